@@ -1,4 +1,14 @@
-//! siplens: SIP parser and diagnosis.
+//! siplens: a zero-copy SIP message parser with byte spans, and the
+//! foundation of an evidence-linked diagnosis of SIP responses for IMS /
+//! VoLTE / VoNR networks.
+//!
+//! Data flows one way: bytes → [`parse_message`] (borrowed views with
+//! [`Span`]s) → diagnosis → owned DTOs → adapters (wasm, CLI, page).
+//!
+//! ```
+//! let msg = siplens::parse_message(b"SIP/2.0 100 Trying\r\nCSeq: 1 INVITE\r\n\r\n");
+//! assert_eq!(msg.status_code(), Some(siplens::StatusCode(100)));
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -9,4 +19,5 @@ pub mod span;
 pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};
 pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
+pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};
 pub use span::{Span, Text};
