@@ -12,6 +12,7 @@
 //! [`ParseOptions`]; with a leniency off the input is read strictly.
 
 pub mod header_name;
+pub mod params;
 pub mod status;
 
 use crate::finding::{Finding, Rule};

@@ -1,0 +1,260 @@
+//! Shared grammar pieces: comma-separated header lists, `;`-parameters,
+//! quoted strings (RFC 3261 §7.3.1, §25.1 `generic-param`, `quoted-string`).
+
+use crate::finding::{Finding, Rule};
+use crate::span::Text;
+
+/// A sink for grammar findings of typed views.
+pub type Findings = Vec<Finding>;
+
+/// One `name[=value]` parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param<'a> {
+    /// The name as written.
+    pub name: Text<'a>,
+    /// The value as written (quotes kept), when there is `=`.
+    pub value: Option<Text<'a>>,
+}
+
+impl<'a> Param<'a> {
+    /// The value without surrounding double quotes (escapes kept as written).
+    pub fn unquoted(&self) -> Option<Text<'a>> {
+        self.value.map(unquote)
+    }
+
+    /// True when the name is `name` (case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_case(name)
+    }
+}
+
+/// A list of parameters in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params<'a>(pub Vec<Param<'a>>);
+
+impl<'a> Params<'a> {
+    /// The first parameter named `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&Param<'a>> {
+        self.0.iter().find(|p| p.is(name))
+    }
+
+    /// The unquoted value of the first parameter named `name`.
+    pub fn value(&self, name: &str) -> Option<Text<'a>> {
+        self.get(name).and_then(|p| p.unquoted())
+    }
+
+    /// True when a parameter named `name` is present (with or without value).
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Iterates the parameters.
+    pub fn iter(&self) -> std::slice::Iter<'_, Param<'a>> {
+        self.0.iter()
+    }
+
+    /// Number of parameters.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Removes one pair of surrounding double quotes, if present.
+pub fn unquote(t: Text<'_>) -> Text<'_> {
+    let t = t.trim();
+    let b = t.bytes();
+    if b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' {
+        t.sub(1, b.len() - 1)
+    } else {
+        t
+    }
+}
+
+/// The unescaped content of a quoted string (`\x` → `x`), or the text itself.
+pub fn unescape(t: Text<'_>) -> String {
+    let inner = unquote(t);
+    let b = inner.bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            i += 1;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits `text` at `sep` bytes that are outside quoted strings and
+/// outside `<…>`; the pieces are not trimmed. Reports an unterminated
+/// quote once.
+pub fn split_top<'a>(text: Text<'a>, sep: u8, out: &mut Findings) -> Vec<Text<'a>> {
+    let b = text.bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut in_quotes = false;
+    let mut quote_at = 0;
+    let mut angle = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_quotes {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                in_quotes = false;
+            }
+        } else {
+            match c {
+                b'"' => {
+                    in_quotes = true;
+                    quote_at = i;
+                }
+                b'<' => angle += 1,
+                b'>' => angle = angle.saturating_sub(1),
+                _ if c == sep && angle == 0 => {
+                    parts.push(text.sub(start, i));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    if in_quotes {
+        out.push(Finding::new(
+            Rule::UnterminatedQuote,
+            text.sub(quote_at, b.len()).span(),
+            "quoted string is not closed",
+        ));
+    }
+    parts.push(text.tail(start));
+    parts
+}
+
+/// Splits a header value into its comma-separated elements (trimmed);
+/// empty elements are reported and dropped.
+pub fn split_list<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<Text<'a>> {
+    let mut items = Vec::new();
+    for part in split_top(value, b',', out) {
+        let t = part.trim();
+        if t.is_empty() {
+            if !value.trim().is_empty() {
+                out.push(Finding::new(
+                    Rule::EmptyListElement,
+                    part.span(),
+                    format!("empty element in the {header} list (stray ',')"),
+                ));
+            }
+        } else {
+            items.push(t);
+        }
+    }
+    items
+}
+
+/// Parses `*( SEMI generic-param )` from `text`, which starts right after
+/// the first `;` (or is empty). Empty parameters are reported.
+pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Params<'a> {
+    let mut params = Vec::new();
+    if text.trim().is_empty() && text.is_empty() {
+        return Params(params);
+    }
+    for part in split_top(text, b';', out) {
+        let t = part.trim();
+        if t.is_empty() {
+            out.push(Finding::new(
+                Rule::EmptyListElement,
+                part.span(),
+                format!("empty parameter in {header} (stray ';')"),
+            ));
+            continue;
+        }
+        let p = match t.find_unquoted(b'=') {
+            Some(eq) => Param {
+                name: t.sub(0, eq).trim(),
+                value: Some(t.tail(eq + 1).trim()),
+            },
+            None => Param {
+                name: t,
+                value: None,
+            },
+        };
+        if !super::is_token(p.name.bytes()) {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                p.name.span(),
+                format!(
+                    "parameter name {:?} in {header} is not a token",
+                    p.name.as_str()
+                ),
+            ));
+        }
+        params.push(p);
+    }
+    Params(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn t(b: &[u8]) -> Text<'_> {
+        Text::new(b, Span::new(0, b.len()))
+    }
+
+    #[test]
+    fn list_respects_quotes_and_angles() {
+        let mut f = Vec::new();
+        let v = b"\"Doe, John\" <sip:a@b;x=1,2>, <sip:c@d> ,sip:e@f";
+        let items = split_list(t(v), "Contact", &mut f);
+        let got: Vec<_> = items.iter().map(|i| i.bytes()).collect();
+        assert_eq!(
+            got,
+            vec![
+                &b"\"Doe, John\" <sip:a@b;x=1,2>"[..],
+                b"<sip:c@d>",
+                b"sip:e@f"
+            ]
+        );
+        assert!(f.is_empty());
+        for i in items {
+            assert_eq!(i.span().slice(v), i.bytes());
+        }
+    }
+
+    #[test]
+    fn stray_separators_reported() {
+        let mut f = Vec::new();
+        let items = split_list(t(b"a,,b,"), "Via", &mut f);
+        assert_eq!(items.len(), 2);
+        assert_eq!(f.len(), 2);
+        assert!(f.iter().all(|x| x.rule == Rule::EmptyListElement));
+        let mut f = Vec::new();
+        let p = parse_params(t(b"branch=z9hG4bK1;;rport"), "Via", &mut f);
+        assert_eq!(p.len(), 2);
+        assert_eq!(f.len(), 1);
+    }
+
+    #[test]
+    fn params_and_quotes() {
+        let mut f = Vec::new();
+        let v = b"tag=abc ; x = \"a;b\\\"c\" ;lr";
+        let p = parse_params(t(v), "From", &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(p.value("TAG").unwrap().bytes(), b"abc");
+        assert_eq!(p.value("x").unwrap().bytes(), b"a;b\\\"c");
+        assert_eq!(unescape(p.get("x").unwrap().value.unwrap()), "a;b\"c");
+        assert!(p.has("lr") && p.get("lr").unwrap().value.is_none());
+        let mut f = Vec::new();
+        split_top(t(b"\"open"), b',', &mut f);
+        assert_eq!(f[0].rule, Rule::UnterminatedQuote);
+    }
+}
