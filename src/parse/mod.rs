@@ -11,9 +11,13 @@
 //! Leniencies (each one recorded as a finding) are switched by
 //! [`ParseOptions`]; with a leniency off the input is read strictly.
 
+pub mod addr;
 pub mod header_name;
 pub mod params;
+pub mod scalar;
 pub mod status;
+pub mod uri;
+pub mod via;
 
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};

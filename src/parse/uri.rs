@@ -1,0 +1,458 @@
+//! URIs: SIP/SIPS (RFC 3261 §19.1, §25.1), tel (RFC 3966), urn and any
+//! other absolute URI kept opaque. IPv6 references per RFC 5118.
+
+use super::params::{parse_params, Findings, Params};
+use crate::finding::{Finding, Rule};
+use crate::span::Text;
+
+/// The URI scheme, classified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UriScheme {
+    /// `sip:`
+    Sip,
+    /// `sips:`
+    Sips,
+    /// `tel:` (RFC 3966)
+    Tel,
+    /// `urn:` (e.g. `urn:service:sos`, `urn:gsma:imei:…`)
+    Urn,
+    /// Any other scheme, kept opaque.
+    Other,
+}
+
+/// What kind of host a URI names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostKind {
+    /// A DNS name.
+    Name,
+    /// A dotted IPv4 address.
+    Ipv4,
+    /// A bracketed IPv6 reference.
+    Ipv6,
+}
+
+/// A parsed URI. Every part is a [`Text`] with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uri<'a> {
+    /// The whole URI as written.
+    pub text: Text<'a>,
+    /// The scheme as written.
+    pub scheme: Text<'a>,
+    /// The scheme, classified.
+    pub kind: UriScheme,
+    /// User part (SIP/SIPS), escapes kept.
+    pub user: Option<Text<'a>>,
+    /// Password (SIP/SIPS; deprecated).
+    pub password: Option<Text<'a>>,
+    /// Host (brackets kept for IPv6 references).
+    pub host: Option<Text<'a>>,
+    /// Kind of host.
+    pub host_kind: Option<HostKind>,
+    /// Port text.
+    pub port_text: Option<Text<'a>>,
+    /// Port number, when it fits.
+    pub port: Option<u16>,
+    /// URI parameters (`;transport=tcp;lr`…; for tel: `;phone-context=…`).
+    pub params: Params<'a>,
+    /// Headers part after `?`, as written.
+    pub headers: Option<Text<'a>>,
+    /// For tel: the number; for urn and other schemes: everything after the
+    /// first colon.
+    pub opaque: Option<Text<'a>>,
+}
+
+impl<'a> Uri<'a> {
+    /// The `transport` parameter.
+    pub fn transport(&self) -> Option<Text<'a>> {
+        self.params.value("transport")
+    }
+
+    /// True when the `lr` parameter (loose routing) is present.
+    pub fn lr(&self) -> bool {
+        self.params.has("lr")
+    }
+
+    /// The `user=phone` parameter value.
+    pub fn user_param(&self) -> Option<Text<'a>> {
+        self.params.value("user")
+    }
+}
+
+/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`
+fn is_scheme(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b[0].is_ascii_alphabetic()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+}
+
+/// `absoluteURI` / `SIP-URI` / `SIPS-URI` / `telephone-uri` (RFC 3261 §25.1,
+/// RFC 3966 §3). Returns `None` (with a finding) when there is no scheme.
+pub fn parse_uri<'a>(text: Text<'a>, out: &mut Findings) -> Option<Uri<'a>> {
+    let text = text.trim();
+    let b = text.bytes();
+    let colon = memchr::memchr(b':', b);
+    let Some(colon) = colon.filter(|&c| is_scheme(&b[..c])) else {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            text.span(),
+            format!("{:?} is not a URI (no scheme)", text.as_str()),
+        ));
+        return None;
+    };
+    if let Some(ws) = b
+        .iter()
+        .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            text.sub(ws, ws + 1).span(),
+            "white space inside a URI",
+        ));
+    }
+    let scheme = text.sub(0, colon);
+    let rest = text.tail(colon + 1);
+    let kind = if scheme.eq_ignore_case("sip") {
+        UriScheme::Sip
+    } else if scheme.eq_ignore_case("sips") {
+        UriScheme::Sips
+    } else if scheme.eq_ignore_case("tel") {
+        UriScheme::Tel
+    } else if scheme.eq_ignore_case("urn") {
+        UriScheme::Urn
+    } else {
+        UriScheme::Other
+    };
+    let mut uri = Uri {
+        text,
+        scheme,
+        kind,
+        user: None,
+        password: None,
+        host: None,
+        host_kind: None,
+        port_text: None,
+        port: None,
+        params: Params::default(),
+        headers: None,
+        opaque: None,
+    };
+    match kind {
+        UriScheme::Sip | UriScheme::Sips => sip_uri(&mut uri, rest, out),
+        UriScheme::Tel => {
+            let (number, params) = match memchr::memchr(b';', rest.bytes()) {
+                Some(i) => (rest.sub(0, i), Some(rest.tail(i + 1))),
+                None => (rest, None),
+            };
+            if number.is_empty() {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    text.span(),
+                    "tel URI without a number",
+                ));
+            }
+            uri.opaque = Some(number);
+            if let Some(p) = params {
+                uri.params = parse_params(p, "tel URI", out);
+            }
+        }
+        UriScheme::Urn | UriScheme::Other => uri.opaque = Some(rest),
+    }
+    Some(uri)
+}
+
+/// `[ userinfo ] hostport uri-parameters [ headers ]` (RFC 3261 §25.1).
+fn sip_uri<'a>(uri: &mut Uri<'a>, rest: Text<'a>, out: &mut Findings) {
+    let b = rest.bytes();
+    // '@' appears unescaped only in userinfo (user may hold ';' and '?').
+    let host_from = match memchr::memrchr(b'@', b) {
+        Some(at) => {
+            let userinfo = rest.sub(0, at);
+            match memchr::memchr(b':', userinfo.bytes()) {
+                Some(c) => {
+                    uri.user = Some(userinfo.sub(0, c));
+                    uri.password = Some(userinfo.tail(c + 1));
+                }
+                None => uri.user = Some(userinfo),
+            }
+            if userinfo.is_empty() {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    rest.sub(0, at + 1).span(),
+                    "empty user part before '@'",
+                ));
+            }
+            at + 1
+        }
+        None => 0,
+    };
+    let hp = rest.tail(host_from);
+    let hb = hp.bytes();
+    let hostport_end = hb
+        .iter()
+        .position(|c| matches!(c, b';' | b'?'))
+        .unwrap_or(hb.len());
+    let hostport = hp.sub(0, hostport_end);
+    host_port(uri, hostport, out);
+    let tail = hp.tail(hostport_end);
+    let (params, headers) = match memchr::memchr(b'?', tail.bytes()) {
+        Some(q) => (tail.sub(0, q), Some(tail.tail(q + 1))),
+        None => (tail, None),
+    };
+    if !params.is_empty() {
+        uri.params = parse_params(params.tail(1), "URI", out);
+    }
+    uri.headers = headers;
+}
+
+/// `hostport = host [ ":" port ]`, `host = hostname / IPv4address / IPv6reference`.
+fn host_port<'a>(uri: &mut Uri<'a>, hp: Text<'a>, out: &mut Findings) {
+    let b = hp.bytes();
+    if b.is_empty() {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            hp.span(),
+            "URI without a host",
+        ));
+        return;
+    }
+    let (host, port) = if b[0] == b'[' {
+        match memchr::memchr(b']', b) {
+            Some(close) => {
+                let host = hp.sub(0, close + 1);
+                let after = hp.tail(close + 1);
+                let port = match after.bytes().first() {
+                    Some(b':') => Some(after.tail(1)),
+                    Some(_) => {
+                        out.push(Finding::new(
+                            Rule::BadHeaderValue,
+                            after.span(),
+                            "unexpected characters after the IPv6 reference",
+                        ));
+                        None
+                    }
+                    None => None,
+                };
+                if !is_ipv6(&b[1..close]) {
+                    out.push(Finding::new(
+                        Rule::BadHeaderValue,
+                        host.span(),
+                        format!("{:?} is not an IPv6 address", host.as_str()),
+                    ));
+                }
+                uri.host_kind = Some(HostKind::Ipv6);
+                (host, port)
+            }
+            None => {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    hp.span(),
+                    "IPv6 reference without closing ']'",
+                ));
+                (hp, None)
+            }
+        }
+    } else {
+        let colons = memchr::memchr_iter(b':', b).count();
+        if colons > 1 {
+            out.push(Finding::new(
+                Rule::UnbracketedIpv6,
+                hp.span(),
+                format!("{:?} looks like an IPv6 address without [ ]", hp.as_str()),
+            ));
+            uri.host = Some(hp);
+            uri.host_kind = Some(HostKind::Ipv6);
+            return;
+        }
+        match memchr::memchr(b':', b) {
+            Some(c) => (hp.sub(0, c), Some(hp.tail(c + 1))),
+            None => (hp, None),
+        }
+    };
+    if uri.host_kind.is_none() {
+        let hb = host.bytes();
+        uri.host_kind = Some(if is_ipv4(hb) {
+            HostKind::Ipv4
+        } else {
+            if !is_hostname(hb) {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    host.span(),
+                    format!("{:?} is not a valid host name", host.as_str()),
+                ));
+            }
+            HostKind::Name
+        });
+    }
+    uri.host = Some(host);
+    if let Some(p) = port {
+        uri.port_text = Some(p);
+        uri.port = port_number(p, out);
+    }
+}
+
+/// `port = 1*DIGIT`, at most 65535.
+pub(crate) fn port_number(p: Text<'_>, out: &mut Findings) -> Option<u16> {
+    match p.parse_u64() {
+        Some(v) if v <= 65535 => Some(v as u16),
+        Some(_) => {
+            out.push(Finding::new(
+                Rule::ValueOutOfRange,
+                p.span(),
+                format!("port {} is larger than 65535", p.as_str()),
+            ));
+            None
+        }
+        None => {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                p.span(),
+                format!("port {:?} is not a number", p.as_str()),
+            ));
+            None
+        }
+    }
+}
+
+/// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each ≤ 255.
+pub fn is_ipv4(b: &[u8]) -> bool {
+    let mut n = 0;
+    for part in b.split(|&c| c == b'.') {
+        n += 1;
+        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        if crate::span::parse_u64(part).is_none_or(|v| v > 255) {
+            return false;
+        }
+    }
+    n == 4
+}
+
+/// An IPv6 address (RFC 4291 text forms, with the RFC 3261 ABNF's
+/// tolerance of a third colon before an embedded IPv4 part, RFC 5118 §4.10).
+pub fn is_ipv6(b: &[u8]) -> bool {
+    if b.len() < 2 || b.len() > 45 {
+        return false;
+    }
+    let (head, v4) = match memchr::memrchr(b':', b) {
+        Some(i) if memchr::memchr(b'.', &b[i..]).is_some() => {
+            if !is_ipv4(&b[i + 1..]) {
+                return false;
+            }
+            (&b[..=i], true)
+        }
+        _ => (b, false),
+    };
+    let groups: Vec<&[u8]> = head.split(|&c| c == b':').collect();
+    let double = head.windows(2).filter(|w| w == b"::").count();
+    if double > 1 && !(v4 && head.ends_with(b":::")) {
+        return false;
+    }
+    let hex_groups = groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .try_fold(0usize, |n, g| {
+            (g.len() <= 4 && g.iter().all(u8::is_ascii_hexdigit)).then_some(n + 1)
+        });
+    let Some(n) = hex_groups else { return false };
+    let max = if v4 { 6 } else { 8 };
+    if double == 0 && !(v4 && head.ends_with(b":::")) {
+        n == max
+    } else {
+        n < max
+    }
+}
+
+/// `hostname = *( domainlabel "." ) toplabel [ "." ]` (lenient: any
+/// alphanumeric labels with `-`, `_`).
+pub fn is_hostname(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
+        && b[0] != b'.'
+        && b[0] != b'-'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn parse(b: &[u8]) -> (Option<Uri<'_>>, Findings) {
+        let mut f = Vec::new();
+        let u = parse_uri(Text::new(b, Span::new(0, b.len())), &mut f);
+        (u, f)
+    }
+
+    #[test]
+    fn sip_uri_parts() {
+        let s = b"sip:alice:secret@atlanta.example.com:5061;transport=tcp;lr?Subject=x";
+        let (u, f) = parse(s);
+        let u = u.unwrap();
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(u.kind, UriScheme::Sip);
+        assert_eq!(u.user.unwrap().bytes(), b"alice");
+        assert_eq!(u.password.unwrap().bytes(), b"secret");
+        assert_eq!(u.host.unwrap().bytes(), b"atlanta.example.com");
+        assert_eq!(u.port, Some(5061));
+        assert_eq!(u.transport().unwrap().bytes(), b"tcp");
+        assert!(u.lr());
+        assert_eq!(u.headers.unwrap().bytes(), b"Subject=x");
+        for t in [u.user.unwrap(), u.host.unwrap(), u.port_text.unwrap()] {
+            assert_eq!(t.span().slice(s), t.bytes());
+        }
+    }
+
+    #[test]
+    fn user_with_semicolon_and_escapes() {
+        let (u, f) = parse(b"sip:user;par=u%40example.net@example.com");
+        let u = u.unwrap();
+        assert!(f.is_empty());
+        assert_eq!(u.user.unwrap().bytes(), b"user;par=u%40example.net");
+        assert_eq!(u.host.unwrap().bytes(), b"example.com");
+    }
+
+    #[test]
+    fn ipv6_references() {
+        let (u, f) = parse(b"sip:[2001:db8::10]:5070");
+        let u = u.unwrap();
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(u.host_kind, Some(HostKind::Ipv6));
+        assert_eq!(u.port, Some(5070));
+        let (u, f) = parse(b"sip:[2001:db8::10:5070]");
+        assert!(f.is_empty());
+        assert_eq!(u.unwrap().port, None);
+        let (_, f) = parse(b"sip:user@2001:db8::10");
+        assert_eq!(f[0].rule, Rule::UnbracketedIpv6);
+        let (_, f) = parse(b"sip:[2001:db8:::192.0.2.1]");
+        assert!(f.is_empty(), "{f:?}");
+        let (_, f) = parse(b"sip:[::ffff:192.0.2.2]");
+        assert!(f.is_empty(), "{f:?}");
+        assert!(!is_ipv6(b"2001:db8::10::1"));
+        assert!(is_ipv6(b"2001:db8:0:0:0:0:0:1"));
+        assert!(!is_ipv6(b"2001:db8:0:0:0:0:0:0:1"));
+    }
+
+    #[test]
+    fn tel_urn_other_and_errors() {
+        let (u, _) = parse(b"tel:+1-201-555-0123;phone-context=ims.example");
+        let u = u.unwrap();
+        assert_eq!(u.kind, UriScheme::Tel);
+        assert_eq!(u.opaque.unwrap().bytes(), b"+1-201-555-0123");
+        assert!(u.params.has("phone-context"));
+        let (u, _) = parse(b"urn:service:sos");
+        assert_eq!(u.unwrap().kind, UriScheme::Urn);
+        let (u, f) = parse(b"nobodyknowsthisscheme:totallyopaquecontent");
+        assert_eq!(u.unwrap().kind, UriScheme::Other);
+        assert!(f.is_empty());
+        let (u, f) = parse(b"no-scheme-here");
+        assert!(u.is_none());
+        assert_eq!(f[0].rule, Rule::BadHeaderValue);
+        let (_, f) = parse(b"sip:host:99999");
+        assert_eq!(f[0].rule, Rule::ValueOutOfRange);
+        assert!(is_ipv4(b"255.255.255.255") && !is_ipv4(b"256.1.1.1") && !is_ipv4(b"1.2.3"));
+    }
+}
