@@ -305,6 +305,11 @@ rules! {
         "The body does not follow the grammar of its Content-Type (SDP line, multipart boundary…).",
         "The receiver may fail to apply the session description or parts of it.",
         "SDP line without `=`", "RFC 4566 §5; RFC 2046 §5.1");
+    /// A request without Max-Forwards.
+    MissingMaxForwards = ("SL044", "missing-max-forwards", Warning, Protocol,
+        "A request has no Max-Forwards header.",
+        "RFC 3261 §8.1.1.6 requires it so loops end; RFC 2543 elements omit it and proxies add 70 (§16.6).",
+        "INVITE without Max-Forwards", "RFC 3261 §8.1.1.6, §16.6; RFC 4475 §3.4.1");
 }
 
 /// One located observation about a message.

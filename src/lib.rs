@@ -15,9 +15,11 @@
 pub mod finding;
 pub mod parse;
 pub mod span;
+pub mod validate;
 
 pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};
 pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
 pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};
 pub use span::{Span, Text};
+pub use validate::validate_message;

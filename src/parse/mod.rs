@@ -622,7 +622,9 @@ impl<'a, 'o> Parser<'a, 'o> {
     /// NUL bytes and UTF-8 validity of the start line and header section.
     fn check_head_bytes(&mut self, start: usize, end: usize) {
         let head = &self.input[start..end.min(self.input.len())];
-        if let Some(i) = memchr::memchr(0, head) {
+        // A NUL is legal only as a quoted-pair (`\` NUL) inside a quoted
+        // string (RFC 3261 §25.1; RFC 4475 §3.1.1.2).
+        if let Some(i) = memchr::memchr_iter(0, head).find(|&i| i == 0 || head[i - 1] != b'\\') {
             self.push(
                 Rule::NulInHeaders,
                 Span::new(start + i, start + i + 1),
