@@ -65,6 +65,7 @@ impl<'a> NameAddr<'a> {
 
 /// A Contact value: `*` or a list of addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // built on demand, never stored in bulk
 pub enum Contact<'a> {
     /// `Contact: *` (remove all bindings).
     Wildcard(Text<'a>),

@@ -18,6 +18,7 @@ pub mod scalar;
 pub mod status;
 pub mod uri;
 pub mod via;
+mod views;
 
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};
