@@ -14,6 +14,7 @@
 
 pub mod finding;
 pub mod parse;
+pub mod report;
 pub mod span;
 pub mod validate;
 
@@ -21,5 +22,6 @@ pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};
 pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
 pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};
+pub use report::{report_message, MessageReport};
 pub use span::{Span, Text};
 pub use validate::validate_message;
