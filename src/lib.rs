@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod finding;
+pub mod kb;
 pub mod parse;
 pub mod span;
 
