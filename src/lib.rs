@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod finding;
+pub mod kb;
 pub mod parse;
 pub mod report;
 pub mod span;

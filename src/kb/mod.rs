@@ -1,0 +1,647 @@
+//! The knowledge base: what every SIP status code, Warning code, Q.850
+//! cause and Reason protocol means, with the IMS (3GPP TS 24.229) context
+//! an engineer needs to diagnose it.
+//!
+//! The source is declarative data under `data/` (TOML), validated and
+//! turned into the static tables of this module by `build.rs`; nothing is
+//! parsed at run time. Sources: RFC 3261 §21 (status codes), §20.43
+//! (Warning), RFC 3326 (Reason), RFC 3398 (ISUP ↔ SIP mapping), ITU-T
+//! Q.850, 3GPP TS 24.229 and the extension RFCs cited per row.
+//!
+//! # Unknown codes
+//!
+//! Codes are open (RFC 3261 §21): [`status_info`] never fails and always
+//! returns a `&'static CodeInfo`. For a code that is not registered it
+//! returns the entry the code is *read as* — the `x00` of its class
+//! (RFC 3261 §8.1.3.2), except that an unknown 1xx is read as 183 Session
+//! Progress as the same section requires. Codes outside 100–699 get
+//! [`INVALID`]. The returned entry's `code` field is therefore the code it
+//! is read as; use [`lookup_code`] to get the requested code, whether it is
+//! known, and the note explaining the fallback.
+
+use serde::Serialize;
+
+use crate::parse::status::{StatusClass, StatusCode};
+
+mod tables {
+    use super::*;
+    include!(concat!(env!("OUT_DIR"), "/kb_tables.rs"));
+}
+
+/// Whether a header accompanies a response: must, should or may (RFC 2119
+/// strength of the defining spec, or of common practice where noted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Presence {
+    /// Required by the defining specification.
+    Must,
+    /// Recommended; its absence is suspicious.
+    Should,
+    /// Optional; useful when present.
+    May,
+}
+
+impl Presence {
+    /// Lower-case label (`must`, `should`, `may`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Presence::Must => "must",
+            Presence::Should => "should",
+            Presence::May => "may",
+        }
+    }
+}
+
+/// One header that accompanies a status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderRule {
+    /// Header name, canonical spelling.
+    pub name: &'static str,
+    /// How strongly it is expected.
+    pub presence: Presence,
+    /// Why it is there and what it carries.
+    pub why: &'static str,
+}
+
+/// Whether and how the request may be sent again after this response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RetryPolicy {
+    /// Not a failure (1xx, 2xx): nothing to retry.
+    None,
+    /// Retry to the same target with a corrected request (credentials,
+    /// extension, interval, body…).
+    Modified,
+    /// Retry the same request to the same target after a delay
+    /// (Retry-After, a random timer).
+    Later,
+    /// Try another target: another contact, server or route.
+    Elsewhere,
+    /// Do not retry the request, neither here nor elsewhere.
+    No,
+}
+
+impl RetryPolicy {
+    /// Short human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            RetryPolicy::None => "nothing to retry",
+            RetryPolicy::Modified => "retry with a corrected request",
+            RetryPolicy::Later => "retry later, same target",
+            RetryPolicy::Elsewhere => "retry elsewhere",
+            RetryPolicy::No => "do not retry",
+        }
+    }
+}
+
+/// Retry semantics of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retry {
+    /// May the request be retried, and how.
+    pub policy: RetryPolicy,
+    /// Where and after what, with the governing rule.
+    pub note: &'static str,
+}
+
+/// Where a code shows up in IMS / VoLTE / VoNR (3GPP TS 24.229).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImsContext {
+    /// False when the code is not typical in IMS (the note says why).
+    pub typical: bool,
+    /// Functional entities that usually send it (UE, P-CSCF, S-CSCF, …).
+    pub senders: &'static [&'static str],
+    /// Usual direction, e.g. "S-CSCF → UE".
+    pub direction: &'static str,
+    /// Reference points it crosses (Gm, Mw, ISC, …).
+    pub interfaces: &'static [&'static str],
+    /// Procedures it belongs to (registration, session setup, …).
+    pub procedures: &'static [&'static str],
+    /// What usually comes before it.
+    pub before: &'static str,
+    /// What usually follows it.
+    pub after: &'static str,
+    /// Relevant TS 24.229 clause(s).
+    pub clause: &'static str,
+    /// IMS-specific explanation.
+    pub note: &'static str,
+}
+
+/// Everything known about one status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeInfo {
+    /// The code (for a fallback, the code it is read as; 0 for [`INVALID`]).
+    pub code: u16,
+    /// Standard reason phrase (IANA registry spelling).
+    pub reason: &'static str,
+    /// Class from the first digit.
+    pub class: StatusClass,
+    /// Final (2xx–6xx) or provisional (1xx).
+    pub is_final: bool,
+    /// Defining specification and section.
+    pub spec: &'static str,
+    /// One sentence: what it means.
+    pub description: &'static str,
+    /// What the code is for.
+    pub purpose: &'static str,
+    /// When you see it in practice.
+    pub when: &'static str,
+    /// Methods it is typical for (`any` when not method-specific).
+    pub methods: &'static [&'static str],
+    /// IMS context.
+    pub ims: ImsContext,
+    /// Headers that must / should / may accompany it.
+    pub headers: &'static [HeaderRule],
+    /// Likely causes, most likely first.
+    pub causes: &'static [&'static str],
+    /// What to inspect in the trace.
+    pub inspect: &'static [&'static str],
+    /// Next step / how to fix.
+    pub fix: &'static str,
+    /// Retry semantics.
+    pub retry: Retry,
+    /// Related codes.
+    pub related: &'static [u16],
+    /// Registry remarks (deprecation, renamed phrase, variants).
+    pub note: Option<&'static str>,
+}
+
+impl CodeInfo {
+    /// The code as a [`StatusCode`].
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode(self.code)
+    }
+
+    /// The rule for a header, if the entry lists it (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&'static HeaderRule> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The entry for codes outside 100–699: not a SIP status code at all.
+pub static INVALID: CodeInfo = CodeInfo {
+    code: 0,
+    reason: "Invalid status code",
+    class: StatusClass::Invalid,
+    is_final: false,
+    spec: "RFC 3261 §7.2, §25.1 (Status-Code = 3DIGIT, classes 1-6)",
+    description: "Not a SIP status code: the first digit must be 1 to 6.",
+    purpose: "None; a response carrying it is malformed.",
+    when: "Corrupted or truncated messages, an HTTP status leaking through a gateway, a typo in a test tool.",
+    methods: &["any"],
+    ims: ImsContext {
+        typical: false,
+        senders: &[],
+        direction: "",
+        interfaces: &[],
+        procedures: &[],
+        before: "",
+        after: "",
+        clause: "",
+        note: "Never valid in IMS; an IMS entity discards or rejects such a response.",
+    },
+    headers: &[],
+    causes: &["Software fault or message corruption in the sender or an intermediary."],
+    inspect: &["The raw status line and the element that produced it."],
+    fix: "Fix the sender; the receiving transaction will time out (Timer B/F) as if no response came.",
+    retry: Retry {
+        policy: RetryPolicy::Elsewhere,
+        note: "Treated as no response: the client transaction times out and the request may be tried at another target.",
+    },
+    related: &[400, 500],
+    note: None,
+};
+
+/// The result of looking a code up: what was asked, whether it is
+/// registered, and the entry it is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeLookup {
+    /// The code that was asked for.
+    pub requested: u16,
+    /// True when `requested` has its own entry.
+    pub known: bool,
+    /// Why a fallback entry is shown (RFC 3261 §8.1.3.2), when not known.
+    pub note: Option<&'static str>,
+    /// The entry: the code's own, the one it is read as, or [`INVALID`].
+    pub info: &'static CodeInfo,
+}
+
+/// Looks a status code up; never fails (see the module docs).
+pub fn lookup_code(code: impl Into<StatusCode>) -> CodeLookup {
+    let code = code.into().as_u16();
+    if let Some(info) = known_code(code) {
+        return CodeLookup {
+            requested: code,
+            known: true,
+            note: None,
+            info,
+        };
+    }
+    match tables::FALLBACKS
+        .iter()
+        .find(|(class, _, _)| *class == code / 100)
+    {
+        Some(&(_, base, note)) if (100..=699).contains(&code) => CodeLookup {
+            requested: code,
+            known: false,
+            note: Some(note),
+            info: known_code(base).unwrap_or(&INVALID),
+        },
+        _ => CodeLookup {
+            requested: code,
+            known: false,
+            note: Some("Outside 100-699: not a valid SIP status code (RFC 3261 §7.2)."),
+            info: &INVALID,
+        },
+    }
+}
+
+/// The entry for a status code; unknown codes get the entry they are read
+/// as (see the module docs), invalid ones [`INVALID`].
+pub fn status_info(code: impl Into<StatusCode>) -> &'static CodeInfo {
+    lookup_code(code).info
+}
+
+fn known_code(code: u16) -> Option<&'static CodeInfo> {
+    tables::CODES
+        .binary_search_by_key(&code, |c| c.code)
+        .ok()
+        .map(|i| &tables::CODES[i])
+}
+
+/// Every registered status code, sorted.
+pub fn codes() -> &'static [CodeInfo] {
+    tables::CODES
+}
+
+/// One line of a code listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeSummary {
+    /// The code.
+    pub code: u16,
+    /// Reason phrase.
+    pub reason: &'static str,
+    /// One-sentence description.
+    pub description: &'static str,
+}
+
+/// The codes of one class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeGroup {
+    /// The class.
+    pub class: StatusClass,
+    /// Human label ("request failure").
+    pub label: &'static str,
+    /// Range label ("4xx").
+    pub range: String,
+    /// Its codes, sorted.
+    pub codes: Vec<CodeSummary>,
+}
+
+/// All registered codes grouped by class, 1xx first.
+pub fn list_codes() -> Vec<CodeGroup> {
+    tables::CODES
+        .chunk_by(|a, b| a.class == b.class)
+        .map(|group| CodeGroup {
+            class: group[0].class,
+            label: group[0].class.label(),
+            range: format!("{}xx", group[0].code / 100),
+            codes: group
+                .iter()
+                .map(|c| CodeSummary {
+                    code: c.code,
+                    reason: c.reason,
+                    description: c.description,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// One side of a [`Comparison`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComparedCode {
+    /// The code asked for.
+    pub requested: u16,
+    /// Whether it is registered.
+    pub known: bool,
+    /// The entry used (see [`lookup_code`]).
+    pub code: u16,
+    /// Reason phrase.
+    pub reason: &'static str,
+    /// Class.
+    pub class: StatusClass,
+    /// Final or provisional.
+    pub is_final: bool,
+    /// What it means.
+    pub description: &'static str,
+    /// When you see it.
+    pub when: &'static str,
+    /// How to fix / next step.
+    pub fix: &'static str,
+}
+
+/// One aspect of two codes side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Aspect {
+    /// What is compared (`class`, `finality`, `retry`, `senders`, `headers`, `ims`).
+    pub aspect: &'static str,
+    /// Value for the first code.
+    pub a: String,
+    /// Value for the second code.
+    pub b: String,
+    /// True when the values differ.
+    pub differs: bool,
+}
+
+/// Two codes side by side, with the differences derived from the data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    /// First code.
+    pub a: ComparedCode,
+    /// Second code.
+    pub b: ComparedCode,
+    /// Class, finality, retry, senders, headers and IMS relevance of each.
+    pub aspects: Vec<Aspect>,
+}
+
+impl Comparison {
+    /// Only the aspects that differ.
+    pub fn differences(&self) -> impl Iterator<Item = &Aspect> {
+        self.aspects.iter().filter(|a| a.differs)
+    }
+}
+
+/// Compares two status codes (known or not).
+pub fn compare_codes(a: impl Into<StatusCode>, b: impl Into<StatusCode>) -> Comparison {
+    let (la, lb) = (lookup_code(a), lookup_code(b));
+    let side = |l: &CodeLookup| ComparedCode {
+        requested: l.requested,
+        known: l.known,
+        code: l.info.code,
+        reason: l.info.reason,
+        class: l.info.class,
+        is_final: l.info.is_final,
+        description: l.info.description,
+        when: l.info.when,
+        fix: l.info.fix,
+    };
+    let facets: [(&'static str, Facet); 6] = [
+        ("class", |c| c.class.label().to_string()),
+        ("finality", |c| {
+            if c.is_final { "final" } else { "provisional" }.to_string()
+        }),
+        ("retry", |c| c.retry.policy.label().to_string()),
+        ("senders", |c| {
+            let mut v = c.ims.senders.to_vec();
+            v.sort_unstable();
+            join_or(&v, "-")
+        }),
+        ("headers", |c| {
+            let h: Vec<String> = c
+                .headers
+                .iter()
+                .map(|h| format!("{} ({})", h.name, h.presence.label()))
+                .collect();
+            if h.is_empty() {
+                "-".into()
+            } else {
+                h.join(", ")
+            }
+        }),
+        ("ims", |c| {
+            if c.ims.typical {
+                "typical in IMS"
+            } else {
+                "not typical in IMS"
+            }
+            .to_string()
+        }),
+    ];
+    let aspects = facets
+        .iter()
+        .map(|(aspect, f)| {
+            let (a, b) = (f(la.info), f(lb.info));
+            Aspect {
+                aspect,
+                differs: a != b,
+                a,
+                b,
+            }
+        })
+        .collect();
+    Comparison {
+        a: side(&la),
+        b: side(&lb),
+        aspects,
+    }
+}
+
+/// Extracts one comparable aspect of a code as text.
+type Facet = fn(&CodeInfo) -> String;
+
+fn join_or(items: &[&str], empty: &str) -> String {
+    if items.is_empty() {
+        empty.to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// A Warning header code (RFC 3261 §20.43).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WarningInfo {
+    /// The three-digit warn-code.
+    pub code: u16,
+    /// Registered warn-text.
+    pub text: &'static str,
+    /// Defining specification.
+    pub spec: &'static str,
+    /// What it means.
+    pub meaning: &'static str,
+}
+
+/// The registered Warning code, if any.
+pub fn warning_info(code: u16) -> Option<&'static WarningInfo> {
+    tables::WARNINGS.iter().find(|w| w.code == code)
+}
+
+/// Every registered Warning code, sorted.
+pub fn warnings() -> &'static [WarningInfo] {
+    tables::WARNINGS
+}
+
+/// An ITU-T Q.850 cause value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Q850Cause {
+    /// Cause value (1–127).
+    pub cause: u8,
+    /// Q.850 name.
+    pub name: &'static str,
+    /// Q.850 class (normal event, resource unavailable, …).
+    pub class: &'static str,
+    /// Short operator-facing explanation.
+    pub explanation: &'static str,
+}
+
+/// The Q.850 cause, if it is defined.
+pub fn q850_info(cause: u8) -> Option<&'static Q850Cause> {
+    tables::Q850_CAUSES.iter().find(|c| c.cause == cause)
+}
+
+/// Every defined Q.850 cause, sorted.
+pub fn q850_causes() -> &'static [Q850Cause] {
+    tables::Q850_CAUSES
+}
+
+/// One row of the RFC 3398 §8.2.6.1 table (ISUP cause → SIP status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Q850ToSip {
+    /// The cause; `None` for the default row ("any other cause").
+    pub cause: Option<u8>,
+    /// The cause as RFC 3398 words it.
+    pub cause_text: &'static str,
+    /// The SIP status; `None` when the cause maps to no response (16).
+    pub sip: Option<u16>,
+    /// Condition or remark.
+    pub note: Option<&'static str>,
+}
+
+/// One row of the RFC 3398 §7.2.4.1 table (SIP status → ISUP cause).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SipToQ850 {
+    /// The SIP status.
+    pub sip: u16,
+    /// The cause; `None` when RFC 3398 gives none (487, 488, 606).
+    pub cause: Option<u8>,
+    /// The cause as RFC 3398 words it.
+    pub cause_text: &'static str,
+    /// Condition or remark.
+    pub note: Option<&'static str>,
+}
+
+/// RFC 3398 mapping of a Q.850 cause to SIP: the row(s) for the cause
+/// (cause 22 has two, with and without diagnostic), else the default row.
+pub fn q850_to_sip(cause: u8) -> &'static [Q850ToSip] {
+    let rows = tables::Q850_TO_SIP;
+    let start = rows.iter().position(|r| r.cause == Some(cause));
+    let (start, len) = match start {
+        Some(s) => (
+            s,
+            rows[s..]
+                .iter()
+                .take_while(|r| r.cause == Some(cause))
+                .count(),
+        ),
+        None => (rows.iter().position(|r| r.cause.is_none()).unwrap_or(0), 1),
+    };
+    &rows[start..start + len]
+}
+
+/// RFC 3398 mapping of a SIP status to a Q.850 cause, if listed.
+pub fn sip_to_q850(code: u16) -> Option<&'static SipToQ850> {
+    tables::SIP_TO_Q850.iter().find(|r| r.sip == code)
+}
+
+/// The whole RFC 3398 ISUP → SIP table, in RFC order.
+pub fn q850_to_sip_table() -> &'static [Q850ToSip] {
+    tables::Q850_TO_SIP
+}
+
+/// The whole RFC 3398 SIP → ISUP table, sorted by SIP code.
+pub fn sip_to_q850_table() -> &'static [SipToQ850] {
+    tables::SIP_TO_Q850
+}
+
+/// A protocol value of the Reason header (RFC 3326 §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonProtocol {
+    /// Protocol token as written (`SIP`, `Q.850`, `RELEASE_CAUSE`).
+    pub name: &'static str,
+    /// Defining specification.
+    pub spec: &'static str,
+    /// Which values `cause=` takes.
+    pub causes: &'static str,
+    /// What the protocol is used for.
+    pub meaning: &'static str,
+}
+
+/// The Reason protocol, by name (case-insensitive).
+pub fn reason_protocol(name: &str) -> Option<&'static ReasonProtocol> {
+    tables::REASON_PROTOCOLS
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
+/// Every known Reason protocol.
+pub fn reason_protocols() -> &'static [ReasonProtocol] {
+    tables::REASON_PROTOCOLS
+}
+
+/// A 3GPP `RELEASE_CAUSE` value (TS 24.229).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseCause {
+    /// The cause value.
+    pub cause: u8,
+    /// Text as TS 24.229 gives it (used in `text=`).
+    pub text: &'static str,
+    /// When it is used.
+    pub meaning: &'static str,
+}
+
+/// The `RELEASE_CAUSE` value, if defined.
+pub fn release_cause_info(cause: u8) -> Option<&'static ReleaseCause> {
+    tables::RELEASE_CAUSES.iter().find(|r| r.cause == cause)
+}
+
+/// Every defined `RELEASE_CAUSE` value.
+pub fn release_causes() -> &'static [ReleaseCause] {
+    tables::RELEASE_CAUSES
+}
+
+impl From<u16> for StatusCode {
+    fn from(code: u16) -> Self {
+        StatusCode(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_fall_back_by_class() {
+        let l = lookup_code(499);
+        assert!(!l.known);
+        assert_eq!(l.info.code, 400);
+        assert!(l.note.is_some());
+        assert_eq!(status_info(150).code, 183);
+        assert_eq!(status_info(799).code, 0);
+        assert_eq!(status_info(42).class, StatusClass::Invalid);
+    }
+
+    #[test]
+    fn mapping_lookups() {
+        assert_eq!(q850_to_sip(22).len(), 2);
+        assert_eq!(q850_to_sip(200).len(), 1);
+        assert_eq!(q850_to_sip(99)[0].sip, Some(500));
+        assert_eq!(sip_to_q850(486).and_then(|r| r.cause), Some(17));
+    }
+}
