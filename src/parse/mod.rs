@@ -11,9 +11,14 @@
 //! Leniencies (each one recorded as a finding) are switched by
 //! [`ParseOptions`]; with a leniency off the input is read strictly.
 
+pub mod auth;
+pub mod diag;
 pub mod header_name;
+pub mod ims;
 pub mod params;
+pub mod security;
 pub mod status;
+pub mod tokens;
 
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};
