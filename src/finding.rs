@@ -310,6 +310,11 @@ rules! {
         "A request has no Max-Forwards header.",
         "RFC 3261 §8.1.1.6 requires it so loops end; RFC 2543 elements omit it and proxies add 70 (§16.6).",
         "INVITE without Max-Forwards", "RFC 3261 §8.1.1.6, §16.6; RFC 4475 §3.4.1");
+    /// Grammar bent in a way receivers usually tolerate.
+    LaxHeaderValue = ("SL045", "lax-header-value", Warning, Malformed,
+        "A header value bends its grammar in a commonly tolerated way: a token parameter quoted (nc=\"00000001\"), a quoted-string parameter bare, a product version with extra '/' in User-Agent/Server.",
+        "Most stacks accept it, but strict ones (and some digest implementations) reject or miscompute it.",
+        "Authorization: Digest …, nc=\"00000001\"", "RFC 3261 §25.1; RFC 7616 §3.4");
 }
 
 /// One located observation about a message.

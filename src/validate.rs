@@ -17,6 +17,7 @@ use crate::parse::scalar::{
 };
 use crate::parse::uri::{parse_uri, UriScheme};
 use crate::parse::via::{parse_via_list, MAGIC_COOKIE};
+use crate::parse::{auth, diag, ims, security, tokens};
 use crate::parse::{Header, Message};
 use crate::span::Span;
 
@@ -87,6 +88,87 @@ pub fn check_header(h: &Header<'_>, out: &mut Findings) {
         }
         HeaderName::SessionExpires | HeaderName::MinSe => {
             parse_session_interval(v, canonical, out);
+        }
+        HeaderName::WwwAuthenticate => {
+            auth::parse_www_authenticate(v, out);
+        }
+        HeaderName::ProxyAuthenticate => {
+            auth::parse_proxy_authenticate(v, out);
+        }
+        HeaderName::Authorization => {
+            auth::parse_authorization(v, out);
+        }
+        HeaderName::ProxyAuthorization => {
+            auth::parse_proxy_authorization(v, out);
+        }
+        HeaderName::AuthenticationInfo => {
+            auth::parse_authentication_info(v, out);
+        }
+        HeaderName::SecurityClient => {
+            security::parse_security_client(v, out);
+        }
+        HeaderName::SecurityServer => {
+            security::parse_security_server(v, out);
+        }
+        HeaderName::SecurityVerify => {
+            security::parse_security_verify(v, out);
+        }
+        HeaderName::PAccessNetworkInfo => {
+            ims::parse_p_access_network_info(v, out);
+        }
+        HeaderName::PChargingVector => {
+            ims::parse_p_charging_vector(v, out);
+        }
+        HeaderName::RetryAfter => {
+            diag::parse_retry_after(v, out);
+        }
+        HeaderName::Warning => {
+            diag::parse_warning(v, out);
+        }
+        HeaderName::Reason => {
+            diag::parse_reason(v, out);
+        }
+        HeaderName::Require => {
+            tokens::parse_require(v, out);
+        }
+        HeaderName::Supported => {
+            tokens::parse_supported(v, out);
+        }
+        HeaderName::Unsupported => {
+            tokens::parse_unsupported(v, out);
+        }
+        HeaderName::ProxyRequire => {
+            tokens::parse_proxy_require(v, out);
+        }
+        HeaderName::Allow => {
+            tokens::parse_allow(v, out);
+        }
+        HeaderName::Accept => {
+            tokens::parse_accept(v, out);
+        }
+        HeaderName::RSeq => {
+            tokens::parse_rseq(v, out);
+        }
+        HeaderName::RAck => {
+            tokens::parse_rack(v, out);
+        }
+        HeaderName::Date => {
+            tokens::parse_date(v, out);
+        }
+        HeaderName::Server | HeaderName::UserAgent => {
+            // Product tokens are informational: bent grammar is tolerated.
+            let mut found = Vec::new();
+            if name == HeaderName::Server {
+                tokens::parse_server(v, &mut found);
+            } else {
+                tokens::parse_user_agent(v, &mut found);
+            }
+            out.extend(found.into_iter().map(|mut f| {
+                if f.rule == Rule::BadHeaderValue {
+                    f.rule = Rule::LaxHeaderValue;
+                }
+                f
+            }));
         }
         _ => {}
     }

@@ -12,10 +12,15 @@
 //! [`ParseOptions`]; with a leniency off the input is read strictly.
 
 pub mod addr;
+pub mod auth;
+pub mod diag;
 pub mod header_name;
+pub mod ims;
 pub mod params;
 pub mod scalar;
+pub mod security;
 pub mod status;
+pub mod tokens;
 pub mod uri;
 pub mod via;
 mod views;

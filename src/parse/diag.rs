@@ -1,0 +1,596 @@
+//! Headers that explain an outcome: `Retry-After` (RFC 3261 §20.33),
+//! `Warning` (RFC 3261 §20.43) and `Reason` (RFC 3326; 3GPP TS 24.229
+//! §7.2A.18 `RELEASE_CAUSE`).
+//!
+//! Codes stay open: any number that reads is returned, and ranges are
+//! checked per protocol (SIP status 100–699, Q.850 cause 0–127).
+
+use super::is_token;
+use super::params::{parse_params, split_list, Findings, Params};
+use super::tokens::{comment_end, digits_u32, is_quoted_string, lws_at};
+use crate::finding::{Finding, Rule};
+use crate::span::{is_lws, Text};
+
+/// The value of `Retry-After`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryAfter<'a> {
+    /// `delta-seconds` as written.
+    pub delta: Text<'a>,
+    /// The delay in seconds, when it is `1*DIGIT` within 2^32-1.
+    pub seconds: Option<u32>,
+    /// The `comment`, parentheses included.
+    pub comment: Option<Text<'a>>,
+    /// `retry-param`s in order (`duration` included).
+    pub params: Params<'a>,
+}
+
+impl RetryAfter<'_> {
+    /// `duration`: how long the callee will be reachable, in seconds
+    /// (`None` when absent or not a 32-bit number).
+    pub fn duration(&self) -> Option<u32> {
+        self.params
+            .value("duration")?
+            .parse_u64()
+            .and_then(|v| u32::try_from(v).ok())
+    }
+}
+
+/// `Retry-After = "Retry-After" HCOLON delta-seconds [ comment ] *( SEMI retry-param )`;
+/// `retry-param = ("duration" EQUAL delta-seconds) / generic-param`;
+/// `delta-seconds = 1*DIGIT` (RFC 3261 §20.33, §25.1). A delta above
+/// 2^32-1 is `ValueOutOfRange` (RFC 4475 §3.1.2.4 scalarlg).
+pub fn parse_retry_after<'a>(value: Text<'a>, out: &mut Findings) -> Option<RetryAfter<'a>> {
+    const H: &str = "Retry-After";
+    let v = value.trim();
+    if v.is_empty() {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            v.span(),
+            "Retry-After is empty; delta-seconds expected",
+        ));
+        return None;
+    }
+    let b = v.bytes();
+    let end = b
+        .iter()
+        .position(|&c| is_lws(c) || c == b'(' || c == b';')
+        .unwrap_or(b.len());
+    let delta = v.sub(0, end);
+    let seconds = if delta.is_empty() {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            v.span(),
+            "Retry-After: delta-seconds is missing",
+        ));
+        None
+    } else {
+        digits_u32(delta, H, "delta-seconds", out)
+    };
+    let mut rest = v.tail(end).trim();
+    let mut comment = None;
+    if rest.bytes().first() == Some(&b'(') {
+        match comment_end(rest.bytes()) {
+            Some(n) => {
+                comment = Some(rest.sub(0, n));
+                rest = rest.tail(n).trim();
+            }
+            None => {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    rest.span(),
+                    "Retry-After: comment is not closed with ')'",
+                ));
+                comment = Some(rest);
+                rest = rest.tail(rest.len());
+            }
+        }
+    }
+    let params = match rest.bytes().first() {
+        None => Params::default(),
+        Some(b';') => parse_params(rest.tail(1), H, out),
+        Some(_) => {
+            let junk_end = rest.find_unquoted(b';').unwrap_or(rest.len());
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                rest.sub(0, junk_end).span(),
+                format!(
+                    "Retry-After: unexpected {:?}; only a (comment) and ;parameters may follow delta-seconds",
+                    rest.sub(0, junk_end).as_str()
+                ),
+            ));
+            parse_params(rest.tail(junk_end + 1), H, out)
+        }
+    };
+    if let Some(d) = params.get("duration").and_then(|p| p.value) {
+        digits_u32(d, H, "duration", out);
+    }
+    Some(RetryAfter {
+        delta,
+        seconds,
+        comment,
+        params,
+    })
+}
+
+/// One `warning-value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarningValue<'a> {
+    /// `warn-code` as written.
+    pub code_text: Text<'a>,
+    /// The code, when it is exactly three digits.
+    pub code: Option<u16>,
+    /// `warn-agent`: `hostport` or `pseudonym` (empty when missing).
+    pub agent: Text<'a>,
+    /// `warn-text` as written, quotes included (empty when missing).
+    pub text: Text<'a>,
+}
+
+impl<'a> WarningValue<'a> {
+    /// The warn-text without its quotes (escapes kept).
+    pub fn text_unquoted(&self) -> Text<'a> {
+        super::params::unquote(self.text)
+    }
+}
+
+/// `hostport` / `pseudonym` characters: token plus `[`, `]`, `:`.
+fn is_agent(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b.iter()
+            .all(|&c| super::TOKEN[c as usize] || matches!(c, b'[' | b']' | b':'))
+}
+
+/// `Warning = "Warning" HCOLON warning-value *(COMMA warning-value)`;
+/// `warning-value = warn-code SP warn-agent SP warn-text`;
+/// `warn-code = 3DIGIT`; `warn-agent = hostport / pseudonym`;
+/// `warn-text = quoted-string`; `pseudonym = token` (RFC 3261 §20.43, §25.1).
+/// A numeric code that is not three digits is `ValueOutOfRange`
+/// (RFC 4475 §3.1.2.4 scalarlg: `1812`).
+pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValue<'a>> {
+    const H: &str = "Warning";
+    if value.trim().is_empty() {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            value.span(),
+            "Warning is empty; `warn-code warn-agent \"warn-text\"` expected",
+        ));
+    }
+    let mut vals = Vec::new();
+    for item in split_list(value, H, out) {
+        let e1 = lws_at(item.bytes());
+        let code_text = item.sub(0, e1);
+        let rest = item.tail(e1).trim();
+        let e2 = lws_at(rest.bytes());
+        let agent = rest.sub(0, e2);
+        let text = rest.tail(e2).trim();
+        let cb = code_text.bytes();
+        let code = if cb.iter().all(u8::is_ascii_digit) {
+            if cb.len() == 3 {
+                code_text.parse_u64().map(|c| c as u16)
+            } else {
+                out.push(Finding::new(
+                    Rule::ValueOutOfRange,
+                    code_text.span(),
+                    format!(
+                        "Warning: warn-code {} is not three digits",
+                        code_text.as_str()
+                    ),
+                ));
+                None
+            }
+        } else {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                code_text.span(),
+                format!(
+                    "Warning: warn-code {:?} is not a three-digit number",
+                    code_text.as_str()
+                ),
+            ));
+            None
+        };
+        if agent.is_empty() || text.is_empty() {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                item.span(),
+                format!(
+                    "Warning: {} is missing; `warn-code warn-agent \"warn-text\"` expected",
+                    if agent.is_empty() {
+                        "warn-agent"
+                    } else {
+                        "warn-text"
+                    }
+                ),
+            ));
+        }
+        if !agent.is_empty() && !is_agent(agent.bytes()) {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                agent.span(),
+                format!(
+                    "Warning: warn-agent {:?} is neither host[:port] nor a token",
+                    agent.as_str()
+                ),
+            ));
+        }
+        if !text.is_empty() && !is_quoted_string(text.bytes()) {
+            // An unclosed quote was already reported by the list splitter.
+            let unclosed =
+                text.bytes().first() == Some(&b'"') && text.find_unquoted(b'"').is_none();
+            if !unclosed {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    text.span(),
+                    format!(
+                        "Warning: warn-text {:?} is not a quoted string",
+                        text.as_str()
+                    ),
+                ));
+            }
+        }
+        vals.push(WarningValue {
+            code_text,
+            code,
+            agent,
+            text,
+        });
+    }
+    vals
+}
+
+/// The protocol of a `reason-value`, matched case-insensitively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReasonProtocol {
+    /// `SIP`: the cause is a SIP status code (RFC 3326 §2).
+    Sip,
+    /// `Q.850`: the cause is an ISDN cause value (RFC 3326 §2; ITU-T Q.850).
+    Q850,
+    /// `RELEASE_CAUSE`: 3GPP release cause (3GPP TS 24.229 §7.2A.18).
+    ReleaseCause,
+    /// Any other token (kept as written in [`ReasonValue::protocol`]).
+    Other,
+}
+
+/// Known protocols: (name, kind, inclusive cause range).
+#[rustfmt::skip]
+const PROTOCOLS: &[(&str, ReasonProtocol, u16, u16)] = &[
+    ("SIP",           ReasonProtocol::Sip,          100, 699), // RFC 3326 §2: a status code
+    ("Q.850",         ReasonProtocol::Q850,         0,   127), // ITU-T Q.850: 7-bit cause value
+    ("RELEASE_CAUSE", ReasonProtocol::ReleaseCause, 0, u16::MAX), // TS 24.229 §7.2A.18
+];
+
+/// One `reason-value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReasonValue<'a> {
+    /// `protocol` as written (`SIP`, `Q.850`, `q.850`, `RELEASE_CAUSE`…).
+    pub protocol: Text<'a>,
+    /// `reason-params` in order (`cause`, `text`, extensions).
+    pub params: Params<'a>,
+}
+
+impl<'a> ReasonValue<'a> {
+    /// The protocol, matched case-insensitively.
+    pub fn protocol_kind(&self) -> ReasonProtocol {
+        PROTOCOLS
+            .iter()
+            .find(|(n, _, _, _)| self.protocol.eq_ignore_case(n))
+            .map_or(ReasonProtocol::Other, |p| p.1)
+    }
+
+    /// `cause` as written.
+    pub fn cause_text(&self) -> Option<Text<'a>> {
+        self.params.value("cause")
+    }
+
+    /// `cause` as a number, when it is digits and fits `u16`.
+    pub fn cause(&self) -> Option<u16> {
+        self.cause_text()?
+            .parse_u64()
+            .and_then(|v| u16::try_from(v).ok())
+    }
+
+    /// `text` without quotes (escapes kept).
+    pub fn text(&self) -> Option<Text<'a>> {
+        self.params.value("text")
+    }
+}
+
+/// `Reason = "Reason" HCOLON reason-value *(COMMA reason-value)`;
+/// `reason-value = protocol *(SEMI reason-params)`;
+/// `protocol = "SIP" / "Q.850" / token`;
+/// `reason-params = protocol-cause / reason-text / reason-extension`;
+/// `protocol-cause = "cause" EQUAL cause`; `cause = 1*DIGIT`;
+/// `reason-text = "text" EQUAL quoted-string` (RFC 3326 §2).
+pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<'a>> {
+    const H: &str = "Reason";
+    if value.trim().is_empty() {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            value.span(),
+            "Reason is empty; `protocol ;cause=…` expected",
+        ));
+    }
+    let mut vals = Vec::new();
+    for item in split_list(value, H, out) {
+        let (protocol, params) = match item.split_once_unquoted(b';') {
+            Some((p, rest)) => (p.trim(), parse_params(rest, H, out)),
+            None => (item, Params::default()),
+        };
+        if !is_token(protocol.bytes()) {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                if protocol.is_empty() {
+                    item.span()
+                } else {
+                    protocol.span()
+                },
+                format!(
+                    "Reason: protocol {:?} is not a token (SIP, Q.850…)",
+                    protocol.as_str()
+                ),
+            ));
+        }
+        let rv = ReasonValue { protocol, params };
+        if let Some(c) = rv.params.get("cause").and_then(|p| p.value) {
+            let b = c.bytes();
+            if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    c.span(),
+                    format!("Reason: cause {:?} is not a number", c.as_str()),
+                ));
+            } else if let Some(&(name, _, lo, hi)) = PROTOCOLS
+                .iter()
+                .find(|(n, _, _, _)| protocol.eq_ignore_case(n))
+            {
+                if rv.cause().is_none_or(|n| n < lo || n > hi) {
+                    out.push(Finding::new(
+                        Rule::ValueOutOfRange,
+                        c.span(),
+                        format!("Reason: {name} cause {} is outside {lo}–{hi}", c.as_str()),
+                    ));
+                }
+            } else if rv.cause().is_none() {
+                out.push(Finding::new(
+                    Rule::ValueOutOfRange,
+                    c.span(),
+                    format!("Reason: cause {} is larger than 65535", c.as_str()),
+                ));
+            }
+        }
+        if let Some(t) = rv.params.get("text").and_then(|p| p.value) {
+            let unclosed = t.bytes().first() == Some(&b'"') && t.find_unquoted(b'"').is_none();
+            if !is_quoted_string(t.bytes()) && !unclosed {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    t.span(),
+                    format!("Reason: text {:?} must be a quoted string", t.as_str()),
+                ));
+            }
+        }
+        vals.push(rv);
+    }
+    vals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn t(b: &[u8]) -> Text<'_> {
+        Text::new(b, Span::new(0, b.len()))
+    }
+
+    fn rules(f: &Findings) -> Vec<Rule> {
+        f.iter().map(|x| x.rule).collect()
+    }
+
+    fn at(input: &[u8], x: Text<'_>) {
+        assert_eq!(x.span().slice(input), x.bytes(), "{x:?}");
+    }
+
+    #[test]
+    fn retry_after() {
+        let v = b"120 (I'm in a meeting; (really)) ;duration=3600;foo";
+        let mut f = Vec::new();
+        let r = parse_retry_after(t(v), &mut f).unwrap();
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(r.seconds, Some(120));
+        assert_eq!(r.comment.unwrap().bytes(), b"(I'm in a meeting; (really))");
+        assert_eq!(r.duration(), Some(3600));
+        assert!(r.params.has("foo"));
+        at(v, r.delta);
+        at(v, r.comment.unwrap());
+        r.params.iter().for_each(|p| at(v, p.name));
+
+        let mut f = Vec::new();
+        let r = parse_retry_after(t(b"18000;duration=3600"), &mut f).unwrap();
+        assert!(f.is_empty());
+        assert_eq!((r.seconds, r.duration()), (Some(18000), Some(3600)));
+        assert!(r.comment.is_none());
+    }
+
+    #[test]
+    fn retry_after_malformed() {
+        // RFC 4475 §3.1.2.4 scalarlg.
+        let v = b"949302838503028349304023988";
+        let mut f = Vec::new();
+        let r = parse_retry_after(t(v), &mut f).unwrap();
+        assert_eq!(rules(&f), [Rule::ValueOutOfRange]);
+        assert_eq!(f[0].span.slice(v), v);
+        assert!(f[0].message.contains("Retry-After"));
+        assert_eq!(r.seconds, None);
+        let v = b"4294967296";
+        let mut f = Vec::new();
+        parse_retry_after(t(v), &mut f).unwrap();
+        assert_eq!(rules(&f), [Rule::ValueOutOfRange]);
+        let mut f = Vec::new();
+        let r = parse_retry_after(t(b"4294967295"), &mut f).unwrap();
+        assert_eq!(r.seconds, Some(u32::MAX));
+        assert!(f.is_empty());
+
+        let v = b"soon (x junk;duration=-1";
+        let mut f = Vec::new();
+        let r = parse_retry_after(t(v), &mut f).unwrap();
+        assert_eq!(rules(&f), [Rule::BadHeaderValue, Rule::BadHeaderValue]);
+        assert_eq!(f[0].span.slice(v), b"soon");
+        assert_eq!(f[1].span.slice(v), b"(x junk;duration=-1");
+        assert_eq!(r.comment.unwrap().bytes(), b"(x junk;duration=-1");
+
+        let v = b"10 x;duration=99999999999";
+        let mut f = Vec::new();
+        let r = parse_retry_after(t(v), &mut f).unwrap();
+        assert_eq!(rules(&f), [Rule::BadHeaderValue, Rule::ValueOutOfRange]);
+        assert_eq!(f[0].span.slice(v), b"x");
+        assert_eq!(f[1].span.slice(v), b"99999999999");
+        assert_eq!(r.duration(), None);
+        let mut f = Vec::new();
+        parse_retry_after(t(b";duration=1"), &mut f).unwrap();
+        assert_eq!(rules(&f), [Rule::BadHeaderValue]);
+        let mut f = Vec::new();
+        assert!(parse_retry_after(t(b""), &mut f).is_none());
+    }
+
+    #[test]
+    fn warnings() {
+        let v = b"399 sip1 \"No other DNS entries to try (0,0)\", 392 200.68.120.81:5060 \"Noisy feedback\", 301 [2001:db8::1]:5060 \"a \\\"b\\\"\"";
+        let mut f = Vec::new();
+        let w = parse_warning(t(v), &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(w.len(), 3);
+        assert_eq!(w[0].code, Some(399));
+        assert_eq!(w[0].agent.bytes(), b"sip1");
+        assert_eq!(
+            w[0].text_unquoted().bytes(),
+            b"No other DNS entries to try (0,0)"
+        );
+        assert_eq!(w[1].agent.bytes(), b"200.68.120.81:5060");
+        assert_eq!(w[2].agent.bytes(), b"[2001:db8::1]:5060");
+        for x in &w {
+            at(v, x.code_text);
+            at(v, x.agent);
+            at(v, x.text);
+            at(v, x.text_unquoted());
+        }
+    }
+
+    #[test]
+    fn warnings_malformed() {
+        // RFC 4475 §3.1.2.4 scalarlg.
+        let v = b"1812 overture \"In Progress\"";
+        let mut f = Vec::new();
+        let w = parse_warning(t(v), &mut f);
+        assert_eq!(rules(&f), [Rule::ValueOutOfRange]);
+        assert_eq!(f[0].span.slice(v), b"1812");
+        assert_eq!((w[0].code, w[0].agent.bytes()), (None, &b"overture"[..]));
+        assert_eq!(w[0].text_unquoted().bytes(), b"In Progress");
+
+        let v = b"3a9 ag{ent unquoted text, 399, 399 host \"open";
+        let mut f = Vec::new();
+        let w = parse_warning(t(v), &mut f);
+        assert_eq!(w.len(), 3);
+        let got: Vec<_> = f.iter().map(|x| (x.rule, x.span.slice(v))).collect();
+        assert!(
+            got.contains(&(Rule::BadHeaderValue, &b"3a9"[..])),
+            "{got:?}"
+        );
+        assert!(got.contains(&(Rule::BadHeaderValue, &b"ag{ent"[..])));
+        assert!(got.contains(&(Rule::BadHeaderValue, &b"unquoted text"[..])));
+        assert!(got.contains(&(Rule::BadHeaderValue, &b"399"[..])));
+        assert!(got.contains(&(Rule::UnterminatedQuote, &b"\"open"[..])));
+        assert_eq!(f.len(), 5);
+        assert_eq!(w[1].code, Some(399));
+        assert!(w[1].agent.is_empty() && w[1].text.is_empty());
+        at(v, w[1].agent);
+        let mut f = Vec::new();
+        assert!(parse_warning(t(b""), &mut f).is_empty());
+        assert_eq!(rules(&f), [Rule::BadHeaderValue]);
+    }
+
+    #[test]
+    fn reasons() {
+        let v = b"Q.850 ;cause=16 ;text=\"local\", q.850;cause=21, SIP;cause=488;text=\"Transfer impossible: No call handling ressources\", RELEASE_CAUSE;cause=1;text=\"User ends call\", X-Vendor;foo";
+        let mut f = Vec::new();
+        let r = parse_reason(t(v), &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(r.len(), 5);
+        assert_eq!(r[0].protocol.bytes(), b"Q.850");
+        assert_eq!(r[0].protocol_kind(), ReasonProtocol::Q850);
+        assert_eq!(r[0].cause(), Some(16));
+        assert_eq!(r[0].text().unwrap().bytes(), b"local");
+        assert_eq!(r[1].protocol.bytes(), b"q.850");
+        assert_eq!(r[1].protocol_kind(), ReasonProtocol::Q850);
+        assert_eq!(r[1].cause(), Some(21));
+        assert_eq!(r[2].protocol_kind(), ReasonProtocol::Sip);
+        assert_eq!(r[2].cause(), Some(488));
+        assert_eq!(r[3].protocol_kind(), ReasonProtocol::ReleaseCause);
+        assert_eq!(r[3].cause(), Some(1));
+        assert_eq!(r[4].protocol_kind(), ReasonProtocol::Other);
+        assert_eq!(r[4].cause(), None);
+        for x in &r {
+            at(v, x.protocol);
+            x.cause_text().into_iter().for_each(|c| at(v, c));
+            x.text().into_iter().for_each(|c| at(v, c));
+        }
+    }
+
+    #[test]
+    fn reasons_malformed() {
+        let v = b"SIP;cause=999, Q.850;cause=128, Q.850;cause=x16;text=local, ;cause=1, Foo;cause=70000";
+        let mut f = Vec::new();
+        let r = parse_reason(t(v), &mut f);
+        assert_eq!(r.len(), 5);
+        let got: Vec<_> = f.iter().map(|x| (x.rule, x.span.slice(v))).collect();
+        assert_eq!(
+            got,
+            [
+                (Rule::ValueOutOfRange, &b"999"[..]),
+                (Rule::ValueOutOfRange, b"128"),
+                (Rule::BadHeaderValue, b"x16"),
+                (Rule::BadHeaderValue, b"local"),
+                (Rule::BadHeaderValue, b";cause=1"),
+                (Rule::ValueOutOfRange, b"70000"),
+            ]
+        );
+        assert!(f.iter().all(|x| x.message.starts_with("Reason")));
+        assert_eq!(r[0].cause(), Some(999));
+        assert_eq!(r[3].cause(), Some(1));
+        let mut f = Vec::new();
+        assert!(parse_reason(t(b" "), &mut f).is_empty());
+        assert_eq!(rules(&f), [Rule::BadHeaderValue]);
+    }
+
+    /// Bytes that stress the grammar: separators, quotes, escapes, LWS, non-UTF-8.
+    fn nasty() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(b"\"\\,;=()/: \t\r\n<>[]aZ09-.*q\xff".to_vec()),
+            0..48,
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_spans_inside(body in nasty()) {
+            let mut input = b"Warning: ".to_vec();
+            input.extend_from_slice(&body);
+            let v = Text::new(&input, Span::new(9, input.len()));
+            let mut f = Vec::new();
+            if let Some(r) = parse_retry_after(v, &mut f) {
+                at(&input, r.delta);
+                r.comment.into_iter().for_each(|c| at(&input, c));
+            }
+            for w in parse_warning(v, &mut f) {
+                for x in [w.code_text, w.agent, w.text, w.text_unquoted()] {
+                    at(&input, x);
+                }
+            }
+            for r in parse_reason(v, &mut f) {
+                at(&input, r.protocol);
+                let _ = (r.cause(), r.protocol_kind());
+            }
+            for x in &f {
+                proptest::prop_assert!(x.span.start >= 9 && x.span.end <= input.len(), "{x:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Security agreement headers: `Security-Client`, `Security-Server`,
+//! `Security-Verify` (RFC 3329 §2.2; 3GPP TS 33.203 Annex H
+//! `ipsec-3gpp` parameters; 3GPP TS 24.229 §5.1.1.2, §5.2.2).
+//!
+//! Each value is a list of `mechanism-name *(SEMI mech-parameters)`. The
+//! numeric IPsec parameters (`spi-c`, `spi-s`, `port-c`, `port-s`) and the
+//! preference `q` are checked when parsed; the accessors return `None` for
+//! values that do not read.
+
+use super::is_token;
+use super::params::{parse_params, split_list, Findings, Params};
+use super::tokens::is_qvalue;
+use crate::finding::{Finding, Rule};
+use crate::span::Text;
+
+/// One `sec-mechanism`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecMechanism<'a> {
+    /// `mechanism-name` as written (`ipsec-3gpp`, `tls`, `digest`…).
+    pub name: Text<'a>,
+    /// The `mech-parameters` in order.
+    pub params: Params<'a>,
+}
+
+impl<'a> SecMechanism<'a> {
+    /// True when the mechanism is `name` (case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_case(name)
+    }
+
+    /// `alg`: integrity algorithm (`hmac-md5-96`, `hmac-sha-1-96`) (TS 33.203 Annex H).
+    pub fn alg(&self) -> Option<Text<'a>> {
+        self.params.value("alg")
+    }
+
+    /// `ealg`: encryption algorithm (`des-ede3-cbc`, `aes-cbc`, `null`) (TS 33.203 Annex H).
+    pub fn ealg(&self) -> Option<Text<'a>> {
+        self.params.value("ealg")
+    }
+
+    /// `prot`: IPsec protocol (`esp`, `ah`) (TS 33.203 Annex H).
+    pub fn prot(&self) -> Option<Text<'a>> {
+        self.params.value("prot")
+    }
+
+    /// `mod`: IPsec mode (`trans`, `tun`, `UDP-enc-tun`) (TS 33.203 Annex H).
+    pub fn mode(&self) -> Option<Text<'a>> {
+        self.params.value("mod")
+    }
+
+    /// `spi-c`: SPI of the client's inbound SA (TS 33.203 Annex H).
+    pub fn spi_c(&self) -> Option<u32> {
+        self.number("spi-c").and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// `spi-s`: SPI of the server's inbound SA (TS 33.203 Annex H).
+    pub fn spi_s(&self) -> Option<u32> {
+        self.number("spi-s").and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// `port-c`: protected client port (TS 33.203 Annex H).
+    pub fn port_c(&self) -> Option<u16> {
+        self.number("port-c").and_then(|v| u16::try_from(v).ok())
+    }
+
+    /// `port-s`: protected server port (TS 33.203 Annex H).
+    pub fn port_s(&self) -> Option<u16> {
+        self.number("port-s").and_then(|v| u16::try_from(v).ok())
+    }
+
+    /// `q`: preference as written (RFC 3329 §2.2).
+    pub fn q(&self) -> Option<Text<'a>> {
+        self.params.value("q")
+    }
+
+    /// `q` as a number, when it parses as a finite one (even outside 0–1).
+    pub fn q_value(&self) -> Option<f32> {
+        let q = self.q()?;
+        std::str::from_utf8(q.bytes())
+            .ok()?
+            .parse()
+            .ok()
+            .filter(|q: &f32| q.is_finite())
+    }
+
+    /// `d-alg`: digest algorithm for the `digest` mechanism (RFC 3329 §2.2).
+    pub fn d_alg(&self) -> Option<Text<'a>> {
+        self.params.value("d-alg")
+    }
+
+    /// `d-qop`: digest qop for the `digest` mechanism (RFC 3329 §2.2).
+    pub fn d_qop(&self) -> Option<Text<'a>> {
+        self.params.value("d-qop")
+    }
+
+    /// `d-ver`: digest of the Security-Server list (RFC 3329 §2.2).
+    pub fn d_ver(&self) -> Option<Text<'a>> {
+        self.params.value("d-ver")
+    }
+
+    fn number(&self, name: &str) -> Option<u64> {
+        self.params.value(name)?.parse_u64()
+    }
+}
+
+/// `Security-Client = "Security-Client" HCOLON sec-mechanism *(COMMA sec-mechanism)`;
+/// `sec-mechanism = mechanism-name *(SEMI mech-parameters)`;
+/// `mechanism-name = ( "digest" / "tls" / "ipsec-ike" / "ipsec-man" / token )`
+/// (RFC 3329 §2.2); `ipsec-3gpp` parameters: `alg`, `ealg`, `prot`, `mod`,
+/// `spi-c`, `spi-s` (`spivalue = 10DIGIT; 0 to 4294967295`), `port-c`,
+/// `port-s` (`port = 1*DIGIT`) (3GPP TS 33.203 Annex H).
+pub fn parse_security_client<'a>(value: Text<'a>, out: &mut Findings) -> Vec<SecMechanism<'a>> {
+    sec_mechanisms(value, "Security-Client", out)
+}
+
+/// `Security-Server = "Security-Server" HCOLON sec-mechanism *(COMMA sec-mechanism)`
+/// (RFC 3329 §2.2); see [`parse_security_client`].
+pub fn parse_security_server<'a>(value: Text<'a>, out: &mut Findings) -> Vec<SecMechanism<'a>> {
+    sec_mechanisms(value, "Security-Server", out)
+}
+
+/// `Security-Verify = "Security-Verify" HCOLON sec-mechanism *(COMMA sec-mechanism)`
+/// (RFC 3329 §2.2); see [`parse_security_client`].
+pub fn parse_security_verify<'a>(value: Text<'a>, out: &mut Findings) -> Vec<SecMechanism<'a>> {
+    sec_mechanisms(value, "Security-Verify", out)
+}
+
+fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<SecMechanism<'a>> {
+    if value.trim().is_empty() {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            value.span(),
+            format!("{header} is empty; at least one mechanism is required"),
+        ));
+    }
+    let mut mechs = Vec::new();
+    for item in split_list(value, header, out) {
+        let (name, params) = match item.split_once_unquoted(b';') {
+            Some((n, p)) => (n.trim(), parse_params(p, header, out)),
+            None => (item, Params::default()),
+        };
+        if !is_token(name.bytes()) {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                if name.is_empty() {
+                    item.span()
+                } else {
+                    name.span()
+                },
+                format!(
+                    "{header}: mechanism-name {:?} is not a token",
+                    name.as_str()
+                ),
+            ));
+        }
+        for p in params.iter() {
+            let Some(v) = p.value else { continue };
+            let limit: u64 = if p.is("spi-c") || p.is("spi-s") {
+                u64::from(u32::MAX)
+            } else if p.is("port-c") || p.is("port-s") {
+                u64::from(u16::MAX)
+            } else {
+                if p.is("q") && !is_qvalue(v.bytes()) {
+                    out.push(Finding::new(
+                        Rule::BadHeaderValue,
+                        v.span(),
+                        format!(
+                            "{header}: q {:?} is not a qvalue (0 to 1, at most 3 decimals)",
+                            v.as_str()
+                        ),
+                    ));
+                }
+                continue;
+            };
+            let b = v.bytes();
+            if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    v.span(),
+                    format!(
+                        "{header}: {} {:?} is not a decimal number",
+                        p.name.as_str(),
+                        v.as_str()
+                    ),
+                ));
+            } else if v.parse_u64().is_none_or(|n| n > limit) {
+                out.push(Finding::new(
+                    Rule::ValueOutOfRange,
+                    v.span(),
+                    format!(
+                        "{header}: {} {} is larger than {limit}",
+                        p.name.as_str(),
+                        v.as_str()
+                    ),
+                ));
+            }
+        }
+        mechs.push(SecMechanism { name, params });
+    }
+    mechs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn t(b: &[u8]) -> Text<'_> {
+        Text::new(b, Span::new(0, b.len()))
+    }
+
+    fn rules(f: &Findings) -> Vec<Rule> {
+        f.iter().map(|x| x.rule).collect()
+    }
+
+    fn spans_ok(input: &[u8], m: &[SecMechanism<'_>]) {
+        for m in m {
+            assert_eq!(m.name.span().slice(input), m.name.bytes());
+            for p in m.params.iter() {
+                assert_eq!(p.name.span().slice(input), p.name.bytes());
+                let v = p.value.unwrap();
+                assert_eq!(v.span().slice(input), v.bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn ipsec_3gpp_server() {
+        let v = b"ipsec-3gpp; q=0.1; alg=hmac-sha-1-96; ealg=null; spi-c=1234; spi-s=5678; port-c=5062; port-s=5064";
+        let mut f = Vec::new();
+        let m = parse_security_server(t(v), &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(m.len(), 1);
+        let s = &m[0];
+        assert!(s.is("IPSEC-3GPP"));
+        assert_eq!(s.q().unwrap().bytes(), b"0.1");
+        assert_eq!(s.q_value(), Some(0.1));
+        assert_eq!(s.alg().unwrap().bytes(), b"hmac-sha-1-96");
+        assert_eq!(s.ealg().unwrap().bytes(), b"null");
+        assert_eq!((s.spi_c(), s.spi_s()), (Some(1234), Some(5678)));
+        assert_eq!((s.port_c(), s.port_s()), (Some(5062), Some(5064)));
+        assert_eq!(s.prot(), None);
+        spans_ok(v, &m);
+    }
+
+    #[test]
+    fn client_list_with_several_mechanisms() {
+        let v = b"ipsec-3gpp;alg=hmac-md5-96;ealg=aes-cbc;prot=esp;mod=trans;spi-c=4294967295;spi-s=0;port-c=65535;port-s=1,ipsec-3gpp;alg=hmac-sha-1-96;prot=esp;mod=trans;spi-c=1;spi-s=2;port-c=3;port-s=4, digest;d-alg=md5;d-qop=auth-int;q=1.000, tls;q=0.2";
+        let mut f = Vec::new();
+        let m = parse_security_client(t(v), &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(m.len(), 4);
+        assert_eq!(m[0].spi_c(), Some(u32::MAX));
+        assert_eq!(m[0].spi_s(), Some(0));
+        assert_eq!(m[0].port_c(), Some(65535));
+        assert_eq!(m[0].prot().unwrap().bytes(), b"esp");
+        assert_eq!(m[0].mode().unwrap().bytes(), b"trans");
+        assert_eq!(m[1].alg().unwrap().bytes(), b"hmac-sha-1-96");
+        assert_eq!(m[2].d_alg().unwrap().bytes(), b"md5");
+        assert_eq!(m[2].d_qop().unwrap().bytes(), b"auth-int");
+        assert_eq!(m[2].q_value(), Some(1.0));
+        assert!(m[3].is("tls"));
+        spans_ok(v, &m);
+
+        let v = b"digest;d-ver=\"0123456789abcdef0123456789abcdef\"";
+        let mut f = Vec::new();
+        let m = parse_security_verify(t(v), &mut f);
+        assert!(f.is_empty());
+        assert_eq!(
+            m[0].d_ver().unwrap().bytes(),
+            b"0123456789abcdef0123456789abcdef"
+        );
+        spans_ok(v, &m);
+    }
+
+    #[test]
+    fn out_of_range_and_malformed() {
+        let v = b"ipsec-3gpp; spi-c=4294967296; spi-s=x1; port-c=65536; port-s=99999999999999999999999; q=1.5";
+        let mut f = Vec::new();
+        let m = parse_security_client(t(v), &mut f);
+        assert_eq!(
+            rules(&f),
+            [
+                Rule::ValueOutOfRange,
+                Rule::BadHeaderValue,
+                Rule::ValueOutOfRange,
+                Rule::ValueOutOfRange,
+                Rule::BadHeaderValue
+            ]
+        );
+        assert_eq!(f[0].span.slice(v), b"4294967296");
+        assert!(f[0].message.contains("Security-Client") && f[0].message.contains("spi-c"));
+        assert_eq!(f[1].span.slice(v), b"x1");
+        assert_eq!(f[2].span.slice(v), b"65536");
+        assert_eq!(f[4].span.slice(v), b"1.5");
+        let s = &m[0];
+        assert_eq!(
+            (s.spi_c(), s.spi_s(), s.port_c(), s.port_s()),
+            (None, None, None, None)
+        );
+        assert_eq!(s.q().unwrap().bytes(), b"1.5");
+        assert_eq!(s.q_value(), Some(1.5));
+        spans_ok(v, &m);
+
+        let v = b"ipsec 3gpp;alg=x, ;q=0.5,,";
+        let mut f = Vec::new();
+        let m = parse_security_verify(t(v), &mut f);
+        assert_eq!(m.len(), 2);
+        assert_eq!(f[0].rule, Rule::EmptyListElement);
+        let bad: Vec<_> = f
+            .iter()
+            .filter(|x| x.rule == Rule::BadHeaderValue)
+            .map(|x| x.span.slice(v))
+            .collect();
+        assert_eq!(bad, [&b"ipsec 3gpp"[..], b";q=0.5"]);
+        assert!(m[1].name.is_empty());
+        assert_eq!(m[1].q_value(), Some(0.5));
+
+        let mut f = Vec::new();
+        assert!(parse_security_server(t(b""), &mut f).is_empty());
+        assert_eq!(rules(&f), [Rule::BadHeaderValue]);
+    }
+
+    /// Bytes that stress the grammar: separators, quotes, escapes, LWS, non-UTF-8.
+    fn nasty() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(b"\"\\,;=()/: \t\r\n<>[]aZ09-.*q\xff".to_vec()),
+            0..48,
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_spans_inside(body in nasty()) {
+            let mut input = b"Security-Client: ".to_vec();
+            input.extend_from_slice(&body);
+            let v = Text::new(&input, Span::new(17, input.len()));
+            let mut f = Vec::new();
+            let m = parse_security_client(v, &mut f);
+            for x in &m {
+                proptest::prop_assert_eq!(x.name.span().slice(&input), x.name.bytes());
+                for p in x.params.iter() {
+                    proptest::prop_assert_eq!(p.name.span().slice(&input), p.name.bytes());
+                    p.value.into_iter().for_each(|t| assert_eq!(t.span().slice(&input), t.bytes()));
+                }
+                let _ = (x.spi_c(), x.port_s(), x.q_value());
+            }
+            for x in &f {
+                proptest::prop_assert!(x.span.start >= 17 && x.span.end <= input.len(), "{x:?}");
+            }
+        }
+    }
+}
