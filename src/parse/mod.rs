@@ -11,8 +11,11 @@
 //! Leniencies (each one recorded as a finding) are switched by
 //! [`ParseOptions`]; with a leniency off the input is read strictly.
 
+pub mod body;
 pub mod header_name;
+pub mod media;
 pub mod params;
+pub mod sdp;
 pub mod status;
 
 use crate::finding::{Finding, Rule};
