@@ -30,6 +30,8 @@ pub fn validate_message(msg: &Message<'_>) -> Vec<Finding> {
         check_header(h, &mut out);
     }
     check_structure(msg, &mut out);
+    // The body through its view (SDP lines, multipart framing).
+    crate::parse::body::view_message_body(msg, &mut out);
     out.sort_by_key(|f| (f.span.start, f.span.end));
     out
 }
@@ -151,6 +153,9 @@ pub fn check_header(h: &Header<'_>, out: &mut Findings) {
         }
         HeaderName::RAck => {
             tokens::parse_rack(v, out);
+        }
+        HeaderName::ContentType => {
+            crate::parse::media::parse_media_type(v, out);
         }
         HeaderName::Date => {
             tokens::parse_date(v, out);

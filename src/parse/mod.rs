@@ -13,11 +13,14 @@
 
 pub mod addr;
 pub mod auth;
+pub mod body;
 pub mod diag;
 pub mod header_name;
 pub mod ims;
+pub mod media;
 pub mod params;
 pub mod scalar;
+pub mod sdp;
 pub mod security;
 pub mod status;
 pub mod tokens;
@@ -83,7 +86,7 @@ impl ParseOptions {
 pub struct RequestLine<'a> {
     /// The method token as written.
     pub method: Text<'a>,
-    /// The Request-URI as written (typed view: [`uri::parse_uri`]).
+    /// The Request-URI as written (typed view: [`uri::parse_uri`](crate::parse::uri::parse_uri)).
     pub uri: Text<'a>,
     /// The SIP-Version as written (may be empty when missing).
     pub version: Text<'a>,
@@ -284,7 +287,7 @@ impl<'a> Message<'a> {
         self.lf_only
     }
 
-    /// What the parser found (structure only; see [`crate::validate`] for
+    /// What the parser found (structure only; see [`crate::validate_message`] for
     /// the grammar of each header).
     pub fn findings(&self) -> &[Finding] {
         &self.findings
