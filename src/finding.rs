@@ -315,6 +315,254 @@ rules! {
         "A header value bends its grammar in a commonly tolerated way: a token parameter quoted (nc=\"00000001\"), a quoted-string parameter bare, a product version with extra '/' in User-Agent/Server.",
         "Most stacks accept it, but strict ones (and some digest implementations) reject or miscompute it.",
         "Authorization: Digest …, nc=\"00000001\"", "RFC 3261 §25.1; RFC 7616 §3.4");
+
+    // ---- SL1xx: message rules -------------------------------------------
+    /// Response without a To tag.
+    ToTagMissing = ("SL101", "to-tag-missing", Warning, Protocol,
+        "A response other than 100 Trying has no tag parameter in To.",
+        "The UAS must add a To tag (RFC 3261 §8.2.6.2); without it no dialog can be formed and the response cannot be matched to a dialog.",
+        "SIP/2.0 486 Busy Here … To: <sip:bob@b.example>", "RFC 3261 §8.2.6.2, §12.1.1");
+    /// Response whose CSeq method cannot have a response.
+    ResponseToAck = ("SL102", "response-to-ack", Error, Protocol,
+        "A response carries CSeq method ACK.",
+        "ACK is never answered (RFC 3261 §17.1.1.3); such a response cannot match any transaction.",
+        "SIP/2.0 200 OK … CSeq: 1 ACK", "RFC 3261 §17.1.1.3");
+    /// Body without Content-Type.
+    BodyWithoutContentType = ("SL103", "body-without-content-type", Error, Protocol,
+        "A non-empty body has no Content-Type header.",
+        "The receiver cannot know how to read the body (RFC 3261 §20.15: Content-Type MUST be present with a body).",
+        "INVITE … with SDP but no Content-Type", "RFC 3261 §20.15");
+    /// From without tag.
+    FromTagMissing = ("SL104", "from-tag-missing", Warning, Protocol,
+        "The From header has no tag parameter.",
+        "RFC 3261 §8.1.1.3 requires a From tag; without it dialogs fall back to RFC 2543 matching.",
+        "From: <sip:alice@a.example>", "RFC 3261 §8.1.1.3, §12");
+    /// Max-Forwards is zero.
+    MaxForwardsZero = ("SL105", "max-forwards-zero", Info, Informational,
+        "A request carries Max-Forwards: 0.",
+        "A proxy must not forward it and answers 483 Too Many Hops; only the final element may process it (OPTIONS traceroute).",
+        "Max-Forwards: 0", "RFC 3261 §16.3, §20.22; RFC 4475 §3.3.11");
+    /// Broadcast address in Via.
+    BroadcastVia = ("SL106", "broadcast-via", Warning, Semantic,
+        "A Via sent-by or received address is a broadcast address (255.255.255.255).",
+        "A response would be sent to every host of the network; elements should drop it.",
+        "Via: SIP/2.0/UDP 255.255.255.255;branch=…", "RFC 4475 §3.3.10");
+    /// Unregistered status code.
+    UnknownStatusCode = ("SL107", "unknown-status-code", Info, Informational,
+        "The status code is not in the IANA registry; it is read as the x00 code of its class.",
+        "RFC 3261 §8.1.3.2: an unknown response is treated as the x00 of its class (183 for unknown 1xx).",
+        "SIP/2.0 499 Whatever", "RFC 3261 §8.1.3.2, §21");
+    /// Reason phrase differs from the registered one.
+    NonStandardReasonPhrase = ("SL108", "non-standard-reason-phrase", Info, Informational,
+        "The reason phrase differs from the IANA phrase of the code.",
+        "The phrase is free text (RFC 3261 §21); only the code counts, but a custom phrase often names the real cause.",
+        "SIP/2.0 403 Wrong password", "RFC 3261 §7.2, §21");
+    /// Content-Type with an empty body.
+    ContentTypeWithoutBody = ("SL109", "content-type-without-body", Info, Informational,
+        "Content-Type is present but the body is empty.",
+        "Harmless, but often a sign that a body was stripped by an intermediary (e.g. SDP removed by a B2BUA).",
+        "Content-Type: application/sdp with Content-Length: 0", "RFC 3261 §20.15");
+
+    // ---- SL12x: code-specific companion headers ---------------------------
+    /// 401 without WWW-Authenticate.
+    MissingWwwAuthenticate = ("SL120", "401-without-www-authenticate", Error, Protocol,
+        "A 401 response has no WWW-Authenticate header.",
+        "The client cannot answer a challenge it did not get; a 401 MUST carry one (RFC 3261 §21.4.2).",
+        "SIP/2.0 401 Unauthorized without WWW-Authenticate", "RFC 3261 §21.4.2, §22.2");
+    /// 407 without Proxy-Authenticate.
+    MissingProxyAuthenticate = ("SL121", "407-without-proxy-authenticate", Error, Protocol,
+        "A 407 response has no Proxy-Authenticate header.",
+        "A 407 MUST carry the proxy's challenge (RFC 3261 §21.4.8).",
+        "SIP/2.0 407 Proxy Authentication Required without Proxy-Authenticate", "RFC 3261 §21.4.8, §22.3");
+    /// 405 without Allow.
+    MissingAllow = ("SL122", "405-without-allow", Error, Protocol,
+        "A 405 response has no Allow header.",
+        "A 405 MUST list the methods the target supports (RFC 3261 §21.4.6).",
+        "SIP/2.0 405 Method Not Allowed without Allow", "RFC 3261 §21.4.6");
+    /// 420 without Unsupported.
+    MissingUnsupported = ("SL123", "420-without-unsupported", Error, Protocol,
+        "A 420 response has no Unsupported header.",
+        "The client needs the list of unsupported option tags to retry without them (RFC 3261 §21.4.15, §8.2.2.3).",
+        "SIP/2.0 420 Bad Extension without Unsupported", "RFC 3261 §8.2.2.3, §21.4.15");
+    /// 421 without Require.
+    MissingRequire = ("SL124", "421-without-require", Warning, Protocol,
+        "A 421 response has no Require header naming the needed extension.",
+        "The client cannot tell which extension to add (RFC 3261 §21.4.16).",
+        "SIP/2.0 421 Extension Required without Require", "RFC 3261 §21.4.16");
+    /// 422 without Min-SE.
+    MissingMinSe = ("SL125", "422-without-min-se", Error, Protocol,
+        "A 422 response has no Min-SE header.",
+        "RFC 4028 §6: the 422 MUST carry Min-SE so the UAC can raise its Session-Expires.",
+        "SIP/2.0 422 Session Interval Too Small without Min-SE", "RFC 4028 §6");
+    /// 423 without Min-Expires.
+    MissingMinExpires = ("SL126", "423-without-min-expires", Error, Protocol,
+        "A 423 response has no Min-Expires header.",
+        "The registrar MUST say the minimum it accepts (RFC 3261 §10.3 step 7, §21.4.17).",
+        "SIP/2.0 423 Interval Too Brief without Min-Expires", "RFC 3261 §10.3, §21.4.17");
+    /// 494 without Security-Server.
+    MissingSecurityServer = ("SL127", "494-without-security-server", Error, Protocol,
+        "A 494 response has no Security-Server header.",
+        "RFC 3329 §2.3.1: the 494 MUST list the server's mechanisms so the client can choose one.",
+        "SIP/2.0 494 Security Agreement Required without Security-Server", "RFC 3329 §2.3.1");
+    /// 3xx without Contact.
+    RedirectWithoutContact = ("SL128", "redirect-without-contact", Warning, Protocol,
+        "A 3xx response has no Contact (and no alternative-service body for 380).",
+        "The client has nowhere to redirect to; 3xx SHOULD list alternatives in Contact (RFC 3261 §21.3).",
+        "SIP/2.0 302 Moved Temporarily without Contact", "RFC 3261 §8.1.3.4, §21.3");
+    /// 488/606 without Warning.
+    MediaRejectWithoutWarning = ("SL129", "media-reject-without-warning", Warning, Protocol,
+        "A 488 or 606 response has no Warning header explaining what in the offer was unacceptable.",
+        "RFC 3261 §21.4.26/§21.6.4: the response SHOULD carry a Warning (e.g. 304/305) naming the rejected media.",
+        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §21.4.26, §21.6.4");
+    /// 415 without Accept*.
+    MissingAccept = ("SL130", "415-without-accept", Warning, Protocol,
+        "A 415 response has no Accept, Accept-Encoding or Accept-Language header.",
+        "The client cannot tell which formats would work (RFC 3261 §21.4.13).",
+        "SIP/2.0 415 Unsupported Media Type without Accept", "RFC 3261 §8.2.3, §21.4.13");
+
+    // ---- SL2xx: cause semantics -------------------------------------------
+    /// Reason value decoded.
+    ReasonDecoded = ("SL201", "reason-decoded", Info, Informational,
+        "A Reason header value was decoded (protocol, cause, text).",
+        "The Reason header names the real cause behind a status code or a BYE/CANCEL (Q.850 from the PSTN side, SIP from another leg).",
+        "Reason: Q.850;cause=17;text=\"User busy\"", "RFC 3326; RFC 6432");
+    /// Q.850 cause inconsistent with the status code.
+    Q850StatusMismatch = ("SL202", "q850-status-mismatch", Warning, Semantic,
+        "The Q.850 cause in Reason does not map to this status code under RFC 3398.",
+        "A gateway that maps causes inconsistently misleads callers and statistics; e.g. 486 with cause 16 (normal clearing) hides why the call failed.",
+        "SIP/2.0 486 Busy Here … Reason: Q.850;cause=16", "RFC 3398 §7.2.4.1, §8.2.6.1");
+    /// SIP Reason cause differs from status.
+    SipReasonDiffers = ("SL203", "sip-reason-differs", Info, Informational,
+        "A Reason with protocol SIP names a different status code than the response's own.",
+        "It usually carries the status of another leg (forked or B2BUA) that explains this one.",
+        "SIP/2.0 480 … Reason: SIP;cause=486", "RFC 3326 §2");
+    /// Unknown Reason protocol or cause.
+    UnknownReason = ("SL204", "unknown-reason", Info, Informational,
+        "A Reason value uses an unregistered protocol or a cause value that protocol does not define.",
+        "The cause cannot be interpreted; check the sender's documentation.",
+        "Reason: X-VENDOR;cause=77", "RFC 3326 §2, §4");
+    /// Warning value explained.
+    WarningDecoded = ("SL205", "warning-decoded", Info, Informational,
+        "A Warning header value was decoded (code, agent, text).",
+        "Warning codes 3xx say why a session description was unacceptable (305 media format, 304 media type, 370 bandwidth…).",
+        "Warning: 305 pcscf.ims.example \"Incompatible media format\"", "RFC 3261 §20.43");
+    /// Unregistered Warning code.
+    UnregisteredWarning = ("SL206", "unregistered-warning", Warning, Protocol,
+        "A Warning code is not in the IANA Warning-code registry.",
+        "Receivers cannot interpret it; vendors sometimes reuse 3xx codes for private meanings (e.g. OpenSER 392).",
+        "Warning: 392 10.0.0.1:5060 \"Noisy feedback\"", "RFC 3261 §20.43, §27.2");
+    /// Q.850 cause on a success response or provisional.
+    ReasonOnSuccess = ("SL207", "reason-on-success", Info, Informational,
+        "A Reason header appears on a 1xx or 2xx response.",
+        "RFC 6432 defines Reason in responses for failure causes; on success it usually echoes an earlier leg.",
+        "SIP/2.0 200 OK … Reason: Q.850;cause=16", "RFC 6432");
+
+    // ---- SL3xx: IMS-aware method x code logic ------------------------------
+    /// 401 to REGISTER with AKA: normal challenge.
+    ImsAkaChallenge = ("SL301", "ims-aka-challenge", Info, Informational,
+        "A 401 to REGISTER carries a Digest AKAv1/AKAv2 challenge: the normal IMS registration step.",
+        "Not an error: the UE runs AKA on the ISIM (RES, CK, IK), sets up IPsec from Security-Server and re-sends REGISTER protected.",
+        "401 … WWW-Authenticate: Digest …, algorithm=AKAv1-MD5", "3GPP TS 24.229 §5.1.1.5; TS 33.203; RFC 3310");
+    /// 401 to REGISTER with plain digest.
+    DigestRegisterChallenge = ("SL302", "digest-register-challenge", Info, Informational,
+        "A 401 to REGISTER carries a plain Digest challenge (MD5/SHA-256), not AKA.",
+        "The usual first answer of a registrar; the UA re-sends REGISTER with credentials. In IMS it means SIP Digest (TS 24.229 Annex) rather than AKA.",
+        "401 … WWW-Authenticate: Digest realm=…, algorithm=MD5", "RFC 3261 §22; RFC 7616; 3GPP TS 24.229 §5.1.1.2");
+    /// Auth challenge to a non-REGISTER request in IMS.
+    ChallengeOutsideRegistration = ("SL303", "challenge-outside-registration", Warning, Semantic,
+        "A 401/407 answers a request other than REGISTER.",
+        "In IMS, requests are authenticated by the registration and the IPsec/TLS association; a challenge to INVITE/MESSAGE points to a lost or mismatched security association or registration state.",
+        "SIP/2.0 407 … CSeq: 1 INVITE", "3GPP TS 24.229 §5.2.3, §5.4.3.2; RFC 3261 §22.3");
+    /// Stale nonce.
+    StaleNonce = ("SL304", "stale-nonce", Info, Informational,
+        "The challenge carries stale=true: the credentials were right but the nonce expired.",
+        "Not an authentication failure: re-send with the new nonce, without asking the user again.",
+        "WWW-Authenticate: Digest …, stale=true", "RFC 7616 §3.3; RFC 3261 §22.4");
+    /// 403 to REGISTER.
+    RegisterForbidden = ("SL305", "register-forbidden", Warning, Semantic,
+        "A REGISTER was answered 403.",
+        "Registration is refused outright: provisioning, barring, roaming not allowed, IMPI/IMPU mismatch or failed authentication; retrying the same credentials will not help.",
+        "SIP/2.0 403 Forbidden … CSeq: 2 REGISTER", "3GPP TS 24.229 §5.1.1.5.1, §5.4.1.2.3; RFC 3261 §21.4.4");
+    /// 404/604.
+    UserNotFound = ("SL306", "user-not-found", Info, Informational,
+        "A 404 (unknown here) or 604 (does not exist anywhere) names the Request-URI as unknown.",
+        "404 leaves other routes open (another domain, number translation); 604 says no route will help.",
+        "SIP/2.0 404 Not Found", "RFC 3261 §21.4.5, §21.6.3");
+    /// Timeouts.
+    Timeout = ("SL307", "timeout", Info, Informational,
+        "A 408 or 504 reports that a timer expired (the callee or a next hop did not answer in time).",
+        "408 = the UAS or proxy gave up waiting (Timer C / no final); 504 = a server could not reach the next hop (DNS, transport, peer down).",
+        "SIP/2.0 504 Server Time-out", "RFC 3261 §16.6, §16.7, §21.4.9, §21.5.5");
+    /// Callee unavailable / busy / declined.
+    CalleeRejected = ("SL308", "callee-rejected", Info, Informational,
+        "A 480, 486, 600 or 603 says the callee is unavailable, busy or declined.",
+        "Normal call outcomes rather than faults; a Reason or Retry-After says more about why and when to try again.",
+        "SIP/2.0 486 Busy Here … Reason: Q.850;cause=17", "RFC 3261 §21.4.18, §21.4.24, §21.6.1, §21.6.2");
+    /// 487 after CANCEL.
+    RequestTerminated = ("SL309", "request-terminated", Info, Informational,
+        "A 487 answers an INVITE that was cancelled (CANCEL or BYE before the final response).",
+        "Expected after the caller hangs up during ringing; look for the CANCEL and its 200 OK.",
+        "SIP/2.0 487 Request Terminated … CSeq: 1 INVITE", "RFC 3261 §9.2, §21.4.25");
+    /// 487 to something other than INVITE.
+    TerminatedNonInvite = ("SL310", "terminated-non-invite", Warning, Protocol,
+        "A 487 answers a request other than INVITE.",
+        "Only INVITE can be cancelled (RFC 3261 §9.2); a 487 to another method is a sender bug.",
+        "SIP/2.0 487 … CSeq: 1 OPTIONS", "RFC 3261 §9.2, §21.4.25");
+    /// Media rejected (488/606).
+    MediaRejected = ("SL311", "media-rejected", Info, Semantic,
+        "A 488 or 606 rejects the session description; Warning codes and the offer say what failed.",
+        "Usually a codec (305), media type (304), transport (302) or bandwidth (370) mismatch, or a policy (P-CSCF/PCRF) refusing the media.",
+        "SIP/2.0 488 Not Acceptable Here … Warning: 305 …", "RFC 3261 §21.4.26, §21.6.4; 3GPP TS 24.229 §5.2.7");
+    /// 489 Bad Event.
+    BadEvent = ("SL312", "bad-event", Info, Informational,
+        "A 489 says the event package of SUBSCRIBE/PUBLISH is not supported.",
+        "Check the Event header against the notifier's Allow-Events (reg, presence, dialog, message-summary…).",
+        "SIP/2.0 489 Bad Event … CSeq: 3 SUBSCRIBE", "RFC 6665 §8.3.2");
+    /// 494 security agreement.
+    SecurityAgreementRequired = ("SL313", "security-agreement-required", Warning, Semantic,
+        "A 494 requires a security agreement (RFC 3329) before the request is accepted.",
+        "The client did not offer Security-Client or sec-agree; in IMS the UE must send REGISTER with Security-Client and Require/Proxy-Require: sec-agree.",
+        "SIP/2.0 494 Security Agreement Required", "RFC 3329 §2.3; 3GPP TS 33.203");
+    /// 503 with Retry-After.
+    OverloadWithRetryAfter = ("SL314", "overload-with-retry-after", Info, Semantic,
+        "A 503 carries Retry-After: the server is overloaded or in maintenance and says when to come back.",
+        "Do not retry this server before the interval; in IMS the UE must not re-register to the same P-CSCF before it ends and may pick another.",
+        "SIP/2.0 503 Service Unavailable … Retry-After: 600", "RFC 3261 §21.5.4; 3GPP TS 24.229 §5.1.1.2");
+    /// 503 without Retry-After.
+    UnavailableWithoutRetryAfter = ("SL315", "unavailable-without-retry-after", Warning, Semantic,
+        "A 503 has no Retry-After.",
+        "Without it the client treats the failure as immediate (RFC 3263 failover to the next server); it often means the node or its next hop is down rather than briefly overloaded.",
+        "SIP/2.0 503 Service Unavailable", "RFC 3261 §21.5.4; RFC 3263 §4.3");
+    /// 3GPP IMS alternative service (504/380 XML).
+    ImsAlternativeService = ("SL316", "ims-alternative-service", Warning, Semantic,
+        "A 504 or 380 carries application/3gpp-ims+xml with an alternative-service element (type restoration or emergency).",
+        "The network tells the UE what to do: re-register (restoration) or place an emergency call (emergency); the UE must act on it.",
+        "SIP/2.0 504 … Content-Type: application/3gpp-ims+xml", "3GPP TS 24.229 §5.1.2A.1, §5.1.6.8, §7.6");
+    /// 580 precondition failure.
+    PreconditionFailure = ("SL317", "precondition-failure", Warning, Semantic,
+        "A 580 says the session preconditions (QoS resource reservation) could not be met.",
+        "In VoLTE/VoNR the dedicated bearer (QCI/5QI 1) was not set up in time or was refused by the PCRF/PCF.",
+        "SIP/2.0 580 Precondition Failure", "RFC 3312 §8; 3GPP TS 24.229 §6.1.2");
+    /// 423/422 interval too small.
+    IntervalTooSmall = ("SL318", "interval-too-small", Info, Informational,
+        "A 423 (Min-Expires) or 422 (Min-SE) says the requested interval is too short.",
+        "Retry with an interval at least the value the server gives.",
+        "SIP/2.0 423 Interval Too Brief … Min-Expires: 3600", "RFC 3261 §10.2.8; RFC 4028 §6");
+    /// 420/421 option tags.
+    ExtensionMismatch = ("SL319", "extension-mismatch", Info, Informational,
+        "A 420 (extension not supported) or 421 (extension required) names option tags.",
+        "Retry without the unsupported tags (420) or with the required ones in Require/Supported (421); in IMS typically 100rel, precondition, sec-agree, timer.",
+        "SIP/2.0 420 Bad Extension … Unsupported: foo", "RFC 3261 §8.2.2.3, §21.4.15, §21.4.16");
+    /// 482/483 loops.
+    LoopOrHops = ("SL320", "loop-or-hops", Warning, Semantic,
+        "A 482 (loop detected) or 483 (too many hops) says the request circled or exhausted Max-Forwards.",
+        "Routing is wrong: a proxy sends the request back to itself or a route set points in a circle; check Route/Record-Route, DNS and routing tables.",
+        "SIP/2.0 483 Too Many Hops", "RFC 3261 §16.3, §21.4.20, §21.4.21; RFC 5393");
+    /// Retry-After on a code that rarely has it.
+    RetryAfterPresent = ("SL321", "retry-after-present", Info, Informational,
+        "The response carries Retry-After.",
+        "It says when the request may be retried (or when the callee is reachable again).",
+        "SIP/2.0 486 Busy Here … Retry-After: 60", "RFC 3261 §20.33");
 }
 
 /// One located observation about a message.

@@ -12,17 +12,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod diagnose;
 pub mod finding;
 pub mod kb;
 pub mod parse;
-pub mod report;
 pub mod span;
 pub mod validate;
 
+pub use diagnose::{decode, diagnose, Decoded};
 pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};
 pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
 pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};
-pub use report::{report_message, MessageReport};
 pub use span::{Span, Text};
 pub use validate::validate_message;
