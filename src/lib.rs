@@ -5,6 +5,8 @@
 pub mod finding;
 pub mod parse;
 pub mod span;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};
 pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
