@@ -18,6 +18,8 @@ pub mod kb;
 pub mod parse;
 pub mod span;
 pub mod validate;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use diagnose::{decode, diagnose, Decoded};
 pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};

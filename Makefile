@@ -1,0 +1,79 @@
+# siplens: two commands, `make serve` and `make test`. Both install what is missing first.
+# Recipe and pitfalls: ../shared/TOOLCHAIN.md. `make help` lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+# Steps run in the order listed, even under `make -j`.
+.NOTPARALLEL:
+MAKEFLAGS += --no-print-directory
+
+CARGO_HOME ?= $(HOME)/.cargo
+# npm's wasm-opt (binaryen) must come first: wasm-pack uses whichever wasm-opt is first on
+# PATH, and Debian's (108) breaks current wasm-bindgen output at load time.
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_HOME)/bin:$(PATH)
+
+WASM_TARGET       := wasm32-unknown-unknown
+WASM_PACK_VERSION := 0.15.1
+# The CLI must match the wasm-bindgen crate exactly, so read it from Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+WASM_OPT_MIN      := 132
+HOST ?= 127.0.0.1
+PORT ?= 8080
+# The .wasm embeds registry paths (panic locations); remap them for reproducible builds.
+PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME)/registry/src=/cargo-src
+
+.PHONY: help tools tools-rust tools-node pkg serve test lint test-rust clean
+
+help: ## List the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+serve: tools pkg ## Build pkg/ and serve the page on http://127.0.0.1:8080/ (HOST, PORT)
+	@echo "siplens: serving http://$(HOST):$(PORT)/ (the page is www/; Ctrl-C stops)"
+	python3 -m http.server --bind $(HOST) $(PORT)
+
+# Test steps run in this order. Append new ones (JS, browser) before test-rust:
+# the output must end with the Rust runner's summary line.
+test: tools lint pkg test-rust ## Install what is missing, then run every check and test
+
+tools: tools-rust tools-node ## Install missing tools (checks versions first; fast when present)
+
+tools-rust:
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "error: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	@[[ "$$(wasm-pack --version 2>/dev/null)" == "wasm-pack $(WASM_PACK_VERSION)" ]] || \
+	  cargo install wasm-pack --version $(WASM_PACK_VERSION) --locked
+	@# Not --locked: one of its locked dependencies is missing from the registry.
+	@[[ "$$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]] || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+
+tools-node: node_modules/.installed
+	@# wasm-pack --mode no-install skips a missing wasm-opt silently, so check it here.
+	@wasm_opt=$$(command -v wasm-opt) || { echo "error: wasm-opt not found (npm binaryen)" >&2; exit 1; }; \
+	  [[ "$$wasm_opt" == "$(CURDIR)/node_modules/.bin/wasm-opt" ]] || \
+	    { echo "error: wasm-opt is $$wasm_opt, not npm's binaryen" >&2; exit 1; }; \
+	  v=$$(wasm-opt --version | awk '{ print $$3 }'); \
+	  [[ "$$v" -ge $(WASM_OPT_MIN) ]] || { echo "error: wasm-opt $$v < $(WASM_OPT_MIN)" >&2; exit 1; }
+
+node_modules/.installed: package.json $(wildcard package-lock.json)
+	if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+pkg: tools ## Build the npm package into pkg/ (wasm-pack, release, --target web)
+	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install --out-dir pkg
+
+lint: tools-rust ## rustfmt check; clippy for the host and for wasm32
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	@# --lib only: the CLI (clap) and dev-dependencies (proptest) are native-only.
+	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+
+test-rust: ## Rust tests (cargo-nextest; doctests too, which nextest does not run)
+	cargo test --doc --quiet
+	cargo nextest run
+
+clean: ## Remove build output (target/, pkg/) and node_modules/
+	cargo clean
+	rm -rf pkg node_modules
