@@ -93,6 +93,12 @@ impl<'a> Text<'a> {
         Text { bytes, start }
     }
 
+    /// A text over a whole buffer, starting at offset 0.
+    #[inline]
+    pub const fn whole(bytes: &'a [u8]) -> Self {
+        Text { bytes, start: 0 }
+    }
+
     /// The raw bytes.
     #[inline]
     pub const fn bytes(&self) -> &'a [u8] {

@@ -280,17 +280,12 @@ pub fn parse_contact<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Contact<'a>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
-
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
 
     #[test]
     fn from_with_tag_and_quoted_name() {
         let v = b"\"J Rosenberg \\\"\" <sip:jdrosen@example.com>;tag=98asjd8";
         let mut f = Vec::new();
-        let na = parse_name_addr(t(v), "From", &mut f);
+        let na = parse_name_addr(Text::whole(v), "From", &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(na.display_name_text().unwrap(), "J Rosenberg \"");
         assert_eq!(na.tag().unwrap().bytes(), b"98asjd8");
@@ -306,7 +301,7 @@ mod tests {
     fn ims_contact() {
         let v = b"<sip:001010123456789@[2001:db8::1]:5060;transport=udp>;expires=600000;+sip.instance=\"<urn:gsma:imei:35622210-053452-0>\";+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp-service.ims.icsi.mmtel\";+g.3gpp.smsip, *";
         let mut f = Vec::new();
-        let cs = parse_contact(t(v), &mut f);
+        let cs = parse_contact(Text::whole(v), &mut f);
         assert_eq!(cs.len(), 2);
         let Contact::Address(c) = &cs[0] else {
             panic!()
@@ -320,7 +315,7 @@ mod tests {
         assert_eq!(c.uri.as_ref().unwrap().port, Some(5060));
         let mut f = Vec::new();
         assert!(matches!(
-            parse_contact(t(b" * "), &mut f)[0],
+            parse_contact(Text::whole(b" * "), &mut f)[0],
             Contact::Wildcard(_)
         ));
     }
@@ -328,12 +323,20 @@ mod tests {
     #[test]
     fn addr_spec_forms() {
         let mut f = Vec::new();
-        let na = parse_name_addr(t(b"sip:caller@example.com;tag=323"), "From", &mut f);
+        let na = parse_name_addr(
+            Text::whole(b"sip:caller@example.com;tag=323"),
+            "From",
+            &mut f,
+        );
         assert!(f.is_empty());
         assert!(!na.bracketed);
         assert_eq!(na.tag().unwrap().bytes(), b"323");
         // RFC 4475 lwsdisp: no LWS between display name and '<'.
-        let na = parse_name_addr(t(b"caller<sip:caller@example.com>;tag=323"), "From", &mut f);
+        let na = parse_name_addr(
+            Text::whole(b"caller<sip:caller@example.com>;tag=323"),
+            "From",
+            &mut f,
+        );
         assert!(f.is_empty());
         assert_eq!(na.display_name.unwrap().bytes(), b"caller");
     }
@@ -358,7 +361,7 @@ mod tests {
         ];
         for (v, rule) in cases {
             let mut f = Vec::new();
-            parse_name_addr(t(v), "To", &mut f);
+            parse_name_addr(Text::whole(v), "To", &mut f);
             assert!(
                 f.iter().any(|x| x.rule == *rule),
                 "{:?}: {f:?}",

@@ -13,7 +13,7 @@
 use std::ops::Deref;
 
 use super::is_token;
-use super::params::{split_list, Findings, Param};
+use super::params::{split_list, Findings, Param, Params};
 use super::tokens::{is_quoted_string, lws_at, quoted_string_end};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
@@ -21,7 +21,7 @@ use crate::span::Text;
 /// The auth-params of a challenge, credentials or `Authentication-Info`,
 /// in order, as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AuthParams<'a>(pub Vec<Param<'a>>);
+pub struct AuthParams<'a>(pub Params<'a>);
 
 /// How a digest parameter's value must be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,37 +93,15 @@ digest_params! {
     integrity_protected = ("integrity-protected", Any);
 }
 
+impl<'a> std::ops::Deref for AuthParams<'a> {
+    type Target = Params<'a>;
+
+    fn deref(&self) -> &Params<'a> {
+        &self.0
+    }
+}
+
 impl<'a> AuthParams<'a> {
-    /// The first parameter named `name` (case-insensitive).
-    pub fn get(&self, name: &str) -> Option<&Param<'a>> {
-        self.0.iter().find(|p| p.is(name))
-    }
-
-    /// The unquoted value of the first parameter named `name`.
-    pub fn value(&self, name: &str) -> Option<Text<'a>> {
-        self.get(name).and_then(|p| p.unquoted())
-    }
-
-    /// True when a parameter named `name` is present.
-    pub fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
-    /// Iterates the parameters in order.
-    pub fn iter(&self) -> std::slice::Iter<'_, Param<'a>> {
-        self.0.iter()
-    }
-
-    /// Number of parameters.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// True when there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// True when `algorithm` starts with `AKAv` (case-insensitive): IMS AKA
     /// digest (RFC 3310 §3.1, RFC 4169).
     pub fn is_aka(&self) -> bool {
@@ -399,14 +377,14 @@ fn auth_params<'a>(list: Text<'a>, header: &str, out: &mut Findings) -> AuthPara
             value: Some(value),
         });
     }
-    AuthParams(params)
+    AuthParams(Params(params))
 }
 
 /// Digest-specific checks: how each known parameter is written, `stale`,
 /// `nc`, repeated parameters.
 fn check_digest(params: &AuthParams<'_>, header: &str, kind: Kind, out: &mut Findings) {
     for (i, p) in params.iter().enumerate() {
-        if params.0[..i]
+        if params.0 .0[..i]
             .iter()
             .any(|q| q.name.eq_ignore_case(&p.name.as_str()))
         {
@@ -465,10 +443,6 @@ mod tests {
     use super::*;
     use crate::span::Span;
 
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
-
     fn rules(f: &Findings) -> Vec<Rule> {
         f.iter().map(|x| x.rule).collect()
     }
@@ -489,7 +463,7 @@ mod tests {
     #[test]
     fn ims_aka_challenge() {
         let mut f = Vec::new();
-        let c = parse_www_authenticate(t(IMS), &mut f).unwrap();
+        let c = parse_www_authenticate(Text::whole(IMS), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert!(c.is_digest() && c.is_aka());
         assert_eq!(c.scheme.bytes(), b"Digest");
@@ -506,7 +480,10 @@ mod tests {
         let q: Vec<_> = c.qop_values().iter().map(|x| x.bytes()).collect();
         assert_eq!(q, [&b"auth"[..], b"auth-int"]);
         assert_eq!(c.params.len(), 4);
-        assert_eq!(c.params.0[3].value.unwrap().bytes(), b"\"auth,auth-int\"");
+        assert_eq!(
+            c.params.0 .0[3].value.unwrap().bytes(),
+            b"\"auth,auth-int\""
+        );
         spans_ok(IMS, &c.params);
         for x in c.qop_values() {
             assert_eq!(x.span().slice(IMS), x.bytes());
@@ -517,7 +494,7 @@ mod tests {
     fn ims_credentials_and_keys() {
         let v = b"Digest username=\"001010000123511@ims.mnc001.mcc001.3gppnetwork.org\",realm=\"ims.mnc001.mcc001.3gppnetwork.org\",nonce=\"CjPk9mRqNuT25eRkajM09uTl9nM09uTl9nMz5OX25PZz==\",uri=\"sip:ims.mnc001.mcc001.3gppnetwork.org\",response=\"\",algorithm=AKAv1-MD5,auts=\"AAECAwQFBgcICQoLDA0O\",integrity-protected=\"no\",nc=00000001,qop=auth,cnonce=\"5b2f\"";
         let mut f = Vec::new();
-        let c = parse_authorization(t(v), &mut f).unwrap();
+        let c = parse_authorization(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(
             c.username().unwrap().bytes(),
@@ -535,7 +512,7 @@ mod tests {
         // S-CSCF → P-CSCF challenge carries ik/ck (TS 24.229 §7.2A.1).
         let v = b"Digest realm=\"ims.example.net\", nonce=\"abc=\", algorithm=akav2-md5, ik=\"0123456789abcdef\", ck=\"fedcba9876543210\", stale=TRUE, opaque=\"o\", domain=\"sip:ims.example.net\"";
         let mut f = Vec::new();
-        let c = parse_proxy_authenticate(t(v), &mut f).unwrap();
+        let c = parse_proxy_authenticate(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert!(c.is_aka());
         assert_eq!(c.ik().unwrap().bytes(), b"0123456789abcdef");
@@ -550,7 +527,7 @@ mod tests {
     fn real_captures() {
         let v = b"Digest username=\"20008909\",realm=\"oxe\",nonce=\"695bd0bc0e572c5791521eac5bceee17\",uri=\"sip:101.231.48.19:5260;transport=udp\",response=\"82f0d9c67747b6d94aa349542ecc7af6\",algorithm=MD5,cnonce=\"4ec55535\"";
         let mut f = Vec::new();
-        let c = parse_proxy_authorization(t(v), &mut f).unwrap();
+        let c = parse_proxy_authorization(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert!(!c.is_aka());
         assert_eq!(
@@ -562,7 +539,7 @@ mod tests {
 
         let v = b"Digest realm=\"sip.cybercity.dk\",nonce=\"1701babd2ad677745e6d6bf15442a8e\",opaque=\"1701a1351f70795\",stale=false,algorithm=MD5";
         let mut f = Vec::new();
-        let c = parse_www_authenticate(t(v), &mut f).unwrap();
+        let c = parse_www_authenticate(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(c.stale_flag(), Some(false));
         assert_eq!(
@@ -576,7 +553,7 @@ mod tests {
         // RFC 4475 §3.3.4 regaut01.
         let v = b"NoOneKnowsThisScheme opaque-data=here";
         let mut f = Vec::new();
-        let c = parse_authorization(t(v), &mut f).unwrap();
+        let c = parse_authorization(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert!(!c.is_digest());
         assert_eq!(c.scheme.bytes(), b"NoOneKnowsThisScheme");
@@ -586,7 +563,7 @@ mod tests {
 
         let v = b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==";
         let mut f = Vec::new();
-        let c = parse_authorization(t(v), &mut f).unwrap();
+        let c = parse_authorization(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty());
         assert_eq!(c.token68.unwrap().bytes(), b"QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
         assert!(c.params.is_empty());
@@ -596,7 +573,7 @@ mod tests {
     fn authentication_info() {
         let v = b"nextnonce=\"47364c23432d2e131a5fb210812c\", qop=auth, rspauth=\"0123abcd\", cnonce=\"0a4f113b\", nc=00000001";
         let mut f = Vec::new();
-        let a = parse_authentication_info(t(v), &mut f).unwrap();
+        let a = parse_authentication_info(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(
             a.nextnonce().unwrap().bytes(),
@@ -606,7 +583,7 @@ mod tests {
         assert_eq!(a.nonce_count(), Some(1));
         spans_ok(v, &a);
         let mut f = Vec::new();
-        assert!(parse_authentication_info(t(b"  "), &mut f).is_none());
+        assert!(parse_authentication_info(Text::whole(b"  "), &mut f).is_none());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 
@@ -615,7 +592,7 @@ mod tests {
         // Unquoted realm, quoted algorithm, bad stale and nc, repeat, missing comma.
         let v = b"Digest realm=ims.example.net, algorithm=\"MD5\", stale=maybe, nc=1, nonce=\"a\" opaque=\"b\", realm=\"x\"";
         let mut f = Vec::new();
-        let c = parse_www_authenticate(t(v), &mut f).unwrap();
+        let c = parse_www_authenticate(Text::whole(v), &mut f).unwrap();
         assert_eq!(c.params.len(), 6);
         assert!(f
             .iter()
@@ -642,20 +619,20 @@ mod tests {
         // Unterminated quote: reported once, value kept.
         let v = b"Digest nonce=\"x\", realm=\"ims";
         let mut f = Vec::new();
-        let c = parse_www_authenticate(t(v), &mut f).unwrap();
+        let c = parse_www_authenticate(Text::whole(v), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::UnterminatedQuote]);
         spans_ok(v, &c.params);
 
         // Scheme only; empty; stray comma; param without value; second challenge.
         let mut f = Vec::new();
-        let c = parse_authorization(t(b"Digest"), &mut f).unwrap();
+        let c = parse_authorization(Text::whole(b"Digest"), &mut f).unwrap();
         assert!(c.params.is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
         let mut f = Vec::new();
-        assert!(parse_authorization(t(b""), &mut f).is_none());
+        assert!(parse_authorization(Text::whole(b""), &mut f).is_none());
         let v = b"Digest realm=\"a\",, foo, Basic realm=\"b\"";
         let mut f = Vec::new();
-        let c = parse_www_authenticate(t(v), &mut f).unwrap();
+        let c = parse_www_authenticate(Text::whole(v), &mut f).unwrap();
         assert_eq!(c.params.len(), 3);
         assert_eq!(
             rules(&f),
@@ -669,11 +646,11 @@ mod tests {
         assert_eq!(f[2].span.slice(v), b"Basic realm");
         spans_ok(v, &c.params);
         let mut f = Vec::new();
-        let c = parse_authorization(t(b"\"Digest\" a=b"), &mut f).unwrap();
+        let c = parse_authorization(Text::whole(b"\"Digest\" a=b"), &mut f).unwrap();
         assert_eq!(c.params.len(), 1);
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
         let mut f = Vec::new();
-        parse_authorization(t(b"Digest a=, b=c d"), &mut f).unwrap();
+        parse_authorization(Text::whole(b"Digest a=, b=c d"), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::BadHeaderValue, Rule::BadHeaderValue]);
     }
 

@@ -377,10 +377,6 @@ mod tests {
     use super::*;
     use crate::span::Span;
 
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
-
     fn rules(f: &Findings) -> Vec<Rule> {
         f.iter().map(|x| x.rule).collect()
     }
@@ -393,7 +389,7 @@ mod tests {
     fn retry_after() {
         let v = b"120 (I'm in a meeting; (really)) ;duration=3600;foo";
         let mut f = Vec::new();
-        let r = parse_retry_after(t(v), &mut f).unwrap();
+        let r = parse_retry_after(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(r.seconds, Some(120));
         assert_eq!(r.comment.unwrap().bytes(), b"(I'm in a meeting; (really))");
@@ -404,7 +400,7 @@ mod tests {
         r.params.iter().for_each(|p| at(v, p.name));
 
         let mut f = Vec::new();
-        let r = parse_retry_after(t(b"18000;duration=3600"), &mut f).unwrap();
+        let r = parse_retry_after(Text::whole(b"18000;duration=3600"), &mut f).unwrap();
         assert!(f.is_empty());
         assert_eq!((r.seconds, r.duration()), (Some(18000), Some(3600)));
         assert!(r.comment.is_none());
@@ -415,23 +411,23 @@ mod tests {
         // RFC 4475 §3.1.2.4 scalarlg.
         let v = b"949302838503028349304023988";
         let mut f = Vec::new();
-        let r = parse_retry_after(t(v), &mut f).unwrap();
+        let r = parse_retry_after(Text::whole(v), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::ValueOutOfRange]);
         assert_eq!(f[0].span.slice(v), v);
         assert!(f[0].message.contains("Retry-After"));
         assert_eq!(r.seconds, None);
         let v = b"4294967296";
         let mut f = Vec::new();
-        parse_retry_after(t(v), &mut f).unwrap();
+        parse_retry_after(Text::whole(v), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::ValueOutOfRange]);
         let mut f = Vec::new();
-        let r = parse_retry_after(t(b"4294967295"), &mut f).unwrap();
+        let r = parse_retry_after(Text::whole(b"4294967295"), &mut f).unwrap();
         assert_eq!(r.seconds, Some(u32::MAX));
         assert!(f.is_empty());
 
         let v = b"soon (x junk;duration=-1";
         let mut f = Vec::new();
-        let r = parse_retry_after(t(v), &mut f).unwrap();
+        let r = parse_retry_after(Text::whole(v), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::BadHeaderValue, Rule::BadHeaderValue]);
         assert_eq!(f[0].span.slice(v), b"soon");
         assert_eq!(f[1].span.slice(v), b"(x junk;duration=-1");
@@ -439,23 +435,23 @@ mod tests {
 
         let v = b"10 x;duration=99999999999";
         let mut f = Vec::new();
-        let r = parse_retry_after(t(v), &mut f).unwrap();
+        let r = parse_retry_after(Text::whole(v), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::BadHeaderValue, Rule::ValueOutOfRange]);
         assert_eq!(f[0].span.slice(v), b"x");
         assert_eq!(f[1].span.slice(v), b"99999999999");
         assert_eq!(r.duration(), None);
         let mut f = Vec::new();
-        parse_retry_after(t(b";duration=1"), &mut f).unwrap();
+        parse_retry_after(Text::whole(b";duration=1"), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
         let mut f = Vec::new();
-        assert!(parse_retry_after(t(b""), &mut f).is_none());
+        assert!(parse_retry_after(Text::whole(b""), &mut f).is_none());
     }
 
     #[test]
     fn warnings() {
         let v = b"399 sip1 \"No other DNS entries to try (0,0)\", 392 200.68.120.81:5060 \"Noisy feedback\", 301 [2001:db8::1]:5060 \"a \\\"b\\\"\"";
         let mut f = Vec::new();
-        let w = parse_warning(t(v), &mut f);
+        let w = parse_warning(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(w.len(), 3);
         assert_eq!(w[0].code, Some(399));
@@ -479,7 +475,7 @@ mod tests {
         // RFC 4475 §3.1.2.4 scalarlg.
         let v = b"1812 overture \"In Progress\"";
         let mut f = Vec::new();
-        let w = parse_warning(t(v), &mut f);
+        let w = parse_warning(Text::whole(v), &mut f);
         assert_eq!(rules(&f), [Rule::ValueOutOfRange]);
         assert_eq!(f[0].span.slice(v), b"1812");
         assert_eq!((w[0].code, w[0].agent.bytes()), (None, &b"overture"[..]));
@@ -487,7 +483,7 @@ mod tests {
 
         let v = b"3a9 ag{ent unquoted text, 399, 399 host \"open";
         let mut f = Vec::new();
-        let w = parse_warning(t(v), &mut f);
+        let w = parse_warning(Text::whole(v), &mut f);
         assert_eq!(w.len(), 3);
         let got: Vec<_> = f.iter().map(|x| (x.rule, x.span.slice(v))).collect();
         assert!(
@@ -503,7 +499,7 @@ mod tests {
         assert!(w[1].agent.is_empty() && w[1].text.is_empty());
         at(v, w[1].agent);
         let mut f = Vec::new();
-        assert!(parse_warning(t(b""), &mut f).is_empty());
+        assert!(parse_warning(Text::whole(b""), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 
@@ -511,7 +507,7 @@ mod tests {
     fn reasons() {
         let v = b"Q.850 ;cause=16 ;text=\"local\", q.850;cause=21, SIP;cause=488;text=\"Transfer impossible: No call handling ressources\", RELEASE_CAUSE;cause=1;text=\"User ends call\", X-Vendor;foo";
         let mut f = Vec::new();
-        let r = parse_reason(t(v), &mut f);
+        let r = parse_reason(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(r.len(), 5);
         assert_eq!(r[0].protocol.bytes(), b"Q.850");
@@ -538,7 +534,7 @@ mod tests {
     fn reasons_malformed() {
         let v = b"SIP;cause=999, Q.850;cause=128, Q.850;cause=x16;text=local, ;cause=1, Foo;cause=70000";
         let mut f = Vec::new();
-        let r = parse_reason(t(v), &mut f);
+        let r = parse_reason(Text::whole(v), &mut f);
         assert_eq!(r.len(), 5);
         let got: Vec<_> = f.iter().map(|x| (x.rule, x.span.slice(v))).collect();
         assert_eq!(
@@ -556,7 +552,7 @@ mod tests {
         assert_eq!(r[0].cause(), Some(999));
         assert_eq!(r[3].cause(), Some(1));
         let mut f = Vec::new();
-        assert!(parse_reason(t(b" "), &mut f).is_empty());
+        assert!(parse_reason(Text::whole(b" "), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 

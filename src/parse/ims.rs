@@ -306,10 +306,6 @@ mod tests {
     use super::*;
     use crate::span::Span;
 
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
-
     fn rules(f: &Findings) -> Vec<Rule> {
         f.iter().map(|x| x.rule).collect()
     }
@@ -322,7 +318,7 @@ mod tests {
     fn e_utran_cell() {
         let v = b"3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=2620100010ECE4301";
         let mut f = Vec::new();
-        let p = parse_p_access_network_info(t(v), &mut f);
+        let p = parse_p_access_network_info(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(p.len(), 1);
         let s = &p[0];
@@ -348,7 +344,7 @@ mod tests {
     fn mnc_length_heuristic() {
         let v = b"3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=001010001ABCDEF7";
         let mut f = Vec::new();
-        let g = parse_p_access_network_info(t(v), &mut f)[0]
+        let g = parse_p_access_network_info(Text::whole(v), &mut f)[0]
             .cell_global_id()
             .unwrap();
         assert!(f.is_empty());
@@ -362,7 +358,7 @@ mod tests {
 
         let v = b"3GPP-E-UTRAN-TDD;utran-cell-id-3gpp=3111480001ABCDEF7;network-provided";
         let mut f = Vec::new();
-        let s = &parse_p_access_network_info(t(v), &mut f)[0];
+        let s = &parse_p_access_network_info(Text::whole(v), &mut f)[0];
         let g = s.cell_global_id().unwrap();
         assert_eq!((g.mcc.bytes(), g.mnc.bytes()), (&b"311"[..], &b"148"[..]));
         assert!(s.is_network_provided());
@@ -372,7 +368,7 @@ mod tests {
     fn nr_wlan_and_list() {
         let v = b"3GPP-NR-FDD; utran-cell-id-3gpp=00101000001000000001; nrcgi=001010000000001, IEEE-802.11;i-wlan-node-id=ffeeddccbbaa;network-provided, \"3GPP-UTRAN\"";
         let mut f = Vec::new();
-        let p = parse_p_access_network_info(t(v), &mut f);
+        let p = parse_p_access_network_info(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(p.len(), 3);
         let g = p[0].cell_global_id().unwrap();
@@ -394,7 +390,7 @@ mod tests {
 
         let v = b"3GPP-NR-TDD;nrcgi=001010000000001";
         let mut f = Vec::new();
-        let p = parse_p_access_network_info(t(v), &mut f);
+        let p = parse_p_access_network_info(Text::whole(v), &mut f);
         assert!(f.is_empty());
         assert_eq!(
             p[0].cell_id().unwrap().value.unwrap().bytes(),
@@ -404,7 +400,7 @@ mod tests {
 
         let v = b"3GPP-GERAN;cgi-3gpp=2620112341234";
         let mut f = Vec::new();
-        let g = parse_p_access_network_info(t(v), &mut f)[0]
+        let g = parse_p_access_network_info(Text::whole(v), &mut f)[0]
             .cell_global_id()
             .unwrap();
         assert!(f.is_empty());
@@ -419,7 +415,7 @@ mod tests {
         let v =
             b"3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=26201XYZ, 3GPP E-UTRAN;x=1, ;network-provided";
         let mut f = Vec::new();
-        let p = parse_p_access_network_info(t(v), &mut f);
+        let p = parse_p_access_network_info(Text::whole(v), &mut f);
         assert_eq!(p.len(), 3);
         assert_eq!(rules(&f), [Rule::BadHeaderValue; 3]);
         assert_eq!(f[0].span.slice(v), b"26201XYZ");
@@ -431,7 +427,7 @@ mod tests {
         assert!(p[0].cell_global_id().is_none());
         assert_eq!(p[0].cell_id().unwrap().value.unwrap().bytes(), b"26201XYZ");
         let mut f = Vec::new();
-        assert!(parse_p_access_network_info(t(b""), &mut f).is_empty());
+        assert!(parse_p_access_network_info(Text::whole(b""), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 
@@ -439,7 +435,7 @@ mod tests {
     fn charging_vector() {
         let v = b"icid-value=\"AyretyU0dm+6O2IrT5tAFrbHLso=023551024\";icid-generated-at=192.0.6.8;orig-ioi=home1.net;term-ioi=home2.net;transit-ioi=\"x.net.1\"";
         let mut f = Vec::new();
-        let c = parse_p_charging_vector(t(v), &mut f).unwrap();
+        let c = parse_p_charging_vector(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(
             c.icid_value.unwrap().bytes(),
@@ -455,7 +451,7 @@ mod tests {
         // Real capture.
         let v = b"icid-value=l3IAkHDw~~~~~~~~~~~~~0OHYPQA;icid-generated-at=10.249.30.11;orig-ioi=astrakhan.megafonvolga.ru";
         let mut f = Vec::new();
-        let c = parse_p_charging_vector(t(v), &mut f).unwrap();
+        let c = parse_p_charging_vector(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty());
         assert_eq!(c.orig_ioi.unwrap().bytes(), b"astrakhan.megafonvolga.ru");
         assert!(c.term_ioi.is_none());
@@ -465,19 +461,19 @@ mod tests {
     fn charging_vector_malformed() {
         let v = b"orig-ioi=a;;icid-value=x";
         let mut f = Vec::new();
-        let c = parse_p_charging_vector(t(v), &mut f).unwrap();
+        let c = parse_p_charging_vector(Text::whole(v), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::EmptyListElement, Rule::BadHeaderValue]);
         assert_eq!(f[1].span.slice(v), b"icid-value");
         assert_eq!(c.icid_value.unwrap().bytes(), b"x");
         let mut f = Vec::new();
-        let c = parse_p_charging_vector(t(b"orig-ioi=a"), &mut f).unwrap();
+        let c = parse_p_charging_vector(Text::whole(b"orig-ioi=a"), &mut f).unwrap();
         assert!(c.icid_value.is_none());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
         let mut f = Vec::new();
-        parse_p_charging_vector(t(b"icid-value=\"\""), &mut f).unwrap();
+        parse_p_charging_vector(Text::whole(b"icid-value=\"\""), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
         let mut f = Vec::new();
-        assert!(parse_p_charging_vector(t(b" "), &mut f).is_none());
+        assert!(parse_p_charging_vector(Text::whole(b" "), &mut f).is_none());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 

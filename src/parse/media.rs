@@ -203,28 +203,23 @@ static BCHARS: [bool; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
-
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
 
     #[test]
     fn sdp_and_multipart() {
         let mut f = Vec::new();
-        let m = parse_media_type(t(b"application/SDP"), &mut f).unwrap();
+        let m = parse_media_type(Text::whole(b"application/SDP"), &mut f).unwrap();
         assert!(m.is("Application", "sdp") && m.is_sdp() && !m.is_multipart());
         assert!(f.is_empty());
 
         let v = b"multipart/mixed;boundary=7a9cbec02ceef655";
-        let m = parse_media_type(t(v), &mut f).unwrap();
+        let m = parse_media_type(Text::whole(v), &mut f).unwrap();
         assert!(m.is_multipart() && m.is("multipart", "mixed"));
         assert_eq!(m.boundary().unwrap().bytes(), b"7a9cbec02ceef655");
         assert_eq!(m.boundary().unwrap().span().slice(v), b"7a9cbec02ceef655");
         assert!(f.is_empty(), "{f:?}");
 
         let v = b" multipart/signed ; protocol=\"application/pkcs7-signature\"; micalg=sha1; boundary=\"a b:c\" ";
-        let m = parse_media_type(t(v), &mut f).unwrap();
+        let m = parse_media_type(Text::whole(v), &mut f).unwrap();
         assert_eq!(m.subtype.bytes(), b"signed");
         assert_eq!(m.boundary().unwrap().bytes(), b"a b:c");
         assert_eq!(
@@ -237,38 +232,44 @@ mod tests {
     #[test]
     fn xml_suffix_and_charset() {
         let mut f = Vec::new();
-        let m = parse_media_type(t(b"application/3gpp-ims+xml;charset=UTF-8"), &mut f).unwrap();
+        let m = parse_media_type(
+            Text::whole(b"application/3gpp-ims+xml;charset=UTF-8"),
+            &mut f,
+        )
+        .unwrap();
         assert!(m.is_xml());
         assert_eq!(m.charset().unwrap().bytes(), b"UTF-8");
-        let m = parse_media_type(t(b"text / xml"), &mut f).unwrap();
+        let m = parse_media_type(Text::whole(b"text / xml"), &mut f).unwrap();
         assert!(m.is_xml() && m.is("TEXT", "XML"));
-        assert!(!parse_media_type(t(b"application/xmlfoo"), &mut f)
-            .unwrap()
-            .is_xml());
+        assert!(
+            !parse_media_type(Text::whole(b"application/xmlfoo"), &mut f)
+                .unwrap()
+                .is_xml()
+        );
         assert!(f.is_empty(), "{f:?}");
     }
 
     #[test]
     fn malformed_values_are_reported() {
         let mut f = Vec::new();
-        assert!(parse_media_type(t(b"sdp"), &mut f).is_none());
+        assert!(parse_media_type(Text::whole(b"sdp"), &mut f).is_none());
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].rule, Rule::BadHeaderValue);
 
         let mut f = Vec::new();
-        let m = parse_media_type(t(b"multipart/mixed"), &mut f).unwrap();
+        let m = parse_media_type(Text::whole(b"multipart/mixed"), &mut f).unwrap();
         assert!(m.boundary().is_none());
         assert_eq!(f.len(), 1);
 
         let mut f = Vec::new();
-        parse_media_type(t(b"application/s dp;charset"), &mut f).unwrap();
+        parse_media_type(Text::whole(b"application/s dp;charset"), &mut f).unwrap();
         assert_eq!(f.len(), 2, "{f:?}");
 
         let mut f = Vec::new();
         let long = [b'x'; 71];
         let mut v = b"multipart/mixed;boundary=".to_vec();
         v.extend_from_slice(&long);
-        parse_media_type(t(&v), &mut f).unwrap();
+        parse_media_type(Text::whole(&v), &mut f).unwrap();
         assert_eq!(f.len(), 1);
         assert!(f.iter().all(|x| x.rule == Rule::BadHeaderValue));
     }

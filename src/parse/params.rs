@@ -204,17 +204,12 @@ pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Par
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
-
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
 
     #[test]
     fn list_respects_quotes_and_angles() {
         let mut f = Vec::new();
         let v = b"\"Doe, John\" <sip:a@b;x=1,2>, <sip:c@d> ,sip:e@f";
-        let items = split_list(t(v), "Contact", &mut f);
+        let items = split_list(Text::whole(v), "Contact", &mut f);
         let got: Vec<_> = items.iter().map(|i| i.bytes()).collect();
         assert_eq!(
             got,
@@ -233,12 +228,12 @@ mod tests {
     #[test]
     fn stray_separators_reported() {
         let mut f = Vec::new();
-        let items = split_list(t(b"a,,b,"), "Via", &mut f);
+        let items = split_list(Text::whole(b"a,,b,"), "Via", &mut f);
         assert_eq!(items.len(), 2);
         assert_eq!(f.len(), 2);
         assert!(f.iter().all(|x| x.rule == Rule::EmptyListElement));
         let mut f = Vec::new();
-        let p = parse_params(t(b"branch=z9hG4bK1;;rport"), "Via", &mut f);
+        let p = parse_params(Text::whole(b"branch=z9hG4bK1;;rport"), "Via", &mut f);
         assert_eq!(p.len(), 2);
         assert_eq!(f.len(), 1);
     }
@@ -247,14 +242,14 @@ mod tests {
     fn params_and_quotes() {
         let mut f = Vec::new();
         let v = b"tag=abc ; x = \"a;b\\\"c\" ;lr";
-        let p = parse_params(t(v), "From", &mut f);
+        let p = parse_params(Text::whole(v), "From", &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(p.value("TAG").unwrap().bytes(), b"abc");
         assert_eq!(p.value("x").unwrap().bytes(), b"a;b\\\"c");
         assert_eq!(unescape(p.get("x").unwrap().value.unwrap()), "a;b\"c");
         assert!(p.has("lr") && p.get("lr").unwrap().value.is_none());
         let mut f = Vec::new();
-        split_top(t(b"\"open"), b',', &mut f);
+        split_top(Text::whole(b"\"open"), b',', &mut f);
         assert_eq!(f[0].rule, Rule::UnterminatedQuote);
     }
 }

@@ -205,10 +205,6 @@ mod tests {
     use super::*;
     use crate::span::Span;
 
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
-
     fn rules(f: &Findings) -> Vec<Rule> {
         f.iter().map(|x| x.rule).collect()
     }
@@ -228,7 +224,7 @@ mod tests {
     fn ipsec_3gpp_server() {
         let v = b"ipsec-3gpp; q=0.1; alg=hmac-sha-1-96; ealg=null; spi-c=1234; spi-s=5678; port-c=5062; port-s=5064";
         let mut f = Vec::new();
-        let m = parse_security_server(t(v), &mut f);
+        let m = parse_security_server(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(m.len(), 1);
         let s = &m[0];
@@ -247,7 +243,7 @@ mod tests {
     fn client_list_with_several_mechanisms() {
         let v = b"ipsec-3gpp;alg=hmac-md5-96;ealg=aes-cbc;prot=esp;mod=trans;spi-c=4294967295;spi-s=0;port-c=65535;port-s=1,ipsec-3gpp;alg=hmac-sha-1-96;prot=esp;mod=trans;spi-c=1;spi-s=2;port-c=3;port-s=4, digest;d-alg=md5;d-qop=auth-int;q=1.000, tls;q=0.2";
         let mut f = Vec::new();
-        let m = parse_security_client(t(v), &mut f);
+        let m = parse_security_client(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(m.len(), 4);
         assert_eq!(m[0].spi_c(), Some(u32::MAX));
@@ -264,7 +260,7 @@ mod tests {
 
         let v = b"digest;d-ver=\"0123456789abcdef0123456789abcdef\"";
         let mut f = Vec::new();
-        let m = parse_security_verify(t(v), &mut f);
+        let m = parse_security_verify(Text::whole(v), &mut f);
         assert!(f.is_empty());
         assert_eq!(
             m[0].d_ver().unwrap().bytes(),
@@ -277,7 +273,7 @@ mod tests {
     fn out_of_range_and_malformed() {
         let v = b"ipsec-3gpp; spi-c=4294967296; spi-s=x1; port-c=65536; port-s=99999999999999999999999; q=1.5";
         let mut f = Vec::new();
-        let m = parse_security_client(t(v), &mut f);
+        let m = parse_security_client(Text::whole(v), &mut f);
         assert_eq!(
             rules(&f),
             [
@@ -304,7 +300,7 @@ mod tests {
 
         let v = b"ipsec 3gpp;alg=x, ;q=0.5,,";
         let mut f = Vec::new();
-        let m = parse_security_verify(t(v), &mut f);
+        let m = parse_security_verify(Text::whole(v), &mut f);
         assert_eq!(m.len(), 2);
         assert_eq!(f[0].rule, Rule::EmptyListElement);
         let bad: Vec<_> = f
@@ -317,7 +313,7 @@ mod tests {
         assert_eq!(m[1].q_value(), Some(0.5));
 
         let mut f = Vec::new();
-        assert!(parse_security_server(t(b""), &mut f).is_empty());
+        assert!(parse_security_server(Text::whole(b""), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 

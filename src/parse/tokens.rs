@@ -742,10 +742,6 @@ mod tests {
     use super::*;
     use crate::span::Span;
 
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
-
     fn rules(f: &Findings) -> Vec<Rule> {
         f.iter().map(|x| x.rule).collect()
     }
@@ -758,7 +754,7 @@ mod tests {
     fn option_tags() {
         let v = b"100rel, precondition ,timer,sec-agree";
         let mut f = Vec::new();
-        let tags = parse_require(t(v), &mut f);
+        let tags = parse_require(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         let got: Vec<_> = tags.iter().map(|x| x.bytes()).collect();
         assert_eq!(
@@ -768,15 +764,15 @@ mod tests {
         tags.iter().for_each(|x| at(v, *x));
 
         let mut f = Vec::new();
-        assert!(parse_supported(t(b""), &mut f).is_empty());
+        assert!(parse_supported(Text::whole(b""), &mut f).is_empty());
         assert!(f.is_empty());
         let mut f = Vec::new();
-        parse_require(t(b" "), &mut f);
+        parse_require(Text::whole(b" "), &mut f);
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
 
         let v = b"100rel, pre condition,,";
         let mut f = Vec::new();
-        let tags = parse_proxy_require(t(v), &mut f);
+        let tags = parse_proxy_require(Text::whole(v), &mut f);
         assert_eq!(tags.len(), 2);
         let bad = f.iter().find(|x| x.rule == Rule::BadHeaderValue).unwrap();
         assert_eq!(bad.span.slice(v), b"pre condition");
@@ -788,7 +784,7 @@ mod tests {
             2
         );
         let mut f = Vec::new();
-        assert_eq!(parse_unsupported(t(b"\"x\""), &mut f).len(), 1);
+        assert_eq!(parse_unsupported(Text::whole(b"\"x\""), &mut f).len(), 1);
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 
@@ -796,7 +792,7 @@ mod tests {
     fn allow_methods() {
         let v = b"INVITE,ACK,OPTIONS, BYE,CANCEL,NOTIFY , FOO";
         let mut f = Vec::new();
-        let m = parse_allow(t(v), &mut f);
+        let m = parse_allow(Text::whole(v), &mut f);
         assert!(f.is_empty());
         assert_eq!(m.len(), 7);
         assert_eq!(m[6].bytes(), b"FOO");
@@ -806,7 +802,7 @@ mod tests {
         );
         m.iter().for_each(|x| at(v, *x));
         let mut f = Vec::new();
-        parse_allow(t(b"INVITE ACK"), &mut f);
+        parse_allow(Text::whole(b"INVITE ACK"), &mut f);
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 
@@ -814,7 +810,7 @@ mod tests {
     fn accept_ranges() {
         let v = b"application/sdp, */*;q=0.1, text/* ; level=1, application/3gpp-ims+xml";
         let mut f = Vec::new();
-        let r = parse_accept(t(v), &mut f);
+        let r = parse_accept(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(r.len(), 4);
         assert!(r[0].is("Application", "SDP"));
@@ -830,7 +826,7 @@ mod tests {
         }
         let v = b"*/sdp, sdp, text/plain;q=2";
         let mut f = Vec::new();
-        let r = parse_accept(t(v), &mut f);
+        let r = parse_accept(Text::whole(v), &mut f);
         assert_eq!(r.len(), 3);
         assert_eq!(rules(&f), [Rule::BadHeaderValue; 3]);
         assert_eq!(f[2].span.slice(v), b"2");
@@ -838,27 +834,27 @@ mod tests {
         assert_eq!(f[1].span.slice(v), b"sdp");
         assert!(r[1].m_subtype.is_empty());
         let mut f = Vec::new();
-        assert!(parse_accept(t(b""), &mut f).is_empty() && f.is_empty());
+        assert!(parse_accept(Text::whole(b""), &mut f).is_empty() && f.is_empty());
     }
 
     #[test]
     fn rseq_rack() {
         let v = b" 4711 ";
         let mut f = Vec::new();
-        let r = parse_rseq(t(v), &mut f).unwrap();
+        let r = parse_rseq(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty());
         assert_eq!(r.value, Some(4711));
         at(v, r.response_num);
         let mut f = Vec::new();
-        let r = parse_rseq(t(b"4294967296"), &mut f).unwrap();
+        let r = parse_rseq(Text::whole(b"4294967296"), &mut f).unwrap();
         assert_eq!((r.value, rules(&f)), (None, vec![Rule::ValueOutOfRange]));
         let mut f = Vec::new();
-        parse_rseq(t(b"-1"), &mut f);
+        parse_rseq(Text::whole(b"-1"), &mut f);
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
 
         let v = b"776656 1 INVITE";
         let mut f = Vec::new();
-        let r = parse_rack(t(v), &mut f).unwrap();
+        let r = parse_rack(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty());
         assert_eq!((r.rseq, r.cseq), (Some(776656), Some(1)));
         assert_eq!(r.method.bytes(), b"INVITE");
@@ -867,16 +863,16 @@ mod tests {
         }
         let v = b"1 INVITE";
         let mut f = Vec::new();
-        let r = parse_rack(t(v), &mut f).unwrap();
+        let r = parse_rack(Text::whole(v), &mut f).unwrap();
         assert_eq!(r.cseq, None);
         assert!(r.method.is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue, Rule::BadHeaderValue]);
         let mut f = Vec::new();
-        let r = parse_rack(t(b"1 2 INVITE x"), &mut f).unwrap();
+        let r = parse_rack(Text::whole(b"1 2 INVITE x"), &mut f).unwrap();
         assert_eq!(r.method.bytes(), b"INVITE");
         assert_eq!(f[0].span.slice(b"1 2 INVITE x"), b"x");
         let mut f = Vec::new();
-        assert!(parse_rack(t(b""), &mut f).is_none());
+        assert!(parse_rack(Text::whole(b""), &mut f).is_none());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 
@@ -884,7 +880,7 @@ mod tests {
     fn products_and_comments() {
         let v = b"Sip EXpress router (0.8.12 (i386/linux)) FPBX-14.0.13.4(13.27.0) Avaya CM/R016x.03.0.124.0";
         let mut f = Vec::new();
-        let p = parse_server(t(v), &mut f);
+        let p = parse_server(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(p.len(), 8);
         match p[3] {
@@ -913,7 +909,7 @@ mod tests {
         }
         let v = b"Foo/ Bar, (unclosed";
         let mut f = Vec::new();
-        let p = parse_user_agent(t(v), &mut f);
+        let p = parse_user_agent(Text::whole(v), &mut f);
         assert_eq!(p.len(), 3);
         assert_eq!(rules(&f), [Rule::BadHeaderValue; 3]);
         assert_eq!(f[0].span.slice(v), b"Foo/");
@@ -921,7 +917,7 @@ mod tests {
         assert_eq!(f[2].span.slice(v), b"(unclosed");
         assert!(f[2].message.contains("User-Agent"));
         let mut f = Vec::new();
-        assert!(parse_server(t(b"  "), &mut f).is_empty());
+        assert!(parse_server(Text::whole(b"  "), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
     }
 
@@ -929,7 +925,7 @@ mod tests {
     fn rfc1123_dates() {
         let v = b"Sun, 06 Nov 1994 08:49:37 GMT";
         let mut f = Vec::new();
-        let d = parse_date(t(v), &mut f).unwrap();
+        let d = parse_date(Text::whole(v), &mut f).unwrap();
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(d.wkday.bytes(), b"Sun");
         assert_eq!(d.month_number(), Some(11));
@@ -941,13 +937,13 @@ mod tests {
         // RFC 4475 §3.1.2.12 baddate.
         let v = b"Fri, 01 Jan 2010 16:00:00 EST";
         let mut f = Vec::new();
-        let d = parse_date(t(v), &mut f).unwrap();
+        let d = parse_date(Text::whole(v), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::BadDate]);
         assert_eq!(f[0].span.slice(v), b"EST");
         assert_eq!(d.unix_seconds(), Some(1_262_361_600));
         // Real capture.
         let mut f = Vec::new();
-        parse_date(t(b"Sun, 01 May 2016 19:58:21 GMT"), &mut f).unwrap();
+        parse_date(Text::whole(b"Sun, 01 May 2016 19:58:21 GMT"), &mut f).unwrap();
         assert!(f.is_empty());
     }
 
@@ -955,14 +951,14 @@ mod tests {
     fn bad_dates() {
         let v = b"Mon, 06 Nov 1994 08:49:37 GMT";
         let mut f = Vec::new();
-        parse_date(t(v), &mut f);
+        parse_date(Text::whole(v), &mut f);
         assert_eq!(rules(&f), [Rule::BadDate]);
         assert_eq!(f[0].span.slice(v), b"Mon");
         assert!(f[0].message.contains("Sunday") || f[0].message.contains("Sun"));
 
         let v = b"Sun 06  Nov 94 8:49:37 gmt extra";
         let mut f = Vec::new();
-        let d = parse_date(t(v), &mut f).unwrap();
+        let d = parse_date(Text::whole(v), &mut f).unwrap();
         let spans: Vec<_> = f.iter().map(|x| x.span.slice(v)).collect();
         assert!(spans.contains(&&b"  "[..]));
         assert!(spans.contains(&&b"94"[..]));
@@ -975,20 +971,20 @@ mod tests {
 
         let v = b"Sun,06 Feb 2023";
         let mut f = Vec::new();
-        let d = parse_date(t(v), &mut f).unwrap();
+        let d = parse_date(Text::whole(v), &mut f).unwrap();
         assert_eq!(d.day.bytes(), b"06");
         assert!(d.zone.is_empty() && d.time.is_empty());
         at(v, d.zone);
         assert!(f.len() >= 2);
 
         let mut f = Vec::new();
-        parse_date(t(b"Thu, 30 Feb 2023 00:00:00 GMT"), &mut f);
+        parse_date(Text::whole(b"Thu, 30 Feb 2023 00:00:00 GMT"), &mut f);
         assert_eq!(rules(&f), [Rule::BadDate]);
         let mut f = Vec::new();
-        assert!(parse_date(t(b""), &mut f).is_none());
+        assert!(parse_date(Text::whole(b""), &mut f).is_none());
         assert_eq!(rules(&f), [Rule::BadDate]);
         let mut f = Vec::new();
-        parse_date(t(b",,,, \xff\xff"), &mut f);
+        parse_date(Text::whole(b",,,, \xff\xff"), &mut f);
         assert!(!f.is_empty());
     }
 
@@ -1087,7 +1083,7 @@ mod tests {
                 s % 60
             );
             let mut f = Vec::new();
-            let date = parse_date(t(text.as_bytes()), &mut f).unwrap();
+            let date = parse_date(Text::whole(text.as_bytes()), &mut f).unwrap();
             proptest::prop_assert!(f.is_empty(), "{text}: {f:?}");
             proptest::prop_assert_eq!(date.unix_seconds(), Some(secs));
         }

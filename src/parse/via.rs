@@ -193,17 +193,12 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
-
-    fn t(b: &[u8]) -> Text<'_> {
-        Text::new(b, Span::new(0, b.len()))
-    }
 
     #[test]
     fn plain_and_ims_via() {
         let v = b"SIP/2.0/UDP [2001:db8::9:1]:5060;branch=z9hG4bKas3-111;rport=5060;received=[2001:db8::9:255], SIP/2.0/TCP p-cscf.ims.example.net;branch=z9hG4bK1";
         let mut f = Vec::new();
-        let vs = parse_via_list(t(v), &mut f);
+        let vs = parse_via_list(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(vs.len(), 2);
         assert_eq!(vs[0].transport.bytes(), b"UDP");
@@ -219,7 +214,7 @@ mod tests {
     fn folded_lws_everywhere() {
         let v = b"SIP  / 2.0  / TCP     spindle.example.com   ;\r\n  branch  =   z9hG4bK9ikj8  ,\r\n SIP  /    2.0   / UDP  192.168.255.111   ; branch=\r\n z9hG4bK30239";
         let mut f = Vec::new();
-        let vs = parse_via_list(t(v), &mut f);
+        let vs = parse_via_list(Text::whole(v), &mut f);
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(vs.len(), 2);
         assert_eq!(vs[0].transport.bytes(), b"TCP");
@@ -230,11 +225,11 @@ mod tests {
     #[test]
     fn malformed() {
         let mut f = Vec::new();
-        parse_via_list(t(b"SIP/2.0/UDP 192.0.2.15;;,;,,"), &mut f);
+        parse_via_list(Text::whole(b"SIP/2.0/UDP 192.0.2.15;;,;,,"), &mut f);
         assert!(f.iter().any(|x| x.rule == Rule::EmptyListElement));
         assert!(f.iter().any(|x| x.rule == Rule::BadHeaderValue));
         let mut f = Vec::new();
-        parse_via_list(t(b"SIP/2.0/UDP host:99999;received=nope"), &mut f);
+        parse_via_list(Text::whole(b"SIP/2.0/UDP host:99999;received=nope"), &mut f);
         assert_eq!(f.len(), 2, "{f:?}");
     }
 }
