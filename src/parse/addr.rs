@@ -64,8 +64,10 @@ impl<'a> NameAddr<'a> {
 }
 
 /// A Contact value: `*` or a list of addresses.
+// Nearly every value is an address; boxing it would add an allocation per
+// contact to spare the rare `*`.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(clippy::large_enum_variant)] // built on demand, never stored in bulk
 pub enum Contact<'a> {
     /// `Contact: *` (remove all bindings).
     Wildcard(Text<'a>),
