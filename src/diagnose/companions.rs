@@ -1,5 +1,344 @@
-//! Rule family: companions.
-use super::Check;
+//! Rule family `companions` (SL120–SL130): headers a status code is
+//! useless without — the challenge of a 401/407 (RFC 3261 §21.4.2,
+//! §21.4.8), Allow in 405 (§21.4.6), Unsupported/Require in 420/421
+//! (§21.4.15-16), Min-SE in 422 (RFC 4028 §6), Min-Expires in 423
+//! (§21.4.17), Security-Server in 494 (RFC 3329 §2.3.1), Contact in 3xx
+//! (§21.3), Warning in 488/606 (§21.4.26, §21.6.4) and Accept* in 415
+//! (§21.4.13).
+//!
+//! One table drives every rule; a unit test holds each row against the
+//! knowledge base's `HeaderRule` presence for the same code.
+
+use super::{Check, Confidence, Ctx, Dx};
+use crate::finding::Rule;
+use crate::parse::header_name::HeaderName;
+use crate::parse::media::parse_media_type;
 
 /// The checks of this family.
-pub(crate) static CHECKS: &[Check] = &[];
+pub(crate) static CHECKS: &[Check] = &[missing_companion];
+
+/// Exempts a response from its row (e.g. a 380 that carries its
+/// alternative service in the body).
+type Exempt = fn(&Ctx<'_, '_>) -> bool;
+
+/// One companion requirement: for a code (inclusive range), at least one of
+/// `headers` must be present, else `rule` fires.
+struct Companion {
+    /// Lowest code of the range.
+    from: u16,
+    /// Highest code of the range.
+    to: u16,
+    /// The rule that fires.
+    rule: Rule,
+    /// Any one of these satisfies the row.
+    headers: &'static [HeaderName],
+    /// What the client cannot do without it: "the client cannot …".
+    cannot: &'static str,
+    /// When the row does not apply.
+    unless: Option<Exempt>,
+}
+
+use HeaderName as H;
+
+/// The table: (codes, rule, headers, consequence, exemption).
+#[rustfmt::skip]
+static COMPANIONS: &[Companion] = &[
+    Companion { from: 401, to: 401, rule: Rule::MissingWwwAuthenticate, headers: &[H::WwwAuthenticate],
+        cannot: "compute credentials: there is no challenge (realm, nonce, algorithm) to answer", unless: None },
+    Companion { from: 407, to: 407, rule: Rule::MissingProxyAuthenticate, headers: &[H::ProxyAuthenticate],
+        cannot: "answer the proxy's challenge: there is no realm or nonce to compute Proxy-Authorization from", unless: None },
+    Companion { from: 405, to: 405, rule: Rule::MissingAllow, headers: &[H::Allow],
+        cannot: "tell which methods the target does support", unless: None },
+    Companion { from: 420, to: 420, rule: Rule::MissingUnsupported, headers: &[H::Unsupported],
+        cannot: "tell which option tags of Require/Proxy-Require to drop before retrying", unless: None },
+    Companion { from: 421, to: 421, rule: Rule::MissingRequire, headers: &[H::Require],
+        cannot: "tell which extension to add to Supported/Require before retrying", unless: None },
+    Companion { from: 422, to: 422, rule: Rule::MissingMinSe, headers: &[H::MinSe],
+        cannot: "tell how far to raise Session-Expires", unless: None },
+    Companion { from: 423, to: 423, rule: Rule::MissingMinExpires, headers: &[H::MinExpires],
+        cannot: "tell how far to raise Expires", unless: None },
+    Companion { from: 494, to: 494, rule: Rule::MissingSecurityServer, headers: &[H::SecurityServer],
+        cannot: "choose a security mechanism (ipsec-3gpp, tls…) to set up", unless: None },
+    Companion { from: 300, to: 399, rule: Rule::RedirectWithoutContact, headers: &[H::Contact],
+        cannot: "redirect: no alternative target is listed", unless: Some(alternative_service_body) },
+    Companion { from: 488, to: 488, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
+        cannot: "tell what in the offer (codec, media type, transport, bandwidth) was refused", unless: None },
+    Companion { from: 606, to: 606, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
+        cannot: "tell what in the offer (codec, media type, transport, bandwidth) was refused", unless: None },
+    Companion { from: 415, to: 415, rule: Rule::MissingAccept, headers: &[H::Accept, H::AcceptEncoding, H::AcceptLanguage],
+        cannot: "tell which body types, encodings or languages would be accepted", unless: None },
+];
+
+/// A 380 whose alternative service is described in an
+/// `application/3gpp-ims+xml` body (3GPP TS 24.229 §7.6, §5.1.6.8), not in
+/// Contact.
+fn alternative_service_body(cx: &Ctx<'_, '_>) -> bool {
+    if !cx.is(380) || cx.msg.body().trim().is_empty() {
+        return false;
+    }
+    let mut sink = Vec::new();
+    cx.msg
+        .header(HeaderName::ContentType)
+        .and_then(|h| parse_media_type(h.value, &mut sink))
+        .is_some_and(|ct| ct.is("application", "3gpp-ims+xml"))
+}
+
+/// "A", "A or B", "A, B or C".
+fn any_of(names: &[HeaderName]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.as_str().to_owned(),
+        [rest @ .., last] => format!(
+            "{} or {}",
+            rest.iter()
+                .map(|h| h.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_str()
+        ),
+    }
+}
+
+/// SL120–SL130: the response lacks every header of its companion row.
+///
+/// Severity comes from the rule: MUST in the defining spec → Error
+/// (RFC 3261 §21.4.2, §21.4.6, §21.4.8, §21.4.15, §21.4.17; RFC 4028 §6;
+/// RFC 3329 §2.3.1), SHOULD or common practice → Warning (§21.3, §21.4.13,
+/// §21.4.16, §21.4.26, §21.6.4). The finding points at the status line; a
+/// High cause explains what the client cannot do.
+fn missing_companion(cx: &Ctx<'_, '_>, dx: &mut Dx) {
+    let Some(code) = cx.code else { return };
+    for row in COMPANIONS {
+        if !(row.from..=row.to).contains(&code.0)
+            || row.headers.iter().any(|&h| cx.msg.header(h).is_some())
+            || row.unless.is_some_and(|exempt| exempt(cx))
+        {
+            continue;
+        }
+        let names = any_of(row.headers);
+        let phrase = cx.msg.status_line().map(|s| s.reason.as_str());
+        let status = match phrase.as_deref().map(str::trim) {
+            Some(p) if !p.is_empty() => format!("{} {p}", code.0),
+            _ => code.0.to_string(),
+        };
+        let info = row.rule.info();
+        dx.finding(
+            row.rule,
+            cx.msg.start_line_span(),
+            format!("{status} has no {names} header ({})", info.spec),
+        );
+        dx.cause(
+            Confidence::High,
+            format!(
+                "the response lacks {names}, so the client cannot {}",
+                row.cannot
+            ),
+            vec![cx.status_evidence(format!("{status} without {names}"))],
+        );
+        dx.inspect(format!(
+            "Whether the element that generated the {} sent {names} and an SBC/B2BUA on the way stripped it",
+            code.0
+        ));
+        dx.spec(info.spec);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Confidence, Ctx, Dx};
+    use super::*;
+    use crate::finding::Severity;
+    use crate::kb::{self, Presence};
+    use crate::parse_message;
+
+    fn run(input: &[u8]) -> Dx {
+        let msg = parse_message(input);
+        let cx = Ctx::new(&msg);
+        let mut dx = Dx::default();
+        for check in CHECKS {
+            check(&cx, &mut dx);
+        }
+        dx
+    }
+
+    fn response(status: &str, cseq: &str, extra: &str) -> Vec<u8> {
+        format!(
+            "SIP/2.0 {status}\r\n\
+Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;received=192.0.2.10\r\n\
+From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+To: <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n\
+Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n\
+CSeq: {cseq}\r\n{extra}Content-Length: 0\r\n\r\n"
+        )
+        .into_bytes()
+    }
+
+    /// (status, CSeq, the rule, a header that satisfies it)
+    #[rustfmt::skip]
+    const CASES: &[(&str, &str, Rule, &str)] = &[
+        ("401 Unauthorized", "1 REGISTER", Rule::MissingWwwAuthenticate,
+            "WWW-Authenticate: Digest realm=\"ims.example.net\", nonce=\"dcd98b7102dd2f0e\", algorithm=MD5\r\n"),
+        ("407 Proxy Authentication Required", "1 INVITE", Rule::MissingProxyAuthenticate,
+            "Proxy-Authenticate: Digest realm=\"atlanta.example.com\", nonce=\"f84f1cec41e6cbe5aea9c8e88d359\", qop=\"auth\"\r\n"),
+        ("405 Method Not Allowed", "1 PUBLISH", Rule::MissingAllow,
+            "Allow: INVITE, ACK, CANCEL, OPTIONS, BYE\r\n"),
+        ("420 Bad Extension", "1 INVITE", Rule::MissingUnsupported, "Unsupported: foo\r\n"),
+        ("421 Extension Required", "1 INVITE", Rule::MissingRequire, "Require: 100rel\r\n"),
+        ("422 Session Interval Too Small", "1 INVITE", Rule::MissingMinSe, "Min-SE: 1800\r\n"),
+        ("423 Interval Too Brief", "2 REGISTER", Rule::MissingMinExpires, "Min-Expires: 3600\r\n"),
+        ("494 Security Agreement Required", "1 REGISTER", Rule::MissingSecurityServer,
+            "Security-Server: ipsec-3gpp;q=0.1;alg=hmac-sha-1-96;spi-c=1111;spi-s=2222;port-c=5062;port-s=5064\r\n"),
+        ("302 Moved Temporarily", "1 INVITE", Rule::RedirectWithoutContact,
+            "Contact: <sip:bob@192.0.2.4>\r\n"),
+        ("488 Not Acceptable Here", "1 INVITE", Rule::MediaRejectWithoutWarning,
+            "Warning: 305 pcscf.ims.example.net \"Incompatible media format\"\r\n"),
+        ("606 Not Acceptable", "1 INVITE", Rule::MediaRejectWithoutWarning,
+            "Warning: 304 192.0.2.4 \"Media type not available\"\r\n"),
+        ("415 Unsupported Media Type", "1 MESSAGE", Rule::MissingAccept,
+            "Accept: text/plain, application/vnd.3gpp.sms\r\n"),
+    ];
+
+    #[test]
+    fn each_rule_fires_without_and_not_with_its_header() {
+        for &(status, cseq, rule, header) in CASES {
+            let bare = response(status, cseq, "");
+            let dx = run(&bare);
+            assert_eq!(dx.findings.len(), 1, "{status}: {:?}", dx.findings);
+            let f = &dx.findings[0];
+            assert_eq!(f.rule, rule, "{status}");
+            assert_eq!(
+                f.span.slice(&bare),
+                format!("SIP/2.0 {status}").as_bytes(),
+                "{status}"
+            );
+            let c = &dx.causes[0];
+            assert_eq!(c.confidence, Confidence::High);
+            assert!(c.text.starts_with("the response lacks "), "{}", c.text);
+            assert!(c.text.contains(", so the client cannot "), "{}", c.text);
+            assert_eq!(
+                c.evidence[0].0.slice(&bare),
+                format!("SIP/2.0 {status}").as_bytes()
+            );
+            let full = response(status, cseq, header);
+            assert!(run(&full).findings.is_empty(), "{status} with {header}");
+        }
+    }
+
+    #[test]
+    fn finding_message_and_ids() {
+        let dx = run(&response("401 Unauthorized", "1 REGISTER", ""));
+        assert_eq!(dx.findings[0].id(), "SL120");
+        assert_eq!(
+            dx.findings[0].message,
+            "401 Unauthorized has no WWW-Authenticate header (RFC 3261 §21.4.2, §22.2)"
+        );
+        assert_eq!(
+            dx.causes[0].text,
+            "the response lacks WWW-Authenticate, so the client cannot compute credentials: there is no challenge (realm, nonce, algorithm) to answer"
+        );
+        let dx = run(&response("415 Unsupported Media Type", "1 MESSAGE", ""));
+        assert_eq!(dx.findings[0].id(), "SL130");
+        assert!(dx.causes[0]
+            .text
+            .starts_with("the response lacks Accept, Accept-Encoding or Accept-Language,"));
+        // Any one of the Accept* headers satisfies 415.
+        let lang = response(
+            "415 Unsupported Media Type",
+            "1 MESSAGE",
+            "Accept-Language: en\r\n",
+        );
+        assert!(run(&lang).findings.is_empty());
+    }
+
+    #[test]
+    fn redirects_and_the_380_exemption() {
+        for status in [
+            "300 Multiple Choices",
+            "301 Moved Permanently",
+            "305 Use Proxy",
+            "399 Whatever",
+        ] {
+            let dx = run(&response(status, "1 INVITE", ""));
+            assert_eq!(
+                dx.findings[0].rule,
+                Rule::RedirectWithoutContact,
+                "{status}"
+            );
+        }
+        let xml = "<?xml version=\"1.0\"?><ims-3gpp version=\"1\"><alternative-service>\
+<type>emergency</type><reason>emergency call</reason></alternative-service></ims-3gpp>";
+        let m = format!(
+            "SIP/2.0 380 Alternative Service\r\nVia: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1\r\n\
+From: <sip:alice@atlanta.example.com>;tag=1\r\nTo: <sip:sos@ims.example.net>;tag=2\r\n\
+Call-ID: x@y\r\nCSeq: 1 INVITE\r\nContent-Type: application/3gpp-ims+xml\r\n\
+Content-Length: {}\r\n\r\n{xml}",
+            xml.len()
+        );
+        assert!(run(m.as_bytes()).findings.is_empty());
+        // Without the body, a 380 needs a Contact like any 3xx.
+        let dx = run(&response("380 Alternative Service", "1 INVITE", ""));
+        assert_eq!(dx.findings[0].rule, Rule::RedirectWithoutContact);
+    }
+
+    #[test]
+    fn other_codes_and_requests_are_left_alone() {
+        assert!(run(&response("200 OK", "1 INVITE", "")).findings.is_empty());
+        assert!(run(&response("486 Busy Here", "1 INVITE", ""))
+            .findings
+            .is_empty());
+        let req = b"REGISTER sip:ims.example.net SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1\r\n\
+Max-Forwards: 70\r\nFrom: <sip:u@ims.example.net>;tag=1\r\nTo: <sip:u@ims.example.net>\r\n\
+Call-ID: x@y\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n";
+        assert!(run(req).findings.is_empty());
+    }
+
+    /// Where the knowledge base and the rule severities disagree; kept
+    /// explicit so that a new disagreement fails the test below.
+    /// (code, header, KB presence, rule severity)
+    #[rustfmt::skip]
+    const KNOWN_DISAGREEMENTS: &[(u16, &str, Option<Presence>, Severity)] = &[
+        // 3xx: KB says 305 MUST carry Contact; SL128 is one Warning for all 3xx.
+        (305, "Contact", Some(Presence::Must), Severity::Warning),
+        // 380: KB says Contact MAY (the service is in the body); SL128 warns
+        // when neither a Contact nor the 3GPP body is there.
+        (380, "Contact", Some(Presence::May), Severity::Warning),
+        // 415: RFC 3261 §21.4.13 MUSTs one of the three; the KB lists each as
+        // MUST, SL130 (any of them) is a Warning.
+        (415, "Accept", Some(Presence::Must), Severity::Warning),
+        (415, "Accept-Encoding", Some(Presence::Must), Severity::Warning),
+        (415, "Accept-Language", Some(Presence::Must), Severity::Warning),
+        // 421: RFC 3261 §21.4.16 says MUST; SL124 is a Warning.
+        (421, "Require", Some(Presence::Must), Severity::Warning),
+    ];
+
+    #[test]
+    fn table_agrees_with_the_knowledge_base() {
+        let mut disagreements = Vec::new();
+        for row in COMPANIONS {
+            let severity = row.rule.info().severity;
+            let expected = match severity {
+                Severity::Error => Presence::Must,
+                Severity::Warning => Presence::Should,
+                Severity::Info => panic!(
+                    "{}: companion rules are Error or Warning",
+                    row.rule.info().id
+                ),
+            };
+            let codes: Vec<_> = kb::codes()
+                .iter()
+                .filter(|c| (row.from..=row.to).contains(&c.code))
+                .collect();
+            assert!(!codes.is_empty(), "{}: no known code", row.rule.info().id);
+            for c in codes {
+                for h in row.headers {
+                    let kb_presence = c.header(h.as_str()).map(|r| r.presence);
+                    if kb_presence != Some(expected) {
+                        disagreements.push((c.code, h.as_str(), kb_presence, severity));
+                    }
+                }
+            }
+        }
+        disagreements.sort_by_key(|d| (d.0, d.1));
+        assert_eq!(disagreements, KNOWN_DISAGREEMENTS);
+    }
+}

@@ -278,7 +278,8 @@ pub struct WarningDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SenderDto {
-    /// `UE`, `P-CSCF`, `S-CSCF`, `I-CSCF`, `AS`, `MGCF`, `gateway`, `proxy`, `registrar`, `unknown`.
+    /// `UE`, `P-CSCF`, `S-CSCF`, `I-CSCF`, `E-CSCF`, `AS`, `MGCF`, `BGCF`, `IBCF`, `SBC`,
+    /// `B2BUA`, `gateway`, `proxy`, `registrar`, `unknown`.
     pub role: String,
     /// Why.
     pub evidence: Vec<EvidenceDto>,

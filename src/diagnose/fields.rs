@@ -1,10 +1,530 @@
-//! Typed sub-fields of headers for the header table.
+//! Typed sub-fields of headers for the header table, in the spirit of
+//! Wireshark's SIP dissector tree (`sip.Via.branch`, `sip.from.tag`, …):
+//! each field is a name and a slice of the header's own bytes, taken from
+//! the typed views of [`crate::parse`]. Nothing is decoded into new text,
+//! so every field can be highlighted in the input.
+//!
+//! Names are short and stable: fixed parts get fixed names (`transport`,
+//! `sent-by host`, `seq`, `scheme`…), parameters are named as written
+//! (`branch`, `tag`, `+sip.instance`, `nonce`…), URI parameters carry a
+//! `uri.` prefix (`uri.transport`, `uri.lr`) so they never clash with the
+//! header parameters, and the values of a multi-value header are numbered
+//! from 1 (`[1] branch`, `[2] branch`) when there is more than one.
+
 use std::borrow::Cow;
 
+use crate::parse::addr::{parse_contact, parse_name_addr, parse_name_addr_list, Contact, NameAddr};
+use crate::parse::auth::{self, Auth};
+use crate::parse::diag::{parse_reason, parse_retry_after, parse_warning};
+use crate::parse::header_name::HeaderName as H;
+use crate::parse::ims::{parse_p_access_network_info, parse_p_charging_vector};
+use crate::parse::media::parse_media_type;
+use crate::parse::params::{unquote, Params};
+use crate::parse::scalar::{parse_call_id, parse_cseq, parse_session_interval};
+use crate::parse::security::{parse_security_client, parse_security_server, parse_security_verify};
+use crate::parse::tokens::{
+    parse_accept, parse_allow, parse_proxy_require, parse_rack, parse_require, parse_rseq,
+    parse_server, parse_supported, parse_unsupported, parse_user_agent, ServerVal,
+};
+use crate::parse::uri::{Uri, UriScheme};
+use crate::parse::via::parse_via_list;
 use crate::parse::Header;
 use crate::span::Text;
 
-/// (field name, value) pairs of a header's typed view.
-pub(crate) fn header_fields<'a>(_h: &Header<'a>) -> Vec<(Cow<'static, str>, Text<'a>)> {
-    Vec::new()
+/// (field name, value) pairs.
+type Fields<'a> = Vec<(Cow<'static, str>, Text<'a>)>;
+
+/// Collects fields, numbering them when the header holds several values.
+struct Out<'a> {
+    fields: Fields<'a>,
+    /// `[n] ` while filling the n-th of several values.
+    prefix: Option<usize>,
+}
+
+impl<'a> Out<'a> {
+    /// Adds `name = t` (skipped when `t` is empty).
+    fn add(&mut self, name: impl Into<Cow<'static, str>>, t: Text<'a>) {
+        if t.is_empty() {
+            return;
+        }
+        let name = name.into();
+        let name = match self.prefix {
+            Some(n) => Cow::Owned(format!("[{n}] {name}")),
+            None => name,
+        };
+        self.fields.push((name, t));
+    }
+
+    /// Adds an optional field.
+    fn opt(&mut self, name: &'static str, t: Option<Text<'a>>) {
+        if let Some(t) = t {
+            self.add(name, t);
+        }
+    }
+
+    /// Adds each parameter by its name (with `prefix` before it); the value
+    /// is unquoted, and a flag without value shows its own name.
+    fn params(&mut self, prefix: &str, params: &Params<'a>) {
+        for p in params.iter() {
+            let name = format!("{prefix}{}", p.name.as_str().to_ascii_lowercase());
+            self.add(name, p.unquoted().unwrap_or(p.name));
+        }
+    }
+
+    /// Runs `each` over `items`, numbering them when there are several.
+    fn each<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
+        let many = items.len() > 1;
+        for (i, item) in items.iter().enumerate() {
+            self.prefix = many.then_some(i + 1);
+            each(self, item);
+        }
+        self.prefix = None;
+    }
+
+    fn uri(&mut self, uri: &Uri<'a>) {
+        self.add("scheme", uri.scheme);
+        self.opt("user", uri.user);
+        self.opt("password", uri.password);
+        self.opt("host", uri.host);
+        self.opt("port", uri.port_text);
+        // tel: the number; urn: and others: everything after the scheme.
+        if uri.kind == UriScheme::Tel {
+            self.opt("number", uri.opaque);
+        } else {
+            self.opt("opaque", uri.opaque);
+        }
+        self.params("uri.", &uri.params);
+        self.opt("uri headers", uri.headers);
+    }
+
+    fn name_addr(&mut self, na: &NameAddr<'a>) {
+        self.opt("display name", na.display_name.map(unquote));
+        match &na.uri {
+            Some(u) => self.uri(u),
+            None => self.add("uri", na.uri_text),
+        }
+        self.params("", &na.params);
+    }
+
+    fn auth(&mut self, a: Option<Auth<'a>>) {
+        if let Some(a) = a {
+            self.add("scheme", a.scheme);
+            self.opt("token68", a.token68);
+            for p in a.params.iter() {
+                let name = p.name.as_str().to_ascii_lowercase();
+                self.add(name, p.unquoted().unwrap_or(p.name));
+            }
+        }
+    }
+
+    fn tags(&mut self, name: &'static str, tags: Vec<Text<'a>>) {
+        self.each(&tags, |o, t| o.add(name, *t));
+    }
+}
+
+/// The names of the area and cell fields of a decoded cell identity, by
+/// access type (3GPP TS 24.229 §7.2A.4.3).
+fn cell_field_names(access: &[u8]) -> (&'static str, &'static str) {
+    let starts = |p: &[u8]| access.len() >= p.len() && access[..p.len()].eq_ignore_ascii_case(p);
+    if starts(b"3GPP-E-UTRAN") {
+        ("tac", "eci")
+    } else if starts(b"3GPP-NR") {
+        ("tac", "nci")
+    } else if starts(b"3GPP-UTRAN") {
+        ("lac", "uci")
+    } else {
+        ("lac", "ci")
+    }
+}
+
+/// (field name, value) pairs of a header's typed view; empty for headers
+/// without one. Every value is a slice of `h`.
+pub(crate) fn header_fields<'a>(h: &Header<'a>) -> Vec<(Cow<'static, str>, Text<'a>)> {
+    let mut sink = Vec::new();
+    let s = &mut sink;
+    let mut o = Out {
+        fields: Vec::new(),
+        prefix: None,
+    };
+    let Some(name) = h.known_name() else {
+        return o.fields;
+    };
+    let v = h.value;
+    match name {
+        H::Via => {
+            let vias = parse_via_list(v, s);
+            o.each(&vias, |o, via| {
+                o.add("protocol", via.protocol);
+                o.add("version", via.version);
+                o.add("transport", via.transport);
+                o.add("sent-by host", via.host);
+                o.opt("sent-by port", via.port_text);
+                o.params("", &via.params);
+            });
+        }
+        H::From | H::To | H::ReferTo | H::ReferredBy | H::ReplyTo | H::PCalledPartyId => {
+            let na = parse_name_addr(v, name.as_str(), s);
+            o.name_addr(&na);
+        }
+        H::Route
+        | H::RecordRoute
+        | H::Path
+        | H::ServiceRoute
+        | H::PAssertedIdentity
+        | H::PPreferredIdentity
+        | H::PAssociatedUri => {
+            let list = parse_name_addr_list(v, name.as_str(), s);
+            o.each(&list, |o, na| o.name_addr(na));
+        }
+        H::Contact => {
+            let list = parse_contact(v, s);
+            o.each(&list, |o, c| match c {
+                Contact::Wildcard(t) => o.add("wildcard", *t),
+                Contact::Address(na) => o.name_addr(na),
+            });
+        }
+        H::CSeq => {
+            if let Some(c) = parse_cseq(v, s) {
+                o.add("seq", c.seq_text);
+                o.add("method", c.method);
+            }
+        }
+        H::CallId => o.add("call-id", parse_call_id(v, s)),
+        H::MaxForwards => o.add("hops", v.trim()),
+        H::Expires | H::MinExpires => o.add("seconds", v.trim()),
+        H::ContentLength => o.add("length", v.trim()),
+        H::SessionExpires | H::MinSe => {
+            let si = parse_session_interval(v, name.as_str(), s);
+            o.add("seconds", si.seconds_text);
+            o.params("", &si.params);
+        }
+        H::ContentType => {
+            if let Some(mt) = parse_media_type(v, s) {
+                o.add("type", mt.mtype);
+                o.add("subtype", mt.subtype);
+                o.params("", &mt.params);
+            }
+        }
+        H::Accept => {
+            let ranges = parse_accept(v, s);
+            o.each(&ranges, |o, r| {
+                o.add("type", r.m_type);
+                o.add("subtype", r.m_subtype);
+                o.params("", &r.params);
+            });
+        }
+        H::RetryAfter => {
+            if let Some(r) = parse_retry_after(v, s) {
+                o.add("seconds", r.delta);
+                o.opt("comment", r.comment);
+                o.params("", &r.params);
+            }
+        }
+        H::Warning => {
+            let ws = parse_warning(v, s);
+            o.each(&ws, |o, w| {
+                o.add("code", w.code_text);
+                o.add("agent", w.agent);
+                o.add("text", w.text_unquoted());
+            });
+        }
+        H::Reason => {
+            let rs = parse_reason(v, s);
+            o.each(&rs, |o, r| {
+                o.add("protocol", r.protocol);
+                o.params("", &r.params);
+            });
+        }
+        H::WwwAuthenticate => o.auth(auth::parse_www_authenticate(v, s)),
+        H::ProxyAuthenticate => o.auth(auth::parse_proxy_authenticate(v, s)),
+        H::Authorization => o.auth(auth::parse_authorization(v, s)),
+        H::ProxyAuthorization => o.auth(auth::parse_proxy_authorization(v, s)),
+        H::AuthenticationInfo => {
+            if let Some(p) = auth::parse_authentication_info(v, s) {
+                for p in p.iter() {
+                    let name = p.name.as_str().to_ascii_lowercase();
+                    o.add(name, p.unquoted().unwrap_or(p.name));
+                }
+            }
+        }
+        H::SecurityClient | H::SecurityServer | H::SecurityVerify => {
+            let mechs = match name {
+                H::SecurityClient => parse_security_client(v, s),
+                H::SecurityServer => parse_security_server(v, s),
+                _ => parse_security_verify(v, s),
+            };
+            o.each(&mechs, |o, m| {
+                o.add("mechanism", m.name);
+                o.params("", &m.params);
+            });
+        }
+        H::Require => o.tags("option-tag", parse_require(v, s)),
+        H::Supported => o.tags("option-tag", parse_supported(v, s)),
+        H::Unsupported => o.tags("option-tag", parse_unsupported(v, s)),
+        H::ProxyRequire => o.tags("option-tag", parse_proxy_require(v, s)),
+        H::Allow => o.tags("method", parse_allow(v, s)),
+        H::RSeq => {
+            if let Some(r) = parse_rseq(v, s) {
+                o.add("response-num", r.response_num);
+            }
+        }
+        H::RAck => {
+            if let Some(r) = parse_rack(v, s) {
+                o.add("response-num", r.response_num);
+                o.add("CSeq-num", r.cseq_num);
+                o.add("method", r.method);
+            }
+        }
+        H::PAccessNetworkInfo => {
+            let specs = parse_p_access_network_info(v, s);
+            o.each(&specs, |o, spec| {
+                o.add("access type", spec.access_type());
+                o.params("", &spec.params);
+                if let Some(cgi) = spec.cell_global_id() {
+                    let (area, cell) = cell_field_names(spec.access_type().bytes());
+                    o.add("mcc", cgi.mcc);
+                    o.add("mnc", cgi.mnc);
+                    o.add(area, cgi.area);
+                    o.add(cell, cgi.cell);
+                }
+            });
+        }
+        H::PChargingVector => {
+            if let Some(cv) = parse_p_charging_vector(v, s) {
+                o.params("", &cv.params);
+            }
+        }
+        H::Server | H::UserAgent => {
+            let vals = if name == H::Server {
+                parse_server(v, s)
+            } else {
+                parse_user_agent(v, s)
+            };
+            o.each(&vals, |o, val| match val {
+                ServerVal::Product { name, version } => {
+                    o.add("product", *name);
+                    o.opt("version", *version);
+                }
+                ServerVal::Comment(c) => o.add("comment", *c),
+            });
+        }
+        _ => {}
+    }
+    o.fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_message;
+
+    /// The fields of the first header of `msg` named `name`, as strings.
+    fn fields(msg: &[u8], name: H) -> Vec<(String, String)> {
+        let m = parse_message(msg);
+        let h = m.header(name).expect("header present");
+        header_fields(h)
+            .into_iter()
+            .map(|(n, t)| {
+                assert!(t.start() >= h.span.start && t.end() <= h.span.end);
+                assert_eq!(t.span().slice(msg), t.bytes());
+                (n.into_owned(), t.as_str().into_owned())
+            })
+            .collect()
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    fn msg(headers: &str) -> Vec<u8> {
+        format!("SIP/2.0 200 OK\r\n{headers}\r\nContent-Length: 0\r\n\r\n").into_bytes()
+    }
+
+    #[test]
+    fn via_single_and_multi() {
+        let m = msg("Via: SIP/2.0/UDP pcscf.ims.example.net:5060;branch=z9hG4bK1;rport=5062;received=192.0.2.1");
+        assert_eq!(
+            fields(&m, H::Via),
+            pairs(&[
+                ("protocol", "SIP"),
+                ("version", "2.0"),
+                ("transport", "UDP"),
+                ("sent-by host", "pcscf.ims.example.net"),
+                ("sent-by port", "5060"),
+                ("branch", "z9hG4bK1"),
+                ("rport", "5062"),
+                ("received", "192.0.2.1"),
+            ])
+        );
+        let m = msg("v: SIP/2.0/TCP a.example;branch=z9hG4bKa;rport, SIP/2.0/UDP [2001:db8::1];branch=z9hG4bKb");
+        let f = fields(&m, H::Via);
+        assert!(f.contains(&("[1] branch".into(), "z9hG4bKa".into())));
+        assert!(f.contains(&("[1] rport".into(), "rport".into())));
+        assert!(f.contains(&("[2] sent-by host".into(), "[2001:db8::1]".into())));
+    }
+
+    #[test]
+    fn name_addr_headers() {
+        let m = msg("To: \"Bob B\" <sip:+15551234@ims.example.net:5061;user=phone>;tag=8321234356");
+        assert_eq!(
+            fields(&m, H::To),
+            pairs(&[
+                ("display name", "Bob B"),
+                ("scheme", "sip"),
+                ("user", "+15551234"),
+                ("host", "ims.example.net"),
+                ("port", "5061"),
+                ("uri.user", "phone"),
+                ("tag", "8321234356"),
+            ])
+        );
+        let m = msg("Contact: <sip:u@[2001:db8::9]:5062;transport=udp>;expires=600;+sip.instance=\"<urn:gsma:imei:35000000-000000-0>\";+g.3gpp.smsip");
+        let f = fields(&m, H::Contact);
+        assert!(f.contains(&("uri.transport".into(), "udp".into())));
+        assert!(f.contains(&(
+            "+sip.instance".into(),
+            "<urn:gsma:imei:35000000-000000-0>".into()
+        )));
+        assert!(f.contains(&("+g.3gpp.smsip".into(), "+g.3gpp.smsip".into())));
+        let m = msg("P-Asserted-Identity: <sip:+15551234@ims.example.net>, <tel:+15551234;phone-context=ims.example.net>");
+        let f = fields(&m, H::PAssertedIdentity);
+        assert!(f.contains(&("[2] scheme".into(), "tel".into())));
+        assert!(f.contains(&("[2] number".into(), "+15551234".into())));
+        assert!(f.contains(&("[2] uri.phone-context".into(), "ims.example.net".into())));
+        let m = msg("Record-Route: <sip:scscf.ims.example.net;lr>");
+        assert!(fields(&m, H::RecordRoute).contains(&("uri.lr".into(), "lr".into())));
+    }
+
+    #[test]
+    fn scalar_and_diagnostic_headers() {
+        let m = msg("CSeq: 2 REGISTER");
+        assert_eq!(
+            fields(&m, H::CSeq),
+            pairs(&[("seq", "2"), ("method", "REGISTER")])
+        );
+        let m = msg("Session-Expires: 1800;refresher=uac");
+        assert_eq!(
+            fields(&m, H::SessionExpires),
+            pairs(&[("seconds", "1800"), ("refresher", "uac")])
+        );
+        let m = msg("Retry-After: 18000 (in maintenance);duration=3600");
+        assert_eq!(
+            fields(&m, H::RetryAfter),
+            pairs(&[
+                ("seconds", "18000"),
+                ("comment", "(in maintenance)"),
+                ("duration", "3600")
+            ])
+        );
+        let m = msg("Warning: 305 pcscf.ims.example.net \"Incompatible media format\"");
+        assert_eq!(
+            fields(&m, H::Warning),
+            pairs(&[
+                ("code", "305"),
+                ("agent", "pcscf.ims.example.net"),
+                ("text", "Incompatible media format")
+            ])
+        );
+        let m = msg("Reason: Q.850;cause=17;text=\"User busy\"");
+        assert_eq!(
+            fields(&m, H::Reason),
+            pairs(&[
+                ("protocol", "Q.850"),
+                ("cause", "17"),
+                ("text", "User busy")
+            ])
+        );
+        let m = msg("Content-Type: multipart/mixed;boundary=\"b1\"");
+        assert_eq!(
+            fields(&m, H::ContentType),
+            pairs(&[
+                ("type", "multipart"),
+                ("subtype", "mixed"),
+                ("boundary", "b1")
+            ])
+        );
+        let m = msg("Require: precondition, sec-agree");
+        assert_eq!(
+            fields(&m, H::Require),
+            pairs(&[
+                ("[1] option-tag", "precondition"),
+                ("[2] option-tag", "sec-agree")
+            ])
+        );
+        let m = msg("RAck: 776656 1 INVITE");
+        assert_eq!(
+            fields(&m, H::RAck),
+            pairs(&[
+                ("response-num", "776656"),
+                ("CSeq-num", "1"),
+                ("method", "INVITE")
+            ])
+        );
+    }
+
+    #[test]
+    fn security_auth_and_ims_headers() {
+        let m = msg("WWW-Authenticate: Digest realm=\"ims.example.net\", nonce=\"A34Cm+Fva37UYWpGNB34JP\", algorithm=AKAv1-MD5, qop=\"auth\"");
+        let f = fields(&m, H::WwwAuthenticate);
+        assert_eq!(f[0], ("scheme".into(), "Digest".into()));
+        assert!(f.contains(&("algorithm".into(), "AKAv1-MD5".into())));
+        assert!(f.contains(&("nonce".into(), "A34Cm+Fva37UYWpGNB34JP".into())));
+        let m = msg("Security-Server: ipsec-3gpp;q=0.1;alg=hmac-sha-1-96;ealg=null;spi-c=3929102;spi-s=1010;port-c=5062;port-s=5064;prot=esp;mod=trans");
+        let f = fields(&m, H::SecurityServer);
+        assert_eq!(f[0], ("mechanism".into(), "ipsec-3gpp".into()));
+        for (n, v) in [
+            ("alg", "hmac-sha-1-96"),
+            ("spi-c", "3929102"),
+            ("port-s", "5064"),
+            ("mod", "trans"),
+            ("q", "0.1"),
+        ] {
+            assert!(f.contains(&(n.into(), v.into())), "{n}");
+        }
+        let m = msg("P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=2620100a1b2c3d4e");
+        let f = fields(&m, H::PAccessNetworkInfo);
+        assert_eq!(f[0], ("access type".into(), "3GPP-E-UTRAN-FDD".into()));
+        for (n, v) in [
+            ("mcc", "262"),
+            ("mnc", "01"),
+            ("tac", "00a1"),
+            ("eci", "b2c3d4e"),
+        ] {
+            assert!(f.contains(&(n.into(), v.into())), "{n}: {f:?}");
+        }
+        let m = msg("P-Charging-Vector: icid-value=\"AyretyU0dm+6O2IrT5tAFrbHLso=023551024\";icid-generated-at=192.0.6.8;orig-ioi=home1.net");
+        let f = fields(&m, H::PChargingVector);
+        assert_eq!(
+            f[0],
+            (
+                "icid-value".into(),
+                "AyretyU0dm+6O2IrT5tAFrbHLso=023551024".into()
+            )
+        );
+        assert!(f.contains(&("orig-ioi".into(), "home1.net".into())));
+        let m = msg("Server: Kamailio (5.6.2 (x86_64/linux))");
+        assert_eq!(
+            fields(&m, H::Server),
+            pairs(&[
+                ("[1] product", "Kamailio"),
+                ("[2] comment", "(5.6.2 (x86_64/linux))")
+            ])
+        );
+        let m = msg("User-Agent: Asterisk/16.2.1");
+        assert_eq!(
+            fields(&m, H::UserAgent),
+            pairs(&[("product", "Asterisk"), ("version", "16.2.1")])
+        );
+    }
+
+    #[test]
+    fn unknown_and_broken_headers_give_no_or_partial_fields() {
+        let m = msg("X-Custom: a=b");
+        let mm = parse_message(&m);
+        assert!(header_fields(mm.headers().first().unwrap()).is_empty());
+        let m = msg("CSeq: abc");
+        let _ = fields(&m, H::CSeq);
+    }
 }
