@@ -385,9 +385,9 @@ rules! {
         "The client needs the list of unsupported option tags to retry without them (RFC 3261 §21.4.15, §8.2.2.3).",
         "SIP/2.0 420 Bad Extension without Unsupported", "RFC 3261 §8.2.2.3, §21.4.15");
     /// 421 without Require.
-    MissingRequire = ("SL124", "421-without-require", Warning, Protocol,
+    MissingRequire = ("SL124", "421-without-require", Error, Protocol,
         "A 421 response has no Require header naming the needed extension.",
-        "The client cannot tell which extension to add (RFC 3261 §21.4.16).",
+        "A 421 MUST list the required extensions in Require (RFC 3261 §21.4.16); without it the client cannot tell which extension to add.",
         "SIP/2.0 421 Extension Required without Require", "RFC 3261 §21.4.16");
     /// 422 without Min-SE.
     MissingMinSe = ("SL125", "422-without-min-se", Error, Protocol,
@@ -415,9 +415,9 @@ rules! {
         "RFC 3261 §21.4.26/§21.6.4: the response SHOULD carry a Warning (e.g. 304/305) naming the rejected media.",
         "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §21.4.26, §21.6.4");
     /// 415 without Accept*.
-    MissingAccept = ("SL130", "415-without-accept", Warning, Protocol,
+    MissingAccept = ("SL130", "415-without-accept", Error, Protocol,
         "A 415 response has no Accept, Accept-Encoding or Accept-Language header.",
-        "The client cannot tell which formats would work (RFC 3261 §21.4.13).",
+        "The server MUST list acceptable formats in Accept, Accept-Encoding or Accept-Language (RFC 3261 §21.4.13); without them the client cannot tell which formats would work.",
         "SIP/2.0 415 Unsupported Media Type without Accept", "RFC 3261 §8.2.3, §21.4.13");
 
     // ---- SL2xx: cause semantics -------------------------------------------

@@ -302,13 +302,6 @@ Call-ID: x@y\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n";
         // 380: KB says Contact MAY (the service is in the body); SL128 warns
         // when neither a Contact nor the 3GPP body is there.
         (380, "Contact", Some(Presence::May), Severity::Warning),
-        // 415: RFC 3261 §21.4.13 MUSTs one of the three; the KB lists each as
-        // MUST, SL130 (any of them) is a Warning.
-        (415, "Accept", Some(Presence::Must), Severity::Warning),
-        (415, "Accept-Encoding", Some(Presence::Must), Severity::Warning),
-        (415, "Accept-Language", Some(Presence::Must), Severity::Warning),
-        // 421: RFC 3261 §21.4.16 says MUST; SL124 is a Warning.
-        (421, "Require", Some(Presence::Must), Severity::Warning),
     ];
 
     #[test]
