@@ -153,8 +153,9 @@ fn all_1309_messages_parse_and_match_the_index() {
     let mismatches: Vec<_> = mismatches
         .iter()
         .filter(|m| {
-            !(m.starts_with("0001-f00002-REGISTER.sip") && m.contains("None"))
-                && !m.ends_with("0001-f00002-REGISTER.sip: no Call-ID")
+            let known = (m.starts_with("0001-f00002-REGISTER.sip") && m.contains("None"))
+                || m.ends_with("0001-f00002-REGISTER.sip: no Call-ID");
+            !known
         })
         .collect();
     assert!(mismatches.is_empty(), "{mismatches:#?}");

@@ -65,6 +65,9 @@ impl<'a> NameAddr<'a> {
 
 /// A Contact value: `*` or a list of addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// Boxing the address would cost an allocation per contact, against the
+// zero-copy design; the enum only lives in short-lived lists.
+#[allow(clippy::large_enum_variant)]
 pub enum Contact<'a> {
     /// `Contact: *` (remove all bindings).
     Wildcard(Text<'a>),

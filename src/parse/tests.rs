@@ -34,7 +34,7 @@ fn request_line_headers_body() {
     assert_eq!(m.body().bytes(), b"v=0\n");
     assert_eq!(m.span(), Span::new(0, INVITE.len()));
     for h in m.headers() {
-        assert_eq!(h.span.slice(INVITE).starts_with(h.name.bytes()), true);
+        assert!(h.span.slice(INVITE).starts_with(h.name.bytes()));
         assert_eq!(h.value.span().slice(INVITE), h.value.bytes());
     }
 }
