@@ -6,7 +6,9 @@
 //! everything it had to tolerate or skip. Header values are kept raw;
 //! typed views (Via, name-addr, CSeq, auth, SDP…) are computed on demand by
 //! the submodules, so the parse-only path allocates once per message (the
-//! header list) and never per header.
+//! header list; a second time, once, past 16 headers) and never per header
+//! (findings aside: each owns its message text). `tests/alloc.rs` holds
+//! the bound.
 //!
 //! Leniencies (each one recorded as a finding) are switched by
 //! [`ParseOptions`]; with a leniency off the input is read strictly.
@@ -314,6 +316,12 @@ pub(crate) fn is_token(b: &[u8]) -> bool {
     !b.is_empty() && b.iter().all(|&c| TOKEN[c as usize])
 }
 
+/// Length of the SP / HTAB run that starts `b`.
+#[inline]
+fn count_ws(b: &[u8]) -> usize {
+    b.iter().take_while(|&&c| matches!(c, b' ' | b'\t')).count()
+}
+
 /// One physical line: content span (line end excluded) and where the next
 /// line starts.
 #[derive(Clone, Copy)]
@@ -356,10 +364,65 @@ impl<'a, 'o> Parser<'a, 'o> {
 
     /// The physical line starting at `pos`. With LF leniency off, a bare
     /// LF does not end a line.
+    ///
+    /// The CRLF case is the hot path of the whole parser (one call per
+    /// line), so it stays small enough to inline; bare LFs go to
+    /// [`Parser::line_at_bare_lf`].
+    #[inline]
     fn line_at(&mut self, pos: usize) -> Line {
         let input = self.input;
-        let mut from = pos;
+        let pos_c = pos.min(input.len());
+        match memchr::memchr(b'\n', &input[pos_c..]) {
+            None => Line {
+                start: pos,
+                end: input.len(),
+                next: input.len(),
+            },
+            Some(i) => {
+                let nl = pos_c + i;
+                if nl > pos && input[nl - 1] == b'\r' {
+                    return Line {
+                        start: pos,
+                        end: nl - 1,
+                        next: nl + 1,
+                    };
+                }
+                self.line_at_bare_lf(pos, nl)
+            }
+        }
+    }
+
+    /// [`Parser::line_at`] once the first LF at or after `pos`, `nl`, has
+    /// no CR before it.
+    #[cold]
+    #[inline(never)]
+    fn line_at_bare_lf(&mut self, pos: usize, mut nl: usize) -> Line {
+        let input = self.input;
         loop {
+            if nl > pos && input[nl - 1] == b'\r' {
+                return Line {
+                    start: pos,
+                    end: nl - 1,
+                    next: nl + 1,
+                };
+            }
+            if self.opts.allow_lf_line_ends {
+                if !self.lf_reported {
+                    self.lf_reported = true;
+                    self.lf_only = true;
+                    self.push(
+                        Rule::LfLineEnds,
+                        Span::new(nl, nl + 1),
+                        "line ends with a bare LF; CRLF expected",
+                    );
+                }
+                return Line {
+                    start: pos,
+                    end: nl,
+                    next: nl + 1,
+                };
+            }
+            let from = nl + 1;
             match memchr::memchr(b'\n', &input[from.min(input.len())..]) {
                 None => {
                     return Line {
@@ -368,33 +431,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                         next: input.len(),
                     }
                 }
-                Some(i) => {
-                    let nl = from + i;
-                    if nl > pos && input[nl - 1] == b'\r' {
-                        return Line {
-                            start: pos,
-                            end: nl - 1,
-                            next: nl + 1,
-                        };
-                    }
-                    if self.opts.allow_lf_line_ends {
-                        if !self.lf_reported {
-                            self.lf_reported = true;
-                            self.lf_only = true;
-                            self.push(
-                                Rule::LfLineEnds,
-                                Span::new(nl, nl + 1),
-                                "line ends with a bare LF; CRLF expected",
-                            );
-                        }
-                        return Line {
-                            start: pos,
-                            end: nl,
-                            next: nl + 1,
-                        };
-                    }
-                    from = nl + 1;
-                }
+                Some(i) => nl = from + i,
             }
         }
     }
@@ -536,7 +573,22 @@ impl<'a, 'o> Parser<'a, 'o> {
                 pos = line.next;
                 continue;
             }
-            match memchr::memchr(b':', &input[s..e]) {
+            // The common shape, `token *WS ":"`, is found in one scan that
+            // also proves the name is a token; anything else takes the
+            // general path (first ':' on the line, then the token check).
+            let line_bytes = &input[s..e];
+            let name_len = line_bytes
+                .iter()
+                .position(|&c| !TOKEN[c as usize])
+                .unwrap_or(line_bytes.len());
+            let mut name_end = s + name_len;
+            let at = name_end + count_ws(&line_bytes[name_len..]);
+            let colon_at = if name_end > s && at < e && input[at] == b':' {
+                Some(at - s)
+            } else {
+                memchr::memchr(b':', &input[s..e])
+            };
+            match colon_at {
                 None => {
                     self.push(
                         Rule::MissingColon,
@@ -546,12 +598,15 @@ impl<'a, 'o> Parser<'a, 'o> {
                 }
                 Some(c) => {
                     let colon = s + c;
-                    let mut name_end = colon;
-                    while name_end > s && matches!(input[name_end - 1], b' ' | b'\t') {
-                        name_end -= 1;
+                    let fast = colon == at && name_end > s;
+                    if !fast {
+                        name_end = colon;
+                        while name_end > s && matches!(input[name_end - 1], b' ' | b'\t') {
+                            name_end -= 1;
+                        }
                     }
                     let name = &input[s..name_end];
-                    if !is_token(name) {
+                    if !fast && !is_token(name) {
                         self.push(
                             Rule::BadHeaderName,
                             Span::new(s, name_end.max(colon)),
@@ -561,13 +616,14 @@ impl<'a, 'o> Parser<'a, 'o> {
                             ),
                         );
                     }
-                    let mut vs = colon + 1;
-                    while vs < e && matches!(input[vs], b' ' | b'\t') {
-                        vs += 1;
-                    }
-                    let mut ve = e;
-                    while ve > vs && matches!(input[ve - 1], b' ' | b'\t') {
-                        ve -= 1;
+                    let vs = colon + 1 + count_ws(&input[colon + 1..e]);
+                    let ve = vs
+                        + input[vs..e]
+                            .iter()
+                            .rposition(|&c| !matches!(c, b' ' | b'\t'))
+                            .map_or(0, |k| k + 1);
+                    if headers.len() == headers.capacity() {
+                        reserve_rest(&mut headers, &input[pos..]);
                     }
                     headers.push(Header {
                         name: Text::new(input, Span::new(s, name_end)),
@@ -640,6 +696,10 @@ impl<'a, 'o> Parser<'a, 'o> {
                 "NUL byte in the start line or header section",
             );
         }
+        // ASCII (the usual head) is valid UTF-8; the check is cheaper.
+        if head.is_ascii() {
+            return;
+        }
         if let Err(e) = std::str::from_utf8(head) {
             let at = start + e.valid_up_to();
             let len = e.error_len().unwrap_or(1);
@@ -679,9 +739,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                 n = 3;
                 break;
             }
-            while i < e && !matches!(input[i], b' ' | b'\t') {
-                i += 1;
-            }
+            i = memchr::memchr2(b' ', b'\t', &input[i..e]).map_or(e, |k| i + k);
             parts[n] = (t0, i);
             n += 1;
         }
@@ -1049,6 +1107,23 @@ impl<'a, 'o> Parser<'a, 'o> {
         }
         pos - from
     }
+}
+
+/// Grows a full header list once, to hold every line left in the header
+/// section (an upper bound on the headers still to come), so a message
+/// costs at most two allocations whatever its header count: the initial
+/// list and this one. The end of the section is guessed from the first
+/// empty line; a wrong guess only costs another growth, never a result.
+#[cold]
+#[inline(never)]
+fn reserve_rest(headers: &mut Vec<Header<'_>>, rest: &[u8]) {
+    let end = [&b"\n\r\n"[..], b"\n\n"]
+        .iter()
+        .filter_map(|blank| memchr::memmem::find(rest, blank))
+        .min()
+        .map_or(rest.len(), |at| at + 1);
+    let lines = memchr::memchr_iter(b'\n', &rest[..end]).count() + 1;
+    headers.reserve_exact(lines);
 }
 
 /// True when the bytes start like a SIP-Version followed by a space
