@@ -2,16 +2,13 @@
 //! registries in `../shared/corpus/registry/`, spot checks of content that
 //! must be right, and golden snapshots of the CLI's JSON.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
 use siplens::kb::{self, Presence, RetryPolicy};
 use siplens::StatusClass;
 
 fn registry(name: &str) -> Vec<Vec<String>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/registry")
-        .join(name);
+    let path = common::corpus().join("registry").join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     text.lines()
@@ -286,26 +283,10 @@ fn list_and_compare() {
 /// Runs the built CLI and compares stdout with `tests/golden/<name>`;
 /// `UPDATE_GOLDEN=1` rewrites the file instead.
 fn golden(name: &str, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_siplens"))
-        .args(args)
-        .output()
-        .expect("run siplens");
+    let out = common::siplens(args, None);
     assert!(out.status.success(), "siplens {args:?} failed");
     let actual = String::from_utf8(out.stdout).expect("utf-8 output");
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        std::fs::write(&path, &actual).expect("write golden file");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
-            path.display()
-        )
-    });
-    assert_eq!(actual, expected, "golden {name} differs");
+    common::assert_golden(&common::root().join("tests/golden").join(name), &actual);
 }
 
 #[test]
@@ -322,10 +303,7 @@ fn golden_compare_json() {
 
 #[test]
 fn cli_text_output() {
-    let out = Command::new(env!("CARGO_BIN_EXE_siplens"))
-        .args(["code", "499"])
-        .output()
-        .expect("run siplens");
+    let out = common::siplens(&["code", "499"], None);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("499 (unregistered): read as 400 Bad Request"));
 }

@@ -1,15 +1,31 @@
 //! The siplens command-line tool: a thin adapter over the library.
 //!
-//! Each subcommand gathers a DTO from the core (`siplens::kb`, later the
-//! parser and diagnosis engine) and prints it as text or, with `--json`, as
-//! the same data serialised with serde. No SIP logic lives here.
+//! Each subcommand gathers a DTO from the core (`siplens::decode`,
+//! `siplens::kb`, the rule registry) and prints it as text or, with
+//! `--json`, as the same data serialised with serde. No SIP logic lives
+//! here; text formatting lives in the `report` module.
+//!
+//! Exit codes of `decode`: 0 when no finding has error severity, 1 when
+//! one does, 2 when the input is unusable (see the `input` module) or
+//! cannot be read. Other subcommands: 0, or 1 on failure; 2 for usage
+//! errors (clap).
+
+#[path = "siplens/input.rs"]
+mod input;
+#[path = "siplens/report.rs"]
+mod report;
 
 use std::fmt::Write as _;
+use std::io::{IsTerminal as _, Read as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use siplens::kb::{self, CodeGroup, CodeInfo, CodeLookup, Comparison};
+use siplens::Severity;
+
+use report::Style;
 
 /// SIP diagnosis for IMS / VoLTE / VoNR engineers.
 #[derive(Parser)]
@@ -18,13 +34,58 @@ struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Colour the text output: `auto` colours only a terminal, and only
+    /// when the NO_COLOR environment variable is unset or empty.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
     #[command(subcommand)]
     command: Command,
 }
 
-/// Subcommands; `decode`, `trace` and `redact` will join as variants.
+/// When to colour text output.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl Color {
+    fn style(self) -> Style {
+        Style::new(match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        })
+    }
+}
+
+/// Subcommands; `trace` and `redact` will join as variants.
 #[derive(Subcommand)]
 enum Command {
+    /// Decode and diagnose one SIP message: status, likely causes with the
+    /// bytes that show them, findings pointing at line:column, headers.
+    ///
+    /// Exit code 0: no error finding; 1: at least one error finding; 2:
+    /// unusable input (empty or white space only, binary — at least 10% of
+    /// the first 1024 bytes of the header section are not text — or no
+    /// valid start line and no header at all) or unreadable file.
+    #[command(
+        after_help = "Examples:\n  siplens decode capture/486.sip\n  pbpaste | siplens decode\n  siplens decode --json msg.sip | jq .diagnosis.headline"
+    )]
+    Decode {
+        /// File holding the message; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+    },
+    /// List every rule (ID, slug, severity, category, what it checks, why,
+    /// example, spec reference).
+    Rules,
     /// Explain one status code (unknown codes are explained by their class).
     Code {
         /// The status code, e.g. 503.
@@ -44,13 +105,19 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = match &cli.command {
+        Command::Decode { file } => return decode(&cli, file.as_deref()),
+        Command::Rules => {
+            let rules: Vec<&siplens::RuleInfo> = siplens::RULES.iter().map(|(_, i)| i).collect();
+            let style = cli.color.style();
+            emit(cli.json, &rules, |r| report::rules_report(r, style))
+        }
         Command::Code { code } => emit(cli.json, &kb::lookup_code(*code), render_code),
         Command::Codes => emit(cli.json, &kb::list_codes(), render_codes),
         Command::Compare { a, b } => emit(cli.json, &kb::compare_codes(*a, *b), render_compare),
     };
     match out {
         Ok(text) => {
-            print!("{text}");
+            write_stdout(&text);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -60,11 +127,78 @@ fn main() -> ExitCode {
     }
 }
 
+/// `siplens decode`: reads, triages, decodes, prints; the exit code says
+/// whether an error finding was raised.
+fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
+    const UNUSABLE: u8 = 2;
+    let read = match file {
+        None => read_stdin(),
+        Some(p) if p.as_os_str() == "-" => read_stdin(),
+        Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())),
+    };
+    let bytes = match read {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("siplens: cannot read {e}");
+            return ExitCode::from(UNUSABLE);
+        }
+    };
+    if let Err(why) = input::check_bytes(&bytes) {
+        eprintln!("siplens: {why}");
+        return ExitCode::from(UNUSABLE);
+    }
+    let msg = siplens::parse_message(&bytes);
+    if let Err(why) = input::check_message(&msg) {
+        eprintln!("siplens: {why}");
+        return ExitCode::from(UNUSABLE);
+    }
+    let decoded = siplens::diagnose(&msg);
+    let style = cli.color.style();
+    match emit(cli.json, &decoded, |d| {
+        report::decode_report(d, &bytes, style)
+    }) {
+        Ok(text) => write_stdout(&text),
+        Err(e) => {
+            eprintln!("siplens: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if decoded
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints `text`; a reader that went away (`siplens decode x | head`)
+/// is not an error.
+fn write_stdout(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("siplens: cannot write the output: {e}");
+        }
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("standard input: {e}"))?;
+    Ok(buf)
+}
+
 /// Renders `value` as pretty JSON or with the text renderer.
 fn emit<T: Serialize + ?Sized>(
     json: bool,
     value: &T,
-    text: fn(&T) -> String,
+    text: impl FnOnce(&T) -> String,
 ) -> Result<String, serde_json::Error> {
     if json {
         serde_json::to_string_pretty(value).map(|s| s + "\n")

@@ -14,6 +14,7 @@ mod companions;
 pub mod dto;
 mod fields;
 mod ims;
+pub mod invariants;
 mod message;
 mod sender;
 
