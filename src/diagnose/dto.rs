@@ -662,9 +662,13 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             t
         }
         Some(i) => i.description.to_owned(),
-        None => match msg.request_line().and_then(|r| r.known_method()) {
-            Some(m) => format!("{} request: {}", m.as_str(), m.purpose()),
-            None => "A SIP message that is neither a recognisable request nor response.".to_owned(),
+        None => match (
+            msg.start_line(),
+            msg.request_line().and_then(|r| r.known_method()),
+        ) {
+            (StartLine::Status(_), _) => crate::kb::INVALID.description.to_owned(),
+            (_, Some(m)) => format!("{} request: {}", m.as_str(), m.purpose()),
+            _ => "A SIP message that is neither a recognisable request nor response.".to_owned(),
         },
     };
     Decoded {
@@ -712,7 +716,9 @@ fn default_headline(cx: &Ctx<'_, '_>) -> String {
         StartLine::Status(st) => {
             let phrase = st.reason.as_str();
             let code = st.code_text.as_str();
-            let desc = cx.lookup.map_or("", |l| l.info.description);
+            let desc = cx
+                .lookup
+                .map_or(crate::kb::INVALID.description, |l| l.info.description);
             match cx.method {
                 Some(m) => format!("{code} {phrase} to {}: {desc}", m.as_str()),
                 None => format!("{code} {phrase}: {desc}"),
