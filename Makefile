@@ -64,11 +64,13 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 pkg: tools ## Build the npm package into pkg/ (wasm-pack, release, --target web)
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install --out-dir pkg
 
-lint: tools-rust ## rustfmt check; clippy for the host and for wasm32
+lint: tools-rust ## rustfmt check; clippy for the host and for wasm32; rustdoc warnings
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	@# --lib only: the CLI (clap) and dev-dependencies (proptest) are native-only.
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	@# rustdoc: broken intra-doc links and other doc warnings fail the build.
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 
 test-rust: ## Rust tests (cargo-nextest; doctests too, which nextest does not run)
 	cargo test --doc --quiet

@@ -88,7 +88,7 @@ impl ParseOptions {
 pub struct RequestLine<'a> {
     /// The method token as written.
     pub method: Text<'a>,
-    /// The Request-URI as written (typed view: [`uri::parse_uri`](crate::parse::uri::parse_uri)).
+    /// The Request-URI as written (typed view: [`uri::parse_uri`]).
     pub uri: Text<'a>,
     /// The SIP-Version as written (may be empty when missing).
     pub version: Text<'a>,
