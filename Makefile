@@ -24,7 +24,7 @@ PORT ?= 8080
 # The .wasm embeds registry paths (panic locations); remap them for reproducible builds.
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME)/registry/src=/cargo-src
 
-.PHONY: help tools tools-rust tools-node pkg serve test lint test-rust clean
+.PHONY: help tools tools-rust tools-node pkg size serve test lint test-wasm test-js test-rust bench-js clean
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -35,7 +35,7 @@ serve: tools pkg ## Build pkg/ and serve the page on http://127.0.0.1:8080/ (HOS
 
 # Test steps run in this order. Append new ones (JS, browser) before test-rust:
 # the output must end with the Rust runner's summary line.
-test: tools lint pkg test-rust ## Install what is missing, then run every check and test
+test: tools lint pkg test-wasm test-js test-rust ## Install what is missing, then run every check and test
 
 tools: tools-rust tools-node ## Install missing tools (checks versions first; fast when present)
 
@@ -61,16 +61,35 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 	if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	@touch $@
 
-pkg: tools ## Build the npm package into pkg/ (wasm-pack, release, --target web)
-	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install --out-dir pkg
+pkg: tools ## Build the npm package into pkg/ (wasm-pack --target web + a Node entry; see README)
+	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features
+	node scripts/pkg.mjs pkg
+
+size: pkg ## Print the .wasm size, raw and gzip -9 (budget: 200 KiB gzip), and its sections
+	@node scripts/wasm-sections.mjs pkg/siplens_bg.wasm
+	@raw=$$(stat -c %s pkg/siplens_bg.wasm); gz=$$(gzip -9c pkg/siplens_bg.wasm | wc -c); \
+	  awk -v r=$$raw -v g=$$gz 'BEGIN { printf "pkg/siplens_bg.wasm: %d bytes raw (%.1f KiB), %d bytes gzip -9 (%.1f KiB; budget 200 KiB)\n", r, r / 1024, g, g / 1024 }'
+
+bench-js: pkg ## Node: decode throughput vs the JS SIP parsers (bench/js/, own lock file)
+	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install \
+	  --out-dir bench/js/pkg-boundary -- --no-default-features --features bench-boundary
+	node scripts/pkg.mjs bench/js/pkg-boundary
+	cd bench/js && { [[ -d node_modules ]] || npm ci --no-audit --no-fund; } && node bench.mjs
 
 lint: tools-rust ## rustfmt check; clippy for the host and for wasm32; rustdoc warnings
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	@# --lib only: the CLI (clap) and dev-dependencies (proptest) are native-only.
-	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	@# The library and the wasm tests (proptest, a dev-dependency, is native-only).
+	cargo clippy --lib --test wasm --target $(WASM_TARGET) --no-default-features -- -D warnings
 	@# rustdoc: broken intra-doc links and other doc warnings fail the build.
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
+
+test-wasm: tools ## The JS exports in Node (wasm-pack test --node; tests/wasm.rs)
+	wasm-pack test --node --mode no-install -- --no-default-features --test wasm
+
+test-js: tools pkg ## The packed package from Node, Vite and tsc, and the JS/CLI cross-check (tests/js/)
+	cargo build --quiet --bin siplens
+	tests/js/run.sh
 
 test-rust: ## Rust tests (cargo-nextest; doctests too, which nextest does not run)
 	cargo test --doc --quiet

@@ -13,6 +13,7 @@ use crate::span::Span;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The message breaks the protocol; a strict element would reject it.
@@ -25,6 +26,7 @@ pub enum Severity {
 
 /// What kind of observation a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     /// Bytes that do not follow the grammar.

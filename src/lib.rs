@@ -19,9 +19,9 @@ pub mod parse;
 pub mod span;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
-pub use diagnose::{decode, diagnose, Decoded};
+pub use diagnose::{check_input, decode, diagnose, Decoded, InputError};
 pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};
 pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::status::{Method, StatusClass, StatusCode, METHODS};

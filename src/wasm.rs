@@ -1,30 +1,113 @@
-//! WebAssembly adapter: the JS-facing surface of siplens.
+//! WebAssembly adapter: the JS-facing surface of siplens (the npm package).
 //!
 //! One thin file of short adapters over the core; it holds no SIP logic of its own
 //! (the core knows nothing of JS). Compiled only for `target_arch = "wasm32"`.
-//! JS names are camelCase.
+//!
+//! Conventions every export follows (and `decodeTrace` / `decodeCapture` will):
+//! - JS names are camelCase; results are plain JS objects of the core's owned DTOs,
+//!   the same JSON the CLI prints with `--json`.
+//! - Their TypeScript types are derived from those structs (`#[derive(Tsify)]` next to
+//!   each DTO); [`Ts<T>`] makes the `.d.ts` name them.
+//! - A malformed SIP message is a normal result with findings. Only input that cannot
+//!   be decoded at all ([`crate::check_input`]) or an invalid argument throws, always a
+//!   real JS `Error`.
 
+use serde::Serialize;
+use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-/// The siplens crate version, e.g. `"0.1.0"`; lets the page prove the module loaded.
+use crate::kb::{CodeGroup, CodeLookup, Comparison};
+use crate::Decoded;
+
+/// The siplens crate version, e.g. `"0.1.0"`; lets a page prove the module loaded.
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// The class label of a SIP status code (RFC 3261 §21), e.g. `486` → `"request failure"`.
+/// Parses and diagnoses one SIP message given as text.
 ///
-/// Any `u16` is accepted: codes are open, unknown ones are explained by their class.
-#[wasm_bindgen(js_name = statusClass)]
-pub fn status_class(code: u16) -> String {
-    crate::StatusCode(code).class().label().to_owned()
+/// Throws `Error("empty input: no SIP message")` when `text` is empty or only
+/// ASCII whitespace; any other text decodes (a malformed message has findings).
+#[wasm_bindgen]
+pub fn decode(text: &str) -> Result<Ts<Decoded>, JsError> {
+    decoded(text.as_bytes())
 }
 
-/// Parses and diagnoses one SIP message (the JSON contract of
-/// [`crate::Decoded`], as a plain JS object). A malformed message is a
-/// normal result with findings.
-#[wasm_bindgen]
-pub fn decode(text: &str) -> Result<JsValue, JsError> {
-    let json = serde_json::to_string(&crate::decode(text.as_bytes()))?;
-    js_sys::JSON::parse(&json).map_err(|_| JsError::new("internal error: invalid JSON"))
+/// Parses and diagnoses one SIP message given as raw bytes (need not be UTF-8;
+/// spans are byte offsets into `bytes`). Same empty-input rule as `decode`.
+#[wasm_bindgen(js_name = decodeBytes)]
+pub fn decode_bytes(bytes: &[u8]) -> Result<Ts<Decoded>, JsError> {
+    decoded(bytes)
+}
+
+/// Everything known about one status code; unknown codes are read by their
+/// class (RFC 3261 §21). Throws unless `code` is an integer in 0–65535.
+#[wasm_bindgen(js_name = lookupCode)]
+pub fn lookup_code(code: f64) -> Result<Ts<CodeLookup>, JsError> {
+    to_js(&crate::kb::lookup_code(status_code(code)?))
+}
+
+/// Every registered status code, grouped by class, 1xx first.
+#[wasm_bindgen(js_name = listCodes)]
+pub fn list_codes() -> Result<Vec<Ts<CodeGroup>>, JsError> {
+    crate::kb::list_codes().iter().map(to_js).collect()
+}
+
+/// Two status codes side by side. Throws unless both are integers in 0–65535.
+#[wasm_bindgen(js_name = compareCodes)]
+pub fn compare_codes(a: f64, b: f64) -> Result<Ts<Comparison>, JsError> {
+    to_js(&crate::kb::compare_codes(status_code(a)?, status_code(b)?))
+}
+
+fn decoded(input: &[u8]) -> Result<Ts<Decoded>, JsError> {
+    crate::check_input(input)?;
+    to_js(&crate::decode(input))
+}
+
+/// A JS number as a status code: any integer that fits 16 bits (codes are open).
+fn status_code(n: f64) -> Result<u16, JsError> {
+    if n.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&n) {
+        Ok(n as u16)
+    } else {
+        Err(JsError::new(&format!(
+            "invalid status code: {n} (expected an integer 0-65535)"
+        )))
+    }
+}
+
+/// The one conversion of every result to JS: serde_json, then `JSON.parse`
+/// (fastest of the options measured; see the README, "Boundary cost").
+fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsError> {
+    let json = serde_json::to_string(value)?;
+    let js =
+        js_sys::JSON::parse(&json).map_err(|_| JsError::new("internal error: invalid JSON"))?;
+    Ok(Ts::new_unchecked(js))
+}
+
+/// Alternative boundary crossings, measured against [`decode`] by `make bench-js`
+/// (README, "Boundary cost"); built only with the `bench-boundary` feature.
+#[cfg(feature = "bench-boundary")]
+pub mod boundary {
+    use super::*;
+
+    /// serde-wasm-bindgen builds the JS objects directly (None → null, as JSON).
+    #[wasm_bindgen(js_name = decodeSerdeWasmBindgen)]
+    pub fn decode_swb(text: &str) -> Result<JsValue, JsError> {
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        Ok(crate::decode(text.as_bytes()).serialize(&ser)?)
+    }
+
+    /// One JSON string across the boundary; the caller runs `JSON.parse`.
+    #[wasm_bindgen(js_name = decodeJsonString)]
+    pub fn decode_json_string(text: &str) -> Result<String, JsError> {
+        Ok(serde_json::to_string(&crate::decode(text.as_bytes()))?)
+    }
+
+    /// Decode with nothing converted (the floor any lazy-accessor design pays):
+    /// returns only the number of findings.
+    #[wasm_bindgen(js_name = decodeCoreOnly)]
+    pub fn decode_core_only(text: &str) -> usize {
+        crate::decode(text.as_bytes()).findings.len()
+    }
 }

@@ -18,6 +18,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// A span with the 1-based line and column of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SpanDto {
     /// Byte offset of the first byte.
@@ -45,6 +46,7 @@ impl SpanDto {
 
 /// The Status-Line of a response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct StatusDto {
     /// The code (absent when it is not three digits).
@@ -62,6 +64,7 @@ pub struct StatusDto {
 
 /// The Request-Line of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RequestDto {
     /// Method as written.
@@ -72,6 +75,7 @@ pub struct RequestDto {
 
 /// CSeq.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CSeqDto {
     /// Sequence number (absent when out of range).
@@ -82,6 +86,7 @@ pub struct CSeqDto {
 
 /// An address header (From, To).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct AddressDto {
     /// Display name, unquoted.
@@ -100,6 +105,7 @@ pub struct AddressDto {
 
 /// One Via value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ViaDto {
     /// Transport (UDP, TCP, TLS…).
@@ -120,6 +126,7 @@ pub struct ViaDto {
 
 /// A typed sub-field of a header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldDto {
     /// Field name (Wireshark-like: `transport`, `branch`, `tag`, `nonce`…).
@@ -132,6 +139,7 @@ pub struct FieldDto {
 
 /// One header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct HeaderDto {
     /// Name as written.
@@ -154,9 +162,14 @@ pub struct HeaderDto {
 
 /// The body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct BodyDto {
     /// `empty`, `sdp`, `multipart`, `xml`, `text` or `binary`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""empty" | "sdp" | "multipart" | "xml" | "text" | "binary""#)
+    )]
     pub kind: &'static str,
     /// Content-Type as written.
     pub content_type: Option<String>,
@@ -168,6 +181,7 @@ pub struct BodyDto {
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FindingDto {
     /// Stable rule ID (`SL013`).
@@ -204,6 +218,7 @@ impl FindingDto {
 
 /// A piece of evidence: bytes and what they show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct EvidenceDto {
     /// Where.
@@ -214,6 +229,7 @@ pub struct EvidenceDto {
 
 /// A likely cause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CauseDto {
     /// The cause.
@@ -226,6 +242,7 @@ pub struct CauseDto {
 
 /// Retry guidance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RetryDto {
     /// May the request be sent again (possibly modified, later or elsewhere)?
@@ -241,6 +258,7 @@ pub struct RetryDto {
 
 /// A decoded Reason value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ReasonDto {
     /// Protocol as written.
@@ -260,6 +278,7 @@ pub struct ReasonDto {
 
 /// A decoded Warning value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct WarningDto {
     /// warn-code.
@@ -276,6 +295,7 @@ pub struct WarningDto {
 
 /// Who probably sent the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SenderDto {
     /// `UE`, `P-CSCF`, `S-CSCF`, `I-CSCF`, `E-CSCF`, `AS`, `MGCF`, `BGCF`, `IBCF`, `SBC`,
@@ -287,6 +307,7 @@ pub struct SenderDto {
 
 /// The authentication challenge of a 401/407.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengeDto {
     /// `WWW-Authenticate` or `Proxy-Authenticate`.
@@ -313,6 +334,7 @@ pub struct ChallengeDto {
 
 /// The diagnosis of this message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct DiagnosisDto {
     /// One line a person reads first.
@@ -345,11 +367,16 @@ pub struct DiagnosisDto {
 
 /// A decoded message: the JSON contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Decoded {
     /// Contract version.
     pub schema_version: u32,
     /// `response`, `request` or `invalid`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""response" | "request" | "invalid""#)
+    )]
     pub kind: &'static str,
     /// Status line (responses).
     pub status: Option<StatusDto>,

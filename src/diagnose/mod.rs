@@ -36,6 +36,7 @@ pub use dto::*;
 
 /// How much a cause is supported by this message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// Directly shown by a header or body of this message.
@@ -257,6 +258,34 @@ fn checks() -> impl Iterator<Item = &'static Check> {
         .chain(causes::CHECKS)
         .chain(companions::CHECKS)
         .chain(message::CHECKS)
+}
+
+/// Why an input cannot be decoded at all. Anything else decodes: a malformed
+/// SIP message is a normal [`Decoded`] with findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputError {
+    /// Nothing but ASCII whitespace (SP, HTAB, CR, LF, FF) or no bytes at all.
+    Empty,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Empty => f.write_str("empty input: no SIP message"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Checks that `input` is worth decoding (the rule every adapter applies
+/// before [`decode`]): it must hold a byte other than ASCII whitespace.
+pub fn check_input(input: &[u8]) -> Result<(), InputError> {
+    if input.iter().all(u8::is_ascii_whitespace) {
+        Err(InputError::Empty)
+    } else {
+        Ok(())
+    }
 }
 
 /// Parses and diagnoses `input` (default, lenient options).

@@ -31,6 +31,7 @@ mod tables {
 /// Whether a header accompanies a response: must, should or may (RFC 2119
 /// strength of the defining spec, or of common practice where noted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Presence {
     /// Required by the defining specification.
@@ -54,6 +55,7 @@ impl Presence {
 
 /// One header that accompanies a status code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct HeaderRule {
     /// Header name, canonical spelling.
@@ -66,6 +68,7 @@ pub struct HeaderRule {
 
 /// Whether and how the request may be sent again after this response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum RetryPolicy {
     /// Not a failure (1xx, 2xx): nothing to retry.
@@ -97,6 +100,7 @@ impl RetryPolicy {
 
 /// Retry semantics of a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Retry {
     /// May the request be retried, and how.
@@ -107,6 +111,7 @@ pub struct Retry {
 
 /// Where a code shows up in IMS / VoLTE / VoNR (3GPP TS 24.229).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ImsContext {
     /// False when the code is not typical in IMS (the note says why).
@@ -131,6 +136,7 @@ pub struct ImsContext {
 
 /// Everything known about one status code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeInfo {
     /// The code (for a fallback, the code it is read as; 0 for [`INVALID`]).
@@ -220,6 +226,7 @@ pub static INVALID: CodeInfo = CodeInfo {
 /// The result of looking a code up: what was asked, whether it is
 /// registered, and the entry it is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeLookup {
     /// The code that was asked for.
@@ -282,6 +289,7 @@ pub fn codes() -> &'static [CodeInfo] {
 
 /// One line of a code listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeSummary {
     /// The code.
@@ -294,6 +302,7 @@ pub struct CodeSummary {
 
 /// The codes of one class.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeGroup {
     /// The class.
@@ -328,6 +337,7 @@ pub fn list_codes() -> Vec<CodeGroup> {
 
 /// One side of a [`Comparison`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ComparedCode {
     /// The code asked for.
@@ -352,6 +362,7 @@ pub struct ComparedCode {
 
 /// One aspect of two codes side by side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Aspect {
     /// What is compared (`class`, `finality`, `retry`, `senders`, `headers`, `ims`).
@@ -366,6 +377,7 @@ pub struct Aspect {
 
 /// Two codes side by side, with the differences derived from the data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Comparison {
     /// First code.

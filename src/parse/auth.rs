@@ -438,7 +438,8 @@ fn check_digest(params: &AuthParams<'_>, header: &str, kind: Kind, out: &mut Fin
     }
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency (`wasm-pack test` builds every test target).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::span::Span;

@@ -613,7 +613,8 @@ impl<'a> Iterator for Lines<'a, '_> {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency (`wasm-pack test` builds every test target).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

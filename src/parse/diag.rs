@@ -372,7 +372,8 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
     vals
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency (`wasm-pack test` builds every test target).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::span::Span;

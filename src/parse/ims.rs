@@ -301,7 +301,8 @@ pub fn parse_p_charging_vector<'a>(
     })
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency (`wasm-pack test` builds every test target).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::span::Span;

@@ -200,7 +200,8 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
     mechs
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency (`wasm-pack test` builds every test target).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::span::Span;

@@ -20,6 +20,7 @@ impl Serialize for StatusCode {
 
 /// The class of a status code, from its first digit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum StatusClass {
     /// 1xx: the request was received and is being processed.

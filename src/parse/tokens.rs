@@ -737,7 +737,8 @@ pub fn parse_date<'a>(value: Text<'a>, out: &mut Findings) -> Option<SipDate<'a>
     Some(date)
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency (`wasm-pack test` builds every test target).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::span::Span;

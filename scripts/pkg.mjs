@@ -1,0 +1,55 @@
+// Completes pkg/ after `wasm-pack build --target web`: adds the Node.js entry and
+// rewrites package.json with conditional exports. Name, version, description,
+// license, repository and keywords come from Cargo.toml (via wasm-pack's package.json).
+// Usage: node scripts/pkg.mjs [pkg-dir]
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = process.argv[2] ?? "pkg";
+const root = new URL("..", import.meta.url);
+const gen = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+
+for (const f of ["node.js", "node.d.ts"]) {
+  copyFileSync(new URL(`npm/${f}`, root), join(dir, f));
+}
+
+const web = { types: "./siplens.d.ts", default: "./siplens.js" };
+const pkg = {
+  name: gen.name,
+  version: gen.version,
+  description: gen.description,
+  license: gen.license,
+  repository: gen.repository,
+  keywords: gen.keywords,
+  type: "module",
+  engines: { node: ">=20" },
+  // Node (ESM) gets an entry initialised on import; browsers and bundlers get
+  // wasm-bindgen's web entry, whose default export `init()` fetches the .wasm.
+  exports: {
+    ".": {
+      node: { types: "./node.d.ts", default: "./node.js" },
+      browser: web,
+      import: web,
+      default: web,
+    },
+    "./web": web,
+    "./siplens_bg.wasm": "./siplens_bg.wasm",
+    "./package.json": "./package.json",
+  },
+  main: "./node.js",
+  module: "./siplens.js",
+  types: "./siplens.d.ts",
+  files: [
+    "siplens.js",
+    "siplens.d.ts",
+    "siplens_bg.wasm",
+    "siplens_bg.wasm.d.ts",
+    "node.js",
+    "node.d.ts",
+    "README.md",
+  ],
+  // node.js instantiates the module on import; the web entry has no side effects.
+  sideEffects: ["./node.js"],
+};
+writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+console.log(`siplens: ${join(dir, "package.json")} written (${pkg.name}@${pkg.version})`);

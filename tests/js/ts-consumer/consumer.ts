@@ -1,0 +1,47 @@
+// Uses every export and reads typed fields; compiled with `tsc --strict --noEmit`.
+// The @ts-expect-error lines prove the types are exact (nullable where serde emits null,
+// closed unions where the contract is closed); they fail the build if the error vanishes.
+import {
+  compareCodes,
+  decode,
+  decodeBytes,
+  listCodes,
+  lookupCode,
+  version,
+  type CodeGroup,
+  type CodeLookup,
+  type Comparison,
+  type Decoded,
+  type FindingDto,
+  type Severity,
+} from "siplens";
+
+const d: Decoded = decode("SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\n\r\n");
+const after: number | undefined = d.diagnosis.retry?.afterSeconds ?? undefined;
+const isFinal: boolean | undefined = d.status?.final;
+const where: string | undefined = d.diagnosis.retry?.where;
+const kind: "response" | "request" | "invalid" = d.kind;
+const bodyKind: "empty" | "sdp" | "multipart" | "xml" | "text" | "binary" = d.body.kind;
+const aka: boolean | undefined = d.diagnosis.challenge?.aka;
+const senders: string[] | undefined = d.diagnosis.ims?.senders;
+const severities: Severity[] = d.findings.map((f: FindingDto) => f.severity);
+const lines: number[] = d.findings.map((f) => f.span.line);
+const b: Decoded = decodeBytes(new Uint8Array([0x53, 0x49, 0x50]));
+const l: CodeLookup = lookupCode(499);
+const note: string | null = l.note;
+const groups: CodeGroup[] = listCodes();
+const c: Comparison = compareCodes(486, 600);
+const differing: string[] = c.aspects.filter((a) => a.differs).map((a) => a.aspect);
+const v: string = version();
+
+// @ts-expect-error afterSeconds is `number | null`, not `number`
+const notNull: number = d.diagnosis.retry!.afterSeconds;
+// @ts-expect-error status is `StatusDto | null`
+const code: number | null = d.status.code;
+// @ts-expect-error kind is a closed union
+const bad: Decoded["kind"] = "other";
+// @ts-expect-error severity is a closed union
+const sev: Severity = "fatal";
+
+export const used = [after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
+  groups, differing, v, notNull, code, bad, sev, l.info.ims.typical, c.a.isFinal];

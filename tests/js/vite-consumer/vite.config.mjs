@@ -1,0 +1,11 @@
+// Plain Vite app build (no plugins). base "./" keeps asset URLs relative, so the
+// bundle can be loaded from dist/ by bundle.test.mjs as well as served anywhere.
+import { fileURLToPath } from "node:url";
+
+export default {
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "./",
+  logLevel: "warn",
+  // No modulepreload polyfill: it touches `document`, which Node lacks.
+  build: { outDir: "dist", emptyOutDir: true, assetsInlineLimit: 0, modulePreload: { polyfill: false } },
+};

@@ -1,0 +1,121 @@
+//! The JS-facing exports, run in Node by `wasm-pack test --node` (see `make test-wasm`):
+//! each export's result equals the core's serde JSON (the CLI's `--json`), and each
+//! error path throws a real `Error` with its message.
+#![cfg(target_arch = "wasm32")]
+
+use siplens::wasm;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const AKA_401: &str = "SIP/2.0 401 Unauthorized\r\n\
+Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1\r\n\
+From: <sip:user@ims.example.com>;tag=a\r\n\
+To: <sip:user@ims.example.com>;tag=b\r\n\
+Call-ID: reg-1\r\n\
+CSeq: 1 REGISTER\r\n\
+WWW-Authenticate: Digest realm=\"ims.example.com\",nonce=\"bm9uY2U=\",algorithm=AKAv1-MD5,qop=\"auth\"\r\n\
+Content-Length: 0\r\n\r\n";
+
+const RETRY_503: &str = "SIP/2.0 503 Service Unavailable\r\n\
+Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-2\r\n\
+From: <sip:user@ims.example.com>;tag=a\r\n\
+To: <sip:user@ims.example.com>;tag=b\r\n\
+Call-ID: reg-2\r\n\
+CSeq: 2 REGISTER\r\n\
+Retry-After: 30\r\n\
+Content-Length: 0\r\n\r\n";
+
+/// The JS value as serde_json sees it (via `JSON.stringify`).
+fn json(v: JsValue) -> serde_json::Value {
+    let s: String = js_sys::JSON::stringify(&v).unwrap().into();
+    serde_json::from_str(&s).unwrap()
+}
+
+/// The message of a thrown `Error` (panics when the value is not an `Error`).
+fn error_message(e: wasm_bindgen::JsError) -> String {
+    let v = JsValue::from(e);
+    v.dyn_into::<js_sys::Error>()
+        .expect("a real Error")
+        .message()
+        .into()
+}
+
+#[wasm_bindgen_test]
+fn version_is_the_crate_version() {
+    assert_eq!(wasm::version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn decode_equals_the_core_json() {
+    for text in [AKA_401, RETRY_503, "INVITE sip:x SIP/2.0\r\n\r\n"] {
+        let js = wasm::decode(text).unwrap();
+        let core = serde_json::to_value(siplens::decode(text.as_bytes())).unwrap();
+        assert_eq!(json(js.js_value()), core);
+    }
+    let d = json(wasm::decode(AKA_401).unwrap().js_value());
+    assert_eq!(d["diagnosis"]["challenge"]["aka"], true);
+    let d = json(wasm::decode(RETRY_503).unwrap().js_value());
+    assert_eq!(d["diagnosis"]["retry"]["afterSeconds"], 30);
+    assert_eq!(d["status"]["final"], true);
+}
+
+#[wasm_bindgen_test]
+fn malformed_message_is_a_result_not_an_error() {
+    let d = json(wasm::decode("hello\r\n").unwrap().js_value());
+    assert_eq!(d["kind"], "invalid");
+    assert!(!d["findings"].as_array().unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn decode_bytes_accepts_non_utf8() {
+    let mut bytes = RETRY_503.as_bytes().to_vec();
+    bytes.splice(8..8, [0xff, 0xfe]);
+    let js = wasm::decode_bytes(&bytes).unwrap();
+    assert_eq!(
+        json(js.js_value()),
+        serde_json::to_value(siplens::decode(&bytes)).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn empty_input_throws() {
+    for text in ["", " \r\n\t "] {
+        let e = wasm::decode(text).expect_err("throws");
+        assert_eq!(error_message(e), "empty input: no SIP message");
+        let e = wasm::decode_bytes(text.as_bytes()).expect_err("throws");
+        assert_eq!(error_message(e), "empty input: no SIP message");
+    }
+}
+
+#[wasm_bindgen_test]
+fn lookup_list_compare_equal_the_core_json() {
+    let l = wasm::lookup_code(499.0).unwrap();
+    assert_eq!(
+        json(l.js_value()),
+        serde_json::to_value(siplens::kb::lookup_code(499)).unwrap()
+    );
+    let groups: Vec<serde_json::Value> = wasm::list_codes()
+        .unwrap()
+        .iter()
+        .map(|g| json(g.js_value()))
+        .collect();
+    assert_eq!(
+        serde_json::Value::Array(groups),
+        serde_json::to_value(siplens::kb::list_codes()).unwrap()
+    );
+    let c = wasm::compare_codes(486.0, 600.0).unwrap();
+    assert_eq!(
+        json(c.js_value()),
+        serde_json::to_value(siplens::kb::compare_codes(486, 600)).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn invalid_codes_throw() {
+    for bad in [1.5, -1.0, 65536.0, f64::NAN] {
+        let e = wasm::lookup_code(bad).expect_err("throws");
+        assert!(error_message(e).starts_with("invalid status code"));
+        let e = wasm::compare_codes(200.0, bad).expect_err("throws");
+        assert!(error_message(e).starts_with("invalid status code"));
+    }
+}
