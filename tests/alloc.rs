@@ -4,6 +4,8 @@
 //! A counting global allocator wraps `System`. This is a separate crate
 //! from the library (which forbids `unsafe`); implementing `GlobalAlloc`
 //! is `unsafe` by definition.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -3,6 +3,8 @@
 //!
 //! The corpus lives next to the repository (`../shared/corpus`); when it is
 //! absent (a checkout on its own) the tests say so and pass.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
 

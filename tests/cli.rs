@@ -1,6 +1,8 @@
 //! The built `siplens` binary as a user runs it: the `decode` report, its
 //! JSON, exit codes (0 clean, 1 error finding, 2 unusable input), colour
 //! switches and the `rules` listing.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

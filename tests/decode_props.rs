@@ -1,6 +1,8 @@
 //! Property tests of `siplens::decode`: any bytes, and SIP-like text built
 //! from real pieces, decode without panicking into a contract that keeps
 //! the invariants of `siplens::diagnose::invariants`.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use siplens::diagnose::invariants::check_decoded;

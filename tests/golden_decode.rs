@@ -2,6 +2,8 @@
 //! `tests/fixtures/**/*.sip`, in `tests/golden/decode/<relative path>.json`
 //! (`.sip` replaced by `.json`). `UPDATE_GOLDEN=1` rewrites them and
 //! removes snapshots whose fixture is gone.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

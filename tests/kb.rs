@@ -1,6 +1,8 @@
 //! Knowledge-base tests: completeness against the IANA / ITU / RFC 3398
 //! registries in `../shared/corpus/registry/`, spot checks of content that
 //! must be right, and golden snapshots of the CLI's JSON.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -5,6 +5,8 @@
 //! small set, headers from a name list with compact forms, values built
 //! from quotes, `<>`, `;`, `,`, CRLF / LF and folding, and a body whose
 //! Content-Length may lie.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/invariants.rs"]
 mod invariants;

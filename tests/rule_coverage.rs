@@ -1,5 +1,7 @@
 //! Every rule in the registry has a positive and a negative fixture under
 //! tests/fixtures (each of which also has a golden snapshot).
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

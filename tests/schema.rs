@@ -3,6 +3,8 @@
 //! decoding of every message of the shared corpus and of the fixtures;
 //! each decoding also keeps the span invariants of
 //! `siplens::diagnose::invariants`.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
