@@ -24,7 +24,7 @@ PORT ?= 8080
 # The .wasm embeds registry paths (panic locations); remap them for reproducible builds.
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME)/registry/src=/cargo-src
 
-.PHONY: help tools tools-rust tools-node pkg size serve test lint test-wasm test-js test-rust bench-js clean
+.PHONY: help tools tools-rust tools-node pkg size serve test lint test-wasm test-js test-page test-rust bench-js examples clean
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -35,7 +35,7 @@ serve: tools pkg ## Build pkg/ and serve the page on http://127.0.0.1:8080/ (HOS
 
 # Test steps run in this order. Append new ones (JS, browser) before test-rust:
 # the output must end with the Rust runner's summary line.
-test: tools lint pkg test-wasm test-js test-rust ## Install what is missing, then run every check and test
+test: tools lint pkg test-wasm test-js test-page test-rust ## Install what is missing, then run every check and test
 
 tools: tools-rust tools-node ## Install missing tools (checks versions first; fast when present)
 
@@ -90,6 +90,15 @@ test-wasm: tools ## The JS exports in Node (wasm-pack test --node; tests/wasm.rs
 test-js: tools pkg ## The packed package from Node, Vite and tsc, and the JS/CLI cross-check (tests/js/)
 	cargo build --quiet --bin siplens
 	tests/js/run.sh
+
+test-page: tools pkg ## The page and <siplens-decoder>: render unit tests, then Chromium e2e, security, axe (tests/page/)
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	node scripts/examples.mjs
+	@git diff --quiet -- www/examples.js 2>/dev/null || { echo "error: www/examples.js is stale; commit the regenerated file" >&2; exit 1; }
+	node --test --test-concurrency=1 tests/page/*.test.mjs
+
+examples: ## Regenerate www/examples.js from tests/fixtures
+	node scripts/examples.mjs
 
 test-rust: ## Rust tests (cargo-nextest; doctests too, which nextest does not run)
 	cargo test --doc --quiet

@@ -9,9 +9,11 @@ const dir = process.argv[2] ?? "pkg";
 const root = new URL("..", import.meta.url);
 const gen = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
 
-for (const f of ["node.js", "node.d.ts"]) {
+for (const f of ["node.js", "node.d.ts", "element.js"]) {
   copyFileSync(new URL(`npm/${f}`, root), join(dir, f));
 }
+// The <siplens-decoder> element renders with the page's pure render functions.
+copyFileSync(new URL("www/render.js", root), join(dir, "render.js"));
 
 const web = { types: "./siplens.d.ts", default: "./siplens.js" };
 const pkg = {
@@ -33,6 +35,8 @@ const pkg = {
       default: web,
     },
     "./web": web,
+    // <siplens-decoder>: a custom element (browser only); it imports ./siplens.js and ./render.js.
+    "./element": "./element.js",
     "./siplens_bg.wasm": "./siplens_bg.wasm",
     "./package.json": "./package.json",
   },
@@ -46,6 +50,8 @@ const pkg = {
     "siplens_bg.wasm.d.ts",
     "node.js",
     "node.d.ts",
+    "element.js",
+    "render.js",
     "README.md",
   ],
   // node.js instantiates the module on import; the web entry has no side effects.

@@ -1,36 +1,364 @@
-// siplens page: one wiring file (element handles, a handlers table) plus pure render functions.
-// Message text reaches the DOM only through textContent, never innerHTML.
+// siplens page: the one wiring file: element handles, a handlers table, URL-hash state.
+// Rendering lives in render.js (pure functions). Message text reaches the DOM only through
+// createTextNode / textContent; the one serialisation (the HTML download) uses XMLSerializer
+// on a document built the same way.
 import init, * as siplens from "../pkg/siplens.js";
+import * as R from "./render.js";
+import { EXAMPLES } from "./examples.js";
 
+const $ = (id) => document.getElementById(id);
 const el = {
-  message: document.getElementById("message"),
-  decode: document.getElementById("decode"),
-  status: document.getElementById("status"),
-  output: document.getElementById("output"),
+  message: $("message"),
+  example: $("example"),
+  decode: $("decode"),
+  share: $("share"),
+  shareRow: $("share-row"),
+  shareLink: $("share-link"),
+  copyJson: $("copy-json"),
+  downloadHtml: $("download-html"),
+  downloadMd: $("download-md"),
+  status: $("status"),
+  result: $("result"),
+  summary: $("summary"),
+  diagnosis: $("diagnosis"),
+  findings: $("findings"),
+  headers: $("headers"),
+  raw: $("raw"),
+  theme: $("theme"),
+  version: $("version"),
+  views: { decode: $("view-decode"), codes: $("view-codes"), compare: $("view-compare") },
+  nav: { decode: $("nav-decode"), codes: $("nav-codes"), compare: $("nav-compare") },
+  codeSearch: $("code-search"),
+  codeList: $("code-list"),
+  codePage: $("code-page"),
+  cmpA: $("cmp-a"),
+  cmpB: $("cmp-b"),
+  compare: $("compare"),
+  comparison: $("comparison"),
 };
 
-/** The output text for one message: headline, findings, then the full JSON contract. */
-function renderResult(text) {
-  const d = siplens.decode(text);
-  const lines = [d.diagnosis.headline, ""];
-  for (const f of d.findings) {
-    lines.push(`${f.id} ${f.severity} line ${f.span.line}: ${f.message}`);
-  }
-  lines.push("", JSON.stringify(d, null, 2));
-  return lines.join("\n");
+const WORKER_THRESHOLD = 64 * 1024; // bytes of UTF-8 input
+const DEBOUNCE_MS = 150;
+const THEME_KEY = "siplens-theme";
+
+/** The current result: { text, d, map } (map: byte → UTF-16 index), or null. */
+let current = null;
+let seq = 0;
+let workerIds = 0;
+let debounceTimer = 0;
+let worker = null;
+let codeGroups = null;
+const pending = new Map();
+
+// A textarea's value turns every CRLF into LF, but SIP needs the exact bytes. `exact` keeps
+// the text last set from an example, a share link or a paste; while the box still shows it,
+// that text is decoded. After an edit, line ends follow the last source: CRLF unless a paste
+// had LF only (then the LF-only leniency finding is the truth about the pasted text).
+let exact = "";
+let lineEnd = "\r\n";
+const normalizeNewlines = (t) => t.replace(/\r\n?/g, "\n");
+
+function setMessage(text) {
+  exact = text;
+  lineEnd = text.includes("\r\n") || !text.includes("\n") ? "\r\n" : "\n";
+  el.message.value = text;
 }
 
-function renderError(err) {
-  return `Error: ${err instanceof Error ? err.message : String(err)}`;
+function messageText() {
+  const v = el.message.value;
+  if (v === normalizeNewlines(exact)) return exact;
+  return lineEnd === "\r\n" ? v.replace(/\n/g, "\r\n") : v;
+}
+
+// ---- decoding -----------------------------------------------------------------------------
+
+function decodeInWorker(text) {
+  if (!worker) {
+    worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+    worker.addEventListener("message", (e) => {
+      const p = pending.get(e.data.id);
+      pending.delete(e.data.id);
+      if (p) e.data.error ? p.reject(new Error(e.data.error)) : p.resolve(e.data.result);
+    });
+  }
+  const id = ++workerIds;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, text });
+  });
+}
+
+async function run(text) {
+  const mine = ++seq;
+  const t0 = performance.now();
+  let d;
+  try {
+    const big = text.length > WORKER_THRESHOLD / 3 && new TextEncoder().encode(text).length > WORKER_THRESHOLD;
+    if (big) el.status.textContent = "Decoding a large message in the background…";
+    d = big ? await decodeInWorker(text) : siplens.decode(text);
+  } catch (err) {
+    if (mine !== seq) return;
+    showError(err);
+    return;
+  }
+  if (mine !== seq) return; // a newer decode started meanwhile
+  current = { text, d, map: R.byteToUtf16Map(text) };
+  renderResult();
+  const ms = performance.now() - t0;
+  el.result.setAttribute("data-render-ms", ms.toFixed(1));
+  el.result.setAttribute("data-seq", String(mine));
+  performance.mark("siplens-rendered");
+  el.status.textContent = `Decoded ${new TextEncoder().encode(text).length} bytes in ${ms.toFixed(1)} ms.`;
+}
+
+function showError(err) {
+  current = null;
+  el.result.hidden = true;
+  setActionsEnabled(false);
+  el.status.textContent = `Nothing to decode: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function setActionsEnabled(on) {
+  for (const b of [el.share, el.copyJson, el.downloadHtml, el.downloadMd]) b.disabled = !on;
+}
+
+function renderResult() {
+  const { d, text } = current;
+  el.summary.replaceChildren(R.renderSummary(document, d));
+  el.diagnosis.replaceChildren(R.renderDiagnosis(document, d));
+  el.findings.replaceChildren(R.renderFindings(document, d));
+  el.headers.replaceChildren(R.renderHeaders(document, d));
+  el.raw.replaceChildren(R.renderRaw(document, text, null));
+  el.result.hidden = false;
+  setActionsEnabled(true);
+}
+
+// ---- highlighting -------------------------------------------------------------------------
+
+function parseSpan(attr) {
+  const [start, end] = attr.split("-").map(Number);
+  return { start, end };
+}
+
+function highlight(span, scroll) {
+  if (!current) return;
+  const range = R.spanToRange(current.map, span);
+  el.raw.replaceChildren(R.renderRaw(document, current.text, range));
+  el.raw.setAttribute("data-highlight", `${span.start}-${span.end}`);
+  if (scroll) document.getElementById("raw-mark")?.scrollIntoView({ block: "nearest" });
+}
+
+function select(item) {
+  for (const s of el.result.querySelectorAll(".selected")) {
+    s.classList.remove("selected");
+    s.removeAttribute("aria-current");
+  }
+  if (!item) return;
+  item.classList.add("selected");
+  item.setAttribute("aria-current", "true");
+  highlight(parseSpan(item.getAttribute("data-span")), true);
+}
+
+/** The UTF-16 index of a click inside the raw view, from the caret position under the pointer. */
+function rawIndexAt(event) {
+  let node;
+  let offset;
+  if (document.caretPositionFromPoint) {
+    const p = document.caretPositionFromPoint(event.clientX, event.clientY);
+    if (p) [node, offset] = [p.offsetNode, p.offset];
+  } else if (document.caretRangeFromPoint) {
+    const r = document.caretRangeFromPoint(event.clientX, event.clientY);
+    if (r) [node, offset] = [r.startContainer, r.startOffset];
+  }
+  if (!node || !el.raw.contains(node)) return null;
+  let index = 0;
+  const walker = document.createTreeWalker(el.raw, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    if (t === node) return index + offset;
+    index += t.data.length;
+  }
+  return null;
+}
+
+// ---- sharing and export -------------------------------------------------------------------
+
+function toBase64Url(bytes) {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(s) {
+  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+async function pipe(bytes, stream) {
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
+}
+
+async function packMessage(text) {
+  return toBase64Url(await pipe(new TextEncoder().encode(text), new CompressionStream("deflate-raw")));
+}
+
+async function unpackMessage(packed) {
+  return new TextDecoder().decode(await pipe(fromBase64Url(packed), new DecompressionStream("deflate-raw")));
+}
+
+function download(name, type, content) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const REPORT_CSS = `body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1b1f24}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid #d0d7de;padding:.6rem;border-radius:6px}
+.badge{display:inline-block;border:1px solid #d0d7de;border-radius:1rem;padding:0 .5rem;margin-right:.3rem;font-size:.85em}
+.summary{border:1px solid #d0d7de;border-left:6px solid #57606a;padding:.5rem 1rem;border-radius:6px}
+.code{font-size:2rem;font-weight:700;margin-right:.5rem}.reason{font-size:1.3rem}
+.muted{color:#57606a}table{border-collapse:collapse;width:100%}th,td{border-top:1px solid #d0d7de;text-align:left;vertical-align:top;padding:.3rem}
+dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}dt{font-weight:600}dd{margin:0}
+dl.fields{margin:.2rem 0 0;font-size:.85em}dl.fields dt,dl.fields dd{display:inline;margin:0 .3rem 0 0}`;
+
+function reportHtml() {
+  const rdoc = document.implementation.createHTMLDocument(`siplens report`);
+  const meta = rdoc.createElement("meta");
+  meta.setAttribute("charset", "utf-8");
+  const csp = rdoc.createElement("meta");
+  csp.setAttribute("http-equiv", "Content-Security-Policy");
+  csp.setAttribute("content", "default-src 'none'; style-src 'unsafe-inline'");
+  // No <style> element in this DOM: the new document shares this page's CSP, under which even
+  // an empty one is a blocked inline style. The constant REPORT_CSS goes in after serialisation.
+  rdoc.head.prepend(meta, csp);
+  rdoc.title = `siplens report: ${current.d.diagnosis.headline}`;
+  rdoc.body.appendChild(R.renderReport(rdoc, current.d, current.text, { version: siplens.version(), date: new Date().toISOString() }));
+  // The documented serialisation: a DOM built with createElement + textContent, escaped by
+  // the serializer. No script element exists in it, and its CSP forbids scripts anyway.
+  // Message text is escaped by the serializer (< becomes &lt;), so the only literal "<head>"
+  // is the element's own tag; it receives the constant CSS, never message text.
+  const html = new XMLSerializer().serializeToString(rdoc).replace("<head>", `<head><style>${REPORT_CSS}</style>`);
+  return `<!doctype html>\n${html}`;
+}
+
+// ---- views and URL-hash state -------------------------------------------------------------
+
+function hashState() {
+  return new URLSearchParams(location.hash.slice(1));
+}
+
+function showView(name) {
+  for (const [k, v] of Object.entries(el.views)) v.hidden = k !== name;
+  for (const [k, v] of Object.entries(el.nav)) {
+    if (k === name) v.setAttribute("aria-current", "page");
+    else v.removeAttribute("aria-current");
+  }
+}
+
+function renderCodes(query) {
+  codeGroups ??= siplens.listCodes();
+  el.codeList.replaceChildren(R.renderCodeList(document, codeGroups, query));
+}
+
+function renderCompare(a, b) {
+  try {
+    el.comparison.replaceChildren(R.renderComparison(document, siplens.compareCodes(a, b)));
+  } catch (err) {
+    el.comparison.textContent = err instanceof Error ? err.message : String(err);
+  }
+}
+
+async function route() {
+  const s = hashState();
+  if (s.has("m")) {
+    showView("decode");
+    try {
+      const text = await unpackMessage(s.get("m"));
+      setMessage(text);
+      await run(text);
+    } catch {
+      el.status.textContent = "The shared link is damaged: its message could not be restored.";
+    }
+    return;
+  }
+  if (s.has("code")) {
+    showView("codes");
+    const code = Number(s.get("code"));
+    try {
+      el.codePage.replaceChildren(R.renderCodePage(document, siplens.lookupCode(code)));
+    } catch (err) {
+      el.codePage.textContent = err instanceof Error ? err.message : String(err);
+    }
+    renderCodes(el.codeSearch.value);
+    document.getElementById("code-page-h")?.focus?.();
+    return;
+  }
+  if (s.has("compare")) {
+    showView("compare");
+    const [a, b] = s.get("compare").split(",").map(Number);
+    el.cmpA.value = String(a);
+    el.cmpB.value = String(b);
+    renderCompare(a, b);
+    return;
+  }
+  const view = s.get("view");
+  if (view === "codes") {
+    showView("codes");
+    el.codePage.replaceChildren();
+    renderCodes(el.codeSearch.value);
+  } else if (view === "compare") {
+    showView("compare");
+    renderCompare(Number(el.cmpA.value), Number(el.cmpB.value));
+  } else showView("decode");
+}
+
+// ---- theme --------------------------------------------------------------------------------
+
+function effectiveTheme() {
+  return document.documentElement.getAttribute("data-theme") ?? (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+}
+
+function applyTheme(theme) {
+  if (theme) document.documentElement.setAttribute("data-theme", theme);
+  el.theme.textContent = effectiveTheme() === "dark" ? "Light theme" : "Dark theme";
+}
+
+function storedTheme() {
+  try {
+    return localStorage.getItem(THEME_KEY);
+  } catch {
+    return null;
+  }
+}
+
+// ---- handlers -----------------------------------------------------------------------------
+
+function spanItem(event) {
+  const t = event.target instanceof Element ? event.target.closest("[data-span]") : null;
+  return t && el.result.contains(t) ? t : null;
 }
 
 const handlers = {
+  input() {
+    clearTimeout(debounceTimer);
+    debounceTimer = setTimeout(() => handlers.decode(), DEBOUNCE_MS);
+  },
   decode() {
-    try {
-      el.output.textContent = renderResult(el.message.value);
-    } catch (err) {
-      el.output.textContent = renderError(err);
-    }
+    clearTimeout(debounceTimer);
+    return run(messageText());
+  },
+  paste(event) {
+    // Remember the pasted text's line ends (the textarea will show LF either way).
+    const t = event.clipboardData?.getData("text/plain") ?? "";
+    const whole = el.message.selectionStart === 0 && el.message.selectionEnd === el.message.value.length;
+    if (whole && t) {
+      exact = t;
+      lineEnd = t.includes("\r\n") || !t.includes("\n") ? "\r\n" : "\n";
+    } else if (t.includes("\n")) lineEnd = t.includes("\r\n") ? "\r\n" : "\n";
   },
   keydown(event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -38,16 +366,134 @@ const handlers = {
       handlers.decode();
     }
   },
+  example() {
+    const ex = EXAMPLES.find((e) => e.id === el.example.value);
+    if (!ex) return;
+    setMessage(ex.text);
+    if (location.hash) history.replaceState(null, "", location.pathname);
+    handlers.decode();
+  },
+  resultClick(event) {
+    const item = spanItem(event);
+    if (item) select(item);
+  },
+  resultKey(event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const item = spanItem(event);
+    if (!item) return;
+    event.preventDefault();
+    select(item);
+  },
+  resultHover(event) {
+    const item = spanItem(event);
+    if (item) highlight(parseSpan(item.getAttribute("data-span")), false);
+  },
+  rawClick(event) {
+    if (!current) return;
+    const index = rawIndexAt(event);
+    if (index === null) return;
+    const hit = R.itemAtOffset(current.d, R.utf16ToByte(current.map, index));
+    if (!hit) return;
+    const sel = hit.kind === "finding" ? `[data-finding="${hit.index}"]` : `[data-header="${hit.index}"]`;
+    const item = el.result.querySelector(sel);
+    select(item);
+    item?.scrollIntoView({ block: "nearest" });
+  },
+  async share() {
+    const link = `${location.origin}${location.pathname}#m=${await packMessage(messageText())}`;
+    history.replaceState(null, "", link);
+    el.shareRow.hidden = false;
+    el.shareLink.value = link;
+    el.shareLink.select();
+    try {
+      await navigator.clipboard.writeText(link);
+      el.status.textContent = "Share link copied. The message travels in the fragment (#), which is never sent to a server.";
+    } catch {
+      el.status.textContent = "Share link ready below. The message travels in the fragment (#), which is never sent to a server.";
+    }
+  },
+  async copyJson() {
+    if (!current) return;
+    try {
+      await navigator.clipboard.writeText(JSON.stringify(current.d, null, 2));
+      el.status.textContent = "JSON copied.";
+    } catch {
+      download("siplens.json", "application/json", JSON.stringify(current.d, null, 2));
+      el.status.textContent = "The clipboard is not available: JSON downloaded instead.";
+    }
+  },
+  downloadHtml() {
+    if (current) download("siplens-report.html", "text/html", reportHtml());
+  },
+  downloadMd() {
+    if (current) download("siplens-report.md", "text/markdown", R.toMarkdown(current.d, current.text, { version: siplens.version() }));
+  },
+  theme() {
+    const next = effectiveTheme() === "dark" ? "light" : "dark";
+    try {
+      localStorage.setItem(THEME_KEY, next);
+    } catch {
+      /* private mode: the toggle still works for this page */
+    }
+    applyTheme(next);
+  },
+  codeSearch() {
+    renderCodes(el.codeSearch.value);
+  },
+  compare() {
+    location.hash = `compare=${Number(el.cmpA.value)},${Number(el.cmpB.value)}`;
+  },
+  compareKey(event) {
+    if (event.key === "Enter") handlers.compare();
+  },
 };
 
-el.decode.addEventListener("click", handlers.decode);
+el.message.addEventListener("input", handlers.input);
 el.message.addEventListener("keydown", handlers.keydown);
+el.message.addEventListener("paste", handlers.paste);
+el.example.addEventListener("change", handlers.example);
+el.decode.addEventListener("click", handlers.decode);
+el.result.addEventListener("click", handlers.resultClick);
+el.result.addEventListener("keydown", handlers.resultKey);
+el.result.addEventListener("mouseover", handlers.resultHover);
+el.result.addEventListener("focusin", handlers.resultHover);
+el.raw.addEventListener("click", handlers.rawClick);
+el.share.addEventListener("click", handlers.share);
+el.copyJson.addEventListener("click", handlers.copyJson);
+el.downloadHtml.addEventListener("click", handlers.downloadHtml);
+el.downloadMd.addEventListener("click", handlers.downloadMd);
+el.theme.addEventListener("click", handlers.theme);
+el.codeSearch.addEventListener("input", handlers.codeSearch);
+el.compare.addEventListener("click", handlers.compare);
+el.cmpA.addEventListener("keydown", handlers.compareKey);
+el.cmpB.addEventListener("keydown", handlers.compareKey);
+addEventListener("hashchange", route);
+
+applyTheme(storedTheme());
+for (const group of [...new Set(EXAMPLES.map((e) => e.group))]) {
+  const og = document.createElement("optgroup");
+  og.label = group;
+  for (const e of EXAMPLES.filter((x) => x.group === group)) {
+    const o = document.createElement("option");
+    o.value = e.id;
+    o.textContent = e.title;
+    og.appendChild(o);
+  }
+  el.example.appendChild(og);
+}
 
 try {
   await init();
-  el.status.textContent = `siplens ${siplens.version()} ready (Ctrl+Enter decodes).`;
+  el.version.textContent = `siplens ${siplens.version()} · WebAssembly, in your browser`;
   el.decode.disabled = false;
-  handlers.decode();
+  el.status.textContent = `siplens ${siplens.version()} ready (Ctrl+Enter decodes).`;
+  if (!hashState().has("m")) {
+    el.example.value = EXAMPLES[0].id;
+    setMessage(EXAMPLES[0].text);
+    await run(exact);
+  }
+  await route();
+  document.documentElement.setAttribute("data-ready", "true");
 } catch (err) {
-  el.status.textContent = `Could not load the WebAssembly module (${renderError(err)}). Build it with "make serve".`;
+  el.status.textContent = `Could not load the WebAssembly module (${err instanceof Error ? err.message : String(err)}). Build it with "make serve".`;
 }

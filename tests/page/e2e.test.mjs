@@ -1,0 +1,454 @@
+// End-to-end tests of the page (www/) and the <siplens-decoder> element in Debian's Chromium,
+// driven by playwright-core (never a downloaded browser), against python3's http.server on
+// 127.0.0.1 serving the crate root. Also: security (HTML/JS payloads stay text, every request
+// stays on 127.0.0.1, zero CSP violations), axe-core, screenshots in target/screenshots/, and
+// two timings (printed and written to target/screenshots/perf.json; not asserted).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { EXAMPLES } from "../../www/examples.js";
+import { decode } from "../../pkg/node.js";
+import { CLASS_LABELS } from "../../www/render.js";
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const shots = join(root, "target/screenshots");
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const EXECUTABLE = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+let server;
+let base;
+let context;
+let page;
+const dirs = [];
+const offHost = [];
+const consoleErrors = [];
+const dialogs = [];
+const perf = {};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitForServer(url) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not start: ${url}`);
+}
+
+/** A fresh persistent context (own user-data-dir) that records CSP violations, dialogs, errors and hosts. */
+async function newContext(options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "siplens-chromium-"));
+  dirs.push(dir);
+  const ctx = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, args: ARGS, headless: true, viewport: { width: 1280, height: 900 }, ...options });
+  await ctx.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:") && u.hostname !== "127.0.0.1") {
+      offHost.push(u.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  await ctx.addInitScript(() => {
+    window.__csp = [];
+    window.__decoded = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener("siplens-decoded", (e) => window.__decoded.push(e.detail.status?.code ?? null));
+  });
+  ctx.on("page", watch);
+  for (const p of ctx.pages()) watch(p);
+  return ctx;
+}
+
+function watch(p) {
+  p.on("console", (m) => {
+    if (m.type() === "error" || /Content Security Policy|Refused to/.test(m.text())) consoleErrors.push(m.text());
+  });
+  p.on("pageerror", (e) => consoleErrors.push(String(e)));
+  p.on("dialog", (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+}
+
+async function openPage(ctx, hash = "") {
+  const p = ctx.pages()[0] && !ctx.pages()[0].url().startsWith("http") ? ctx.pages()[0] : await ctx.newPage();
+  await p.goto(`${base}/www/${hash}`);
+  await p.waitForSelector("html[data-ready=true]");
+  return p;
+}
+
+const seqOf = (p) => p.getAttribute("#result", "data-seq");
+async function waitNewResult(p, before) {
+  await p.waitForFunction((b) => document.getElementById("result").getAttribute("data-seq") !== b, before);
+}
+
+async function pickExample(p, id) {
+  const before = await seqOf(p);
+  await p.selectOption("#example", id);
+  await waitNewResult(p, before);
+}
+
+async function typeMessage(p, text) {
+  const before = await seqOf(p);
+  await p.fill("#message", text);
+  await p.press("#message", "Control+Enter");
+  await waitNewResult(p, before);
+}
+
+/** The viewport point of the character at string index `idx` of the raw view (any text node). */
+function pointAt(p, idx) {
+  return p.evaluate((i) => {
+    const raw = document.getElementById("raw");
+    raw.scrollIntoView({ block: "center" });
+    const w = document.createTreeWalker(raw, NodeFilter.SHOW_TEXT);
+    let at = 0;
+    for (let t = w.nextNode(); t; t = w.nextNode()) {
+      if (i < at + t.data.length) {
+        const r = document.createRange();
+        r.setStart(t, i - at);
+        r.setEnd(t, i - at + 1);
+        r.startContainer.parentElement.scrollIntoView({ block: "nearest" });
+        const b = r.getBoundingClientRect();
+        return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+      }
+      at += t.data.length;
+    }
+    throw new Error("index past the raw text");
+  }, idx);
+}
+
+const utf8Slice = (text, span) => Buffer.from(text, "utf8").subarray(span.start, span.end).toString("utf8");
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  const port = await freePort();
+  server = spawn("python3", ["-m", "http.server", "--bind", "127.0.0.1", String(port)], { cwd: root, stdio: "ignore" });
+  base = `http://127.0.0.1:${port}`;
+  await waitForServer(`${base}/www/`);
+  context = await newContext();
+  const t0 = Date.now();
+  page = await openPage(context);
+  await page.waitForSelector("#summary .code");
+  perf.firstResultMs = await page.evaluate(() => performance.getEntriesByName("siplens-rendered")[0].startTime);
+  perf.firstResultWallMs = Date.now() - t0;
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  writeFileSync(join(shots, "perf.json"), JSON.stringify(perf, null, 2) + "\n");
+  console.log(`siplens page timings: ${JSON.stringify(perf)}`);
+});
+
+test("the root redirects to the page", async () => {
+  const p = await context.newPage();
+  await p.goto(`${base}/`);
+  await p.waitForURL(/\/www\/$/);
+  await p.close();
+});
+
+test("every example: code, class, headline and first likely cause", async () => {
+  for (const ex of EXAMPLES) {
+    await pickExample(page, ex.id);
+    const d = decode(ex.text);
+    const code = d.status ? (d.status.code === null ? "???" : String(d.status.code)) : d.request.method;
+    assert.equal(await page.textContent("#summary [data-role=code]"), code, ex.id);
+    if (d.status) assert.equal(await page.textContent("#summary [data-role=class]"), CLASS_LABELS[d.status.class], ex.id);
+    assert.equal(await page.textContent("#summary [data-role=headline]"), d.diagnosis.headline, ex.id);
+    if (d.diagnosis.likelyCauses.length) {
+      assert.equal(await page.textContent("[aria-label=Diagnosis] .cause .cause-text >> nth=0"), d.diagnosis.likelyCauses[0].text, ex.id);
+    }
+    assert.equal(await page.locator("[aria-label=Findings] .finding").count(), d.findings.length, ex.id);
+  }
+});
+
+test("clicking a finding, evidence or header highlights exactly its bytes (UTF-8 aware)", async () => {
+  for (const ex of EXAMPLES) {
+    const d = decode(ex.text);
+    if (!d.findings.length) continue;
+    await pickExample(page, ex.id);
+    await page.click("[aria-label=Findings] .finding >> nth=0");
+    const f = d.findings[0];
+    assert.equal(await page.textContent("#raw mark"), utf8Slice(ex.text, f.span), ex.id);
+  }
+  // Non-ASCII input: the From header of the 500 example ("Zoë Ångström").
+  const ex = EXAMPLES.find((e) => e.id === "invite-500");
+  const d = decode(ex.text);
+  await pickExample(page, ex.id);
+  const i = d.headers.findIndex((x) => x.canonicalName === "From");
+  await page.click(`tr[data-header="${i}"]`);
+  const marked = await page.textContent("#raw mark");
+  assert.equal(marked, utf8Slice(ex.text, d.headers[i].span));
+  assert.ok(marked.includes("Zoë Ångström"));
+  // The header after it is highlighted exactly too (offsets past multi-byte characters).
+  await page.focus(`tr[data-header="${i + 1}"]`);
+  await page.keyboard.press("Enter");
+  assert.equal(await page.textContent("#raw mark"), utf8Slice(ex.text, d.headers[i + 1].span));
+  assert.equal(await page.getAttribute(`tr[data-header="${i + 1}"]`, "aria-current"), "true");
+  // Evidence of a likely cause.
+  const aka = EXAMPLES.find((e) => e.id === "register-401-aka");
+  const da = decode(aka.text);
+  await pickExample(page, aka.id);
+  await page.click("[aria-label=Diagnosis] .evidence .span-link >> nth=0");
+  assert.equal(await page.textContent("#raw mark"), utf8Slice(aka.text, da.diagnosis.likelyCauses[0].evidence[0].span));
+});
+
+test("clicking in the raw view selects the header or finding at that offset", async () => {
+  const ex = EXAMPLES.find((e) => e.id === "invite-500");
+  const d = decode(ex.text);
+  await pickExample(page, ex.id);
+  const i = d.headers.findIndex((x) => x.canonicalName === "CSeq");
+  const index = ex.text.indexOf("CSeq: 7") + 2;
+  const box = await pointAt(page, index);
+  await page.mouse.click(box.x, box.y);
+  assert.ok(await page.locator(`tr[data-header="${i}"].selected`).count(), "the CSeq row is selected");
+  assert.equal(await page.textContent("#raw mark"), utf8Slice(ex.text, d.headers[i].span));
+  // A finding wins over its header.
+  const bad = EXAMPLES.find((e) => e.id === "malformed-colon");
+  const db = decode(bad.text);
+  await pickExample(page, bad.id);
+  const fIndex = bad.text.indexOf("This line");
+  const fb = await pointAt(page, fIndex + 3);
+  await page.mouse.click(fb.x, fb.y);
+  assert.ok(await page.locator(`[data-finding="0"].selected`).count(), "the finding is selected");
+  assert.equal(await page.textContent("#raw mark"), utf8Slice(bad.text, db.findings[0].span));
+});
+
+test("HTML/JS payloads render as text and run nothing", async () => {
+  const payloads = [
+    'SIP/2.0 486 <img src=x onerror="alert(1)">\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: "\\"><script>alert(2)</script>" <sip:a@example.com>;tag=1\r\nTo: <javascript:alert(3)>;tag=2\r\nCall-ID: <svg onload=alert(4)>\r\nCSeq: 1 INVITE\r\nWarning: 399 x "<iframe src=javascript:alert(5)>"\r\nReason: Q.850;cause=17;text="<b onmouseover=alert(6)>x</b>"\r\nContent-Type: text/html\r\nContent-Length: 48\r\n\r\n<script>alert(7)</script><img src=x onerror=alert(8)>',
+    'INVITE javascript:alert(9) SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK2\r\nFrom: "<img src=x onerror=alert(10)>" <sip:a@b>;tag=1\r\nTo: <sip:b@c>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\nX-Evil: "><script>alert(11)</script>\r\nContent-Length: 0\r\n\r\n',
+  ];
+  const count = () => page.evaluate(() => document.querySelectorAll("script, img, svg, iframe, b, object, embed").length);
+  const baseline = await count();
+  for (const text of payloads) {
+    await typeMessage(page, text);
+    assert.equal(await count(), baseline, "no new elements from the payload");
+    assert.equal(await page.textContent("#raw"), text, "the raw view shows the text as text");
+    const d = decode(text);
+    if (d.status) assert.equal(await page.textContent("#summary [data-role=reason]"), d.status.reasonPhrase);
+    await page.hover("[aria-label=Findings] .finding >> nth=0").catch(() => {});
+    for (const row of await page.locator("tr[data-header]").all()) await row.hover();
+  }
+  assert.deepEqual(dialogs, []);
+  assert.equal(await page.evaluate(() => window.__xss ?? null), null);
+});
+
+test("a large message (> 64 KB) decodes in the worker", async () => {
+  const body = "a=x-filler:" + "0123456789".repeat(7000) + "\r\n";
+  const text = `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK9\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@c>;tag=2\r\nCall-ID: big\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  await typeMessage(page, text);
+  assert.equal(await page.textContent("#summary [data-role=code]"), "200");
+  perf.largeMessageBytes = text.length;
+  perf.largeMessageMs = Number(await page.getAttribute("#result", "data-render-ms"));
+});
+
+test("timing: input to render for a 2 KB message", async () => {
+  let text = EXAMPLES.find((e) => e.id === "invite-183").text;
+  const [head, rest] = [text.slice(0, text.indexOf("\r\n") + 2), text.slice(text.indexOf("\r\n") + 2)];
+  let pad = "";
+  for (let i = 0; pad.length + text.length < 2048; i++) pad += `X-Pad-${i}: ${"p".repeat(40)}\r\n`;
+  text = head + pad + rest;
+  perf.typedMessageBytes = Buffer.byteLength(text);
+  await page.fill("#message", text.slice(0, -1));
+  await page.waitForTimeout(300);
+  const runs = [];
+  const direct = [];
+  for (let i = 0; i < 5; i++) {
+    // Typing: the 'input' event, the 150 ms debounce, decode, render.
+    runs.push(
+      await page.evaluate(
+        (t) =>
+          new Promise((resolve) => {
+            const r = document.getElementById("result");
+            const before = r.getAttribute("data-seq");
+            const m = document.getElementById("message");
+            const t0 = performance.now();
+            new MutationObserver((_, obs) => {
+              if (r.getAttribute("data-seq") !== before) {
+                obs.disconnect();
+                resolve(performance.now() - t0);
+              }
+            }).observe(r, { attributes: true });
+            m.value = t;
+            m.dispatchEvent(new Event("input", { bubbles: true }));
+          }),
+        text + (i % 2 ? "" : " "),
+      ),
+    );
+    direct.push(Number(await page.getAttribute("#result", "data-render-ms")));
+  }
+  runs.sort((a, b) => a - b);
+  direct.sort((a, b) => a - b);
+  perf.inputToRenderMedianMs = Number(runs[2].toFixed(1));
+  perf.decodeAndRenderMedianMs = direct[2];
+});
+
+test("code browser: search, open a code's page", async () => {
+  await page.goto(`${base}/www/#view=codes`);
+  await page.waitForSelector("html[data-ready=true]");
+  await page.waitForSelector("#code-list .code-group");
+  await page.fill("#code-search", "busy");
+  const text = await page.textContent("#code-list");
+  assert.ok(text.includes("486") && text.includes("600"));
+  assert.ok(!text.includes("Unauthorized"));
+  await page.click("#code-list a[data-code='486']");
+  await page.waitForSelector("#code-page-h");
+  assert.equal(await page.textContent("#code-page-h"), "486 Busy Here");
+  assert.ok((await page.textContent("#code-page")).includes("Causes"));
+  await page.fill("#code-search", "");
+  await page.screenshot({ path: join(shots, "codes.png"), fullPage: false });
+});
+
+test("compare two codes side by side", async () => {
+  await page.goto(`${base}/www/#view=compare`);
+  await page.waitForSelector("html[data-ready=true]");
+  await page.fill("#cmp-a", "480");
+  await page.fill("#cmp-b", "486");
+  await page.click("#compare");
+  await page.waitForFunction(() => document.getElementById("cmp-h")?.textContent.startsWith("480"));
+  assert.equal(await page.textContent("#cmp-h"), "480 Temporarily Unavailable vs 486 Busy Here");
+  assert.ok(await page.locator("table.compare tbody tr").count() >= 4);
+  await page.screenshot({ path: join(shots, "compare.png"), fullPage: true });
+});
+
+test("share link round-trip: the message travels in the fragment", async () => {
+  await page.goto(`${base}/www/`);
+  await page.waitForSelector("html[data-ready=true]");
+  const ex = EXAMPLES.find((e) => e.id === "invite-500");
+  await pickExample(page, ex.id);
+  await page.click("#share");
+  await page.waitForFunction(() => document.getElementById("share-link").value.includes("#m="));
+  const link = await page.inputValue("#share-link");
+  assert.ok(link.startsWith(`${base}/www/#m=`));
+  const p2 = await context.newPage();
+  await p2.goto(link);
+  await p2.waitForSelector("html[data-ready=true]");
+  assert.equal(await p2.inputValue("#message"), ex.text.replace(/\r\n/g, "\n")); // a textarea shows LF
+  assert.equal(await p2.textContent("#raw"), ex.text); // the exact bytes were decoded
+  assert.equal(await p2.textContent("#summary [data-role=code]"), "500");
+  assert.equal(await p2.textContent("#summary [data-role=headline]"), decode(ex.text).diagnosis.headline);
+  await p2.close();
+});
+
+test("downloads: HTML report has no script and escapes the message; Markdown", async () => {
+  await typeMessage(page, 'SIP/2.0 486 <img src=x onerror=alert(1)>\r\nCSeq: 1 INVITE\r\nCall-ID: d\r\n\r\n');
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-html")]);
+  const html = await (await import("node:fs/promises")).readFile(await dl.path(), "utf8");
+  assert.ok(!/<script/i.test(html));
+  assert.ok(!html.includes("<img"));
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
+  assert.match(html, /<head><style>body\{/);
+  const [md] = await Promise.all([page.waitForEvent("download"), page.click("#download-md")]);
+  const mdText = await (await import("node:fs/promises")).readFile(await md.path(), "utf8");
+  assert.ok(mdText.startsWith("# siplens report"));
+});
+
+test("theme toggle: switches and persists", async () => {
+  await page.goto(`${base}/www/`);
+  await page.waitForSelector("html[data-ready=true]");
+  const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.click("#theme");
+  const theme = await page.getAttribute("html", "data-theme");
+  assert.ok(theme === "dark" || theme === "light");
+  const afterBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(afterBg, before);
+  await page.reload();
+  await page.waitForSelector("html[data-ready=true]");
+  assert.equal(await page.getAttribute("html", "data-theme"), theme);
+  await page.screenshot({ path: join(shots, `decode-${theme}.png`), fullPage: true });
+  await page.click("#theme");
+  await page.screenshot({ path: join(shots, `decode-${theme === "dark" ? "light" : "dark"}.png`), fullPage: true });
+});
+
+test("360 px wide: no horizontal scrolling", async () => {
+  const p = await context.newPage();
+  await p.setViewportSize({ width: 360, height: 800 });
+  await p.goto(`${base}/www/`);
+  await p.waitForSelector("html[data-ready=true]");
+  const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  await p.screenshot({ path: join(shots, "decode-360px.png"), fullPage: true });
+  assert.ok(scroll <= client + 1, `scrollWidth ${scroll} > ${client}`);
+  await p.close();
+});
+
+test("embedding: <siplens-decoder> renders under the CSP, is themeable, fires siplens-decoded", async () => {
+  const p = await context.newPage();
+  await p.goto(`${base}/www/embed.html`);
+  await p.waitForFunction(() => window.__decoded.length >= 2);
+  const full = await p.evaluate(() => document.getElementById("full").shadowRoot.textContent);
+  assert.ok(full.includes("503") && full.includes("Diagnosis") && full.includes("Findings"));
+  const compact = await p.evaluate(() => document.getElementById("compact").shadowRoot.textContent);
+  assert.ok(compact.includes("486") && !compact.includes("Findings"));
+  const bg = await p.evaluate(() => getComputedStyle(document.getElementById("compact")).backgroundColor);
+  assert.equal(bg, "rgb(16, 20, 26)");
+  assert.deepEqual((await p.evaluate(() => window.__decoded)).sort(), [486, 503]);
+  // Changing the attribute re-decodes; markup stays text.
+  await p.evaluate(() => document.getElementById("compact").setAttribute("message", 'SIP/2.0 603 <img src=x onerror=alert(1)>\r\nCSeq: 1 INVITE\r\n\r\n'));
+  await p.waitForFunction(() => window.__decoded.includes(603));
+  assert.equal(await p.evaluate(() => document.getElementById("compact").shadowRoot.querySelectorAll("img").length), 0);
+  assert.equal(await p.evaluate(() => window.__csp.length), 0);
+  await p.screenshot({ path: join(shots, "embed.png"), fullPage: true });
+  await p.close();
+});
+
+test("accessibility: axe-core finds no serious or critical violation", async () => {
+  // axe is injected as a script tag, which the page's CSP (script-src 'self') would block:
+  // this one context bypasses CSP, and only for this test.
+  const ctx = await newContext({ bypassCSP: true });
+  const axePath = require.resolve("axe-core/axe.min.js");
+  const views = [
+    ["decode (light)", "/www/", "light"],
+    ["decode (dark)", "/www/", "dark"],
+    ["codes", "/www/#code=486", "light"],
+    ["compare", "/www/#compare=486,600", "light"],
+    ["embed", "/www/embed.html", "light"],
+  ];
+  const problems = [];
+  const p = await ctx.newPage();
+  for (const [name, path, scheme] of views) {
+    await p.emulateMedia({ colorScheme: scheme });
+    await p.goto(`${base}${path}`);
+    if (path.includes("embed")) await p.waitForFunction(() => window.__decoded.length >= 2);
+    else await p.waitForSelector("html[data-ready=true]");
+    if (name.startsWith("decode")) await pickExample(p, "invite-486");
+    await p.addScriptTag({ path: axePath });
+    const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    for (const v of result.violations) {
+      if (v.impact === "serious" || v.impact === "critical") problems.push(`${name}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    }
+  }
+  await ctx.close();
+  assert.deepEqual(problems, []);
+});
+
+test("no request left 127.0.0.1, no CSP violation, no console error", async () => {
+  const csp = [];
+  for (const p of context.pages()) csp.push(...(await p.evaluate(() => window.__csp).catch(() => [])));
+  assert.deepEqual(offHost, []);
+  assert.deepEqual(csp, []);
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(dialogs, []);
+});
