@@ -442,11 +442,8 @@ fn check_digest(params: &AuthParams<'_>, header: &str, kind: Kind, out: &mut Fin
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::parse::test_util::*;
     use crate::span::Span;
-
-    fn rules(f: &Findings) -> Vec<Rule> {
-        f.iter().map(|x| x.rule).collect()
-    }
 
     fn spans_ok(input: &[u8], a: &AuthParams<'_>) {
         for p in a.iter() {
@@ -653,14 +650,6 @@ mod tests {
         let mut f = Vec::new();
         parse_authorization(Text::whole(b"Digest a=, b=c d"), &mut f).unwrap();
         assert_eq!(rules(&f), [Rule::BadHeaderValue, Rule::BadHeaderValue]);
-    }
-
-    /// Bytes that stress the grammar: separators, quotes, escapes, LWS, non-UTF-8.
-    fn nasty() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
-        proptest::collection::vec(
-            proptest::sample::select(b"\"\\,;=()/: \t\r\n<>[]aZ09-.*q\xff".to_vec()),
-            0..48,
-        )
     }
 
     proptest::proptest! {

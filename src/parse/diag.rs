@@ -376,15 +376,8 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::parse::test_util::*;
     use crate::span::Span;
-
-    fn rules(f: &Findings) -> Vec<Rule> {
-        f.iter().map(|x| x.rule).collect()
-    }
-
-    fn at(input: &[u8], x: Text<'_>) {
-        assert_eq!(x.span().slice(input), x.bytes(), "{x:?}");
-    }
 
     #[test]
     fn retry_after() {
@@ -555,14 +548,6 @@ mod tests {
         let mut f = Vec::new();
         assert!(parse_reason(Text::whole(b" "), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
-    }
-
-    /// Bytes that stress the grammar: separators, quotes, escapes, LWS, non-UTF-8.
-    fn nasty() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
-        proptest::collection::vec(
-            proptest::sample::select(b"\"\\,;=()/: \t\r\n<>[]aZ09-.*q\xff".to_vec()),
-            0..48,
-        )
     }
 
     proptest::proptest! {

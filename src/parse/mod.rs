@@ -25,6 +25,8 @@ pub mod scalar;
 pub mod sdp;
 pub mod security;
 pub mod status;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod test_util;
 pub mod tokens;
 pub mod uri;
 pub mod via;

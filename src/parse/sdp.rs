@@ -1221,6 +1221,7 @@ pub fn parse_desired_status<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_util::*;
 
     /// The body as it sits after a header section, so spans are absolute.
     fn body(input: &[u8]) -> Text<'_> {
@@ -1230,10 +1231,6 @@ mod tests {
             0
         };
         Text::new(input, Span::new(at, input.len()))
-    }
-
-    fn rules(f: &Findings) -> Vec<Rule> {
-        f.iter().map(|x| x.rule).collect()
     }
 
     /// Every span of the view slices back to its bytes.

@@ -204,11 +204,8 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::parse::test_util::*;
     use crate::span::Span;
-
-    fn rules(f: &Findings) -> Vec<Rule> {
-        f.iter().map(|x| x.rule).collect()
-    }
 
     fn spans_ok(input: &[u8], m: &[SecMechanism<'_>]) {
         for m in m {
@@ -316,14 +313,6 @@ mod tests {
         let mut f = Vec::new();
         assert!(parse_security_server(Text::whole(b""), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
-    }
-
-    /// Bytes that stress the grammar: separators, quotes, escapes, LWS, non-UTF-8.
-    fn nasty() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
-        proptest::collection::vec(
-            proptest::sample::select(b"\"\\,;=()/: \t\r\n<>[]aZ09-.*q\xff".to_vec()),
-            0..48,
-        )
     }
 
     proptest::proptest! {

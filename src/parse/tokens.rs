@@ -741,15 +741,8 @@ pub fn parse_date<'a>(value: Text<'a>, out: &mut Findings) -> Option<SipDate<'a>
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::parse::test_util::*;
     use crate::span::Span;
-
-    fn rules(f: &Findings) -> Vec<Rule> {
-        f.iter().map(|x| x.rule).collect()
-    }
-
-    fn at(input: &[u8], x: Text<'_>) {
-        assert_eq!(x.span().slice(input), x.bytes(), "{x:?}");
-    }
 
     #[test]
     fn option_tags() {
@@ -1007,14 +1000,6 @@ mod tests {
         assert!(!is_quoted_string(b"\"a\"b"));
         assert_eq!(comment_end(b"(a (b) \\) c) d"), Some(12));
         assert_eq!(comment_end(b"(a (b)"), None);
-    }
-
-    /// Bytes that stress the grammar: separators, quotes, escapes, LWS, non-UTF-8.
-    fn nasty() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
-        proptest::collection::vec(
-            proptest::sample::select(b"\"\\,;=()/: \t\r\n<>[]aZ09-.*q\xff".to_vec()),
-            0..48,
-        )
     }
 
     proptest::proptest! {
