@@ -24,7 +24,7 @@ PORT ?= 8080
 # The .wasm embeds registry paths (panic locations); remap them for reproducible builds.
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME)/registry/src=/cargo-src
 
-.PHONY: help tools tools-rust tools-node pkg size serve test lint test-wasm test-js test-page test-rust bench-js examples clean
+.PHONY: help tools tools-rust tools-node tools-tshark pkg size serve test lint test-wasm test-js test-page test-rust bench-js examples clean
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -37,7 +37,7 @@ serve: tools pkg ## Build pkg/ and serve the page on http://127.0.0.1:8080/ (HOS
 # the output must end with the Rust runner's summary line.
 test: tools lint pkg test-wasm test-js test-page test-rust ## Install what is missing, then run every check and test
 
-tools: tools-rust tools-node ## Install missing tools (checks versions first; fast when present)
+tools: tools-rust tools-node tools-tshark ## Install missing tools (checks versions first; fast when present)
 
 tools-rust:
 	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "error: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
@@ -48,6 +48,12 @@ tools-rust:
 	@[[ "$$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]] || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+
+# tests/tshark.rs compares siplens with Wireshark on every shared capture.
+# Debian's tshark; noninteractive answers "no" to capturing as non-root.
+tools-tshark:
+	@command -v tshark >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark; }
 
 tools-node: node_modules/.installed
 	@# wasm-pack --mode no-install skips a missing wasm-opt silently, so check it here.

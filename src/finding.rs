@@ -4,7 +4,8 @@
 //! IDs never change meaning once shipped. `SL0xx` rules come from the
 //! parser and the grammar checks of [`crate::validate`]; later ranges are
 //! reserved for the diagnosis rules (`SL1xx` message rules, `SL2xx` cause
-//! semantics, `SL3xx` IMS logic). Severity (how bad) is separate from
+//! semantics, `SL3xx` IMS logic, `SL4xx` flow rules over traces and
+//! capture problems). Severity (how bad) is separate from
 //! category (what kind of problem), as in Wireshark's expert info.
 
 use serde::Serialize;
@@ -565,6 +566,92 @@ rules! {
         "The response carries Retry-After.",
         "It says when the request may be retried (or when the callee is reachable again).",
         "SIP/2.0 486 Busy Here … Retry-After: 60", "RFC 3261 §20.33");
+    // ---- SL4xx: flow rules (traces: several messages) ----------------------
+    /// 488/606 against the offer.
+    FlowMediaRejected = ("SL401", "flow-media-rejected", Warning, Semantic,
+        "A 488 or 606 is compared with the SDP offer of its request: offered codecs and streams, what the response's SDP supports, the codecs in common, and the Warning.",
+        "The codec or stream that failed is in the offer/answer pair, not in the 488 alone; a 488 without Warning or SDP leaves the caller guessing.",
+        "INVITE offering m=audio 0 RTP/AVP 0 8 → SIP/2.0 488 Not Acceptable Here", "RFC 3261 §21.4.26, §21.6.4, §20.43; RFC 3264 §6");
+    /// 580 with the precondition trail.
+    FlowPreconditionFailure = ("SL402", "flow-precondition-failure", Warning, Semantic,
+        "A 580 is shown with the precondition state of its dialog: INVITE (Require/Supported: precondition, a=des/a=curr), 183, PRACK, UPDATE and their answers.",
+        "Whether the UPDATE reporting local resources ever came tells a bearer/QoS failure (PCRF/PCF, RAN) apart from a signalling one.",
+        "INVITE (precondition) → 183 → PRACK → 200 → 580 Precondition Failure", "RFC 3312 §5, §8, §11; RFC 3262; 3GPP TS 24.229 §6.1.2");
+    /// 183 but never 180/200.
+    FlowSessionProgressOnly = ("SL403", "flow-session-progress-only", Warning, Semantic,
+        "An INVITE transaction got 183 Session Progress but neither 180 Ringing nor a 2xx before it ended (or the trace ended).",
+        "The callee side never alerted: preconditions not met, early media (announcement) only, or the terminating leg failed after session progress.",
+        "INVITE → 183 Session Progress → 487 Request Terminated", "RFC 3261 §13.2.2.1, §21.1.5; RFC 3312 §6; RFC 3960");
+    /// REGISTER → 401 → REGISTER → 200.
+    FlowRegistrationChallenge = ("SL404", "flow-registration-challenge", Info, Informational,
+        "A REGISTER was challenged (401/407) and the next REGISTER of the same Call-ID, with credentials, got 2xx.",
+        "This is the normal digest or IMS AKA registration, not an error: the first 401 carries the challenge (RAND/AUTN for AKA).",
+        "REGISTER → 401 Unauthorized → REGISTER (Authorization) → 200 OK", "RFC 3261 §10.2, §22.2; RFC 3310 §3; 3GPP TS 24.229 §5.1.1.2");
+    /// Challenged again after credentials.
+    FlowAuthLoop = ("SL405", "flow-auth-loop", Error, Semantic,
+        "A request of a Call-ID carrying credentials was challenged again with 401/407, and the new challenge does not say stale=true.",
+        "The credentials are refused: wrong password or AKA key, wrong username/realm, or an AKA synchronisation that never completes; clients loop until they give up.",
+        "REGISTER → 401 → REGISTER (Authorization) → 401 → …", "RFC 3261 §22.2, §22.3; RFC 7616 §3.3 (stale); RFC 3310 §3.3");
+    /// 2xx to INVITE without ACK.
+    FlowMissingAck = ("SL406", "flow-missing-ack", Error, Protocol,
+        "A 2xx to INVITE has no ACK (same Call-ID and CSeq number) in the trace although the 2xx was retransmitted, the dialog went on, or the trace lasts 64*T1 (32 s) longer.",
+        "Without ACK the UAS retransmits the 2xx and then ends the call (BYE after about 32 s): the classic NAT / Record-Route / Contact reachability problem.",
+        "200 OK (INVITE) ×7, no ACK, BYE", "RFC 3261 §13.2.2.4, §13.3.1.4, §17.1.1.2");
+    /// CANCEL crossed by 2xx.
+    FlowCancelRace = ("SL407", "flow-cancel-race", Warning, Protocol,
+        "An INVITE that was CANCELled still got a 2xx (the 200 crossed the CANCEL).",
+        "The CANCEL has no effect once the final response is sent; the caller must ACK and BYE, or the callee keeps a half-open call.",
+        "INVITE → CANCEL → 200 OK (CANCEL) → 200 OK (INVITE)", "RFC 3261 §9.1, §9.2, §15");
+    /// Final response to INVITE retransmitted.
+    FlowFinalRetransmitted = ("SL408", "flow-final-retransmitted", Warning, Protocol,
+        "A final response to INVITE was retransmitted (same transaction, code and To tag).",
+        "The UAS retransmits until it sees the ACK: the ACK was lost, sent to another address, or not matched to the transaction.",
+        "486 Busy Here, 486 Busy Here (retransmission)", "RFC 3261 §13.3.1.4, §17.2.1");
+    /// Retry before Retry-After expired.
+    FlowEarlyRetry = ("SL409", "flow-early-retry", Warning, Protocol,
+        "After a 503 with Retry-After, the same request (method and Request-URI, to the same destination) was sent again before the interval ended.",
+        "Retrying early keeps an overloaded server overloaded; the client must wait or fail over to another server.",
+        "503 Service Unavailable, Retry-After: 30 → INVITE again 2 s later", "RFC 3261 §20.33, §21.5.4; RFC 3263 §4.3");
+    /// Re-REGISTER with more than half the expiry left.
+    FlowEarlyReregister = ("SL410", "flow-early-reregister", Warning, Semantic,
+        "A REGISTER refresh of the same Call-ID came while more than half of the expiry granted by the previous 2xx (Contact expires, else Expires) remained; de-registrations are not counted.",
+        "3GPP UEs refresh 600 s before expiry (registrations over 1200 s) or at half the time; earlier refreshes multiply the registration load on the S-CSCF/registrar.",
+        "200 OK (REGISTER) expires=3600 → REGISTER 60 s later", "RFC 3261 §10.2.1, §10.3 step 7; 3GPP TS 24.229 §5.1.1.4.1");
+    /// Same request with decreasing Max-Forwards, or 482/483.
+    FlowRequestLoop = ("SL411", "flow-request-loop", Error, Semantic,
+        "The same request (Call-ID, CSeq, method) reaches a Request-URI it already reached with a lower Max-Forwards, or a 482/483 answers it; the Max-Forwards trail is listed.",
+        "A request that comes back is a routing loop (not a spiral, which changes the Request-URI); it ends in 482/483 and no call.",
+        "INVITE Max-Forwards 70, 69, 68 … → 483 Too Many Hops", "RFC 3261 §16.3 item 4, §16.6 step 3, §21.4.20, §21.4.21; RFC 5393 §4");
+    /// Capture truncated or corrupt.
+    CaptureTruncated = ("SL450", "capture-truncated", Error, Malformed,
+        "The capture file ends inside a record or block, or a record is corrupt; reading stops there.",
+        "Everything before the damage is decoded; messages after it are missing from the flow.",
+        "a pcap cut in the middle of a frame", "pcap: draft-ietf-opsawg-pcap §4-5; pcapng: draft-ietf-opsawg-pcapng §3-4");
+    /// TCP hole.
+    CaptureTcpGap = ("SL451", "capture-tcp-gap", Warning, Malformed,
+        "A TCP stream has bytes missing (segments never captured), so messages around the hole cannot be reassembled.",
+        "Dropped packets in the capture, not necessarily on the network; the flow may look broken where it was not.",
+        "segment 1000-2000 missing", "RFC 9293 §3.4; RFC 3261 §18.3");
+    /// Incomplete message at the end.
+    CaptureIncompleteData = ("SL452", "capture-incomplete-data", Warning, Malformed,
+        "A TCP message or a fragmented IP datagram was still incomplete when the capture ended.",
+        "The capture stopped mid-message (or Content-Length promised more than was sent); that message is not decoded.",
+        "Content-Length: 900 with 400 body bytes captured", "RFC 3261 §18.3; RFC 791 §3.2; RFC 8200 §4.5");
+    /// Link type not supported.
+    CaptureUnsupportedLink = ("SL453", "capture-unsupported-link", Warning, Informational,
+        "The capture uses a link-layer type siplens does not decode (supported: Ethernet, Linux SLL/SLL2, raw IP, loopback).",
+        "Frames of that interface are skipped, so SIP on it is missing from the flow.",
+        "LINKTYPE_IEEE802_11_RADIOTAP", "tcpdump.org link-layer header types");
+    /// Not a capture.
+    CaptureUnknownFormat = ("SL454", "capture-unknown-format", Error, Malformed,
+        "The input given as a capture starts with neither a pcap nor a pcapng magic number.",
+        "It is not a capture siplens can read (maybe text, or another format such as snoop or ERF).",
+        "a .txt file given as capture", "draft-ietf-opsawg-pcap §4; draft-ietf-opsawg-pcapng §4.1");
+    /// Nothing found.
+    NoSipMessages = ("SL455", "no-sip-messages", Warning, Informational,
+        "No SIP message was found in the text or capture.",
+        "SIP is recognised by its start line, not by port; a capture of other traffic or encrypted SIP (TLS) shows nothing.",
+        "a capture with only RTP", "RFC 3261 §7.1, §7.2");
 }
 
 /// One located observation about a message.

@@ -17,6 +17,7 @@ pub mod finding;
 pub mod kb;
 pub mod parse;
 pub mod span;
+pub mod trace;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -27,4 +28,5 @@ pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
 pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};
 pub use span::{Span, Text};
+pub use trace::{decode_capture, decode_trace_text, Trace};
 pub use validate::validate_message;

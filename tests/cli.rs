@@ -215,3 +215,46 @@ fn rules_lists_the_registry() {
         );
     }
 }
+
+#[test]
+fn trace_prints_summary_ladder_json_and_ndjson() {
+    let text = common::root().join("tests/fixtures/traces/sngrep.txt");
+    let text = text.to_str().unwrap();
+    let out = common::siplens(&["trace", "--color", "never", text], None);
+    assert_eq!(out.status.code(), Some(0));
+    let s = stdout(&out);
+    assert!(s.contains("7 SIP messages"), "{s}");
+    assert!(
+        s.contains("D0 INVITE sip:alice@a.example → sip:bob@b.example"),
+        "{s}"
+    );
+    assert!(s.contains("terminated (200)"), "{s}");
+    assert!(s.contains("Ladder:") && s.contains("--INVITE"), "{s}");
+    assert!(s.contains("<-180 Ringing"), "{s}");
+
+    let out = common::siplens(&["trace", "--json", text], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["messages"].as_array().unwrap().len(), 7);
+    assert_eq!(v["dialogs"][0]["state"], "terminated");
+
+    let out = common::siplens(&["trace", "--ndjson", text], None);
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[3]["decoded"]["status"]["code"], 200);
+
+    let pcap = common::corpus().join("pcap/heplify/sip_sctp.pcap");
+    let out = common::siplens(
+        &["trace", "--json", "--summary", pcap.to_str().unwrap()],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "pcap");
+    assert_eq!(v["messages"], 4);
+
+    // Nothing to find: exit 2.
+    let out = common::siplens(&["trace", "-"], Some(b"hello\n"));
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -27,6 +27,11 @@ fn every_rule_fires_on_a_fixture_and_stays_quiet_on_another() {
         if info.id == "SL001" {
             continue;
         }
+        // SL4xx rules judge flows and captures, never one message;
+        // tests/trace.rs has a positive and a negative case for each.
+        if info.id.starts_with("SL4") {
+            continue;
+        }
         let hits = fired.get(info.id).map_or(0, BTreeSet::len);
         if hits == 0 {
             missing.push(format!("{} {} fires on no fixture", info.id, info.slug));

@@ -12,6 +12,8 @@
 
 #[path = "siplens/input.rs"]
 mod input;
+#[path = "siplens/ladder.rs"]
+mod ladder;
 #[path = "siplens/report.rs"]
 mod report;
 
@@ -66,7 +68,7 @@ impl Color {
     }
 }
 
-/// Subcommands; `trace` and `redact` will join as variants.
+/// Subcommands; `redact` will join as a variant.
 #[derive(Subcommand)]
 enum Command {
     /// Decode and diagnose one SIP message: status, likely causes with the
@@ -82,6 +84,26 @@ enum Command {
     Decode {
         /// File holding the message; `-` or nothing reads standard input.
         file: Option<PathBuf>,
+    },
+    /// Decode a trace of many messages — a pcap or pcapng capture, or pasted
+    /// text and logs (auto-detected) — correlate transactions, dialogs and
+    /// calls, and print a flow summary, the findings and a ladder diagram.
+    ///
+    /// Exit code 0: no error finding; 1: at least one error finding (flow
+    /// or capture); 2: no SIP message found or unreadable file.
+    #[command(
+        after_help = "Examples:\n  siplens trace call.pcapng\n  siplens trace --json proxy.log | jq '.dialogs[] | .state'\n  siplens trace --ndjson big.pcap | jq -c '[.index, .decoded.status.code]'"
+    )]
+    Trace {
+        /// Capture or text file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// One JSON object per message (with its transaction, dialog and
+        /// retransmission flag), one per line, for piping.
+        #[arg(long, conflicts_with_all = ["summary"])]
+        ndjson: bool,
+        /// Print the summary without the ladder (with --json: counts only).
+        #[arg(long)]
+        summary: bool,
     },
     /// List every rule (ID, slug, severity, category, what it checks, why,
     /// example, spec reference).
@@ -106,6 +128,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = match &cli.command {
         Command::Decode { file } => return decode(&cli, file.as_deref()),
+        Command::Trace {
+            file,
+            ndjson,
+            summary,
+        } => return trace(&cli, file.as_deref(), *ndjson, *summary),
         Command::Rules => {
             let rules: Vec<&siplens::RuleInfo> = siplens::RULES.iter().map(|(_, i)| i).collect();
             let style = cli.color.style();
@@ -168,6 +195,99 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
         .iter()
         .any(|f| f.severity == Severity::Error)
     {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `siplens trace`: reads a capture or text, decodes the flow, prints it.
+fn trace(cli: &Cli, file: Option<&std::path::Path>, ndjson: bool, summary: bool) -> ExitCode {
+    const UNUSABLE: u8 = 2;
+    let read = match file {
+        None => read_stdin(),
+        Some(p) if p.as_os_str() == "-" => read_stdin(),
+        Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())),
+    };
+    let bytes = match read {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("siplens: cannot read {e}");
+            return ExitCode::from(UNUSABLE);
+        }
+    };
+    let t = siplens::trace::decode_any(&bytes);
+    let name = file.map_or("stdin".into(), |p| p.display().to_string());
+    let out = if ndjson {
+        // One object per line, streamed.
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut written = Ok(());
+        for m in &t.messages {
+            written = serde_json::to_writer(&mut out, m)
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n"));
+            if written.is_err() {
+                break;
+            }
+        }
+        match written.and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("siplens: cannot write the output: {e}");
+                return ExitCode::FAILURE;
+            }
+            _ => Ok(String::new()),
+        }
+    } else if cli.json && summary {
+        let counts = serde_json::json!({
+            "source": t.source,
+            "frames": t.frames,
+            "messages": t.messages.len(),
+            "retransmissions": t.messages.iter().filter(|m| m.retransmission).count(),
+            "transactions": t.transactions.len(),
+            "dialogs": t.dialogs.len(),
+            "calls": t.calls.len(),
+            "findings": t.findings.len(),
+            "captureFindings": t.capture_findings.len(),
+        });
+        serde_json::to_string_pretty(&counts).map(|s| s + "\n")
+    } else if summary {
+        Ok(ladder::summary(&t, &name))
+    } else if cli.json {
+        // Streamed: a big capture's JSON is not built in memory first.
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = serde_json::to_writer_pretty(&mut out, &t)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush());
+        match written {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("siplens: cannot write the output: {e}");
+                return ExitCode::FAILURE;
+            }
+            _ => Ok(String::new()),
+        }
+    } else {
+        Ok(ladder::trace_report(&t, &name))
+    };
+    match out {
+        Ok(text) => write_stdout(&text),
+        Err(e) => {
+            eprintln!("siplens: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if t.messages.is_empty() {
+        eprintln!("siplens: no SIP message found in {name}");
+        return ExitCode::from(UNUSABLE);
+    }
+    let error = t
+        .findings
+        .iter()
+        .chain(&t.capture_findings)
+        .any(|f| f.severity == Severity::Error);
+    if error {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

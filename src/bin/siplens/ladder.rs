@@ -1,0 +1,221 @@
+//! Text rendering of a [`Trace`]: a flow summary (dialogs and their
+//! outcome, findings) and a ladder diagram with one column per
+//! participant (address, or host from Via / Request-URI for text without
+//! addresses) and one arrow per message, labelled with method or code and
+//! the time since the first message.
+
+use std::fmt::Write as _;
+
+use siplens::Trace;
+
+/// Column width of a participant.
+const COL: usize = 24;
+
+/// The summary and the ladder.
+pub fn trace_report(t: &Trace, name: &str) -> String {
+    let mut s = summary(t, name);
+    s.push_str("\nLadder:\n");
+    s.push_str(&ladder(t));
+    s
+}
+
+/// The summary only (`--summary`).
+pub fn summary(t: &Trace, name: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{name}: {}{} — {} SIP messages ({} retransmissions), {} transactions, {} dialogs, {} calls",
+        t.source,
+        if t.frames > 0 {
+            format!(", {} frames", t.frames)
+        } else {
+            String::new()
+        },
+        t.messages.len(),
+        t.messages.iter().filter(|m| m.retransmission).count(),
+        t.transactions.len(),
+        t.dialogs.len(),
+        t.calls.len()
+    );
+    if !t.dialogs.is_empty() {
+        s.push_str("Dialogs:\n");
+        for d in &t.dialogs {
+            let mut timing = Vec::new();
+            if let Some(x) = d.post_dial_delay_ms {
+                timing.push(format!("post-dial delay {}", ms(x)));
+            }
+            if let Some(x) = d.setup_time_ms {
+                timing.push(format!("setup {}", ms(x)));
+            }
+            if let Some(x) = d.duration_ms {
+                timing.push(format!("duration {}", ms(x)));
+            }
+            let _ = writeln!(
+                s,
+                "  D{} {} {} → {}: {}{}{} [call {}, Call-ID {}]",
+                d.id,
+                d.kind,
+                d.caller.as_deref().unwrap_or("?"),
+                d.callee.as_deref().unwrap_or("?"),
+                d.state,
+                d.final_code.map(|c| format!(" ({c})")).unwrap_or_default(),
+                if timing.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", timing.join(", "))
+                },
+                d.call,
+                d.call_id
+            );
+        }
+    }
+    for (label, list) in [("Findings", &t.findings), ("Capture", &t.capture_findings)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "{label}:");
+        for f in list {
+            let at = if f.messages.is_empty() {
+                f.frame.map(|x| format!(" frame {x}")).unwrap_or_default()
+            } else {
+                format!(
+                    " [{}]",
+                    f.messages
+                        .iter()
+                        .map(|m| format!("#{m}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            };
+            let _ = writeln!(
+                s,
+                "  {} {:?} {}{at}: {}",
+                f.id, f.severity, f.slug, f.message
+            );
+        }
+    }
+    if t.findings.is_empty() && t.capture_findings.is_empty() {
+        s.push_str("No flow findings.\n");
+    }
+    s
+}
+
+fn ms(x: f64) -> String {
+    if x >= 1000.0 {
+        format!("{:.3} s", x / 1000.0)
+    } else {
+        format!("{x:.1} ms")
+    }
+}
+
+/// Who sent and received message `i`, as participant names.
+fn ends(t: &Trace, i: usize) -> (String, String) {
+    let m = &t.messages[i];
+    if let (Some(a), Some(b)) = (&m.src, &m.dst) {
+        return (a.clone(), b.clone());
+    }
+    // No addresses (plain pasted text): Via sent-by and Request-URI host.
+    let tx = &t.transactions[m.transaction_id];
+    let req = tx.requests.first().map(|&r| &t.messages[r].decoded);
+    let via = req
+        .and_then(|d| d.via.first())
+        .or(m.decoded.via.first())
+        .map(|v| v.host.clone());
+    let target = req
+        .and_then(|d| d.request.as_ref())
+        .map(|r| uri_host(&r.uri));
+    let a = m.src.clone().or(via).unwrap_or_else(|| "?".into());
+    let b = m.dst.clone().or(target).unwrap_or_else(|| "?".into());
+    if m.decoded.request.is_some() {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+fn uri_host(uri: &str) -> String {
+    let rest = uri.split_once(':').map_or(uri, |x| x.1);
+    let rest = rest.rsplit_once('@').map_or(rest, |x| x.1);
+    rest.split([';', '?', '>'])
+        .next()
+        .unwrap_or(rest)
+        .split(':')
+        .next()
+        .unwrap_or(rest)
+        .to_owned()
+}
+
+/// The ladder diagram.
+pub fn ladder(t: &Trace) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let pairs: Vec<(String, String)> = (0..t.messages.len()).map(|i| ends(t, i)).collect();
+    for (a, b) in &pairs {
+        for p in [a, b] {
+            if !parts.contains(p) {
+                parts.push(p.clone());
+            }
+        }
+    }
+    let t0 = t.messages.iter().find_map(|m| m.time);
+    let mut s = String::new();
+    let _ = write!(s, "{:>10} ", "");
+    for p in &parts {
+        let name: String = p.chars().take(COL - 2).collect();
+        let _ = write!(s, "{name:^COL$}");
+    }
+    s.push('\n');
+    for (i, m) in t.messages.iter().enumerate() {
+        let (a, b) = &pairs[i];
+        let ca = parts.iter().position(|p| p == a).unwrap_or(0);
+        let cb = parts.iter().position(|p| p == b).unwrap_or(0);
+        let d = &m.decoded;
+        let mut label = match (&d.request, &d.status) {
+            (Some(r), _) => r.method.clone(),
+            (None, Some(st)) => format!(
+                "{} {}",
+                st.code.map_or("???".into(), |c| c.to_string()),
+                st.reason_phrase
+            ),
+            _ => "?".into(),
+        };
+        if m.retransmission {
+            label.push_str(" (re)");
+        }
+        let time = match (m.time, t0) {
+            (Some(x), Some(z)) => format!("+{:.3}", x - z),
+            _ => String::new(),
+        };
+        let width = parts.len() * COL;
+        let mut row: Vec<char> = vec![' '; width];
+        for c in 0..parts.len() {
+            row[c * COL + COL / 2] = '|';
+        }
+        let (xa, xb) = (ca * COL + COL / 2, cb * COL + COL / 2);
+        if xa == xb {
+            let text: Vec<char> = format!(" ↺ {label}").chars().collect();
+            for (k, ch) in text.into_iter().enumerate() {
+                if xa + 1 + k < width {
+                    row[xa + 1 + k] = ch;
+                }
+            }
+        } else {
+            let (lo, hi) = (xa.min(xb), xa.max(xb));
+            for x in row.iter_mut().take(hi).skip(lo + 1) {
+                *x = '-';
+            }
+            if xb > xa {
+                row[hi - 1] = '>';
+            } else {
+                row[lo + 1] = '<';
+            }
+            let room = hi - lo - 4;
+            let text: Vec<char> = label.chars().take(room).collect();
+            for (k, ch) in text.into_iter().enumerate() {
+                row[lo + 3 + k] = ch;
+            }
+        }
+        let line: String = row.into_iter().collect();
+        let _ = writeln!(s, "{time:>10} {}  #{i}", line.trim_end());
+    }
+    s
+}

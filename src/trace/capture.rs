@@ -1,0 +1,865 @@
+//! SIP messages out of a pcap or pcapng capture.
+//!
+//! Container formats are read by `pcap-parser` and link/IP/UDP/TCP headers
+//! by `etherparse` (lax slicing, so a truncated frame still yields what it
+//! holds). On top of them this module does what a SIP analyser needs and
+//! those crates leave to the caller, as Wireshark does:
+//!
+//! - link types Ethernet (with 802.1Q), Linux SLL and SLL2, raw IP, BSD
+//!   loopback; IPv4 and IPv6 with fragment reassembly (etherparse's
+//!   `IpDefragBuf`), IP-in-IP, GRE and ERSPAN I/II/III tunnels;
+//! - UDP (one message per datagram, RFC 3261 §18.3), TCP with per-direction
+//!   reassembly (out-of-order and retransmitted segments, several messages
+//!   per segment, a message over several segments; framing by
+//!   Content-Length, RFC 3261 §18.3), SIP over WebSocket (RFC 7118, RFC 6455
+//!   §5.2 frames, masked payloads), SCTP DATA chunks (RFC 4960 §3.3.1);
+//! - SIP recognised by content, never by port: a cheap start-line check
+//!   skips everything else.
+//!
+//! Damage (a truncated file, a corrupt block, a TCP gap, data left over at
+//! the end) becomes a capture finding; everything before it is kept.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+
+use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TcpSlice};
+use pcap_parser::pcapng::{parse_block_be, parse_block_le, Block};
+use pcap_parser::{
+    parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header,
+};
+
+use super::{CaptureIssue, RawMessage};
+use crate::finding::Rule;
+
+/// What was read out of a capture: the SIP messages in capture order and
+/// what went wrong on the way.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    /// `pcap`, `pcapng`, or `unknown`.
+    pub format: &'static str,
+    /// Every SIP message, in the order its last byte was captured.
+    pub messages: Vec<RawMessage>,
+    /// Damage and limits met while reading.
+    pub issues: Vec<CaptureIssue>,
+    /// Frames read.
+    pub frames: u64,
+}
+
+/// True when `input` starts with a pcap or pcapng magic number.
+pub fn is_capture(input: &[u8]) -> bool {
+    capture_format(input).is_some()
+}
+
+fn capture_format(input: &[u8]) -> Option<&'static str> {
+    match input.get(..4)? {
+        [0xd4, 0xc3, 0xb2, 0xa1]
+        | [0xa1, 0xb2, 0xc3, 0xd4]
+        | [0x4d, 0x3c, 0xb2, 0xa1]
+        | [0xa1, 0xb2, 0x3c, 0x4d]
+        | [0x34, 0xcd, 0xb2, 0xa1]
+        | [0xa1, 0xb2, 0xcd, 0x34] => Some("pcap"),
+        [0x0a, 0x0d, 0x0d, 0x0a] => Some("pcapng"),
+        _ => None,
+    }
+}
+
+/// Reads every SIP message out of a pcap or pcapng capture held in memory.
+pub fn read_capture(input: &[u8]) -> Extracted {
+    let mut r = Reader::default();
+    match capture_format(input) {
+        Some("pcap") => r.pcap(input),
+        Some(_) => r.pcapng(input),
+        None => {
+            r.out.format = "unknown";
+            r.issue(
+                Rule::CaptureUnknownFormat,
+                None,
+                "The input starts with neither a pcap nor a pcapng magic number.".into(),
+            );
+        }
+    }
+    r.finish();
+    r.out
+}
+
+#[derive(Clone, Copy)]
+struct Pkt {
+    frame: u64,
+    time: Option<f64>,
+}
+
+type FlowKey = (IpAddr, u16, IpAddr, u16);
+
+#[derive(Default)]
+struct TcpFlow {
+    next: Option<u32>,
+    buf: Vec<u8>,
+    ooo: BTreeMap<u32, Vec<u8>>,
+    ooo_bytes: usize,
+    websocket: bool,
+}
+
+#[derive(Default)]
+struct Reader {
+    out: Extracted,
+    tcp: HashMap<FlowKey, TcpFlow>,
+    frags: HashMap<(IpAddr, IpAddr, u32, u8), etherparse::defrag::IpDefragBuf>,
+    sctp: HashMap<(FlowKey, u16), Vec<u8>>,
+    warned_links: Vec<u32>,
+    gaps: usize,
+}
+
+const MAX_TUNNEL_DEPTH: u8 = 4;
+/// Out-of-order data a TCP direction may hold before the hole is declared lost.
+const MAX_OOO_BYTES: usize = 1 << 20;
+/// A header section longer than this is not waited for.
+const MAX_HEADER_BYTES: usize = 256 * 1024;
+
+impl Reader {
+    fn issue(&mut self, rule: Rule, frame: Option<u64>, message: String) {
+        self.out.issues.push(CaptureIssue {
+            rule,
+            frame,
+            message,
+        });
+    }
+
+    fn pcap(&mut self, input: &[u8]) {
+        self.out.format = "pcap";
+        let Ok((mut rem, hdr)) = parse_pcap_header(input) else {
+            self.issue(
+                Rule::CaptureTruncated,
+                None,
+                "The pcap file header is incomplete.".into(),
+            );
+            return;
+        };
+        let be = hdr.is_bigendian();
+        let modified = hdr.is_modified_format();
+        let scale = if hdr.is_nanosecond_precision() {
+            1e9
+        } else {
+            1e6
+        };
+        let link = hdr.network.0 as u32;
+        while !rem.is_empty() {
+            let parsed = if modified {
+                parse_pcap_frame_modified(rem)
+            } else if be {
+                parse_pcap_frame_be(rem)
+            } else {
+                parse_pcap_frame(rem)
+            };
+            match parsed {
+                Ok((next, b)) => {
+                    self.out.frames += 1;
+                    let pkt = Pkt {
+                        frame: self.out.frames,
+                        time: Some(f64::from(b.ts_sec) + f64::from(b.ts_usec) / scale),
+                    };
+                    let len = (b.caplen as usize).min(b.data.len());
+                    self.link(pkt, link, &b.data[..len]);
+                    rem = next;
+                }
+                Err(_) => {
+                    let at = input.len() - rem.len();
+                    self.issue(
+                        Rule::CaptureTruncated,
+                        Some(self.out.frames + 1),
+                        format!(
+                            "The capture ends or breaks inside frame {} (byte {at} of {}): {} frames read, the rest is lost.",
+                            self.out.frames + 1,
+                            input.len(),
+                            self.out.frames
+                        ),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
+    fn pcapng(&mut self, input: &[u8]) {
+        self.out.format = "pcapng";
+        // (link type, ticks per second, offset in seconds) per interface.
+        let mut ifaces: Vec<(u32, u64, i64)> = Vec::new();
+        let mut be = false;
+        let mut rem = input;
+        while !rem.is_empty() {
+            let parsed = if be {
+                parse_block_be(rem)
+            } else {
+                parse_block_le(rem)
+            };
+            // A section header announces its own byte order.
+            let parsed = match parsed {
+                Err(_) if rem.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) => {
+                    if be {
+                        parse_block_le(rem)
+                    } else {
+                        parse_block_be(rem)
+                    }
+                }
+                p => p,
+            };
+            let (next, block) = match parsed {
+                Ok(x) => x,
+                Err(_) => {
+                    let at = input.len() - rem.len();
+                    self.issue(
+                        Rule::CaptureTruncated,
+                        Some(self.out.frames + 1),
+                        format!(
+                            "The capture ends or breaks in a block at byte {at} of {}: {} frames read, the rest is lost.",
+                            input.len(),
+                            self.out.frames
+                        ),
+                    );
+                    break;
+                }
+            };
+            match block {
+                Block::SectionHeader(shb) => {
+                    be = shb.big_endian();
+                    ifaces.clear();
+                }
+                Block::InterfaceDescription(idb) => {
+                    let res = idb.ts_resolution().unwrap_or(1_000_000).max(1);
+                    ifaces.push((idb.linktype.0 as u32, res, idb.ts_offset()));
+                }
+                Block::EnhancedPacket(epb) => {
+                    self.out.frames += 1;
+                    let (link, res, off) = ifaces
+                        .get(epb.if_id as usize)
+                        .copied()
+                        .unwrap_or((1, 1_000_000, 0));
+                    let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+                    let time =
+                        off as f64 + (ticks / res) as f64 + (ticks % res) as f64 / res as f64;
+                    let len = (epb.caplen as usize).min(epb.data.len());
+                    let pkt = Pkt {
+                        frame: self.out.frames,
+                        time: Some(time),
+                    };
+                    self.link(pkt, link, &epb.data[..len]);
+                }
+                Block::SimplePacket(spb) => {
+                    self.out.frames += 1;
+                    let link = ifaces.first().map_or(1, |i| i.0);
+                    let len = (spb.origlen as usize).min(spb.data.len());
+                    let pkt = Pkt {
+                        frame: self.out.frames,
+                        time: None,
+                    };
+                    self.link(pkt, link, &spb.data[..len]);
+                }
+                _ => {}
+            }
+            rem = next;
+        }
+    }
+
+    fn link(&mut self, pkt: Pkt, link: u32, data: &[u8]) {
+        match link {
+            // Ethernet (802.1Q/QinQ handled by etherparse).
+            1 => {
+                if let Ok(p) = LaxSlicedPacket::from_ethernet(data) {
+                    self.net(pkt, &p, 0);
+                }
+            }
+            // BSD loopback / OpenBSD loop: a 4-byte address family.
+            0 | 108 => {
+                if data.len() > 4 {
+                    self.raw_ip(pkt, &data[4..], 0);
+                }
+            }
+            // Raw IP (101, and 12/14 on some systems), IPv4, IPv6.
+            101 | 12 | 14 | 228 | 229 => self.raw_ip(pkt, data, 0),
+            // Linux cooked capture v1: 16-byte header, protocol type last.
+            113 => {
+                if data.len() >= 16 {
+                    let proto = u16::from_be_bytes([data[14], data[15]]);
+                    let p = LaxSlicedPacket::from_ether_type(EtherType(proto), &data[16..]);
+                    self.net(pkt, &p, 0);
+                }
+            }
+            // Linux cooked capture v2: 20-byte header, protocol type first.
+            276 => {
+                if data.len() >= 20 {
+                    let proto = u16::from_be_bytes([data[0], data[1]]);
+                    let p = LaxSlicedPacket::from_ether_type(EtherType(proto), &data[20..]);
+                    self.net(pkt, &p, 0);
+                }
+            }
+            other => {
+                if !self.warned_links.contains(&other) {
+                    self.warned_links.push(other);
+                    self.issue(
+                        Rule::CaptureUnsupportedLink,
+                        Some(pkt.frame),
+                        format!("Link type {other} is not supported; its frames are skipped."),
+                    );
+                }
+            }
+        }
+    }
+
+    fn raw_ip(&mut self, pkt: Pkt, data: &[u8], depth: u8) {
+        if let Ok(p) = LaxSlicedPacket::from_ip(data) {
+            self.net(pkt, &p, depth);
+        }
+    }
+
+    fn net(&mut self, pkt: Pkt, p: &LaxSlicedPacket<'_>, depth: u8) {
+        let Some(net) = &p.net else { return };
+        let (src, dst, payload, frag) = match net {
+            LaxNetSlice::Ipv4(v4) => {
+                let h = v4.header();
+                let pl = v4.payload();
+                let frag = pl.fragmented.then(|| {
+                    (
+                        u32::from(h.identification()),
+                        h.fragments_offset(),
+                        h.more_fragments(),
+                    )
+                });
+                (
+                    IpAddr::V4(h.source_addr()),
+                    IpAddr::V4(h.destination_addr()),
+                    pl,
+                    frag,
+                )
+            }
+            LaxNetSlice::Ipv6(v6) => {
+                let h = v6.header();
+                let pl = v6.payload();
+                let mut frag = None;
+                if pl.fragmented {
+                    for ext in v6.extensions().clone() {
+                        if let etherparse::Ipv6ExtensionSlice::Fragment(f) = ext {
+                            let f = f.to_header();
+                            frag = Some((f.identification, f.fragment_offset, f.more_fragments));
+                        }
+                    }
+                }
+                (
+                    IpAddr::V6(h.source_addr()),
+                    IpAddr::V6(h.destination_addr()),
+                    pl,
+                    frag,
+                )
+            }
+            LaxNetSlice::Arp(_) => return,
+        };
+        let proto = payload.ip_number.0;
+        match frag {
+            None if payload.fragmented => {}
+            None => self.ip_payload(pkt, src, dst, proto, payload.payload, depth),
+            Some((id, offset, more)) => {
+                let key = (src, dst, id, proto);
+                let buf = self.frags.entry(key).or_insert_with(|| {
+                    etherparse::defrag::IpDefragBuf::new(payload.ip_number, Vec::new(), Vec::new())
+                });
+                if buf.add(offset, more, payload.payload).is_err() {
+                    self.frags.remove(&key);
+                    return;
+                }
+                if buf.is_complete() {
+                    if let Some(buf) = self.frags.remove(&key) {
+                        let (data, _) = buf.take_bufs();
+                        self.ip_payload(pkt, src, dst, proto, &data, depth);
+                    }
+                }
+            }
+        }
+    }
+
+    fn ip_payload(
+        &mut self,
+        pkt: Pkt,
+        src: IpAddr,
+        dst: IpAddr,
+        proto: u8,
+        data: &[u8],
+        depth: u8,
+    ) {
+        match proto {
+            17 => {
+                if data.len() < 8 {
+                    return;
+                }
+                let sport = u16::from_be_bytes([data[0], data[1]]);
+                let dport = u16::from_be_bytes([data[2], data[3]]);
+                let len = usize::from(u16::from_be_bytes([data[4], data[5]]));
+                // A lax read: trust the UDP length only when the bytes are there.
+                let end = if (8..=data.len()).contains(&len) {
+                    len
+                } else {
+                    data.len()
+                };
+                let payload = &data[8..end];
+                if looks_like_sip(payload) {
+                    self.emit(pkt, (src, sport, dst, dport), "udp", payload.to_vec());
+                }
+            }
+            6 => {
+                if let Ok(tcp) = TcpSlice::from_slice(data) {
+                    let key = (src, tcp.source_port(), dst, tcp.destination_port());
+                    self.tcp_segment(pkt, key, &tcp);
+                }
+            }
+            132 => self.sctp(pkt, src, dst, data),
+            4 | 41 if depth < MAX_TUNNEL_DEPTH => self.raw_ip(pkt, data, depth + 1),
+            47 if depth < MAX_TUNNEL_DEPTH => self.gre(pkt, data, depth + 1),
+            _ => {}
+        }
+    }
+
+    /// GRE (RFC 2784/2890) carrying IP, transparent Ethernet, or ERSPAN
+    /// type I/II (0x88BE) and III (0x22EB).
+    fn gre(&mut self, pkt: Pkt, data: &[u8], depth: u8) {
+        if data.len() < 4 {
+            return;
+        }
+        let flags = u16::from_be_bytes([data[0], data[1]]);
+        let proto = u16::from_be_bytes([data[2], data[3]]);
+        let mut off = 4;
+        for bit in [0x8000u16, 0x2000, 0x1000] {
+            if flags & bit != 0 {
+                off += 4;
+            }
+        }
+        let Some(inner) = data.get(off..) else { return };
+        let ether = match proto {
+            0x0800 | 0x86DD => return self.raw_ip(pkt, inner, depth),
+            0x6558 => inner,
+            // ERSPAN type I has no header (no GRE sequence number); type II has 8 bytes.
+            0x88BE if flags & 0x1000 == 0 => inner,
+            0x88BE => match inner.get(8..) {
+                Some(x) => x,
+                None => return,
+            },
+            0x22EB => {
+                let extra = if inner.get(11).is_some_and(|b| b & 1 != 0) {
+                    8
+                } else {
+                    0
+                };
+                match inner.get(12 + extra..) {
+                    Some(x) => x,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+        if let Ok(p) = LaxSlicedPacket::from_ethernet(ether) {
+            self.net(pkt, &p, depth);
+        }
+    }
+
+    /// SCTP DATA chunks (RFC 4960 §3.3.1), reassembled by B/E flags per stream.
+    fn sctp(&mut self, pkt: Pkt, src: IpAddr, dst: IpAddr, data: &[u8]) {
+        if data.len() < 12 {
+            return;
+        }
+        let key = (
+            src,
+            u16::from_be_bytes([data[0], data[1]]),
+            dst,
+            u16::from_be_bytes([data[2], data[3]]),
+        );
+        let mut off = 12;
+        while off + 4 <= data.len() {
+            let ty = data[off];
+            let flags = data[off + 1];
+            let clen = usize::from(u16::from_be_bytes([data[off + 2], data[off + 3]]));
+            if clen < 4 {
+                break;
+            }
+            let end = (off + clen).min(data.len());
+            if ty == 0 && clen >= 16 && end >= off + 16 {
+                let stream = u16::from_be_bytes([data[off + 8], data[off + 9]]);
+                let user = &data[off + 16..end];
+                match flags & 3 {
+                    3 => {
+                        if looks_like_sip(user) {
+                            self.emit(pkt, key, "sctp", user.to_vec());
+                        }
+                    }
+                    2 => {
+                        self.sctp.insert((key, stream), user.to_vec());
+                    }
+                    f => {
+                        if let Some(buf) = self.sctp.get_mut(&(key, stream)) {
+                            buf.extend_from_slice(user);
+                            if f == 1 {
+                                let whole = self.sctp.remove(&(key, stream)).unwrap_or_default();
+                                if looks_like_sip(&whole) {
+                                    self.emit(pkt, key, "sctp", whole);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            off += (clen + 3) & !3;
+        }
+    }
+
+    fn tcp_segment(&mut self, pkt: Pkt, key: FlowKey, tcp: &TcpSlice<'_>) {
+        let seq = tcp.sequence_number();
+        let payload = tcp.payload();
+        let flow = self.tcp.entry(key).or_default();
+        if tcp.syn() {
+            flow.next = Some(seq.wrapping_add(1));
+            flow.buf.clear();
+            flow.ooo.clear();
+            flow.ooo_bytes = 0;
+        }
+        if payload.is_empty() {
+            return;
+        }
+        let next = match flow.next {
+            Some(n) => n,
+            // Mid-stream start: begin at the first segment that starts a message.
+            None if looks_like_sip(payload) || matches!(payload[0], 0x81 | 0x82) => seq,
+            None => return,
+        };
+        flow.next = Some(next);
+        let d = seq.wrapping_sub(next) as i32;
+        let mut gap = false;
+        if d <= 0 {
+            let overlap = d.unsigned_abs() as usize;
+            if overlap >= payload.len() {
+                return; // a retransmission of bytes already in the stream
+            }
+            append(flow, &payload[overlap..]);
+        } else {
+            flow.ooo_bytes += payload.len();
+            flow.ooo.entry(seq).or_insert_with(|| payload.to_vec());
+            if flow.ooo_bytes > MAX_OOO_BYTES {
+                // The hole will not be filled: skip it and resynchronise.
+                gap = true;
+                if let Some((&first, _)) = flow.ooo.iter().next() {
+                    flow.buf.clear();
+                    flow.next = Some(first);
+                }
+            }
+        }
+        // Segments that now follow the stream.
+        loop {
+            let n = flow.next.unwrap_or(0);
+            let ready = flow
+                .ooo
+                .keys()
+                .copied()
+                .find(|&k| (k.wrapping_sub(n) as i32) <= 0);
+            let Some(k) = ready else { break };
+            let seg = flow.ooo.remove(&k).unwrap_or_default();
+            flow.ooo_bytes = flow.ooo_bytes.saturating_sub(seg.len());
+            let overlap = n.wrapping_sub(k) as usize;
+            if overlap < seg.len() {
+                append(flow, &seg[overlap..]);
+            }
+        }
+        if gap {
+            self.gaps += 1;
+            self.issue(
+                Rule::CaptureTcpGap,
+                Some(pkt.frame),
+                format!(
+                    "TCP {} → {}: bytes missing from the stream before frame {}; messages around the hole are lost.",
+                    addr(key.0, key.1),
+                    addr(key.2, key.3),
+                    pkt.frame
+                ),
+            );
+        }
+        self.tcp_extract(pkt, key);
+    }
+
+    fn tcp_extract(&mut self, pkt: Pkt, key: FlowKey) {
+        loop {
+            let Some(flow) = self.tcp.get_mut(&key) else {
+                return;
+            };
+            let skip = flow
+                .buf
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+            flow.buf.drain(..skip);
+            if flow.buf.is_empty() {
+                return;
+            }
+            if flow.websocket || (!looks_like_sip(&flow.buf) && flow.buf[0] & 0x70 == 0) {
+                let frame = ws_frame(&flow.buf);
+                // Without a seen upgrade, only a FIN text/binary frame holding SIP counts.
+                let frame = match frame {
+                    Some(WsFrame::Incomplete)
+                        if !flow.websocket && !matches!(flow.buf[0], 0x81 | 0x82) =>
+                    {
+                        None
+                    }
+                    Some(WsFrame::Complete { ref payload, .. })
+                        if !flow.websocket && !looks_like_sip(payload) =>
+                    {
+                        None
+                    }
+                    f => f,
+                };
+                match frame {
+                    Some(WsFrame::Complete { consumed, payload }) => {
+                        flow.buf.drain(..consumed);
+                        flow.websocket = true;
+                        if looks_like_sip(&payload) {
+                            self.emit(pkt, key, "ws", payload);
+                        }
+                        continue;
+                    }
+                    Some(WsFrame::Incomplete) => return,
+                    None => {}
+                }
+            }
+            let buf = &flow.buf;
+            if buf.starts_with(b"GET ") || buf.starts_with(b"HTTP/1.") {
+                let Some(end) = memchr::memmem::find(buf, b"\r\n\r\n") else {
+                    if buf.len() > MAX_HEADER_BYTES {
+                        flow.buf.clear();
+                    }
+                    return;
+                };
+                let upgrade = buf[..end]
+                    .windows(9)
+                    .any(|w| w.eq_ignore_ascii_case(b"websocket"));
+                flow.buf.drain(..end + 4);
+                if upgrade {
+                    flow.websocket = true;
+                    let rev = (key.2, key.3, key.0, key.1);
+                    self.tcp.entry(rev).or_default().websocket = true;
+                }
+                continue;
+            }
+            if looks_like_sip(buf) {
+                let Some(hend) = header_end(buf) else {
+                    if buf.len() > MAX_HEADER_BYTES {
+                        flow.buf.clear();
+                    }
+                    return;
+                };
+                let need = hend + content_length(&buf[..hend]).unwrap_or(0);
+                if buf.len() < need {
+                    return;
+                }
+                let msg: Vec<u8> = flow.buf.drain(..need).collect();
+                self.emit(pkt, key, "tcp", msg);
+                continue;
+            }
+            // Not at a message boundary: resynchronise on the next start line.
+            match next_start_line(buf) {
+                Some(at) => {
+                    flow.buf.drain(..at);
+                }
+                None => {
+                    let keep = flow.buf.len().min(64);
+                    let cut = flow.buf.len() - keep;
+                    flow.buf.drain(..cut);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn emit(&mut self, pkt: Pkt, key: FlowKey, transport: &'static str, bytes: Vec<u8>) {
+        self.out.messages.push(RawMessage {
+            bytes,
+            time: pkt.time,
+            timestamp: pkt.time.map(super::iso_time),
+            src: Some(addr(key.0, key.1)),
+            dst: Some(addr(key.2, key.3)),
+            transport: Some(transport.into()),
+            frame: Some(pkt.frame),
+            source_span: None,
+        });
+    }
+
+    fn finish(&mut self) {
+        let mut pending: Vec<(FlowKey, usize)> = self
+            .tcp
+            .iter()
+            .filter(|(_, f)| !f.buf.is_empty() && looks_like_sip(&f.buf))
+            .map(|(k, f)| (*k, f.buf.len()))
+            .collect();
+        pending.sort();
+        for (k, n) in pending {
+            self.issue(
+                Rule::CaptureIncompleteData,
+                None,
+                format!(
+                    "TCP {} → {}: a SIP message of which {n} bytes were captured never completed (capture cut or Content-Length larger than the data).",
+                    addr(k.0, k.1),
+                    addr(k.2, k.3)
+                ),
+            );
+        }
+        let holes: usize = self.tcp.values().filter(|f| !f.ooo.is_empty()).count();
+        if holes > 0 {
+            self.issue(
+                Rule::CaptureTcpGap,
+                None,
+                format!("{holes} TCP stream(s) end with a hole (segments never captured); data after the hole is not decoded."),
+            );
+        }
+        if !self.frags.is_empty() {
+            self.issue(
+                Rule::CaptureIncompleteData,
+                None,
+                format!(
+                    "{} fragmented IP datagram(s) never completed; their content is not decoded.",
+                    self.frags.len()
+                ),
+            );
+        }
+    }
+}
+
+fn append(flow: &mut TcpFlow, bytes: &[u8]) {
+    flow.buf.extend_from_slice(bytes);
+    flow.next = Some(flow.next.unwrap_or(0).wrapping_add(bytes.len() as u32));
+}
+
+/// `ip:port`, IPv6 in brackets (RFC 3986 §3.2.2).
+pub(crate) fn addr(ip: IpAddr, port: u16) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("{v4}:{port}"),
+        IpAddr::V6(v6) => format!("[{v6}]:{port}"),
+    }
+}
+
+/// The cheap test: does `p` start like a SIP Request-Line or Status-Line
+/// (RFC 3261 §7.1/§7.2)? Looks at the first line only.
+pub fn looks_like_sip(p: &[u8]) -> bool {
+    let head = &p[..p.len().min(2048)];
+    let Some(eol) = memchr::memchr(b'\n', head) else {
+        return false;
+    };
+    let line = &head[..eol];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    is_start_line(line)
+}
+
+/// `Method SP Request-URI SP SIP/2.0` or `SIP/2.0 SP 3DIGIT …`.
+pub(crate) fn is_start_line(line: &[u8]) -> bool {
+    if line.len() >= 11 && line[..8].eq_ignore_ascii_case(b"SIP/2.0 ") {
+        return line[8..11].iter().all(u8::is_ascii_digit)
+            && line.get(11).is_none_or(|&b| b == b' ');
+    }
+    let Some(sp) = memchr::memchr(b' ', line) else {
+        return false;
+    };
+    let method = &line[..sp];
+    !method.is_empty()
+        && method[0].is_ascii_alphabetic()
+        && method
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
+        && line.len() > sp + 9
+        && line[line.len() - 8..].eq_ignore_ascii_case(b" SIP/2.0")
+}
+
+fn next_start_line(buf: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\n', &buf[from..]) {
+        let at = from + i + 1;
+        if looks_like_sip(&buf[at..]) {
+            return Some(at);
+        }
+        from = at;
+    }
+    None
+}
+
+/// Offset just past the empty line ending the header section.
+pub(crate) fn header_end(buf: &[u8]) -> Option<usize> {
+    let crlf = memchr::memmem::find(buf, b"\r\n\r\n").map(|i| i + 4);
+    let lf = memchr::memmem::find(buf, b"\n\n").map(|i| i + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The Content-Length (or `l`) value in a header section.
+pub(crate) fn content_length(head: &[u8]) -> Option<usize> {
+    for line in head.split(|&b| b == b'\n') {
+        let Some(colon) = memchr::memchr(b':', line) else {
+            continue;
+        };
+        let name = line[..colon].trim_ascii();
+        if name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l") {
+            let v = line[colon + 1..].trim_ascii();
+            return std::str::from_utf8(v).ok()?.parse().ok();
+        }
+    }
+    None
+}
+
+enum WsFrame {
+    Complete { consumed: usize, payload: Vec<u8> },
+    Incomplete,
+}
+
+/// One RFC 6455 §5.2 frame at the start of `b` (text, binary or
+/// continuation), unmasked. `None` when `b` does not start like one.
+fn ws_frame(b: &[u8]) -> Option<WsFrame> {
+    let first = *b.first()?;
+    if first & 0x70 != 0 || !matches!(first & 0x0f, 0 | 1 | 2 | 8 | 9 | 10) {
+        return None;
+    }
+    let Some(&second) = b.get(1) else {
+        return Some(WsFrame::Incomplete);
+    };
+    let masked = second & 0x80 != 0;
+    let mut off = 2;
+    let len = match second & 0x7f {
+        126 => {
+            let Some(x) = b.get(2..4) else {
+                return Some(WsFrame::Incomplete);
+            };
+            off = 4;
+            u64::from(u16::from_be_bytes([x[0], x[1]]))
+        }
+        127 => {
+            let Some(x) = b.get(2..10) else {
+                return Some(WsFrame::Incomplete);
+            };
+            off = 10;
+            u64::from_be_bytes(x.try_into().ok()?)
+        }
+        n => u64::from(n),
+    };
+    let mask = if masked {
+        let Some(m) = b.get(off..off + 4) else {
+            return Some(WsFrame::Incomplete);
+        };
+        off += 4;
+        Some([m[0], m[1], m[2], m[3]])
+    } else {
+        None
+    };
+    let len = usize::try_from(len).ok()?;
+    if len > 16 << 20 {
+        return None;
+    }
+    let Some(data) = b.get(off..off + len) else {
+        return Some(WsFrame::Incomplete);
+    };
+    let payload = match mask {
+        Some(m) => data.iter().enumerate().map(|(i, x)| x ^ m[i % 4]).collect(),
+        None => data.to_vec(),
+    };
+    Some(WsFrame::Complete {
+        consumed: off + len,
+        payload,
+    })
+}

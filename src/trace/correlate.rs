@@ -1,0 +1,698 @@
+//! Correlation: messages → transactions → dialogs → calls.
+//!
+//! - Transactions (RFC 3261 §17.1.3, §17.2.3): top-Via branch with the
+//!   magic cookie `z9hG4bK` plus CSeq method; ACK to a non-2xx final
+//!   shares the INVITE's branch and joins its transaction; CANCEL has its
+//!   own. Without the cookie (RFC 2543 peers) the key is Call-ID, CSeq,
+//!   From tag and the whole top Via (§17.2.3's fallback; Request-URI and
+//!   To tag are then used to tell retransmissions apart).
+//! - Retransmissions: within one transaction, the same request start line
+//!   (or the same status code, To tag and RSeq) on the same path again —
+//!   whether or not the bytes are identical.
+//! - Dialogs (§12): Call-ID plus the two tags, either orientation; an
+//!   INVITE's responses with different To tags make one early dialog each
+//!   (forking, §13.2.2.4).
+//! - Calls: Call-IDs linked by `P-Charging-Vector` icid-value (RFC 7315
+//!   §4.6) or `Session-ID` (RFC 7989 §5), no configuration needed.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::RawMessage;
+use crate::parse::auth::{parse_proxy_authenticate, parse_www_authenticate};
+use crate::parse::body::find_sdp;
+use crate::parse::diag::{parse_retry_after, parse_warning};
+use crate::parse::header_name::HeaderName;
+use crate::parse::ims::parse_p_charging_vector;
+use crate::parse::Message;
+
+/// Static payload types of RFC 3551 §6 that appear in SIP offers.
+const STATIC_PT: &[(&str, &str)] = &[
+    ("0", "PCMU"),
+    ("3", "GSM"),
+    ("4", "G723"),
+    ("8", "PCMA"),
+    ("9", "G722"),
+    ("13", "CN"),
+    ("18", "G729"),
+    ("34", "H263"),
+];
+
+/// What correlation and the flow rules need from one message (owned).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Info {
+    pub is_request: bool,
+    /// Request method, or the CSeq method of a response (upper case).
+    pub method: String,
+    pub code: Option<u16>,
+    pub cseq: Option<u32>,
+    pub call_id: String,
+    pub from_tag: Option<String>,
+    pub to_tag: Option<String>,
+    pub from_uri: Option<String>,
+    pub to_uri: Option<String>,
+    pub branch: Option<String>,
+    pub top_via: String,
+    pub ruri: Option<String>,
+    pub start_line: String,
+    pub max_forwards: Option<u8>,
+    pub expires: Option<u32>,
+    pub contact_expires: Option<u32>,
+    pub has_credentials: bool,
+    pub stale: bool,
+    pub retry_after: Option<u32>,
+    pub rseq: Option<String>,
+    pub precondition: bool,
+    pub sdp: Option<SdpInfo>,
+    pub warnings: Vec<String>,
+    pub icid: Option<String>,
+    pub session_id: Option<String>,
+}
+
+/// An SDP body, as the flow rules compare offers and answers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SdpInfo {
+    /// Codec names per media line (`audio: PCMU, PCMA`).
+    pub media: Vec<(String, Vec<String>, bool)>,
+    /// `a=curr`/`a=des` precondition lines (RFC 3312 §5).
+    pub preconditions: Vec<String>,
+}
+
+impl SdpInfo {
+    pub fn codecs(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.media.iter().flat_map(|m| m.1.clone()).collect();
+        v.dedup();
+        v
+    }
+
+    pub fn describe(&self) -> String {
+        self.media
+            .iter()
+            .map(|(kind, codecs, zero)| {
+                format!(
+                    "{kind} {}{}",
+                    if codecs.is_empty() {
+                        "(no codec)".to_owned()
+                    } else {
+                        codecs.join(", ")
+                    },
+                    if *zero {
+                        " (port 0: stream disabled)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn owned(t: crate::Text<'_>) -> String {
+    t.as_str().into_owned()
+}
+
+fn has_token(msg: &Message<'_>, name: HeaderName, token: &str) -> bool {
+    msg.headers_named(name).any(|h| {
+        h.value
+            .as_str()
+            .split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
+    })
+}
+
+impl Info {
+    pub fn new(msg: &Message<'_>) -> Self {
+        let mut sink = Vec::new();
+        let cseq = msg.cseq();
+        let method = match msg.method() {
+            Some(m) => owned(m).to_ascii_uppercase(),
+            None => cseq
+                .map(|c| owned(c.method).to_ascii_uppercase())
+                .unwrap_or_default(),
+        };
+        let via = msg.top_via();
+        let from = msg.from();
+        let to = msg.to();
+        let contact_expires = msg.contacts().iter().find_map(|c| match c {
+            crate::parse::addr::Contact::Address(a) => {
+                a.expires().and_then(|e| e.as_str().trim().parse().ok())
+            }
+            crate::parse::addr::Contact::Wildcard(_) => None,
+        });
+        let stale = [HeaderName::WwwAuthenticate, HeaderName::ProxyAuthenticate]
+            .into_iter()
+            .filter_map(|n| msg.header(n).map(|h| (n, h.value)))
+            .any(|(n, v)| {
+                let c = if n == HeaderName::WwwAuthenticate {
+                    parse_www_authenticate(v, &mut sink)
+                } else {
+                    parse_proxy_authenticate(v, &mut sink)
+                };
+                c.is_some_and(|c| c.params.stale_flag() == Some(true))
+            });
+        let sdp = find_sdp(msg, &mut sink).map(|s| {
+            let media = s
+                .media
+                .iter()
+                .map(|m| {
+                    let codecs = m
+                        .formats
+                        .iter()
+                        .map(|f| {
+                            m.rtpmaps
+                                .iter()
+                                .find(|r| r.format.bytes() == f.bytes())
+                                .map(|r| owned(r.encoding))
+                                .or_else(|| {
+                                    STATIC_PT
+                                        .iter()
+                                        .find(|(pt, _)| f.as_str() == *pt)
+                                        .map(|(_, n)| (*n).to_owned())
+                                })
+                                .unwrap_or_else(|| owned(*f))
+                        })
+                        .collect();
+                    (owned(m.media), codecs, m.port == Some(0))
+                })
+                .collect();
+            let preconditions = s
+                .media
+                .iter()
+                .flat_map(|m| m.attributes.iter())
+                .chain(s.attributes.iter())
+                .filter(|a| {
+                    a.name.eq_ignore_case("curr")
+                        || a.name.eq_ignore_case("des")
+                        || a.name.eq_ignore_case("conf")
+                })
+                .map(|a| {
+                    format!(
+                        "a={}:{}",
+                        a.name.as_str(),
+                        a.value.map(owned).unwrap_or_default()
+                    )
+                })
+                .collect();
+            SdpInfo {
+                media,
+                preconditions,
+            }
+        });
+        let session_id = msg.header_value(HeaderName::SessionId).and_then(|v| {
+            let s = owned(v);
+            let id: String = s
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            (id.len() >= 16 && id.bytes().any(|b| b != b'0')).then_some(id)
+        });
+        Info {
+            is_request: msg.is_request(),
+            method,
+            code: msg.status_code().map(|c| c.0),
+            cseq: cseq.and_then(|c| c.seq),
+            call_id: msg.call_id().map(owned).unwrap_or_default(),
+            from_tag: from.as_ref().and_then(|a| a.tag()).map(owned),
+            to_tag: to.as_ref().and_then(|a| a.tag()).map(owned),
+            from_uri: from.as_ref().map(|a| owned(a.uri_text)),
+            to_uri: to.as_ref().map(|a| owned(a.uri_text)),
+            branch: via.as_ref().and_then(|v| v.branch()).map(owned),
+            top_via: via.as_ref().map(|v| owned(v.text)).unwrap_or_default(),
+            ruri: msg.request_line().map(|r| owned(r.uri)),
+            start_line: owned(crate::Text::new(msg.input(), msg.start_line_span())),
+            max_forwards: msg.max_forwards(),
+            expires: msg.seconds(HeaderName::Expires),
+            contact_expires,
+            has_credentials: msg.header(HeaderName::Authorization).is_some()
+                || msg.header(HeaderName::ProxyAuthorization).is_some(),
+            stale,
+            retry_after: msg
+                .header(HeaderName::RetryAfter)
+                .and_then(|h| parse_retry_after(h.value, &mut sink))
+                .and_then(|r| r.seconds),
+            rseq: msg.header_value(HeaderName::RSeq).map(|v| owned(v.trim())),
+            precondition: has_token(msg, HeaderName::Require, "precondition")
+                || has_token(msg, HeaderName::Supported, "precondition"),
+            sdp,
+            warnings: msg
+                .headers_named(HeaderName::Warning)
+                .flat_map(|h| parse_warning(h.value, &mut sink))
+                .map(|w| format!("{} {}", owned(w.code_text), owned(w.text)))
+                .collect(),
+            icid: msg
+                .header(HeaderName::PChargingVector)
+                .and_then(|h| parse_p_charging_vector(h.value, &mut sink))
+                .and_then(|c| c.icid_value)
+                .map(|v| owned(v).trim_matches('"').to_owned()),
+            session_id,
+        }
+    }
+
+    /// The transaction method: an ACK joins its INVITE's transaction.
+    fn tx_method(&self) -> &str {
+        &self.method
+    }
+
+    pub fn is_final(&self) -> bool {
+        self.code.is_some_and(|c| c >= 200)
+    }
+}
+
+/// One transaction.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transaction {
+    /// Position in `Trace::transactions`.
+    pub id: usize,
+    /// The method (CSeq method; INVITE for an ACK to a non-2xx final).
+    pub method: String,
+    /// CSeq number.
+    pub cseq: Option<u32>,
+    /// Call-ID.
+    pub call_id: String,
+    /// Top-Via branch.
+    pub branch: Option<String>,
+    /// True when matched by the RFC 2543 fallback (no `z9hG4bK` branch).
+    pub rfc2543: bool,
+    /// Request messages (first one, then retransmissions).
+    pub requests: Vec<usize>,
+    /// Response messages, in order.
+    pub responses: Vec<usize>,
+    /// The ACK to a non-2xx final response, when seen.
+    pub ack: Option<usize>,
+    /// The first final status code.
+    pub final_code: Option<u16>,
+    /// Milliseconds from the request to the first response.
+    pub first_response_ms: Option<f64>,
+    /// Milliseconds from the request to the first final response.
+    pub response_time_ms: Option<f64>,
+    /// The dialog the transaction belongs to.
+    pub dialog_id: Option<usize>,
+}
+
+/// One dialog or early dialog.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dialog {
+    /// Position in `Trace::dialogs`.
+    pub id: usize,
+    /// The method that created it (INVITE, SUBSCRIBE, REFER, NOTIFY).
+    pub kind: String,
+    /// Call-ID.
+    pub call_id: String,
+    /// The tag of the side that sent the creating request.
+    pub local_tag: Option<String>,
+    /// The tag of the other side (absent until a response carries one).
+    pub remote_tag: Option<String>,
+    /// From URI of the creating request.
+    pub caller: Option<String>,
+    /// To URI of the creating request.
+    pub callee: Option<String>,
+    /// `setup`, `early`, `confirmed`, `cancelled`, `rejected` or `terminated`.
+    pub state: &'static str,
+    /// The final status code that rejected (or answered) the creating request.
+    pub final_code: Option<u16>,
+    /// Messages, in order.
+    pub messages: Vec<usize>,
+    /// Transactions, in order.
+    pub transactions: Vec<usize>,
+    /// Post-dial delay: creating request → first 18x, milliseconds.
+    pub post_dial_delay_ms: Option<f64>,
+    /// Setup time: creating request → first 2xx, milliseconds.
+    pub setup_time_ms: Option<f64>,
+    /// Confirmed → BYE, milliseconds.
+    pub duration_ms: Option<f64>,
+    /// The call ([`super::Trace::calls`] index).
+    pub call: usize,
+}
+
+/// Related dialogs and transactions: one Call-ID, or several linked by IMS
+/// identifiers.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Call {
+    /// Position in `Trace::calls`.
+    pub id: usize,
+    /// The Call-IDs.
+    pub call_ids: Vec<String>,
+    /// `P-Charging-Vector` icid-values seen.
+    pub icids: Vec<String>,
+    /// `Session-ID` values seen.
+    pub session_ids: Vec<String>,
+    /// Dialogs.
+    pub dialogs: Vec<usize>,
+    /// Messages, in order.
+    pub messages: Vec<usize>,
+}
+
+pub(crate) struct Correlation {
+    pub transactions: Vec<Transaction>,
+    pub dialogs: Vec<Dialog>,
+    pub calls: Vec<Call>,
+    pub msg_tx: Vec<usize>,
+    pub msg_dialog: Vec<Option<usize>>,
+    pub retrans: Vec<bool>,
+    /// Messages of each Call-ID, in order.
+    pub by_call_id: HashMap<String, Vec<usize>>,
+}
+
+#[derive(Hash, PartialEq, Eq, Clone)]
+enum TxKey {
+    Rfc3261(String, String),
+    Rfc2543(String, Option<u32>, String, Option<String>, String),
+}
+
+fn ms(raws: &[RawMessage], a: usize, b: usize) -> Option<f64> {
+    Some(((raws[b].time? - raws[a].time?) * 1000.0 * 1000.0).round() / 1000.0)
+}
+
+fn same_path(a: &RawMessage, b: &RawMessage) -> bool {
+    match (&a.src, &a.dst, &b.src, &b.dst) {
+        (Some(s1), Some(d1), Some(s2), Some(d2)) => s1 == s2 && d1 == d2,
+        _ => true,
+    }
+}
+
+fn dialog_forming(m: &str) -> bool {
+    matches!(m, "INVITE" | "SUBSCRIBE" | "REFER" | "NOTIFY")
+}
+
+pub(crate) fn correlate(raws: &[RawMessage], infos: &[Info]) -> Correlation {
+    let n = infos.len();
+    let mut txs: Vec<Transaction> = Vec::new();
+    let mut tx_index: HashMap<TxKey, usize> = HashMap::new();
+    let mut msg_tx = vec![0; n];
+    let mut retrans = vec![false; n];
+    let mut by_call_id: HashMap<String, Vec<usize>> = HashMap::new();
+
+    for (i, m) in infos.iter().enumerate() {
+        by_call_id.entry(m.call_id.clone()).or_default().push(i);
+        let rfc3261 = m.branch.as_deref().filter(|b| b.starts_with("z9hG4bK"));
+        let key_for = |method: &str| match rfc3261 {
+            Some(b) => TxKey::Rfc3261(b.to_owned(), method.to_owned()),
+            None => TxKey::Rfc2543(
+                m.call_id.clone(),
+                m.cseq,
+                method.to_owned(),
+                m.from_tag.clone(),
+                m.top_via.clone(),
+            ),
+        };
+        let mut key = key_for(m.tx_method());
+        if m.method == "ACK" {
+            let inv = key_for("INVITE");
+            // An ACK joins the INVITE transaction only if it ended non-2xx.
+            if let Some(&t) = tx_index.get(&inv) {
+                if txs[t].final_code.is_some_and(|c| c >= 300) {
+                    key = inv;
+                }
+            }
+        }
+        let t = *tx_index.entry(key).or_insert_with(|| {
+            txs.push(Transaction {
+                id: txs.len(),
+                method: m.method.clone(),
+                cseq: m.cseq,
+                call_id: m.call_id.clone(),
+                branch: m.branch.clone(),
+                rfc2543: rfc3261.is_none(),
+                requests: Vec::new(),
+                responses: Vec::new(),
+                ack: None,
+                final_code: None,
+                first_response_ms: None,
+                response_time_ms: None,
+                dialog_id: None,
+            });
+            txs.len() - 1
+        });
+        msg_tx[i] = t;
+        let tx = &mut txs[t];
+        if m.is_request {
+            if m.method == "ACK" && tx.method == "INVITE" {
+                if let Some(a) = tx.ack {
+                    retrans[i] = same_path(&raws[a], &raws[i]);
+                } else {
+                    tx.ack = Some(i);
+                }
+                continue;
+            }
+            retrans[i] = tx
+                .requests
+                .iter()
+                .any(|&r| infos[r].start_line == m.start_line && same_path(&raws[r], &raws[i]));
+            tx.requests.push(i);
+        } else {
+            retrans[i] = tx.responses.iter().any(|&r| {
+                let o = &infos[r];
+                o.code == m.code
+                    && o.to_tag == m.to_tag
+                    && o.rseq == m.rseq
+                    && same_path(&raws[r], &raws[i])
+            });
+            let first_req = tx.requests.first().copied();
+            if tx.responses.is_empty() {
+                tx.first_response_ms = first_req.and_then(|r| ms(raws, r, i));
+            }
+            if m.is_final() && tx.final_code.is_none() {
+                tx.final_code = m.code;
+                tx.response_time_ms = first_req.and_then(|r| ms(raws, r, i));
+            }
+            tx.responses.push(i);
+        }
+    }
+
+    // Dialogs.
+    let mut dialogs: Vec<Dialog> = Vec::new();
+    let mut msg_dialog: Vec<Option<usize>> = vec![None; n];
+    let mut by_tags: HashMap<(String, String, String), usize> = HashMap::new();
+    // Call-ID + From tag of a creating request → its first dialog.
+    let mut pending: HashMap<(String, String), usize> = HashMap::new();
+    let mut dialog_start: Vec<Option<usize>> = Vec::new();
+    let mut confirmed_at: Vec<Option<usize>> = Vec::new();
+    let mut cancelled: Vec<bool> = Vec::new();
+    for (i, m) in infos.iter().enumerate() {
+        let from = m.from_tag.clone().unwrap_or_default();
+        let lookup = m.to_tag.as_ref().and_then(|to| {
+            by_tags
+                .get(&(m.call_id.clone(), from.clone(), to.clone()))
+                .or_else(|| by_tags.get(&(m.call_id.clone(), to.clone(), from.clone())))
+                .copied()
+        });
+        let pend = pending.get(&(m.call_id.clone(), from.clone())).copied();
+        let d = match (lookup, &m.to_tag, pend) {
+            (Some(d), _, _) => Some(d),
+            (None, None, Some(p)) => Some(p),
+            (None, Some(to), Some(p)) if dialog_forming(&dialogs[p].kind) => {
+                if dialogs[p].remote_tag.is_none() {
+                    dialogs[p].remote_tag = Some(to.clone());
+                    by_tags.insert((m.call_id.clone(), from.clone(), to.clone()), p);
+                    Some(p)
+                } else {
+                    // Another To tag: a forked early dialog.
+                    let mut fork = dialogs[p].clone();
+                    fork.id = dialogs.len();
+                    fork.remote_tag = Some(to.clone());
+                    fork.messages = dialogs[p].messages.iter().take(1).copied().collect();
+                    fork.transactions = dialogs[p].transactions.iter().take(1).copied().collect();
+                    fork.state = "setup";
+                    fork.final_code = None;
+                    fork.post_dial_delay_ms = None;
+                    fork.setup_time_ms = None;
+                    dialog_start.push(dialog_start[p]);
+                    confirmed_at.push(None);
+                    cancelled.push(cancelled[p]);
+                    by_tags.insert((m.call_id.clone(), from.clone(), to.clone()), fork.id);
+                    dialogs.push(fork);
+                    Some(dialogs.len() - 1)
+                }
+            }
+            _ if m.is_request && dialog_forming(&m.method) => {
+                let id = dialogs.len();
+                dialogs.push(Dialog {
+                    id,
+                    kind: m.method.clone(),
+                    call_id: m.call_id.clone(),
+                    local_tag: m.from_tag.clone(),
+                    remote_tag: m.to_tag.clone(),
+                    caller: m.from_uri.clone(),
+                    callee: m.to_uri.clone(),
+                    state: if m.to_tag.is_some() {
+                        "confirmed"
+                    } else {
+                        "setup"
+                    },
+                    final_code: None,
+                    messages: Vec::new(),
+                    transactions: Vec::new(),
+                    post_dial_delay_ms: None,
+                    setup_time_ms: None,
+                    duration_ms: None,
+                    call: 0,
+                });
+                dialog_start.push((m.to_tag.is_none()).then_some(i));
+                confirmed_at.push(None);
+                cancelled.push(false);
+                match &m.to_tag {
+                    None => {
+                        pending.insert((m.call_id.clone(), from.clone()), id);
+                    }
+                    Some(to) => {
+                        by_tags.insert((m.call_id.clone(), from.clone(), to.clone()), id);
+                    }
+                }
+                Some(id)
+            }
+            _ => None,
+        };
+        let Some(d) = d else { continue };
+        msg_dialog[i] = Some(d);
+        let t = msg_tx[i];
+        if txs[t].dialog_id.is_none() {
+            txs[t].dialog_id = Some(d);
+        }
+        let dl = &mut dialogs[d];
+        dl.messages.push(i);
+        if !dl.transactions.contains(&t) {
+            dl.transactions.push(t);
+        }
+        if retrans[i] {
+            continue;
+        }
+        // State machine (RFC 3261 §12, §13, §15).
+        let start = dialog_start[d];
+        let creating = start.is_some_and(|s| msg_tx[s] == t);
+        if m.is_request {
+            match m.method.as_str() {
+                "CANCEL" => cancelled[d] = true,
+                "BYE" => {
+                    if dl.state != "terminated" {
+                        dl.duration_ms = confirmed_at[d].and_then(|c| ms(raws, c, i));
+                    }
+                    dl.state = "terminated";
+                }
+                "NOTIFY" if dl.kind == "SUBSCRIBE" => {}
+                _ => {}
+            }
+        } else if let Some(code) = m.code {
+            if creating {
+                let s = start.unwrap_or(i);
+                if (101..200).contains(&code) && dl.state == "setup" {
+                    dl.state = "early";
+                }
+                if (180..190).contains(&code) && dl.post_dial_delay_ms.is_none() {
+                    dl.post_dial_delay_ms = ms(raws, s, i);
+                }
+                if (200..300).contains(&code) && dl.final_code.is_none() {
+                    dl.final_code = Some(code);
+                    dl.setup_time_ms = ms(raws, s, i);
+                    confirmed_at[d] = Some(i);
+                    if dl.state != "terminated" {
+                        dl.state = "confirmed";
+                    }
+                } else if code >= 300 && dl.final_code.is_none() {
+                    dl.final_code = Some(code);
+                    dl.state = if code == 487 && cancelled[d] {
+                        "cancelled"
+                    } else {
+                        "rejected"
+                    };
+                }
+            } else if m.method == "BYE" && (200..300).contains(&code) {
+                dl.state = "terminated";
+            }
+        }
+    }
+
+    // Calls: union of Call-IDs linked by icid-value or Session-ID.
+    let mut call_ids: Vec<String> = Vec::new();
+    let mut cid_index: HashMap<String, usize> = HashMap::new();
+    for m in infos {
+        if !cid_index.contains_key(&m.call_id) {
+            cid_index.insert(m.call_id.clone(), call_ids.len());
+            call_ids.push(m.call_id.clone());
+        }
+    }
+    let mut parent: Vec<usize> = (0..call_ids.len()).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        let mut y = x;
+        while p[y] != r {
+            let next = p[y];
+            p[y] = r;
+            y = next;
+        }
+        r
+    }
+    let mut link: HashMap<String, usize> = HashMap::new();
+    for m in infos {
+        let c = cid_index[&m.call_id];
+        for k in [
+            m.icid.as_ref().map(|v| format!("icid:{v}")),
+            m.session_id.as_ref().map(|v| format!("sid:{v}")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let other = *link.entry(k).or_insert(c);
+            let (a, b) = (find(&mut parent, c), find(&mut parent, other));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut calls: Vec<Call> = Vec::new();
+    let mut root_call: HashMap<usize, usize> = HashMap::new();
+    let mut call_of_cid = vec![0; call_ids.len()];
+    for c in 0..call_ids.len() {
+        let r = find(&mut parent, c);
+        let id = *root_call.entry(r).or_insert_with(|| {
+            calls.push(Call {
+                id: calls.len(),
+                call_ids: Vec::new(),
+                icids: Vec::new(),
+                session_ids: Vec::new(),
+                dialogs: Vec::new(),
+                messages: Vec::new(),
+            });
+            calls.len() - 1
+        });
+        calls[id].call_ids.push(call_ids[c].clone());
+        call_of_cid[c] = id;
+    }
+    for (i, m) in infos.iter().enumerate() {
+        let call = &mut calls[call_of_cid[cid_index[&m.call_id]]];
+        call.messages.push(i);
+        if let Some(v) = &m.icid {
+            if !call.icids.contains(v) {
+                call.icids.push(v.clone());
+            }
+        }
+        if let Some(v) = &m.session_id {
+            if !call.session_ids.contains(v) {
+                call.session_ids.push(v.clone());
+            }
+        }
+    }
+    for d in &mut dialogs {
+        let c = call_of_cid[cid_index[&d.call_id]];
+        d.call = c;
+        calls[c].dialogs.push(d.id);
+    }
+    Correlation {
+        transactions: txs,
+        dialogs,
+        calls,
+        msg_tx,
+        msg_dialog,
+        retrans,
+        by_call_id,
+    }
+}

@@ -1,0 +1,386 @@
+//! Many SIP messages out of pasted text: logs, ngrep/sngrep/sipp/Kamailio
+//! output, Wireshark "Follow UDP/TCP stream" exports, or messages simply
+//! pasted one after another.
+//!
+//! A message starts at a start line (RFC 3261 §7.1/§7.2), its header
+//! section ends at the first empty line (§7), and its body is framed by
+//! Content-Length (§18.3, §20.14) — counted leniently, because logs often
+//! turn CRLF into LF. Lines between messages (timestamps, `->` direction
+//! lines, `recv 612 bytes from udp:…`, `---` separators, ngrep `U a -> b`)
+//! are read for a timestamp and addresses, which are attached to the next
+//! message.
+
+use super::capture::is_start_line;
+use super::RawMessage;
+use crate::span::Span;
+
+#[derive(Default, Clone)]
+struct Meta {
+    timestamp: Option<String>,
+    time: Option<f64>,
+    src: Option<String>,
+    dst: Option<String>,
+    transport: Option<String>,
+    ngrep: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Line {
+    /// First byte of the line.
+    start: usize,
+    /// End of the content (line end excluded).
+    end: usize,
+    /// Past the line end.
+    next: usize,
+}
+
+fn lines(input: &[u8]) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < input.len() {
+        let (end, next) = match memchr::memchr(b'\n', &input[at..]) {
+            Some(i) => (at + i, at + i + 1),
+            None => (input.len(), input.len()),
+        };
+        let content_end = if end > at && input[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        out.push(Line {
+            start: at,
+            end: content_end,
+            next,
+        });
+        at = next;
+    }
+    out
+}
+
+/// Splits pasted text into SIP messages, each with the timestamp and
+/// addresses found on the log lines before it and its span in `input`.
+pub fn split_text(input: &[u8]) -> Vec<RawMessage> {
+    let ls = lines(input);
+    let mut out = Vec::new();
+    let mut meta = Meta::default();
+    // Wireshark Follow-stream exports name the two nodes once.
+    let mut nodes: [Option<String>; 2] = [None, None];
+    let mut i = 0;
+    while i < ls.len() {
+        let raw = &input[ls[i].start..ls[i].end];
+        let line = view(raw, meta.ngrep);
+        if is_start_line(line.trim_ascii_start()) {
+            let (msg, next) = take_message(input, &ls, i, meta.ngrep);
+            let mut m = std::mem::take(&mut meta);
+            if m.src.is_none() && m.dst.is_none() && nodes[0].is_some() {
+                // Follow-stream: node 1's data is indented with a tab.
+                let from1 = raw.first() == Some(&b'\t');
+                m.src = nodes[usize::from(from1)].clone();
+                m.dst = nodes[usize::from(!from1)].clone();
+            }
+            let span = Span::new(ls[i].start, ls[next - 1].next);
+            out.push(RawMessage {
+                bytes: msg,
+                time: m.time,
+                timestamp: m.timestamp,
+                src: m.src,
+                dst: m.dst,
+                transport: m.transport,
+                frame: None,
+                source_span: Some(span),
+            });
+            i = next;
+            continue;
+        }
+        let trimmed = raw.trim_ascii();
+        if let Some(rest) = trimmed
+            .strip_prefix(b"Node 0: ")
+            .or_else(|| trimmed.strip_prefix(b"Node 1: "))
+        {
+            let n = usize::from(trimmed[5] == b'1');
+            nodes[n] = Some(String::from_utf8_lossy(rest.trim_ascii()).into_owned());
+        } else if !trimmed.is_empty() {
+            read_meta(trimmed, &mut meta);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A line as the message sees it: ngrep `-W byline` shows each CR as a
+/// trailing `.`.
+fn view(line: &[u8], ngrep: bool) -> &[u8] {
+    if ngrep {
+        line.strip_suffix(b".").unwrap_or(line)
+    } else {
+        line
+    }
+}
+
+/// Reads one message starting at line `first`; returns its bytes and the
+/// index of the first line after it.
+fn take_message(input: &[u8], ls: &[Line], first: usize, ngrep: bool) -> (Vec<u8>, usize) {
+    let lf_only = ls[first].next == ls[first].end + 1;
+    let mut i = first + 1;
+    let mut content_length: Option<usize> = None;
+    let mut headers_done = false;
+    // Header section.
+    while i < ls.len() {
+        let l = view(&input[ls[i].start..ls[i].end], ngrep);
+        if l.trim_ascii().is_empty() {
+            headers_done = true;
+            i += 1;
+            break;
+        }
+        let folded = l.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+        if is_start_line(l.trim_ascii_start()) || (!folded && !is_header_line(l)) {
+            break;
+        }
+        if let Some(n) = super::capture::content_length(l) {
+            content_length = Some(n);
+        }
+        i += 1;
+    }
+    // Body.
+    let body_start = i;
+    if headers_done {
+        match content_length {
+            Some(0) => {}
+            Some(n) => {
+                let mut got = 0;
+                while i < ls.len() && got < n {
+                    let l = view(&input[ls[i].start..ls[i].end], ngrep);
+                    if is_start_line(l.trim_ascii_start()) || is_log_line(l) {
+                        break;
+                    }
+                    got += ls[i].next - ls[i].start + usize::from(lf_only || ngrep);
+                    i += 1;
+                }
+            }
+            None => {
+                while i < ls.len() {
+                    let l = view(&input[ls[i].start..ls[i].end], ngrep);
+                    if is_start_line(l.trim_ascii_start()) || is_log_line(l) {
+                        break;
+                    }
+                    i += 1;
+                }
+                // Blank lines at the end belong to the gap, not the body.
+                while i > body_start
+                    && input[ls[i - 1].start..ls[i - 1].end]
+                        .trim_ascii()
+                        .is_empty()
+                {
+                    i -= 1;
+                }
+            }
+        }
+    }
+    let bytes = if ngrep {
+        let mut b = Vec::new();
+        for l in &ls[first..i] {
+            b.extend_from_slice(view(&input[l.start..l.end], true));
+            b.extend_from_slice(b"\r\n");
+        }
+        b
+    } else {
+        input[ls[first].start..ls[i - 1].next].to_vec()
+    };
+    (bytes, i)
+}
+
+/// `token *WSP ":"` (RFC 3261 §7.3.1).
+fn is_header_line(l: &[u8]) -> bool {
+    let Some(colon) = memchr::memchr(b':', l) else {
+        return false;
+    };
+    let name = l[..colon].trim_ascii();
+    !name.is_empty()
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
+}
+
+/// A line that a log adds between messages, never part of a SIP body.
+fn is_log_line(l: &[u8]) -> bool {
+    let t = l.trim_ascii();
+    if t.is_empty() {
+        return false;
+    }
+    let lower = t.to_ascii_lowercase();
+    t.starts_with(b"---")
+        || t.starts_with(b"===")
+        || t.starts_with(b"***")
+        || (t.len() >= 8
+            && t[..2].iter().all(u8::is_ascii_digit)
+            && find_time(t).is_some_and(|(s, _)| s == 0))
+        || starts_with_date(t)
+        || ((t.starts_with(b"U ") || t.starts_with(b"T ")) && t.windows(4).any(|w| w == b" -> "))
+        || [
+            &b"recv "[..],
+            b"sent ",
+            b"send ",
+            b"received ",
+            b"udp message",
+            b"tcp message",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+fn starts_with_date(t: &[u8]) -> bool {
+    t.len() >= 10
+        && t[..4].iter().all(u8::is_ascii_digit)
+        && matches!(t[4], b'-' | b'/')
+        && t[5..7].iter().all(u8::is_ascii_digit)
+        && t[7] == t[4]
+        && t[8..10].iter().all(u8::is_ascii_digit)
+}
+
+/// `HH:MM:SS[.fraction]`: (start, end).
+fn find_time(t: &[u8]) -> Option<(usize, usize)> {
+    let d = |i: usize| t.get(i).is_some_and(u8::is_ascii_digit);
+    (0..t.len()).find_map(|i| {
+        let ok = d(i)
+            && d(i + 1)
+            && t.get(i + 2) == Some(&b':')
+            && d(i + 3)
+            && d(i + 4)
+            && t.get(i + 5) == Some(&b':')
+            && d(i + 6)
+            && d(i + 7)
+            && (i == 0 || !t[i - 1].is_ascii_digit());
+        ok.then(|| {
+            let mut end = i + 8;
+            if matches!(t.get(end), Some(b'.' | b',')) && d(end + 1) {
+                end += 1;
+                while d(end) {
+                    end += 1;
+                }
+            }
+            (i, end)
+        })
+    })
+}
+
+fn read_meta(t: &[u8], meta: &mut Meta) {
+    if let Some((ts, te)) = find_time(t) {
+        let mut start = ts;
+        let mut days = None;
+        if ts >= 11 && starts_with_date(&t[ts - 11..]) && matches!(t[ts - 1], b' ' | b'T') {
+            start = ts - 11;
+            let n = |a: usize, b: usize| -> i64 {
+                std::str::from_utf8(&t[a..b])
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0)
+            };
+            days = Some(super::days_from_civil(
+                n(start, start + 4),
+                n(start + 5, start + 7),
+                n(start + 8, start + 10),
+            ));
+        }
+        let num = |a: usize| -> f64 { f64::from((t[a] - b'0') * 10 + (t[a + 1] - b'0')) };
+        let mut secs = num(ts) * 3600.0 + num(ts + 3) * 60.0 + num(ts + 6);
+        if te > ts + 9 {
+            let frac = std::str::from_utf8(&t[ts + 9..te]).unwrap_or("0");
+            secs += format!("0.{frac}").parse::<f64>().unwrap_or(0.0);
+        }
+        meta.timestamp = Some(String::from_utf8_lossy(&t[start..te]).into_owned());
+        meta.time = Some(days.map_or(secs, |d| d as f64 * 86400.0 + secs));
+    }
+    let lower = t.to_ascii_lowercase();
+    if (t.starts_with(b"U ") || t.starts_with(b"T ")) && t.windows(4).any(|w| w == b" -> ") {
+        meta.ngrep = true;
+        meta.transport = Some(if t[0] == b'U' { "udp" } else { "tcp" }.into());
+    }
+    for (name, needle) in [
+        ("udp", &b"udp"[..]),
+        ("tcp", b"tcp"),
+        ("tls", b"tls"),
+        ("sctp", b"sctp"),
+        ("ws", b"wss"),
+    ] {
+        if meta.transport.is_none() && lower.windows(needle.len()).any(|w| w == needle) {
+            meta.transport = Some(name.into());
+        }
+    }
+    let addrs = find_addrs(t);
+    for (k, &(s, e)) in addrs.iter().enumerate() {
+        let before = lower[..s].trim_ascii_end();
+        let before = before
+            .strip_suffix(b"udp:")
+            .or_else(|| before.strip_suffix(b"tcp:"))
+            .or_else(|| before.strip_suffix(b"tls:"))
+            .unwrap_or(before)
+            .trim_ascii_end();
+        let after = lower[e..].trim_ascii_start();
+        let a = String::from_utf8_lossy(&t[s..e]).into_owned();
+        let is_src = before.ends_with(b"from")
+            || before.ends_with(b"<-")
+            || after.starts_with(b"->")
+            || (!before.ends_with(b"to")
+                && !before.ends_with(b"->")
+                && !after.starts_with(b"<-")
+                && k == 0
+                && addrs.len() > 1);
+        if is_src {
+            meta.src = Some(a);
+        } else {
+            meta.dst = Some(a);
+        }
+    }
+}
+
+/// IPv4 `a.b.c.d[:port]` and bracketed IPv6 `[…][:port]` tokens.
+fn find_addrs(t: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] == b'[' {
+            if let Some(close) = memchr::memchr(b']', &t[i..]) {
+                let inner = &t[i + 1..i + close];
+                if inner.contains(&b':')
+                    && inner
+                        .iter()
+                        .all(|b| b.is_ascii_hexdigit() || b":.".contains(b))
+                {
+                    let mut e = i + close + 1;
+                    if t.get(e) == Some(&b':') {
+                        e += 1;
+                        while t.get(e).is_some_and(u8::is_ascii_digit) {
+                            e += 1;
+                        }
+                    }
+                    out.push((i, e));
+                    i = e;
+                    continue;
+                }
+            }
+        }
+        if t[i].is_ascii_digit()
+            && (i == 0 || !(t[i - 1].is_ascii_alphanumeric() || t[i - 1] == b'.'))
+        {
+            let mut e = i;
+            let mut dots = 0;
+            while e < t.len() && (t[e].is_ascii_digit() || t[e] == b'.') {
+                dots += usize::from(t[e] == b'.');
+                e += 1;
+            }
+            if dots == 3 && t[e - 1] != b'.' {
+                if t.get(e) == Some(&b':') && t.get(e + 1).is_some_and(u8::is_ascii_digit) {
+                    e += 1;
+                    while t.get(e).is_some_and(u8::is_ascii_digit) {
+                        e += 1;
+                    }
+                }
+                out.push((i, e));
+            }
+            i = e.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}

@@ -1,0 +1,931 @@
+//! Traces: text in several log styles (tests/fixtures/traces), correlation,
+//! each flow rule SL40x on a positive and a negative flow, the JSON Schema
+//! of the trace contract, span invariants, and damaged captures (every
+//! shared capture cut at several offsets: no panic, a capture finding,
+//! the messages before the damage kept).
+
+mod common;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use siplens::diagnose::invariants::check_decoded;
+use siplens::trace::{capture, decode_messages, text, Trace};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(common::root().join("tests/fixtures/traces").join(name)).unwrap()
+}
+
+fn starts(t: &Trace) -> Vec<String> {
+    t.messages
+        .iter()
+        .map(|m| match (&m.decoded.request, &m.decoded.status) {
+            (Some(r), _) => r.method.clone(),
+            (None, Some(s)) => s.code.unwrap_or(0).to_string(),
+            _ => "?".into(),
+        })
+        .collect()
+}
+
+const STYLES: &[&str] = &[
+    "plain.txt",
+    "log-arrows.txt",
+    "ngrep.txt",
+    "kamailio.txt",
+    "sngrep.txt",
+    "follow-udp.txt",
+];
+
+#[test]
+fn every_log_style_yields_the_same_seven_messages() {
+    for name in STYLES {
+        let input = fixture(name);
+        let t = siplens::decode_trace_text(&input);
+        assert_eq!(
+            starts(&t),
+            ["INVITE", "100", "180", "200", "ACK", "BYE", "200"],
+            "{name}"
+        );
+        for m in &t.messages {
+            // Framing is exact: no message swallowed log lines or lost its body.
+            let ids: Vec<&str> = m.decoded.findings.iter().map(|f| f.id).collect();
+            for bad in ["SL020", "SL021", "SL013", "SL014", "SL002"] {
+                assert!(!ids.contains(&bad), "{name} #{}: {ids:?}", m.index);
+            }
+            let span = m.source_span.unwrap();
+            assert!(span.start < span.end && span.end <= input.len(), "{name}");
+        }
+        assert_eq!(t.dialogs.len(), 1, "{name}");
+        assert_eq!(t.dialogs[0].state, "terminated", "{name}");
+        assert_eq!(t.transactions.len(), 3, "{name}: INVITE, ACK (2xx), BYE");
+        assert!(t.findings.is_empty(), "{name}: {:?}", t.findings);
+        if *name != "plain.txt" {
+            // Each style names what it knows: both ends, or only the peer.
+            assert_eq!(
+                t.messages[0].dst.as_deref(),
+                Some("10.0.0.2:5060"),
+                "{name}"
+            );
+            let m1 = &t.messages[1];
+            assert!(
+                m1.src.as_deref() == Some("10.0.0.2:5060")
+                    || m1.dst.as_deref() == Some("10.0.0.1:5060"),
+                "{name}: {:?} {:?}",
+                m1.src,
+                m1.dst
+            );
+        }
+        if *name != "plain.txt" && *name != "follow-udp.txt" {
+            assert!(t.messages[0].timestamp.is_some(), "{name}");
+            let d = &t.dialogs[0];
+            assert_eq!(d.post_dial_delay_ms.map(f64::round), Some(1000.0), "{name}");
+            assert_eq!(d.setup_time_ms.map(f64::round), Some(3000.0), "{name}");
+            assert_eq!(d.duration_ms.map(f64::round), Some(10000.0), "{name}");
+        }
+    }
+}
+
+#[test]
+fn text_spans_stay_inside_their_message() {
+    for name in STYLES {
+        let input = fixture(name);
+        for raw in text::split_text(&input) {
+            let d = siplens::decode(&raw.bytes);
+            check_decoded(&d, &raw.bytes).unwrap();
+        }
+    }
+}
+
+// ---- flow builder ---------------------------------------------------------
+
+struct Flow {
+    text: String,
+    t: f64,
+}
+
+const A: &str = "10.0.0.1:5060";
+const B: &str = "10.0.0.2:5060";
+const SDP: &str = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0 8\r\n";
+
+impl Flow {
+    fn new() -> Self {
+        Flow {
+            text: String::new(),
+            t: 0.0,
+        }
+    }
+
+    /// Adds a message sent `dt` seconds after the previous one.
+    fn at(
+        &mut self,
+        dt: f64,
+        from: &str,
+        to: &str,
+        start: &str,
+        headers: &[&str],
+        body: &str,
+    ) -> &mut Self {
+        self.t += dt;
+        let secs = self.t;
+        let h = (secs / 3600.0) as u32;
+        let m = (secs / 60.0) as u32 % 60;
+        let s = secs % 60.0;
+        self.text += &format!(
+            "2026-11-21 {:02}:{:02}:{:06.3} {from} -> {to}\n",
+            10 + h,
+            m,
+            s
+        );
+        self.text += start;
+        self.text += "\r\n";
+        for x in headers {
+            self.text += x;
+            self.text += "\r\n";
+        }
+        self.text += &format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self
+    }
+
+    fn trace(&self) -> Trace {
+        siplens::decode_trace_text(&self.text)
+    }
+}
+
+fn hdrs(
+    method: &str,
+    branch: &str,
+    cseq: u32,
+    to_tag: Option<&str>,
+    extra: &[&str],
+) -> Vec<String> {
+    let mut v = vec![
+        format!("Via: SIP/2.0/UDP 10.0.0.1:5060;branch={branch}"),
+        "Max-Forwards: 70".to_owned(),
+        "From: <sip:alice@a.example>;tag=a1".to_owned(),
+        format!(
+            "To: <sip:bob@b.example>{}",
+            to_tag.map(|t| format!(";tag={t}")).unwrap_or_default()
+        ),
+        "Call-ID: c1@a.example".to_owned(),
+        format!("CSeq: {cseq} {method}"),
+    ];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+fn req(
+    f: &mut Flow,
+    dt: f64,
+    method: &str,
+    branch: &str,
+    cseq: u32,
+    to_tag: Option<&str>,
+    extra: &[&str],
+    body: &str,
+) {
+    let h = hdrs(method, branch, cseq, to_tag, extra);
+    let hr: Vec<&str> = h.iter().map(String::as_str).collect();
+    f.at(
+        dt,
+        A,
+        B,
+        &format!("{method} sip:bob@b.example SIP/2.0"),
+        &hr,
+        body,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resp(
+    f: &mut Flow,
+    dt: f64,
+    code: u16,
+    method: &str,
+    branch: &str,
+    cseq: u32,
+    to_tag: Option<&str>,
+    extra: &[&str],
+    body: &str,
+) {
+    let h = hdrs(method, branch, cseq, to_tag, extra);
+    let hr: Vec<&str> = h.iter().map(String::as_str).collect();
+    f.at(dt, B, A, &format!("SIP/2.0 {code} Reason"), &hr, body);
+}
+
+fn ids(t: &Trace) -> Vec<&'static str> {
+    t.findings.iter().map(|f| f.id).collect()
+}
+
+const SDP_HDR: &[&str] = &["Content-Type: application/sdp"];
+
+fn basic_call() -> Flow {
+    let mut f = Flow::new();
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, SDP_HDR, SDP);
+    resp(&mut f, 0.05, 100, "INVITE", "z9hG4bK1", 1, None, &[], "");
+    resp(
+        &mut f,
+        1.0,
+        180,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    resp(
+        &mut f,
+        2.0,
+        200,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    req(&mut f, 0.01, "ACK", "z9hG4bK2", 1, Some("b1"), &[], "");
+    req(&mut f, 10.0, "BYE", "z9hG4bK3", 2, Some("b1"), &[], "");
+    resp(&mut f, 0.02, 200, "BYE", "z9hG4bK3", 2, Some("b1"), &[], "");
+    f
+}
+
+#[test]
+fn a_basic_call_has_no_flow_finding() {
+    let t = basic_call().trace();
+    assert!(t.findings.is_empty(), "{:?}", t.findings);
+    assert_eq!(t.dialogs[0].state, "terminated");
+    assert_eq!(
+        t.transactions[0].response_time_ms.map(f64::round),
+        Some(3050.0)
+    );
+}
+
+#[test]
+fn sl401_media_rejected() {
+    let mut f = Flow::new();
+    req(
+        &mut f,
+        0.0,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        None,
+        SDP_HDR,
+        &SDP.replace("4000", "0"),
+    );
+    resp(
+        &mut f,
+        0.1,
+        488,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    req(&mut f, 0.01, "ACK", "z9hG4bK1", 1, Some("b1"), &[], "");
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL401"]);
+    assert!(
+        t.findings[0].message.contains("port 0"),
+        "{}",
+        t.findings[0].message
+    );
+    assert!(t.findings[0].message.contains("PCMU, PCMA"));
+    assert_eq!(t.dialogs[0].state, "rejected");
+    assert_eq!(t.dialogs[0].final_code, Some(488));
+    // The ACK to the 488 joins the INVITE transaction.
+    assert_eq!(t.transactions.len(), 1);
+    assert_eq!(t.transactions[0].ack, Some(2));
+    assert!(!ids(&basic_call().trace()).contains(&"SL401"));
+}
+
+#[test]
+fn sl402_precondition_failure_and_sl403_session_progress_only() {
+    let mut f = Flow::new();
+    let sdp = format!("{SDP}a=des:qos mandatory local sendrecv\r\na=curr:qos local none\r\n");
+    let inv_h = [
+        "Content-Type: application/sdp",
+        "Require: precondition",
+        "Supported: 100rel",
+    ];
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, &inv_h, &sdp);
+    resp(
+        &mut f,
+        0.5,
+        183,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &["RSeq: 1", "Require: 100rel"],
+        "",
+    );
+    req(
+        &mut f,
+        0.05,
+        "PRACK",
+        "z9hG4bK2",
+        2,
+        Some("b1"),
+        &["RAck: 1 1 INVITE"],
+        "",
+    );
+    resp(
+        &mut f,
+        0.05,
+        200,
+        "PRACK",
+        "z9hG4bK2",
+        2,
+        Some("b1"),
+        &[],
+        "",
+    );
+    resp(
+        &mut f,
+        5.0,
+        580,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL402", "SL403"], "{:#?}", t.findings);
+    let m = &t.findings[0].message;
+    assert!(
+        m.contains("PRACK") && m.contains("a=curr:qos local none"),
+        "{m}"
+    );
+    assert!(m.contains("No UPDATE"), "{m}");
+
+    // 183 then 180 and 200: neither rule.
+    let mut f = Flow::new();
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, SDP_HDR, SDP);
+    resp(
+        &mut f,
+        0.5,
+        183,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    resp(
+        &mut f,
+        0.5,
+        180,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    resp(
+        &mut f,
+        0.5,
+        200,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    req(&mut f, 0.01, "ACK", "z9hG4bK2", 1, Some("b1"), &[], "");
+    assert!(ids(&f.trace()).is_empty());
+}
+
+fn register(f: &mut Flow, dt: f64, branch: &str, cseq: u32, auth: bool, expires: u32) {
+    let mut h = vec![
+        "Contact: <sip:alice@10.0.0.1>".to_owned(),
+        format!("Expires: {expires}"),
+    ];
+    if auth {
+        h.push("Authorization: Digest username=\"alice\", realm=\"r\", nonce=\"n\", uri=\"sip:b.example\", response=\"0123\"".into());
+    }
+    let hr: Vec<&str> = h.iter().map(String::as_str).collect();
+    req(f, dt, "REGISTER", branch, cseq, None, &hr, "");
+}
+
+const CHALLENGE: &[&str] = &["WWW-Authenticate: Digest realm=\"r\", nonce=\"n2\""];
+
+#[test]
+fn sl404_normal_registration_and_sl405_auth_loop() {
+    let mut f = Flow::new();
+    register(&mut f, 0.0, "z9hG4bK1", 1, false, 3600);
+    resp(
+        &mut f,
+        0.1,
+        401,
+        "REGISTER",
+        "z9hG4bK1",
+        1,
+        Some("r1"),
+        CHALLENGE,
+        "",
+    );
+    register(&mut f, 0.1, "z9hG4bK2", 2, true, 3600);
+    resp(
+        &mut f,
+        0.1,
+        200,
+        "REGISTER",
+        "z9hG4bK2",
+        2,
+        Some("r2"),
+        &["Contact: <sip:alice@10.0.0.1>;expires=3600"],
+        "",
+    );
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL404"]);
+    assert_eq!(t.findings[0].messages, [0, 1, 2, 3]);
+    assert!(t.dialogs.is_empty(), "REGISTER makes no dialog");
+
+    let mut f = Flow::new();
+    register(&mut f, 0.0, "z9hG4bK1", 1, false, 3600);
+    resp(
+        &mut f,
+        0.1,
+        401,
+        "REGISTER",
+        "z9hG4bK1",
+        1,
+        Some("r1"),
+        CHALLENGE,
+        "",
+    );
+    register(&mut f, 0.1, "z9hG4bK2", 2, true, 3600);
+    resp(
+        &mut f,
+        0.1,
+        401,
+        "REGISTER",
+        "z9hG4bK2",
+        2,
+        Some("r2"),
+        CHALLENGE,
+        "",
+    );
+    register(&mut f, 0.1, "z9hG4bK3", 3, true, 3600);
+    resp(
+        &mut f,
+        0.1,
+        401,
+        "REGISTER",
+        "z9hG4bK3",
+        3,
+        Some("r3"),
+        CHALLENGE,
+        "",
+    );
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL405"]);
+    assert!(
+        t.findings[0].message.contains("401 → 401 → 401"),
+        "{}",
+        t.findings[0].message
+    );
+
+    // A stale nonce is a normal second challenge, not a loop.
+    let mut f = Flow::new();
+    register(&mut f, 0.0, "z9hG4bK1", 1, false, 3600);
+    resp(
+        &mut f,
+        0.1,
+        401,
+        "REGISTER",
+        "z9hG4bK1",
+        1,
+        Some("r1"),
+        CHALLENGE,
+        "",
+    );
+    register(&mut f, 0.1, "z9hG4bK2", 2, true, 3600);
+    let stale = ["WWW-Authenticate: Digest realm=\"r\", nonce=\"n3\", stale=true"];
+    resp(
+        &mut f,
+        0.1,
+        401,
+        "REGISTER",
+        "z9hG4bK2",
+        2,
+        Some("r2"),
+        &stale,
+        "",
+    );
+    assert!(!ids(&f.trace()).contains(&"SL405"));
+}
+
+#[test]
+fn sl406_missing_ack_and_sl408_final_retransmitted() {
+    let mut f = Flow::new();
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, SDP_HDR, SDP);
+    resp(
+        &mut f,
+        1.0,
+        200,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    resp(
+        &mut f,
+        0.5,
+        200,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    resp(
+        &mut f,
+        1.0,
+        200,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL406", "SL408"], "{:#?}", t.findings);
+    assert!(t.messages[2].retransmission && t.messages[3].retransmission);
+    assert!(!t.messages[1].retransmission);
+
+    // 486 retransmitted, then ACKed: SL408 only.
+    let mut f = Flow::new();
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, SDP_HDR, SDP);
+    resp(
+        &mut f,
+        1.0,
+        486,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    resp(
+        &mut f,
+        0.5,
+        486,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    req(&mut f, 0.01, "ACK", "z9hG4bK1", 1, Some("b1"), &[], "");
+    assert_eq!(ids(&f.trace()), ["SL408"]);
+
+    // Negative for both: the basic call.
+    assert!(ids(&basic_call().trace()).is_empty());
+}
+
+#[test]
+fn sl407_cancel_crossed_by_200() {
+    let mut f = Flow::new();
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, SDP_HDR, SDP);
+    resp(
+        &mut f,
+        0.05,
+        180,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    req(&mut f, 3.0, "CANCEL", "z9hG4bK1", 1, None, &[], "");
+    resp(
+        &mut f,
+        0.001,
+        200,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    resp(
+        &mut f,
+        0.02,
+        200,
+        "CANCEL",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    req(&mut f, 0.01, "ACK", "z9hG4bK2", 1, Some("b1"), &[], "");
+    req(&mut f, 0.01, "BYE", "z9hG4bK3", 2, Some("b1"), &[], "");
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL407"]);
+    assert_eq!(t.findings[0].messages, [0, 2, 3]);
+
+    let mut f = Flow::new();
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, SDP_HDR, SDP);
+    resp(
+        &mut f,
+        0.05,
+        180,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    req(&mut f, 3.0, "CANCEL", "z9hG4bK1", 1, None, &[], "");
+    resp(
+        &mut f,
+        0.02,
+        200,
+        "CANCEL",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    resp(
+        &mut f,
+        0.02,
+        487,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("b1"),
+        &[],
+        "",
+    );
+    req(&mut f, 0.01, "ACK", "z9hG4bK1", 1, Some("b1"), &[], "");
+    let t = f.trace();
+    assert!(ids(&t).is_empty(), "{:?}", t.findings);
+    assert_eq!(t.dialogs[0].state, "cancelled");
+    // INVITE and CANCEL are two transactions; the ACK joins the INVITE's.
+    assert_eq!(t.transactions.len(), 2);
+}
+
+#[test]
+fn sl409_retry_before_retry_after() {
+    for (wait, fires) in [(2.0, true), (40.0, false)] {
+        let mut f = Flow::new();
+        req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, SDP_HDR, SDP);
+        resp(
+            &mut f,
+            0.1,
+            503,
+            "INVITE",
+            "z9hG4bK1",
+            1,
+            Some("b1"),
+            &["Retry-After: 30"],
+            "",
+        );
+        req(&mut f, 0.01, "ACK", "z9hG4bK1", 1, Some("b1"), &[], "");
+        req(&mut f, wait, "INVITE", "z9hG4bK9", 2, None, SDP_HDR, SDP);
+        assert_eq!(ids(&f.trace()).contains(&"SL409"), fires, "wait {wait}");
+    }
+}
+
+#[test]
+fn sl410_early_reregistration() {
+    for (wait, fires) in [(60.0, true), (3000.0, false)] {
+        let mut f = Flow::new();
+        register(&mut f, 0.0, "z9hG4bK1", 1, false, 3600);
+        resp(
+            &mut f,
+            0.1,
+            200,
+            "REGISTER",
+            "z9hG4bK1",
+            1,
+            Some("r1"),
+            &["Contact: <sip:alice@10.0.0.1>;expires=3600"],
+            "",
+        );
+        register(&mut f, wait, "z9hG4bK2", 2, false, 3600);
+        assert_eq!(ids(&f.trace()).contains(&"SL410"), fires, "wait {wait}");
+    }
+    // A de-registration is not a refresh.
+    let mut f = Flow::new();
+    register(&mut f, 0.0, "z9hG4bK1", 1, false, 3600);
+    resp(
+        &mut f,
+        0.1,
+        200,
+        "REGISTER",
+        "z9hG4bK1",
+        1,
+        Some("r1"),
+        &["Expires: 3600"],
+        "",
+    );
+    register(&mut f, 5.0, "z9hG4bK2", 2, false, 0);
+    assert!(ids(&f.trace()).is_empty());
+}
+
+#[test]
+fn sl411_request_loop() {
+    let inv = |f: &mut Flow, dt: f64, branch: &str, mf: u8, uri: &str| {
+        let h = [
+            format!("Via: SIP/2.0/UDP 10.0.0.1:5060;branch={branch}"),
+            format!("Max-Forwards: {mf}"),
+            "From: <sip:alice@a.example>;tag=a1".into(),
+            "To: <sip:bob@b.example>".into(),
+            "Call-ID: loop@a.example".into(),
+            "CSeq: 1 INVITE".into(),
+        ];
+        let hr: Vec<&str> = h.iter().map(String::as_str).collect();
+        f.at(dt, A, B, &format!("INVITE {uri} SIP/2.0"), &hr, "");
+    };
+    let mut f = Flow::new();
+    inv(&mut f, 0.0, "z9hG4bKa", 70, "sip:bob@b.example");
+    inv(&mut f, 0.01, "z9hG4bKb", 69, "sip:bob@b.example");
+    inv(&mut f, 0.01, "z9hG4bKc", 68, "sip:bob@b.example");
+    assert_eq!(ids(&f.trace()), ["SL411"]);
+
+    // A proxy forwarding once to a new Request-URI is not a loop.
+    let mut f = Flow::new();
+    inv(&mut f, 0.0, "z9hG4bKa", 70, "sip:bob@b.example");
+    inv(&mut f, 0.01, "z9hG4bKb", 69, "sip:bob@10.0.0.9");
+    assert!(ids(&f.trace()).is_empty());
+}
+
+#[test]
+fn rfc2543_transactions_and_forked_early_dialogs() {
+    let mut f = Flow::new();
+    req(&mut f, 0.0, "INVITE", "old1", 1, None, SDP_HDR, SDP);
+    resp(&mut f, 0.5, 180, "INVITE", "old1", 1, Some("x1"), &[], "");
+    resp(&mut f, 0.1, 180, "INVITE", "old1", 1, Some("x2"), &[], "");
+    resp(
+        &mut f,
+        0.5,
+        200,
+        "INVITE",
+        "old1",
+        1,
+        Some("x2"),
+        SDP_HDR,
+        SDP,
+    );
+    let t = f.trace();
+    assert_eq!(t.transactions.len(), 1);
+    assert!(t.transactions[0].rfc2543);
+    assert_eq!(t.dialogs.len(), 2, "one early dialog per To tag");
+    assert_eq!(t.dialogs[0].state, "early");
+    assert_eq!(t.dialogs[1].state, "confirmed");
+    assert_eq!(t.messages[3].dialog_id, Some(1));
+}
+
+#[test]
+fn ims_legs_are_grouped_into_one_call_by_icid() {
+    let mut f = Flow::new();
+    for (cid, branch) in [("leg-a@x", "z9hG4bKa"), ("leg-b@y", "z9hG4bKb")] {
+        let h = [
+            format!("Via: SIP/2.0/UDP 10.0.0.1:5060;branch={branch}"),
+            "From: <sip:alice@a.example>;tag=a1".into(),
+            "To: <sip:bob@b.example>".into(),
+            format!("Call-ID: {cid}"),
+            "CSeq: 1 INVITE".into(),
+            "P-Charging-Vector: icid-value=AyretyU0dm+6O2IrT5tAFrbHLso=;orig-ioi=a.example".into(),
+        ];
+        let hr: Vec<&str> = h.iter().map(String::as_str).collect();
+        f.at(0.1, A, B, "INVITE sip:bob@b.example SIP/2.0", &hr, "");
+    }
+    let t = f.trace();
+    assert_eq!(t.calls.len(), 1);
+    assert_eq!(t.calls[0].call_ids, ["leg-a@x", "leg-b@y"]);
+    assert_eq!(t.dialogs.len(), 2);
+}
+
+// ---- captures -------------------------------------------------------------
+
+fn captures() -> Vec<PathBuf> {
+    common::files(&common::corpus().join("pcap"), &[".pcap", ".pcapng"])
+}
+
+#[test]
+fn every_shared_capture_decodes_with_spans_inside_each_message() {
+    let files = captures();
+    assert!(files.len() >= 30);
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        let x = capture::read_capture(&bytes);
+        assert!(!x.messages.is_empty(), "{}", f.display());
+        assert!(x.issues.is_empty(), "{}: {:?}", f.display(), x.issues);
+        for raw in &x.messages {
+            check_decoded(&siplens::decode(&raw.bytes), &raw.bytes)
+                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        }
+    }
+}
+
+#[test]
+fn damaged_captures_keep_what_came_before() {
+    for f in captures() {
+        let bytes = std::fs::read(&f).unwrap();
+        let full = siplens::decode_capture(&bytes);
+        let full_starts = starts(&full);
+        for k in [1usize, 3, 5, 7, 9] {
+            let cut = bytes.len() * k / 10;
+            let t = siplens::decode_capture(&bytes[..cut]);
+            let s = starts(&t);
+            assert!(s.len() <= full_starts.len(), "{} at {cut}", f.display());
+            assert_eq!(s[..], full_starts[..s.len()], "{} at {cut}", f.display());
+            assert!(
+                t.capture_findings.iter().any(|x| x.id == "SL450"),
+                "{} cut at {cut}: {:?}",
+                f.display(),
+                t.capture_findings
+            );
+        }
+        // Corruption in the middle: a byte pattern that is no valid record.
+        let mut bad = bytes.clone();
+        let mid = bad.len() / 2;
+        for b in &mut bad[mid..(mid + 64).min(bytes.len())] {
+            *b = 0xff;
+        }
+        let t = siplens::decode_capture(&bad);
+        assert!(t.messages.len() <= full.messages.len() + 1);
+    }
+    let t = siplens::decode_capture(b"not a capture at all");
+    assert_eq!(t.capture_findings[0].id, "SL454");
+    assert!(siplens::decode_capture(&[]).messages.is_empty());
+}
+
+// ---- schema ---------------------------------------------------------------
+
+fn validator() -> jsonschema::Validator {
+    let read = |n: &str| -> Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(common::root().join("schema").join(n)).unwrap(),
+        )
+        .unwrap()
+    };
+    let mut schema = read("trace.schema.json");
+    // The single-message contract is an embedded resource found by its $id.
+    schema["$defs"]["decodeSchema"] = read("decode.schema.json");
+    jsonschema::draft202012::meta::validate(&read("trace.schema.json")).expect("valid schema");
+    jsonschema::draft202012::new(&schema).expect("schema compiles")
+}
+
+#[test]
+fn traces_match_the_schema() {
+    let v = validator();
+    let mut traces: Vec<(String, Trace)> = STYLES
+        .iter()
+        .map(|n| (n.to_string(), siplens::decode_trace_text(fixture(n))))
+        .collect();
+    traces.push(("flow".into(), basic_call().trace()));
+    for f in captures() {
+        let bytes = std::fs::read(&f).unwrap();
+        traces.push((f.display().to_string(), siplens::decode_capture(&bytes)));
+        traces.push((
+            format!("{} (cut)", f.display()),
+            siplens::decode_capture(&bytes[..bytes.len() / 2]),
+        ));
+    }
+    traces.push(("empty".into(), siplens::decode_trace_text("")));
+    for (name, t) in traces {
+        let json = serde_json::to_value(&t).unwrap();
+        let errors: Vec<String> = v
+            .iter_errors(&json)
+            .take(5)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+    // The schema rejects what it must.
+    let mut bad = serde_json::to_value(basic_call().trace()).unwrap();
+    bad["messages"][0]["retransmission"] = Value::from("no");
+    assert!(!v.is_valid(&bad));
+}
+
+#[test]
+fn decode_messages_accepts_owned_messages() {
+    let t = decode_messages(Vec::new(), Vec::new(), None);
+    assert!(t.messages.is_empty() && t.findings.is_empty());
+}
