@@ -12,6 +12,8 @@
 //! fails.
 //!
 //! Allowed differences, each listed in [`ALLOWED`] with its reason.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -25,7 +25,7 @@ pub mod scalar;
 pub mod sdp;
 pub mod security;
 pub mod status;
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod test_util;
 pub mod tokens;
 pub mod uri;
