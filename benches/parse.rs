@@ -14,6 +14,10 @@
 //! - `parse+typed`: the same, then every typed header view the library
 //!   exposes (Via, From/To, Contact, CSeq, Call-ID, Max-Forwards,
 //!   Route/Record-Route). parsip has no typed headers and is left out.
+//! - `parse+diagnose` (issue 4): siplens `decode` (parse, grammar
+//!   validation, every diagnosis rule and the owned JSON-ready `Decoded`)
+//!   next to siplens `parse_message` on the same bytes, so the cost of the
+//!   diagnosis is read as a ratio. No peer offers a diagnosis.
 //!
 //! A peer that rejects a message still gets its bytes counted; the number
 //! of rejections is printed once at start.
@@ -102,6 +106,11 @@ fn siplens_validate(msgs: &[Vec<u8>]) -> usize {
     msgs.iter()
         .map(|m| siplens::validate_message(&siplens::parse_message(m)).len())
         .sum()
+}
+
+/// `decode`: parse + validate + diagnosis rules + the owned `Decoded`.
+fn siplens_decode(msgs: &[Vec<u8>]) -> usize {
+    msgs.iter().map(|m| siplens::decode(m).findings.len()).sum()
 }
 
 // ---- rsip ----------------------------------------------------------------
@@ -273,6 +282,18 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("rsip", |b| b.iter(|| rsip_typed(black_box(&msgs))));
     g.bench_function("sip-core", |b| b.iter(|| sip_core_typed(black_box(&msgs))));
+    g.finish();
+
+    let mut g = c.benchmark_group("parse+diagnose");
+    g.throughput(Throughput::Bytes(total as u64));
+    g.sampling_mode(SamplingMode::Flat);
+    g.sample_size(20);
+    g.bench_function("siplens-parse", |b| {
+        b.iter(|| siplens_parse(black_box(&msgs)))
+    });
+    g.bench_function("siplens-decode", |b| {
+        b.iter(|| siplens_decode(black_box(&msgs)))
+    });
     g.finish();
 }
 

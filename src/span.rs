@@ -140,7 +140,12 @@ impl<'a> Text<'a> {
 
     /// The text as UTF-8, with invalid sequences replaced (U+FFFD).
     pub fn as_str(&self) -> Cow<'a, str> {
-        String::from_utf8_lossy(self.bytes)
+        // `from_utf8` validates valid (usually ASCII) text faster than the
+        // chunked walk of `from_utf8_lossy`; the result is the same.
+        match std::str::from_utf8(self.bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(self.bytes),
+        }
     }
 
     /// The sub-text `[from, to)` relative to this text (clamped).
@@ -250,9 +255,58 @@ pub fn line_col(input: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The LF offsets of an input, for many [`line_col`] look-ups on the same
+/// input: built in one pass, then each look-up is a binary search instead
+/// of a scan from the start (a decoded message locates every header,
+/// field and finding).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    lfs: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    /// Indexes the line ends of `input`.
+    pub fn new(input: &[u8]) -> Self {
+        LineIndex {
+            lfs: memchr::memchr_iter(b'\n', input).collect(),
+            len: input.len(),
+        }
+    }
+
+    /// Same as [`line_col`] on the indexed input.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.len);
+        // LFs strictly before `offset`.
+        let k = self.lfs.partition_point(|&nl| nl < offset);
+        let col = match k {
+            0 => offset + 1,
+            _ => offset - self.lfs[k - 1],
+        };
+        (k + 1, col)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        for input in [
+            &b""[..],
+            b"a",
+            b"\n",
+            b"\n\n",
+            b"ab\r\ncd\nef\r\n\r\nbody",
+            b"no line end",
+        ] {
+            let idx = LineIndex::new(input);
+            for off in 0..input.len() + 3 {
+                assert_eq!(idx.line_col(off), line_col(input, off), "{input:?} @ {off}");
+            }
+        }
+    }
 
     #[test]
     fn text_sub_keeps_absolute_offsets() {

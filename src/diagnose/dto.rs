@@ -10,7 +10,7 @@ use crate::kb::{self, ImsContext, RetryPolicy};
 use crate::parse::diag::ReasonProtocol;
 use crate::parse::header_name::HeaderName;
 use crate::parse::StartLine;
-use crate::span::{line_col, Span};
+use crate::span::{line_col, LineIndex, Span};
 use crate::StatusClass;
 
 /// Version of the JSON contract.
@@ -35,6 +35,18 @@ impl SpanDto {
     /// Locates `span` in `input`.
     pub fn new(input: &[u8], span: Span) -> Self {
         let (line, column) = line_col(input, span.start);
+        SpanDto {
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+        }
+    }
+
+    /// Locates `span` with a prebuilt index of the input's lines (same
+    /// result as [`SpanDto::new`], without a scan per span).
+    pub fn at(lines: &LineIndex, span: Span) -> Self {
+        let (line, column) = lines.line_col(span.start);
         SpanDto {
             start: span.start,
             end: span.end,
@@ -203,6 +215,15 @@ pub struct FindingDto {
 impl FindingDto {
     /// Converts a finding located in `input`.
     pub fn new(input: &[u8], f: &Finding) -> Self {
+        Self::located(f, SpanDto::new(input, f.span))
+    }
+
+    /// Converts a finding, located with a prebuilt index of the input's lines.
+    pub fn at(lines: &LineIndex, f: &Finding) -> Self {
+        Self::located(f, SpanDto::at(lines, f.span))
+    }
+
+    fn located(f: &Finding, span: SpanDto) -> Self {
         let info = f.rule.info();
         FindingDto {
             id: info.id,
@@ -210,7 +231,7 @@ impl FindingDto {
             severity: info.severity,
             category: info.category,
             message: f.message.clone(),
-            span: SpanDto::new(input, f.span),
+            span,
             spec_ref: info.spec,
         }
     }
@@ -406,7 +427,7 @@ fn s(t: crate::Text<'_>) -> String {
     t.as_str().into_owned()
 }
 
-fn address(input: &[u8], na: Option<crate::parse::addr::NameAddr<'_>>) -> Option<AddressDto> {
+fn address(lines: &LineIndex, na: Option<&crate::parse::addr::NameAddr<'_>>) -> Option<AddressDto> {
     let na = na?;
     let uri = na.uri.as_ref();
     Some(AddressDto {
@@ -415,7 +436,7 @@ fn address(input: &[u8], na: Option<crate::parse::addr::NameAddr<'_>>) -> Option
         user: uri.and_then(|u| u.user.or(u.opaque)).map(s),
         host: uri.and_then(|u| u.host).map(s),
         tag: na.tag().map(s),
-        span: SpanDto::new(input, na.text.span()),
+        span: SpanDto::at(lines, na.text.span()),
     })
 }
 
@@ -429,12 +450,12 @@ fn context(cx: &Ctx<'_, '_>) -> String {
             None => "unknown (no method and no CSeq)".to_owned(),
         };
     };
-    let mid_dialog = msg.is_request() && msg.to().and_then(|t| t.tag()).is_some();
+    let mid_dialog = msg.is_request() && cx.to().and_then(|t| t.tag()).is_some();
     match m {
         M::Register => {
             let zero = msg.seconds(HeaderName::Expires) == Some(0)
-                || (!msg.contacts().is_empty()
-                    && msg.contacts().iter().all(|c| match c {
+                || (!cx.contacts().is_empty()
+                    && cx.contacts().iter().all(|c| match c {
                         crate::parse::addr::Contact::Address(a) => {
                             a.expires().is_some_and(|e| e.bytes() == b"0")
                         }
@@ -501,6 +522,7 @@ fn context(cx: &Ctx<'_, '_>) -> String {
 pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> Decoded {
     let msg = cx.msg;
     let input = msg.input();
+    let lines = LineIndex::new(input);
     let lookup = cx.lookup;
     let info = lookup.map(|l| l.info);
     let (kind, status, request) = match msg.start_line() {
@@ -532,16 +554,17 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             let known = h.known_name();
             HeaderDto {
                 name: s(h.name),
-                canonical_name: h.canonical_name().into_owned(),
+                // `h.canonical_name()`, with the name looked up once.
+                canonical_name: known.map_or_else(|| s(h.name), |k| k.as_str().to_owned()),
                 value: s(h.value),
-                span: SpanDto::new(input, h.span),
-                value_span: SpanDto::new(input, h.value.span()),
-                fields: super::fields::header_fields(h)
+                span: SpanDto::at(&lines, h.span),
+                value_span: SpanDto::at(&lines, h.value.span()),
+                fields: super::fields::header_fields_of(h, known)
                     .into_iter()
                     .map(|(name, t)| FieldDto {
                         name: name.into_owned(),
                         value: s(t),
-                        span: SpanDto::new(input, t.span()),
+                        span: SpanDto::at(&lines, t.span()),
                     })
                     .collect(),
                 meaning: known.map(|k| k.info().meaning),
@@ -549,9 +572,9 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             }
         })
         .collect();
-    let via = msg
+    let via = cx
         .via()
-        .into_iter()
+        .iter()
         .map(|v| ViaDto {
             transport: s(v.transport),
             host: s(v.host),
@@ -559,7 +582,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             branch: v.branch().map(s),
             received: v.received().map(s),
             rport: v.rport().map(|p| p.map(s).unwrap_or_default()),
-            span: SpanDto::new(input, v.text.span()),
+            span: SpanDto::at(&lines, v.text.span()),
         })
         .collect();
 
@@ -592,7 +615,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
                 .evidence
                 .into_iter()
                 .map(|(span, what)| EvidenceDto {
-                    span: SpanDto::new(input, span),
+                    span: SpanDto::at(&lines, span),
                     what,
                 })
                 .collect(),
@@ -624,7 +647,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     let reasons = cx
         .reasons
         .iter()
-        .map(|(r, span)| reason_dto(cx, r, *span))
+        .map(|(r, span)| reason_dto(cx, &lines, r, *span))
         .collect();
     let warnings = cx
         .warnings
@@ -634,7 +657,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             agent: s(w.agent),
             text: s(w.text_unquoted()),
             meaning: w.code.and_then(kb::warning_info).map(|k| k.meaning),
-            span: SpanDto::new(input, w.code_text.span().join(w.text.span())),
+            span: SpanDto::at(&lines, w.code_text.span().join(w.text.span())),
         })
         .collect();
     let challenge = cx.challenge.as_ref().map(|(name, a, span)| ChallengeDto {
@@ -647,7 +670,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         opaque: a.params.opaque().map(s),
         stale: a.params.stale_flag(),
         aka: a.params.is_aka(),
-        span: SpanDto::new(input, *span),
+        span: SpanDto::at(&lines, *span),
     });
     let (role, sender_evidence) = super::sender::infer(cx);
     let sender = SenderDto {
@@ -655,7 +678,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         evidence: sender_evidence
             .into_iter()
             .map(|(span, what)| EvidenceDto {
-                span: SpanDto::new(input, span),
+                span: SpanDto::at(&lines, span),
                 what,
             })
             .collect(),
@@ -708,15 +731,15 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             method: s(c.method),
         }),
         call_id: msg.call_id().map(s),
-        from: address(input, msg.from()),
-        to: address(input, msg.to()),
+        from: address(&lines, cx.from()),
+        to: address(&lines, cx.to()),
         via,
         headers,
         body: BodyDto {
             kind: cx.body.kind(),
             content_type: msg.header_value(HeaderName::ContentType).map(s),
             length: msg.body().len(),
-            span: SpanDto::new(input, msg.body().span()),
+            span: SpanDto::at(&lines, msg.body().span()),
         },
         diagnosis: DiagnosisDto {
             headline,
@@ -733,7 +756,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             ims: info.filter(|i| i.code != 0).map(|i| &i.ims),
             spec_refs,
         },
-        findings: findings.iter().map(|f| FindingDto::new(input, f)).collect(),
+        findings: findings.iter().map(|f| FindingDto::at(&lines, f)).collect(),
     }
 }
 
@@ -768,8 +791,12 @@ fn default_headline(cx: &Ctx<'_, '_>) -> String {
     }
 }
 
-fn reason_dto(cx: &Ctx<'_, '_>, r: &crate::parse::diag::ReasonValue<'_>, span: Span) -> ReasonDto {
-    let input = cx.msg.input();
+fn reason_dto(
+    cx: &Ctx<'_, '_>,
+    lines: &LineIndex,
+    r: &crate::parse::diag::ReasonValue<'_>,
+    span: Span,
+) -> ReasonDto {
     let cause = r.cause();
     let code = cx.code.map(|c| c.0);
     let (meaning, consistent) = match (r.protocol_kind(), cause) {
@@ -803,7 +830,7 @@ fn reason_dto(cx: &Ctx<'_, '_>, r: &crate::parse::diag::ReasonValue<'_>, span: S
         text: r.text().map(|t| crate::parse::params::unescape(t)),
         meaning,
         consistent_with_status: consistent,
-        span: SpanDto::new(input, span),
+        span: SpanDto::at(lines, span),
     }
 }
 

@@ -49,7 +49,15 @@ impl<'a> Out<'a> {
         }
         let name = name.into();
         let name = match self.prefix {
-            Some(n) => Cow::Owned(format!("[{n}] {name}")),
+            Some(n) => {
+                // `format!("[{n}] {name}")` without the formatting machinery.
+                let mut s = String::with_capacity(name.len() + 6);
+                s.push('[');
+                push_decimal(&mut s, n);
+                s.push_str("] ");
+                s.push_str(&name);
+                Cow::Owned(s)
+            }
             None => name,
         };
         self.fields.push((name, t));
@@ -66,7 +74,12 @@ impl<'a> Out<'a> {
     /// is unquoted, and a flag without value shows its own name.
     fn params(&mut self, prefix: &str, params: &Params<'a>) {
         for p in params.iter() {
-            let name = format!("{prefix}{}", p.name.as_str().to_ascii_lowercase());
+            let raw = p.name.as_str();
+            let mut name = String::with_capacity(prefix.len() + raw.len());
+            name.push_str(prefix);
+            let at = name.len();
+            name.push_str(&raw);
+            name[at..].make_ascii_lowercase();
             self.add(name, p.unquoted().unwrap_or(p.name));
         }
     }
@@ -122,6 +135,24 @@ impl<'a> Out<'a> {
     }
 }
 
+/// Appends `n` in decimal.
+fn push_decimal(s: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        s.push(char::from(d));
+    }
+}
+
 /// The names of the area and cell fields of a decoded cell identity, by
 /// access type (3GPP TS 24.229 §7.2A.4.3).
 fn cell_field_names(access: &[u8]) -> (&'static str, &'static str) {
@@ -139,14 +170,23 @@ fn cell_field_names(access: &[u8]) -> (&'static str, &'static str) {
 
 /// (field name, value) pairs of a header's typed view; empty for headers
 /// without one. Every value is a slice of `h`.
+#[cfg(test)]
 pub(crate) fn header_fields<'a>(h: &Header<'a>) -> Vec<(Cow<'static, str>, Text<'a>)> {
+    header_fields_of(h, h.known_name())
+}
+
+/// [`header_fields`] when the registered name of `h` is already known.
+pub(crate) fn header_fields_of<'a>(
+    h: &Header<'a>,
+    known: Option<H>,
+) -> Vec<(Cow<'static, str>, Text<'a>)> {
     let mut sink = Vec::new();
     let s = &mut sink;
     let mut o = Out {
         fields: Vec::new(),
         prefix: None,
     };
-    let Some(name) = h.known_name() else {
+    let Some(name) = known else {
         return o.fields;
     };
     let v = h.value;

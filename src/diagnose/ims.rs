@@ -1204,7 +1204,7 @@ fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let m = cx.method_str();
-    let to = cx.msg.to();
+    let to = cx.to();
     let target = to.as_ref().map_or_else(
         || "the target".to_owned(),
         |t| t.uri_text.as_str().into_owned(),
@@ -1461,7 +1461,7 @@ fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     }
     let m = cx.method_str();
     let status = status_text(cx);
-    let vias = cx.msg.via();
+    let vias = cx.via();
     let key = |v: &crate::parse::via::Via<'_>| {
         format!(
             "{}:{}",

@@ -37,7 +37,7 @@ fn to_tag_missing(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if code.0 == 100 || !(100..=699).contains(&code.0) {
         return;
     }
-    let (Some(h), Some(to)) = (cx.msg.header(HeaderName::To), cx.msg.to()) else {
+    let (Some(h), Some(to)) = (cx.msg.header(HeaderName::To), cx.to()) else {
         return;
     };
     if to.tag().is_some_and(|t| !t.is_empty()) {
@@ -106,7 +106,7 @@ fn body_without_content_type(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// RFC 3261 §8.1.1.3: the UAC MUST add a From tag; without it the dialog is
 /// matched the RFC 2543 way (§12).
 fn from_tag_missing(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let (Some(h), Some(from)) = (cx.msg.header(HeaderName::From), cx.msg.from()) else {
+    let (Some(h), Some(from)) = (cx.msg.header(HeaderName::From), cx.from()) else {
         return;
     };
     if from.tag().is_some_and(|t| !t.is_empty()) {
@@ -151,7 +151,7 @@ const BROADCAST: &[u8] = b"255.255.255.255";
 /// RFC 4475 §3.3.10 (bcast): a response would go to every host of the
 /// network; elements should not send it.
 fn broadcast_via(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    for via in cx.msg.via() {
+    for via in cx.via() {
         let hits: [(Option<Text<'_>>, &str); 2] =
             [(Some(via.host), "sent-by"), (via.received(), "received")];
         for (t, what) in hits {

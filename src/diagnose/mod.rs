@@ -18,8 +18,11 @@ pub mod invariants;
 mod message;
 mod sender;
 
+use std::cell::OnceCell;
+
 use crate::finding::{Finding, Rule};
 use crate::kb::{self, CodeLookup, RetryPolicy};
+use crate::parse::addr::{Contact, NameAddr};
 use crate::parse::auth::{self, Auth};
 use crate::parse::body::{view_message_body, Body};
 use crate::parse::diag::{
@@ -28,6 +31,7 @@ use crate::parse::diag::{
 use crate::parse::header_name::HeaderName;
 use crate::parse::scalar::CSeq;
 use crate::parse::status::{Method, StatusCode};
+use crate::parse::via::Via;
 use crate::parse::{Message, StartLine};
 use crate::span::{Span, Text};
 use crate::validate::validate_message;
@@ -155,6 +159,12 @@ pub struct Ctx<'m, 'a> {
     pub challenge: Option<(HeaderName, Auth<'a>, Span)>,
     /// The body, classified.
     pub body: Body<'a>,
+    /// Views several rules and the assembly read, each parsed at most once
+    /// (on first use).
+    via: OnceCell<Vec<Via<'a>>>,
+    from: OnceCell<Option<NameAddr<'a>>>,
+    to: OnceCell<Option<NameAddr<'a>>>,
+    contacts: OnceCell<Vec<Contact<'a>>>,
 }
 
 impl<'m, 'a> Ctx<'m, 'a> {
@@ -205,7 +215,31 @@ impl<'m, 'a> Ctx<'m, 'a> {
             retry_after,
             challenge,
             body: view_message_body(msg, &mut sink),
+            via: OnceCell::new(),
+            from: OnceCell::new(),
+            to: OnceCell::new(),
+            contacts: OnceCell::new(),
         }
+    }
+
+    /// Every Via value ([`Message::via`], computed once).
+    pub fn via(&self) -> &[Via<'a>] {
+        self.via.get_or_init(|| self.msg.via())
+    }
+
+    /// The From address ([`Message::from`], computed once).
+    pub fn from(&self) -> Option<&NameAddr<'a>> {
+        self.from.get_or_init(|| self.msg.from()).as_ref()
+    }
+
+    /// The To address ([`Message::to`], computed once).
+    pub fn to(&self) -> Option<&NameAddr<'a>> {
+        self.to.get_or_init(|| self.msg.to()).as_ref()
+    }
+
+    /// Every Contact value ([`Message::contacts`], computed once).
+    pub fn contacts(&self) -> &[Contact<'a>] {
+        self.contacts.get_or_init(|| self.msg.contacts())
     }
 
     /// True when the message is a response with this code.

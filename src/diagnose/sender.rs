@@ -176,14 +176,31 @@ fn role_of_host(host: &[u8]) -> Option<&'static str> {
     {
         return None; // an address, not a name
     }
+    // A label without `-`/`_` longer than any keyword plus its digits
+    // still needs the check, so the joined copy lives on the stack when it
+    // fits and on the heap otherwise.
+    let mut buf = [0u8; 64];
     for label in host.split(|&c| c == b'.') {
-        let joined: Vec<u8> = label
-            .iter()
-            .copied()
-            .filter(|&c| c != b'-' && c != b'_')
-            .collect();
+        let heap: Vec<u8>;
+        let joined: &[u8] = if label.len() <= buf.len() {
+            let mut n = 0;
+            for &c in label {
+                if c != b'-' && c != b'_' {
+                    buf[n] = c;
+                    n += 1;
+                }
+            }
+            &buf[..n]
+        } else {
+            heap = label
+                .iter()
+                .copied()
+                .filter(|&c| c != b'-' && c != b'_')
+                .collect();
+            &heap
+        };
         let parts = label.split(|&c| c == b'-' || c == b'_');
-        for cand in std::iter::once(&joined[..]).chain(parts) {
+        for cand in std::iter::once(joined).chain(parts) {
             if let Some(&(_, role)) = NAMES.iter().find(|(kw, _)| label_is(cand, kw)) {
                 return Some(role);
             }
@@ -274,10 +291,8 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
             ServerVal::Comment(c) => *c,
         };
         let lower = t.as_str().to_ascii_lowercase();
-        if let Some(&(_, role, what)) = PRODUCTS
-            .iter()
-            .find(|(p, _, _)| lower.starts_with(&p.to_ascii_lowercase()))
-        {
+        // PRODUCTS prefixes are lower-case (a unit test keeps them so).
+        if let Some(&(_, role, what)) = PRODUCTS.iter().find(|(p, _, _)| lower.starts_with(p)) {
             clues.add(role, 2, t.span(), format!("{header} names {what}"));
             continue;
         }
@@ -321,7 +336,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
     }
     // The responder's own Contact (for REGISTER, Contact lists bindings).
     if !register {
-        for c in msg.contacts() {
+        for c in cx.contacts() {
             let Contact::Address(na) = c else { continue };
             if let Some(host) = na.uri.as_ref().and_then(|u| u.host) {
                 if let Some(role) = role_of_host(host.bytes()) {
@@ -438,7 +453,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
         }
     }
     // One Via: last hop to the requester, sent by its first hop.
-    let vias = msg.via();
+    let vias = cx.via();
     if vias.len() == 1 && looks_ims(cx) {
         if let Some(h) = msg.header(HeaderName::Via) {
             clues.add(
@@ -458,7 +473,7 @@ fn request_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
     if let Some(h) = msg.header(HeaderName::UserAgent) {
         products(&parse_user_agent(h.value, &mut sink), "User-Agent", clues);
     }
-    let vias = msg.via();
+    let vias = cx.via();
     if let Some(bottom) = vias.last() {
         if let Some(role) = role_of_host(bottom.host.bytes()) {
             clues.add(
@@ -486,7 +501,7 @@ fn request_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
             );
         }
     }
-    for c in msg.contacts() {
+    for c in cx.contacts() {
         let Contact::Address(na) = c else { continue };
         if let Some(inst) = na.sip_instance() {
             let imei = is_imei(inst);
@@ -725,6 +740,13 @@ From: <tel:+15559876>;tag=1\r\nTo: <tel:+15551234>\r\nCall-ID: i1\r\nCSeq: 1 INV
 From: <sip:a@192.0.2.1>;tag=1\r\nTo: <sip:b@192.0.2.2>;tag=2\r\nCall-ID: u\r\nCSeq: 1 OPTIONS\r\n\
 Content-Length: 0\r\n\r\n";
         assert_eq!(role(m), ("unknown".to_owned(), Vec::new()));
+    }
+
+    #[test]
+    fn product_prefixes_are_lower_case() {
+        for (p, _, _) in PRODUCTS {
+            assert_eq!(*p, p.to_ascii_lowercase());
+        }
     }
 
     #[test]

@@ -207,10 +207,23 @@ impl HeaderName {
             let c = name[0].to_ascii_lowercase();
             return COMPACT.iter().find(|(k, _)| *k == c).map(|(_, h)| *h);
         }
-        HEADERS
-            .binary_search_by(|(_, info)| cmp_ignore_case(info.name.as_bytes(), name))
-            .ok()
-            .map(|i| HEADERS[i].0)
+        if name.len() < 2 {
+            return None;
+        }
+        // Open addressing over [`NAME_INDEX`]: probe from the name's slot
+        // until an empty one; the registry is far smaller than the table.
+        let mut slot = name_slot(name);
+        loop {
+            let i = NAME_INDEX[slot];
+            if i == 0 {
+                return None;
+            }
+            let (h, info) = &HEADERS[usize::from(i - 1)];
+            if info.name.len() == name.len() && info.name.as_bytes().eq_ignore_ascii_case(name) {
+                return Some(*h);
+            }
+            slot = (slot + 1) & (NAME_SLOTS - 1);
+        }
     }
 
     /// The registry row.
@@ -237,6 +250,48 @@ impl HeaderName {
     }
 }
 
+/// Slots of [`NAME_INDEX`] (a power of two, about four per header).
+const NAME_SLOTS: usize = 512;
+
+const fn lower(c: u8) -> u8 {
+    if c.is_ascii_uppercase() {
+        c + 32
+    } else {
+        c
+    }
+}
+
+/// Home slot of a name of at least two bytes: its length and its first
+/// and last two bytes (ASCII case folded), mixed by a multiply.
+#[inline]
+const fn name_slot(b: &[u8]) -> usize {
+    let n = b.len();
+    let k = (lower(b[0]) as u32)
+        | (lower(b[1]) as u32) << 8
+        | (lower(b[n - 2]) as u32) << 16
+        | (lower(b[n - 1]) as u32) << 24;
+    let h = (k ^ (n as u32).wrapping_mul(0x85eb_ca6b)).wrapping_mul(0x9e37_79b1);
+    (h >> (32 - NAME_SLOTS.trailing_zeros())) as usize
+}
+
+/// Case-insensitive name → registry row, built at compile time: slot
+/// holds `row + 1`, 0 when empty ([`HeaderName::from_bytes`]).
+static NAME_INDEX: [u8; NAME_SLOTS] = {
+    assert!(HEADERS.len() < 255 && HEADERS.len() * 2 < NAME_SLOTS);
+    let mut t = [0u8; NAME_SLOTS];
+    let mut i = 0;
+    while i < HEADERS.len() {
+        let mut slot = name_slot(HEADERS[i].1.name.as_bytes());
+        while t[slot] != 0 {
+            slot = (slot + 1) & (NAME_SLOTS - 1);
+        }
+        t[slot] = (i + 1) as u8;
+        i += 1;
+    }
+    t
+};
+
+#[cfg(test)]
 fn cmp_ignore_case(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     let n = a.len().min(b.len());
     for i in 0..n {
@@ -251,6 +306,42 @@ fn cmp_ignore_case(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hashed lookup answers exactly what a binary search of the
+    /// sorted registry answers.
+    #[test]
+    fn hashed_lookup_matches_binary_search() {
+        let by_search = |name: &[u8]| {
+            if name.len() == 1 {
+                return HeaderName::from_bytes(name);
+            }
+            HEADERS
+                .binary_search_by(|(_, info)| cmp_ignore_case(info.name.as_bytes(), name))
+                .ok()
+                .map(|i| HEADERS[i].0)
+        };
+        let mut names: Vec<Vec<u8>> = vec![b"".to_vec(), b"x-".to_vec(), b"\xff\xfe".to_vec()];
+        for (_, info) in HEADERS {
+            let n = info.name.as_bytes();
+            names.push(n.to_vec());
+            names.push(n.to_ascii_lowercase());
+            names.push(n.to_ascii_uppercase());
+            names.push(n[..n.len() - 1].to_vec());
+            names.push([n, b"x"].concat());
+            names.push([b"X-", n].concat());
+            let mut m = n.to_vec();
+            m[n.len() / 2] ^= 0x01;
+            names.push(m);
+        }
+        for n in &names {
+            assert_eq!(
+                HeaderName::from_bytes(n),
+                by_search(n),
+                "{:?}",
+                String::from_utf8_lossy(n)
+            );
+        }
+    }
 
     #[test]
     fn registry_sorted_indexed_and_large_enough() {
