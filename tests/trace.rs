@@ -931,3 +931,16 @@ fn decode_messages_accepts_owned_messages() {
     let t = decode_messages(Vec::new(), Vec::new(), None);
     assert!(t.messages.is_empty() && t.findings.is_empty());
 }
+
+/// Regression (capture fuzz target): an IPv6 packet whose extension chain is
+/// cut short made etherparse's extension iterator read past the slice.
+#[test]
+fn truncated_ipv6_extension_chain_does_not_read_out_of_bounds() {
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fuzz/capture-ipv6-truncated-ext-chain.bin"),
+    )
+    .unwrap();
+    let t = siplens::decode_capture(&bytes);
+    assert!(serde_json::to_string(&t).is_ok());
+}

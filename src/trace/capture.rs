@@ -335,7 +335,15 @@ impl Reader {
                 let pl = v6.payload();
                 let mut frag = None;
                 if pl.fragmented {
-                    for ext in v6.extensions().clone() {
+                    // A lax slice may end inside the extension chain, and
+                    // etherparse 0.21's iterator then reads past its end
+                    // (found by the `capture` fuzz target). Walk only a chain
+                    // the checked parser accepts.
+                    let exts = v6.extensions();
+                    let checked = exts.first_header().and_then(|first| {
+                        etherparse::Ipv6ExtensionsSlice::from_slice(first, exts.slice()).ok()
+                    });
+                    for ext in checked.into_iter().flat_map(|(c, _, _)| c) {
                         if let etherparse::Ipv6ExtensionSlice::Fragment(f) = ext {
                             let f = f.to_header();
                             frag = Some((f.identification, f.fragment_offset, f.more_fragments));
