@@ -3,6 +3,8 @@
 //! of the trace contract, span invariants, and damaged captures (every
 //! shared capture cut at several offsets: no panic, a capture finding,
 //! the messages before the damage kept).
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
