@@ -3,7 +3,7 @@
 //! One thin file of short adapters over the core; it holds no SIP logic of its own
 //! (the core knows nothing of JS). Compiled only for `target_arch = "wasm32"`.
 //!
-//! Conventions every export follows (and `decodeTrace` / `decodeCapture` will):
+//! Conventions every export follows:
 //! - JS names are camelCase; results are plain JS objects of the core's owned DTOs,
 //!   the same JSON the CLI prints with `--json`.
 //! - Their TypeScript types are derived from those structs (`#[derive(Tsify)]` next to
@@ -17,6 +17,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::kb::{CodeGroup, CodeLookup, Comparison};
+use crate::trace::Trace;
 use crate::Decoded;
 
 /// The siplens crate version, e.g. `"0.1.0"`; lets a page prove the module loaded.
@@ -39,6 +40,25 @@ pub fn decode(text: &str) -> Result<Ts<Decoded>, JsError> {
 #[wasm_bindgen(js_name = decodeBytes)]
 pub fn decode_bytes(bytes: &[u8]) -> Result<Ts<Decoded>, JsError> {
     decoded(bytes)
+}
+
+/// Decodes pasted text holding any number of SIP messages (and log lines
+/// around them) as a trace: messages, transactions, dialogs, calls and flow
+/// findings. Same empty-input rule as `decode`; text without a SIP start
+/// line is a normal `Trace` with a capture finding.
+#[wasm_bindgen(js_name = decodeTrace)]
+pub fn decode_trace(text: &str) -> Result<Ts<Trace>, JsError> {
+    crate::check_input(text.as_bytes())?;
+    to_js(&crate::trace::decode_trace_text(text))
+}
+
+/// Decodes a pcap or pcapng capture as a trace. Same empty-input rule as
+/// `decode`; a capture without SIP (or not a capture at all) is a normal
+/// `Trace` whose `captureFindings` say why.
+#[wasm_bindgen(js_name = decodeCapture)]
+pub fn decode_capture(bytes: &[u8]) -> Result<Ts<Trace>, JsError> {
+    crate::check_input(bytes)?;
+    to_js(&crate::trace::decode_capture(bytes))
 }
 
 /// Everything known about one status code; unknown codes are read by their

@@ -119,3 +119,64 @@ fn invalid_codes_throw() {
         assert!(error_message(e).starts_with("invalid status code"));
     }
 }
+
+const TRACE_TEXT: &str = include_str!("fixtures/traces/sngrep.txt");
+
+/// Every number as an f64: JS has one number type, so a whole `f64` (`10000.0`) comes back
+/// from `JSON.stringify` as `10000`, which serde_json reads as an integer.
+fn numbers_as_f64(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => Value::from(n.as_f64().expect("finite")),
+        Value::Array(a) => Value::Array(a.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect())
+        }
+        other => other,
+    }
+}
+const CAPTURE: &[u8] = include_bytes!("fixtures/captures/sip_ipv6_udp.pcap");
+
+#[wasm_bindgen_test]
+fn decode_trace_equals_the_core_json() {
+    let js = wasm::decode_trace(TRACE_TEXT).unwrap();
+    let core = serde_json::to_value(siplens::trace::decode_trace_text(TRACE_TEXT)).unwrap();
+    let t = json(js.js_value());
+    assert_eq!(numbers_as_f64(t.clone()), numbers_as_f64(core));
+    assert_eq!(t["source"], "text");
+    assert!(t["messages"].as_array().unwrap().len() > 1);
+}
+
+#[wasm_bindgen_test]
+fn decode_capture_equals_the_core_json() {
+    let js = wasm::decode_capture(CAPTURE).unwrap();
+    let core = serde_json::to_value(siplens::trace::decode_capture(CAPTURE)).unwrap();
+    let t = json(js.js_value());
+    assert_eq!(numbers_as_f64(t.clone()), numbers_as_f64(core));
+    assert_eq!(t["source"], "pcap");
+    assert!(!t["messages"].as_array().unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn no_sip_is_a_trace_with_capture_findings_not_an_error() {
+    let t = json(
+        wasm::decode_capture(b"not a capture at all")
+            .unwrap()
+            .js_value(),
+    );
+    assert_eq!(t["source"], "unknown");
+    assert!(!t["captureFindings"].as_array().unwrap().is_empty());
+    let t = json(wasm::decode_trace("hello\r\n").unwrap().js_value());
+    assert_eq!(t["messages"].as_array().unwrap().len(), 0);
+    assert_eq!(t["captureFindings"][0]["id"], "SL455");
+}
+
+#[wasm_bindgen_test]
+fn empty_trace_or_capture_throws() {
+    for text in ["", " \r\n\t "] {
+        let e = wasm::decode_trace(text).expect_err("throws");
+        assert_eq!(error_message(e), "empty input: no SIP message");
+        let e = wasm::decode_capture(text.as_bytes()).expect_err("throws");
+        assert_eq!(error_message(e), "empty input: no SIP message");
+    }
+}

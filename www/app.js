@@ -1,9 +1,10 @@
 // siplens page: the one wiring file: element handles, a handlers table, URL-hash state.
-// Rendering lives in render.js (pure functions). Message text reaches the DOM only through
-// createTextNode / textContent; the one serialisation (the HTML download) uses XMLSerializer
-// on a document built the same way.
+// Rendering lives in render.js and trace-render.js (pure functions). Message text reaches the
+// DOM only through createTextNode / textContent; the serialisations (the HTML download, the
+// ladder's SVG export) use XMLSerializer on nodes built the same way.
 import init, * as siplens from "../pkg/siplens.js";
 import * as R from "./render.js";
+import * as T from "./trace-render.js";
 import { EXAMPLES } from "./examples.js";
 
 const $ = (id) => document.getElementById(id);
@@ -35,14 +36,27 @@ const el = {
   cmpB: $("cmp-b"),
   compare: $("compare"),
   comparison: $("comparison"),
+  captureFile: $("capture-file"),
+  traceResult: $("trace-result"),
+  traceSummary: $("trace-summary"),
+  ladder: $("ladder-svg"),
+  traceMessage: $("trace-message"),
+  traceMessageBody: $("trace-message-body"),
+  dialogs: $("dialogs"),
+  flowFindings: $("flow-findings"),
+  exportSvg: $("export-svg"),
+  exportMermaid: $("export-mermaid"),
 };
 
 const WORKER_THRESHOLD = 64 * 1024; // bytes of UTF-8 input
+const PROGRESS_THRESHOLD = 1024 * 1024; // capture bytes above which the status shows progress
 const DEBOUNCE_MS = 150;
 const THEME_KEY = "siplens-theme";
 
 /** The current result: { text, d, map } (map: byte → UTF-16 index), or null. */
 let current = null;
+/** The current trace: { trace, text } (text: the pasted trace, null for a capture), or null. */
+let currentTrace = null;
 let seq = 0;
 let workerIds = 0;
 let debounceTimer = 0;
@@ -72,30 +86,34 @@ function messageText() {
 
 // ---- decoding -----------------------------------------------------------------------------
 
-function decodeInWorker(text) {
+/** Runs `job` ({ kind, text } or { kind: "capture", bytes }) in the worker; progress texts go to onProgress. */
+function decodeInWorker(job, onProgress) {
   if (!worker) {
     worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
     worker.addEventListener("message", (e) => {
       const p = pending.get(e.data.id);
+      if (!p) return;
+      if (e.data.progress !== undefined) return p.onProgress?.(e.data.progress);
       pending.delete(e.data.id);
-      if (p) e.data.error ? p.reject(new Error(e.data.error)) : p.resolve(e.data.result);
+      e.data.error ? p.reject(new Error(e.data.error)) : p.resolve(e.data.result);
     });
   }
   const id = ++workerIds;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, text });
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, ...job }, job.bytes ? [job.bytes.buffer] : []);
   });
 }
 
 async function run(text) {
+  if (T.countStartLines(text) > 1) return runTrace(text);
   const mine = ++seq;
   const t0 = performance.now();
   let d;
   try {
     const big = text.length > WORKER_THRESHOLD / 3 && new TextEncoder().encode(text).length > WORKER_THRESHOLD;
     if (big) el.status.textContent = "Decoding a large message in the background…";
-    d = big ? await decodeInWorker(text) : siplens.decode(text);
+    d = big ? await decodeInWorker({ kind: "decode", text }) : siplens.decode(text);
   } catch (err) {
     if (mine !== seq) return;
     showError(err);
@@ -111,8 +129,108 @@ async function run(text) {
   el.status.textContent = `Decoded ${new TextEncoder().encode(text).length} bytes in ${ms.toFixed(1)} ms.`;
 }
 
+async function runTrace(text) {
+  const mine = ++seq;
+  const t0 = performance.now();
+  let trace;
+  try {
+    const bytes = new TextEncoder().encode(text).length;
+    const big = bytes > WORKER_THRESHOLD;
+    if (big) el.status.textContent = "Decoding a large trace in the background…";
+    trace = big ? await decodeInWorker({ kind: "trace", text }) : siplens.decodeTrace(text);
+  } catch (err) {
+    if (mine === seq) showError(err);
+    return;
+  }
+  if (mine === seq) showTrace(trace, text, mine, t0);
+}
+
+/** Decodes a capture (pcap/pcapng bytes) in the worker; a dropped text file decodes as text. */
+async function openCapture(file) {
+  const mine = ++seq;
+  const t0 = performance.now();
+  const big = file.size > PROGRESS_THRESHOLD;
+  const mb = (file.size / 1048576).toFixed(1);
+  if (big) el.status.textContent = `Reading ${file.name} (${mb} MB) on this computer (nothing is uploaded)…`;
+  let trace;
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (!isCapture(bytes)) {
+      const text = new TextDecoder().decode(bytes);
+      setMessage(text);
+      return run(text);
+    }
+    trace = await decodeInWorker({ kind: "capture", bytes }, (p) => {
+      if (big && mine === seq) el.status.textContent = `${file.name} (${mb} MB): ${p}`;
+    });
+  } catch (err) {
+    if (mine === seq) showError(err);
+    return;
+  }
+  if (mine !== seq) return;
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  showTrace(trace, null, mine, t0);
+}
+
+/** A pcap (either byte order, µs or ns) or pcapng magic number. */
+function isCapture(b) {
+  if (b.length < 4) return false;
+  const m = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].includes(m);
+}
+
+function showTrace(trace, text, mine, t0) {
+  current = null;
+  currentTrace = { trace, text };
+  el.result.hidden = true;
+  // The single-message view is rebuilt on its next decode; emptying it keeps element IDs unique.
+  for (const c of [el.summary, el.diagnosis, el.findings, el.headers, el.raw]) c.replaceChildren();
+  el.traceSummary.textContent = T.traceSummary(trace);
+  el.ladder.replaceChildren(T.renderLadder(document, trace));
+  el.traceMessage.hidden = true;
+  el.traceMessageBody.replaceChildren();
+  el.dialogs.replaceChildren(T.renderDialogs(document, trace));
+  el.flowFindings.replaceChildren(T.renderFlowFindings(document, trace));
+  el.traceResult.hidden = false;
+  for (const b of [el.copyJson]) b.disabled = false;
+  for (const b of [el.downloadHtml, el.downloadMd]) b.disabled = true;
+  el.share.disabled = text === null;
+  const ms = performance.now() - t0;
+  el.traceResult.setAttribute("data-render-ms", ms.toFixed(1));
+  el.traceResult.setAttribute("data-seq", String(mine));
+  el.result.setAttribute("data-seq", String(mine));
+  el.status.textContent = `Decoded a trace: ${T.traceSummary(trace)} in ${ms.toFixed(1)} ms.`;
+}
+
+/** Shows message `index` of the current trace below the ladder, with the single-message views. */
+function selectArrow(index) {
+  if (!currentTrace) return;
+  const m = currentTrace.trace.messages[index];
+  if (!m) return;
+  for (const g of el.ladder.querySelectorAll("g.arrow.selected")) {
+    g.classList.remove("selected");
+    g.removeAttribute("aria-pressed");
+  }
+  const g = el.ladder.querySelector(`g.arrow[data-index="${index}"]`);
+  g?.classList.add("selected");
+  g?.setAttribute("aria-pressed", "true");
+  const d = m.decoded;
+  const parts = [R.renderSummary(document, d), R.renderDiagnosis(document, d), R.renderFindings(document, d), R.renderHeaders(document, d)];
+  const { text } = currentTrace;
+  if (text !== null && m.sourceSpan) {
+    const bytes = new TextEncoder().encode(text).subarray(m.sourceSpan.start, m.sourceSpan.end);
+    parts.push(R.h(document, "pre", { class: "raw", tabindex: "0", "aria-label": `Message ${index + 1} as pasted` }, new TextDecoder().decode(bytes)));
+  }
+  el.traceMessageBody.replaceChildren(...parts);
+  el.traceMessageBody.setAttribute("data-index", String(index));
+  document.getElementById("trace-message-h").textContent = `Message ${index + 1}: ${T.messageLabel(m)}`;
+  el.traceMessage.hidden = false;
+}
+
 function showError(err) {
   current = null;
+  currentTrace = null;
+  el.traceResult.hidden = true;
   el.result.hidden = true;
   setActionsEnabled(false);
   el.status.textContent = `Nothing to decode: ${err instanceof Error ? err.message : String(err)}`;
@@ -129,6 +247,8 @@ function renderResult() {
   el.findings.replaceChildren(R.renderFindings(document, d));
   el.headers.replaceChildren(R.renderHeaders(document, d));
   el.raw.replaceChildren(R.renderRaw(document, text, null));
+  currentTrace = null;
+  el.traceResult.hidden = true;
   el.result.hidden = false;
   setActionsEnabled(true);
 }
@@ -413,12 +533,13 @@ const handlers = {
     }
   },
   async copyJson() {
-    if (!current) return;
+    const data = current?.d ?? currentTrace?.trace;
+    if (!data) return;
     try {
-      await navigator.clipboard.writeText(JSON.stringify(current.d, null, 2));
+      await navigator.clipboard.writeText(JSON.stringify(data, null, 2));
       el.status.textContent = "JSON copied.";
     } catch {
-      download("siplens.json", "application/json", JSON.stringify(current.d, null, 2));
+      download("siplens.json", "application/json", JSON.stringify(data, null, 2));
       el.status.textContent = "The clipboard is not available: JSON downloaded instead.";
     }
   },
@@ -446,6 +567,47 @@ const handlers = {
   compareKey(event) {
     if (event.key === "Enter") handlers.compare();
   },
+  captureFile() {
+    const file = el.captureFile.files?.[0];
+    if (file) openCapture(file);
+    el.captureFile.value = ""; // choosing the same file again decodes it again
+  },
+  dragover(event) {
+    if (!event.dataTransfer?.types?.includes("Files")) return;
+    event.preventDefault();
+    document.body.classList.add("dragging");
+  },
+  dragleave(event) {
+    if (event.relatedTarget === null) document.body.classList.remove("dragging");
+  },
+  drop(event) {
+    document.body.classList.remove("dragging");
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    event.preventDefault();
+    showView("decode");
+    openCapture(file);
+  },
+  ladderClick(event) {
+    const g = event.target instanceof Element ? event.target.closest("g.arrow") : null;
+    if (g) selectArrow(Number(g.getAttribute("data-index")));
+  },
+  ladderKey(event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const g = event.target instanceof Element ? event.target.closest("g.arrow") : null;
+    if (!g) return;
+    event.preventDefault();
+    selectArrow(Number(g.getAttribute("data-index")));
+  },
+  exportSvg() {
+    if (!currentTrace) return;
+    // A fresh ladder (no selection); its text nodes are escaped by the serializer.
+    const xml = new XMLSerializer().serializeToString(T.renderLadder(document, currentTrace.trace));
+    download("siplens-ladder.svg", "image/svg+xml", `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`);
+  },
+  exportMermaid() {
+    if (currentTrace) download("siplens-ladder.mmd", "text/plain", T.toMermaid(currentTrace.trace));
+  },
 };
 
 el.message.addEventListener("input", handlers.input);
@@ -467,6 +629,14 @@ el.codeSearch.addEventListener("input", handlers.codeSearch);
 el.compare.addEventListener("click", handlers.compare);
 el.cmpA.addEventListener("keydown", handlers.compareKey);
 el.cmpB.addEventListener("keydown", handlers.compareKey);
+el.captureFile.addEventListener("change", handlers.captureFile);
+el.ladder.addEventListener("click", handlers.ladderClick);
+el.ladder.addEventListener("keydown", handlers.ladderKey);
+el.exportSvg.addEventListener("click", handlers.exportSvg);
+el.exportMermaid.addEventListener("click", handlers.exportMermaid);
+document.addEventListener("dragover", handlers.dragover);
+document.addEventListener("dragleave", handlers.dragleave);
+document.addEventListener("drop", handlers.drop);
 addEventListener("hashchange", route);
 
 applyTheme(storedTheme());

@@ -1218,7 +1218,8 @@ pub fn parse_desired_status<'a>(
     })
 }
 
-#[cfg(test)]
+// Native only, like the other users of `test_util` (`wasm-pack test` builds every test target).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::parse::test_util::*;

@@ -264,6 +264,7 @@ impl Info {
 
 /// One transaction.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Transaction {
     /// Position in `Trace::transactions`.
@@ -296,6 +297,7 @@ pub struct Transaction {
 
 /// One dialog or early dialog.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Dialog {
     /// Position in `Trace::dialogs`.
@@ -313,6 +315,12 @@ pub struct Dialog {
     /// To URI of the creating request.
     pub callee: Option<String>,
     /// `setup`, `early`, `confirmed`, `cancelled`, `rejected` or `terminated`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(
+            type = r#""setup" | "early" | "confirmed" | "cancelled" | "rejected" | "terminated""#
+        )
+    )]
     pub state: &'static str,
     /// The final status code that rejected (or answered) the creating request.
     pub final_code: Option<u16>,
@@ -333,6 +341,7 @@ pub struct Dialog {
 /// Related dialogs and transactions: one Call-ID, or several linked by IMS
 /// identifiers.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Call {
     /// Position in `Trace::calls`.

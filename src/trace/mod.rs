@@ -60,11 +60,16 @@ pub struct CaptureIssue {
 
 /// A decoded trace: messages, their correlation and the flow findings.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Trace {
     /// Version of this contract ([`TRACE_SCHEMA_VERSION`]).
     pub schema_version: u32,
     /// `text`, `pcap` or `pcapng` (`unknown` when a capture was not one).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""text" | "pcap" | "pcapng" | "unknown""#)
+    )]
     pub source: &'static str,
     /// Capture frames read (0 for text).
     pub frames: u64,
@@ -85,6 +90,7 @@ pub struct Trace {
 
 /// One message of a trace.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct TraceMessage {
     /// Position in [`Trace::messages`].
@@ -116,6 +122,7 @@ pub struct TraceMessage {
 
 /// A finding about the flow (several messages) or about the capture.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FlowFinding {
     /// Stable rule ID (`SL406`).

@@ -1,12 +1,13 @@
 // End-to-end tests of the page (www/) and the <siplens-decoder> element in Debian's Chromium,
 // driven by playwright-core (never a downloaded browser), against python3's http.server on
 // 127.0.0.1 serving the crate root. Also: security (HTML/JS payloads stay text, every request
-// stays on 127.0.0.1, zero CSP violations), axe-core, screenshots in target/screenshots/, and
+// stays on 127.0.0.1, zero CSP violations), the trace view (ladder, capture file input, drop,
+// exports), axe-core, screenshots in target/screenshots/, and
 // two timings (printed and written to target/screenshots/perf.json; not asserted).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { EXAMPLES } from "../../www/examples.js";
-import { decode } from "../../pkg/node.js";
+import { decode, decodeTrace, decodeCapture } from "../../pkg/node.js";
 import { CLASS_LABELS } from "../../www/render.js";
 
 const require = createRequire(import.meta.url);
@@ -414,6 +415,114 @@ test("embedding: <siplens-decoder> renders under the CSP, is themeable, fires si
   await p.close();
 });
 
+// ---- traces and captures ------------------------------------------------------------------
+
+const traceFixture = (name) => readFileSync(join(root, "tests/fixtures/traces", name), "utf8");
+const CAPTURE = join(root, "tests/fixtures/captures/sip_ipv6_udp.pcap");
+const readDownload = async (dl) => (await import("node:fs/promises")).readFile(await dl.path(), "utf8");
+
+test("a pasted multi-message trace shows the ladder, dialogs and flow findings", async () => {
+  const text = traceFixture("sngrep.txt");
+  await typeMessage(page, text);
+  const ladder = page.getByRole("region", { name: "Ladder" });
+  assert.ok(await ladder.isVisible());
+  assert.ok(await page.isHidden("#result"));
+  const trace = decodeTrace(text);
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), trace.messages.length);
+  assert.equal(await page.locator("#ladder-svg g.participant").count(), 2);
+  assert.equal(await page.locator("#ladder-svg svg").getAttribute("role"), "group");
+  assert.equal(await page.locator("[aria-label=Dialogs] tr[data-dialog]").count(), trace.dialogs.length);
+  assert.equal(await page.textContent("[aria-label=Dialogs] tr[data-dialog='0'] [data-role=state]"), trace.dialogs[0].state);
+  assert.ok(await page.getByRole("region", { name: "Flow findings" }).isVisible());
+  await page.screenshot({ path: join(shots, "trace-ladder.png"), fullPage: true });
+  // Every trace fixture: one arrow per message.
+  for (const f of readdirSync(join(root, "tests/fixtures/traces"))) {
+    await typeMessage(page, traceFixture(f));
+    assert.equal(await page.locator("#ladder-svg g.arrow").count(), decodeTrace(traceFixture(f)).messages.length, f);
+  }
+});
+
+test("clicking an arrow shows that message's single-message decode", async () => {
+  await typeMessage(page, traceFixture("sngrep.txt"));
+  assert.ok(await page.isHidden("#trace-message"));
+  await page.click("#ladder-svg g.arrow[data-index='1']");
+  assert.ok(await page.isVisible("#trace-message"));
+  assert.equal(await page.textContent("#trace-message-body [data-role=code]"), "100");
+  assert.equal(await page.textContent("#trace-message-body [data-role=reason]"), "Trying");
+  assert.ok(await page.locator("#trace-message-body [aria-label=Diagnosis]").isVisible());
+  assert.match(await page.textContent("#trace-message-body pre.raw"), /^SIP\/2\.0 100 Trying/);
+  // The keyboard works too.
+  await page.focus("#ladder-svg g.arrow[data-index='0']");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.textContent("#trace-message-body [data-role=code]"), "INVITE");
+  assert.equal(await page.getAttribute("#ladder-svg g.arrow[data-index='0']", "aria-pressed"), "true");
+});
+
+test("exports: Mermaid sequenceDiagram text and the SVG as built", async () => {
+  await typeMessage(page, traceFixture("sngrep.txt"));
+  const [mmd] = await Promise.all([page.waitForEvent("download"), page.click("#export-mermaid")]);
+  const text = await readDownload(mmd);
+  assert.ok(text.startsWith("sequenceDiagram"));
+  assert.match(text, /p1->>p2: INVITE/);
+  const [svgDl] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
+  const svg = await readDownload(svgDl);
+  assert.match(svg, /^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.ok(!/<script/i.test(svg));
+  assert.equal((svg.match(/<g class="arrow /g) ?? []).length, 7);
+});
+
+test("open a capture with the file input: ladder and dialog list, decoded in the worker", async () => {
+  const trace = decodeCapture(readFileSync(CAPTURE));
+  const before = await seqOf(page);
+  await page.getByLabel("Open capture").setInputFiles(CAPTURE);
+  await waitNewResult(page, before);
+  assert.ok(await page.getByRole("region", { name: "Ladder" }).isVisible());
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), trace.messages.length);
+  assert.equal(await page.locator("#ladder-svg g.participant").count(), 2);
+  assert.equal(await page.locator("[aria-label=Dialogs] tr[data-dialog]").count(), trace.dialogs.length);
+  assert.match(await page.textContent("#trace-summary"), /pcap capture/);
+  await page.click("#ladder-svg g.arrow[data-index='0']");
+  assert.equal(await page.textContent("#trace-message-body [data-role=code]"), "INVITE");
+  await page.screenshot({ path: join(shots, "trace-capture.png"), fullPage: true });
+  // With a trace loaded: nothing left 127.0.0.1, no CSP violation.
+  assert.deepEqual(offHost, []);
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+});
+
+test("drop a capture on the page", async () => {
+  await typeMessage(page, EXAMPLES[0].text);
+  const before = await seqOf(page);
+  const b64 = readFileSync(CAPTURE).toString("base64");
+  await page.evaluate((data) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], "dropped.pcap"));
+    document.body.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, b64);
+  await waitNewResult(page, before);
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), decodeCapture(readFileSync(CAPTURE)).messages.length);
+});
+
+test("an XSS payload inside a trace message renders as text", async () => {
+  const invite = "INVITE sip:c@d SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n\r\n";
+  const evil = 'SIP/2.0 486 <img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nFrom: "<svg onload=window.__xss=3>" <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nReason: SIP;cause=486;text="<b onmouseover=window.__xss=4>x</b>"\r\n\r\n';
+  const count = () => page.evaluate(() => document.querySelectorAll("script, img, iframe, b, object, embed, svg svg, foreignObject").length);
+  await typeMessage(page, invite + evil);
+  const baseline = await count();
+  assert.match(await page.textContent("#ladder-svg g.arrow[data-index='1'] .arrow-label"), /<img src=x onerror="window.__xss=1"><script>/);
+  await page.click("#ladder-svg g.arrow[data-index='1']");
+  assert.match(await page.textContent("#trace-message-body [data-role=reason]"), /^<img src=x/);
+  assert.match(await page.textContent("[aria-label=Dialogs] [data-role=reason]"), /<b onmouseover/);
+  assert.equal(await count(), baseline);
+  assert.equal(await page.evaluate(() => window.__xss ?? null), null);
+  assert.deepEqual(dialogs, []);
+  const [mmd] = await Promise.all([page.waitForEvent("download"), page.click("#export-mermaid")]);
+  const lines = (await readDownload(mmd)).trimEnd().split("\n");
+  assert.equal(lines.length, 1 + 2 + 2);
+  assert.ok(lines.every((l) => !/[<>"]/.test(l.replace(/-->>|->>/, ""))));
+});
+
 test("accessibility: axe-core finds no serious or critical violation", async () => {
   // axe is injected as a script tag, which the page's CSP (script-src 'self') would block:
   // this one context bypasses CSP, and only for this test.
@@ -422,6 +531,7 @@ test("accessibility: axe-core finds no serious or critical violation", async () 
   const views = [
     ["decode (light)", "/www/", "light"],
     ["decode (dark)", "/www/", "dark"],
+    ["trace", "/www/", "light"],
     ["codes", "/www/#code=486", "light"],
     ["compare", "/www/#compare=486,600", "light"],
     ["embed", "/www/embed.html", "light"],
@@ -434,6 +544,10 @@ test("accessibility: axe-core finds no serious or critical violation", async () 
     if (path.includes("embed")) await p.waitForFunction(() => window.__decoded.length >= 2);
     else await p.waitForSelector("html[data-ready=true]");
     if (name.startsWith("decode")) await pickExample(p, "invite-486");
+    if (name === "trace") {
+      await typeMessage(p, traceFixture("sngrep.txt"));
+      await p.click("#ladder-svg g.arrow[data-index='1']");
+    }
     await p.addScriptTag({ path: axePath });
     const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
     for (const v of result.violations) {

@@ -1,4 +1,4 @@
-// A tiny fake DOM for unit tests of www/render.js in Node: createElement, createTextNode,
+// A tiny fake DOM for unit tests of www/render.js in Node: createElement(NS), createTextNode,
 // createDocumentFragment, appendChild, textContent, setAttribute/getAttribute, classList.
 // Text is stored as text, never parsed, so a test can check that markup stays text.
 class Node {
@@ -117,6 +117,7 @@ class Element extends Node {
 export function createDocument() {
   const doc = {
     createElement: (tag) => new Element(doc, tag),
+    createElementNS: (ns, tag) => Object.assign(new Element(doc, tag), { namespaceURI: ns }),
     createTextNode: (data) => new Text(doc, String(data)),
     createDocumentFragment: () => new Fragment(doc),
   };

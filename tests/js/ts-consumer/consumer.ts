@@ -5,6 +5,8 @@ import {
   compareCodes,
   decode,
   decodeBytes,
+  decodeCapture,
+  decodeTrace,
   listCodes,
   lookupCode,
   version,
@@ -12,8 +14,13 @@ import {
   type CodeLookup,
   type Comparison,
   type Decoded,
+  type Dialog,
   type FindingDto,
+  type FlowFinding,
   type Severity,
+  type Trace,
+  type TraceMessage,
+  type Transaction,
 } from "siplens";
 
 const d: Decoded = decode("SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\n\r\n");
@@ -34,6 +41,24 @@ const c: Comparison = compareCodes(486, 600);
 const differing: string[] = c.aspects.filter((a) => a.differs).map((a) => a.aspect);
 const v: string = version();
 
+const t: Trace = decodeTrace("INVITE sip:b@c SIP/2.0\r\n\r\nSIP/2.0 200 OK\r\n\r\n");
+const source: "text" | "pcap" | "pcapng" | "unknown" = t.source;
+const first: TraceMessage | undefined = t.messages[0];
+const firstDecoded: Decoded | undefined = first?.decoded;
+const src: string | null | undefined = first?.src;
+const time: number | null | undefined = first?.time;
+const retrans: boolean | undefined = first?.retransmission;
+const dialogOf: number | null | undefined = first?.dialogId;
+const states: Dialog["state"][] = t.dialogs.map((dg: Dialog) => dg.state);
+const finals: (number | null)[] = t.dialogs.map((dg) => dg.finalCode);
+const pdd: (number | null)[] = t.dialogs.map((dg) => dg.postDialDelayMs);
+const setup: (number | null)[] = t.dialogs.map((dg) => dg.setupTimeMs);
+const txFinal: (number | null)[] = t.transactions.map((tx: Transaction) => tx.finalCode);
+const flow: Severity[] = t.findings.map((f: FlowFinding) => f.severity);
+const frames: (number | null)[] = t.captureFindings.map((f) => f.frame);
+const callIds: string[][] = t.calls.map((c) => c.callIds);
+const cap: Trace = decodeCapture(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]));
+
 // @ts-expect-error afterSeconds is `number | null`, not `number`
 const notNull: number = d.diagnosis.retry!.afterSeconds;
 // @ts-expect-error status is `StatusDto | null`
@@ -42,6 +67,14 @@ const code: number | null = d.status.code;
 const bad: Decoded["kind"] = "other";
 // @ts-expect-error severity is a closed union
 const sev: Severity = "fatal";
+// @ts-expect-error a dialog's state is a closed union
+const state: Dialog["state"] = "ringing";
+// @ts-expect-error finalCode is `number | null`
+const fc: number = t.dialogs[0]!.finalCode;
+// @ts-expect-error decodeCapture takes bytes, not text
+decodeCapture("not bytes");
 
 export const used = [after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
-  groups, differing, v, notNull, code, bad, sev, l.info.ims.typical, c.a.isFinal];
+  groups, differing, v, notNull, code, bad, sev, l.info.ims.typical, c.a.isFinal,
+  source, firstDecoded, src, time, retrans, dialogOf, states, finals, pdd, setup, txFinal, flow, frames,
+  callIds, cap, state, fc];
