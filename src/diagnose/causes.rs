@@ -526,17 +526,10 @@ fn reason_on_success(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 mod tests {
     use super::*;
     use crate::diagnose::decode;
-    use crate::parse::parse_message;
 
     /// Runs this family only.
     fn run(input: &[u8]) -> Dx {
-        let msg = parse_message(input);
-        let cx = Ctx::new(&msg);
-        let mut dx = Dx::default();
-        for check in CHECKS {
-            check(&cx, &mut dx);
-        }
-        dx
+        crate::diagnose::run_family(CHECKS, input)
     }
 
     fn spans_of<'i>(dx: &Dx, rule: Rule, input: &'i [u8]) -> Vec<&'i str> {

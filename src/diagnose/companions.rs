@@ -145,20 +145,13 @@ fn missing_companion(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Confidence, Ctx, Dx};
+    use super::super::{Confidence, Dx};
     use super::*;
     use crate::finding::Severity;
     use crate::kb::{self, Presence};
-    use crate::parse_message;
 
     fn run(input: &[u8]) -> Dx {
-        let msg = parse_message(input);
-        let cx = Ctx::new(&msg);
-        let mut dx = Dx::default();
-        for check in CHECKS {
-            check(&cx, &mut dx);
-        }
-        dx
+        crate::diagnose::run_family(CHECKS, input)
     }
 
     fn response(status: &str, cseq: &str, extra: &str) -> Vec<u8> {

@@ -1641,13 +1641,7 @@ mod tests {
 
     /// Runs this family only.
     fn run(input: &[u8]) -> Dx {
-        let msg = parse_message(input);
-        let cx = Ctx::new(&msg);
-        let mut dx = Dx::default();
-        for check in CHECKS {
-            check(&cx, &mut dx);
-        }
-        dx
+        crate::diagnose::run_family(CHECKS, input)
     }
 
     fn spans<'i>(dx: &Dx, rule: Rule, input: &'i [u8]) -> Vec<&'i str> {

@@ -322,6 +322,18 @@ pub fn check_input(input: &[u8]) -> Result<(), InputError> {
     }
 }
 
+/// Runs one rule family over `input` (unit tests of each family).
+#[cfg(test)]
+pub(crate) fn run_family(checks: &[Check], input: &[u8]) -> Dx {
+    let msg = crate::parse_message(input);
+    let cx = Ctx::new(&msg);
+    let mut dx = Dx::default();
+    for check in checks {
+        check(&cx, &mut dx);
+    }
+    dx
+}
+
 /// Parses and diagnoses `input` (default, lenient options).
 pub fn decode(input: &[u8]) -> Decoded {
     diagnose(&crate::parse_message(input))
