@@ -154,21 +154,29 @@ fn main() -> ExitCode {
     }
 }
 
-/// `siplens decode`: reads, triages, decodes, prints; the exit code says
-/// whether an error finding was raised.
-fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
-    const UNUSABLE: u8 = 2;
+/// Exit code for unusable input (unreadable, empty, binary, no SIP).
+const UNUSABLE: u8 = 2;
+
+/// Reads `file`, or standard input for `-` or no file; an unreadable input
+/// is reported on stderr and becomes exit code 2.
+fn read_input(file: Option<&std::path::Path>) -> Result<Vec<u8>, ExitCode> {
     let read = match file {
         None => read_stdin(),
         Some(p) if p.as_os_str() == "-" => read_stdin(),
         Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())),
     };
-    let bytes = match read {
+    read.map_err(|e| {
+        eprintln!("siplens: cannot read {e}");
+        ExitCode::from(UNUSABLE)
+    })
+}
+
+/// `siplens decode`: reads, triages, decodes, prints; the exit code says
+/// whether an error finding was raised.
+fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
+    let bytes = match read_input(file) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("siplens: cannot read {e}");
-            return ExitCode::from(UNUSABLE);
-        }
+        Err(code) => return code,
     };
     if let Err(why) = input::check_bytes(&bytes) {
         eprintln!("siplens: {why}");
@@ -203,18 +211,9 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
 
 /// `siplens trace`: reads a capture or text, decodes the flow, prints it.
 fn trace(cli: &Cli, file: Option<&std::path::Path>, ndjson: bool, summary: bool) -> ExitCode {
-    const UNUSABLE: u8 = 2;
-    let read = match file {
-        None => read_stdin(),
-        Some(p) if p.as_os_str() == "-" => read_stdin(),
-        Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())),
-    };
-    let bytes = match read {
+    let bytes = match read_input(file) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("siplens: cannot read {e}");
-            return ExitCode::from(UNUSABLE);
-        }
+        Err(code) => return code,
     };
     let t = siplens::trace::decode_any(&bytes);
     let name = file.map_or("stdin".into(), |p| p.display().to_string());
