@@ -16,6 +16,7 @@ pub mod diagnose;
 pub mod finding;
 pub mod kb;
 pub mod parse;
+pub mod redact;
 pub mod span;
 pub mod trace;
 pub mod validate;

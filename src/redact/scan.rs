@@ -1,0 +1,723 @@
+//! Where the identifiers are: spans of every value to replace, from the
+//! parsed messages (structural) and from a scan of the whole text (URIs,
+//! IP literals, device URNs), then a sweep for values already aliased.
+
+use super::{Edit, Kind, Redactor};
+use crate::parse::params::split_top;
+use crate::parse::uri::{is_ipv4, is_ipv6};
+use crate::parse::header_name::HeaderName;
+use crate::parse::{parse_message, Message};
+use crate::span::{Span, Text};
+
+/// A span to replace (`Some(kind)`) or to leave alone (`None`).
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    span: Span,
+    kind: Option<Kind>,
+}
+
+/// A message's Content-Length, to fix after the edits.
+struct Framing {
+    value: Span,
+    length: usize,
+    body_start: usize,
+}
+
+#[derive(Default)]
+struct Scan {
+    hits: Vec<Hit>,
+    /// Header values whose URIs name network elements (Via, Route, Path…):
+    /// their user parts are not subscriber identities.
+    routing: Vec<Span>,
+    framing: Vec<Framing>,
+}
+
+impl Scan {
+    fn push(&mut self, span: Span, kind: Kind) {
+        if !span.is_empty() {
+            self.hits.push(Hit {
+                span,
+                kind: Some(kind),
+            });
+        }
+    }
+
+    fn protect(&mut self, span: Span) {
+        self.hits.push(Hit { span, kind: None });
+    }
+
+    fn in_routing(&self, at: usize) -> bool {
+        self.routing.iter().any(|s| s.start <= at && at < s.end)
+    }
+}
+
+/// The edits redacting `input`, sorted and non-overlapping.
+pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
+    let mut sc = Scan::default();
+    for raw in crate::trace::text::split_text(input) {
+        let Some(span) = raw.source_span else {
+            continue;
+        };
+        // Log formats that rewrite the message (ngrep's CR dots) get the
+        // generic scan only.
+        if span.slice(input) != raw.bytes.as_slice() {
+            continue;
+        }
+        let msg = parse_message(span.slice(input));
+        message(&mut sc, &msg, span.start);
+    }
+    generic(&mut sc, input);
+
+    // Keep hits the options cover, first-come on overlaps.
+    let opts = r.options().clone();
+    let mut hits: Vec<Hit> = sc
+        .hits
+        .iter()
+        .copied()
+        .filter(|h| h.kind.is_none_or(|k| opts.covers(k)))
+        .collect();
+    hits.sort_by_key(|h| (h.span.start, std::cmp::Reverse(h.span.end)));
+    let mut accepted: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        if accepted.last().is_some_and(|l| h.span.start < l.span.end) {
+            continue;
+        }
+        accepted.push(h);
+    }
+
+    let mut out = Vec::new();
+    for h in &accepted {
+        let Some(kind) = h.kind else { continue };
+        let Ok(value) = std::str::from_utf8(h.span.slice(input)) else {
+            continue;
+        };
+        if let Some(text) = r.alias(kind, value) {
+            if text != value {
+                out.push(Edit {
+                    span: h.span,
+                    text,
+                    kind: Some(kind),
+                });
+            }
+        }
+    }
+    sweep(r, input, &accepted, &mut out);
+    out.sort_by_key(|e| e.span.start);
+
+    // Content-Length follows the body's new length.
+    for f in &sc.framing {
+        let end = f.body_start + f.length;
+        let delta: isize = out
+            .iter()
+            .filter(|e| e.span.start >= f.body_start && e.span.end <= end)
+            .map(|e| e.text.len() as isize - e.span.len() as isize)
+            .sum();
+        if delta != 0 {
+            let new = (f.length as isize + delta).max(0);
+            out.push(Edit {
+                span: f.value,
+                text: new.to_string(),
+                kind: None,
+            });
+        }
+    }
+    out.sort_by_key(|e| e.span.start);
+    out
+}
+
+/// Absolute span of a text of a message parsed at `base`.
+fn abs(t: Text<'_>, base: usize) -> Span {
+    let s = t.span();
+    Span::new(s.start + base, s.end + base)
+}
+
+/// A value without surrounding quotes.
+fn unquote(t: Text<'_>) -> Text<'_> {
+    let t = t.trim();
+    let b = t.bytes();
+    if b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' {
+        t.sub(1, b.len() - 1)
+    } else {
+        t
+    }
+}
+
+/// `name=value` pairs of a header value: every top-level `;`/`,` piece
+/// holding `=` (the name is the piece's last word, so `Digest realm=…`
+/// works), value unquoted.
+fn params(value: Text<'_>) -> Vec<(String, Text<'_>)> {
+    let mut junk = Vec::new();
+    let mut out = Vec::new();
+    for item in split_top(value, b',', &mut junk) {
+        for piece in split_top(item, b';', &mut junk) {
+            let Some((name, val)) = piece.split_once_unquoted(b'=') else {
+                continue;
+            };
+            let name = name.as_str();
+            let name = name.split_ascii_whitespace().last().unwrap_or("");
+            out.push((name.to_ascii_lowercase(), unquote(val)));
+        }
+    }
+    out
+}
+
+/// Headers holding name-addr values, where a display name may appear.
+fn has_display_names(name: Option<HeaderName>) -> bool {
+    use HeaderName as H;
+    match name {
+        None => true,
+        Some(n) => matches!(
+            n,
+            H::From
+                | H::To
+                | H::Contact
+                | H::PAssertedIdentity
+                | H::PPreferredIdentity
+                | H::PAssociatedUri
+                | H::PCalledPartyId
+                | H::PServedUser
+                | H::ReferTo
+                | H::ReferredBy
+                | H::ReplyTo
+                | H::RemotePartyId
+                | H::Diversion
+                | H::HistoryInfo
+                | H::PRefusedUriList
+                | H::Route
+                | H::RecordRoute
+                | H::Path
+                | H::ServiceRoute
+                | H::PDcsTracePartyId
+                | H::PDcsRedirect
+        ),
+    }
+}
+
+/// Parameters of P-Access-Network-Info / Cellular-Network-Info that say
+/// nothing about where the subscriber is.
+const ACCESS_KEEP: &[&str] = &[
+    "network-provided",
+    "local-time-zone",
+    "daylight-saving-time",
+    "cell-info-age",
+];
+
+/// Structural hits of one message parsed at `base`.
+fn message(sc: &mut Scan, msg: &Message<'_>, base: usize) {
+    use HeaderName as H;
+    let mut junk = Vec::new();
+    for h in msg.headers() {
+        let v = h.value;
+        let name = h.known_name();
+        match name {
+            Some(H::Via) => {
+                sc.routing.push(abs(v, base));
+                for item in split_top(v, b',', &mut junk) {
+                    via(sc, item, base);
+                }
+            }
+            Some(H::Route | H::RecordRoute | H::Path | H::ServiceRoute) => {
+                sc.routing.push(abs(v, base));
+            }
+            Some(H::CallId) => {
+                let v = v.trim();
+                match v.bytes().iter().position(|&b| b == b'@') {
+                    Some(at) => {
+                        sc.push(abs(v.sub(0, at), base), Kind::CallId);
+                        host_or_ip(sc, v.tail(at + 1), base);
+                    }
+                    None => sc.push(abs(v, base), Kind::CallId),
+                }
+            }
+            Some(
+                H::Authorization
+                | H::ProxyAuthorization
+                | H::WwwAuthenticate
+                | H::ProxyAuthenticate
+                | H::AuthenticationInfo,
+            ) => {
+                for (n, val) in params(v) {
+                    match n.as_str() {
+                        "username" => username(sc, val, base),
+                        "realm" => host_or_ip(sc, val, base),
+                        "nonce" | "nextnonce" | "cnonce" | "response" | "rspauth" | "auts"
+                        | "opaque" | "ck" | "ik" => sc.push(abs(val, base), Kind::Secret),
+                        _ => {}
+                    }
+                }
+            }
+            Some(H::SecurityClient | H::SecurityServer | H::SecurityVerify) => {
+                for (n, val) in params(v) {
+                    if n == "spi-c" || n == "spi-s" {
+                        sc.push(abs(val, base), Kind::Spi);
+                    }
+                }
+            }
+            Some(H::PAccessNetworkInfo | H::CellularNetworkInfo) => {
+                for (n, val) in params(v) {
+                    if !ACCESS_KEEP.contains(&n.as_str()) && !val.is_empty() {
+                        sc.push(abs(val, base), Kind::CellId);
+                    }
+                }
+            }
+            Some(H::PChargingVector) => {
+                for (n, val) in params(v) {
+                    match n.as_str() {
+                        "icid-value" | "related-icid" => sc.push(abs(val, base), Kind::Icid),
+                        "orig-ioi" | "term-ioi" | "transit-ioi" => {
+                            sc.push(abs(val, base), Kind::Host)
+                        }
+                        "icid-generated-at" | "related-icid-generated-at" | "ggsn" => {
+                            host_or_ip(sc, val, base)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Some(H::PChargingFunctionAddresses) => {
+                for (_, val) in params(v) {
+                    host_or_ip(sc, val, base);
+                }
+            }
+            Some(H::PVisitedNetworkId) => {
+                for item in split_top(v, b',', &mut junk) {
+                    let first = split_top(item, b';', &mut junk)[0];
+                    host_or_ip(sc, unquote(first), base);
+                }
+            }
+            Some(H::ContentLength) => {
+                let t = v.trim();
+                sc.protect(abs(t, base));
+                if let Some(n) = t.parse_u64() {
+                    let body = msg.body();
+                    sc.framing.push(Framing {
+                        value: abs(t, base),
+                        length: n as usize,
+                        body_start: abs(body, base).start,
+                    });
+                }
+            }
+            _ => {}
+        }
+        if has_display_names(name) {
+            display_names(sc, v, base, matches!(name, Some(H::From | H::To)));
+        }
+    }
+    sdp(sc, msg.body(), base);
+}
+
+/// Display names (text before `<` of each list element) and, for From/To,
+/// the tag.
+fn display_names(sc: &mut Scan, v: Text<'_>, base: usize, tags: bool) {
+    let mut junk = Vec::new();
+    for item in split_top(v, b',', &mut junk) {
+        if let Some(lt) = item.find_unquoted(b'<') {
+            let dn = unquote(item.sub(0, lt));
+            if !dn.is_empty() {
+                let kind = if looks_like_number(dn.bytes()) {
+                    Kind::Phone
+                } else {
+                    Kind::DisplayName
+                };
+                sc.push(abs(dn, base), kind);
+            }
+        }
+        if tags {
+            for piece in split_top(item, b';', &mut junk).into_iter().skip(1) {
+                if let Some((n, val)) = piece.split_once_unquoted(b'=') {
+                    if n.trim().eq_ignore_case("tag") {
+                        sc.push(abs(val.trim(), base), Kind::Tag);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One Via element: sent-by host, branch, received, maddr.
+fn via(sc: &mut Scan, item: Text<'_>, base: usize) {
+    let item = item.trim();
+    let b = item.bytes();
+    // Skip `SIP / 2.0 / UDP` (white space allowed around the slashes).
+    let mut i = 0;
+    let mut slashes = 0;
+    while i < b.len() && slashes < 2 {
+        slashes += usize::from(b[i] == b'/');
+        i += 1;
+    }
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    while i < b.len() && !b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let rest = item.tail(i);
+    let sent_by = rest.split_once_unquoted(b';').map_or(rest, |(a, _)| a).trim();
+    host_or_ip(sc, strip_port(sent_by), base);
+    for (n, val) in params(item) {
+        match n.as_str() {
+            "branch" => sc.push(abs(val, base), Kind::Branch),
+            "received" | "maddr" => host_or_ip(sc, val, base),
+            _ => {}
+        }
+    }
+}
+
+/// `host[:port]` → host (brackets of an IPv6 reference kept).
+fn strip_port(t: Text<'_>) -> Text<'_> {
+    let b = t.bytes();
+    if b.first() == Some(&b'[') {
+        return match b.iter().position(|&c| c == b']') {
+            Some(e) => t.sub(0, e + 1),
+            None => t,
+        };
+    }
+    match b.iter().rposition(|&c| c == b':') {
+        Some(c) if b.iter().filter(|&&x| x == b':').count() == 1 => t.sub(0, c),
+        _ => t,
+    }
+}
+
+/// A host: IP literal (brackets stripped) or domain name.
+fn host_or_ip(sc: &mut Scan, t: Text<'_>, base: usize) {
+    let t = unquote(t.trim());
+    let b = t.bytes();
+    if b.len() >= 2 && b[0] == b'[' && b[b.len() - 1] == b']' {
+        let inner = t.sub(1, b.len() - 1);
+        if is_ipv6(inner.bytes()) {
+            sc.push(abs(inner, base), Kind::Ipv6);
+        }
+    } else if is_ipv4(b) {
+        sc.push(abs(t, base), Kind::Ipv4);
+    } else if is_ipv6(b) {
+        sc.push(abs(t, base), Kind::Ipv6);
+    } else if is_domain(b) {
+        sc.push(abs(t, base), Kind::Host);
+    }
+}
+
+/// A name with a letter, made of label characters.
+fn is_domain(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b.iter().any(u8::is_ascii_alphabetic)
+        && b
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-' || c == b'_')
+}
+
+/// `+1 (212) 555-1234`, `0612345678`: digits (4 or more) with `+` and
+/// visual separators only.
+fn looks_like_number(b: &[u8]) -> bool {
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    digits >= 4
+        && b.iter().enumerate().all(|(i, &c)| {
+            c.is_ascii_digit() || matches!(c, b'-' | b'.' | b'(' | b')' | b' ') || (c == b'+' && i == 0)
+        })
+}
+
+/// A digest username: an IMPI (`imsi@domain`), number or name.
+fn username(sc: &mut Scan, val: Text<'_>, base: usize) {
+    let (user, host) = match val.bytes().iter().position(|&b| b == b'@') {
+        Some(at) => (val.sub(0, at), Some(val.tail(at + 1))),
+        None => (val, None),
+    };
+    user_part(sc, user, host.map(|h| h.bytes()), base, true);
+    if let Some(h) = host {
+        host_or_ip(sc, h, base);
+    }
+}
+
+/// A user part: IMSI, phone number or user name.
+fn user_part(sc: &mut Scan, user: Text<'_>, host: Option<&[u8]>, base: usize, impi: bool) {
+    let b = user.bytes();
+    if b.is_empty() {
+        return;
+    }
+    let kind = if looks_like_number(b) {
+        let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+        let threegpp = host.is_some_and(|h| {
+            h.windows(11)
+                .any(|w| w.eq_ignore_ascii_case(b"3gppnetwork"))
+        });
+        if (14..=15).contains(&digits) && !b.starts_with(b"+") && (impi || threegpp) {
+            Kind::Imsi
+        } else {
+            Kind::Phone
+        }
+    } else {
+        Kind::User
+    };
+    sc.push(abs(user, base), kind);
+}
+
+/// SDP `o=` username and the host of `c=`/`o=` when it is a name.
+fn sdp(sc: &mut Scan, body: Text<'_>, base: usize) {
+    let b = body.bytes();
+    let mut at = 0;
+    while at < b.len() {
+        let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+        let line = body.sub(at, end);
+        let lb = line.bytes();
+        if lb.starts_with(b"o=") {
+            let fields: Vec<(usize, usize)> = words(lb, 2);
+            if let Some(&(s, e)) = fields.first() {
+                let u = line.sub(s, e);
+                if u.bytes() != b"-" {
+                    let kind = if looks_like_number(u.bytes()) {
+                        Kind::Phone
+                    } else {
+                        Kind::User
+                    };
+                    sc.push(abs(u, base), kind);
+                }
+            }
+            if let Some(&(s, e)) = fields.get(5) {
+                host_or_ip(sc, line.sub(s, e), base);
+            }
+        } else if lb.starts_with(b"c=") {
+            if let Some(&(s, e)) = words(lb, 2).get(2) {
+                let addr = line.sub(s, e);
+                // `c=IN IP4 224.2.1.1/127`: the address before any TTL.
+                let a = addr.bytes();
+                let cut = a.iter().position(|&c| c == b'/').unwrap_or(a.len());
+                host_or_ip(sc, addr.sub(0, cut), base);
+            }
+        }
+        at = end + 1;
+    }
+}
+
+/// (start, end) of the space-separated words of `line` from `from`.
+fn words(line: &[u8], from: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = from;
+    let end = line.len() - usize::from(line.last() == Some(&b'\r'));
+    while i < end {
+        while i < end && line[i] == b' ' {
+            i += 1;
+        }
+        let s = i;
+        while i < end && line[i] != b' ' {
+            i += 1;
+        }
+        if i > s {
+            out.push((s, i));
+        }
+    }
+    out
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+/// URIs, IP literals and device URNs anywhere in `input`.
+fn generic(sc: &mut Scan, input: &[u8]) {
+    let whole = Text::whole(input);
+    let n = input.len();
+    let mut i = 0;
+    while i < n {
+        let c = input[i];
+        let boundary = i == 0 || !is_word_byte(input[i - 1]);
+        if !boundary || !(c.is_ascii_alphanumeric() || c == b':' || c == b'[') {
+            i += 1;
+            continue;
+        }
+        let rest = &input[i..];
+        let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        if starts(b"sip:") || starts(b"sips:") {
+            let skip = if starts(b"sip:") { 4 } else { 5 };
+            i = sip_uri(sc, whole, i + skip);
+            continue;
+        }
+        if starts(b"tel:") {
+            i = tel_uri(sc, whole, i + 4);
+            continue;
+        }
+        if starts(b"urn:gsma:imei:") {
+            let s = i + 14;
+            let e = run(input, s, |c| c.is_ascii_digit() || c == b'-');
+            sc.push(Span::new(s, e), Kind::Device);
+            i = e.max(i + 1);
+            continue;
+        }
+        if starts(b"urn:uuid:") {
+            let s = i + 9;
+            let e = run(input, s, |c| c.is_ascii_hexdigit() || c == b'-');
+            if e - s == 36 {
+                sc.push(Span::new(s, e), Kind::Device);
+            }
+            i = e.max(i + 1);
+            continue;
+        }
+        // IP literals: the longest run of address characters.
+        let prev_ok = i == 0 || !matches!(input[i - 1], b'.' | b':' | b'-' | b'_');
+        if prev_ok && (c.is_ascii_hexdigit() || c == b':') {
+            let e = run(input, i, |c| c.is_ascii_hexdigit() || c == b':' || c == b'.');
+            let next_ok = e >= n || !(is_word_byte(input[e]) || input[e] == b'-');
+            if next_ok {
+                let mut tok = &input[i..e];
+                while tok.last() == Some(&b'.') {
+                    tok = &tok[..tok.len() - 1];
+                }
+                let colons = tok.iter().filter(|&&c| c == b':').count();
+                if colons >= 2 && is_ipv6(tok) {
+                    sc.push(Span::new(i, i + tok.len()), Kind::Ipv6);
+                } else if colons == 0 && is_ipv4(tok) {
+                    sc.push(Span::new(i, i + tok.len()), Kind::Ipv4);
+                } else if colons == 1 {
+                    // `a.b.c.d:port`.
+                    if let Some(p) = tok.iter().position(|&c| c == b':') {
+                        if is_ipv4(&tok[..p]) {
+                            sc.push(Span::new(i, i + p), Kind::Ipv4);
+                        }
+                    }
+                }
+            }
+            i = e.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+}
+
+/// End of the run of bytes matching `f` from `s`.
+fn run(input: &[u8], s: usize, f: impl Fn(u8) -> bool) -> usize {
+    let mut e = s;
+    while e < input.len() && f(input[e]) {
+        e += 1;
+    }
+    e
+}
+
+/// Bytes that end a URI written in a header, body or log line.
+fn uri_end(c: u8) -> bool {
+    matches!(c, b'>' | b'"' | b'<' | b',' | b' ' | b'\t' | b'\r' | b'\n' | b'\'')
+}
+
+/// A SIP URI whose text starts at `s` (after `sip:`); returns where the
+/// scan goes on.
+fn sip_uri(sc: &mut Scan, whole: Text<'_>, s: usize) -> usize {
+    let input = whole.bytes();
+    let e = run(input, s, |c| !uri_end(c));
+    let uri = whole.sub(s, e);
+    let b = uri.bytes();
+    let (user, hostpart) = match b.iter().position(|&c| c == b'@') {
+        Some(at) => (Some(uri.sub(0, at)), uri.tail(at + 1)),
+        None => (None, uri),
+    };
+    let hb = hostpart.bytes();
+    let host_end = if hb.first() == Some(&b'[') {
+        hb.iter().position(|&c| c == b']').map_or(hb.len(), |p| p + 1)
+    } else {
+        hb.iter()
+            .position(|&c| matches!(c, b';' | b':' | b'?' | b'/'))
+            .unwrap_or(hb.len())
+    };
+    let host = hostpart.sub(0, host_end);
+    if let Some(user) = user {
+        // User parameters (`;phone-context=…`, `;npdi`) follow the number.
+        let ub = user.bytes();
+        let main_end = ub.iter().position(|&c| c == b';').unwrap_or(ub.len());
+        if !sc.in_routing(s) {
+            user_part(sc, user.sub(0, main_end), Some(host.bytes()), 0, false);
+        }
+        for (n, val) in params(user.tail(main_end)) {
+            if n == "phone-context" && !val.bytes().starts_with(b"+") {
+                host_or_ip(sc, val, 0);
+            }
+        }
+    }
+    host_or_ip(sc, host, 0);
+    for (n, val) in params(hostpart.tail(host_end)) {
+        if n == "maddr" {
+            host_or_ip(sc, val, 0);
+        }
+    }
+    e.max(s + 1)
+}
+
+/// A tel URI whose number starts at `s`.
+fn tel_uri(sc: &mut Scan, whole: Text<'_>, s: usize) -> usize {
+    let input = whole.bytes();
+    let e = run(input, s, |c| !uri_end(c));
+    let uri = whole.sub(s, e);
+    let b = uri.bytes();
+    let num_end = b.iter().position(|&c| c == b';').unwrap_or(b.len());
+    let num = uri.sub(0, num_end);
+    if looks_like_number(num.bytes()) {
+        sc.push(abs(num, 0), Kind::Phone);
+    }
+    for (n, val) in params(uri.tail(num_end)) {
+        if n == "phone-context" && !val.bytes().starts_with(b"+") {
+            host_or_ip(sc, val, 0);
+        }
+    }
+    e.max(s + 1)
+}
+
+/// Replaces, outside the hits, every other occurrence of a value already
+/// aliased: numbers in XML bodies, names in log lines, hosts in Call-IDs.
+fn sweep(r: &mut Redactor, input: &[u8], hits: &[Hit], out: &mut Vec<Edit>) {
+    let opts = r.options().clone();
+    let mut h = 0;
+    let mut i = 0;
+    let n = input.len();
+    while i < n {
+        let c = input[i];
+        let tok_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_');
+        if !(tok_byte(c) || c == b'+') || (i > 0 && tok_byte(input[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let e = run(input, i + 1, tok_byte);
+        let mut tok_end = e;
+        while tok_end > i && matches!(input[tok_end - 1], b'.' | b'-') {
+            tok_end -= 1;
+        }
+        let span = Span::new(i, tok_end);
+        while h < hits.len() && hits[h].span.end <= span.start {
+            h += 1;
+        }
+        let overlaps = hits.get(h).is_some_and(|x| x.span.start < span.end);
+        if !overlaps && span.len() >= 4 {
+            if let Ok(tok) = std::str::from_utf8(span.slice(input)) {
+                let digits_only = tok
+                    .bytes()
+                    .enumerate()
+                    .all(|(k, c)| c.is_ascii_digit() || (k == 0 && c == b'+'));
+                let found = if digits_only {
+                    (tok.len() >= 6)
+                        .then(|| r.known(Kind::Phone, tok).map(|t| (Kind::Phone, t)))
+                        .flatten()
+                } else {
+                    [
+                        Kind::User,
+                        Kind::Host,
+                        Kind::CallId,
+                        Kind::Tag,
+                        Kind::Icid,
+                        Kind::Secret,
+                        Kind::DisplayName,
+                    ]
+                    .into_iter()
+                    .filter(|k| opts.covers(*k))
+                    .find_map(|k| r.known(k, tok).map(|t| (k, t)))
+                };
+                if let Some((kind, text)) = found {
+                    if text != tok {
+                        out.push(Edit {
+                            span,
+                            text,
+                            kind: Some(kind),
+                        });
+                    }
+                }
+            }
+        }
+        i = e.max(i + 1);
+    }
+}
