@@ -8,7 +8,7 @@
 //!
 //! | family | alias | recognised by |
 //! |---|---|---|
-//! | digits (phone) | `999` + counter, same digit count (`99` + counter under 6 digits) | those prefixes |
+//! | digits (phone) | `999` + zero-padded counter, same digit count (`99` + counter under 6 digits) | the prefix and the counter's leading zeros |
 //! | IMSI | MCC+MNC (first 5 digits) + `9999` + counter | digits 6–9 are `9999` |
 //! | IMEI | TAC kept, serial = counter, check digit made wrong | fails the Luhn check (every real IMEI passes it) |
 //! | UUID | `00000000-0000-4000-8000-` + counter | that prefix |
@@ -63,19 +63,22 @@ pub(crate) fn phone(n: u64, len: usize) -> String {
     }
 }
 
-/// True for digits that are a phone alias.
+/// True for digits that are a phone alias: the `999`/`99` prefix and the
+/// counter's leading zeros (real numbers under +999 do exist).
 pub(crate) fn is_phone_alias(d: &str) -> bool {
-    if d.len() >= 6 {
-        d.starts_with("999")
-    } else {
-        d.starts_with("99")
+    match d.len() {
+        0..=3 => false,
+        4 => d.starts_with("99"),
+        5 => d.starts_with("990"),
+        6 | 7 => d.starts_with("9990"),
+        _ => d.starts_with("99900"),
     }
 }
 
 /// IMSI alias: the MCC and a 2-digit MNC are kept (they name the operator,
 /// not the subscriber).
 pub(crate) fn imsi(original: &str, n: u64) -> String {
-    let keep = &original[..5.min(original.len())];
+    let keep = original.get(..5).unwrap_or(original);
     format!("{keep}9999{}", pad(n, original.len().saturating_sub(9)))
 }
 
@@ -111,7 +114,7 @@ fn luhn_digit(d: &str) -> u32 {
 /// the device model) is kept, the serial number becomes the counter and a
 /// 15-digit IMEI gets a deliberately wrong check digit.
 pub(crate) fn imei(d: &str, n: u64) -> String {
-    let tac = &d[..8.min(d.len())];
+    let tac = d.get(..8).unwrap_or(d);
     let serial = pad(n, 6);
     match d.len() {
         15 => {
@@ -210,9 +213,10 @@ pub(crate) fn word(prefix: &str, n: u64) -> String {
 
 /// True for a word alias with `prefix`.
 pub(crate) fn is_word_alias(s: &str, prefix: &str) -> bool {
-    s.len() > prefix.len()
-        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
-        && s[prefix.len()..].bytes().all(|b| b.is_ascii_digit())
+    let b = s.as_bytes();
+    b.len() > prefix.len()
+        && b[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        && b[prefix.len()..].iter().all(u8::is_ascii_digit)
 }
 
 /// Host alias.
@@ -281,7 +285,8 @@ pub(crate) fn is_opaque_alias(s: &str) -> bool {
     }
     let fills = a.iter().take_while(|&&b| b == first).count();
     let rest_digits = a[fills..].iter().all(u8::is_ascii_digit);
-    rest_digits && (fills >= 4 || fills + 1 >= a.len() || (first == b'A' && fills >= 1 && a.len() <= 5))
+    rest_digits
+        && (fills >= 4 || fills + 1 >= a.len() || (first == b'A' && fills >= 1 && a.len() <= 5))
 }
 
 /// SPI alias (decimal).

@@ -37,7 +37,9 @@ use serde::{Deserialize, Serialize};
 use crate::span::Span;
 
 /// How much to replace. Each level includes the ones before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -147,7 +149,10 @@ impl Kind {
 
     /// The kind with stable ID `id`.
     pub fn from_id(id: &str) -> Option<Kind> {
-        KINDS.iter().find(|k| k.id.eq_ignore_ascii_case(id)).map(|k| k.kind)
+        KINDS
+            .iter()
+            .find(|k| k.id.eq_ignore_ascii_case(id))
+            .map(|k| k.kind)
     }
 }
 
@@ -530,8 +535,8 @@ fn family_key(kind: Kind, value: &str) -> Option<(Family, String)> {
 
 /// A branch without its RFC 3261 magic cookie.
 fn strip_cookie(v: &str) -> &str {
-    if v.len() >= 7 && v[..7].eq_ignore_ascii_case("z9hG4bK") {
-        &v[7..]
+    if v.len() >= 7 && v.as_bytes()[..7].eq_ignore_ascii_case(b"z9hG4bK") {
+        v.get(7..).unwrap_or("")
     } else {
         v
     }

@@ -3,9 +3,9 @@
 //! IP literals, device URNs), then a sweep for values already aliased.
 
 use super::{Edit, Kind, Redactor};
+use crate::parse::header_name::HeaderName;
 use crate::parse::params::split_top;
 use crate::parse::uri::{is_ipv4, is_ipv6};
-use crate::parse::header_name::HeaderName;
 use crate::parse::{parse_message, Message};
 use crate::span::{Span, Text};
 
@@ -54,7 +54,13 @@ impl Scan {
 /// The edits redacting `input`, sorted and non-overlapping.
 pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
     let mut sc = Scan::default();
-    for raw in crate::trace::text::split_text(input) {
+    let raws = crate::trace::text::split_text(input);
+    if raws.is_empty() {
+        // No start line the splitter knows (`SIP/7.0`, a header block
+        // alone): read the whole text as one message.
+        message(&mut sc, &parse_message(input), 0);
+    }
+    for raw in raws {
         let Some(span) = raw.source_span else {
             continue;
         };
@@ -88,10 +94,10 @@ pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
     let mut out = Vec::new();
     for h in &accepted {
         let Some(kind) = h.kind else { continue };
-        let Ok(value) = std::str::from_utf8(h.span.slice(input)) else {
-            continue;
-        };
-        if let Some(text) = r.alias(kind, value) {
+        // Bytes that are not UTF-8 (binary garbage in a tag) still get an
+        // alias; the map keeps them lossily.
+        let value = String::from_utf8_lossy(h.span.slice(input));
+        if let Some(text) = r.alias(kind, &value) {
             if text != value {
                 out.push(Edit {
                     span: h.span,
@@ -285,6 +291,15 @@ fn message(sc: &mut Scan, msg: &Message<'_>, base: usize) {
                     host_or_ip(sc, unquote(first), base);
                 }
             }
+            Some(H::Warning) => {
+                // `warn-code SP warn-agent SP warn-text`: the agent is a host.
+                for item in split_top(v, b',', &mut junk) {
+                    let ws = words(item.trim().bytes(), 0);
+                    if let Some(&(s, e)) = ws.get(1) {
+                        host_or_ip(sc, strip_port(item.trim().sub(s, e)), base);
+                    }
+                }
+            }
             Some(H::ContentLength) => {
                 let t = v.trim();
                 sc.protect(abs(t, base));
@@ -311,8 +326,24 @@ fn message(sc: &mut Scan, msg: &Message<'_>, base: usize) {
 fn display_names(sc: &mut Scan, v: Text<'_>, base: usize, tags: bool) {
     let mut junk = Vec::new();
     for item in split_top(v, b',', &mut junk) {
-        if let Some(lt) = item.find_unquoted(b'<') {
-            let dn = unquote(item.sub(0, lt));
+        let t = item.trim();
+        let lt = item.find_unquoted(b'<').or_else(|| {
+            // `"Mr. J. User <sip:…>`: an unclosed quote swallows the `<`.
+            let b = t.bytes();
+            let closed = b.iter().skip(1).any(|&c| c == b'"');
+            (b.first() == Some(&b'"') && !closed)
+                .then(|| item.bytes().iter().position(|&c| c == b'<'))
+                .flatten()
+        });
+        if let Some(lt) = lt {
+            let dn = item.sub(0, lt).trim();
+            let dn = match dn.bytes().first() {
+                Some(b'"') if dn.bytes().len() >= 2 && dn.bytes().last() == Some(&b'"') => {
+                    dn.sub(1, dn.bytes().len() - 1)
+                }
+                Some(b'"') => dn.tail(1).trim(),
+                _ => dn,
+            };
             if !dn.is_empty() {
                 let kind = if looks_like_number(dn.bytes()) {
                     Kind::Phone
@@ -355,7 +386,10 @@ fn via(sc: &mut Scan, item: Text<'_>, base: usize) {
         i += 1;
     }
     let rest = item.tail(i);
-    let sent_by = rest.split_once_unquoted(b';').map_or(rest, |(a, _)| a).trim();
+    let sent_by = rest
+        .split_once_unquoted(b';')
+        .map_or(rest, |(a, _)| a)
+        .trim();
     host_or_ip(sc, strip_port(sent_by), base);
     for (n, val) in params(item) {
         match n.as_str() {
@@ -403,8 +437,7 @@ fn host_or_ip(sc: &mut Scan, t: Text<'_>, base: usize) {
 fn is_domain(b: &[u8]) -> bool {
     !b.is_empty()
         && b.iter().any(u8::is_ascii_alphabetic)
-        && b
-            .iter()
+        && b.iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-' || c == b'_')
 }
 
@@ -414,7 +447,9 @@ fn looks_like_number(b: &[u8]) -> bool {
     let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
     digits >= 4
         && b.iter().enumerate().all(|(i, &c)| {
-            c.is_ascii_digit() || matches!(c, b'-' | b'.' | b'(' | b')' | b' ') || (c == b'+' && i == 0)
+            c.is_ascii_digit()
+                || matches!(c, b'-' | b'.' | b'(' | b')' | b' ')
+                || (c == b'+' && i == 0)
         })
 }
 
@@ -556,7 +591,9 @@ fn generic(sc: &mut Scan, input: &[u8]) {
         // IP literals: the longest run of address characters.
         let prev_ok = i == 0 || !matches!(input[i - 1], b'.' | b':' | b'-' | b'_');
         if prev_ok && (c.is_ascii_hexdigit() || c == b':') {
-            let e = run(input, i, |c| c.is_ascii_hexdigit() || c == b':' || c == b'.');
+            let e = run(input, i, |c| {
+                c.is_ascii_hexdigit() || c == b':' || c == b'.'
+            });
             let next_ok = e >= n || !(is_word_byte(input[e]) || input[e] == b'-');
             if next_ok {
                 let mut tok = &input[i..e];
@@ -564,8 +601,18 @@ fn generic(sc: &mut Scan, input: &[u8]) {
                     tok = &tok[..tok.len() - 1];
                 }
                 let colons = tok.iter().filter(|&&c| c == b':').count();
+                // `fe80::1:5060`: an unbracketed IPv6 address with a port.
+                let v6 = if colons >= 2 && !is_ipv6(tok) {
+                    tok.iter()
+                        .rposition(|&c| c == b':')
+                        .filter(|&p| is_ipv6(&tok[..p]))
+                } else {
+                    None
+                };
                 if colons >= 2 && is_ipv6(tok) {
                     sc.push(Span::new(i, i + tok.len()), Kind::Ipv6);
+                } else if let Some(p) = v6 {
+                    sc.push(Span::new(i, i + p), Kind::Ipv6);
                 } else if colons == 0 && is_ipv4(tok) {
                     sc.push(Span::new(i, i + tok.len()), Kind::Ipv4);
                 } else if colons == 1 {
@@ -595,27 +642,55 @@ fn run(input: &[u8], s: usize, f: impl Fn(u8) -> bool) -> usize {
 
 /// Bytes that end a URI written in a header, body or log line.
 fn uri_end(c: u8) -> bool {
-    matches!(c, b'>' | b'"' | b'<' | b',' | b' ' | b'\t' | b'\r' | b'\n' | b'\'')
+    matches!(
+        c,
+        b'>' | b'"' | b'<' | b',' | b' ' | b'\t' | b'\r' | b'\n' | b'\''
+    )
 }
 
 /// A SIP URI whose text starts at `s` (after `sip:`); returns where the
 /// scan goes on.
 fn sip_uri(sc: &mut Scan, whole: Text<'_>, s: usize) -> usize {
     let input = whole.bytes();
+    // The user part may hold `,` `'` `?` `/` (RFC 3261 `user-unreserved`):
+    // look for `@` up to white space or a bracket only.
+    let loose = run(input, s, |c| {
+        !matches!(c, b'>' | b'<' | b'"' | b' ' | b'\t' | b'\r' | b'\n')
+    });
     let e = run(input, s, |c| !uri_end(c));
-    let uri = whole.sub(s, e);
-    let b = uri.bytes();
-    let (user, hostpart) = match b.iter().position(|&c| c == b'@') {
-        Some(at) => (Some(uri.sub(0, at)), uri.tail(at + 1)),
-        None => (None, uri),
+    let (user, hostpart, e) = match input[s..loose].iter().position(|&c| c == b'@') {
+        Some(at) => {
+            let h = s + at + 1;
+            let e = run(input, h, |c| !uri_end(c));
+            (Some(whole.sub(s, s + at)), whole.sub(h, e), e)
+        }
+        None => (None, whole.sub(s, e), e),
     };
     let hb = hostpart.bytes();
     let host_end = if hb.first() == Some(&b'[') {
-        hb.iter().position(|&c| c == b']').map_or(hb.len(), |p| p + 1)
-    } else {
         hb.iter()
-            .position(|&c| matches!(c, b';' | b':' | b'?' | b'/'))
-            .unwrap_or(hb.len())
+            .position(|&c| c == b']')
+            .map_or(hb.len(), |p| p + 1)
+    } else {
+        let seg = hb
+            .iter()
+            .position(|&c| matches!(c, b';' | b'?' | b'/'))
+            .unwrap_or(hb.len());
+        let colons = hb[..seg].iter().filter(|&&c| c == b':').count();
+        if colons >= 2 && is_ipv6(&hb[..seg]) {
+            // An unbracketed IPv6 address (seen in real traffic).
+            seg
+        } else if colons >= 3 {
+            hb[..seg]
+                .iter()
+                .rposition(|&c| c == b':')
+                .filter(|&p| is_ipv6(&hb[..p]))
+                .unwrap_or(seg)
+        } else {
+            hb.iter()
+                .position(|&c| matches!(c, b';' | b':' | b'?' | b'/'))
+                .unwrap_or(hb.len())
+        }
     };
     let host = hostpart.sub(0, host_end);
     if let Some(user) = user {

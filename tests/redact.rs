@@ -1,0 +1,408 @@
+//! Redaction of text (issue 8): every shared message, fixture and torture
+//! message, redacted at each level, still decodes to the same diagnosis,
+//! holds none of the identifiers collected independently from the original
+//! decode, and does not change when redacted again; aliases are stable
+//! across a multi-message trace.
+// Native only: `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use siplens::parse::uri::{is_ipv4, is_ipv6};
+use siplens::redact::{redact_text, Level, RedactOptions, Redactor};
+use siplens::{decode, parse_message, Decoded, HeaderName};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// Every single-message input: the 1,309 pcap extracts, the RFC 4475 and
+/// RFC 5118 messages, and our own fixtures.
+fn inputs() -> Vec<PathBuf> {
+    let c = common::corpus();
+    let mut v = common::files(&c.join("traces/pcap-extract"), &[".sip"]);
+    v.extend(common::files(&c.join("rfc4475"), &[".dat", ".sip"]));
+    v.extend(common::files(&c.join("rfc5118"), &[".dat", ".sip"]));
+    v.extend(common::fixtures());
+    v
+}
+
+/// [`shape`] without the findings (compared one by one).
+fn shape_without_findings(d: &Decoded) -> String {
+    let s = shape(d);
+    s[..s.find(" findings=").unwrap_or(s.len())].to_owned()
+}
+
+/// What must not change: the shape of the decode and its diagnosis.
+fn shape(d: &Decoded) -> String {
+    let mut s = format!(
+        "{} status={:?} method={:?} cseq={:?} headers={:?} body={} causes={}",
+        d.kind,
+        d.status.as_ref().map(|s| s.code),
+        d.request.as_ref().map(|r| r.method.clone()),
+        d.cseq.as_ref().map(|c| (c.seq, c.method.clone())),
+        d.headers.iter().map(|h| h.name.clone()).collect::<Vec<_>>(),
+        d.body.kind,
+        d.diagnosis.likely_causes.len(),
+    );
+    let ids: Vec<&str> = d.findings.iter().map(|f| f.id).collect();
+    s.push_str(&format!(" findings={ids:?}"));
+    s
+}
+
+/// Identifiers of `text` that a level must remove, collected from the
+/// parse (not from the redactor): URI user parts, display names, IP
+/// literals in Via/Contact/SDP, digest secrets; Call-ID, tags and hosts at
+/// level `all`.
+fn identifiers(text: &[u8], level: Level) -> BTreeSet<String> {
+    let msg = parse_message(text);
+    let mut out = BTreeSet::new();
+    let mut add = |s: &str| {
+        let s = s.trim().trim_matches('"');
+        if s.len() >= 4 {
+            out.insert(s.to_owned());
+        }
+    };
+    let mut addrs = Vec::new();
+    for name in [
+        HeaderName::From,
+        HeaderName::To,
+        HeaderName::PAssertedIdentity,
+        HeaderName::PPreferredIdentity,
+    ] {
+        addrs.extend(msg.addresses(name));
+    }
+    for a in &addrs {
+        if let Some(dn) = a.display_name_text() {
+            add(&dn);
+        }
+        if let Some(u) = &a.uri {
+            if let Some(user) = u.user {
+                let user = user.as_str();
+                let main = user.split(';').next().unwrap_or("");
+                add(main);
+            }
+            if let Some(h) = u.host {
+                let h = h.as_str();
+                let h = h.trim_start_matches('[').trim_end_matches(']');
+                if (level >= Level::Network && (is_ipv4(h.as_bytes()) || is_ipv6(h.as_bytes())))
+                    || level == Level::All
+                {
+                    add(h);
+                }
+            }
+        }
+        if level == Level::All {
+            if let Some(t) = a.tag() {
+                add(&t.as_str());
+            }
+        }
+    }
+    if level >= Level::Network {
+        for v in msg.via() {
+            if let Some(r) = v.received() {
+                add(r.as_str().trim_start_matches('[').trim_end_matches(']'));
+            }
+            let h = v.host.as_str();
+            let h = h.trim_start_matches('[').trim_end_matches(']');
+            if is_ipv4(h.as_bytes()) || is_ipv6(h.as_bytes()) {
+                add(h);
+            }
+        }
+        for h in msg.headers() {
+            if h.is(HeaderName::Authorization) || h.is(HeaderName::WwwAuthenticate) {
+                let v = h.value.as_str();
+                for key in ["nonce=", "response=", "cnonce="] {
+                    if let Some(i) = v.find(key) {
+                        let rest = &v[i + key.len()..];
+                        let val = rest.trim_start_matches('"');
+                        let end = val.find(['"', ',']).unwrap_or(val.len());
+                        add(&val[..end]);
+                    }
+                }
+            }
+        }
+    }
+    if level == Level::All {
+        if let Some(c) = msg.call_id() {
+            add(&c.as_str());
+        }
+    }
+    // Aliases of reserved ranges are identifiers nobody owns.
+    out.retain(|s| {
+        !(s.starts_with("192.0.2.")
+            || s.starts_with("198.51.100.")
+            || s.starts_with("203.0.113.")
+            || s.to_ascii_lowercase().starts_with("2001:db8:")
+            || s.ends_with(".invalid")
+            || s.contains("example.")
+            || s == "anonymous"
+            || s == "Anonymous"
+            || s.starts_with("::")
+            || s.starts_with("127.")
+            || s == "0.0.0.0"
+            || s == "255.255.255.255")
+    });
+    out
+}
+
+/// `id` in `text` not inside a longer word (`user` is not in `user1`).
+fn contains_token(text: &str, id: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    text.match_indices(id).any(|(i, _)| {
+        !word(text[..i].chars().next_back()) && !word(text[i + id.len()..].chars().next())
+    })
+}
+
+#[test]
+fn every_message_keeps_its_diagnosis_and_loses_its_identifiers() {
+    let files = inputs();
+    assert!(files.len() > 1300, "corpus missing: {} inputs", files.len());
+    let mut failures = Vec::new();
+    let mut leaks = Vec::new();
+    for level in [Level::Identities, Level::Network, Level::All] {
+        let opts = RedactOptions::level(level);
+        for f in &files {
+            let original = std::fs::read(f).unwrap();
+            let red = redact_text(&original, &opts);
+            let edits = Redactor::new(opts.clone()).edits(&original);
+            let (d0, d1) = (decode(&original), decode(&red.output));
+            let before = shape_without_findings(&d0);
+            let after = shape_without_findings(&d1);
+            // Findings may go only where they were about a replaced value
+            // (e.g. binary bytes inside a tag).
+            let mut lost: Vec<&str> = d0.findings.iter().map(|f| f.id).collect();
+            for x in &d1.findings {
+                if let Some(i) = lost.iter().position(|id| *id == x.id) {
+                    lost.remove(i);
+                } else {
+                    failures.push(format!(
+                        "{} [{}]: new finding {} {}",
+                        f.display(),
+                        level.name(),
+                        x.id,
+                        x.message
+                    ));
+                }
+            }
+            for id in lost {
+                let about_edit = d0.findings.iter().any(|x| {
+                    x.id == id
+                        && edits
+                            .iter()
+                            .any(|e| e.span.start < x.span.end && x.span.start < e.span.end)
+                });
+                if !about_edit {
+                    failures.push(format!(
+                        "{} [{}]: lost finding {id}",
+                        f.display(),
+                        level.name()
+                    ));
+                }
+            }
+            if before != after {
+                failures.push(format!(
+                    "{} [{}]\n  before {before}\n  after  {after}",
+                    f.display(),
+                    level.name()
+                ));
+            }
+            let out = String::from_utf8_lossy(&red.output);
+            for id in identifiers(&original, level) {
+                if contains_token(&out, &id) {
+                    leaks.push(format!("{} [{}]: {id:?}", f.display(), level.name()));
+                }
+            }
+            // Idempotent.
+            let again = redact_text(&red.output, &opts);
+            if again.output != red.output {
+                failures.push(format!(
+                    "{} [{}]: not idempotent",
+                    f.display(),
+                    level.name()
+                ));
+            }
+        }
+    }
+    let show = |v: &[String]| v.iter().take(15).cloned().collect::<Vec<_>>().join("\n");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        show(&failures)
+    );
+    assert!(leaks.is_empty(), "{} leaks:\n{}", leaks.len(), show(&leaks));
+}
+
+const TRACE: &str = "\
+2026-11-21 10:00:01.123 10.20.30.40:5060 -> 10.20.30.1:5060
+INVITE tel:+1-212-555-1234 SIP/2.0
+Via: SIP/2.0/UDP 10.20.30.40:5060;branch=z9hG4bK776asdhds
+From: \"Alice Smith\" <sip:+12125550100@ims.carrier.net>;tag=1928301774
+To: <tel:+1-212-555-1234>
+Call-ID: a84b4c76e66710@10.20.30.40
+CSeq: 314159 INVITE
+Contact: <sip:+12125550100@10.20.30.40:5060>;+sip.instance=\"<urn:gsma:imei:35209900-176148-1>\"
+P-Access-Network-Info: 3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=001010001000019B
+Content-Type: application/sdp
+Content-Length: 111
+
+v=0
+o=alice 2890844526 2890844526 IN IP4 10.20.30.40
+s=-
+c=IN IP4 10.20.30.40
+t=0 0
+m=audio 49170 RTP/AVP 0
+
+2026-11-21 10:00:01.200 10.20.30.1:5060 -> 10.20.30.40:5060
+SIP/2.0 486 Busy Here
+Via: SIP/2.0/UDP 10.20.30.40:5060;branch=z9hG4bK776asdhds;received=10.20.30.40
+From: \"Alice Smith\" <sip:+12125550100@ims.carrier.net>;tag=1928301774
+To: <tel:+1-212-555-1234>;tag=a6c85cf
+Call-ID: a84b4c76e66710@10.20.30.40
+CSeq: 314159 INVITE
+Reason: Q.850;cause=17;text=\"User busy\"
+Content-Length: 0
+
+";
+
+#[test]
+fn aliases_are_stable_across_a_trace_and_content_length_follows() {
+    let red = redact_text(TRACE.as_bytes(), &RedactOptions::default());
+    let out = String::from_utf8(red.output.clone()).unwrap();
+    for original in [
+        "10.20.30.40",
+        "10.20.30.1",
+        "Alice Smith",
+        "12125550100",
+        "212-555-1234",
+        "176148",
+        "0001000019B",
+        "o=alice",
+    ] {
+        assert!(!out.contains(original), "{original} left in:\n{out}");
+    }
+    // Same value, same alias, everywhere (log lines included).
+    assert_eq!(out.matches("192.0.2.1").count(), 10, "{out}");
+    assert_eq!(out.matches("+9-990-000-0001").count(), 3, "{out}");
+    assert_eq!(out.matches("Person1").count(), 2, "{out}");
+    // Shapes kept: the E.164 number keeps its separators, the cell keeps MCC/MNC.
+    assert!(out.contains("utran-cell-id-3gpp=0010100000000001"), "{out}");
+    assert!(out.contains("urn:gsma:imei:35209900-000001-"), "{out}");
+    // The network level keeps dialog identifiers and operator hosts.
+    assert!(out.contains("a84b4c76e66710@192.0.2.1") && out.contains("ims.carrier.net"));
+    // The trace decodes the same way: messages, dialog, outcome.
+    let before = siplens::decode_trace_text(TRACE);
+    let after = siplens::decode_trace_text(&out);
+    assert_eq!(before.messages.len(), after.messages.len());
+    assert_eq!(before.dialogs.len(), after.dialogs.len());
+    let ids = |t: &siplens::Trace| t.findings.iter().map(|f| f.id).collect::<Vec<_>>();
+    assert_eq!(ids(&before), ids(&after));
+    for (a, b) in before.messages.iter().zip(&after.messages) {
+        assert_eq!(shape(&a.decoded), shape(&b.decoded));
+    }
+    // The SDP body grew or shrank: Content-Length says so.
+    let body_len = out
+        .split("Content-Length: ")
+        .nth(1)
+        .and_then(|s| s.split('\n').next())
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_ne!(body_len, "111", "{out}");
+    // Report: counts by kind and the alias map.
+    let r = &red.report;
+    let kind = |id: &str| r.kinds.iter().find(|k| k.kind == id).unwrap();
+    assert_eq!(kind("ipv4").distinct, 2);
+    assert_eq!(kind("display-name").replaced, 2);
+    assert!(r.aliases.iter().any(|a| a.original == "10.20.30.40"));
+    assert_eq!(r.total, r.kinds.iter().map(|k| k.replaced).sum::<usize>());
+    // Idempotent on the trace too.
+    assert_eq!(
+        redact_text(&red.output, &RedactOptions::default()).output,
+        red.output
+    );
+}
+
+#[test]
+fn levels_and_options_choose_the_kinds() {
+    let text = TRACE.as_bytes();
+    let ids = redact_text(text, &RedactOptions::level(Level::Identities));
+    let s = String::from_utf8(ids.output).unwrap();
+    assert!(s.contains("10.20.30.40") && !s.contains("Alice Smith"));
+    let all = redact_text(text, &RedactOptions::level(Level::All));
+    let s = String::from_utf8(all.output).unwrap();
+    for gone in [
+        "a84b4c76e66710",
+        "1928301774",
+        "776asdhds",
+        "ims.carrier.net",
+    ] {
+        assert!(!s.contains(gone), "{gone} left at level all:\n{s}");
+    }
+    assert!(s.contains("branch=z9hG4bK"), "{s}");
+    let custom = RedactOptions {
+        level: Level::Identities,
+        include: vec!["host".into()],
+        exclude: vec!["display-name".into()],
+    };
+    let s = String::from_utf8(redact_text(text, &custom).output).unwrap();
+    assert!(s.contains("Alice Smith") && !s.contains("ims.carrier.net"));
+    assert!(RedactOptions {
+        include: vec!["nope".into()],
+        ..Default::default()
+    }
+    .validate()
+    .is_err());
+}
+
+#[test]
+fn one_redactor_keeps_aliases_across_calls() {
+    let mut r = Redactor::new(RedactOptions::default());
+    let a = r.redact(b"MESSAGE sip:+447700900123@x.test SIP/2.0\r\nContent-Length: 0\r\n\r\n");
+    let b = r.redact(b"Call from tel:+447700900123 at 10.9.8.7\n");
+    let a = String::from_utf8(a).unwrap();
+    let b = String::from_utf8(b).unwrap();
+    assert!(
+        a.contains("+999000000001") && b.contains("tel:+999000000001"),
+        "{a}{b}"
+    );
+    assert!(b.contains("192.0.2.1"));
+    assert_eq!(
+        r.alias_ip("10.9.8.7".parse().unwrap()),
+        Some("192.0.2.1".parse().unwrap())
+    );
+    assert_eq!(r.alias_ip("127.0.0.1".parse().unwrap()), None);
+}
+
+#[test]
+fn ims_registration_secrets_and_ids() {
+    let reg = "REGISTER sip:ims.mnc001.mcc001.3gppnetwork.org SIP/2.0\r\n\
+Via: SIP/2.0/UDP [2a01:e0a:1::5]:5060;branch=z9hG4bKnashds7\r\n\
+From: <sip:001010123456789@ims.mnc001.mcc001.3gppnetwork.org>;tag=4fa3\r\n\
+To: <sip:001010123456789@ims.mnc001.mcc001.3gppnetwork.org>\r\n\
+Call-ID: apb03a0s09dkjdfglkj49111\r\n\
+CSeq: 2 REGISTER\r\n\
+Contact: <sip:001010123456789@[2a01:e0a:1::5]:5060>;+sip.instance=\"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\"\r\n\
+Authorization: Digest username=\"001010123456789@ims.mnc001.mcc001.3gppnetwork.org\", realm=\"ims.mnc001.mcc001.3gppnetwork.org\", nonce=\"CjPk9mRqNuT9b4Q3\", uri=\"sip:ims.mnc001.mcc001.3gppnetwork.org\", response=\"6629fae49393a05397450978507c4ef1\", algorithm=AKAv1-MD5, auts=\"AQIDBAUGBwgJCgsMDQ4=\"\r\n\
+Security-Verify: ipsec-3gpp;alg=hmac-sha-1-96;spi-c=23456789;spi-s=12345678;port-c=2468;port-s=1357\r\n\
+P-Charging-Vector: icid-value=\"AyretyU0dm+6O2IrT5tAFrbHLso=023551024\";orig-ioi=home1.net\r\n\
+Content-Length: 0\r\n\r\n";
+    let red = redact_text(reg.as_bytes(), &RedactOptions::default());
+    let s = String::from_utf8(red.output).unwrap();
+    for gone in [
+        "0123456789",
+        "2a01:e0a:1::5",
+        "f81d4fae",
+        "CjPk9mRqNuT9b4Q3",
+        "6629fae49393a05397450978507c4ef1",
+        "AQIDBAUGBwgJCgsMDQ4",
+        "23456789",
+        "12345678",
+        "AyretyU0dm",
+    ] {
+        assert!(!s.contains(gone), "{gone} left:\n{s}");
+    }
+    // MCC/MNC kept in the IMSI alias; IPsec ports and the algorithm kept.
+    assert!(s.contains("sip:001019999000001@ims.mnc001"), "{s}");
+    assert!(s.contains("port-c=2468;port-s=1357") && s.contains("AKAv1-MD5"));
+    assert_eq!(shape(&decode(reg.as_bytes())), shape(&decode(s.as_bytes())));
+}
