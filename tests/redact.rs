@@ -61,6 +61,40 @@ fn identifiers(text: &[u8], level: Level) -> BTreeSet<String> {
             out.insert(s.to_owned());
         }
     };
+    let mut uris = Vec::new();
+    if let Some(u) = msg.request_uri() {
+        uris.push(u);
+    }
+    for c in msg.contacts() {
+        if let siplens::parse::addr::Contact::Address(a) = c {
+            uris.extend(a.uri);
+        }
+    }
+    for u in &uris {
+        if let Some(user) = u.user {
+            let user = user.as_str();
+            add(user.split(';').next().unwrap_or(""));
+        }
+        if let Some(h) = u.host {
+            let h = h.as_str();
+            let h = h.trim_start_matches('[').trim_end_matches(']');
+            if level >= Level::Network && (is_ipv4(h.as_bytes()) || is_ipv6(h.as_bytes())) {
+                add(h);
+            }
+        }
+    }
+    if level >= Level::Network {
+        // SDP connection addresses.
+        let body = String::from_utf8_lossy(msg.body().bytes()).into_owned();
+        for line in body.lines() {
+            if let Some(rest) = line
+                .strip_prefix("c=IN IP4 ")
+                .or(line.strip_prefix("c=IN IP6 "))
+            {
+                add(rest.split('/').next().unwrap_or(""));
+            }
+        }
+    }
     let mut addrs = Vec::new();
     for name in [
         HeaderName::From,
@@ -144,9 +178,13 @@ fn identifiers(text: &[u8], level: Level) -> BTreeSet<String> {
     out
 }
 
-/// `id` in `text` not inside a longer word (`user` is not in `user1`).
+/// `id` in `text` as a whole token (`user` is not in `user1`, and
+/// `mod_sofia` is not in the product name `FreeSWITCH-mod_sofia`): the
+/// redactor's sweep replaces whole tokens only.
 fn contains_token(text: &str, id: &str) -> bool {
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let word = |c: Option<char>| {
+        c.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
     text.match_indices(id).any(|(i, _)| {
         !word(text[..i].chars().next_back()) && !word(text[i + id.len()..].chars().next())
     })
@@ -405,4 +443,73 @@ Content-Length: 0\r\n\r\n";
     assert!(s.contains("sip:001019999000001@ims.mnc001"), "{s}");
     assert!(s.contains("port-c=2468;port-s=1357") && s.contains("AKAv1-MD5"));
     assert_eq!(shape(&decode(reg.as_bytes())), shape(&decode(s.as_bytes())));
+}
+
+#[test]
+fn every_capture_as_one_trace_keeps_its_flow() {
+    // The messages cut from each capture, pasted one after another.
+    let root = common::corpus().join("traces/pcap-extract");
+    let mut dirs: Vec<PathBuf> = common::files(&root, &["INDEX.tsv"])
+        .into_iter()
+        .map(|p| p.parent().unwrap().to_path_buf())
+        .collect();
+    dirs.dedup();
+    assert!(dirs.len() >= 30, "{} capture directories", dirs.len());
+    let mut failures = Vec::new();
+    for dir in dirs {
+        let mut text = Vec::new();
+        for f in common::files(&dir, &[".sip"]) {
+            text.extend(std::fs::read(f).unwrap());
+            text.extend_from_slice(b"\r\n");
+        }
+        for level in [Level::Network, Level::All] {
+            let red = redact_text(&text, &RedactOptions::level(level));
+            let (a, b) = (
+                siplens::decode_trace_text(&text),
+                siplens::decode_trace_text(&red.output),
+            );
+            let flow = |t: &siplens::Trace| {
+                format!(
+                    "messages={} transactions={} dialogs={} calls={} findings={:?} shapes={:?}",
+                    t.messages.len(),
+                    t.transactions.len(),
+                    t.dialogs.len(),
+                    t.calls.len(),
+                    t.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+                    t.messages
+                        .iter()
+                        .map(|m| shape_without_findings(&m.decoded))
+                        .collect::<Vec<_>>()
+                )
+            };
+            if flow(&a) != flow(&b) {
+                failures.push(format!("{} [{}]", dir.display(), level.name()));
+            }
+            // One alias per value across the whole trace: the map is a
+            // function and is injective.
+            let mut seen = std::collections::HashMap::new();
+            for e in &red.report.aliases {
+                if let Some(prev) = seen.insert(e.alias.clone(), e.original.clone()) {
+                    if prev != e.original {
+                        failures.push(format!(
+                            "{}: {} and {} share alias {}",
+                            dir.display(),
+                            prev,
+                            e.original,
+                            e.alias
+                        ));
+                    }
+                }
+            }
+            let again = redact_text(&red.output, &RedactOptions::level(level));
+            if again.output != red.output {
+                failures.push(format!(
+                    "{} [{}]: not idempotent",
+                    dir.display(),
+                    level.name()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

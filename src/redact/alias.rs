@@ -273,8 +273,8 @@ pub(crate) fn opaque(original: &str, n: u64) -> String {
     out.into_iter().collect()
 }
 
-/// True for an opaque alias: its alphanumerics are 4+ fill characters (or
-/// all but the last few) followed by digits only.
+/// True for an opaque alias: its alphanumerics are fill characters (4 or
+/// more, or any number in a value of 6 or fewer) followed by digits only.
 pub(crate) fn is_opaque_alias(s: &str) -> bool {
     let a: Vec<u8> = s.bytes().filter(u8::is_ascii_alphanumeric).collect();
     let Some(&first) = a.first() else {
@@ -285,8 +285,8 @@ pub(crate) fn is_opaque_alias(s: &str) -> bool {
     }
     let fills = a.iter().take_while(|&&b| b == first).count();
     let rest_digits = a[fills..].iter().all(u8::is_ascii_digit);
-    rest_digits
-        && (fills >= 4 || fills + 1 >= a.len() || (first == b'A' && fills >= 1 && a.len() <= 5))
+    // Short values hold little more than the counter (`010`, `A42`).
+    rest_digits && (fills >= 4 || a.len() <= 6)
 }
 
 /// SPI alias (decimal).

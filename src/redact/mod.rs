@@ -412,8 +412,14 @@ impl Redactor {
             self.count(e.kind, i);
             return Some(out);
         }
+        // Opaque aliases of every kind share one counter: a nonce and a
+        // Call-ID of the same length must not get the same alias.
+        let counter = match family {
+            Family::Opaque(_) | Family::Cell => Family::Opaque(Kind::Secret),
+            f => f,
+        };
         let n = {
-            let c = self.counters.entry(family).or_insert(0);
+            let c = self.counters.entry(counter).or_insert(0);
             *c += 1;
             *c
         };
