@@ -513,3 +513,86 @@ fn every_capture_as_one_trace_keeps_its_flow() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Edge cases, one line each: (input, level, must appear, must be gone).
+#[test]
+fn edge_cases() {
+    let cases: &[(&str, Level, &[&str], &[&str])] = &[
+        // Unbracketed IPv6 with a port (seen in real traffic).
+        (
+            "INVITE sip:9901@fec0:0:0:0:216:d3ff:fe0d:22c:5060 SIP/2.0\r\n\r\n",
+            Level::Network,
+            &["@2001:db8::1:5060"],
+            &["fec0"],
+        ),
+        // Warning agents are hosts (level all); the text stays.
+        (
+            "SIP/2.0 488 Not Acceptable Here\r\nWarning: 305 mgcf1.operator.net \"Incompatible media format\"\r\n\r\n",
+            Level::All,
+            &["Warning: 305 host1.invalid \"Incompatible media format\""],
+            &["operator.net"],
+        ),
+        // An unclosed display-name quote still hides the name.
+        (
+            "OPTIONS sip:x@y.test SIP/2.0\r\nTo: \"Mr. J. User <sip:j.user@example.com>\r\n\r\n",
+            Level::Identities,
+            &["Person1"],
+            &["Mr. J. User"],
+        ),
+        // A number with a phone-context: the number goes, the context
+        // (a network prefix) stays.
+        (
+            "INVITE sip:5551234;phone-context=+1212@ims.test;user=phone SIP/2.0\r\n\r\n",
+            Level::Identities,
+            &["sip:9990001;phone-context=+1212@ims.test"],
+            &["5551234"],
+        ),
+        // Log lines: addresses with ports, a number seen before.
+        (
+            "U 10.1.1.1:5060 -> 10.2.2.2:5060\nMESSAGE tel:+33612345678 SIP/2.0\r\nContent-Length: 0\r\n\r\nnote: +33612345678 called\n",
+            Level::Network,
+            &["U 192.0.2.1:5060 -> 192.0.2.2:5060", "note: +99900000001 called"],
+            &["10.1.1.1", "33612345678"],
+        ),
+        // A start line the splitter refuses: the whole text is read as one message.
+        (
+            "OPTIONS sip:t.watson@example.org SIP/7.0\r\nFrom: A. Bell <sip:a.g.bell@example.com>;tag=q\r\n\r\n",
+            Level::Identities,
+            &["From: Person1 <sip:user2@example.com>"],
+            &["A. Bell", "a.g.bell"],
+        ),
+        // Routing headers: user parts name network elements, kept.
+        (
+            "INVITE sip:bob@b.test SIP/2.0\r\nRoute: <sip:orig@scscf.b.test;lr>\r\n\r\n",
+            Level::Identities,
+            &["<sip:orig@scscf.b.test;lr>", "sip:user1@b.test"],
+            &["bob"],
+        ),
+        // Documentation and special addresses are not identities.
+        (
+            "c=IN IP4 0.0.0.0\r\nc=IN IP4 192.0.2.5\r\nc=IN IP6 ::1\r\n",
+            Level::All,
+            &["0.0.0.0", "192.0.2.5", "::1"],
+            &[],
+        ),
+    ];
+    for (input, level, keep, gone) in cases {
+        let out = redact_text(input.as_bytes(), &RedactOptions::level(*level));
+        let s = String::from_utf8_lossy(&out.output);
+        for k in *keep {
+            assert!(s.contains(k), "{k:?} expected in:\n{s}");
+        }
+        for g in *gone {
+            assert!(!s.contains(g), "{g:?} left in:\n{s}");
+        }
+        assert_eq!(
+            redact_text(&out.output, &RedactOptions::level(*level)).output,
+            out.output,
+            "not idempotent:\n{s}"
+        );
+    }
+    // Bytes that are not UTF-8 inside a tag get an alias too.
+    let msg = b"BYE sip:a@b.test SIP/2.0\r\nFrom: <sip:a@b.test>;tag=ab\xff\xfecd\r\n\r\n";
+    let out = redact_text(msg, &RedactOptions::level(Level::All)).output;
+    assert!(!out.windows(2).any(|w| w == b"\xff\xfe"));
+}

@@ -46,8 +46,10 @@ impl Scan {
         self.hits.push(Hit { span, kind: None });
     }
 
+    /// `routing` is in input order (messages, then headers, in order).
     fn in_routing(&self, at: usize) -> bool {
-        self.routing.iter().any(|s| s.start <= at && at < s.end)
+        let i = self.routing.partition_point(|s| s.start <= at);
+        i > 0 && at < self.routing[i - 1].end
     }
 }
 
