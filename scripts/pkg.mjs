@@ -53,6 +53,8 @@ const pkg = {
     "element.js",
     "render.js",
     "README.md",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
   ],
   // node.js instantiates the module on import; the web entry has no side effects.
   sideEffects: ["./node.js"],
