@@ -568,6 +568,13 @@ fn edge_cases() {
             &["<sip:orig@scscf.b.test;lr>", "sip:user1@b.test"],
             &["bob"],
         ),
+        // SRTP keys in SDP.
+        (
+            "v=0\r\nm=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32\r\n",
+            Level::Network,
+            &["inline:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1|2^20|1:32"],
+            &["PS1uQCVee"],
+        ),
         // Documentation and special addresses are not identities.
         (
             "c=IN IP4 0.0.0.0\r\nc=IN IP4 192.0.2.5\r\nc=IN IP6 ::1\r\n",

@@ -106,8 +106,8 @@ kinds! {
         "IPv4 addresses anywhere (Via, received=, Contact, SDP c=/o=, log lines, capture headers)");
     Ipv6 = ("ipv6", Network, "IPv6 address",
         "IPv6 addresses anywhere");
-    Secret = ("auth-secret", Network, "Auth secret",
-        "Digest/AKA nonce, nextnonce, cnonce, response, rspauth, auts, opaque, ck, ik");
+    Secret = ("auth-secret", Network, "Secret",
+        "Digest/AKA nonce, nextnonce, cnonce, response, rspauth, auts, opaque, ck, ik; SDP SRTP keys (a=crypto inline:, a=key-mgmt, k=)");
     Spi = ("spi", Network, "IPsec SPI",
         "spi-c / spi-s of Security-Client, Security-Server, Security-Verify");
     Icid = ("icid", Network, "Charging ID",

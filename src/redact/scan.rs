@@ -60,7 +60,12 @@ pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
     if raws.is_empty() {
         // No start line the splitter knows (`SIP/7.0`, a header block
         // alone): read the whole text as one message.
-        message(&mut sc, &parse_message(input), 0);
+        if input.trim_ascii_start().starts_with(b"v=") {
+            // An SDP body pasted alone.
+            sdp(&mut sc, Text::whole(input), 0);
+        } else {
+            message(&mut sc, &parse_message(input), 0);
+        }
     }
     for raw in raws {
         let Some(span) = raw.source_span else {
@@ -514,6 +519,31 @@ fn sdp(sc: &mut Scan, body: Text<'_>, base: usize) {
             if let Some(&(s, e)) = fields.get(5) {
                 host_or_ip(sc, line.sub(s, e), base);
             }
+        } else if lb.starts_with(b"a=crypto:")
+            || lb.starts_with(b"a=key-mgmt:")
+            || lb.starts_with(b"k=")
+        {
+            // SDES master keys (`inline:KEY|lifetime|MKI`, RFC 4568 §9.1),
+            // MIKEY messages (RFC 4567) and `k=` keys (RFC 4566 §5.12).
+            let mut from = 0;
+            while let Some(i) = find(&lb[from..], b"inline:") {
+                let s = from + i + 7;
+                let e = s + lb[s..]
+                    .iter()
+                    .position(|&c| matches!(c, b'|' | b' ' | b';' | b'\r'))
+                    .unwrap_or(lb.len() - s);
+                sc.push(abs(line.sub(s, e), base), Kind::Secret);
+                from = e;
+            }
+            if lb.starts_with(b"a=key-mgmt:") {
+                if let Some(&(s, e)) = words(lb, 11).get(1) {
+                    sc.push(abs(line.sub(s, e), base), Kind::Secret);
+                }
+            } else if lb.starts_with(b"k=") {
+                let end = lb.len() - usize::from(lb.last() == Some(&b'\r'));
+                let s = lb.iter().position(|&c| c == b':').map_or(2, |p| p + 1);
+                sc.push(abs(line.sub(s.min(end), end), base), Kind::Secret);
+            }
         } else if lb.starts_with(b"c=") {
             if let Some(&(s, e)) = words(lb, 2).get(2) {
                 let addr = line.sub(s, e);
@@ -525,6 +555,11 @@ fn sdp(sc: &mut Scan, body: Text<'_>, base: usize) {
         }
         at = end + 1;
     }
+}
+
+/// Position of `needle` in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay, needle)
 }
 
 /// (start, end) of the space-separated words of `line` from `from`.
