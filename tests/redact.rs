@@ -575,6 +575,9 @@ fn edge_cases() {
             &["inline:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1|2^20|1:32"],
             &["PS1uQCVee"],
         ),
+        // Fuzz regression: an address inside a broken URI host is found on
+        // the first pass (else a second pass would change it).
+        ("r\nCall-ID:sip:@[1::", Level::All, &["2001:db8::1"], &[]),
         // Documentation and special addresses are not identities.
         (
             "c=IN IP4 0.0.0.0\r\nc=IN IP4 192.0.2.5\r\nc=IN IP6 ::1\r\n",

@@ -600,13 +600,18 @@ fn generic(sc: &mut Scan, input: &[u8]) {
         }
         let rest = &input[i..];
         let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        // The scan goes on inside a URI too, so an address the URI reader
+        // does not take (a broken host) is still found as it would be in a
+        // second pass: redaction stays idempotent.
         if starts(b"sip:") || starts(b"sips:") {
             let skip = if starts(b"sip:") { 4 } else { 5 };
-            i = sip_uri(sc, whole, i + skip);
+            sip_uri(sc, whole, i + skip);
+            i += skip;
             continue;
         }
         if starts(b"tel:") {
-            i = tel_uri(sc, whole, i + 4);
+            tel_uri(sc, whole, i + 4);
+            i += 4;
             continue;
         }
         if starts(b"urn:gsma:imei:") {
@@ -685,23 +690,21 @@ fn uri_end(c: u8) -> bool {
     )
 }
 
-/// A SIP URI whose text starts at `s` (after `sip:`); returns where the
-/// scan goes on.
-fn sip_uri(sc: &mut Scan, whole: Text<'_>, s: usize) -> usize {
+/// A SIP URI whose text starts at `s` (after `sip:`).
+fn sip_uri(sc: &mut Scan, whole: Text<'_>, s: usize) {
     let input = whole.bytes();
     // The user part may hold `,` `'` `?` `/` (RFC 3261 `user-unreserved`):
     // look for `@` up to white space or a bracket only.
     let loose = run(input, s, |c| {
         !matches!(c, b'>' | b'<' | b'"' | b' ' | b'\t' | b'\r' | b'\n')
     });
-    let e = run(input, s, |c| !uri_end(c));
-    let (user, hostpart, e) = match input[s..loose].iter().position(|&c| c == b'@') {
+    let (user, hostpart) = match input[s..loose].iter().position(|&c| c == b'@') {
         Some(at) => {
             let h = s + at + 1;
             let e = run(input, h, |c| !uri_end(c));
-            (Some(whole.sub(s, s + at)), whole.sub(h, e), e)
+            (Some(whole.sub(s, s + at)), whole.sub(h, e))
         }
-        None => (None, whole.sub(s, e), e),
+        None => (None, whole.sub(s, run(input, s, |c| !uri_end(c)))),
     };
     let hb = hostpart.bytes();
     let host_end = if hb.first() == Some(&b'[') {
@@ -749,11 +752,10 @@ fn sip_uri(sc: &mut Scan, whole: Text<'_>, s: usize) -> usize {
             host_or_ip(sc, val, 0);
         }
     }
-    e.max(s + 1)
 }
 
 /// A tel URI whose number starts at `s`.
-fn tel_uri(sc: &mut Scan, whole: Text<'_>, s: usize) -> usize {
+fn tel_uri(sc: &mut Scan, whole: Text<'_>, s: usize) {
     let input = whole.bytes();
     let e = run(input, s, |c| !uri_end(c));
     let uri = whole.sub(s, e);
@@ -768,7 +770,6 @@ fn tel_uri(sc: &mut Scan, whole: Text<'_>, s: usize) -> usize {
             host_or_ip(sc, val, 0);
         }
     }
-    e.max(s + 1)
 }
 
 /// Replaces, outside the hits, every other occurrence of a value already
