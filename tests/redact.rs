@@ -168,8 +168,20 @@ fn identifiers(text: &[u8], level: Level) -> BTreeSet<String> {
             || s.to_ascii_lowercase().starts_with("2001:db8:")
             || s.ends_with(".invalid")
             || s.contains("example.")
-            || s == "anonymous"
-            || s == "Anonymous"
+            || [
+                "anonymous",
+                "orig",
+                "term",
+                "unknown",
+                "unavailable",
+                "restricted",
+                "invalid",
+                "sos",
+                "emergency",
+                "voicemail",
+            ]
+            .iter()
+            .any(|g| s.eq_ignore_ascii_case(g))
             || s.starts_with("::")
             || s.starts_with("127.")
             || s == "0.0.0.0"
@@ -574,6 +586,13 @@ fn edge_cases() {
             Level::Network,
             &["inline:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1|2^20|1:32"],
             &["PS1uQCVee"],
+        ),
+        // Role names are not people.
+        (
+            "SIP/2.0 504 Server Time-out\r\nP-Asserted-Identity: <sip:orig@scscf1.x.test;lr>\r\nFrom: \"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=1\r\n\r\n",
+            Level::Identities,
+            &["sip:orig@scscf1", "\"Anonymous\" <sip:anonymous@"],
+            &[],
         ),
         // Fuzz regression: an address inside a broken URI host is found on
         // the first pass (else a second pass would change it).

@@ -492,13 +492,19 @@ fn family_key(kind: Kind, value: &str) -> Option<(Family, String)> {
             (Family::Ipv6, a.to_string())
         }
         Kind::User => {
-            if alias::is_word_alias(v, "user") || alias::is_word_alias(v, "person") {
+            if alias::is_word_alias(v, "user")
+                || alias::is_word_alias(v, "person")
+                || is_generic_user(v)
+            {
                 return None;
             }
             (Family::User, v.to_owned())
         }
         Kind::DisplayName => {
-            if alias::is_word_alias(v, "person") || alias::is_word_alias(v, "user") {
+            if alias::is_word_alias(v, "person")
+                || alias::is_word_alias(v, "user")
+                || is_generic_user(v)
+            {
                 return None;
             }
             (Family::Name, v.to_owned())
@@ -537,6 +543,25 @@ fn family_key(kind: Kind, value: &str) -> Option<(Family, String)> {
         }
     };
     Some(fk)
+}
+
+/// User parts and display names that name a role, not a person
+/// (`anonymous` of RFC 3323, the S-CSCF's `orig`/`term` of TS 24.229,
+/// emergency and mailbox services): kept, they carry the diagnosis.
+fn is_generic_user(v: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "anonymous",
+        "orig",
+        "term",
+        "unknown",
+        "unavailable",
+        "restricted",
+        "invalid",
+        "sos",
+        "emergency",
+        "voicemail",
+    ];
+    GENERIC.iter().any(|g| v.eq_ignore_ascii_case(g))
 }
 
 /// A branch without its RFC 3261 magic cookie.
