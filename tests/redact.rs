@@ -597,6 +597,9 @@ fn edge_cases() {
         // Fuzz regression: an address inside a broken URI host is found on
         // the first pass (else a second pass would change it).
         ("r\nCall-ID:sip:@[1::", Level::All, &["2001:db8::1"], &[]),
+        // Fuzz regression: header names are never rewritten (`C` is the
+        // compact Content-Type, not an IPv6 address `C::`).
+        ("r\nC::,t<", Level::Network, &["C::,t<"], &[]),
         // Documentation and special addresses are not identities.
         (
             "c=IN IP4 0.0.0.0\r\nc=IN IP4 192.0.2.5\r\nc=IN IP6 ::1\r\n",

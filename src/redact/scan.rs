@@ -90,8 +90,25 @@ pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
         .filter(|h| h.kind.is_none_or(|k| opts.covers(k)))
         .collect();
     hits.sort_by_key(|h| (h.span.start, std::cmp::Reverse(h.span.end)));
+    // Protected spans (header names, Content-Length values) win over any
+    // hit that overlaps them: redaction never changes the structure.
+    let protected: Vec<Span> = hits
+        .iter()
+        .filter(|h| h.kind.is_none())
+        .map(|h| h.span)
+        .collect();
+    let overlaps_protected = |s: Span| {
+        let i = protected.partition_point(|p| p.end <= s.start);
+        protected[i..]
+            .iter()
+            .take_while(|p| p.start < s.end)
+            .any(|p| p.start < s.end && s.start < p.end)
+    };
     let mut accepted: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
+        if h.kind.is_some() && overlaps_protected(h.span) {
+            continue;
+        }
         if accepted.last().is_some_and(|l| h.span.start < l.span.end) {
             continue;
         }
@@ -220,6 +237,7 @@ fn message(sc: &mut Scan, msg: &Message<'_>, base: usize) {
     use HeaderName as H;
     let mut junk = Vec::new();
     for h in msg.headers() {
+        sc.protect(abs(h.name, base));
         let v = h.value;
         let name = h.known_name();
         match name {
