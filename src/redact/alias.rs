@@ -8,11 +8,11 @@
 //!
 //! | family | alias | recognised by |
 //! |---|---|---|
-//! | digits (phone) | `999` + zero-padded counter, same digit count (`99` + counter under 6 digits) | the prefix and the counter's leading zeros |
+//! | digits (phone) | `999` + zero-padded counter, same digit count (`99` + counter under 6 digits); one counter per digit count | `99` up to 7 digits, `99900` from 8 |
 //! | IMSI | MCC+MNC (first 5 digits) + `9999` + counter | digits 6–9 are `9999` |
 //! | IMEI | TAC kept, serial = counter, check digit made wrong | fails the Luhn check (every real IMEI passes it) |
 //! | UUID | `00000000-0000-4000-8000-` + counter | that prefix |
-//! | IPv4 | 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (RFC 5737), then 198.18.0.0/15 | those ranges |
+//! | IPv4 | 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (RFC 5737), then 198.18.0.0/15, then 240.0.0.0/4 | those ranges |
 //! | IPv6 | `2001:db8::` + counter (RFC 3849) | 2001:db8::/32 |
 //! | word (user, display name) | `user7`, `Person7` | that form |
 //! | host | `host7.invalid` (RFC 2606) | `.invalid`, `.example`, `.test`, `example.com/net/org` |
@@ -63,14 +63,13 @@ pub(crate) fn phone(n: u64, len: usize) -> String {
     }
 }
 
-/// True for digits that are a phone alias: the `999`/`99` prefix and the
-/// counter's leading zeros (real numbers under +999 do exist).
+/// True for digits that are a phone alias: `99` up to 7 digits, `99900`
+/// from 8 (real numbers under +999 do exist; counters run per digit count,
+/// so the zeros last for 10^(n-5) numbers of n digits).
 pub(crate) fn is_phone_alias(d: &str) -> bool {
     match d.len() {
         0..=3 => false,
-        4 => d.starts_with("99"),
-        5 => d.starts_with("990"),
-        6 | 7 => d.starts_with("9990"),
+        4..=7 => d.starts_with("99"),
         _ => d.starts_with("99900"),
     }
 }
@@ -151,15 +150,20 @@ pub(crate) fn is_uuid_alias(s: &str) -> bool {
 }
 
 /// IPv4 alias number `n` (1-based): the three documentation networks, then
-/// the benchmarking range.
+/// the benchmarking range, then the reserved 240.0.0.0/4.
 pub(crate) fn ipv4(n: u64) -> Ipv4Addr {
     match n {
         0..=254 => Ipv4Addr::new(192, 0, 2, n.max(1) as u8),
         255..=508 => Ipv4Addr::new(198, 51, 100, (n - 254) as u8),
         509..=762 => Ipv4Addr::new(203, 0, 113, (n - 508) as u8),
-        _ => {
-            let k = (n - 762) % 131_072;
+        763..=131_833 => {
+            let k = n - 762;
             Ipv4Addr::new(198, 18 + (k >> 16) as u8, (k >> 8) as u8, k as u8)
+        }
+        _ => {
+            // 240.0.0.0/4 (reserved, RFC 1112 §4): 2^28 more.
+            let k = (n - 131_833) & 0x0fff_ffff;
+            Ipv4Addr::from(0xf000_0000 | k as u32)
         }
     }
 }
@@ -176,6 +180,7 @@ pub(crate) fn keep_ipv4(a: Ipv4Addr) -> bool {
         || (o[0], o[1], o[2]) == (198, 51, 100)
         || (o[0], o[1], o[2]) == (203, 0, 113)
         || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
+        || o[0] >= 240
 }
 
 /// IPv6 alias number `n`.
@@ -291,12 +296,12 @@ pub(crate) fn is_opaque_alias(s: &str) -> bool {
 
 /// SPI alias (decimal).
 pub(crate) fn spi(n: u64) -> String {
-    format!("9999{}", pad(n % 10_000, 4))
+    format!("9999{}", pad(n, 4))
 }
 
 /// True for an SPI alias.
 pub(crate) fn is_spi_alias(s: &str) -> bool {
-    s.len() == 8 && s.starts_with("9999") && s.bytes().all(|b| b.is_ascii_digit())
+    s.len() >= 8 && s.starts_with("9999") && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Cell-identity alias: the first 5 characters (MCC + MNC) kept, then
@@ -358,9 +363,10 @@ mod tests {
         assert_eq!(ipv4(1).to_string(), "192.0.2.1");
         assert_eq!(ipv4(255).to_string(), "198.51.100.1");
         assert_eq!(ipv4(763).to_string(), "198.18.0.1");
-        for n in [1, 300, 600, 5000] {
-            assert!(keep_ipv4(ipv4(n)));
+        for n in [1, 300, 600, 5000, 131_834, 131_835, 10_000_000] {
+            assert!(keep_ipv4(ipv4(n)), "{n}");
         }
+        assert_ne!(ipv4(131_834), ipv4(131_835));
         assert!(!keep_ipv4(Ipv4Addr::new(10, 0, 0, 1)));
         assert_eq!(ipv6(10).to_string(), "2001:db8::a");
         assert!(keep_ipv6(ipv6(10)));

@@ -301,7 +301,7 @@ pub struct Redactor {
     opts: RedactOptions,
     map: HashMap<(Family, String), usize>,
     entries: Vec<Entry>,
-    counters: HashMap<Family, u64>,
+    counters: HashMap<(Family, usize), u64>,
     per_kind: HashMap<Kind, usize>,
 }
 
@@ -414,9 +414,12 @@ impl Redactor {
         }
         // Opaque aliases of every kind share one counter: a nonce and a
         // Call-ID of the same length must not get the same alias.
+        // Numbers count per digit count, so an alias keeps its prefix
+        // (`99900…`) for as long as possible.
         let counter = match family {
-            Family::Opaque(_) | Family::Cell => Family::Opaque(Kind::Secret),
-            f => f,
+            Family::Opaque(_) | Family::Cell => (Family::Opaque(Kind::Secret), 0),
+            Family::Digits => (family, key.len()),
+            f => (f, 0),
         };
         let n = {
             let c = self.counters.entry(counter).or_insert(0);
