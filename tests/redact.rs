@@ -600,6 +600,8 @@ fn edge_cases() {
         // Fuzz regression: header names are never rewritten (`C` is the
         // compact Content-Type, not an IPv6 address `C::`).
         ("r\nC::,t<", Level::Network, &["C::,t<"], &[]),
+        // Fuzz regression: a URI inside a URI's host.
+        ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.
         (
             "c=IN IP4 0.0.0.0\r\nc=IN IP4 192.0.2.5\r\nc=IN IP6 ::1\r\n",

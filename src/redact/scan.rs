@@ -738,16 +738,17 @@ fn sip_uri(sc: &mut Scan, whole: Text<'_>, s: usize) {
         if colons >= 2 && is_ipv6(&hb[..seg]) {
             // An unbracketed IPv6 address (seen in real traffic).
             seg
-        } else if colons >= 3 {
-            hb[..seg]
-                .iter()
-                .rposition(|&c| c == b':')
-                .filter(|&p| is_ipv6(&hb[..p]))
-                .unwrap_or(seg)
         } else {
-            hb.iter()
-                .position(|&c| matches!(c, b';' | b':' | b'?' | b'/'))
-                .unwrap_or(hb.len())
+            let first_colon = hb[..seg].iter().position(|&c| c == b':').unwrap_or(seg);
+            if colons >= 3 {
+                hb[..seg]
+                    .iter()
+                    .rposition(|&c| c == b':')
+                    .filter(|&p| is_ipv6(&hb[..p]))
+                    .unwrap_or(first_colon)
+            } else {
+                first_colon
+            }
         }
     };
     let host = hostpart.sub(0, host_end);
