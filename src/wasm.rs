@@ -8,6 +8,8 @@
 //!   the same JSON the CLI prints with `--json`.
 //! - Their TypeScript types are derived from those structs (`#[derive(Tsify)]` next to
 //!   each DTO); [`Ts<T>`] makes the `.d.ts` name them.
+//! - Options come in as plain JS objects, read through JSON as results go out; a bad
+//!   option throws.
 //! - A malformed SIP message is a normal result with findings. Only input that cannot
 //!   be decoded at all ([`crate::check_input`]) or an invalid argument throws, always a
 //!   real JS `Error`.
@@ -17,6 +19,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::kb::{CodeGroup, CodeLookup, Comparison};
+use crate::redact::{KindInfo, RedactOptions, Report};
 use crate::trace::Trace;
 use crate::Decoded;
 
@@ -80,6 +83,39 @@ pub fn compare_codes(a: f64, b: f64) -> Result<Ts<Comparison>, JsError> {
     to_js(&crate::kb::compare_codes(status_code(a)?, status_code(b)?))
 }
 
+/// Redacted text and what was replaced: the result of `redact`.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RedactedText {
+    /// The text with every covered identifier replaced by its alias.
+    pub text: String,
+    /// Counts by kind and the alias map. The map holds the original values:
+    /// keep it on this machine.
+    pub report: Report,
+}
+
+/// Replaces subscriber identities and network secrets in `text` (one
+/// message, a trace, log lines) with stable, shape-keeping aliases; each
+/// message's Content-Length is fixed. `options` defaults to the `network`
+/// level. Throws for an unknown level, kind ID or option field; empty text
+/// gives empty text.
+#[wasm_bindgen]
+pub fn redact(text: &str, options: Option<Ts<RedactOptions>>) -> Result<Ts<RedactedText>, JsError> {
+    let opts = redact_options(options)?;
+    let out = crate::redact::redact_text(text.as_bytes(), &opts);
+    to_js(&RedactedText {
+        text: String::from_utf8_lossy(&out.output).into_owned(),
+        report: out.report,
+    })
+}
+
+/// Every kind of identifier `redact` knows: stable ID, the level that first
+/// replaces it, label and what it covers.
+#[wasm_bindgen(js_name = redactionKinds)]
+pub fn redaction_kinds() -> Result<Vec<Ts<KindInfo>>, JsError> {
+    crate::redact::KINDS.iter().map(to_js).collect()
+}
+
 fn decoded(input: &[u8]) -> Result<Ts<Decoded>, JsError> {
     crate::check_input(input)?;
     to_js(&crate::decode(input))
@@ -94,6 +130,29 @@ fn status_code(n: f64) -> Result<u16, JsError> {
             "invalid status code: {n} (expected an integer 0-65535)"
         )))
     }
+}
+
+/// A plain JS options object read the way results are written, through
+/// JSON (`JSON.stringify`, then serde), then checked; absent means defaults.
+fn redact_options(options: Option<Ts<RedactOptions>>) -> Result<RedactOptions, JsError> {
+    let Some(options) = options else {
+        return Ok(RedactOptions::default());
+    };
+    let invalid = |why: &str| JsError::new(&format!("invalid redaction options: {why}"));
+    let json = js_sys::JSON::stringify(&options.js_value())
+        .ok()
+        .and_then(|s| JsValue::from(s).as_string())
+        .ok_or_else(|| invalid("not a JSON object"))?;
+    let opts: RedactOptions = serde_json::from_str(&json).map_err(|e| {
+        // serde_json's position is in the stringified object, not the caller's code.
+        let why = e.to_string();
+        invalid(
+            why.rsplit_once(" at line ")
+                .map_or(why.as_str(), |(m, _)| m),
+        )
+    })?;
+    opts.validate().map_err(|e| invalid(&e))?;
+    Ok(opts)
 }
 
 /// The one conversion of every result to JS: serde_json, then `JSON.parse`

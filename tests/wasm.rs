@@ -180,3 +180,118 @@ fn empty_trace_or_capture_throws() {
         assert_eq!(error_message(e), "empty input: no SIP message");
     }
 }
+
+const IMS_REGISTER: &str = "REGISTER sip:ims.mnc001.mcc001.3gppnetwork.org SIP/2.0\r\n\
+Via: SIP/2.0/UDP 10.20.30.40:5060;branch=z9hG4bK-r1\r\n\
+From: \"Alice Example\" <sip:+12125551234@ims.mnc001.mcc001.3gppnetwork.org>;tag=a1\r\n\
+To: <sip:+12125551234@ims.mnc001.mcc001.3gppnetwork.org>\r\n\
+Call-ID: reg-77\r\n\
+CSeq: 1 REGISTER\r\n\
+Contact: <sip:+12125551234@10.20.30.40:5060>\r\n\
+Authorization: Digest username=\"001010123456789@ims.mnc001.mcc001.3gppnetwork.org\",realm=\"ims.mnc001.mcc001.3gppnetwork.org\",uri=\"sip:ims.mnc001.mcc001.3gppnetwork.org\",nonce=\"\",response=\"\"\r\n\
+Content-Length: 0\r\n\r\n";
+
+/// A JS object from JSON text, as a caller would pass it.
+fn js_object<T: tsify::Tsify>(json: &str) -> tsify::Ts<T> {
+    tsify::Ts::new_unchecked(js_sys::JSON::parse(json).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn redact_equals_the_core_and_hides_the_originals() {
+    let js = json(wasm::redact(IMS_REGISTER, None).unwrap().js_value());
+    let core = siplens::redact::redact_text(
+        IMS_REGISTER.as_bytes(),
+        &siplens::redact::RedactOptions::default(),
+    );
+    assert_eq!(js["text"], String::from_utf8(core.output).unwrap());
+    assert_eq!(js["report"], serde_json::to_value(&core.report).unwrap());
+    assert_eq!(js["report"]["level"], "network");
+    let text = js["text"].as_str().unwrap();
+    for original in [
+        "12125551234",
+        "001010123456789",
+        "10.20.30.40",
+        "Alice Example",
+    ] {
+        assert!(!text.contains(original), "{original} left in {text}");
+    }
+    // The redacted text still decodes to the same request.
+    let d = json(wasm::decode(text).unwrap().js_value());
+    assert_eq!(d["request"]["method"], "REGISTER");
+}
+
+#[wasm_bindgen_test]
+fn redact_takes_a_plain_options_object() {
+    let r = json(
+        wasm::redact(IMS_REGISTER, Some(js_object(r#"{"level":"identities"}"#)))
+            .unwrap()
+            .js_value(),
+    );
+    assert_eq!(r["report"]["level"], "identities");
+    let text = r["text"].as_str().unwrap();
+    assert!(text.contains("10.20.30.40"), "identities keep addresses");
+    assert!(!text.contains("12125551234"));
+    let r = json(
+        wasm::redact(
+            IMS_REGISTER,
+            Some(js_object(
+                r#"{"level":"network","include":["host"],"exclude":["ipv4"]}"#,
+            )),
+        )
+        .unwrap()
+        .js_value(),
+    );
+    let text = r["text"].as_str().unwrap();
+    assert!(text.contains("10.20.30.40") && !text.contains("3gppnetwork.org"));
+    // `null` and `{}` are the defaults; empty text is empty text.
+    let empty = json(wasm::redact("", Some(js_object("{}"))).unwrap().js_value());
+    assert_eq!(empty["text"], "");
+    assert_eq!(empty["report"]["total"], 0);
+}
+
+#[wasm_bindgen_test]
+fn bad_redaction_options_throw() {
+    for (options, expected) in [
+        (
+            r#"{"include":["phones"]}"#,
+            "unknown identifier kind \"phones\"",
+        ),
+        (
+            r#"{"exclude":["ipv4","nope"]}"#,
+            "unknown identifier kind \"nope\"",
+        ),
+        (r#"{"level":"everything"}"#, "unknown variant `everything`"),
+        (r#"{"levle":"all"}"#, "unknown field `levle`"),
+        ("5", "invalid type"),
+    ] {
+        let e = wasm::redact(IMS_REGISTER, Some(js_object(options))).expect_err(options);
+        let m = error_message(e);
+        assert!(m.starts_with("invalid redaction options: "), "{m}");
+        assert!(m.contains(expected), "{options}: {m}");
+        assert!(!m.contains(" at line "), "{m}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn redaction_kinds_equal_the_table() {
+    let kinds: Vec<serde_json::Value> = wasm::redaction_kinds()
+        .unwrap()
+        .iter()
+        .map(|k| json(k.js_value()))
+        .collect();
+    assert_eq!(
+        serde_json::Value::Array(kinds.clone()),
+        serde_json::to_value(siplens::redact::KINDS).unwrap()
+    );
+    let mut keys: Vec<&str> = kinds[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["covers", "id", "label", "level"]);
+    assert!(kinds
+        .iter()
+        .any(|k| k["id"] == "phone" && k["level"] == "identities"));
+}

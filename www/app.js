@@ -5,6 +5,7 @@
 import init, * as siplens from "../pkg/siplens.js";
 import * as R from "./render.js";
 import * as T from "./trace-render.js";
+import * as RX from "./redact.js";
 import { EXAMPLES } from "./examples.js";
 
 const $ = (id) => document.getElementById(id);
@@ -46,6 +47,10 @@ const el = {
   flowFindings: $("flow-findings"),
   exportSvg: $("export-svg"),
   exportMermaid: $("export-mermaid"),
+  redact: $("redact"),
+  redactLevel: $("redact-level"),
+  redactKinds: $("redact-kinds"),
+  aliases: $("aliases"),
 };
 
 const WORKER_THRESHOLD = 64 * 1024; // bytes of UTF-8 input
@@ -63,6 +68,11 @@ let debounceTimer = 0;
 let worker = null;
 let codeGroups = null;
 const pending = new Map();
+/** Redact settings ({ on, level }); `redactSeq` orders redactions like `seq` orders decodes. */
+let redaction = RX.loadSettings(storage());
+let redactSeq = 0;
+/** The capture file last opened (re-opened when Redact changes), or null after text. */
+let lastCapture = null;
 
 // A textarea's value turns every CRLF into LF, but SIP needs the exact bytes. `exact` keeps
 // the text last set from an example, a share link or a paste; while the box still shows it,
@@ -105,8 +115,12 @@ function decodeInWorker(job, onProgress) {
   });
 }
 
-async function run(text) {
-  if (T.countStartLines(text) > 1) return runTrace(text);
+async function run(input) {
+  lastCapture = null;
+  const red = await prepared(input);
+  if (!red) return; // a newer decode started meanwhile, or redaction failed (the status says)
+  const text = red.text;
+  if (T.countStartLines(text) > 1) return runTrace(text, red.report);
   const mine = ++seq;
   const t0 = performance.now();
   let d;
@@ -120,16 +134,17 @@ async function run(text) {
     return;
   }
   if (mine !== seq) return; // a newer decode started meanwhile
-  current = { text, d, map: R.byteToUtf16Map(text) };
+  current = { text, d, map: R.byteToUtf16Map(text), report: red.report };
   renderResult();
   const ms = performance.now() - t0;
   el.result.setAttribute("data-render-ms", ms.toFixed(1));
   el.result.setAttribute("data-seq", String(mine));
   performance.mark("siplens-rendered");
   el.status.textContent = `Decoded ${new TextEncoder().encode(text).length} bytes in ${ms.toFixed(1)} ms.`;
+  showRedaction(red.report);
 }
 
-async function runTrace(text) {
+async function runTrace(text, report) {
   const mine = ++seq;
   const t0 = performance.now();
   let trace;
@@ -142,7 +157,10 @@ async function runTrace(text) {
     if (mine === seq) showError(err);
     return;
   }
-  if (mine === seq) showTrace(trace, text, mine, t0);
+  if (mine === seq) {
+    showTrace(trace, text, mine, t0);
+    showRedaction(report);
+  }
 }
 
 /** Decodes a capture (pcap/pcapng bytes) in the worker; a dropped text file decodes as text. */
@@ -160,6 +178,11 @@ async function openCapture(file) {
       setMessage(text);
       return run(text);
     }
+    lastCapture = file;
+    if (redaction.on) {
+      if (mine === seq) captureNotRedacted(file);
+      return;
+    }
     trace = await decodeInWorker({ kind: "capture", bytes }, (p) => {
       if (big && mine === seq) el.status.textContent = `${file.name} (${mb} MB): ${p}`;
     });
@@ -170,6 +193,7 @@ async function openCapture(file) {
   if (mine !== seq) return;
   if (location.hash) history.replaceState(null, "", location.pathname);
   showTrace(trace, null, mine, t0);
+  showRedaction(null);
 }
 
 /** A pcap (either byte order, µs or ns) or pcapng magic number. */
@@ -230,6 +254,7 @@ function selectArrow(index) {
 function showError(err) {
   current = null;
   currentTrace = null;
+  showRedaction(null);
   el.traceResult.hidden = true;
   el.result.hidden = true;
   setActionsEnabled(false);
@@ -251,6 +276,72 @@ function renderResult() {
   el.traceResult.hidden = true;
   el.result.hidden = false;
   setActionsEnabled(true);
+}
+
+// ---- redaction ----------------------------------------------------------------------------
+
+function storage() {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const isBig = (text) => text.length > WORKER_THRESHOLD / 3 && new TextEncoder().encode(text).length > WORKER_THRESHOLD;
+
+/** `text` redacted under the current settings: { text, report } (in the worker when big). */
+async function redactText(text) {
+  const options = RX.redactOptions(redaction);
+  return isBig(text) ? decodeInWorker({ kind: "redact", text, options }) : siplens.redact(text, options);
+}
+
+/**
+ * What to decode: { text, report }, the input itself (report null) or, when Redact is on, its
+ * redaction, so nothing shown, shared or exported derives from the original. Null when a newer
+ * decode started meanwhile or the redaction failed (then the status says why).
+ */
+async function prepared(input) {
+  if (!redaction.on) return { text: input, report: null };
+  const mine = ++redactSeq;
+  const before = seq;
+  const fresh = () => mine === redactSeq && before === seq;
+  try {
+    const r = await redactText(input);
+    return fresh() ? r : null;
+  } catch (err) {
+    if (fresh()) showError(err);
+    return null;
+  }
+}
+
+/** The Aliases panel for `report` (hidden when null) and its line in the status. */
+function showRedaction(report) {
+  for (const r of [el.result, el.traceResult]) {
+    if (report) r.setAttribute("data-redacted", report.level);
+    else r.removeAttribute("data-redacted");
+  }
+  el.aliases.hidden = !report;
+  if (!report) return el.aliases.replaceChildren();
+  el.aliases.replaceChildren(RX.renderAliases(document, report));
+  el.status.textContent += ` ${RX.reportSummary(report)}`;
+}
+
+/** Redact is on and the page cannot redact a capture yet: it shows nothing from it. */
+function captureNotRedacted(file) {
+  current = null;
+  currentTrace = null;
+  el.result.hidden = true;
+  el.traceResult.hidden = true;
+  setActionsEnabled(false);
+  showRedaction(null);
+  el.status.textContent = `Redact is on, and the page cannot redact a capture yet: ${file.name} is not shown. Turn Redact off to view it (it stays on this computer either way).`;
+}
+
+/** The controls show the settings. */
+function applyRedaction() {
+  el.redact.checked = redaction.on;
+  el.redactLevel.value = redaction.level;
 }
 
 // ---- highlighting -------------------------------------------------------------------------
@@ -356,7 +447,7 @@ function reportHtml() {
   // an empty one is a blocked inline style. The constant REPORT_CSS goes in after serialisation.
   rdoc.head.prepend(meta, csp);
   rdoc.title = `siplens report: ${current.d.diagnosis.headline}`;
-  rdoc.body.appendChild(R.renderReport(rdoc, current.d, current.text, { version: siplens.version(), date: new Date().toISOString() }));
+  rdoc.body.appendChild(R.renderReport(rdoc, current.d, current.text, { version: siplens.version(), date: new Date().toISOString(), redacted: current.report?.level }));
   // The documented serialisation: a DOM built with createElement + textContent, escaped by
   // the serializer. No script element exists in it, and its CSP forbids scripts anyway.
   // Message text is escaped by the serializer (< becomes &lt;), so the only literal "<head>"
@@ -520,7 +611,16 @@ const handlers = {
     item?.scrollIntoView({ block: "nearest" });
   },
   async share() {
-    const link = `${location.origin}${location.pathname}#m=${await packMessage(messageText())}`;
+    let text = messageText();
+    if (redaction.on) {
+      try {
+        text = (await redactText(text)).text;
+      } catch (err) {
+        el.status.textContent = `No share link: ${err instanceof Error ? err.message : String(err)}`;
+        return;
+      }
+    }
+    const link = `${location.origin}${location.pathname}#m=${await packMessage(text)}`;
     history.replaceState(null, "", link);
     el.shareRow.hidden = false;
     el.shareLink.value = link;
@@ -531,6 +631,7 @@ const handlers = {
     } catch {
       el.status.textContent = "Share link ready below. The message travels in the fragment (#), which is never sent to a server.";
     }
+    if (redaction.on) el.status.textContent += " It holds the redacted message.";
   },
   async copyJson() {
     const data = current?.d ?? currentTrace?.trace;
@@ -547,7 +648,7 @@ const handlers = {
     if (current) download("siplens-report.html", "text/html", reportHtml());
   },
   downloadMd() {
-    if (current) download("siplens-report.md", "text/markdown", R.toMarkdown(current.d, current.text, { version: siplens.version() }));
+    if (current) download("siplens-report.md", "text/markdown", R.toMarkdown(current.d, current.text, { version: siplens.version(), redacted: current.report?.level }));
   },
   theme() {
     const next = effectiveTheme() === "dark" ? "light" : "dark";
@@ -608,6 +709,18 @@ const handlers = {
   exportMermaid() {
     if (currentTrace) download("siplens-ladder.mmd", "text/plain", T.toMermaid(currentTrace.trace));
   },
+  redact() {
+    const was = redaction;
+    redaction = { on: el.redact.checked, level: el.redactLevel.value };
+    RX.saveSettings(storage(), redaction);
+    if (!was.on && !redaction.on) return;
+    // A link made before, in the box or in the address bar, may hold the original text.
+    el.shareRow.hidden = true;
+    el.shareLink.value = "";
+    if (redaction.on && hashState().has("m")) history.replaceState(null, "", location.pathname);
+    if (lastCapture) openCapture(lastCapture);
+    else if (current || currentTrace) handlers.decode();
+  },
 };
 
 el.message.addEventListener("input", handlers.input);
@@ -634,12 +747,15 @@ el.ladder.addEventListener("click", handlers.ladderClick);
 el.ladder.addEventListener("keydown", handlers.ladderKey);
 el.exportSvg.addEventListener("click", handlers.exportSvg);
 el.exportMermaid.addEventListener("click", handlers.exportMermaid);
+el.redact.addEventListener("change", handlers.redact);
+el.redactLevel.addEventListener("change", handlers.redact);
 document.addEventListener("dragover", handlers.dragover);
 document.addEventListener("dragleave", handlers.dragleave);
 document.addEventListener("drop", handlers.drop);
 addEventListener("hashchange", route);
 
 applyTheme(storedTheme());
+applyRedaction();
 for (const group of [...new Set(EXAMPLES.map((e) => e.group))]) {
   const og = document.createElement("optgroup");
   og.label = group;
@@ -655,6 +771,7 @@ for (const group of [...new Set(EXAMPLES.map((e) => e.group))]) {
 try {
   await init();
   el.version.textContent = `siplens ${siplens.version()} · WebAssembly, in your browser`;
+  el.redactKinds.replaceChildren(RX.renderLevelHelp(document, siplens.redactionKinds()));
   el.decode.disabled = false;
   el.status.textContent = `siplens ${siplens.version()} ready (Ctrl+Enter decodes).`;
   if (!hashState().has("m")) {

@@ -539,6 +539,7 @@ export function renderReport(doc, d, text, meta) {
     null,
     h(doc, "h1", null, `siplens report: ${d.diagnosis.headline}`),
     h(doc, "p", { class: "muted" }, `siplens ${meta?.version ?? ""}${meta?.date ? ` · ${meta.date}` : ""}`),
+    meta?.redacted ? h(doc, "p", { class: "redacted" }, `Redacted (${meta.redacted}): identifiers in this report are aliases, not the original values.`) : null,
     renderSummary(doc, d),
     renderDiagnosis(doc, d),
     renderFindings(doc, d),
@@ -555,6 +556,7 @@ export function toMarkdown(d, text, meta) {
   const fence = "`".repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   const out = [`# siplens report: ${esc(g.headline)}`, ""];
   if (meta?.version) out.push(`_siplens ${esc(meta.version)}_`, "");
+  if (meta?.redacted) out.push(`_Redacted (${esc(meta.redacted)}): identifiers in this report are aliases, not the original values._`, "");
   if (st) out.push(`- **Status:** ${st.code ?? "?"} ${esc(st.reasonPhrase)} (${CLASS_LABELS[st.class] ?? st.class}, ${st.final ? "final" : "provisional"})`);
   if (d.request) out.push(`- **Request:** ${esc(d.request.method)} ${esc(d.request.uri)}`);
   if (d.cseq) out.push(`- **CSeq:** ${d.cseq.seq ?? "?"} ${esc(d.cseq.method)}`);

@@ -126,6 +126,7 @@ kinds! {
 
 /// One row of [`KINDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct KindInfo {
     /// The kind.
@@ -156,10 +157,11 @@ impl Kind {
     }
 }
 
-/// What to replace.
+/// What to replace. An unknown field is an error: a misspelt option
+/// (`includes`) would otherwise quietly replace less than asked.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RedactOptions {
     /// The level (default `network`).
     pub level: Level,

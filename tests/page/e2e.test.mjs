@@ -2,7 +2,8 @@
 // driven by playwright-core (never a downloaded browser), against python3's http.server on
 // 127.0.0.1 serving the crate root. Also: security (HTML/JS payloads stay text, every request
 // stays on 127.0.0.1, zero CSP violations), the trace view (ladder, capture file input, drop,
-// exports), axe-core, screenshots in target/screenshots/, and
+// exports), redaction (with Redact on, no original identifier is shown, shared or exported; the
+// alias map renders markup as text), axe-core, screenshots in target/screenshots/, and
 // two timings (printed and written to target/screenshots/perf.json; not asserted).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +16,8 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { EXAMPLES } from "../../www/examples.js";
-import { decode, decodeTrace, decodeCapture } from "../../pkg/node.js";
+import { inflateRawSync } from "node:zlib";
+import { decode, decodeTrace, decodeCapture, redact } from "../../pkg/node.js";
 import { CLASS_LABELS } from "../../www/render.js";
 
 const require = createRequire(import.meta.url);
@@ -523,6 +525,227 @@ test("an XSS payload inside a trace message renders as text", async () => {
   assert.ok(lines.every((l) => !/[<>"]/.test(l.replace(/-->>|->>/, ""))));
 });
 
+// ---- redaction ----------------------------------------------------------------------------
+
+const IMS_INVITE = [
+  "INVITE tel:+12125551234;phone-context=ims.mnc001.mcc001.3gppnetwork.org SIP/2.0",
+  "Via: SIP/2.0/UDP 10.20.30.40:5060;branch=z9hG4bK-e2e1",
+  'From: "Alice Example" <sip:001010123456789@ims.mnc001.mcc001.3gppnetwork.org>;tag=a1',
+  "To: <tel:+12125551234>",
+  "Call-ID: e2e-redact-1",
+  "CSeq: 1 INVITE",
+  "Contact: <sip:001010123456789@10.20.30.40:5060>",
+  "P-Asserted-Identity: \"Alice Example\" <tel:+12125551234>",
+  "Content-Length: 0",
+  "",
+  "",
+].join("\r\n");
+const IMS_BUSY = IMS_INVITE.replace(/^INVITE [^\r]*/, "SIP/2.0 486 Busy Here").replace("To: <tel:+12125551234>", "To: <tel:+12125551234>;tag=b2").replace(/P-Asserted-Identity[^\r]*\r\n/, "");
+/** What must never leave the page once Redact is on: the phone number, IMSI, IP and display name. */
+const ORIGINALS = ["12125551234", "001010123456789", "10.20.30.40", "Alice Example"];
+const leaked = (text) => ORIGINALS.filter((o) => text.includes(o));
+
+/** The message in a share link's fragment, decoded as the page does (base64url, deflate-raw). */
+const fragmentText = (link) => inflateRawSync(Buffer.from(new URL(link).hash.slice("#m=".length), "base64url")).toString("utf8");
+
+async function setRedact(p, on) {
+  const before = await seqOf(p);
+  await (on ? p.check("#redact") : p.uncheck("#redact"));
+  await waitNewResult(p, before);
+}
+
+test("Redact: the message, decode, highlighting, share link and exports use the redacted text; off restores", async () => {
+  await page.goto(`${base}/www/`);
+  await page.waitForSelector("html[data-ready=true]");
+  assert.equal(await page.isChecked("#redact"), false, "off by default");
+  assert.ok(await page.isHidden("#aliases"));
+  await typeMessage(page, IMS_INVITE);
+  assert.equal(await page.textContent("#raw"), IMS_INVITE);
+
+  await setRedact(page, true);
+  const red = redact(IMS_INVITE, { level: "network" });
+  assert.deepEqual(leaked(red.text), []);
+  // Shown: the redacted text and its decode; the box keeps the original.
+  assert.equal(await page.textContent("#raw"), red.text);
+  assert.deepEqual(leaked(await page.textContent("#result")), []);
+  assert.equal(await page.getAttribute("#result", "data-redacted"), "network");
+  assert.equal(await page.inputValue("#message"), IMS_INVITE.replace(/\r\n/g, "\n"));
+  const shown = await page.textContent("#raw");
+  for (const a of red.report.aliases) assert.ok(shown.includes(a.alias), a.alias);
+  // Highlighting points into the redacted text.
+  const d = decode(red.text);
+  const i = d.headers.findIndex((x) => x.canonicalName === "From");
+  await page.click(`tr[data-header="${i}"]`);
+  assert.equal(await page.textContent("#raw mark"), utf8Slice(red.text, d.headers[i].span));
+  // The Aliases panel: every original with its alias, marked local, counts by kind.
+  const panel = page.getByRole("region", { name: /^Aliases/ });
+  assert.ok(await panel.isVisible());
+  assert.match(await panel.textContent(), /Stays on this machine: this map of original values is not included in share links or exports/);
+  assert.equal(await page.locator("#aliases table.aliases tbody tr").count(), red.report.aliases.length);
+  const originals = await page.locator("#aliases [data-role=original]").allTextContents();
+  assert.deepEqual(originals, red.report.aliases.map((a) => a.original));
+  assert.equal(await page.locator("#aliases table.redact-counts tbody tr").count(), red.report.kinds.filter((k) => k.replaced).length);
+  assert.match(await page.textContent("#status"), /Redacted \(network\): \d+ replacements of \d+ values\./);
+
+  // Share link: the fragment holds the redacted text; opened in a fresh page, nothing original.
+  await page.click("#share");
+  await page.waitForFunction(() => document.getElementById("share-link").value.includes("#m="));
+  const link = await page.inputValue("#share-link");
+  assert.equal(fragmentText(link), red.text);
+  assert.deepEqual(leaked(decodeURIComponent(link)), []);
+  assert.deepEqual(leaked(await page.evaluate(() => location.href)), []);
+  const p2 = await context.newPage();
+  await p2.goto(link);
+  await p2.waitForSelector("html[data-ready=true]");
+  assert.deepEqual(leaked(await p2.inputValue("#message")), []);
+  assert.equal(await p2.textContent("#raw"), red.text);
+  await p2.close();
+
+  // Exports: JSON, HTML, Markdown.
+  await page.evaluate(() => {
+    navigator.clipboard.writeText = async (t) => {
+      window.__clip = t;
+    };
+  });
+  await page.click("#copy-json");
+  await page.waitForFunction(() => typeof window.__clip === "string");
+  const json = await page.evaluate(() => window.__clip);
+  assert.deepEqual(JSON.parse(json), d);
+  assert.deepEqual(leaked(json), []);
+  const [html] = await Promise.all([page.waitForEvent("download"), page.click("#download-html")]);
+  const htmlText = await readDownload(html);
+  assert.deepEqual(leaked(htmlText), []);
+  assert.match(htmlText, /Redacted \(network\): identifiers in this report are aliases/);
+  const [md] = await Promise.all([page.waitForEvent("download"), page.click("#download-md")]);
+  const mdText = await readDownload(md);
+  assert.deepEqual(leaked(mdText), []);
+  assert.ok(mdText.includes(red.text.split("\r\n")[0]));
+
+  // Levels: identities keep addresses; the setting survives a reload.
+  let before = await seqOf(page);
+  await page.selectOption("#redact-level", "identities");
+  await waitNewResult(page, before);
+  assert.equal(await page.textContent("#raw"), redact(IMS_INVITE, { level: "identities" }).text);
+  assert.ok((await page.textContent("#raw")).includes("10.20.30.40"));
+  before = await seqOf(page);
+  await page.selectOption("#redact-level", "all");
+  await waitNewResult(page, before);
+  assert.equal(await page.textContent("#raw"), redact(IMS_INVITE, { level: "all" }).text);
+  await page.reload();
+  await page.waitForSelector("html[data-ready=true]");
+  assert.equal(await page.isChecked("#redact"), true);
+  assert.equal(await page.inputValue("#redact-level"), "all");
+  await page.screenshot({ path: join(shots, "decode-redacted.png"), fullPage: true });
+  before = await seqOf(page);
+  await page.selectOption("#redact-level", "network");
+  await waitNewResult(page, before);
+
+  // Off: the original again, no aliases.
+  await typeMessage(page, IMS_INVITE);
+  assert.equal(await page.textContent("#raw"), red.text);
+  await setRedact(page, false);
+  assert.equal(await page.textContent("#raw"), IMS_INVITE);
+  assert.ok(await page.isHidden("#aliases"));
+  assert.equal(await page.getAttribute("#result", "data-redacted"), null);
+});
+
+test("Redact on a trace: ladder, selected message, share link and every export hold no original", async () => {
+  const text = IMS_INVITE + IMS_BUSY;
+  const red = redact(text);
+  assert.deepEqual(leaked(red.text), []);
+  await setRedact(page, true);
+  await typeMessage(page, text);
+  assert.ok(await page.getByRole("region", { name: "Ladder" }).isVisible());
+  assert.equal(await page.getAttribute("#trace-result", "data-redacted"), "network");
+  assert.deepEqual(leaked(await page.textContent("#trace-result")), []);
+  await page.click("#ladder-svg g.arrow[data-index='0']");
+  assert.equal(await page.textContent("#trace-message-body pre.raw"), red.text.slice(0, red.text.indexOf("SIP/2.0 486")));
+  assert.deepEqual(leaked(await page.textContent("#trace-result")), []);
+  // The same value has one alias in both messages.
+  const ip = red.report.aliases.find((a) => a.original === "10.20.30.40");
+  assert.equal(ip.count, 4);
+  assert.equal(await page.locator("#aliases table.aliases tbody tr").count(), red.report.aliases.length);
+  for (const [button, check] of [["#export-svg", /<svg/], ["#export-mermaid", /^sequenceDiagram/]]) {
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+    const out = await readDownload(dl);
+    assert.match(out, check);
+    assert.deepEqual(leaked(out), [], button);
+  }
+  await page.evaluate(() => {
+    window.__clip = undefined;
+    navigator.clipboard.writeText = async (t) => {
+      window.__clip = t;
+    };
+  });
+  await page.click("#copy-json");
+  await page.waitForFunction(() => typeof window.__clip === "string");
+  assert.deepEqual(leaked(await page.evaluate(() => window.__clip)), []);
+  await page.click("#share");
+  await page.waitForFunction(() => document.getElementById("share-link").value.includes("#m="));
+  assert.equal(fragmentText(await page.inputValue("#share-link")), red.text);
+  await page.screenshot({ path: join(shots, "trace-redacted.png"), fullPage: true });
+  // Off again: the original trace.
+  await setRedact(page, false);
+  await page.click("#ladder-svg g.arrow[data-index='0']");
+  assert.ok((await page.textContent("#trace-message-body pre.raw")).includes("10.20.30.40"));
+});
+
+test("Redact on: a capture is not shown (the page cannot redact captures yet); off shows it", async () => {
+  await page.goto(`${base}/www/`);
+  await page.waitForSelector("html[data-ready=true]");
+  await setRedact(page, true);
+  await page.getByLabel("Open capture").setInputFiles(CAPTURE);
+  await page.waitForFunction(() => /cannot redact a capture/.test(document.getElementById("status").textContent));
+  assert.ok(await page.isHidden("#trace-result"));
+  assert.ok(await page.isHidden("#result"));
+  assert.ok(await page.isDisabled("#share"));
+  assert.ok(await page.isDisabled("#copy-json"));
+  await setRedact(page, false);
+  assert.ok(await page.getByRole("region", { name: "Ladder" }).isVisible());
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), decodeCapture(readFileSync(CAPTURE)).messages.length);
+});
+
+test("markup in the alias map (display names) renders as text and runs nothing", async () => {
+  const evil = [
+    "MESSAGE sip:+12125551234@ims.example.net SIP/2.0",
+    "Via: SIP/2.0/UDP 10.20.30.40:5060;branch=z9hG4bK-x1",
+    'From: "<img src=x onerror=window.__xss=1>" <sip:+12125551234@ims.example.net>;tag=1',
+    "To: <sip:+12125551234@ims.example.net>",
+    'P-Asserted-Identity: "<script>window.__xss=2</script><svg onload=window.__xss=3>" <tel:+12125551234>',
+    "Call-ID: x1",
+    "CSeq: 1 MESSAGE",
+    "Content-Length: 0",
+    "",
+    "",
+  ].join("\r\n");
+  const count = () => page.evaluate(() => document.querySelectorAll("script, img, iframe, object, embed, #aliases svg").length);
+  const baseline = await count();
+  await typeMessage(page, evil);
+  await setRedact(page, true);
+  const originals = await page.locator("#aliases [data-role=original]").allTextContents();
+  assert.ok(originals.includes("<img src=x onerror=window.__xss=1>"), originals.join(" | "));
+  assert.ok(originals.includes("<script>window.__xss=2</script><svg onload=window.__xss=3>"));
+  assert.ok(!(await page.textContent("#raw")).includes("<img"));
+  for (const row of await page.locator("#aliases tr").all()) await row.hover();
+  assert.equal(await count(), baseline);
+  assert.equal(await page.evaluate(() => window.__xss ?? null), null);
+  assert.deepEqual(dialogs, []);
+  await setRedact(page, false);
+});
+
+test("Redact on a large message (> 64 KB): redacted in the worker, then decoded", async () => {
+  const body = "a=x-filler:" + "0123456789".repeat(7000) + "\r\n";
+  const text = IMS_INVITE.replace("Content-Length: 0\r\n\r\n", `Content-Type: application/sdp\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  await typeMessage(page, text);
+  await setRedact(page, true);
+  const red = redact(text);
+  assert.equal(await page.textContent("#raw"), red.text);
+  assert.deepEqual(leaked(await page.textContent("#result")), []);
+  assert.equal(await page.locator("#aliases table.aliases tbody tr").count(), red.report.aliases.length);
+  await setRedact(page, false);
+  assert.equal(await page.textContent("#raw"), text);
+});
+
 test("accessibility: axe-core finds no serious or critical violation", async () => {
   // axe is injected as a script tag, which the page's CSP (script-src 'self') would block:
   // this one context bypasses CSP, and only for this test.
@@ -532,6 +755,7 @@ test("accessibility: axe-core finds no serious or critical violation", async () 
     ["decode (light)", "/www/", "light"],
     ["decode (dark)", "/www/", "dark"],
     ["trace", "/www/", "light"],
+    ["redacted", "/www/", "light"],
     ["codes", "/www/#code=486", "light"],
     ["compare", "/www/#compare=486,600", "light"],
     ["embed", "/www/embed.html", "light"],
@@ -544,6 +768,11 @@ test("accessibility: axe-core finds no serious or critical violation", async () 
     if (path.includes("embed")) await p.waitForFunction(() => window.__decoded.length >= 2);
     else await p.waitForSelector("html[data-ready=true]");
     if (name.startsWith("decode")) await pickExample(p, "invite-486");
+    if (name === "redacted") {
+      await typeMessage(p, IMS_INVITE);
+      await setRedact(p, true);
+      await p.click(".redact-kinds summary");
+    }
     if (name === "trace") {
       await typeMessage(p, traceFixture("sngrep.txt"));
       await p.click("#ladder-svg g.arrow[data-index='1']");

@@ -9,7 +9,16 @@ import {
   decodeTrace,
   listCodes,
   lookupCode,
+  redact,
+  redactionKinds,
   version,
+  type AliasEntry,
+  type KindCount,
+  type KindInfo,
+  type Level,
+  type RedactedText,
+  type RedactOptions,
+  type Report,
   type CodeGroup,
   type CodeLookup,
   type Comparison,
@@ -59,6 +68,27 @@ const frames: (number | null)[] = t.captureFindings.map((f) => f.frame);
 const callIds: string[][] = t.calls.map((c) => c.callIds);
 const cap: Trace = decodeCapture(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]));
 
+const opts: RedactOptions = { level: "identities", include: ["host"] };
+const r: RedactedText = redact("INVITE sip:+15551234567@x SIP/2.0\r\n\r\n", opts);
+const redactedText: string = r.text;
+const report: Report = redact("x", {}).report;
+const level: Level = report.level;
+const counts: KindCount[] = report.kinds;
+const aliases: AliasEntry[] = r.report.aliases;
+const originals: string[] = aliases.map((a) => a.original);
+const aliasCounts: number[] = aliases.map((a) => a.count);
+const defaults: RedactedText = redact("x");
+const kinds: KindInfo[] = redactionKinds();
+const kindLevels: Level[] = kinds.map((k) => k.level);
+const covers: string[] = kinds.map((k) => `${k.id} ${k.label}: ${k.covers}`);
+
+// @ts-expect-error a level is a closed union
+const badLevel: RedactOptions = { level: "everything" };
+// @ts-expect-error a misspelt option is not an option
+const badOption: RedactOptions = { includes: ["host"] };
+// @ts-expect-error redact takes text, not bytes
+redact(new Uint8Array([0x53]));
+
 // @ts-expect-error afterSeconds is `number | null`, not `number`
 const notNull: number = d.diagnosis.retry!.afterSeconds;
 // @ts-expect-error status is `StatusDto | null`
@@ -77,4 +107,5 @@ decodeCapture("not bytes");
 export const used = [after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
   groups, differing, v, notNull, code, bad, sev, l.info.ims.typical, c.a.isFinal,
   source, firstDecoded, src, time, retrans, dialogOf, states, finals, pdd, setup, txFinal, flow, frames,
-  callIds, cap, state, fc];
+  callIds, cap, state, fc, redactedText, level, counts, originals, aliasCounts, defaults, kindLevels, covers,
+  badLevel, badOption];
