@@ -600,6 +600,8 @@ fn edge_cases() {
         // Fuzz regression: header names are never rewritten (`C` is the
         // compact Content-Type, not an IPv6 address `C::`).
         ("r\nC::,t<", Level::Network, &["C::,t<"], &[]),
+        // Fuzz regression: a "display name" over line ends is left whole.
+        ("R s SIP/2.0\n1::\n\x0c\n<\n \n1::", Level::All, &[], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

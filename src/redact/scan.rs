@@ -109,6 +109,16 @@ pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
         if h.kind.is_some() && overlaps_protected(h.span) {
             continue;
         }
+        // A value over a line end (a folded display name) is left whole:
+        // replacing it could move a header or body boundary.
+        if h.kind.is_some()
+            && h.span
+                .slice(input)
+                .iter()
+                .any(|&c| c == b'\r' || c == b'\n')
+        {
+            continue;
+        }
         if accepted.last().is_some_and(|l| h.span.start < l.span.end) {
             continue;
         }
