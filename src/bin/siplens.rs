@@ -7,13 +7,16 @@
 //!
 //! Exit codes of `decode`: 0 when no finding has error severity, 1 when
 //! one does, 2 when the input is unusable (see the `input` module) or
-//! cannot be read. Other subcommands: 0, or 1 on failure; 2 for usage
-//! errors (clap).
+//! cannot be read. `trace` and `redact` document theirs (the `redact`
+//! module). Other subcommands: 0, or 1 on failure; 2 for usage errors
+//! (clap).
 
 #[path = "siplens/input.rs"]
 mod input;
 #[path = "siplens/ladder.rs"]
 mod ladder;
+#[path = "siplens/redact.rs"]
+mod redact;
 #[path = "siplens/report.rs"]
 mod report;
 
@@ -68,7 +71,7 @@ impl Color {
     }
 }
 
-/// Subcommands; `redact` will join as a variant.
+/// Subcommands.
 #[derive(Subcommand)]
 enum Command {
     /// Decode and diagnose one SIP message: status, likely causes with the
@@ -105,6 +108,56 @@ enum Command {
         #[arg(long)]
         summary: bool,
     },
+    /// Replace subscriber identities and network secrets with stable,
+    /// shape-keeping aliases in a text trace or a pcap/pcapng capture
+    /// (auto-detected). A capture is rewritten with its SIP payloads
+    /// redacted, addresses aliased, lengths and checksums fixed; non-SIP
+    /// packets are dropped unless --keep-non-sip.
+    ///
+    /// The redacted text or capture goes to standard output or -o FILE (a
+    /// capture is never written to a terminal); a summary of what was
+    /// replaced goes to standard error. --json prints the report (kinds and
+    /// counts, never an original value) instead; without -o it is a dry run.
+    /// --map FILE writes the alias map, which holds the original values.
+    ///
+    /// Exit code 0: redacted; 1: the output or map could not be written, or
+    /// the capture is damaged (what was readable is written); 2: unusable
+    /// input (unreadable, empty, binary that is no capture) or invalid
+    /// arguments.
+    #[command(
+        after_help = "Examples:\n  siplens redact trace.log > trace-redacted.log\n  siplens redact call.pcapng -o call-redacted.pcapng --map aliases.json\n  siplens redact --level all --exclude host msg.sip\n  siplens redact --json call.pcap | jq '.kinds[] | select(.replaced > 0)'\n  siplens redact --kinds"
+    )]
+    Redact {
+        /// Capture or text file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// What to replace: identities; network (identities, IP addresses,
+        /// auth secrets, SPIs, charging IDs); all (also host names,
+        /// Call-IDs, tags, branches, MACs).
+        #[arg(long, value_enum, default_value_t = redact::LevelArg::Network)]
+        level: redact::LevelArg,
+        /// Also replace this kind (repeatable; IDs from --kinds).
+        #[arg(long, value_name = "KIND")]
+        include: Vec<String>,
+        /// Keep this kind although the level replaces it (repeatable).
+        #[arg(long, value_name = "KIND")]
+        exclude: Vec<String>,
+        /// Write the redacted output here (`-`: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write the alias map (JSON, holds the original values) here.
+        #[arg(long, value_name = "FILE")]
+        map: Option<PathBuf>,
+        /// List the identifier kinds and exit.
+        #[arg(long)]
+        kinds: bool,
+        /// Keep non-SIP packets of a capture (addresses aliased, payloads
+        /// unchanged) instead of dropping them.
+        #[arg(long)]
+        keep_non_sip: bool,
+        /// No summary on standard error.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// List every rule (ID, slug, severity, category, what it checks, why,
     /// example, spec reference).
     Rules,
@@ -133,6 +186,30 @@ fn main() -> ExitCode {
             ndjson,
             summary,
         } => return trace(&cli, file.as_deref(), *ndjson, *summary),
+        Command::Redact {
+            file,
+            level,
+            include,
+            exclude,
+            output,
+            map,
+            kinds,
+            keep_non_sip,
+            quiet,
+        } => {
+            return redact::run(&redact::Args {
+                file: file.as_deref(),
+                level: *level,
+                include,
+                exclude,
+                output: output.as_deref(),
+                map: map.as_deref(),
+                kinds: *kinds,
+                keep_non_sip: *keep_non_sip,
+                quiet: *quiet,
+                json: cli.json,
+            })
+        }
         Command::Rules => {
             let rules: Vec<&siplens::RuleInfo> = siplens::RULES.iter().map(|(_, i)| i).collect();
             let style = cli.color.style();

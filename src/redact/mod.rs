@@ -27,6 +27,7 @@
 //! ```
 
 pub mod alias;
+pub mod capture;
 mod scan;
 
 use std::collections::HashMap;

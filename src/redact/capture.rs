@@ -1,0 +1,2758 @@
+//! Capture redaction: a pcap or pcapng capture rewritten with its SIP
+//! payloads redacted and its addresses aliased, lengths and checksums fixed,
+//! so the result opens in Wireshark and decodes to the same SIP flow.
+//!
+//! One [`Redactor`] serves the whole capture, so an address gets the same
+//! alias in every packet header and in every SIP message (`Via`, SDP
+//! `c=`…), and a phone number the same alias in every message.
+//!
+//! What is rewritten, layer by layer:
+//!
+//! - **Containers**: pcap (micro- and nanosecond, either byte order, the
+//!   modified/Kuznetzov record header) and pcapng (any number of sections,
+//!   either byte order). File and section headers, interface blocks, link
+//!   types, timestamps and every packet that needs no change are copied
+//!   byte for byte. pcap records get their `incl_len`; `orig_len` moves by
+//!   the same delta. pcapng Enhanced and Simple Packet Blocks get their
+//!   lengths and 32-bit padding; an EPB's `epb_hash` option is dropped when
+//!   the data changed (it would no longer match). Comments (`opt_comment`)
+//!   and interface names/descriptions are redacted as text, interface
+//!   addresses (`if_IPv4addr`, `if_IPv6addr`, `if_MACaddr`) aliased, custom
+//!   options dropped. Name Resolution Blocks (host names and addresses),
+//!   Decryption Secrets Blocks, custom and unknown blocks are dropped and
+//!   counted.
+//! - **Links**: Ethernet (802.1Q / QinQ tags), Linux SLL and SLL2, raw IP,
+//!   BSD loopback, as the reader ([`crate::trace::capture`]) supports. MAC
+//!   addresses (Ethernet, SLL/SLL2 link-layer addresses) get
+//!   [`Redactor::alias_mac`] when the options cover `mac` (level `all`).
+//! - **IP**: IPv4 (total length, header checksum) and IPv6 (payload length;
+//!   extension headers walked), source and destination through
+//!   [`Redactor::alias_ip`] when the options cover addresses. IP-in-IP, GRE
+//!   (its optional checksum recomputed) and ERSPAN I/II/III carry inner
+//!   packets that are rewritten the same way.
+//! - **UDP**: a datagram whose payload starts with a SIP start line is
+//!   redacted as one message (RFC 3261 §18.3); length and checksum (over
+//!   the pseudo-header with the aliased addresses) follow. An IPv4 UDP
+//!   checksum of zero (none) stays zero.
+//! - **TCP**: each direction of a connection is reassembled (out-of-order
+//!   and retransmitted segments, holes kept as holes), redacted as one
+//!   stream with [`Redactor::edits`], and the new stream is cut back into
+//!   the original segments: a segment that covered stream bytes `[a, b)`
+//!   carries the new bytes `[map(a), map(b))`, where `map` moves an offset
+//!   by the length change of the edits before it (an offset inside an edit
+//!   lands inside its replacement). Sequence numbers move by the same map,
+//!   acknowledgement numbers and SACK blocks by the other direction's, so a
+//!   retransmission still carries the same bytes as the original and the
+//!   stream stays consistent for any reassembler. SIP over WebSocket (RFC
+//!   7118): after the HTTP upgrade, each frame's payload is unmasked,
+//!   redacted (a message over continuation frames as one) and framed again
+//!   with its own mask key and a new length.
+//! - **SCTP**: DATA chunks (RFC 4960 §3.3.1) are redacted, one user message
+//!   at a time even when fragmented over chunks and packets (the new message
+//!   is cut back into the same fragments; retransmitted TSNs carry the same
+//!   bytes); chunk lengths and padding follow, and the CRC32c checksum
+//!   (RFC 4960 Appendix B) is recomputed. When addresses are covered, the
+//!   IPv4/IPv6 address parameters of INIT and INIT ACK are aliased and the
+//!   opaque State Cookie and Heartbeat Info (which embed addresses in
+//!   common stacks) are zeroed, consistently in both directions.
+//!
+//! A packet whose bytes changed gets every checksum recomputed, so a
+//! checksum that was wrong in the original (offloading) is right in the
+//! output; a packet that needs no change is copied as it was.
+//!
+//! Decisions:
+//!
+//! - **IP fragments**: a fragmented datagram that completes is written as
+//!   one unfragmented packet (MF and offset cleared, the IPv6 Fragment
+//!   header removed) at the place and time of the fragment that completed
+//!   it; the other fragments are dropped and counted
+//!   ([`PacketCounts::fragments_merged`]). Cutting the redacted datagram
+//!   back into fragments of 8-byte multiples would keep the packet count but
+//!   could leave empty fragments when it shrinks; a capture file has no MTU.
+//!   Fragments that never complete cannot be read, so they count as non-SIP.
+//! - **Non-SIP packets** (RTP, RTCP, DNS, Diameter, ICMP, TLS, ARP…) can
+//!   hold identifiers siplens does not know how to redact (RTCP CNAMEs,
+//!   Diameter AVPs, ICMP errors quoting SIP). By default they are dropped
+//!   and counted ([`NonSipPackets::Drop`]); [`NonSipPackets::Keep`] keeps
+//!   non-SIP IP packets with their addresses aliased and payloads as they
+//!   were. Packets of a TCP connection or SCTP association that carries SIP
+//!   (handshakes, pure ACKs, keep-alives) count as SIP. Frames that are not
+//!   IP (ARP, LLDP…) or use a link type the reader does not support are
+//!   always dropped: their addresses cannot be aliased.
+//! - **Damage**: a truncated or corrupt file is rewritten up to the damage
+//!   and the rest left out ([`RedactedCapture::complete`] is false, a note
+//!   says where). A packet captured shorter than it was (snaplen) is
+//!   redacted as far as it goes; its UDP checksum becomes 0 over IPv4 (none),
+//!   other checksums over missing bytes are left as they were.
+//!
+//! Not rewritten: IPv6 routing headers (addresses of the route), IP options,
+//! Ethernet FCS trailers, the payloads of kept non-SIP packets.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use serde::Serialize;
+
+use super::{Kind, RedactOptions, Redactor, Report};
+use crate::trace::capture::looks_like_sip;
+
+/// What happens to packets that carry no SIP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NonSipPackets {
+    /// Dropped and counted (the default: their payloads may hold
+    /// identifiers siplens cannot redact).
+    #[default]
+    Drop,
+    /// Kept with their IP (and, at level `all`, MAC) addresses aliased;
+    /// their payloads are not changed.
+    Keep,
+}
+
+/// Options of capture redaction beyond [`RedactOptions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CaptureOptions {
+    /// Non-SIP packets: dropped (default) or kept with addresses aliased.
+    pub non_sip: NonSipPackets,
+}
+
+/// Packet counts of a capture redaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PacketCounts {
+    /// Packets read (pcap records, pcapng EPBs and SPBs).
+    pub read: u64,
+    /// Packets written.
+    pub written: u64,
+    /// Packets written that carry SIP or belong to a TCP connection or SCTP
+    /// association carrying SIP.
+    pub sip: u64,
+    /// Packets written with at least one byte changed.
+    pub changed: u64,
+    /// Non-SIP IP packets dropped ([`NonSipPackets::Drop`]).
+    pub non_sip_dropped: u64,
+    /// Non-SIP IP packets kept with addresses aliased ([`NonSipPackets::Keep`]).
+    pub non_sip_kept: u64,
+    /// IP fragments dropped because their datagram is written reassembled
+    /// in the packet of its last fragment.
+    pub fragments_merged: u64,
+    /// Packets left out because redaction made them longer than their IP or
+    /// UDP length field can say.
+    pub oversize_dropped: u64,
+    /// Frames dropped because they are not IP or their link type is not
+    /// supported (their addresses cannot be aliased).
+    pub unreadable_dropped: u64,
+    /// pcapng blocks dropped: name resolution, decryption secrets, custom,
+    /// obsolete packet and unknown blocks.
+    pub blocks_dropped: u64,
+}
+
+/// A redacted capture.
+#[derive(Debug, Clone)]
+pub struct RedactedCapture {
+    /// `pcap`, `pcapng`, or `unknown` (not a capture: the output is empty).
+    pub format: &'static str,
+    /// The redacted capture, in the input's format.
+    pub output: Vec<u8>,
+    /// What was replaced (with the alias map: keep it local).
+    pub report: Report,
+    /// What happened to the packets.
+    pub packets: PacketCounts,
+    /// False when the input is damaged: the output holds what came before
+    /// the damage.
+    pub complete: bool,
+    /// Notes for the user: damage, dropped blocks, packets that could not be
+    /// rewritten.
+    pub notes: Vec<String>,
+}
+
+/// Redacts a pcap or pcapng capture with the default [`CaptureOptions`]
+/// (non-SIP packets dropped). Never panics: a damaged capture is redacted
+/// up to the damage.
+///
+/// ```
+/// use siplens::redact::{capture::redact_capture, RedactOptions};
+/// let out = redact_capture(b"not a capture", &RedactOptions::default());
+/// assert_eq!(out.format, "unknown");
+/// assert!(out.output.is_empty() && !out.complete);
+/// ```
+pub fn redact_capture(input: &[u8], opts: &RedactOptions) -> RedactedCapture {
+    redact_capture_with(input, opts, CaptureOptions::default())
+}
+
+/// Redacts a pcap or pcapng capture (see the module documentation).
+pub fn redact_capture_with(
+    input: &[u8],
+    opts: &RedactOptions,
+    copts: CaptureOptions,
+) -> RedactedCapture {
+    let container = parse_container(input);
+    let mut w = Walker::new(Redactor::new(opts.clone()), copts);
+    if container.format == "unknown" {
+        w.notes
+            .push("The input starts with neither a pcap nor a pcapng magic number.".into());
+    }
+    // Pass 1: TCP streams, SCTP messages and IP fragments, which need the
+    // whole capture before a packet can be rewritten.
+    for item in &container.items {
+        if let Item::Packet {
+            frame, link, data, ..
+        } = item
+        {
+            w.frame = *frame;
+            let _ = w.link(*link, &input[data.clone()], Mode::Collect);
+        }
+    }
+    w.finish_collect();
+    // Pass 2: rewrite.
+    let mut out = Vec::with_capacity(input.len());
+    // A section header that states its section's length gets the new one.
+    let mut section: Option<(usize, usize, bool)> = None;
+    for item in &container.items {
+        if let Item::Options { fixed: 16, be, .. } = item {
+            fix_section_length(&mut out, section.take());
+            let at = out.len();
+            w.write_item(input, item, &mut out);
+            let stated = out.get(at + 16..at + 24).is_some_and(|l| l != [0xff; 8]);
+            if stated {
+                section = Some((at + 16, out.len(), *be));
+            }
+            continue;
+        }
+        w.write_item(input, item, &mut out);
+    }
+    fix_section_length(&mut out, section);
+    let mut notes = container.notes;
+    notes.append(&mut w.notes);
+    RedactedCapture {
+        format: container.format,
+        output: out,
+        report: w.r.report(),
+        packets: w.counts,
+        complete: container.complete,
+        notes,
+    }
+}
+
+/// Writes the length of the section whose header's length field is at
+/// `field` and whose blocks start at `from` (pcapng §4.1).
+fn fix_section_length(out: &mut [u8], section: Option<(usize, usize, bool)>) {
+    let Some((field, from, be)) = section else {
+        return;
+    };
+    let len = (out.len() - from) as u64;
+    let bytes = if be {
+        len.to_be_bytes()
+    } else {
+        len.to_le_bytes()
+    };
+    if let Some(f) = out.get_mut(field..field + 8) {
+        f.copy_from_slice(&bytes);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Byte helpers.
+
+fn be16(b: &[u8], at: usize) -> u16 {
+    match b.get(at..at + 2) {
+        Some(x) => u16::from_be_bytes([x[0], x[1]]),
+        None => 0,
+    }
+}
+
+fn be32(b: &[u8], at: usize) -> u32 {
+    match b.get(at..at + 4) {
+        Some(x) => u32::from_be_bytes([x[0], x[1], x[2], x[3]]),
+        None => 0,
+    }
+}
+
+fn rd32(b: &[u8], at: usize, be: bool) -> u32 {
+    match b.get(at..at + 4) {
+        Some(x) => {
+            let a = [x[0], x[1], x[2], x[3]];
+            if be {
+                u32::from_be_bytes(a)
+            } else {
+                u32::from_le_bytes(a)
+            }
+        }
+        None => 0,
+    }
+}
+
+fn rd16(b: &[u8], at: usize, be: bool) -> u16 {
+    match b.get(at..at + 2) {
+        Some(x) => {
+            if be {
+                u16::from_be_bytes([x[0], x[1]])
+            } else {
+                u16::from_le_bytes([x[0], x[1]])
+            }
+        }
+        None => 0,
+    }
+}
+
+fn wr32(v: u32, be: bool) -> [u8; 4] {
+    if be {
+        v.to_be_bytes()
+    } else {
+        v.to_le_bytes()
+    }
+}
+
+fn wr16(v: u16, be: bool) -> [u8; 2] {
+    if be {
+        v.to_be_bytes()
+    } else {
+        v.to_le_bytes()
+    }
+}
+
+fn put16(b: &mut [u8], at: usize, v: u16) {
+    if let Some(x) = b.get_mut(at..at + 2) {
+        x.copy_from_slice(&v.to_be_bytes());
+    }
+}
+
+fn put32(b: &mut [u8], at: usize, v: u32) {
+    if let Some(x) = b.get_mut(at..at + 4) {
+        x.copy_from_slice(&v.to_be_bytes());
+    }
+}
+
+fn pad4(n: usize) -> usize {
+    (n + 3) & !3
+}
+
+// ---------------------------------------------------------------------------
+// Checksums.
+
+/// The ones' complement sum of `data` (RFC 1071), folded, not inverted.
+fn ones_sum(mut acc: u32, data: &[u8]) -> u32 {
+    let mut chunks = data.chunks_exact(2);
+    for c in &mut chunks {
+        acc = acc.wrapping_add(u32::from(u16::from_be_bytes([c[0], c[1]])));
+        if acc > 0xffff_0000 {
+            acc = (acc & 0xffff) + (acc >> 16);
+        }
+    }
+    if let [last] = chunks.remainder() {
+        acc = acc.wrapping_add(u32::from(*last) << 8);
+    }
+    while acc > 0xffff {
+        acc = (acc & 0xffff) + (acc >> 16);
+    }
+    acc
+}
+
+/// The Internet checksum of `data` (RFC 1071).
+fn inet_checksum(data: &[u8]) -> u16 {
+    !(ones_sum(0, data) as u16)
+}
+
+/// The UDP/TCP checksum of `segment` (checksum field zeroed by the caller)
+/// with the pseudo-header of RFC 768 / RFC 793 / RFC 8200 §8.1.
+fn transport_checksum(src: IpAddr, dst: IpAddr, proto: u8, segment: &[u8]) -> u16 {
+    let mut acc = 0;
+    match (src, dst) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            acc = ones_sum(acc, &s.octets());
+            acc = ones_sum(acc, &d.octets());
+            acc = ones_sum(acc, &[0, proto]);
+            acc = ones_sum(acc, &(segment.len() as u16).to_be_bytes());
+        }
+        _ => {
+            acc = ones_sum(acc, &ip_bytes(src));
+            acc = ones_sum(acc, &ip_bytes(dst));
+            acc = ones_sum(acc, &(segment.len() as u32).to_be_bytes());
+            acc = ones_sum(acc, &[0, 0, 0, proto]);
+        }
+    }
+    !(ones_sum(acc, segment) as u16)
+}
+
+fn ip_bytes(ip: IpAddr) -> Vec<u8> {
+    match ip {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    }
+}
+
+/// CRC32c (Castagnoli, reflected polynomial 0x82F63B78) as SCTP uses it
+/// (RFC 4960 Appendix B; test vectors of RFC 3720 §B.4). Bitwise with a
+/// 256-entry table built at compile time: SIP packets are small, and no
+/// crate is needed for 20 lines.
+fn crc32c(data: &[u8]) -> u32 {
+    const TABLE: [u32; 256] = {
+        let mut t = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 {
+                    (c >> 1) ^ 0x82F6_3B78
+                } else {
+                    c >> 1
+                };
+                k += 1;
+            }
+            t[i] = c;
+            i += 1;
+        }
+        t
+    };
+    let mut crc = !0u32;
+    for &b in data {
+        crc = TABLE[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+// ---------------------------------------------------------------------------
+// Edits on bytes and the offset map.
+
+/// A replacement of `input[start..end]` by `bytes`.
+#[derive(Debug, Clone)]
+struct ByteEdit {
+    start: usize,
+    end: usize,
+    bytes: Vec<u8>,
+}
+
+/// Where the bytes of an input are after its edits.
+#[derive(Debug, Clone, Default)]
+struct Remap {
+    /// (start, end, new start, new length), sorted.
+    edits: Vec<(usize, usize, usize, usize)>,
+    delta: i64,
+}
+
+impl Remap {
+    fn new(edits: &[ByteEdit]) -> Self {
+        let mut out = Vec::with_capacity(edits.len());
+        let mut delta: i64 = 0;
+        for e in edits {
+            let new_start = (e.start as i64 + delta) as usize;
+            out.push((e.start, e.end, new_start, e.bytes.len()));
+            delta += e.bytes.len() as i64 - (e.end - e.start) as i64;
+        }
+        Remap { edits: out, delta }
+    }
+
+    /// The new offset of input offset `p`: moved by the edits before it;
+    /// an offset strictly inside an edit lands inside its replacement.
+    /// Monotone, so cut points stay in order.
+    fn map(&self, p: usize) -> usize {
+        let i = self.edits.partition_point(|e| e.0 < p);
+        if i == 0 {
+            return p;
+        }
+        let (s, e, ns, nl) = self.edits[i - 1];
+        if p >= e {
+            (p as i64 + (ns as i64 + nl as i64 - e as i64)) as usize
+        } else {
+            ns + (p - s).min(nl)
+        }
+    }
+}
+
+/// `input` with `edits` applied (sorted, non-overlapping).
+fn apply(input: &[u8], edits: &[ByteEdit]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() + 64);
+    let mut at = 0;
+    for e in edits {
+        out.extend_from_slice(&input[at..e.start]);
+        out.extend_from_slice(&e.bytes);
+        at = e.end;
+    }
+    out.extend_from_slice(&input[at..]);
+    out
+}
+
+/// The redactor's edits of `input` as byte edits, checked sorted and
+/// inside the input.
+fn text_edits(r: &mut Redactor, input: &[u8]) -> Vec<ByteEdit> {
+    let mut out: Vec<ByteEdit> = Vec::new();
+    let mut at = 0;
+    for e in r.edits(input) {
+        if e.span.start < at || e.span.end > input.len() || e.span.start > e.span.end {
+            continue;
+        }
+        at = e.span.end;
+        out.push(ByteEdit {
+            start: e.span.start,
+            end: e.span.end,
+            bytes: e.text.into_bytes(),
+        });
+    }
+    out
+}
+
+/// Redacts the concatenation of `pieces` as one message and cuts the result
+/// back into as many pieces, each boundary moved by the edit map.
+fn redact_pieces(r: &mut Redactor, pieces: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let joined: Vec<u8> = pieces.concat();
+    let edits = text_edits(r, &joined);
+    if edits.is_empty() {
+        return pieces.to_vec();
+    }
+    let new = apply(&joined, &edits);
+    let map = Remap::new(&edits);
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut at = 0;
+    for p in pieces {
+        let (a, b) = (map.map(at), map.map(at + p.len()));
+        out.push(new.get(a..b.max(a)).unwrap_or_default().to_vec());
+        at += p.len();
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Containers.
+
+#[derive(Debug, Clone)]
+enum PacketForm {
+    /// pcap record: header length (16, or 24 for the modified format).
+    Pcap { hdr: usize, be: bool },
+    /// pcapng EPB: options range.
+    Epb {
+        be: bool,
+        opts: std::ops::Range<usize>,
+    },
+    /// pcapng SPB.
+    Spb { be: bool },
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    /// Copied as it is.
+    Keep(std::ops::Range<usize>),
+    /// A pcapng block whose options may need redaction (SHB, IDB, ISB):
+    /// `fixed` bytes of body before the options.
+    Options {
+        range: std::ops::Range<usize>,
+        fixed: usize,
+        be: bool,
+        idb: bool,
+    },
+    /// A packet.
+    Packet {
+        frame: u64,
+        range: std::ops::Range<usize>,
+        form: PacketForm,
+        link: u32,
+        data: std::ops::Range<usize>,
+        orig_len: u32,
+    },
+    /// A pcapng block left out.
+    Drop,
+}
+
+struct Container {
+    format: &'static str,
+    items: Vec<Item>,
+    complete: bool,
+    notes: Vec<String>,
+}
+
+fn parse_container(input: &[u8]) -> Container {
+    let mut c = Container {
+        format: "unknown",
+        items: Vec::new(),
+        complete: false,
+        notes: Vec::new(),
+    };
+    let Some(magic) = input.get(..4) else {
+        return c;
+    };
+    match magic {
+        [0x0a, 0x0d, 0x0d, 0x0a] => {
+            c.format = "pcapng";
+            pcapng(input, &mut c);
+        }
+        _ => {
+            let m = u32::from_le_bytes([magic[0], magic[1], magic[2], magic[3]]);
+            let (be, modified) = match m {
+                0xa1b2_c3d4 | 0xa1b2_3c4d => (false, false),
+                0xd4c3_b2a1 | 0x4d3c_b2a1 => (true, false),
+                0xa1b2_cd34 => (false, true),
+                0x34cd_b2a1 => (true, true),
+                _ => return c,
+            };
+            c.format = "pcap";
+            pcap(input, be, modified, &mut c);
+        }
+    }
+    c
+}
+
+/// Records larger than this are damage, not packets.
+const MAX_RECORD: usize = 64 << 20;
+
+fn pcap(input: &[u8], be: bool, modified: bool, c: &mut Container) {
+    if input.len() < 24 {
+        c.notes
+            .push("The pcap file header is incomplete; nothing written.".into());
+        return;
+    }
+    c.items.push(Item::Keep(0..24));
+    let link = rd32(input, 20, be) & 0xffff;
+    let hdr = if modified { 24 } else { 16 };
+    let mut at = 24;
+    let mut frame = 0u64;
+    while at < input.len() {
+        let incl = rd32(input, at + 8, be) as usize;
+        let orig = rd32(input, at + 12, be);
+        if at + hdr > input.len() || incl > MAX_RECORD || at + hdr + incl > input.len() {
+            c.notes.push(format!(
+                "The capture ends or breaks inside record {} (byte {at} of {}); the rest is left out.",
+                frame + 1,
+                input.len()
+            ));
+            return;
+        }
+        frame += 1;
+        c.items.push(Item::Packet {
+            frame,
+            range: at..at + hdr + incl,
+            form: PacketForm::Pcap { hdr, be },
+            link,
+            data: at + hdr..at + hdr + incl,
+            orig_len: orig,
+        });
+        at += hdr + incl;
+    }
+    c.complete = true;
+}
+
+fn pcapng(input: &[u8], c: &mut Container) {
+    let mut at = 0;
+    let mut be = false;
+    let mut links: Vec<u32> = Vec::new();
+    let mut frame = 0u64;
+    let mut dropped: Vec<&'static str> = Vec::new();
+    while at < input.len() {
+        let ty_raw = input.get(at..at + 4);
+        if ty_raw == Some(&[0x0a, 0x0d, 0x0d, 0x0a]) {
+            // The byte-order magic says how to read this section.
+            match input.get(at + 8..at + 12) {
+                Some([0x4d, 0x3c, 0x2b, 0x1a]) => be = false,
+                Some([0x1a, 0x2b, 0x3c, 0x4d]) => be = true,
+                _ => break,
+            }
+            links.clear();
+        }
+        let ty = rd32(input, at, be);
+        let total = rd32(input, at + 4, be) as usize;
+        if at + 12 > input.len()
+            || total < 12
+            || total % 4 != 0
+            || total > input.len() - at
+            || rd32(input, at + total - 4, be) as usize != total
+        {
+            break;
+        }
+        let range = at..at + total;
+        let body_end = at + total - 4;
+        match ty {
+            0x0a0d_0d0a if total >= 28 => c.items.push(Item::Options {
+                range,
+                fixed: 16,
+                be,
+                idb: false,
+            }),
+            1 if total >= 20 => {
+                links.push(u32::from(rd16(input, at + 8, be)));
+                c.items.push(Item::Options {
+                    range,
+                    fixed: 8,
+                    be,
+                    idb: true,
+                });
+            }
+            5 if total >= 24 => c.items.push(Item::Options {
+                range,
+                fixed: 12,
+                be,
+                idb: false,
+            }),
+            6 if total >= 32 => {
+                let if_id = rd32(input, at + 8, be) as usize;
+                let caplen = rd32(input, at + 20, be) as usize;
+                let orig = rd32(input, at + 24, be);
+                let data_end = (at + 28).saturating_add(caplen);
+                if data_end > body_end {
+                    break;
+                }
+                let opts = (at + 28 + pad4(caplen)).min(body_end)..body_end;
+                frame += 1;
+                c.items.push(Item::Packet {
+                    frame,
+                    range,
+                    form: PacketForm::Epb { be, opts },
+                    link: links.get(if_id).copied().unwrap_or(1),
+                    data: at + 28..data_end,
+                    orig_len: orig,
+                });
+            }
+            3 if total >= 16 => {
+                let orig = rd32(input, at + 8, be);
+                let len = (orig as usize).min(body_end - (at + 12));
+                frame += 1;
+                c.items.push(Item::Packet {
+                    frame,
+                    range,
+                    form: PacketForm::Spb { be },
+                    link: links.first().copied().unwrap_or(1),
+                    data: at + 12..at + 12 + len,
+                    orig_len: orig,
+                });
+            }
+            _ => {
+                let what = match ty {
+                    2 => "obsolete packet",
+                    4 => "name resolution",
+                    0x0a => "decryption secrets",
+                    0x0bad | 0x4000_0bad => "custom",
+                    _ => "unknown",
+                };
+                if !dropped.contains(&what) {
+                    dropped.push(what);
+                }
+                c.items.push(Item::Drop);
+            }
+        }
+        at += total;
+    }
+    if !dropped.is_empty() {
+        c.notes.push(format!(
+            "pcapng blocks left out (they can hold names, addresses or keys): {}.",
+            dropped.join(", ")
+        ));
+    }
+    if at < input.len() {
+        c.notes.push(format!(
+            "The capture ends or breaks in a block at byte {at} of {}; the rest is left out.",
+            input.len()
+        ));
+    } else {
+        c.complete = true;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The walker: one traversal of every frame, collecting (pass 1) or
+// rewriting (pass 2).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Collect,
+    Rewrite,
+}
+
+/// What a frame turned out to carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Sip,
+    Other,
+    /// A fragment written as part of a reassembled datagram elsewhere.
+    Absorbed,
+    /// Grew past what its length fields can say: left out.
+    Oversize,
+}
+
+/// The new bytes of a slice and what it carried.
+struct Done {
+    bytes: Vec<u8>,
+    v: Verdict,
+}
+
+impl Done {
+    fn gone(v: Verdict) -> Done {
+        Done {
+            bytes: Vec::new(),
+            v,
+        }
+    }
+}
+
+/// A transport segment's new bytes and the checksum the IP layer must fill.
+struct Seg {
+    bytes: Vec<u8>,
+    v: Verdict,
+    csum: Csum,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Csum {
+    None,
+    /// UDP at offset 6; `zero` keeps an IPv4 "no checksum".
+    Udp {
+        zero: bool,
+    },
+    Tcp,
+}
+
+type FlowKey = (IpAddr, u16, IpAddr, u16);
+type FragKey = (IpAddr, IpAddr, u32, u8);
+/// A fragment of an SCTP user message: its TSN and bytes.
+type SctpPiece = (u32, Vec<u8>);
+
+fn rev(k: FlowKey) -> FlowKey {
+    (k.2, k.3, k.0, k.1)
+}
+
+fn canon(k: FlowKey) -> FlowKey {
+    k.min(rev(k))
+}
+
+struct FragBuf {
+    buf: etherparse::defrag::IpDefragBuf,
+    members: Vec<(u64, u8)>,
+}
+
+enum FragNote {
+    Complete(Vec<u8>),
+    Absorbed,
+}
+
+/// One direction of a TCP connection.
+#[derive(Default)]
+struct Dir {
+    key: Option<FlowKey>,
+    /// Sequence number of stream offset 0 (SYN + 1, or the first data).
+    anchor: Option<u32>,
+    segs: Vec<(i64, Vec<u8>)>,
+    runs: Vec<Run>,
+    sip: bool,
+}
+
+/// A contiguous stretch of a direction's stream, redacted.
+struct Run {
+    start: i64,
+    end: i64,
+    /// Length change of the runs before this one.
+    delta_before: i64,
+    remap: Remap,
+    new: Vec<u8>,
+}
+
+impl Dir {
+    fn offset(&self, seq: u32) -> Option<i64> {
+        self.anchor.map(|a| i64::from(seq.wrapping_sub(a) as i32))
+    }
+
+    /// The new offset of stream offset `off`.
+    fn map(&self, off: i64) -> i64 {
+        let i = self.runs.partition_point(|r| r.start <= off);
+        if i == 0 {
+            return off;
+        }
+        let run = &self.runs[i - 1];
+        if off <= run.end {
+            run.start + run.delta_before + run.remap.map((off - run.start) as usize) as i64
+        } else {
+            off + run.delta_before + run.remap.delta
+        }
+    }
+
+    /// The new sequence number of `seq`.
+    fn map_seq(&self, seq: u32) -> u32 {
+        match (self.anchor, self.offset(seq)) {
+            (Some(a), Some(off)) => a.wrapping_add(self.map(off) as u32),
+            _ => seq,
+        }
+    }
+
+    /// The new bytes of the segment of `len` bytes at `seq`.
+    fn new_bytes(&self, seq: u32, len: usize) -> Option<Vec<u8>> {
+        let off = self.offset(seq)?;
+        let i = self.runs.partition_point(|r| r.start <= off);
+        let run = self.runs.get(i.checked_sub(1)?)?;
+        let a = (off - run.start) as usize;
+        let b = a + len;
+        if off + len as i64 > run.end {
+            return None;
+        }
+        let (na, nb) = (run.remap.map(a), run.remap.map(b));
+        run.new.get(na..nb.max(na)).map(<[u8]>::to_vec)
+    }
+}
+
+#[derive(Default)]
+struct Conn {
+    dirs: [Dir; 2],
+    computed: bool,
+    sip: bool,
+}
+
+struct SctpMsg {
+    pieces: Vec<Vec<u8>>,
+    new: Option<Vec<Vec<u8>>>,
+}
+
+struct Walker {
+    r: Redactor,
+    copts: CaptureOptions,
+    frame: u64,
+    counts: PacketCounts,
+    notes: Vec<String>,
+    frags: HashMap<FragKey, FragBuf>,
+    frag_notes: HashMap<(u64, u8), FragNote>,
+    conns: Vec<Conn>,
+    conn_of: HashMap<FlowKey, usize>,
+    tcp_notes: HashMap<(u64, u8), (usize, usize)>,
+    /// Fragments of SCTP user messages not yet ended, per (flow, stream).
+    sctp_open: HashMap<(FlowKey, u16), Vec<SctpPiece>>,
+    sctp_msgs: Vec<SctpMsg>,
+    sctp_of: HashMap<(FlowKey, u32), (usize, usize)>,
+    sctp_sip: std::collections::HashSet<FlowKey>,
+    too_big: u64,
+}
+
+const MAX_DEPTH: u8 = 4;
+
+impl Walker {
+    fn new(r: Redactor, copts: CaptureOptions) -> Self {
+        Walker {
+            r,
+            copts,
+            frame: 0,
+            counts: PacketCounts::default(),
+            notes: Vec::new(),
+            frags: HashMap::new(),
+            frag_notes: HashMap::new(),
+            conns: Vec::new(),
+            conn_of: HashMap::new(),
+            tcp_notes: HashMap::new(),
+            sctp_open: HashMap::new(),
+            sctp_msgs: Vec::new(),
+            sctp_of: HashMap::new(),
+            sctp_sip: Default::default(),
+            too_big: 0,
+        }
+    }
+
+    /// True when a slice with verdict `v` is written (so its headers are
+    /// rewritten).
+    fn keeps(&self, v: Verdict) -> bool {
+        v == Verdict::Sip || (v == Verdict::Other && self.copts.non_sip == NonSipPackets::Keep)
+    }
+
+    fn covers_ip(&self) -> bool {
+        let o = self.r.options();
+        o.covers(Kind::Ipv4) || o.covers(Kind::Ipv6)
+    }
+
+    fn finish_collect(&mut self) {
+        if !self.frags.is_empty() {
+            self.notes.push(format!(
+                "{} fragmented IP datagram(s) never completed; their fragments count as non-SIP.",
+                self.frags.len()
+            ));
+        }
+        self.frags.clear();
+    }
+
+    // -- container items ---------------------------------------------------
+
+    fn write_item(&mut self, input: &[u8], item: &Item, out: &mut Vec<u8>) {
+        match item {
+            Item::Keep(r) => out.extend_from_slice(&input[r.clone()]),
+            Item::Drop => self.counts.blocks_dropped += 1,
+            Item::Options {
+                range,
+                fixed,
+                be,
+                idb,
+            } => {
+                let block = &input[range.clone()];
+                let opts_start = 8 + fixed;
+                let opts_end = block.len() - 4;
+                let opts = &block[opts_start.min(opts_end)..opts_end];
+                match self.options(opts, *be, *idb, false) {
+                    None => out.extend_from_slice(block),
+                    Some(new) => {
+                        let total = (opts_start + new.len() + 4) as u32;
+                        out.extend_from_slice(&block[..4]);
+                        out.extend_from_slice(&wr32(total, *be));
+                        out.extend_from_slice(&block[8..opts_start]);
+                        out.extend_from_slice(&new);
+                        out.extend_from_slice(&wr32(total, *be));
+                    }
+                }
+            }
+            Item::Packet {
+                frame,
+                range,
+                form,
+                link,
+                data,
+                orig_len,
+            } => {
+                self.counts.read += 1;
+                self.frame = *frame;
+                let old = &input[data.clone()];
+                let done = self.link(*link, old, Mode::Rewrite);
+                let Some(done) = done else {
+                    self.counts.unreadable_dropped += 1;
+                    return;
+                };
+                match done.v {
+                    Verdict::Absorbed => {
+                        self.counts.fragments_merged += 1;
+                        return;
+                    }
+                    Verdict::Oversize => {
+                        self.counts.oversize_dropped += 1;
+                        return;
+                    }
+                    Verdict::Other if !self.keeps(Verdict::Other) => {
+                        self.counts.non_sip_dropped += 1;
+                        return;
+                    }
+                    Verdict::Other => self.counts.non_sip_kept += 1,
+                    Verdict::Sip => self.counts.sip += 1,
+                }
+                self.counts.written += 1;
+                let new = done.bytes;
+                if new == old {
+                    out.extend_from_slice(&input[range.clone()]);
+                    return;
+                }
+                self.counts.changed += 1;
+                let delta = new.len() as i64 - old.len() as i64;
+                let orig = (i64::from(*orig_len) + delta).max(new.len() as i64);
+                let orig = u32::try_from(orig).unwrap_or(u32::MAX);
+                let rec = &input[range.clone()];
+                match form {
+                    PacketForm::Pcap { hdr, be } => {
+                        out.extend_from_slice(&rec[..8]);
+                        out.extend_from_slice(&wr32(new.len() as u32, *be));
+                        out.extend_from_slice(&wr32(orig, *be));
+                        out.extend_from_slice(&rec[16..*hdr]);
+                        out.extend_from_slice(&new);
+                    }
+                    PacketForm::Epb { be, opts } => {
+                        let o = &input[opts.clone()];
+                        let o = self
+                            .options(o, *be, false, true)
+                            .unwrap_or_else(|| o.to_vec());
+                        let total = (28 + pad4(new.len()) + o.len() + 4) as u32;
+                        out.extend_from_slice(&rec[..4]);
+                        out.extend_from_slice(&wr32(total, *be));
+                        out.extend_from_slice(&rec[8..20]);
+                        out.extend_from_slice(&wr32(new.len() as u32, *be));
+                        out.extend_from_slice(&wr32(orig, *be));
+                        out.extend_from_slice(&new);
+                        out.resize(out.len() + pad4(new.len()) - new.len(), 0);
+                        out.extend_from_slice(&o);
+                        out.extend_from_slice(&wr32(total, *be));
+                    }
+                    PacketForm::Spb { be } => {
+                        let total = (12 + pad4(new.len()) + 4) as u32;
+                        out.extend_from_slice(&rec[..4]);
+                        out.extend_from_slice(&wr32(total, *be));
+                        // An SPB's captured length is the block's, so the
+                        // original length must cover the new data.
+                        out.extend_from_slice(&wr32(orig, *be));
+                        out.extend_from_slice(&new);
+                        out.resize(out.len() + pad4(new.len()) - new.len(), 0);
+                        out.extend_from_slice(&wr32(total, *be));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rewrites pcapng options (RFC draft-ietf-opsawg-pcapng §3.5): comments
+    /// (and interface names/descriptions) redacted as text, interface
+    /// addresses aliased, custom options dropped, an EPB's hash dropped
+    /// (`packet_changed`). `None` when nothing changes.
+    fn options(
+        &mut self,
+        opts: &[u8],
+        be: bool,
+        idb: bool,
+        packet_changed: bool,
+    ) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(opts.len());
+        let mut changed = false;
+        let mut at = 0;
+        while at + 4 <= opts.len() {
+            let code = rd16(opts, at, be);
+            let len = usize::from(rd16(opts, at + 2, be));
+            let end = at + 4 + pad4(len);
+            if code == 0 || at + 4 + len > opts.len() {
+                break;
+            }
+            let value = &opts[at + 4..at + 4 + len];
+            let new: Option<Option<Vec<u8>>> = match code {
+                2988 | 2989 | 19372 | 19373 => Some(None),
+                3 if packet_changed => Some(None),
+                1 => Some(Some(self.r.redact(value))),
+                2 | 3 if idb => Some(Some(self.r.redact(value))),
+                4 if idb && len == 8 => {
+                    let a = Ipv4Addr::new(value[0], value[1], value[2], value[3]);
+                    let mut v = value.to_vec();
+                    if let Some(IpAddr::V4(n)) = self.r.alias_ip(IpAddr::V4(a)) {
+                        v[..4].copy_from_slice(&n.octets());
+                    }
+                    Some(Some(v))
+                }
+                5 if idb && len == 17 => {
+                    let mut o = [0u8; 16];
+                    o.copy_from_slice(&value[..16]);
+                    let mut v = value.to_vec();
+                    if let Some(IpAddr::V6(n)) = self.r.alias_ip(IpAddr::V6(Ipv6Addr::from(o))) {
+                        v[..16].copy_from_slice(&n.octets());
+                    }
+                    Some(Some(v))
+                }
+                6 if idb && len == 6 => {
+                    let mut m = [0u8; 6];
+                    m.copy_from_slice(value);
+                    Some(Some(self.r.alias_mac(m).map_or(m.to_vec(), |n| n.to_vec())))
+                }
+                _ => None,
+            };
+            match new {
+                None => out.extend_from_slice(&opts[at..end.min(opts.len())]),
+                Some(None) => changed = true,
+                Some(Some(v)) => {
+                    if v != value {
+                        changed = true;
+                    }
+                    if v.len() <= usize::from(u16::MAX) {
+                        out.extend_from_slice(&wr16(code, be));
+                        out.extend_from_slice(&wr16(v.len() as u16, be));
+                        out.extend_from_slice(&v);
+                        out.resize(out.len() + pad4(v.len()) - v.len(), 0);
+                    }
+                }
+            }
+            at = end;
+        }
+        if !changed {
+            return None;
+        }
+        if !out.is_empty() {
+            out.extend_from_slice(&[0, 0, 0, 0]);
+        }
+        Some(out)
+    }
+
+    // -- link layer --------------------------------------------------------
+
+    /// A frame of link type `link`; `None` when it is not IP or the link
+    /// type is unsupported.
+    fn link(&mut self, link: u32, data: &[u8], mode: Mode) -> Option<Done> {
+        match link {
+            1 => self.ether(data, 0, mode),
+            0 | 108 if data.len() > 4 => self.prefixed(data, 4, 0, mode, &[]),
+            101 | 12 | 14 | 228 | 229 => self.ip(data, 0, mode),
+            113 if data.len() >= 16 => {
+                let proto = be16(data, 14);
+                if !matches!(proto, 0x0800 | 0x86dd) {
+                    return None;
+                }
+                let mac = if be16(data, 4) == 6 { vec![6] } else { vec![] };
+                self.prefixed(data, 16, 0, mode, &mac)
+            }
+            276 if data.len() >= 20 => {
+                let proto = be16(data, 0);
+                if !matches!(proto, 0x0800 | 0x86dd) {
+                    return None;
+                }
+                let mac = if data[11] == 6 { vec![12] } else { vec![] };
+                self.prefixed(data, 20, 0, mode, &mac)
+            }
+            _ => None,
+        }
+    }
+
+    /// A link header of `hdr` bytes (MACs at `macs`) before an IP packet.
+    fn prefixed(
+        &mut self,
+        data: &[u8],
+        hdr: usize,
+        depth: u8,
+        mode: Mode,
+        macs: &[usize],
+    ) -> Option<Done> {
+        let inner = self.ip(data.get(hdr..)?, depth, mode)?;
+        if mode == Mode::Collect || !self.keeps(inner.v) {
+            return Some(Done::gone(inner.v));
+        }
+        let mut out = data[..hdr].to_vec();
+        for &at in macs {
+            self.mac_at(&mut out, at);
+        }
+        out.extend_from_slice(&inner.bytes);
+        Some(Done {
+            bytes: out,
+            v: inner.v,
+        })
+    }
+
+    fn mac_at(&mut self, b: &mut [u8], at: usize) {
+        if let Some(m) = b.get(at..at + 6) {
+            let mut mac = [0u8; 6];
+            mac.copy_from_slice(m);
+            if let Some(n) = self.r.alias_mac(mac) {
+                b[at..at + 6].copy_from_slice(&n);
+            }
+        }
+    }
+
+    /// Ethernet II with any 802.1Q / 802.1ad tags.
+    fn ether(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
+        if data.len() < 14 {
+            return None;
+        }
+        let mut ty = be16(data, 12);
+        let mut off = 14;
+        while matches!(ty, 0x8100 | 0x88a8 | 0x9100) && off + 4 <= data.len() {
+            ty = be16(data, off + 2);
+            off += 4;
+        }
+        if !matches!(ty, 0x0800 | 0x86dd) {
+            return None;
+        }
+        self.prefixed(data, off, depth, mode, &[0, 6])
+    }
+
+    // -- IP ----------------------------------------------------------------
+
+    /// An IPv4 or IPv6 packet (with whatever follows it in the slice, such
+    /// as Ethernet padding, kept after it).
+    fn ip(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
+        match data.first()? >> 4 {
+            4 => self.ipv4(data, depth, mode),
+            6 => self.ipv6(data, depth, mode),
+            _ => None,
+        }
+    }
+
+    fn ipv4(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
+        let ihl = usize::from(data[0] & 0x0f) * 4;
+        if ihl < 20 || data.len() < ihl {
+            return None;
+        }
+        let total = usize::from(be16(data, 2));
+        let end = if total >= ihl && total <= data.len() {
+            total
+        } else {
+            data.len()
+        };
+        let proto = data[9];
+        let src = IpAddr::V4(Ipv4Addr::new(data[12], data[13], data[14], data[15]));
+        let dst = IpAddr::V4(Ipv4Addr::new(data[16], data[17], data[18], data[19]));
+        let fl = be16(data, 6);
+        let (more, offset) = (fl & 0x2000 != 0, fl & 0x1fff);
+        let mut header = data[..ihl].to_vec();
+        let mut payload: &[u8] = &data[ihl..end];
+        let reassembled;
+        if more || offset != 0 {
+            let key = (src, dst, u32::from(be16(data, 4)), proto);
+            match self.fragment(key, offset, more, payload, depth, mode) {
+                FragOutcome::Whole(p) => {
+                    reassembled = p;
+                    payload = &reassembled;
+                    put16(&mut header, 6, fl & 0x4000); // keep DF, clear MF and offset
+                    let total = u16::try_from(ihl + payload.len()).unwrap_or(u16::MAX);
+                    put16(&mut header, 2, total);
+                }
+                FragOutcome::Absorbed => return Some(Done::gone(Verdict::Absorbed)),
+                FragOutcome::Incomplete => {
+                    return self.finish_ip4(
+                        header,
+                        src,
+                        dst,
+                        payload,
+                        &data[end..],
+                        mode,
+                        opaque(payload),
+                    );
+                }
+            }
+        }
+        let seg = self.transport(proto, src, dst, payload, depth, mode);
+        self.finish_ip4(header, src, dst, payload, &data[end..], mode, seg)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish_ip4(
+        &mut self,
+        mut header: Vec<u8>,
+        src: IpAddr,
+        dst: IpAddr,
+        old_payload: &[u8],
+        trailer: &[u8],
+        mode: Mode,
+        seg: Seg,
+    ) -> Option<Done> {
+        if mode == Mode::Collect || !self.keeps(seg.v) {
+            return Some(Done::gone(seg.v));
+        }
+        let (nsrc, ndst) = self.alias_pair(src, dst);
+        if let (IpAddr::V4(s), IpAddr::V4(d)) = (nsrc, ndst) {
+            header[12..16].copy_from_slice(&s.octets());
+            header[16..20].copy_from_slice(&d.octets());
+        }
+        let old_total = usize::from(be16(&header, 2));
+        let delta = seg.bytes.len() as i64 - old_payload.len() as i64;
+        let new_total = if old_total >= header.len() {
+            old_total as i64 + delta
+        } else {
+            (header.len() + seg.bytes.len()) as i64
+        };
+        let Ok(new_total) = u16::try_from(new_total) else {
+            return Some(self.unrepresentable());
+        };
+        put16(&mut header, 2, new_total);
+        let complete = usize::from(new_total) <= header.len() + seg.bytes.len();
+        let mut bytes = seg.bytes;
+        fill_checksum(&mut bytes, seg.csum, nsrc, ndst, complete);
+        put16(&mut header, 10, 0);
+        let c = inet_checksum(&header);
+        put16(&mut header, 10, c);
+        header.extend_from_slice(&bytes);
+        header.extend_from_slice(trailer);
+        Some(Done {
+            bytes: header,
+            v: seg.v,
+        })
+    }
+
+    fn unrepresentable(&mut self) -> Done {
+        self.too_big += 1;
+        if self.too_big == 1 {
+            self.notes.push(format!(
+                "Frame {}: the redacted packet would exceed the maximum IP length; it is left out.",
+                self.frame
+            ));
+        }
+        Done::gone(Verdict::Oversize)
+    }
+
+    fn alias_pair(&mut self, src: IpAddr, dst: IpAddr) -> (IpAddr, IpAddr) {
+        let s = self.r.alias_ip(src).unwrap_or(src);
+        let d = self.r.alias_ip(dst).unwrap_or(dst);
+        (s, d)
+    }
+
+    fn ipv6(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
+        if data.len() < 40 {
+            return None;
+        }
+        let plen = usize::from(be16(data, 4));
+        let end = if plen > 0 && 40 + plen <= data.len() {
+            40 + plen
+        } else {
+            data.len()
+        };
+        let mut a = [0u8; 16];
+        a.copy_from_slice(&data[8..24]);
+        let src = IpAddr::V6(Ipv6Addr::from(a));
+        a.copy_from_slice(&data[24..40]);
+        let dst = IpAddr::V6(Ipv6Addr::from(a));
+        // Walk the extension headers.
+        let mut nh = data[6];
+        let mut nh_at = 6;
+        let mut off = 40;
+        let mut frag = None;
+        loop {
+            match nh {
+                0 | 43 | 60 | 135 | 139 | 140 | 253 | 254 | 51 => {
+                    if off + 2 > end {
+                        break;
+                    }
+                    let len = if nh == 51 {
+                        (usize::from(data[off + 1]) + 2) * 4
+                    } else {
+                        (usize::from(data[off + 1]) + 1) * 8
+                    };
+                    if off + len > end {
+                        break;
+                    }
+                    nh_at = off;
+                    nh = data[off];
+                    off += len;
+                }
+                44 => {
+                    if off + 8 > end {
+                        break;
+                    }
+                    let fo = be16(data, off + 2);
+                    frag = Some((
+                        off,
+                        nh_at,
+                        data[off],
+                        be32(data, off + 4),
+                        fo >> 3,
+                        fo & 1 != 0,
+                    ));
+                    nh = data[off];
+                    off += 8;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let mut header = data[..off].to_vec();
+        let mut payload: &[u8] = &data[off..end];
+        let reassembled;
+        if let Some((fat, prev_nh_at, next, id, offset, more)) = frag {
+            let key = (src, dst, id, next);
+            match self.fragment(key, offset, more, payload, depth, mode) {
+                FragOutcome::Whole(p) => {
+                    reassembled = p;
+                    payload = &reassembled;
+                    // Drop the Fragment header: its predecessor names what followed it.
+                    header.truncate(fat);
+                    header[prev_nh_at] = next;
+                    let plen = u16::try_from(fat - 40 + payload.len()).unwrap_or(u16::MAX);
+                    put16(&mut header, 4, plen);
+                }
+                FragOutcome::Absorbed => return Some(Done::gone(Verdict::Absorbed)),
+                FragOutcome::Incomplete => {
+                    return self.finish_ip6(
+                        header,
+                        src,
+                        dst,
+                        payload,
+                        &data[end..],
+                        mode,
+                        opaque(payload),
+                    );
+                }
+            }
+        }
+        let seg = self.transport(nh, src, dst, payload, depth, mode);
+        self.finish_ip6(header, src, dst, payload, &data[end..], mode, seg)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish_ip6(
+        &mut self,
+        mut header: Vec<u8>,
+        src: IpAddr,
+        dst: IpAddr,
+        old_payload: &[u8],
+        trailer: &[u8],
+        mode: Mode,
+        seg: Seg,
+    ) -> Option<Done> {
+        if mode == Mode::Collect || !self.keeps(seg.v) {
+            return Some(Done::gone(seg.v));
+        }
+        let (nsrc, ndst) = self.alias_pair(src, dst);
+        if let (IpAddr::V6(s), IpAddr::V6(d)) = (nsrc, ndst) {
+            header[8..24].copy_from_slice(&s.octets());
+            header[24..40].copy_from_slice(&d.octets());
+        }
+        let old_plen = usize::from(be16(&header, 4));
+        let have = header.len() - 40 + old_payload.len();
+        let new_have = header.len() - 40 + seg.bytes.len();
+        let new_plen = if old_plen == 0 {
+            0
+        } else if old_plen > have {
+            old_plen as i64 + seg.bytes.len() as i64 - old_payload.len() as i64
+        } else {
+            new_have as i64
+        };
+        let Ok(new_plen) = u16::try_from(new_plen) else {
+            return Some(self.unrepresentable());
+        };
+        put16(&mut header, 4, new_plen);
+        let complete = usize::from(new_plen) <= new_have;
+        let mut bytes = seg.bytes;
+        fill_checksum(&mut bytes, seg.csum, nsrc, ndst, complete);
+        header.extend_from_slice(&bytes);
+        header.extend_from_slice(trailer);
+        Some(Done {
+            bytes: header,
+            v: seg.v,
+        })
+    }
+
+    fn fragment(
+        &mut self,
+        key: FragKey,
+        offset: u16,
+        more: bool,
+        payload: &[u8],
+        depth: u8,
+        mode: Mode,
+    ) -> FragOutcome {
+        let at = (self.frame, depth);
+        if mode == Mode::Rewrite {
+            return match self.frag_notes.remove(&at) {
+                Some(FragNote::Complete(p)) => FragOutcome::Whole(p),
+                Some(FragNote::Absorbed) => FragOutcome::Absorbed,
+                None => FragOutcome::Incomplete,
+            };
+        }
+        let Ok(off) = etherparse::IpFragOffset::try_new(offset) else {
+            return FragOutcome::Incomplete;
+        };
+        let fb = self.frags.entry(key).or_insert_with(|| FragBuf {
+            buf: etherparse::defrag::IpDefragBuf::new(
+                etherparse::IpNumber(key.3),
+                Vec::new(),
+                Vec::new(),
+            ),
+            members: Vec::new(),
+        });
+        if fb.buf.add(off, more, payload).is_err() {
+            self.frags.remove(&key);
+            return FragOutcome::Incomplete;
+        }
+        fb.members.push(at);
+        if !fb.buf.is_complete() {
+            return FragOutcome::Incomplete;
+        }
+        let Some(fb) = self.frags.remove(&key) else {
+            return FragOutcome::Incomplete;
+        };
+        for m in fb.members {
+            self.frag_notes.insert(m, FragNote::Absorbed);
+        }
+        let (data, _) = fb.buf.take_bufs();
+        self.frag_notes.insert(at, FragNote::Complete(data.clone()));
+        FragOutcome::Whole(data)
+    }
+
+    // -- transport ---------------------------------------------------------
+
+    fn transport(
+        &mut self,
+        proto: u8,
+        src: IpAddr,
+        dst: IpAddr,
+        data: &[u8],
+        depth: u8,
+        mode: Mode,
+    ) -> Seg {
+        match proto {
+            17 => self.udp(src, dst, data, mode),
+            6 => self.tcp(src, dst, data, depth, mode),
+            132 => self.sctp(src, dst, data, mode),
+            4 | 41 if depth < MAX_DEPTH => match self.ip(data, depth + 1, mode) {
+                Some(d) => Seg {
+                    bytes: d.bytes,
+                    v: d.v,
+                    csum: Csum::None,
+                },
+                None => opaque(data),
+            },
+            47 if depth < MAX_DEPTH => self.gre(data, depth + 1, mode),
+            _ => opaque(data),
+        }
+    }
+
+    fn udp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8], mode: Mode) -> Seg {
+        if data.len() < 8 {
+            return opaque(data);
+        }
+        let ulen = usize::from(be16(data, 4));
+        let end = if (8..=data.len()).contains(&ulen) {
+            ulen
+        } else {
+            data.len()
+        };
+        let body = &data[8..end];
+        let zero = be16(data, 6) == 0 && src.is_ipv4() && dst.is_ipv4();
+        if !looks_like_sip(body) {
+            return Seg {
+                bytes: data.to_vec(),
+                v: Verdict::Other,
+                csum: Csum::Udp { zero },
+            };
+        }
+        if mode == Mode::Collect {
+            return Seg {
+                bytes: Vec::new(),
+                v: Verdict::Sip,
+                csum: Csum::None,
+            };
+        }
+        let new_body = apply(body, &text_edits(&mut self.r, body));
+        let new_len = if ulen >= 8 {
+            ulen as i64 + new_body.len() as i64 - body.len() as i64
+        } else {
+            ulen as i64
+        };
+        let Ok(new_len) = u16::try_from(new_len) else {
+            return Seg {
+                bytes: Vec::new(),
+                v: Verdict::Oversize,
+                csum: Csum::None,
+            };
+        };
+        let mut out = data[..8].to_vec();
+        put16(&mut out, 4, new_len);
+        out.extend_from_slice(&new_body);
+        out.extend_from_slice(&data[end..]);
+        Seg {
+            bytes: out,
+            v: Verdict::Sip,
+            csum: Csum::Udp { zero },
+        }
+    }
+
+    fn tcp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8], depth: u8, mode: Mode) -> Seg {
+        let hlen = usize::from(data.get(12).copied().unwrap_or(0) >> 4) * 4;
+        if data.len() < 20 || hlen < 20 || hlen > data.len() {
+            return opaque(data);
+        }
+        let key = (src, be16(data, 0), dst, be16(data, 2));
+        let seq = be32(data, 4);
+        let flags = data[13];
+        let (syn, ack) = (flags & 0x02 != 0, flags & 0x10 != 0);
+        let payload = &data[hlen..];
+        let at = (self.frame, depth);
+        if mode == Mode::Collect {
+            self.tcp_collect(key, seq, syn, ack, payload, at);
+            return Seg {
+                bytes: Vec::new(),
+                v: Verdict::Other,
+                csum: Csum::None,
+            };
+        }
+        let Some(&(ci, d)) = self.tcp_notes.get(&at) else {
+            return opaque(data);
+        };
+        self.compute_conn(ci);
+        let conn = &self.conns[ci];
+        if !conn.sip {
+            return Seg {
+                bytes: data.to_vec(),
+                v: Verdict::Other,
+                csum: Csum::Tcp,
+            };
+        }
+        let (me, other) = (&conn.dirs[d], &conn.dirs[1 - d]);
+        let mut out = data[..hlen].to_vec();
+        put32(&mut out, 4, me.map_seq(seq));
+        if ack {
+            put32(&mut out, 8, other.map_seq(be32(data, 8)));
+        }
+        // SACK blocks (RFC 2018) name the other direction's bytes.
+        let mut o = 20;
+        while o < hlen {
+            match out[o] {
+                0 => break,
+                1 => o += 1,
+                kind => {
+                    let len = usize::from(*out.get(o + 1).unwrap_or(&0));
+                    if len < 2 || o + len > hlen {
+                        break;
+                    }
+                    if kind == 5 {
+                        let mut b = o + 2;
+                        while b + 4 <= o + len {
+                            let v = be32(&out, b);
+                            put32(&mut out, b, other.map_seq(v));
+                            b += 4;
+                        }
+                    }
+                    o += len;
+                }
+            }
+        }
+        let data_seq = seq.wrapping_add(u32::from(syn));
+        match me.new_bytes(data_seq, payload.len()) {
+            Some(p) if !payload.is_empty() => out.extend_from_slice(&p),
+            _ => out.extend_from_slice(payload),
+        }
+        Seg {
+            bytes: out,
+            v: Verdict::Sip,
+            csum: Csum::Tcp,
+        }
+    }
+
+    fn tcp_collect(
+        &mut self,
+        key: FlowKey,
+        seq: u32,
+        syn: bool,
+        ack: bool,
+        payload: &[u8],
+        at: (u64, u8),
+    ) {
+        let c = canon(key);
+        let mut ci = match self.conn_of.get(&c) {
+            Some(&i) => i,
+            None => {
+                self.conns.push(Conn::default());
+                let i = self.conns.len() - 1;
+                self.conn_of.insert(c, i);
+                i
+            }
+        };
+        let d = self.conns[ci]
+            .dirs
+            .iter()
+            .position(|x| x.key == Some(key))
+            .unwrap_or_else(|| {
+                if self.conns[ci].dirs[0].key.is_none() {
+                    0
+                } else {
+                    1
+                }
+            });
+        // A new SYN on a used 4-tuple opens a new connection.
+        if syn && !ack {
+            let dir = &self.conns[ci].dirs[d];
+            let used = self.conns[ci].dirs.iter().any(|x| !x.segs.is_empty());
+            if used && dir.anchor != Some(seq.wrapping_add(1)) {
+                self.conns.push(Conn::default());
+                ci = self.conns.len() - 1;
+                self.conn_of.insert(c, ci);
+            }
+        }
+        let conn = &mut self.conns[ci];
+        let d = conn
+            .dirs
+            .iter()
+            .position(|x| x.key == Some(key))
+            .unwrap_or_else(|| if conn.dirs[0].key.is_none() { 0 } else { 1 });
+        let dir = &mut conn.dirs[d];
+        dir.key = Some(key);
+        if syn && (dir.anchor.is_none() || dir.segs.is_empty()) {
+            dir.anchor = Some(seq.wrapping_add(1));
+        }
+        if !payload.is_empty() {
+            let data_seq = seq.wrapping_add(u32::from(syn));
+            let anchor = *dir.anchor.get_or_insert(data_seq);
+            let off = i64::from(data_seq.wrapping_sub(anchor) as i32);
+            dir.segs.push((off, payload.to_vec()));
+        }
+        self.tcp_notes.insert(at, (ci, d));
+    }
+
+    /// Reassembles and redacts both directions of connection `ci` (once).
+    fn compute_conn(&mut self, ci: usize) {
+        if self.conns[ci].computed {
+            return;
+        }
+        self.conns[ci].computed = true;
+        let mut runs_raw: [Vec<(i64, Vec<u8>)>; 2] = [Vec::new(), Vec::new()];
+        for (d, slot) in runs_raw.iter_mut().enumerate() {
+            let dir = &mut self.conns[ci].dirs[d];
+            let mut segs = std::mem::take(&mut dir.segs);
+            segs.sort_by_key(|s| s.0);
+            let mut runs: Vec<(i64, Vec<u8>)> = Vec::new();
+            for (off, bytes) in segs {
+                match runs.last_mut() {
+                    Some((start, buf)) if off <= *start + buf.len() as i64 => {
+                        let end = *start + buf.len() as i64;
+                        let skip = (end - off) as usize;
+                        if skip < bytes.len() {
+                            buf.extend_from_slice(&bytes[skip..]);
+                        }
+                    }
+                    _ => runs.push((off, bytes)),
+                }
+            }
+            dir.sip = runs.iter().any(|(_, b)| stream_has_sip(b));
+            *slot = runs;
+        }
+        let conn = &mut self.conns[ci];
+        conn.sip = conn.dirs[0].sip || conn.dirs[1].sip;
+        if !conn.sip {
+            return;
+        }
+        // Redact in stream order of the first bytes, so aliases follow the capture.
+        for (d, raw) in runs_raw.into_iter().enumerate() {
+            let mut delta = 0i64;
+            let mut runs = Vec::with_capacity(raw.len());
+            for (start, bytes) in raw {
+                let edits = stream_edits(&mut self.r, &bytes);
+                let remap = Remap::new(&edits);
+                let new = apply(&bytes, &edits);
+                let run = Run {
+                    start,
+                    end: start + bytes.len() as i64,
+                    delta_before: delta,
+                    new,
+                    remap,
+                };
+                delta += run.remap.delta;
+                runs.push(run);
+            }
+            self.conns[ci].dirs[d].runs = runs;
+        }
+    }
+
+    fn sctp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8], mode: Mode) -> Seg {
+        if data.len() < 12 {
+            return opaque(data);
+        }
+        let key = (src, be16(data, 0), dst, be16(data, 2));
+        if mode == Mode::Collect {
+            self.sctp_collect(key, data);
+            return Seg {
+                bytes: Vec::new(),
+                v: Verdict::Other,
+                csum: Csum::None,
+            };
+        }
+        let sip = self.sctp_sip.contains(&canon(key));
+        if !sip && !self.keeps(Verdict::Other) {
+            return Seg {
+                bytes: Vec::new(),
+                v: Verdict::Other,
+                csum: Csum::None,
+            };
+        }
+        let hide = self.covers_ip();
+        let mut out = data[..12].to_vec();
+        let mut off = 12;
+        while off + 4 <= data.len() {
+            let ty = data[off];
+            let flags = data[off + 1];
+            let clen = usize::from(be16(data, off + 2));
+            if clen < 4 || off + clen > data.len() {
+                break;
+            }
+            let chunk = &data[off..off + clen];
+            let padded = pad4(clen).min(data.len() - off);
+            let pad = &data[off + clen..off + padded];
+            let new: Option<Vec<u8>> = match ty {
+                0 if sip && clen >= 16 => {
+                    let user = &chunk[16..];
+                    let tsn = be32(chunk, 4);
+                    let new_user = if flags & 3 == 3 {
+                        apply(user, &text_edits(&mut self.r, user))
+                    } else {
+                        self.sctp_piece(key, tsn, user)
+                    };
+                    let mut c = chunk[..16].to_vec();
+                    c.extend_from_slice(&new_user);
+                    Some(c)
+                }
+                1 | 2 if hide && clen >= 20 => Some(self.sctp_params(chunk, 20)),
+                4 | 5 if hide => Some(self.sctp_params(chunk, 4)),
+                10 if hide => {
+                    let mut c = chunk.to_vec();
+                    c[4..].fill(0);
+                    Some(c)
+                }
+                _ => None,
+            };
+            match new {
+                Some(mut c) if c.len() <= usize::from(u16::MAX) => {
+                    let len = c.len() as u16;
+                    put16(&mut c, 2, len);
+                    let p = pad4(c.len()) - c.len();
+                    out.extend_from_slice(&c);
+                    out.resize(out.len() + p, 0);
+                }
+                _ => {
+                    out.extend_from_slice(chunk);
+                    out.extend_from_slice(pad);
+                }
+            }
+            off += padded;
+        }
+        out.extend_from_slice(&data[off.min(data.len())..]);
+        if out != data {
+            out[8..12].fill(0);
+            let c = crc32c(&out);
+            out[8..12].copy_from_slice(&c.to_le_bytes());
+        }
+        Seg {
+            bytes: out,
+            v: if sip { Verdict::Sip } else { Verdict::Other },
+            csum: Csum::None,
+        }
+    }
+
+    /// INIT / INIT ACK / HEARTBEAT parameters from `from`: addresses
+    /// aliased, State Cookie and Heartbeat Info zeroed (RFC 4960 §3.3.2,
+    /// §3.3.3, §3.3.5).
+    fn sctp_params(&mut self, chunk: &[u8], from: usize) -> Vec<u8> {
+        let mut c = chunk.to_vec();
+        let mut at = from;
+        while at + 4 <= c.len() {
+            let ty = be16(&c, at);
+            let len = usize::from(be16(&c, at + 2));
+            if len < 4 || at + len > c.len() {
+                break;
+            }
+            match (ty, len) {
+                (5, 8) => {
+                    let a = Ipv4Addr::new(c[at + 4], c[at + 5], c[at + 6], c[at + 7]);
+                    if let Some(IpAddr::V4(n)) = self.r.alias_ip(IpAddr::V4(a)) {
+                        c[at + 4..at + 8].copy_from_slice(&n.octets());
+                    }
+                }
+                (6, 20) => {
+                    let mut o = [0u8; 16];
+                    o.copy_from_slice(&c[at + 4..at + 20]);
+                    if let Some(IpAddr::V6(n)) = self.r.alias_ip(IpAddr::V6(Ipv6Addr::from(o))) {
+                        c[at + 4..at + 20].copy_from_slice(&n.octets());
+                    }
+                }
+                (7, _) => c[at + 4..at + len].fill(0),
+                (1, _) if matches!(chunk[0], 4 | 5) => c[at + 4..at + len].fill(0),
+                _ => {}
+            }
+            at += pad4(len);
+        }
+        c
+    }
+
+    fn sctp_collect(&mut self, key: FlowKey, data: &[u8]) {
+        let mut off = 12;
+        while off + 4 <= data.len() {
+            let clen = usize::from(be16(data, off + 2));
+            if clen < 4 {
+                break;
+            }
+            let end = (off + clen).min(data.len());
+            if data[off] == 0 && end >= off + 16 {
+                let flags = data[off + 1];
+                let tsn = be32(data, off + 4);
+                let stream = be16(data, off + 8);
+                let user = &data[off + 16..end];
+                match flags & 3 {
+                    3 => {
+                        if looks_like_sip(user) {
+                            self.sctp_sip.insert(canon(key));
+                        }
+                    }
+                    2 => {
+                        self.sctp_open
+                            .insert((key, stream), vec![(tsn, user.to_vec())]);
+                    }
+                    f => {
+                        if let Some(v) = self.sctp_open.get_mut(&(key, stream)) {
+                            if !v.iter().any(|(t, _)| *t == tsn) {
+                                v.push((tsn, user.to_vec()));
+                            }
+                            if f == 1 {
+                                let pieces =
+                                    self.sctp_open.remove(&(key, stream)).unwrap_or_default();
+                                let m = self.sctp_msgs.len();
+                                let whole: Vec<u8> =
+                                    pieces.iter().flat_map(|p| p.1.iter().copied()).collect();
+                                if looks_like_sip(&whole) {
+                                    self.sctp_sip.insert(canon(key));
+                                }
+                                for (i, (t, _)) in pieces.iter().enumerate() {
+                                    self.sctp_of.insert((key, *t), (m, i));
+                                }
+                                self.sctp_msgs.push(SctpMsg {
+                                    pieces: pieces.into_iter().map(|p| p.1).collect(),
+                                    new: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            off += pad4(clen);
+        }
+    }
+
+    /// The new bytes of the fragment with `tsn` of a fragmented user message.
+    fn sctp_piece(&mut self, key: FlowKey, tsn: u32, user: &[u8]) -> Vec<u8> {
+        let Some(&(m, i)) = self.sctp_of.get(&(key, tsn)) else {
+            // A fragment of a message never completed: redacted alone.
+            return apply(user, &text_edits(&mut self.r, user));
+        };
+        if self.sctp_msgs[m].new.is_none() {
+            let new = redact_pieces(&mut self.r, &self.sctp_msgs[m].pieces);
+            self.sctp_msgs[m].new = Some(new);
+        }
+        self.sctp_msgs[m]
+            .new
+            .as_ref()
+            .and_then(|n| n.get(i))
+            .cloned()
+            .unwrap_or_else(|| user.to_vec())
+    }
+
+    /// GRE (RFC 2784/2890) with IP, transparent Ethernet or ERSPAN inside.
+    fn gre(&mut self, data: &[u8], depth: u8, mode: Mode) -> Seg {
+        if data.len() < 4 {
+            return opaque(data);
+        }
+        let flags = be16(data, 0);
+        let proto = be16(data, 2);
+        if flags & 0x4007 != 0 {
+            return opaque(data); // source routing, or version 1 (PPTP)
+        }
+        let mut hlen = 4;
+        for bit in [0x8000u16, 0x2000, 0x1000] {
+            if flags & bit != 0 {
+                hlen += 4;
+            }
+        }
+        let Some(inner) = data.get(hlen..) else {
+            return opaque(data);
+        };
+        let (extra, ether) = match proto {
+            0x0800 | 0x86dd => (0, false),
+            0x6558 => (0, true),
+            0x88be if flags & 0x1000 == 0 => (0, true),
+            0x88be => (8, true),
+            0x22eb => (
+                if inner.get(11).is_some_and(|b| b & 1 != 0) {
+                    20
+                } else {
+                    12
+                },
+                true,
+            ),
+            _ => return opaque(data),
+        };
+        let Some(body) = inner.get(extra..) else {
+            return opaque(data);
+        };
+        let done = if ether {
+            self.ether(body, depth, mode)
+        } else {
+            self.ip(body, depth, mode)
+        };
+        let Some(done) = done else {
+            return opaque(data);
+        };
+        if mode == Mode::Collect || !self.keeps(done.v) {
+            return Seg {
+                bytes: Vec::new(),
+                v: done.v,
+                csum: Csum::None,
+            };
+        }
+        let mut out = data[..hlen + extra].to_vec();
+        out.extend_from_slice(&done.bytes);
+        if flags & 0x8000 != 0 && out != data {
+            put16(&mut out, 4, 0);
+            let c = inet_checksum(&out);
+            put16(&mut out, 4, c);
+        }
+        Seg {
+            bytes: out,
+            v: done.v,
+            csum: Csum::None,
+        }
+    }
+}
+
+enum FragOutcome {
+    Whole(Vec<u8>),
+    Absorbed,
+    Incomplete,
+}
+
+/// A payload siplens does not read: kept as it is, non-SIP.
+fn opaque(data: &[u8]) -> Seg {
+    Seg {
+        bytes: data.to_vec(),
+        v: Verdict::Other,
+        csum: Csum::None,
+    }
+}
+
+/// Writes the UDP or TCP checksum of `seg` (addresses `src`, `dst`). A
+/// segment missing bytes (`complete` false) cannot be summed: UDP over IPv4
+/// gets 0 (no checksum), others keep theirs.
+fn fill_checksum(seg: &mut [u8], csum: Csum, src: IpAddr, dst: IpAddr, complete: bool) {
+    let (at, proto) = match csum {
+        Csum::None => return,
+        Csum::Udp { zero: true } => return,
+        Csum::Udp { .. } => (6, 17),
+        Csum::Tcp => (16, 6),
+    };
+    if seg.len() < at + 2 {
+        return;
+    }
+    if !complete {
+        if proto == 17 && src.is_ipv4() {
+            put16(seg, at, 0);
+        }
+        return;
+    }
+    put16(seg, at, 0);
+    let mut c = transport_checksum(src, dst, proto, seg);
+    if proto == 17 && c == 0 {
+        c = 0xffff;
+    }
+    put16(seg, at, c);
+}
+
+/// True when a reassembled TCP stream carries SIP: a start line at its
+/// beginning or after a line end, or SIP in a WebSocket frame.
+fn stream_has_sip(b: &[u8]) -> bool {
+    if looks_like_sip(b) {
+        return true;
+    }
+    if ws_start(b).is_some() {
+        let mut at = ws_start(b).unwrap_or(0);
+        while let Some(f) = WsFrame::parse(&b[at..]) {
+            if looks_like_sip(&f.payload) {
+                return true;
+            }
+            at += f.len;
+        }
+    }
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\n', &b[from..]) {
+        from += i + 1;
+        if looks_like_sip(&b[from..]) {
+            return true;
+        }
+        if from > 4 << 20 {
+            break;
+        }
+    }
+    false
+}
+
+/// Where WebSocket frames start in a stream: after an HTTP upgrade header
+/// section naming `websocket`, or at 0 when it starts with a text or binary
+/// frame holding SIP.
+fn ws_start(b: &[u8]) -> Option<usize> {
+    if b.starts_with(b"GET ") || b.starts_with(b"HTTP/1.") {
+        let end = memchr::memmem::find(b, b"\r\n\r\n")? + 4;
+        let upgrade = b[..end]
+            .windows(9)
+            .any(|w| w.eq_ignore_ascii_case(b"websocket"));
+        return upgrade.then_some(end);
+    }
+    if matches!(b.first(), Some(0x81 | 0x82 | 0x01 | 0x02)) {
+        let f = WsFrame::parse(b)?;
+        return looks_like_sip(&f.payload).then_some(0);
+    }
+    None
+}
+
+/// One RFC 6455 §5.2 frame.
+struct WsFrame {
+    first: u8,
+    mask: Option<[u8; 4]>,
+    /// Header + payload bytes.
+    len: usize,
+    /// Unmasked payload.
+    payload: Vec<u8>,
+}
+
+impl WsFrame {
+    fn parse(b: &[u8]) -> Option<WsFrame> {
+        let first = *b.first()?;
+        if first & 0x70 != 0 || !matches!(first & 0x0f, 0 | 1 | 2 | 8 | 9 | 10) {
+            return None;
+        }
+        let second = *b.get(1)?;
+        let mut off = 2;
+        let len = match second & 0x7f {
+            126 => {
+                off = 4;
+                u64::from(be16(b.get(..4)?, 2))
+            }
+            127 => {
+                off = 10;
+                u64::from_be_bytes(b.get(2..10)?.try_into().ok()?)
+            }
+            n => u64::from(n),
+        };
+        let mask = if second & 0x80 != 0 {
+            let m = b.get(off..off + 4)?;
+            off += 4;
+            Some([m[0], m[1], m[2], m[3]])
+        } else {
+            None
+        };
+        let len = usize::try_from(len).ok().filter(|&l| l <= 16 << 20)?;
+        let data = b.get(off..off + len)?;
+        Some(WsFrame {
+            first,
+            mask,
+            len: off + len,
+            payload: mask_bytes(data, mask),
+        })
+    }
+
+    /// The frame with `payload` (unmasked), its mask key and flags kept,
+    /// the length in its shortest form.
+    fn encode(&self, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![self.first];
+        let m = if self.mask.is_some() { 0x80 } else { 0 };
+        let n = payload.len();
+        if n < 126 {
+            out.push(m | n as u8);
+        } else if n <= 0xffff {
+            out.push(m | 126);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        } else {
+            out.push(m | 127);
+            out.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+        if let Some(k) = self.mask {
+            out.extend_from_slice(&k);
+        }
+        out.extend_from_slice(&mask_bytes(payload, self.mask));
+        out
+    }
+}
+
+fn mask_bytes(data: &[u8], mask: Option<[u8; 4]>) -> Vec<u8> {
+    match mask {
+        Some(m) => data.iter().enumerate().map(|(i, x)| x ^ m[i % 4]).collect(),
+        None => data.to_vec(),
+    }
+}
+
+/// The edits of one contiguous stretch of a TCP stream: text (SIP over
+/// TCP) redacted as a whole; WebSocket frames rewritten one message at a
+/// time.
+fn stream_edits(r: &mut Redactor, b: &[u8]) -> Vec<ByteEdit> {
+    let Some(start) = ws_start(b) else {
+        return text_edits(r, b);
+    };
+    let mut edits = Vec::new();
+    let mut at = start;
+    // A message: a text/binary frame and its continuation frames.
+    let mut msg: Vec<(usize, WsFrame)> = Vec::new();
+    while let Some(f) = WsFrame::parse(&b[at..]) {
+        let (fin, op) = (f.first & 0x80 != 0, f.first & 0x0f);
+        let len = f.len;
+        if op >= 8 {
+            // Control frames (close, ping, pong) stay as they are.
+            at += len;
+            continue;
+        }
+        if op != 0 {
+            msg.clear();
+        }
+        msg.push((at, f));
+        if fin {
+            let pieces: Vec<Vec<u8>> = msg.iter().map(|(_, f)| f.payload.clone()).collect();
+            if looks_like_sip(&pieces.concat()) {
+                let new = redact_pieces(r, &pieces);
+                for ((fa, f), p) in msg.iter().zip(new) {
+                    if p != f.payload {
+                        edits.push(ByteEdit {
+                            start: *fa,
+                            end: fa + f.len,
+                            bytes: f.encode(&p),
+                        });
+                    }
+                }
+            }
+            msg.clear();
+        }
+        at += len;
+    }
+    // The upgrade request or response last, so that names the SIP messages
+    // gave aliases to are known to the sweep.
+    edits.extend(upgrade_edits(r, &b[..start]));
+    edits.sort_by_key(|e| e.start);
+    edits
+}
+
+/// The edits of an HTTP upgrade header section (RFC 6455 §4): the text
+/// scan (addresses, URIs, names already aliased), plus the host names of
+/// `Host` and `Origin`, which no SIP rule covers.
+fn upgrade_edits(r: &mut Redactor, head: &[u8]) -> Vec<ByteEdit> {
+    let mut edits = text_edits(r, head);
+    if !r.options().covers(Kind::Host) {
+        return edits;
+    }
+    let mut at = 0;
+    for line in head.split(|&c| c == b'\n') {
+        let start = at;
+        at += line.len() + 1;
+        let Some(colon) = memchr::memchr(b':', line) else {
+            continue;
+        };
+        let name = line[..colon].trim_ascii();
+        if !(name.eq_ignore_ascii_case(b"host") || name.eq_ignore_ascii_case(b"origin")) {
+            continue;
+        }
+        let mut s = colon + 1;
+        if let Some(i) = memchr::memmem::find(&line[s..], b"://") {
+            s += i + 3;
+        }
+        while line.get(s) == Some(&b' ') {
+            s += 1;
+        }
+        let e = s + line[s..]
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
+            .unwrap_or(line.len() - s);
+        let host = &line[s..e];
+        if !host.iter().any(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let (s, e) = (start + s, start + e);
+        if edits.iter().any(|x| x.start < e && s < x.end) {
+            continue;
+        }
+        let Ok(v) = std::str::from_utf8(host) else {
+            continue;
+        };
+        if let Some(a) = r.alias(Kind::Host, v) {
+            if a.as_bytes() != host {
+                edits.push(ByteEdit {
+                    start: s,
+                    end: e,
+                    bytes: a.into_bytes(),
+                });
+            }
+        }
+    }
+    edits.sort_by_key(|x| x.start);
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redact::{redact_text, Level};
+
+    const A: [u8; 4] = [10, 0, 0, 1];
+    const B: [u8; 4] = [10, 0, 0, 2];
+
+    fn msg() -> Vec<u8> {
+        b"INVITE sip:+12125551234@ims.example.net SIP/2.0\r\n\
+Via: SIP/2.0/TCP 10.0.0.1:5060;branch=z9hG4bK776asdhds\r\n\
+From: \"Alice\" <sip:alice@10.0.0.1>;tag=1928301774\r\n\
+To: <tel:+12125551234>\r\n\
+Call-ID: a84b4c76e66710@10.0.0.1\r\n\
+CSeq: 1 INVITE\r\n\
+Content-Type: application/sdp\r\n\
+Content-Length: 31\r\n\r\n\
+v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
+            .to_vec()
+    }
+
+    fn ipv4(proto: u8, src: [u8; 4], dst: [u8; 4], id: u16, frag: u16, payload: &[u8]) -> Vec<u8> {
+        let mut h = vec![0x45, 0, 0, 0, 0, 0, 0, 0, 64, proto, 0, 0];
+        put16(&mut h, 2, (20 + payload.len()) as u16);
+        put16(&mut h, 4, id);
+        put16(&mut h, 6, frag);
+        h.extend_from_slice(&src);
+        h.extend_from_slice(&dst);
+        let c = inet_checksum(&h);
+        put16(&mut h, 10, c);
+        h.extend_from_slice(payload);
+        h
+    }
+
+    fn udp(src: [u8; 4], dst: [u8; 4], payload: &[u8]) -> Vec<u8> {
+        let mut u = vec![0x13, 0xc4, 0x13, 0xc4, 0, 0, 0, 0];
+        put16(&mut u, 4, (8 + payload.len()) as u16);
+        u.extend_from_slice(payload);
+        let c = transport_checksum(IpAddr::from(src), IpAddr::from(dst), 17, &u);
+        put16(&mut u, 6, c);
+        u
+    }
+
+    fn tcp(src: [u8; 4], dst: [u8; 4], seq: u32, ack: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+        let (sp, dp) = if src == A {
+            (40000, 5060)
+        } else {
+            (5060, 40000)
+        };
+        let mut t = vec![0u8; 20];
+        put16(&mut t, 0, sp);
+        put16(&mut t, 2, dp);
+        put32(&mut t, 4, seq);
+        put32(&mut t, 8, ack);
+        t[12] = 5 << 4;
+        t[13] = flags;
+        put16(&mut t, 14, 65535);
+        t.extend_from_slice(payload);
+        let c = transport_checksum(IpAddr::from(src), IpAddr::from(dst), 6, &t);
+        put16(&mut t, 16, c);
+        ipv4(6, src, dst, 1, 0x4000, &t)
+    }
+
+    fn eth(ip: &[u8]) -> Vec<u8> {
+        let mut f = vec![
+            0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0x66, 0x77, 0x88, 0x99, 0xaa, 8, 0,
+        ];
+        f.extend_from_slice(ip);
+        f
+    }
+
+    fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        out.extend_from_slice(&65535u32.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        for (i, f) in frames.iter().enumerate() {
+            out.extend_from_slice(&(1_700_000_000 + i as u32).to_le_bytes());
+            out.extend_from_slice(&0u32.to_le_bytes());
+            out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+            out.extend_from_slice(f);
+        }
+        out
+    }
+
+    /// The frames of a pcap written by `redact_capture`.
+    fn frames(p: &[u8]) -> Vec<Vec<u8>> {
+        let c = parse_container(p);
+        assert!(c.complete);
+        c.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Packet { data, .. } => Some(p[data.clone()].to_vec()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Checks the IPv4 header checksum and the UDP/TCP checksum of an
+    /// Ethernet frame.
+    fn checksums_ok(f: &[u8]) -> bool {
+        let ip = &f[14..];
+        let ihl = usize::from(ip[0] & 15) * 4;
+        let total = usize::from(be16(ip, 2));
+        let src = IpAddr::from([ip[12], ip[13], ip[14], ip[15]]);
+        let dst = IpAddr::from([ip[16], ip[17], ip[18], ip[19]]);
+        let seg = &ip[ihl..total];
+        inet_checksum(&ip[..ihl]) == 0
+            && (ip[9] == 132 || transport_checksum(src, dst, ip[9], seg) == 0)
+    }
+
+    fn opts(level: Level) -> RedactOptions {
+        RedactOptions::level(level)
+    }
+
+    #[test]
+    fn crc32c_known_answers() {
+        // RFC 3720 §B.4 and the common check value.
+        assert_eq!(crc32c(b"123456789"), 0xE306_9283);
+        assert_eq!(crc32c(&[0u8; 32]), 0x8A91_36AA);
+    }
+
+    #[test]
+    fn remap_is_monotone_and_moves_by_the_edits() {
+        let edits = [
+            ByteEdit {
+                start: 2,
+                end: 4,
+                bytes: b"xxxxx".to_vec(),
+            },
+            ByteEdit {
+                start: 10,
+                end: 15,
+                bytes: b"y".to_vec(),
+            },
+        ];
+        let m = Remap::new(&edits);
+        assert_eq!(m.delta, 3 - 4);
+        let mapped: Vec<usize> = (0..20).map(|p| m.map(p)).collect();
+        assert!(mapped.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(
+            (m.map(2), m.map(3), m.map(4), m.map(10), m.map(15)),
+            (2, 3, 7, 13, 14)
+        );
+    }
+
+    #[test]
+    fn tcp_stream_is_recut_with_sequence_numbers_moved() {
+        let m = msg();
+        let (s1, s2) = (40, 150);
+        let isn_a = 1000u32;
+        let isn_b = 5000u32;
+        let d = isn_a + 1;
+        let frames_in = vec![
+            eth(&tcp(A, B, isn_a, 0, 0x02, b"")),
+            eth(&tcp(B, A, isn_b, isn_a + 1, 0x12, b"")),
+            eth(&tcp(A, B, d, isn_b + 1, 0x18, &m[..s1])),
+            eth(&tcp(A, B, d + s1 as u32, isn_b + 1, 0x18, &m[s1..s2])),
+            // Retransmission of the second segment.
+            eth(&tcp(A, B, d + s1 as u32, isn_b + 1, 0x18, &m[s1..s2])),
+            eth(&tcp(A, B, d + s2 as u32, isn_b + 1, 0x18, &m[s2..])),
+            eth(&tcp(B, A, isn_b + 1, d + m.len() as u32, 0x10, b"")),
+        ];
+        let input = pcap(&frames_in);
+        let out = redact_capture(&input, &opts(Level::Network));
+        assert!(out.complete && out.notes.is_empty(), "{:?}", out.notes);
+        assert_eq!(out.packets.written, 7);
+        let f = frames(&out.output);
+        assert!(f.iter().all(|x| checksums_ok(x)));
+        // The stream is the message redacted as text (the same aliases).
+        let expected = redact_text(&m, &opts(Level::Network)).output;
+        let payload = |x: &Vec<u8>| x[14 + 20 + 20..].to_vec();
+        let seq = |x: &Vec<u8>| be32(x, 14 + 20 + 4);
+        let ack = |x: &Vec<u8>| be32(x, 14 + 20 + 8);
+        let stream: Vec<u8> = [&f[2], &f[3], &f[5]]
+            .iter()
+            .flat_map(|x| payload(x))
+            .collect();
+        assert_eq!(stream, expected);
+        assert_ne!(expected.len(), m.len());
+        // Each segment starts where the previous one ended.
+        assert_eq!(seq(&f[2]), d);
+        assert_eq!(seq(&f[3]), d + payload(&f[2]).len() as u32);
+        assert_eq!(seq(&f[5]), seq(&f[3]) + payload(&f[3]).len() as u32);
+        // The retransmission carries the same new bytes at the same place.
+        assert_eq!((seq(&f[4]), payload(&f[4])), (seq(&f[3]), payload(&f[3])));
+        // The other side acknowledges the new end; handshake numbers stay.
+        assert_eq!(ack(&f[6]), d + expected.len() as u32);
+        assert_eq!((seq(&f[0]), ack(&f[1])), (isn_a, isn_a + 1));
+        // Addresses aliased in the headers as in the text.
+        assert_eq!(&f[2][14 + 12..14 + 16], &[192, 0, 2, 1]);
+        let t = crate::decode_capture(&out.output);
+        assert_eq!(t.messages.len(), 1);
+        assert_eq!(t.messages[0].src.as_deref(), Some("192.0.2.1:40000"));
+    }
+
+    #[test]
+    fn ipv4_fragments_become_one_datagram() {
+        let m = msg();
+        let dgram = udp(A, B, &m);
+        let cut = 96; // a multiple of 8
+        let frames_in = vec![
+            eth(&ipv4(17, A, B, 7, 0x2000, &dgram[..cut])),
+            eth(&ipv4(17, A, B, 7, (cut / 8) as u16, &dgram[cut..])),
+        ];
+        let out = redact_capture(&pcap(&frames_in), &opts(Level::All));
+        assert_eq!((out.packets.written, out.packets.fragments_merged), (1, 1));
+        let f = frames(&out.output);
+        assert!(checksums_ok(&f[0]));
+        assert_eq!(be16(&f[0], 14 + 6), 0, "MF and offset cleared");
+        let t = crate::decode_capture(&out.output);
+        assert_eq!(t.messages.len(), 1);
+        assert_eq!(
+            t.messages[0].decoded.cseq.as_ref().and_then(|c| c.seq),
+            Some(1)
+        );
+        // MACs aliased at level all.
+        assert_eq!(&f[0][6..10], &[2, 0, 0, 0]);
+    }
+
+    fn sctp_packet(chunks: &[(u8, u32, &[u8])]) -> Vec<u8> {
+        let mut p = vec![0x13, 0xc4, 0x13, 0xc4, 0, 0, 0, 1, 0, 0, 0, 0];
+        for &(flags, tsn, data) in chunks {
+            let mut c = vec![0, flags, 0, 0];
+            put16(&mut c, 2, (16 + data.len()) as u16);
+            c.extend_from_slice(&tsn.to_be_bytes());
+            c.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+            c.extend_from_slice(data);
+            c.resize(pad4(c.len()), 0);
+            p.extend_from_slice(&c);
+        }
+        let crc = crc32c(&p);
+        p[8..12].copy_from_slice(&crc.to_le_bytes());
+        eth(&ipv4(132, A, B, 3, 0, &p))
+    }
+
+    #[test]
+    fn sctp_chunks_are_redacted_across_fragments_with_a_valid_crc() {
+        let m = msg();
+        let frames_in = vec![
+            sctp_packet(&[(2, 10, &m[..77])]),
+            sctp_packet(&[(1, 11, &m[77..])]),
+            // A retransmission of the last fragment, and an unfragmented copy.
+            sctp_packet(&[(1, 11, &m[77..]), (3, 12, &m)]),
+        ];
+        let out = redact_capture(&pcap(&frames_in), &opts(Level::Network));
+        assert_eq!(out.packets.written, 3);
+        let f = frames(&out.output);
+        let expected = redact_text(&m, &opts(Level::Network)).output;
+        let mut user = Vec::new();
+        for (i, x) in f.iter().enumerate() {
+            let ip = &x[14..];
+            assert_eq!(inet_checksum(&ip[..20]), 0);
+            let sctp = &ip[20..usize::from(be16(ip, 2))];
+            let mut z = sctp.to_vec();
+            z[8..12].fill(0);
+            assert_eq!(
+                crc32c(&z).to_le_bytes(),
+                sctp[8..12],
+                "CRC32c of packet {i}"
+            );
+            let clen = usize::from(be16(sctp, 14));
+            assert_eq!(sctp.len() % 4, 0);
+            if i < 2 {
+                user.extend_from_slice(&sctp[12 + 16..12 + clen]);
+            } else {
+                assert_eq!(
+                    &sctp[12 + 16..12 + clen],
+                    &f[1][14 + 20 + 12 + 16..][..clen - 16]
+                );
+            }
+        }
+        assert_eq!(user, expected);
+        let t = crate::decode_capture(&out.output);
+        assert_eq!(t.messages.len(), 2);
+    }
+
+    #[test]
+    fn websocket_frames_are_unmasked_redacted_and_masked_again() {
+        let m = msg();
+        let key = [0x37, 0xfa, 0x21, 0x3d];
+        let up = b"GET / HTTP/1.1\r\nHost: sbc.operator.net\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+        let frame = WsFrame {
+            first: 0x81,
+            mask: Some(key),
+            len: 0,
+            payload: Vec::new(),
+        }
+        .encode(&m);
+        let mut stream = up.to_vec();
+        stream.extend_from_slice(&frame);
+        let frames_in = vec![
+            eth(&tcp(A, B, 0, 0, 0x02, b"")),
+            eth(&tcp(A, B, 1, 0, 0x18, &stream[..60])),
+            eth(&tcp(A, B, 61, 0, 0x18, &stream[60..])),
+        ];
+        let out = redact_capture(&pcap(&frames_in), &opts(Level::All));
+        let t = crate::decode_capture(&out.output);
+        assert_eq!(t.messages.len(), 1);
+        let f = frames(&out.output);
+        assert!(f.iter().all(|x| checksums_ok(x)));
+        let new: Vec<u8> = f.iter().skip(1).flat_map(|x| x[54..].to_vec()).collect();
+        assert!(memchr::memmem::find(&new, b"sbc.operator.net").is_none());
+        let at = memchr::memmem::find(&new, b"\r\n\r\n").unwrap() + 4;
+        let w = WsFrame::parse(&new[at..]).unwrap();
+        assert_eq!(w.mask, Some(key));
+        assert!(w.payload.starts_with(b"INVITE sip:+99900000001@"));
+        assert_eq!(w.len, new.len() - at);
+    }
+
+    #[test]
+    fn pcapng_blocks_options_and_lengths() {
+        let m = msg();
+        let frame = eth(&ipv4(17, A, B, 1, 0, &udp(A, B, &m)));
+        let block = |ty: u32, body: &[u8]| {
+            let total = (12 + body.len()) as u32;
+            let mut b = ty.to_le_bytes().to_vec();
+            b.extend_from_slice(&total.to_le_bytes());
+            b.extend_from_slice(body);
+            b.extend_from_slice(&total.to_le_bytes());
+            b
+        };
+        let opt = |code: u16, v: &[u8]| {
+            let mut o = code.to_le_bytes().to_vec();
+            o.extend_from_slice(&(v.len() as u16).to_le_bytes());
+            o.extend_from_slice(v);
+            o.resize(pad4(o.len()), 0);
+            o
+        };
+        let mut shb = vec![0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0];
+        shb.extend_from_slice(&[0xff; 8]);
+        let mut idb = vec![1, 0, 0, 0, 0xff, 0xff, 0, 0];
+        idb.extend(opt(4, &[10, 0, 0, 1, 255, 255, 255, 0]));
+        idb.extend(opt(0, b""));
+        let mut epb = vec![0u8; 20];
+        epb[12..16].copy_from_slice(&(frame.len() as u32).to_le_bytes());
+        epb[16..20].copy_from_slice(&(frame.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&frame);
+        epb.resize(pad4(epb.len()), 0);
+        epb.extend(opt(1, b"call from +12125551234"));
+        epb.extend(opt(0, b""));
+        let mut input = block(0x0a0d_0d0a, &shb);
+        input.extend(block(1, &idb));
+        input.extend(block(
+            4,
+            &[1, 0, 8, 0, 10, 0, 0, 1, b'h', 0, 0, 0, 0, 0, 0, 0],
+        ));
+        input.extend(block(6, &epb));
+        let out = redact_capture(&input, &opts(Level::Network));
+        assert!(out.complete);
+        assert_eq!(out.format, "pcapng");
+        assert_eq!((out.packets.written, out.packets.blocks_dropped), (1, 1));
+        let o = &out.output;
+        assert!(memchr::memmem::find(o, b"2125551234").is_none());
+        // if_IPv4addr aliased (address and mask).
+        assert!(memchr::memmem::find(o, &[10, 0, 0, 1, 255, 255, 255, 0]).is_none());
+        assert!(memchr::memmem::find(o, &[192, 0, 2, 1, 255, 255, 255, 0]).is_some());
+        assert!(memchr::memmem::find(o, b"call from +99900000001").is_some());
+        // Every block's lengths agree and are 32-bit aligned.
+        let mut at = 0;
+        while at < o.len() {
+            let total = rd32(o, at + 4, false) as usize;
+            assert_eq!(total % 4, 0);
+            assert_eq!(rd32(o, at + total - 4, false) as usize, total);
+            at += total;
+        }
+        assert_eq!(at, o.len());
+        assert_eq!(crate::decode_capture(o).messages.len(), 1);
+    }
+
+    #[test]
+    fn damaged_captures_never_panic() {
+        let m = msg();
+        let input = pcap(&[
+            eth(&ipv4(17, A, B, 1, 0, &udp(A, B, &m))),
+            eth(&tcp(A, B, 1, 0, 0x18, &m)),
+            sctp_packet(&[(3, 1, &m)]),
+        ]);
+        let mut ends = vec![24];
+        for f in frames(&input) {
+            ends.push(ends.last().unwrap() + 16 + f.len());
+        }
+        for len in 0..input.len() {
+            let out = redact_capture(&input[..len], &opts(Level::All));
+            assert_eq!(out.complete, ends.contains(&len), "at {len}");
+            let n = ends.iter().filter(|&&e| e <= len).count().saturating_sub(1);
+            assert_eq!(out.packets.read as usize, n, "at {len}");
+        }
+        // Bytes flipped everywhere in the headers.
+        for at in 24..200 {
+            let mut x = input.clone();
+            x[at] ^= 0xff;
+            let _ = redact_capture(&x, &opts(Level::All));
+            let _ = redact_capture_with(
+                &x,
+                &opts(Level::Network),
+                CaptureOptions {
+                    non_sip: NonSipPackets::Keep,
+                },
+            );
+        }
+    }
+
+    #[test]
+    fn keep_mode_keeps_non_sip_with_addresses_aliased() {
+        let rtp = eth(&ipv4(
+            17,
+            A,
+            B,
+            1,
+            0,
+            &udp(A, B, &[0x80, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4]),
+        ));
+        let arp = {
+            let mut f = rtp[..12].to_vec();
+            f.extend_from_slice(&[8, 6, 0, 1]);
+            f
+        };
+        let input = pcap(&[rtp.clone(), arp]);
+        let dropped = redact_capture(&input, &opts(Level::Network));
+        assert_eq!(
+            (dropped.packets.written, dropped.packets.non_sip_dropped),
+            (0, 1)
+        );
+        assert_eq!(dropped.packets.unreadable_dropped, 1);
+        let kept = redact_capture_with(
+            &input,
+            &opts(Level::Network),
+            CaptureOptions {
+                non_sip: NonSipPackets::Keep,
+            },
+        );
+        assert_eq!((kept.packets.written, kept.packets.non_sip_kept), (1, 1));
+        let f = frames(&kept.output);
+        assert!(checksums_ok(&f[0]));
+        assert_eq!(&f[0][14 + 12..14 + 20], &[192, 0, 2, 1, 192, 0, 2, 2]);
+        assert_eq!(&f[0][42..], &rtp[42..], "payload unchanged");
+    }
+}
