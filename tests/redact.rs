@@ -602,6 +602,20 @@ fn edge_cases() {
         ("r\nC::,t<", Level::Network, &["C::,t<"], &[]),
         // Fuzz regression: a "display name" over line ends is left whole.
         ("R s SIP/2.0\n1::\n\x0c\n<\n \n1::", Level::All, &[], &[]),
+        // Percent-escapes separate values in URI headers (Replaces).
+        (
+            "REFER sip:b@10.0.0.9 SIP/2.0\r\nRefer-To: <sip:c@x.test?Replaces=abc%4010.0.0.9%3Bto-tag%3D1>\r\n\r\n",
+            Level::Network,
+            &["Replaces=abc%40192.0.2.1%3Bto-tag"],
+            &["10.0.0.9"],
+        ),
+        // An address seen elsewhere, glued into a branch.
+        (
+            "OPTIONS sip:b@192.168.1.2 SIP/2.0\r\nVia: SIP/2.0/UDP h.test;branch=z9hG4bKnp1-44ce4a41192.168.1.2\r\n\r\n",
+            Level::Network,
+            &["branch=z9hG4bKnp1-44ce4a41192.0.2.1"],
+            &["192.168.1.2"],
+        ),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

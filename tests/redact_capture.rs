@@ -292,22 +292,7 @@ fn identifiers(t: &siplens::Trace, level: Level) -> BTreeSet<(String, &'static s
 
 /// Identifiers the text engine does not reach yet: (capture, level,
 /// identifier, why). The test fails when an entry is no longer needed.
-const KNOWN_ENGINE_GAPS: &[(&str, &str, &str, &str)] = &[
-    (
-        "heplify/erspan_sip_ipv4_udp.pcapng",
-        "*",
-        "101.231.48.19",
-        "percent-encoded Replaces in a Refer-To URI: `?Replaces=bf38…%40101.231.48.19%3Bto-tag%3D41B4…`",
-    ),
-    ("heplify/erspan_sip_ipv4_udp.pcapng", "all", "41B472DE-5AF5017B00043725-EFBFB700", "to-tag inside the same percent-encoded Replaces"),
-    ("heplify/erspan_sip_ipv4_udp.pcapng", "all", "779c4b34bb083eb9b1623e76e439bfd4", "tag inside a percent-encoded Replaces"),
-    ("heplify/erspan_sip_ipv4_udp.pcapng", "all", "be6170-0-16e4-5af571fa-27c1bb98-5af571fa", "from-tag inside the same percent-encoded Replaces"),
-    ("sngrep/aaa.pcap", "network", "192.168.1.2", "an address glued into a Via branch (`branch=z9hG4bKnp104984053-44ce4a41192.168.1.2`), kept at level network"),
-    ("zeek/wireshark.pcap", "network", "192.168.1.2", "the same branch"),
-    ("suricata-verify/sip-sdp_sdp.pcap", "network", "192.168.1.2", "the same branch"),
-    ("suricata-verify/sip_compact_form.pcap", "network", "192.168.1.2", "the same branch"),
-    ("suricata-verify/sip_header_multi_val.pcap", "network", "192.168.1.2", "the same branch"),
-];
+const KNOWN_ENGINE_GAPS: &[(&str, &str, &str, &str)] = &[];
 
 /// True when `id` occurs in `hay` as a whole token: an address anywhere
 /// (even glued to other text, which a reader still sees), a name or number

@@ -621,7 +621,13 @@ fn generic(sc: &mut Scan, input: &[u8]) {
     let mut i = 0;
     while i < n {
         let c = input[i];
-        let boundary = i == 0 || !is_word_byte(input[i - 1]);
+        // Percent-escapes separate values inside URI headers
+        // (`?Replaces=…%40101.231.48.19%3Bto-tag%3D…`).
+        if is_escape(input, i) {
+            i += 3;
+            continue;
+        }
+        let boundary = i == 0 || !is_word_byte(input[i - 1]) || escape_before(input, i);
         if !boundary || !(c.is_ascii_alphanumeric() || c == b':' || c == b'[') {
             i += 1;
             continue;
@@ -811,11 +817,22 @@ fn sweep(r: &mut Redactor, input: &[u8], hits: &[Hit], out: &mut Vec<Edit>) {
     while i < n {
         let c = input[i];
         let tok_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_');
-        if !(tok_byte(c) || c == b'+') || (i > 0 && tok_byte(input[i - 1])) {
+        if is_escape(input, i) {
+            i += 3;
+            continue;
+        }
+        if !(tok_byte(c) || c == b'+')
+            || (i > 0 && tok_byte(input[i - 1]) && !escape_before(input, i))
+        {
             i += 1;
             continue;
         }
-        let e = run(input, i + 1, tok_byte);
+        // A token ends at a percent-escape (`…fa%40101.231.48.19%3B…` in a
+        // URI header is `…fa`, `101.231.48.19`).
+        let mut e = i + 1;
+        while e < n && tok_byte(input[e]) {
+            e += 1;
+        }
         let mut tok_end = e;
         while tok_end > i && matches!(input[tok_end - 1], b'.' | b'-') {
             tok_end -= 1;
@@ -849,17 +866,83 @@ fn sweep(r: &mut Redactor, input: &[u8], hits: &[Hit], out: &mut Vec<Edit>) {
                     .filter(|k| opts.covers(*k))
                     .find_map(|k| r.known(k, tok).map(|t| (k, t)))
                 };
-                if let Some((kind, text)) = found {
-                    if text != tok {
-                        out.push(Edit {
-                            span,
-                            text,
-                            kind: Some(kind),
-                        });
-                    }
+                match found {
+                    Some((kind, text)) if text != tok => out.push(Edit {
+                        span,
+                        text,
+                        kind: Some(kind),
+                    }),
+                    Some(_) => {}
+                    None if opts.covers(Kind::Ipv4) => glued_ipv4(r, input, span, out),
+                    None => {}
                 }
             }
         }
         i = e.max(i + 1);
     }
+}
+
+/// An address already aliased, glued to the end of other text inside a
+/// token (`branch=z9hG4bKnp104984053-44ce4a41192.168.1.2`).
+fn glued_ipv4(r: &mut Redactor, input: &[u8], span: Span, out: &mut Vec<Edit>) {
+    let t = span.slice(input);
+    if t.iter().filter(|&&c| c == b'.').count() < 3 {
+        return;
+    }
+    let mut k = 0;
+    while k < t.len() {
+        if !t[k].is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        // The digit/dot run from k; try each start inside it.
+        let end = k + t[k..]
+            .iter()
+            .position(|c| !(c.is_ascii_digit() || *c == b'.'))
+            .unwrap_or(t.len() - k);
+        let mut found = None;
+        for s in k..end {
+            if !t[s].is_ascii_digit() || (s > k && t[s - 1] == b'.') {
+                continue;
+            }
+            // Four parts from s, the last up to 3 digits.
+            let mut dots = 0;
+            let mut e = s;
+            while e < end && (t[e].is_ascii_digit() || (t[e] == b'.' && dots < 3)) {
+                dots += usize::from(t[e] == b'.');
+                e += 1;
+            }
+            if is_ipv4(&t[s..e]) {
+                if let Ok(ip) = std::str::from_utf8(&t[s..e]) {
+                    if let Some(text) = r.known(Kind::Ipv4, ip) {
+                        found = Some((s, e, text));
+                        break;
+                    }
+                }
+            }
+        }
+        match found {
+            Some((s, e, text)) => {
+                out.push(Edit {
+                    span: Span::new(span.start + s, span.start + e),
+                    text,
+                    kind: Some(Kind::Ipv4),
+                });
+                k = e;
+            }
+            None => k = end,
+        }
+    }
+}
+
+/// `%XX` starts at `i`.
+fn is_escape(input: &[u8], i: usize) -> bool {
+    input.get(i) == Some(&b'%')
+        && input.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+        && input.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+}
+
+/// A `%XX` escape ends just before `i`: a token may start here.
+fn escape_before(input: &[u8], i: usize) -> bool {
+    i >= 3 && is_escape(input, i - 3)
 }
