@@ -19,6 +19,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use crate::kb::{CodeGroup, CodeLookup, Comparison};
+use crate::redact::capture::PacketCounts;
 use crate::redact::{KindInfo, RedactOptions, Report};
 use crate::trace::Trace;
 use crate::Decoded;
@@ -107,6 +108,66 @@ pub fn redact(text: &str, options: Option<Ts<RedactOptions>>) -> Result<Ts<Redac
         text: String::from_utf8_lossy(&out.output).into_owned(),
         report: out.report,
     })
+}
+
+/// A capture redaction without its bytes: the part of `redactCapture`'s
+/// result that crosses as JSON (`bytes` is added as a `Uint8Array`).
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RedactedCaptureInfo {
+    /// `pcap` or `pcapng` (the output keeps the input's format).
+    #[tsify(type = r#""pcap" | "pcapng" | "unknown""#)]
+    pub format: &'static str,
+    /// Counts by kind and the alias map (original values: keep it local).
+    pub report: Report,
+    /// What happened to the packets (non-SIP packets are dropped).
+    pub packets: PacketCounts,
+    /// False when the capture is damaged: `bytes` holds what came before.
+    pub complete: bool,
+    /// Damage, dropped blocks, packets that could not be rewritten.
+    pub notes: Vec<String>,
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_REDACTED_CAPTURE: &str = r#"
+/** The result of `redactCapture`: the redacted capture and what was replaced. */
+export interface RedactedCapture extends RedactedCaptureInfo {
+    /** The redacted capture, in the input's format (pcap or pcapng). */
+    bytes: Uint8Array;
+}
+"#;
+
+/// Redacts a pcap or pcapng capture: SIP payloads (UDP, TCP, WebSocket,
+/// SCTP) and IP/MAC addresses get the same aliases as `redact` gives text,
+/// lengths, sequence numbers and checksums are fixed, and packets that
+/// carry no SIP are dropped (their payloads could hold identifiers).
+/// Throws for empty input, input that is not a capture, or bad options.
+#[wasm_bindgen(js_name = redactCapture, unchecked_return_type = "RedactedCapture")]
+pub fn redact_capture(
+    bytes: &[u8],
+    options: Option<Ts<RedactOptions>>,
+) -> Result<JsValue, JsError> {
+    crate::check_input(bytes)?;
+    let opts = redact_options(options)?;
+    if !crate::trace::capture::is_capture(bytes) {
+        return Err(JsError::new("not a pcap or pcapng capture"));
+    }
+    let out = crate::redact::capture::redact_capture(bytes, &opts);
+    let info = to_js(&RedactedCaptureInfo {
+        format: out.format,
+        report: out.report,
+        packets: out.packets,
+        complete: out.complete,
+        notes: out.notes,
+    })?;
+    let obj: JsValue = info.into();
+    js_sys::Reflect::set(
+        &obj,
+        &JsValue::from_str("bytes"),
+        &js_sys::Uint8Array::from(out.output.as_slice()),
+    )
+    .map_err(|_| JsError::new("internal error: cannot set bytes"))?;
+    Ok(obj)
 }
 
 /// Every kind of identifier `redact` knows: stable ID, the level that first

@@ -295,3 +295,29 @@ fn redaction_kinds_equal_the_table() {
         .iter()
         .any(|k| k["id"] == "phone" && k["level"] == "identities"));
 }
+
+#[wasm_bindgen_test]
+fn redact_capture_gives_bytes_that_decode_the_same() {
+    let r = wasm::redact_capture(CAPTURE, Some(js_object(r#"{"level":"all"}"#))).unwrap();
+    let bytes = js_sys::Reflect::get(&r, &"bytes".into()).unwrap();
+    let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+    let core = siplens::redact::capture::redact_capture(
+        CAPTURE,
+        &siplens::redact::RedactOptions::level(siplens::redact::Level::All),
+    );
+    assert_eq!(bytes, core.output);
+    let info = json(r.clone());
+    assert_eq!(info["format"], "pcap");
+    assert_eq!(info["complete"], true);
+    assert_eq!(info["report"], serde_json::to_value(&core.report).unwrap());
+    assert!(info["packets"]["sip"].as_u64().unwrap() > 0);
+    // Same messages, none of the original addresses.
+    let before = siplens::trace::decode_capture(CAPTURE);
+    let after = siplens::trace::decode_capture(&bytes);
+    assert_eq!(before.messages.len(), after.messages.len());
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("fe80:0:0:0:21a:a0ff:fe07:32e0"));
+    // Not a capture, empty input: JS errors.
+    assert!(wasm::redact_capture(b"INVITE sip:a@b SIP/2.0\r\n\r\n", None).is_err());
+    assert!(wasm::redact_capture(b"", None).is_err());
+}

@@ -118,6 +118,7 @@ pub struct CaptureOptions {
 
 /// Packet counts of a capture redaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PacketCounts {
     /// Packets read (pcap records, pcapng EPBs and SPBs).

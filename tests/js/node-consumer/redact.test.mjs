@@ -1,7 +1,8 @@
 // The packed package from Node ESM: `redact` and `redactionKinds`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decode, decodeTrace, redact, redactionKinds } from "siplens";
+import { readFileSync } from "node:fs";
+import { decode, decodeCapture, decodeTrace, redact, redactCapture, redactionKinds } from "siplens";
 
 const crlf = (lines) => lines.join("\r\n") + "\r\n\r\n";
 
@@ -87,4 +88,24 @@ test("redactionKinds: the table of identifier kinds", () => {
   for (const id of ["imsi", "phone", "display-name", "ipv4", "ipv6"]) assert.ok(kinds.some((k) => k.id === id), id);
   // Every kind ID is accepted by the options.
   assert.equal(redact(REGISTER, { include: kinds.map((k) => k.id) }).report.kinds.length, kinds.length);
+});
+
+test("redactCapture: a pcap comes back as a pcap with the same SIP messages and no original address", () => {
+  const fixtures = (process.env.SIPLENS_FIXTURES ?? "").split(":")[0];
+  const cap = new Uint8Array(readFileSync(`${fixtures}/captures/sip_ipv6_udp.pcap`));
+  const r = redactCapture(cap, { level: "all" });
+  assert.ok(r.bytes instanceof Uint8Array);
+  assert.equal(r.format, "pcap");
+  assert.equal(r.complete, true);
+  assert.ok(r.packets.sip > 0);
+  const before = decodeCapture(cap);
+  const after = decodeCapture(r.bytes);
+  assert.equal(after.messages.length, before.messages.length);
+  assert.deepEqual(
+    after.messages.map((m) => m.decoded.cseq?.method),
+    before.messages.map((m) => m.decoded.cseq?.method),
+  );
+  const text = Buffer.from(r.bytes).toString("latin1");
+  for (const a of r.report.aliases) assert.ok(!text.includes(a.original), `${a.original} left`);
+  assert.throws(() => redactCapture(new TextEncoder().encode("OPTIONS sip:a@b SIP/2.0\r\n\r\n")), /not a pcap/);
 });

@@ -10,8 +10,10 @@ import {
   listCodes,
   lookupCode,
   redact,
+  redactCapture,
   redactionKinds,
   version,
+  type RedactedCapture,
   type AliasEntry,
   type KindCount,
   type KindInfo,
@@ -104,7 +106,17 @@ const fc: number = t.dialogs[0]!.finalCode;
 // @ts-expect-error decodeCapture takes bytes, not text
 decodeCapture("not bytes");
 
-export const used = [after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
+// redactCapture: bytes in, a typed result with a Uint8Array out.
+const rc: RedactedCapture = redactCapture(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]), { level: "all" });
+const rcBytes: Uint8Array = rc.bytes;
+const rcFormat: "pcap" | "pcapng" | "unknown" = rc.format;
+const rcDropped: number = rc.packets.nonSipDropped;
+const rcComplete: boolean = rc.complete;
+const rcNotes: string[] = rc.notes;
+// @ts-expect-error redactCapture takes bytes, not text
+redactCapture("not bytes");
+
+export const used = [rcBytes, rcFormat, rcDropped, rcComplete, rcNotes, after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
   groups, differing, v, notNull, code, bad, sev, l.info.ims.typical, c.a.isFinal,
   source, firstDecoded, src, time, retrans, dialogOf, states, finals, pdd, setup, txFinal, flow, frames,
   callIds, cap, state, fc, redactedText, level, counts, originals, aliasCounts, defaults, kindLevels, covers,
