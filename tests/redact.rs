@@ -616,6 +616,8 @@ fn edge_cases() {
             &["branch=z9hG4bKnp1-44ce4a41192.0.2.1"],
             &["192.168.1.2"],
         ),
+        // Fuzz regression: an unclosed quote is not part of a value.
+        ("S\nAuthorization: username=\"@i;", Level::All, &["username=\"@i;"], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

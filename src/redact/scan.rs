@@ -109,14 +109,12 @@ pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
         if h.kind.is_some() && overlaps_protected(h.span) {
             continue;
         }
-        // A value over a line end (a folded display name) is left whole:
-        // replacing it could move a header or body boundary.
-        if h.kind.is_some()
-            && h.span
-                .slice(input)
-                .iter()
-                .any(|&c| c == b'\r' || c == b'\n')
-        {
+        // A value over a line end (a folded display name) or holding a
+        // bare quote (an unclosed quoted string) is left whole: replacing it
+        // could move a header, body or quoting boundary.
+        let v = h.span.slice(input);
+        let bare_quote = (0..v.len()).any(|k| v[k] == b'"' && (k == 0 || v[k - 1] != b'\\'));
+        if h.kind.is_some() && (bare_quote || v.iter().any(|&c| c == b'\r' || c == b'\n')) {
             continue;
         }
         if accepted.last().is_some_and(|l| h.span.start < l.span.end) {
