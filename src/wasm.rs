@@ -65,6 +65,23 @@ pub fn decode_capture(bytes: &[u8]) -> Result<Ts<Trace>, JsError> {
     to_js(&crate::trace::decode_capture(bytes))
 }
 
+/// `decodeCapture`, calling `onProgress(bytesRead, totalBytes)` about
+/// every hundredth of the capture while it is read (the page's worker
+/// forwards it as a progress bar). An exception thrown by `onProgress` is
+/// ignored.
+#[wasm_bindgen(js_name = decodeCaptureProgress)]
+pub fn decode_capture_progress(
+    bytes: &[u8],
+    on_progress: &js_sys::Function,
+) -> Result<Ts<Trace>, JsError> {
+    crate::check_input(bytes)?;
+    let total = JsValue::from(bytes.len() as f64);
+    let mut progress = |done: usize| {
+        let _ = on_progress.call2(&JsValue::NULL, &JsValue::from(done as f64), &total);
+    };
+    to_js(&crate::trace::decode_capture_progress(bytes, &mut progress))
+}
+
 /// Everything known about one status code; unknown codes are read by their
 /// class (RFC 3261 §21). Throws unless `code` is an integer in 0–65535.
 #[wasm_bindgen(js_name = lookupCode)]

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use siplens::diagnose::invariants::check_decoded;
-use siplens::trace::{capture, decode_messages, text, Trace};
+use siplens::trace::{capture, decode_messages, stream_any, text, Trace};
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(common::root().join("tests/fixtures/traces").join(name)).unwrap()
@@ -943,4 +943,99 @@ fn truncated_ipv6_extension_chain_does_not_read_out_of_bounds() {
     .unwrap();
     let t = siplens::decode_capture(&bytes);
     assert!(serde_json::to_string(&t).is_ok());
+}
+
+// ---- streaming ------------------------------------------------------------
+
+/// The streaming path (`siplens trace --ndjson`, the summary and ladder)
+/// against the whole `Trace` (`--json`, wasm): the same message objects, in
+/// order, and the same correlation tables and findings.
+#[test]
+fn streaming_equals_the_whole_trace_on_every_shared_capture() {
+    let files = captures();
+    assert_eq!(files.len(), 37);
+    let mut inputs: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| (f.display().to_string(), std::fs::read(f).unwrap()))
+        .collect();
+    inputs.extend(STYLES.iter().map(|n| (n.to_string(), fixture(n))));
+    for (name, bytes) in &inputs {
+        let t = siplens::trace::decode_any(bytes);
+        let whole = serde_json::to_value(&t).unwrap();
+        let mut lines = Vec::new();
+        let mut each = |m: siplens::trace::TraceMessage| {
+            lines.push(serde_json::to_string(&m).unwrap());
+        };
+        let decoded = stream_any(bytes, Some(&mut each));
+        assert_eq!(lines.len(), t.messages.len(), "{name}");
+        for (i, line) in lines.iter().enumerate() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v, whole["messages"][i], "{name} #{i}");
+        }
+        // Without the single-message diagnosis (summary and ladder).
+        let summary = stream_any(bytes, None);
+        for s in [&decoded, &summary] {
+            assert_eq!(s.source, t.source, "{name}");
+            assert_eq!(s.frames, t.frames, "{name}");
+            assert_eq!(s.findings, t.findings, "{name}");
+            assert_eq!(s.capture_findings, t.capture_findings, "{name}");
+            for (k, x) in [
+                ("transactions", serde_json::to_value(&s.transactions)),
+                ("dialogs", serde_json::to_value(&s.dialogs)),
+                ("calls", serde_json::to_value(&s.calls)),
+            ] {
+                assert_eq!(x.unwrap(), whole[k], "{name}: {k}");
+            }
+            assert_eq!(s.messages.len(), t.messages.len(), "{name}");
+            for (m, w) in s.messages.iter().zip(&t.messages) {
+                assert_eq!(
+                    (m.index, m.transaction_id, m.dialog_id, m.retransmission),
+                    (w.index, w.transaction_id, w.dialog_id, w.retransmission),
+                    "{name}"
+                );
+                assert_eq!(
+                    (&m.src, &m.dst, m.time, m.frame),
+                    (&w.src, &w.dst, w.time, w.frame)
+                );
+                let d = &w.decoded;
+                assert_eq!(m.method, d.request.as_ref().map(|r| r.method.clone()));
+                assert_eq!(m.code, d.status.as_ref().and_then(|s| s.code));
+                assert_eq!(
+                    m.reason_phrase,
+                    d.status.as_ref().map(|s| s.reason_phrase.clone())
+                );
+                if m.src.is_none() || m.dst.is_none() {
+                    assert_eq!(m.via_host, d.via.first().map(|v| v.host.clone()));
+                    assert_eq!(m.request_uri, d.request.as_ref().map(|r| r.uri.clone()));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn raw_is_the_message_text_and_spans_point_into_it() {
+    for f in captures().iter().take(8) {
+        let t = siplens::decode_capture(&std::fs::read(f).unwrap());
+        for m in &t.messages {
+            assert!(!m.raw_lossy);
+            check_decoded(&m.decoded, m.raw.as_bytes()).unwrap();
+            assert_eq!(
+                siplens::decode(m.raw.as_bytes()).findings.len(),
+                m.decoded.findings.len()
+            );
+        }
+    }
+    // Invalid UTF-8: replaced, flagged.
+    let msg = b"MESSAGE sip:a@b SIP/2.0\r\nCall-ID: x\r\nCSeq: 1 MESSAGE\r\nContent-Length: 2\r\n\r\n\xff\xfe";
+    let t = decode_messages(
+        vec![siplens::trace::RawMessage {
+            bytes: msg.to_vec(),
+            ..Default::default()
+        }],
+        Vec::new(),
+        None,
+    );
+    assert!(t.messages[0].raw_lossy);
+    assert!(t.messages[0].raw.ends_with("\u{fffd}\u{fffd}"));
 }

@@ -158,6 +158,26 @@ fn decode_capture_equals_the_core_json() {
 }
 
 #[wasm_bindgen_test]
+fn decode_capture_progress_reports_and_equals_decode_capture() {
+    let calls = js_sys::Array::new();
+    let push = calls.clone();
+    let cb =
+        wasm_bindgen::closure::Closure::<dyn FnMut(f64, f64)>::new(move |done: f64, total: f64| {
+            push.push(&js_sys::Array::of2(&done.into(), &total.into()));
+        });
+    let f: &js_sys::Function = cb.as_ref().unchecked_ref();
+    let js = wasm::decode_capture_progress(CAPTURE, f).unwrap();
+    let whole = json(wasm::decode_capture(CAPTURE).unwrap().js_value());
+    assert_eq!(json(js.js_value()), whole);
+    assert!(calls.length() > 0);
+    let last = js_sys::Array::from(&calls.get(calls.length() - 1));
+    assert_eq!(last.get(1).as_f64(), Some(CAPTURE.len() as f64));
+    assert!(last.get(0).as_f64().unwrap() <= CAPTURE.len() as f64);
+    let e = wasm::decode_capture_progress(b"", f).expect_err("throws");
+    assert_eq!(error_message(e), "empty input: no SIP message");
+}
+
+#[wasm_bindgen_test]
 fn no_sip_is_a_trace_with_capture_findings_not_an_error() {
     let t = json(
         wasm::decode_capture(b"not a capture at all")

@@ -45,8 +45,12 @@ const el = {
   traceMessageBody: $("trace-message-body"),
   dialogs: $("dialogs"),
   flowFindings: $("flow-findings"),
+  progress: $("progress"),
+  ladderMore: $("ladder-more"),
+  ladderMoreRow: $("ladder-more-row"),
   exportSvg: $("export-svg"),
   exportMermaid: $("export-mermaid"),
+  downloadCapture: $("download-capture"),
   redact: $("redact"),
   redactLevel: $("redact-level"),
   redactKinds: $("redact-kinds"),
@@ -56,12 +60,17 @@ const el = {
 const WORKER_THRESHOLD = 64 * 1024; // bytes of UTF-8 input
 const PROGRESS_THRESHOLD = 1024 * 1024; // capture bytes above which the status shows progress
 const DEBOUNCE_MS = 150;
+const LADDER_STEP = 1000; // arrows drawn at first, and added by each "Show more"
 const THEME_KEY = "siplens-theme";
 
 /** The current result: { text, d, map } (map: byte → UTF-16 index), or null. */
 let current = null;
-/** The current trace: { trace, text } (text: the pasted trace, null for a capture), or null. */
+/** The current trace: { trace, text, shown } (text: the pasted trace, null for a capture; shown:
+ * arrows drawn), or null. */
 let currentTrace = null;
+/** The trace message shown below the ladder: { index, text, d, map } (map: byte → UTF-16 index), or null. */
+let traceSel = null;
+let selectSeq = 0;
 let seq = 0;
 let workerIds = 0;
 let debounceTimer = 0;
@@ -96,16 +105,20 @@ function messageText() {
 
 // ---- decoding -----------------------------------------------------------------------------
 
-/** Runs `job` ({ kind, text } or { kind: "capture", bytes }) in the worker; progress texts go to onProgress. */
+/** Runs `job` ({ kind, text } or { kind: "capture", bytes }) in the worker; progress messages
+ * ({ progress: text, done, total }) go to onProgress. */
 function decodeInWorker(job, onProgress) {
   if (!worker) {
     worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
     worker.addEventListener("message", (e) => {
-      const p = pending.get(e.data.id);
+      const t = performance.now();
+      const data = e.data; // deserialised here, on the main thread
+      if (data.result !== undefined) performance.measure("siplens-worker-receive", { start: t });
+      const p = pending.get(data.id);
       if (!p) return;
-      if (e.data.progress !== undefined) return p.onProgress?.(e.data.progress);
-      pending.delete(e.data.id);
-      e.data.error ? p.reject(new Error(e.data.error)) : p.resolve(e.data.result);
+      if (data.progress !== undefined) return p.onProgress?.(data);
+      pending.delete(data.id);
+      data.error ? p.reject(new Error(data.error)) : p.resolve(data.result);
     });
   }
   const id = ++workerIds;
@@ -179,21 +192,34 @@ async function openCapture(file) {
       return run(text);
     }
     lastCapture = file;
-    if (redaction.on) {
-      if (mine === seq) captureNotRedacted(file);
-      return;
+    if (big) {
+      el.progress.removeAttribute("value"); // indeterminate until the worker reports
+      el.progress.hidden = false;
     }
-    trace = await decodeInWorker({ kind: "capture", bytes }, (p) => {
-      if (big && mine === seq) el.status.textContent = `${file.name} (${mb} MB): ${p}`;
+    // With Redact on, the worker redacts the capture and decodes only the redacted bytes.
+    const redact = redaction.on ? RX.redactOptions(redaction) : null;
+    trace = await decodeInWorker({ kind: "capture", bytes, redact }, (p) => {
+      if (!big || mine !== seq) return;
+      el.status.textContent = `${file.name} (${mb} MB): ${p.progress}`;
+      if (p.total) el.progress.value = p.done / p.total;
+      else el.progress.removeAttribute("value");
     });
   } catch (err) {
+    el.progress.hidden = true;
     if (mine === seq) showError(err);
     return;
   }
+  el.progress.hidden = true;
   if (mine !== seq) return;
   if (location.hash) history.replaceState(null, "", location.pathname);
   showTrace(trace, null, mine, t0);
-  showRedaction(null);
+  showRedaction(trace.redaction?.report ?? null);
+  el.downloadCapture.hidden = !trace.redaction;
+  if (trace.redaction) {
+    el.downloadCapture.dataset.name = file.name.replace(/(\.pcapng|\.pcap)?$/i, (ext) => `-redacted${ext || ".pcap"}`);
+    const p = trace.redaction.packets;
+    if (p.nonSipDropped) el.status.textContent += ` ${p.nonSipDropped} packets without SIP were left out of the redacted capture.`;
+  }
 }
 
 /** A pcap (either byte order, µs or ns) or pcapng magic number. */
@@ -204,13 +230,16 @@ function isCapture(b) {
 }
 
 function showTrace(trace, text, mine, t0) {
+  const start = performance.now();
+  el.downloadCapture.hidden = true;
   current = null;
-  currentTrace = { trace, text };
+  traceSel = null;
+  currentTrace = { trace, text, shown: 0 };
   el.result.hidden = true;
   // The single-message view is rebuilt on its next decode; emptying it keeps element IDs unique.
   for (const c of [el.summary, el.diagnosis, el.findings, el.headers, el.raw]) c.replaceChildren();
   el.traceSummary.textContent = T.traceSummary(trace);
-  el.ladder.replaceChildren(T.renderLadder(document, trace));
+  showLadder(LADDER_STEP);
   el.traceMessage.hidden = true;
   el.traceMessageBody.replaceChildren();
   el.dialogs.replaceChildren(T.renderDialogs(document, trace));
@@ -224,12 +253,26 @@ function showTrace(trace, text, mine, t0) {
   el.traceResult.setAttribute("data-seq", String(mine));
   el.result.setAttribute("data-seq", String(mine));
   el.status.textContent = `Decoded a trace: ${T.traceSummary(trace)} in ${ms.toFixed(1)} ms.`;
+  performance.measure("siplens-show-trace", { start });
 }
 
-/** Shows message `index` of the current trace below the ladder, with the single-message views. */
-function selectArrow(index) {
+/** Draws the first `count` arrows of the current trace; a long trace gets a "Show more" button. */
+function showLadder(count) {
+  const { trace } = currentTrace;
+  const shown = Math.min(count, trace.messages.length);
+  currentTrace.shown = shown;
+  el.ladder.replaceChildren(T.renderLadder(document, trace, shown));
+  const rest = trace.messages.length - shown;
+  el.ladderMoreRow.hidden = rest === 0;
+  el.ladderMore.textContent = `Show ${Math.min(rest, LADDER_STEP)} more messages (${shown} of ${trace.messages.length} shown)`;
+}
+
+/** Shows message `index` of the current trace below the ladder, with the single-message views.
+ * A capture's whole messages stay in the worker (see worker.js): the selected one is fetched. */
+async function selectArrow(index) {
   if (!currentTrace) return;
-  const m = currentTrace.trace.messages[index];
+  const shown = currentTrace;
+  let m = shown.trace.messages[index];
   if (!m) return;
   for (const g of el.ladder.querySelectorAll("g.arrow.selected")) {
     g.classList.remove("selected");
@@ -238,17 +281,60 @@ function selectArrow(index) {
   const g = el.ladder.querySelector(`g.arrow[data-index="${index}"]`);
   g?.classList.add("selected");
   g?.setAttribute("aria-pressed", "true");
-  const d = m.decoded;
-  const parts = [R.renderSummary(document, d), R.renderDiagnosis(document, d), R.renderFindings(document, d), R.renderHeaders(document, d)];
-  const { text } = currentTrace;
-  if (text !== null && m.sourceSpan) {
-    const bytes = new TextEncoder().encode(text).subarray(m.sourceSpan.start, m.sourceSpan.end);
-    parts.push(R.h(document, "pre", { class: "raw", tabindex: "0", "aria-label": `Message ${index + 1} as pasted` }, new TextDecoder().decode(bytes)));
+  const want = ++selectSeq;
+  if (m.slim) {
+    try {
+      m = await decodeInWorker({ kind: "message", held: shown.trace.held, index });
+    } catch (err) {
+      if (want === selectSeq) el.status.textContent = `Could not show message ${index + 1}: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    if (want !== selectSeq || currentTrace !== shown) return; // another arrow or trace meanwhile
   }
-  el.traceMessageBody.replaceChildren(...parts);
+  // `raw` is the message text its spans point into; bytes that were not UTF-8 became U+FFFD,
+  // which shifts every later offset, so such a message is decoded again from the text shown.
+  const text = m.raw;
+  const d = m.rawLossy ? siplens.decode(text) : m.decoded;
+  traceSel = { index, text, d, map: R.byteToUtf16Map(text) };
+  const actions = R.h(
+    document,
+    "div",
+    { class: "actions" },
+    R.h(document, "button", { type: "button", class: "secondary", "data-action": "open" }, "Open in the message view"),
+    R.h(document, "button", { type: "button", class: "secondary", "data-action": "share" }, "Share this message"),
+  );
+  const raw = R.h(
+    document,
+    "section",
+    { class: "panel", "aria-label": `Message ${index + 1} raw` },
+    R.h(document, "p", { class: "muted" }, "Click a byte to select the finding or header there."),
+    R.h(document, "pre", { class: "raw", id: "trace-raw", tabindex: "0", "aria-label": `Message ${index + 1} as captured` }),
+  );
+  raw.lastChild.appendChild(R.renderRaw(document, text, null));
+  el.traceMessageBody.replaceChildren(actions, R.renderSummary(document, d), R.renderDiagnosis(document, d), R.renderFindings(document, d), R.renderHeaders(document, d), raw);
   el.traceMessageBody.setAttribute("data-index", String(index));
   document.getElementById("trace-message-h").textContent = `Message ${index + 1}: ${T.messageLabel(m)}`;
   el.traceMessage.hidden = false;
+}
+
+/** Highlights `span` of the selected trace message in its raw view. */
+function traceHighlight(span, scroll) {
+  const pre = document.getElementById("trace-raw");
+  if (!traceSel || !pre) return;
+  pre.replaceChildren(R.renderRaw(document, traceSel.text, R.spanToRange(traceSel.map, span)));
+  pre.setAttribute("data-highlight", `${span.start}-${span.end}`);
+  if (scroll) document.getElementById("raw-mark")?.scrollIntoView({ block: "nearest" });
+}
+
+function traceSelect(item) {
+  for (const s of el.traceMessageBody.querySelectorAll(".selected")) {
+    s.classList.remove("selected");
+    s.removeAttribute("aria-current");
+  }
+  if (!item) return;
+  item.classList.add("selected");
+  item.setAttribute("aria-current", "true");
+  traceHighlight(parseSpan(item.getAttribute("data-span")), true);
 }
 
 function showError(err) {
@@ -327,17 +413,6 @@ function showRedaction(report) {
   el.status.textContent += ` ${RX.reportSummary(report)}`;
 }
 
-/** Redact is on and the page cannot redact a capture yet: it shows nothing from it. */
-function captureNotRedacted(file) {
-  current = null;
-  currentTrace = null;
-  el.result.hidden = true;
-  el.traceResult.hidden = true;
-  setActionsEnabled(false);
-  showRedaction(null);
-  el.status.textContent = `Redact is on, and the page cannot redact a capture yet: ${file.name} is not shown. Turn Redact off to view it (it stays on this computer either way).`;
-}
-
 /** The controls show the settings. */
 function applyRedaction() {
   el.redact.checked = redaction.on;
@@ -370,8 +445,8 @@ function select(item) {
   highlight(parseSpan(item.getAttribute("data-span")), true);
 }
 
-/** The UTF-16 index of a click inside the raw view, from the caret position under the pointer. */
-function rawIndexAt(event) {
+/** The UTF-16 index of a click inside `pre` (the raw view), from the caret position under the pointer. */
+function rawIndexAt(event, pre = el.raw) {
   let node;
   let offset;
   if (document.caretPositionFromPoint) {
@@ -381,9 +456,9 @@ function rawIndexAt(event) {
     const r = document.caretRangeFromPoint(event.clientX, event.clientY);
     if (r) [node, offset] = [r.startContainer, r.startOffset];
   }
-  if (!node || !el.raw.contains(node)) return null;
+  if (!node || !pre.contains(node)) return null;
   let index = 0;
-  const walker = document.createTreeWalker(el.raw, NodeFilter.SHOW_TEXT);
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
     if (t === node) return index + offset;
     index += t.data.length;
@@ -454,6 +529,35 @@ function reportHtml() {
   // is the element's own tag; it receives the constant CSS, never message text.
   const html = new XMLSerializer().serializeToString(rdoc).replace("<head>", `<head><style>${REPORT_CSS}</style>`);
   return `<!doctype html>\n${html}`;
+}
+
+/** Puts `text` in a share link (the fragment, never sent to a server) and copies it. */
+async function shareText(text) {
+  const link = `${location.origin}${location.pathname}#m=${await packMessage(text)}`;
+  history.replaceState(null, "", link);
+  el.shareRow.hidden = false;
+  el.shareLink.value = link;
+  el.shareLink.select();
+  try {
+    await navigator.clipboard.writeText(link);
+    el.status.textContent = "Share link copied. The message travels in the fragment (#), which is never sent to a server.";
+  } catch {
+    el.status.textContent = "Share link ready below. The message travels in the fragment (#), which is never sent to a server.";
+  }
+}
+
+/** "Open in the message view": the selected trace message becomes the message being decoded. */
+function openSelected() {
+  const { text } = traceSel;
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  setMessage(text);
+  showView("decode");
+  return run(text).then(() => el.message.focus());
+}
+
+/** "Share this message": a share link of the selected trace message alone. */
+function shareSelected() {
+  return shareText(traceSel.text);
 }
 
 // ---- views and URL-hash state -------------------------------------------------------------
@@ -548,9 +652,9 @@ function storedTheme() {
 
 // ---- handlers -----------------------------------------------------------------------------
 
-function spanItem(event) {
+function spanItem(event, within = el.result) {
   const t = event.target instanceof Element ? event.target.closest("[data-span]") : null;
-  return t && el.result.contains(t) ? t : null;
+  return t && within.contains(t) ? t : null;
 }
 
 const handlers = {
@@ -620,27 +724,25 @@ const handlers = {
         return;
       }
     }
-    const link = `${location.origin}${location.pathname}#m=${await packMessage(text)}`;
-    history.replaceState(null, "", link);
-    el.shareRow.hidden = false;
-    el.shareLink.value = link;
-    el.shareLink.select();
-    try {
-      await navigator.clipboard.writeText(link);
-      el.status.textContent = "Share link copied. The message travels in the fragment (#), which is never sent to a server.";
-    } catch {
-      el.status.textContent = "Share link ready below. The message travels in the fragment (#), which is never sent to a server.";
-    }
+    await shareText(text);
     if (redaction.on) el.status.textContent += " It holds the redacted message.";
   },
   async copyJson() {
     const data = current?.d ?? currentTrace?.trace;
     if (!data) return;
+    // A capture's whole Trace is in the worker, which writes its JSON.
+    let json;
     try {
-      await navigator.clipboard.writeText(JSON.stringify(data, null, 2));
+      json = data.held ? await decodeInWorker({ kind: "json", held: data.held }) : JSON.stringify(data, null, 2);
+    } catch (err) {
+      el.status.textContent = `Could not copy the JSON: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(json);
       el.status.textContent = "JSON copied.";
     } catch {
-      download("siplens.json", "application/json", JSON.stringify(data, null, 2));
+      download("siplens.json", "application/json", json);
       el.status.textContent = "The clipboard is not available: JSON downloaded instead.";
     }
   },
@@ -689,6 +791,38 @@ const handlers = {
     showView("decode");
     openCapture(file);
   },
+  traceMessageClick(event) {
+    const action = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
+    if (action && traceSel) return action.getAttribute("data-action") === "open" ? openSelected() : shareSelected();
+    const pre = document.getElementById("trace-raw");
+    if (traceSel && pre && event.target instanceof Node && pre.contains(event.target)) {
+      const index = rawIndexAt(event, pre);
+      if (index === null) return;
+      const hit = R.itemAtOffset(traceSel.d, R.utf16ToByte(traceSel.map, index));
+      if (!hit) return;
+      const sel = hit.kind === "finding" ? `[data-finding="${hit.index}"]` : `[data-header="${hit.index}"]`;
+      const item = el.traceMessageBody.querySelector(sel);
+      traceSelect(item);
+      item?.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    const item = spanItem(event, el.traceMessageBody);
+    if (item) traceSelect(item);
+  },
+  traceMessageKey(event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const item = spanItem(event, el.traceMessageBody);
+    if (!item) return;
+    event.preventDefault();
+    traceSelect(item);
+  },
+  traceMessageHover(event) {
+    const item = spanItem(event, el.traceMessageBody);
+    if (item) traceHighlight(parseSpan(item.getAttribute("data-span")), false);
+  },
+  ladderMore() {
+    if (currentTrace) showLadder(currentTrace.shown + LADDER_STEP);
+  },
   ladderClick(event) {
     const g = event.target instanceof Element ? event.target.closest("g.arrow") : null;
     if (g) selectArrow(Number(g.getAttribute("data-index")));
@@ -705,6 +839,17 @@ const handlers = {
     // A fresh ladder (no selection); its text nodes are escaped by the serializer.
     const xml = new XMLSerializer().serializeToString(T.renderLadder(document, currentTrace.trace));
     download("siplens-ladder.svg", "image/svg+xml", `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`);
+  },
+  /** The redacted capture (pcap/pcapng bytes held by the worker), as a file. */
+  async downloadCapture() {
+    const held = currentTrace?.trace?.held;
+    if (!held || !currentTrace.trace.redaction) return;
+    try {
+      const bytes = await decodeInWorker({ kind: "redactedCapture", held });
+      download(el.downloadCapture.dataset.name || "redacted.pcap", "application/vnd.tcpdump.pcap", bytes);
+    } catch (err) {
+      el.status.textContent = `Could not download the redacted capture: ${err instanceof Error ? err.message : String(err)}`;
+    }
   },
   exportMermaid() {
     if (currentTrace) download("siplens-ladder.mmd", "text/plain", T.toMermaid(currentTrace.trace));
@@ -744,9 +889,15 @@ el.cmpA.addEventListener("keydown", handlers.compareKey);
 el.cmpB.addEventListener("keydown", handlers.compareKey);
 el.captureFile.addEventListener("change", handlers.captureFile);
 el.ladder.addEventListener("click", handlers.ladderClick);
+el.ladderMore.addEventListener("click", handlers.ladderMore);
+el.traceMessageBody.addEventListener("click", handlers.traceMessageClick);
+el.traceMessageBody.addEventListener("keydown", handlers.traceMessageKey);
+el.traceMessageBody.addEventListener("mouseover", handlers.traceMessageHover);
+el.traceMessageBody.addEventListener("focusin", handlers.traceMessageHover);
 el.ladder.addEventListener("keydown", handlers.ladderKey);
 el.exportSvg.addEventListener("click", handlers.exportSvg);
 el.exportMermaid.addEventListener("click", handlers.exportMermaid);
+el.downloadCapture.addEventListener("click", handlers.downloadCapture);
 el.redact.addEventListener("change", handlers.redact);
 el.redactLevel.addEventListener("change", handlers.redact);
 document.addEventListener("dragover", handlers.dragover);

@@ -124,9 +124,13 @@ export function arrowText(model, a) {
 /**
  * The ladder diagram: an <svg> with a column per participant and an arrow per message (a
  * `g.arrow` with `data-index`, focusable, labelled). Retransmissions are dashed and say so.
+ * `limit` draws only the first arrows (a capture of thousands of messages); the participants
+ * are those of the whole trace.
  */
-export function renderLadder(doc, trace) {
+export function renderLadder(doc, trace, limit = Infinity) {
   const model = ladderModel(trace);
+  const total = model.arrows.length;
+  if (limit < total) model.arrows = model.arrows.slice(0, Math.max(0, limit));
   const { col, left, top, row, bottom } = LAYOUT;
   const width = left + Math.max(model.participants.length, 1) * col;
   const height = top + model.arrows.length * row + bottom;
@@ -138,11 +142,11 @@ export function renderLadder(doc, trace) {
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: "group",
-    "aria-label": `Ladder diagram: ${model.arrows.length} messages between ${model.participants.length} participants`,
+    "aria-label": `Ladder diagram: ${model.arrows.length < total ? `the first ${model.arrows.length} of ` : ""}${total} messages between ${model.participants.length} participants`,
     "font-family": "system-ui, sans-serif",
     "font-size": "12",
   });
-  root.appendChild(svg(doc, "title", null, `siplens ladder: ${model.arrows.length} messages`));
+  root.appendChild(svg(doc, "title", null, `siplens ladder: ${model.arrows.length < total ? `${model.arrows.length} of ` : ""}${total} messages`));
   const defs = svg(doc, "defs");
   for (const [cls, colour] of Object.entries(CLASS_COLOURS)) {
     defs.appendChild(
@@ -212,7 +216,8 @@ export function dialogReason(trace, dialog) {
 export function renderDialogs(doc, trace) {
   const head = ["Dialog", "Caller → callee", "State", "Final code", "Reason", "Post-dial delay", "Setup time", "Duration", "Messages"];
   const rows = trace.dialogs.map((dg) => {
-    const final = dg.finalCode === null ? null : trace.messages.find((m) => dg.messages.includes(m.index) && m.decoded.status?.code === dg.finalCode);
+    const fi = dg.finalCode === null ? undefined : dg.messages.find((i) => trace.messages[i].decoded.status?.code === dg.finalCode);
+    const final = fi === undefined ? null : trace.messages[fi];
     const code = dg.finalCode === null ? "—" : `${dg.finalCode}${final ? ` ${final.decoded.status.reasonPhrase}` : ""}`;
     return h(
       doc,

@@ -1,20 +1,79 @@
-// siplens page: decodes large inputs off the main thread. Message in: { id, kind, text } with
-// kind "decode" (one message) or "trace" (pasted trace), or { id, kind: "capture", bytes }.
-// Out: { id, progress } while working (captures), then { id, result } or { id, error }.
-// { id, kind: "redact", text, options } redacts text (result: { text, report }).
-import init, { decode, decodeTrace, decodeCapture, redact } from "../pkg/siplens.js";
+// siplens page: decodes large inputs off the main thread. Messages in:
+// - { id, kind: "decode" | "trace", text }: one message, or a pasted trace → { id, result };
+// - { id, kind: "redact", text, options } → { id, result: { text, report } };
+// - { id, kind: "capture", bytes, redact } (the buffer is transferred, not copied): when
+//   `redact` holds redaction options the capture is first redacted (`redactCapture`) and only
+//   the redacted bytes are decoded; progress messages { id, progress: text, done, total }
+//   (`done` of `total` bytes read), then { id, result } where result is the Trace with each
+//   message slimmed to what the ladder, the dialog list and the exports read (`slimTrace`),
+//   `held` set to the job's id and, when redacted, `redaction: { report, packets, notes }`;
+//   the whole Trace (and the redacted bytes) stay here, because copying thousands of full
+//   decodes to the page would stop its main thread for a second or more;
+// - { id, kind: "message", held, index } → { id, result }: one whole message of that capture;
+// - { id, kind: "json", held } → { id, result }: that capture's whole Trace as JSON text;
+// - { id, kind: "redactedCapture", held } → { id, result: Uint8Array }: its redacted bytes.
+// Failures answer { id, error }.
+import init, { decode, decodeTrace, decodeCaptureProgress, redact, redactCapture } from "../pkg/siplens.js";
 
 const ready = init();
+/** The whole Trace of the last capture decoded here, and the id of its job. */
+let held = null;
+let heldId = 0;
+/** The redacted bytes of that capture, when it was redacted. */
+let heldBytes = null;
+
+/** A message reduced to the fields the page's list views read (see trace-render.js). */
+function slimMessage(m) {
+  const d = m.decoded;
+  return {
+    ...m,
+    raw: "",
+    slim: true,
+    decoded: { kind: d.kind, status: d.status, request: d.request, via: d.via.slice(0, 1), from: d.from, to: d.to, diagnosis: { reasons: d.diagnosis.reasons } },
+  };
+}
+
+function slimTrace(trace, id) {
+  return { ...trace, held: id, messages: trace.messages.map(slimMessage) };
+}
 
 self.addEventListener("message", async (event) => {
-  const { id, kind, text, bytes } = event.data;
+  const { id, kind, text, bytes, index } = event.data;
+  const mine = () => {
+    if (!held || event.data.held !== heldId) throw new Error("that capture is no longer held by the worker");
+    return held;
+  };
   try {
     await ready;
     let result;
     if (kind === "capture") {
-      self.postMessage({ id, progress: `Decoding ${bytes.length} bytes of capture in the background…` });
-      result = decodeCapture(bytes);
-      self.postMessage({ id, progress: `Decoded ${result.messages.length} SIP messages; sending them to the page…` });
+      held = null;
+      heldBytes = null;
+      heldId = id;
+      let input = bytes;
+      let redaction = null;
+      if (event.data.redact) {
+        self.postMessage({ id, progress: `Redacting ${bytes.length} bytes of capture in the background…`, done: 0, total: bytes.length });
+        const r = redactCapture(bytes, event.data.redact);
+        input = r.bytes;
+        heldBytes = r.bytes;
+        redaction = { report: r.report, packets: r.packets, notes: r.notes, complete: r.complete, format: r.format };
+      }
+      self.postMessage({ id, progress: `Reading ${input.length} bytes of capture in the background…`, done: 0, total: input.length });
+      held = decodeCaptureProgress(input, (done, total) => {
+        self.postMessage({ id, progress: `Read ${Math.floor((100 * done) / total)} % of the capture…`, done, total });
+      });
+      self.postMessage({ id, progress: `Decoded ${held.messages.length} SIP messages; drawing them…` });
+      result = { ...slimTrace(held, id), redaction };
+    } else if (kind === "message") {
+      result = mine().messages[index];
+      if (!result) throw new Error(`no message ${index} in the capture`);
+    } else if (kind === "json") {
+      result = JSON.stringify(mine(), null, 2);
+    } else if (kind === "redactedCapture") {
+      mine();
+      if (!heldBytes) throw new Error("that capture was not redacted");
+      result = heldBytes;
     } else if (kind === "redact") result = redact(text, event.data.options);
     else result = kind === "trace" ? decodeTrace(text) : decode(text);
     self.postMessage({ id, result });

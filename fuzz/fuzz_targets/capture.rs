@@ -1,8 +1,10 @@
 //! Fuzz target for captures: `siplens::trace::capture::read_capture` and
 //! `siplens::decode_capture` on any bytes (seed with the shared pcap and
 //! pcapng files) must not panic; every extracted message decodes with the
-//! span invariants of `check_decoded` against its own bytes, and every
-//! index in the trace is in range.
+//! span invariants of `check_decoded` against its own bytes (and, in the
+//! trace, against its `raw` text), every index in the trace is in range, and
+//! the streaming path (`stream_any`, the CLI's summary) finds the same
+//! messages, tables and findings.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,9 +21,22 @@ fuzz_target!(|data: &[u8]| {
     let t = siplens::decode_capture(data);
     assert_eq!(t.messages.len(), x.messages.len());
     let n = t.messages.len();
-    for m in &t.messages {
+    for (m, raw) in t.messages.iter().zip(&x.messages) {
         assert!(m.transaction_id < t.transactions.len());
         assert!(m.dialog_id.is_none_or(|d| d < t.dialogs.len()));
+        assert_eq!(m.raw_lossy, std::str::from_utf8(&raw.bytes).is_err());
+        if !m.raw_lossy {
+            assert_eq!(m.raw.as_bytes(), &raw.bytes[..]);
+        }
     }
     assert!(t.findings.iter().all(|f| f.messages.iter().all(|&i| i < n)));
+    // `stream_any` reads text when there is no capture magic number.
+    if siplens::trace::capture::is_capture(data) {
+        let s = siplens::trace::stream_any(data, None);
+        assert_eq!(s.messages.len(), n);
+        assert_eq!(s.transactions.len(), t.transactions.len());
+        assert_eq!(s.dialogs.len(), t.dialogs.len());
+        assert_eq!(s.findings, t.findings);
+        assert_eq!(s.capture_findings, t.capture_findings);
+    }
 });

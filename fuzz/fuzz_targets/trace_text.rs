@@ -2,7 +2,8 @@
 //! `siplens::decode_trace_text` on any bytes must not panic; every message's
 //! source span lies inside the input, its bytes decode with the span
 //! invariants of `siplens::diagnose::invariants::check_decoded`, and every
-//! index in the trace (transaction, dialog, finding messages) is in range.
+//! index in the trace (transaction, dialog, finding messages) is in range,
+//! and the streaming path (`stream_any`) agrees with the whole trace.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -27,4 +28,10 @@ fuzz_target!(|data: &[u8]| {
     }
     assert!(t.findings.iter().all(|f| f.messages.iter().all(|&i| i < n)));
     serde_json::to_string(&t).expect("serialises");
+    if !siplens::trace::capture::is_capture(data) {
+        let s = siplens::trace::stream_any(data, None);
+        assert_eq!(s.messages.len(), n);
+        assert_eq!(s.findings, t.findings);
+        assert_eq!(s.capture_findings, t.capture_findings);
+    }
 });

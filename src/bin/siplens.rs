@@ -287,83 +287,115 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
 }
 
 /// `siplens trace`: reads a capture or text, decodes the flow, prints it.
+///
+/// `--json` builds the whole [`siplens::Trace`]; every other output streams
+/// ([`siplens::trace::stream_any`]): `--ndjson` writes each message as soon
+/// as it is decoded, and the summary and ladder never run the
+/// single-message diagnosis at all.
 fn trace(cli: &Cli, file: Option<&std::path::Path>, ndjson: bool, summary: bool) -> ExitCode {
+    use std::io::Write as _;
     let bytes = match read_input(file) {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let t = siplens::trace::decode_any(&bytes);
     let name = file.map_or("stdin".into(), |p| p.display().to_string());
-    let out = if ndjson {
-        // One object per line, streamed.
-        use std::io::Write as _;
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let mut written = Ok(());
-        for m in &t.messages {
-            written = serde_json::to_writer(&mut out, m)
-                .map_err(std::io::Error::from)
-                .and_then(|()| out.write_all(b"\n"));
-            if written.is_err() {
-                break;
-            }
-        }
-        match written.and_then(|()| out.flush()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                eprintln!("siplens: cannot write the output: {e}");
-                return ExitCode::FAILURE;
-            }
-            _ => Ok(String::new()),
-        }
-    } else if cli.json && summary {
-        let counts = serde_json::json!({
-            "source": t.source,
-            "frames": t.frames,
-            "messages": t.messages.len(),
-            "retransmissions": t.messages.iter().filter(|m| m.retransmission).count(),
-            "transactions": t.transactions.len(),
-            "dialogs": t.dialogs.len(),
-            "calls": t.calls.len(),
-            "findings": t.findings.len(),
-            "captureFindings": t.capture_findings.len(),
-        });
-        serde_json::to_string_pretty(&counts).map(|s| s + "\n")
-    } else if summary {
-        Ok(ladder::summary(&t, &name))
-    } else if cli.json {
+    if cli.json && !summary && !ndjson {
+        let t = siplens::trace::decode_any(&bytes);
+        drop(bytes);
         // Streamed: a big capture's JSON is not built in memory first.
-        use std::io::Write as _;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let written = serde_json::to_writer_pretty(&mut out, &t)
             .map_err(std::io::Error::from)
             .and_then(|()| out.write_all(b"\n"))
             .and_then(|()| out.flush());
-        match written {
+        if let Err(e) = written {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("siplens: cannot write the output: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        return trace_exit(
+            t.messages.is_empty(),
+            t.findings.iter().chain(&t.capture_findings),
+            &name,
+        );
+    }
+    let t = if ndjson {
+        // One object per line, written as each message is decoded.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut written: std::io::Result<()> = Ok(());
+        let mut each = |m: siplens::trace::TraceMessage| {
+            if written.is_ok() {
+                written = serde_json::to_writer(&mut out, &m)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| out.write_all(b"\n"));
+            }
+        };
+        let t = siplens::trace::stream_any(&bytes, Some(&mut each));
+        match written.and_then(|()| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 eprintln!("siplens: cannot write the output: {e}");
                 return ExitCode::FAILURE;
             }
-            _ => Ok(String::new()),
+            _ => {}
         }
+        t
     } else {
-        Ok(ladder::trace_report(&t, &name))
+        let t = siplens::trace::stream_any(&bytes, None);
+        let text = if cli.json {
+            let counts = serde_json::json!({
+                "source": t.source,
+                "frames": t.frames,
+                "messages": t.messages.len(),
+                "retransmissions": t.messages.iter().filter(|m| m.retransmission).count(),
+                "transactions": t.transactions.len(),
+                "dialogs": t.dialogs.len(),
+                "calls": t.calls.len(),
+                "findings": t.findings.len(),
+                "captureFindings": t.capture_findings.len(),
+            });
+            match serde_json::to_string_pretty(&counts) {
+                Ok(s) => s + "\n",
+                Err(e) => {
+                    eprintln!("siplens: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        } else if summary {
+            ladder::summary(&t, &name)
+        } else {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = ladder::write_report(&t, &name, &mut out).and_then(|()| out.flush());
+            if let Err(e) = written {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("siplens: cannot write the output: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            String::new()
+        };
+        write_stdout(&text);
+        t
     };
-    match out {
-        Ok(text) => write_stdout(&text),
-        Err(e) => {
-            eprintln!("siplens: {e}");
-            return ExitCode::FAILURE;
-        }
-    }
-    if t.messages.is_empty() {
+    trace_exit(
+        t.messages.is_empty(),
+        t.findings.iter().chain(&t.capture_findings),
+        &name,
+    )
+}
+
+/// Exit code of `trace`: 2 without any SIP message, 1 with an `error`
+/// flow or capture finding, else 0.
+fn trace_exit<'a>(
+    empty: bool,
+    mut findings: impl Iterator<Item = &'a siplens::trace::FlowFinding>,
+    name: &str,
+) -> ExitCode {
+    if empty {
         eprintln!("siplens: no SIP message found in {name}");
         return ExitCode::from(UNUSABLE);
     }
-    let error = t
-        .findings
-        .iter()
-        .chain(&t.capture_findings)
-        .any(|f| f.severity == Severity::Error);
-    if error {
+    if findings.any(|f| f.severity == Severity::Error) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

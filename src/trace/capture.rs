@@ -12,7 +12,11 @@
 //!   reassembly (out-of-order and retransmitted segments, several messages
 //!   per segment, a message over several segments; framing by
 //!   Content-Length, RFC 3261 §18.3), SIP over WebSocket (RFC 7118, RFC 6455
-//!   §5.2 frames, masked payloads), SCTP DATA chunks (RFC 4960 §3.3.1);
+//!   §5.2 frames, masked payloads, a message fragmented into a text or
+//!   binary frame and continuation frames with control frames between them,
+//!   §5.4), SCTP DATA chunks (RFC 4960 §3.3.1; a fragmented user message is
+//!   put together from consecutive TSNs of one stream, B to E, whatever the
+//!   order and duplicates in which they were captured, §6.9);
 //! - SIP recognised by content, never by port: a cheap start-line check
 //!   skips everything else.
 //!
@@ -65,21 +69,71 @@ fn capture_format(input: &[u8]) -> Option<&'static str> {
 
 /// Reads every SIP message out of a pcap or pcapng capture held in memory.
 pub fn read_capture(input: &[u8]) -> Extracted {
-    let mut r = Reader::default();
-    match capture_format(input) {
-        Some("pcap") => r.pcap(input),
-        Some(_) => r.pcapng(input),
-        None => {
-            r.out.format = "unknown";
-            r.issue(
-                Rule::CaptureUnknownFormat,
-                None,
-                "The input starts with neither a pcap nor a pcapng magic number.".into(),
-            );
+    read(input, None)
+}
+
+/// Like [`read_capture`], but hands each message to `sink` as soon as its
+/// last byte is read instead of collecting them (`messages` stays empty).
+/// The messages' `timestamp` is left `None` (formatting it is a tenth of
+/// the reading cost and a summary never shows it): it is `time` in
+/// ISO 8601, as [`read_capture`] fills it in.
+pub fn read_capture_with(input: &[u8], sink: &mut dyn FnMut(RawMessage)) -> Extracted {
+    read(input, Some(sink))
+}
+
+/// Like [`read_capture_with`], and calls `progress` with the number of
+/// input bytes read so far, about every hundredth of the input (at least
+/// every 256 KiB), so a page can show how far the reading is.
+pub fn read_capture_progress(
+    input: &[u8],
+    sink: &mut dyn FnMut(RawMessage),
+    progress: &mut dyn FnMut(usize),
+) -> Extracted {
+    let mut r = Reader {
+        sink: Some(sink),
+        progress: Some(progress),
+        progress_step: (input.len() / 100).clamp(1, 256 << 10),
+        ..Reader::default()
+    };
+    r.run(input);
+    r.out
+}
+
+fn read(input: &[u8], sink: Option<&mut dyn FnMut(RawMessage)>) -> Extracted {
+    let mut r = Reader {
+        sink,
+        ..Reader::default()
+    };
+    r.run(input);
+    r.out
+}
+
+impl Reader<'_> {
+    fn run(&mut self, input: &[u8]) {
+        match capture_format(input) {
+            Some("pcap") => self.pcap(input),
+            Some(_) => self.pcapng(input),
+            None => {
+                self.out.format = "unknown";
+                self.issue(
+                    Rule::CaptureUnknownFormat,
+                    None,
+                    "The input starts with neither a pcap nor a pcapng magic number.".into(),
+                );
+            }
+        }
+        self.finish();
+    }
+
+    /// Reports `done` bytes read when a progress step has passed.
+    fn tick(&mut self, done: usize) {
+        if let Some(p) = self.progress.as_mut() {
+            if done >= self.progress_next {
+                self.progress_next = done + self.progress_step;
+                p(done);
+            }
         }
     }
-    r.finish();
-    r.out
 }
 
 #[derive(Clone, Copy)]
@@ -97,16 +151,50 @@ struct TcpFlow {
     ooo: BTreeMap<u32, Vec<u8>>,
     ooo_bytes: usize,
     websocket: bool,
+    /// A WebSocket message begun by a non-FIN text/binary frame (RFC 6455
+    /// §5.4): the payload so far, waiting for its continuation frames.
+    ws_message: Option<Vec<u8>>,
 }
 
+/// One fragment of a fragmented SCTP user message (DATA chunk with B and E
+/// not both set).
+struct SctpFragment {
+    stream: u16,
+    /// `B` (first) and `E` (last) flags (RFC 4960 §3.3.1).
+    first: bool,
+    last: bool,
+    data: Vec<u8>,
+}
+
+/// Fragments of one direction of an SCTP association, by TSN.
 #[derive(Default)]
-struct Reader {
+struct SctpDirection {
+    fragments: HashMap<u32, SctpFragment>,
+    bytes: usize,
+    /// TSN ranges (first, last) of the latest user messages put together,
+    /// so that a retransmitted fragment of one is not kept as a new one.
+    done: std::collections::VecDeque<(u32, u32)>,
+}
+
+/// How many reassembled TSN ranges an SCTP direction remembers.
+const SCTP_DONE_RANGES: usize = 64;
+
+#[derive(Default)]
+struct Reader<'s> {
     out: Extracted,
+    /// Where messages go; `out.messages` when `None`.
+    sink: Option<&'s mut dyn FnMut(RawMessage)>,
+    /// Told the bytes read so far, every `progress_step` bytes.
+    progress: Option<&'s mut dyn FnMut(usize)>,
+    progress_step: usize,
+    progress_next: usize,
     tcp: HashMap<FlowKey, TcpFlow>,
     frags: HashMap<(IpAddr, IpAddr, u32, u8), etherparse::defrag::IpDefragBuf>,
-    sctp: HashMap<(FlowKey, u16), Vec<u8>>,
+    sctp: HashMap<FlowKey, SctpDirection>,
     warned_links: Vec<u32>,
     gaps: usize,
+    /// `ip:port` texts already formatted (a capture has few endpoints).
+    names: HashMap<(IpAddr, u16), String>,
 }
 
 const MAX_TUNNEL_DEPTH: u8 = 4;
@@ -114,8 +202,10 @@ const MAX_TUNNEL_DEPTH: u8 = 4;
 const MAX_OOO_BYTES: usize = 1 << 20;
 /// A header section longer than this is not waited for.
 const MAX_HEADER_BYTES: usize = 256 * 1024;
+/// A fragmented WebSocket or SCTP message longer than this is dropped.
+const MAX_MESSAGE_BYTES: usize = 16 << 20;
 
-impl Reader {
+impl Reader<'_> {
     fn issue(&mut self, rule: Rule, frame: Option<u64>, message: String) {
         self.out.issues.push(CaptureIssue {
             rule,
@@ -160,6 +250,7 @@ impl Reader {
                     let len = (b.caplen as usize).min(b.data.len());
                     self.link(pkt, link, &b.data[..len]);
                     rem = next;
+                    self.tick(input.len() - rem.len());
                 }
                 Err(_) => {
                     let at = input.len() - rem.len();
@@ -256,6 +347,7 @@ impl Reader {
                 _ => {}
             }
             rem = next;
+            self.tick(input.len() - rem.len());
         }
     }
 
@@ -465,7 +557,11 @@ impl Reader {
         }
     }
 
-    /// SCTP DATA chunks (RFC 4960 §3.3.1), reassembled by B/E flags per stream.
+    /// SCTP DATA chunks (RFC 4960 §3.3.1). A whole user message (B and E
+    /// set) is taken as it comes; fragments wait, by TSN, until a B
+    /// fragment, its consecutive TSNs and an E fragment of the same stream
+    /// are all there (§6.9), so their capture order and retransmitted
+    /// copies do not matter.
     fn sctp(&mut self, pkt: Pkt, src: IpAddr, dst: IpAddr, data: &[u8]) {
         if data.len() < 12 {
             return;
@@ -486,31 +582,120 @@ impl Reader {
             }
             let end = (off + clen).min(data.len());
             if ty == 0 && clen >= 16 && end >= off + 16 {
+                let tsn = u32::from_be_bytes([
+                    data[off + 4],
+                    data[off + 5],
+                    data[off + 6],
+                    data[off + 7],
+                ]);
                 let stream = u16::from_be_bytes([data[off + 8], data[off + 9]]);
                 let user = &data[off + 16..end];
-                match flags & 3 {
-                    3 => {
-                        if looks_like_sip(user) {
-                            self.emit(pkt, key, "sctp", user.to_vec());
-                        }
+                if flags & 3 == 3 {
+                    if looks_like_sip(user) {
+                        self.emit(pkt, key, "sctp", user.to_vec());
                     }
-                    2 => {
-                        self.sctp.insert((key, stream), user.to_vec());
-                    }
-                    f => {
-                        if let Some(buf) = self.sctp.get_mut(&(key, stream)) {
-                            buf.extend_from_slice(user);
-                            if f == 1 {
-                                let whole = self.sctp.remove(&(key, stream)).unwrap_or_default();
-                                if looks_like_sip(&whole) {
-                                    self.emit(pkt, key, "sctp", whole);
-                                }
-                            }
-                        }
-                    }
+                } else {
+                    self.sctp_fragment(pkt, key, tsn, stream, flags, user);
                 }
             }
             off += (clen + 3) & !3;
+        }
+    }
+
+    fn sctp_fragment(
+        &mut self,
+        pkt: Pkt,
+        key: FlowKey,
+        tsn: u32,
+        stream: u16,
+        flags: u8,
+        user: &[u8],
+    ) {
+        let dir = self.sctp.entry(key).or_default();
+        let delivered = dir
+            .done
+            .iter()
+            .any(|&(a, b)| tsn.wrapping_sub(a) <= b.wrapping_sub(a));
+        if delivered || dir.fragments.contains_key(&tsn) {
+            return; // a retransmission
+        }
+        dir.bytes += user.len();
+        dir.fragments.insert(
+            tsn,
+            SctpFragment {
+                stream,
+                first: flags & 2 != 0,
+                last: flags & 1 != 0,
+                data: user.to_vec(),
+            },
+        );
+        if dir.bytes > MAX_MESSAGE_BYTES {
+            let n = dir.fragments.len();
+            dir.fragments.clear();
+            dir.bytes = 0;
+            self.issue(
+                Rule::CaptureIncompleteData,
+                Some(pkt.frame),
+                format!(
+                    "SCTP {} → {}: {n} fragments of user messages never completed and were dropped before frame {}.",
+                    addr(key.0, key.1),
+                    addr(key.2, key.3),
+                    pkt.frame
+                ),
+            );
+            return;
+        }
+        // Back from the new fragment to the B fragment, then on to the E one.
+        let limit = dir.fragments.len();
+        let mut first = tsn;
+        for _ in 0..limit {
+            let Some(f) = dir.fragments.get(&first) else {
+                return;
+            };
+            if f.first {
+                break;
+            }
+            let prev = first.wrapping_sub(1);
+            match dir.fragments.get(&prev) {
+                Some(p) if p.stream == stream && !p.last => first = prev,
+                _ => return,
+            }
+        }
+        let mut last = first;
+        for _ in 0..limit {
+            match dir.fragments.get(&last) {
+                Some(f) if f.stream == stream && (last == first || !f.first) => {
+                    if f.last {
+                        break;
+                    }
+                    last = last.wrapping_add(1);
+                }
+                _ => return,
+            }
+        }
+        if !dir.fragments.get(&first).is_some_and(|f| f.first)
+            || !dir.fragments.get(&last).is_some_and(|f| f.last)
+        {
+            return;
+        }
+        let mut whole = Vec::new();
+        let mut t = first;
+        loop {
+            if let Some(f) = dir.fragments.remove(&t) {
+                dir.bytes = dir.bytes.saturating_sub(f.data.len());
+                whole.extend_from_slice(&f.data);
+            }
+            if t == last {
+                break;
+            }
+            t = t.wrapping_add(1);
+        }
+        if dir.done.len() == SCTP_DONE_RANGES {
+            dir.done.pop_front();
+        }
+        dir.done.push_back((first, last));
+        if looks_like_sip(&whole) {
+            self.emit(pkt, key, "sctp", whole);
         }
     }
 
@@ -602,10 +787,10 @@ impl Reader {
             }
             if flow.websocket || (!looks_like_sip(&flow.buf) && flow.buf[0] & 0x70 == 0) {
                 let frame = ws_frame(&flow.buf);
-                // Without a seen upgrade, only a FIN text/binary frame holding SIP counts.
+                // Without a seen upgrade, only a text/binary frame holding SIP counts.
                 let frame = match frame {
                     Some(WsFrame::Incomplete)
-                        if !flow.websocket && !matches!(flow.buf[0], 0x81 | 0x82) =>
+                        if !flow.websocket && !matches!(flow.buf[0], 0x81 | 0x82 | 0x01 | 0x02) =>
                     {
                         None
                     }
@@ -617,11 +802,45 @@ impl Reader {
                     f => f,
                 };
                 match frame {
-                    Some(WsFrame::Complete { consumed, payload }) => {
+                    Some(WsFrame::Complete {
+                        consumed,
+                        fin,
+                        opcode,
+                        payload,
+                    }) => {
                         flow.buf.drain(..consumed);
                         flow.websocket = true;
-                        if looks_like_sip(&payload) {
-                            self.emit(pkt, key, "ws", payload);
+                        let whole = match opcode {
+                            // Text or binary: a message, or its first fragment.
+                            1 | 2 if fin => {
+                                flow.ws_message = None;
+                                Some(payload)
+                            }
+                            1 | 2 => {
+                                flow.ws_message = Some(payload);
+                                None
+                            }
+                            // Continuation of the message begun before.
+                            0 => match flow.ws_message.as_mut() {
+                                Some(m) if m.len() + payload.len() > MAX_MESSAGE_BYTES => {
+                                    flow.ws_message = None;
+                                    None
+                                }
+                                Some(m) => {
+                                    m.extend_from_slice(&payload);
+                                    if fin {
+                                        flow.ws_message.take()
+                                    } else {
+                                        None
+                                    }
+                                }
+                                None => None, // its start was not captured
+                            },
+                            // Close, ping, pong: may come between fragments (§5.4).
+                            _ => None,
+                        };
+                        if let Some(p) = whole.filter(|p| looks_like_sip(p)) {
+                            self.emit(pkt, key, "ws", p);
                         }
                         continue;
                     }
@@ -679,16 +898,35 @@ impl Reader {
     }
 
     fn emit(&mut self, pkt: Pkt, key: FlowKey, transport: &'static str, bytes: Vec<u8>) {
-        self.out.messages.push(RawMessage {
+        let src = self.name(key.0, key.1);
+        let dst = self.name(key.2, key.3);
+        let m = RawMessage {
             bytes,
             time: pkt.time,
-            timestamp: pkt.time.map(super::iso_time),
-            src: Some(addr(key.0, key.1)),
-            dst: Some(addr(key.2, key.3)),
+            timestamp: match self.sink {
+                Some(_) => None,
+                None => pkt.time.map(super::iso_time),
+            },
+            src: Some(src),
+            dst: Some(dst),
             transport: Some(transport.into()),
             frame: Some(pkt.frame),
             source_span: None,
-        });
+        };
+        match self.sink.as_mut() {
+            Some(sink) => sink(m),
+            None => self.out.messages.push(m),
+        }
+    }
+
+    fn name(&mut self, ip: IpAddr, port: u16) -> String {
+        if self.names.len() > 4096 {
+            self.names.clear(); // a scan: do not grow without bound
+        }
+        self.names
+            .entry((ip, port))
+            .or_insert_with(|| addr(ip, port))
+            .clone()
     }
 
     fn finish(&mut self) {
@@ -708,6 +946,26 @@ impl Reader {
                     addr(k.0, k.1),
                     addr(k.2, k.3)
                 ),
+            );
+        }
+        let ws = self
+            .tcp
+            .values()
+            .filter(|f| f.ws_message.as_deref().is_some_and(looks_like_sip))
+            .count();
+        if ws > 0 {
+            self.issue(
+                Rule::CaptureIncompleteData,
+                None,
+                format!("{ws} fragmented WebSocket message(s) holding SIP never received their final frame; they are not decoded."),
+            );
+        }
+        let sctp: usize = self.sctp.values().map(|d| d.fragments.len()).sum();
+        if sctp > 0 {
+            self.issue(
+                Rule::CaptureIncompleteData,
+                None,
+                format!("{sctp} SCTP DATA fragment(s) never made a whole user message (a B, E or middle fragment was not captured); they are not decoded."),
             );
         }
         let holes: usize = self.tcp.values().filter(|f| !f.ooo.is_empty()).count();
@@ -813,7 +1071,14 @@ pub(crate) fn content_length(head: &[u8]) -> Option<usize> {
 }
 
 enum WsFrame {
-    Complete { consumed: usize, payload: Vec<u8> },
+    Complete {
+        consumed: usize,
+        /// The FIN bit: the last frame of a message.
+        fin: bool,
+        /// 0 continuation, 1 text, 2 binary, 8–10 control.
+        opcode: u8,
+        payload: Vec<u8>,
+    },
     Incomplete,
 }
 
@@ -868,6 +1133,232 @@ fn ws_frame(b: &[u8]) -> Option<WsFrame> {
     };
     Some(WsFrame::Complete {
         consumed: off + len,
+        fin: first & 0x80 != 0,
+        opcode: first & 0x0f,
         payload,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INVITE: &[u8] = b"INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/WSS client.invalid;branch=z9hG4bK56sdasks\r\nFrom: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>\r\nCall-ID: frag@client\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    const OPTIONS: &[u8] = b"OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/WSS client.invalid;branch=z9hG4bK2\r\nCall-ID: o@client\r\nCSeq: 2 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+
+    /// A little-endian microsecond pcap, link type raw IP (101), one frame
+    /// per packet, a second apart.
+    fn pcap(packets: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+        out.extend_from_slice(&2u16.to_le_bytes());
+        out.extend_from_slice(&4u16.to_le_bytes());
+        for x in [0u32, 0, 65535, 101] {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        for (i, p) in packets.iter().enumerate() {
+            let len = p.len() as u32;
+            for x in [1_700_000_000 + i as u32, 0, len, len] {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+            out.extend_from_slice(p);
+        }
+        out
+    }
+
+    /// An IPv4 packet (with its header checksum) carrying `payload`.
+    fn ipv4(proto: u8, src: [u8; 4], dst: [u8; 4], payload: &[u8]) -> Vec<u8> {
+        let total = (20 + payload.len()) as u16;
+        let mut h = vec![0x45, 0];
+        h.extend_from_slice(&total.to_be_bytes());
+        h.extend_from_slice(&[0, 1, 0x40, 0, 64, proto, 0, 0]);
+        h.extend_from_slice(&src);
+        h.extend_from_slice(&dst);
+        let sum: u32 = h
+            .chunks(2)
+            .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
+            .sum();
+        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
+        h[10..12].copy_from_slice(&sum.to_be_bytes());
+        h.extend_from_slice(payload);
+        h
+    }
+
+    const A: [u8; 4] = [10, 0, 0, 1];
+    const B: [u8; 4] = [10, 0, 0, 2];
+
+    /// A TCP segment A:40000 → B:443 (PSH, ACK; SYN when `syn`).
+    fn tcp(seq: u32, syn: bool, payload: &[u8]) -> Vec<u8> {
+        let mut t = Vec::new();
+        t.extend_from_slice(&40000u16.to_be_bytes());
+        t.extend_from_slice(&443u16.to_be_bytes());
+        t.extend_from_slice(&seq.to_be_bytes());
+        t.extend_from_slice(&0u32.to_be_bytes());
+        t.extend_from_slice(&[0x50, if syn { 0x02 } else { 0x18 }, 0xff, 0xff, 0, 0, 0, 0]);
+        t.extend_from_slice(payload);
+        ipv4(6, A, B, &t)
+    }
+
+    /// A client → server WebSocket frame (masked, RFC 6455 §5.3).
+    fn ws(first: u8, payload: &[u8]) -> Vec<u8> {
+        let mask = [0x37, 0xfa, 0x21, 0x3d];
+        let mut f = vec![first];
+        if payload.len() < 126 {
+            f.push(0x80 | payload.len() as u8);
+        } else {
+            f.push(0x80 | 126);
+            f.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+        }
+        f.extend_from_slice(&mask);
+        f.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        f
+    }
+
+    /// A TCP stream: SYN, then `data` cut into segments at `cuts`.
+    fn tcp_stream(data: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
+        let isn = 1000u32;
+        let mut out = vec![tcp(isn, true, &[])];
+        let mut bounds = vec![0];
+        bounds.extend_from_slice(cuts);
+        bounds.push(data.len());
+        for w in bounds.windows(2) {
+            out.push(tcp(isn + 1 + w[0] as u32, false, &data[w[0]..w[1]]));
+        }
+        out
+    }
+
+    const UPGRADE: &[u8] = b"GET / HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n";
+
+    #[test]
+    fn websocket_message_in_continuation_frames() {
+        let mut data = UPGRADE.to_vec();
+        data.extend(ws(0x01, &INVITE[..40])); // text, FIN=0
+        data.extend(ws(0x89, b"ping")); // control frame between fragments
+        data.extend(ws(0x00, &INVITE[40..130])); // continuation, FIN=0
+        data.extend(ws(0x80, &INVITE[130..])); // continuation, FIN=1
+        data.extend(ws(0x81, OPTIONS)); // a whole message after it
+        let cut = UPGRADE.len() + 20; // the first frame over two segments
+        let x = read_capture(&pcap(&tcp_stream(&data, &[cut, cut + 70])));
+        assert!(x.issues.is_empty(), "{:?}", x.issues);
+        let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
+        assert_eq!(got, [INVITE, OPTIONS]);
+        assert_eq!(x.messages[0].transport.as_deref(), Some("ws"));
+        assert_eq!(x.messages[0].src.as_deref(), Some("10.0.0.1:40000"));
+    }
+
+    #[test]
+    fn websocket_fragments_without_upgrade_and_without_their_end() {
+        // Mid-stream capture (no upgrade seen): a first fragment holding a start line still counts.
+        let mut data = ws(0x01, &INVITE[..60]);
+        data.extend(ws(0x80, &INVITE[60..]));
+        let x = read_capture(&pcap(&tcp_stream(&data, &[])));
+        assert_eq!(x.messages.len(), 1);
+        assert_eq!(x.messages[0].bytes, INVITE);
+        // A continuation with no first fragment is skipped; a message whose final fragment
+        // was never captured is reported, not decoded.
+        let mut data = UPGRADE.to_vec();
+        data.extend(ws(0x80, b"orphan continuation\r\n"));
+        data.extend(ws(0x01, &INVITE[..60]));
+        data.extend(ws(0x00, &INVITE[60..90]));
+        let x = read_capture(&pcap(&tcp_stream(&data, &[])));
+        assert!(x.messages.is_empty());
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        assert_eq!(x.issues[0].rule, Rule::CaptureIncompleteData);
+    }
+
+    /// An SCTP DATA chunk (RFC 4960 §3.3.1): flags B=2, E=1.
+    fn data_chunk(flags: u8, tsn: u32, stream: u16, user: &[u8]) -> Vec<u8> {
+        let mut c = vec![0, flags];
+        c.extend_from_slice(&((16 + user.len()) as u16).to_be_bytes());
+        c.extend_from_slice(&tsn.to_be_bytes());
+        c.extend_from_slice(&stream.to_be_bytes());
+        c.extend_from_slice(&0u16.to_be_bytes()); // SSN
+        c.extend_from_slice(&0u32.to_be_bytes()); // PPID
+        c.extend_from_slice(user);
+        while c.len() % 4 != 0 {
+            c.push(0);
+        }
+        c
+    }
+
+    /// An SCTP packet A:5060 → B:5060 bundling `chunks`.
+    fn sctp(chunks: &[Vec<u8>]) -> Vec<u8> {
+        let mut p = Vec::new();
+        p.extend_from_slice(&5060u16.to_be_bytes());
+        p.extend_from_slice(&5060u16.to_be_bytes());
+        p.extend_from_slice(&[0; 8]); // verification tag, checksum
+        for c in chunks {
+            p.extend_from_slice(c);
+        }
+        ipv4(132, A, B, &p)
+    }
+
+    #[test]
+    fn sctp_fragments_reassembled_in_tsn_order() {
+        let (a, b, c) = (&INVITE[..50], &INVITE[50..120], &INVITE[120..]);
+        let packets = vec![
+            // Captured out of order, with a retransmitted middle fragment and a
+            // whole message of another stream in between.
+            sctp(&[data_chunk(1, 12, 3, c)]),
+            sctp(&[data_chunk(2, 10, 3, a), data_chunk(3, 13, 4, OPTIONS)]),
+            sctp(&[data_chunk(0, 11, 3, b)]),
+            sctp(&[data_chunk(0, 11, 3, b)]),
+        ];
+        let x = read_capture(&pcap(&packets));
+        assert!(x.issues.is_empty(), "{:?}", x.issues);
+        let got: Vec<(&[u8], Option<u64>)> = x
+            .messages
+            .iter()
+            .map(|m| (m.bytes.as_slice(), m.frame))
+            .collect();
+        assert_eq!(got, [(OPTIONS, Some(2)), (INVITE, Some(3))]);
+        assert_eq!(x.messages[0].transport.as_deref(), Some("sctp"));
+    }
+
+    #[test]
+    fn sctp_fragments_across_the_tsn_wrap_and_with_a_hole() {
+        let packets = vec![
+            sctp(&[data_chunk(2, u32::MAX, 0, &INVITE[..70])]),
+            sctp(&[data_chunk(1, 0, 0, &INVITE[70..])]),
+        ];
+        let x = read_capture(&pcap(&packets));
+        assert_eq!(x.messages.len(), 1);
+        assert_eq!(x.messages[0].bytes, INVITE);
+        // The middle fragment never captured: nothing decoded, one finding.
+        let packets = vec![
+            sctp(&[data_chunk(2, 7, 0, &INVITE[..50])]),
+            sctp(&[data_chunk(1, 9, 0, &INVITE[120..])]),
+        ];
+        let x = read_capture(&pcap(&packets));
+        assert!(x.messages.is_empty());
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        assert_eq!(x.issues[0].rule, Rule::CaptureIncompleteData);
+        // Fragments of two streams do not make one message.
+        let packets = vec![
+            sctp(&[data_chunk(2, 20, 1, &INVITE[..50])]),
+            sctp(&[data_chunk(1, 21, 2, &INVITE[50..])]),
+        ];
+        assert!(read_capture(&pcap(&packets)).messages.is_empty());
+    }
+
+    #[test]
+    fn streaming_reader_hands_over_the_same_messages() {
+        let mut data = UPGRADE.to_vec();
+        data.extend(ws(0x81, INVITE));
+        data.extend(ws(0x81, OPTIONS));
+        let cap = pcap(&tcp_stream(&data, &[30]));
+        let whole = read_capture(&cap);
+        let mut seen = Vec::new();
+        let x = read_capture_with(&cap, &mut |m| seen.push(m));
+        assert!(x.messages.is_empty());
+        assert_eq!(seen.len(), whole.messages.len());
+        for (s, w) in seen.iter().zip(&whole.messages) {
+            assert_eq!(
+                (&s.bytes, &s.src, s.frame, s.time),
+                (&w.bytes, &w.src, w.frame, w.time)
+            );
+            assert_eq!(s.timestamp, None);
+            assert_eq!(w.timestamp, w.time.map(super::super::iso_time));
+        }
+    }
 }

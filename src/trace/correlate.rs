@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::RawMessage;
+use super::MessageSummary;
 use crate::parse::auth::{parse_proxy_authenticate, parse_www_authenticate};
 use crate::parse::body::find_sdp;
 use crate::parse::diag::{parse_retry_after, parse_warning};
@@ -363,7 +363,6 @@ pub(crate) struct Correlation {
     pub dialogs: Vec<Dialog>,
     pub calls: Vec<Call>,
     pub msg_tx: Vec<usize>,
-    pub msg_dialog: Vec<Option<usize>>,
     pub retrans: Vec<bool>,
     /// Messages of each Call-ID, in order.
     pub by_call_id: HashMap<String, Vec<usize>>,
@@ -375,11 +374,11 @@ enum TxKey {
     Rfc2543(String, Option<u32>, String, Option<String>, String),
 }
 
-fn ms(raws: &[RawMessage], a: usize, b: usize) -> Option<f64> {
+fn ms(raws: &[MessageSummary], a: usize, b: usize) -> Option<f64> {
     Some(((raws[b].time? - raws[a].time?) * 1000.0 * 1000.0).round() / 1000.0)
 }
 
-fn same_path(a: &RawMessage, b: &RawMessage) -> bool {
+fn same_path(a: &MessageSummary, b: &MessageSummary) -> bool {
     match (&a.src, &a.dst, &b.src, &b.dst) {
         (Some(s1), Some(d1), Some(s2), Some(d2)) => s1 == s2 && d1 == d2,
         _ => true,
@@ -390,16 +389,59 @@ fn dialog_forming(m: &str) -> bool {
     matches!(m, "INVITE" | "SUBSCRIBE" | "REFER" | "NOTIFY")
 }
 
-pub(crate) fn correlate(raws: &[RawMessage], infos: &[Info]) -> Correlation {
-    let n = infos.len();
-    let mut txs: Vec<Transaction> = Vec::new();
-    let mut tx_index: HashMap<TxKey, usize> = HashMap::new();
-    let mut msg_tx = vec![0; n];
-    let mut retrans = vec![false; n];
-    let mut by_call_id: HashMap<String, Vec<usize>> = HashMap::new();
+/// Correlation one message at a time: every per-message result (its
+/// transaction, dialog and retransmission flag) depends only on the
+/// messages before it, so a streaming reader can write each message as
+/// soon as it is pushed. Calls are grouped at [`Correlator::finish`].
+#[derive(Default)]
+pub(crate) struct Correlator {
+    txs: Vec<Transaction>,
+    tx_index: HashMap<TxKey, usize>,
+    msg_tx: Vec<usize>,
+    retrans: Vec<bool>,
+    by_call_id: HashMap<String, Vec<usize>>,
+    dialogs: Vec<Dialog>,
+    msg_dialog: Vec<Option<usize>>,
+    by_tags: HashMap<(String, String, String), usize>,
+    /// Call-ID + From tag of a creating request → its first dialog.
+    pending: HashMap<(String, String), usize>,
+    dialog_start: Vec<Option<usize>>,
+    confirmed_at: Vec<Option<usize>>,
+    cancelled: Vec<bool>,
+}
 
-    for (i, m) in infos.iter().enumerate() {
-        by_call_id.entry(m.call_id.clone()).or_default().push(i);
+impl Correlator {
+    /// Adds the last message of `infos` (`raws` has the same length) and
+    /// returns its transaction, dialog and retransmission flag.
+    pub fn push(
+        &mut self,
+        raws: &[MessageSummary],
+        infos: &[Info],
+    ) -> (usize, Option<usize>, bool) {
+        let i = infos.len() - 1;
+        self.push_tx(raws, infos, i);
+        self.push_dialog(raws, infos, i);
+        (self.msg_tx[i], self.msg_dialog[i], self.retrans[i])
+    }
+
+    fn push_tx(&mut self, raws: &[MessageSummary], infos: &[Info], i: usize) {
+        let m = &infos[i];
+        let Correlator {
+            txs,
+            tx_index,
+            msg_tx,
+            retrans,
+            by_call_id,
+            ..
+        } = self;
+        msg_tx.push(0);
+        retrans.push(false);
+        match by_call_id.get_mut(&m.call_id) {
+            Some(v) => v.push(i),
+            None => {
+                by_call_id.insert(m.call_id.clone(), vec![i]);
+            }
+        }
         let rfc3261 = m.branch.as_deref().filter(|b| b.starts_with("z9hG4bK"));
         let key_for = |method: &str| match rfc3261 {
             Some(b) => TxKey::Rfc3261(b.to_owned(), method.to_owned()),
@@ -448,7 +490,7 @@ pub(crate) fn correlate(raws: &[RawMessage], infos: &[Info]) -> Correlation {
                 } else {
                     tx.ack = Some(i);
                 }
-                continue;
+                return;
             }
             retrans[i] = tx
                 .requests
@@ -475,16 +517,22 @@ pub(crate) fn correlate(raws: &[RawMessage], infos: &[Info]) -> Correlation {
         }
     }
 
-    // Dialogs.
-    let mut dialogs: Vec<Dialog> = Vec::new();
-    let mut msg_dialog: Vec<Option<usize>> = vec![None; n];
-    let mut by_tags: HashMap<(String, String, String), usize> = HashMap::new();
-    // Call-ID + From tag of a creating request → its first dialog.
-    let mut pending: HashMap<(String, String), usize> = HashMap::new();
-    let mut dialog_start: Vec<Option<usize>> = Vec::new();
-    let mut confirmed_at: Vec<Option<usize>> = Vec::new();
-    let mut cancelled: Vec<bool> = Vec::new();
-    for (i, m) in infos.iter().enumerate() {
+    fn push_dialog(&mut self, raws: &[MessageSummary], infos: &[Info], i: usize) {
+        let m = &infos[i];
+        let Correlator {
+            txs,
+            msg_tx,
+            retrans,
+            dialogs,
+            msg_dialog,
+            by_tags,
+            pending,
+            dialog_start,
+            confirmed_at,
+            cancelled,
+            ..
+        } = self;
+        msg_dialog.push(None);
         let from = m.from_tag.clone().unwrap_or_default();
         let lookup = m.to_tag.as_ref().and_then(|to| {
             by_tags
@@ -558,7 +606,7 @@ pub(crate) fn correlate(raws: &[RawMessage], infos: &[Info]) -> Correlation {
             }
             _ => None,
         };
-        let Some(d) = d else { continue };
+        let Some(d) = d else { return };
         msg_dialog[i] = Some(d);
         let t = msg_tx[i];
         if txs[t].dialog_id.is_none() {
@@ -570,7 +618,7 @@ pub(crate) fn correlate(raws: &[RawMessage], infos: &[Info]) -> Correlation {
             dl.transactions.push(t);
         }
         if retrans[i] {
-            continue;
+            return;
         }
         // State machine (RFC 3261 §12, §13, §15).
         let start = dialog_start[d];
@@ -616,92 +664,101 @@ pub(crate) fn correlate(raws: &[RawMessage], infos: &[Info]) -> Correlation {
             }
         }
     }
-
-    // Calls: union of Call-IDs linked by icid-value or Session-ID.
-    let mut call_ids: Vec<String> = Vec::new();
-    let mut cid_index: HashMap<String, usize> = HashMap::new();
-    for m in infos {
-        if !cid_index.contains_key(&m.call_id) {
-            cid_index.insert(m.call_id.clone(), call_ids.len());
-            call_ids.push(m.call_id.clone());
-        }
-    }
-    let mut parent: Vec<usize> = (0..call_ids.len()).collect();
-    fn find(p: &mut [usize], x: usize) -> usize {
-        let mut r = x;
-        while p[r] != r {
-            r = p[r];
-        }
-        let mut y = x;
-        while p[y] != r {
-            let next = p[y];
-            p[y] = r;
-            y = next;
-        }
-        r
-    }
-    let mut link: HashMap<String, usize> = HashMap::new();
-    for m in infos {
-        let c = cid_index[&m.call_id];
-        for k in [
-            m.icid.as_ref().map(|v| format!("icid:{v}")),
-            m.session_id.as_ref().map(|v| format!("sid:{v}")),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let other = *link.entry(k).or_insert(c);
-            let (a, b) = (find(&mut parent, c), find(&mut parent, other));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
+    /// Groups calls and hands over the tables.
+    pub fn finish(self, infos: &[Info]) -> Correlation {
+        let Correlator {
+            txs,
+            msg_tx,
+            retrans,
+            by_call_id,
+            mut dialogs,
+            ..
+        } = self;
+        // Calls: union of Call-IDs linked by icid-value or Session-ID.
+        let mut call_ids: Vec<String> = Vec::new();
+        let mut cid_index: HashMap<String, usize> = HashMap::new();
+        for m in infos {
+            if !cid_index.contains_key(&m.call_id) {
+                cid_index.insert(m.call_id.clone(), call_ids.len());
+                call_ids.push(m.call_id.clone());
             }
         }
-    }
-    let mut calls: Vec<Call> = Vec::new();
-    let mut root_call: HashMap<usize, usize> = HashMap::new();
-    let mut call_of_cid = vec![0; call_ids.len()];
-    for c in 0..call_ids.len() {
-        let r = find(&mut parent, c);
-        let id = *root_call.entry(r).or_insert_with(|| {
-            calls.push(Call {
-                id: calls.len(),
-                call_ids: Vec::new(),
-                icids: Vec::new(),
-                session_ids: Vec::new(),
-                dialogs: Vec::new(),
-                messages: Vec::new(),
+        let mut parent: Vec<usize> = (0..call_ids.len()).collect();
+        fn find(p: &mut [usize], x: usize) -> usize {
+            let mut r = x;
+            while p[r] != r {
+                r = p[r];
+            }
+            let mut y = x;
+            while p[y] != r {
+                let next = p[y];
+                p[y] = r;
+                y = next;
+            }
+            r
+        }
+        let mut link: HashMap<String, usize> = HashMap::new();
+        for m in infos {
+            let c = cid_index[&m.call_id];
+            for k in [
+                m.icid.as_ref().map(|v| format!("icid:{v}")),
+                m.session_id.as_ref().map(|v| format!("sid:{v}")),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let other = *link.entry(k).or_insert(c);
+                let (a, b) = (find(&mut parent, c), find(&mut parent, other));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut calls: Vec<Call> = Vec::new();
+        let mut root_call: HashMap<usize, usize> = HashMap::new();
+        let mut call_of_cid = vec![0; call_ids.len()];
+        for c in 0..call_ids.len() {
+            let r = find(&mut parent, c);
+            let id = *root_call.entry(r).or_insert_with(|| {
+                calls.push(Call {
+                    id: calls.len(),
+                    call_ids: Vec::new(),
+                    icids: Vec::new(),
+                    session_ids: Vec::new(),
+                    dialogs: Vec::new(),
+                    messages: Vec::new(),
+                });
+                calls.len() - 1
             });
-            calls.len() - 1
-        });
-        calls[id].call_ids.push(call_ids[c].clone());
-        call_of_cid[c] = id;
-    }
-    for (i, m) in infos.iter().enumerate() {
-        let call = &mut calls[call_of_cid[cid_index[&m.call_id]]];
-        call.messages.push(i);
-        if let Some(v) = &m.icid {
-            if !call.icids.contains(v) {
-                call.icids.push(v.clone());
+            calls[id].call_ids.push(call_ids[c].clone());
+            call_of_cid[c] = id;
+        }
+        for (i, m) in infos.iter().enumerate() {
+            let call = &mut calls[call_of_cid[cid_index[&m.call_id]]];
+            call.messages.push(i);
+            if let Some(v) = &m.icid {
+                if !call.icids.contains(v) {
+                    call.icids.push(v.clone());
+                }
+            }
+            if let Some(v) = &m.session_id {
+                if !call.session_ids.contains(v) {
+                    call.session_ids.push(v.clone());
+                }
             }
         }
-        if let Some(v) = &m.session_id {
-            if !call.session_ids.contains(v) {
-                call.session_ids.push(v.clone());
-            }
+        for d in &mut dialogs {
+            let c = call_of_cid[cid_index[&d.call_id]];
+            d.call = c;
+            calls[c].dialogs.push(d.id);
         }
-    }
-    for d in &mut dialogs {
-        let c = call_of_cid[cid_index[&d.call_id]];
-        d.call = c;
-        calls[c].dialogs.push(d.id);
-    }
-    Correlation {
-        transactions: txs,
-        dialogs,
-        calls,
-        msg_tx,
-        msg_dialog,
-        retrans,
-        by_call_id,
+        Correlation {
+            transactions: txs,
+            dialogs,
+            calls,
+            msg_tx,
+            retrans,
+            by_call_id,
+        }
     }
 }

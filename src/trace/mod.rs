@@ -2,12 +2,20 @@
 //! capture, correlated into transactions (RFC 3261 §17.1.3, §17.2.3),
 //! dialogs (§12) and calls, and diagnosed as a flow (rules `SL4xx`).
 //!
-//! Flow: bytes → [`text::split_text`] or [`capture::read_capture`] (owned
-//! [`RawMessage`]s: a message's bytes plus when, where from and to) →
-//! [`decode_messages`]: each message parsed once, diagnosed alone
-//! ([`crate::diagnose()`], the single-message contract [`Decoded`]) and
-//! summarised for correlation → `correlate` → `rules` → the owned,
+//! Flow: bytes → [`text::split_text`] or [`capture::read_capture_with`]
+//! (owned [`RawMessage`]s: a message's bytes plus when, where from and to)
+//! → each message parsed once, diagnosed alone ([`crate::diagnose()`], the
+//! single-message contract [`Decoded`]) and summarised for correlation →
+//! `correlate` (one message at a time) → `rules` (at the end) → the owned,
 //! serialisable [`Trace`] (JSON Schema `schema/trace.schema.json`).
+//!
+//! Streaming ([`stream_any`], used by the CLI's summary, ladder and
+//! `--ndjson`): correlation of message *i* depends only on messages before
+//! it, so each message is cut, parsed, summarised ([`MessageSummary`] and
+//! the small correlation record), correlated, optionally diagnosed and
+//! handed to the caller as a [`TraceMessage`], then dropped. What stays is
+//! the per-message summary and correlation record, never the message bytes
+//! or its [`Decoded`]; the flow rules run at the end on those.
 
 pub mod capture;
 mod correlate;
@@ -18,6 +26,8 @@ use serde::Serialize;
 
 use crate::diagnose::{diagnose, Decoded, SpanDto};
 use crate::finding::{Category, Rule, Severity};
+use crate::parse::header_name::HeaderName;
+use crate::parse::StartLine;
 use crate::span::Span;
 
 pub use correlate::{Call, Dialog, Transaction};
@@ -109,6 +119,16 @@ pub struct TraceMessage {
     pub frame: Option<u64>,
     /// Where the message is in the pasted text (byte offsets, line/column).
     pub source_span: Option<SpanDto>,
+    /// The message bytes as text (start line through body). When the bytes
+    /// are valid UTF-8 (`raw_lossy` false, nearly always), the spans of
+    /// `decoded` are byte offsets into the UTF-8 encoding of this string.
+    /// Otherwise each invalid sequence is replaced by U+FFFD and the spans
+    /// still count the original bytes, so they no longer line up with this
+    /// text after the first replacement: decode `raw` again (`decode`) to
+    /// get spans that do.
+    pub raw: String,
+    /// True when the message bytes were not valid UTF-8 (see `raw`).
+    pub raw_lossy: bool,
     /// The single-message decoding; its spans are offsets into the
     /// message's own bytes.
     pub decoded: Decoded,
@@ -166,11 +186,7 @@ pub fn decode_trace_text(input: impl AsRef<[u8]>) -> Trace {
     let raws = text::split_text(input);
     let mut issues = Vec::new();
     if raws.is_empty() {
-        issues.push(CaptureIssue {
-            rule: Rule::NoSipMessages,
-            frame: None,
-            message: "No SIP start line (request or status line) was found in the text.".into(),
-        });
+        issues.push(no_sip_in_text());
     }
     let mut t = decode_messages(raws, issues, Some(input));
     t.source = "text";
@@ -179,22 +195,23 @@ pub fn decode_trace_text(input: impl AsRef<[u8]>) -> Trace {
 
 /// Decodes a pcap or pcapng capture (format from its magic number).
 pub fn decode_capture(input: &[u8]) -> Trace {
-    let x = capture::read_capture(input);
+    decode_capture_progress(input, &mut |_| {})
+}
+
+/// [`decode_capture`], calling `progress` with the number of input bytes
+/// read so far about every hundredth of the input (for a progress bar).
+pub fn decode_capture_progress(input: &[u8], progress: &mut dyn FnMut(usize)) -> Trace {
+    let mut messages = Vec::new();
+    let mut each = |m: TraceMessage| messages.push(m);
+    let mut st = Streamer::new(None, Some(&mut each));
+    st.fill_timestamps = true;
+    let x = capture::read_capture_progress(input, &mut |r| st.push(r), progress);
     let mut issues = x.issues;
-    if x.messages.is_empty() && x.format != "unknown" {
-        issues.push(CaptureIssue {
-            rule: Rule::NoSipMessages,
-            frame: None,
-            message: format!(
-                "No SIP message was found in the {} frames of the capture.",
-                x.frames
-            ),
-        });
+    if st.messages.is_empty() && x.format != "unknown" {
+        issues.push(no_sip_in_capture(x.frames));
     }
-    let mut t = decode_messages(x.messages, issues, None);
-    t.source = x.format;
-    t.frames = x.frames;
-    t
+    let s = st.finish(x.format, x.frames, issues);
+    s.into_trace(messages)
 }
 
 /// Decodes a capture when `input` has a pcap/pcapng magic number, else text.
@@ -206,27 +223,170 @@ pub fn decode_any(input: &[u8]) -> Trace {
     }
 }
 
-/// Decodes, correlates and diagnoses messages already cut out of a trace.
-/// `text` is the pasted text the messages' source spans point into.
-pub fn decode_messages(
-    raws: Vec<RawMessage>,
-    issues: Vec<CaptureIssue>,
-    text: Option<&[u8]>,
-) -> Trace {
-    let mut infos = Vec::with_capacity(raws.len());
-    let mut decoded = Vec::with_capacity(raws.len());
-    for r in &raws {
-        let msg = crate::parse_message(&r.bytes);
-        infos.push(correlate::Info::new(&msg));
-        decoded.push(diagnose(&msg));
+/// What the flow summary and the text ladder need from one message: kept
+/// for every message by the streaming path instead of its [`Decoded`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageSummary {
+    /// Position in the trace.
+    pub index: usize,
+    /// Seconds (see [`RawMessage::time`]).
+    pub time: Option<f64>,
+    /// Sender `ip:port`.
+    pub src: Option<String>,
+    /// Receiver `ip:port`.
+    pub dst: Option<String>,
+    /// Capture frame number.
+    pub frame: Option<u64>,
+    /// The request method as written (requests only).
+    pub method: Option<String>,
+    /// Status code (responses with a three-digit code).
+    pub code: Option<u16>,
+    /// Reason phrase (responses only; empty when absent).
+    pub reason_phrase: Option<String>,
+    /// Request-URI (requests without `src` or `dst` only: the ladder then
+    /// names the receiver by its host).
+    pub request_uri: Option<String>,
+    /// Host of the topmost Via value (messages without `src` or `dst`
+    /// only: the ladder then names the sender by it).
+    pub via_host: Option<String>,
+    /// The transaction ([`Trace::transactions`] index).
+    pub transaction_id: usize,
+    /// The dialog ([`Trace::dialogs`] index), when one.
+    pub dialog_id: Option<usize>,
+    /// True for a retransmission of an earlier message of its transaction.
+    pub retransmission: bool,
+}
+
+impl MessageSummary {
+    fn new(index: usize, msg: &crate::Message<'_>, r: &RawMessage) -> Self {
+        let s = |t: crate::Text<'_>| t.as_str().into_owned();
+        // Captures always have both addresses: skip what only text needs.
+        let addressed = r.src.is_some() && r.dst.is_some();
+        let (method, code, reason_phrase, request_uri) = match msg.start_line() {
+            StartLine::Request(q) => (
+                Some(s(q.method)),
+                None,
+                None,
+                (!addressed).then(|| s(q.uri)),
+            ),
+            StartLine::Status(st) => (None, st.code.map(|c| c.0), Some(s(st.reason)), None),
+            StartLine::Invalid(_) => (None, None, None, None),
+        };
+        let mut sink = Vec::new();
+        // The first value of the Via list, as the single-message `via[0]`.
+        let via_host = if addressed {
+            None
+        } else {
+            msg.headers_named(HeaderName::Via).find_map(|h| {
+                crate::parse::via::parse_via_list(h.value, &mut sink)
+                    .into_iter()
+                    .next()
+                    .map(|v| s(v.host))
+            })
+        };
+        MessageSummary {
+            index,
+            time: r.time,
+            src: r.src.clone(),
+            dst: r.dst.clone(),
+            frame: r.frame,
+            method,
+            code,
+            reason_phrase,
+            request_uri,
+            via_host,
+            transaction_id: 0,
+            dialog_id: None,
+            retransmission: false,
+        }
     }
-    let cor = correlate::correlate(&raws, &infos);
-    let findings = rules::run(&raws, &infos, &cor);
-    let messages = decoded
-        .into_iter()
-        .zip(raws)
-        .enumerate()
-        .map(|(i, (d, r))| TraceMessage {
+
+    /// True for a request.
+    pub fn is_request(&self) -> bool {
+        self.method.is_some()
+    }
+
+    /// The ladder label: the method, or the code and reason phrase.
+    pub fn label(&self) -> String {
+        match (&self.method, &self.reason_phrase) {
+            (Some(m), _) => m.clone(),
+            (None, Some(reason)) => format!(
+                "{} {reason}",
+                self.code.map_or("???".into(), |c| c.to_string())
+            ),
+            _ => "?".into(),
+        }
+    }
+}
+
+/// A trace without the per-message decodings: what [`stream_any`] returns
+/// (the same tables as [`Trace`], with a [`MessageSummary`] per message).
+#[derive(Debug, Clone)]
+pub struct TraceSummary {
+    /// As [`Trace::source`].
+    pub source: &'static str,
+    /// Capture frames read (0 for text).
+    pub frames: u64,
+    /// One summary per message, in trace order.
+    pub messages: Vec<MessageSummary>,
+    /// Transactions (RFC 3261 §17).
+    pub transactions: Vec<Transaction>,
+    /// Dialogs (RFC 3261 §12).
+    pub dialogs: Vec<Dialog>,
+    /// Calls.
+    pub calls: Vec<Call>,
+    /// Flow findings (`SL40x`).
+    pub findings: Vec<FlowFinding>,
+    /// Problems with the capture or text itself (`SL45x`).
+    pub capture_findings: Vec<FlowFinding>,
+}
+
+/// Parses, correlates and (when asked) decodes one message at a time.
+struct Streamer<'t, 'e> {
+    infos: Vec<correlate::Info>,
+    messages: Vec<MessageSummary>,
+    cor: correlate::Correlator,
+    text: Option<&'t [u8]>,
+    each: Option<&'e mut dyn FnMut(TraceMessage)>,
+    /// Format `timestamp` from `time` (messages of `read_capture_with`).
+    fill_timestamps: bool,
+}
+
+impl<'t, 'e> Streamer<'t, 'e> {
+    fn new(text: Option<&'t [u8]>, each: Option<&'e mut dyn FnMut(TraceMessage)>) -> Self {
+        Streamer {
+            infos: Vec::new(),
+            messages: Vec::new(),
+            cor: correlate::Correlator::default(),
+            text,
+            each,
+            fill_timestamps: false,
+        }
+    }
+
+    fn push(&mut self, mut r: RawMessage) {
+        let i = self.messages.len();
+        let msg = crate::parse_message(&r.bytes);
+        self.infos.push(correlate::Info::new(&msg));
+        self.messages.push(MessageSummary::new(i, &msg, &r));
+        let (tx, dialog, retrans) = self.cor.push(&self.messages, &self.infos);
+        let m = &mut self.messages[i];
+        m.transaction_id = tx;
+        m.dialog_id = dialog;
+        m.retransmission = retrans;
+        let Some(each) = self.each.as_mut() else {
+            return;
+        };
+        let decoded = diagnose(&msg);
+        if self.fill_timestamps {
+            // `capture::read_capture_with` leaves it to the consumer.
+            r.timestamp = r.time.map(iso_time);
+        }
+        let (raw, raw_lossy) = match std::str::from_utf8(&r.bytes) {
+            Ok(t) => (t.to_owned(), false),
+            Err(_) => (String::from_utf8_lossy(&r.bytes).into_owned(), true),
+        };
+        each(TraceMessage {
             index: i,
             timestamp: r.timestamp,
             time: r.time,
@@ -234,33 +394,121 @@ pub fn decode_messages(
             dst: r.dst,
             transport: r.transport,
             frame: r.frame,
-            source_span: match (r.source_span, text) {
+            source_span: match (r.source_span, self.text) {
                 (Some(s), Some(t)) => Some(SpanDto::new(t, s)),
                 _ => None,
             },
-            decoded: d,
-            transaction_id: cor.msg_tx[i],
-            dialog_id: cor.msg_dialog[i],
-            retransmission: cor.retrans[i],
-        })
-        .collect();
-    Trace {
-        schema_version: TRACE_SCHEMA_VERSION,
-        source: "text",
-        frames: 0,
-        messages,
-        transactions: cor.transactions,
-        dialogs: cor.dialogs,
-        calls: cor.calls,
-        findings,
-        capture_findings: issues
-            .into_iter()
-            .map(|i| {
-                let mut f = FlowFinding::new(i.rule, i.message, Vec::new());
-                f.frame = i.frame;
-                f
-            })
-            .collect(),
+            raw,
+            raw_lossy,
+            decoded,
+            transaction_id: tx,
+            dialog_id: dialog,
+            retransmission: retrans,
+        });
+    }
+
+    fn finish(self, source: &'static str, frames: u64, issues: Vec<CaptureIssue>) -> TraceSummary {
+        let cor = self.cor.finish(&self.infos);
+        let findings = rules::run(&self.messages, &self.infos, &cor);
+        TraceSummary {
+            source,
+            frames,
+            messages: self.messages,
+            transactions: cor.transactions,
+            dialogs: cor.dialogs,
+            calls: cor.calls,
+            findings,
+            capture_findings: issues
+                .into_iter()
+                .map(|i| {
+                    let mut f = FlowFinding::new(i.rule, i.message, Vec::new());
+                    f.frame = i.frame;
+                    f
+                })
+                .collect(),
+        }
+    }
+}
+
+fn no_sip_in_text() -> CaptureIssue {
+    CaptureIssue {
+        rule: Rule::NoSipMessages,
+        frame: None,
+        message: "No SIP start line (request or status line) was found in the text.".into(),
+    }
+}
+
+fn no_sip_in_capture(frames: u64) -> CaptureIssue {
+    CaptureIssue {
+        rule: Rule::NoSipMessages,
+        frame: None,
+        message: format!("No SIP message was found in the {frames} frames of the capture."),
+    }
+}
+
+/// Decodes `input` like [`decode_any`], one message at a time. With
+/// `each`, every message is also diagnosed alone and handed over as a
+/// [`TraceMessage`] (with its transaction, dialog and retransmission flag,
+/// which never change later) as soon as it is read; without it the
+/// single-message diagnosis is skipped altogether. Neither the message
+/// bytes nor the decodings are kept, so memory grows only with the small
+/// per-message summaries and the correlation tables (captures; pasted text
+/// is split first, then streamed).
+pub fn stream_any(input: &[u8], each: Option<&mut dyn FnMut(TraceMessage)>) -> TraceSummary {
+    if capture::is_capture(input) {
+        let mut st = Streamer::new(None, each);
+        st.fill_timestamps = true;
+        let x = capture::read_capture_with(input, &mut |r| st.push(r));
+        let mut issues = x.issues;
+        if st.messages.is_empty() && x.format != "unknown" {
+            issues.push(no_sip_in_capture(x.frames));
+        }
+        st.finish(x.format, x.frames, issues)
+    } else {
+        let raws = text::split_text(input);
+        let issues = if raws.is_empty() {
+            vec![no_sip_in_text()]
+        } else {
+            Vec::new()
+        };
+        let mut st = Streamer::new(Some(input), each);
+        for r in raws {
+            st.push(r);
+        }
+        st.finish("text", 0, issues)
+    }
+}
+
+/// Decodes, correlates and diagnoses messages already cut out of a trace.
+/// `text` is the pasted text the messages' source spans point into.
+pub fn decode_messages(
+    raws: Vec<RawMessage>,
+    issues: Vec<CaptureIssue>,
+    text: Option<&[u8]>,
+) -> Trace {
+    let mut messages = Vec::with_capacity(raws.len());
+    let mut each = |m: TraceMessage| messages.push(m);
+    let mut st = Streamer::new(text, Some(&mut each));
+    for r in raws {
+        st.push(r);
+    }
+    st.finish("text", 0, issues).into_trace(messages)
+}
+
+impl TraceSummary {
+    /// The [`Trace`] of these tables and `messages`.
+    fn into_trace(self, messages: Vec<TraceMessage>) -> Trace {
+        Trace {
+            schema_version: TRACE_SCHEMA_VERSION,
+            source: self.source,
+            frames: self.frames,
+            messages,
+            transactions: self.transactions,
+            dialogs: self.dialogs,
+            calls: self.calls,
+            findings: self.findings,
+            capture_findings: self.capture_findings,
+        }
     }
 }
 

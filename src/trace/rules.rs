@@ -3,7 +3,7 @@
 //! rows in [`crate::finding`] say what each checks and cite the spec.
 
 use super::correlate::{Correlation, Info};
-use super::{FlowFinding, RawMessage};
+use super::{FlowFinding, MessageSummary};
 use crate::finding::Rule;
 
 /// Seconds after a 2xx without ACK before the ACK counts as missing even
@@ -11,7 +11,7 @@ use crate::finding::Rule;
 /// (RFC 3261 §13.3.1.4, §17.1.1.1 T1 = 500 ms).
 const ACK_WAIT_S: f64 = 32.0;
 
-pub(crate) fn run(raws: &[RawMessage], infos: &[Info], cor: &Correlation) -> Vec<FlowFinding> {
+pub(crate) fn run(raws: &[MessageSummary], infos: &[Info], cor: &Correlation) -> Vec<FlowFinding> {
     let mut out = Vec::new();
     let cx = Cx { raws, infos, cor };
     media_rejected(&cx, &mut out);
@@ -29,7 +29,7 @@ pub(crate) fn run(raws: &[RawMessage], infos: &[Info], cor: &Correlation) -> Vec
 }
 
 struct Cx<'a> {
-    raws: &'a [RawMessage],
+    raws: &'a [MessageSummary],
     infos: &'a [Info],
     cor: &'a Correlation,
 }

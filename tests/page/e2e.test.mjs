@@ -491,6 +491,76 @@ test("open a capture with the file input: ladder and dialog list, decoded in the
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
 });
 
+test("a capture message: raw text, exact highlighting, share link and the message view", async () => {
+  const trace = decodeCapture(readFileSync(CAPTURE));
+  const m = trace.messages[0];
+  let before = await seqOf(page);
+  await page.getByLabel("Open capture").setInputFiles(CAPTURE);
+  await waitNewResult(page, before);
+  await page.click("#ladder-svg g.arrow[data-index='0']");
+  assert.equal(await page.textContent("#trace-raw"), m.raw);
+  // A header highlights exactly its bytes of the raw text. The keyboard selects it, with the
+  // pointer parked outside the content: a hover highlights too, and the selection scrolls.
+  await page.mouse.move(0, 0);
+  const pick = async (i) => {
+    await page.focus(`#trace-message-body [data-header="${i}"]`);
+    await page.keyboard.press("Enter");
+  };
+  const hd = m.decoded.headers.findIndex((x) => x.canonicalName === "Call-ID");
+  const span = m.decoded.headers[hd].span;
+  await pick(hd);
+  assert.equal(await page.getAttribute("#trace-raw", "data-highlight"), `${span.start}-${span.end}`);
+  assert.equal(await page.textContent("#trace-raw mark"), utf8Slice(m.raw, span));
+  // Clicking a byte of the raw text selects the header there.
+  const from = m.decoded.headers.findIndex((x) => x.canonicalName === "From");
+  await pick(from);
+  assert.equal(await page.textContent("#trace-raw mark"), utf8Slice(m.raw, m.decoded.headers[from].span));
+  const at = await page.evaluate((i) => {
+    // The viewport point of UTF-16 index i of the raw text, scrolled into view (the page, then
+    // the raw view's own scrolling box).
+    const pre = document.getElementById("trace-raw");
+    const w = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let t = w.nextNode(); t; t = w.nextNode()) {
+      if (i < seen + t.data.length) {
+        const r = document.createRange();
+        r.setStart(t, i - seen);
+        r.setEnd(t, i - seen + 1);
+        pre.scrollTop += r.getBoundingClientRect().top - pre.getBoundingClientRect().top - 8;
+        pre.scrollIntoView({ block: "center" });
+        const b = r.getBoundingClientRect();
+        return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+      }
+      seen += t.data.length;
+    }
+    return null;
+  }, utf8Slice(m.raw, { start: 0, end: span.start + 2 }).length);
+  await page.mouse.click(at.x, at.y);
+  // (The selected item is scrolled into view, so the pointer may then hover, and highlight,
+  // another header: the selection is what the click decides.)
+  assert.equal(await page.locator(`#trace-message-body [data-header="${hd}"].selected`).count(), 1);
+  assert.equal(await page.locator("#trace-message-body .selected").count(), 1);
+  // Share: the link carries this message alone.
+  await page.click("#trace-message-body button[data-action=share]");
+  await page.waitForFunction(() => document.getElementById("share-link").value.includes("#m="));
+  const link = await page.inputValue("#share-link");
+  const p2 = await context.newPage();
+  await p2.goto(link);
+  await p2.waitForSelector("html[data-ready=true]");
+  await p2.waitForFunction(() => document.getElementById("raw").textContent.length > 0);
+  assert.equal(await p2.textContent("#raw"), m.raw);
+  assert.equal(await p2.textContent("#summary [data-role=code]"), "INVITE");
+  await p2.close();
+  // Open in the message view: the single-message view decodes the same bytes.
+  before = await seqOf(page);
+  await page.click("#trace-message-body button[data-action=open]");
+  await waitNewResult(page, before);
+  assert.ok(await page.isVisible("#result"));
+  assert.ok(await page.isHidden("#trace-result"));
+  assert.equal(await page.textContent("#raw"), m.raw);
+  assert.equal(await page.textContent("#summary [data-role=code]"), "INVITE");
+});
+
 test("drop a capture on the page", async () => {
   await typeMessage(page, EXAMPLES[0].text);
   const before = await seqOf(page);
@@ -690,19 +760,42 @@ test("Redact on a trace: ladder, selected message, share link and every export h
   assert.ok((await page.textContent("#trace-message-body pre.raw")).includes("10.20.30.40"));
 });
 
-test("Redact on: a capture is not shown (the page cannot redact captures yet); off shows it", async () => {
+test("Redact on: a capture is redacted in the worker before it is decoded; the redacted capture downloads; off shows the original", async () => {
   await page.goto(`${base}/www/`);
   await page.waitForSelector("html[data-ready=true]");
   await setRedact(page, true);
+  const original = decodeCapture(readFileSync(CAPTURE));
+  // Addresses and user parts of the original capture (collected from its decode).
+  const ids = new Set();
+  for (const m of original.messages) {
+    for (const a of [m.src, m.dst]) if (a) ids.add(a.replace(/^\[|\]:\d+$|:\d+$/g, ""));
+    for (const who of [m.decoded.from, m.decoded.to]) if (who?.uri?.user && who.uri.user.length >= 4) ids.add(who.uri.user);
+  }
+  assert.ok(ids.size >= 3, [...ids].join(" "));
+  const leaked = (text) => [...ids].filter((id) => text.includes(id));
   await page.getByLabel("Open capture").setInputFiles(CAPTURE);
-  await page.waitForFunction(() => /cannot redact a capture/.test(document.getElementById("status").textContent));
-  assert.ok(await page.isHidden("#trace-result"));
-  assert.ok(await page.isHidden("#result"));
-  assert.ok(await page.isDisabled("#share"));
-  assert.ok(await page.isDisabled("#copy-json"));
+  await page.waitForFunction(() => !document.getElementById("trace-result").hidden && /Redacted \(network\)/.test(document.getElementById("status").textContent));
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), original.messages.length);
+  assert.ok(await page.isVisible("#aliases"));
+  assert.deepEqual(leaked(await page.textContent("#trace-result")), []);
+  // A message's raw text and its share link come from the redacted capture.
+  await page.click("#ladder-svg g.arrow[data-index='0']");
+  await page.waitForSelector("#trace-message-body pre.raw");
+  assert.deepEqual(leaked(await page.textContent("#trace-message-body")), []);
+  // The redacted capture downloads and decodes to the same messages, without the originals.
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-capture")]);
+  assert.match(dl.suggestedFilename(), /-redacted\.pcap$/);
+  const bytes = readFileSync(await dl.path());
+  const again = decodeCapture(bytes);
+  assert.equal(again.messages.length, original.messages.length);
+  assert.deepEqual(leaked(bytes.toString("latin1")), []);
+  // Off: the original capture, and no download button.
   await setRedact(page, false);
-  assert.ok(await page.getByRole("region", { name: "Ladder" }).isVisible());
-  assert.equal(await page.locator("#ladder-svg g.arrow").count(), decodeCapture(readFileSync(CAPTURE)).messages.length);
+  assert.ok(await page.isHidden("#download-capture"));
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), original.messages.length);
+  await page.click("#ladder-svg g.arrow[data-index='0']");
+  await page.waitForSelector("#trace-message-body pre.raw");
+  assert.ok(leaked(await page.textContent("#trace-message-body")).length > 0);
 });
 
 test("markup in the alias map (display names) renders as text and runs nothing", async () => {

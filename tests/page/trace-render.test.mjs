@@ -128,3 +128,12 @@ test("a capture: ladder and dialogs from sip_ipv6_udp.pcap", () => {
   assert.ok(T.renderDialogs(doc, trace).findAll(byAttr("data-dialog")).length >= 1);
   assert.match(T.traceSummary(trace), /pcap capture/);
 });
+
+test("renderLadder with a limit: the first arrows only, every participant, the total in its name", () => {
+  const trace = decodeTrace(traceText("sngrep.txt"));
+  const svg = T.renderLadder(doc, trace, 3);
+  assert.deepEqual(svg.findAll(byClass("arrow")).map((g) => g.getAttribute("data-index")), ["0", "1", "2"]);
+  assert.equal(svg.findAll(byClass("participant")).length, 2);
+  assert.match(svg.getAttribute("aria-label"), /^Ladder diagram: the first 3 of 7 messages/);
+  assert.equal(T.renderLadder(doc, trace, 100).findAll(byClass("arrow")).length, 7);
+});

@@ -1,26 +1,27 @@
-//! Text rendering of a [`Trace`]: a flow summary (dialogs and their
+//! Text rendering of a [`TraceSummary`] (the streaming decode): a flow summary (dialogs and their
 //! outcome, findings) and a ladder diagram with one column per
 //! participant (address, or host from Via / Request-URI for text without
 //! addresses) and one arrow per message, labelled with method or code and
 //! the time since the first message.
 
 use std::fmt::Write as _;
+use std::io::Write;
 
-use siplens::Trace;
+use siplens::trace::TraceSummary;
 
 /// Column width of a participant.
 const COL: usize = 24;
 
-/// The summary and the ladder.
-pub fn trace_report(t: &Trace, name: &str) -> String {
-    let mut s = summary(t, name);
-    s.push_str("\nLadder:\n");
-    s.push_str(&ladder(t));
-    s
+/// The summary and the ladder, written line by line (a big capture's
+/// ladder is not built in memory first).
+pub fn write_report(t: &TraceSummary, name: &str, out: &mut impl Write) -> std::io::Result<()> {
+    out.write_all(summary(t, name).as_bytes())?;
+    out.write_all(b"\nLadder:\n")?;
+    ladder(t, out)
 }
 
 /// The summary only (`--summary`).
-pub fn summary(t: &Trace, name: &str) -> String {
+pub fn summary(t: &TraceSummary, name: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -109,24 +110,19 @@ fn ms(x: f64) -> String {
 }
 
 /// Who sent and received message `i`, as participant names.
-fn ends(t: &Trace, i: usize) -> (String, String) {
+fn ends(t: &TraceSummary, i: usize) -> (String, String) {
     let m = &t.messages[i];
     if let (Some(a), Some(b)) = (&m.src, &m.dst) {
         return (a.clone(), b.clone());
     }
     // No addresses (plain pasted text): Via sent-by and Request-URI host.
     let tx = &t.transactions[m.transaction_id];
-    let req = tx.requests.first().map(|&r| &t.messages[r].decoded);
-    let via = req
-        .and_then(|d| d.via.first())
-        .or(m.decoded.via.first())
-        .map(|v| v.host.clone());
-    let target = req
-        .and_then(|d| d.request.as_ref())
-        .map(|r| uri_host(&r.uri));
+    let req = tx.requests.first().map(|&r| &t.messages[r]);
+    let via = req.and_then(|r| r.via_host.clone()).or(m.via_host.clone());
+    let target = req.and_then(|r| r.request_uri.as_deref()).map(uri_host);
     let a = m.src.clone().or(via).unwrap_or_else(|| "?".into());
     let b = m.dst.clone().or(target).unwrap_or_else(|| "?".into());
-    if m.decoded.request.is_some() {
+    if m.is_request() {
         (a, b)
     } else {
         (b, a)
@@ -146,7 +142,7 @@ fn uri_host(uri: &str) -> String {
 }
 
 /// The ladder diagram.
-pub fn ladder(t: &Trace) -> String {
+pub fn ladder(t: &TraceSummary, out: &mut impl Write) -> std::io::Result<()> {
     let mut parts: Vec<String> = Vec::new();
     let pairs: Vec<(String, String)> = (0..t.messages.len()).map(|i| ends(t, i)).collect();
     for (a, b) in &pairs {
@@ -164,20 +160,12 @@ pub fn ladder(t: &Trace) -> String {
         let _ = write!(s, "{name:^COL$}");
     }
     s.push('\n');
+    out.write_all(s.as_bytes())?;
     for (i, m) in t.messages.iter().enumerate() {
         let (a, b) = &pairs[i];
         let ca = parts.iter().position(|p| p == a).unwrap_or(0);
         let cb = parts.iter().position(|p| p == b).unwrap_or(0);
-        let d = &m.decoded;
-        let mut label = match (&d.request, &d.status) {
-            (Some(r), _) => r.method.clone(),
-            (None, Some(st)) => format!(
-                "{} {}",
-                st.code.map_or("???".into(), |c| c.to_string()),
-                st.reason_phrase
-            ),
-            _ => "?".into(),
-        };
+        let mut label = m.label();
         if m.retransmission {
             label.push_str(" (re)");
         }
@@ -215,7 +203,7 @@ pub fn ladder(t: &Trace) -> String {
             }
         }
         let line: String = row.into_iter().collect();
-        let _ = writeln!(s, "{time:>10} {}  #{i}", line.trim_end());
+        writeln!(out, "{time:>10} {}  #{i}", line.trim_end())?;
     }
-    s
+    Ok(())
 }
