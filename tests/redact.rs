@@ -618,6 +618,9 @@ fn edge_cases() {
         ),
         // Fuzz regression: an unclosed quote is not part of a value.
         ("S\nAuthorization: username=\"@i;", Level::All, &["username=\"@i;"], &[]),
+        // Fuzz regression: an address after a bare `%` is left (an alias
+        // there would read as an escape on a second pass).
+        ("%2.1.1.2", Level::Network, &["%2.1.1.2"], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

@@ -663,7 +663,8 @@ fn generic(sc: &mut Scan, input: &[u8]) {
             continue;
         }
         // IP literals: the longest run of address characters.
-        let prev_ok = i == 0 || !matches!(input[i - 1], b'.' | b':' | b'-' | b'_');
+        // Not after a bare `%`: an alias there could read as an escape.
+        let prev_ok = i == 0 || !matches!(input[i - 1], b'.' | b':' | b'-' | b'_' | b'%');
         if prev_ok && (c.is_ascii_hexdigit() || c == b':') {
             let e = run(input, i, |c| {
                 c.is_ascii_hexdigit() || c == b':' || c == b'.'
@@ -933,11 +934,17 @@ fn glued_ipv4(r: &mut Redactor, input: &[u8], span: Span, out: &mut Vec<Edit>) {
     }
 }
 
-/// `%XX` starts at `i`.
+/// A `%XX` escape of a delimiter (`%40` `@`, `%3B` `;`, `%3D` `=`,
+/// `%20`…) starts at `i`; escapes of letters and digits join a token.
 fn is_escape(input: &[u8], i: usize) -> bool {
-    input.get(i) == Some(&b'%')
-        && input.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-        && input.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    let hex = |k: usize| input.get(k).and_then(|c| (*c as char).to_digit(16));
+    match (input.get(i), hex(i + 1), hex(i + 2)) {
+        (Some(b'%'), Some(h), Some(l)) => {
+            let c = (h * 16 + l) as u8;
+            c.is_ascii_punctuation() || c == b' '
+        }
+        _ => false,
+    }
 }
 
 /// A `%XX` escape ends just before `i`: a token may start here.
