@@ -234,3 +234,51 @@ fn non_sip_packets_are_dropped_unless_kept() {
             + kept["packets"]["nonSipKept"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn decode_and_trace_redact_before_decoding() {
+    // decode --redact --json: the JSON holds no original identifier.
+    let out = common::siplens(&["decode", "--redact", "--json", "-"], Some(MSG.as_bytes()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = String::from_utf8(out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["request"]["method"], "INVITE");
+    for original in ["2125551234", "Alice Smith", "10.1.2.3"] {
+        assert!(!json.contains(original), "{original} left in the JSON");
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("redacted (network)"));
+    // --redact=identities keeps addresses.
+    let out = common::siplens(
+        &["decode", "--redact=identities", "-"],
+        Some(MSG.as_bytes()),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("10.1.2.3") && !text.contains("Alice Smith"),
+        "{text}"
+    );
+    // trace --redact on a capture: same number of messages, no original address.
+    let cap = sctp_capture();
+    let plain = common::siplens(&["trace", "--json", &cap], None);
+    let red = common::siplens(&["trace", "--redact", "all", "--json", &cap], None);
+    assert_eq!(red.status.code(), plain.status.code());
+    let (a, b): (Value, Value) = (
+        serde_json::from_slice(&plain.stdout).unwrap(),
+        serde_json::from_slice(&red.stdout).unwrap(),
+    );
+    assert_eq!(
+        a["messages"].as_array().unwrap().len(),
+        b["messages"].as_array().unwrap().len()
+    );
+    let red_text = String::from_utf8_lossy(&red.stdout);
+    for m in a["messages"].as_array().unwrap() {
+        let src = m["src"].as_str().unwrap();
+        let ip = src.rsplit_once(':').unwrap().0.trim_matches(['[', ']']);
+        assert!(!red_text.contains(ip), "{ip} left in the redacted trace");
+    }
+}

@@ -82,11 +82,16 @@ enum Command {
     /// the first 1024 bytes of the header section are not text — or no
     /// valid start line and no header at all) or unreadable file.
     #[command(
-        after_help = "Examples:\n  siplens decode capture/486.sip\n  pbpaste | siplens decode\n  siplens decode --json msg.sip | jq .diagnosis.headline"
+        after_help = "Examples:\n  siplens decode capture/486.sip\n  pbpaste | siplens decode\n  siplens decode --json msg.sip | jq .diagnosis.headline\n  siplens decode --redact --json msg.sip > for-the-ticket.json"
     )]
     Decode {
         /// File holding the message; `-` or nothing reads standard input.
         file: Option<PathBuf>,
+        /// Redact the message first (level: identities, network — the
+        /// default — or all) and decode the redacted text, so nothing
+        /// printed holds an original identifier (see `siplens redact`).
+        #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "network")]
+        redact: Option<redact::LevelArg>,
     },
     /// Decode a trace of many messages — a pcap or pcapng capture, or pasted
     /// text and logs (auto-detected) — correlate transactions, dialogs and
@@ -107,6 +112,11 @@ enum Command {
         /// Print the summary without the ladder (with --json: counts only).
         #[arg(long)]
         summary: bool,
+        /// Redact the trace or capture first (level: identities, network —
+        /// the default — or all) and decode the redacted bytes, so nothing
+        /// printed holds an original identifier (see `siplens redact`).
+        #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "network")]
+        redact: Option<redact::LevelArg>,
     },
     /// Replace subscriber identities and network secrets with stable,
     /// shape-keeping aliases in a text trace or a pcap/pcapng capture
@@ -180,12 +190,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = match &cli.command {
-        Command::Decode { file } => return decode(&cli, file.as_deref()),
+        Command::Decode { file, redact } => return decode(&cli, file.as_deref(), *redact),
         Command::Trace {
             file,
             ndjson,
             summary,
-        } => return trace(&cli, file.as_deref(), *ndjson, *summary),
+            redact,
+        } => return trace(&cli, file.as_deref(), *ndjson, *summary, *redact),
         Command::Redact {
             file,
             level,
@@ -248,12 +259,36 @@ fn read_input(file: Option<&std::path::Path>) -> Result<Vec<u8>, ExitCode> {
     })
 }
 
+/// `--redact`: the input redacted at `level` (a capture rewritten, text
+/// redacted), with one line on stderr saying how much was replaced.
+fn redacted_input(bytes: Vec<u8>, level: redact::LevelArg) -> Vec<u8> {
+    let opts = siplens::redact::RedactOptions::level(level.into());
+    let (output, report) = if siplens::trace::capture::is_capture(&bytes) {
+        let r = siplens::redact::capture::redact_capture(&bytes, &opts);
+        (r.output, r.report)
+    } else {
+        let r = siplens::redact::redact_text(&bytes, &opts);
+        (r.output, r.report)
+    };
+    eprintln!(
+        "siplens: redacted ({}): {} replacements of {} values",
+        report.level.name(),
+        report.total,
+        report.aliases.len()
+    );
+    output
+}
+
 /// `siplens decode`: reads, triages, decodes, prints; the exit code says
 /// whether an error finding was raised.
-fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
+fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::LevelArg>) -> ExitCode {
     let bytes = match read_input(file) {
         Ok(b) => b,
         Err(code) => return code,
+    };
+    let bytes = match level {
+        Some(level) => redacted_input(bytes, level),
+        None => bytes,
     };
     if let Err(why) = input::check_bytes(&bytes) {
         eprintln!("siplens: {why}");
@@ -292,11 +327,21 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>) -> ExitCode {
 /// ([`siplens::trace::stream_any`]): `--ndjson` writes each message as soon
 /// as it is decoded, and the summary and ladder never run the
 /// single-message diagnosis at all.
-fn trace(cli: &Cli, file: Option<&std::path::Path>, ndjson: bool, summary: bool) -> ExitCode {
+fn trace(
+    cli: &Cli,
+    file: Option<&std::path::Path>,
+    ndjson: bool,
+    summary: bool,
+    level: Option<redact::LevelArg>,
+) -> ExitCode {
     use std::io::Write as _;
     let bytes = match read_input(file) {
         Ok(b) => b,
         Err(code) => return code,
+    };
+    let bytes = match level {
+        Some(level) => redacted_input(bytes, level),
+        None => bytes,
     };
     let name = file.map_or("stdin".into(), |p| p.display().to_string());
     if cli.json && !summary && !ndjson {
