@@ -621,6 +621,9 @@ fn edge_cases() {
         // Fuzz regression: an address after a bare `%` is left (an alias
         // there would read as an escape on a second pass).
         ("%2.1.1.2", Level::Network, &["%2.1.1.2"], &[]),
+        // Fuzz regression: an alias that makes a line look like a header
+        // (`2001:db8::1<`) gives no display name on a second pass.
+        ("\x01\n::4<", Level::Network, &["2001:db8::1<"], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

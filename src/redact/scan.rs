@@ -347,7 +347,10 @@ fn message(sc: &mut Scan, msg: &Message<'_>, base: usize) {
             }
             _ => {}
         }
-        if has_display_names(name) {
+        // Unknown headers only when the name is a word (`X-Caller`), not
+        // digits or an address that happens to end in a colon.
+        let wordy = name.is_some() || h.name.bytes().iter().any(u8::is_ascii_alphabetic);
+        if has_display_names(name) && wordy {
             display_names(sc, v, base, matches!(name, Some(H::From | H::To)));
         }
     }
