@@ -621,9 +621,12 @@ fn edge_cases() {
         // Fuzz regression: an address after a bare `%` is left (an alias
         // there would read as an escape on a second pass).
         ("%2.1.1.2", Level::Network, &["%2.1.1.2"], &[]),
-        // Fuzz regression: an alias that makes a line look like a header
-        // (`2001:db8::1<`) gives no display name on a second pass.
-        ("\x01\n::4<", Level::Network, &["2001:db8::1<"], &[]),
+        // Fuzz regression: an address that would make a line look like a
+        // header (`2001:db8::1<`) is left as it is.
+        ("\x01\n::4<", Level::Network, &["\n::4<"], &[]),
+        // Fuzz regression: `::a` opening a line stays (its alias would make
+        // the line a header and change the structure).
+        ("SIP/2.0 484\n::a\nV:branch=z", Level::All, &["\n::a\n"], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

@@ -687,7 +687,12 @@ fn generic(sc: &mut Scan, input: &[u8]) {
                 } else {
                     None
                 };
-                if colons >= 2 && is_ipv6(tok) {
+                // `::a` opening a line is not a header line, but its alias
+                // `2001:db8::1` would read as one (`2001:` …): left as it is.
+                let line_start = i == 0 || input[i - 1] == b'\n';
+                if line_start && c == b':' {
+                    // Nothing: see above.
+                } else if colons >= 2 && is_ipv6(tok) {
                     sc.push(Span::new(i, i + tok.len()), Kind::Ipv6);
                 } else if let Some(p) = v6 {
                     sc.push(Span::new(i, i + p), Kind::Ipv6);
