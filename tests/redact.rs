@@ -627,6 +627,9 @@ fn edge_cases() {
         // Fuzz regression: `::a` opening a line stays (its alias would make
         // the line a header and change the structure).
         ("SIP/2.0 484\n::a\nV:branch=z", Level::All, &["\n::a\n"], &[]),
+        // Fuzz regression: punctuation is no identity (`,` as a user part,
+        // `@` as a display name: two aliases would glue into one token).
+        ("E\nsip:,@<", Level::Identities, &["sip:,@<"], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

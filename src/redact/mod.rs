@@ -458,7 +458,9 @@ impl Redactor {
 /// already or has nothing to replace.
 fn family_key(kind: Kind, value: &str) -> Option<(Family, String)> {
     let v = value.trim();
-    if v.is_empty() {
+    // Punctuation alone (`,` as a user part, `@` as a display name) names
+    // nobody; replacing it could glue two aliases into one token.
+    if !v.bytes().any(|b| b.is_ascii_alphanumeric()) && v.is_ascii() {
         return None;
     }
     let fk = match kind {
