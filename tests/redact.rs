@@ -630,6 +630,9 @@ fn edge_cases() {
         // Fuzz regression: punctuation is no identity (`,` as a user part,
         // `@` as a display name: two aliases would glue into one token).
         ("E\nsip:,@<", Level::Identities, &["sip:,@<"], &[]),
+        // Fuzz regression: an unquoted display name is tokens only (`5@` is
+        // not one).
+        ("c\nsip:,5@<", Level::Identities, &[], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

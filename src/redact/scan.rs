@@ -373,6 +373,7 @@ fn display_names(sc: &mut Scan, v: Text<'_>, base: usize, tags: bool) {
         });
         if let Some(lt) = lt {
             let dn = item.sub(0, lt).trim();
+            let quoted = dn.bytes().first() == Some(&b'"');
             let dn = match dn.bytes().first() {
                 Some(b'"') if dn.bytes().len() >= 2 && dn.bytes().last() == Some(&b'"') => {
                     dn.sub(1, dn.bytes().len() - 1)
@@ -380,7 +381,14 @@ fn display_names(sc: &mut Scan, v: Text<'_>, base: usize, tags: bool) {
                 Some(b'"') => dn.tail(1).trim(),
                 _ => dn,
             };
-            if !dn.is_empty() {
+            // An unquoted display name is tokens and white space
+            // (RFC 3261 §25.1); anything else before `<` is not one.
+            let tokens = quoted
+                || dn
+                    .bytes()
+                    .iter()
+                    .all(|&c| crate::parse::TOKEN[usize::from(c)] || c == b' ' || c == b'\t');
+            if !dn.is_empty() && tokens {
                 let kind = if looks_like_number(dn.bytes()) {
                     Kind::Phone
                 } else {
