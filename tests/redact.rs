@@ -168,20 +168,7 @@ fn identifiers(text: &[u8], level: Level) -> BTreeSet<String> {
             || s.to_ascii_lowercase().starts_with("2001:db8:")
             || s.ends_with(".invalid")
             || s.contains("example.")
-            || [
-                "anonymous",
-                "orig",
-                "term",
-                "unknown",
-                "unavailable",
-                "restricted",
-                "invalid",
-                "sos",
-                "emergency",
-                "voicemail",
-            ]
-            .iter()
-            .any(|g| s.eq_ignore_ascii_case(g))
+            || siplens::redact::is_role_name(s)
             || s.starts_with("::")
             || s.starts_with("127.")
             || s == "0.0.0.0"

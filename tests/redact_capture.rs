@@ -185,22 +185,10 @@ fn uri_users(value: &str) -> Vec<String> {
 /// each with where it came from.
 fn identifiers(t: &siplens::Trace, level: Level) -> BTreeSet<(String, &'static str)> {
     let mut ids = BTreeSet::new();
-    // Role names redaction keeps by design (they carry the diagnosis).
-    const ROLES: &[&str] = &[
-        "anonymous",
-        "orig",
-        "term",
-        "unknown",
-        "unavailable",
-        "restricted",
-        "invalid",
-        "sos",
-        "emergency",
-        "voicemail",
-    ];
     let mut add = |v: &str, what: &'static str| {
         let v = v.trim().trim_matches('"').trim();
-        if v.len() >= 4 && !ROLES.iter().any(|r| v.eq_ignore_ascii_case(r)) {
+        // Role names redaction keeps by design (they carry the diagnosis).
+        if v.len() >= 4 && !siplens::redact::is_role_name(v) {
             ids.insert((v.to_owned(), what));
         }
     };

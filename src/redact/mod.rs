@@ -502,7 +502,7 @@ fn family_key(kind: Kind, value: &str) -> Option<(Family, String)> {
         Kind::User => {
             if alias::is_word_alias(v, "user")
                 || alias::is_word_alias(v, "person")
-                || is_generic_user(v)
+                || is_role_name(v)
             {
                 return None;
             }
@@ -511,7 +511,7 @@ fn family_key(kind: Kind, value: &str) -> Option<(Family, String)> {
         Kind::DisplayName => {
             if alias::is_word_alias(v, "person")
                 || alias::is_word_alias(v, "user")
-                || is_generic_user(v)
+                || is_role_name(v)
             {
                 return None;
             }
@@ -556,20 +556,22 @@ fn family_key(kind: Kind, value: &str) -> Option<(Family, String)> {
 /// User parts and display names that name a role, not a person
 /// (`anonymous` of RFC 3323, the S-CSCF's `orig`/`term` of TS 24.229,
 /// emergency and mailbox services): kept, they carry the diagnosis.
-fn is_generic_user(v: &str) -> bool {
-    const GENERIC: &[&str] = &[
-        "anonymous",
-        "orig",
-        "term",
-        "unknown",
-        "unavailable",
-        "restricted",
-        "invalid",
-        "sos",
-        "emergency",
-        "voicemail",
-    ];
-    GENERIC.iter().any(|g| v.eq_ignore_ascii_case(g))
+pub const ROLE_NAMES: &[&str] = &[
+    "anonymous",
+    "orig",
+    "term",
+    "unknown",
+    "unavailable",
+    "restricted",
+    "invalid",
+    "sos",
+    "emergency",
+    "voicemail",
+];
+
+/// True for a [`ROLE_NAMES`] entry (any case).
+pub fn is_role_name(v: &str) -> bool {
+    ROLE_NAMES.iter().any(|g| v.eq_ignore_ascii_case(g))
 }
 
 /// A branch without its RFC 3261 magic cookie.
