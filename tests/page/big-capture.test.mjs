@@ -8,8 +8,8 @@
 // (target/screenshots/perf-big.json).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { createServer } from "node:net";
+import { execFileSync } from "node:child_process";
+import { startServer } from "./server.mjs";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,36 +33,10 @@ let dir;
 const errors = [];
 const offHost = [];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitForServer(url) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start: ${url}`);
-}
-
 before(async () => {
   mkdirSync(shots, { recursive: true });
   if (!existsSync(BIG)) execFileSync("bash", [join(root, "bench/capture/make-big.sh"), BIG, "20"], { stdio: "ignore" });
-  const port = await freePort();
-  server = spawn("python3", ["-m", "http.server", "--bind", "127.0.0.1", String(port)], { cwd: root, stdio: "ignore" });
-  base = `http://127.0.0.1:${port}`;
-  await waitForServer(`${base}/www/`);
+  ({ server, base } = await startServer(root));
   dir = mkdtempSync(join(tmpdir(), "siplens-chromium-"));
   context = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
   await context.route("**/*", (route) => {

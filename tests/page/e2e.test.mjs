@@ -7,9 +7,8 @@
 // two timings (printed and written to target/screenshots/perf.json; not asserted).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { startServer } from "./server.mjs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -35,29 +34,6 @@ const offHost = [];
 const consoleErrors = [];
 const dialogs = [];
 const perf = {};
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitForServer(url) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start: ${url}`);
-}
 
 /** A fresh persistent context (own user-data-dir) that records CSP violations, dialogs, errors and hosts. */
 async function newContext(options = {}) {
@@ -145,10 +121,7 @@ const utf8Slice = (text, span) => Buffer.from(text, "utf8").subarray(span.start,
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  const port = await freePort();
-  server = spawn("python3", ["-m", "http.server", "--bind", "127.0.0.1", String(port)], { cwd: root, stdio: "ignore" });
-  base = `http://127.0.0.1:${port}`;
-  await waitForServer(`${base}/www/`);
+  ({ server, base } = await startServer(root));
   context = await newContext();
   const t0 = Date.now();
   page = await openPage(context);
