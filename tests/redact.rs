@@ -620,6 +620,9 @@ fn edge_cases() {
         // Fuzz regression: an unquoted display name is tokens only (`5@` is
         // not one).
         ("c\nsip:,5@<", Level::Identities, &[], &[]),
+        // Fuzz regression: the sweep looks up words, and `+` opens numbers
+        // only (an alias put in a host position would be read as a host).
+        ("sip:+4915z112345678\np:+4915z112345678<", Level::All, &["sip:+4915z112345678\n"], &[]),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

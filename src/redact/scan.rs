@@ -867,6 +867,10 @@ fn sweep(r: &mut Redactor, input: &[u8], hits: &[Hit], out: &mut Vec<Edit>) {
                     (tok.len() >= 6)
                         .then(|| r.known(Kind::Phone, tok).map(|t| (Kind::Phone, t)))
                         .flatten()
+                } else if tok.starts_with('+') {
+                    // `+` opens numbers only: `+4915z1…` is no word to look up
+                    // (its alias could land where a host is read).
+                    None
                 } else {
                     [
                         Kind::User,
