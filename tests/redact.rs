@@ -623,6 +623,13 @@ fn edge_cases() {
         // Fuzz regression: the sweep looks up words, and `+` opens numbers
         // only (an alias put in a host position would be read as a host).
         ("sip:+4915z112345678\np:+4915z112345678<", Level::All, &["sip:+4915z112345678\n"], &[]),
+        // Fuzz regression: an SDP username is visible bytes only.
+        (
+            "SIP/2.0 487\nContent-Length:43\x0c\n\r\nv=0\r\nv=0\r\no<s\no=<alh=03\x0c\n\r\nv=0\r\no<s\no=<s",
+            Level::Identities,
+            &["o=<alh=03\x0c"],
+            &[],
+        ),
         // Fuzz regression: a URI inside a URI's host.
         ("Sip:@sip:::@", Level::All, &["Sip:@host1.invalid:"], &[]),
         // Documentation and special addresses are not identities.

@@ -544,7 +544,9 @@ fn sdp(sc: &mut Scan, body: Text<'_>, base: usize) {
             let fields: Vec<(usize, usize)> = words(lb, 2);
             if let Some(&(s, e)) = fields.first() {
                 let u = line.sub(s, e);
-                if u.bytes() != b"-" {
+                // `username = non-ws-string` (RFC 4566 §9): visible bytes only.
+                let visible = u.bytes().iter().all(|c| c.is_ascii_graphic() || *c >= 0x80);
+                if u.bytes() != b"-" && visible {
                     let kind = if looks_like_number(u.bytes()) {
                         Kind::Phone
                     } else {
