@@ -409,10 +409,7 @@ impl Redactor {
     /// Counts the replacement.
     pub(crate) fn alias(&mut self, kind: Kind, value: &str) -> Option<String> {
         let (family, key) = family_key(kind, value)?;
-        if let Some(&i) = self.map.get(&(family, key.clone())) {
-            let e = &self.entries[i];
-            let out = render(kind, value, &e.alias);
-            self.count(e.kind, i);
+        if let Some(out) = self.seen(kind, value, family, &key) {
             return Some(out);
         }
         // Opaque aliases of every kind share one counter: a nonce and a
@@ -446,7 +443,13 @@ impl Redactor {
     /// counted; `None` when the value was never aliased.
     pub(crate) fn known(&mut self, kind: Kind, value: &str) -> Option<String> {
         let (family, key) = family_key(kind, value)?;
-        let &i = self.map.get(&(family, key))?;
+        self.seen(kind, value, family, &key)
+    }
+
+    /// The alias of a value already in the map under `(family, key)`,
+    /// written in `value`'s format and counted.
+    fn seen(&mut self, kind: Kind, value: &str, family: Family, key: &str) -> Option<String> {
+        let &i = self.map.get(&(family, key.to_owned()))?;
         let e = &self.entries[i];
         let out = render(kind, value, &e.alias);
         self.count(e.kind, i);
@@ -576,8 +579,9 @@ pub fn is_role_name(v: &str) -> bool {
 
 /// A branch without its RFC 3261 magic cookie.
 fn strip_cookie(v: &str) -> &str {
-    if v.len() >= 7 && v.as_bytes()[..7].eq_ignore_ascii_case(b"z9hG4bK") {
-        v.get(7..).unwrap_or("")
+    let cookie = crate::parse::via::MAGIC_COOKIE;
+    if v.len() >= cookie.len() && v.as_bytes()[..cookie.len()].eq_ignore_ascii_case(cookie) {
+        v.get(cookie.len()..).unwrap_or("")
     } else {
         v
     }

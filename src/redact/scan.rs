@@ -4,7 +4,7 @@
 
 use super::{Edit, Kind, Redactor};
 use crate::parse::header_name::HeaderName;
-use crate::parse::params::split_top;
+use crate::parse::params::{split_top, unquote};
 use crate::parse::uri::{is_ipv4, is_ipv6};
 use crate::parse::{parse_message, Message};
 use crate::span::{Span, Text};
@@ -167,17 +167,6 @@ pub(super) fn edits(r: &mut Redactor, input: &[u8]) -> Vec<Edit> {
 fn abs(t: Text<'_>, base: usize) -> Span {
     let s = t.span();
     Span::new(s.start + base, s.end + base)
-}
-
-/// A value without surrounding quotes.
-fn unquote(t: Text<'_>) -> Text<'_> {
-    let t = t.trim();
-    let b = t.bytes();
-    if b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' {
-        t.sub(1, b.len() - 1)
-    } else {
-        t
-    }
 }
 
 /// `name=value` pairs of a header value: every top-level `;`/`,` piece
@@ -565,7 +554,7 @@ fn sdp(sc: &mut Scan, body: Text<'_>, base: usize) {
             // SDES master keys (`inline:KEY|lifetime|MKI`, RFC 4568 §9.1),
             // MIKEY messages (RFC 4567) and `k=` keys (RFC 4566 §5.12).
             let mut from = 0;
-            while let Some(i) = find(&lb[from..], b"inline:") {
+            while let Some(i) = memchr::memmem::find(&lb[from..], b"inline:") {
                 let s = from + i + 7;
                 let e = s + lb[s..]
                     .iter()
@@ -594,11 +583,6 @@ fn sdp(sc: &mut Scan, body: Text<'_>, base: usize) {
         }
         at = end + 1;
     }
-}
-
-/// Position of `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(hay, needle)
 }
 
 /// (start, end) of the space-separated words of `line` from `from`.
