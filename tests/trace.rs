@@ -749,31 +749,112 @@ fn sl410_early_reregistration() {
     assert!(ids(&f.trace()).is_empty());
 }
 
+/// An INVITE of Call-ID `loop@a.example` sent with the given Via stack
+/// (topmost first), Max-Forwards, Request-URI and Route.
+fn hop(f: &mut Flow, vias: &[&str], mf: u8, uri: &str, route: Option<&str>) {
+    let mut h: Vec<String> = vias
+        .iter()
+        .map(|v| format!("Via: SIP/2.0/UDP {v}"))
+        .collect();
+    h.push(format!("Max-Forwards: {mf}"));
+    if let Some(r) = route {
+        h.push(format!("Route: {r}"));
+    }
+    h.extend([
+        "From: <sip:alice@a.example>;tag=a1".to_owned(),
+        "To: <sip:bob@b.example>".to_owned(),
+        "Call-ID: loop@a.example".to_owned(),
+        "CSeq: 1 INVITE".to_owned(),
+    ]);
+    let hr: Vec<&str> = h.iter().map(String::as_str).collect();
+    f.text += &format!("INVITE {uri} SIP/2.0\r\n");
+    for x in hr {
+        f.text += x;
+        f.text += "\r\n";
+    }
+    f.text += "Content-Length: 0\r\n\r\n";
+}
+
 #[test]
 fn sl411_request_loop() {
-    let inv = |f: &mut Flow, dt: f64, branch: &str, mf: u8, uri: &str| {
-        let h = [
-            format!("Via: SIP/2.0/UDP 10.0.0.1:5060;branch={branch}"),
-            format!("Max-Forwards: {mf}"),
-            "From: <sip:alice@a.example>;tag=a1".into(),
-            "To: <sip:bob@b.example>".into(),
-            "Call-ID: loop@a.example".into(),
-            "CSeq: 1 INVITE".into(),
-        ];
-        let hr: Vec<&str> = h.iter().map(String::as_str).collect();
-        f.at(dt, A, B, &format!("INVITE {uri} SIP/2.0"), &hr, "");
-    };
+    const UA: &str = "ua.a.example;branch=z9hG4bKua";
+    const P1A: &str = "p1.a.example;branch=z9hG4bKp1a";
+    const P1B: &str = "p1.a.example;branch=z9hG4bKp1b";
+    const P2: &str = "p2.b.example;branch=z9hG4bKp2";
+    // An ordinary proxy chain: each hop adds a Via, Max-Forwards falls.
     let mut f = Flow::new();
-    inv(&mut f, 0.0, "z9hG4bKa", 70, "sip:bob@b.example");
-    inv(&mut f, 0.01, "z9hG4bKb", 69, "sip:bob@b.example");
-    inv(&mut f, 0.01, "z9hG4bKc", 68, "sip:bob@b.example");
+    hop(&mut f, &[UA], 70, "sip:bob@b.example", None);
+    hop(&mut f, &[P1A, UA], 69, "sip:bob@b.example", None);
+    hop(&mut f, &[P2, P1A, UA], 68, "sip:bob@10.0.0.9", None);
+    assert!(ids(&f.trace()).is_empty(), "{:?}", f.trace().findings);
+
+    // P2 sends it back to P1, which forwards it again unchanged: a loop.
+    let mut f = Flow::new();
+    hop(&mut f, &[UA], 70, "sip:bob@b.example", None);
+    hop(&mut f, &[P1A, UA], 69, "sip:bob@b.example", None);
+    hop(&mut f, &[P2, P1A, UA], 68, "sip:bob@b.example", None);
+    hop(&mut f, &[P1B, P2, P1A, UA], 67, "sip:bob@b.example", None);
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL411"]);
+    assert_eq!(t.findings[0].messages, [1, 3]);
+    assert!(
+        t.findings[0].message.contains("p1.a.example"),
+        "{}",
+        t.findings[0].message
+    );
+    assert!(
+        t.findings[0].message.contains("#4"),
+        "1-based: {}",
+        t.findings[0].message
+    );
+
+    // The same round trip with a new Route each time is a spiral (an
+    // S-CSCF sending to an AS and getting the request back): no finding.
+    let mut f = Flow::new();
+    hop(
+        &mut f,
+        &[UA],
+        70,
+        "tel:+15551234",
+        Some("<sip:scscf.ims.example;lr;orig>"),
+    );
+    hop(
+        &mut f,
+        &[P1A, UA],
+        69,
+        "tel:+15551234",
+        Some("<sip:as.ims.example;lr>, <sip:p1.a.example;lr>"),
+    );
+    hop(
+        &mut f,
+        &[P2, P1A, UA],
+        68,
+        "tel:+15551234",
+        Some("<sip:p1.a.example;lr>"),
+    );
+    hop(&mut f, &[P1B, P2, P1A, UA], 67, "tel:+15551234", None);
+    assert!(ids(&f.trace()).is_empty(), "{:?}", f.trace().findings);
+
+    // The same Via value (sent-by and branch) twice in one stack.
+    let mut f = Flow::new();
+    hop(&mut f, &[P1A, P2, P1A, UA], 67, "sip:bob@b.example", None);
     assert_eq!(ids(&f.trace()), ["SL411"]);
 
-    // A proxy forwarding once to a new Request-URI is not a loop.
+    // 483 answers it.
     let mut f = Flow::new();
-    inv(&mut f, 0.0, "z9hG4bKa", 70, "sip:bob@b.example");
-    inv(&mut f, 0.01, "z9hG4bKb", 69, "sip:bob@10.0.0.9");
-    assert!(ids(&f.trace()).is_empty());
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, &[], "");
+    resp(
+        &mut f,
+        0.1,
+        483,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("x"),
+        &[],
+        "",
+    );
+    assert_eq!(ids(&f.trace()), ["SL411"]);
 }
 
 #[test]
@@ -969,7 +1050,11 @@ fn streaming_equals_the_whole_trace_on_every_shared_capture() {
         let decoded = stream_any(bytes, Some(&mut each));
         assert_eq!(lines.len(), t.messages.len(), "{name}");
         for (i, line) in lines.iter().enumerate() {
-            let v: Value = serde_json::from_str(line).unwrap();
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            // Streamed messages leave `from`/`to` to the end (the summary).
+            assert_eq!((&v["from"], &v["to"]), (&Value::Null, &Value::Null));
+            v["from"] = decoded.messages[i].from.into();
+            v["to"] = decoded.messages[i].to.into();
             assert_eq!(v, whole["messages"][i], "{name} #{i}");
         }
         // Without the single-message diagnosis (summary and ladder).
@@ -978,11 +1063,13 @@ fn streaming_equals_the_whole_trace_on_every_shared_capture() {
             assert_eq!(s.source, t.source, "{name}");
             assert_eq!(s.frames, t.frames, "{name}");
             assert_eq!(s.findings, t.findings, "{name}");
+            assert_eq!(s.finding_groups, t.finding_groups, "{name}");
             assert_eq!(s.capture_findings, t.capture_findings, "{name}");
             for (k, x) in [
                 ("transactions", serde_json::to_value(&s.transactions)),
                 ("dialogs", serde_json::to_value(&s.dialogs)),
                 ("calls", serde_json::to_value(&s.calls)),
+                ("participants", serde_json::to_value(&s.participants)),
             ] {
                 assert_eq!(x.unwrap(), whole[k], "{name}: {k}");
             }
@@ -996,6 +1083,10 @@ fn streaming_equals_the_whole_trace_on_every_shared_capture() {
                 assert_eq!(
                     (&m.src, &m.dst, m.time, m.frame),
                     (&w.src, &w.dst, w.time, w.frame)
+                );
+                assert_eq!(
+                    (&m.label, &m.timestamp, m.delta, Some(m.from), Some(m.to)),
+                    (&w.label, &w.timestamp, w.delta, w.from, w.to)
                 );
                 let d = &w.decoded;
                 assert_eq!(m.method, d.request.as_ref().map(|r| r.method.clone()));

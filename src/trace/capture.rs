@@ -154,6 +154,8 @@ struct TcpFlow {
     /// A WebSocket message begun by a non-FIN text/binary frame (RFC 6455
     /// §5.4): the payload so far, waiting for its continuation frames.
     ws_message: Option<Vec<u8>>,
+    /// Frames whose bytes are in `buf` (or `ooo`) and not yet in a message.
+    frames: Vec<u64>,
 }
 
 /// One fragment of a fragmented SCTP user message (DATA chunk with B and E
@@ -195,6 +197,10 @@ struct Reader<'s> {
     gaps: usize,
     /// `ip:port` texts already formatted (a capture has few endpoints).
     names: HashMap<(IpAddr, u16), String>,
+    /// Frames of each IP datagram being reassembled.
+    frag_frames: HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
+    /// Frames (besides the current one) of the next message `emit` sends.
+    pending_frames: Vec<u64>,
 }
 
 const MAX_TUNNEL_DEPTH: u8 = 4;
@@ -462,12 +468,20 @@ impl Reader<'_> {
                 });
                 if buf.add(offset, more, payload.payload).is_err() {
                     self.frags.remove(&key);
+                    self.frag_frames.remove(&key);
                     return;
+                }
+                let frames = self.frag_frames.entry(key).or_default();
+                if frames.len() < 4096 {
+                    frames.push(pkt.frame);
                 }
                 if buf.is_complete() {
                     if let Some(buf) = self.frags.remove(&key) {
                         let (data, _) = buf.take_bufs();
+                        let frames = self.frag_frames.remove(&key).unwrap_or_default();
+                        let before = std::mem::replace(&mut self.pending_frames, frames);
                         self.ip_payload(pkt, src, dst, proto, &data, depth);
+                        self.pending_frames = before;
                     }
                 }
             }
@@ -712,6 +726,10 @@ impl Reader<'_> {
         if payload.is_empty() {
             return;
         }
+        if flow.frames.last() != Some(&pkt.frame) && flow.frames.len() < 4096 {
+            flow.frames.push(pkt.frame);
+            flow.frames.extend(self.pending_frames.iter().copied());
+        }
         let next = match flow.next {
             Some(n) => n,
             // Mid-stream start: begin at the first segment that starts a message.
@@ -840,6 +858,11 @@ impl Reader<'_> {
                             _ => None,
                         };
                         if let Some(p) = whole.filter(|p| looks_like_sip(p)) {
+                            let fr = std::mem::take(&mut flow.frames);
+                            if !flow.buf.is_empty() {
+                                flow.frames.push(pkt.frame);
+                            }
+                            self.pending_frames.extend(fr);
                             self.emit(pkt, key, "ws", p);
                         }
                         continue;
@@ -879,6 +902,11 @@ impl Reader<'_> {
                     return;
                 }
                 let msg: Vec<u8> = flow.buf.drain(..need).collect();
+                let fr = std::mem::take(&mut flow.frames);
+                if !flow.buf.is_empty() {
+                    flow.frames.push(pkt.frame);
+                }
+                self.pending_frames.extend(fr);
                 self.emit(pkt, key, "tcp", msg);
                 continue;
             }
@@ -900,7 +928,15 @@ impl Reader<'_> {
     fn emit(&mut self, pkt: Pkt, key: FlowKey, transport: &'static str, bytes: Vec<u8>) {
         let src = self.name(key.0, key.1);
         let dst = self.name(key.2, key.3);
+        let mut frames = std::mem::take(&mut self.pending_frames);
+        frames.push(pkt.frame);
+        frames.sort_unstable();
+        frames.dedup();
+        if frames.len() == 1 {
+            frames.clear();
+        }
         let m = RawMessage {
+            frames,
             bytes,
             time: pkt.time,
             timestamp: match self.sink {

@@ -87,6 +87,7 @@ pub fn split_text(input: &[u8]) -> Vec<RawMessage> {
                 dst: m.dst,
                 transport: m.transport,
                 frame: None,
+                frames: Vec::new(),
                 source_span: Some(span),
             });
             i = next;
@@ -287,8 +288,15 @@ fn read_meta(t: &[u8], meta: &mut Meta) {
             let frac = std::str::from_utf8(&t[ts + 9..te]).unwrap_or("0");
             secs += format!("0.{frac}").parse::<f64>().unwrap_or(0.0);
         }
-        meta.timestamp = Some(String::from_utf8_lossy(&t[start..te]).into_owned());
-        meta.time = Some(days.map_or(secs, |d| d as f64 * 86400.0 + secs));
+        let _ = start;
+        // One format (ISO 8601): a date and time without zone (the log's
+        // own clock), or the time of day alone.
+        let time = days.map_or(secs, |d| d as f64 * 86400.0 + secs);
+        meta.timestamp = Some(match days {
+            Some(_) => super::iso_local(time),
+            None => super::iso_time_of_day(time),
+        });
+        meta.time = Some(time);
     }
     let lower = t.to_ascii_lowercase();
     if (t.starts_with(b"U ") || t.starts_with(b"T ")) && t.windows(4).any(|w| w == b" -> ") {
