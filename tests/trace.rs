@@ -1130,3 +1130,217 @@ fn raw_is_the_message_text_and_spans_point_into_it() {
     assert!(t.messages[0].raw_lossy);
     assert!(t.messages[0].raw.ends_with("\u{fffd}\u{fffd}"));
 }
+
+// ---- multi-hop flows (tests/fixtures/traces/flows) --------------------------
+
+const FLOWS: &[&str] = &[
+    "rfc3665-3.2-two-proxies.txt",
+    "rfc3665-3.8-no-answer.txt",
+    "rfc3665-3.9-busy.txt",
+    "ims-registration.txt",
+    "ims-originating-preconditions.txt",
+];
+
+fn flow(name: &str) -> Trace {
+    siplens::decode_trace_text(fixture(&format!("flows/{name}")))
+}
+
+/// (sender label, receiver label, message label) per message.
+fn arrows(t: &Trace) -> Vec<(String, String, String)> {
+    t.messages
+        .iter()
+        .map(|m| {
+            (
+                t.participants[m.from.unwrap()].label.clone(),
+                t.participants[m.to.unwrap()].label.clone(),
+                m.label.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Ordinary proxied, forked-free and IMS flows are not errors: no
+/// error-severity flow finding (SL411 used to fire on every one of them).
+#[test]
+fn multi_hop_flows_have_no_error_finding() {
+    for name in FLOWS {
+        let t = flow(name);
+        assert!(!t.messages.is_empty(), "{name}");
+        let errors: Vec<_> = t
+            .findings
+            .iter()
+            .filter(|f| f.severity == siplens::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        // Every message has both ends, never an unknown one.
+        for m in &t.messages {
+            let (f, to) = (m.from.unwrap(), m.to.unwrap());
+            assert!(f < t.participants.len() && to < t.participants.len());
+            assert_ne!(t.participants[f].address, "unknown", "{name} #{}", m.no);
+            assert_ne!(t.participants[to].address, "unknown", "{name} #{}", m.no);
+        }
+    }
+}
+
+#[test]
+fn rfc3665_two_proxies_has_four_lanes_from_via_and_route() {
+    let t = flow("rfc3665-3.2-two-proxies.txt");
+    let lanes: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(
+        lanes,
+        [
+            "client.atlanta.example.com",
+            "ss1.atlanta.example.com",
+            "ss2.biloxi.example.com",
+            "client.biloxi.example.com"
+        ]
+    );
+    // `received` and sent-by are one node.
+    assert!(t.participants[1]
+        .addresses
+        .contains(&"192.0.2.111".to_owned()));
+    let a = arrows(&t);
+    let (alice, p1, p2, bob) = (&lanes[0], &lanes[1], &lanes[2], &lanes[3]);
+    let want = |i: usize, f: &str, to: &str, l: &str| {
+        assert_eq!(
+            (a[i].0.as_str(), a[i].1.as_str(), a[i].2.as_str()),
+            (f, to, l),
+            "#{}",
+            i + 1
+        )
+    };
+    want(0, alice, p1, "INVITE");
+    want(1, p1, alice, "407 Proxy Authorization Required (INVITE)");
+    want(2, alice, p1, "ACK");
+    want(7, p2, bob, "INVITE");
+    want(8, bob, p2, "180 Ringing (INVITE)");
+    want(14, alice, p1, "ACK");
+    want(16, p2, bob, "ACK");
+    want(17, bob, p2, "BYE");
+    want(19, p1, alice, "BYE");
+    want(20, alice, p1, "200 OK (BYE)");
+    want(22, p2, bob, "200 OK (BYE)");
+    // One call (INVITE), numbered messages, 1-based.
+    assert_eq!(t.calls.len(), 1);
+    assert_eq!(t.messages[4].no, 5);
+}
+
+#[test]
+fn ims_flows_name_lanes_by_role() {
+    let t = flow("ims-registration.txt");
+    let lanes: Vec<(&str, Option<&str>)> = t
+        .participants
+        .iter()
+        .map(|p| (p.label.as_str(), p.role))
+        .collect();
+    assert_eq!(
+        lanes,
+        [
+            ("UE", Some("UE")),
+            ("P-CSCF", Some("P-CSCF")),
+            ("I-CSCF", Some("I-CSCF")),
+            ("S-CSCF", Some("S-CSCF"))
+        ]
+    );
+    assert!(t.participants[3].role_evidence.is_some());
+    // A registration is not a call (issue 18: "65 calls").
+    assert!(t.calls.is_empty());
+    assert!(t.dialogs.is_empty());
+    assert_eq!(ids(&t), ["SL404"]);
+
+    let t = flow("ims-originating-preconditions.txt");
+    let roles: Vec<Option<&str>> = t.participants.iter().map(|p| p.role).collect();
+    assert_eq!(
+        roles,
+        [Some("UE"), Some("P-CSCF"), Some("S-CSCF"), Some("AS"), None]
+    );
+    // The UE's IPv6 address: full in `address`, no longer than 20 in `label`
+    // when it has no role.
+    assert_eq!(t.participants[0].address, "2001:db8:10:20:a1b2:c3d4:e5f6:5");
+    // S-CSCF → AS → S-CSCF is a spiral, not a loop; the PRACK answer is
+    // labelled with its CSeq method.
+    assert!(t.findings.iter().all(|f| f.id != "SL411"));
+    assert!(t.messages.iter().any(|m| m.label == "200 OK (PRACK)"));
+    assert_eq!(t.calls.len(), 1);
+    let d = &t.dialogs[0];
+    assert_eq!(d.call, Some(0));
+    assert_eq!(
+        (d.from_user.as_deref(), d.to_user.as_deref()),
+        (Some("+15550100"), Some("+15551234"))
+    );
+    assert_eq!(d.final_reason.as_deref(), Some("OK"));
+    let r: Vec<(&str, Option<u16>)> = d
+        .reasons
+        .iter()
+        .map(|r| (r.protocol.as_str(), r.cause))
+        .collect();
+    assert_eq!(r, [("SIP", Some(200)), ("Q.850", Some(16))]);
+    assert_eq!(t.messages[d.reason_message.unwrap()].label, "BYE");
+    assert_eq!(d.participants.len(), 5);
+}
+
+#[test]
+fn a_single_message_has_two_named_participants() {
+    let t = siplens::decode_trace_text(
+        "INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP pc.a.example;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>\r\nCall-ID: one\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+    );
+    let names: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(names, ["pc.a.example", "b.example"]);
+    let t = siplens::decode_trace_text(
+        "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP pc.a.example;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>;tag=2\r\nCall-ID: one\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+    );
+    let names: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(names, ["b.example", "pc.a.example"]);
+    assert_eq!(t.messages[0].label, "486 Busy Here (INVITE)");
+}
+
+#[test]
+fn capture_participants_group_ports_by_ip() {
+    // TCP from ephemeral ports: one node per IP.
+    for f in captures() {
+        let t = siplens::trace::decode_any(&std::fs::read(&f).unwrap());
+        let mut seen = std::collections::HashSet::new();
+        for p in &t.participants {
+            assert!(
+                seen.insert(p.address.clone()),
+                "{}: {}",
+                f.display(),
+                p.address
+            );
+            for a in &p.addresses {
+                let ip = a.rsplit_once(':').map_or(a.as_str(), |x| x.0);
+                assert_eq!(ip.trim_matches(['[', ']']), p.address, "{}", f.display());
+            }
+        }
+        let sent: usize = t.participants.iter().map(|p| p.sent).sum();
+        assert_eq!(sent, t.messages.len());
+    }
+}
+
+#[test]
+fn finding_groups_count_each_rule_once() {
+    let t = siplens::trace::decode_any(
+        &std::fs::read(common::corpus().join("pcap/goffinet-sip_captures/private-test-sip.pcapng"))
+            .unwrap(),
+    );
+    assert!(!t.findings.is_empty());
+    let total: usize = t.finding_groups.iter().map(|g| g.count).sum();
+    assert_eq!(total, t.findings.len());
+    let mut ids: Vec<&str> = t.finding_groups.iter().map(|g| g.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), t.finding_groups.len());
+    for g in &t.finding_groups {
+        assert!(g.findings.iter().all(|&i| t.findings[i].id == g.id));
+    }
+    // Errors first.
+    let sev: Vec<u8> = t
+        .finding_groups
+        .iter()
+        .map(|g| match g.severity {
+            siplens::Severity::Error => 0,
+            siplens::Severity::Warning => 1,
+            _ => 2,
+        })
+        .collect();
+    assert!(sev.windows(2).all(|w| w[0] <= w[1]), "{sev:?}");
+}

@@ -19,7 +19,8 @@
 //!   to REGISTER the S-CSCF (§5.4.1.2.2, RFC 3608), a Route with `orig`
 //!   the originating S-CSCF (§5.4.3.2), Security-Client/-Verify the UE and
 //!   its P-CSCF (§5.1.1.2, RFC 3329), P-Visited-Network-ID the P-CSCF that
-//!   inserted it (§5.2.2.1), P-Preferred-Service/-Identity the UE
+//!   inserted it (§5.2.2.1) and the next node relaying the REGISTER the
+//!   I-CSCF (§5.3.1.2), P-Preferred-Service/-Identity the UE
 //!   (§5.1.2A.1), an ISUP body the MGCF (TS 29.163), and an S-CSCF's Route
 //!   to a server followed by its own address the AS (§5.4.3.2).
 
@@ -76,6 +77,10 @@ pub(crate) enum HintTarget {
     Receiver,
     /// A host named in the message.
     Host(String),
+    /// The node that generated this response: the sender of the copy of
+    /// it with the deepest Via stack (each proxy relaying it back removed
+    /// its own Via, RFC 3261 §16.7 step 3).
+    Origin,
 }
 
 /// Evidence in one message that a node plays an IMS role.
@@ -129,6 +134,14 @@ pub(crate) fn role_hints(
                     "P-Visited-Network-ID inserted in REGISTER",
                 );
             }
+            // UE → P-CSCF → I-CSCF → S-CSCF (§5.3.1.2): the third hop.
+            if has(HeaderName::PVisitedNetworkId) && vias.len() == 3 {
+                hint(
+                    "I-CSCF",
+                    HintTarget::Sender,
+                    "REGISTER relayed after the P-CSCF",
+                );
+            }
         }
         if vias.len() == 1 {
             if has(HeaderName::SecurityVerify) || (register && has(HeaderName::SecurityClient)) {
@@ -140,6 +153,11 @@ pub(crate) fn role_hints(
                 );
             } else if has(HeaderName::PPreferredService) || has(HeaderName::PPreferredIdentity) {
                 hint("UE", HintTarget::Sender, "P-Preferred-Service/-Identity");
+                hint(
+                    "P-CSCF",
+                    HintTarget::Receiver,
+                    "P-Preferred-Service/-Identity from the UE",
+                );
             }
         }
         for (h, orig) in routes {
@@ -171,6 +189,19 @@ pub(crate) fn role_hints(
                 HintTarget::Host(h),
                 "Service-Route in 2xx (REGISTER)",
             );
+            hint(
+                "S-CSCF",
+                HintTarget::Origin,
+                "Service-Route in 2xx (REGISTER)",
+            );
+        }
+    } else if register && msg.status_code().is_some_and(|c| c.0 == 401) {
+        let aka = msg.headers_named(HeaderName::WwwAuthenticate).any(|h| {
+            crate::parse::auth::parse_www_authenticate(h.value, sink)
+                .is_some_and(|c| c.params.is_aka())
+        });
+        if aka {
+            hint("S-CSCF", HintTarget::Origin, "AKA challenge to REGISTER");
         }
     }
     let isup = msg.header_value(HeaderName::ContentType).is_some_and(|v| {
@@ -280,6 +311,18 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
             }
         }
     }
+    // Hosts known as nodes: Via names and Contact hosts. A Request-URI
+    // naming one of them (an in-dialog request to the remote target after
+    // the route set is used up, RFC 3261 §16.12) is the next hop.
+    let known: std::collections::HashSet<String> = infos
+        .iter()
+        .flat_map(|m| {
+            m.vias
+                .iter()
+                .flat_map(|v| std::iter::once(v.host.clone()).chain(v.received.clone()))
+                .chain(m.contact_host.clone())
+        })
+        .collect();
     // Index of request copies: (Call-ID, CSeq, method) → messages.
     let mut copies: HashMap<(&str, Option<u32>, &str), Vec<usize>> = HashMap::new();
     for (i, m) in infos.iter().enumerate() {
@@ -313,7 +356,8 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
             let to = dst.or_else(|| {
                 forwarded_by(i, infos, &copies)
                     .or_else(|| m.routes.first().map(|r| r.0.clone()))
-                    .or_else(|| answered_contact(i, infos, cor))
+                    .or_else(|| same_branch_invite(i, infos, &ends))
+                    .or_else(|| ruri_host(m).filter(|h| known.contains(h)))
             });
             ends[i] = (from, to);
         } else {
@@ -341,6 +385,7 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
                 .get(&(f.clone(), m.call_id.clone()))
                 .or_else(|| any_hop.get(&f))
                 .cloned()
+                .or_else(|| answered_contact(i, infos, cor))
                 .or_else(|| ruri_host(m));
         }
     }
@@ -422,6 +467,21 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
             let lane = match &h.target {
                 HintTarget::Sender => Some(out[i].0),
                 HintTarget::Receiver => Some(out[i].1),
+                HintTarget::Origin => {
+                    // The copy of this response with the most Vias.
+                    let deepest = cor.transactions[cor.msg_tx[i]]
+                        .responses
+                        .iter()
+                        .copied()
+                        .chain(cor.by_call_id[&m.call_id].iter().copied().filter(|&j| {
+                            !infos[j].is_request
+                                && infos[j].cseq == m.cseq
+                                && infos[j].code == m.code
+                        }))
+                        .max_by_key(|&j| (infos[j].vias.len(), usize::MAX - j))
+                        .unwrap_or(i);
+                    Some(out[deepest].0)
+                }
                 HintTarget::Host(host) => nodes
                     .index
                     .get(host)
@@ -488,9 +548,38 @@ fn forwarded_by(
         .map(|j| via_node(&infos[j].vias[0]))
 }
 
+/// The receiver of the INVITE that an ACK (to a non-2xx final) or a CANCEL
+/// shares its hop and branch with (RFC 3261 §9.1, §17.1.1.3).
+fn same_branch_invite(
+    i: usize,
+    infos: &[Info],
+    ends: &[(Option<String>, Option<String>)],
+) -> Option<String> {
+    let m = &infos[i];
+    if !matches!(m.method.as_str(), "ACK" | "CANCEL") {
+        return None;
+    }
+    let top = m.vias.first()?;
+    (0..i).rev().find_map(|j| {
+        let o = &infos[j];
+        (o.is_request
+            && o.method == "INVITE"
+            && o.call_id == m.call_id
+            && o.vias
+                .first()
+                .is_some_and(|v| v.host == top.host && v.branch == top.branch))
+        .then(|| ends[j].1.clone())
+        .flatten()
+    })
+}
+
 /// The Contact host of a provisional (101-199) or 2xx response to request
 /// `i`'s transaction sent back over the same hop: the node that answered.
 fn answered_contact(i: usize, infos: &[Info], cor: &Correlation) -> Option<String> {
+    // A 2xx to REGISTER lists the registered bindings, not the registrar.
+    if infos[i].method == "REGISTER" {
+        return None;
+    }
     let top = infos[i].vias.first();
     cor.transactions[cor.msg_tx[i]]
         .responses
