@@ -652,6 +652,16 @@ rules! {
         "No SIP message was found in the text or capture.",
         "SIP is recognised by its start line, not by port; a capture of other traffic or encrypted SIP (TLS) shows nothing.",
         "a capture with only RTP", "RFC 3261 §7.1, §7.2");
+    /// The text splitter accepted a message leniently.
+    TextTolerated = ("SL456", "text-tolerated", Info, Informational,
+        "Pasted text held a message the strict grammar rejects, and the splitter kept it as `decode` does: a start line with extra or tab separators, leading white space or a lower-case version, or a header-section line that is neither a header nor a folded continuation (kept in its message). Each such message is listed; its own decoding reports the defect.",
+        "Nothing is dropped silently: a busy or rejected call stays in the flow even when a log mangled one line of it.",
+        "SIP/2.0  486 Busy Here (two spaces)", "RFC 3261 §7.1, §7.2, §7.3.1, §25.1");
+    /// Text lines that looked like SIP were skipped.
+    TextSkipped = ("SL457", "text-skipped", Warning, Malformed,
+        "Lines that look like SIP header lines stand outside any message (no start line the splitter recognises comes before them), so they were skipped; they are counted and located.",
+        "A message whose start line is mangled beyond recognition is missing from the flow: its headers are the trace of it.",
+        "a header block after `SIP/2.0 4861 Busy`", "RFC 3261 §7.1, §7.2");
 }
 
 /// One located observation about a message.

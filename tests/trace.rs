@@ -1344,3 +1344,92 @@ fn finding_groups_count_each_rule_once() {
         .collect();
     assert!(sev.windows(2).all(|w| w[0] <= w[1]), "{sev:?}");
 }
+
+// ---- the text splitter is as lenient as decode ------------------------------
+
+const INVITE_1: &str = "INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+
+fn busy(status_line: &str) -> String {
+    format!("{INVITE_1}{status_line}\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>;tag=b1\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")
+}
+
+#[test]
+fn a_status_line_with_two_spaces_is_kept_and_reported() {
+    for line in [
+        "SIP/2.0  486 Busy Here",
+        "SIP/2.0\t486 Busy Here",
+        "  SIP/2.0 486 Busy Here",
+        "sip/2.0 486 Busy Here",
+    ] {
+        let t = siplens::decode_trace_text(busy(line));
+        assert_eq!(t.messages.len(), 2, "{line:?}");
+        assert_eq!(t.dialogs[0].state, "rejected", "{line:?}");
+        assert_eq!(t.dialogs[0].final_code, Some(486));
+        let f: Vec<&str> = t.capture_findings.iter().map(|f| f.id).collect();
+        assert_eq!(f, ["SL456"], "{line:?}");
+        assert!(
+            t.capture_findings[0].message.contains("#2 (line 9)"),
+            "{}",
+            t.capture_findings[0].message
+        );
+        // decode reports the defect itself.
+        assert!(!t.messages[1].decoded.findings.is_empty(), "{line:?}");
+    }
+    // The strict form: nothing to report.
+    let t = siplens::decode_trace_text(busy("SIP/2.0 486 Busy Here"));
+    assert!(t.capture_findings.is_empty());
+}
+
+#[test]
+fn a_continuation_without_its_leading_space_stays_in_the_message() {
+    let text = "INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1,\r\nSIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK0\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\nSIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>;tag=b1\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    let t = siplens::decode_trace_text(text);
+    assert_eq!(t.messages.len(), 2);
+    // One dialog, not a phantom one from the cut-off headers.
+    assert_eq!(t.dialogs.len(), 1);
+    assert_eq!(t.dialogs[0].state, "early");
+    assert!(t.messages[0].raw.contains("Call-ID: c1@a.example"));
+    let f: Vec<&str> = t.capture_findings.iter().map(|f| f.id).collect();
+    assert_eq!(f, ["SL456"]);
+    assert!(
+        t.capture_findings[0].message.contains("line 3"),
+        "{}",
+        t.capture_findings[0].message
+    );
+}
+
+#[test]
+fn header_lines_without_a_start_line_are_counted_not_lost() {
+    let text = format!(
+        "{INVITE_1}SIP/2.0 4861 Busy Here\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\n\r\n"
+    );
+    let t = siplens::decode_trace_text(&text);
+    assert_eq!(t.messages.len(), 1);
+    let f = t
+        .capture_findings
+        .iter()
+        .find(|f| f.id == "SL457")
+        .expect("SL457");
+    assert!(f.message.starts_with("3 line(s)"), "{}", f.message);
+    assert!(f.message.contains("line 10, 11, 12"), "{}", f.message);
+    // The same through the streaming path.
+    let s = stream_any(text.as_bytes(), None);
+    assert_eq!(s.capture_findings, t.capture_findings);
+}
+
+#[test]
+fn log_styles_report_nothing_tolerated() {
+    for name in STYLES.iter().chain(FLOWS.iter()) {
+        let path = if STYLES.contains(name) {
+            name.to_string()
+        } else {
+            format!("flows/{name}")
+        };
+        let t = siplens::decode_trace_text(fixture(&path));
+        assert!(
+            t.capture_findings.is_empty(),
+            "{name}: {:?}",
+            t.capture_findings
+        );
+    }
+}

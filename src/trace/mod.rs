@@ -278,8 +278,7 @@ impl FlowFinding {
 /// Decodes pasted text holding any number of SIP messages and log lines.
 pub fn decode_trace_text(input: impl AsRef<[u8]>) -> Trace {
     let input = input.as_ref();
-    let raws = text::split_text(input);
-    let mut issues = Vec::new();
+    let (raws, mut issues) = text::split_text_reporting(input);
     if raws.is_empty() {
         issues.push(no_sip_in_text());
     }
@@ -626,12 +625,10 @@ pub fn stream_any(input: &[u8], each: Option<&mut dyn FnMut(TraceMessage)>) -> T
         }
         st.finish(x.format, x.frames, issues)
     } else {
-        let raws = text::split_text(input);
-        let issues = if raws.is_empty() {
-            vec![no_sip_in_text()]
-        } else {
-            Vec::new()
-        };
+        let (raws, mut issues) = text::split_text_reporting(input);
+        if raws.is_empty() {
+            issues.push(no_sip_in_text());
+        }
         let mut st = Streamer::new(Some(input), each);
         for r in raws {
             st.push(r);
