@@ -166,6 +166,8 @@ struct SctpFragment {
     first: bool,
     last: bool,
     data: Vec<u8>,
+    /// The frame that carried it.
+    frame: u64,
 }
 
 /// Fragments of one direction of an SCTP association, by TSN.
@@ -641,6 +643,7 @@ impl Reader<'_> {
                 first: flags & 2 != 0,
                 last: flags & 1 != 0,
                 data: user.to_vec(),
+                frame: pkt.frame,
             },
         );
         if dir.bytes > MAX_MESSAGE_BYTES {
@@ -693,11 +696,13 @@ impl Reader<'_> {
             return;
         }
         let mut whole = Vec::new();
+        let mut frames = Vec::new();
         let mut t = first;
         loop {
             if let Some(f) = dir.fragments.remove(&t) {
                 dir.bytes = dir.bytes.saturating_sub(f.data.len());
                 whole.extend_from_slice(&f.data);
+                frames.push(f.frame);
             }
             if t == last {
                 break;
@@ -709,6 +714,7 @@ impl Reader<'_> {
         }
         dir.done.push_back((first, last));
         if looks_like_sip(&whole) {
+            self.pending_frames.extend(frames);
             self.emit(pkt, key, "sctp", whole);
         }
     }

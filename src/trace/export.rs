@@ -56,7 +56,9 @@ pub fn call_id_messages(trace: &Trace, call_id: &str) -> Vec<usize> {
 /// The messages `messages` ([`Trace::messages`] indices; unknown ones are
 /// skipped) as text that `decode_trace_text` reads back: per message a log
 /// line `#N <timestamp> <src> -> <dst> <transport>` (the parts known),
-/// then the message exactly as decoded, then an empty line.
+/// then the message exactly as decoded, then an empty line. A reader frames
+/// each body by Content-Length, so bytes a datagram carried past it are not
+/// read back.
 pub fn messages_text(trace: &Trace, messages: &[usize]) -> String {
     let mut s = String::new();
     for &i in messages {
@@ -91,14 +93,36 @@ pub fn messages_text(trace: &Trace, messages: &[usize]) -> String {
     s
 }
 
-/// The capture frames of `messages` (each message's `frames`), sorted and
-/// without duplicates.
+/// The capture frames to export for `messages`: each message's own frames
+/// (`frames`, else `frame`), and — so that a TCP stream in the export has
+/// no holes a reader would stop at — the frames of every other message
+/// sent on the same TCP (or TLS/WebSocket) connection between the first
+/// and the last of them. Sorted, without duplicates.
 pub fn message_frames(trace: &Trace, messages: &[usize]) -> Vec<u64> {
-    let mut f: Vec<u64> = messages
+    let picked: Vec<&super::TraceMessage> = messages
         .iter()
         .filter_map(|&i| trace.messages.get(i))
-        .flat_map(|m| m.frames.iter().copied().chain(m.frame))
         .collect();
+    let own = |m: &super::TraceMessage| m.frames.iter().copied().chain(m.frame).collect::<Vec<_>>();
+    let mut f: Vec<u64> = picked.iter().flat_map(|m| own(m)).collect();
+    let (lo, hi) = (f.iter().min().copied(), f.iter().max().copied());
+    let stream =
+        |m: &super::TraceMessage| matches!(m.transport.as_deref(), Some("tcp" | "tls" | "ws"));
+    let conns: Vec<(&Option<String>, &Option<String>)> = picked
+        .iter()
+        .filter(|m| stream(m))
+        .map(|m| (&m.src, &m.dst))
+        .collect();
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        for m in &trace.messages {
+            let same = conns
+                .iter()
+                .any(|&(s, d)| (&m.src, &m.dst) == (s, d) || (&m.src, &m.dst) == (d, s));
+            if stream(m) && same {
+                f.extend(own(m).into_iter().filter(|x| (lo..=hi).contains(x)));
+            }
+        }
+    }
     f.sort_unstable();
     f.dedup();
     f

@@ -273,7 +273,9 @@ fn challenges(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
         creds: bool,
         fin: Option<usize>,
     }
-    let mut chains: HashMap<(&str, &str), Vec<(Option<u32>, Attempt)>> = HashMap::new();
+    /// (Call-ID, method) → attempts, one per CSeq number.
+    type Chains<'a> = HashMap<(&'a str, &'a str), Vec<(Option<u32>, Attempt)>>;
+    let mut chains: Chains<'_> = HashMap::new();
     let mut order = Vec::new();
     for tx in &cx.cor.transactions {
         if tx.requests.is_empty() || tx.method == "ACK" || tx.method == "CANCEL" {

@@ -261,6 +261,9 @@ fn take_message(
     let lf_only = ls[first].next == ls[first].end + 1;
     let mut i = first + 1;
     let mut content_length: Option<usize> = None;
+    // A message/sipfrag body (RFC 3420: NOTIFY for REFER) starts with a
+    // start line of its own: inside the counted body it is not a message.
+    let mut sipfrag = false;
     let mut headers_done = false;
     // Header section.
     while i < ls.len() {
@@ -291,6 +294,17 @@ fn take_message(
         if let Some(n) = super::capture::content_length(l) {
             content_length = Some(n);
         }
+        if let Some(c) = memchr::memchr(b':', l) {
+            let name = l[..c].trim_ascii();
+            if (name.eq_ignore_ascii_case(b"content-type") || name.eq_ignore_ascii_case(b"c"))
+                && l[c..]
+                    .to_ascii_lowercase()
+                    .windows(15)
+                    .any(|w| w == b"message/sipfrag")
+            {
+                sipfrag = true;
+            }
+        }
         i += 1;
     }
     // Body.
@@ -302,7 +316,8 @@ fn take_message(
                 let mut got = 0;
                 while i < ls.len() && got < n {
                     let l = view(&input[ls[i].start..ls[i].end], ngrep);
-                    if lenient_start_line(l.trim_ascii_start()).is_some() || is_log_line(l) {
+                    let start = !sipfrag && lenient_start_line(l.trim_ascii_start()).is_some();
+                    if start || is_log_line(l) {
                         break;
                     }
                     got += ls[i].next - ls[i].start + usize::from(lf_only || ngrep);
@@ -369,6 +384,7 @@ fn is_log_line(l: &[u8]) -> bool {
     }
     let lower = t.to_ascii_lowercase();
     t.starts_with(b"---")
+        || is_export_line(t)
         || t.starts_with(b"===")
         || t.starts_with(b"***")
         || (t.len() >= 8
@@ -386,6 +402,15 @@ fn is_log_line(l: &[u8]) -> bool {
         ]
         .iter()
         .any(|p| lower.starts_with(p))
+}
+
+/// `#N …`: the line [`super::export::messages_text`] writes before each
+/// message.
+fn is_export_line(t: &[u8]) -> bool {
+    t.first() == Some(&b'#') && {
+        let digits = t[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && matches!(t.get(1 + digits), None | Some(b' '))
+    }
 }
 
 fn starts_with_date(t: &[u8]) -> bool {
@@ -451,7 +476,10 @@ fn read_meta(t: &[u8], meta: &mut Meta) {
         // One format (ISO 8601): a date and time without zone (the log's
         // own clock), or the time of day alone.
         let time = days.map_or(secs, |d| d as f64 * 86400.0 + secs);
+        // A `Z` after the time (an ISO timestamp, e.g. an export) is UTC.
+        let utc = t.get(te) == Some(&b'Z');
         meta.timestamp = Some(match days {
+            Some(_) if utc => super::iso_time(time),
             Some(_) => super::iso_local(time),
             None => super::iso_time_of_day(time),
         });
