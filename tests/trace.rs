@@ -1498,3 +1498,161 @@ fn an_exported_call_reads_back_as_the_same_messages() {
         Err(siplens::trace::export::ExportError::NotACapture)
     );
 }
+
+/// One message of Call-ID `hop@a.example` with the given Via stack.
+#[allow(clippy::too_many_arguments)]
+fn relayed(
+    f: &mut Flow,
+    start: &str,
+    vias: &[&str],
+    cseq: &str,
+    to_tag: Option<&str>,
+    extra: &[&str],
+    body: &str,
+) {
+    f.text += start;
+    f.text += "\r\n";
+    for v in vias {
+        f.text += &format!("Via: SIP/2.0/UDP {v}\r\n");
+    }
+    f.text += "From: <sip:alice@a.example>;tag=a1\r\n";
+    f.text += &format!(
+        "To: <sip:bob@b.example>{}\r\nCall-ID: hop@a.example\r\nCSeq: {cseq}\r\n",
+        to_tag.map(|t| format!(";tag={t}")).unwrap_or_default()
+    );
+    for x in extra {
+        f.text += x;
+        f.text += "\r\n";
+    }
+    f.text += &format!("Content-Length: {}\r\n\r\n{body}", body.len());
+}
+
+/// Each flow rule reports a relayed exchange once (a proxy forwards the
+/// request on its own branch and relays each response back).
+#[test]
+fn relayed_exchanges_are_reported_once() {
+    const UA: &str = "ua.a.example;branch=z9hG4bKu1";
+    const P1: &str = "p1.a.example;branch=z9hG4bKp1";
+    let inv = |f: &mut Flow| {
+        relayed(
+            f,
+            "INVITE sip:bob@b.example SIP/2.0",
+            &[UA],
+            "1 INVITE",
+            None,
+            SDP_HDR,
+            SDP,
+        );
+        relayed(
+            f,
+            "INVITE sip:bob@uas.b.example SIP/2.0",
+            &[P1, UA],
+            "1 INVITE",
+            None,
+            SDP_HDR,
+            SDP,
+        );
+    };
+    // 488 relayed: one SL401.
+    let mut f = Flow::new();
+    inv(&mut f);
+    relayed(
+        &mut f,
+        "SIP/2.0 488 Not Acceptable Here",
+        &[P1, UA],
+        "1 INVITE",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "ACK sip:bob@uas.b.example SIP/2.0",
+        &[P1],
+        "1 ACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "SIP/2.0 488 Not Acceptable Here",
+        &[UA],
+        "1 INVITE",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "ACK sip:bob@b.example SIP/2.0",
+        &[UA],
+        "1 ACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    assert_eq!(ids(&f.trace()), ["SL401"]);
+
+    // 183 then 487, relayed: one SL403.
+    let mut f = Flow::new();
+    inv(&mut f);
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(
+            &mut f,
+            "SIP/2.0 183 Session Progress",
+            v,
+            "1 INVITE",
+            Some("b1"),
+            &[],
+            "",
+        );
+    }
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(
+            &mut f,
+            "SIP/2.0 487 Request Terminated",
+            v,
+            "1 INVITE",
+            Some("b1"),
+            &[],
+            "",
+        );
+    }
+    assert_eq!(ids(&f.trace()), ["SL403"]);
+
+    // 200 relayed and the trace ends: the next hop's copy of the 200 is
+    // not "the dialog going on" without an ACK (no SL406).
+    let mut f = Flow::new();
+    inv(&mut f);
+    relayed(
+        &mut f,
+        "SIP/2.0 200 OK",
+        &[P1, UA],
+        "1 INVITE",
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    relayed(
+        &mut f,
+        "SIP/2.0 200 OK",
+        &[UA],
+        "1 INVITE",
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    assert!(ids(&f.trace()).is_empty(), "{:?}", f.trace().findings);
+    // … but a BYE without any ACK is.
+    relayed(
+        &mut f,
+        "BYE sip:alice@ua.a.example SIP/2.0",
+        &["uas.b.example;branch=z9hG4bKb1"],
+        "1 BYE",
+        Some("b1"),
+        &[],
+        "",
+    );
+    assert_eq!(ids(&f.trace()), ["SL406"]);
+}

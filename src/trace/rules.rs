@@ -702,11 +702,18 @@ fn loops(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
             let e = hop_error.unwrap_or(0);
             (
                 format!(
-                    "{} {} on CSeq {cseq} {}: Max-Forwards {trail}. Check Route/Record-Route and the routing tables for a request circling between proxies{}.",
+                    "{} {} on CSeq {cseq} {}: Max-Forwards {trail}. Check Route/Record-Route and the routing tables for a request circling between proxies{}.{}",
                     cx.label(e),
                     if cx.infos[e].code == Some(482) { "(loop detected)" } else { "(too many hops)" },
                     k.2,
-                    if cx.infos[e].code == Some(483) { ", or a route set longer than Max-Forwards allows" } else { "" }
+                    if cx.infos[e].code == Some(483) { ", or a route set longer than Max-Forwards allows" } else { "" },
+                    // A 483 to a request seen with plenty of hops left.
+                    match reqs.iter().filter_map(|&r| cx.infos[r].max_forwards).min() {
+                        Some(mf) if mf >= 10 && cx.infos[e].code == Some(483) => format!(
+                            " The request was seen here with Max-Forwards {mf} or more: the hops ran out beyond this capture, or the answering server miscounts."
+                        ),
+                        _ => String::new(),
+                    }
                 ),
                 reqs.iter().copied().chain(std::iter::once(e)).collect(),
             )
