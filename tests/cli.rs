@@ -264,7 +264,7 @@ fn trace_prints_summary_ladder_json_and_ndjson() {
 /// `siplens trace` exits 0 (SL411 once made every one exit 1).
 #[test]
 fn trace_exits_0_on_clean_multi_hop_flows() {
-    let dir = common::root().join("tests/fixtures/traces/flows");
+    let dir = common::root().join("tests/fixtures/flows");
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();

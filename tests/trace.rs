@@ -1131,7 +1131,7 @@ fn raw_is_the_message_text_and_spans_point_into_it() {
     assert!(t.messages[0].raw.ends_with("\u{fffd}\u{fffd}"));
 }
 
-// ---- multi-hop flows (tests/fixtures/traces/flows) --------------------------
+// ---- multi-hop flows (tests/fixtures/flows) --------------------------
 
 const FLOWS: &[&str] = &[
     "rfc3665-3.2-two-proxies.txt",
@@ -1142,7 +1142,7 @@ const FLOWS: &[&str] = &[
 ];
 
 fn flow(name: &str) -> Trace {
-    siplens::decode_trace_text(fixture(&format!("flows/{name}")))
+    siplens::decode_trace_text(fixture(&format!("../flows/{name}")))
 }
 
 /// (sender label, receiver label, message label) per message.
@@ -1423,7 +1423,7 @@ fn log_styles_report_nothing_tolerated() {
         let path = if STYLES.contains(name) {
             name.to_string()
         } else {
-            format!("flows/{name}")
+            format!("../flows/{name}")
         };
         let t = siplens::decode_trace_text(fixture(&path));
         assert!(
