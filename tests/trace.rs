@@ -1621,6 +1621,27 @@ fn relayed_exchanges_are_reported_once() {
     }
     assert_eq!(ids(&f.trace()), ["SL403"]);
 
+    // 580 after 183/PRACK, all relayed: one SL402, each step once in its trail.
+    let mut f = Flow::new();
+    inv(&mut f);
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(&mut f, "SIP/2.0 183 Session Progress", v, "1 INVITE", Some("b1"), &["RSeq: 1"], "");
+    }
+    relayed(&mut f, "PRACK sip:bob@uas.b.example SIP/2.0", &["ua.a.example;branch=z9hG4bKu2"], "2 PRACK", Some("b1"), &[], "");
+    relayed(&mut f, "PRACK sip:bob@uas.b.example SIP/2.0", &["p1.a.example;branch=z9hG4bKp2", "ua.a.example;branch=z9hG4bKu2"], "2 PRACK", Some("b1"), &[], "");
+    relayed(&mut f, "SIP/2.0 200 OK", &["p1.a.example;branch=z9hG4bKp2", "ua.a.example;branch=z9hG4bKu2"], "2 PRACK", Some("b1"), &[], "");
+    relayed(&mut f, "SIP/2.0 200 OK", &["ua.a.example;branch=z9hG4bKu2"], "2 PRACK", Some("b1"), &[], "");
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(&mut f, "SIP/2.0 580 Precondition Failure", v, "1 INVITE", Some("b1"), &[], "");
+    }
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL403", "SL402"]);
+    let trail = &t.findings[1].message;
+    assert!(
+        trail.contains("Trail: INVITE → 183 to INVITE → PRACK → 200 to PRACK → 580 to INVITE."),
+        "{trail}"
+    );
+
     // 200 relayed and the trace ends: the next hop's copy of the 200 is
     // not "the dialog going on" without an ACK (no SL406).
     let mut f = Flow::new();

@@ -169,7 +169,8 @@ fn precondition_trail(cx: &Cx<'_>, req: usize, end: usize) -> (String, Vec<usize
         let m = &cx.infos[j];
         let relevant = matches!(m.method.as_str(), "PRACK" | "UPDATE")
             || (m.method == "INVITE" && m.code.is_some_and(|c| c > 100));
-        if !relevant {
+        // Another hop's copy of a step already listed adds nothing.
+        if !relevant || cx.hop_copy(j) {
             continue;
         }
         idx.push(j);
