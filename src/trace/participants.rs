@@ -3,7 +3,8 @@
 //! say so.
 //!
 //! - Captures and logs with addresses: a node is an IP address (every port
-//!   of it: ephemeral TCP ports are not new nodes).
+//!   of it: ephemeral TCP ports are not new nodes), unless that IP sends to
+//!   itself (several elements on one host): its nodes are then `ip:port`.
 //! - Pasted text without addresses: the sender of a request is its topmost
 //!   Via (RFC 3261 §18.2.1: the `received` parameter and the sent-by name
 //!   the same node and are merged); its receiver is the node that
@@ -334,12 +335,29 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
         }
     }
     let mut ends: Vec<(Option<String>, Option<String>)> = vec![(None, None); n];
+    // An IP that talks to itself (several elements on one host, e.g. a lab
+    // on 127.0.0.1) is split by port: else every arrow would loop back.
+    let split: std::collections::HashSet<String> = raws
+        .iter()
+        .filter_map(|r| {
+            let (s, d) = (ip_of(r.src.as_deref()?), ip_of(r.dst.as_deref()?));
+            (s == d).then_some(s)
+        })
+        .collect();
+    let node_of = |a: &str| {
+        let ip = ip_of(a);
+        if split.contains(&ip) {
+            a.trim().to_ascii_lowercase()
+        } else {
+            ip
+        }
+    };
     // Pass 1: addresses, Via, forwarded copies, Route, Contact.
     for i in 0..n {
         let m = &infos[i];
         let r = &raws[i];
-        let src = r.src.as_deref().map(ip_of);
-        let dst = r.dst.as_deref().map(ip_of);
+        let src = r.src.as_deref().map(node_of);
+        let dst = r.dst.as_deref().map(node_of);
         if let (Some(s), Some(top)) = (&src, m.vias.first()) {
             if m.is_request && top.host.parse::<std::net::IpAddr>().is_err() {
                 // The sender's Via names it: FQDN and IP are one node.
