@@ -303,7 +303,7 @@ impl Info {
                 } else {
                     parse_proxy_authorization(v, &mut sink)
                 };
-                // TS 24.229 §5.1.1.2.1: the first IMS REGISTER carries an
+                // TS 24.229 §5.1.1.2: the first IMS REGISTER carries an
                 // Authorization with an empty `response`: no credentials yet.
                 c.is_some_and(|c| c.params.response().is_some_and(|r| !r.trim().is_empty()))
             });

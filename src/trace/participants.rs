@@ -18,12 +18,13 @@
 //! - IMS roles (3GPP TS 24.229) from evidence in the messages: Path in a
 //!   REGISTER names the P-CSCF (§5.2.2.1, RFC 3327), Service-Route in a 2xx
 //!   to REGISTER the S-CSCF (§5.4.1.2.2, RFC 3608), a Route with `orig`
-//!   the originating S-CSCF (§5.4.3.2), Security-Client/-Verify the UE and
+//!   the originating S-CSCF (§5.4.3.1), Security-Client/-Verify the UE and
 //!   its P-CSCF (§5.1.1.2, RFC 3329), P-Visited-Network-ID the P-CSCF that
 //!   inserted it (§5.2.2.1) and the next node relaying the REGISTER the
 //!   I-CSCF (§5.3.1.2), P-Preferred-Service/-Identity the UE
 //!   (§5.1.2A.1), an ISUP body the MGCF (TS 29.163), and an S-CSCF's Route
-//!   to a server followed by its own address the AS (§5.4.3.2).
+//!   to a server followed by its own address the AS (the S-CSCF's
+//!   originating procedures, §5.4.3.2).
 
 use std::collections::HashMap;
 
