@@ -1139,6 +1139,7 @@ const FLOWS: &[&str] = &[
     "rfc3665-3.9-busy.txt",
     "ims-registration.txt",
     "ims-originating-preconditions.txt",
+    "b2bua-sbc.txt",
 ];
 
 fn flow(name: &str) -> Trace {
@@ -1278,6 +1279,24 @@ fn ims_flows_name_lanes_by_role() {
     assert_eq!(r, [("SIP", Some(200)), ("Q.850", Some(16))]);
     assert_eq!(t.messages[d.reason_message.unwrap()].label, "BYE");
     assert_eq!(d.participants.len(), 5);
+}
+
+/// A B2BUA (an SBC) makes two Call-IDs; the icid-value it passes on links
+/// them into one call. Its Via name and Contact address are one lane.
+#[test]
+fn b2bua_legs_are_one_call_across_three_lanes() {
+    let t = flow("b2bua-sbc.txt");
+    assert_eq!(t.participants.len(), 3, "{:#?}", t.participants);
+    assert_eq!(t.dialogs.len(), 2);
+    assert_eq!(t.calls.len(), 1);
+    assert_eq!(t.calls[0].call_ids.len(), 2);
+    assert!(t.participants[1]
+        .addresses
+        .contains(&"sbc.example.net".to_owned()));
+    for d in &t.dialogs {
+        assert_eq!(d.reasons[0].protocol, "Q.850");
+        assert_eq!(d.reasons[0].cause, Some(16));
+    }
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //!   itself (several elements on one host): its nodes are then `ip:port`.
 //! - Pasted text without addresses: the sender of a request is its topmost
 //!   Via (RFC 3261 §18.2.1: the `received` parameter and the sent-by name
-//!   the same node and are merged); its receiver is the node that
+//!   the same node and are merged, as are the Via and Contact hosts of one
+//!   dialog tag, §12); its receiver is the node that
 //!   forwarded it next (the next copy of the same request whose Via stack
 //!   adds one value on top of this one's, §16.6 step 8), else the topmost
 //!   Route (§16.12, loose routing), else the Contact of a response the
@@ -310,6 +311,39 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
             if let Some(r) = &v.received {
                 let b = nodes.id(r);
                 nodes.union(a, b);
+            }
+        }
+    }
+    // A dialog tag names one UA (RFC 3261 §12): the Via of the requests it
+    // sends itself (one Via) and the Contact it gives in requests and
+    // responses are one node.
+    if !addressed {
+        let mut by_tag: HashMap<(&str, &str), usize> = HashMap::new();
+        for m in infos {
+            // A proxy sends CANCEL and the ACK of a non-2xx hop by hop,
+            // with its own single Via and the caller's From tag.
+            let (tag, own_via) = if m.is_request {
+                let hop_by_hop = matches!(m.method.as_str(), "CANCEL" | "ACK");
+                (m.from_tag.as_deref(), m.vias.len() == 1 && !hop_by_hop)
+            } else if m.method == "REGISTER" {
+                // A 2xx to REGISTER lists the bindings, not the registrar.
+                (None, false)
+            } else {
+                (m.to_tag.as_deref(), false)
+            };
+            let Some(tag) = tag else { continue };
+            let hosts = m
+                .contact_host
+                .iter()
+                .chain(m.vias.first().filter(|_| own_via).map(|v| &v.host));
+            for h in hosts {
+                let k = nodes.id(h);
+                match by_tag.get(&(m.call_id.as_str(), tag)) {
+                    Some(&first) => nodes.union(first, k),
+                    None => {
+                        by_tag.insert((m.call_id.as_str(), tag), k);
+                    }
+                }
             }
         }
     }
