@@ -9,6 +9,20 @@
 //! lines, `recv 612 bytes from udp:…`, `---` separators, ngrep `U a -> b`)
 //! are read for a timestamp and addresses, which are attached to the next
 //! message.
+//!
+//! The splitter is as lenient as `decode` (STYLE: lenient on input, strict
+//! in the report): a start line with extra or tab separators, leading
+//! white space or a lower-case `sip/2.0` still starts a message, and a
+//! header-section line that is neither a header nor folded (a continuation
+//! that lost its leading space) stays in its message when header lines
+//! follow. [`split_text_reporting`] lists those messages (SL456) and counts
+//! the SIP header lines it found outside any message (SL457), so nothing
+//! is lost silently. A `message/sipfrag` body (RFC 3420) is framed by its
+//! Content-Length even though it starts with a status line.
+//!
+//! Timestamps become ISO 8601: `YYYY-MM-DDTHH:MM:SS.ffffff` for a log line
+//! with a date (the log's own clock; `Z` kept when the log wrote it),
+//! `HH:MM:SS.ffffff` for a time of day alone.
 
 use super::capture::is_start_line;
 use super::{CaptureIssue, RawMessage};
