@@ -203,7 +203,6 @@ struct SipToQ850 {
 #[serde(deny_unknown_fields)]
 struct ReasonFile {
     protocol: Vec<Protocol>,
-    release_cause: Vec<ReleaseCause>,
 }
 
 #[derive(Deserialize)]
@@ -213,12 +212,15 @@ struct Protocol {
     spec: String,
     causes: String,
     meaning: String,
+    senders: String,
+    #[serde(default)]
+    value: Vec<ProtocolValue>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReleaseCause {
-    cause: u8,
+struct ProtocolValue {
+    cause: u32,
     text: String,
     meaning: String,
 }
@@ -554,7 +556,9 @@ fn gen_q850(out: &mut String) {
 
 fn gen_reason(out: &mut String) {
     let f: ReasonFile = load("reason.toml");
-    out.push_str("/// Reason header protocols (RFC 3326 and extensions).\n");
+    let mut names = BTreeSet::new();
+    let mut release = None;
+    out.push_str("/// Reason header protocols (RFC 3326, RFC 4411, TS 24.229 §7.2A.18) and their values.\n");
     out.push_str("pub(crate) static REASON_PROTOCOLS: &[ReasonProtocol] = &[\n");
     for p in &f.protocol {
         let at = format!("reason protocol {}", p.name);
@@ -562,28 +566,49 @@ fn gen_reason(out: &mut String) {
         need(&p.spec, "spec", &at);
         need(&p.causes, "causes", &at);
         need(&p.meaning, "meaning", &at);
+        need(&p.senders, "senders", &at);
+        if !names.insert(p.name.to_ascii_uppercase()) {
+            panic!("knowledge base: {at}: declared twice");
+        }
+        if matches!(p.name.as_str(), "SIP" | "Q.850") != p.value.is_empty() {
+            panic!("knowledge base: {at}: SIP and Q.850 take their values from the code and Q.850 tables; every other protocol lists its values");
+        }
+        let mut values = String::new();
+        let mut last = None;
+        for v in &p.value {
+            let at = format!("{at} value {}", v.cause);
+            need(&v.text, "text", &at);
+            need(&v.meaning, "meaning", &at);
+            if last.is_some_and(|l| v.cause <= l) {
+                panic!("knowledge base: {at}: values must be sorted and unique");
+            }
+            last = Some(v.cause);
+            let _ = write!(
+                values,
+                "\n        ReasonCause {{ cause: {}, text: {:?}, meaning: {:?} }},",
+                v.cause, v.text, v.meaning
+            );
+        }
+        if p.name == "RELEASE_CAUSE" {
+            release = Some(&p.value);
+        }
         let _ = writeln!(
             out,
-            "    ReasonProtocol {{ name: {:?}, spec: {:?}, causes: {:?}, meaning: {:?} }},",
-            p.name, p.spec, p.causes, p.meaning
+            "    ReasonProtocol {{ name: {:?}, spec: {:?}, causes: {:?}, meaning: {:?}, senders: {:?}, values: &[{values}\n    ] }},",
+            p.name, p.spec, p.causes, p.meaning, p.senders
         );
     }
     out.push_str("];\n\n");
-    out.push_str("/// 3GPP `RELEASE_CAUSE` values (TS 24.229), sorted by cause.\n");
+    let release = release.expect("knowledge base: reason.toml must define RELEASE_CAUSE");
+    out.push_str("/// 3GPP `RELEASE_CAUSE` values (TS 24.229 §7.2A.18), sorted by cause.\n");
     out.push_str("pub(crate) static RELEASE_CAUSES: &[ReleaseCause] = &[\n");
-    let mut last = 0;
-    for r in &f.release_cause {
-        let at = format!("RELEASE_CAUSE {}", r.cause);
-        need(&r.text, "text", &at);
-        need(&r.meaning, "meaning", &at);
-        if r.cause <= last {
-            panic!("knowledge base: {at}: causes must be sorted and unique");
-        }
-        last = r.cause;
+    for r in release {
+        let cause = u8::try_from(r.cause)
+            .unwrap_or_else(|_| panic!("knowledge base: RELEASE_CAUSE {} exceeds 255", r.cause));
         let _ = writeln!(
             out,
-            "    ReleaseCause {{ cause: {}, text: {:?}, meaning: {:?} }},",
-            r.cause, r.text, r.meaning
+            "    ReleaseCause {{ cause: {cause}, text: {:?}, meaning: {:?} }},",
+            r.text, r.meaning
         );
     }
     out.push_str("];\n");
