@@ -11,6 +11,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+#[path = "src/kb/cite.rs"]
+mod cite;
+
 const DATA: &str = "data";
 const CODE_FILES: &[&str] = &["1xx", "2xx", "3xx", "4xx", "5xx", "6xx"];
 
@@ -201,6 +204,20 @@ struct SipToQ850 {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct SourcesFile {
+    source: Vec<Source>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Source {
+    id: String,
+    says: String,
+    checked: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ReasonFile {
     protocol: Vec<Protocol>,
 }
@@ -234,6 +251,7 @@ fn main() {
     gen_warnings(&mut out);
     gen_q850(&mut out);
     gen_reason(&mut out);
+    check_sources();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("kb_tables.rs");
     std::fs::write(dest, out).expect("write kb_tables.rs");
 }
@@ -612,4 +630,64 @@ fn gen_reason(out: &mut String) {
         );
     }
     out.push_str("];\n");
+}
+
+/// Every `.toml` file under `dir`, recursively, sorted.
+fn toml_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("knowledge base: cannot list {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            out.extend(toml_files(&p));
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The citation table (`data/sources.toml`) is well formed and lists every
+/// clause the data files cite (`src/` is checked by `tests/sources.rs`).
+fn check_sources() {
+    let f: SourcesFile = load("sources.toml");
+    let mut ids = BTreeSet::new();
+    for s in &f.source {
+        let at = format!("sources.toml row {:?}", s.id);
+        need(&s.says, "says", &at);
+        if s.checked != "unconfirmed" && !s.checked.starts_with("search: ") {
+            panic!("knowledge base: {at}: `checked` must be \"unconfirmed\" or start with \"search: \"");
+        }
+        if cite::citations(&s.id) != [s.id.clone()] {
+            panic!("knowledge base: {at}: id is not one citation in normalised form (\"RFC 3261 §15.1.2\", \"TS 24.229 §5.4.3.2\", \"RFC 3312\")");
+        }
+        if !ids.insert(s.id.as_str()) {
+            panic!("knowledge base: {at}: listed twice");
+        }
+    }
+    let mut missing = BTreeSet::new();
+    for path in toml_files(Path::new(DATA)) {
+        if path.ends_with("sources.toml") {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("knowledge base: cannot read {}: {e}", path.display()));
+        for c in cite::citations(&text) {
+            if !ids.contains(c.as_str()) {
+                missing.insert(format!("{c} (cited in {})", path.display()));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.into_iter().collect();
+        panic!(
+            "knowledge base: clauses cited in data/ but missing from data/sources.toml (add a row: id, says, checked):\n  {}",
+            list.join("\n  ")
+        );
+    }
 }
