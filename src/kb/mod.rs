@@ -365,8 +365,9 @@ pub fn list_codes() -> Vec<CodeGroup> {
 }
 
 /// Registered codes whose text matches every word of `query`
-/// (case-insensitive), grouped like [`list_codes`]. A word matches the code
-/// when the code starts with it, else any text of the entry: reason phrase,
+/// (case-insensitive), grouped like [`list_codes`]. A word of digits
+/// matches codes starting with it (`48` → 480–489); any other word matches
+/// the text of the entry: reason phrase,
 /// description, purpose, when, methods, causes, what to inspect, fix, retry
 /// note, header names and their notes, IMS senders, clause and note, and
 /// the registry note. So `retry-after` finds every code whose text names
@@ -379,7 +380,11 @@ pub fn search_codes(query: &str) -> Vec<CodeGroup> {
         .collect();
     let hit = |c: &CodeInfo| {
         words.iter().all(|w| {
-            c.code.to_string().starts_with(w.as_str()) || code_text(c).any(|t| contains_ci(t, w))
+            if w.bytes().all(|b| b.is_ascii_digit()) {
+                c.code.to_string().starts_with(w.as_str())
+            } else {
+                code_text(c).any(|t| contains_ci(t, w))
+            }
         })
     };
     group_codes(tables::CODES.iter().filter(|c| hit(c)))
