@@ -414,9 +414,9 @@ rules! {
         "SIP/2.0 302 Moved Temporarily without Contact", "RFC 3261 §8.1.3.4, §21.3");
     /// 488/606 without Warning.
     MediaRejectWithoutWarning = ("SL129", "media-reject-without-warning", Warning, Protocol,
-        "A 488 or 606 response has no Warning header explaining what in the offer was unacceptable.",
-        "RFC 3261 §21.4.26/§21.6.4: the response SHOULD carry a Warning (e.g. 304/305) naming the rejected media.",
-        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §21.4.26, §21.6.4");
+        "A 488 response has no Warning header explaining what in the offer was unacceptable.",
+        "RFC 3261 §13.3.1.3: a UAS rejecting an offer with 488 SHOULD carry a Warning (e.g. 304/305) naming the rejected media. For 606 the Warning is only MAY (§21.6.4), so a 606 without one is not flagged.",
+        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §13.3.1.3, §21.4.26, §21.6.4");
     /// 415 without Accept*.
     MissingAccept = ("SL130", "415-without-accept", Error, Protocol,
         "A 415 response has no Accept, Accept-Encoding or Accept-Language header.",
