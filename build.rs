@@ -576,7 +576,9 @@ fn gen_reason(out: &mut String) {
     let f: ReasonFile = load("reason.toml");
     let mut names = BTreeSet::new();
     let mut release = None;
-    out.push_str("/// Reason header protocols (RFC 3326, RFC 4411, TS 24.229 §7.2A.18) and their values.\n");
+    out.push_str(
+        "/// Reason header protocols (RFC 3326, RFC 4411, TS 24.229 §7.2A.18) and their values.\n",
+    );
     out.push_str("pub(crate) static REASON_PROTOCOLS: &[ReasonProtocol] = &[\n");
     for p in &f.protocol {
         let at = format!("reason protocol {}", p.name);

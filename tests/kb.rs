@@ -297,7 +297,10 @@ fn fix_487_answers_any_request_ended_by_bye() {
     let c = kb::status_info(487u16);
     assert!(c.methods.contains(&"any") && c.methods.contains(&"INVITE"));
     assert!(c.spec.contains("§15.1.2"));
-    assert!(c.causes.iter().any(|x| x.contains("BYE") && x.contains("UPDATE")));
+    assert!(c
+        .causes
+        .iter()
+        .any(|x| x.contains("BYE") && x.contains("UPDATE")));
     assert!(c.ims.before.contains("BYE"));
 }
 
@@ -327,7 +330,10 @@ fn fix_reason_protocols_of_ts_24_229_and_rfc_4411() {
     let v = |p: &str, c: u32| kb::reason_value(p, c).map(|v| v.text);
     assert_eq!(v("FAILURE_CAUSE", 1), Some("Media bearer or QoS lost"));
     assert_eq!(v("FAILURE_CAUSE", 2), Some("Release of signalling bearer"));
-    assert_eq!(v("FAILURE_CAUSE", 3), Some("Indication of failed resources allocation"));
+    assert_eq!(
+        v("FAILURE_CAUSE", 3),
+        Some("Indication of failed resources allocation")
+    );
     assert_eq!(v("FAILURE_CAUSE", 4), None);
     assert_eq!(v("Preemption", 2), Some("Reserved Resources Preempted"));
     assert_eq!(v("S1AP-RNL", 21), Some("Radio connection with UE lost"));
@@ -349,7 +355,12 @@ fn fix_release_cause_is_the_ues_and_failure_cause_the_p_cscfs() {
     let release = kb::reason_protocol("RELEASE_CAUSE").unwrap();
     assert!(release.senders.contains("UE") && !release.senders.contains("P-CSCF"));
     for rc in kb::release_causes() {
-        assert!(!rc.meaning.contains("P-CSCF"), "RELEASE_CAUSE {}: {}", rc.cause, rc.meaning);
+        assert!(
+            !rc.meaning.contains("P-CSCF"),
+            "RELEASE_CAUSE {}: {}",
+            rc.cause,
+            rc.meaning
+        );
     }
     let failure = kb::reason_protocol("FAILURE_CAUSE").unwrap();
     assert_eq!(failure.senders, "The P-CSCF.");
@@ -367,7 +378,9 @@ fn fix_q850_cause_24() {
     let c = kb::q850_info(24).expect("Q.850 cause 24");
     assert_eq!(c.name, "Call rejected due to feature at the destination");
     assert!(c.explanation.contains("433"));
-    let acr = kb::status_info(433u16).header("Reason").expect("433 lists Reason");
+    let acr = kb::status_info(433u16)
+        .header("Reason")
+        .expect("433 lists Reason");
     assert!(acr.why.contains("cause 24"));
 }
 
@@ -392,7 +405,10 @@ fn fix_100_timer_b_does_not_run_in_proceeding() {
     let c = kb::status_info(100u16);
     assert!(!c.retry.note.contains("Timer B/C still runs"));
     assert!(c.retry.note.contains("§17.1.1.2") && c.retry.note.contains("Proceeding"));
-    assert!(c.retry.note.contains("101-199"), "Timer C reset rule of §16.7");
+    assert!(
+        c.retry.note.contains("101-199"),
+        "Timer C reset rule of §16.7"
+    );
 }
 
 #[test]
@@ -407,7 +423,10 @@ fn fix_restoration_504_is_sent_by_the_s_cscf() {
 #[test]
 fn fix_second_401_is_not_wrong_credentials_in_aka() {
     let c = kb::status_info(401u16);
-    assert!(!c.retry.note.contains("A second 401 to the answered challenge means the credentials are wrong"));
+    assert!(!c
+        .retry
+        .note
+        .contains("A second 401 to the answered challenge means the credentials are wrong"));
     assert!(c.retry.note.contains("auts") && c.retry.note.contains("403"));
 }
 
@@ -422,7 +441,10 @@ fn fix_warning_strength_of_488_and_606() {
 
 #[test]
 fn fix_no_placeholder_clause_and_no_via_as_sender() {
-    assert!(!kb::status_info(417u16).ims.note.contains("clause on priority"));
+    assert!(!kb::status_info(417u16)
+        .ims
+        .note
+        .contains("clause on priority"));
     for c in kb::codes() {
         for i in c.inspect {
             assert!(!i.contains("(Via/Server"), "{}: {i}", c.code);
@@ -434,7 +456,10 @@ fn fix_no_placeholder_clause_and_no_via_as_sender() {
 #[test]
 fn fix_481_to_cancel_is_a_missing_transaction() {
     let c = kb::status_info(481u16);
-    assert!(c.causes.iter().any(|x| x.contains("CANCEL") && x.contains("transaction")));
+    assert!(c
+        .causes
+        .iter()
+        .any(|x| x.contains("CANCEL") && x.contains("transaction")));
     assert!(c.fix.contains("CANCEL: the dialog is not affected"));
 }
 
@@ -442,13 +467,25 @@ fn fix_481_to_cancel_is_a_missing_transaction() {
 fn unknown_code_titles_name_what_they_are_read_as() {
     let title = |c: u16| kb::lookup_code(c).title.to_string();
     assert_eq!(title(486), "486 Busy Here");
-    assert_eq!(title(499), "499 (unregistered 4xx; treated as 400 Bad Request)");
-    assert_eq!(title(150), "150 (unregistered 1xx; treated as 183 Session Progress)");
+    assert_eq!(
+        title(499),
+        "499 (unregistered 4xx; treated as 400 Bad Request)"
+    );
+    assert_eq!(
+        title(150),
+        "150 (unregistered 1xx; treated as 183 Session Progress)"
+    );
     assert_eq!(title(799), "799 (not a SIP status code)");
     let json = serde_json::to_value(kb::lookup_code(499u16)).unwrap();
-    assert_eq!(json["title"], "499 (unregistered 4xx; treated as 400 Bad Request)");
+    assert_eq!(
+        json["title"],
+        "499 (unregistered 4xx; treated as 400 Bad Request)"
+    );
     let cmp = serde_json::to_value(kb::compare_codes(499u16, 486u16)).unwrap();
-    assert_eq!(cmp["a"]["title"], "499 (unregistered 4xx; treated as 400 Bad Request)");
+    assert_eq!(
+        cmp["a"]["title"],
+        "499 (unregistered 4xx; treated as 400 Bad Request)"
+    );
 }
 
 #[test]
@@ -466,7 +503,10 @@ fn code_search_matches_words_in_the_text() {
     assert!(!ra.contains(&200), "200 does not mention Retry-After");
     assert_eq!(found("RETRY-AFTER"), ra, "case-insensitive");
     assert_eq!(found("503 retry-after"), [503]);
-    assert_eq!(found("48"), [480, 481, 482, 483, 484, 485, 486, 487, 488, 489]);
+    assert_eq!(
+        found("48"),
+        [480, 481, 482, 483, 484, 485, 486, 487, 488, 489]
+    );
     assert_eq!(found("precondition"), found("Precondition"));
     assert!(found("precondition").contains(&580));
     assert!(found("no-such-word-anywhere").is_empty());
@@ -478,10 +518,17 @@ fn catalog_exports_every_value_table() {
     let cat = kb::catalog();
     assert_eq!(cat.q850.len(), kb::q850_causes().len());
     assert_eq!(cat.warnings.len(), kb::warnings().len());
-    assert!(cat.reason_protocols.iter().any(|p| p.name == "FAILURE_CAUSE"));
+    assert!(cat
+        .reason_protocols
+        .iter()
+        .any(|p| p.name == "FAILURE_CAUSE"));
     let json = serde_json::to_value(cat).unwrap();
     assert!(json["reasonProtocols"][0]["values"].is_array());
-    assert!(json["q850"].as_array().unwrap().iter().any(|c| c["cause"] == 24));
+    assert!(json["q850"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["cause"] == 24));
     assert!(json["q850ToSip"].is_array() && json["sipToQ850"].is_array());
 }
 

@@ -62,7 +62,11 @@ fn cited() -> BTreeMap<String, PathBuf> {
 fn every_cited_clause_is_in_the_table() {
     let table = table();
     let cited = cited();
-    assert!(cited.len() > 300, "extractor found only {} citations", cited.len());
+    assert!(
+        cited.len() > 300,
+        "extractor found only {} citations",
+        cited.len()
+    );
     let missing: Vec<String> = cited
         .iter()
         .filter(|(c, _)| !table.contains(*c))
@@ -92,6 +96,9 @@ fn the_clauses_this_issue_fixed_are_cited_and_checked() {
             .split("[[source]]")
             .find(|r| r.contains(&format!("id = \"{id}\"")))
             .unwrap_or_else(|| panic!("{id} not in the table"));
-        assert!(row.contains("checked = \"search: "), "{id} is not marked as read: {row}");
+        assert!(
+            row.contains("checked = \"search: "),
+            "{id} is not marked as read: {row}"
+        );
     }
 }

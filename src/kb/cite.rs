@@ -102,9 +102,16 @@ fn clause(text: &str, pos: usize) -> Option<(String, usize)> {
     let after = if let Some(r) = rest.strip_prefix('§') {
         r.strip_prefix(' ').unwrap_or(r)
     } else {
-        ["section ", "Section ", "subclause ", "Subclause ", "clause ", "Clause "]
-            .iter()
-            .find_map(|k| rest.strip_prefix(k))?
+        [
+            "section ",
+            "Section ",
+            "subclause ",
+            "Subclause ",
+            "clause ",
+            "Clause ",
+        ]
+        .iter()
+        .find_map(|k| rest.strip_prefix(k))?
     };
     let start = text.len() - after.len();
     let b = text.as_bytes();
@@ -149,7 +156,10 @@ fn continuation(b: &[u8], pos: usize) -> Option<usize> {
     };
     let p = spaces(pos);
     if b.get(p) == Some(&b'(') {
-        if let Some(close) = b[p + 1..].iter().position(|&c| c == b')' || c == b'(' || c == b'\n') {
+        if let Some(close) = b[p + 1..]
+            .iter()
+            .position(|&c| c == b')' || c == b'(' || c == b'\n')
+        {
             if b[p + 1 + close] == b')' {
                 if let Some(q) = sep(p + 2 + close) {
                     return Some(q);
@@ -181,6 +191,9 @@ mod tests {
             citations("see RFC 4411 Section 5, TS 24.229 clause 7.2A.18. RFC3261 §8.1.3.2."),
             ["RFC 4411 §5", "TS 24.229 §7.2A.18", "RFC 3261 §8.1.3.2"]
         );
-        assert_eq!(citations("xRFC 3261, RFC 32611, TS 2.229, FRFC 123"), Vec::<String>::new());
+        assert_eq!(
+            citations("xRFC 3261, RFC 32611, TS 2.229, FRFC 123"),
+            Vec::<String>::new()
+        );
     }
 }

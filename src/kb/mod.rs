@@ -374,10 +374,7 @@ pub fn list_codes() -> Vec<CodeGroup> {
 /// Retry-After, and `480 retry` the 480 only if its text says retry. An
 /// empty query lists every code.
 pub fn search_codes(query: &str) -> Vec<CodeGroup> {
-    let words: Vec<String> = query
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     let hit = |c: &CodeInfo| {
         words.iter().all(|w| {
             if w.bytes().all(|b| b.is_ascii_digit()) {
