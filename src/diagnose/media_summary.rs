@@ -201,8 +201,9 @@ pub struct PreconditionDto {
         tsify(type = r#""none" | "send" | "recv" | "sendrecv" | null"#)
     )]
     pub confirm: Option<&'static str>,
-    /// True when the current status covers the desired direction (a row
-    /// without `a=des` counts as met).
+    /// True when the current status covers the desired direction; a row
+    /// without `a=des` or with strength `none` counts as met, one with
+    /// strength `failure` as not met.
     pub met: bool,
     /// The `a=curr` / `a=des` / `a=conf` lines of this row.
     pub spans: Vec<SpanDto>,
@@ -408,10 +409,15 @@ fn preconditions(m: &Media<'_>, lines: &LineIndex) -> Vec<PreconditionDto> {
             r.spans.sort_by_key(|s| s.start);
             let met = match r.des {
                 None => true,
-                Some(d) => {
-                    d.direction == PrecondDirection::None
-                        || r.curr.is_some_and(|c| c.direction.covers(d.direction))
-                }
+                Some(d) => match d.strength {
+                    // No precondition wanted; or one its sender says failed.
+                    Strength::None => true,
+                    Strength::Failure => false,
+                    _ => {
+                        d.direction == PrecondDirection::None
+                            || r.curr.is_some_and(|c| c.direction.covers(d.direction))
+                    }
+                },
             };
             PreconditionDto {
                 precondition_type: s(r.ptype),
@@ -1021,6 +1027,27 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio
         assert_eq!(
             telephone_events("0-16,32"),
             "events DTMF 0-9 * # A-D, flash, event 32"
+        );
+    }
+}
+
+#[cfg(test)]
+mod strength_tests {
+    #[test]
+    fn strength_none_is_met_and_failure_is_not() {
+        let input = b"SIP/2.0 580 Precondition Failure\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\n\
+v=0\r\no=- 1 2 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n\
+a=curr:qos local none\r\na=curr:qos remote sendrecv\r\n\
+a=des:qos none local sendrecv\r\na=des:qos failure remote sendrecv\r\n";
+        let m = crate::decode(input).media.unwrap();
+        let p = &m.streams[0].preconditions;
+        assert_eq!(
+            (p[0].status_type, p[0].strength, p[0].met),
+            ("local", Some("none"), true)
+        );
+        assert_eq!(
+            (p[1].status_type, p[1].strength, p[1].met),
+            ("remote", Some("failure"), false)
         );
     }
 }
