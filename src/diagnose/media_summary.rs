@@ -511,23 +511,23 @@ fn explain_amr(codec: &str, n: &str, v: &str) -> Option<String> {
     Some(match (n, v) {
         ("mode-set", _) => mode_set(v, table)?,
         ("octet-align", "1") => "octet-aligned payload format".to_owned(),
-        ("octet-align", "0") => "bandwidth-efficient payload format (the default)".to_owned(),
+        ("octet-align", "0") => "bandwidth-efficient payload format, the default".to_owned(),
         ("mode-change-period", _) => format!("codec mode changes only every {v} frame-block(s)"),
         ("mode-change-capability", "1") => {
-            "the sender cannot restrict mode changes to every other frame-block (the default)"
+            "the sender cannot restrict mode changes to every other frame-block, the default"
                 .to_owned()
         }
         ("mode-change-capability", "2") => {
-            "the sender can restrict mode changes to every other frame-block (needed to interwork with CS networks without transcoding)"
+            "the sender can restrict mode changes to every other frame-block, as needed to interwork with CS networks without transcoding"
                 .to_owned()
         }
         ("mode-change-neighbor", "1") => {
             "mode changes only to a neighbouring mode of the mode set".to_owned()
         }
-        ("max-red", "0") => "no redundancy (frames are sent once)".to_owned(),
+        ("max-red", "0") => "no redundancy: each frame is sent once".to_owned(),
         ("max-red", _) => format!("redundant frames at most {v} ms after the first transmission"),
-        ("crc", "1") => "frame CRCs included (octet-aligned mode)".to_owned(),
-        ("robust-sorting", "1") => "robust payload sorting (octet-aligned mode)".to_owned(),
+        ("crc", "1") => "frame CRCs included, octet-aligned mode only".to_owned(),
+        ("robust-sorting", "1") => "robust payload sorting, octet-aligned mode only".to_owned(),
         ("interleaving", _) => format!("frame interleaving, at most {v} frames per interleave group"),
         ("channels", _) => format!("{v} audio channel(s)"),
         _ => return None,
@@ -577,7 +577,7 @@ fn explain_evs(n: &str, v: &str) -> Option<String> {
         }
         ("cmr", "-1") => "no codec mode request in the payload".to_owned(),
         ("cmr", "1") => "codec mode request in every packet".to_owned(),
-        ("max-red", "0") => "no redundancy (frames are sent once)".to_owned(),
+        ("max-red", "0") => "no redundancy: each frame is sent once".to_owned(),
         ("max-red", _) => format!("redundant frames at most {v} ms after the first transmission"),
         ("mode-set", _) => mode_set(v, &AMR_WB_MODES).map(|m| format!("{m} in AMR-WB IO mode"))?,
         ("ch-send" | "ch-recv", _) => format!("{v} audio channel(s)"),
