@@ -75,6 +75,9 @@ struct ResponseOffer {
     answered: bool,
 }
 
+/// A message's role and, for an answer, its offer's index.
+type Marks = (Option<SdpRole>, Option<usize>);
+
 /// The pairing state of one trace.
 #[derive(Debug, Default)]
 pub(crate) struct OfferAnswer {
@@ -87,7 +90,7 @@ pub(crate) struct OfferAnswer {
     response_offers: Vec<ResponseOffer>,
     /// (transaction, code or none for requests) → the role given, for
     /// retransmissions.
-    given: HashMap<(usize, Option<u16>), (Option<SdpRole>, Option<usize>)>,
+    given: HashMap<(usize, Option<u16>), Marks>,
     findings: Vec<FlowFinding>,
 }
 
@@ -119,7 +122,7 @@ impl OfferAnswer {
         r
     }
 
-    fn role(&mut self, m: &MessageSummary, info: &Info) -> (Option<SdpRole>, Option<usize>) {
+    fn role(&mut self, m: &MessageSummary, info: &Info) -> Marks {
         let i = m.index;
         let tx = m.transaction_id;
         let sdp = kinds(info);
