@@ -1005,6 +1005,28 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio
         );
     }
 
+    /// Every prefix of a rich offer, and each byte replaced by a separator,
+    /// decodes without panic and keeps every media span inside the input.
+    #[test]
+    fn truncated_and_mangled_offers_keep_the_invariants() {
+        for end in 0..=VOLTE_OFFER.len() {
+            let input = &VOLTE_OFFER[..end];
+            let d = crate::decode(input);
+            crate::diagnose::invariants::check_decoded(&d, input)
+                .unwrap_or_else(|e| panic!("prefix {end}: {e}"));
+        }
+        let body = VOLTE_OFFER.windows(4).position(|w| w == b"v=0\r").unwrap();
+        for i in body..VOLTE_OFFER.len() {
+            for c in [b' ', b':', b'\n'] {
+                let mut input = VOLTE_OFFER.to_vec();
+                input[i] = c;
+                let d = crate::decode(&input);
+                crate::diagnose::invariants::check_decoded(&d, &input)
+                    .unwrap_or_else(|e| panic!("byte {i} = {c}: {e}"));
+            }
+        }
+    }
+
     #[test]
     fn h264_and_unknown_params() {
         let p = fmtp_params(
