@@ -266,7 +266,7 @@ fn rejected_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         };
         if let Some(t) = text {
             dx.cause(
-                if w302 || secure {
+                if w302 {
                     Confidence::High
                 } else {
                     Confidence::Medium
@@ -530,13 +530,16 @@ m=audio 20000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\nm=video 0 
         let secure = String::from_utf8_lossy(R488)
             .replace("m=audio 20000 RTP/AVP", "m=audio 20000 RTP/SAVP");
         let dx = run(secure.as_bytes());
-        assert!(
-            texts(&dx)
-                .iter()
-                .any(|t| t.starts_with("The 488 lists only secure profiles (RTP/SAVP)")),
-            "{:#?}",
-            texts(&dx)
-        );
+        let c = dx
+            .causes
+            .iter()
+            .find(|c| {
+                c.text
+                    .starts_with("The 488 lists only secure profiles (RTP/SAVP)")
+            })
+            .expect("profile cause");
+        // Without Warning 302 the SDP alone only suggests it.
+        assert_eq!(c.confidence, Confidence::Medium);
         // Without SDP nothing is added.
         assert!(
             run(b"SIP/2.0 488 Not Acceptable Here\r\nCSeq: 1 INVITE\r\n\r\n")
