@@ -339,7 +339,12 @@ fn codec(m: &Media<'_>, c: &Codec<'_>, lines: &LineIndex) -> CodecDto {
         format: s(c.format),
         payload_type: c.payload_type,
         name,
-        clock_rate: c.clock_rate(),
+        // The rtpmap's own rate only: `a=rtpmap:31 LPC` without a rate
+        // must not borrow H261's 90000 from the static table.
+        clock_rate: match c.rtpmap {
+            Some(r) => r.clock_rate,
+            None => c.static_payload.map(|p| p.clock_rate),
+        },
         channels: c.rtpmap.map(|r| r.channels.unwrap_or(1)).or(c
             .static_payload
             .filter(|p| p.channels > 0)
@@ -1025,6 +1030,18 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio
                     .unwrap_or_else(|e| panic!("byte {i} = {c}: {e}"));
             }
         }
+    }
+
+    #[test]
+    fn an_rtpmap_without_rate_does_not_borrow_the_static_one() {
+        // As in the RFC 4475 torture messages: `a=rtpmap:31 LPC`.
+        let input = b"INVITE sip:b@example.com SIP/2.0\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\n\
+v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=video 3227 RTP/AVP 31\r\na=rtpmap:31 LPC\r\n";
+        let c = &media(input).streams[0].codecs[0];
+        assert_eq!(
+            (c.name.as_str(), c.clock_rate, c.static_payload),
+            ("LPC", None, false)
+        );
     }
 
     #[test]
