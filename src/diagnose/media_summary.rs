@@ -4,7 +4,7 @@
 //! `ptime`, bandwidth, the codecs (payload type → `rtpmap`, else the
 //! RFC 3551 §6 static table) with their `fmtp` parameters decoded for
 //! AMR / AMR-WB (RFC 4867 §8.1–8.2), EVS (3GPP TS 26.445 Annex A.3),
-//! telephone-event (RFC 4733 §2.4, §3.2) and H.264 (RFC 6184 §8.1), the
+//! telephone-event (RFC 4733 §3; the IANA telephone-event registry) and H.264 (RFC 6184 §8.1), the
 //! RFC 3312 §5 precondition table (current / desired / confirm per
 //! precondition type and status type) and whether SRTP keying is present
 //! (RFC 4568 `a=crypto`, DTLS `a=fingerprint`; key material is never
@@ -590,9 +590,9 @@ fn explain_evs(n: &str, v: &str) -> Option<String> {
     })
 }
 
-/// `a=fmtp:<pt> 0-15` of telephone-event: the events supported
-/// (RFC 4733 §2.4.1; event codes of §3.2 Table 3: 0–9 the digits, 10 `*`,
-/// 11 `#`, 12–15 A–D, 16 flash).
+/// `a=fmtp:<pt> 0-15` of telephone-event: the events supported. Codes
+/// from the IANA telephone-event registry (RFC 4733 §3): 0–9 the digits,
+/// 10 `*`, 11 `#`, 12–15 A–D; 16 is reserved (flash in RFC 2833).
 fn telephone_events(v: &str) -> String {
     let name = |e: u32| -> String {
         match e {
@@ -600,7 +600,7 @@ fn telephone_events(v: &str) -> String {
             10 => "*".into(),
             11 => "#".into(),
             12..=15 => ((b'A' + (e - 12) as u8) as char).to_string(),
-            16 => "flash".into(),
+            16 => "16 (reserved; flash in RFC 2833)".into(),
             _ => format!("event {e}"),
         }
     };
@@ -611,7 +611,9 @@ fn telephone_events(v: &str) -> String {
             match r.split_once('-') {
                 Some((a, b)) => match (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
                     (Ok(0), Ok(15)) => "DTMF 0-9 * # A-D".to_owned(),
-                    (Ok(0), Ok(16)) => "DTMF 0-9 * # A-D, flash".to_owned(),
+                    (Ok(0), Ok(16)) => {
+                        "DTMF 0-9 * # A-D, 16 (reserved; flash in RFC 2833)".to_owned()
+                    }
                     (Ok(0), Ok(11)) => "DTMF 0-9 * #".to_owned(),
                     (Ok(a), Ok(b)) => format!("{} to {}", name(a), name(b)),
                     _ => r.to_owned(),
@@ -1065,7 +1067,7 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=video
         assert_eq!(p[0].meaning, None);
         assert_eq!(
             telephone_events("0-16,32"),
-            "events DTMF 0-9 * # A-D, flash, event 32"
+            "events DTMF 0-9 * # A-D, 16 (reserved; flash in RFC 2833), event 32"
         );
     }
 }
