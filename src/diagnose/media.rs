@@ -131,7 +131,7 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         dx.spec("RFC 3312 §5");
     }
     // Early media: an SDP in a provisional response lets media flow before
-    // the 2xx when the stream is active (RFC 3960 §3, gateway model).
+    // the 2xx when the stream is active (RFC 3960, gateway model).
     let active: Vec<&Media<'_>> = sdp
         .media
         .iter()
