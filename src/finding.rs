@@ -622,6 +622,11 @@ rules! {
         "The same request (Call-ID, CSeq, method) reaches a Request-URI it already reached with a lower Max-Forwards, or a 482/483 answers it; the Max-Forwards trail is listed.",
         "A request that comes back is a routing loop (not a spiral, which changes the Request-URI); it ends in 482/483 and no call.",
         "INVITE Max-Forwards 70, 69, 68 … → 483 Too Many Hops", "RFC 3261 §16.3 item 4, §16.6 step 3, §21.4.20, §21.4.21; RFC 5393 §4");
+    /// An SDP answer whose m= lines do not match its offer's.
+    FlowSdpAnswerMismatch = ("SL420", "flow-sdp-answer-mismatch", Warning, Protocol,
+        "An SDP answer, paired with its offer across the trace (offer in INVITE, UPDATE or PRACK answered in the response; offer in the first reliable response to an INVITE without SDP answered in PRACK or ACK), has a different number of m= lines than the offer, or a different media type at the same position.",
+        "Streams are matched by their order: an answer that drops, adds or reorders m= lines cannot be matched to the offer, and the offerer may reject it or send media to the wrong port (a stream is refused with port 0, never removed).",
+        "INVITE with m=audio and m=video → 200 OK with m=audio only", "RFC 3264 §6; RFC 3261 §13.2.1; RFC 3262 §5; RFC 3311 §5.1");
     /// Capture truncated or corrupt.
     CaptureTruncated = ("SL450", "capture-truncated", Error, Malformed,
         "The capture file ends inside a record or block, or a record is corrupt; reading stops there.",
