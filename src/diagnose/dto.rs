@@ -589,7 +589,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     // Causes: evidence first (rules' order), then the knowledge base.
     let mut causes: Vec<Cause> = std::mem::take(&mut dx.causes);
     causes.sort_by_key(|c| c.confidence);
-    if let Some(i) = info {
+    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
         let first_kb = if causes.is_empty() {
             Confidence::Medium
         } else {
@@ -597,7 +597,9 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         };
         for (n, text) in i.causes.iter().enumerate() {
             let confidence = if n == 0 { first_kb } else { Confidence::Low };
-            if !causes.iter().any(|c| c.text == *text) {
+            // A typical cause that restates one this message already shows
+            // adds nothing (issue 18: low causes restating the high one).
+            if !causes.iter().any(|c| super::dedup::restates(text, &c.text)) {
                 causes.push(Cause {
                     text: (*text).to_owned(),
                     confidence,
@@ -623,13 +625,15 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         .collect();
     let mut inspect = std::mem::take(&mut dx.inspect);
     let mut next_steps = std::mem::take(&mut dx.next_steps);
-    if let Some(i) = info {
+    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
         for x in i.inspect {
-            if !inspect.iter().any(|y| y == x) {
+            if !inspect.iter().any(|y| super::dedup::restates(x, y)) {
                 inspect.push((*x).to_owned());
             }
         }
-        next_steps.push(i.fix.to_owned());
+        if !next_steps.iter().any(|y| super::dedup::restates(i.fix, y)) {
+            next_steps.push(i.fix.to_owned());
+        }
     }
     let retry = info.map(|i| {
         let after = cx.retry_after.as_ref().and_then(|(r, _)| r.seconds);
@@ -690,11 +694,8 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             spec_refs.push(i.ims.clause.to_owned());
         }
     }
-    for r in dx.spec_refs.drain(..) {
-        if !spec_refs.contains(&r) {
-            spec_refs.push(r);
-        }
-    }
+    spec_refs.extend(dx.spec_refs.drain(..));
+    let spec_refs = super::dedup::spec_refs(&spec_refs);
     let ctx = context(cx);
     let headline = dx.headline.take().unwrap_or_else(|| default_headline(cx));
     let summary = match info {
@@ -705,10 +706,8 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
                     t = format!("{n} {t}");
                 }
             }
-            if i.ims.typical && !i.ims.note.is_empty() {
-                t.push_str(" In IMS: ");
-                t.push_str(i.ims.note);
-            }
+            // The IMS note is `diagnosis.ims.note`; repeating it here made
+            // every adapter show it twice.
             t
         }
         Some(i) => i.description.to_owned(),
@@ -820,6 +819,11 @@ fn reason_dto(
                 .ok()
                 .and_then(kb::release_cause_info)
                 .map(|rc| format!("3GPP release cause {c} \"{}\": {}", rc.text, rc.meaning)),
+            None,
+        ),
+        (ReasonProtocol::Other, Some(c)) => (
+            super::reason::extra_cause(&r.protocol.as_str(), c)
+                .map(|(t, m)| format!("{} {c} \"{t}\": {m}", r.protocol.as_str())),
             None,
         ),
         _ => (None, None),
