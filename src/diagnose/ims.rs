@@ -21,7 +21,7 @@ use crate::parse::scalar::parse_session_interval;
 use crate::parse::sdp::{CurrentStatus, DesiredStatus, PrecondDirection, StatusType, Strength};
 use crate::parse::security::{parse_security_server, SecMechanism};
 use crate::parse::status::Method;
-use crate::parse::tokens::{parse_allow, parse_require, parse_unsupported};
+use crate::parse::tokens::{parse_allow_events, parse_require, parse_unsupported};
 use crate::span::{Span, Text};
 
 /// The checks of this family, most specific first.
@@ -313,9 +313,21 @@ fn ims_aka_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         format!("WWW-Authenticate: Digest {alg}, realm {realm}"),
     )];
     if let Some(n) = auth.params.get("nonce") {
+        let split = auth
+            .nonce()
+            .and_then(|v| super::dto::split_aka_nonce(v.bytes()))
+            .map_or_else(
+                || " (not 32 bytes of base64: the ISIM cannot read RAND and AUTN from it)".to_owned(),
+                |k| {
+                    format!(
+                        ": RAND {}, AUTN {} = SQN⊕AK {} ‖ AMF {} ‖ MAC {}",
+                        k.rand, k.autn, k.sqn_xor_ak, k.amf, k.mac
+                    )
+                },
+            );
         evidence.push((
             param_span(n),
-            "nonce: base64 of RAND ‖ AUTN for the ISIM (RFC 3310 §3.2)".to_owned(),
+            format!("nonce: base64 of RAND ‖ AUTN for the ISIM (RFC 3310 §3.2){split}"),
         ));
     }
     dx.cause(
@@ -2034,7 +2046,7 @@ fn bad_event(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let mut sink = Vec::new();
     let allow = cx.msg.header(HeaderName::AllowEvents);
     let events: Vec<String> = allow
-        .map(|h| parse_allow(h.value, &mut sink))
+        .map(|h| parse_allow_events(h.value, &mut sink))
         .unwrap_or_default()
         .iter()
         .map(|t| t.as_str().into_owned())
