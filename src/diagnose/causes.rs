@@ -383,12 +383,14 @@ fn unknown_reason(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             }
             if registered.is_none() {
                 let known = reason::known_names();
+                let shown: Vec<&str> = known.iter().take(5).copied().collect();
                 dx.finding(
                     Rule::UnknownReason,
                     r.protocol.span(),
                     format!(
-                        "Reason protocol {proto:?} is not registered (known: {}); {} can only be read with the sender's documentation",
-                        known.join(", "),
+                        "Reason protocol {proto:?} is not registered (IANA Reason Protocols: {} known, e.g. {}, EMM, S1AP-RNL); {} can only be read with the sender's documentation",
+                        known.len(),
+                        shown.join(", "),
                         describe_reason(r)
                     ),
                 );

@@ -773,7 +773,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     let mut spec_refs: Vec<String> = Vec::new();
     if let Some(i) = info.filter(|i| i.code != 0) {
         spec_refs.push(i.spec.to_owned());
-        if !i.ims.clause.is_empty() {
+        if !i.ims.clause.is_empty() && !dx.skip_kb_advice {
             spec_refs.push(i.ims.clause.to_owned());
         }
     }

@@ -583,7 +583,7 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
         "microsoft" => {
             dx.headline(format!(
-                "{code} to {m} with a {scheme} challenge: Microsoft's SIP authentication extension (Lync/Skype for Business/Teams SBC), not Digest — a standard SIP UA cannot answer it"
+                "{code} to {m} with the {scheme} scheme: Microsoft's SIP authentication extension (Lync/Skype for Business/Teams SBC), not Digest — a standard SIP UA cannot answer it"
             ));
             dx.cause(
                 Confidence::High,
@@ -596,7 +596,7 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
         "other" => {
             dx.headline(format!(
-                "{code} to {m} with a {scheme} challenge: not a scheme SIP defines (Digest, RFC 3261 §22) — the UA needs an extension for it"
+                "{code} to {m} with the {scheme} scheme: not a scheme SIP defines (Digest, RFC 3261 §22) — the UA needs an extension for it"
             ));
             dx.cause(
                 Confidence::High,
@@ -1279,12 +1279,10 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         .into_iter()
         .filter(|(_, w)| w.starts_with("reason phrase") || w.starts_with("Warning"))
         .collect();
-    if let Some((_, w)) = said.first() {
-        dx.cause(
-            Confidence::High,
-            format!("The responder says why: {w}"),
-            said.clone(),
-        );
+    if let Some((span, w)) = said.first() {
+        // Evidence on the status cause; the Warning and phrase rules give
+        // their own causes.
+        ev.push((*span, w.clone()));
     }
     match code {
         480 if ims.is_some() => {
@@ -1787,15 +1785,12 @@ fn forbidden_request(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         .filter(|(_, w)| !w.starts_with("Server:") && !w.starts_with("Response-Source:"))
         .map(|(_, w)| w)
         .collect();
+    // The reason phrase, Warning and Reason each get their own cause from
+    // their rules (SL108/SL205/SL201); here they make the headline.
     if let Some(first) = said.first() {
         dx.headline(format!(
             "403 to {m}: refused by policy — {first}; re-sending the same request will not help"
         ));
-        dx.cause(
-            Confidence::High,
-            format!("The server states why it refuses the {m}: {}", said.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")),
-            words.clone(),
-        );
     } else {
         dx.headline(format!(
             "403 to {m}: refused (no Warning, Reason or reason phrase says why) — re-sending the same request will not help"
@@ -1819,6 +1814,9 @@ fn forbidden_request(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         ),
     }
     dx.inspect("Which node refused it: the element that generates a response adds no Via (the response carries the request's Vias), so read Server, a Warning agent, Response-Source or the packet's source address");
+    dx.step(format!("Do not re-send the same {m} (RFC 3261 §21.4.4); fix the permission the refusing node names (barring, subscription, ACL) or use another identity or route"));
+    // The knowledge base's 403 text is about registration (HSS, Cx).
+    dx.replace_kb_advice();
 }
 
 // ---- SL318–SL321: retry with changes ----------------------------------------------
