@@ -739,6 +739,7 @@ fn register_forbidden(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
         dx.cause(Confidence::High, text, ev);
     }
+    let ims = cx.ims_evidence().is_some();
     if let Some(ev) = cx.evidence(
         HeaderName::PVisitedNetworkId,
         "P-Visited-Network-ID: the subscriber registers from a visited network",
@@ -752,9 +753,26 @@ fn register_forbidden(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if let Some(ev) = cseq_ev.filter(|_| !auth_phrase) {
         dx.cause(
             Confidence::Medium,
-            "Authentication failed after the challenge: the S-CSCF answers 403 when the response in Authorization does not match the expected RES/digest (TS 24.229 §5.4.1.2.3)",
+            if ims {
+                "Authentication failed after the challenge: the S-CSCF answers 403 when the response in Authorization does not match the expected RES/digest (TS 24.229 §5.4.1.2.3)"
+            } else {
+                "Authentication failed after the challenge: the registrar refuses a response in Authorization that does not match (wrong password or user name for the realm)"
+            },
             vec![ev],
         );
+    }
+    if standard && !ims {
+        let ev = vec![cx.status_evidence("403 to REGISTER with the plain reason phrase")];
+        dx.cause(
+            Confidence::Medium,
+            "The registrar does not allow this user to register here: the account is unknown, disabled or not allowed from this address (ACL), or the credentials are valid but not authorised for this domain",
+            ev,
+        );
+        dx.inspect("The registrar's account and ACL for this address-of-record and source address");
+        dx.step("Do not retry with the same identity and credentials (RFC 3261 §21.4.4); fix the account or the client configuration, then register again");
+        // The knowledge base's 403 text is the IMS one (HSS, Cx).
+        dx.replace_kb_advice();
+        return;
     }
     if standard {
         let ev = vec![cx.status_evidence("403 to REGISTER with the plain reason phrase")];
@@ -810,7 +828,7 @@ fn security_agreement_required(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         format!("The {m} did not offer a security agreement the server accepts: no Security-Client and sec-agree, or no mechanism in common"),
         ev.clone(),
     );
-    if !cx.method_is(Method::Register) {
+    if !cx.method_is(Method::Register) && cx.ims_evidence().is_some() {
         dx.cause(
             Confidence::Medium,
             format!("In IMS only the initial REGISTER negotiates sec-agree; a 494 to a {m} suggests the P-CSCF lost the SA state (restart) and the UE must register again"),
@@ -853,7 +871,8 @@ fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         span,
         format!("503 to {m} with Retry-After {when}{comment}: the server is overloaded or in maintenance and asks not to be retried before then"),
     );
-    let register = cx.method_is(Method::Register);
+    let ims = cx.ims_evidence().is_some();
+    let register = cx.method_is(Method::Register) && ims;
     if let Some(s) = secs {
         dx.headline(if register {
             format!("503 with Retry-After {s} s to REGISTER: P-CSCF/S-CSCF overloaded or in maintenance; do not re-register to it before {s} s")
@@ -873,7 +892,9 @@ fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     } else {
         dx.step(format!("Do not retry this {m} to the same server before {when}; a proxy may fail over to an alternate server at once (RFC 3261 §21.5.4; RFC 3263 §4.3)"));
     }
-    dx.spec("3GPP TS 24.229 §5.1.1.2");
+    if register {
+        dx.spec("3GPP TS 24.229 §5.1.1.2");
+    }
 }
 
 /// SL315: a 503 without Retry-After: treated as a 500 and a reason to fail
@@ -894,17 +915,19 @@ fn unavailable_without_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     ));
     let mut ev = vec![cx.status_evidence("503 without Retry-After")];
     ev.extend(reason_evidence(cx));
-    let behind = if cx.method_is(Method::Register) {
-        "the S-CSCF, the HSS over Cx, or the P-CSCF's route to the I-CSCF"
-    } else {
-        "the S-CSCF, an application server, the BGCF/MGCF breakout or the policy function (PCRF/PCF)"
+    let ims = cx.ims_evidence().is_some();
+    let behind = match (ims, cx.method_is(Method::Register)) {
+        (true, true) => "the S-CSCF, the HSS over Cx, or the P-CSCF's route to the I-CSCF",
+        (true, false) => "the S-CSCF, an application server, the BGCF/MGCF breakout or the policy function (PCRF/PCF)",
+        (false, true) => "the registrar or its user database",
+        (false, false) => "the next proxy, a gateway or trunk, or a database/application behind the server",
     };
     dx.cause(
         Confidence::Medium,
         format!("The sender or a node behind it is unavailable or unreachable ({behind})"),
         ev,
     );
-    dx.step(if cx.method_is(Method::Register) {
+    dx.step(if cx.method_is(Method::Register) && ims {
         "Register via another P-CSCF (next address from PCO/DHCP/DNS) rather than retrying this one at once (RFC 3263 §4.3; TS 24.229 §5.1.1.2)".to_owned()
     } else {
         format!("Try the next server for the {m} (RFC 3263 §4.3); RFC 3261 §21.5.4 says a 503 without Retry-After is handled like a 500")
@@ -1087,9 +1110,11 @@ fn precondition_failure(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 }
             ),
         );
-        dx.headline(format!(
-            "580 to {m}: QoS preconditions not met — the VoLTE/VoNR dedicated bearer (QCI/5QI 1) was not set up"
-        ));
+        dx.headline(if cx.ims_evidence().is_some() {
+            format!("580 to {m}: QoS preconditions not met — the VoLTE/VoNR dedicated bearer (QCI/5QI 1) was not set up")
+        } else {
+            format!("580 to {m}: the session preconditions (RFC 3312) could not be met — resources were not reserved")
+        });
     } else {
         dx.headline(format!(
             "580 to {m}: QoS preconditions not met ({}) — the dedicated bearer (QCI/5QI 1) was not set up",
@@ -1575,11 +1600,19 @@ fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 ev.clone(),
             );
         }
-        dx.cause(
-            Confidence::Medium,
-            "The callee's public user identity is not provisioned in the HSS (the I-CSCF's LIR got DIAMETER_ERROR_USER_UNKNOWN)",
-            ev,
-        );
+        if cx.ims_evidence().is_some() {
+            dx.cause(
+                Confidence::Medium,
+                "The callee's public user identity is not provisioned in the HSS (the I-CSCF's LIR got DIAMETER_ERROR_USER_UNKNOWN)",
+                ev,
+            );
+        } else {
+            dx.cause(
+                Confidence::Medium,
+                "The user part of the Request-URI is not a user or extension this server knows (wrong number or name, or a dial-plan that does not route it)",
+                ev,
+            );
+        }
         dx.inspect("The Request-URI as the I-CSCF/BGCF saw it (number normalisation, phone-context, ENUM/NP query result)");
     }
 }
@@ -1625,7 +1658,7 @@ fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 "The callee was alerted but no final response came before the proxy's Timer C or a no-answer timer",
                 ev,
             );
-        } else if cx.method_is(Method::Register) {
+        } else if cx.method_is(Method::Register) && cx.ims_evidence().is_some() {
             dx.cause(
                 Confidence::Medium,
                 "The registrar/S-CSCF did not answer in time (slow or lost Cx towards the HSS, or a response lost on the IPsec SA)",
@@ -2003,7 +2036,9 @@ fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 (b.text.span(), format!("Via {}: second pass", key(b))),
             ],
         );
-        dx.inspect("iFC/AS chaining at the S-CSCF (an AS sending the request back without the original dialog identifier), I-CSCF ↔ S-CSCF routing, and DNS entries pointing back to the sender");
+        if cx.ims_evidence().is_some() {
+            dx.inspect("iFC/AS chaining at the S-CSCF (an AS sending the request back without the original dialog identifier), I-CSCF ↔ S-CSCF routing, and DNS entries pointing back to the sender");
+        }
     } else if hops >= 7 {
         let ev = vias
             .first()
