@@ -414,9 +414,9 @@ rules! {
         "SIP/2.0 302 Moved Temporarily without Contact", "RFC 3261 §8.1.3.4, §21.3");
     /// 488/606 without Warning.
     MediaRejectWithoutWarning = ("SL129", "media-reject-without-warning", Warning, Protocol,
-        "A 488 or 606 response has no Warning header explaining what in the offer was unacceptable.",
-        "RFC 3261 §21.4.26/§21.6.4: the response SHOULD carry a Warning (e.g. 304/305) naming the rejected media.",
-        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §21.4.26, §21.6.4");
+        "A 488 response has no Warning header explaining what in the offer was unacceptable (a 606 is not checked: its Warning is a MAY, RFC 3261 §21.6.4).",
+        "A 488 SHOULD carry a Warning (e.g. 304/305) naming what in the offer was refused (RFC 3261 §14.2, §20.43); without it the caller can only guess.",
+        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §14.2, §20.43, §21.4.26");
     /// 415 without Accept*.
     MissingAccept = ("SL130", "415-without-accept", Error, Protocol,
         "A 415 response has no Accept, Accept-Encoding or Accept-Language header.",

@@ -1618,7 +1618,8 @@ fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 }
 
 /// SL307: a 408 or 504 — a timer expired: the callee or a next hop did not
-/// answer in time (RFC 3261 §16.7, §16.8, §17.1, §21.4.9, §21.5.5).
+/// answer in time (RFC 3261 §8.1.3.1, §16.8 Timer C, §17.1, §21.4.9,
+/// §21.5.5).
 fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if !(cx.is(408) || cx.is(504)) {
         return;
@@ -1649,7 +1650,7 @@ fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         dx.headline(format!("{status} to {m}: the request timed out — the next hop or the callee did not answer in time"));
         dx.cause(
             Confidence::Medium,
-            format!("The next hop did not answer the {m}: the sender's client transaction timed out ({}, 64×T1 = 32 s) and it reports 408 (RFC 3261 §16.8)", if invite { "Timer B" } else { "Timer F" }),
+            format!("The next hop did not answer the {m}: the sender's client transaction timed out ({}, 64×T1 = 32 s) and a timeout is treated as a 408 (RFC 3261 §8.1.3.1, §17.1)", if invite { "Timer B" } else { "Timer F" }),
             ev.clone(),
         );
         if invite {
