@@ -83,7 +83,10 @@ fn no_diagnosis_repeats_itself() {
             for (i, a) in list.iter().enumerate() {
                 for b in &list[i + 1..] {
                     let (wa, wb) = (words(a), words(b));
-                    if a == b || (wa.len() >= 3 && wa.is_subset(&wb)) || (wb.len() >= 3 && wb.is_subset(&wa)) {
+                    if a == b
+                        || (wa.len() >= 3 && wa.is_subset(&wb))
+                        || (wb.len() >= 3 && wb.is_subset(&wa))
+                    {
                         problems.push(format!("{name}: {what} repeated: {a:?} / {b:?}"));
                     }
                 }

@@ -777,7 +777,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             spec_refs.push(i.ims.clause.to_owned());
         }
     }
-    spec_refs.extend(dx.spec_refs.drain(..));
+    spec_refs.append(&mut dx.spec_refs);
     let spec_refs = super::dedup::spec_refs(&spec_refs);
     let ctx = context(cx);
     let headline = dx.headline.take().unwrap_or_else(|| default_headline(cx));

@@ -317,7 +317,10 @@ fn ims_aka_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             .nonce()
             .and_then(|v| super::dto::split_aka_nonce(v.bytes()))
             .map_or_else(
-                || " (not 32 bytes of base64: the ISIM cannot read RAND and AUTN from it)".to_owned(),
+                || {
+                    " (not 32 bytes of base64: the ISIM cannot read RAND and AUTN from it)"
+                        .to_owned()
+                },
                 |k| {
                     format!(
                         ": RAND {}, AUTN {} = SQN⊕AK {} ‖ AMF {} ‖ MAC {}",
@@ -623,8 +626,14 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             ));
             dx.cause(
                 Confidence::High,
-                format!("The {} asks for Digest credentials ({alg}) before it accepts the {m}", if code == 407 { "proxy" } else { "server" }),
-                vec![(*hspan, format!("{}: Digest {alg}, realm \"{realm}\"", name.as_str()))],
+                format!(
+                    "The {} asks for Digest credentials ({alg}) before it accepts the {m}",
+                    if code == 407 { "proxy" } else { "server" }
+                ),
+                vec![(
+                    *hspan,
+                    format!("{}: Digest {alg}, realm \"{realm}\"", name.as_str()),
+                )],
             );
             dx.step(format!(
                 "Re-send the {m} (same Call-ID, CSeq + 1) with {answer}: Digest username, realm, nonce, uri, response (and nc/cnonce with qop) computed with {alg} from the password for realm \"{realm}\" (RFC 3261 §22.2, §22.3; RFC 8760)"
@@ -1393,7 +1402,10 @@ fn ue_contact(cx: &Ctx<'_, '_>) -> Option<(Span, String)> {
             return None;
         };
         if let Some(i) = na.sip_instance() {
-            return Some((i.span(), "Contact +sip.instance: the responder is a user device".to_owned()));
+            return Some((
+                i.span(),
+                "Contact +sip.instance: the responder is a user device".to_owned(),
+            ));
         }
         na.feature_tags()
             .find(|p| {
@@ -1484,7 +1496,9 @@ fn terminated_non_invite(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         dx.spec("RFC 3261 §9.2, §21.4.25");
         return;
     }
-    let in_dialog = cx.to().is_some_and(|t| t.tag().is_some_and(|t| !t.is_empty()));
+    let in_dialog = cx
+        .to()
+        .is_some_and(|t| t.tag().is_some_and(|t| !t.is_empty()));
     dx.finding(
         Rule::TerminatedNonInvite,
         cseq_method_span(cx),
@@ -1694,7 +1708,10 @@ fn own_words(cx: &Ctx<'_, '_>) -> Vec<(Span, String)> {
         if l.known && !phrase.is_empty() && !st.reason.eq_ignore_case(l.info.reason) {
             ev.push((
                 st.reason.span(),
-                format!("reason phrase \"{phrase}\" instead of \"{}\"", l.info.reason),
+                format!(
+                    "reason phrase \"{phrase}\" instead of \"{}\"",
+                    l.info.reason
+                ),
             ));
         }
     }
@@ -1714,7 +1731,10 @@ fn own_words(cx: &Ctx<'_, '_>) -> Vec<(Span, String)> {
         ev.push((*span, format!("Retry-After: {}", ra.delta.as_str())));
     }
     for (name, what) in [
-        (HeaderName::Server, "Server: the software that generated the response"),
+        (
+            HeaderName::Server,
+            "Server: the software that generated the response",
+        ),
         (
             HeaderName::ResponseSource,
             "Response-Source: the functional entity that generated it (TS 24.229 §7.2.17)",
@@ -1739,18 +1759,24 @@ fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let mut targets = Vec::new();
     let mut ev = Vec::new();
     for c in cx.contacts() {
-        let crate::parse::addr::Contact::Address(na) = c else { continue };
+        let crate::parse::addr::Contact::Address(na) = c else {
+            continue;
+        };
         let mut what = na.uri_text.as_str().into_owned();
         let mut extra = Vec::new();
         if let Some(q) = na.q() {
             extra.push(format!("q={}", q.as_str()));
         }
-        let expires = na
-            .expires()
-            .and_then(|e| e.parse_u64())
-            .or_else(|| cx.msg.header(HeaderName::Expires).and_then(|h| h.value.parse_u64()));
+        let expires = na.expires().and_then(|e| e.parse_u64()).or_else(|| {
+            cx.msg
+                .header(HeaderName::Expires)
+                .and_then(|h| h.value.parse_u64())
+        });
         if let Some(e) = expires {
-            extra.push(format!("valid {}", seconds_text(u32::try_from(e).unwrap_or(u32::MAX))));
+            extra.push(format!(
+                "valid {}",
+                seconds_text(u32::try_from(e).unwrap_or(u32::MAX))
+            ));
         }
         if !extra.is_empty() {
             what.push_str(&format!(" ({})", extra.join(", ")));
@@ -1780,7 +1806,11 @@ fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         Confidence::High,
         format!(
             "The {} {} and names {} in Contact",
-            if temp { "callee (or a redirect server/call-forwarding service for it)" } else { "server" },
+            if temp {
+                "callee (or a redirect server/call-forwarding service for it)"
+            } else {
+                "server"
+            },
             match code {
                 300 => "offers several locations",
                 301 => "has moved permanently",
@@ -1788,7 +1818,11 @@ fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 305 => "must be reached through a proxy",
                 _ => "redirects the request",
             },
-            if targets.len() == 1 { "the new target" } else { "the targets" }
+            if targets.len() == 1 {
+                "the new target"
+            } else {
+                "the targets"
+            }
         ),
         all,
     );

@@ -278,10 +278,7 @@ impl<'m, 'a> Ctx<'m, 'a> {
         ];
         for name in IMS_HEADERS {
             if let Some(h) = self.msg.header(name) {
-                return Some((
-                    h.span,
-                    format!("{}: a 3GPP IMS header", h.canonical_name()),
-                ));
+                return Some((h.span, format!("{}: a 3GPP IMS header", h.canonical_name())));
             }
         }
         if let Some((_, a, span)) = &self.challenge {

@@ -115,14 +115,32 @@ mod tests {
     #[test]
     fn every_3gpp_protocol_is_known() {
         for name in [
-            "FAILURE_CAUSE", "EMM", "ESM", "S1AP-RNL", "S1AP-TL", "S1AP-NAS", "S1AP-MISC",
-            "S1AP-PROT", "DIAMETER", "IKEV2", "preemption", "SIP", "Q.850", "RELEASE_CAUSE",
+            "FAILURE_CAUSE",
+            "EMM",
+            "ESM",
+            "S1AP-RNL",
+            "S1AP-TL",
+            "S1AP-NAS",
+            "S1AP-MISC",
+            "S1AP-PROT",
+            "DIAMETER",
+            "IKEV2",
+            "preemption",
+            "SIP",
+            "Q.850",
+            "RELEASE_CAUSE",
         ] {
             assert!(protocol(name).is_some(), "{name}");
         }
         assert!(protocol("X-VENDOR").is_none());
-        assert_eq!(extra_cause("failure_cause", 1).unwrap().0, "Media bearer or QoS lost");
-        assert_eq!(extra_cause("Preemption", 2).unwrap().0, "Reserved Resources Preempted");
+        assert_eq!(
+            extra_cause("failure_cause", 1).unwrap().0,
+            "Media bearer or QoS lost"
+        );
+        assert_eq!(
+            extra_cause("Preemption", 2).unwrap().0,
+            "Reserved Resources Preempted"
+        );
         assert!(extra_cause("FAILURE_CAUSE", 9).is_none());
         assert!(extra_cause("EMM", 3).is_none());
     }

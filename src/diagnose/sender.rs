@@ -336,10 +336,11 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
                 );
             } else if let Some(p) = na.feature_tags().find(|p| {
                 p.name.eq_ignore_case("+g.3gpp.icsi-ref")
-                    && p.value.is_some_and(|v| contains_ci(v.bytes(), b"icsi.mmtel"))
+                    && p.value
+                        .is_some_and(|v| contains_ci(v.bytes(), b"icsi.mmtel"))
             }) {
                 // A UE registers and answers with the MMTel ICSI in Contact
-                // (TS 24.229 §5.1.3.1; TS 24.173); an MGCF answers for the CS
+                // (TS 24.229 §7.9.2; TS 24.173); an MGCF answers for the CS
                 // side without it.
                 clues.add(
                     UE,

@@ -218,7 +218,10 @@ fn params_after<'a>(na: &mut NameAddr<'a>, after: Text<'a>, header: &str, out: &
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     v.span(),
-                    format!("{header}: tag {:?} is not a token (RFC 3261 §25.1)", v.as_str()),
+                    format!(
+                        "{header}: tag {:?} is not a token (RFC 3261 §25.1)",
+                        v.as_str()
+                    ),
                 ));
             }
             continue;
