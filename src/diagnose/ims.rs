@@ -1215,11 +1215,19 @@ fn media_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             "No codec in common between offer and answerer: typical at VoLTE ↔ CS or SIP-trunk interworking (AMR-WB/EVS vs G.711) when no transcoder (MRF/IMS-AGW/MGW) is inserted",
             ev.clone(),
         );
-        dx.cause(
-            Confidence::Medium,
-            "The P-CSCF refused the media by local policy (TS 24.229 §6.2) or because the PCRF/PCF did not authorise the resources on Rx/N5 (codec, media type or bandwidth not allowed) (TS 24.229 §5.2.7.2)",
-            ev,
-        );
+        if cx.ims_evidence().is_some() {
+            dx.cause(
+                Confidence::Medium,
+                "The P-CSCF refused the media by local policy (TS 24.229 §6.2) or because the PCRF/PCF did not authorise the resources on Rx/N5 (codec, media type or bandwidth not allowed) (TS 24.229 §5.2.7.2)",
+                ev,
+            );
+        } else {
+            dx.cause(
+                Confidence::Medium,
+                "A proxy, SBC or PBX refused the media by policy (codec, media type, SRTP/RTP profile or bandwidth not allowed)",
+                ev,
+            );
+        }
     }
     if sdp.as_ref().is_some_and(|s| !s.media.is_empty()) {
         dx.inspect("The SDP in this response: a P-CSCF rejecting by policy lists the media and codecs it allows (TS 24.229 §6.2); an answerer lists what it supports (RFC 3261 §21.4.26)");
@@ -1356,7 +1364,11 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
         486 => dx.cause(
             Confidence::High,
-            "The callee's device or TAS reports busy (in another call with call waiting off or not offered, or network-determined user busy)",
+            if cx.ims_evidence().is_some() {
+                "The callee's device or TAS reports busy (in another call with call waiting off or not offered, or network-determined user busy)"
+            } else {
+                "The callee's device or its PBX/server reports busy (in another call with call waiting off, or a busy limit reached)"
+            },
             ev,
         ),
         600 => dx.cause(
@@ -1372,7 +1384,11 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             );
             dx.cause(
                 Confidence::Medium,
-                "A supplementary service of the callee's TAS rejected it on the user's behalf (incoming call barring, anonymous call rejection)",
+                if cx.ims_evidence().is_some() {
+                    "A supplementary service of the callee's TAS rejected it on the user's behalf (incoming call barring, anonymous call rejection)"
+                } else {
+                    "A service on the callee's behalf rejected it (call screening, barring or anonymous call rejection on the PBX or server)"
+                },
                 ev,
             );
         }
