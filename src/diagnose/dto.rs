@@ -569,7 +569,8 @@ fn context(cx: &Ctx<'_, '_>) -> String {
         M::Options => "capability query or keep-alive (OPTIONS)".to_owned(),
         M::Prack => "reliable provisional response acknowledgement (PRACK)".to_owned(),
         M::Update => {
-            "session update before or within the dialog (UPDATE, e.g. preconditions)".to_owned()
+            "session update in an early or confirmed dialog (UPDATE, RFC 3311; e.g. preconditions)"
+                .to_owned()
         }
         M::Subscribe => match msg.header_value(HeaderName::Event) {
             Some(e) if e.bytes().starts_with(b"reg") => {

@@ -552,6 +552,12 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let Some((name, auth, hspan)) = &cx.challenge else {
+        // No readable challenge (SL120/SL121): the knowledge base's 401
+        // text is the IMS AKA registration, wrong without IMS evidence.
+        if cx.is(401) && cx.ims_evidence().is_none() {
+            dx.step("Capture the 401 where it is generated: a 401 MUST carry WWW-Authenticate (RFC 3261 §21.4.2), so either the server is broken or a node on the way removed it; without it the client cannot answer");
+            dx.replace_kb_advice();
+        }
         return;
     };
     let code = cx.code.map_or(0, |c| c.0);
