@@ -1370,11 +1370,7 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
         486 => dx.cause(
             Confidence::High,
-            if cx.ims_evidence().is_some() {
-                "The callee's device or TAS reports busy (in another call with call waiting off or not offered, or network-determined user busy)"
-            } else {
-                "The callee's device or its PBX/server reports busy (in another call with call waiting off, or a busy limit reached)"
-            },
+            "The callee's device or TAS reports busy (in another call with call waiting off or not offered, or network-determined user busy)",
             ev,
         ),
         600 => dx.cause(
@@ -1390,11 +1386,7 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             );
             dx.cause(
                 Confidence::Medium,
-                if cx.ims_evidence().is_some() {
-                    "A supplementary service of the callee's TAS rejected it on the user's behalf (incoming call barring, anonymous call rejection)"
-                } else {
-                    "A service on the callee's behalf rejected it (call screening, barring or anonymous call rejection on the PBX or server)"
-                },
+                "A supplementary service of the callee's TAS rejected it on the user's behalf (incoming call barring, anonymous call rejection)",
                 ev,
             );
         }
