@@ -1506,6 +1506,7 @@ fn terminated_non_invite(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             "The UAS or a B2BUA answered the CANCEL with the response meant for the INVITE it cancels",
             cx.cseq_evidence().into_iter().collect(),
         );
+        dx.step("Fix the sender: answer the CANCEL with 200 and the cancelled INVITE with 487 (RFC 3261 §9.2); look for that INVITE's own final response");
         dx.replace_kb_advice();
         dx.spec("RFC 3261 §9.2, §21.4.25");
         return;
