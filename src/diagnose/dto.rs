@@ -668,6 +668,26 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     // Causes: evidence first (rules' order), then the knowledge base.
     let mut causes: Vec<Cause> = std::mem::take(&mut dx.causes);
     causes.sort_by_key(|c| c.confidence);
+    // A less supported cause that only restates a better supported one
+    // (issue 18: "low causes that restate the high one") goes; its
+    // evidence joins the one it restates.
+    let mut kept: Vec<Cause> = Vec::with_capacity(causes.len());
+    for c in causes {
+        match kept
+            .iter_mut()
+            .find(|k| k.confidence < c.confidence && super::dedup::restates(&c.text, &k.text))
+        {
+            Some(k) => {
+                for e in c.evidence {
+                    if !k.evidence.iter().any(|x| x.0 == e.0) {
+                        k.evidence.push(e);
+                    }
+                }
+            }
+            None => kept.push(c),
+        }
+    }
+    let mut causes = kept;
     if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
         let first_kb = if causes.is_empty() {
             Confidence::Medium
