@@ -473,6 +473,7 @@ fn join_or(items: &[&str], empty: &str) -> String {
 
 /// A Warning header code (RFC 3261 §20.43).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct WarningInfo {
     /// The three-digit warn-code.
@@ -497,6 +498,7 @@ pub fn warnings() -> &'static [WarningInfo] {
 
 /// An ITU-T Q.850 cause value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Q850Cause {
     /// Cause value (1–127).
@@ -582,6 +584,7 @@ pub fn sip_to_q850_table() -> &'static [SipToQ850] {
 
 /// A protocol value of the Reason header (RFC 3326 §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ReasonProtocol {
     /// Protocol token as written (`SIP`, `Q.850`, `RELEASE_CAUSE`).
@@ -608,6 +611,7 @@ pub fn reason_protocols() -> &'static [ReasonProtocol] {
 
 /// A 3GPP `RELEASE_CAUSE` value (TS 24.229).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseCause {
     /// The cause value.
