@@ -41,9 +41,9 @@ pub fn version() -> String {
 
 // `Decoded` as a discriminated union on `kind`: `kind === "response"` narrows `status`
 // to `StatusDto` and `request` to `null` (the core guarantees the pairing; see
-// `diagnose::invariants`). The struct's own interface is `DecodedFields` (a serde
-// rename on wasm32 only; JSON output is the same); `TraceMessage.decoded` and the
-// decode exports name this union.
+// `diagnose::invariants`). The struct's own interface is `DecodedFields`
+// (`tsify(rename)`; the JSON is unchanged); `TraceMessage.decoded` and the decode
+// exports name this union.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_DECODED: &str = r#"
 /**
@@ -384,7 +384,11 @@ fn status_code(f: &str, name: &str, v: &JsValue) -> Result<u16, JsValue> {
     if n.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&n) {
         Ok(n as u16)
     } else {
-        let msg = format!("{f}: {name} must be an integer 0-65535, got {n}");
+        // As JS writes the number (`Infinity`, `NaN`, `1.5`), not as Rust does (`inf`).
+        let js: String = js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map_or_else(|_| n.to_string(), String::from);
+        let msg = format!("{f}: {name} must be an integer 0-65535, got {js}");
         Err(js_sys::RangeError::new(&msg).into())
     }
 }

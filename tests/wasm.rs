@@ -59,6 +59,15 @@ fn b(bytes: &[u8]) -> JsValue {
     js_sys::Uint8Array::from(bytes).into()
 }
 
+/// A number as JS writes it (`NaN`, `1.5`, `-1`, `65536`).
+fn js_number(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else {
+        v.to_string()
+    }
+}
+
 /// A JS number argument.
 fn n(v: f64) -> JsValue {
     JsValue::from_f64(v)
@@ -141,7 +150,7 @@ fn invalid_codes_throw() {
         assert!(e.is_instance_of::<js_sys::RangeError>(), "{bad}");
         assert_eq!(
             error_message(e),
-            format!("lookupCode: code must be an integer 0-65535, got {bad}")
+            format!("lookupCode: code must be an integer 0-65535, got {}", js_number(bad))
         );
         let e = wasm::compare_codes(n(200.0), n(bad)).expect_err("throws");
         assert!(error_message(e).starts_with("compareCodes: b must be an integer 0-65535"));

@@ -389,9 +389,9 @@ pub struct DiagnosisDto {
 /// A decoded message: the JSON contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-// TypeScript: the fields are `DecodedFields`; `Decoded` is the union on `kind` in
-// src/wasm.rs. A struct's serde name is not in the JSON, so the output is unchanged.
-#[cfg_attr(target_arch = "wasm32", serde(rename = "DecodedFields"))]
+// TypeScript only: the fields are `DecodedFields`; `Decoded` is the union on `kind`
+// declared in src/wasm.rs. The JSON is unchanged.
+#[cfg_attr(target_arch = "wasm32", tsify(rename = "DecodedFields"))]
 #[serde(rename_all = "camelCase")]
 pub struct Decoded {
     /// Contract version.
