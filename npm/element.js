@@ -62,6 +62,7 @@ dl.kv { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0
 dl.kv dt { font-weight: 600; } dl.kv dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
 th, td { text-align: left; vertical-align: top; padding: 0.25rem 0.4rem; border-top: 1px solid var(--_border); overflow-wrap: anywhere; }
+th[scope="row"] { overflow-wrap: normal; } /* a header name breaks at its hyphens, not mid-word */
 dl.fields { margin: 0.2rem 0 0; font-size: 0.8rem; color: var(--_muted); }
 dl.fields dt, dl.fields dd { display: inline; margin: 0; }
 dl.fields dt::after { content: "="; }

@@ -229,7 +229,9 @@ pub struct RedactedText {
 #[wasm_bindgen]
 pub fn redact(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "RedactOptions | null")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "RedactOptions | null")] options: Option<
+        JsValue,
+    >,
 ) -> Result<Ts<RedactedText>, JsValue> {
     let text = text_arg("redact", "text", &text)?;
     let opts = redact_options("redact", options)?;
@@ -275,7 +277,9 @@ export interface RedactedCapture extends RedactedCaptureInfo {
 #[wasm_bindgen(js_name = redactCapture, unchecked_return_type = "RedactedCapture")]
 pub fn redact_capture(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "RedactOptions | null")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "RedactOptions | null")] options: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsValue> {
     const F: &str = "redactCapture";
     let bytes = bytes_arg(F, "bytes", &bytes)?;

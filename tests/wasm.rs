@@ -150,7 +150,10 @@ fn invalid_codes_throw() {
         assert!(e.is_instance_of::<js_sys::RangeError>(), "{bad}");
         assert_eq!(
             error_message(e),
-            format!("lookupCode: code must be an integer 0-65535, got {}", js_number(bad))
+            format!(
+                "lookupCode: code must be an integer 0-65535, got {}",
+                js_number(bad)
+            )
         );
         let e = wasm::compare_codes(n(200.0), n(bad)).expect_err("throws");
         assert!(error_message(e).starts_with("compareCodes: b must be an integer 0-65535"));

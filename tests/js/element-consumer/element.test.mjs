@@ -141,7 +141,10 @@ test("raw view: pointing at a header or a finding highlights its bytes; fields h
   });
   assert.ok(seps.n >= 2, JSON.stringify(seps));
   assert.deepEqual([seps.dt, seps.dd, seps.last], ['"="', '";"', "none"]);
+  await p.locator("#prop tr[data-header='7']").hover();
   await p.screenshot({ path: join(shots, "element-light.png"), fullPage: true });
+  await p.locator("#prop table.headers").screenshot({ path: join(shots, "element-headers.png") });
+  await p.locator("#prop pre.raw").screenshot({ path: join(shots, "element-raw.png") });
   await p.close();
 });
 
@@ -162,7 +165,7 @@ test("dark theme: prefers-color-scheme, the theme attribute both ways, host cust
   await dark.p.evaluate(() => document.getElementById("attr").style.setProperty("--siplens-bg", "rgb(1, 2, 3)"));
   assert.equal(await bg(dark.p, "attr"), "rgb(1, 2, 3)");
   await dark.p.evaluate(() => document.getElementById("attr").style.removeProperty("--siplens-bg"));
-  await dark.p.screenshot({ path: join(shots, "element-dark.png"), fullPage: true });
+  await dark.p.screenshot({ path: join(shots, "element-dark.png") });
   // compact: summary only, no raw view.
   await dark.p.evaluate(() => { document.getElementById("attr").compact = true; });
   await dark.p.waitForFunction(() => !document.getElementById("attr").shadowRoot.querySelector("pre.raw"));

@@ -126,6 +126,6 @@ test("published types: no `any`, Option fields declared `| null`", () => {
   assert.match(declarations, /where: string;/);
   // `kind` discriminates the union; the progress callback has a signature, not `Function`.
   assert.match(declarations, /export type Decoded = DecodedResponse \| DecodedRequest \| DecodedInvalid;/);
-  assert.match(dts, /export function decodeCaptureProgress\(bytes: Uint8Array \| ArrayBuffer, on_progress: \(bytesRead: number, totalBytes: number\) => void\): Trace;/);
+  assert.match(dts, /export function decodeCaptureProgress\(bytes: Uint8Array \| ArrayBuffer, onProgress: \(bytesRead: number, totalBytes: number\) => void\): Trace;/);
   assert.doesNotMatch(dts, /\bFunction\b/);
 });
