@@ -27,7 +27,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::kb::{
-    CodeGroup, CodeLookup, Comparison, Q850Cause, ReasonProtocol, ReleaseCause, WarningInfo,
+    CodeGroup, CodeLookup, Comparison, Q850Cause, Q850ToSip, ReasonProtocol, ReleaseCause,
+    SipToQ850, WarningInfo,
 };
 use crate::redact::capture::PacketCounts;
 use crate::redact::{KindInfo, RedactOptions, Report};
@@ -201,6 +202,20 @@ pub fn list_warnings() -> Result<Vec<Ts<WarningInfo>>, JsValue> {
 #[wasm_bindgen(js_name = listReasonProtocols)]
 pub fn list_reason_protocols() -> Result<Vec<Ts<ReasonProtocol>>, JsValue> {
     crate::kb::reason_protocols().iter().map(to_js).collect()
+}
+
+/// The RFC 3398 §7.2.4.1 table, SIP status → ISUP (Q.850) cause, sorted by
+/// SIP code (what Compare shows beside two codes).
+#[wasm_bindgen(js_name = listSipToQ850)]
+pub fn list_sip_to_q850() -> Result<Vec<Ts<SipToQ850>>, JsValue> {
+    crate::kb::sip_to_q850_table().iter().map(to_js).collect()
+}
+
+/// The RFC 3398 §8.2.6.1 table, ISUP (Q.850) cause → SIP status, in RFC
+/// order (`cause: null` is the default row).
+#[wasm_bindgen(js_name = listQ850ToSip)]
+pub fn list_q850_to_sip() -> Result<Vec<Ts<Q850ToSip>>, JsValue> {
+    crate::kb::q850_to_sip_table().iter().map(to_js).collect()
 }
 
 /// Every defined 3GPP `RELEASE_CAUSE` value (TS 24.229): the values of the

@@ -551,6 +551,31 @@ fn knowledge_tables_equal_the_core_json() {
             "{name}"
         );
     }
+    let sip_to_q850 = json_list(
+        wasm::list_sip_to_q850()
+            .unwrap()
+            .iter()
+            .map(|x| x.js_value()),
+    );
+    assert_eq!(
+        sip_to_q850,
+        serde_json::to_value(siplens::kb::sip_to_q850_table()).unwrap()
+    );
+    assert!(sip_to_q850
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["sip"] == 486 && r["cause"] == 17));
+    let q850_to_sip = json_list(
+        wasm::list_q850_to_sip()
+            .unwrap()
+            .iter()
+            .map(|x| x.js_value()),
+    );
+    assert_eq!(
+        q850_to_sip,
+        serde_json::to_value(siplens::kb::q850_to_sip_table()).unwrap()
+    );
     let release = json_list(
         wasm::list_release_causes()
             .unwrap()

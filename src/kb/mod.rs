@@ -523,6 +523,7 @@ pub fn q850_causes() -> &'static [Q850Cause] {
 
 /// One row of the RFC 3398 §8.2.6.1 table (ISUP cause → SIP status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Q850ToSip {
     /// The cause; `None` for the default row ("any other cause").
@@ -537,6 +538,7 @@ pub struct Q850ToSip {
 
 /// One row of the RFC 3398 §7.2.4.1 table (SIP status → ISUP cause).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SipToQ850 {
     /// The SIP status.

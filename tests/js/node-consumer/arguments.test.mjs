@@ -10,7 +10,7 @@ import * as siplens from "siplens";
 
 const {
   decode, decodeBytes, decodeTrace, decodeCapture, decodeCaptureProgress, lookupCode, compareCodes,
-  redact, redactCapture, listQ850, listWarnings, listReasonProtocols, listReleaseCauses,
+  redact, redactCapture, listQ850, listWarnings, listReasonProtocols, listReleaseCauses, listSipToQ850, listQ850ToSip,
 } = siplens;
 
 const TEXT = "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1\r\nFrom: <sip:a@ims.example.com>;tag=1\r\nTo: <sip:b@ims.example.com>;tag=2\r\nCall-ID: args-1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
@@ -129,7 +129,7 @@ test("the empty-input and value errors stay plain Errors", () => {
   assert.throws(() => redact(TEXT, { level: "everything" }), (e) => e.constructor === Error && /^invalid redaction options/.test(e.message));
 });
 
-test("knowledge tables: listQ850, listWarnings, listReasonProtocols, listReleaseCauses", () => {
+test("knowledge tables: listQ850, listWarnings, listReasonProtocols, listReleaseCauses, listSipToQ850, listQ850ToSip", () => {
   const q850 = listQ850();
   assert.ok(q850.length > 30);
   assert.deepEqual(Object.keys(q850[0]).sort(), ["cause", "class", "explanation", "name"]);
@@ -145,6 +145,14 @@ test("knowledge tables: listQ850, listWarnings, listReasonProtocols, listRelease
   const release = listReleaseCauses();
   assert.ok(release.length > 0);
   assert.deepEqual(Object.keys(release[0]).sort(), ["cause", "meaning", "text"]);
+  // RFC 3398 both ways: 486 → cause 17, and cause 17 → 486.
+  const s2q = listSipToQ850();
+  assert.deepEqual(Object.keys(s2q[0]).sort(), ["cause", "causeText", "note", "sip"]);
+  assert.equal(s2q.find((r) => r.sip === 486).cause, 17);
+  const q2s = listQ850ToSip();
+  assert.deepEqual(Object.keys(q2s[0]).sort(), ["cause", "causeText", "note", "sip"]);
+  assert.equal(q2s.find((r) => r.cause === 17).sip, 486);
+  assert.ok(q2s.some((r) => r.cause === null), "the default row");
   // A decoded Reason reads the same table.
   const d = decode(TEXT.replace("Content-Length", 'Reason: Q.850;cause=17;text="User busy"\r\nContent-Length'));
   assert.equal(d.diagnosis.reasons[0].cause, c17.cause);

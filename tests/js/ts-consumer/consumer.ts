@@ -11,6 +11,10 @@ import {
   listWarnings,
   listReasonProtocols,
   listReleaseCauses,
+  listSipToQ850,
+  listQ850ToSip,
+  type SipToQ850,
+  type Q850ToSip,
   type DecodedResponse,
   type DecodedRequest,
   type DecodedInvalid,
@@ -196,8 +200,14 @@ const protocols: ReasonProtocol[] = listReasonProtocols();
 const protocolNames: string[] = protocols.map((p) => `${p.name} ${p.spec} ${p.causes} ${p.meaning}`);
 const release: ReleaseCause[] = listReleaseCauses();
 const releaseTexts: string[] = release.map((r) => `${r.cause} ${r.text} ${r.meaning}`);
+const s2q: SipToQ850[] = listSipToQ850();
+const s2qCauses: (number | null)[] = s2q.map((r) => r.cause);
+const q2s: Q850ToSip[] = listQ850ToSip();
+const q2sCodes: (number | null)[] = q2s.map((r) => r.sip);
+// @ts-expect-error RFC 3398 gives no cause for some codes: `number | null`
+const s2qCause: number = s2q[0]!.cause;
 
-export const used = [described, mismatched, fromTrace, fromBuffer, progress, noArgs, causeNames, warnCodes, protocolNames, releaseTexts,rcBytes, rcFormat, rcDropped, rcComplete, rcNotes, after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
+export const used = [s2qCauses, q2sCodes, s2qCause, described, mismatched, fromTrace, fromBuffer, progress, noArgs, causeNames, warnCodes, protocolNames, releaseTexts,rcBytes, rcFormat, rcDropped, rcComplete, rcNotes, after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
   groups, differing, v, notNull, code, bad, sev, l.info.ims.typical, c.a.isFinal,
   source, firstDecoded, src, time, retrans, dialogOf, states, finals, pdd, setup, txFinal, flow, frames,
   callIds, cap, state, fc, redactedText, level, counts, originals, aliasCounts, defaults, kindLevels, covers,
