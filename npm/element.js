@@ -147,6 +147,15 @@ export class SiplensDecoder extends HTMLElement {
   }
 
   connectedCallback() {
+    // A property set on the element before this class was defined (a framework, a lazy import)
+    // is an own data property shadowing the accessor: take it over.
+    for (const name of ["message", "compact", "theme"]) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
     this._render();
   }
 
