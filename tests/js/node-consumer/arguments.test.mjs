@@ -129,28 +129,33 @@ test("the empty-input and value errors stay plain Errors", () => {
   assert.throws(() => redact(TEXT, { level: "everything" }), (e) => e.constructor === Error && /^invalid redaction options/.test(e.message));
 });
 
+/** The row has at least these fields (the tables may grow). */
+const hasKeys = (row, keys) => {
+  for (const k of keys) assert.ok(Object.hasOwn(row, k), `${k} missing in ${JSON.stringify(row)}`);
+};
+
 test("knowledge tables: listQ850, listWarnings, listReasonProtocols, listReleaseCauses, listSipToQ850, listQ850ToSip", () => {
   const q850 = listQ850();
   assert.ok(q850.length > 30);
-  assert.deepEqual(Object.keys(q850[0]).sort(), ["cause", "class", "explanation", "name"]);
+  hasKeys(q850[0], ["cause", "class", "explanation", "name"]);
   const c17 = q850.find((c) => c.cause === 17);
   assert.match(c17.name, /busy/i);
   assert.deepEqual(q850.map((c) => c.cause), [...q850.map((c) => c.cause)].sort((a, b) => a - b));
   const warnings = listWarnings();
-  assert.deepEqual(Object.keys(warnings[0]).sort(), ["code", "meaning", "spec", "text"]);
+  hasKeys(warnings[0], ["code", "meaning", "spec", "text"]);
   assert.ok(warnings.some((w) => w.code === 399));
   const protocols = listReasonProtocols();
   for (const name of ["SIP", "Q.850", "RELEASE_CAUSE"]) assert.ok(protocols.some((p) => p.name === name), name);
-  assert.deepEqual(Object.keys(protocols[0]).sort(), ["causes", "meaning", "name", "spec"]);
+  hasKeys(protocols[0], ["causes", "meaning", "name", "spec"]);
   const release = listReleaseCauses();
   assert.ok(release.length > 0);
-  assert.deepEqual(Object.keys(release[0]).sort(), ["cause", "meaning", "text"]);
+  hasKeys(release[0], ["cause", "meaning", "text"]);
   // RFC 3398 both ways: 486 → cause 17, and cause 17 → 486.
   const s2q = listSipToQ850();
-  assert.deepEqual(Object.keys(s2q[0]).sort(), ["cause", "causeText", "note", "sip"]);
+  hasKeys(s2q[0], ["cause", "causeText", "note", "sip"]);
   assert.equal(s2q.find((r) => r.sip === 486).cause, 17);
   const q2s = listQ850ToSip();
-  assert.deepEqual(Object.keys(q2s[0]).sort(), ["cause", "causeText", "note", "sip"]);
+  hasKeys(q2s[0], ["cause", "causeText", "note", "sip"]);
   assert.equal(q2s.find((r) => r.cause === 17).sip, 486);
   assert.ok(q2s.some((r) => r.cause === null), "the default row");
   // A decoded Reason reads the same table.
