@@ -11,11 +11,15 @@
 
 mod causes;
 mod companions;
+mod dedup;
 pub mod dto;
 mod fields;
 mod ims;
 pub mod invariants;
+mod media;
+mod media_summary;
 mod message;
+mod reason;
 mod sender;
 
 use std::cell::OnceCell;
@@ -24,12 +28,13 @@ use crate::finding::{Finding, Rule};
 use crate::kb::{self, CodeLookup, RetryPolicy};
 use crate::parse::addr::{Contact, NameAddr};
 use crate::parse::auth::{self, Auth};
-use crate::parse::body::{view_message_body, Body};
+use crate::parse::body::{find_sdp, view_message_body, Body};
 use crate::parse::diag::{
     parse_reason, parse_retry_after, parse_warning, ReasonValue, RetryAfter, WarningValue,
 };
 use crate::parse::header_name::HeaderName;
 use crate::parse::scalar::CSeq;
+use crate::parse::sdp::Sdp;
 use crate::parse::status::{Method, StatusCode};
 use crate::parse::via::Via;
 use crate::parse::{Message, StartLine};
@@ -37,6 +42,7 @@ use crate::span::{Span, Text};
 use crate::validate::validate_message;
 
 pub use dto::*;
+pub use media_summary::*;
 
 /// How much a cause is supported by this message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -77,6 +83,10 @@ pub struct Dx {
     pub headline: Option<String>,
     /// Extra specification references.
     pub spec_refs: Vec<String>,
+    /// Set by a rule whose message-specific advice replaces the knowledge
+    /// base's generic causes, checks and fix for the code (e.g. the IMS AKA
+    /// text of 401 for a plain Digest or Basic challenge).
+    pub skip_kb_advice: bool,
 }
 
 impl Dx {
@@ -116,6 +126,12 @@ impl Dx {
         if !self.next_steps.contains(&what) {
             self.next_steps.push(what);
         }
+    }
+
+    /// Drops the knowledge base's generic causes, checks and fix for the
+    /// code: this message's own advice contradicts them.
+    pub fn replace_kb_advice(&mut self) {
+        self.skip_kb_advice = true;
     }
 
     /// Sets the headline unless a rule already did.
@@ -165,6 +181,7 @@ pub struct Ctx<'m, 'a> {
     from: OnceCell<Option<NameAddr<'a>>>,
     to: OnceCell<Option<NameAddr<'a>>>,
     contacts: OnceCell<Vec<Contact<'a>>>,
+    sdp: OnceCell<Option<Sdp<'a>>>,
 }
 
 impl<'m, 'a> Ctx<'m, 'a> {
@@ -219,6 +236,7 @@ impl<'m, 'a> Ctx<'m, 'a> {
             from: OnceCell::new(),
             to: OnceCell::new(),
             contacts: OnceCell::new(),
+            sdp: OnceCell::new(),
         }
     }
 
@@ -240,6 +258,62 @@ impl<'m, 'a> Ctx<'m, 'a> {
     /// Every Contact value ([`Message::contacts`], computed once).
     pub fn contacts(&self) -> &[Contact<'a>] {
         self.contacts.get_or_init(|| self.msg.contacts())
+    }
+
+    /// The session description of the body: the body itself, or the first
+    /// `application/sdp` part of a multipart (computed once).
+    pub fn sdp(&self) -> Option<&Sdp<'a>> {
+        self.sdp
+            .get_or_init(|| match &self.body {
+                Body::Sdp(s) => Some((**s).clone()),
+                Body::Multipart(_) => find_sdp(self.msg, &mut Vec::new()),
+                _ => None,
+            })
+            .as_ref()
+    }
+
+    /// The first sign that the message belongs to an IMS network: a 3GPP
+    /// header (P-Charging-Vector, P-Access-Network-Info, Security-*, …), an
+    /// AKA challenge, a `3gppnetwork.org` domain or a `+g.3gpp.` feature
+    /// tag. IMS rules read a code the IMS way only with such evidence; the
+    /// code alone never makes a message IMS.
+    pub fn ims_evidence(&self) -> Option<(Span, String)> {
+        use HeaderName as H;
+        const IMS_HEADERS: [HeaderName; 13] = [
+            H::PChargingVector,
+            H::PAccessNetworkInfo,
+            H::PAssociatedUri,
+            H::PVisitedNetworkId,
+            H::ServiceRoute,
+            H::SecurityServer,
+            H::SecurityClient,
+            H::SecurityVerify,
+            H::ResponseSource,
+            H::PAssertedService,
+            H::PPreferredService,
+            H::FeatureCaps,
+            H::PChargingFunctionAddresses,
+        ];
+        for name in IMS_HEADERS {
+            if let Some(h) = self.msg.header(name) {
+                return Some((h.span, format!("{}: a 3GPP IMS header", h.canonical_name())));
+            }
+        }
+        if let Some((_, a, span)) = &self.challenge {
+            if a.params.is_aka() {
+                return Some((*span, "an IMS AKA challenge (algorithm=AKAv*)".to_owned()));
+            }
+        }
+        for h in self.msg.headers() {
+            let v = h.value.bytes();
+            if contains_ci(v, b"3gppnetwork.org") {
+                return Some((h.span, "a 3GPP IMS domain (…3gppnetwork.org)".to_owned()));
+            }
+            if contains_ci(v, b"+g.3gpp.") {
+                return Some((h.span, "a 3GPP feature tag (+g.3gpp.…)".to_owned()));
+            }
+        }
+        None
     }
 
     /// True when the message is a response with this code.
@@ -282,6 +356,14 @@ impl<'m, 'a> Ctx<'m, 'a> {
     }
 }
 
+/// Case-insensitive substring test.
+pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// A rule check: reads the context, adds to the diagnosis.
 pub(crate) type Check = fn(&Ctx<'_, '_>, &mut Dx);
 
@@ -292,6 +374,7 @@ fn checks() -> impl Iterator<Item = &'static Check> {
         .chain(causes::CHECKS)
         .chain(companions::CHECKS)
         .chain(message::CHECKS)
+        .chain(media::CHECKS)
 }
 
 /// Why an input cannot be decoded at all. Anything else decodes: a malformed

@@ -105,7 +105,7 @@ pub(crate) struct ViaHop {
 pub(crate) struct SdpInfo {
     /// Codec names per media line (`audio: PCMU, PCMA`).
     pub media: Vec<(String, Vec<String>, bool)>,
-    /// `a=curr`/`a=des` precondition lines (RFC 3312 §5).
+    /// `a=curr`/`a=des` precondition lines (RFC 3312 §4).
     pub preconditions: Vec<String>,
 }
 
@@ -475,8 +475,8 @@ pub struct Dialog {
 /// the Call-IDs that carry an INVITE (its dialog set: the INVITE's dialog
 /// and every early dialog forked from it, RFC 3261 §12, §13.2.2.4) are
 /// grouped with the Call-IDs linked to them by a shared
-/// `P-Charging-Vector` icid-value (RFC 7315 §4.6) or `Session-ID` (RFC 7989
-/// §5) — the other legs a B2BUA, MGCF or IMS AS creates. A group that holds
+/// `P-Charging-Vector` icid-value (RFC 7315 §4.6) or `Session-ID`
+/// (RFC 7989 §5) — the other legs a B2BUA, MGCF or IMS AS creates. A group that holds
 /// no INVITE is not a call: REGISTER, SUBSCRIBE/NOTIFY, OPTIONS, MESSAGE
 /// and PUBLISH exchanges stay transactions and dialogs only.
 #[derive(Debug, Clone, Serialize)]

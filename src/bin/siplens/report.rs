@@ -272,6 +272,7 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
             ("procedures", ims.procedures.join(", ")),
             ("before", ims.before.to_owned()),
             ("after", ims.after.to_owned()),
+            ("note", ims.note.to_owned()),
         ] {
             if !v.is_empty() {
                 bullet(o, &format!("{k}: {v}"));
@@ -279,6 +280,18 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
         }
     }
     list(o, st, "Spec", &dx.spec_refs);
+
+    // The media summary of the SDP (`MediaDto::text_lines`: stream lines,
+    // then codec and precondition lines indented by two spaces).
+    if let Some(m) = &d.media {
+        section(o, st, "Media (SDP)");
+        for l in m.text_lines() {
+            match l.strip_prefix("  ") {
+                Some(detail) => sub(o, detail),
+                None => bullet(o, &l),
+            }
+        }
+    }
 
     findings(o, st, d, input);
     headers(o, st, d);
