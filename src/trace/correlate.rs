@@ -90,7 +90,7 @@ pub(crate) struct Info {
 }
 
 /// One Via value, as participants and loop detection compare them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub(crate) struct ViaHop {
     /// sent-by host, lower case, IPv6 brackets removed.
     pub host: String,

@@ -387,6 +387,8 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
             ip
         }
     };
+    // The receiver of each INVITE by (Call-ID, top Via host, branch).
+    let mut invites: HashMap<(String, String, Option<String>), String> = HashMap::new();
     // Pass 1: addresses, Via, forwarded copies, Route, Contact.
     for i in 0..n {
         let m = &infos[i];
@@ -409,9 +411,17 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
             let to = dst.or_else(|| {
                 forwarded_by(i, infos, &copies)
                     .or_else(|| m.routes.first().map(|r| r.0.clone()))
-                    .or_else(|| same_branch_invite(i, infos, &ends))
+                    .or_else(|| same_branch_invite(m, &invites))
                     .or_else(|| ruri_host(m).filter(|h| known.contains(h)))
             });
+            if m.method == "INVITE" {
+                if let (Some(top), Some(t)) = (m.vias.first(), &to) {
+                    invites.insert(
+                        (m.call_id.clone(), top.host.clone(), top.branch.clone()),
+                        t.clone(),
+                    );
+                }
+            }
             ends[i] = (from, to);
         } else {
             let to = dst.or_else(|| m.vias.first().map(via_node));
@@ -604,26 +614,16 @@ fn forwarded_by(
 /// The receiver of the INVITE that an ACK (to a non-2xx final) or a CANCEL
 /// shares its hop and branch with (RFC 3261 §9.1, §17.1.1.3).
 fn same_branch_invite(
-    i: usize,
-    infos: &[Info],
-    ends: &[(Option<String>, Option<String>)],
+    m: &Info,
+    invites: &HashMap<(String, String, Option<String>), String>,
 ) -> Option<String> {
-    let m = &infos[i];
     if !matches!(m.method.as_str(), "ACK" | "CANCEL") {
         return None;
     }
     let top = m.vias.first()?;
-    (0..i).rev().find_map(|j| {
-        let o = &infos[j];
-        (o.is_request
-            && o.method == "INVITE"
-            && o.call_id == m.call_id
-            && o.vias
-                .first()
-                .is_some_and(|v| v.host == top.host && v.branch == top.branch))
-        .then(|| ends[j].1.clone())
-        .flatten()
-    })
+    invites
+        .get(&(m.call_id.clone(), top.host.clone(), top.branch.clone()))
+        .cloned()
 }
 
 /// The Contact host of a provisional (101-199) or 2xx response to request

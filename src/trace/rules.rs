@@ -13,7 +13,16 @@ const ACK_WAIT_S: f64 = 32.0;
 
 pub(crate) fn run(raws: &[MessageSummary], infos: &[Info], cor: &Correlation) -> Vec<FlowFinding> {
     let mut out = Vec::new();
-    let cx = Cx { raws, infos, cor };
+    let mut first_copy = std::collections::HashMap::new();
+    for (i, m) in infos.iter().enumerate() {
+        first_copy.entry(copy_key(m)).or_insert(i);
+    }
+    let cx = Cx {
+        raws,
+        infos,
+        cor,
+        first_copy,
+    };
     media_rejected(&cx, &mut out);
     precondition_failure(&cx, &mut out);
     session_progress_only(&cx, &mut out);
@@ -32,6 +41,33 @@ struct Cx<'a> {
     raws: &'a [MessageSummary],
     infos: &'a [Info],
     cor: &'a Correlation,
+    /// The first message of each (request?, Call-ID, CSeq, method, code,
+    /// To tag of a response): what [`Cx::hop_copy`] compares with.
+    first_copy: std::collections::HashMap<CopyKey<'a>, usize>,
+}
+
+type CopyKey<'a> = (
+    bool,
+    &'a str,
+    Option<u32>,
+    &'a str,
+    Option<u16>,
+    Option<&'a str>,
+);
+
+fn copy_key(m: &Info) -> CopyKey<'_> {
+    (
+        m.is_request,
+        m.call_id.as_str(),
+        m.cseq,
+        m.method.as_str(),
+        m.code,
+        if m.is_request {
+            None
+        } else {
+            m.to_tag.as_deref()
+        },
+    )
 }
 
 impl Cx<'_> {
@@ -53,21 +89,8 @@ impl Cx<'_> {
     /// branch, RFC 3261 §16.6, and each response back hop by hop, §16.7).
     /// Rules report a multi-hop exchange once, at its first copy.
     fn hop_copy(&self, i: usize) -> bool {
-        let m = &self.infos[i];
-        let tx = self.cor.msg_tx[i];
-        self.cor.by_call_id[&m.call_id]
-            .iter()
-            .copied()
-            .take_while(|&j| j < i)
-            .any(|j| {
-                let o = &self.infos[j];
-                self.cor.msg_tx[j] != tx
-                    && o.is_request == m.is_request
-                    && o.cseq == m.cseq
-                    && o.method == m.method
-                    && o.code == m.code
-                    && (m.is_request || o.to_tag == m.to_tag)
-            })
+        let first = self.first_copy[&copy_key(&self.infos[i])];
+        first < i && self.cor.msg_tx[first] != self.cor.msg_tx[i]
     }
 
     /// The first request of message `i`'s transaction.
@@ -617,22 +640,16 @@ fn loops(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
         let reqs = &groups[&k];
         // The same Via value twice in one stack.
         let repeated = reqs.iter().copied().find_map(|r| {
-            let v = &cx.infos[r].vias;
-            v.iter().enumerate().find_map(|(a, x)| {
-                v[a + 1..]
-                    .iter()
-                    .any(|y| x.branch.is_some() && x == y)
-                    .then(|| {
-                        (
-                            r,
-                            format!(
-                                "{}{}",
-                                x.host,
-                                x.port.map(|p| format!(":{p}")).unwrap_or_default()
-                            ),
-                        )
-                    })
-            })
+            let mut seen = std::collections::HashSet::new();
+            cx.infos[r]
+                .vias
+                .iter()
+                .filter(|x| x.branch.is_some())
+                .find(|x| !seen.insert(*x))
+                .map(|x| {
+                    let port = x.port.map(|p| format!(":{p}")).unwrap_or_default();
+                    (r, format!("{}{port}", x.host))
+                })
         });
         // A node forwarding the same request again with the same inputs.
         let again = repeated
