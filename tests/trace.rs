@@ -1319,6 +1319,7 @@ fn capture_participants_group_ports_by_ip() {
     // TCP from ephemeral ports: one node per IP.
     for f in captures() {
         let t = siplens::trace::decode_any(&std::fs::read(&f).unwrap());
+        check_trace_invariants(&t);
         let mut seen = std::collections::HashSet::new();
         for p in &t.participants {
             assert!(
@@ -1756,4 +1757,69 @@ fn relayed_exchanges_are_reported_once() {
         "",
     );
     assert_eq!(ids(&f.trace()), ["SL406"]);
+}
+
+// ---- robustness -----------------------------------------------------------------
+
+fn check_trace_invariants(t: &Trace) {
+    let n = t.messages.len();
+    for (i, m) in t.messages.iter().enumerate() {
+        assert_eq!((m.index, m.no), (i, i + 1));
+        assert!(m.from.unwrap() < t.participants.len());
+        assert!(m.to.unwrap() < t.participants.len());
+        assert!(!m.label.is_empty());
+    }
+    for f in t.findings.iter().chain(&t.capture_findings) {
+        assert!(f.messages.iter().all(|&i| i < n), "{f:?}");
+    }
+    let total: usize = t.finding_groups.iter().map(|g| g.count).sum();
+    assert_eq!(total, t.findings.len());
+    for d in &t.dialogs {
+        assert!(d.participants.iter().all(|&p| p < t.participants.len()));
+        assert!(d.call.is_none_or(|c| c < t.calls.len()));
+        assert!(d.reason_message.is_none_or(|i| i < n));
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 48, ..Default::default() })]
+    /// Mangled multi-hop flows (lines dropped, doubled, their leading space
+    /// moved, bytes changed): no panic, and every index stays in range.
+    #[test]
+    fn mangled_flows_keep_their_invariants(
+        which in 0usize..6,
+        edits in proptest::collection::vec((0usize..4, 0usize..10_000, 0u8..=255), 1..12),
+    ) {
+        let name = FLOWS[which % FLOWS.len()];
+        let text = String::from_utf8(fixture(&format!("../flows/{name}"))).unwrap();
+        let mut lines: Vec<Vec<u8>> = text.split('\n').map(|l| l.as_bytes().to_vec()).collect();
+        for (op, at, byte) in edits {
+            if lines.is_empty() {
+                break;
+            }
+            let k = at % lines.len();
+            match op {
+                0 => {
+                    lines.remove(k);
+                }
+                1 => {
+                    let l = lines[k].clone();
+                    lines.insert(k, l);
+                }
+                2 => lines[k].insert(0, b' '),
+                _ => {
+                    let l = &mut lines[k];
+                    if !l.is_empty() {
+                        let p = usize::from(byte) % l.len();
+                        l[p] = byte;
+                    }
+                }
+            }
+        }
+        let bytes = lines.join(&b'\n');
+        let t = siplens::decode_trace_text(&bytes);
+        check_trace_invariants(&t);
+        let s = stream_any(&bytes, None);
+        proptest::prop_assert_eq!(s.findings, t.findings);
+    }
 }
