@@ -1177,8 +1177,16 @@ fn multi_hop_flows_have_no_error_finding() {
         for m in &t.messages {
             let (f, to) = (m.from.unwrap(), m.to.unwrap());
             assert!(f < t.participants.len() && to < t.participants.len());
-            assert_ne!(t.participants[f].address, "unknown", "{name} #{}", m.no);
-            assert_ne!(t.participants[to].address, "unknown", "{name} #{}", m.no);
+            assert!(
+                !t.participants[f].address.starts_with("unknown"),
+                "{name} #{}",
+                m.no
+            );
+            assert!(
+                !t.participants[to].address.starts_with("unknown"),
+                "{name} #{}",
+                m.no
+            );
             assert_ne!(f, to, "{name} #{}: an arrow to itself", m.no);
         }
     }
@@ -1312,6 +1320,12 @@ fn a_single_message_has_two_named_participants() {
     let names: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
     assert_eq!(names, ["b.example", "pc.a.example"]);
     assert_eq!(t.messages[0].label, "486 Busy Here (INVITE)");
+    // Nothing names either end: two placeholder lanes, not one loop.
+    let t = siplens::decode_trace_text(
+        "SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+    );
+    let names: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(names, ["unknown sender", "unknown receiver"]);
 }
 
 #[test]

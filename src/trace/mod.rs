@@ -35,7 +35,7 @@ use crate::span::Span;
 
 pub use correlate::{Call, Dialog, Transaction};
 pub use media::SdpRole;
-pub use participants::{short_address, Participant};
+pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
 
 /// Version of the trace JSON contract.
 pub const TRACE_SCHEMA_VERSION: u32 = 1;

@@ -221,6 +221,11 @@ pub(crate) fn role_hints(
     out
 }
 
+/// The lane of a sender nothing in the message names.
+pub const UNKNOWN_SENDER: &str = "unknown sender";
+/// The lane of a receiver nothing in the message names.
+pub const UNKNOWN_RECEIVER: &str = "unknown receiver";
+
 /// Participants and each message's (sender, receiver).
 pub(crate) struct Lanes {
     pub participants: Vec<Participant>,
@@ -471,11 +476,13 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
             .or_else(|| m.to_host.clone());
     }
     // Nodes, merged by alias, numbered in order of appearance.
-    let fallback = "unknown".to_owned();
+    // A message that names neither end (no address, no Via, no Route):
+    // two distinct placeholder lanes, never one lane looping on itself.
+    let (nobody_from, nobody_to) = (UNKNOWN_SENDER.to_owned(), UNKNOWN_RECEIVER.to_owned());
     let mut ids: Vec<(usize, usize)> = Vec::with_capacity(n);
     for e in &ends {
-        let a = nodes.id(e.0.as_ref().or(e.1.as_ref()).unwrap_or(&fallback));
-        let b = nodes.id(e.1.as_ref().or(e.0.as_ref()).unwrap_or(&fallback));
+        let a = nodes.id(e.0.as_ref().unwrap_or(&nobody_from));
+        let b = nodes.id(e.1.as_ref().unwrap_or(&nobody_to));
         ids.push((a, b));
     }
     let mut lane_of: HashMap<usize, usize> = HashMap::new();
@@ -515,7 +522,8 @@ pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation
     for (k, key) in nodes.keys.clone().iter().enumerate() {
         let root = nodes.find(k);
         if let Some(&l) = lane_of.get(&root) {
-            if key != "unknown"
+            if key != UNKNOWN_SENDER
+                && key != UNKNOWN_RECEIVER
                 && !parts[l].addresses.contains(key)
                 && raws.iter().all(|r| r.src.is_none())
             {
