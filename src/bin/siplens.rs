@@ -90,7 +90,13 @@ enum Command {
         /// Redact the message first (level: identities, network — the
         /// default — or all) and decode the redacted text, so nothing
         /// printed holds an original identifier (see `siplens redact`).
-        #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "network")]
+        #[arg(
+            long,
+            value_name = "LEVEL",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "network"
+        )]
         redact: Option<redact::LevelArg>,
     },
     /// Decode a trace of many messages — a pcap or pcapng capture, or pasted
@@ -115,7 +121,13 @@ enum Command {
         /// Redact the trace or capture first (level: identities, network —
         /// the default — or all) and decode the redacted bytes, so nothing
         /// printed holds an original identifier (see `siplens redact`).
-        #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "network")]
+        #[arg(
+            long,
+            value_name = "LEVEL",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "network"
+        )]
         redact: Option<redact::LevelArg>,
     },
     /// Replace subscriber identities and network secrets with stable,
