@@ -19,6 +19,8 @@ mod ladder;
 mod redact;
 #[path = "siplens/report.rs"]
 mod report;
+#[path = "siplens/wrap.rs"]
+mod wrap;
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Read as _};
@@ -43,6 +45,10 @@ struct Cli {
     /// when the NO_COLOR environment variable is unset or empty.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Wrap text output at N columns (default: the COLUMNS environment
+    /// variable, else 80; at least 40).
+    #[arg(long, global = true, value_name = "N")]
+    width: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -201,6 +207,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    wrap::init(cli.width);
     let out = match &cli.command {
         Command::Decode { file, redact } => return decode(&cli, file.as_deref(), *redact),
         Command::Trace {
@@ -495,26 +502,26 @@ fn emit<T: Serialize + ?Sized>(
 fn render_code(l: &CodeLookup) -> String {
     let mut s = String::new();
     let c = l.info;
-    if l.known {
-        let _ = writeln!(s, "{} {}", c.code, c.reason);
+    let title = if l.known {
+        format!("{} {}", c.code, c.reason)
     } else if c.code == 0 {
-        let _ = writeln!(s, "{}: {}", l.requested, c.reason);
+        format!("{}: {}", l.requested, c.reason)
     } else {
-        let _ = writeln!(
-            s,
+        format!(
             "{} (unregistered): read as {} {}",
             l.requested, c.code, c.reason
-        );
-    }
+        )
+    };
+    wrap::block(&mut s, &title, 0);
     if let Some(note) = l.note {
-        let _ = writeln!(s, "  {note}");
+        wrap::block(&mut s, note, 2);
     }
     let finality = match (c.class, c.is_final) {
         (siplens::StatusClass::Invalid, _) => "neither final nor provisional",
         (_, true) => "final",
         (_, false) => "provisional",
     };
-    let _ = writeln!(s, "Class: {}, {finality}", c.class.label());
+    field(&mut s, "Class", &format!("{}, {finality}", c.class.label()));
     field(&mut s, "Spec", c.spec);
     field(&mut s, "Meaning", c.description);
     field(&mut s, "Purpose", c.purpose);
@@ -524,13 +531,19 @@ fn render_code(l: &CodeLookup) -> String {
     if !c.headers.is_empty() {
         s.push_str("Headers:\n");
         for h in c.headers {
-            let _ = writeln!(s, "  {:<6} {}: {}", h.presence.label(), h.name, h.why);
+            let head = format!("  {:<6} {}: ", h.presence.label(), h.name);
+            s.push_str(&head);
+            wrap::wrap_into(&mut s, h.why, wrap::columns(&head), 9);
         }
     }
     list(&mut s, "Likely causes", c.causes, true);
     list(&mut s, "Inspect", c.inspect, false);
     field(&mut s, "Fix", c.fix);
-    let _ = writeln!(s, "Retry: {}. {}", c.retry.policy.label(), c.retry.note);
+    field(
+        &mut s,
+        "Retry",
+        &format!("{}. {}", c.retry.policy.label(), c.retry.note),
+    );
     let related: Vec<String> = c
         .related
         .iter()
@@ -546,7 +559,7 @@ fn render_code(l: &CodeLookup) -> String {
 fn render_ims(s: &mut String, c: &CodeInfo) {
     let ims = &c.ims;
     if !ims.typical {
-        let _ = writeln!(s, "IMS: not typical in IMS. {}", ims.note);
+        field(s, "IMS", &format!("not typical in IMS. {}", ims.note));
         return;
     }
     s.push_str("IMS:\n");
@@ -560,31 +573,50 @@ fn render_ims(s: &mut String, c: &CodeInfo) {
         ("Clause", ims.clause.to_string()),
         ("Note", ims.note.to_string()),
     ] {
-        let _ = writeln!(s, "  {label}: {value}");
+        wrap::field(s, 2, label, &value, 4);
     }
 }
 
+/// `Label: value`, wrapped with a hanging indent.
 fn field(s: &mut String, label: &str, value: &str) {
-    let _ = writeln!(s, "{label}: {value}");
+    wrap::field(s, 0, label, value, 2);
 }
 
 fn list(s: &mut String, label: &str, items: &[&str], numbered: bool) {
     let _ = writeln!(s, "{label}:");
     for (i, item) in items.iter().enumerate() {
-        if numbered {
-            let _ = writeln!(s, "  {}. {item}", i + 1);
+        let head = if numbered {
+            format!("  {}. ", i + 1)
         } else {
-            let _ = writeln!(s, "  - {item}");
-        }
+            "  - ".to_owned()
+        };
+        s.push_str(&head);
+        wrap::wrap_into(s, item, head.len(), head.len());
     }
 }
 
 fn render_codes(groups: &Vec<CodeGroup>) -> String {
     let mut s = String::new();
+    let reason_width = groups
+        .iter()
+        .flat_map(|g| &g.codes)
+        .map(|c| c.reason.chars().count())
+        .max()
+        .unwrap_or(0);
+    // Code and reason, then the description wrapped beside them; on a
+    // narrow terminal the description goes under them.
+    let beside = 2 + 4 + reason_width + 1;
+    let narrow = wrap::width() < beside + 30;
     for g in groups {
-        let _ = writeln!(s, "{} {}", g.range, g.label);
+        wrap::block(&mut s, &format!("{} {}", g.range, g.label), 0);
         for c in &g.codes {
-            let _ = writeln!(s, "  {} {:<40} {}", c.code, c.reason, c.description);
+            if narrow {
+                let _ = writeln!(s, "  {} {}", c.code, c.reason);
+                wrap::block(&mut s, c.description, 6);
+            } else {
+                let _ = write!(s, "  {} {:<reason_width$} ", c.code, c.reason);
+                wrap::wrap_into(&mut s, c.description, beside, beside);
+            }
         }
     }
     s
@@ -598,8 +630,7 @@ fn render_compare(c: &Comparison) -> String {
         } else {
             format!(" (unregistered {}, read as {})", side.requested, side.code)
         };
-        let _ = writeln!(
-            s,
+        let title = format!(
             "{} {}{read_as}: {} class, {}",
             side.code,
             side.reason,
@@ -610,13 +641,18 @@ fn render_compare(c: &Comparison) -> String {
                 "provisional"
             }
         );
-        let _ = writeln!(s, "  Meaning: {}", side.description);
-        let _ = writeln!(s, "  When: {}", side.when);
-        let _ = writeln!(s, "  Fix: {}", side.fix);
+        wrap::block(&mut s, &title, 0);
+        for (label, value) in [
+            ("Meaning", side.description),
+            ("When", side.when),
+            ("Fix", side.fix),
+        ] {
+            wrap::field(&mut s, 2, label, value, 4);
+        }
     }
     s.push_str("Key differences:\n");
     for d in c.differences() {
-        let _ = writeln!(s, "  {}: {} | {}", d.aspect, d.a, d.b);
+        wrap::field(&mut s, 2, d.aspect, &format!("{} | {}", d.a, d.b), 4);
     }
     let same: Vec<&str> = c
         .aspects
@@ -625,7 +661,7 @@ fn render_compare(c: &Comparison) -> String {
         .map(|a| a.aspect)
         .collect();
     if !same.is_empty() {
-        let _ = writeln!(s, "Same: {}", same.join(", "));
+        field(&mut s, "Same", &same.join(", "));
     }
     s
 }
