@@ -11,8 +11,6 @@
 //! module). Other subcommands: 0, or 1 on failure; 2 for usage errors
 //! (clap).
 
-#[path = "siplens/input.rs"]
-mod input;
 #[path = "siplens/ladder.rs"]
 mod ladder;
 #[path = "siplens/redact.rs"]
@@ -135,6 +133,18 @@ enum Command {
             default_missing_value = "network"
         )]
         redact: Option<redact::LevelArg>,
+        /// Show only the messages with this Call-ID (and the dialogs and
+        /// findings about them).
+        #[arg(long, value_name = "ID")]
+        call_id: Option<String>,
+        /// Show only dialog N (as numbered in the summary: D1, D2…), its
+        /// messages and the findings about them.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        dialog: Option<u32>,
+        /// Print the dialog list as CSV (Call-ID, users, method, final code
+        /// and reason, start time, duration, addresses) instead of the report.
+        #[arg(long, conflicts_with_all = ["ndjson", "summary", "json"])]
+        csv: bool,
     },
     /// Replace subscriber identities and network secrets with stable,
     /// shape-keeping aliases in a text trace or a pcap/pcapng capture
@@ -215,7 +225,29 @@ fn main() -> ExitCode {
             ndjson,
             summary,
             redact,
-        } => return trace(&cli, file.as_deref(), *ndjson, *summary, *redact),
+            call_id,
+            dialog,
+            csv,
+        } => {
+            let filter = ladder::Filter {
+                call_id: call_id.clone(),
+                dialog: dialog.map(|n| n as usize),
+            };
+            let out = if *csv {
+                TraceOut::Csv
+            } else if *ndjson {
+                TraceOut::Ndjson
+            } else if cli.json && *summary {
+                TraceOut::Counts
+            } else if cli.json {
+                TraceOut::Json
+            } else if *summary {
+                TraceOut::Summary
+            } else {
+                TraceOut::Report
+            };
+            return trace(file.as_deref(), out, *redact, &filter);
+        }
         Command::Redact {
             file,
             level,
@@ -298,6 +330,14 @@ fn redacted_input(bytes: Vec<u8>, level: redact::LevelArg) -> Vec<u8> {
     output
 }
 
+/// The name of the input in messages.
+fn input_name(file: Option<&std::path::Path>) -> String {
+    match file {
+        Some(p) if p.as_os_str() != "-" => p.display().to_string(),
+        _ => "standard input".into(),
+    }
+}
+
 /// `siplens decode`: reads, triages, decodes, prints; the exit code says
 /// whether an error finding was raised.
 fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::LevelArg>) -> ExitCode {
@@ -305,23 +345,61 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::Level
         Ok(b) => b,
         Err(code) => return code,
     };
-    let bytes = match level {
-        Some(level) => redacted_input(bytes, level),
-        None => bytes,
+    let name = input_name(file);
+    let t = siplens::triage::triage(&bytes);
+    let shown = match file {
+        Some(p) if p.as_os_str() != "-" => p.display().to_string(),
+        _ => "FILE".into(),
     };
-    if let Err(why) = input::check_bytes(&bytes) {
-        eprintln!("siplens: {why}");
+    let capture_hint = || {
+        eprintln!(
+            "siplens: {name} is {}: `siplens decode` reads one SIP message; use `siplens trace {shown}`",
+            if t.kind == siplens::triage::InputKind::Capture {
+                t.note.clone()
+            } else {
+                format!("{} of a capture", t.note)
+            }
+        );
+        ExitCode::from(UNUSABLE)
+    };
+    if t.kind == siplens::triage::InputKind::Capture {
+        return capture_hint();
+    }
+    if !t.is_usable() {
+        eprintln!("siplens: {}", t.note);
         return ExitCode::from(UNUSABLE);
     }
-    let msg = siplens::parse_message(&bytes);
-    if let Err(why) = input::check_message(&msg) {
-        eprintln!("siplens: {why}");
-        return ExitCode::from(UNUSABLE);
+    let source = t.bytes(&bytes);
+    if siplens::trace::capture::is_capture(source) {
+        return capture_hint();
     }
+    // A copy, a dump or a trace: the first message, with a note saying so.
+    let message = if t.extracted.is_some() || t.kind == siplens::triage::InputKind::SipTrace {
+        let raws = siplens::trace::text::split_text(source);
+        let more = if raws.len() > 1 {
+            format!(
+                "; decoding the first of {} messages (`siplens trace` reads them all)",
+                raws.len()
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("siplens: note: {name}: {}{more}", t.note);
+        raws.into_iter()
+            .next()
+            .map_or_else(|| source.to_vec(), |r| r.bytes)
+    } else {
+        bytes
+    };
+    let message = match level {
+        Some(level) => redacted_input(message, level),
+        None => message,
+    };
+    let msg = siplens::parse_message(&message);
     let decoded = siplens::diagnose(&msg);
     let style = cli.color.style();
     match emit(cli.json, &decoded, |d| {
-        report::decode_report(d, &bytes, style)
+        report::decode_report(d, &message, style)
     }) {
         Ok(text) => write_stdout(&text),
         Err(e) => {
@@ -340,73 +418,157 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::Level
     }
 }
 
+/// What `siplens trace` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TraceOut {
+    /// Summary and ladder.
+    Report,
+    /// `--summary`.
+    Summary,
+    /// `--json`: the whole [`siplens::Trace`].
+    Json,
+    /// `--json --summary`: counts.
+    Counts,
+    /// `--ndjson`.
+    Ndjson,
+    /// `--csv`: the dialog list.
+    Csv,
+}
+
 /// `siplens trace`: reads a capture or text, decodes the flow, prints it.
 ///
 /// `--json` builds the whole [`siplens::Trace`]; every other output streams
 /// ([`siplens::trace::stream_any`]): `--ndjson` writes each message as soon
 /// as it is decoded, and the summary and ladder never run the
-/// single-message diagnosis at all.
+/// single-message diagnosis at all. Input without any SIP message is one
+/// line on standard error and exit code 2, with nothing on standard output.
 fn trace(
-    cli: &Cli,
     file: Option<&std::path::Path>,
-    ndjson: bool,
-    summary: bool,
+    out: TraceOut,
     level: Option<redact::LevelArg>,
+    filter: &ladder::Filter,
 ) -> ExitCode {
     use std::io::Write as _;
     let bytes = match read_input(file) {
         Ok(b) => b,
         Err(code) => return code,
     };
+    let name = input_name(file);
+    let t = siplens::triage::triage(&bytes);
+    if !t.is_usable() {
+        eprintln!("siplens: {name}: {}", t.note);
+        return ExitCode::from(UNUSABLE);
+    }
+    let bytes = match t.extracted {
+        Some(x) => {
+            eprintln!("siplens: note: {name}: {}", t.note);
+            x
+        }
+        None => bytes,
+    };
     let bytes = match level {
         Some(level) => redacted_input(bytes, level),
         None => bytes,
     };
-    let name = file.map_or("stdin".into(), |p| p.display().to_string());
-    if cli.json && !summary && !ndjson {
-        let t = siplens::trace::decode_any(&bytes);
-        drop(bytes);
-        // Streamed: a big capture's JSON is not built in memory first.
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let written = serde_json::to_writer_pretty(&mut out, &t)
-            .map_err(std::io::Error::from)
-            .and_then(|()| out.write_all(b"\n"))
-            .and_then(|()| out.flush());
-        if let Err(e) = written {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                eprintln!("siplens: cannot write the output: {e}");
-                return ExitCode::FAILURE;
+    let no_sip = |findings: &[siplens::trace::FlowFinding]| {
+        let why = findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        eprintln!(
+            "siplens: no SIP message found in {name}{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {why}")
             }
-        }
-        return trace_exit(
-            t.messages.is_empty(),
-            t.findings.iter().chain(&t.capture_findings),
-            &name,
         );
+        ExitCode::from(UNUSABLE)
+    };
+    let wanted = |m: &siplens::trace::TraceMessage| {
+        filter.call_id.is_none() && filter.dialog.is_none()
+            || filter
+                .call_id
+                .as_deref()
+                .is_some_and(|id| m.decoded.call_id.as_deref() == Some(id))
+            || filter
+                .dialog
+                .is_some_and(|n| m.dialog_id == Some(n - 1))
+    };
+    if out == TraceOut::Json {
+        let mut t = siplens::trace::decode_any(&bytes);
+        drop(bytes);
+        if t.messages.is_empty() {
+            return no_sip(&t.capture_findings);
+        }
+        let code = trace_exit(t.findings.iter().chain(&t.capture_findings));
+        if !filter.is_empty() {
+            // Only the chosen messages, and the dialogs, transactions and
+            // findings about them; indices stay those of the whole trace.
+            let keep: Vec<bool> = t.messages.iter().map(&wanted).collect();
+            let kept = |i: &usize| keep.get(*i).copied().unwrap_or(false);
+            t.messages.retain(|m| keep[m.index]);
+            t.dialogs.retain(|d| d.messages.iter().any(kept));
+            t.transactions
+                .retain(|x| x.requests.iter().chain(&x.responses).any(kept));
+            t.findings.retain(|f| f.messages.iter().any(kept));
+            t.capture_findings
+                .retain(|f| f.messages.iter().any(kept));
+        }
+        // Streamed: a big capture's JSON is not built in memory first.
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = serde_json::to_writer_pretty(&mut w, &t)
+            .map_err(std::io::Error::from)
+            .and_then(|()| w.write_all(b"\n"))
+            .and_then(|()| w.flush());
+        return match written {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("siplens: cannot write the output: {e}");
+                ExitCode::FAILURE
+            }
+            _ => code,
+        };
     }
-    let t = if ndjson {
+    if out == TraceOut::Ndjson {
         // One object per line, written as each message is decoded.
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
         let mut written: std::io::Result<()> = Ok(());
         let mut each = |m: siplens::trace::TraceMessage| {
-            if written.is_ok() {
-                written = serde_json::to_writer(&mut out, &m)
+            if written.is_ok() && wanted(&m) {
+                written = serde_json::to_writer(&mut w, &m)
                     .map_err(std::io::Error::from)
-                    .and_then(|()| out.write_all(b"\n"));
+                    .and_then(|()| w.write_all(b"\n"));
             }
         };
         let t = siplens::trace::stream_any(&bytes, Some(&mut each));
-        match written.and_then(|()| out.flush()) {
+        match written.and_then(|()| w.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 eprintln!("siplens: cannot write the output: {e}");
                 return ExitCode::FAILURE;
             }
             _ => {}
         }
-        t
+        if t.messages.is_empty() {
+            return no_sip(&t.capture_findings);
+        }
+        return trace_exit(t.findings.iter().chain(&t.capture_findings));
+    }
+    // The CSV shows each dialog's start time as the trace wrote it.
+    let mut timestamps = Vec::new();
+    let t = if out == TraceOut::Csv {
+        let mut each = |m: siplens::trace::TraceMessage| timestamps.push(m.timestamp);
+        siplens::trace::stream_any(&bytes, Some(&mut each))
     } else {
-        let t = siplens::trace::stream_any(&bytes, None);
-        let text = if cli.json {
+        siplens::trace::stream_any(&bytes, None)
+    };
+    if t.messages.is_empty() {
+        return no_sip(&t.capture_findings);
+    }
+    let keep = filter.messages(&t);
+    let keep = keep.as_deref();
+    let text = match out {
+        TraceOut::Counts => {
             let counts = serde_json::json!({
                 "source": t.source,
                 "frames": t.frames,
@@ -425,11 +587,12 @@ fn trace(
                     return ExitCode::FAILURE;
                 }
             }
-        } else if summary {
-            ladder::summary(&t, &name)
-        } else {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = ladder::write_report(&t, &name, &mut out).and_then(|()| out.flush());
+        }
+        TraceOut::Csv => ladder::csv(&t, keep, &timestamps),
+        TraceOut::Summary => ladder::summary(&t, &name, keep),
+        _ => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = ladder::write_report(&t, &name, keep, &mut w).and_then(|()| w.flush());
             if let Err(e) = written {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     eprintln!("siplens: cannot write the output: {e}");
@@ -437,28 +600,17 @@ fn trace(
                 }
             }
             String::new()
-        };
-        write_stdout(&text);
-        t
+        }
     };
-    trace_exit(
-        t.messages.is_empty(),
-        t.findings.iter().chain(&t.capture_findings),
-        &name,
-    )
+    write_stdout(&text);
+    trace_exit(t.findings.iter().chain(&t.capture_findings))
 }
 
-/// Exit code of `trace`: 2 without any SIP message, 1 with an `error`
-/// flow or capture finding, else 0.
+/// Exit code of `trace` with messages: 1 with an `error` flow or capture
+/// finding, else 0.
 fn trace_exit<'a>(
-    empty: bool,
     mut findings: impl Iterator<Item = &'a siplens::trace::FlowFinding>,
-    name: &str,
 ) -> ExitCode {
-    if empty {
-        eprintln!("siplens: no SIP message found in {name}");
-        return ExitCode::from(UNUSABLE);
-    }
     if findings.any(|f| f.severity == Severity::Error) {
         ExitCode::FAILURE
     } else {
