@@ -545,18 +545,20 @@ fn headers(o: &mut String, st: Style, d: &Decoded) {
         let name_pad = width.saturating_sub(h.name.chars().count());
         let _ = write!(o, "  {}{} ", st.bold(&h.name), " ".repeat(name_pad));
         let at = 2 + width.max(h.name.chars().count()) + 1;
+        // A name too long for a column: continuation lines hang by 4.
+        let hang = if at > wrap::width() / 2 { 4 } else { at };
         let one_line = h.meaning.map_or(0, |m| m.chars().count() + 2) + value.chars().count();
         match h.meaning {
             Some(m) if at + one_line <= wrap::width() => {
                 let _ = writeln!(o, "{value}  {}", st.dim(m));
             }
             Some(m) => {
-                wrap_into(o, &value, at, at);
-                let mut meaning = " ".repeat(at);
-                wrap_into(&mut meaning, m, at, at);
+                wrap_into(o, &value, at, hang);
+                let mut meaning = " ".repeat(hang);
+                wrap_into(&mut meaning, m, hang, hang);
                 let _ = write!(o, "{}", st.dim(&meaning));
             }
-            None => wrap_into(o, &value, at, at),
+            None => wrap_into(o, &value, at, hang),
         }
         if !h.fields.is_empty() {
             let fields: Vec<String> = h
@@ -564,8 +566,8 @@ fn headers(o: &mut String, st: Style, d: &Decoded) {
                 .iter()
                 .map(|f| format!("{}={}", f.name, f.value))
                 .collect();
-            let mut line = " ".repeat(at);
-            wrap_into(&mut line, &fields.join("  "), at, at);
+            let mut line = " ".repeat(hang);
+            wrap_into(&mut line, &fields.join("  "), hang, hang);
             let _ = write!(o, "{}", st.dim(&line));
         }
     }
