@@ -164,7 +164,11 @@ fn sip_text(input: &[u8]) -> Triage {
     // One message whose Content-Length covers the whole input is one
     // message, whatever its body holds (a message/sipfrag has a status line).
     let framed = !bad_start && !msg.findings().iter().any(|f| f.rule == Rule::TrailingData);
-    let raws = if framed { Vec::new() } else { split_text(input) };
+    let raws = if framed {
+        Vec::new()
+    } else {
+        split_text(input)
+    };
     if raws.len() > 1 {
         let mut t = Triage::new(
             InputKind::SipTrace,
@@ -238,7 +242,10 @@ fn binary_name(b: &[u8]) -> Option<&'static str> {
         (b"\xff\xfe", "UTF-16 text: save it as UTF-8"),
         (b"\xfe\xff", "UTF-16 text: save it as UTF-8"),
     ];
-    MAGIC.iter().find(|(m, _)| b.starts_with(m)).map(|(_, n)| *n)
+    MAGIC
+        .iter()
+        .find(|(m, _)| b.starts_with(m))
+        .map(|(_, n)| *n)
 }
 
 /// One line of text: content without the line end, and its indentation
@@ -282,8 +289,8 @@ fn wireshark(input: &[u8]) -> Option<Triage> {
     let mut messages = 0;
     let mut lost_bodies = Vec::new();
     // Addresses from the protocol lines above each SIP tree.
-    let (mut ip, mut ports): (Option<(String, String)>, Option<(&str, String, String)>) =
-        (None, None);
+    let mut ip: Option<(String, String)> = None;
+    let mut ports: Option<(&str, String, String)> = None;
     let mut i = 0;
     while i < lines.len() {
         let l = &lines[i];
@@ -315,7 +322,12 @@ fn wireshark(input: &[u8]) -> Option<Triage> {
         messages += 1;
         if let (Some((src, dst)), Some((transport, sp, dp))) = (&ip, &ports) {
             out.extend_from_slice(
-                format!("--- {transport} {} -> {} ---\r\n", join(src, sp), join(dst, dp)).as_bytes(),
+                format!(
+                    "--- {transport} {} -> {} ---\r\n",
+                    join(src, sp),
+                    join(dst, dp)
+                )
+                .as_bytes(),
             );
         }
         out.extend_from_slice(start.as_bytes());
@@ -404,8 +416,14 @@ fn port_line(t: &str) -> Option<(&'static str, String, String)> {
     ]
     .iter()
     .find_map(|(n, p)| t.strip_prefix(p).map(|r| (*n, r)))?;
-    let (src, rest) = rest.strip_prefix("Src Port: ")?.split_once(", Dst Port: ")?;
-    let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).collect::<String>();
+    let (src, rest) = rest
+        .strip_prefix("Src Port: ")?
+        .split_once(", Dst Port: ")?;
+    let digits = |s: &str| {
+        s.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+    };
     let (sp, dp) = (digits(src), digits(rest));
     (!sp.is_empty() && !dp.is_empty()).then_some((transport, sp, dp))
 }
@@ -423,11 +441,7 @@ fn children<'a>(lines: &'a [TextLine<'a>], title: &str) -> Vec<&'a TextLine<'a>>
         .position(|l| !l.text.is_empty() && l.indent <= top)
         .unwrap_or(rest.len());
     let rest = &rest[..end];
-    let Some(level) = rest
-        .iter()
-        .find(|l| !l.text.is_empty())
-        .map(|l| l.indent)
-    else {
+    let Some(level) = rest.iter().find(|l| !l.text.is_empty()).map(|l| l.indent) else {
         return Vec::new();
     };
     rest.iter()
@@ -500,7 +514,10 @@ fn dump_bytes(rest: &str, max: usize, stop_at_gap: bool, out: &mut Vec<u8>) -> u
     let mut i = 0;
     let b = rest.as_bytes();
     while i < b.len() && n < max {
-        let ws = b[i..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+        let ws = b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
         if stop_at_gap && n > 0 && ws >= 3 {
             break;
         }
@@ -584,7 +601,11 @@ fn dump_buffers(input: &[u8]) -> Option<(Vec<Vec<u8>>, &'static str)> {
             if skip_block {
                 // Skip the whole block.
                 k += 1;
-                while parsed.get(k).and_then(Option::as_ref).is_some_and(|d| d.hex_offset != Some(0)) {
+                while parsed
+                    .get(k)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|d| d.hex_offset != Some(0))
+                {
                     k += 1;
                 }
                 skip_block = false;
@@ -593,9 +614,8 @@ fn dump_buffers(input: &[u8]) -> Option<(Vec<Vec<u8>>, &'static str)> {
             buffers.push(Vec::new());
             let mut probe = Vec::new();
             let first = dump_bytes(d.rest, 32, true, &mut probe);
-            octal = next.is_some_and(|n| {
-                n.hex_offset != Some(first) && n.octal_offset == Some(first)
-            });
+            octal =
+                next.is_some_and(|n| n.hex_offset != Some(first) && n.octal_offset == Some(first));
         }
         let Some(buf) = buffers.last_mut() else {
             k += 1;

@@ -291,7 +291,8 @@ fn too_wide(text: &str, width: usize) -> Vec<String> {
 #[test]
 fn every_report_fits_80_columns() {
     let sngrep = fixture("traces/sngrep.txt");
-    let capture = common::corpus().join("pcap/goffinet-sip_captures/SIP-Call-with-Proxy-Server.pcap");
+    let capture =
+        common::corpus().join("pcap/goffinet-sip_captures/SIP-Call-with-Proxy-Server.pcap");
     let capture = capture.to_str().unwrap();
     let mut runs: Vec<Vec<String>> = vec![
         vec!["code".into(), "503".into()],
@@ -317,7 +318,11 @@ fn every_report_fits_80_columns() {
         let text = stdout(&a);
         assert!(!text.is_empty(), "{args:?}");
         let wide = too_wide(&text, 80);
-        assert!(wide.is_empty(), "{args:?}: lines over 80 columns:\n{}", wide.join("\n"));
+        assert!(
+            wide.is_empty(),
+            "{args:?}: lines over 80 columns:\n{}",
+            wide.join("\n")
+        );
     }
     // The width follows COLUMNS: `codes` at 120 has longer lines than at 80.
     let wide = stdout(&with_columns(&["codes"], "120"));
@@ -333,7 +338,10 @@ fn decode_of_a_capture_points_to_trace() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("pcap capture") && err.contains("siplens trace"), "{err}");
+    assert!(
+        err.contains("pcap capture") && err.contains("siplens trace"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -351,7 +359,11 @@ fn trace_of_junk_is_one_error() {
     let mut inputs: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty", Vec::new(), "empty"),
         ("white space", b" \r\n".to_vec(), "empty"),
-        ("hello world", b"hello world\n".to_vec(), "not a SIP message"),
+        (
+            "hello world",
+            b"hello world\n".to_vec(),
+            "not a SIP message",
+        ),
         ("random bytes", noise, "binary"),
     ];
     if let Some(p) = rtp_only.filter(|p| siplens::decode_capture(p).messages.is_empty()) {
@@ -380,7 +392,12 @@ fn redact_does_not_take_the_file_as_its_level() {
     let path = fixture("basic/200-ok-invite.sip");
     for cmd in ["decode", "trace"] {
         let out = common::siplens(&[cmd, "--redact", &path], None);
-        assert_eq!(out.status.code(), Some(0), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stderr).contains("redacted (network)"));
         let out = common::siplens(&[cmd, "--redact=all", &path], None);
         assert_eq!(out.status.code(), Some(0), "{cmd}");
@@ -403,7 +420,8 @@ fn a_single_message_ladder_names_both_lanes() {
 
 #[test]
 fn trace_filters_and_dialog_csv() {
-    let pcap = common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let pcap =
+        common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
     let pcap = pcap.to_str().unwrap();
     let whole = siplens::decode_capture(&std::fs::read(pcap).unwrap());
     assert!(whole.dialogs.len() >= 2, "a B2BUA: several dialogs");
@@ -417,7 +435,10 @@ fn trace_filters_and_dialog_csv() {
         .filter_map(|(_, n)| n.split_whitespace().next()?.parse().ok())
         .collect();
     let want: Vec<usize> = d2.messages.iter().map(|m| m + 1).collect();
-    assert!(want.iter().all(|m| numbers.contains(m)), "{want:?} in {numbers:?}\n{s}");
+    assert!(
+        want.iter().all(|m| numbers.contains(m)),
+        "{want:?} in {numbers:?}\n{s}"
+    );
     assert!(!numbers.contains(&1) || d2.messages.contains(&0), "{s}");
     assert!(s.contains("D2 ") && !s.contains("D1 "), "{s}");
     // --call-id: JSON holds only that Call-ID's messages.
@@ -445,7 +466,10 @@ fn trace_filters_and_dialog_csv() {
     assert_eq!(first[2], d1.call_id);
     assert_eq!(first[3], d1.kind);
     assert!(!first[4].is_empty() && d1.caller.as_deref().unwrap().contains(first[4]));
-    assert_eq!(first[7], d1.final_code.map(|c| c.to_string()).unwrap_or_default());
+    assert_eq!(
+        first[7],
+        d1.final_code.map(|c| c.to_string()).unwrap_or_default()
+    );
     assert!(first[9].starts_with("20"), "ISO start time: {}", first[9]);
     assert_eq!(
         Some(first[11]),
@@ -459,17 +483,31 @@ fn trace_filters_and_dialog_csv() {
 fn wireshark_copies_and_hex_dumps_are_read() {
     let details = fixture("triage/wireshark-invite-details.txt");
     let out = common::siplens(&["decode", &details], None);
-    assert!(out.status.code().unwrap() < 2, "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout(&out).starts_with("INVITE request"), "{}", stdout(&out));
+    assert!(
+        out.status.code().unwrap() < 2,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).starts_with("INVITE request"),
+        "{}",
+        stdout(&out)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Wireshark packet-details copy"), "{err}");
-    for dump in ["triage/tshark-x-100-trying.txt", "triage/xxd-100-trying.txt"] {
+    for dump in [
+        "triage/tshark-x-100-trying.txt",
+        "triage/xxd-100-trying.txt",
+    ] {
         let out = common::siplens(&["decode", "--json", &fixture(dump)], None);
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["status"]["code"], 100, "{dump}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("hex dump"));
     }
-    let out = common::siplens(&["trace", "--json", &fixture("triage/tshark-x-5-frames.txt")], None);
+    let out = common::siplens(
+        &["trace", "--json", &fixture("triage/tshark-x-5-frames.txt")],
+        None,
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["messages"].as_array().unwrap().len(), 5);
     assert_eq!(v["messages"][0]["src"], "10.33.6.101:5060");

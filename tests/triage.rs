@@ -44,7 +44,9 @@ fn wireshark_details_of_an_invite_give_back_the_message() {
     // And it decodes without a Content-Length complaint.
     let d = siplens::decode(&got[0].bytes);
     assert!(
-        d.findings.iter().all(|f| !f.slug.contains("content-length")),
+        d.findings
+            .iter()
+            .all(|f| !f.slug.contains("content-length")),
         "{:?}",
         d.findings
     );
@@ -135,5 +137,8 @@ fn json_shape() {
     assert!(v["extracted"].is_null());
     let v = serde_json::to_value(triage(&fixture("hex-stream-100-trying.txt"))).unwrap();
     assert_eq!(v["kind"], "hexDump");
-    assert!(v["extracted"].as_str().unwrap().contains("SIP/2.0 100 Trying"));
+    assert!(v["extracted"]
+        .as_str()
+        .unwrap()
+        .contains("SIP/2.0 100 Trying"));
 }

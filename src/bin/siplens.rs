@@ -492,9 +492,7 @@ fn trace(
                 .call_id
                 .as_deref()
                 .is_some_and(|id| m.decoded.call_id.as_deref() == Some(id))
-            || filter
-                .dialog
-                .is_some_and(|n| m.dialog_id == Some(n - 1))
+            || filter.dialog.is_some_and(|n| m.dialog_id == Some(n - 1))
     };
     if out == TraceOut::Json {
         let mut t = siplens::trace::decode_any(&bytes);
@@ -513,8 +511,7 @@ fn trace(
             t.transactions
                 .retain(|x| x.requests.iter().chain(&x.responses).any(kept));
             t.findings.retain(|f| f.messages.iter().any(kept));
-            t.capture_findings
-                .retain(|f| f.messages.iter().any(kept));
+            t.capture_findings.retain(|f| f.messages.iter().any(kept));
         }
         // Streamed: a big capture's JSON is not built in memory first.
         let mut w = std::io::BufWriter::new(std::io::stdout().lock());
@@ -608,9 +605,7 @@ fn trace(
 
 /// Exit code of `trace` with messages: 1 with an `error` flow or capture
 /// finding, else 0.
-fn trace_exit<'a>(
-    mut findings: impl Iterator<Item = &'a siplens::trace::FlowFinding>,
-) -> ExitCode {
+fn trace_exit<'a>(mut findings: impl Iterator<Item = &'a siplens::trace::FlowFinding>) -> ExitCode {
     if findings.any(|f| f.severity == Severity::Error) {
         ExitCode::FAILURE
     } else {

@@ -224,7 +224,11 @@ fn group(list: &[&siplens::trace::FlowFinding]) -> Vec<String> {
     }
     out.into_iter()
         .map(|(head, message, ats, n)| {
-            let times = if n > 1 { format!(" ×{n}") } else { String::new() };
+            let times = if n > 1 {
+                format!(" ×{n}")
+            } else {
+                String::new()
+            };
             let ats: Vec<String> = ats.into_iter().filter(|a| !a.is_empty()).collect();
             let at = if ats.is_empty() {
                 String::new()
@@ -260,7 +264,11 @@ fn ends(t: &TraceSummary, i: usize) -> (String, String) {
     let via = req.and_then(|r| r.via_host.clone()).or(m.via_host.clone());
     let target = req.and_then(|r| r.request_uri.as_deref()).map(uri_host);
     let requester = m.src.clone().or(via).unwrap_or_else(|| "requester".into());
-    let responder = m.dst.clone().or(target).unwrap_or_else(|| "responder".into());
+    let responder = m
+        .dst
+        .clone()
+        .or(target)
+        .unwrap_or_else(|| "responder".into());
     if m.is_request() {
         (requester, responder)
     } else {
@@ -300,7 +308,11 @@ fn label(t: &TraceSummary, i: usize) -> String {
 
 /// The ladder diagram (or, when the lanes do not fit the width, one
 /// message a line).
-pub fn ladder(t: &TraceSummary, keep: Option<&[bool]>, out: &mut impl Write) -> std::io::Result<()> {
+pub fn ladder(
+    t: &TraceSummary,
+    keep: Option<&[bool]>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let shown: Vec<usize> = (0..t.messages.len()).filter(|&i| kept(keep, i)).collect();
     let pairs: Vec<(usize, (String, String))> = shown.iter().map(|&i| (i, ends(t, i))).collect();
     let mut parts: Vec<String> = Vec::new();
@@ -333,7 +345,11 @@ pub fn ladder(t: &TraceSummary, keep: Option<&[bool]>, out: &mut impl Write) -> 
     for (k, p) in parts.iter().enumerate() {
         let name = if p.chars().count() > col - 2 {
             legend.push(format!("lane {}: {p}", k + 1));
-            format!("{}:{}", k + 1, cut(p, col - 2 - 1 - (k + 1).to_string().len()))
+            format!(
+                "{}:{}",
+                k + 1,
+                cut(p, col - 2 - 1 - (k + 1).to_string().len())
+            )
         } else {
             p.clone()
         };
@@ -361,7 +377,10 @@ pub fn ladder(t: &TraceSummary, keep: Option<&[bool]>, out: &mut impl Write) -> 
         if xa == xb {
             let text: Vec<char> = format!(" ↺ {label}").chars().collect();
             let room = w.saturating_sub(xa + 1);
-            for (k, ch) in cut(&text.iter().collect::<String>(), room).chars().enumerate() {
+            for (k, ch) in cut(&text.iter().collect::<String>(), room)
+                .chars()
+                .enumerate()
+            {
                 row[xa + 1 + k] = ch;
             }
         } else {
@@ -445,11 +464,18 @@ fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<Strin
         .unwrap_or_default();
     let start = first
         .and_then(|i| timestamps.get(i).cloned().flatten())
-        .or_else(|| first.and_then(|i| t.messages[i].time).map(|x| format!("{x:.6}")))
+        .or_else(|| {
+            first
+                .and_then(|i| t.messages[i].time)
+                .map(|x| format!("{x:.6}"))
+        })
         .unwrap_or_default();
     let (src, dst) = first.map_or((String::new(), String::new()), |i| {
         let m = &t.messages[i];
-        (m.src.clone().unwrap_or_default(), m.dst.clone().unwrap_or_default())
+        (
+            m.src.clone().unwrap_or_default(),
+            m.dst.clone().unwrap_or_default(),
+        )
     });
     vec![
         format!("D{}", d.id + 1),
@@ -462,7 +488,9 @@ fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<Strin
         d.final_code.map(|c| c.to_string()).unwrap_or_default(),
         final_reason,
         start,
-        d.duration_ms.map(|x| format!("{:.3}", x / 1000.0)).unwrap_or_default(),
+        d.duration_ms
+            .map(|x| format!("{:.3}", x / 1000.0))
+            .unwrap_or_default(),
         src,
         dst,
         dialog_messages(t, d)

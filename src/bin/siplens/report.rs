@@ -150,17 +150,8 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
             wrap_into(o, &c.text, indent, indent);
             for e in &c.evidence {
                 let head = format!("{}evidence {} ", " ".repeat(7), at(&e.span));
-                let _ = write!(
-                    o,
-                    "{}evidence {} ",
-                    " ".repeat(7),
-                    st.accent(&at(&e.span))
-                );
-                let text = format!(
-                    "{}: {}",
-                    quote(slice(input, &e.span), quote_max()),
-                    e.what
-                );
+                let _ = write!(o, "{}evidence {} ", " ".repeat(7), st.accent(&at(&e.span)));
+                let text = format!("{}: {}", quote(slice(input, &e.span), quote_max()), e.what);
                 wrap_into(o, &text, columns(&head), 9);
             }
         }
