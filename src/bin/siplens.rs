@@ -504,10 +504,11 @@ fn trace(
         if !filter.is_empty() {
             // Only the chosen messages, and the dialogs, transactions and
             // findings about them; indices stay those of the whole trace.
-            let keep: Vec<bool> = t.messages.iter().map(&wanted).collect();
+            let keep = filter.trace_messages(&t).unwrap_or_default();
             let kept = |i: &usize| keep.get(*i).copied().unwrap_or(false);
-            t.messages.retain(|m| keep[m.index]);
-            t.dialogs.retain(|d| d.messages.iter().any(kept));
+            t.dialogs
+                .retain(|d| ladder::dialog_messages(&t.transactions, d).iter().any(kept));
+            t.messages.retain(|m| kept(&m.index));
             t.transactions
                 .retain(|x| x.requests.iter().chain(&x.responses).any(kept));
             t.findings.retain(|f| f.messages.iter().any(kept));

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use siplens::trace::{Dialog, TraceSummary};
+use siplens::trace::{Dialog, TraceSummary, Transaction};
 
 use crate::wrap::{self, cut, width, wrap_into};
 
@@ -41,23 +41,48 @@ impl Filter {
 
     /// The kept message indices (0-based), or `None` for all.
     pub fn messages(&self, t: &TraceSummary) -> Option<Vec<bool>> {
+        self.keep(
+            &t.messages
+                .iter()
+                .map(|m| m.transaction_id)
+                .collect::<Vec<_>>(),
+            &t.transactions,
+            &t.dialogs,
+        )
+    }
+
+    /// The same for a whole [`siplens::Trace`].
+    pub fn trace_messages(&self, t: &siplens::Trace) -> Option<Vec<bool>> {
+        self.keep(
+            &t.messages
+                .iter()
+                .map(|m| m.transaction_id)
+                .collect::<Vec<_>>(),
+            &t.transactions,
+            &t.dialogs,
+        )
+    }
+
+    /// Messages of the Call-ID (by their transaction) and of the dialog
+    /// (its messages and its transactions' — a CANCEL, an ACK).
+    fn keep(
+        &self,
+        tx_of: &[usize],
+        transactions: &[Transaction],
+        dialogs: &[Dialog],
+    ) -> Option<Vec<bool>> {
         if self.is_empty() {
             return None;
         }
-        let mut keep = vec![false; t.messages.len()];
+        let mut keep = vec![false; tx_of.len()];
         if let Some(id) = &self.call_id {
-            for (i, m) in t.messages.iter().enumerate() {
-                if t.transactions
-                    .get(m.transaction_id)
-                    .is_some_and(|tx| &tx.call_id == id)
-                {
-                    keep[i] = true;
-                }
+            for (i, &x) in tx_of.iter().enumerate() {
+                keep[i] |= transactions.get(x).is_some_and(|tx| &tx.call_id == id);
             }
         }
         if let Some(d) = self.dialog.and_then(|n| n.checked_sub(1)) {
-            if let Some(d) = t.dialogs.get(d) {
-                for &i in dialog_messages(t, d).iter() {
+            if let Some(d) = dialogs.get(d) {
+                for i in dialog_messages(transactions, d) {
                     if let Some(k) = keep.get_mut(i) {
                         *k = true;
                     }
@@ -69,10 +94,10 @@ impl Filter {
 }
 
 /// A dialog's messages and those of its transactions (a CANCEL, an ACK).
-fn dialog_messages(t: &TraceSummary, d: &Dialog) -> Vec<usize> {
+pub fn dialog_messages(transactions: &[Transaction], d: &Dialog) -> Vec<usize> {
     let mut v = d.messages.clone();
     for &x in &d.transactions {
-        if let Some(tx) = t.transactions.get(x) {
+        if let Some(tx) = transactions.get(x) {
             v.extend(&tx.requests);
             v.extend(&tx.responses);
             v.extend(tx.ack);
@@ -135,7 +160,12 @@ pub fn summary(t: &TraceSummary, name: &str, keep: Option<&[bool]>) -> String {
     let dialogs: Vec<&Dialog> = t
         .dialogs
         .iter()
-        .filter(|d| keep.is_none() || dialog_messages(t, d).iter().any(|&i| kept(keep, i)))
+        .filter(|d| {
+            keep.is_none()
+                || dialog_messages(&t.transactions, d)
+                    .iter()
+                    .any(|&i| kept(keep, i))
+        })
         .collect();
     if !dialogs.is_empty() {
         s.push_str("Dialogs:\n");
@@ -348,7 +378,9 @@ pub fn ladder(
             format!(
                 "{}:{}",
                 k + 1,
-                cut(p, col - 2 - 1 - (k + 1).to_string().len())
+                // The end of an address tells lanes apart (the port, the
+                // last octets); the legend gives it whole.
+                cut_start(p, col - 2 - 1 - (k + 1).to_string().len())
             )
         } else {
             p.clone()
@@ -395,7 +427,7 @@ pub fn ladder(
             }
             let room = hi - lo - 4;
             cut_label = label.chars().count() > room;
-            for (k, ch) in cut(&label, room).chars().enumerate() {
+            for (k, ch) in fit(&t.messages[*i], &label, room).chars().enumerate() {
                 row[lo + 3 + k] = ch;
             }
         }
@@ -411,6 +443,32 @@ pub fn ladder(
     Ok(())
 }
 
+/// `s` cut to its last `max` characters, `…` first.
+fn cut_start(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_owned();
+    }
+    let mut t = String::from("…");
+    t.extend(s.chars().skip(n + 1 - max.max(1)));
+    t
+}
+
+/// The label that fits `room` on an arrow: the whole label, else the
+/// code with the CSeq method (`401 (REGISTER)`), else the label cut.
+fn fit(m: &siplens::trace::MessageSummary, label: &str, room: usize) -> String {
+    if label.chars().count() <= room {
+        return label.to_owned();
+    }
+    if let (Some(code), Some(open)) = (m.code, label.find(" (")) {
+        let short = format!("{code}{}", &label[open..]);
+        if short.chars().count() <= room {
+            return short;
+        }
+    }
+    cut(label, room)
+}
+
 /// The dialog list as CSV (RFC 4180; `--csv`): one row per dialog.
 ///
 /// Columns are [`COLUMNS`]; a field the trace model gains later (the
@@ -420,7 +478,11 @@ pub fn csv(t: &TraceSummary, keep: Option<&[bool]>, timestamps: &[Option<String>
     let mut s = COLUMNS.join(",");
     s.push_str("\r\n");
     for d in &t.dialogs {
-        if keep.is_some() && !dialog_messages(t, d).iter().any(|&i| kept(keep, i)) {
+        if keep.is_some()
+            && !dialog_messages(&t.transactions, d)
+                .iter()
+                .any(|&i| kept(keep, i))
+        {
             continue;
         }
         let cells: Vec<String> = row(t, d, timestamps).iter().map(|c| csv_field(c)).collect();
@@ -493,7 +555,7 @@ fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<Strin
             .unwrap_or_default(),
         src,
         dst,
-        dialog_messages(t, d)
+        dialog_messages(&t.transactions, d)
             .iter()
             .map(|m| (m + 1).to_string())
             .collect::<Vec<_>>()
@@ -534,5 +596,6 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(cut_start("172.16.98.101:5060", 8), "…01:5060");
     }
 }

@@ -51,7 +51,11 @@ pub fn columns(s: &str) -> usize {
 /// current one (already at column `first`), the others are indented by
 /// `rest`; ends with a newline.
 pub fn wrap_into(o: &mut String, text: &str, first: usize, rest: usize) {
-    let width = width();
+    wrap_at(o, text, first, rest, width());
+}
+
+/// [`wrap_into`] at `width`.
+fn wrap_at(o: &mut String, text: &str, first: usize, rest: usize, width: usize) {
     let mut col = first;
     let mut line_empty = true;
     let mut first_line = true;
@@ -111,15 +115,13 @@ mod tests {
 
     #[test]
     fn wraps_and_keeps_long_words_whole() {
-        WIDTH.store(20, Ordering::Relaxed);
         let mut o = String::from("ab: ");
-        wrap_into(&mut o, "one two three four five six", 4, 4);
+        wrap_at(&mut o, "one two three four five six", 4, 4, 20);
         assert_eq!(o, "ab: one two three\n    four five six\n");
-        let mut o = String::new();
-        block(&mut o, "x sip:averyveryverylonguri@example.com y", 2);
+        let mut o = String::from("  ");
+        wrap_at(&mut o, "x sip:averyveryverylonguri@example.com y", 2, 2, 20);
         assert_eq!(o, "  x\n  sip:averyveryverylonguri@example.com\n  y\n");
         assert_eq!(columns("\x1b[1mab\x1b[0m"), 2);
         assert_eq!(cut("abcdef", 4), "abc…");
-        WIDTH.store(DEFAULT, Ordering::Relaxed);
     }
 }
