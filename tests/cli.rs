@@ -477,6 +477,20 @@ fn trace_filters_and_dialog_csv() {
     );
     let out = common::siplens(&["trace", "--csv", "--dialog", "2", pcap], None);
     assert_eq!(stdout(&out).lines().count(), 2);
+    // A filter that selects nothing: one line, exit 2, in every output.
+    let past = (whole.dialogs.len() + 1).to_string();
+    for args in [
+        &["trace", "--dialog", &past, pcap][..],
+        &["trace", "--json", "--dialog", &past, pcap],
+        &["trace", "--ndjson", "--call-id", "no-such-call", pcap],
+        &["trace", "--csv", "--call-id", "no-such-call", pcap],
+    ] {
+        let out = common::siplens(args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
 }
 
 #[test]

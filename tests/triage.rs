@@ -6,6 +6,7 @@
 
 mod common;
 
+use proptest::prelude::*;
 use siplens::triage::{triage, InputKind};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -141,4 +142,63 @@ fn json_shape() {
         .as_str()
         .unwrap()
         .contains("SIP/2.0 100 Trying"));
+}
+
+#[test]
+fn a_copy_indented_with_tabs_reads_the_same() {
+    let spaces = fixture("wireshark-invite-details.txt");
+    let tabs: String = String::from_utf8(spaces.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let body = l.trim_start_matches(' ');
+            format!("{}{body}\n", "\t".repeat((l.len() - body.len()) / 4))
+        })
+        .collect();
+    let (a, b) = (triage(&spaces), triage(tabs.as_bytes()));
+    assert_eq!(b.kind, InputKind::WiresharkDetails);
+    assert_eq!(a.extracted, b.extracted);
+}
+
+/// Pieces of Wireshark copies, hex dumps and SIP that the generated inputs
+/// are made of.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Session Initiation Protocol (INVITE)\n".to_owned()),
+        Just("    Request-Line: INVITE sip:a@b SIP/2.0\n".to_owned()),
+        Just("    Status-Line: SIP/2.0 200 OK\n".to_owned()),
+        Just("    Message Header\n".to_owned()),
+        Just("        Via: SIP/2.0/UDP h;branch=z9hG4bK1\n".to_owned()),
+        Just("    Message Body\n".to_owned()),
+        Just("        Session Description Protocol\n".to_owned()),
+        Just("            Connection Information (c): IN IP4 1.2.3.4\n".to_owned()),
+        Just("Internet Protocol Version 6, Src: ::1, Dst: ::2\n".to_owned()),
+        Just("User Datagram Protocol, Src Port: 5060, Dst Port: 5060\n".to_owned()),
+        Just("INVITE sip:a@b SIP/2.0\r\nContent-Length: 4\r\n\r\n".to_owned()),
+        Just("Reassembled TCP (12 bytes):\n".to_owned()),
+        "[0-9a-f]{4}[: ]{1,3}([0-9a-f]{2,4} ){0,17}[ ]{0,5}[ -~]{0,16}\n",
+        "[0-9a-f ]{0,80}\n?",
+        "\\PC{0,20}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Never a panic, and what is extracted is consistent with the kind.
+    #[test]
+    fn triage_never_panics(pieces in prop::collection::vec(piece(), 0..24)) {
+        let input = pieces.concat();
+        let t = triage(input.as_bytes());
+        prop_assert!(!t.note.is_empty());
+        if t.extracted.is_some() {
+            prop_assert!(matches!(t.kind, InputKind::WiresharkDetails | InputKind::HexDump));
+        }
+    }
+
+    #[test]
+    fn triage_of_any_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let t = triage(&bytes);
+        prop_assert!(!t.note.is_empty());
+    }
 }

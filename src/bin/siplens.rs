@@ -81,10 +81,16 @@ enum Command {
     /// Decode and diagnose one SIP message: status, likely causes with the
     /// bytes that show them, findings pointing at line:column, headers.
     ///
+    /// A Wireshark packet-details copy or a hex dump (tshark -x, xxd, od,
+    /// hex stream) is read back to its SIP first; of several messages the
+    /// first is decoded; a note on standard error says so. A capture is
+    /// refused: `siplens trace` reads it.
+    ///
     /// Exit code 0: no error finding; 1: at least one error finding; 2:
     /// unusable input (empty or white space only, binary — at least 10% of
-    /// the first 1024 bytes of the header section are not text — or no
-    /// valid start line and no header at all) or unreadable file.
+    /// the first 1024 bytes of the header section are not text —, a
+    /// capture, no valid start line and no header at all, a dump without
+    /// SIP) or unreadable file.
     #[command(
         after_help = "Examples:\n  siplens decode capture/486.sip\n  pbpaste | siplens decode\n  siplens decode --json msg.sip | jq .diagnosis.headline\n  siplens decode --redact --json msg.sip > for-the-ticket.json"
     )]
@@ -103,14 +109,18 @@ enum Command {
         )]
         redact: Option<redact::LevelArg>,
     },
-    /// Decode a trace of many messages — a pcap or pcapng capture, or pasted
-    /// text and logs (auto-detected) — correlate transactions, dialogs and
-    /// calls, and print a flow summary, the findings and a ladder diagram.
+    /// Decode a trace of many messages — a pcap or pcapng capture, pasted
+    /// text and logs, a Wireshark packet-details copy or a hex dump
+    /// (auto-detected) — correlate transactions, dialogs and calls, and
+    /// print a flow summary, the findings and a ladder diagram. Messages
+    /// are numbered from 1 (#1), dialogs too (D1).
     ///
     /// Exit code 0: no error finding; 1: at least one error finding (flow
-    /// or capture); 2: no SIP message found or unreadable file.
+    /// or capture); 2: no SIP message found (one line on standard error,
+    /// nothing on standard output), a filter that matches nothing, or an
+    /// unreadable file.
     #[command(
-        after_help = "Examples:\n  siplens trace call.pcapng\n  siplens trace --json proxy.log | jq '.dialogs[] | .state'\n  siplens trace --ndjson big.pcap | jq -c '[.index, .decoded.status.code]'"
+        after_help = "Examples:\n  siplens trace call.pcapng\n  siplens trace --dialog 3 call.pcapng\n  siplens trace --csv call.pcapng > dialogs.csv\n  siplens trace --json proxy.log | jq '.dialogs[] | .state'\n  siplens trace --ndjson big.pcap | jq -c '[.index, .decoded.status.code]'"
     )]
     Trace {
         /// Capture or text file; `-` or nothing reads standard input.
@@ -505,6 +515,9 @@ fn trace(
             // Only the chosen messages, and the dialogs, transactions and
             // findings about them; indices stay those of the whole trace.
             let keep = filter.trace_messages(&t).unwrap_or_default();
+            if !keep.contains(&true) {
+                return nothing_matched(filter, t.dialogs.len());
+            }
             let kept = |i: &usize| keep.get(*i).copied().unwrap_or(false);
             t.dialogs
                 .retain(|d| ladder::dialog_messages(&t.transactions, d).iter().any(kept));
@@ -532,8 +545,10 @@ fn trace(
         // One object per line, written as each message is decoded.
         let mut w = std::io::BufWriter::new(std::io::stdout().lock());
         let mut written: std::io::Result<()> = Ok(());
+        let mut shown = 0usize;
         let mut each = |m: siplens::trace::TraceMessage| {
             if written.is_ok() && wanted(&m) {
+                shown += 1;
                 written = serde_json::to_writer(&mut w, &m)
                     .map_err(std::io::Error::from)
                     .and_then(|()| w.write_all(b"\n"));
@@ -550,6 +565,9 @@ fn trace(
         if t.messages.is_empty() {
             return no_sip(&t.capture_findings);
         }
+        if shown == 0 {
+            return nothing_matched(filter, t.dialogs.len());
+        }
         return trace_exit(t.findings.iter().chain(&t.capture_findings));
     }
     // The CSV shows each dialog's start time as the trace wrote it.
@@ -564,6 +582,9 @@ fn trace(
         return no_sip(&t.capture_findings);
     }
     let keep = filter.messages(&t);
+    if keep.as_ref().is_some_and(|k| !k.contains(&true)) {
+        return nothing_matched(filter, t.dialogs.len());
+    }
     let keep = keep.as_deref();
     let text = match out {
         TraceOut::Counts => {
@@ -602,6 +623,23 @@ fn trace(
     };
     write_stdout(&text);
     trace_exit(t.findings.iter().chain(&t.capture_findings))
+}
+
+/// A `--call-id` or `--dialog` that selects no message: one line, exit 2.
+fn nothing_matched(filter: &ladder::Filter, dialogs: usize) -> ExitCode {
+    match (&filter.call_id, filter.dialog) {
+        (Some(id), _) => eprintln!("siplens: no message has the Call-ID {id}"),
+        (None, Some(n)) => eprintln!(
+            "siplens: no dialog D{n}: the trace has {}",
+            match dialogs {
+                0 => "no dialog".to_owned(),
+                1 => "one dialog, D1".to_owned(),
+                n => format!("{n} dialogs, D1 to D{n}"),
+            }
+        ),
+        (None, None) => {}
+    }
+    ExitCode::from(UNUSABLE)
 }
 
 /// Exit code of `trace` with messages: 1 with an `error` flow or capture
