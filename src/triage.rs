@@ -278,12 +278,27 @@ fn wireshark(input: &[u8]) -> Option<Triage> {
     let is_sip_root = |t: &str| {
         t == "Session Initiation Protocol" || t.starts_with("Session Initiation Protocol (")
     };
-    if !lines.iter().any(|l| is_sip_root(l.text))
-        || !lines
+    let has_sip = lines.iter().any(|l| is_sip_root(l.text))
+        && lines
             .iter()
-            .any(|l| l.text.starts_with("Request-Line: ") || l.text.starts_with("Status-Line: "))
-    {
-        return None;
+            .any(|l| l.text.starts_with("Request-Line: ") || l.text.starts_with("Status-Line: "));
+    if !has_sip {
+        // Packet details, but Wireshark did not read SIP in them.
+        let frames = lines
+            .iter()
+            .filter(|l| {
+                l.indent == 0 && l.text.starts_with("Frame ") && l.text.contains(" bytes on wire")
+            })
+            .count();
+        return (frames > 0).then(|| {
+            Triage::new(
+                InputKind::NotSip,
+                format!(
+                    "a Wireshark packet-details copy of {frames} frame{} without a SIP layer: Wireshark did not read SIP in them (a port it does not know? use Decode As… or copy the bytes as a hex dump)",
+                    if frames == 1 { "" } else { "s" }
+                ),
+            )
+        });
     }
     let mut out = Vec::new();
     let mut messages = 0;

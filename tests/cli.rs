@@ -304,6 +304,15 @@ fn every_report_fits_80_columns() {
         vec!["trace".into(), sngrep.clone()],
         vec!["trace".into(), capture.into()],
     ];
+    for name in [
+        "sip-2phones-B2BUA-Asterisk.pcapng",
+        "private-test-sip.pcapng",
+    ] {
+        let p = common::corpus()
+            .join("pcap/goffinet-sip_captures")
+            .join(name);
+        runs.push(vec!["trace".into(), p.to_str().unwrap().into()]);
+    }
     for f in common::fixtures().iter().take(60) {
         runs.push(vec!["decode".into(), f.to_str().unwrap().into()]);
     }
@@ -324,6 +333,16 @@ fn every_report_fits_80_columns() {
             wide.join("\n")
         );
     }
+    // Narrower than the lanes: the ladder becomes a list, still in the width.
+    let narrow = stdout(&common::siplens(&["--width", "40", "trace", capture], None));
+    let ladder = narrow.split("Ladder:").nth(1).unwrap();
+    assert!(
+        ladder.contains("#1")
+            && ladder.contains("+0.000 INVITE")
+            && ladder.contains("10.33.6.101:5060 →"),
+        "{narrow}"
+    );
+    assert!(too_wide(&narrow, 40).is_empty(), "{narrow}");
     // The width follows COLUMNS: `codes` at 120 has longer lines than at 80.
     let wide = stdout(&with_columns(&["codes"], "120"));
     assert!(wide.lines().any(|l| l.chars().count() > 80));

@@ -145,6 +145,20 @@ fn json_shape() {
 }
 
 #[test]
+fn packet_details_without_a_sip_layer_are_not_sip() {
+    // What tshark -V prints for SIP over TCP port 6060, which it does not
+    // dissect as SIP.
+    let copy = "Frame 1: 1090 bytes on wire (8720 bits), 1090 bytes captured (8720 bits)
+Ethernet II, Src: VMware_9f:b5:9b (00:50:56:9f:b5:9b), Dst: All-HSRP-routers_7e (00:00:0c:07:ac:7e)
+Internet Protocol Version 4, Src: 10.186.207.1, Dst: 10.186.205.131
+Transmission Control Protocol, Src Port: 37398, Dst Port: 6060, Seq: 1, Ack: 1, Len: 1024
+";
+    let t = triage(copy.as_bytes());
+    assert_eq!(t.kind, InputKind::NotSip);
+    assert!(t.note.contains("without a SIP layer"), "{}", t.note);
+}
+
+#[test]
 fn a_copy_indented_with_tabs_reads_the_same() {
     let spaces = fixture("wireshark-invite-details.txt");
     let tabs: String = String::from_utf8(spaces.clone())

@@ -365,7 +365,7 @@ pub fn ladder(
         for (i, (a, b)) in &pairs {
             let mut s = format!("{:>6} {:>10} ", format!("#{}", i + 1), time(*i));
             let at = s.chars().count();
-            wrap_into(&mut s, &format!("{a} → {b} {}", label(t, *i)), at, at);
+            wrap_into(&mut s, &format!("{} {a} → {b}", label(t, *i)), at, at);
             out.write_all(s.as_bytes())?;
         }
         return Ok(());
