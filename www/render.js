@@ -429,7 +429,7 @@ export function renderCodePage(doc, lookup) {
     doc,
     "article",
     { class: `code-page class-${i.class}`, "aria-labelledby": "code-page-h" },
-    h(doc, "h2", { id: "code-page-h" }, `${lookup.requested} ${i.reason}`),
+    h(doc, "h2", { id: "code-page-h" }, lookup.title ?? `${lookup.requested} ${i.reason}`),
     h(
       doc,
       "p",
@@ -496,7 +496,8 @@ export function renderCodePage(doc, lookup) {
 /** Two codes side by side ("X vs Y"). */
 export function renderComparison(doc, cmp) {
   const { a, b } = cmp;
-  const title = `${a.requested} ${a.reason} vs ${b.requested} ${b.reason}`;
+  const name = (x) => x.title ?? `${x.requested} ${x.reason}`;
+  const title = `${name(a)} vs ${name(b)}`;
   const rows = [
     ["class", CLASS_LABELS[a.class] ?? a.class, CLASS_LABELS[b.class] ?? b.class],
     ["description", a.description, b.description],
@@ -517,7 +518,7 @@ export function renderComparison(doc, cmp) {
         doc,
         "table",
         { class: "compare" },
-        h(doc, "thead", null, h(doc, "tr", null, h(doc, "th", { scope: "col" }, "Aspect"), h(doc, "th", { scope: "col" }, `${a.requested} ${a.reason}`), h(doc, "th", { scope: "col" }, `${b.requested} ${b.reason}`))),
+        h(doc, "thead", null, h(doc, "tr", null, h(doc, "th", { scope: "col" }, "Aspect"), h(doc, "th", { scope: "col" }, name(a)), h(doc, "th", { scope: "col" }, name(b)))),
         h(
           doc,
           "tbody",
