@@ -75,14 +75,13 @@ pub struct Triage {
     /// The SIP read out of a Wireshark copy or a hex dump: SIP text, one
     /// message after another, each preceded by a `--- udp a -> b ---` line
     /// when its addresses are known (the trace text splitter reads them).
-    /// For a hex dump of a pcap file, the capture bytes. `None` for every
-    /// other kind: the input itself is what is decoded. Serialised as a
-    /// string (invalid UTF-8 replaced).
+    /// `None` for every other kind: the input itself is what is decoded.
+    /// Serialised as a string (invalid UTF-8 replaced).
     #[serde(serialize_with = "lossy")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub extracted: Option<Vec<u8>>,
-    /// SIP messages found (in the input, or in `extracted`); 0 for a capture,
-    /// which is only counted when it is read.
+    /// SIP messages found (in the input, or in `extracted`); 0 for a capture
+    /// (counted when it is read) and for input without SIP.
     pub messages: usize,
 }
 
@@ -679,6 +678,25 @@ fn synthetic_pcap(frames: &[Vec<u8>], link: u32) -> Vec<u8> {
     out
 }
 
+/// Messages read out of packets as SIP text, each after a
+/// `--- udp a -> b ---` line naming its addresses (which
+/// [`split_text`] reads back). A message that does not end with a line end
+/// gets CRLF, so that the next address line starts a line.
+fn messages_text(messages: &[crate::trace::RawMessage]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for m in messages {
+        if let (Some(src), Some(dst)) = (&m.src, &m.dst) {
+            let transport = m.transport.as_deref().unwrap_or("ip");
+            out.extend_from_slice(format!("--- {transport} {src} -> {dst} ---\r\n").as_bytes());
+        }
+        out.extend_from_slice(&m.bytes);
+        if !m.bytes.ends_with(b"\n") {
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out
+}
+
 /// A hex dump: bytes read back, then SIP out of them.
 fn hex_dump(input: &[u8]) -> Option<Triage> {
     let (buffers, what) = dump_buffers(input)?;
@@ -689,12 +707,28 @@ fn hex_dump(input: &[u8]) -> Option<Triage> {
         format!("{} packets, {total} bytes", buffers.len())
     };
     if buffers.len() == 1 && capture::is_capture(&buffers[0]) {
-        let mut bytes = buffers;
-        return Some(Triage {
-            kind: InputKind::HexDump,
-            note: format!("{what} of a capture file ({count})"),
-            extracted: bytes.pop(),
-            messages: 0,
+        // A dumped pcap/pcapng file: its SIP, like a capture's.
+        let x = capture::read_capture(&buffers[0]);
+        let n = x.messages.len();
+        return Some(if n == 0 {
+            Triage::new(
+                InputKind::HexDump,
+                format!(
+                    "{what} of a {} capture file ({count}) without a SIP message",
+                    x.format
+                ),
+            )
+        } else {
+            Triage {
+                kind: InputKind::HexDump,
+                note: format!(
+                    "{what} of a {} capture file ({count}): {n} SIP message{}",
+                    x.format,
+                    if n == 1 { "" } else { "s" }
+                ),
+                extracted: Some(messages_text(&x.messages)),
+                messages: n,
+            }
         });
     }
     // Ethernet, raw IP, Linux SLL, Linux SLL2: the first that yields SIP.
@@ -708,17 +742,7 @@ fn hex_dump(input: &[u8]) -> Option<Triage> {
         if x.messages.is_empty() {
             continue;
         }
-        let mut out = Vec::new();
-        for m in &x.messages {
-            if let (Some(src), Some(dst)) = (&m.src, &m.dst) {
-                let transport = m.transport.as_deref().unwrap_or("ip");
-                out.extend_from_slice(format!("--- {transport} {src} -> {dst} ---\r\n").as_bytes());
-            }
-            out.extend_from_slice(&m.bytes);
-            if !m.bytes.ends_with(b"\n") {
-                out.extend_from_slice(b"\r\n");
-            }
-        }
+        let out = messages_text(&x.messages);
         let n = x.messages.len();
         return Some(Triage {
             kind: InputKind::HexDump,

@@ -145,6 +145,40 @@ fn json_shape() {
 }
 
 #[test]
+fn an_xxd_dump_of_a_pcap_file_gives_its_sip() {
+    let pcap = common::corpus().join("pcap/heplify/sip_sctp.pcap");
+    let bytes = std::fs::read(pcap).unwrap();
+    let dump: String = bytes
+        .chunks(16)
+        .enumerate()
+        .map(|(i, c)| {
+            let hex: Vec<String> = c
+                .chunks(2)
+                .map(|w| w.iter().map(|b| format!("{b:02x}")).collect())
+                .collect();
+            format!("{:08x}: {}\n", i * 16, hex.join(" "))
+        })
+        .collect();
+    let t = triage(dump.as_bytes());
+    assert_eq!(t.kind, InputKind::HexDump, "{}", t.note);
+    assert!(t.note.contains("pcap capture file"), "{}", t.note);
+    let want = siplens::trace::capture::read_capture(&bytes).messages;
+    let got = split(t.extracted.as_deref().unwrap());
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        // A message that does not end with a line end (this one ends with
+        // its closing multipart boundary) gets CRLF before the next
+        // address line, which the splitter keeps with it.
+        let mut want = w.bytes.clone();
+        if !want.ends_with(b"\n") {
+            want.extend_from_slice(b"\r\n");
+        }
+        assert!(g.bytes == want, "{} vs {}", g.bytes.len(), want.len());
+        assert_eq!((&g.src, &g.dst), (&w.src, &w.dst));
+    }
+}
+
+#[test]
 fn packet_details_without_a_sip_layer_are_not_sip() {
     // What tshark -V prints for SIP over TCP port 6060, which it does not
     // dissect as SIP.
