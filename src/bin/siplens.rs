@@ -3,11 +3,13 @@
 //! Each subcommand gathers a DTO from the core (`siplens::decode`,
 //! `siplens::kb`, the rule registry) and prints it as text or, with
 //! `--json`, as the same data serialised with serde. No SIP logic lives
-//! here; text formatting lives in the `report` module.
+//! here; what the input is comes from `siplens::triage`; text formatting
+//! lives in the `report` (decode, rules), `ladder` (trace, CSV) and `wrap`
+//! (output width) modules.
 //!
 //! Exit codes of `decode`: 0 when no finding has error severity, 1 when
-//! one does, 2 when the input is unusable (see the `input` module) or
-//! cannot be read. `trace` and `redact` document theirs (the `redact`
+//! one does, 2 when the input is unusable (`siplens::triage`: empty,
+//! binary, a capture, no SIP) or cannot be read. `trace` and `redact` document theirs (the `redact`
 //! module). Other subcommands: 0, or 1 on failure; 2 for usage errors
 //! (clap).
 
