@@ -549,3 +549,26 @@ fn wireshark_copies_and_hex_dumps_are_read() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("first of 7"));
     assert!(stdout(&out).starts_with("INVITE"));
 }
+
+#[test]
+fn arrow_labels_too_long_for_their_lane_are_shown_whole() {
+    let p = common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let out = common::siplens(&["--width", "80", "trace", p.to_str().unwrap()], None);
+    let s = stdout(&out);
+    let ladder = s.split("Ladder:").nth(1).unwrap();
+    // Four lanes at 80 columns: the arrow holds a cut label, the line above
+    // it the whole one, CSeq method included.
+    let lines: Vec<&str> = ladder.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("<-401 Unauth…"))
+        .unwrap_or_else(|| panic!("{ladder}"));
+    assert!(
+        lines[at - 1].contains("401 Unauthorized (REGISTER)"),
+        "{ladder}"
+    );
+    assert!(lines[at].trim_end().ends_with("#2"), "{ladder}");
+    // Lane names keep their distinguishing end, the legend the whole name.
+    assert!(lines[0].contains("1:…98.1:44285"), "{}", lines[0]);
+    assert!(ladder.contains("lane 1: 172.16.98.1:44285"), "{ladder}");
+}

@@ -399,12 +399,14 @@ pub fn ladder(
         let ca = parts.iter().position(|p| p == a).unwrap_or(0);
         let cb = parts.iter().position(|p| p == b).unwrap_or(0);
         let label = label(t, *i);
-        let mut cut_label = false;
+        // Where the full label goes when the arrow is too short for it.
+        let mut above: Option<usize> = None;
         let w = parts.len() * col;
         let mut row: Vec<char> = vec![' '; w];
         for c in 0..parts.len() {
             row[c * col + col / 2] = '|';
         }
+        let lifelines = row.clone();
         let (xa, xb) = (ca * col + col / 2, cb * col + col / 2);
         if xa == xb {
             let text: Vec<char> = format!(" ↺ {label}").chars().collect();
@@ -426,19 +428,29 @@ pub fn ladder(
                 row[lo + 1] = '<';
             }
             let room = hi - lo - 4;
-            cut_label = label.chars().count() > room;
-            for (k, ch) in fit(&t.messages[*i], &label, room).chars().enumerate() {
+            let shown = fit(&t.messages[*i], &label, room);
+            if shown != label {
+                above = Some(lo + 3);
+            }
+            for (k, ch) in shown.chars().enumerate() {
                 row[lo + 3 + k] = ch;
             }
         }
-        let line: String = row.into_iter().collect();
-        let mut row = format!("{:>10} {}  #{}", time(*i), line.trim_end(), i + 1);
-        // A label cut on its arrow is written in full after the number.
-        if cut_label && row.chars().count() + 1 + label.chars().count() <= width() {
-            row.push(' ');
-            row.push_str(&label);
+        if let Some(at) = above {
+            // The whole label on a line of its own above the arrow, over
+            // the lifelines it crosses (sngrep does the same).
+            let mut line = lifelines;
+            let text = cut(&label, w);
+            let n = text.chars().count();
+            let start = at.min(w - n);
+            for (k, ch) in text.chars().enumerate() {
+                line[start + k] = ch;
+            }
+            let line: String = line.into_iter().collect();
+            writeln!(out, "{:>10} {}", "", line.trim_end())?;
         }
-        writeln!(out, "{row}")?;
+        let line: String = row.into_iter().collect();
+        writeln!(out, "{:>10} {}  #{}", time(*i), line.trim_end(), i + 1)?;
     }
     Ok(())
 }
