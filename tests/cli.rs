@@ -569,6 +569,6 @@ fn arrow_labels_too_long_for_their_lane_are_shown_whole() {
     );
     assert!(lines[at].trim_end().ends_with("#2"), "{ladder}");
     // Lane names keep their distinguishing end, the legend the whole name.
-    assert!(lines[0].contains("1:…98.1:44285"), "{}", lines[0]);
+    assert!(lines[1].contains("1:…98.1:44285"), "{}", lines[1]);
     assert!(ladder.contains("lane 1: 172.16.98.1:44285"), "{ladder}");
 }
