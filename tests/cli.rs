@@ -469,6 +469,13 @@ fn trace_filters_and_dialog_csv() {
     assert!(msgs.iter().all(|m| m["decoded"]["callId"] == id.as_str()));
     let out = common::siplens(&["trace", "--ndjson", "--call-id", id, pcap], None);
     assert_eq!(stdout(&out).lines().count(), msgs.len());
+    let out = common::siplens(
+        &["trace", "--json", "--summary", "--call-id", id, pcap],
+        None,
+    );
+    let counts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(counts["messages"], msgs.len());
+    assert_eq!(counts["dialogs"], v["dialogs"].as_array().unwrap().len());
     // The CSV: a header and one row per dialog, fields from the trace.
     let out = common::siplens(&["trace", "--csv", pcap], None);
     assert_eq!(out.status.code(), Some(0));

@@ -590,16 +590,38 @@ fn trace(
     let keep = keep.as_deref();
     let text = match out {
         TraceOut::Counts => {
+            // With a filter, what it selects is counted.
+            let kept = |i: &usize| keep.is_none_or(|k| k.get(*i).copied().unwrap_or(false));
             let counts = serde_json::json!({
                 "source": t.source,
                 "frames": t.frames,
-                "messages": t.messages.len(),
-                "retransmissions": t.messages.iter().filter(|m| m.retransmission).count(),
-                "transactions": t.transactions.len(),
-                "dialogs": t.dialogs.len(),
-                "calls": t.calls.len(),
-                "findings": t.findings.len(),
-                "captureFindings": t.capture_findings.len(),
+                "messages": t.messages.iter().filter(|m| kept(&m.index)).count(),
+                "retransmissions": t
+                    .messages
+                    .iter()
+                    .filter(|m| m.retransmission && kept(&m.index))
+                    .count(),
+                "transactions": t
+                    .transactions
+                    .iter()
+                    .filter(|x| x.requests.iter().chain(&x.responses).any(kept))
+                    .count(),
+                "dialogs": t
+                    .dialogs
+                    .iter()
+                    .filter(|d| ladder::dialog_messages(&t.transactions, d).iter().any(kept))
+                    .count(),
+                "calls": t.calls.iter().filter(|c| c.messages.iter().any(kept)).count(),
+                "findings": t
+                    .findings
+                    .iter()
+                    .filter(|f| keep.is_none() || f.messages.iter().any(kept))
+                    .count(),
+                "captureFindings": t
+                    .capture_findings
+                    .iter()
+                    .filter(|f| keep.is_none() || f.messages.iter().any(kept))
+                    .count(),
             });
             match serde_json::to_string_pretty(&counts) {
                 Ok(s) => s + "\n",
