@@ -611,3 +611,22 @@ fn arrow_labels_too_long_for_their_lane_are_shown_whole() {
         lines[1]
     );
 }
+
+/// The ladder marks SDP offers and answers on the arrows (RFC 3264).
+#[test]
+fn ladder_marks_sdp_offers_and_answers() {
+    let out = common::siplens(
+        &[
+            "--width",
+            "120",
+            "trace",
+            &fixture("traces/volte-preconditions-offer-answer.txt"),
+        ],
+        None,
+    );
+    let s = stdout(&out);
+    let ladder = s.split("Ladder:").nth(1).unwrap();
+    assert!(ladder.contains("INVITE [offer]"), "{ladder}");
+    assert!(ladder.contains("(INVITE) [answer]"), "{ladder}");
+    assert!(ladder.contains("UPDATE [offer]"), "{ladder}");
+}

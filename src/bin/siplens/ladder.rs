@@ -293,10 +293,15 @@ fn ends(t: &TraceSummary, i: usize) -> (String, String) {
 }
 
 /// The arrow label: the method, or the code and reason phrase with the
-/// CSeq method of the transaction (`200 OK (PRACK)`).
+/// CSeq method of the transaction (`200 OK (PRACK)`), marked `[offer]` or
+/// `[answer]` when it carries SDP (RFC 3264).
 fn label(t: &TraceSummary, i: usize) -> String {
     let m = &t.messages[i];
     let mut label = m.label();
+    // SDP on the arrow, as sngrep marks it: the offer/answer role (RFC 3264).
+    if let Some(role) = m.sdp {
+        let _ = write!(label, " [{}]", role.as_str());
+    }
     if m.retransmission {
         label.push_str(" (re)");
     }
