@@ -767,17 +767,22 @@ const CLASS_MEANING = {
   invalid: "is no valid status code",
 };
 
-/** The RFC 3398 Q.850 cause for one side: { cause, causeText, note } or null (the core's field when it gives one). */
+/**
+ * The RFC 3398 Q.850 mapping of one side: the core's `q850` field when the comparison carries
+ * one, else the rows of `table` (rows { sip, cause, causeText | name, note }) for its code.
+ */
 function q850Of(side, table) {
-  if (side.q850 !== undefined) return side.q850;
-  const row = table?.find?.((r) => r.sip === side.requested || r.sip === side.code);
-  return row ?? null;
+  if (side.q850 !== undefined) return side.q850 === null ? [] : [side.q850].flat();
+  if (!Array.isArray(table)) return [];
+  const code = side.known === false ? side.requested : side.code;
+  return table.filter((r) => (Array.isArray(r.sip) ? r.sip.includes(code) : r.sip === code));
 }
 
-function q850Text(m) {
-  if (!m) return "none listed";
-  if (typeof m !== "object") return String(m);
-  return [m.cause === null || m.cause === undefined ? "no cause" : `cause ${m.cause}`, m.causeText ?? m.name ?? null, m.note ? `(${m.note})` : null].filter(Boolean).join(" ");
+function q850Text(rows) {
+  if (!rows.length) return "none listed";
+  return rows
+    .map((m) => (typeof m !== "object" ? String(m) : [m.cause === null || m.cause === undefined ? "no cause" : `cause ${m.cause}`, m.causeText ?? m.name ?? null, m.note ? `(${m.note})` : null].filter(Boolean).join(" ")))
+    .join("; ");
 }
 
 /**
