@@ -333,8 +333,8 @@ function showLadder(count) {
   for (const tr of el.dialogs.querySelectorAll("tr[data-dialog]")) {
     const on = dg !== null && tr.getAttribute("data-dialog") === String(dg.id);
     tr.classList.toggle("selected", on);
-    if (on) tr.setAttribute("aria-selected", "true");
-    else tr.removeAttribute("aria-selected");
+    if (on) tr.setAttribute("aria-current", "true");
+    else tr.removeAttribute("aria-current");
   }
 }
 
@@ -914,7 +914,7 @@ const handlers = {
     if (currentTrace) download("siplens-trace-report.md", "text/markdown", T.traceToMarkdown(currentTrace.trace, reportMeta()));
   },
   dialogsClick(event) {
-    const pick = event.target instanceof Element ? event.target.closest("[data-dialog]") : null;
+    const pick = event.target instanceof Element ? event.target.closest("tr[data-dialog]") : null;
     if (!pick || !currentTrace || event.target.closest("input, select, label")) return;
     selectDialog(Number(pick.getAttribute("data-dialog")));
     el.ladder.scrollIntoView?.({ block: "nearest" });

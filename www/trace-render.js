@@ -423,8 +423,8 @@ export function renderDialogs(doc, trace, selected = null) {
     return h(
       doc,
       "tr",
-      { "data-dialog": String(dg.id), "data-state": dg.state, "data-outcome": dialogOutcome(dg), "data-search": [r.id + 1, ...cells].join(" ").toLowerCase(), class: selected === dg.id ? "selected" : null, "aria-selected": selected === dg.id ? "true" : null },
-      h(doc, "th", { scope: "row" }, h(doc, "button", { type: "button", class: "link dialog-pick", "data-dialog": String(dg.id), "aria-label": `Show dialog ${dg.id + 1} alone in the ladder` }, String(dg.id + 1))),
+      { "data-dialog": String(dg.id), "data-state": dg.state, "data-outcome": dialogOutcome(dg), "data-search": [r.id + 1, ...cells].join(" ").toLowerCase(), class: selected === dg.id ? "selected" : null, "aria-current": selected === dg.id ? "true" : null },
+      h(doc, "th", { scope: "row" }, h(doc, "button", { type: "button", class: "link dialog-pick", "data-pick": String(dg.id), "aria-label": `Show dialog ${dg.id + 1} alone in the ladder` }, String(dg.id + 1))),
       h(doc, "td", { class: "call-id", title: r.callId }, r.callId),
       h(doc, "td", { "data-role": "from" }, r.fromUser),
       h(doc, "td", { "data-role": "to" }, r.toUser),
