@@ -164,7 +164,8 @@ function triaged(input) {
 
 /** Shows the triage note (what was pasted) above the result, when there is one to say. */
 function showTriage(tr, d) {
-  const say = tr.note && (tr.extracted || !d || d.kind === "invalid");
+  // A note is shown when SIP was read out of the input, or when the input decodes as no SIP at all.
+  const say = tr.note && (tr.extracted || d?.kind === "invalid");
   el.triage.hidden = !say;
   el.triage.textContent = say ? (tr.extracted ? `${tr.note} The SIP read out of it is decoded below.` : tr.note) : "";
 }
