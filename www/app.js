@@ -164,8 +164,10 @@ function triaged(input) {
 
 /** Shows the triage note (what was pasted) above the result, when there is one to say. */
 function showTriage(tr, d) {
-  // A note is shown when SIP was read out of the input, or when the input decodes as no SIP at all.
-  const say = tr.note && (tr.extracted || d?.kind === "invalid");
+  // A note is shown when SIP was read out of the input, or when triage found no SIP in it (any
+  // kind but a SIP message or trace), or the input decodes as no SIP message at all.
+  const sipKind = !tr.kind || /^(sip|message|request|response|trace)\b/i.test(tr.kind);
+  const say = tr.note && (tr.extracted || !sipKind || d?.kind === "invalid");
   el.triage.hidden = !say;
   el.triage.textContent = say ? (tr.extracted ? `${tr.note} The SIP read out of it is decoded below.` : tr.note) : "";
 }
