@@ -806,7 +806,8 @@ export function comparisonBottomLine(cmp) {
  */
 export function renderComparison(doc, cmp, q850Table) {
   const { a, b } = cmp;
-  const title = `${a.requested} ${a.known === false ? "(unknown)" : a.reason} vs ${b.requested} ${b.known === false ? "(unknown)" : b.reason}`;
+  const name = (x) => x.title ?? (x.known === false ? `${x.requested} (unknown, read as ${x.code})` : `${x.requested} ${x.reason}`);
+  const title = `${name(a)} vs ${name(b)}`;
   const qa = q850Of(a, q850Table);
   const qb = q850Of(b, q850Table);
   const haveQ850 = a.q850 !== undefined || b.q850 !== undefined || Array.isArray(q850Table);
@@ -832,7 +833,7 @@ export function renderComparison(doc, cmp, q850Table) {
         doc,
         "table",
         { class: "compare" },
-        h(doc, "thead", null, h(doc, "tr", null, h(doc, "th", { scope: "col" }, "Aspect"), h(doc, "th", { scope: "col" }, `${a.requested} ${a.reason}`), h(doc, "th", { scope: "col" }, `${b.requested} ${b.reason}`))),
+        h(doc, "thead", null, h(doc, "tr", null, h(doc, "th", { scope: "col" }, "Aspect"), h(doc, "th", { scope: "col" }, name(a)), h(doc, "th", { scope: "col" }, name(b)))),
         h(
           doc,
           "tbody",
