@@ -274,7 +274,7 @@ async function openCapture(file) {
   if (trace.redaction) {
     el.downloadCapture.dataset.name = file.name.replace(/(\.pcapng|\.pcap)?$/i, (ext) => `-redacted${ext || ".pcap"}`);
     const p = trace.redaction.packets;
-    if (p.nonSipDropped) el.status.textContent += ` ${p.nonSipDropped} packets without SIP were left out of the redacted capture.`;
+    if (p.nonSipDropped) el.status.textContent += ` ${R.plural(p.nonSipDropped, "packet")} without SIP ${p.nonSipDropped === 1 ? "was" : "were"} left out of the redacted capture.`;
   }
 }
 

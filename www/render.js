@@ -473,7 +473,7 @@ export function renderHeaders(doc, d) {
     ),
   );
   const body = d.body && d.body.kind !== "empty"
-    ? h(doc, "p", { class: "muted" }, `Body: ${d.body.kind}, ${d.body.length} bytes${d.body.contentType ? `, ${d.body.contentType}` : ""}`)
+    ? h(doc, "p", { class: "muted" }, `Body: ${d.body.kind}, ${plural(d.body.length, "byte")}${d.body.contentType ? `, ${d.body.contentType}` : ""}`)
     : null;
   return section(
     doc,

@@ -84,7 +84,7 @@ self.addEventListener("message", async (event) => {
       held = decodeCaptureProgress(input, (done, total) => {
         self.postMessage({ id, progress: `Read ${Math.floor((100 * done) / total)} % of the capture…`, done, total });
       });
-      self.postMessage({ id, progress: `Decoded ${held.messages.length} SIP messages; drawing them…` });
+      self.postMessage({ id, progress: `Decoded ${held.messages.length} SIP message${held.messages.length === 1 ? "" : "s"}; drawing ${held.messages.length === 1 ? "it" : "them"}…` });
       result = { ...slimTrace(held, id), redaction };
     } else if (kind === "message") {
       result = mine().messages[index];
