@@ -895,12 +895,17 @@ test("Redact on a trace: ladder, selected message, share link and every export h
   const ip = red.report.aliases.find((a) => a.original === "10.20.30.40");
   assert.equal(ip.count, 4);
   assert.equal(await page.locator("#aliases table.aliases tbody tr").count(), red.report.aliases.length);
-  for (const [button, check] of [["#export-svg", /<svg/], ["#export-mermaid", /^sequenceDiagram/]]) {
+  for (const [button, check] of [["#export-svg", /<svg/], ["#export-mermaid", /^sequenceDiagram/], ["#trace-html", /Redacted \(network\)/], ["#trace-md", /Redacted \(network\)/]]) {
     const [dl] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
     const out = await readDownload(dl);
     assert.match(out, check);
     assert.deepEqual(leaked(out), [], button);
   }
+  // One call exported as text holds the redacted messages only.
+  await page.click("[aria-label=Calls] tr[data-dialog='0'] .dialog-pick");
+  const [call] = await Promise.all([page.waitForEvent("download"), page.click("#export-call")]);
+  assert.deepEqual(leaked(await readDownload(call)), [], "#export-call");
+  await page.click("#ladder-all");
   await page.evaluate(() => {
     window.__clip = undefined;
     navigator.clipboard.writeText = async (t) => {
