@@ -293,7 +293,7 @@ export function renderDiagnosis(doc, d) {
     );
   }
   if (g.sender) parts.push(fold(doc, "Likely sender", true, h(doc, "p", null, g.sender.role), evidenceList(doc, g.sender.evidence)));
-  if (Array.isArray(d.media) && d.media.length) parts.push(fold(doc, "Media (SDP)", true, renderMedia(doc, d.media)));
+  if (hasMedia(d.media)) parts.push(fold(doc, "Media (SDP)", true, renderMedia(doc, d.media)));
   if (g.challenge) {
     const c = g.challenge;
     parts.push(
@@ -351,49 +351,94 @@ function mediaText(v) {
   return String(v);
 }
 
-/** One codec: `96 AMR-WB/16000 (mode-set=0,2; octet-align=1)`. */
-function codecText(c) {
-  if (typeof c !== "object" || c === null) return String(c);
-  const pt = c.pt ?? c.payloadType ?? c.format ?? "";
-  const name = c.name ?? c.encoding ?? c.encodingName ?? "";
-  const rate = c.clockRate ?? c.rate ?? null;
-  const ch = c.channels ?? null;
-  const fmtp = c.fmtp ?? c.params ?? c.parameters ?? null;
-  return `${pt}${name ? ` ${name}` : ""}${rate ? `/${rate}` : ""}${ch && ch !== 1 ? `/${ch}` : ""}${fmtp ? ` (${mediaText(fmtp)})` : ""}`.trim();
+/** True when a message has a media summary (`decoded.media`: an object with streams, or a list of streams). */
+export function hasMedia(media) {
+  if (Array.isArray(media)) return media.length > 0;
+  return !!media && typeof media === "object";
 }
 
-const MEDIA_SHOWN = ["media", "kind", "type", "port", "proto", "protocol", "transport", "codecs", "ptime", "maxptime", "direction", "connection", "address", "bandwidth", "preconditions", "line", "span"];
+/** One codec's name: `116 AMR-WB/16000`, `0 PCMU/8000`, `100 telephone-event/16000/1`. */
+function codecName(c) {
+  if (typeof c !== "object" || c === null) return String(c);
+  const pt = c.payloadType ?? c.pt ?? c.format ?? "";
+  const name = c.name ?? c.encoding ?? "";
+  const rate = c.clockRate ?? c.rate ?? null;
+  const ch = c.channels ?? null;
+  return `${pt}${name && String(name) !== String(pt) ? ` ${name}` : ""}${rate ? `/${rate}` : ""}${ch && ch !== 1 ? `/${ch}` : ""}`.trim();
+}
+
+/** A codec as a list item: its name, then its fmtp parameters, each with its meaning when the core knows it. */
+function codecItem(doc, c) {
+  const params = Array.isArray(c?.params) ? c.params : [];
+  const fmtp = params.length
+    ? h(doc, "ul", { class: "fmtp" }, params.map((p) => h(doc, "li", null, h(doc, "code", null, p.name ? `${p.name}=${p.value}` : p.value), p.meaning ? ` — ${p.meaning}` : null)))
+    : c?.fmtp
+      ? [" ", h(doc, "code", null, mediaText(c.fmtp))]
+      : null;
+  const span = c?.rtpmapSpan ?? null;
+  const name = span ? h(doc, "span", { class: "span-link", ...spanLink(span, `Codec ${codecName(c)}`) }, codecName(c)) : h(doc, "span", null, codecName(c));
+  return h(doc, "li", { class: "codec" }, name, fmtp);
+}
+
+/** The m= line of a stream as text (the core's spans point at it; the text is rebuilt from its fields). */
+function mLine(m) {
+  const kind = m.media ?? m.kind ?? "media";
+  const formats = Array.isArray(m.codecs) ? m.codecs.map((c) => c?.format ?? c?.payloadType ?? "").join(" ") : "";
+  return `m=${kind} ${m.port ?? "?"} ${m.proto ?? m.protocol ?? ""} ${formats}`.replace(/\s+/g, " ").trim();
+}
+
+/** Bandwidth lines as `AS:64, RS:0`. */
+function bandwidthText(list) {
+  if (!Array.isArray(list) || !list.length) return null;
+  return list.map((b) => (typeof b === "object" && b ? `${b.type ?? ""}:${b.value ?? b.raw ?? ""}` : String(b))).join(", ");
+}
+
+const MEDIA_SHOWN = ["media", "kind", "port", "rejected", "proto", "protocol", "codecs", "ptime", "maxptime", "direction", "connection", "bandwidths", "bandwidth", "preconditions", "rtcpMux", "security", "line", "span"];
 
 /**
- * The media summary of a message's SDP (`decoded.media`, one entry per m= line): the m= line,
- * codecs (rtpmap/fmtp), ptime, direction, c= address, bandwidth and the precondition table
- * (RFC 3312: current/desired/confirmed status per direction). Keys this page does not know are
- * shown as they come, so a newer core's fields are never hidden.
+ * The media summary of a message's SDP (`decoded.media`: session-level origin, c=, b= and
+ * direction, then one stream per m= line): the m= line, the codecs (rtpmap) with their fmtp
+ * parameters and meanings (AMR-WB/EVS modes…), ptime, direction, c= address, bandwidth, rtcp-mux,
+ * SRTP/DTLS and the RFC 3312 precondition table (current, desired, confirmed, met). Keys this page
+ * does not know are shown as they come, so a newer core's fields are never hidden. A list of
+ * streams is accepted as well as the object.
  */
 export function renderMedia(doc, media) {
+  const streams = Array.isArray(media) ? media : Array.isArray(media?.streams) ? media.streams : [];
+  const session = Array.isArray(media) ? null : media;
+  const sessionRows = session
+    ? dl(doc, [
+        ["Origin (o=)", session.origin ? `${session.origin.username ?? ""} ${session.origin.sessionId ?? ""} ${session.origin.sessionVersion ?? ""} ${session.origin.address ?? ""}`.trim() : null],
+        ["Session c=", mediaText(session.connection)],
+        ["Session b=", bandwidthText(session.bandwidths)],
+        ["Session direction", mediaText(session.direction)],
+      ])
+    : null;
   return h(
     doc,
     "div",
     { class: "media", "data-role": "media" },
-    media.map((m, i) => {
-      const kind = m.media ?? m.kind ?? m.type ?? "media";
-      const mline = m.line ?? `m=${kind} ${m.port ?? "?"} ${m.proto ?? m.protocol ?? m.transport ?? ""}`.trim();
+    sessionRows,
+    streams.map((m, i) => {
       const codecs = Array.isArray(m.codecs) ? m.codecs : [];
       const pre = Array.isArray(m.preconditions) ? m.preconditions : [];
-      const extra = Object.entries(m).filter(([k, v]) => !MEDIA_SHOWN.includes(k) && v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length));
-      const head = h(doc, "code", null, mline);
+      const extra = Object.entries(m).filter(([k, v]) => !MEDIA_SHOWN.includes(k) && !/Span$|^spans?$/.test(k) && v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length));
+      const head = h(doc, "code", null, typeof m.line === "string" ? m.line : mLine(m));
+      const lineSpan = m.line && typeof m.line === "object" ? m.line : m.span ?? null;
       return h(
         doc,
         "div",
         { class: "media-stream", "data-media": String(i) },
-        m.span ? h(doc, "p", null, h(doc, "span", { class: "span-link", ...spanLink(m.span, `m= line ${i + 1}`) }, head)) : h(doc, "p", null, head),
+        h(doc, "p", null, lineSpan ? h(doc, "span", { class: "span-link", ...spanLink(lineSpan, `m= line ${i + 1}`) }, head) : head, m.rejected ? h(doc, "span", { class: "badge badge-warning" }, "rejected (port 0)") : null),
+        codecs.length ? h(doc, "ul", { class: "codecs", "aria-label": "Codecs" }, codecs.map((c) => codecItem(doc, c))) : null,
         dl(doc, [
-          ["Codecs", codecs.map(codecText).join("; ")],
-          ["ptime", mediaText(m.ptime)],
-          ["maxptime", mediaText(m.maxptime)],
+          ["ptime", m.ptime === null || m.ptime === undefined ? null : `${mediaText(m.ptime)} ms`],
+          ["maxptime", m.maxptime === null || m.maxptime === undefined ? null : `${mediaText(m.maxptime)} ms`],
           ["Direction", mediaText(m.direction)],
           ["Address (c=)", mediaText(m.connection ?? m.address)],
-          ["Bandwidth", mediaText(m.bandwidth)],
+          ["Bandwidth", bandwidthText(m.bandwidths) ?? mediaText(m.bandwidth)],
+          ["rtcp-mux", m.rtcpMux ? "yes" : null],
+          ["Security", mediaText(m.security)],
           ...extra.map(([k, v]) => [k, mediaText(v)]),
         ]),
         pre.length ? preconditionTable(doc, pre) : null,
@@ -402,10 +447,19 @@ export function renderMedia(doc, media) {
   );
 }
 
-/** The precondition lines as a table: one column per key the core gives (type, status, direction…). */
+/** The RFC 3312 precondition rows: type, status type, current, desired (strength and direction), confirm, met. */
 function preconditionTable(doc, rows) {
-  const objects = rows.map((r) => (typeof r === "object" && r !== null ? r : { line: String(r) }));
-  const keys = [...new Set(objects.flatMap((r) => Object.keys(r).filter((k) => k !== "span")))];
+  const known = rows.every((r) => r && typeof r === "object" && ("current" in r || "desired" in r || "statusType" in r));
+  const cols = known
+    ? [
+        ["Type", (r) => r.type],
+        ["Status", (r) => r.statusType],
+        ["Current", (r) => r.current],
+        ["Desired", (r) => [r.strength, r.desired].filter(Boolean).join(" ")],
+        ["Confirm", (r) => r.confirm],
+        ["Met", (r) => (r.met === undefined || r.met === null ? null : r.met ? "yes" : "no")],
+      ]
+    : [...new Set(rows.flatMap((r) => (r && typeof r === "object" ? Object.keys(r) : ["line"])))].filter((k) => !/^spans?$/.test(k)).map((k) => [k, (r) => (r && typeof r === "object" ? r[k] : r)]);
   return h(
     doc,
     "div",
@@ -414,9 +468,9 @@ function preconditionTable(doc, rows) {
       doc,
       "table",
       { class: "preconditions" },
-      h(doc, "caption", null, "Preconditions"),
-      h(doc, "thead", null, h(doc, "tr", null, keys.map((k) => h(doc, "th", { scope: "col" }, k)))),
-      h(doc, "tbody", null, objects.map((r) => h(doc, "tr", null, keys.map((k) => h(doc, "td", null, mediaText(r[k]) ?? ""))))),
+      h(doc, "caption", null, "Preconditions (RFC 3312)"),
+      h(doc, "thead", null, h(doc, "tr", null, cols.map(([k]) => h(doc, "th", { scope: "col" }, k)))),
+      h(doc, "tbody", null, rows.map((r) => h(doc, "tr", { class: known && r.met === false ? "unmet" : null }, cols.map(([, f]) => h(doc, "td", null, mediaText(f(r)) ?? "—"))))),
     ),
   );
 }

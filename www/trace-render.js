@@ -3,7 +3,7 @@
 // render.js: data and a document in, nodes out; no globals, no listeners, no innerHTML. The
 // ladder is built with createElementNS and every piece of message text is a text node, so
 // XMLSerializer escapes it when the SVG is exported.
-import { h, CLASS_LABELS, plural, mdEscape } from "./render.js";
+import { h, CLASS_LABELS, plural, mdEscape, hasMedia } from "./render.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -109,7 +109,7 @@ export function sdpMark(m) {
   if (m.sdp === "offer" || m.sdp === "answer") return `SDP ${m.sdp}`;
   const b = m.decoded.body;
   if (b && (b.kind === "sdp" || /application\/sdp/i.test(b.contentType ?? ""))) return "SDP";
-  if (Array.isArray(m.decoded.media) && m.decoded.media.length) return "SDP";
+  if (hasMedia(m.decoded.media)) return "SDP";
   return null;
 }
 
@@ -120,11 +120,11 @@ export function messageClass(m) {
   return d.request ? "request" : "invalid";
 }
 
-/** A participant of the core's list (`trace.participants`) as { name, role }. */
+/** A participant of the core's list (`trace.participants`) as { name, role, evidence }. */
 function coreParticipant(p) {
-  if (typeof p === "string") return { name: p, role: null };
-  const addr = p.address ?? (Array.isArray(p.addresses) ? p.addresses.join(", ") : null) ?? p.ip ?? p.host ?? p.name ?? "unknown";
-  return { name: String(addr), role: p.role ?? null };
+  if (typeof p === "string") return { name: p, role: null, evidence: null };
+  const addr = p.address ?? (Array.isArray(p.addresses) ? p.addresses.join(", ") : null) ?? p.ip ?? p.host ?? p.label ?? "unknown";
+  return { name: String(addr), role: p.role ?? null, evidence: p.roleEvidence ?? null };
 }
 
 /**
@@ -141,11 +141,13 @@ export function ladderModel(trace, only = null) {
   const core = Array.isArray(trace.participants) && trace.participants.length && msgs.every((m) => Number.isInteger(m.from) && Number.isInteger(m.to));
   let participants;
   let roles;
+  let evidence;
   let ends;
   if (core) {
     const list = trace.participants.map(coreParticipant);
     participants = list.map((p) => p.name);
     roles = list.map((p) => p.role);
+    evidence = list.map((p) => p.evidence);
     ends = msgs.map((m) => ({ from: m.from, to: m.to }));
   } else {
     const sentBy = (v) => (v ? (v.port !== null ? `${v.host}:${v.port}` : v.host) : null);
@@ -174,6 +176,7 @@ export function ladderModel(trace, only = null) {
     };
     ends = raw.map((e) => ({ from: col(e.src), to: col(e.dst) }));
     roles = participants.map(() => null);
+    evidence = participants.map(() => null);
   }
   const t0 = msgs.find((m) => m.time !== null && m.time !== undefined)?.time ?? null;
   let arrows = msgs.map((m, i) => ({
@@ -194,6 +197,7 @@ export function ladderModel(trace, only = null) {
     const map = new Map(used.map((p, k) => [p, k]));
     participants = used.map((p) => participants[p]);
     roles = used.map((p) => roles[p]);
+    evidence = used.map((p) => evidence[p]);
     for (const a of arrows) {
       a.from = map.get(a.from);
       a.to = map.get(a.to);
@@ -204,7 +208,11 @@ export function ladderModel(trace, only = null) {
     if (a.t !== null && prev !== null) a.delta = `Δ${formatMs((a.t - prev) * 1000)}`;
     if (a.t !== null) prev = a.t;
   }
-  const lanes = participants.map((name, i) => ({ name, role: roles[i], short: shortAddress(name), title: roles[i] ? `${roles[i]} ${name}` : name }));
+  // title: what the lane is called in text (accessible names, exports); hover: the SVG <title>, with the role's evidence.
+  const lanes = participants.map((name, i) => {
+    const title = roles[i] ? `${roles[i]} ${name}` : name;
+    return { name, role: roles[i], short: shortAddress(name), title, hover: evidence[i] ? `${title} (${evidence[i]})` : title };
+  });
   return { participants, lanes, arrows };
 }
 
@@ -244,7 +252,7 @@ function arrowLabel(a) {
 function laneNames(doc, model, x, y) {
   return model.lanes.map((l, i) =>
     svg(doc, "g", { class: "lane-name", "data-participant": String(i) },
-      svg(doc, "title", null, l.title),
+      svg(doc, "title", null, l.hover),
       l.role ? svg(doc, "text", { x: x(i), y: y - 13, "text-anchor": "middle", "font-weight": "700", fill: "#1b1f24", class: "participant-role" }, l.role) : null,
       svg(doc, "text", { x: x(i), y, "text-anchor": "middle", "font-weight": "600", fill: "#1b1f24", class: "participant-name" }, l.short)),
   );
@@ -352,6 +360,9 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
 /** The outcome of a dialog's Reason header(s): `Q.850;cause=16 "Normal call clearing"`, or null. */
 export function dialogReason(trace, dialog) {
   if (typeof dialog.reason === "string" && dialog.reason) return dialog.reason;
+  if (Array.isArray(dialog.reasons) && dialog.reasons.length) {
+    return dialog.reasons.map((r) => `${r.protocol ?? ""}${r.cause !== null && r.cause !== undefined ? `;cause=${r.cause}` : ""}${r.text ? ` "${r.text}"` : ""}`).join(", ");
+  }
   if (dialog.reason && typeof dialog.reason === "object") {
     const r = dialog.reason;
     return `${r.protocol ?? ""}${r.cause !== null && r.cause !== undefined ? `;cause=${r.cause}` : ""}${r.text ? ` "${r.text}"` : ""}`;
@@ -380,8 +391,10 @@ export function dialogRow(trace, dg) {
   const phrase = dg.finalReasonPhrase ?? dg.reasonPhrase ?? dg.finalReason ?? fm?.decoded.status?.reasonPhrase ?? null;
   const final = dg.finalCode === null || dg.finalCode === undefined ? "—" : `${dg.finalCode}${phrase ? ` ${phrase}` : ""}`;
   const first = msgs[0];
-  const start = dg.startTime ?? dg.start ?? first?.timestamp ?? (first?.time !== null && first?.time !== undefined ? `${first.time.toFixed(3)} s` : null);
-  const addrs = dg.addresses ?? [...new Set(msgs.flatMap((m) => [m.src, m.dst]).filter(Boolean))];
+  const t = dg.startTime ?? first?.time ?? null;
+  const start = dg.startTimestamp ?? first?.timestamp ?? (t !== null && t !== undefined ? `${Number(t).toFixed(3)} s` : null);
+  const lanes = Array.isArray(dg.participants) && Array.isArray(trace.participants) ? dg.participants.map((i) => trace.participants[i]).filter(Boolean).map((p) => coreParticipant(p).name) : null;
+  const addrs = dg.addresses ?? lanes ?? [...new Set(msgs.flatMap((m) => [m.src, m.dst]).filter(Boolean))];
   return {
     id: dg.id,
     callId: dg.callId ?? "",

@@ -46,7 +46,7 @@ function slimMessage(m) {
       from: d.from,
       to: d.to,
       body: d.body ? { kind: d.body.kind, contentType: d.body.contentType ?? null } : null,
-      media: Array.isArray(d.media) && d.media.length ? [{}] : undefined,
+      media: d.media ? {} : null,
       diagnosis: { reasons: d.diagnosis.reasons },
     },
   };

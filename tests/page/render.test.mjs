@@ -192,27 +192,48 @@ test("the diagnosis collapses: causes, inspect and next steps open; IMS context 
   for (const f of folds) assert.equal(f.find(byTag("summary")).children[0].tagName, "H3");
 });
 
-test("media summary: m= line, codecs with fmtp, ptime, direction, c=, preconditions table", () => {
-  const media = [
-    {
-      media: "audio",
-      port: 49152,
-      proto: "RTP/AVP",
-      codecs: [{ pt: 116, name: "AMR-WB", clockRate: 16000, fmtp: "mode-set=0,1,2; octet-align=1" }, { pt: 100, name: "telephone-event", clockRate: 16000 }],
-      ptime: 20,
-      direction: "sendrecv",
-      connection: "IN IP6 2001:db8::1",
-      preconditions: [{ type: "qos", strength: "mandatory", direction: "local", status: "des", value: "sendrecv" }],
-      newField: "shown as it comes",
-    },
-  ];
+test("media summary: m= line, codecs with fmtp meanings, ptime, direction, c=, preconditions table", () => {
+  // The shape of decoded.media (schema/decode.schema.json: session fields, one stream per m= line).
+  const media = {
+    origin: { username: "-", sessionId: "1", sessionVersion: "2", address: "IN IP6 2001:db8::1" },
+    connection: "IN IP6 2001:db8::1",
+    bandwidths: [{ type: "AS", value: 41 }],
+    direction: null,
+    streams: [
+      {
+        media: "audio",
+        port: 49152,
+        rejected: false,
+        proto: "RTP/AVP",
+        connection: "IN IP6 2001:db8::1",
+        direction: "sendrecv",
+        ptime: 20,
+        maxptime: 240,
+        rtcpMux: false,
+        bandwidths: [{ type: "AS", value: 41 }],
+        codecs: [
+          { format: "116", payloadType: 116, name: "AMR-WB", clockRate: 16000, channels: 1, staticPayload: false, fmtp: "mode-change-capability=2;max-red=0", params: [{ name: "mode-change-capability", value: "2", meaning: "may change mode at any time" }] },
+          { format: "100", payloadType: 100, name: "telephone-event", clockRate: 16000, channels: null, staticPayload: false, fmtp: "0-15", params: [{ name: "", value: "0-15", meaning: "DTMF digits 0-9, *, #, A-D" }] },
+        ],
+        preconditions: [{ type: "qos", statusType: "local", current: "none", strength: "mandatory", desired: "sendrecv", confirm: null, met: false, spans: [] }],
+        security: [],
+        newField: "shown as it comes",
+      },
+    ],
+  };
   const r = R.renderMedia(doc, media);
   const t = r.textContent;
-  for (const s of ["m=audio 49152 RTP/AVP", "116 AMR-WB/16000 (mode-set=0,1,2; octet-align=1)", "100 telephone-event/16000", "20", "sendrecv", "IN IP6 2001:db8::1", "mandatory", "shown as it comes"]) assert.ok(t.includes(s), s);
-  assert.equal(r.findAll(byTag("table")).length, 1);
-  // A decode with media gets a "Media (SDP)" section.
+  for (const s of ["m=audio 49152 RTP/AVP 116 100", "116 AMR-WB/16000", "mode-change-capability=2", "may change mode at any time", "100 telephone-event/16000", "20 ms", "sendrecv", "IN IP6 2001:db8::1", "AS:41", "mandatory sendrecv", "shown as it comes"]) assert.ok(t.includes(s), s);
+  const table = r.find(byTag("table"));
+  assert.deepEqual(table.findAll(byTag("th")).map((x) => x.textContent), ["Type", "Status", "Current", "Desired", "Confirm", "Met"]);
+  assert.deepEqual(table.find(byTag("tbody")).findAll(byTag("td")).map((x) => x.textContent), ["qos", "local", "none", "mandatory sendrecv", "—", "no"]);
+  // A decode with media gets an open "Media (SDP)" section; without, none.
   const d = decode(EXAMPLES[0].text);
   assert.ok(R.renderDiagnosis(doc, { ...d, media }).textContent.includes("Media (SDP)"));
+  assert.ok(!R.renderDiagnosis(doc, { ...d, media: null }).textContent.includes("Media (SDP)"));
+  // The built package's own media summary, when it has one, renders its streams.
+  const sdp = EXAMPLES.map((e) => decode(e.text)).find((x) => x.media);
+  if (sdp) assert.equal(R.renderMedia(doc, sdp.media).findAll(byClass("media-stream")).length, sdp.media.streams.length);
 });
 
 test("plural rules: 1 dialog, 2 dialogs, 0 bytes", () => {
