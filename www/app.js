@@ -687,10 +687,13 @@ function kbList(fn) {
   }
 }
 
-/** The RFC 3398 SIP → Q.850 rows for Compare: the package's table, else the Q.850 list's `sip` mapping, or null. */
+/** The RFC 3398 §7.2.4.1 SIP → Q.850 rows for Compare: the package's `listSipToQ850()` or
+ * `catalog().sipToQ850`, else the Q.850 list's `sip` mapping, or null (Compare then says so). */
 function q850Table() {
   const direct = kbList("listSipToQ850");
   if (Array.isArray(direct)) return direct;
+  const catalog = kbList("catalog");
+  if (Array.isArray(catalog?.sipToQ850)) return catalog.sipToQ850;
   const causes = kbList("listQ850");
   if (!Array.isArray(causes) || !causes.some((c) => c.sip !== undefined)) return null;
   return causes.filter((c) => c.sip !== null && c.sip !== undefined).map((c) => ({ sip: c.sip, cause: c.cause, causeText: c.name }));
