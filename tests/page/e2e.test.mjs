@@ -17,7 +17,7 @@ import { chromium } from "playwright-core";
 import { EXAMPLES } from "../../www/examples.js";
 import { inflateRawSync } from "node:zlib";
 import { decode, decodeTrace, decodeCapture, redact } from "../../pkg/node.js";
-import { CLASS_LABELS } from "../../www/render.js";
+import { CLASS_LABELS, findingOrder } from "../../www/render.js";
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -253,7 +253,8 @@ test("clicking a finding, evidence or header highlights exactly its bytes (UTF-8
     if (!d.findings.length) continue;
     await pickExample(page, ex.id);
     await page.click("[aria-label=Findings] .finding >> nth=0");
-    const f = d.findings[0];
+    const f = d.findings[findingOrder(d.findings)[0]]; // errors first
+    assert.equal(await page.getAttribute("[aria-label=Findings] .finding >> nth=0", "data-finding"), String(findingOrder(d.findings)[0]));
     assert.equal(await page.textContent("#raw mark"), utf8Slice(ex.text, f.span), ex.id);
   }
   // Non-ASCII input: the From header of the 500 example ("Zoë Ångström").
@@ -1029,6 +1030,7 @@ test("accessibility: axe-core finds no serious or critical violation", async () 
     if (name === "redacted") {
       await typeMessage(p, IMS_INVITE);
       await setRedact(p, true);
+      await p.click(".redact-about > summary");
       await p.click(".redact-kinds summary");
     }
     if (name === "trace") {
