@@ -20,7 +20,7 @@ const CLASS_COLOURS = {
   invalid: "#57606a",
 };
 
-const LAYOUT = { col: 190, left: 170, top: 46, row: 34, bottom: 16, head: 40 };
+const LAYOUT = { col: 176, left: 150, top: 46, row: 34, bottom: 16, head: 40 };
 
 /** `n thing(s)` with the plural rule of render.js. */
 export { plural };
@@ -38,15 +38,22 @@ export function uriUser(uri) {
   return m ? m[1] : null;
 }
 
+/** Seconds as text that fits a ladder row: `1.234 s` below 1000 s, whole seconds below a day, then days. */
+function formatSeconds(s) {
+  if (s < 1000) return `${s.toFixed(3)} s`;
+  if (s < 86400) return `${Math.round(s)} s`;
+  return `${(s / 86400).toFixed(1)} d`;
+}
+
 /** A duration in milliseconds as text, or null. */
 export function formatMs(ms) {
   if (ms === null || ms === undefined) return null;
-  return ms >= 1000 ? `${(ms / 1000).toFixed(3)} s` : `${Math.round(ms)} ms`;
+  return ms >= 1000 ? formatSeconds(ms / 1000) : `${Math.round(ms)} ms`;
 }
 
 /** Seconds relative to the first timed message, as `+1.234 s` (empty when untimed). */
 function relTime(t, t0) {
-  return t === null || t === undefined || t0 === null ? "" : `+${(t - t0).toFixed(3)} s`;
+  return t === null || t === undefined || t0 === null ? "" : `+${formatSeconds(t - t0)}`;
 }
 
 /**
@@ -85,7 +92,7 @@ export function compressIpv6(addr) {
 }
 
 /** A lane's short name: IPv6 compressed, then cut in the middle to fit a column (the full address goes in its title). */
-export function shortAddress(addr, max = 24) {
+export function shortAddress(addr, max = 21) {
   const c = compressIpv6(String(addr ?? ""));
   if (c.length <= max) return c;
   const keep = max - 1;
@@ -304,7 +311,7 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   const defs = svg(doc, "defs");
   for (const [cls, colour] of Object.entries(CLASS_COLOURS)) {
     defs.appendChild(
-      svg(doc, "marker", { id: `head-${cls}`, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto-start-reverse" },
+      svg(doc, "marker", { id: `head-${cls}`, viewBox: "0 0 10 10", refX: "10", refY: "5", markerUnits: "userSpaceOnUse", markerWidth: "11", markerHeight: "11", orient: "auto-start-reverse" },
         svg(doc, "path", { d: "M0,0 L10,5 L0,10 z", fill: colour, class: `head cls-${cls}` })),
     );
   }
@@ -322,8 +329,8 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   model.arrows.forEach((a, k) => {
     const y = top + k * row + row / 2 + 4;
     times.appendChild(svg(doc, "text", { x: 4, y, "font-weight": "700", fill: "#1b1f24", class: "arrow-num" }, String(a.index + 1)));
-    if (a.time) times.appendChild(svg(doc, "text", { x: 42, y, fill: "#57606a", class: "arrow-time" }, a.time));
-    if (a.delta) times.appendChild(svg(doc, "text", { x: 108, y, fill: "#57606a", class: "arrow-delta" }, a.delta));
+    if (a.time) times.appendChild(svg(doc, "text", { x: 30, y, fill: "#57606a", "font-size": "11", class: "arrow-time" }, a.time));
+    if (a.delta) times.appendChild(svg(doc, "text", { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, a.delta));
   });
   root.appendChild(times);
   model.arrows.forEach((a, k) => {
