@@ -407,7 +407,7 @@ function traceHighlight(span, scroll) {
   if (!traceSel || !pre) return;
   pre.replaceChildren(R.renderRaw(document, traceSel.text, R.spanToRange(traceSel.map, span)));
   pre.setAttribute("data-highlight", `${span.start}-${span.end}`);
-  if (scroll) document.getElementById("raw-mark")?.scrollIntoView({ block: "nearest" });
+  if (scroll) revealMark(pre);
 }
 
 function traceSelect(item) {
@@ -515,7 +515,23 @@ function highlight(span, scroll) {
   const range = R.spanToRange(current.map, span);
   el.raw.replaceChildren(R.renderRaw(document, current.text, range));
   el.raw.setAttribute("data-highlight", `${span.start}-${span.end}`);
-  if (scroll) document.getElementById("raw-mark")?.scrollIntoView({ block: "nearest" });
+  if (scroll) revealMark(el.raw);
+}
+
+/**
+ * Scrolls the raw view's own box (not the page) to show its highlighted range; the page scrolls
+ * only when the raw view is entirely out of sight (one column on a phone). Scrolling the page
+ * under the pointer would hover, and highlight, another item.
+ */
+function revealMark(pre) {
+  const mark = document.getElementById("raw-mark");
+  if (!mark || !pre.contains(mark)) return;
+  const p = pre.getBoundingClientRect();
+  const m = mark.getBoundingClientRect();
+  if (m.top < p.top || m.bottom > p.bottom) pre.scrollTop += m.top - p.top - pre.clientHeight / 3;
+  if (m.left < p.left || m.right > p.right) pre.scrollLeft += m.left - p.left - 16;
+  const q = pre.getBoundingClientRect();
+  if (q.bottom < 0 || q.top > innerHeight) pre.scrollIntoView({ block: "nearest" });
 }
 
 function select(item) {
