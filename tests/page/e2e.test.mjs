@@ -605,20 +605,21 @@ test("trace navigation: the call list filters the ladder; finding links select m
   assert.ok(!/<script/i.test(htmlText));
   assert.match(htmlText, /<head><style>body\{/);
   assert.ok(htmlText.includes("call-two"));
-  // A finding's message link selects that message (any trace fixture with a flow finding naming messages).
-  for (const f of readdirSync(join(root, "tests/fixtures/traces"))) {
-    const t = decodeTrace(traceFixture(f));
-    const finding = [...t.captureFindings, ...t.findings].find((x) => x.messages.length);
-    if (!finding) continue;
-    await typeMessage(page, traceFixture(f));
-    const i = finding.messages[0];
-    await page.click(`[aria-label="Flow findings"] button[data-msg='${i}'] >> nth=0`);
-    await page.waitForFunction((n) => document.getElementById("trace-message-body").getAttribute("data-index") === String(n), i);
-    assert.match(await page.textContent("#trace-message-h"), new RegExp(`^Message ${i + 1}: `));
-    assert.equal(await page.getAttribute(`#ladder-svg g.arrow[data-index='${i}']`, "aria-pressed"), "true");
-    await page.screenshot({ path: join(shots, "trace-finding-link.png"), fullPage: false });
-    break;
-  }
+  // A finding's message link selects that message: a REGISTER challenged three times (SL405).
+  const reg = (b, cseq, auth = "") => `REGISTER sip:ims.example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK${b}\r\nMax-Forwards: 70\r\nFrom: <sip:alice@ims.example.com>;tag=r1\r\nTo: <sip:alice@ims.example.com>\r\nCall-ID: reg-1\r\nCSeq: ${cseq} REGISTER\r\nContact: <sip:alice@10.0.0.1:5060>\r\n${auth}Expires: 600000\r\nContent-Length: 0\r\n\r\n`;
+  const ch = (b, cseq) => `SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK${b}\r\nFrom: <sip:alice@ims.example.com>;tag=r1\r\nTo: <sip:alice@ims.example.com>;tag=s1\r\nCall-ID: reg-1\r\nCSeq: ${cseq} REGISTER\r\nWWW-Authenticate: Digest realm="ims.example.com", nonce="abc", algorithm=MD5\r\nContent-Length: 0\r\n\r\n`;
+  const auth = 'Authorization: Digest username="alice", realm="ims.example.com", nonce="abc", uri="sip:ims.example.com", response="00"\r\n';
+  const loop = reg("a", 1) + ch("a", 1) + reg("b", 2, auth) + ch("b", 2) + reg("c", 3, auth) + ch("c", 3);
+  const lt = decodeTrace(loop);
+  const finding = [...lt.captureFindings, ...lt.findings].find((x) => x.messages.length > 2);
+  assert.ok(finding, "the auth loop fires a flow finding naming messages");
+  await typeMessage(page, loop);
+  const i = finding.messages[2];
+  await page.click(`[aria-label="Flow findings"] button[data-msg='${i}']`);
+  await page.waitForFunction((n) => document.getElementById("trace-message-body").getAttribute("data-index") === String(n), i);
+  assert.match(await page.textContent("#trace-message-h"), new RegExp(`^Message ${i + 1}: `));
+  assert.equal(await page.getAttribute(`#ladder-svg g.arrow[data-index='${i}']`, "aria-pressed"), "true");
+  await page.screenshot({ path: join(shots, "trace-finding-link.png"), fullPage: false });
 });
 
 test("exports: Mermaid sequenceDiagram text and the SVG as built", async () => {
