@@ -160,9 +160,11 @@ test("first screen at 1400×1000: the result is in view, the raw message wide an
   const summary = await box("#summary");
   assert.ok(summary.y < 500, `the summary starts at y=${summary.y}`);
   const raw = await box("#raw");
+  const side = await box("#result .side");
   const diag = await box("[aria-label=Diagnosis]");
   assert.ok(raw.y < 1000 && diag.y < 1000, `raw at ${raw.y}, diagnosis at ${diag.y}`);
-  assert.ok(raw.x < diag.x && Math.abs(raw.y - diag.y) < 120, "the diagnosis sits beside the raw message");
+  assert.ok(raw.x < side.x && Math.abs(raw.y - side.y) < 120, "findings and diagnosis sit beside the raw message");
+  assert.ok(Math.abs(diag.x - side.x) < 2, "the diagnosis is in that column");
   assert.ok(raw.width > 600, `the raw message is wide (${raw.width} px)`);
   assert.equal(await p.evaluate(() => getComputedStyle(document.getElementById("raw")).whiteSpace), "pre");
   // The Redact explanation is folded away until asked for.

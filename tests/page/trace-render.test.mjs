@@ -175,7 +175,11 @@ test("the core's participants (roles) and from/to indices name the lanes", () =>
   const trace = decodeTrace(traceText("sngrep.txt"));
   const withCore = {
     ...trace,
-    participants: [{ address: "10.0.0.2:5060", role: "P-CSCF" }, { address: "10.0.0.1:5060", role: "UE" }],
+    // The shape of trace.participants (schema/trace.schema.json).
+    participants: [
+      { id: 0, label: "P-CSCF", address: "10.0.0.2:5060", role: "P-CSCF", roleEvidence: "Path with a P-CSCF URI (#1)", addresses: ["10.0.0.2:5060"], sent: 4, received: 3 },
+      { id: 1, label: "UE", address: "10.0.0.1:5060", role: "UE", roleEvidence: null, addresses: ["10.0.0.1:5060"], sent: 3, received: 4 },
+    ],
     messages: trace.messages.map((m, i) => ({ ...m, from: i % 2, to: (i + 1) % 2 })),
   };
   const m = T.ladderModel(withCore);
@@ -184,6 +188,7 @@ test("the core's participants (roles) and from/to indices name the lanes", () =>
   assert.equal(m.arrows[1].from, 1);
   const svg = T.renderLadder(doc, withCore);
   assert.deepEqual(svg.findAll(byClass("participant-role")).map((t) => t.textContent), ["P-CSCF", "UE"]);
+  assert.equal(svg.findAll(byTag("title"))[1].textContent, "P-CSCF 10.0.0.2:5060 (Path with a P-CSCF URI (#1))", "hover: the full address and the role's evidence");
   assert.match(svg.find(byAttr("data-index", "0")).getAttribute("aria-label"), /from P-CSCF 10\.0\.0\.2:5060 to UE 10\.0\.0\.1:5060/);
 });
 
