@@ -167,6 +167,9 @@ function triaged(input) {
   return { text: extracted ?? input, note: t?.note ?? null, kind: t?.kind ?? null, extracted: extracted !== null };
 }
 
+/** Triage kinds with no SIP to decode unless some was extracted. */
+const NO_SIP = ["notSip", "binary", "wiresharkDetails", "hexDump"];
+
 /** Shows the triage note (what was pasted) above the result, when there is one to say. */
 function showTriage(tr, d) {
   // A note is shown when SIP was read out of the input, or when triage found no SIP in it (its
@@ -182,6 +185,14 @@ async function run(input) {
   lastCapture = null;
   const tr = triaged(input);
   input = tr.text;
+  if (tr.note && !tr.extracted && NO_SIP.includes(tr.kind)) {
+    // No SIP in it (text, binary data, a copy or dump without SIP): say what it is, decode nothing.
+    ++seq;
+    showError(new Error(tr.note));
+    el.triage.textContent = tr.note;
+    el.triage.hidden = false;
+    return;
+  }
   const red = await prepared(input);
   if (!red) return; // a newer decode started meanwhile, or redaction failed (the status says)
   const text = red.text;
