@@ -341,6 +341,7 @@ test("non-SIP input: with the package's triage(), the page says what was pasted 
   assert.ok(await page.isHidden("#result"));
   // A hex dump of a SIP message: the SIP read out of it is decoded, and the note says so.
   await page.fill("#message", hex);
+  await page.evaluate(() => (document.getElementById("status").textContent = ""));
   await page.press("#message", "Control+Enter");
   await page.waitForFunction(() => /read out of it|Nothing to decode/.test(document.getElementById("triage").textContent + document.getElementById("status").textContent));
   if (/read out of it/.test(await page.textContent("#triage"))) {
