@@ -152,31 +152,17 @@ function triaged(input) {
   el.triage.hidden = true;
   el.triage.textContent = "";
   if (typeof siplens.triage !== "function" || !input.trim()) return { text: input, note: null };
-  let t;
   try {
-    t = siplens.triage(input);
+    return T.triageInput(siplens.triage(input), input);
   } catch {
     return { text: input, note: null };
   }
-  // `extracted` is SIP text (each message may follow a `--- udp a -> b ---` line); a hex dump of a
-  // pcap file gives the capture's bytes as a lossy string, which cannot be decoded as text.
-  let extracted = typeof t?.extracted === "string" && t.extracted.trim() && t.extracted !== input ? t.extracted : null;
-  if (extracted !== null && T.countStartLines(extracted) === 0) extracted = null;
-  // One message alone decodes in the message view, without the address line before it.
-  if (extracted !== null && T.countStartLines(extracted) === 1) extracted = extracted.replace(/^(?:[ \t]*---[^\n]*---[ \t]*\r?\n)+/, "");
-  return { text: extracted ?? input, note: t?.note ?? null, kind: t?.kind ?? null, extracted: extracted !== null };
 }
-
-/** Triage kinds with no SIP to decode unless some was extracted. */
-const NO_SIP = ["notSip", "binary", "wiresharkDetails", "hexDump"];
 
 /** Shows the triage note (what was pasted) above the result, when there is one to say. */
 function showTriage(tr, d) {
-  // A note is shown when SIP was read out of the input, or when triage found no SIP in it (its
-  // kinds: sipMessage, sipTrace, capture, empty; else wiresharkDetails, hexDump, binary, notSip),
-  // or the input decodes as no SIP message at all.
-  const sipKind = !tr.kind || ["sipMessage", "sipTrace", "capture", "empty"].includes(tr.kind);
-  const say = tr.note && (tr.extracted || !sipKind || d?.kind === "invalid");
+  // A note is shown when SIP was read out of the input, or the input decodes as no SIP message.
+  const say = tr.note && (tr.extracted || d?.kind === "invalid");
   el.triage.hidden = !say;
   el.triage.textContent = say ? (tr.extracted ? `${tr.note} The SIP read out of it is decoded below.` : tr.note) : "";
 }
@@ -185,7 +171,7 @@ async function run(input) {
   lastCapture = null;
   const tr = triaged(input);
   input = tr.text;
-  if (tr.note && !tr.extracted && NO_SIP.includes(tr.kind)) {
+  if (tr.noSip) {
     // No SIP in it (text, binary data, a copy or dump without SIP): say what it is, decode nothing.
     ++seq;
     showError(new Error(tr.note));

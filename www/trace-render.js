@@ -683,3 +683,23 @@ export function countStartLines(text) {
   const re = /^[ \t]*(?:[A-Za-z][A-Za-z0-9.!%*_+`'~-]* [^ \r\n]+ SIP\/2\.0[ \t]*\r?$|SIP\/2\.0 [0-9]{3}(?: [^\r\n]*)?\r?$)/gm;
   return (text.match(re) ?? []).length;
 }
+
+/** Triage kinds (the core's `triage`) that hold no SIP to decode unless some was extracted. */
+const NO_SIP = ["notSip", "binary", "wiresharkDetails", "hexDump"];
+
+/**
+ * What the page decodes for `input`, given the core's triage of it (`{ kind, note, extracted }`):
+ * `{ text, note, kind, extracted, noSip }`. `extracted` (SIP read out of a Wireshark copy or a hex
+ * dump; each message may follow a `--- udp a -> b ---` line) is decoded instead of the input when
+ * it holds a SIP start line; one message alone loses the address line, so it decodes in the
+ * message view. A hex dump of a pcap file gives the capture's bytes as a lossy string, which is
+ * not decoded as text. `noSip`: nothing to decode (text, binary data, a copy or dump without SIP).
+ */
+export function triageInput(t, input) {
+  let extracted = typeof t?.extracted === "string" && t.extracted.trim() && t.extracted !== input ? t.extracted : null;
+  if (extracted !== null && countStartLines(extracted) === 0) extracted = null;
+  if (extracted !== null && countStartLines(extracted) === 1) extracted = extracted.replace(/^(?:[ \t]*---[^\n]*---[ \t]*\r?\n)+/, "");
+  const note = t?.note ?? null;
+  const kind = t?.kind ?? null;
+  return { text: extracted ?? input, note, kind, extracted: extracted !== null, noSip: !!note && extracted === null && NO_SIP.includes(kind) };
+}

@@ -275,3 +275,22 @@ test("trace reports: Markdown and HTML hold the call list, grouped findings and 
   assert.equal((txt.match(/^# message \d+/gm) ?? []).length, dg.messages.length);
   assert.ok(txt.includes(trace.messages[dg.messages[0]].raw.replace(/\r\n/g, "\n").trimEnd()));
 });
+
+test("triageInput: what the page decodes for each kind the core's triage names", () => {
+  const sip = "INVITE sip:bob@d SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\nCall-ID: t\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:bob@d>\r\n\r\n";
+  // Text with no SIP: nothing to decode, the note says what it is.
+  const none = T.triageInput({ kind: "notSip", note: "Text without a SIP message.", extracted: null, messages: 0 }, "hello world");
+  assert.deepEqual([none.noSip, none.extracted, none.text], [true, false, "hello world"]);
+  // A SIP message: decoded as it is, no note shown.
+  const msg = T.triageInput({ kind: "sipMessage", note: "One SIP message.", extracted: null, messages: 1 }, sip);
+  assert.deepEqual([msg.noSip, msg.extracted, msg.text], [false, false, sip]);
+  // A Wireshark copy: the one message read out of it, without its address line.
+  const ws = T.triageInput({ kind: "wiresharkDetails", note: "A Wireshark packet-details copy.", extracted: `--- udp 10.0.0.1:5060 -> 10.0.0.2:5060 ---\n${sip}`, messages: 1 }, "Session Initiation Protocol (INVITE)");
+  assert.deepEqual([ws.noSip, ws.extracted, ws.text], [false, true, sip]);
+  // Two messages out of a hex dump stay a trace (the splitter reads the address lines).
+  const two = `--- udp a -> b ---\n${sip}--- udp b -> a ---\n${sip}`;
+  assert.equal(T.triageInput({ kind: "hexDump", note: "A hex dump.", extracted: two, messages: 2 }, "0000  49 4e").text, two);
+  // A hex dump of a pcap file: its bytes are no text to decode.
+  const pcap = T.triageInput({ kind: "hexDump", note: "A hex dump of a pcap file.", extracted: "\ufffd\ufffd\u00b2\u00a1\u0002\u0000", messages: 0 }, "0000  d4 c3 b2 a1");
+  assert.deepEqual([pcap.noSip, pcap.extracted], [true, false]);
+});
