@@ -326,7 +326,9 @@ function showLadder(count) {
   const shown = Math.min(count, total);
   currentTrace.shown = shown;
   // The participant names are a separate SVG that stays on top (sticky) while the ladder scrolls.
-  el.ladder.replaceChildren(T.renderLadderHead(document, T.ladderModel(trace, only)), T.renderLadder(document, trace, shown, { only, names: false }));
+  // On a phone the gutter is narrow (time over Δt), so two lanes fit beside it.
+  const compact = matchMedia("(max-width: 40rem)").matches;
+  el.ladder.replaceChildren(T.renderLadderHead(document, T.ladderModel(trace, only), { compact }), T.renderLadder(document, trace, shown, { only, names: false, compact }));
   const rest = total - shown;
   el.ladderMoreRow.hidden = rest === 0;
   el.ladderMore.textContent = `Show ${R.plural(Math.min(rest, LADDER_STEP), "more message", "more messages")} (${shown} of ${total} shown)`;

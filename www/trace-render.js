@@ -21,6 +21,8 @@ const CLASS_COLOURS = {
 };
 
 const LAYOUT = { col: 176, left: 150, top: 46, row: 34, bottom: 16, head: 40 };
+/** The gutter of a compact ladder (number, then time over Δt). */
+const COMPACT_LEFT = 82;
 
 /** `n thing(s)` with the plural rule of render.js. */
 export { plural };
@@ -269,8 +271,9 @@ function laneNames(doc, model, x, y) {
  * The ladder's participant header alone (an <svg class="ladder-head">, as wide as the ladder),
  * for the page, which keeps it in view (sticky) while the ladder scrolls under it.
  */
-export function renderLadderHead(doc, model) {
-  const { col, left, head } = LAYOUT;
+export function renderLadderHead(doc, model, options = {}) {
+  const { col, head } = LAYOUT;
+  const left = options.compact ? COMPACT_LEFT : LAYOUT.left;
   const width = left + Math.max(model.participants.length, 1) * col;
   const x = (i) => left + col / 2 + i * col;
   const root = svg(doc, "svg", { xmlns: SVG_NS, class: "ladder-head", width, height: head, viewBox: `0 0 ${width} ${head}`, role: "group", "aria-label": `Participants: ${model.lanes.map((l) => l.title).join(", ")}`, "font-family": "system-ui, sans-serif", "font-size": "12" });
@@ -284,14 +287,17 @@ export function renderLadderHead(doc, model) {
  * (1-based, as everywhere), the time since the first message and Δt since the row above.
  * Retransmissions are dashed and say so; SDP bodies are marked. `limit` draws only the first
  * arrows (a capture of thousands of messages). Options: `only` (a Set of message indices: one
- * call), `names: false` (no participant names on top: the page draws them in a sticky header).
+ * call), `names: false` (no participant names on top: the page draws them in a sticky header),
+ * `compact: true` (a narrow gutter, time over Δt: a phone).
  */
 export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   const model = ladderModel(trace, options.only ?? null);
   const total = model.arrows.length;
   if (limit < total) model.arrows = model.arrows.slice(0, Math.max(0, limit));
   const names = options.names !== false;
-  const { col, left, row, bottom } = LAYOUT;
+  const { col, row, bottom } = LAYOUT;
+  const compact = options.compact === true;
+  const left = compact ? COMPACT_LEFT : LAYOUT.left;
   const top = names ? LAYOUT.top : 6;
   const width = left + Math.max(model.participants.length, 1) * col;
   const height = top + model.arrows.length * row + bottom;
@@ -329,8 +335,9 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   model.arrows.forEach((a, k) => {
     const y = top + k * row + row / 2 + 4;
     times.appendChild(svg(doc, "text", { x: 4, y, "font-weight": "700", fill: "#1b1f24", class: "arrow-num" }, String(a.index + 1)));
-    if (a.time) times.appendChild(svg(doc, "text", { x: 30, y, fill: "#57606a", "font-size": "11", class: "arrow-time" }, a.time));
-    if (a.delta) times.appendChild(svg(doc, "text", { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, a.delta));
+    // Compact (a phone): time over Δt in a narrow gutter, so two lanes fit the screen.
+    if (a.time) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y - 6, fill: "#57606a", "font-size": "10", class: "arrow-time" } : { x: 30, y, fill: "#57606a", "font-size": "11", class: "arrow-time" }, a.time));
+    if (a.delta) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y + 6, fill: "#57606a", "font-size": "10", class: "arrow-delta" } : { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, a.delta));
   });
   root.appendChild(times);
   model.arrows.forEach((a, k) => {

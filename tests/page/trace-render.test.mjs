@@ -216,6 +216,12 @@ test("one dialog alone: the ladder keeps its messages and the lanes they use", (
   assert.equal(head.getAttribute("class"), "ladder-head");
   assert.equal(head.findAll(byClass("participant-name")).length, m.participants.length);
   assert.equal(head.getAttribute("width"), svg.getAttribute("width"), "head and ladder scroll together");
+  // Compact (a phone): a narrower gutter, time over Δt, head and ladder still as wide.
+  const c = T.renderLadder(doc, trace, Infinity, { only, names: false, compact: true });
+  assert.ok(Number(c.getAttribute("width")) < Number(svg.getAttribute("width")));
+  assert.equal(T.renderLadderHead(doc, m, { compact: true }).getAttribute("width"), c.getAttribute("width"));
+  const [t1, d1] = [c.findAll(byClass("arrow-time"))[1], c.findAll(byClass("arrow-delta"))[0]];
+  assert.equal(t1.getAttribute("x"), d1.getAttribute("x"), "time over Δt");
 });
 
 test("the call list filters by words and outcome", () => {
