@@ -297,7 +297,8 @@ function showTrace(trace, text, mine, t0) {
   el.result.hidden = true;
   // The single-message view is rebuilt on its next decode; emptying it keeps element IDs unique.
   for (const c of [el.summary, el.diagnosis, el.findings, el.headers, el.raw]) c.replaceChildren();
-  el.traceSummary.textContent = T.traceSummary(trace);
+  const summary = T.traceSummary(trace);
+  el.traceSummary.textContent = summary;
   el.dialogs.replaceChildren(T.renderDialogs(document, trace));
   showLadder(LADDER_STEP);
   el.traceMessageEmpty.hidden = false;
@@ -313,7 +314,7 @@ function showTrace(trace, text, mine, t0) {
   el.traceResult.setAttribute("data-render-ms", ms.toFixed(1));
   el.traceResult.setAttribute("data-seq", String(mine));
   el.result.setAttribute("data-seq", String(mine));
-  el.status.textContent = `Decoded a trace: ${T.traceSummary(trace)} in ${ms.toFixed(1)} ms.`;
+  el.status.textContent = `Decoded a trace: ${summary} in ${ms.toFixed(1)} ms.`;
   performance.measure("siplens-show-trace", { start });
 }
 
@@ -328,7 +329,8 @@ function showLadder(count) {
   // The participant names are a separate SVG that stays on top (sticky) while the ladder scrolls.
   // On a phone the gutter is narrow (time over Δt), so two lanes fit beside it.
   const compact = matchMedia("(max-width: 40rem)").matches;
-  el.ladder.replaceChildren(T.renderLadderHead(document, T.ladderModel(trace, only), { compact }), T.renderLadder(document, trace, shown, { only, names: false, compact }));
+  const model = T.ladderModel(trace, only);
+  el.ladder.replaceChildren(T.renderLadderHead(document, model, { compact }), T.renderLadder(document, trace, shown, { only, names: false, compact, model }));
   const rest = total - shown;
   el.ladderMoreRow.hidden = rest === 0;
   el.ladderMore.textContent = `Show ${R.plural(Math.min(rest, LADDER_STEP), "more message", "more messages")} (${shown} of ${total} shown)`;

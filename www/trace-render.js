@@ -288,10 +288,13 @@ export function renderLadderHead(doc, model, options = {}) {
  * Retransmissions are dashed and say so; SDP bodies are marked. `limit` draws only the first
  * arrows (a capture of thousands of messages). Options: `only` (a Set of message indices: one
  * call), `names: false` (no participant names on top: the page draws them in a sticky header),
- * `compact: true` (a narrow gutter, time over Δt: a phone).
+ * `compact: true` (a narrow gutter, time over Δt: a phone), `model` (ladderModel(trace, only),
+ * when the caller has it).
  */
 export function renderLadder(doc, trace, limit = Infinity, options = {}) {
-  const model = ladderModel(trace, options.only ?? null);
+  // A model the caller already built (the page draws the head from it too) is not rebuilt;
+  // its arrow list is not changed.
+  const model = options.model ? { ...options.model } : ladderModel(trace, options.only ?? null);
   const total = model.arrows.length;
   if (limit < total) model.arrows = model.arrows.slice(0, Math.max(0, limit));
   const names = options.names !== false;
