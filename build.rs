@@ -11,6 +11,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+#[path = "src/kb/cite.rs"]
+mod cite;
+
 const DATA: &str = "data";
 const CODE_FILES: &[&str] = &["1xx", "2xx", "3xx", "4xx", "5xx", "6xx"];
 
@@ -201,9 +204,22 @@ struct SipToQ850 {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct SourcesFile {
+    source: Vec<Source>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Source {
+    id: String,
+    says: String,
+    checked: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ReasonFile {
     protocol: Vec<Protocol>,
-    release_cause: Vec<ReleaseCause>,
 }
 
 #[derive(Deserialize)]
@@ -213,12 +229,15 @@ struct Protocol {
     spec: String,
     causes: String,
     meaning: String,
+    senders: String,
+    #[serde(default)]
+    value: Vec<ProtocolValue>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReleaseCause {
-    cause: u8,
+struct ProtocolValue {
+    cause: u32,
     text: String,
     meaning: String,
 }
@@ -232,6 +251,7 @@ fn main() {
     gen_warnings(&mut out);
     gen_q850(&mut out);
     gen_reason(&mut out);
+    check_sources();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("kb_tables.rs");
     std::fs::write(dest, out).expect("write kb_tables.rs");
 }
@@ -554,7 +574,11 @@ fn gen_q850(out: &mut String) {
 
 fn gen_reason(out: &mut String) {
     let f: ReasonFile = load("reason.toml");
-    out.push_str("/// Reason header protocols (RFC 3326 and extensions).\n");
+    let mut names = BTreeSet::new();
+    let mut release = None;
+    out.push_str(
+        "/// Reason header protocols (RFC 3326, RFC 4411, TS 24.229 §7.2A.18) and their values.\n",
+    );
     out.push_str("pub(crate) static REASON_PROTOCOLS: &[ReasonProtocol] = &[\n");
     for p in &f.protocol {
         let at = format!("reason protocol {}", p.name);
@@ -562,29 +586,110 @@ fn gen_reason(out: &mut String) {
         need(&p.spec, "spec", &at);
         need(&p.causes, "causes", &at);
         need(&p.meaning, "meaning", &at);
+        need(&p.senders, "senders", &at);
+        if !names.insert(p.name.to_ascii_uppercase()) {
+            panic!("knowledge base: {at}: declared twice");
+        }
+        if matches!(p.name.as_str(), "SIP" | "Q.850") != p.value.is_empty() {
+            panic!("knowledge base: {at}: SIP and Q.850 take their values from the code and Q.850 tables; every other protocol lists its values");
+        }
+        let mut values = String::new();
+        let mut last = None;
+        for v in &p.value {
+            let at = format!("{at} value {}", v.cause);
+            need(&v.text, "text", &at);
+            need(&v.meaning, "meaning", &at);
+            if last.is_some_and(|l| v.cause <= l) {
+                panic!("knowledge base: {at}: values must be sorted and unique");
+            }
+            last = Some(v.cause);
+            let _ = write!(
+                values,
+                "\n        ReasonCause {{ cause: {}, text: {:?}, meaning: {:?} }},",
+                v.cause, v.text, v.meaning
+            );
+        }
+        if p.name == "RELEASE_CAUSE" {
+            release = Some(&p.value);
+        }
         let _ = writeln!(
             out,
-            "    ReasonProtocol {{ name: {:?}, spec: {:?}, causes: {:?}, meaning: {:?} }},",
-            p.name, p.spec, p.causes, p.meaning
+            "    ReasonProtocol {{ name: {:?}, spec: {:?}, causes: {:?}, meaning: {:?}, senders: {:?}, values: &[{values}\n    ] }},",
+            p.name, p.spec, p.causes, p.meaning, p.senders
         );
     }
     out.push_str("];\n\n");
-    out.push_str("/// 3GPP `RELEASE_CAUSE` values (TS 24.229), sorted by cause.\n");
+    let release = release.expect("knowledge base: reason.toml must define RELEASE_CAUSE");
+    out.push_str("/// 3GPP `RELEASE_CAUSE` values (TS 24.229 §7.2A.18), sorted by cause.\n");
     out.push_str("pub(crate) static RELEASE_CAUSES: &[ReleaseCause] = &[\n");
-    let mut last = 0;
-    for r in &f.release_cause {
-        let at = format!("RELEASE_CAUSE {}", r.cause);
-        need(&r.text, "text", &at);
-        need(&r.meaning, "meaning", &at);
-        if r.cause <= last {
-            panic!("knowledge base: {at}: causes must be sorted and unique");
-        }
-        last = r.cause;
+    for r in release {
+        let cause = u8::try_from(r.cause)
+            .unwrap_or_else(|_| panic!("knowledge base: RELEASE_CAUSE {} exceeds 255", r.cause));
         let _ = writeln!(
             out,
-            "    ReleaseCause {{ cause: {}, text: {:?}, meaning: {:?} }},",
-            r.cause, r.text, r.meaning
+            "    ReleaseCause {{ cause: {cause}, text: {:?}, meaning: {:?} }},",
+            r.text, r.meaning
         );
     }
     out.push_str("];\n");
+}
+
+/// Every `.toml` file under `dir`, recursively, sorted.
+fn toml_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("knowledge base: cannot list {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            out.extend(toml_files(&p));
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The citation table (`data/sources.toml`) is well formed and lists every
+/// clause the data files cite (`src/` is checked by `tests/sources.rs`).
+fn check_sources() {
+    let f: SourcesFile = load("sources.toml");
+    let mut ids = BTreeSet::new();
+    for s in &f.source {
+        let at = format!("sources.toml row {:?}", s.id);
+        need(&s.says, "says", &at);
+        if s.checked != "unconfirmed" && !s.checked.starts_with("search: ") {
+            panic!("knowledge base: {at}: `checked` must be \"unconfirmed\" or start with \"search: \"");
+        }
+        if cite::citations(&s.id) != [s.id.clone()] {
+            panic!("knowledge base: {at}: id is not one citation in normalised form (\"RFC 3261 §15.1.2\", \"TS 24.229 §5.4.3.2\", \"RFC 3312\")");
+        }
+        if !ids.insert(s.id.as_str()) {
+            panic!("knowledge base: {at}: listed twice");
+        }
+    }
+    let mut missing = BTreeSet::new();
+    for path in toml_files(Path::new(DATA)) {
+        if path.ends_with("sources.toml") {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("knowledge base: cannot read {}: {e}", path.display()));
+        for c in cite::citations(&text) {
+            if !ids.contains(c.as_str()) {
+                missing.insert(format!("{c} (cited in {})", path.display()));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.into_iter().collect();
+        panic!(
+            "knowledge base: clauses cited in data/ but missing from data/sources.toml (add a row: id, says, checked):\n  {}",
+            list.join("\n  ")
+        );
+    }
 }

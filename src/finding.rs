@@ -414,9 +414,9 @@ rules! {
         "SIP/2.0 302 Moved Temporarily without Contact", "RFC 3261 §8.1.3.4, §21.3");
     /// 488/606 without Warning.
     MediaRejectWithoutWarning = ("SL129", "media-reject-without-warning", Warning, Protocol,
-        "A 488 or 606 response has no Warning header explaining what in the offer was unacceptable.",
-        "RFC 3261 §21.4.26/§21.6.4: the response SHOULD carry a Warning (e.g. 304/305) naming the rejected media.",
-        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §21.4.26, §21.6.4");
+        "A 488 response has no Warning header explaining what in the offer was unacceptable.",
+        "RFC 3261 §13.3.1.3: a UAS rejecting an offer with 488 SHOULD carry a Warning (e.g. 304/305) naming the rejected media. For 606 the Warning is only MAY (§21.6.4), so a 606 without one is not flagged.",
+        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §13.3.1.3, §21.4.26, §21.6.4");
     /// 415 without Accept*.
     MissingAccept = ("SL130", "415-without-accept", Error, Protocol,
         "A 415 response has no Accept, Accept-Encoding or Accept-Language header.",
@@ -475,7 +475,7 @@ rules! {
     ChallengeOutsideRegistration = ("SL303", "challenge-outside-registration", Warning, Semantic,
         "A 401/407 answers a request other than REGISTER.",
         "In IMS, requests are authenticated by the registration and the IPsec/TLS association; a challenge to INVITE/MESSAGE points to a lost or mismatched security association or registration state.",
-        "SIP/2.0 407 … CSeq: 1 INVITE", "3GPP TS 24.229 §5.2.3, §5.4.3.2; RFC 3261 §22.3");
+        "SIP/2.0 407 … CSeq: 1 INVITE", "3GPP TS 24.229 §5.2.6.3, §5.4.3.2; RFC 3261 §22.3");
     /// Stale nonce.
     StaleNonce = ("SL304", "stale-nonce", Info, Informational,
         "The challenge carries stale=true: the credentials were right but the nonce expired.",
@@ -515,7 +515,7 @@ rules! {
     MediaRejected = ("SL311", "media-rejected", Info, Semantic,
         "A 488 or 606 rejects the session description; Warning codes and the offer say what failed.",
         "Usually a codec (305), media type (304), transport (302) or bandwidth (370) mismatch, or a policy (P-CSCF/PCRF) refusing the media.",
-        "SIP/2.0 488 Not Acceptable Here … Warning: 305 …", "RFC 3261 §21.4.26, §21.6.4; 3GPP TS 24.229 §5.2.7");
+        "SIP/2.0 488 Not Acceptable Here … Warning: 305 …", "RFC 3261 §13.3.1.3, §21.4.26, §21.6.4; 3GPP TS 24.229 §6.2");
     /// 489 Bad Event.
     BadEvent = ("SL312", "bad-event", Info, Informational,
         "A 489 says the event package of SUBSCRIBE/PUBLISH is not supported.",
@@ -530,7 +530,7 @@ rules! {
     OverloadWithRetryAfter = ("SL314", "overload-with-retry-after", Info, Semantic,
         "A 503 carries Retry-After: the server is overloaded or in maintenance and says when to come back.",
         "Do not retry this server before the interval; in IMS the UE must not re-register to the same P-CSCF before it ends and may pick another.",
-        "SIP/2.0 503 Service Unavailable … Retry-After: 600", "RFC 3261 §21.5.4; 3GPP TS 24.229 §5.1.1.2");
+        "SIP/2.0 503 Service Unavailable … Retry-After: 600", "RFC 3261 §21.5.4; 3GPP TS 24.229 §5.1.1.2, §5.1.3.1");
     /// 503 without Retry-After.
     UnavailableWithoutRetryAfter = ("SL315", "unavailable-without-retry-after", Warning, Semantic,
         "A 503 has no Retry-After.",
@@ -622,6 +622,11 @@ rules! {
         "The same request (Call-ID, CSeq, method) reaches a Request-URI it already reached with a lower Max-Forwards, or a 482/483 answers it; the Max-Forwards trail is listed.",
         "A request that comes back is a routing loop (not a spiral, which changes the Request-URI); it ends in 482/483 and no call.",
         "INVITE Max-Forwards 70, 69, 68 … → 483 Too Many Hops", "RFC 3261 §16.3 item 4, §16.6 step 3, §21.4.20, §21.4.21; RFC 5393 §4");
+    /// An SDP answer whose m= lines do not match its offer's.
+    FlowSdpAnswerMismatch = ("SL420", "flow-sdp-answer-mismatch", Warning, Protocol,
+        "An SDP answer, paired with its offer across the trace (offer in INVITE, UPDATE or PRACK answered in the response; offer in the first reliable response to an INVITE without SDP answered in PRACK or ACK), has a different number of m= lines than the offer, or a different media type at the same position.",
+        "Streams are matched by their order: an answer that drops, adds or reorders m= lines cannot be matched to the offer, and the offerer may reject it or send media to the wrong port (a stream is refused with port 0, never removed).",
+        "INVITE with m=audio and m=video → 200 OK with m=audio only", "RFC 3264 §6; RFC 3261 §13.2.1; RFC 3262 §5; RFC 3311 §5.1");
     /// Capture truncated or corrupt.
     CaptureTruncated = ("SL450", "capture-truncated", Error, Malformed,
         "The capture file ends inside a record or block, or a record is corrupt; reading stops there.",

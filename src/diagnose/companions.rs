@@ -3,7 +3,7 @@
 //! §21.4.8), Allow in 405 (§21.4.6), Unsupported/Require in 420/421
 //! (§21.4.15-16), Min-SE in 422 (RFC 4028 §6), Min-Expires in 423
 //! (§21.4.17), Security-Server in 494 (RFC 3329 §2.3.1), Contact in 3xx
-//! (§21.3), Warning in 488/606 (§21.4.26, §21.6.4) and Accept* in 415
+//! (§21.3), Warning in 488 (§13.3.1.3; a 606 Warning is only MAY, §21.6.4) and Accept* in 415
 //! (§21.4.13).
 //!
 //! One table drives every rule; a unit test holds each row against the
@@ -62,8 +62,6 @@ static COMPANIONS: &[Companion] = &[
     Companion { from: 300, to: 399, rule: Rule::RedirectWithoutContact, headers: &[H::Contact],
         cannot: "redirect: no alternative target is listed", unless: Some(alternative_service_body) },
     Companion { from: 488, to: 488, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
-        cannot: "tell what in the offer (codec, media type, transport, bandwidth) was refused", unless: None },
-    Companion { from: 606, to: 606, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
         cannot: "tell what in the offer (codec, media type, transport, bandwidth) was refused", unless: None },
     Companion { from: 415, to: 415, rule: Rule::MissingAccept, headers: &[H::Accept, H::AcceptEncoding, H::AcceptLanguage],
         cannot: "tell which body types, encodings or languages would be accepted", unless: None },
@@ -185,8 +183,6 @@ CSeq: {cseq}\r\n{extra}Content-Length: 0\r\n\r\n"
             "Contact: <sip:bob@192.0.2.4>\r\n"),
         ("488 Not Acceptable Here", "1 INVITE", Rule::MediaRejectWithoutWarning,
             "Warning: 305 pcscf.ims.example.net \"Incompatible media format\"\r\n"),
-        ("606 Not Acceptable", "1 INVITE", Rule::MediaRejectWithoutWarning,
-            "Warning: 304 192.0.2.4 \"Media type not available\"\r\n"),
         ("415 Unsupported Media Type", "1 MESSAGE", Rule::MissingAccept,
             "Accept: text/plain, application/vnd.3gpp.sms\r\n"),
     ];

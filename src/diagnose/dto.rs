@@ -417,6 +417,9 @@ pub struct Decoded {
     pub headers: Vec<HeaderDto>,
     /// The body.
     pub body: BodyDto,
+    /// The media summary of the body's session description (also inside
+    /// `multipart/*`); null when the message carries no SDP.
+    pub media: Option<super::MediaDto>,
     /// The diagnosis.
     pub diagnosis: DiagnosisDto,
     /// Parser, grammar and rule findings, by position.
@@ -741,6 +744,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             length: msg.body().len(),
             span: SpanDto::at(&lines, msg.body().span()),
         },
+        media: cx.sdp().map(|sdp| super::media_summary(sdp, &lines)),
         diagnosis: DiagnosisDto {
             headline,
             summary,

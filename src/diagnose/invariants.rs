@@ -4,8 +4,9 @@
 //!
 //! What is checked: every span (findings, causes' evidence, headers and
 //! their values and fields, Reasons, Warnings, the challenge, the body,
-//! Via, From, To, the sender's evidence) lies inside the input, is not
-//! inverted, and its `line`/`column` are those of its `start` byte,
+//! the media summary (inside the body), Via, From, To, the sender's
+//! evidence) lies inside the input, is not inverted, and its
+//! `line`/`column` are those of its `start` byte,
 //! recomputed here from the bytes; texts copied from the input equal the
 //! bytes their span covers; headers appear in input order without
 //! overlapping; findings are sorted by position; the `kind` agrees with
@@ -102,6 +103,31 @@ pub fn check_decoded(decoded: &Decoded, input: &[u8]) -> Result<(), String> {
             "body length {} but span {}..{}",
             b.length, b.span.start, b.span.end
         ));
+    }
+
+    if let Some(m) = &decoded.media {
+        // Every span of the media summary lies inside the body.
+        inside("media", &m.span, &b.span)?;
+        span("media", &m.span)?;
+        for (i, s) in m.streams.iter().enumerate() {
+            let sw = format!("media stream #{i}");
+            for (what, x) in [("line", &s.line), ("section", &s.span)] {
+                span(&format!("{sw} {what}"), x)?;
+                inside(&format!("{sw} {what}"), x, &m.span)?;
+            }
+            for (j, c) in s.codecs.iter().enumerate() {
+                for x in [&c.rtpmap_span, &c.fmtp_span].into_iter().flatten() {
+                    span(&format!("{sw} codec #{j}"), x)?;
+                    inside(&format!("{sw} codec #{j}"), x, &s.span)?;
+                }
+            }
+            for (j, p) in s.preconditions.iter().enumerate() {
+                for x in &p.spans {
+                    span(&format!("{sw} precondition #{j}"), x)?;
+                    inside(&format!("{sw} precondition #{j}"), x, &s.span)?;
+                }
+            }
+        }
     }
 
     let dx = &decoded.diagnosis;

@@ -15,6 +15,8 @@ pub mod dto;
 mod fields;
 mod ims;
 pub mod invariants;
+mod media;
+mod media_summary;
 mod message;
 mod sender;
 
@@ -24,12 +26,13 @@ use crate::finding::{Finding, Rule};
 use crate::kb::{self, CodeLookup, RetryPolicy};
 use crate::parse::addr::{Contact, NameAddr};
 use crate::parse::auth::{self, Auth};
-use crate::parse::body::{view_message_body, Body};
+use crate::parse::body::{find_sdp, view_message_body, Body};
 use crate::parse::diag::{
     parse_reason, parse_retry_after, parse_warning, ReasonValue, RetryAfter, WarningValue,
 };
 use crate::parse::header_name::HeaderName;
 use crate::parse::scalar::CSeq;
+use crate::parse::sdp::Sdp;
 use crate::parse::status::{Method, StatusCode};
 use crate::parse::via::Via;
 use crate::parse::{Message, StartLine};
@@ -37,6 +40,7 @@ use crate::span::{Span, Text};
 use crate::validate::validate_message;
 
 pub use dto::*;
+pub use media_summary::*;
 
 /// How much a cause is supported by this message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -165,6 +169,7 @@ pub struct Ctx<'m, 'a> {
     from: OnceCell<Option<NameAddr<'a>>>,
     to: OnceCell<Option<NameAddr<'a>>>,
     contacts: OnceCell<Vec<Contact<'a>>>,
+    sdp: OnceCell<Option<Sdp<'a>>>,
 }
 
 impl<'m, 'a> Ctx<'m, 'a> {
@@ -219,6 +224,7 @@ impl<'m, 'a> Ctx<'m, 'a> {
             from: OnceCell::new(),
             to: OnceCell::new(),
             contacts: OnceCell::new(),
+            sdp: OnceCell::new(),
         }
     }
 
@@ -240,6 +246,18 @@ impl<'m, 'a> Ctx<'m, 'a> {
     /// Every Contact value ([`Message::contacts`], computed once).
     pub fn contacts(&self) -> &[Contact<'a>] {
         self.contacts.get_or_init(|| self.msg.contacts())
+    }
+
+    /// The session description of the body: the body itself, or the first
+    /// `application/sdp` part of a multipart (computed once).
+    pub fn sdp(&self) -> Option<&Sdp<'a>> {
+        self.sdp
+            .get_or_init(|| match &self.body {
+                Body::Sdp(s) => Some((**s).clone()),
+                Body::Multipart(_) => find_sdp(self.msg, &mut Vec::new()),
+                _ => None,
+            })
+            .as_ref()
     }
 
     /// True when the message is a response with this code.
@@ -292,6 +310,7 @@ fn checks() -> impl Iterator<Item = &'static Check> {
         .chain(causes::CHECKS)
         .chain(companions::CHECKS)
         .chain(message::CHECKS)
+        .chain(media::CHECKS)
 }
 
 /// Why an input cannot be decoded at all. Anything else decodes: a malformed

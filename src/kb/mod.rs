@@ -231,6 +231,11 @@ pub static INVALID: CodeInfo = CodeInfo {
 pub struct CodeLookup {
     /// The code that was asked for.
     pub requested: u16,
+    /// Heading for the code as asked: `486 Busy Here`; for an unregistered
+    /// code `499 (unregistered 4xx; treated as 400 Bad Request)`, never the
+    /// fallback's own phrase alone (see [`CodeTitle`]); a string in JSON.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    pub title: CodeTitle,
     /// True when `requested` has its own entry.
     pub known: bool,
     /// Why a fallback entry is shown (RFC 3261 §8.1.3.2), when not known.
@@ -245,6 +250,7 @@ pub fn lookup_code(code: impl Into<StatusCode>) -> CodeLookup {
     if let Some(info) = known_code(code) {
         return CodeLookup {
             requested: code,
+            title: CodeTitle(code),
             known: true,
             note: None,
             info,
@@ -256,16 +262,54 @@ pub fn lookup_code(code: impl Into<StatusCode>) -> CodeLookup {
     {
         Some(&(_, base, note)) if (100..=699).contains(&code) => CodeLookup {
             requested: code,
+            title: CodeTitle(code),
             known: false,
             note: Some(note),
             info: known_code(base).unwrap_or(&INVALID),
         },
         _ => CodeLookup {
             requested: code,
+            title: CodeTitle(code),
             known: false,
             note: Some("Outside 100-699: not a valid SIP status code (RFC 3261 §7.2)."),
             info: &INVALID,
         },
+    }
+}
+
+/// The heading for a status code as a user asked for it, shown with
+/// `Display` and serialised as a string: the registered code and phrase
+/// (`486 Busy Here`); an unregistered code with what it is read as
+/// (`499 (unregistered 4xx; treated as 400 Bad Request)`, RFC 3261
+/// §8.1.3.2), never the fallback's phrase alone; a number outside 100–699
+/// as not a SIP status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CodeTitle(pub u16);
+
+impl std::fmt::Display for CodeTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = self.0;
+        if let Some(info) = known_code(code) {
+            return write!(f, "{} {}", info.code, info.reason);
+        }
+        match tables::FALLBACKS
+            .iter()
+            .find(|(class, _, _)| *class == code / 100)
+            .and_then(|&(class, base, _)| known_code(base).map(|b| (class, b)))
+        {
+            Some((class, base)) if (100..=699).contains(&code) => write!(
+                f,
+                "{code} (unregistered {class}xx; treated as {} {})",
+                base.code, base.reason
+            ),
+            _ => write!(f, "{code} (not a SIP status code)"),
+        }
+    }
+}
+
+impl Serialize for CodeTitle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -317,22 +361,81 @@ pub struct CodeGroup {
 
 /// All registered codes grouped by class, 1xx first.
 pub fn list_codes() -> Vec<CodeGroup> {
-    tables::CODES
-        .chunk_by(|a, b| a.class == b.class)
-        .map(|group| CodeGroup {
-            class: group[0].class,
-            label: group[0].class.label(),
-            range: format!("{}xx", group[0].code / 100),
-            codes: group
-                .iter()
-                .map(|c| CodeSummary {
-                    code: c.code,
-                    reason: c.reason,
-                    description: c.description,
-                })
-                .collect(),
+    group_codes(tables::CODES.iter())
+}
+
+/// Registered codes whose text matches every word of `query`
+/// (case-insensitive), grouped like [`list_codes`]. A word of digits
+/// matches codes starting with it (`48` → 480–489); any other word matches
+/// the text of the entry: reason phrase,
+/// description, purpose, when, methods, causes, what to inspect, fix, retry
+/// note, header names and their notes, IMS senders, clause and note, and
+/// the registry note. So `retry-after` finds every code whose text names
+/// Retry-After, and `480 retry` the 480 only if its text says retry. An
+/// empty query lists every code.
+pub fn search_codes(query: &str) -> Vec<CodeGroup> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let hit = |c: &CodeInfo| {
+        words.iter().all(|w| {
+            if w.bytes().all(|b| b.is_ascii_digit()) {
+                c.code.to_string().starts_with(w.as_str())
+            } else {
+                code_text(c).any(|t| contains_ci(t, w))
+            }
         })
-        .collect()
+    };
+    group_codes(tables::CODES.iter().filter(|c| hit(c)))
+}
+
+/// Every searchable text field of an entry.
+fn code_text(c: &CodeInfo) -> impl Iterator<Item = &'static str> {
+    [
+        c.reason,
+        c.description,
+        c.purpose,
+        c.when,
+        c.fix,
+        c.retry.note,
+        c.spec,
+        c.ims.note,
+        c.ims.clause,
+        c.ims.direction,
+        c.ims.before,
+        c.ims.after,
+        c.note.unwrap_or(""),
+    ]
+    .into_iter()
+    .chain(c.methods.iter().copied())
+    .chain(c.causes.iter().copied())
+    .chain(c.inspect.iter().copied())
+    .chain(c.ims.senders.iter().copied())
+    .chain(c.headers.iter().flat_map(|h| [h.name, h.why]))
+}
+
+/// ASCII-case-insensitive substring test (`needle` already lower-case).
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    needle.is_empty() || hay.to_lowercase().contains(needle)
+}
+
+fn group_codes<'a>(codes: impl Iterator<Item = &'a CodeInfo>) -> Vec<CodeGroup> {
+    let mut groups: Vec<CodeGroup> = Vec::new();
+    for c in codes {
+        let summary = CodeSummary {
+            code: c.code,
+            reason: c.reason,
+            description: c.description,
+        };
+        match groups.last_mut() {
+            Some(g) if g.class == c.class => g.codes.push(summary),
+            _ => groups.push(CodeGroup {
+                class: c.class,
+                label: c.class.label(),
+                range: format!("{}xx", c.code / 100),
+                codes: vec![summary],
+            }),
+        }
+    }
+    groups
 }
 
 /// One side of a [`Comparison`].
@@ -342,6 +445,9 @@ pub fn list_codes() -> Vec<CodeGroup> {
 pub struct ComparedCode {
     /// The code asked for.
     pub requested: u16,
+    /// Heading for the code as asked (see [`CodeTitle`]); a string in JSON.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    pub title: CodeTitle,
     /// Whether it is registered.
     pub known: bool,
     /// The entry used (see [`lookup_code`]).
@@ -400,6 +506,7 @@ pub fn compare_codes(a: impl Into<StatusCode>, b: impl Into<StatusCode>) -> Comp
     let (la, lb) = (lookup_code(a), lookup_code(b));
     let side = |l: &CodeLookup| ComparedCode {
         requested: l.requested,
+        title: l.title,
         known: l.known,
         code: l.info.code,
         reason: l.info.reason,
@@ -473,6 +580,7 @@ fn join_or(items: &[&str], empty: &str) -> String {
 
 /// A Warning header code (RFC 3261 §20.43).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct WarningInfo {
     /// The three-digit warn-code.
@@ -497,6 +605,7 @@ pub fn warnings() -> &'static [WarningInfo] {
 
 /// An ITU-T Q.850 cause value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Q850Cause {
     /// Cause value (1–127).
@@ -521,6 +630,7 @@ pub fn q850_causes() -> &'static [Q850Cause] {
 
 /// One row of the RFC 3398 §8.2.6.1 table (ISUP cause → SIP status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Q850ToSip {
     /// The cause; `None` for the default row ("any other cause").
@@ -535,6 +645,7 @@ pub struct Q850ToSip {
 
 /// One row of the RFC 3398 §7.2.4.1 table (SIP status → ISUP cause).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SipToQ850 {
     /// The SIP status.
@@ -580,11 +691,14 @@ pub fn sip_to_q850_table() -> &'static [SipToQ850] {
     tables::SIP_TO_Q850
 }
 
-/// A protocol value of the Reason header (RFC 3326 §2).
+/// A protocol value of the Reason header (RFC 3326 §2; RFC 4411 §5;
+/// 3GPP TS 24.229 §7.2A.18).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ReasonProtocol {
-    /// Protocol token as written (`SIP`, `Q.850`, `RELEASE_CAUSE`).
+    /// Protocol token as registered (`SIP`, `Q.850`, `preemption`,
+    /// `RELEASE_CAUSE`, `FAILURE_CAUSE`, `EMM`, `S1AP-RNL`…).
     pub name: &'static str,
     /// Defining specification.
     pub spec: &'static str,
@@ -592,22 +706,74 @@ pub struct ReasonProtocol {
     pub causes: &'static str,
     /// What the protocol is used for.
     pub meaning: &'static str,
+    /// Who puts it in a Reason header.
+    pub senders: &'static str,
+    /// Its values, sorted; empty for `SIP` and `Q.850`, whose values are
+    /// the status codes ([`codes`]) and the Q.850 causes ([`q850_causes`]).
+    pub values: &'static [ReasonCause],
 }
 
-/// The Reason protocol, by name (case-insensitive).
+/// One value of a Reason protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonCause {
+    /// The `cause=` value.
+    pub cause: u32,
+    /// Its name as the defining specification gives it (suitable for `text=`).
+    pub text: &'static str,
+    /// When it is used.
+    pub meaning: &'static str,
+}
+
+/// The Reason protocol, by name (case-insensitive, as RFC 3326 tokens are
+/// compared in practice: `Q.850`/`q.850`, `preemption`/`Preemption`).
 pub fn reason_protocol(name: &str) -> Option<&'static ReasonProtocol> {
     tables::REASON_PROTOCOLS
         .iter()
         .find(|p| p.name.eq_ignore_ascii_case(name))
 }
 
-/// Every known Reason protocol.
+/// Every known Reason protocol, in table order (SIP, Q.850, then the
+/// extensions).
 pub fn reason_protocols() -> &'static [ReasonProtocol] {
     tables::REASON_PROTOCOLS
 }
 
+/// What `cause=` means for a Reason protocol: the status code's reason
+/// phrase and description for `SIP` (registered codes only), the Q.850
+/// cause for `Q.850`, else the protocol's own value table. `None` when the
+/// protocol is unknown or does not define the value.
+pub fn reason_value(protocol: &str, cause: u32) -> Option<ReasonCause> {
+    let p = reason_protocol(protocol)?;
+    match p.name {
+        "SIP" => {
+            let code = u16::try_from(cause).ok()?;
+            known_code(code).map(|c| ReasonCause {
+                cause,
+                text: c.reason,
+                meaning: c.description,
+            })
+        }
+        "Q.850" => u8::try_from(cause)
+            .ok()
+            .and_then(q850_info)
+            .map(|q| ReasonCause {
+                cause,
+                text: q.name,
+                meaning: q.explanation,
+            }),
+        _ => p
+            .values
+            .binary_search_by_key(&cause, |v| v.cause)
+            .ok()
+            .map(|i| p.values[i]),
+    }
+}
+
 /// A 3GPP `RELEASE_CAUSE` value (TS 24.229).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseCause {
     /// The cause value.
@@ -626,6 +792,37 @@ pub fn release_cause_info(cause: u8) -> Option<&'static ReleaseCause> {
 /// Every defined `RELEASE_CAUSE` value.
 pub fn release_causes() -> &'static [ReleaseCause] {
     tables::RELEASE_CAUSES
+}
+
+/// The knowledge base's value tables in one serialisable view, for a
+/// page or package that lets users browse them (Codes view: Q.850 causes,
+/// Warning codes, Reason protocols with their values, the RFC 3398
+/// mappings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Catalog {
+    /// ITU-T Q.850 causes, sorted.
+    pub q850: &'static [Q850Cause],
+    /// Warning codes (RFC 3261 §20.43 and extensions), sorted.
+    pub warnings: &'static [WarningInfo],
+    /// Reason protocols with their values (RELEASE_CAUSE, FAILURE_CAUSE…).
+    pub reason_protocols: &'static [ReasonProtocol],
+    /// RFC 3398 §8.2.6.1: Q.850 cause → SIP status.
+    pub q850_to_sip: &'static [Q850ToSip],
+    /// RFC 3398 §7.2.4.1: SIP status → Q.850 cause.
+    pub sip_to_q850: &'static [SipToQ850],
+}
+
+/// Every value table of the knowledge base (see [`Catalog`]).
+pub fn catalog() -> Catalog {
+    Catalog {
+        q850: tables::Q850_CAUSES,
+        warnings: tables::WARNINGS,
+        reason_protocols: tables::REASON_PROTOCOLS,
+        q850_to_sip: tables::Q850_TO_SIP,
+        sip_to_q850: tables::SIP_TO_Q850,
+    }
 }
 
 impl From<u16> for StatusCode {

@@ -548,7 +548,7 @@ mod tests {
 
     #[test]
     fn unknown_scheme_and_token68() {
-        // RFC 4475 §3.3.4 regaut01.
+        // RFC 4475 §3.3.7 regaut01.
         let v = b"NoOneKnowsThisScheme opaque-data=here";
         let mut f = Vec::new();
         let c = parse_authorization(Text::whole(v), &mut f).unwrap();

@@ -38,7 +38,7 @@ impl RetryAfter<'_> {
 /// `Retry-After = "Retry-After" HCOLON delta-seconds [ comment ] *( SEMI retry-param )`;
 /// `retry-param = ("duration" EQUAL delta-seconds) / generic-param`;
 /// `delta-seconds = 1*DIGIT` (RFC 3261 §20.33, §25.1). A delta above
-/// 2^32-1 is `ValueOutOfRange` (RFC 4475 §3.1.2.4 scalarlg).
+/// 2^32-1 is `ValueOutOfRange` (RFC 4475 §3.1.2.5 scalarlg).
 pub fn parse_retry_after<'a>(value: Text<'a>, out: &mut Findings) -> Option<RetryAfter<'a>> {
     const H: &str = "Retry-After";
     let v = value.trim();
@@ -144,7 +144,7 @@ fn is_agent(b: &[u8]) -> bool {
 /// `warn-code = 3DIGIT`; `warn-agent = hostport / pseudonym`;
 /// `warn-text = quoted-string`; `pseudonym = token` (RFC 3261 §20.43, §25.1).
 /// A numeric code that is not three digits is `ValueOutOfRange`
-/// (RFC 4475 §3.1.2.4 scalarlg: `1812`).
+/// (RFC 4475 §3.1.2.5 scalarlg: `1812`).
 pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValue<'a>> {
     const H: &str = "Warning";
     if value.trim().is_empty() {
@@ -402,7 +402,7 @@ mod tests {
 
     #[test]
     fn retry_after_malformed() {
-        // RFC 4475 §3.1.2.4 scalarlg.
+        // RFC 4475 §3.1.2.5 scalarlg.
         let v = b"949302838503028349304023988";
         let mut f = Vec::new();
         let r = parse_retry_after(Text::whole(v), &mut f).unwrap();
@@ -466,7 +466,7 @@ mod tests {
 
     #[test]
     fn warnings_malformed() {
-        // RFC 4475 §3.1.2.4 scalarlg.
+        // RFC 4475 §3.1.2.5 scalarlg.
         let v = b"1812 overture \"In Progress\"";
         let mut f = Vec::new();
         let w = parse_warning(Text::whole(v), &mut f);

@@ -2,7 +2,7 @@
 //! byte spans: every line, the session-level fields, and one
 //! [`Media`] section per `m=` line with typed `rtpmap` / `fmtp` /
 //! direction / `ptime` attributes and the precondition attributes of
-//! RFC 3312 §5 (updated by RFC 4032).
+//! RFC 3312 §4 (updated by RFC 4032).
 //!
 //! Lenient on input: LF-only lines, trailing blank lines and a paste prefix
 //! are accepted. A line that is not `<type>=<value>` is a `bad-body`
@@ -209,7 +209,7 @@ impl<'a> Fmtp<'a> {
     }
 }
 
-/// `status-type = "e2e" / "local" / "remote"` (RFC 3312 §5).
+/// `status-type = "e2e" / "local" / "remote"` (RFC 3312 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusType {
     /// End-to-end status.
@@ -220,7 +220,7 @@ pub enum StatusType {
     Remote,
 }
 
-/// `direction-tag = "none" / "send" / "recv" / "sendrecv"` (RFC 3312 §5).
+/// `direction-tag = "none" / "send" / "recv" / "sendrecv"` (RFC 3312 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrecondDirection {
     /// No direction.
@@ -245,7 +245,7 @@ impl PrecondDirection {
 }
 
 /// `strength-tag = "mandatory" / "optional" / "none" / "failure" /
-/// "unknown"` (RFC 3312 §5).
+/// "unknown"` (RFC 3312 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Strength {
     /// The session must not proceed until the precondition is met.
@@ -254,15 +254,15 @@ pub enum Strength {
     Optional,
     /// No precondition wanted.
     None,
-    /// The precondition failed (RFC 3312 §11).
+    /// The precondition failed (RFC 3312 §4).
     Failure,
-    /// The strength is not known (RFC 3312 §11).
+    /// The strength is not known (RFC 3312 §4).
     Unknown,
 }
 
 /// `current-status = "a=curr:" precondition-type SP status-type SP
 /// direction-tag`; also the shape of `confirm-status` (`a=conf:`)
-/// (RFC 3312 §5).
+/// (RFC 3312 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CurrentStatus<'a> {
     /// `precondition-type` (`qos`, or an extension token).
@@ -276,7 +276,7 @@ pub struct CurrentStatus<'a> {
 }
 
 /// `desired-status = "a=des:" precondition-type SP strength-tag SP
-/// status-type SP direction-tag` (RFC 3312 §5).
+/// status-type SP direction-tag` (RFC 3312 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DesiredStatus<'a> {
     /// `precondition-type` (`qos`, or an extension token).
@@ -1151,7 +1151,7 @@ fn strength(t: Text<'_>) -> Option<Strength> {
 }
 
 /// `current-status = "a=curr:" precondition-type SP status-type SP
-/// direction-tag` (RFC 3312 §5); `confirm-status` has the same shape.
+/// direction-tag` (RFC 3312 §4); `confirm-status` has the same shape.
 /// `span` is the attribute line, for the view and for findings.
 pub fn parse_current_status<'a>(
     value: Text<'a>,
@@ -1184,7 +1184,7 @@ pub fn parse_current_status<'a>(
 }
 
 /// `desired-status = "a=des:" precondition-type SP strength-tag SP
-/// status-type SP direction-tag` (RFC 3312 §5).
+/// status-type SP direction-tag` (RFC 3312 §4).
 pub fn parse_desired_status<'a>(
     value: Text<'a>,
     span: Span,

@@ -75,7 +75,7 @@ pub(crate) struct Info {
 pub(crate) struct SdpInfo {
     /// Codec names per media line (`audio: PCMU, PCMA`).
     pub media: Vec<(String, Vec<String>, bool)>,
-    /// `a=curr`/`a=des` precondition lines (RFC 3312 §5).
+    /// `a=curr`/`a=des` precondition lines (RFC 3312 §4).
     pub preconditions: Vec<String>,
 }
 

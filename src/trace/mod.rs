@@ -19,6 +19,7 @@
 
 pub mod capture;
 mod correlate;
+mod media;
 mod rules;
 pub mod text;
 
@@ -31,6 +32,7 @@ use crate::parse::StartLine;
 use crate::span::Span;
 
 pub use correlate::{Call, Dialog, Transaction};
+pub use media::SdpRole;
 
 /// Version of the trace JSON contract.
 pub const TRACE_SCHEMA_VERSION: u32 = 1;
@@ -138,6 +140,13 @@ pub struct TraceMessage {
     pub dialog_id: Option<usize>,
     /// True for a retransmission of an earlier message of its transaction.
     pub retransmission: bool,
+    /// The part its SDP body plays: `offer`, `answer`, or null (no SDP, or
+    /// SDP outside an offer/answer exchange such as a 488's) (RFC 3264;
+    /// RFC 3261 §13.2.1). The media summary itself is `decoded.media`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = r#""offer" | "answer" | null"#))]
+    pub sdp: Option<SdpRole>,
+    /// For an answer: the index of the message holding its offer.
+    pub sdp_answers: Option<usize>,
 }
 
 /// A finding about the flow (several messages) or about the capture.
@@ -255,6 +264,10 @@ pub struct MessageSummary {
     pub dialog_id: Option<usize>,
     /// True for a retransmission of an earlier message of its transaction.
     pub retransmission: bool,
+    /// SDP offer or answer (see [`TraceMessage::sdp`]), for the ladder.
+    pub sdp: Option<SdpRole>,
+    /// For an answer: the index of the message holding its offer.
+    pub sdp_answers: Option<usize>,
 }
 
 impl MessageSummary {
@@ -298,6 +311,8 @@ impl MessageSummary {
             transaction_id: 0,
             dialog_id: None,
             retransmission: false,
+            sdp: None,
+            sdp_answers: None,
         }
     }
 
@@ -346,6 +361,7 @@ struct Streamer<'t, 'e> {
     infos: Vec<correlate::Info>,
     messages: Vec<MessageSummary>,
     cor: correlate::Correlator,
+    offer_answer: media::OfferAnswer,
     text: Option<&'t [u8]>,
     each: Option<&'e mut dyn FnMut(TraceMessage)>,
     /// Format `timestamp` from `time` (messages of `read_capture_with`).
@@ -358,6 +374,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             infos: Vec::new(),
             messages: Vec::new(),
             cor: correlate::Correlator::default(),
+            offer_answer: media::OfferAnswer::default(),
             text,
             each,
             fill_timestamps: false,
@@ -374,6 +391,9 @@ impl<'t, 'e> Streamer<'t, 'e> {
         m.transaction_id = tx;
         m.dialog_id = dialog;
         m.retransmission = retrans;
+        let (sdp, sdp_answers) = self.offer_answer.push(m, &self.infos[i]);
+        m.sdp = sdp;
+        m.sdp_answers = sdp_answers;
         let Some(each) = self.each.as_mut() else {
             return;
         };
@@ -404,12 +424,16 @@ impl<'t, 'e> Streamer<'t, 'e> {
             transaction_id: tx,
             dialog_id: dialog,
             retransmission: retrans,
+            sdp,
+            sdp_answers,
         });
     }
 
     fn finish(self, source: &'static str, frames: u64, issues: Vec<CaptureIssue>) -> TraceSummary {
         let cor = self.cor.finish(&self.infos);
-        let findings = rules::run(&self.messages, &self.infos, &cor);
+        let mut findings = rules::run(&self.messages, &self.infos, &cor);
+        findings.extend(self.offer_answer.finish());
+        findings.sort_by_key(|f| (f.messages.first().copied(), f.id));
         TraceSummary {
             source,
             frames,

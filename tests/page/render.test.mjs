@@ -147,6 +147,13 @@ test("code list groups and search; code page and comparison render everything", 
   for (const a of c.aspects) assert.ok(cmp.textContent.includes(a.b));
 });
 
+test("an unregistered code is titled by what it is read as, not by the fallback's phrase", () => {
+  const page = R.renderCodePage(doc, lookupCode(499));
+  assert.equal(page.find(byTag("h2")).textContent, "499 (unregistered 4xx; treated as 400 Bad Request)");
+  const cmp = R.renderComparison(doc, compareCodes(499, 486));
+  assert.ok(cmp.textContent.includes("499 (unregistered 4xx; treated as 400 Bad Request) vs 486 Busy Here"));
+});
+
 test("markup in a message stays text (fake DOM never parses) and Markdown fences it", () => {
   const evil = 'SIP/2.0 486 <img src=x onerror=alert(1)>\r\nFrom: "\\"><script>alert(2)</script>" <sip:a@b>;tag=1\r\nTo: <javascript:alert(3)>\r\nCSeq: 1 INVITE\r\nCall-ID: x\r\nContent-Length: 0\r\n\r\n';
   const d = decode(evil);

@@ -280,6 +280,18 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
     }
     list(o, st, "Spec", &dx.spec_refs);
 
+    // The media summary of the SDP (`MediaDto::text_lines`: stream lines,
+    // then codec and precondition lines indented by two spaces).
+    if let Some(m) = &d.media {
+        section(o, st, "Media (SDP)");
+        for l in m.text_lines() {
+            match l.strip_prefix("  ") {
+                Some(detail) => sub(o, detail),
+                None => bullet(o, &l),
+            }
+        }
+    }
+
     findings(o, st, d, input);
     headers(o, st, d);
     out
