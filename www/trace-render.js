@@ -198,6 +198,7 @@ export function ladderModel(trace, only = null) {
     t: m.time ?? null,
     delta: "",
     sdp: sdpMark(m),
+    offer: Number.isInteger(m.sdpAnswers) ? m.sdpAnswers : null,
     retransmission: m.retransmission,
   }));
   if (only) {
@@ -249,7 +250,8 @@ export function arrowText(model, a) {
   const cls = a.cls === "request" ? "request" : CLASS_LABELS[a.cls] ?? a.cls;
   const shown = arrowLabel(a);
   const when = a.time ? `, at ${a.time}` : "";
-  return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}`;
+  const answers = a.offer !== null && a.offer !== undefined ? `, answering the SDP offer of message ${a.offer + 1}` : "";
+  return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}${answers}`;
 }
 
 /** The visible text of an arrow: label, SDP mark, retransmission. */

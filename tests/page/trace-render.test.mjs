@@ -195,11 +195,15 @@ test("the core's participants (roles) and from/to indices name the lanes", () =>
 test("SDP on arrows: the core's offer/answer, else 'SDP' for a body with SDP", () => {
   const trace = decodeTrace(traceText("sngrep.txt"));
   const sdp = trace.messages.findIndex((m) => T.sdpMark(m));
-  const marked = { ...trace, messages: trace.messages.map((m, i) => (i === 0 ? { ...m, sdp: "offer" } : m)) };
+  const marked = { ...trace, messages: trace.messages.map((m, i) => (i === 0 ? { ...m, sdp: "offer" } : i === 3 ? { ...m, sdp: "answer", sdpAnswers: 0 } : m)) };
   const svg = T.renderLadder(doc, marked);
   const first = svg.find(byAttr("data-index", "0"));
   assert.equal(first.getAttribute("data-sdp"), "SDP offer");
   assert.match(first.find(byClass("arrow-label")).textContent, /^INVITE · SDP offer$/);
+  assert.match(svg.find(byAttr("data-index", "3")).getAttribute("aria-label"), /^200 OK \(INVITE\) · SDP answer: message 4, .*, answering the SDP offer of message 1$/);
+  // The core's own pairing (RFC 3264), when this build has it.
+  const paired = trace.messages.find((m) => m.sdp === "answer");
+  if (paired) assert.equal(T.sdpMark(paired), "SDP answer");
   if (sdp >= 0) assert.match(T.sdpMark(trace.messages[sdp]), /^SDP/);
 });
 
