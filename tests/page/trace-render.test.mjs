@@ -85,8 +85,8 @@ test("toMermaid: a sequenceDiagram; requests solid, responses dashed", () => {
   const mmd = T.toMermaid(decodeTrace(traceText("sngrep.txt")));
   assert.ok(mmd.startsWith("sequenceDiagram\n"));
   assert.match(mmd, /participant p1 as 10\.0\.0\.1:5060\n/);
-  assert.match(mmd, /p1->>p2: 1 INVITE SDP \+0\.000 s\n/);
-  assert.match(mmd, /p2-->>p1: 4 200 OK \(INVITE\) SDP \+3\.000 s\n/);
+  assert.match(mmd, /p1->>p2: 1 INVITE SDP offer \+0\.000 s\n/);
+  assert.match(mmd, /p2-->>p1: 4 200 OK \(INVITE\) SDP answer \+3\.000 s\n/);
   assert.match(mmd, /p2-->>p1: 2 100 Trying \(INVITE\) \+0\.050 s\n/);
   assert.equal(T.mermaidEscape('a;b#c"d'), "a#59;b#35;c#34;d");
 });
