@@ -810,7 +810,7 @@ export function renderCodePage(doc, lookup) {
   );
 }
 
-/** What a response class means for the caller (RFC 3261 §21), for the comparison's bottom line. */
+/** What a response class means for the caller (RFC 3261 §7.2 classes; §21.6: a 6xx is definitive for the user, not one instance), for the comparison's bottom line. */
 const CLASS_MEANING = {
   provisional: "still in progress (provisional)",
   success: "succeeded",
