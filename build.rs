@@ -230,6 +230,9 @@ struct Protocol {
     causes: String,
     meaning: String,
     senders: String,
+    /// True when `value` is the protocol's whole value set.
+    #[serde(default)]
+    complete: bool,
     #[serde(default)]
     value: Vec<ProtocolValue>,
 }
@@ -590,8 +593,11 @@ fn gen_reason(out: &mut String) {
         if !names.insert(p.name.to_ascii_uppercase()) {
             panic!("knowledge base: {at}: declared twice");
         }
-        if matches!(p.name.as_str(), "SIP" | "Q.850") != p.value.is_empty() {
-            panic!("knowledge base: {at}: SIP and Q.850 take their values from the code and Q.850 tables; every other protocol lists its values");
+        if matches!(p.name.as_str(), "SIP" | "Q.850") && !p.value.is_empty() {
+            panic!("knowledge base: {at}: SIP and Q.850 take their values from the code and Q.850 tables");
+        }
+        if p.complete && p.value.is_empty() {
+            panic!("knowledge base: {at}: `complete` needs the values listed");
         }
         let mut values = String::new();
         let mut last = None;
@@ -614,8 +620,8 @@ fn gen_reason(out: &mut String) {
         }
         let _ = writeln!(
             out,
-            "    ReasonProtocol {{ name: {:?}, spec: {:?}, causes: {:?}, meaning: {:?}, senders: {:?}, values: &[{values}\n    ] }},",
-            p.name, p.spec, p.causes, p.meaning, p.senders
+            "    ReasonProtocol {{ name: {:?}, spec: {:?}, causes: {:?}, meaning: {:?}, senders: {:?}, complete: {}, values: &[{values}\n    ] }},",
+            p.name, p.spec, p.causes, p.meaning, p.senders, p.complete
         );
     }
     out.push_str("];\n\n");

@@ -139,9 +139,9 @@ rules! {
         "The grammar puts CRLF right after the version; strict parsers reject it.",
         "OPTIONS sip:a@b SIP/2.0 ", "RFC 3261 §7.1; RFC 4475 §3.1.2.10");
     /// LF line ends.
-    LfLineEnds = ("SL010", "lf-line-ends", Info, Malformed,
-        "Lines end with a bare LF instead of CRLF.",
-        "On the wire SIP uses CRLF; LF-only text was usually copied from a log or an e-mail, and Content-Length may no longer match.",
+    LfLineEnds = ("SL010", "lf-line-ends", Info, Informational,
+        "Lines end with a bare LF instead of CRLF; reported once per message, at the first such line.",
+        "A leniency, not a defect of the message: pasted text (logs, e-mail, chat) loses the CR of CRLF, so siplens reads LF as CRLF and counts Content-Length in the wire form. On the wire SIP uses CRLF.",
         "INVITE sip:a@b SIP/2.0\\n", "RFC 3261 §7");
     /// Every line carries a copy/paste prefix.
     LinePrefix = ("SL011", "line-prefix", Info, Malformed,
@@ -415,8 +415,8 @@ rules! {
     /// 488/606 without Warning.
     MediaRejectWithoutWarning = ("SL129", "media-reject-without-warning", Warning, Protocol,
         "A 488 response has no Warning header explaining what in the offer was unacceptable.",
-        "RFC 3261 §13.3.1.3: a UAS rejecting an offer with 488 SHOULD carry a Warning (e.g. 304/305) naming the rejected media. For 606 the Warning is only MAY (§21.6.4), so a 606 without one is not flagged.",
-        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §13.3.1.3, §21.4.26, §21.6.4");
+        "RFC 3261 §13.3.1.3: a UAS rejecting an offer with 488 SHOULD carry a Warning (e.g. 304/305) naming the rejected media (for a re-INVITE, §14.2). For 606 the Warning is only MAY (§21.6.4), so a 606 without one is not flagged.",
+        "SIP/2.0 488 Not Acceptable Here without Warning", "RFC 3261 §13.3.1.3, §14.2, §21.4.26, §21.6.4");
     /// 415 without Accept*.
     MissingAccept = ("SL130", "415-without-accept", Error, Protocol,
         "A 415 response has no Accept, Accept-Encoding or Accept-Language header.",
@@ -474,8 +474,8 @@ rules! {
     /// Auth challenge to a non-REGISTER request in IMS.
     ChallengeOutsideRegistration = ("SL303", "challenge-outside-registration", Warning, Semantic,
         "A 401/407 answers a request other than REGISTER.",
-        "In IMS, requests are authenticated by the registration and the IPsec/TLS association; a challenge to INVITE/MESSAGE points to a lost or mismatched security association or registration state.",
-        "SIP/2.0 407 … CSeq: 1 INVITE", "3GPP TS 24.229 §5.2.6.3, §5.4.3.2; RFC 3261 §22.3");
+        "In IMS, requests are authenticated by the registration and the IPsec/TLS association; a challenge to INVITE/MESSAGE points to a lost or mismatched security association or registration state. Fires only when the message shows IMS (3GPP domain, P-/Security- headers, AKA): on a plain SIP trunk or PBX a challenge to INVITE is ordinary RFC 3261 §22.",
+        "SIP/2.0 407 … CSeq: 1 INVITE … ims.mnc001.mcc001.3gppnetwork.org", "3GPP TS 24.229 §5.2.6.3, §5.4.3.2; RFC 3261 §22.3");
     /// Stale nonce.
     StaleNonce = ("SL304", "stale-nonce", Info, Informational,
         "The challenge carries stale=true: the credentials were right but the nonce expired.",
@@ -507,15 +507,15 @@ rules! {
         "Expected after the caller hangs up during ringing; look for the CANCEL and its 200 OK.",
         "SIP/2.0 487 Request Terminated … CSeq: 1 INVITE", "RFC 3261 §9.2, §21.4.25");
     /// 487 to something other than INVITE.
-    TerminatedNonInvite = ("SL310", "terminated-non-invite", Warning, Protocol,
-        "A 487 answers a request other than INVITE.",
-        "Only INVITE can be cancelled (RFC 3261 §9.2); a 487 to another method is a sender bug.",
-        "SIP/2.0 487 … CSeq: 1 OPTIONS", "RFC 3261 §9.2, §21.4.25");
+    TerminatedNonInvite = ("SL310", "terminated-non-invite", Info, Informational,
+        "A 487 answers a request other than INVITE (and other than CANCEL, see SL322).",
+        "Normal: a UAS that receives a BYE must still answer the requests pending in that dialog and should answer them 487 (RFC 3261 §15.1.2): an UPDATE, PRACK or INFO crossed by the hang-up. 487 means terminated by a BYE or CANCEL (§21.4.25).",
+        "SIP/2.0 487 … CSeq: 3 UPDATE", "RFC 3261 §15.1.2, §21.4.25");
     /// Media rejected (488/606).
     MediaRejected = ("SL311", "media-rejected", Info, Semantic,
         "A 488 or 606 rejects the session description; Warning codes and the offer say what failed.",
         "Usually a codec (305), media type (304), transport (302) or bandwidth (370) mismatch, or a policy (P-CSCF/PCRF) refusing the media.",
-        "SIP/2.0 488 Not Acceptable Here … Warning: 305 …", "RFC 3261 §13.3.1.3, §21.4.26, §21.6.4; 3GPP TS 24.229 §6.2");
+        "SIP/2.0 488 Not Acceptable Here … Warning: 305 …", "RFC 3261 §13.3.1.3, §21.4.26, §21.6.4; 3GPP TS 24.229 §5.2.7.2, §6.2");
     /// 489 Bad Event.
     BadEvent = ("SL312", "bad-event", Info, Informational,
         "A 489 says the event package of SUBSCRIBE/PUBLISH is not supported.",
@@ -566,6 +566,21 @@ rules! {
         "The response carries Retry-After.",
         "It says when the request may be retried (or when the callee is reachable again).",
         "SIP/2.0 486 Busy Here … Retry-After: 60", "RFC 3261 §20.33");
+    /// 487 to CANCEL.
+    TerminatedCancel = ("SL322", "487-to-cancel", Warning, Protocol,
+        "A 487 answers a CANCEL.",
+        "487 is the answer of the cancelled request, never of the CANCEL itself (RFC 3261 §21.4.25): a CANCEL gets 200, or 481 when its transaction is unknown (§9.2).",
+        "SIP/2.0 487 … CSeq: 1 CANCEL", "RFC 3261 §9.2, §21.4.25");
+    /// Basic authentication in SIP.
+    BasicAuth = ("SL323", "basic-auth", Error, Protocol,
+        "A challenge (WWW-/Proxy-Authenticate) or credentials (Authorization/Proxy-Authorization) use the Basic scheme.",
+        "SIP deprecated Basic: servers must not challenge with it nor accept it (RFC 3261 §22.1); the password would cross the network in clear base64.",
+        "WWW-Authenticate: Basic realm=\"pbx\"", "RFC 3261 §22.1");
+    /// 481 to CANCEL.
+    CancelWithoutTransaction = ("SL324", "481-to-cancel", Info, Informational,
+        "A 481 answers a CANCEL: the server found no INVITE transaction matching it.",
+        "Not a lost dialog: the INVITE was already answered (its final response crossed the CANCEL) or the CANCEL reached a different hop than the INVITE (Via, Request-URI or branch differ) (RFC 3261 §9.2).",
+        "SIP/2.0 481 … CSeq: 1 CANCEL", "RFC 3261 §9.1, §9.2");
     // ---- SL4xx: flow rules (traces: several messages) ----------------------
     /// 488/606 against the offer.
     FlowMediaRejected = ("SL401", "flow-media-rejected", Warning, Semantic,

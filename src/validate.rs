@@ -145,6 +145,9 @@ pub fn check_header(h: &Header<'_>, out: &mut Findings) {
         HeaderName::Allow => {
             tokens::parse_allow(v, out);
         }
+        HeaderName::AllowEvents => {
+            tokens::parse_allow_events(v, out);
+        }
         HeaderName::Accept => {
             tokens::parse_accept(v, out);
         }

@@ -100,13 +100,23 @@ fn all_1309_messages_parse_and_match_the_index() {
         ),
         (
             "erspan_sip_ipv4_udp/0089",
-            &["SL018"],
-            "raw binary bytes appended to the To tag",
+            &["SL018", "SL024"],
+            "raw binary bytes appended to the To tag (not UTF-8, and the tag is no token)",
         ),
         (
             "erspan_sip_ipv4_udp/0091",
-            &["SL018"],
+            &["SL018", "SL024"],
             "the same broken To tag echoed in the 481",
+        ),
+        (
+            "erspan_sip_ipv4_udp/002",
+            &["SL024"],
+            "control bytes (0x18 0x01) appended to the To tag: the tag is no token (RFC 3261 §25.1)",
+        ),
+        (
+            "erspan_sip_ipv4_udp/004",
+            &["SL024"],
+            "the same broken To tag in a later NOTIFY and its 481",
         ),
         (
             "sip_ipv4_tcp_fragmented/0013",

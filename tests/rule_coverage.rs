@@ -59,3 +59,77 @@ fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// Issue 18: the diagnosis must not say the same thing twice. Over every
+/// fixture, no two inspect items, next steps or likely causes of one
+/// diagnosis may be equal or one a word-for-word subset of the other, and
+/// no spec clause may be cited twice.
+#[test]
+fn no_diagnosis_repeats_itself() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    let mut problems = Vec::new();
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let name = f.strip_prefix(&root).unwrap().display().to_string();
+        let d = siplens::decode(&bytes).diagnosis;
+        let causes: Vec<String> = d.likely_causes.iter().map(|c| c.text.clone()).collect();
+        for (what, list) in [
+            ("inspect", &d.inspect),
+            ("next step", &d.next_steps),
+            ("cause", &causes),
+        ] {
+            for (i, a) in list.iter().enumerate() {
+                for b in &list[i + 1..] {
+                    let (wa, wb) = (words(a), words(b));
+                    if a == b
+                        || (wa.len() >= 3 && wa.is_subset(&wb))
+                        || (wb.len() >= 3 && wb.is_subset(&wa))
+                    {
+                        problems.push(format!("{name}: {what} repeated: {a:?} / {b:?}"));
+                    }
+                }
+            }
+        }
+        let mut clauses = BTreeSet::new();
+        for r in &d.spec_refs {
+            for part in r.split(';') {
+                let part = part.trim();
+                let (doc, rest) = part.split_once('§').unwrap_or((part, ""));
+                let doc = doc.trim().trim_start_matches("3GPP ").to_owned();
+                if rest.is_empty() {
+                    let key = doc.split('(').next().unwrap_or("").trim().to_owned();
+                    if !clauses.insert(key.clone()) {
+                        problems.push(format!("{name}: {key} cited twice in {:?}", d.spec_refs));
+                    }
+                }
+                for c in rest.split(',') {
+                    let c = c.trim().trim_start_matches('§');
+                    let c = c.split('(').next().unwrap_or("").trim();
+                    if c.is_empty() {
+                        continue;
+                    }
+                    let key = format!("{doc} §{c}");
+                    if !clauses.insert(key.clone()) {
+                        problems.push(format!("{name}: {key} cited twice in {:?}", d.spec_refs));
+                    }
+                }
+            }
+        }
+        // The IMS note is shown from `diagnosis.ims`, never again in the summary.
+        if let Some(ims) = d.ims.filter(|i| !i.note.is_empty()) {
+            if d.summary.contains(ims.note) {
+                problems.push(format!("{name}: the summary repeats the IMS note"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+fn words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .map(str::to_lowercase)
+        .collect()
+}

@@ -8,7 +8,7 @@
 //! it explains why a session ended, not a status code.
 
 use super::dto::q850_consistent;
-use super::{Check, Confidence, Ctx, Dx};
+use super::{reason, Check, Confidence, Ctx, Dx};
 use crate::finding::Rule;
 use crate::kb;
 use crate::parse::body::find_sdp;
@@ -75,7 +75,7 @@ fn cause_name(r: &ReasonValue<'_>) -> Option<&'static str> {
             .ok()
             .and_then(kb::release_cause_info)
             .map(|rc| rc.text),
-        ReasonProtocol::Other => None,
+        ReasonProtocol::Other => reason::cause(&r.protocol.as_str(), c).map(|x| x.text),
     }
 }
 
@@ -95,8 +95,20 @@ fn cause_meaning(r: &ReasonValue<'_>) -> Option<&'static str> {
             .ok()
             .and_then(kb::release_cause_info)
             .map(|rc| rc.meaning),
-        ReasonProtocol::Other => None,
+        ReasonProtocol::Other => reason::cause(&r.protocol.as_str(), c).map(|x| x.meaning),
     }
+}
+
+/// For a registered protocol whose values live in another specification's
+/// table (EMM, S1AP-RNL, …): what kind of cause it is and where to look.
+fn cause_kind(r: &ReasonValue<'_>) -> Option<String> {
+    let proto = r.protocol.as_str();
+    let p = reason::protocol(&proto)?;
+    let named = r
+        .cause()
+        .is_some_and(|c| reason::cause(&proto, c).is_some());
+    (r.protocol_kind() == ReasonProtocol::Other && !p.complete && !named)
+        .then(|| format!("{} ({})", p.causes, p.spec))
 }
 
 /// A reason value named for people: `Q.850 cause 17 (User busy)`.
@@ -105,7 +117,9 @@ pub(super) fn describe_reason(r: &ReasonValue<'_>) -> String {
     match (r.cause(), r.cause_text()) {
         (Some(c), _) => {
             // `RELEASE_CAUSE 2`, but `Q.850 cause 17` and `SIP cause 486`.
-            let label = if r.protocol_kind() == ReasonProtocol::ReleaseCause {
+            let label = if r.protocol_kind() == ReasonProtocol::ReleaseCause
+                || r.protocol.eq_ignore_case("FAILURE_CAUSE")
+            {
                 format!("{proto} {c}")
             } else {
                 format!("{proto} cause {c}")
@@ -191,6 +205,8 @@ fn reason_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         if let Some(m) = meaning {
             msg.push_str(": ");
             msg.push_str(m);
+        } else if let Some(k) = cause_kind(r) {
+            msg.push_str(&format!(": {k}; look the value up there"));
         }
         dx.finding(Rule::ReasonDecoded, span, msg);
 
@@ -201,7 +217,7 @@ fn reason_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             // causes from SL202/SL203.
             let own = match (kind, r.cause(), cx.code) {
                 (ReasonProtocol::Q850, Some(c), Some(s)) => q850_consistent(c, s.0),
-                (ReasonProtocol::ReleaseCause, Some(_), _) => true,
+                (ReasonProtocol::ReleaseCause | ReasonProtocol::Other, Some(_), _) => true,
                 _ => false,
             };
             if own {
@@ -235,6 +251,8 @@ fn reason_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             );
             if kind == ReasonProtocol::ReleaseCause {
                 dx.spec("3GPP TS 24.229 §7.2A.18 (RELEASE_CAUSE)");
+            } else if r.protocol.eq_ignore_case("FAILURE_CAUSE") {
+                dx.spec("3GPP TS 24.229 §7.2A.18 (FAILURE_CAUSE)");
             }
         }
     }
@@ -347,14 +365,33 @@ fn unknown_reason(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         let proto = r.protocol.as_str();
         let kind = r.protocol_kind();
         if kind == ReasonProtocol::Other {
-            if kb::reason_protocol(&proto).is_none() {
-                let known: Vec<&str> = kb::reason_protocols().iter().map(|p| p.name).collect();
+            let registered = reason::protocol(&proto);
+            if let (Some(p), Some(c)) = (registered, r.cause()) {
+                if p.complete && reason::cause(&proto, c).is_none() {
+                    let defined: Vec<String> =
+                        p.values.iter().map(|v| v.cause.to_string()).collect();
+                    dx.finding(
+                        Rule::UnknownReason,
+                        cause_span(r),
+                        format!(
+                            "{} {c} is not defined ({}: {})",
+                            p.name,
+                            p.spec,
+                            defined.join(", ")
+                        ),
+                    );
+                }
+            }
+            if registered.is_none() {
+                let known = reason::known_names();
+                let shown: Vec<&str> = known.iter().take(5).copied().collect();
                 dx.finding(
                     Rule::UnknownReason,
                     r.protocol.span(),
                     format!(
-                        "Reason protocol {proto:?} is not registered (known: {}); {} can only be read with the sender's documentation",
-                        known.join(", "),
+                        "Reason protocol {proto:?} is not registered (IANA Reason Protocols: {} known, e.g. {}, EMM, S1AP-RNL); {} can only be read with the sender's documentation",
+                        known.len(),
+                        shown.join(", "),
                         describe_reason(r)
                     ),
                 );

@@ -3,7 +3,7 @@
 //! §21.4.8), Allow in 405 (§21.4.6), Unsupported/Require in 420/421
 //! (§21.4.15-16), Min-SE in 422 (RFC 4028 §6), Min-Expires in 423
 //! (§21.4.17), Security-Server in 494 (RFC 3329 §2.3.1), Contact in 3xx
-//! (§21.3), Warning in 488 (§13.3.1.3; a 606 Warning is only MAY, §21.6.4) and Accept* in 415
+//! (§21.3), Warning in 488 (§14.2, §20.43; a MAY in 606, §21.6.4) and Accept* in 415
 //! (§21.4.13).
 //!
 //! One table drives every rule; a unit test holds each row against the
@@ -63,6 +63,7 @@ static COMPANIONS: &[Companion] = &[
         cannot: "redirect: no alternative target is listed", unless: Some(alternative_service_body) },
     Companion { from: 488, to: 488, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
         cannot: "tell what in the offer (codec, media type, transport, bandwidth) was refused", unless: None },
+    // Not 606: its Warning is a MAY (RFC 3261 §21.6.4).
     Companion { from: 415, to: 415, rule: Rule::MissingAccept, headers: &[H::Accept, H::AcceptEncoding, H::AcceptLanguage],
         cannot: "tell which body types, encodings or languages would be accepted", unless: None },
 ];
@@ -102,7 +103,7 @@ fn any_of(names: &[HeaderName]) -> String {
 /// Severity comes from the rule: MUST in the defining spec → Error
 /// (RFC 3261 §21.4.2, §21.4.6, §21.4.8, §21.4.15, §21.4.17; RFC 4028 §6;
 /// RFC 3329 §2.3.1), SHOULD or common practice → Warning (§21.3, §21.4.13,
-/// §21.4.16, §21.4.26, §21.6.4). The finding points at the status line; a
+/// §21.4.16, §14.2/§20.43 for 488). The finding points at the status line; a
 /// High cause explains what the client cannot do.
 fn missing_companion(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(code) = cx.code else { return };

@@ -349,8 +349,86 @@ pub struct ChallengeDto {
     pub stale: Option<bool>,
     /// True for IMS AKA (AKAv1/AKAv2).
     pub aka: bool,
+    /// The AKA nonce split into its fields, when the challenge is AKA and
+    /// the nonce is base64 of at least 32 bytes (RFC 3310 §3.2; TS 33.203
+    /// §6.1): `nonce = base64(RAND ‖ AUTN ‖ server data)`.
+    pub aka_nonce: Option<AkaNonceDto>,
     /// The header.
     pub span: SpanDto,
+}
+
+/// The fields of an AKA nonce, each as lower-case hex (RFC 3310 §3.2;
+/// 3GPP TS 33.102 §6.3.3: AUTN = SQN⊕AK ‖ AMF ‖ MAC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct AkaNonceDto {
+    /// RAND, the network challenge (16 bytes).
+    pub rand: String,
+    /// AUTN, the network authentication token (16 bytes).
+    pub autn: String,
+    /// SQN ⊕ AK, the concealed sequence number (first 6 bytes of AUTN).
+    pub sqn_xor_ak: String,
+    /// AMF, the authentication management field (2 bytes).
+    pub amf: String,
+    /// MAC, the network's message authentication code (last 8 bytes of AUTN).
+    pub mac: String,
+    /// Bytes after RAND ‖ AUTN (operator server data), when present.
+    pub server_data: Option<String>,
+}
+
+/// Decodes standard base64 (padding optional, no white space); `None` on
+/// any other byte.
+fn base64_decode(s: &[u8]) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let s = match s.iter().position(|&c| c == b'=') {
+        Some(i) if s[i..].iter().all(|&c| c == b'=') && s[i..].len() <= 2 => &s[..i],
+        Some(_) => return None,
+        None => s,
+    };
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for chunk in s.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= val(c)? << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Splits an AKA nonce (RFC 3310 §3.2): RAND (16) ‖ AUTN (16) ‖ server data,
+/// AUTN = SQN⊕AK (6) ‖ AMF (2) ‖ MAC (8).
+pub(crate) fn split_aka_nonce(nonce: &[u8]) -> Option<AkaNonceDto> {
+    let b = base64_decode(nonce)?;
+    if b.len() < 32 {
+        return None;
+    }
+    Some(AkaNonceDto {
+        rand: hex(&b[..16]),
+        autn: hex(&b[16..32]),
+        sqn_xor_ak: hex(&b[16..22]),
+        amf: hex(&b[22..24]),
+        mac: hex(&b[24..32]),
+        server_data: (b.len() > 32).then(|| hex(&b[32..])),
+    })
 }
 
 /// The diagnosis of this message.
@@ -494,7 +572,8 @@ fn context(cx: &Ctx<'_, '_>) -> String {
         M::Options => "capability query or keep-alive (OPTIONS)".to_owned(),
         M::Prack => "reliable provisional response acknowledgement (PRACK)".to_owned(),
         M::Update => {
-            "session update before or within the dialog (UPDATE, e.g. preconditions)".to_owned()
+            "session update in an early or confirmed dialog (UPDATE, RFC 3311; e.g. preconditions)"
+                .to_owned()
         }
         M::Subscribe => match msg.header_value(HeaderName::Event) {
             Some(e) if e.bytes().starts_with(b"reg") => {
@@ -592,7 +671,27 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     // Causes: evidence first (rules' order), then the knowledge base.
     let mut causes: Vec<Cause> = std::mem::take(&mut dx.causes);
     causes.sort_by_key(|c| c.confidence);
-    if let Some(i) = info {
+    // A less supported cause that only restates a better supported one
+    // (issue 18: "low causes that restate the high one") goes; its
+    // evidence joins the one it restates.
+    let mut kept: Vec<Cause> = Vec::with_capacity(causes.len());
+    for c in causes {
+        match kept
+            .iter_mut()
+            .find(|k| k.confidence < c.confidence && super::dedup::restates(&c.text, &k.text))
+        {
+            Some(k) => {
+                for e in c.evidence {
+                    if !k.evidence.iter().any(|x| x.0 == e.0) {
+                        k.evidence.push(e);
+                    }
+                }
+            }
+            None => kept.push(c),
+        }
+    }
+    let mut causes = kept;
+    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
         let first_kb = if causes.is_empty() {
             Confidence::Medium
         } else {
@@ -600,7 +699,9 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         };
         for (n, text) in i.causes.iter().enumerate() {
             let confidence = if n == 0 { first_kb } else { Confidence::Low };
-            if !causes.iter().any(|c| c.text == *text) {
+            // A typical cause that restates one this message already shows
+            // adds nothing (issue 18: low causes restating the high one).
+            if !causes.iter().any(|c| super::dedup::restates(text, &c.text)) {
                 causes.push(Cause {
                     text: (*text).to_owned(),
                     confidence,
@@ -626,13 +727,15 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         .collect();
     let mut inspect = std::mem::take(&mut dx.inspect);
     let mut next_steps = std::mem::take(&mut dx.next_steps);
-    if let Some(i) = info {
+    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
         for x in i.inspect {
-            if !inspect.iter().any(|y| y == x) {
+            if !inspect.iter().any(|y| super::dedup::restates(x, y)) {
                 inspect.push((*x).to_owned());
             }
         }
-        next_steps.push(i.fix.to_owned());
+        if !next_steps.iter().any(|y| super::dedup::restates(i.fix, y)) {
+            next_steps.push(i.fix.to_owned());
+        }
     }
     let retry = info.map(|i| {
         let after = cx.retry_after.as_ref().and_then(|(r, _)| r.seconds);
@@ -673,6 +776,11 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         opaque: a.params.opaque().map(s),
         stale: a.params.stale_flag(),
         aka: a.params.is_aka(),
+        aka_nonce: a
+            .params
+            .nonce()
+            .filter(|_| a.params.is_aka())
+            .and_then(|n| split_aka_nonce(n.bytes())),
         span: SpanDto::at(&lines, *span),
     });
     let (role, sender_evidence) = super::sender::infer(cx);
@@ -689,15 +797,12 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     let mut spec_refs: Vec<String> = Vec::new();
     if let Some(i) = info.filter(|i| i.code != 0) {
         spec_refs.push(i.spec.to_owned());
-        if !i.ims.clause.is_empty() {
+        if !i.ims.clause.is_empty() && !dx.skip_kb_advice {
             spec_refs.push(i.ims.clause.to_owned());
         }
     }
-    for r in dx.spec_refs.drain(..) {
-        if !spec_refs.contains(&r) {
-            spec_refs.push(r);
-        }
-    }
+    spec_refs.append(&mut dx.spec_refs);
+    let spec_refs = super::dedup::spec_refs(&spec_refs);
     let ctx = context(cx);
     let headline = dx.headline.take().unwrap_or_else(|| default_headline(cx));
     let summary = match info {
@@ -708,10 +813,8 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
                     t = format!("{n} {t}");
                 }
             }
-            if i.ims.typical && !i.ims.note.is_empty() {
-                t.push_str(" In IMS: ");
-                t.push_str(i.ims.note);
-            }
+            // The IMS note is `diagnosis.ims.note`; repeating it here made
+            // every adapter show it twice.
             t
         }
         Some(i) => i.description.to_owned(),
@@ -826,6 +929,11 @@ fn reason_dto(
                 .map(|rc| format!("3GPP release cause {c} \"{}\": {}", rc.text, rc.meaning)),
             None,
         ),
+        (ReasonProtocol::Other, Some(c)) => (
+            super::reason::cause(&r.protocol.as_str(), c)
+                .map(|v| format!("{} {c} \"{}\": {}", r.protocol.as_str(), v.text, v.meaning)),
+            None,
+        ),
         _ => (None, None),
     };
     ReasonDto {
@@ -852,6 +960,24 @@ pub(crate) fn q850_consistent(cause: u16, status: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aka_nonce_split() {
+        // RAND = 00..0f, AUTN = 10..1f (SQN⊕AK 10..15, AMF 16 17, MAC 18..1f).
+        let raw: Vec<u8> = (0u8..32).collect();
+        let b64 = b"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        assert_eq!(base64_decode(b64).unwrap(), raw);
+        let n = split_aka_nonce(b64).unwrap();
+        assert_eq!(n.rand, "000102030405060708090a0b0c0d0e0f");
+        assert_eq!(n.sqn_xor_ak, "101112131415");
+        assert_eq!(n.amf, "1617");
+        assert_eq!(n.mac, "18191a1b1c1d1e1f");
+        assert_eq!(n.autn, "101112131415161718191a1b1c1d1e1f");
+        assert_eq!(n.server_data, None);
+        assert!(split_aka_nonce(b"dcd98b7102dd2f0e8b11d0f600bfb0c093").is_none());
+        assert!(split_aka_nonce(b"QUJD").is_none());
+        assert!(split_aka_nonce(b"A=B=").is_none());
+    }
 
     #[test]
     fn q850_mapping_both_ways() {

@@ -21,7 +21,7 @@ use crate::parse::scalar::parse_session_interval;
 use crate::parse::sdp::{CurrentStatus, DesiredStatus, PrecondDirection, StatusType, Strength};
 use crate::parse::security::{parse_security_server, SecMechanism};
 use crate::parse::status::Method;
-use crate::parse::tokens::{parse_allow, parse_require, parse_unsupported};
+use crate::parse::tokens::{parse_allow_events, parse_require, parse_unsupported};
 use crate::span::{Span, Text};
 
 /// The checks of this family, most specific first.
@@ -31,6 +31,7 @@ pub(crate) static CHECKS: &[Check] = &[
     ims_aka_challenge,
     digest_register_challenge,
     challenge_outside_registration,
+    challenge_scheme,
     register_forbidden,
     security_agreement_required,
     overload_with_retry_after,
@@ -40,6 +41,9 @@ pub(crate) static CHECKS: &[Check] = &[
     callee_rejected,
     request_terminated,
     terminated_non_invite,
+    cancel_without_transaction,
+    redirect_contacts,
+    forbidden_request,
     user_not_found,
     timeout,
     interval_too_small,
@@ -108,6 +112,31 @@ fn describe_mechanism(m: &SecMechanism<'_>) -> String {
         m.name.as_str().into_owned()
     } else {
         format!("{} ({})", m.name.as_str(), params.join(", "))
+    }
+}
+
+/// Every mechanism of every Security-Server header, highest `q` first
+/// (RFC 3329 §2.2: the client picks the preferred mechanism it supports;
+/// a missing `q` ranks last, ties keep their order).
+fn security_server_offers<'a>(cx: &Ctx<'_, 'a>) -> Vec<SecMechanism<'a>> {
+    let mut sink = Vec::new();
+    let mut offers: Vec<SecMechanism<'a>> = cx
+        .msg
+        .headers_named(HeaderName::SecurityServer)
+        .flat_map(|h| parse_security_server(h.value, &mut sink))
+        .collect();
+    offers.sort_by(|a, b| {
+        let q = |m: &SecMechanism<'_>| m.q_value().unwrap_or(-1.0);
+        q(b).total_cmp(&q(a))
+    });
+    offers
+}
+
+/// `ipsec-3gpp q=0.5` for lists of offers.
+fn describe_offer(m: &SecMechanism<'_>) -> String {
+    match m.q() {
+        Some(q) => format!("{} q={}", m.name.as_str(), q.as_str()),
+        None => m.name.as_str().into_owned(),
     }
 }
 
@@ -284,9 +313,24 @@ fn ims_aka_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         format!("WWW-Authenticate: Digest {alg}, realm {realm}"),
     )];
     if let Some(n) = auth.params.get("nonce") {
+        let split = auth
+            .nonce()
+            .and_then(|v| super::dto::split_aka_nonce(v.bytes()))
+            .map_or_else(
+                || {
+                    " (not 32 bytes of base64: the ISIM cannot read RAND and AUTN from it)"
+                        .to_owned()
+                },
+                |k| {
+                    format!(
+                        ": RAND {}, AUTN {} = SQN⊕AK {} ‖ AMF {} ‖ MAC {}",
+                        k.rand, k.autn, k.sqn_xor_ak, k.amf, k.mac
+                    )
+                },
+            );
         evidence.push((
             param_span(n),
-            "nonce: base64 of RAND ‖ AUTN for the ISIM (RFC 3310 §3.2)".to_owned(),
+            format!("nonce: base64 of RAND ‖ AUTN for the ISIM (RFC 3310 §3.2){split}"),
         ));
     }
     dx.cause(
@@ -295,14 +339,18 @@ fn ims_aka_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         evidence,
     );
 
-    let mut sink = Vec::new();
-    let ipsec = cx.msg.header(HeaderName::SecurityServer).and_then(|h| {
-        parse_security_server(h.value, &mut sink)
-            .into_iter()
-            .find(|m| m.is("ipsec-3gpp"))
-    });
+    let offers = security_server_offers(cx);
+    let ipsec = offers.iter().find(|m| m.is("ipsec-3gpp"));
+    if offers.len() > 1 {
+        let listed: Vec<String> = offers.iter().map(describe_offer).collect();
+        dx.inspect(format!(
+            "Security-Server offers {} mechanisms; the UE picks the one with the highest q it supports (RFC 3329 §2.2), here in that order: {}",
+            offers.len(),
+            listed.join("; ")
+        ));
+    }
     dx.step("Run AKA on the ISIM with RAND and AUTN from the nonce: verify AUTN (MAC, SQN), derive RES, CK and IK. On a SQN failure re-send REGISTER with auts= (RFC 3310 §3.4); on a MAC failure re-send it with an empty response and no auts (TS 24.229 §5.1.1.5.3)");
-    match &ipsec {
+    match ipsec {
         Some(m) => {
             let num = |v: Option<u32>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
             let port = |v: Option<u16>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
@@ -396,11 +444,14 @@ fn digest_register_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         dx.inspect("The authentication scheme provisioned for the IMPI in the HSS (SIP Digest vs Digest-AKAv1-MD5) and what the UE supports");
     }
     dx.step("Re-send REGISTER (same Call-ID, CSeq + 1) with Authorization: Digest username, realm, nonce, uri, response (and nc/cnonce with qop) computed from the password (RFC 3261 §22.4; RFC 7616)");
+    dx.replace_kb_advice();
 }
 
-/// SL303: a 401/407 to a request other than REGISTER. In IMS requests are
-/// trusted through the registration and the IPsec/TLS association (TS 24.229
-/// §5.2.3, §5.4.3.2; RFC 3261 §22.3).
+/// SL303: a 401/407 to a request other than REGISTER *in IMS* (the message
+/// must show IMS: [`Ctx::ims_evidence`]). In IMS, requests after
+/// registration are trusted through the security association the P-CSCF
+/// checks (TS 24.229 §5.2.6.3) and the S-CSCF's registration state
+/// (§5.4.3.2); elsewhere a challenge to INVITE is ordinary RFC 3261 §22.
 fn challenge_outside_registration(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if !(cx.is(401) || cx.is(407)) {
         return;
@@ -408,23 +459,27 @@ fn challenge_outside_registration(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(method) = cx.known_method.filter(|m| *m != Method::Register) else {
         return;
     };
+    let Some(ims) = cx.ims_evidence() else {
+        return;
+    };
     let m = method.as_str();
     let code = cx.code.map_or(0, |c| c.0);
     dx.finding(
         Rule::ChallengeOutsideRegistration,
         cseq_method_span(cx),
-        format!("{} challenges this {m}: in IMS only REGISTER is authenticated; other requests are trusted through the registration and its security association", status_text(cx)),
+        format!("{} challenges this {m} in an IMS network ({}): in IMS only REGISTER is authenticated; other requests are trusted through the registration and its security association", status_text(cx), ims.1),
     );
     dx.headline(format!(
-        "{code} to {m}: authentication challenge outside registration — in IMS a lost IPsec SA or registration; on a SIP trunk/PBX simply a request for credentials"
+        "{code} to {m} in IMS: authentication challenge outside registration — a lost IPsec SA or registration, or an interconnect/trunk that authenticates requests"
     ));
     let mut ev: Vec<(Span, String)> = cx.cseq_evidence().into_iter().collect();
     if let Some((name, _, span)) = &cx.challenge {
         ev.push((*span, format!("{} challenge", name.as_str())));
     }
+    ev.push(ims);
     dx.cause(
         Confidence::Medium,
-        format!("The {m} reached the P-CSCF outside the security association (unprotected port, SA expired or deleted after re-registration or a P-CSCF restart), so it was not recognised as coming from a registered UE"),
+        format!("The {m} reached the P-CSCF outside the security association (unprotected port, SA expired or deleted after re-registration or a P-CSCF restart), so it was not recognised as coming from a registered UE (TS 24.229 §5.2.6.3)"),
         ev.clone(),
     );
     dx.cause(
@@ -435,16 +490,163 @@ fn challenge_outside_registration(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if code == 407 {
         dx.cause(
             Confidence::Medium,
-            "A proxy or SBC outside the IMS core (SIP trunk, enterprise PBX, non-3GPP SIP service) requires Digest on every request; the UA then re-sends with Proxy-Authorization",
+            "A proxy or SBC outside the IMS core (SIP trunk, enterprise PBX behind an IBCF) requires Digest on every request; the UA then re-sends with Proxy-Authorization",
             ev,
         );
     }
     dx.inspect(format!("Which port and SA the {m} was sent on (Via sent-by port vs the protected ports negotiated at registration)"));
     dx.step("If the SA or the registration was lost, perform an initial registration (REGISTER with Security-Client) before retrying");
-    dx.step(format!(
-        "If the server is a non-IMS SIP server, re-send the {m} with {} answering this challenge (RFC 3261 §22.3)",
-        if code == 407 { "Proxy-Authorization" } else { "Authorization" }
-    ));
+    dx.spec("3GPP TS 24.229 §5.2.6.3, §5.4.3.2");
+}
+
+/// How a challenge or credentials scheme is read: Digest (with its
+/// algorithm), AKA, Basic (forbidden in SIP, RFC 3261 §22.1), the Microsoft
+/// NTLM/Kerberos/TLS-DSK extensions ([MS-SIPAE] §1.3) or another scheme.
+fn scheme_kind(a: &crate::parse::auth::Auth<'_>) -> &'static str {
+    if a.is_digest() {
+        if a.params.is_aka() {
+            "aka"
+        } else {
+            "digest"
+        }
+    } else if a.scheme.eq_ignore_case("Basic") {
+        "basic"
+    } else if ["NTLM", "Kerberos", "TLS-DSK", "Negotiate"]
+        .iter()
+        .any(|s| a.scheme.eq_ignore_case(s))
+    {
+        "microsoft"
+    } else {
+        "other"
+    }
+}
+
+/// SL323 and the advice for every 401/407 by its scheme: Basic is
+/// forbidden in SIP (RFC 3261 §22.1); NTLM/Kerberos are Microsoft
+/// extensions ([MS-SIPAE]); Digest MD5/SHA-256 get Digest advice (RFC 3261
+/// §22; RFC 7616; RFC 8760); IMS AKA advice only for an AKA challenge
+/// (SL301). Requests carrying Basic credentials get SL323 too.
+fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
+    use crate::parse::auth::{parse_authorization, parse_proxy_authorization};
+    if cx.msg.is_request() {
+        let mut sink = Vec::new();
+        for name in [HeaderName::Authorization, HeaderName::ProxyAuthorization] {
+            for h in cx.msg.headers_named(name) {
+                let cred = if name == HeaderName::Authorization {
+                    parse_authorization(h.value, &mut sink)
+                } else {
+                    parse_proxy_authorization(h.value, &mut sink)
+                };
+                if let Some(c) = cred.filter(|c| c.scheme.eq_ignore_case("Basic")) {
+                    dx.finding(
+                        Rule::BasicAuth,
+                        c.scheme.span(),
+                        format!("{} uses the Basic scheme: SIP servers must not accept Basic credentials (RFC 3261 §22.1); the user name and password are only base64-encoded", name.as_str()),
+                    );
+                }
+            }
+        }
+        return;
+    }
+    if !(cx.is(401) || cx.is(407)) {
+        return;
+    }
+    let Some((name, auth, hspan)) = &cx.challenge else {
+        // No readable challenge (SL120/SL121): the knowledge base's 401
+        // text is the IMS AKA registration, wrong without IMS evidence.
+        if cx.is(401) && cx.ims_evidence().is_none() {
+            dx.step("Capture the 401 where it is generated: a 401 MUST carry WWW-Authenticate (RFC 3261 §21.4.2), so either the server is broken or a node on the way removed it; without it the client cannot answer");
+            dx.replace_kb_advice();
+        }
+        return;
+    };
+    let code = cx.code.map_or(0, |c| c.0);
+    let m = cx.method_str();
+    let answer = if code == 407 {
+        "Proxy-Authorization"
+    } else {
+        "Authorization"
+    };
+    let scheme = auth.scheme.as_str();
+    let realm = auth
+        .realm()
+        .map_or_else(|| "?".to_owned(), |r| r.as_str().into_owned());
+    match scheme_kind(auth) {
+        "aka" => {}
+        "basic" => {
+            dx.finding(
+                Rule::BasicAuth,
+                auth.scheme.span(),
+                format!("{} challenges with Basic: SIP servers must not challenge with Basic (RFC 3261 §22.1)", name.as_str()),
+            );
+            dx.headline(format!(
+                "{code} to {m} with a Basic challenge: SIP forbids Basic (RFC 3261 §22.1) — configure Digest on the server"
+            ));
+            dx.cause(
+                Confidence::High,
+                format!("The server is configured for HTTP Basic authentication (realm \"{realm}\"), which SIP deprecated: a conforming UA will not send the password in clear base64"),
+                vec![(*hspan, format!("{}: Basic realm \"{realm}\"", name.as_str()))],
+            );
+            dx.step("Configure the server (or SBC/PBX) to challenge with Digest (SHA-256, or MD5 for old clients: RFC 8760); do not enable Basic on the client");
+            dx.replace_kb_advice();
+        }
+        "microsoft" => {
+            dx.headline(format!(
+                "{code} to {m} with the {scheme} scheme: Microsoft's SIP authentication extension (Lync/Skype for Business/Teams SBC), not Digest — a standard SIP UA cannot answer it"
+            ));
+            dx.cause(
+                Confidence::High,
+                format!("The server authenticates with {scheme} ([MS-SIPAE]: NTLM, Kerberos or TLS-DSK security associations that then sign every message), as Microsoft Office Communications/Lync servers do"),
+                vec![(*hspan, format!("{}: {scheme} realm \"{realm}\"", name.as_str()))],
+            );
+            dx.step(format!("Use a client that implements [MS-SIPAE] {scheme} authentication, or connect through an SBC/gateway (or a server listener) that offers Digest"));
+            dx.spec("[MS-SIPAE] §1.3, §3.1");
+            dx.replace_kb_advice();
+        }
+        "other" => {
+            dx.headline(format!(
+                "{code} to {m} with the {scheme} scheme: not a scheme SIP defines (Digest, RFC 3261 §22) — the UA needs an extension for it"
+            ));
+            dx.cause(
+                Confidence::High,
+                format!("The server asks for credentials in the {scheme} scheme; only Digest is defined for SIP"),
+                vec![(*hspan, format!("{}: {scheme}", name.as_str()))],
+            );
+            dx.replace_kb_advice();
+        }
+        _ => {
+            // Plain Digest. SL302 reads a 401 to REGISTER, SL303 an IMS
+            // challenge to another request; what is left is RFC 3261 §22.
+            let alg = auth
+                .algorithm()
+                .map_or_else(|| "MD5 (default)".to_owned(), |a| a.as_str().into_owned());
+            if code == 401 {
+                // The knowledge base's 401 text is the IMS AKA registration.
+                dx.replace_kb_advice();
+            }
+            if cx.method_is(Method::Register) && code == 401 {
+                return;
+            }
+            dx.headline(format!(
+                "{code} to {m}: Digest {alg} challenge for realm \"{realm}\" — re-send the {m} with {answer}"
+            ));
+            dx.cause(
+                Confidence::High,
+                format!(
+                    "The {} asks for Digest credentials ({alg}) before it accepts the {m}",
+                    if code == 407 { "proxy" } else { "server" }
+                ),
+                vec![(
+                    *hspan,
+                    format!("{}: Digest {alg}, realm \"{realm}\"", name.as_str()),
+                )],
+            );
+            dx.step(format!(
+                "Re-send the {m} (same Call-ID, CSeq + 1) with {answer}: Digest username, realm, nonce, uri, response (and nc/cnonce with qop) computed with {alg} from the password for realm \"{realm}\" (RFC 3261 §22.2, §22.3; RFC 8760)"
+            ));
+            dx.inspect(format!("The user name and password configured for realm \"{realm}\", and whether the client supports {alg} (RFC 8760: SHA-256 and SHA-512/256 for SIP)"));
+        }
+    }
 }
 
 /// SL304: `stale=true` — the nonce expired, the credentials were right
@@ -552,6 +754,7 @@ fn register_forbidden(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
         dx.cause(Confidence::High, text, ev);
     }
+    let ims = cx.ims_evidence().is_some();
     if let Some(ev) = cx.evidence(
         HeaderName::PVisitedNetworkId,
         "P-Visited-Network-ID: the subscriber registers from a visited network",
@@ -565,9 +768,26 @@ fn register_forbidden(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if let Some(ev) = cseq_ev.filter(|_| !auth_phrase) {
         dx.cause(
             Confidence::Medium,
-            "Authentication failed after the challenge: the S-CSCF answers 403 when the response in Authorization does not match the expected RES/digest (TS 24.229 §5.4.1.2.3)",
+            if ims {
+                "Authentication failed after the challenge: the S-CSCF answers 403 when the response in Authorization does not match the expected RES/digest (TS 24.229 §5.4.1.2.3)"
+            } else {
+                "Authentication failed after the challenge: the registrar refuses a response in Authorization that does not match (wrong password or user name for the realm)"
+            },
             vec![ev],
         );
+    }
+    if standard && !ims {
+        let ev = vec![cx.status_evidence("403 to REGISTER with the plain reason phrase")];
+        dx.cause(
+            Confidence::Medium,
+            "The registrar does not allow this user to register here: the account is unknown, disabled or not allowed from this address (ACL), or the credentials are valid but not authorised for this domain",
+            ev,
+        );
+        dx.inspect("The registrar's account and ACL for this address-of-record and source address");
+        dx.step("Do not retry with the same identity and credentials (RFC 3261 §21.4.4); fix the account or the client configuration, then register again");
+        // The knowledge base's 403 text is the IMS one (HSS, Cx).
+        dx.replace_kb_advice();
+        return;
     }
     if standard {
         let ev = vec![cx.status_evidence("403 to REGISTER with the plain reason phrase")];
@@ -623,7 +843,7 @@ fn security_agreement_required(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         format!("The {m} did not offer a security agreement the server accepts: no Security-Client and sec-agree, or no mechanism in common"),
         ev.clone(),
     );
-    if !cx.method_is(Method::Register) {
+    if !cx.method_is(Method::Register) && cx.ims_evidence().is_some() {
         dx.cause(
             Confidence::Medium,
             format!("In IMS only the initial REGISTER negotiates sec-agree; a 494 to a {m} suggests the P-CSCF lost the SA state (restart) and the UE must register again"),
@@ -666,7 +886,8 @@ fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         span,
         format!("503 to {m} with Retry-After {when}{comment}: the server is overloaded or in maintenance and asks not to be retried before then"),
     );
-    let register = cx.method_is(Method::Register);
+    let ims = cx.ims_evidence().is_some();
+    let register = cx.method_is(Method::Register) && ims;
     if let Some(s) = secs {
         dx.headline(if register {
             format!("503 with Retry-After {s} s to REGISTER: P-CSCF/S-CSCF overloaded or in maintenance; do not re-register to it before {s} s")
@@ -686,7 +907,9 @@ fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     } else {
         dx.step(format!("Do not retry this {m} to the same server before {when}; a proxy may fail over to an alternate server at once (RFC 3261 §21.5.4; RFC 3263 §4.3)"));
     }
-    dx.spec("3GPP TS 24.229 §5.1.1.2");
+    if register {
+        dx.spec("3GPP TS 24.229 §5.1.1.2");
+    }
 }
 
 /// SL315: a 503 without Retry-After: treated as a 500 and a reason to fail
@@ -707,17 +930,19 @@ fn unavailable_without_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     ));
     let mut ev = vec![cx.status_evidence("503 without Retry-After")];
     ev.extend(reason_evidence(cx));
-    let behind = if cx.method_is(Method::Register) {
-        "the S-CSCF, the HSS over Cx, or the P-CSCF's route to the I-CSCF"
-    } else {
-        "the S-CSCF, an application server, the BGCF/MGCF breakout or the policy function (PCRF/PCF)"
+    let ims = cx.ims_evidence().is_some();
+    let behind = match (ims, cx.method_is(Method::Register)) {
+        (true, true) => "the S-CSCF, the HSS over Cx, or the P-CSCF's route to the I-CSCF",
+        (true, false) => "the S-CSCF, an application server, the BGCF/MGCF breakout or the policy function (PCRF/PCF)",
+        (false, true) => "the registrar or its user database",
+        (false, false) => "the next proxy, a gateway or trunk, or a database/application behind the server",
     };
     dx.cause(
         Confidence::Medium,
         format!("The sender or a node behind it is unavailable or unreachable ({behind})"),
         ev,
     );
-    dx.step(if cx.method_is(Method::Register) {
+    dx.step(if cx.method_is(Method::Register) && ims {
         "Register via another P-CSCF (next address from PCO/DHCP/DNS) rather than retrying this one at once (RFC 3263 §4.3; TS 24.229 §5.1.1.2)".to_owned()
     } else {
         format!("Try the next server for the {m} (RFC 3263 §4.3); RFC 3261 §21.5.4 says a 503 without Retry-After is handled like a 500")
@@ -900,9 +1125,11 @@ fn precondition_failure(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 }
             ),
         );
-        dx.headline(format!(
-            "580 to {m}: QoS preconditions not met — the VoLTE/VoNR dedicated bearer (QCI/5QI 1) was not set up"
-        ));
+        dx.headline(if cx.ims_evidence().is_some() {
+            format!("580 to {m}: QoS preconditions not met — the VoLTE/VoNR dedicated bearer (QCI/5QI 1) was not set up")
+        } else {
+            format!("580 to {m}: the session preconditions (RFC 3312) could not be met — resources were not reserved")
+        });
     } else {
         dx.headline(format!(
             "580 to {m}: QoS preconditions not met ({}) — the dedicated bearer (QCI/5QI 1) was not set up",
@@ -921,7 +1148,7 @@ fn precondition_failure(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 /// SL311: a 488/606 rejects the session description: Warning codes, the
 /// streams rejected with port 0 and the codecs listed (RFC 3261 §21.4.26,
-/// §21.6.4; TS 24.229 §5.2.7).
+/// §21.6.4; TS 24.229 §5.2.7.2 PCRF/PCF refusal, §6.2 P-CSCF SDP policy).
 fn media_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if !(cx.is(488) || cx.is(606)) {
         return;
@@ -994,14 +1221,22 @@ fn media_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             "No codec in common between offer and answerer: typical at VoLTE ↔ CS or SIP-trunk interworking (AMR-WB/EVS vs G.711) when no transcoder (MRF/IMS-AGW/MGW) is inserted",
             ev.clone(),
         );
-        dx.cause(
-            Confidence::Medium,
-            "The P-CSCF refused the media by local policy or because the PCRF/PCF rejected the Rx/N5 authorisation (codec, media type or bandwidth not allowed) (TS 24.229 §5.2.7)",
-            ev,
-        );
+        if cx.ims_evidence().is_some() {
+            dx.cause(
+                Confidence::Medium,
+                "The P-CSCF refused the media by local policy (TS 24.229 §6.2) or because the PCRF/PCF did not authorise the resources on Rx/N5 (codec, media type or bandwidth not allowed) (TS 24.229 §5.2.7.2)",
+                ev,
+            );
+        } else {
+            dx.cause(
+                Confidence::Medium,
+                "A proxy, SBC or PBX refused the media by policy (codec, media type, SRTP/RTP profile or bandwidth not allowed)",
+                ev,
+            );
+        }
     }
     if sdp.as_ref().is_some_and(|s| !s.media.is_empty()) {
-        dx.inspect("The SDP in this response: a P-CSCF rejecting by policy lists the media and codecs it allows (TS 24.229 §5.2.7); an answerer lists what it supports (RFC 3261 §21.4.26)");
+        dx.inspect("The SDP in this response: a P-CSCF rejecting by policy lists the media and codecs it allows (TS 24.229 §6.2); an answerer lists what it supports (RFC 3261 §21.4.26)");
     }
     dx.inspect(format!("The SDP offer of the {m}: m= lines, payload types and rtpmap, transport profile (RTP/AVP vs RTP/SAVP, AVPF) and b=AS"));
     dx.step(format!("Re-offer with a common codec and profile (for VoLTE AMR-WB, AMR and telephone-event over RTP/AVP), or insert a transcoder; a {} is final for this offer", if cx.is(606) { "606 says no location will accept it" } else { "488 from this UAS" }));
@@ -1084,8 +1319,23 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             "Retry-After: when the callee expects to be reachable again".to_owned(),
         ));
     }
+    let ims = cx.ims_evidence();
+    let ue = ue_contact(cx);
+    // What the response itself says (a non-standard phrase, a Warning)
+    // comes first; Reason and Retry-After already have their own causes.
+    let said: Vec<(Span, String)> = own_words(cx)
+        .into_iter()
+        .filter(|(_, w)| w.starts_with("reason phrase") || w.starts_with("Warning"))
+        .collect();
+    if let Some((span, w)) = said.first() {
+        // Evidence on the status cause; the Warning and phrase rules give
+        // their own causes.
+        ev.push((*span, w.clone()));
+    }
     match code {
-        480 => {
+        480 if ims.is_some() => {
+            let mut ev = ev;
+            ev.extend(ims);
             dx.cause(
                 Confidence::Medium,
                 "The callee's IMPU is not registered (the S-CSCF/TAS answers 480 when there is no contact and no forwarding or voicemail)",
@@ -1094,6 +1344,27 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             dx.cause(
                 Confidence::Medium,
                 "The callee's UE did not answer: out of coverage, switched off, paging failed, or no answer before the no-reply timer",
+                ev,
+            );
+        }
+        480 => {
+            dx.cause(
+                Confidence::Medium,
+                "The callee has no registered contact at the registrar/proxy, or its device is switched off or unreachable",
+                ev.clone(),
+            );
+            dx.cause(
+                Confidence::Medium,
+                "The callee's device is in do-not-disturb, or nobody answered before the server's no-answer timer",
+                ev,
+            );
+        }
+        603 if ue.is_some() => {
+            let mut ev = ev;
+            ev.extend(ue);
+            dx.cause(
+                Confidence::High,
+                "The callee's own device declined (the responder's Contact is a UE's); a Q.850 cause in Reason was set by that UE, not mapped by an MGCF",
                 ev,
             );
         }
@@ -1125,8 +1396,44 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         .iter()
         .any(|(r, _)| r.protocol_kind() == ReasonProtocol::Q850)
     {
-        dx.inspect("The Q.850 cause in Reason: set by the node that released the call (often an MGCF for a CS callee)");
+        dx.inspect(if ue_contact(cx).is_some() {
+            "The Q.850 cause in Reason: set by the callee's UE here (its Contact answers), not by a CS interworking node"
+        } else {
+            "The Q.850 cause in Reason: set by the node that released the call (often an MGCF for a CS callee, or the callee's UE)"
+        });
     }
+}
+
+/// The responder's Contact, when it is a user device: `+sip.instance` or
+/// the MMTel ICSI (`+g.3gpp.icsi-ref` with `…ims.icsi.mmtel`, TS 24.173;
+/// TS 24.229 §7.9.2) in the Contact of a response.
+fn ue_contact(cx: &Ctx<'_, '_>) -> Option<(Span, String)> {
+    if cx.msg.is_request() || cx.method_is(Method::Register) {
+        return None;
+    }
+    cx.contacts().iter().find_map(|c| {
+        let crate::parse::addr::Contact::Address(na) = c else {
+            return None;
+        };
+        if let Some(i) = na.sip_instance() {
+            return Some((
+                i.span(),
+                "Contact +sip.instance: the responder is a user device".to_owned(),
+            ));
+        }
+        na.feature_tags()
+            .find(|p| {
+                p.name.eq_ignore_case("+g.3gpp.icsi-ref")
+                    && p.value
+                        .is_some_and(|v| super::contains_ci(v.bytes(), b"icsi.mmtel"))
+            })
+            .map(|p| {
+                (
+                    param_span(p),
+                    "Contact +g.3gpp.icsi-ref MMTel: the responder is a VoLTE/VoNR UE".to_owned(),
+                )
+            })
+    })
 }
 
 /// SL309: a 487 to INVITE: the INVITE was cancelled (RFC 3261 §9.2,
@@ -1175,8 +1482,10 @@ fn request_terminated(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     ));
 }
 
-/// SL310: a 487 to a request other than INVITE: only INVITE can be
-/// cancelled (RFC 3261 §9.2).
+/// SL310 / SL322: a 487 to a request other than INVITE. Normal for a
+/// request pending in a dialog that a BYE ended: the UAS must still answer
+/// it and should answer 487 (RFC 3261 §15.1.2). Never to a CANCEL itself
+/// (§21.4.25): that is SL322.
 fn terminated_non_invite(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if !cx.is(487) {
         return;
@@ -1185,16 +1494,84 @@ fn terminated_non_invite(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     };
     let m = method.as_str();
+    if method == Method::Cancel {
+        dx.finding(
+            Rule::TerminatedCancel,
+            cseq_method_span(cx),
+            "487 answers a CANCEL: 487 belongs to the cancelled INVITE, never to the CANCEL itself (RFC 3261 §21.4.25); the CANCEL gets 200, or 481 when no INVITE transaction matches (§9.2)",
+        );
+        dx.headline("487 to CANCEL: a sender bug — the CANCEL should get 200 (or 481) and the INVITE the 487");
+        dx.cause(
+            Confidence::High,
+            "The UAS or a B2BUA answered the CANCEL with the response meant for the INVITE it cancels",
+            cx.cseq_evidence().into_iter().collect(),
+        );
+        dx.step("Fix the sender: answer the CANCEL with 200 and the cancelled INVITE with 487 (RFC 3261 §9.2); look for that INVITE's own final response");
+        dx.replace_kb_advice();
+        dx.spec("RFC 3261 §9.2, §21.4.25");
+        return;
+    }
+    let in_dialog = cx
+        .to()
+        .is_some_and(|t| t.tag().is_some_and(|t| !t.is_empty()));
     dx.finding(
         Rule::TerminatedNonInvite,
         cseq_method_span(cx),
-        format!("487 answers {m}: only INVITE can be cancelled (RFC 3261 §9.2); a CANCEL has no effect on a {m} transaction"),
+        format!("487 answers {m}: the {m} was still pending when its dialog ended (BYE) or it was cancelled; a UAS answers pending requests of a dialog it ends with 487 (RFC 3261 §15.1.2)"),
+    );
+    if in_dialog {
+        dx.headline(format!(
+            "487 to {m}: the {m} was pending when the dialog ended (BYE crossed it) — normal at hang-up, nothing to fix"
+        ));
+        dx.cause(
+            Confidence::High,
+            format!("A BYE ended the dialog while this {m} was pending; the UAS answers the pending requests of the dialog with 487 (RFC 3261 §15.1.2), as in every VoLTE hang-up during an UPDATE/PRACK exchange"),
+            cx.cseq_evidence().into_iter().collect(),
+        );
+        dx.step(format!("Nothing to fix in the {m}: look for the BYE of the same Call-ID and why the call ended (its Reason header)"));
+    } else {
+        dx.headline(format!(
+            "487 to {m}: the {m} was terminated by the UAS (or a B2BUA whose other leg ended) — a CANCEL has no effect on a {m} (RFC 3261 §9.2)"
+        ));
+        dx.cause(
+            Confidence::Medium,
+            format!("The {m} is outside a dialog (no To tag), so no BYE ended it: the UAS or a B2BUA terminated it on its own, e.g. when the other leg went away; a CANCEL for a non-INVITE request should not be sent (RFC 3261 §9.1)"),
+            cx.cseq_evidence().into_iter().collect(),
+        );
+    }
+    dx.replace_kb_advice();
+    dx.spec("RFC 3261 §15.1.2, §21.4.25");
+}
+
+/// SL324: a 481 to CANCEL — the server found no INVITE server transaction
+/// for it: the INVITE was already answered (its final response crossed the
+/// CANCEL) or the CANCEL took another path than the INVITE (RFC 3261 §9.1,
+/// §9.2). Not a terminated dialog.
+fn cancel_without_transaction(cx: &Ctx<'_, '_>, dx: &mut Dx) {
+    if !(cx.is(481) && cx.method_is(Method::Cancel)) {
+        return;
+    }
+    dx.finding(
+        Rule::CancelWithoutTransaction,
+        cseq_method_span(cx),
+        "481 to CANCEL: no INVITE server transaction matches this CANCEL (RFC 3261 §9.2) — the INVITE was already answered, or the CANCEL reached another hop than the INVITE",
+    );
+    dx.headline("481 to CANCEL: the INVITE it cancels was not found — already answered, or the CANCEL went to another hop; the dialog itself is not in question");
+    let ev: Vec<_> = cx.cseq_evidence().into_iter().collect();
+    dx.cause(
+        Confidence::Medium,
+        "The INVITE already got its final response (a 200 or failure crossed the CANCEL), so its server transaction no longer accepts a CANCEL; if it was a 200, the caller must ACK and BYE",
+        ev.clone(),
     );
     dx.cause(
         Confidence::Medium,
-        format!("The sender applied CANCEL handling to a {m} transaction — a UAS or B2BUA bug"),
-        cx.cseq_evidence().into_iter().collect(),
+        "The CANCEL did not reach the node that holds the INVITE transaction: its Request-URI, top Via branch, Call-ID, From/To tags or CSeq number differ from the INVITE's, or it was routed another way (RFC 3261 §9.1)",
+        ev,
     );
+    dx.inspect("The INVITE this CANCEL is for (same Call-ID and CSeq number): its final response and its timing, and its Request-URI and top Via branch compared with the CANCEL's");
+    dx.step("If the INVITE got a 2xx, ACK it and send BYE; otherwise make the CANCEL copy the INVITE's Request-URI, Call-ID, To, From, CSeq number and top Via (RFC 3261 §9.1)");
+    dx.replace_kb_advice();
+    dx.spec("RFC 3261 §9.1, §9.2");
 }
 
 /// SL306: a 404 (unknown here) or 604 (does not exist anywhere) for the
@@ -1252,17 +1629,26 @@ fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 ev.clone(),
             );
         }
-        dx.cause(
-            Confidence::Medium,
-            "The callee's public user identity is not provisioned in the HSS (the I-CSCF's LIR got DIAMETER_ERROR_USER_UNKNOWN)",
-            ev,
-        );
+        if cx.ims_evidence().is_some() {
+            dx.cause(
+                Confidence::Medium,
+                "The callee's public user identity is not provisioned in the HSS (the I-CSCF's LIR got DIAMETER_ERROR_USER_UNKNOWN)",
+                ev,
+            );
+        } else {
+            dx.cause(
+                Confidence::Medium,
+                "The user part of the Request-URI is not a user or extension this server knows (wrong number or name, or a dial-plan that does not route it)",
+                ev,
+            );
+        }
         dx.inspect("The Request-URI as the I-CSCF/BGCF saw it (number normalisation, phone-context, ENUM/NP query result)");
     }
 }
 
 /// SL307: a 408 or 504 — a timer expired: the callee or a next hop did not
-/// answer in time (RFC 3261 §16.7, §16.8, §17.1, §21.4.9, §21.5.5).
+/// answer in time (RFC 3261 §8.1.3.1, §16.8 Timer C, §17.1, §21.4.9,
+/// §21.5.5).
 fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if !(cx.is(408) || cx.is(504)) {
         return;
@@ -1293,7 +1679,7 @@ fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         dx.headline(format!("{status} to {m}: the request timed out — the next hop or the callee did not answer in time"));
         dx.cause(
             Confidence::Medium,
-            format!("The next hop did not answer the {m}: the sender's client transaction timed out ({}, 64×T1 = 32 s) and it reports 408 (RFC 3261 §16.8)", if invite { "Timer B" } else { "Timer F" }),
+            format!("The next hop did not answer the {m}: the sender's client transaction timed out ({}, 64×T1 = 32 s) and a timeout is treated as a 408 (RFC 3261 §8.1.3.1, §17.1)", if invite { "Timer B" } else { "Timer F" }),
             ev.clone(),
         );
         if invite {
@@ -1302,7 +1688,7 @@ fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 "The callee was alerted but no final response came before the proxy's Timer C or a no-answer timer",
                 ev,
             );
-        } else if cx.method_is(Method::Register) {
+        } else if cx.method_is(Method::Register) && cx.ims_evidence().is_some() {
             dx.cause(
                 Confidence::Medium,
                 "The registrar/S-CSCF did not answer in time (slow or lost Cx towards the HSS, or a response lost on the IPsec SA)",
@@ -1323,7 +1709,197 @@ fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         );
         dx.inspect("DNS resolution of the next-hop domain and the Diameter Cx answer times at the I-CSCF/S-CSCF");
     }
-    dx.inspect("The Via list of this response: the top entry is the hop that gave up; the hop after it is the one that did not answer");
+    dx.inspect("Which node gave up: the element that generates a response adds no Via (the response carries the request's Vias, RFC 3261 §8.2.6.2), so the Via list cannot name it — read Server, a Warning agent, Response-Source (TS 24.229 §7.2.17) or the packet's source address; the hop it waited for is the next one on the request's route");
+}
+
+/// What this response says about itself beyond its code: the reason
+/// phrase when it is not the standard one, each Warning, Reason and
+/// Retry-After, Server and Response-Source — as evidence for the 3xx/403/480
+/// diagnoses (the way 401/488/580 read their own headers).
+fn own_words(cx: &Ctx<'_, '_>) -> Vec<(Span, String)> {
+    let mut ev = Vec::new();
+    if let (Some(st), Some(l)) = (cx.msg.status_line(), cx.lookup) {
+        let phrase = st.reason.as_str();
+        if l.known && !phrase.is_empty() && !st.reason.eq_ignore_case(l.info.reason) {
+            ev.push((
+                st.reason.span(),
+                format!(
+                    "reason phrase \"{phrase}\" instead of \"{}\"",
+                    l.info.reason
+                ),
+            ));
+        }
+    }
+    for w in &cx.warnings {
+        ev.push((
+            super::causes::warning_span(w),
+            format!(
+                "Warning {} from {}: \"{}\"",
+                w.code_text.as_str(),
+                w.agent.as_str(),
+                w.text_unquoted().as_str()
+            ),
+        ));
+    }
+    ev.extend(reason_evidence(cx));
+    if let Some((ra, span)) = &cx.retry_after {
+        ev.push((*span, format!("Retry-After: {}", ra.delta.as_str())));
+    }
+    for (name, what) in [
+        (
+            HeaderName::Server,
+            "Server: the software that generated the response",
+        ),
+        (
+            HeaderName::ResponseSource,
+            "Response-Source: the functional entity that generated it (TS 24.229 §7.2.17)",
+        ),
+    ] {
+        if let Some(e) = cx.evidence(name, what) {
+            ev.push(e);
+        }
+    }
+    ev
+}
+
+/// 3xx redirections (300–305): where the callee is now, for how long and
+/// in which order to try it, from the Contacts of the response (RFC 3261
+/// §8.1.3.4, §21.3). A 380 with a 3GPP body is SL316's.
+fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
+    let Some(code) = cx.code.map(|c| c.0).filter(|c| (300..=305).contains(c)) else {
+        return;
+    };
+    let m = cx.method_str();
+    let status = status_text(cx);
+    let mut targets = Vec::new();
+    let mut ev = Vec::new();
+    for c in cx.contacts() {
+        let crate::parse::addr::Contact::Address(na) = c else {
+            continue;
+        };
+        let mut what = na.uri_text.as_str().into_owned();
+        let mut extra = Vec::new();
+        if let Some(q) = na.q() {
+            extra.push(format!("q={}", q.as_str()));
+        }
+        let expires = na.expires().and_then(|e| e.parse_u64()).or_else(|| {
+            cx.msg
+                .header(HeaderName::Expires)
+                .and_then(|h| h.value.parse_u64())
+        });
+        if let Some(e) = expires {
+            extra.push(format!(
+                "valid {}",
+                seconds_text(u32::try_from(e).unwrap_or(u32::MAX))
+            ));
+        }
+        if !extra.is_empty() {
+            what.push_str(&format!(" ({})", extra.join(", ")));
+        }
+        ev.push((na.text.span(), format!("Contact: {what}")));
+        targets.push(what);
+    }
+    if targets.is_empty() {
+        // SL128 reports the missing Contact.
+        return;
+    }
+    let temp = matches!(code, 302 | 300);
+    dx.headline(format!(
+        "{status} to {m}: redirected to {} — re-send the {m} there{}",
+        targets.join(", "),
+        if code == 301 {
+            "; update the stored address (moved permanently)"
+        } else if code == 305 {
+            " through the proxy named in Contact"
+        } else {
+            ""
+        }
+    ));
+    let mut all = ev.clone();
+    all.extend(own_words(cx));
+    dx.cause(
+        Confidence::High,
+        format!(
+            "The {} {} and names {} in Contact",
+            if temp {
+                "callee (or a redirect server/call-forwarding service for it)"
+            } else {
+                "server"
+            },
+            match code {
+                300 => "offers several locations",
+                301 => "has moved permanently",
+                302 => "is temporarily elsewhere",
+                305 => "must be reached through a proxy",
+                _ => "redirects the request",
+            },
+            if targets.len() == 1 {
+                "the new target"
+            } else {
+                "the targets"
+            }
+        ),
+        all,
+    );
+    dx.step(format!(
+        "Re-send the {m} to the Contact URI{} (highest q first, within its validity), as a new transaction with the same Call-ID and a new CSeq (RFC 3261 §8.1.3.4)",
+        if targets.len() == 1 { "" } else { "s" }
+    ));
+    if let Some(e) = cx.ims_evidence() {
+        dx.inspect(format!(
+            "In IMS a 302 to INVITE usually comes from the terminating TAS (call forwarding, TS 24.604) or an ENUM/number portability query: History-Info / Diversion of the next INVITE show why ({})",
+            e.1
+        ));
+    }
+}
+
+/// 403 to a request other than REGISTER (SL305 reads REGISTER): the
+/// server understood and refuses; what it says about why — reason phrase,
+/// Warning, Reason, Server — is the best cause there is (RFC 3261
+/// §21.4.4).
+fn forbidden_request(cx: &Ctx<'_, '_>, dx: &mut Dx) {
+    if !cx.is(403) || cx.method_is(Method::Register) || cx.method.is_none() {
+        return;
+    }
+    let m = cx.method_str();
+    let words = own_words(cx);
+    let said: Vec<&String> = words
+        .iter()
+        .filter(|(_, w)| !w.starts_with("Server:") && !w.starts_with("Response-Source:"))
+        .map(|(_, w)| w)
+        .collect();
+    // The reason phrase, Warning and Reason each get their own cause from
+    // their rules (SL108/SL205/SL201); here they make the headline.
+    if let Some(first) = said.first() {
+        dx.headline(format!(
+            "403 to {m}: refused by policy — {first}; re-sending the same request will not help"
+        ));
+    } else {
+        dx.headline(format!(
+            "403 to {m}: refused (no Warning, Reason or reason phrase says why) — re-sending the same request will not help"
+        ));
+    }
+    let ev = vec![cx.status_evidence("403 Forbidden")];
+    match cx.ims_evidence() {
+        Some(ims) if cx.method_is(Method::Invite) || cx.method_is(Method::Message) => {
+            let mut ev = ev.clone();
+            ev.push(ims);
+            dx.cause(
+                Confidence::Medium,
+                format!("In IMS: the originating S-CSCF/TAS refuses the {m} for this subscriber (outgoing call barring, service not subscribed in the user profile, or a P-Asserted-Identity the network does not trust)"),
+                ev,
+            );
+        }
+        _ => dx.cause(
+            Confidence::Medium,
+            format!("The server does not allow this user or source to send a {m} here: an ACL/IP allow list, a dial-plan or call-barring rule, or credentials that are valid but not authorised (RFC 3261 §21.4.4)"),
+            ev,
+        ),
+    }
+    dx.inspect("Which node refused it: the element that generates a response adds no Via (the response carries the request's Vias), so read Server, a Warning agent, Response-Source or the packet's source address");
+    dx.step(format!("Do not re-send the same {m} (RFC 3261 §21.4.4); fix the permission the refusing node names (barring, subscription, ACL) or use another identity or route"));
+    // The knowledge base's 403 text is about registration (HSS, Cx).
+    dx.replace_kb_advice();
 }
 
 // ---- SL318–SL321: retry with changes ----------------------------------------------
@@ -1510,7 +2086,9 @@ fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 (b.text.span(), format!("Via {}: second pass", key(b))),
             ],
         );
-        dx.inspect("iFC/AS chaining at the S-CSCF (an AS sending the request back without the original dialog identifier), I-CSCF ↔ S-CSCF routing, and DNS entries pointing back to the sender");
+        if cx.ims_evidence().is_some() {
+            dx.inspect("iFC/AS chaining at the S-CSCF (an AS sending the request back without the original dialog identifier), I-CSCF ↔ S-CSCF routing, and DNS entries pointing back to the sender");
+        }
     } else if hops >= 7 {
         let ev = vias
             .first()
@@ -1551,7 +2129,7 @@ fn bad_event(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let mut sink = Vec::new();
     let allow = cx.msg.header(HeaderName::AllowEvents);
     let events: Vec<String> = allow
-        .map(|h| parse_allow(h.value, &mut sink))
+        .map(|h| parse_allow_events(h.value, &mut sink))
         .unwrap_or_default()
         .iter()
         .map(|t| t.as_str().into_owned())

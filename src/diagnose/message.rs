@@ -126,7 +126,7 @@ fn from_tag_missing(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 /// SL105: a request with Max-Forwards 0.
 ///
-/// RFC 3261 §16.3 step 2: an element must not forward it; it answers 483,
+/// RFC 3261 §16.3 step 3: an element must not forward it; it answers 483,
 /// except that it may answer an OPTIONS itself (§11).
 fn max_forwards_zero(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if !cx.msg.is_request() || cx.msg.max_forwards() != Some(0) {

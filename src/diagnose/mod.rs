@@ -11,6 +11,7 @@
 
 mod causes;
 mod companions;
+mod dedup;
 pub mod dto;
 mod fields;
 mod ims;
@@ -18,6 +19,7 @@ pub mod invariants;
 mod media;
 mod media_summary;
 mod message;
+mod reason;
 mod sender;
 
 use std::cell::OnceCell;
@@ -81,6 +83,10 @@ pub struct Dx {
     pub headline: Option<String>,
     /// Extra specification references.
     pub spec_refs: Vec<String>,
+    /// Set by a rule whose message-specific advice replaces the knowledge
+    /// base's generic causes, checks and fix for the code (e.g. the IMS AKA
+    /// text of 401 for a plain Digest or Basic challenge).
+    pub skip_kb_advice: bool,
 }
 
 impl Dx {
@@ -120,6 +126,12 @@ impl Dx {
         if !self.next_steps.contains(&what) {
             self.next_steps.push(what);
         }
+    }
+
+    /// Drops the knowledge base's generic causes, checks and fix for the
+    /// code: this message's own advice contradicts them.
+    pub fn replace_kb_advice(&mut self) {
+        self.skip_kb_advice = true;
     }
 
     /// Sets the headline unless a rule already did.
@@ -260,6 +272,50 @@ impl<'m, 'a> Ctx<'m, 'a> {
             .as_ref()
     }
 
+    /// The first sign that the message belongs to an IMS network: a 3GPP
+    /// header (P-Charging-Vector, P-Access-Network-Info, Security-*, …), an
+    /// AKA challenge, a `3gppnetwork.org` domain or a `+g.3gpp.` feature
+    /// tag. IMS rules read a code the IMS way only with such evidence; the
+    /// code alone never makes a message IMS.
+    pub fn ims_evidence(&self) -> Option<(Span, String)> {
+        use HeaderName as H;
+        const IMS_HEADERS: [HeaderName; 13] = [
+            H::PChargingVector,
+            H::PAccessNetworkInfo,
+            H::PAssociatedUri,
+            H::PVisitedNetworkId,
+            H::ServiceRoute,
+            H::SecurityServer,
+            H::SecurityClient,
+            H::SecurityVerify,
+            H::ResponseSource,
+            H::PAssertedService,
+            H::PPreferredService,
+            H::FeatureCaps,
+            H::PChargingFunctionAddresses,
+        ];
+        for name in IMS_HEADERS {
+            if let Some(h) = self.msg.header(name) {
+                return Some((h.span, format!("{}: a 3GPP IMS header", h.canonical_name())));
+            }
+        }
+        if let Some((_, a, span)) = &self.challenge {
+            if a.params.is_aka() {
+                return Some((*span, "an IMS AKA challenge (algorithm=AKAv*)".to_owned()));
+            }
+        }
+        for h in self.msg.headers() {
+            let v = h.value.bytes();
+            if contains_ci(v, b"3gppnetwork.org") {
+                return Some((h.span, "a 3GPP IMS domain (…3gppnetwork.org)".to_owned()));
+            }
+            if contains_ci(v, b"+g.3gpp.") {
+                return Some((h.span, "a 3GPP feature tag (+g.3gpp.…)".to_owned()));
+            }
+        }
+        None
+    }
+
     /// True when the message is a response with this code.
     pub fn is(&self, code: u16) -> bool {
         self.code == Some(StatusCode(code))
@@ -298,6 +354,14 @@ impl<'m, 'a> Ctx<'m, 'a> {
             format!("the request was {}", self.method_str()),
         )
     }
+}
+
+/// Case-insensitive substring test.
+pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// A rule check: reads the context, adds to the diagnosis.

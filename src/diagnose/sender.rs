@@ -150,11 +150,7 @@ impl Clues {
     }
 }
 
-/// Case-insensitive substring test.
-fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
-}
+use super::contains_ci;
 
 /// True when a Contact's `+sip.instance` holds an IMEI URN (RFC 7254).
 fn is_imei(instance: Text<'_>) -> bool {
@@ -221,32 +217,10 @@ fn host_of(agent: Text<'_>) -> Text<'_> {
     }
 }
 
-/// True when the message carries IMS-only headers or a 3GPP domain.
+/// True when the message carries IMS-only headers or a 3GPP domain
+/// ([`Ctx::ims_evidence`]).
 fn looks_ims(cx: &Ctx<'_, '_>) -> bool {
-    use HeaderName as H;
-    let ims_headers = [
-        H::PChargingVector,
-        H::PAccessNetworkInfo,
-        H::PAssociatedUri,
-        H::PVisitedNetworkId,
-        H::ServiceRoute,
-        H::SecurityServer,
-        H::SecurityClient,
-        H::SecurityVerify,
-        H::ResponseSource,
-        H::PAssertedService,
-        H::PPreferredService,
-        H::FeatureCaps,
-    ];
-    ims_headers.iter().any(|&h| cx.msg.header(h).is_some())
-        || cx
-            .challenge
-            .as_ref()
-            .is_some_and(|(_, a, _)| a.params.is_aka())
-        || cx.msg.headers().iter().any(|h| {
-            contains_ci(h.value.bytes(), b"3gppnetwork.org")
-                || contains_ci(h.value.bytes(), b"+g.3gpp.")
-        })
+    cx.ims_evidence().is_some()
 }
 
 /// 3GPP `Response-Source` (TS 24.229 §7.2.17): `<urn:3gpp:fe:p-cscf.orig>`.
@@ -359,6 +333,20 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
                     } else {
                         "the responder's Contact carries +sip.instance: a user device answered"
                     },
+                );
+            } else if let Some(p) = na.feature_tags().find(|p| {
+                p.name.eq_ignore_case("+g.3gpp.icsi-ref")
+                    && p.value
+                        .is_some_and(|v| contains_ci(v.bytes(), b"icsi.mmtel"))
+            }) {
+                // A UE registers and answers with the MMTel ICSI in Contact
+                // (TS 24.229 §7.9.2; TS 24.173); an MGCF answers for the CS
+                // side without it.
+                clues.add(
+                    UE,
+                    4,
+                    p.name.span(),
+                    "the responder's Contact carries the MMTel ICSI (+g.3gpp.icsi-ref …ims.icsi.mmtel): a VoLTE/VoNR UE answered",
                 );
             }
         }

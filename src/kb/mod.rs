@@ -708,6 +708,11 @@ pub struct ReasonProtocol {
     pub meaning: &'static str,
     /// Who puts it in a Reason header.
     pub senders: &'static str,
+    /// True when `values` is the protocol's whole value set, so any other
+    /// `cause=` is undefined (`preemption`, `FAILURE_CAUSE`); false when
+    /// it lists only the values commonly seen with IMS of a table kept in
+    /// another specification (EMM, S1AP-RNL, …) or none at all.
+    pub complete: bool,
     /// Its values, sorted; empty for `SIP` and `Q.850`, whose values are
     /// the status codes ([`codes`]) and the Q.850 causes ([`q850_causes`]).
     pub values: &'static [ReasonCause],

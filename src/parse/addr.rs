@@ -204,6 +204,55 @@ fn params_after<'a>(na: &mut NameAddr<'a>, after: Text<'a>, header: &str, out: &
         return;
     }
     na.params = parse_params(t.tail(1), header, out);
+    for p in na.params.iter() {
+        let Some(v) = p.value else { continue };
+        if p.name.eq_ignore_case("tag") {
+            // tag-param = "tag" EQUAL token (RFC 3261 §25.1).
+            if v.is_empty() {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    p.name.span().join(v.span()),
+                    format!("{header}: the tag is empty; tag = token (RFC 3261 §19.3, §25.1), and dialogs are matched on it"),
+                ));
+            } else if !super::is_token(v.bytes()) {
+                out.push(Finding::new(
+                    Rule::BadHeaderValue,
+                    v.span(),
+                    format!(
+                        "{header}: tag {:?} is not a token (RFC 3261 §25.1)",
+                        v.as_str()
+                    ),
+                ));
+            }
+            continue;
+        }
+        if !is_gen_value(v.bytes()) {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                if v.is_empty() { p.name.span() } else { v.span() },
+                if v.is_empty() {
+                    format!("{header}: parameter {} has '=' but no value; gen-value = token / host / quoted-string (RFC 3261 §25.1)", p.name.as_str())
+                } else {
+                    format!("{header}: parameter {} = {:?} is not a token, host or quoted-string (RFC 3261 §25.1 gen-value); quote it", p.name.as_str(), v.as_str())
+                },
+            ));
+        }
+    }
+}
+
+/// `gen-value = token / host / quoted-string` (RFC 3261 §25.1): a token,
+/// a host name or IPv4 address (token characters), an IPv6 reference
+/// `[…]`, or a quoted string.
+fn is_gen_value(v: &[u8]) -> bool {
+    match v {
+        [] => false,
+        // Quoting errors are reported by the list and parameter scanners.
+        [b'"', ..] => true,
+        [b'[', .., b']'] => v[1..v.len() - 1]
+            .iter()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.')),
+        _ => super::is_token(v),
+    }
 }
 
 /// `display-name = *(token LWS) / quoted-string`.

@@ -1010,10 +1010,27 @@ impl<'a, 'o> Parser<'a, 'o> {
         };
         // With a paste prefix or LF line ends, Content-Length counts the
         // wire form (prefix removed, CRLF): measure the body the same way.
+        let direct = usize::try_from(len).unwrap_or(usize::MAX).min(rest);
         let raw_len = if self.prefix.is_empty() && !self.lf_only {
-            usize::try_from(len).unwrap_or(usize::MAX).min(rest)
+            direct
         } else {
-            self.raw_len_for(from, len)
+            let wire = self.raw_len_for(from, len);
+            // Text with mixed line ends (some CRLF, some bare LF) or a
+            // body written with LF whose Content-Length counts its own
+            // bytes: when the wire reading leaves text behind but the
+            // declared length, read as raw bytes, ends exactly at the end
+            // of the input (trailing white space aside), the raw reading
+            // is the one the sender meant — not trailing data.
+            let tail_blank = |at: usize| input[at..].iter().all(u8::is_ascii_whitespace);
+            if self.prefix.is_empty()
+                && !tail_blank(from + wire)
+                && direct as u64 == len
+                && tail_blank(from + direct)
+            {
+                direct
+            } else {
+                wire
+            }
         };
         let wire_available = if self.prefix.is_empty() && !self.lf_only {
             rest as u64

@@ -140,6 +140,13 @@ pub fn parse_allow<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Text<'a>> {
     token_list(value, "Allow", "method", false, out)
 }
 
+/// `Allow-Events = ( "Allow-Events" / "u" ) HCOLON event-type *(COMMA
+/// event-type)` (RFC 6665 §8.4): at least one event package; `event-type`
+/// is a token (`reg`, `presence`, `conference`, `presence.winfo`).
+pub fn parse_allow_events<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Text<'a>> {
+    token_list(value, "Allow-Events", "event package", true, out)
+}
+
 /// One `accept-range` of `Accept`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaRange<'a> {

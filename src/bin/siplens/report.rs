@@ -272,6 +272,7 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
             ("procedures", ims.procedures.join(", ")),
             ("before", ims.before.to_owned()),
             ("after", ims.after.to_owned()),
+            ("note", ims.note.to_owned()),
         ] {
             if !v.is_empty() {
                 bullet(o, &format!("{k}: {v}"));
