@@ -1,6 +1,9 @@
-// Completes pkg/ after `wasm-pack build --target web`: adds the Node.js entry and
-// rewrites package.json with conditional exports. Name, version, description,
-// license, repository and keywords come from Cargo.toml (via wasm-pack's package.json).
+// Completes pkg/ after `wasm-pack build --target web`: adds the Node.js entry, the
+// <siplens-decoder> element and its types, replaces wasm-pack's copy of the project
+// README with the package's own (npm/README.md: for package users), and rewrites
+// package.json with conditional exports. Name, version, description, license and
+// keywords come from Cargo.toml (via wasm-pack's package.json); no `repository`
+// field until the project has a public one (Cargo.toml's is a placeholder).
 // Usage: node scripts/pkg.mjs [pkg-dir]
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +12,7 @@ const dir = process.argv[2] ?? "pkg";
 const root = new URL("..", import.meta.url);
 const gen = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
 
-for (const f of ["node.js", "node.d.ts", "element.js"]) {
+for (const f of ["node.js", "node.d.ts", "element.js", "element.d.ts", "README.md"]) {
   copyFileSync(new URL(`npm/${f}`, root), join(dir, f));
 }
 // The <siplens-decoder> element renders with the page's pure render functions.
@@ -21,7 +24,6 @@ const pkg = {
   version: gen.version,
   description: gen.description,
   license: gen.license,
-  repository: gen.repository,
   keywords: gen.keywords,
   type: "module",
   engines: { node: ">=20" },
@@ -36,7 +38,7 @@ const pkg = {
     },
     "./web": web,
     // <siplens-decoder>: a custom element (browser only); it imports ./siplens.js and ./render.js.
-    "./element": "./element.js",
+    "./element": { types: "./element.d.ts", default: "./element.js" },
     "./siplens_bg.wasm": "./siplens_bg.wasm",
     "./package.json": "./package.json",
   },
@@ -51,13 +53,15 @@ const pkg = {
     "node.js",
     "node.d.ts",
     "element.js",
+    "element.d.ts",
     "render.js",
     "README.md",
     "LICENSE-MIT",
     "LICENSE-APACHE",
   ],
-  // node.js instantiates the module on import; the web entry has no side effects.
-  sideEffects: ["./node.js"],
+  // node.js instantiates the module on import and element.js defines the custom
+  // element; the web entry has no side effects.
+  sideEffects: ["./node.js", "./element.js"],
 };
 writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`siplens: ${join(dir, "package.json")} written (${pkg.name}@${pkg.version})`);

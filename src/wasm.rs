@@ -13,16 +13,26 @@
 //! - A malformed SIP message is a normal result with findings. Only input that cannot
 //!   be decoded at all ([`crate::check_input`]) or an invalid argument throws, always a
 //!   real JS `Error`.
+//! - Arguments come in as `JsValue` and are checked here, in the module itself, so the
+//!   check holds in every entry (Node, bundlers, a plain page): a value of the wrong type
+//!   throws a `TypeError` naming the function, the parameter and the expected type, and
+//!   never reaches wasm-bindgen's glue (which would fail with "memory access out of
+//!   bounds" or "charCodeAt is not a function", or read a string as bytes).
+//!   `unchecked_param_type` keeps the declared TypeScript types exact. A number out of
+//!   range throws a `RangeError`.
 
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use crate::kb::{CodeGroup, CodeLookup, Comparison};
+use crate::kb::{
+    CodeGroup, CodeLookup, Comparison, Q850Cause, Q850ToSip, ReasonProtocol, ReleaseCause,
+    SipToQ850, WarningInfo,
+};
 use crate::redact::capture::PacketCounts;
 use crate::redact::{KindInfo, RedactOptions, Report};
 use crate::trace::Trace;
-use crate::Decoded;
 
 /// The siplens crate version, e.g. `"0.1.0"`; lets a page prove the module loaded.
 #[wasm_bindgen]
@@ -30,20 +40,57 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+// `Decoded` as a discriminated union on `kind`: `kind === "response"` narrows `status`
+// to `StatusDto` and `request` to `null` (the core guarantees the pairing; see
+// `diagnose::invariants`). The struct's own interface is `DecodedFields`
+// (`tsify(rename)`; the JSON is unchanged); `TraceMessage.decoded` and the decode
+// exports name this union.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_DECODED: &str = r#"
+/**
+ * One decoded SIP message. `kind` tells which start line it has and narrows the
+ * rest: `if (d.kind === "response") d.status.code` needs no null check.
+ */
+export type Decoded = DecodedResponse | DecodedRequest | DecodedInvalid;
+/** A response: `status` is set, `request` is null. */
+export interface DecodedResponse extends DecodedFields {
+    kind: "response";
+    status: StatusDto;
+    request: null;
+}
+/** A request: `request` is set, `status` is null. */
+export interface DecodedRequest extends DecodedFields {
+    kind: "request";
+    status: null;
+    request: RequestDto;
+}
+/** Neither a Request-Line nor a Status-Line: both are null; the findings say why. */
+export interface DecodedInvalid extends DecodedFields {
+    kind: "invalid";
+    status: null;
+    request: null;
+}
+"#;
+
 /// Parses and diagnoses one SIP message given as text.
 ///
 /// Throws `Error("empty input: no SIP message")` when `text` is empty or only
 /// ASCII whitespace; any other text decodes (a malformed message has findings).
-#[wasm_bindgen]
-pub fn decode(text: &str) -> Result<Ts<Decoded>, JsError> {
-    decoded(text.as_bytes())
+#[wasm_bindgen(unchecked_return_type = "Decoded")]
+pub fn decode(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, JsValue> {
+    decoded(text_arg("decode", "text", &text)?.as_bytes())
 }
 
 /// Parses and diagnoses one SIP message given as raw bytes (need not be UTF-8;
 /// spans are byte offsets into `bytes`). Same empty-input rule as `decode`.
-#[wasm_bindgen(js_name = decodeBytes)]
-pub fn decode_bytes(bytes: &[u8]) -> Result<Ts<Decoded>, JsError> {
-    decoded(bytes)
+/// `bytes` is a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeBytes, unchecked_return_type = "Decoded")]
+pub fn decode_bytes(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+) -> Result<JsValue, JsValue> {
+    decoded(&bytes_arg("decodeBytes", "bytes", &bytes)?)
 }
 
 /// Decodes pasted text holding any number of SIP messages (and log lines
@@ -51,18 +98,24 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Ts<Decoded>, JsError> {
 /// findings. Same empty-input rule as `decode`; text without a SIP start
 /// line is a normal `Trace` with a capture finding.
 #[wasm_bindgen(js_name = decodeTrace)]
-pub fn decode_trace(text: &str) -> Result<Ts<Trace>, JsError> {
-    crate::check_input(text.as_bytes())?;
-    to_js(&crate::trace::decode_trace_text(text))
+pub fn decode_trace(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<Ts<Trace>, JsValue> {
+    let text = text_arg("decodeTrace", "text", &text)?;
+    crate::check_input(text.as_bytes()).map_err(error)?;
+    to_js(&crate::trace::decode_trace_text(&text))
 }
 
 /// Decodes a pcap or pcapng capture as a trace. Same empty-input rule as
 /// `decode`; a capture without SIP (or not a capture at all) is a normal
 /// `Trace` whose `captureFindings` say why.
 #[wasm_bindgen(js_name = decodeCapture)]
-pub fn decode_capture(bytes: &[u8]) -> Result<Ts<Trace>, JsError> {
-    crate::check_input(bytes)?;
-    to_js(&crate::trace::decode_capture(bytes))
+pub fn decode_capture(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+) -> Result<Ts<Trace>, JsValue> {
+    let bytes = bytes_arg("decodeCapture", "bytes", &bytes)?;
+    crate::check_input(&bytes).map_err(error)?;
+    to_js(&crate::trace::decode_capture(&bytes))
 }
 
 /// `decodeCapture`, calling `onProgress(bytesRead, totalBytes)` about
@@ -71,34 +124,105 @@ pub fn decode_capture(bytes: &[u8]) -> Result<Ts<Trace>, JsError> {
 /// ignored.
 #[wasm_bindgen(js_name = decodeCaptureProgress)]
 pub fn decode_capture_progress(
-    bytes: &[u8],
-    on_progress: &js_sys::Function,
-) -> Result<Ts<Trace>, JsError> {
-    crate::check_input(bytes)?;
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    #[wasm_bindgen(
+        js_name = onProgress,
+        unchecked_param_type = "(bytesRead: number, totalBytes: number) => void"
+    )]
+    on_progress: JsValue,
+) -> Result<Ts<Trace>, JsValue> {
+    const F: &str = "decodeCaptureProgress";
+    let bytes = bytes_arg(F, "bytes", &bytes)?;
+    let on_progress = on_progress.dyn_into::<js_sys::Function>().map_err(|v| {
+        type_error(
+            F,
+            "onProgress",
+            "a function (bytesRead, totalBytes) => void",
+            &v,
+        )
+    })?;
+    crate::check_input(&bytes).map_err(error)?;
     let total = JsValue::from(bytes.len() as f64);
     let mut progress = |done: usize| {
         let _ = on_progress.call2(&JsValue::NULL, &JsValue::from(done as f64), &total);
     };
-    to_js(&crate::trace::decode_capture_progress(bytes, &mut progress))
+    to_js(&crate::trace::decode_capture_progress(
+        &bytes,
+        &mut progress,
+    ))
 }
 
 /// Everything known about one status code; unknown codes are read by their
-/// class (RFC 3261 §21). Throws unless `code` is an integer in 0–65535.
+/// class (RFC 3261 §21). Throws a `TypeError` unless `code` is a number, a
+/// `RangeError` unless it is an integer in 0–65535.
 #[wasm_bindgen(js_name = lookupCode)]
-pub fn lookup_code(code: f64) -> Result<Ts<CodeLookup>, JsError> {
-    to_js(&crate::kb::lookup_code(status_code(code)?))
+pub fn lookup_code(
+    #[wasm_bindgen(unchecked_param_type = "number")] code: JsValue,
+) -> Result<Ts<CodeLookup>, JsValue> {
+    to_js(&crate::kb::lookup_code(status_code(
+        "lookupCode",
+        "code",
+        &code,
+    )?))
 }
 
 /// Every registered status code, grouped by class, 1xx first.
 #[wasm_bindgen(js_name = listCodes)]
-pub fn list_codes() -> Result<Vec<Ts<CodeGroup>>, JsError> {
+pub fn list_codes() -> Result<Vec<Ts<CodeGroup>>, JsValue> {
     crate::kb::list_codes().iter().map(to_js).collect()
 }
 
-/// Two status codes side by side. Throws unless both are integers in 0–65535.
+/// Two status codes side by side. Throws as `lookupCode` for either argument.
 #[wasm_bindgen(js_name = compareCodes)]
-pub fn compare_codes(a: f64, b: f64) -> Result<Ts<Comparison>, JsError> {
-    to_js(&crate::kb::compare_codes(status_code(a)?, status_code(b)?))
+pub fn compare_codes(
+    #[wasm_bindgen(unchecked_param_type = "number")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] b: JsValue,
+) -> Result<Ts<Comparison>, JsValue> {
+    let a = status_code("compareCodes", "a", &a)?;
+    let b = status_code("compareCodes", "b", &b)?;
+    to_js(&crate::kb::compare_codes(a, b))
+}
+
+/// Every defined ITU-T Q.850 cause value (1–127), sorted: name, class and a
+/// short explanation (what a Reason `Q.850;cause=` carries).
+#[wasm_bindgen(js_name = listQ850)]
+pub fn list_q850() -> Result<Vec<Ts<Q850Cause>>, JsValue> {
+    crate::kb::q850_causes().iter().map(to_js).collect()
+}
+
+/// Every registered Warning code (RFC 3261 §20.43 and the IANA registry),
+/// sorted: warn-text, defining specification and meaning.
+#[wasm_bindgen(js_name = listWarnings)]
+pub fn list_warnings() -> Result<Vec<Ts<WarningInfo>>, JsValue> {
+    crate::kb::warnings().iter().map(to_js).collect()
+}
+
+/// Every Reason header protocol siplens knows (RFC 3326 §2): name,
+/// defining specification, which `cause=` values it takes, meaning.
+#[wasm_bindgen(js_name = listReasonProtocols)]
+pub fn list_reason_protocols() -> Result<Vec<Ts<ReasonProtocol>>, JsValue> {
+    crate::kb::reason_protocols().iter().map(to_js).collect()
+}
+
+/// The RFC 3398 §7.2.4.1 table, SIP status → ISUP (Q.850) cause, sorted by
+/// SIP code (what Compare shows beside two codes).
+#[wasm_bindgen(js_name = listSipToQ850)]
+pub fn list_sip_to_q850() -> Result<Vec<Ts<SipToQ850>>, JsValue> {
+    crate::kb::sip_to_q850_table().iter().map(to_js).collect()
+}
+
+/// The RFC 3398 §8.2.6.1 table, ISUP (Q.850) cause → SIP status, in RFC
+/// order (`cause: null` is the default row).
+#[wasm_bindgen(js_name = listQ850ToSip)]
+pub fn list_q850_to_sip() -> Result<Vec<Ts<Q850ToSip>>, JsValue> {
+    crate::kb::q850_to_sip_table().iter().map(to_js).collect()
+}
+
+/// Every defined 3GPP `RELEASE_CAUSE` value (TS 24.229): the values of the
+/// Reason protocol `RELEASE_CAUSE`.
+#[wasm_bindgen(js_name = listReleaseCauses)]
+pub fn list_release_causes() -> Result<Vec<Ts<ReleaseCause>>, JsValue> {
+    crate::kb::release_causes().iter().map(to_js).collect()
 }
 
 /// Redacted text and what was replaced: the result of `redact`.
@@ -118,8 +242,14 @@ pub struct RedactedText {
 /// level. Throws for an unknown level, kind ID or option field; empty text
 /// gives empty text.
 #[wasm_bindgen]
-pub fn redact(text: &str, options: Option<Ts<RedactOptions>>) -> Result<Ts<RedactedText>, JsError> {
-    let opts = redact_options(options)?;
+pub fn redact(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RedactOptions | null")] options: Option<
+        JsValue,
+    >,
+) -> Result<Ts<RedactedText>, JsValue> {
+    let text = text_arg("redact", "text", &text)?;
+    let opts = redact_options("redact", options)?;
     let out = crate::redact::redact_text(text.as_bytes(), &opts);
     to_js(&RedactedText {
         text: String::from_utf8_lossy(&out.output).into_owned(),
@@ -161,15 +291,19 @@ export interface RedactedCapture extends RedactedCaptureInfo {
 /// Throws for empty input, input that is not a capture, or bad options.
 #[wasm_bindgen(js_name = redactCapture, unchecked_return_type = "RedactedCapture")]
 pub fn redact_capture(
-    bytes: &[u8],
-    options: Option<Ts<RedactOptions>>,
-) -> Result<JsValue, JsError> {
-    crate::check_input(bytes)?;
-    let opts = redact_options(options)?;
-    if !crate::trace::capture::is_capture(bytes) {
-        return Err(JsError::new("not a pcap or pcapng capture"));
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RedactOptions | null")] options: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsValue> {
+    const F: &str = "redactCapture";
+    let bytes = bytes_arg(F, "bytes", &bytes)?;
+    let opts = redact_options(F, options)?;
+    crate::check_input(&bytes).map_err(error)?;
+    if !crate::trace::capture::is_capture(&bytes) {
+        return Err(error("not a pcap or pcapng capture"));
     }
-    let out = crate::redact::capture::redact_capture(bytes, &opts);
+    let out = crate::redact::capture::redact_capture(&bytes, &opts);
     let info = to_js(&RedactedCaptureInfo {
         format: out.format,
         report: out.report,
@@ -183,41 +317,119 @@ pub fn redact_capture(
         &JsValue::from_str("bytes"),
         &js_sys::Uint8Array::from(out.output.as_slice()),
     )
-    .map_err(|_| JsError::new("internal error: cannot set bytes"))?;
+    .map_err(|_| error("internal error: cannot set bytes"))?;
     Ok(obj)
 }
 
 /// Every kind of identifier `redact` knows: stable ID, the level that first
 /// replaces it, label and what it covers.
 #[wasm_bindgen(js_name = redactionKinds)]
-pub fn redaction_kinds() -> Result<Vec<Ts<KindInfo>>, JsError> {
+pub fn redaction_kinds() -> Result<Vec<Ts<KindInfo>>, JsValue> {
     crate::redact::KINDS.iter().map(to_js).collect()
 }
 
-fn decoded(input: &[u8]) -> Result<Ts<Decoded>, JsError> {
-    crate::check_input(input)?;
-    to_js(&crate::decode(input))
+fn decoded(input: &[u8]) -> Result<JsValue, JsValue> {
+    crate::check_input(input).map_err(error)?;
+    Ok(to_js(&crate::decode(input))?.js_value())
+}
+
+/// A real JS `Error` with `message`.
+fn error(message: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&message.to_string()).into()
+}
+
+/// `TypeError("f: name must be expected, got …")`.
+fn type_error(f: &str, name: &str, expected: &str, got: &JsValue) -> JsValue {
+    let msg = format!("{f}: {name} must be {expected}, got {}", describe(got));
+    js_sys::TypeError::new(&msg).into()
+}
+
+/// What a wrong argument is, for a `TypeError`: `undefined`, `null`, `a number`,
+/// `an object`, `an array`, or the class of a typed array or other object
+/// (`Uint16Array`, `Map`). The value itself is never echoed (it may be large or
+/// hold a subscriber's identity).
+fn describe(v: &JsValue) -> String {
+    if v.is_null() {
+        return "null".into();
+    }
+    if js_sys::Array::is_array(v) {
+        return "an array".into();
+    }
+    let ty = v.js_typeof().as_string().unwrap_or_default();
+    match ty.as_str() {
+        "undefined" => ty,
+        // Symbol.toStringTag names typed arrays and most built-ins, across realms.
+        "object" => js_sys::Reflect::get(v, &js_sys::Symbol::to_string_tag())
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_else(|| "an object".into()),
+        _ => format!("a {ty}"),
+    }
+}
+
+/// A string argument.
+fn text_arg(f: &str, name: &str, v: &JsValue) -> Result<String, JsValue> {
+    v.as_string()
+        .ok_or_else(|| type_error(f, name, "a string", v))
+}
+
+/// A bytes argument: a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`,
+/// copied into the module's memory (as wasm-bindgen's `&[u8]` would). Recognised by
+/// `Symbol.toStringTag` as well as `instanceof`, so a Buffer from another realm (a
+/// `vm` context, Jest) is accepted too.
+fn bytes_arg(f: &str, name: &str, v: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(b).to_vec());
+    }
+    if v.is_object() && !v.is_function() {
+        let tag = js_sys::Reflect::get(v, &js_sys::Symbol::to_string_tag())
+            .ok()
+            .and_then(|t| t.as_string());
+        if matches!(tag.as_deref(), Some("Uint8Array" | "ArrayBuffer")) {
+            return Ok(js_sys::Uint8Array::new(v).to_vec());
+        }
+    }
+    Err(type_error(f, name, "a Uint8Array or an ArrayBuffer", v))
 }
 
 /// A JS number as a status code: any integer that fits 16 bits (codes are open).
-fn status_code(n: f64) -> Result<u16, JsError> {
+fn status_code(f: &str, name: &str, v: &JsValue) -> Result<u16, JsValue> {
+    let n = v
+        .as_f64()
+        .ok_or_else(|| type_error(f, name, "a number (an integer 0-65535)", v))?;
     if n.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&n) {
         Ok(n as u16)
     } else {
-        Err(JsError::new(&format!(
-            "invalid status code: {n} (expected an integer 0-65535)"
-        )))
+        // As JS writes the number (`Infinity`, `NaN`, `1.5`), not as Rust does (`inf`).
+        let js: String = js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map_or_else(|_| n.to_string(), String::from);
+        let msg = format!("{f}: {name} must be an integer 0-65535, got {js}");
+        Err(js_sys::RangeError::new(&msg).into())
     }
 }
 
 /// A plain JS options object read the way results are written, through
-/// JSON (`JSON.stringify`, then serde), then checked; absent means defaults.
-fn redact_options(options: Option<Ts<RedactOptions>>) -> Result<RedactOptions, JsError> {
-    let Some(options) = options else {
+/// JSON (`JSON.stringify`, then serde), then checked; `undefined` or `null`
+/// means defaults. Anything but a plain object is a `TypeError`; an unknown
+/// field or value is an `Error("invalid redaction options: …")`.
+fn redact_options(f: &str, options: Option<JsValue>) -> Result<RedactOptions, JsValue> {
+    let Some(options) = options.filter(|o| !o.is_null() && !o.is_undefined()) else {
         return Ok(RedactOptions::default());
     };
-    let invalid = |why: &str| JsError::new(&format!("invalid redaction options: {why}"));
-    let json = js_sys::JSON::stringify(&options.js_value())
+    if !options.is_object() || options.is_function() || js_sys::Array::is_array(&options) {
+        return Err(type_error(
+            f,
+            "options",
+            "an object (RedactOptions), null or undefined",
+            &options,
+        ));
+    }
+    let invalid = |why: &str| error(format!("invalid redaction options: {why}"));
+    let json = js_sys::JSON::stringify(&options)
         .ok()
         .and_then(|s| JsValue::from(s).as_string())
         .ok_or_else(|| invalid("not a JSON object"))?;
@@ -235,10 +447,9 @@ fn redact_options(options: Option<Ts<RedactOptions>>) -> Result<RedactOptions, J
 
 /// The one conversion of every result to JS: serde_json, then `JSON.parse`
 /// (fastest of the options measured; see the README, "Boundary cost").
-fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsError> {
-    let json = serde_json::to_string(value)?;
-    let js =
-        js_sys::JSON::parse(&json).map_err(|_| JsError::new("internal error: invalid JSON"))?;
+fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
+    let json = serde_json::to_string(value).map_err(error)?;
+    let js = js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))?;
     Ok(Ts::new_unchecked(js))
 }
 

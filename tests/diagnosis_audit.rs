@@ -307,3 +307,13 @@ fn mixed_line_ends_are_not_trailing_data() {
     assert_eq!(lf.len(), 1);
     assert_eq!(lf[0].category, Category::Informational);
 }
+
+#[test]
+fn a_503_with_retry_after_to_an_ims_invite_cites_the_invite_clause() {
+    let d = decode(&fixture("ims/invite-503-retry-after.sip"));
+    let refs = d.diagnosis.spec_refs.join("\n");
+    assert!(refs.contains("§5.1.3.1"), "{refs}");
+    // The REGISTER-only step (another P-CSCF) is not given for an INVITE.
+    let text = advice(&d).join("\n");
+    assert!(!text.contains("Do not send REGISTER"), "{text}");
+}

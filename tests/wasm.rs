@@ -1,6 +1,7 @@
 //! The JS-facing exports, run in Node by `wasm-pack test --node` (see `make test-wasm`):
-//! each export's result equals the core's serde JSON (the CLI's `--json`), and each
-//! error path throws a real `Error` with its message.
+//! each export's result equals the core's serde JSON (the CLI's `--json`), each
+//! error path throws a real `Error` with its message, and an argument of the wrong
+//! type throws a `TypeError` naming the function, never a raw wasm error.
 #![cfg(target_arch = "wasm32")]
 
 use siplens::wasm;
@@ -32,12 +33,44 @@ fn json(v: JsValue) -> serde_json::Value {
 }
 
 /// The message of a thrown `Error` (panics when the value is not an `Error`).
-fn error_message(e: wasm_bindgen::JsError) -> String {
-    let v = JsValue::from(e);
-    v.dyn_into::<js_sys::Error>()
+fn error_message(e: JsValue) -> String {
+    e.dyn_into::<js_sys::Error>()
         .expect("a real Error")
         .message()
         .into()
+}
+
+/// The message of a thrown `TypeError` (panics when it is another value).
+fn type_error_message(e: JsValue) -> String {
+    assert!(
+        e.is_instance_of::<js_sys::TypeError>(),
+        "{e:?} is not a TypeError"
+    );
+    error_message(e)
+}
+
+/// A JS string argument.
+fn s(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+/// A JS `Uint8Array` argument.
+fn b(bytes: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(bytes).into()
+}
+
+/// A number as JS writes it (`NaN`, `1.5`, `-1`, `65536`).
+fn js_number(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else {
+        v.to_string()
+    }
+}
+
+/// A JS number argument.
+fn n(v: f64) -> JsValue {
+    JsValue::from_f64(v)
 }
 
 #[wasm_bindgen_test]
@@ -48,20 +81,20 @@ fn version_is_the_crate_version() {
 #[wasm_bindgen_test]
 fn decode_equals_the_core_json() {
     for text in [AKA_401, RETRY_503, "INVITE sip:x SIP/2.0\r\n\r\n"] {
-        let js = wasm::decode(text).unwrap();
+        let js = wasm::decode(s(text)).unwrap();
         let core = serde_json::to_value(siplens::decode(text.as_bytes())).unwrap();
-        assert_eq!(json(js.js_value()), core);
+        assert_eq!(json(js), core);
     }
-    let d = json(wasm::decode(AKA_401).unwrap().js_value());
+    let d = json(wasm::decode(s(AKA_401)).unwrap());
     assert_eq!(d["diagnosis"]["challenge"]["aka"], true);
-    let d = json(wasm::decode(RETRY_503).unwrap().js_value());
+    let d = json(wasm::decode(s(RETRY_503)).unwrap());
     assert_eq!(d["diagnosis"]["retry"]["afterSeconds"], 30);
     assert_eq!(d["status"]["final"], true);
 }
 
 #[wasm_bindgen_test]
 fn malformed_message_is_a_result_not_an_error() {
-    let d = json(wasm::decode("hello\r\n").unwrap().js_value());
+    let d = json(wasm::decode(s("hello\r\n")).unwrap());
     assert_eq!(d["kind"], "invalid");
     assert!(!d["findings"].as_array().unwrap().is_empty());
 }
@@ -70,9 +103,9 @@ fn malformed_message_is_a_result_not_an_error() {
 fn decode_bytes_accepts_non_utf8() {
     let mut bytes = RETRY_503.as_bytes().to_vec();
     bytes.splice(8..8, [0xff, 0xfe]);
-    let js = wasm::decode_bytes(&bytes).unwrap();
+    let js = wasm::decode_bytes(b(&bytes)).unwrap();
     assert_eq!(
-        json(js.js_value()),
+        json(js),
         serde_json::to_value(siplens::decode(&bytes)).unwrap()
     );
 }
@@ -80,16 +113,16 @@ fn decode_bytes_accepts_non_utf8() {
 #[wasm_bindgen_test]
 fn empty_input_throws() {
     for text in ["", " \r\n\t "] {
-        let e = wasm::decode(text).expect_err("throws");
+        let e = wasm::decode(s(text)).expect_err("throws");
         assert_eq!(error_message(e), "empty input: no SIP message");
-        let e = wasm::decode_bytes(text.as_bytes()).expect_err("throws");
+        let e = wasm::decode_bytes(b(text.as_bytes())).expect_err("throws");
         assert_eq!(error_message(e), "empty input: no SIP message");
     }
 }
 
 #[wasm_bindgen_test]
 fn lookup_list_compare_equal_the_core_json() {
-    let l = wasm::lookup_code(499.0).unwrap();
+    let l = wasm::lookup_code(n(499.0)).unwrap();
     assert_eq!(
         json(l.js_value()),
         serde_json::to_value(siplens::kb::lookup_code(499)).unwrap()
@@ -103,7 +136,7 @@ fn lookup_list_compare_equal_the_core_json() {
         serde_json::Value::Array(groups),
         serde_json::to_value(siplens::kb::list_codes()).unwrap()
     );
-    let c = wasm::compare_codes(486.0, 600.0).unwrap();
+    let c = wasm::compare_codes(n(486.0), n(600.0)).unwrap();
     assert_eq!(
         json(c.js_value()),
         serde_json::to_value(siplens::kb::compare_codes(486, 600)).unwrap()
@@ -113,10 +146,17 @@ fn lookup_list_compare_equal_the_core_json() {
 #[wasm_bindgen_test]
 fn invalid_codes_throw() {
     for bad in [1.5, -1.0, 65536.0, f64::NAN] {
-        let e = wasm::lookup_code(bad).expect_err("throws");
-        assert!(error_message(e).starts_with("invalid status code"));
-        let e = wasm::compare_codes(200.0, bad).expect_err("throws");
-        assert!(error_message(e).starts_with("invalid status code"));
+        let e = wasm::lookup_code(n(bad)).expect_err("throws");
+        assert!(e.is_instance_of::<js_sys::RangeError>(), "{bad}");
+        assert_eq!(
+            error_message(e),
+            format!(
+                "lookupCode: code must be an integer 0-65535, got {}",
+                js_number(bad)
+            )
+        );
+        let e = wasm::compare_codes(n(200.0), n(bad)).expect_err("throws");
+        assert!(error_message(e).starts_with("compareCodes: b must be an integer 0-65535"));
     }
 }
 
@@ -139,7 +179,7 @@ const CAPTURE: &[u8] = include_bytes!("fixtures/captures/sip_ipv6_udp.pcap");
 
 #[wasm_bindgen_test]
 fn decode_trace_equals_the_core_json() {
-    let js = wasm::decode_trace(TRACE_TEXT).unwrap();
+    let js = wasm::decode_trace(s(TRACE_TEXT)).unwrap();
     let core = serde_json::to_value(siplens::trace::decode_trace_text(TRACE_TEXT)).unwrap();
     let t = json(js.js_value());
     assert_eq!(numbers_as_f64(t.clone()), numbers_as_f64(core));
@@ -149,7 +189,7 @@ fn decode_trace_equals_the_core_json() {
 
 #[wasm_bindgen_test]
 fn decode_capture_equals_the_core_json() {
-    let js = wasm::decode_capture(CAPTURE).unwrap();
+    let js = wasm::decode_capture(b(CAPTURE)).unwrap();
     let core = serde_json::to_value(siplens::trace::decode_capture(CAPTURE)).unwrap();
     let t = json(js.js_value());
     assert_eq!(numbers_as_f64(t.clone()), numbers_as_f64(core));
@@ -165,28 +205,28 @@ fn decode_capture_progress_reports_and_equals_decode_capture() {
         wasm_bindgen::closure::Closure::<dyn FnMut(f64, f64)>::new(move |done: f64, total: f64| {
             push.push(&js_sys::Array::of2(&done.into(), &total.into()));
         });
-    let f: &js_sys::Function = cb.as_ref().unchecked_ref();
-    let js = wasm::decode_capture_progress(CAPTURE, f).unwrap();
-    let whole = json(wasm::decode_capture(CAPTURE).unwrap().js_value());
+    let f: &JsValue = cb.as_ref();
+    let js = wasm::decode_capture_progress(b(CAPTURE), f.clone()).unwrap();
+    let whole = json(wasm::decode_capture(b(CAPTURE)).unwrap().js_value());
     assert_eq!(json(js.js_value()), whole);
     assert!(calls.length() > 0);
     let last = js_sys::Array::from(&calls.get(calls.length() - 1));
     assert_eq!(last.get(1).as_f64(), Some(CAPTURE.len() as f64));
     assert!(last.get(0).as_f64().unwrap() <= CAPTURE.len() as f64);
-    let e = wasm::decode_capture_progress(b"", f).expect_err("throws");
+    let e = wasm::decode_capture_progress(b(b""), f.clone()).expect_err("throws");
     assert_eq!(error_message(e), "empty input: no SIP message");
 }
 
 #[wasm_bindgen_test]
 fn no_sip_is_a_trace_with_capture_findings_not_an_error() {
     let t = json(
-        wasm::decode_capture(b"not a capture at all")
+        wasm::decode_capture(b(b"not a capture at all"))
             .unwrap()
             .js_value(),
     );
     assert_eq!(t["source"], "unknown");
     assert!(!t["captureFindings"].as_array().unwrap().is_empty());
-    let t = json(wasm::decode_trace("hello\r\n").unwrap().js_value());
+    let t = json(wasm::decode_trace(s("hello\r\n")).unwrap().js_value());
     assert_eq!(t["messages"].as_array().unwrap().len(), 0);
     assert_eq!(t["captureFindings"][0]["id"], "SL455");
 }
@@ -194,9 +234,9 @@ fn no_sip_is_a_trace_with_capture_findings_not_an_error() {
 #[wasm_bindgen_test]
 fn empty_trace_or_capture_throws() {
     for text in ["", " \r\n\t "] {
-        let e = wasm::decode_trace(text).expect_err("throws");
+        let e = wasm::decode_trace(s(text)).expect_err("throws");
         assert_eq!(error_message(e), "empty input: no SIP message");
-        let e = wasm::decode_capture(text.as_bytes()).expect_err("throws");
+        let e = wasm::decode_capture(b(text.as_bytes())).expect_err("throws");
         assert_eq!(error_message(e), "empty input: no SIP message");
     }
 }
@@ -212,13 +252,13 @@ Authorization: Digest username=\"001010123456789@ims.mnc001.mcc001.3gppnetwork.o
 Content-Length: 0\r\n\r\n";
 
 /// A JS object from JSON text, as a caller would pass it.
-fn js_object<T: tsify::Tsify>(json: &str) -> tsify::Ts<T> {
-    tsify::Ts::new_unchecked(js_sys::JSON::parse(json).unwrap())
+fn js_object(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
 }
 
 #[wasm_bindgen_test]
 fn redact_equals_the_core_and_hides_the_originals() {
-    let js = json(wasm::redact(IMS_REGISTER, None).unwrap().js_value());
+    let js = json(wasm::redact(s(IMS_REGISTER), None).unwrap().js_value());
     let core = siplens::redact::redact_text(
         IMS_REGISTER.as_bytes(),
         &siplens::redact::RedactOptions::default(),
@@ -236,16 +276,19 @@ fn redact_equals_the_core_and_hides_the_originals() {
         assert!(!text.contains(original), "{original} left in {text}");
     }
     // The redacted text still decodes to the same request.
-    let d = json(wasm::decode(text).unwrap().js_value());
+    let d = json(wasm::decode(s(text)).unwrap());
     assert_eq!(d["request"]["method"], "REGISTER");
 }
 
 #[wasm_bindgen_test]
 fn redact_takes_a_plain_options_object() {
     let r = json(
-        wasm::redact(IMS_REGISTER, Some(js_object(r#"{"level":"identities"}"#)))
-            .unwrap()
-            .js_value(),
+        wasm::redact(
+            s(IMS_REGISTER),
+            Some(js_object(r#"{"level":"identities"}"#)),
+        )
+        .unwrap()
+        .js_value(),
     );
     assert_eq!(r["report"]["level"], "identities");
     let text = r["text"].as_str().unwrap();
@@ -253,7 +296,7 @@ fn redact_takes_a_plain_options_object() {
     assert!(!text.contains("12125551234"));
     let r = json(
         wasm::redact(
-            IMS_REGISTER,
+            s(IMS_REGISTER),
             Some(js_object(
                 r#"{"level":"network","include":["host"],"exclude":["ipv4"]}"#,
             )),
@@ -264,7 +307,11 @@ fn redact_takes_a_plain_options_object() {
     let text = r["text"].as_str().unwrap();
     assert!(text.contains("10.20.30.40") && !text.contains("3gppnetwork.org"));
     // `null` and `{}` are the defaults; empty text is empty text.
-    let empty = json(wasm::redact("", Some(js_object("{}"))).unwrap().js_value());
+    let empty = json(
+        wasm::redact(s(""), Some(js_object("{}")))
+            .unwrap()
+            .js_value(),
+    );
     assert_eq!(empty["text"], "");
     assert_eq!(empty["report"]["total"], 0);
 }
@@ -282,9 +329,9 @@ fn bad_redaction_options_throw() {
         ),
         (r#"{"level":"everything"}"#, "unknown variant `everything`"),
         (r#"{"levle":"all"}"#, "unknown field `levle`"),
-        ("5", "invalid type"),
+        (r#"{"include":"host"}"#, "invalid type"),
     ] {
-        let e = wasm::redact(IMS_REGISTER, Some(js_object(options))).expect_err(options);
+        let e = wasm::redact(s(IMS_REGISTER), Some(js_object(options))).expect_err(options);
         let m = error_message(e);
         assert!(m.starts_with("invalid redaction options: "), "{m}");
         assert!(m.contains(expected), "{options}: {m}");
@@ -318,7 +365,7 @@ fn redaction_kinds_equal_the_table() {
 
 #[wasm_bindgen_test]
 fn redact_capture_gives_bytes_that_decode_the_same() {
-    let r = wasm::redact_capture(CAPTURE, Some(js_object(r#"{"level":"all"}"#))).unwrap();
+    let r = wasm::redact_capture(b(CAPTURE), Some(js_object(r#"{"level":"all"}"#))).unwrap();
     let bytes = js_sys::Reflect::get(&r, &"bytes".into()).unwrap();
     let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
     let core = siplens::redact::capture::redact_capture(
@@ -338,6 +385,209 @@ fn redact_capture_gives_bytes_that_decode_the_same() {
     let text = String::from_utf8_lossy(&bytes);
     assert!(!text.contains("fe80:0:0:0:21a:a0ff:fe07:32e0"));
     // Not a capture, empty input: JS errors.
-    assert!(wasm::redact_capture(b"INVITE sip:a@b SIP/2.0\r\n\r\n", None).is_err());
-    assert!(wasm::redact_capture(b"", None).is_err());
+    assert!(wasm::redact_capture(b(b"INVITE sip:a@b SIP/2.0\r\n\r\n"), None).is_err());
+    assert!(wasm::redact_capture(b(b""), None).is_err());
+}
+
+#[wasm_bindgen_test]
+fn wrong_argument_types_throw_type_errors() {
+    let object = js_object("{}");
+    let array = js_object("[1,2]");
+    // Strings where strings are expected.
+    for (bad, got) in [
+        (n(42.0), "a number"),
+        (object.clone(), "an object"),
+        (JsValue::UNDEFINED, "undefined"),
+        (JsValue::NULL, "null"),
+        (b(b"SIP/2.0 200 OK\r\n\r\n"), "Uint8Array"),
+        (array.clone(), "an array"),
+    ] {
+        let m = type_error_message(wasm::decode(bad.clone()).expect_err("throws"));
+        assert_eq!(m, format!("decode: text must be a string, got {got}"));
+        let m = type_error_message(wasm::decode_trace(bad.clone()).expect_err("throws"));
+        assert_eq!(m, format!("decodeTrace: text must be a string, got {got}"));
+        let m = type_error_message(wasm::redact(bad, None).expect_err("throws"));
+        assert_eq!(m, format!("redact: text must be a string, got {got}"));
+    }
+    // Bytes where bytes are expected: text is not silently read as bytes.
+    let u16s: JsValue = js_sys::Uint16Array::new_with_length(4).into();
+    for (bad, got) in [
+        (s("SIP/2.0 200 OK\r\n\r\n"), "a string"),
+        (n(42.0), "a number"),
+        (object, "an object"),
+        (JsValue::UNDEFINED, "undefined"),
+        (u16s, "Uint16Array"),
+        (array, "an array"),
+    ] {
+        let expected =
+            |f: &str| format!("{f}: bytes must be a Uint8Array or an ArrayBuffer, got {got}");
+        let m = type_error_message(wasm::decode_bytes(bad.clone()).expect_err("throws"));
+        assert_eq!(m, expected("decodeBytes"));
+        let m = type_error_message(wasm::decode_capture(bad.clone()).expect_err("throws"));
+        assert_eq!(m, expected("decodeCapture"));
+        let m = type_error_message(
+            wasm::decode_capture_progress(bad.clone(), js_sys::Function::new_no_args("").into())
+                .expect_err("throws"),
+        );
+        assert_eq!(m, expected("decodeCaptureProgress"));
+        let m = type_error_message(wasm::redact_capture(bad, None).expect_err("throws"));
+        assert_eq!(m, expected("redactCapture"));
+    }
+    // Numbers where numbers are expected: "486" is not coerced.
+    let m = type_error_message(wasm::lookup_code(s("486")).expect_err("throws"));
+    assert_eq!(
+        m,
+        "lookupCode: code must be a number (an integer 0-65535), got a string"
+    );
+    let m =
+        type_error_message(wasm::compare_codes(n(486.0), JsValue::UNDEFINED).expect_err("throws"));
+    assert_eq!(
+        m,
+        "compareCodes: b must be a number (an integer 0-65535), got undefined"
+    );
+    // A callback where a callback is expected.
+    let m =
+        type_error_message(wasm::decode_capture_progress(b(CAPTURE), n(1.0)).expect_err("throws"));
+    assert_eq!(
+        m,
+        "decodeCaptureProgress: onProgress must be a function (bytesRead, totalBytes) => void, got a number"
+    );
+    // Options: an object, null or undefined.
+    for (bad, got) in [
+        (n(5.0), "a number"),
+        (s("all"), "a string"),
+        (js_object("[]"), "an array"),
+    ] {
+        let m = type_error_message(
+            wasm::redact(s(IMS_REGISTER), Some(bad.clone())).expect_err("throws"),
+        );
+        assert_eq!(
+            m,
+            format!(
+                "redact: options must be an object (RedactOptions), null or undefined, got {got}"
+            )
+        );
+        let m =
+            type_error_message(wasm::redact_capture(b(CAPTURE), Some(bad)).expect_err("throws"));
+        assert!(
+            m.starts_with("redactCapture: options must be an object"),
+            "{m}"
+        );
+    }
+    assert!(wasm::redact(s(IMS_REGISTER), Some(JsValue::NULL)).is_ok());
+    assert!(wasm::redact(s(IMS_REGISTER), Some(JsValue::UNDEFINED)).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn bytes_may_be_an_array_buffer_or_a_subarray() {
+    let whole = json(wasm::decode_bytes(b(RETRY_503.as_bytes())).unwrap());
+    let buffer = js_sys::Uint8Array::from(RETRY_503.as_bytes()).buffer();
+    assert_eq!(json(wasm::decode_bytes(buffer.into()).unwrap()), whole);
+    // A view into a larger buffer reads only its own bytes.
+    let mut padded = b"xxxx".to_vec();
+    padded.extend_from_slice(RETRY_503.as_bytes());
+    padded.extend_from_slice(b"yyyy");
+    let view = js_sys::Uint8Array::from(padded.as_slice()).subarray(4, 4 + RETRY_503.len() as u32);
+    assert_eq!(json(wasm::decode_bytes(view.into()).unwrap()), whole);
+    let t = wasm::decode_capture(js_sys::Uint8Array::from(CAPTURE).buffer().into()).unwrap();
+    assert_eq!(
+        json(t.js_value()),
+        json(wasm::decode_capture(b(CAPTURE)).unwrap().js_value())
+    );
+}
+
+#[wasm_bindgen_test]
+fn kind_pairs_with_status_and_request() {
+    // The TypeScript union on `kind` (DecodedResponse | DecodedRequest | DecodedInvalid)
+    // holds only if the core pairs them this way.
+    for (text, kind) in [
+        (RETRY_503, "response"),
+        ("INVITE sip:x SIP/2.0\r\n\r\n", "request"),
+        ("hello\r\n", "invalid"),
+        ("SIP/2.0 4O4 Not Found\r\n\r\n", "response"),
+    ] {
+        let d = json(wasm::decode(s(text)).unwrap());
+        assert_eq!(d["kind"], kind, "{text}");
+        assert_eq!(d["status"].is_object(), kind == "response", "{text}");
+        assert_eq!(d["request"].is_object(), kind == "request", "{text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn knowledge_tables_equal_the_core_json() {
+    let q850 = json_list(wasm::list_q850().unwrap().iter().map(|x| x.js_value()));
+    assert_eq!(
+        q850,
+        serde_json::to_value(siplens::kb::q850_causes()).unwrap()
+    );
+    assert!(q850.as_array().unwrap().iter().any(|c| c["cause"] == 17));
+    let warnings = json_list(wasm::list_warnings().unwrap().iter().map(|x| x.js_value()));
+    assert_eq!(
+        warnings,
+        serde_json::to_value(siplens::kb::warnings()).unwrap()
+    );
+    assert!(warnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == 399));
+    let protocols = json_list(
+        wasm::list_reason_protocols()
+            .unwrap()
+            .iter()
+            .map(|x| x.js_value()),
+    );
+    assert_eq!(
+        protocols,
+        serde_json::to_value(siplens::kb::reason_protocols()).unwrap()
+    );
+    for name in ["SIP", "Q.850", "RELEASE_CAUSE"] {
+        assert!(
+            protocols
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == name),
+            "{name}"
+        );
+    }
+    let sip_to_q850 = json_list(
+        wasm::list_sip_to_q850()
+            .unwrap()
+            .iter()
+            .map(|x| x.js_value()),
+    );
+    assert_eq!(
+        sip_to_q850,
+        serde_json::to_value(siplens::kb::sip_to_q850_table()).unwrap()
+    );
+    assert!(sip_to_q850
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["sip"] == 486 && r["cause"] == 17));
+    let q850_to_sip = json_list(
+        wasm::list_q850_to_sip()
+            .unwrap()
+            .iter()
+            .map(|x| x.js_value()),
+    );
+    assert_eq!(
+        q850_to_sip,
+        serde_json::to_value(siplens::kb::q850_to_sip_table()).unwrap()
+    );
+    let release = json_list(
+        wasm::list_release_causes()
+            .unwrap()
+            .iter()
+            .map(|x| x.js_value()),
+    );
+    assert_eq!(
+        release,
+        serde_json::to_value(siplens::kb::release_causes()).unwrap()
+    );
+}
+
+fn json_list(values: impl Iterator<Item = JsValue>) -> serde_json::Value {
+    serde_json::Value::Array(values.map(json).collect())
 }

@@ -467,6 +467,9 @@ pub struct DiagnosisDto {
 /// A decoded message: the JSON contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+// TypeScript only: the fields are `DecodedFields`; `Decoded` is the union on `kind`
+// declared in src/wasm.rs. The JSON is unchanged.
+#[cfg_attr(target_arch = "wasm32", tsify(rename = "DecodedFields"))]
 #[serde(rename_all = "camelCase")]
 pub struct Decoded {
     /// Contract version.

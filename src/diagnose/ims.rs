@@ -862,7 +862,8 @@ fn security_agreement_required(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 /// SL314: a 503 with Retry-After: the server is overloaded or in
 /// maintenance and says when to come back; a UE must not re-register to the
-/// same P-CSCF before it ends (RFC 3261 §21.5.4; TS 24.229 §5.1.1.2).
+/// same P-CSCF before it ends (RFC 3261 §21.5.4; TS 24.229 §5.1.1.2), nor
+/// reattempt an INVITE automatically (TS 24.229 §5.1.3.1).
 fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if !cx.is(503) {
         return;
@@ -909,6 +910,11 @@ fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     }
     if register {
         dx.spec("3GPP TS 24.229 §5.1.1.2");
+    } else if ims && cx.method_is(Method::Invite) {
+        // TS 24.229 §5.1.3.1: on a 503 with Retry-After to an initial INVITE
+        // the UE shall not automatically reattempt the request until the
+        // time given has passed.
+        dx.spec("3GPP TS 24.229 §5.1.3.1");
     }
 }
 

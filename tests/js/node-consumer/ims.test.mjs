@@ -111,8 +111,8 @@ test("knowledge base: lookupCode, listCodes, compareCodes", () => {
   const c = compareCodes(486, 600);
   assert.deepEqual([c.a.code, c.b.code], [486, 600]);
   assert.ok(c.aspects.some((a) => a.differs));
-  assert.throws(() => lookupCode(1.5), Error);
-  assert.throws(() => compareCodes(486, -1), Error);
+  assert.throws(() => lookupCode(1.5), { name: "RangeError", message: "lookupCode: code must be an integer 0-65535, got 1.5" });
+  assert.throws(() => compareCodes(486, -1), { name: "RangeError", message: "compareCodes: b must be an integer 0-65535, got -1" });
 });
 
 test("published types: no `any`, Option fields declared `| null`", () => {
@@ -124,4 +124,8 @@ test("published types: no `any`, Option fields declared `| null`", () => {
   assert.match(declarations, /afterSeconds: number \| null;/);
   assert.match(declarations, /final: boolean;/);
   assert.match(declarations, /where: string;/);
+  // `kind` discriminates the union; the progress callback has a signature, not `Function`.
+  assert.match(declarations, /export type Decoded = DecodedResponse \| DecodedRequest \| DecodedInvalid;/);
+  assert.match(dts, /export function decodeCaptureProgress\(bytes: Uint8Array \| ArrayBuffer, onProgress: \(bytesRead: number, totalBytes: number\) => void\): Trace;/);
+  assert.doesNotMatch(dts, /\bFunction\b/);
 });

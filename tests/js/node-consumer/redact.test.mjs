@@ -71,9 +71,13 @@ test("redact: bad options throw a real Error", () => {
     [{ level: "everything" }, /^invalid redaction options: unknown variant `everything`/],
     [{ include: ["phones"] }, /^invalid redaction options: unknown identifier kind "phones"/],
     [{ includes: ["host"] }, /^invalid redaction options: unknown field `includes`/],
-    [42, /^invalid redaction options: invalid type/],
+    [{ include: "host" }, /^invalid redaction options: invalid type/],
   ]) {
     assert.throws(() => redact(REGISTER, options), (e) => e instanceof Error && message.test(e.message), JSON.stringify(options));
+  }
+  // Options that are not an object at all: a TypeError naming the function.
+  for (const options of [42, "all", ["host"]]) {
+    assert.throws(() => redact(REGISTER, options), (e) => e instanceof TypeError && /^redact: options must be an object \(RedactOptions\), null or undefined, got /.test(e.message), JSON.stringify(options));
   }
 });
 

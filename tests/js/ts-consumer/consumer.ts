@@ -6,6 +6,24 @@ import {
   decode,
   decodeBytes,
   decodeCapture,
+  decodeCaptureProgress,
+  listQ850,
+  listWarnings,
+  listReasonProtocols,
+  listReleaseCauses,
+  listSipToQ850,
+  listQ850ToSip,
+  type SipToQ850,
+  type Q850ToSip,
+  type DecodedResponse,
+  type DecodedRequest,
+  type DecodedInvalid,
+  type Q850Cause,
+  type WarningInfo,
+  type ReasonProtocol,
+  type ReleaseCause,
+  type StatusDto,
+  type RequestDto,
   decodeTrace,
   listCodes,
   lookupCode,
@@ -116,7 +134,80 @@ const rcNotes: string[] = rc.notes;
 // @ts-expect-error redactCapture takes bytes, not text
 redactCapture("not bytes");
 
-export const used = [rcBytes, rcFormat, rcDropped, rcComplete, rcNotes, after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
+// `kind` discriminates: a check narrows `status` and `request` with no null check.
+function describe(m: Decoded): string {
+  switch (m.kind) {
+    case "response": {
+      const st: StatusDto = m.status;
+      const none: null = m.request;
+      const resp: DecodedResponse = m;
+      return `${st.code ?? "???"} ${st.reasonPhrase} ${none} ${resp.kind}`;
+    }
+    case "request": {
+      const rq: RequestDto = m.request;
+      const none: null = m.status;
+      const req: DecodedRequest = m;
+      return `${rq.method} ${rq.uri} ${none} ${req.kind}`;
+    }
+    case "invalid": {
+      const inv: DecodedInvalid = m;
+      // @ts-expect-error an invalid message has no request line
+      const method: string = m.request.method;
+      return `${inv.findings.length} ${method}`;
+    }
+  }
+}
+const described: string = describe(d);
+if (d.kind === "response") {
+  const narrowed: number | null = d.status.code;
+  // @ts-expect-error a response has no Request-Line
+  const noUri: string = d.request.uri;
+  void [narrowed, noUri];
+}
+// @ts-expect-error a response's request is null: "response" with a request is not a Decoded
+const mismatched: Decoded = { ...d, kind: "response", status: null };
+const m0: TraceMessage | undefined = t.messages[0];
+const fromTrace: string | undefined = m0 && m0.decoded.kind === "request" ? m0.decoded.request.method : undefined;
+
+// Arguments: bytes are a Uint8Array or an ArrayBuffer; the progress callback has a signature.
+const fromBuffer: Decoded = decodeBytes(new ArrayBuffer(8));
+const progress: Trace = decodeCaptureProgress(new Uint8Array(4), (bytesRead: number, totalBytes: number) => {
+  const fraction: number = bytesRead / totalBytes;
+  void fraction;
+});
+const noArgs: Trace = decodeCaptureProgress(new ArrayBuffer(4), () => {});
+// @ts-expect-error decode takes text, not a number
+decode(42);
+// @ts-expect-error decode takes text, not bytes
+decode(new Uint8Array([0x53]));
+// @ts-expect-error decodeBytes takes bytes, not text
+decodeBytes("SIP/2.0 200 OK");
+// @ts-expect-error lookupCode takes a number, not a string
+lookupCode("486");
+// @ts-expect-error onProgress is a function, not a string
+decodeCaptureProgress(new Uint8Array(4), "progress");
+// @ts-expect-error onProgress receives numbers
+decodeCaptureProgress(new Uint8Array(4), (read: string) => read.length);
+// @ts-expect-error options are an object
+redact("x", 42);
+
+// The knowledge tables.
+const causes: Q850Cause[] = listQ850();
+const causeNames: string[] = causes.map((c) => `${c.cause} ${c.name} ${c.class} ${c.explanation}`);
+const warns: WarningInfo[] = listWarnings();
+const warnCodes: number[] = warns.map((w) => w.code);
+const protocols: ReasonProtocol[] = listReasonProtocols();
+const protocolNames: string[] = protocols.map((p) => `${p.name} ${p.spec} ${p.causes} ${p.meaning}`);
+const release: ReleaseCause[] = listReleaseCauses();
+const releaseTexts: string[] = release.map((r) => `${r.cause} ${r.text} ${r.meaning}`);
+const s2q: SipToQ850[] = listSipToQ850();
+const s2qCauses: (number | null)[] = s2q.map((r) => r.cause);
+const q2s: Q850ToSip[] = listQ850ToSip();
+const q2sCodes: (number | null)[] = q2s.map((r) => r.sip);
+// @ts-expect-error RFC 3398 gives no cause for some codes: `number | null`
+const s2qCause: number = s2q[0]!.cause;
+
+export const used = [s2qCauses, q2sCodes, s2qCause, described, mismatched, fromTrace, fromBuffer, progress, noArgs, causeNames, warnCodes, protocolNames, releaseTexts,rcBytes, rcFormat, rcDropped, rcComplete, rcNotes, after, isFinal, where, kind, bodyKind, aka, senders, severities, lines, b, note,
   groups, differing, v, notNull, code, bad, sev, l.info.ims.typical, c.a.isFinal,
   source, firstDecoded, src, time, retrans, dialogOf, states, finals, pdd, setup, txFinal, flow, frames,
   callIds, cap, state, fc, redactedText, level, counts, originals, aliasCounts, defaults, kindLevels, covers,

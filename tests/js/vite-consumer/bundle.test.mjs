@@ -22,4 +22,6 @@ test("the bundle emits the .wasm as an asset and runs", async () => {
   const r = globalThis.siplensViteResult;
   assert.deepEqual([r.code, r.afterSeconds, r.reason], [503, 30, "Busy Here"]);
   assert.match(r.version, /^\d+\.\d+\.\d+/);
+  assert.equal(r.decode, "TypeError: decode: text must be a string, got a number");
+  assert.equal(r.decodeBytes, "TypeError: decodeBytes: bytes must be a Uint8Array or an ArrayBuffer, got a string");
 });

@@ -1,6 +1,6 @@
 // What a bundler user writes: the web entry, one init() (the .wasm is an asset the
 // bundler emits and rewrites the URL of), then plain calls.
-import init, { decode, lookupCode, version } from "siplens";
+import init, { decode, decodeBytes, lookupCode, version } from "siplens";
 
 await init();
 const d = decode("SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\nCSeq: 1 INVITE\r\nCall-ID: v\r\n\r\n");
@@ -10,6 +10,15 @@ const result = {
   afterSeconds: d.diagnosis.retry.afterSeconds,
   reason: lookupCode(486).info.reason,
 };
+// The argument checks live in the module, so the web entry has them too.
+for (const [name, call] of [["decode", () => decode(42)], ["decodeBytes", () => decodeBytes("text")]]) {
+  try {
+    call();
+    result[name] = "no error";
+  } catch (e) {
+    result[name] = `${e.constructor.name}: ${e.message}`;
+  }
+}
 globalThis.siplensViteResult = result;
 if (typeof document !== "undefined") {
   document.getElementById("out").textContent = JSON.stringify(result, null, 2);

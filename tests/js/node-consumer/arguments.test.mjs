@@ -1,0 +1,176 @@
+// The packed package from Node ESM: every export checks its arguments' types and throws a
+// TypeError naming the function, the parameter and what it expected, never a raw wasm error
+// ("memory access out of bounds", "charCodeAt is not a function") and never a silent misread
+// (text read as bytes). Bytes may be a Uint8Array, a Buffer (from any realm) or an ArrayBuffer.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
+import * as siplens from "siplens";
+
+const {
+  decode, decodeBytes, decodeTrace, decodeCapture, decodeCaptureProgress, lookupCode, compareCodes,
+  redact, redactCapture, listQ850, listWarnings, listReasonProtocols, listReleaseCauses, listSipToQ850, listQ850ToSip,
+} = siplens;
+
+const TEXT = "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1\r\nFrom: <sip:a@ims.example.com>;tag=1\r\nTo: <sip:b@ims.example.com>;tag=2\r\nCall-ID: args-1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+const fixtures = (process.env.SIPLENS_FIXTURES ?? "").split(":")[0];
+const CAPTURE = readFileSync(`${fixtures}/captures/sip_ipv6_udp.pcap`);
+
+/** assert.throws for a TypeError with exactly this message. */
+function typeError(fn, message) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof TypeError, `${e?.name}: ${e?.message}`);
+    assert.equal(e.message, message);
+    return true;
+  });
+}
+
+const NOT_TEXT = [
+  [42, "a number"],
+  [{}, "an object"],
+  [undefined, "undefined"],
+  [null, "null"],
+  [Buffer.from(TEXT), "Uint8Array"],
+  [["SIP/2.0 200 OK"], "an array"],
+  [true, "a boolean"],
+  [() => TEXT, "a function"],
+];
+
+test("text functions: a TypeError for anything but a string", () => {
+  for (const f of ["decode", "decodeTrace", "redact"]) {
+    for (const [bad, got] of NOT_TEXT) typeError(() => siplens[f](bad), `${f}: text must be a string, got ${got}`);
+  }
+  typeError(() => decode(), "decode: text must be a string, got undefined");
+});
+
+const NOT_BYTES = [
+  [TEXT, "a string"],
+  [42, "a number"],
+  [{}, "an object"],
+  [{ length: 3, 0: 83 }, "an object"],
+  [undefined, "undefined"],
+  [null, "null"],
+  [[83, 73, 80], "an array"],
+  [new Uint16Array(4), "Uint16Array"],
+  [new DataView(new ArrayBuffer(4)), "DataView"],
+  [new Map(), "Map"],
+];
+
+test("bytes functions: a TypeError for anything but a Uint8Array or an ArrayBuffer", () => {
+  const expected = (f, got) => `${f}: bytes must be a Uint8Array or an ArrayBuffer, got ${got}`;
+  for (const [bad, got] of NOT_BYTES) {
+    typeError(() => decodeBytes(bad), expected("decodeBytes", got));
+    typeError(() => decodeCapture(bad), expected("decodeCapture", got));
+    typeError(() => decodeCaptureProgress(bad, () => {}), expected("decodeCaptureProgress", got));
+    typeError(() => redactCapture(bad), expected("redactCapture", got));
+  }
+});
+
+test("bytes: Buffer, Uint8Array, a view into a larger buffer, ArrayBuffer, another realm's Buffer", () => {
+  const expected = decode(TEXT);
+  const buf = Buffer.from(TEXT);
+  assert.deepEqual(decodeBytes(buf), expected);
+  assert.deepEqual(decodeBytes(new Uint8Array(buf)), expected);
+  const padded = Buffer.from(`xxxx${TEXT}yyyy`);
+  assert.deepEqual(decodeBytes(padded.subarray(4, 4 + TEXT.length)), expected);
+  assert.deepEqual(decodeBytes(new TextEncoder().encode(TEXT).buffer), expected);
+  // A Uint8Array from another realm (a vm context, as Jest uses) fails `instanceof`.
+  const foreign = vm.runInNewContext(`new Uint8Array(${JSON.stringify([...buf])})`);
+  assert.ok(!(foreign instanceof Uint8Array));
+  assert.deepEqual(decodeBytes(foreign), expected);
+  assert.deepEqual(decodeBytes(vm.runInNewContext(`new Uint8Array(${JSON.stringify([...buf])}).buffer`)), expected);
+  // Captures too: a Buffer from readFileSync and its ArrayBuffer give the same trace.
+  const t = decodeCapture(CAPTURE);
+  assert.ok(t.messages.length > 0);
+  const ab = CAPTURE.buffer.slice(CAPTURE.byteOffset, CAPTURE.byteOffset + CAPTURE.byteLength);
+  assert.deepEqual(decodeCapture(ab), t);
+});
+
+test("status codes: a TypeError for a non-number, a RangeError out of range; no coercion of \"486\"", () => {
+  for (const [bad, got] of [["486", "a string"], [null, "null"], [undefined, "undefined"], [486n, "a bigint"], [{}, "an object"]]) {
+    typeError(() => lookupCode(bad), `lookupCode: code must be a number (an integer 0-65535), got ${got}`);
+    typeError(() => compareCodes(bad, 486), `compareCodes: a must be a number (an integer 0-65535), got ${got}`);
+    typeError(() => compareCodes(486, bad), `compareCodes: b must be a number (an integer 0-65535), got ${got}`);
+  }
+  for (const bad of [1.5, -1, 65536, NaN, Infinity]) {
+    assert.throws(() => lookupCode(bad), { name: "RangeError", message: `lookupCode: code must be an integer 0-65535, got ${bad}` });
+  }
+  assert.equal(lookupCode(65535).requested, 65535);
+});
+
+test("decodeCaptureProgress: onProgress must be a function, and is called with numbers", () => {
+  for (const [bad, got] of [[undefined, "undefined"], [1, "a number"], ["log", "a string"], [{}, "an object"]]) {
+    typeError(() => decodeCaptureProgress(CAPTURE, bad), `decodeCaptureProgress: onProgress must be a function (bytesRead, totalBytes) => void, got ${got}`);
+  }
+  const calls = [];
+  const t = decodeCaptureProgress(CAPTURE, (read, total) => calls.push([read, total]));
+  assert.deepEqual(t, decodeCapture(CAPTURE));
+  assert.ok(calls.length > 0);
+  for (const [read, total] of calls) {
+    assert.equal(typeof read, "number");
+    assert.equal(total, CAPTURE.length);
+    assert.ok(read <= total);
+  }
+});
+
+test("redact and redactCapture: options are an object, null or undefined", () => {
+  assert.deepEqual(redact(TEXT, null), redact(TEXT));
+  assert.deepEqual(redact(TEXT, undefined), redact(TEXT));
+  for (const [bad, got] of [[42, "a number"], ["all", "a string"], [["host"], "an array"], [true, "a boolean"]]) {
+    typeError(() => redact(TEXT, bad), `redact: options must be an object (RedactOptions), null or undefined, got ${got}`);
+    typeError(() => redactCapture(CAPTURE, bad), `redactCapture: options must be an object (RedactOptions), null or undefined, got ${got}`);
+  }
+});
+
+test("the empty-input and value errors stay plain Errors", () => {
+  assert.throws(() => decode(""), { name: "Error", message: "empty input: no SIP message" });
+  assert.throws(() => decodeBytes(new ArrayBuffer(0)), { name: "Error", message: "empty input: no SIP message" });
+  assert.throws(() => redact(TEXT, { level: "everything" }), (e) => e.constructor === Error && /^invalid redaction options/.test(e.message));
+});
+
+/** The row has at least these fields (the tables may grow). */
+const hasKeys = (row, keys) => {
+  for (const k of keys) assert.ok(Object.hasOwn(row, k), `${k} missing in ${JSON.stringify(row)}`);
+};
+
+test("knowledge tables: listQ850, listWarnings, listReasonProtocols, listReleaseCauses, listSipToQ850, listQ850ToSip", () => {
+  const q850 = listQ850();
+  assert.ok(q850.length > 30);
+  hasKeys(q850[0], ["cause", "class", "explanation", "name"]);
+  const c17 = q850.find((c) => c.cause === 17);
+  assert.match(c17.name, /busy/i);
+  assert.deepEqual(q850.map((c) => c.cause), [...q850.map((c) => c.cause)].sort((a, b) => a - b));
+  const warnings = listWarnings();
+  hasKeys(warnings[0], ["code", "meaning", "spec", "text"]);
+  assert.ok(warnings.some((w) => w.code === 399));
+  const protocols = listReasonProtocols();
+  for (const name of ["SIP", "Q.850", "RELEASE_CAUSE"]) assert.ok(protocols.some((p) => p.name === name), name);
+  hasKeys(protocols[0], ["causes", "meaning", "name", "spec"]);
+  const release = listReleaseCauses();
+  assert.ok(release.length > 0);
+  hasKeys(release[0], ["cause", "meaning", "text"]);
+  // RFC 3398 both ways: 486 → cause 17, and cause 17 → 486.
+  const s2q = listSipToQ850();
+  hasKeys(s2q[0], ["cause", "causeText", "note", "sip"]);
+  assert.equal(s2q.find((r) => r.sip === 486).cause, 17);
+  const q2s = listQ850ToSip();
+  hasKeys(q2s[0], ["cause", "causeText", "note", "sip"]);
+  assert.equal(q2s.find((r) => r.cause === 17).sip, 486);
+  assert.ok(q2s.some((r) => r.cause === null), "the default row");
+  // A decoded Reason reads the same table.
+  const d = decode(TEXT.replace("Content-Length", 'Reason: Q.850;cause=17;text="User busy"\r\nContent-Length'));
+  assert.equal(d.diagnosis.reasons[0].cause, c17.cause);
+});
+
+test("kind discriminates status and request at run time too", () => {
+  const r = decode(TEXT);
+  assert.equal(r.kind, "response");
+  assert.ok(r.status !== null && r.request === null);
+  const q = decode("OPTIONS sip:b@ims.example.com SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n");
+  assert.equal(q.kind, "request");
+  assert.ok(q.request !== null && q.status === null);
+  const i = decode("hello\r\n");
+  assert.equal(i.kind, "invalid");
+  assert.ok(i.request === null && i.status === null);
+});
