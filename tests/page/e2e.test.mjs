@@ -426,7 +426,9 @@ test("code browser: search, open a code's page", async () => {
     assert.ok(n > 0 || unavailable === 1, kind);
   }
   await page.selectOption("#code-kind", "q850");
-  await page.screenshot({ path: join(shots, "codes-q850.png"), fullPage: false });
+  await page.fill("#code-search", "busy");
+  await page.locator("#view-codes").screenshot({ path: join(shots, "codes-q850.png") });
+  await page.fill("#code-search", "");
   await page.selectOption("#code-kind", "sip");
   // An unknown code is not titled with its class's name.
   await page.goto(`${base}/www/#code=499`);
