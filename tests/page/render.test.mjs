@@ -324,4 +324,11 @@ test("Compare: bottom line and the RFC 3398 Q.850 row", () => {
   const bare = R.renderComparison(doc, c, null);
   if (c.a.q850 === undefined) assert.ok(bare.find(byAttr("data-role", "q850-unavailable")));
   assert.ok(R.comparisonBottomLine(compareCodes(480, 486)).startsWith("Both are 4xx request failure"));
+  // The package's own RFC 3398 §7.2.4.1 table: 486 ↔ cause 17, 480 ↔ cause 18.
+  if (typeof pkg.listSipToQ850 === "function") {
+    const real = R.renderComparison(doc, compareCodes(480, 486), pkg.listSipToQ850());
+    const row = real.find(byAttr("data-aspect", "Q.850 (RFC 3398)")).findAll(byTag("td")).map((t) => t.textContent);
+    assert.match(row[0], /^cause 18\b/);
+    assert.match(row[1], /^cause 17\b/);
+  }
 });
