@@ -670,7 +670,14 @@ function kbRow(kind, r) {
   return {
     key: String(r.name ?? r.protocol ?? ""),
     title: String(r.name ?? r.protocol ?? ""),
-    text: [r.meaning ?? r.description ?? null, r.senders ? `Sent by: ${r.senders}` : null, !Array.isArray(values) || !values.length ? (typeof r.causes === "string" ? r.causes : null) : null].filter(Boolean).join(" "),
+    text: [
+      r.meaning ?? r.description ?? null,
+      r.senders ? `Sent by: ${r.senders}` : null,
+      !Array.isArray(values) || !values.length ? (typeof r.causes === "string" ? r.causes : null) : null,
+      Array.isArray(values) && values.length && r.complete === false ? "(A selection of its values.)" : null,
+    ]
+      .filter(Boolean)
+      .join(" "),
     spec: r.spec ?? null,
     sub: Array.isArray(values) ? values.map((v) => ({ title: `${v.cause ?? v.value ?? v.code ?? ""} ${v.text ?? v.name ?? ""}`.trim(), text: v.meaning ?? v.explanation ?? "" })) : [],
   };
