@@ -258,3 +258,27 @@ fn trace_prints_summary_ladder_json_and_ndjson() {
     let out = common::siplens(&["trace", "-"], Some(b"hello\n"));
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Multi-hop flows (RFC 3665-style proxy chains, IMS registration and an
+/// originating call through P-CSCF, S-CSCF, AS and MGCF) are clean calls:
+/// `siplens trace` exits 0 (SL411 once made every one exit 1).
+#[test]
+fn trace_exits_0_on_clean_multi_hop_flows() {
+    let dir = common::root().join("tests/fixtures/flows");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            let out = common::siplens(&["trace", "--summary", p.to_str().unwrap()], None);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}: {}",
+                p.display(),
+                stdout(&out)
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 5);
+}

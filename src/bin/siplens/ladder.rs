@@ -1,7 +1,6 @@
 //! Text rendering of a [`TraceSummary`] (the streaming decode): a flow summary (dialogs and their
 //! outcome, findings) and a ladder diagram with one column per
-//! participant (address, or host from Via / Request-URI for text without
-//! addresses) and one arrow per message, labelled with method or code and
+//! participant (the core's [`siplens::trace::Participant`] lanes) and one arrow per message, labelled with method or code and
 //! the time since the first message.
 
 use std::fmt::Write as _;
@@ -53,7 +52,7 @@ pub fn summary(t: &TraceSummary, name: &str) -> String {
             }
             let _ = writeln!(
                 s,
-                "  D{} {} {} → {}: {}{}{} [call {}, Call-ID {}]",
+                "  D{} {} {} → {}: {}{}{} [{}Call-ID {}]",
                 d.id,
                 d.kind,
                 d.caller.as_deref().unwrap_or("?"),
@@ -65,7 +64,7 @@ pub fn summary(t: &TraceSummary, name: &str) -> String {
                 } else {
                     format!("; {}", timing.join(", "))
                 },
-                d.call,
+                d.call.map_or(String::new(), |c| format!("call {c}, ")),
                 d.call_id
             );
         }
@@ -83,7 +82,7 @@ pub fn summary(t: &TraceSummary, name: &str) -> String {
                     " [{}]",
                     f.messages
                         .iter()
-                        .map(|m| format!("#{m}"))
+                        .map(|m| format!("#{}", m + 1))
                         .collect::<Vec<_>>()
                         .join(" ")
                 )
@@ -109,49 +108,9 @@ fn ms(x: f64) -> String {
     }
 }
 
-/// Who sent and received message `i`, as participant names.
-fn ends(t: &TraceSummary, i: usize) -> (String, String) {
-    let m = &t.messages[i];
-    if let (Some(a), Some(b)) = (&m.src, &m.dst) {
-        return (a.clone(), b.clone());
-    }
-    // No addresses (plain pasted text): Via sent-by and Request-URI host.
-    let tx = &t.transactions[m.transaction_id];
-    let req = tx.requests.first().map(|&r| &t.messages[r]);
-    let via = req.and_then(|r| r.via_host.clone()).or(m.via_host.clone());
-    let target = req.and_then(|r| r.request_uri.as_deref()).map(uri_host);
-    let a = m.src.clone().or(via).unwrap_or_else(|| "?".into());
-    let b = m.dst.clone().or(target).unwrap_or_else(|| "?".into());
-    if m.is_request() {
-        (a, b)
-    } else {
-        (b, a)
-    }
-}
-
-fn uri_host(uri: &str) -> String {
-    let rest = uri.split_once(':').map_or(uri, |x| x.1);
-    let rest = rest.rsplit_once('@').map_or(rest, |x| x.1);
-    rest.split([';', '?', '>'])
-        .next()
-        .unwrap_or(rest)
-        .split(':')
-        .next()
-        .unwrap_or(rest)
-        .to_owned()
-}
-
 /// The ladder diagram.
 pub fn ladder(t: &TraceSummary, out: &mut impl Write) -> std::io::Result<()> {
-    let mut parts: Vec<String> = Vec::new();
-    let pairs: Vec<(String, String)> = (0..t.messages.len()).map(|i| ends(t, i)).collect();
-    for (a, b) in &pairs {
-        for p in [a, b] {
-            if !parts.contains(p) {
-                parts.push(p.clone());
-            }
-        }
-    }
+    let parts: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
     let t0 = t.messages.iter().find_map(|m| m.time);
     let mut s = String::new();
     let _ = write!(s, "{:>10} ", "");
@@ -162,9 +121,7 @@ pub fn ladder(t: &TraceSummary, out: &mut impl Write) -> std::io::Result<()> {
     s.push('\n');
     out.write_all(s.as_bytes())?;
     for (i, m) in t.messages.iter().enumerate() {
-        let (a, b) = &pairs[i];
-        let ca = parts.iter().position(|p| p == a).unwrap_or(0);
-        let cb = parts.iter().position(|p| p == b).unwrap_or(0);
+        let (ca, cb) = (m.from, m.to);
         let mut label = m.label();
         if m.retransmission {
             label.push_str(" (re)");
@@ -203,7 +160,7 @@ pub fn ladder(t: &TraceSummary, out: &mut impl Write) -> std::io::Result<()> {
             }
         }
         let line: String = row.into_iter().collect();
-        writeln!(out, "{time:>10} {}  #{i}", line.trim_end())?;
+        writeln!(out, "{time:>10} {}  #{}", line.trim_end(), i + 1)?;
     }
     Ok(())
 }
