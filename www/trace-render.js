@@ -129,11 +129,12 @@ export function messageClass(m) {
   return d.request ? "request" : "invalid";
 }
 
-/** A participant of the core's list (`trace.participants`) as { name, role, evidence }. */
+/** A participant of the core's list (`trace.participants`) as { name, role, evidence, all } (all: every ip:port it was seen with). */
 function coreParticipant(p) {
-  if (typeof p === "string") return { name: p, role: null, evidence: null };
+  if (typeof p === "string") return { name: p, role: null, evidence: null, all: [] };
   const addr = p.address ?? (Array.isArray(p.addresses) ? p.addresses.join(", ") : null) ?? p.ip ?? p.host ?? p.label ?? "unknown";
-  return { name: String(addr), role: p.role ?? null, evidence: p.roleEvidence ?? null };
+  const all = Array.isArray(p.addresses) ? p.addresses.filter((a) => a !== addr) : [];
+  return { name: String(addr), role: p.role ?? null, evidence: p.roleEvidence ?? null, all };
 }
 
 /**
@@ -156,7 +157,7 @@ export function ladderModel(trace, only = null) {
     const list = trace.participants.map(coreParticipant);
     participants = list.map((p) => p.name);
     roles = list.map((p) => p.role);
-    evidence = list.map((p) => p.evidence);
+    evidence = list.map((p) => [p.all.length ? p.all.join(", ") : null, p.evidence].filter(Boolean).join("; ") || null);
     ends = msgs.map((m) => ({ from: m.from, to: m.to }));
   } else {
     const sentBy = (v) => (v ? (v.port !== null ? `${v.host}:${v.port}` : v.host) : null);

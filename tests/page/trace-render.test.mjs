@@ -20,15 +20,22 @@ test("countStartLines: every trace fixture is a trace, every example one message
 });
 
 test("ladderModel: participants by address, one arrow per message, relative times", () => {
-  const m = T.ladderModel(decodeTrace(traceText("sngrep.txt")));
-  assert.deepEqual(m.participants, ["10.0.0.1:5060", "10.0.0.2:5060"]);
+  const sng = decodeTrace(traceText("sngrep.txt"));
+  const m = T.ladderModel(sng);
+  // The core's participants: grouped by IP (RFC-less ephemeral ports are no new node), every ip:port on hover.
+  assert.deepEqual(m.participants, ["10.0.0.1", "10.0.0.2"]);
+  assert.deepEqual(m.lanes.map((l) => l.hover), ["10.0.0.1 (10.0.0.1:5060)", "10.0.0.2 (10.0.0.2:5060)"]);
+  // Without the core's participants (an older trace): the message addresses.
+  assert.deepEqual(T.ladderModel({ ...sng, participants: undefined }).participants, ["10.0.0.1:5060", "10.0.0.2:5060"]);
   assert.equal(m.arrows.length, 7);
   assert.deepEqual([m.arrows[0].label, m.arrows[0].from, m.arrows[0].to, m.arrows[0].cls, m.arrows[0].time], ["INVITE", 0, 1, "request", "+0.000 s"]);
   assert.deepEqual([m.arrows[1].label, m.arrows[1].from, m.arrows[1].cls, m.arrows[1].time, m.arrows[1].delta], ["100 Trying (INVITE)", 1, "provisional", "+0.050 s", "Δ50 ms"]);
   assert.equal(m.arrows[0].delta, "", "no Δt before the first message");
   // Without addresses (plain text): hosts from Via and the Request-URI; responses reverse their request.
-  const p = T.ladderModel(decodeTrace(traceText("plain.txt")));
+  const plain = decodeTrace(traceText("plain.txt"));
+  const p = T.ladderModel({ ...plain, participants: undefined });
   assert.equal(p.participants[0], "10.0.0.1:5060");
+  assert.deepEqual(T.ladderModel(plain).participants, ["10.0.0.1", "10.0.0.2"], "the core: two nodes, from Via (never the Request-URI)");
   assert.equal(p.arrows[1].to, p.arrows[0].from);
   assert.equal(p.arrows[1].from, p.arrows[0].to);
 });
@@ -48,7 +55,7 @@ test("renderLadder: an SVG built with createElementNS, arrows labelled and focus
     assert.ok(a.getAttribute("aria-label").startsWith(a.findAll(byTag("text")).map((t) => t.textContent).filter(Boolean).join(" ")));
   }
   // Class in text, not colour alone.
-  assert.match(arrows[1].getAttribute("aria-label"), /^100 Trying \(INVITE\): message 2, 1xx provisional, from 10\.0\.0\.2:5060 to 10\.0\.0\.1:5060, at \+0\.050 s$/);
+  assert.match(arrows[1].getAttribute("aria-label"), /^100 Trying \(INVITE\): message 2, 1xx provisional, from 10\.0\.0\.2 to 10\.0\.0\.1, at \+0\.050 s$/);
   // Each row: its 1-based number, time and Δt.
   assert.deepEqual(svg.findAll(byClass("arrow-num")).map((t) => t.textContent), ["1", "2", "3", "4", "5", "6", "7"]);
   assert.equal(svg.findAll(byClass("arrow-delta"))[0].textContent, "Δ50 ms");
@@ -84,7 +91,7 @@ test("markup inside a message stays text in the ladder and in Mermaid", () => {
 test("toMermaid: a sequenceDiagram; requests solid, responses dashed", () => {
   const mmd = T.toMermaid(decodeTrace(traceText("sngrep.txt")));
   assert.ok(mmd.startsWith("sequenceDiagram\n"));
-  assert.match(mmd, /participant p1 as 10\.0\.0\.1:5060\n/);
+  assert.match(mmd, /participant p1 as 10\.0\.0\.1\n/);
   assert.match(mmd, /p1->>p2: 1 INVITE SDP offer \+0\.000 s\n/);
   assert.match(mmd, /p2-->>p1: 4 200 OK \(INVITE\) SDP answer \+3\.000 s\n/);
   assert.match(mmd, /p2-->>p1: 2 100 Trying \(INVITE\) \+0\.050 s\n/);
@@ -102,8 +109,8 @@ test("renderDialogs: state, final code, Reason and timings", () => {
   assert.match(rows[0].find(byAttr("data-role", "final-code")).textContent, /^200 OK$/);
   assert.equal(rows[0].find(byAttr("data-role", "method")).textContent, "INVITE");
   assert.equal(rows[0].find(byAttr("data-role", "from")).textContent, T.uriUser(dg.caller) ?? dg.fromUser);
-  assert.equal(rows[0].find(byAttr("data-role", "start")).textContent, dg.startTime ?? trace.messages[dg.messages[0]].timestamp);
-  assert.ok(rows[0].find(byAttr("data-role", "addresses")).textContent.includes("10.0.0.1:5060"));
+  assert.equal(rows[0].find(byAttr("data-role", "start")).textContent, dg.startTimestamp ?? trace.messages[dg.messages[0]].timestamp);
+  assert.ok(rows[0].find(byAttr("data-role", "addresses")).textContent.includes("10.0.0.1"));
   assert.ok(rows[0].find(byAttr("data-role", "duration")));
   assert.ok(rows[0].find(byClass("dialog-pick")), "a button shows the dialog alone");
   if (dg.setupTimeMs !== null) assert.ok(rows[0].textContent.includes(T.formatMs(dg.setupTimeMs)));
@@ -160,7 +167,9 @@ test("IPv6 lanes: shortest form (RFC 5952), cut to fit, full address kept for th
   const trace = decodeCapture(readFileSync(new URL("captures/sip_ipv6_udp.pcap", fixtures)));
   const svg = T.renderLadder(doc, trace);
   const titles = svg.findAll(byTag("title")).slice(1).map((t) => t.textContent);
-  assert.deepEqual(titles, T.ladderModel(trace).participants, "each lane's <title> holds its full address");
+  const model = T.ladderModel(trace);
+  assert.deepEqual(titles, model.lanes.map((l) => l.hover), "each lane's <title> is its hover text");
+  model.participants.forEach((p, i) => assert.ok(titles[i].startsWith(p), `the full address first: ${titles[i]}`));
 });
 
 test("responses name their CSeq method; the core's label wins when present", () => {
@@ -274,7 +283,7 @@ test("trace reports: Markdown and HTML hold the call list, grouped findings and 
   assert.match(md, /\| # \| Call-ID \| From \| To \| Method \| Final \|/);
   assert.match(md, /\| 1 \| .* \| INVITE \| 200 OK \|/);
   assert.ok(md.includes(T.ladderText(trace)));
-  assert.match(T.ladderText(trace).split("\n")[1], /^ +2 +\+0\.050 s +Δ50 ms +10\.0\.0\.2:5060 → 10\.0\.0\.1:5060 +100 Trying \(INVITE\)$/);
+  assert.match(T.ladderText(trace).split("\n")[1], /^ +2 +\+0\.050 s +Δ50 ms +10\.0\.0\.2 → 10\.0\.0\.1 +100 Trying \(INVITE\)$/);
   const main = T.renderTraceReport(doc, trace, { version: "t" });
   assert.equal(main.findAll(byTag("table")).length, 1);
   assert.ok(main.find(byTag("pre")).textContent.includes("INVITE"));
