@@ -630,3 +630,80 @@ fn ladder_marks_sdp_offers_and_answers() {
     assert!(ladder.contains("(INVITE) [answer]"), "{ladder}");
     assert!(ladder.contains("UPDATE [offer]"), "{ladder}");
 }
+
+/// `trace --export`: one call's messages as text (which decode back to the
+/// same messages) and its packets as a pcap cut from the capture's bytes.
+#[test]
+fn trace_exports_one_call_as_text_and_pcap() {
+    let pcap =
+        common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let pcap = pcap.to_str().unwrap();
+    let whole: siplens::Trace = siplens::trace::decode_any(&std::fs::read(pcap).unwrap());
+    let d = whole
+        .dialogs
+        .iter()
+        .find(|d| d.kind == "INVITE")
+        .expect("an INVITE dialog");
+    let n = (d.id + 1).to_string();
+    // Text: the dialog's messages, decodable again.
+    let out = common::siplens(&["trace", "--dialog", &n, "--export", "text", pcap], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = siplens::trace::decode_trace_text(&out.stdout);
+    assert!(again.messages.len() >= d.messages.len(), "{}", stdout(&out));
+    for &i in &d.messages {
+        assert!(
+            again
+                .messages
+                .iter()
+                .any(|m| m.raw == whole.messages[i].raw),
+            "message #{} missing from the export",
+            i + 1
+        );
+    }
+    // Pcap: a smaller capture of the same format holding the dialog.
+    let dir = std::env::temp_dir().join(format!("siplens-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("call.pcapng");
+    let out = common::siplens(
+        &[
+            "trace",
+            "--dialog",
+            &n,
+            "--export",
+            "pcap",
+            "-o",
+            file.to_str().unwrap(),
+            pcap,
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cut = std::fs::read(&file).unwrap();
+    assert!(cut.len() < std::fs::read(pcap).unwrap().len());
+    let again = siplens::trace::decode_capture(&cut);
+    for &i in &d.messages {
+        assert!(again
+            .messages
+            .iter()
+            .any(|m| m.raw == whole.messages[i].raw));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    // Without a call chosen, or a pcap from text: one line, exit 2.
+    let out = common::siplens(&["trace", "--export", "text", pcap], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--call-id"));
+    let text = fixture("traces/volte-preconditions-offer-answer.txt");
+    let out = common::siplens(&["trace", "--dialog", "1", "--export", "pcap", &text], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--export text"));
+}

@@ -122,7 +122,7 @@ enum Command {
     /// nothing on standard output), a filter that matches nothing, or an
     /// unreadable file.
     #[command(
-        after_help = "Examples:\n  siplens trace call.pcapng\n  siplens trace --dialog 3 call.pcapng\n  siplens trace --csv call.pcapng > dialogs.csv\n  siplens trace --json proxy.log | jq '.dialogs[] | .state'\n  siplens trace --ndjson big.pcap | jq -c '[.index, .decoded.status.code]'"
+        after_help = "Examples:\n  siplens trace call.pcapng\n  siplens trace --dialog 3 call.pcapng\n  siplens trace --csv call.pcapng > dialogs.csv\n  siplens trace --dialog 3 --export pcap -o call3.pcap call.pcapng\n  siplens trace --json proxy.log | jq '.dialogs[] | .state'\n  siplens trace --ndjson big.pcap | jq -c '[.index, .decoded.status.code]'"
     )]
     Trace {
         /// Capture or text file; `-` or nothing reads standard input.
@@ -157,6 +157,16 @@ enum Command {
         /// and reason, start time, duration, addresses) instead of the report.
         #[arg(long, conflicts_with_all = ["ndjson", "summary", "json"])]
         csv: bool,
+        /// Export the call chosen with --call-id or --dialog: `text`, its
+        /// messages as paste-able trace text; `pcap`, its packets cut from
+        /// the capture's own bytes (pcap or pcapng, as the input). Written
+        /// to standard output or to --output.
+        #[arg(long, value_name = "FORMAT", conflicts_with_all = ["ndjson", "summary", "json", "csv"])]
+        export: Option<ExportFormat>,
+        /// With --export: the file to write (standard output if absent; a
+        /// pcap is never written to a terminal).
+        #[arg(long, short = 'o', value_name = "FILE", requires = "export")]
+        output: Option<std::path::PathBuf>,
     },
     /// Replace subscriber identities and network secrets with stable,
     /// shape-keeping aliases in a text trace or a pcap/pcapng capture
@@ -240,11 +250,22 @@ fn main() -> ExitCode {
             call_id,
             dialog,
             csv,
+            export,
+            output,
         } => {
             let filter = ladder::Filter {
                 call_id: call_id.clone(),
                 dialog: dialog.map(|n| n as usize),
             };
+            if let Some(format) = export {
+                return export_call(
+                    file.as_deref(),
+                    *format,
+                    output.as_deref(),
+                    *redact,
+                    &filter,
+                );
+            }
             let out = if *csv {
                 TraceOut::Csv
             } else if *ndjson {
@@ -430,6 +451,109 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::Level
     }
 }
 
+/// `siplens trace --export`: what to write of the chosen call.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    /// Its messages as paste-able trace text (number, time, addresses).
+    Text,
+    /// Its packets: the capture's own frames, in the capture's format.
+    Pcap,
+}
+
+/// Reads and triages the input of `trace` (and redacts it when asked):
+/// the bytes to decode, or the exit code after one line on stderr.
+fn trace_input(
+    file: Option<&std::path::Path>,
+    level: Option<redact::LevelArg>,
+) -> Result<Vec<u8>, ExitCode> {
+    let bytes = read_input(file)?;
+    let name = input_name(file);
+    let t = siplens::triage::triage(&bytes);
+    if !t.is_usable() {
+        eprintln!("siplens: {name}: {}", t.note);
+        return Err(ExitCode::from(UNUSABLE));
+    }
+    let bytes = match t.extracted {
+        Some(x) => {
+            eprintln!("siplens: note: {name}: {}", t.note);
+            x
+        }
+        None => bytes,
+    };
+    Ok(match level {
+        Some(level) => redacted_input(bytes, level),
+        None => bytes,
+    })
+}
+
+/// `siplens trace --export`: the messages of the call chosen with
+/// `--call-id` or `--dialog`, as text or as the capture's own packets
+/// ([`siplens::trace::export`]).
+fn export_call(
+    file: Option<&std::path::Path>,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+    level: Option<redact::LevelArg>,
+    filter: &ladder::Filter,
+) -> ExitCode {
+    use siplens::trace::export;
+    use std::io::{IsTerminal as _, Write as _};
+    if filter.is_empty() {
+        eprintln!("siplens: --export needs --call-id ID or --dialog N: which call to export");
+        return ExitCode::from(UNUSABLE);
+    }
+    let bytes = match trace_input(file, level) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let t = siplens::trace::decode_any(&bytes);
+    if t.messages.is_empty() {
+        eprintln!("siplens: no SIP message found in {}", input_name(file));
+        return ExitCode::from(UNUSABLE);
+    }
+    let keep = filter.trace_messages(&t).unwrap_or_default();
+    let chosen: Vec<usize> = (0..t.messages.len())
+        .filter(|&i| keep.get(i).copied().unwrap_or(false))
+        .collect();
+    if chosen.is_empty() {
+        return nothing_matched(filter, t.dialogs.len());
+    }
+    let data = match format {
+        ExportFormat::Text => export::messages_text(&t, &chosen).into_bytes(),
+        ExportFormat::Pcap => {
+            if t.source == "text" {
+                eprintln!("siplens: --export pcap needs a pcap or pcapng capture as input (this is text); use --export text");
+                return ExitCode::from(UNUSABLE);
+            }
+            match export::capture_frames(&bytes, &export::message_frames(&t, &chosen)) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("siplens: cannot cut the capture: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    };
+    let written = match output {
+        Some(path) => std::fs::write(path, &data),
+        None if format == ExportFormat::Pcap && std::io::stdout().is_terminal() => {
+            eprintln!("siplens: a pcap is binary: write it with -o FILE or redirect the output");
+            return ExitCode::from(UNUSABLE);
+        }
+        None => {
+            let mut w = std::io::stdout().lock();
+            w.write_all(&data).and_then(|()| w.flush())
+        }
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("siplens: cannot write the export: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
 /// What `siplens trace` prints.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TraceOut {
@@ -461,27 +585,11 @@ fn trace(
     filter: &ladder::Filter,
 ) -> ExitCode {
     use std::io::Write as _;
-    let bytes = match read_input(file) {
+    let bytes = match trace_input(file, level) {
         Ok(b) => b,
         Err(code) => return code,
     };
     let name = input_name(file);
-    let t = siplens::triage::triage(&bytes);
-    if !t.is_usable() {
-        eprintln!("siplens: {name}: {}", t.note);
-        return ExitCode::from(UNUSABLE);
-    }
-    let bytes = match t.extracted {
-        Some(x) => {
-            eprintln!("siplens: note: {name}: {}", t.note);
-            x
-        }
-        None => bytes,
-    };
-    let bytes = match level {
-        Some(level) => redacted_input(bytes, level),
-        None => bytes,
-    };
     let no_sip = |findings: &[siplens::trace::FlowFinding]| {
         let why = findings
             .iter()
