@@ -246,16 +246,30 @@ pub fn export_call_text(
     Ok(crate::trace::export::messages_text(&trace, &idx))
 }
 
-/// A capture of just the 1-based frame numbers `frames` (for one call:
-/// every frame its messages came from, `trace.messages[i].frames`), cut
-/// out of the pcap/pcapng `bytes` in their own format and bytes.
+/// The packets of the messages `indices` (positions in
+/// `decodeCapture(bytes).messages`, e.g. one dialog's `messages`) as a
+/// capture cut out of the pcap/pcapng `bytes`, in its own format and
+/// bytes: every frame those messages came from, and on a TCP connection
+/// the frames between them too, so a reader finds no hole.
 #[wasm_bindgen(js_name = exportCallPcap)]
 pub fn export_call_pcap(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "number[] | Uint32Array")] frames: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number[] | Uint32Array")] indices: JsValue,
 ) -> Result<js_sys::Uint8Array, JsValue> {
     let bytes = bytes_arg("exportCallPcap", "bytes", &bytes)?;
-    let frames = numbers_arg("exportCallPcap", "frames", &frames)?;
+    let indices = numbers_arg("exportCallPcap", "indices", &indices)?;
+    let trace = crate::trace::decode_capture(&bytes);
+    let idx: Vec<usize> = indices
+        .iter()
+        .filter_map(|&i| usize::try_from(i).ok())
+        .filter(|&i| i < trace.messages.len())
+        .collect();
+    let frames = crate::trace::export::message_frames(&trace, &idx);
+    if frames.is_empty() {
+        return Err(error(
+            "exportCallPcap: those messages name no capture frame",
+        ));
+    }
     let out = crate::trace::export::capture_frames(&bytes, &frames).map_err(error)?;
     Ok(js_sys::Uint8Array::from(out.as_slice()))
 }

@@ -14,8 +14,7 @@
 // - { id, kind: "redactedCapture", held } → { id, result: Uint8Array }: its redacted bytes;
 // - { id, kind: "raws", held, indices } → { id, result: string[] }: those messages' raw texts;
 // - { id, kind: "callPcap", held, indices } → { id, result: Uint8Array }: those messages' packets
-//   as a pcap, cut from the capture's own bytes by the package's exportCallPcap(bytes, frames)
-//   (frames: the messages' 1-based frame numbers; only when the package has that export).
+//   as a pcap, cut from the capture's own bytes by the package's exportCallPcap(bytes, indices)
 // Failures answer { id, error }.
 // A namespace import: exports a build may lack (exportCallPcap) are looked up, never linked.
 import init, * as S from "../pkg/siplens.js";
@@ -102,14 +101,9 @@ self.addEventListener("message", async (event) => {
     } else if (kind === "callPcap") {
       mine();
       if (typeof S.exportCallPcap !== "function") throw new Error("this build of the package cannot export packets");
-      // The 1-based capture frames of those messages (every frame a message came from), sorted.
-      const t = held;
-      const frames = [...new Set(event.data.indices.flatMap((i) => {
-        const m = t.messages[i];
-        return m?.frames?.length ? m.frames : m?.frame !== null && m?.frame !== undefined ? [m.frame] : [];
-      }))].sort((a, b) => a - b);
-      if (!frames.length) throw new Error("those messages name no capture frame");
-      result = S.exportCallPcap(heldInput, frames);
+      // The core finds every frame of those messages (and, on a TCP connection, the frames
+      // between them) and cuts them out of the capture's own bytes.
+      result = S.exportCallPcap(heldInput, event.data.indices);
     } else if (kind === "redact") result = redact(text, event.data.options);
     else result = kind === "trace" ? decodeTrace(text) : decode(text);
     self.postMessage({ id, result });
