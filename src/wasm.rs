@@ -391,7 +391,7 @@ pub fn redact_capture(
     let bytes = bytes_arg(F, "bytes", &bytes)?;
     let opts = redact_options(F, options)?;
     crate::check_input(&bytes).map_err(error)?;
-    if !crate::trace::capture::is_capture(&bytes) {
+    if !crate::capture::is_capture(&bytes) {
         return Err(error("not a pcap or pcapng capture"));
     }
     let out = crate::redact::capture::redact_capture(&bytes, &opts);

@@ -94,7 +94,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::Serialize;
 
 use super::{Kind, RedactOptions, Redactor, Report};
-use crate::trace::capture::looks_like_sip;
+use crate::capture::{sniff, Format};
+use crate::parse::framing::looks_like_sip;
 
 /// What happens to packets that carry no SIP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -568,23 +569,17 @@ fn parse_container(input: &[u8]) -> Container {
         complete: false,
         notes: Vec::new(),
     };
-    let Some(magic) = input.get(..4) else {
-        return c;
-    };
-    match magic {
-        [0x0a, 0x0d, 0x0d, 0x0a] => {
+    match sniff(input) {
+        None => {}
+        Some(Format::Pcapng) => {
             c.format = "pcapng";
             pcapng(input, &mut c);
         }
-        _ => {
-            let m = u32::from_le_bytes([magic[0], magic[1], magic[2], magic[3]]);
-            let (be, modified) = match m {
-                0xa1b2_c3d4 | 0xa1b2_3c4d => (false, false),
-                0xd4c3_b2a1 | 0x4d3c_b2a1 => (true, false),
-                0xa1b2_cd34 => (false, true),
-                0x34cd_b2a1 => (true, true),
-                _ => return c,
-            };
+        Some(Format::Pcap) => {
+            // The magic number says the byte order and the record header.
+            let m = rd32(input, 0, false);
+            let be = matches!(m, 0xd4c3_b2a1 | 0x4d3c_b2a1 | 0x34cd_b2a1);
+            let modified = matches!(m, 0xa1b2_cd34 | 0x34cd_b2a1);
             c.format = "pcap";
             pcap(input, be, modified, &mut c);
         }

@@ -27,10 +27,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TcpSlice};
-use pcap_parser::pcapng::{parse_block_be, parse_block_le, Block};
-use pcap_parser::{
-    parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header,
-};
+use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
+pub use crate::capture::is_capture;
+pub use crate::parse::framing::looks_like_sip;
+use crate::parse::framing::{content_length, header_end};
 
 use super::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
@@ -47,24 +47,6 @@ pub struct Extracted {
     pub issues: Vec<CaptureIssue>,
     /// Frames read.
     pub frames: u64,
-}
-
-/// True when `input` starts with a pcap or pcapng magic number.
-pub fn is_capture(input: &[u8]) -> bool {
-    capture_format(input).is_some()
-}
-
-fn capture_format(input: &[u8]) -> Option<&'static str> {
-    match input.get(..4)? {
-        [0xd4, 0xc3, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0xc3, 0xd4]
-        | [0x4d, 0x3c, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0x3c, 0x4d]
-        | [0x34, 0xcd, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0xcd, 0x34] => Some("pcap"),
-        [0x0a, 0x0d, 0x0d, 0x0a] => Some("pcapng"),
-        _ => None,
-    }
 }
 
 /// Reads every SIP message out of a pcap or pcapng capture held in memory.
@@ -110,9 +92,8 @@ fn read(input: &[u8], sink: Option<&mut dyn FnMut(RawMessage)>) -> Extracted {
 
 impl Reader<'_> {
     fn run(&mut self, input: &[u8]) {
-        match capture_format(input) {
-            Some("pcap") => self.pcap(input),
-            Some(_) => self.pcapng(input),
+        match sniff(input) {
+            Some(format) => self.container(input, format.name()),
             None => {
                 self.out.format = "unknown";
                 self.issue(
@@ -222,140 +203,57 @@ impl Reader<'_> {
         });
     }
 
-    fn pcap(&mut self, input: &[u8]) {
-        self.out.format = "pcap";
-        let Ok((mut rem, hdr)) = parse_pcap_header(input) else {
-            self.issue(
-                Rule::CaptureTruncated,
-                None,
-                "The pcap file header is incomplete.".into(),
-            );
-            return;
-        };
-        let be = hdr.is_bigendian();
-        let modified = hdr.is_modified_format();
-        let scale = if hdr.is_nanosecond_precision() {
-            1e9
-        } else {
-            1e6
-        };
-        let link = hdr.network.0 as u32;
-        while !rem.is_empty() {
-            let parsed = if modified {
-                parse_pcap_frame_modified(rem)
-            } else if be {
-                parse_pcap_frame_be(rem)
-            } else {
-                parse_pcap_frame(rem)
-            };
-            match parsed {
-                Ok((next, b)) => {
-                    self.out.frames += 1;
-                    let pkt = Pkt {
-                        frame: self.out.frames,
-                        time: Some(f64::from(b.ts_sec) + f64::from(b.ts_usec) / scale),
-                    };
-                    let len = (b.caplen as usize).min(b.data.len());
-                    self.link(pkt, link, &b.data[..len]);
-                    rem = next;
-                    self.tick(input.len() - rem.len());
+    /// Walks the container, handing every packet to [`Self::link`].
+    fn container(&mut self, input: &[u8], format: &'static str) {
+        self.out.format = format;
+        let mut records = Records::new(input);
+        while let Some(record) = records.next() {
+            match record {
+                Ok(record) => {
+                    self.out.frames = records.frames();
+                    if let RecordKind::Packet(p) = record.kind {
+                        let pkt = Pkt {
+                            frame: p.frame,
+                            time: p.time,
+                        };
+                        self.link(pkt, p.link, p.data);
+                    } else if matches!(record.kind, RecordKind::PcapHeader) {
+                        // Progress counts from the first record on.
+                        continue;
+                    }
+                    self.tick(record.range.end);
                 }
-                Err(_) => {
-                    let at = input.len() - rem.len();
-                    self.issue(
-                        Rule::CaptureTruncated,
-                        Some(self.out.frames + 1),
-                        format!(
-                            "The capture ends or breaks inside frame {} (byte {at} of {}): {} frames read, the rest is lost.",
-                            self.out.frames + 1,
-                            input.len(),
-                            self.out.frames
-                        ),
-                    );
+                Err(damage) => {
+                    self.damaged(input.len(), damage);
                     break;
                 }
             }
         }
     }
 
-    fn pcapng(&mut self, input: &[u8]) {
-        self.out.format = "pcapng";
-        // (link type, ticks per second, offset in seconds) per interface.
-        let mut ifaces: Vec<(u32, u64, i64)> = Vec::new();
-        let mut be = false;
-        let mut rem = input;
-        while !rem.is_empty() {
-            let parsed = if be {
-                parse_block_be(rem)
-            } else {
-                parse_block_le(rem)
-            };
-            // A section header announces its own byte order.
-            let parsed = match parsed {
-                Err(_) if rem.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) => {
-                    if be {
-                        parse_block_le(rem)
-                    } else {
-                        parse_block_be(rem)
-                    }
-                }
-                p => p,
-            };
-            let (next, block) = match parsed {
-                Ok(x) => x,
-                Err(_) => {
-                    let at = input.len() - rem.len();
-                    self.issue(
-                        Rule::CaptureTruncated,
-                        Some(self.out.frames + 1),
-                        format!(
-                            "The capture ends or breaks in a block at byte {at} of {}: {} frames read, the rest is lost.",
-                            input.len(),
-                            self.out.frames
-                        ),
-                    );
-                    break;
-                }
-            };
-            match block {
-                Block::SectionHeader(shb) => {
-                    be = shb.big_endian();
-                    ifaces.clear();
-                }
-                Block::InterfaceDescription(idb) => {
-                    let res = idb.ts_resolution().unwrap_or(1_000_000).max(1);
-                    ifaces.push((idb.linktype.0 as u32, res, idb.ts_offset()));
-                }
-                Block::EnhancedPacket(epb) => {
-                    self.out.frames += 1;
-                    let (link, res, off) = ifaces
-                        .get(epb.if_id as usize)
-                        .copied()
-                        .unwrap_or((1, 1_000_000, 0));
-                    let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
-                    let time =
-                        off as f64 + (ticks / res) as f64 + (ticks % res) as f64 / res as f64;
-                    let len = (epb.caplen as usize).min(epb.data.len());
-                    let pkt = Pkt {
-                        frame: self.out.frames,
-                        time: Some(time),
-                    };
-                    self.link(pkt, link, &epb.data[..len]);
-                }
-                Block::SimplePacket(spb) => {
-                    self.out.frames += 1;
-                    let link = ifaces.first().map_or(1, |i| i.0);
-                    let len = (spb.origlen as usize).min(spb.data.len());
-                    let pkt = Pkt {
-                        frame: self.out.frames,
-                        time: None,
-                    };
-                    self.link(pkt, link, &spb.data[..len]);
-                }
-                _ => {}
-            }
-            rem = next;
-            self.tick(input.len() - rem.len());
+    fn damaged(&mut self, total: usize, d: Damage) {
+        let Damage { what, at, frames } = d;
+        match what {
+            DamageKind::PcapHeader => self.issue(
+                Rule::CaptureTruncated,
+                None,
+                "The pcap file header is incomplete.".into(),
+            ),
+            DamageKind::PcapRecord => self.issue(
+                Rule::CaptureTruncated,
+                Some(frames + 1),
+                format!(
+                    "The capture ends or breaks inside frame {} (byte {at} of {total}): {frames} frames read, the rest is lost.",
+                    frames + 1,
+                ),
+            ),
+            DamageKind::PcapngBlock => self.issue(
+                Rule::CaptureTruncated,
+                Some(frames + 1),
+                format!(
+                    "The capture ends or breaks in a block at byte {at} of {total}: {frames} frames read, the rest is lost.",
+                ),
+            ),
         }
     }
 
@@ -1044,37 +942,6 @@ pub(crate) fn addr(ip: IpAddr, port: u16) -> String {
     }
 }
 
-/// The cheap test: does `p` start like a SIP Request-Line or Status-Line
-/// (RFC 3261 §7.1/§7.2)? Looks at the first line only.
-pub fn looks_like_sip(p: &[u8]) -> bool {
-    let head = &p[..p.len().min(2048)];
-    let Some(eol) = memchr::memchr(b'\n', head) else {
-        return false;
-    };
-    let line = &head[..eol];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    is_start_line(line)
-}
-
-/// `Method SP Request-URI SP SIP/2.0` or `SIP/2.0 SP 3DIGIT …`.
-pub(crate) fn is_start_line(line: &[u8]) -> bool {
-    if line.len() >= 11 && line[..8].eq_ignore_ascii_case(b"SIP/2.0 ") {
-        return line[8..11].iter().all(u8::is_ascii_digit)
-            && line.get(11).is_none_or(|&b| b == b' ');
-    }
-    let Some(sp) = memchr::memchr(b' ', line) else {
-        return false;
-    };
-    let method = &line[..sp];
-    !method.is_empty()
-        && method[0].is_ascii_alphabetic()
-        && method
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
-        && line.len() > sp + 9
-        && line[line.len() - 8..].eq_ignore_ascii_case(b" SIP/2.0")
-}
-
 fn next_start_line(buf: &[u8]) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'\n', &buf[from..]) {
@@ -1083,31 +950,6 @@ fn next_start_line(buf: &[u8]) -> Option<usize> {
             return Some(at);
         }
         from = at;
-    }
-    None
-}
-
-/// Offset just past the empty line ending the header section.
-pub(crate) fn header_end(buf: &[u8]) -> Option<usize> {
-    let crlf = memchr::memmem::find(buf, b"\r\n\r\n").map(|i| i + 4);
-    let lf = memchr::memmem::find(buf, b"\n\n").map(|i| i + 2);
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// The Content-Length (or `l`) value in a header section.
-pub(crate) fn content_length(head: &[u8]) -> Option<usize> {
-    for line in head.split(|&b| b == b'\n') {
-        let Some(colon) = memchr::memchr(b':', line) else {
-            continue;
-        };
-        let name = line[..colon].trim_ascii();
-        if name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l") {
-            let v = line[colon + 1..].trim_ascii();
-            return std::str::from_utf8(v).ok()?.parse().ok();
-        }
     }
     None
 }
