@@ -3,9 +3,16 @@
 //! capture redaction [`crate::redact::capture`]) shares.
 //!
 //! - [`container`]: the one capture-format sniffer ([`sniff`],
-//!   [`is_capture`], also what the wasm API uses) and the pcap/pcapng
-//!   record walker with byte offsets ([`Records`]), used by the reader and
-//!   by export.
+//!   [`is_capture`], also what the wasm API and the CLI use) and the
+//!   pcap/pcapng record walker with byte offsets ([`Records`]): strict
+//!   (`pcap-parser` reads every block) for the reader and export, lenient
+//!   (length framing) for redaction, which rewrites records in place.
+//!
+//! Still separate, to be moved here next (each keeps its own copy today):
+//! link-layer and IP decoding with defragmentation and tunnels, TCP
+//! reassembly, SCTP and WebSocket framing, checksums. The reader slices
+//! headers with `etherparse`; redaction walks them by hand because it
+//! rewrites them.
 //!
 //! SIP stream framing (start line, end of headers, Content-Length) is in
 //! [`crate::parse::framing`], shared by the text splitter, the capture
@@ -14,5 +21,5 @@
 pub mod container;
 
 pub use container::{
-    is_capture, sniff, Damage, DamageKind, Format, Packet, Record, RecordKind, Records,
+    is_capture, sniff, Damage, DamageKind, Format, Packet, PacketForm, Record, RecordKind, Records,
 };

@@ -94,7 +94,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::Serialize;
 
 use super::{Kind, RedactOptions, Redactor, Report};
-use crate::capture::{sniff, Format};
+use crate::capture::container::{pad4, rd16};
+use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
 use crate::parse::framing::looks_like_sip;
 
 /// What happens to packets that carry no SIP.
@@ -270,33 +271,6 @@ fn be32(b: &[u8], at: usize) -> u32 {
     }
 }
 
-fn rd32(b: &[u8], at: usize, be: bool) -> u32 {
-    match b.get(at..at + 4) {
-        Some(x) => {
-            let a = [x[0], x[1], x[2], x[3]];
-            if be {
-                u32::from_be_bytes(a)
-            } else {
-                u32::from_le_bytes(a)
-            }
-        }
-        None => 0,
-    }
-}
-
-fn rd16(b: &[u8], at: usize, be: bool) -> u16 {
-    match b.get(at..at + 2) {
-        Some(x) => {
-            if be {
-                u16::from_be_bytes([x[0], x[1]])
-            } else {
-                u16::from_le_bytes([x[0], x[1]])
-            }
-        }
-        None => 0,
-    }
-}
-
 fn wr32(v: u32, be: bool) -> [u8; 4] {
     if be {
         v.to_be_bytes()
@@ -323,10 +297,6 @@ fn put32(b: &mut [u8], at: usize, v: u32) {
     if let Some(x) = b.get_mut(at..at + 4) {
         x.copy_from_slice(&v.to_be_bytes());
     }
-}
-
-fn pad4(n: usize) -> usize {
-    (n + 3) & !3
 }
 
 // ---------------------------------------------------------------------------
@@ -517,6 +487,7 @@ fn redact_pieces(r: &mut Redactor, pieces: &[Vec<u8>]) -> Vec<Vec<u8>> {
 // ---------------------------------------------------------------------------
 // Containers.
 
+/// How a packet record is laid out around its data, and its byte order.
 #[derive(Debug, Clone)]
 enum PacketForm {
     /// pcap record: header length (16, or 24 for the modified format).
@@ -562,154 +533,64 @@ struct Container {
     notes: Vec<String>,
 }
 
+/// The container's records ([`Records::lenient`]: rewriting goes by byte
+/// offsets, so a block with damaged options is still copied or rewritten)
+/// sorted into what the rewrite does with each.
 fn parse_container(input: &[u8]) -> Container {
     let mut c = Container {
-        format: "unknown",
+        format: sniff(input).map_or("unknown", Format::name),
         items: Vec::new(),
         complete: false,
         notes: Vec::new(),
     };
-    match sniff(input) {
-        None => {}
-        Some(Format::Pcapng) => {
-            c.format = "pcapng";
-            pcapng(input, &mut c);
-        }
-        Some(Format::Pcap) => {
-            // The magic number says the byte order and the record header.
-            let m = rd32(input, 0, false);
-            let be = matches!(m, 0xd4c3_b2a1 | 0x4d3c_b2a1 | 0x34cd_b2a1);
-            let modified = matches!(m, 0xa1b2_cd34 | 0x34cd_b2a1);
-            c.format = "pcap";
-            pcap(input, be, modified, &mut c);
-        }
+    if c.format == "unknown" {
+        return c;
     }
-    c
-}
-
-/// Records larger than this are damage, not packets.
-const MAX_RECORD: usize = 64 << 20;
-
-fn pcap(input: &[u8], be: bool, modified: bool, c: &mut Container) {
-    if input.len() < 24 {
-        c.notes
-            .push("The pcap file header is incomplete; nothing written.".into());
-        return;
-    }
-    c.items.push(Item::Keep(0..24));
-    let link = rd32(input, 20, be) & 0xffff;
-    let hdr = if modified { 24 } else { 16 };
-    let mut at = 24;
-    let mut frame = 0u64;
-    while at < input.len() {
-        let incl = rd32(input, at + 8, be) as usize;
-        let orig = rd32(input, at + 12, be);
-        if at + hdr > input.len() || incl > MAX_RECORD || at + hdr + incl > input.len() {
-            c.notes.push(format!(
-                "The capture ends or breaks inside record {} (byte {at} of {}); the rest is left out.",
-                frame + 1,
-                input.len()
-            ));
-            return;
-        }
-        frame += 1;
-        c.items.push(Item::Packet {
-            frame,
-            range: at..at + hdr + incl,
-            form: PacketForm::Pcap { hdr, be },
-            link,
-            data: at + hdr..at + hdr + incl,
-            orig_len: orig,
-        });
-        at += hdr + incl;
-    }
-    c.complete = true;
-}
-
-fn pcapng(input: &[u8], c: &mut Container) {
-    let mut at = 0;
-    let mut be = false;
-    let mut links: Vec<u32> = Vec::new();
-    let mut frame = 0u64;
     let mut dropped: Vec<&'static str> = Vec::new();
-    while at < input.len() {
-        let ty_raw = input.get(at..at + 4);
-        if ty_raw == Some(&[0x0a, 0x0d, 0x0d, 0x0a]) {
-            // The byte-order magic says how to read this section.
-            match input.get(at + 8..at + 12) {
-                Some([0x4d, 0x3c, 0x2b, 0x1a]) => be = false,
-                Some([0x1a, 0x2b, 0x3c, 0x4d]) => be = true,
-                _ => break,
+    let mut damage = None;
+    for record in Records::lenient(input) {
+        let record = match record {
+            Ok(r) => r,
+            Err(d) => {
+                damage = Some(d);
+                break;
             }
-            links.clear();
-        }
-        let ty = rd32(input, at, be);
-        let total = rd32(input, at + 4, be) as usize;
-        if at + 12 > input.len()
-            || total < 12
-            || total % 4 != 0
-            || total > input.len() - at
-            || rd32(input, at + total - 4, be) as usize != total
-        {
-            break;
-        }
-        let range = at..at + total;
-        let body_end = at + total - 4;
-        match ty {
-            0x0a0d_0d0a if total >= 28 => c.items.push(Item::Options {
+        };
+        let (range, be) = (record.range, record.be);
+        let total = range.len();
+        let item = match record.kind {
+            RecordKind::PcapHeader => Item::Keep(range),
+            RecordKind::Packet(p, form) => Item::Packet {
+                frame: p.frame,
+                range,
+                form: match form {
+                    CForm::Pcap { header } => PacketForm::Pcap { hdr: header, be },
+                    CForm::Epb { options } => PacketForm::Epb { be, opts: options },
+                    CForm::Spb => PacketForm::Spb { be },
+                },
+                link: p.link,
+                data: p.data_at..p.data_at + p.data.len(),
+                orig_len: p.orig_len,
+            },
+            RecordKind::Block(0x0a0d_0d0a) if total >= 28 => Item::Options {
                 range,
                 fixed: 16,
                 be,
                 idb: false,
-            }),
-            1 if total >= 20 => {
-                links.push(u32::from(rd16(input, at + 8, be)));
-                c.items.push(Item::Options {
-                    range,
-                    fixed: 8,
-                    be,
-                    idb: true,
-                });
-            }
-            5 if total >= 24 => c.items.push(Item::Options {
+            },
+            RecordKind::Block(1) if total >= 20 => Item::Options {
+                range,
+                fixed: 8,
+                be,
+                idb: true,
+            },
+            RecordKind::Block(5) if total >= 24 => Item::Options {
                 range,
                 fixed: 12,
                 be,
                 idb: false,
-            }),
-            6 if total >= 32 => {
-                let if_id = rd32(input, at + 8, be) as usize;
-                let caplen = rd32(input, at + 20, be) as usize;
-                let orig = rd32(input, at + 24, be);
-                let data_end = (at + 28).saturating_add(caplen);
-                if data_end > body_end {
-                    break;
-                }
-                let opts = (at + 28 + pad4(caplen)).min(body_end)..body_end;
-                frame += 1;
-                c.items.push(Item::Packet {
-                    frame,
-                    range,
-                    form: PacketForm::Epb { be, opts },
-                    link: links.get(if_id).copied().unwrap_or(1),
-                    data: at + 28..data_end,
-                    orig_len: orig,
-                });
-            }
-            3 if total >= 16 => {
-                let orig = rd32(input, at + 8, be);
-                let len = (orig as usize).min(body_end - (at + 12));
-                frame += 1;
-                c.items.push(Item::Packet {
-                    frame,
-                    range,
-                    form: PacketForm::Spb { be },
-                    link: links.first().copied().unwrap_or(1),
-                    data: at + 12..at + 12 + len,
-                    orig_len: orig,
-                });
-            }
-            _ => {
+            },
+            RecordKind::Block(ty) => {
                 let what = match ty {
                     2 => "obsolete packet",
                     4 => "name resolution",
@@ -720,10 +601,10 @@ fn pcapng(input: &[u8], c: &mut Container) {
                 if !dropped.contains(&what) {
                     dropped.push(what);
                 }
-                c.items.push(Item::Drop);
+                Item::Drop
             }
-        }
-        at += total;
+        };
+        c.items.push(item);
     }
     if !dropped.is_empty() {
         c.notes.push(format!(
@@ -731,14 +612,29 @@ fn pcapng(input: &[u8], c: &mut Container) {
             dropped.join(", ")
         ));
     }
-    if at < input.len() {
-        c.notes.push(format!(
+    match damage {
+        None => c.complete = true,
+        Some(Damage {
+            what: DamageKind::PcapHeader,
+            ..
+        }) => c
+            .notes
+            .push("The pcap file header is incomplete; nothing written.".into()),
+        Some(Damage {
+            what: DamageKind::PcapRecord,
+            at,
+            frames,
+        }) => c.notes.push(format!(
+            "The capture ends or breaks inside record {} (byte {at} of {}); the rest is left out.",
+            frames + 1,
+            input.len()
+        )),
+        Some(Damage { at, .. }) => c.notes.push(format!(
             "The capture ends or breaks in a block at byte {at} of {}; the rest is left out.",
             input.len()
-        ));
-    } else {
-        c.complete = true;
+        )),
     }
+    c
 }
 
 // ---------------------------------------------------------------------------
@@ -2316,6 +2212,7 @@ fn upgrade_edits(r: &mut Redactor, head: &[u8]) -> Vec<ByteEdit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::container::rd32;
     use crate::redact::{redact_text, Level};
 
     const A: [u8; 4] = [10, 0, 0, 1];

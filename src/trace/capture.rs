@@ -26,11 +26,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
-use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TcpSlice};
-use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
 pub use crate::capture::is_capture;
+use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
+use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TcpSlice};
 
 use super::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
@@ -211,7 +211,7 @@ impl Reader<'_> {
             match record {
                 Ok(record) => {
                     self.out.frames = records.frames();
-                    if let RecordKind::Packet(p) = record.kind {
+                    if let RecordKind::Packet(p, _) = record.kind {
                         let pkt = Pkt {
                             frame: p.frame,
                             time: p.time,

@@ -13,8 +13,8 @@
 //!   and [`super::TraceMessage::frames`] (1-based, every packet record
 //!   counted).
 
-use crate::capture::{sniff, DamageKind, RecordKind, Records};
 use super::Trace;
+use crate::capture::{sniff, DamageKind, RecordKind, Records};
 
 /// The messages of dialog `dialog` ([`Trace::dialogs`] index), in order.
 pub fn dialog_messages(trace: &Trace, dialog: usize) -> Vec<usize> {
@@ -171,7 +171,7 @@ pub fn capture_frames(input: &[u8], frames: &[u64]) -> Result<Vec<u8>, ExportErr
     for record in Records::new(input) {
         match record {
             Ok(record) => match record.kind {
-                RecordKind::Packet(p) => {
+                RecordKind::Packet(p, _) => {
                     if keep(p.frame) {
                         out.extend_from_slice(&input[record.range]);
                         found.push(p.frame);
