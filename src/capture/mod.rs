@@ -7,10 +7,12 @@
 //!   pcap/pcapng record walker with byte offsets ([`Records`]): strict
 //!   (`pcap-parser` reads every block) for the reader and export, lenient
 //!   (length framing) for redaction, which rewrites records in place.
+//! - [`websocket`]: RFC 6455 frames, parsed and encoded (the reader
+//!   unmasks and joins them; redaction frames each new payload again).
 //!
 //! Still separate, to be moved here next (each keeps its own copy today):
 //! link-layer and IP decoding with defragmentation and tunnels, TCP
-//! reassembly, SCTP and WebSocket framing, checksums. The reader slices
+//! reassembly, SCTP chunks, checksums. The reader slices
 //! headers with `etherparse`; redaction walks them by hand because it
 //! rewrites them.
 //!
@@ -19,6 +21,7 @@
 //! reader and redaction.
 
 pub mod container;
+pub mod websocket;
 
 pub use container::{
     is_capture, sniff, Damage, DamageKind, Format, Packet, PacketForm, Record, RecordKind, Records,

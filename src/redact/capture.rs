@@ -95,6 +95,7 @@ use serde::Serialize;
 
 use super::{Kind, RedactOptions, Redactor, Report};
 use crate::capture::container::{pad4, rd16};
+use crate::capture::websocket::Frame as WsFrame;
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
 use crate::parse::framing::looks_like_sip;
 
@@ -2030,82 +2031,6 @@ fn ws_start(b: &[u8]) -> Option<usize> {
     None
 }
 
-/// One RFC 6455 §5.2 frame.
-struct WsFrame {
-    first: u8,
-    mask: Option<[u8; 4]>,
-    /// Header + payload bytes.
-    len: usize,
-    /// Unmasked payload.
-    payload: Vec<u8>,
-}
-
-impl WsFrame {
-    fn parse(b: &[u8]) -> Option<WsFrame> {
-        let first = *b.first()?;
-        if first & 0x70 != 0 || !matches!(first & 0x0f, 0 | 1 | 2 | 8 | 9 | 10) {
-            return None;
-        }
-        let second = *b.get(1)?;
-        let mut off = 2;
-        let len = match second & 0x7f {
-            126 => {
-                off = 4;
-                u64::from(be16(b.get(..4)?, 2))
-            }
-            127 => {
-                off = 10;
-                u64::from_be_bytes(b.get(2..10)?.try_into().ok()?)
-            }
-            n => u64::from(n),
-        };
-        let mask = if second & 0x80 != 0 {
-            let m = b.get(off..off + 4)?;
-            off += 4;
-            Some([m[0], m[1], m[2], m[3]])
-        } else {
-            None
-        };
-        let len = usize::try_from(len).ok().filter(|&l| l <= 16 << 20)?;
-        let data = b.get(off..off + len)?;
-        Some(WsFrame {
-            first,
-            mask,
-            len: off + len,
-            payload: mask_bytes(data, mask),
-        })
-    }
-
-    /// The frame with `payload` (unmasked), its mask key and flags kept,
-    /// the length in its shortest form.
-    fn encode(&self, payload: &[u8]) -> Vec<u8> {
-        let mut out = vec![self.first];
-        let m = if self.mask.is_some() { 0x80 } else { 0 };
-        let n = payload.len();
-        if n < 126 {
-            out.push(m | n as u8);
-        } else if n <= 0xffff {
-            out.push(m | 126);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-        } else {
-            out.push(m | 127);
-            out.extend_from_slice(&(n as u64).to_be_bytes());
-        }
-        if let Some(k) = self.mask {
-            out.extend_from_slice(&k);
-        }
-        out.extend_from_slice(&mask_bytes(payload, self.mask));
-        out
-    }
-}
-
-fn mask_bytes(data: &[u8], mask: Option<[u8; 4]>) -> Vec<u8> {
-    match mask {
-        Some(m) => data.iter().enumerate().map(|(i, x)| x ^ m[i % 4]).collect(),
-        None => data.to_vec(),
-    }
-}
-
 /// The edits of one contiguous stretch of a TCP stream: text (SIP over
 /// TCP) redacted as a whole; WebSocket frames rewritten one message at a
 /// time.
@@ -2118,7 +2043,7 @@ fn stream_edits(r: &mut Redactor, b: &[u8]) -> Vec<ByteEdit> {
     // A message: a text/binary frame and its continuation frames.
     let mut msg: Vec<(usize, WsFrame)> = Vec::new();
     while let Some(f) = WsFrame::parse(&b[at..]) {
-        let (fin, op) = (f.first & 0x80 != 0, f.first & 0x0f);
+        let (fin, op) = (f.fin(), f.opcode());
         let len = f.len;
         if op >= 8 {
             // Control frames (close, ping, pong) stay as they are.

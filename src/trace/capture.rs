@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 pub use crate::capture::is_capture;
+use crate::capture::websocket::{self, Parsed};
 use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
@@ -708,29 +709,26 @@ impl Reader<'_> {
                 return;
             }
             if flow.websocket || (!looks_like_sip(&flow.buf) && flow.buf[0] & 0x70 == 0) {
-                let frame = ws_frame(&flow.buf);
+                let frame = websocket::parse(&flow.buf);
                 // Without a seen upgrade, only a text/binary frame holding SIP counts.
                 let frame = match frame {
-                    Some(WsFrame::Incomplete)
+                    Some(Parsed::Incomplete)
                         if !flow.websocket && !matches!(flow.buf[0], 0x81 | 0x82 | 0x01 | 0x02) =>
                     {
                         None
                     }
-                    Some(WsFrame::Complete { ref payload, .. })
-                        if !flow.websocket && !looks_like_sip(payload) =>
+                    Some(Parsed::Frame(ref f))
+                        if !flow.websocket && !looks_like_sip(&f.payload) =>
                     {
                         None
                     }
                     f => f,
                 };
                 match frame {
-                    Some(WsFrame::Complete {
-                        consumed,
-                        fin,
-                        opcode,
-                        payload,
-                    }) => {
-                        flow.buf.drain(..consumed);
+                    Some(Parsed::Frame(f)) => {
+                        let (fin, opcode) = (f.fin(), f.opcode());
+                        let payload = f.payload;
+                        flow.buf.drain(..f.len);
                         flow.websocket = true;
                         let whole = match opcode {
                             // Text or binary: a message, or its first fragment.
@@ -771,7 +769,7 @@ impl Reader<'_> {
                         }
                         continue;
                     }
-                    Some(WsFrame::Incomplete) => return,
+                    Some(Parsed::Incomplete) => return,
                     None => {}
                 }
             }
@@ -952,75 +950,6 @@ fn next_start_line(buf: &[u8]) -> Option<usize> {
         from = at;
     }
     None
-}
-
-enum WsFrame {
-    Complete {
-        consumed: usize,
-        /// The FIN bit: the last frame of a message.
-        fin: bool,
-        /// 0 continuation, 1 text, 2 binary, 8–10 control.
-        opcode: u8,
-        payload: Vec<u8>,
-    },
-    Incomplete,
-}
-
-/// One RFC 6455 §5.2 frame at the start of `b` (text, binary or
-/// continuation), unmasked. `None` when `b` does not start like one.
-fn ws_frame(b: &[u8]) -> Option<WsFrame> {
-    let first = *b.first()?;
-    if first & 0x70 != 0 || !matches!(first & 0x0f, 0 | 1 | 2 | 8 | 9 | 10) {
-        return None;
-    }
-    let Some(&second) = b.get(1) else {
-        return Some(WsFrame::Incomplete);
-    };
-    let masked = second & 0x80 != 0;
-    let mut off = 2;
-    let len = match second & 0x7f {
-        126 => {
-            let Some(x) = b.get(2..4) else {
-                return Some(WsFrame::Incomplete);
-            };
-            off = 4;
-            u64::from(u16::from_be_bytes([x[0], x[1]]))
-        }
-        127 => {
-            let Some(x) = b.get(2..10) else {
-                return Some(WsFrame::Incomplete);
-            };
-            off = 10;
-            u64::from_be_bytes(x.try_into().ok()?)
-        }
-        n => u64::from(n),
-    };
-    let mask = if masked {
-        let Some(m) = b.get(off..off + 4) else {
-            return Some(WsFrame::Incomplete);
-        };
-        off += 4;
-        Some([m[0], m[1], m[2], m[3]])
-    } else {
-        None
-    };
-    let len = usize::try_from(len).ok()?;
-    if len > 16 << 20 {
-        return None;
-    }
-    let Some(data) = b.get(off..off + len) else {
-        return Some(WsFrame::Incomplete);
-    };
-    let payload = match mask {
-        Some(m) => data.iter().enumerate().map(|(i, x)| x ^ m[i % 4]).collect(),
-        None => data.to_vec(),
-    };
-    Some(WsFrame::Complete {
-        consumed: off + len,
-        fin: first & 0x80 != 0,
-        opcode: first & 0x0f,
-        payload,
-    })
 }
 
 #[cfg(test)]
