@@ -9,10 +9,11 @@
 //!   (length framing) for redaction, which rewrites records in place.
 //! - [`websocket`]: RFC 6455 frames, parsed and encoded (the reader
 //!   unmasks and joins them; redaction frames each new payload again).
+//! - [`checksum`]: the Internet checksum and pseudo-header sums, CRC32c.
 //!
 //! Still separate, to be moved here next (each keeps its own copy today):
 //! link-layer and IP decoding with defragmentation and tunnels, TCP
-//! reassembly, SCTP chunks, checksums. The reader slices
+//! reassembly, SCTP chunks. The reader slices
 //! headers with `etherparse`; redaction walks them by hand because it
 //! rewrites them.
 //!
@@ -20,6 +21,7 @@
 //! [`crate::parse::framing`], shared by the text splitter, the capture
 //! reader and redaction.
 
+pub mod checksum;
 pub mod container;
 pub mod websocket;
 

@@ -94,6 +94,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::Serialize;
 
 use super::{Kind, RedactOptions, Redactor, Report};
+use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
 use crate::capture::websocket::Frame as WsFrame;
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
@@ -298,91 +299,6 @@ fn put32(b: &mut [u8], at: usize, v: u32) {
     if let Some(x) = b.get_mut(at..at + 4) {
         x.copy_from_slice(&v.to_be_bytes());
     }
-}
-
-// ---------------------------------------------------------------------------
-// Checksums.
-
-/// The ones' complement sum of `data` (RFC 1071), folded, not inverted.
-fn ones_sum(mut acc: u32, data: &[u8]) -> u32 {
-    let mut chunks = data.chunks_exact(2);
-    for c in &mut chunks {
-        acc = acc.wrapping_add(u32::from(u16::from_be_bytes([c[0], c[1]])));
-        if acc > 0xffff_0000 {
-            acc = (acc & 0xffff) + (acc >> 16);
-        }
-    }
-    if let [last] = chunks.remainder() {
-        acc = acc.wrapping_add(u32::from(*last) << 8);
-    }
-    while acc > 0xffff {
-        acc = (acc & 0xffff) + (acc >> 16);
-    }
-    acc
-}
-
-/// The Internet checksum of `data` (RFC 1071).
-fn inet_checksum(data: &[u8]) -> u16 {
-    !(ones_sum(0, data) as u16)
-}
-
-/// The UDP/TCP checksum of `segment` (checksum field zeroed by the caller)
-/// with the pseudo-header of RFC 768 / RFC 793 / RFC 8200 §8.1.
-fn transport_checksum(src: IpAddr, dst: IpAddr, proto: u8, segment: &[u8]) -> u16 {
-    let mut acc = 0;
-    match (src, dst) {
-        (IpAddr::V4(s), IpAddr::V4(d)) => {
-            acc = ones_sum(acc, &s.octets());
-            acc = ones_sum(acc, &d.octets());
-            acc = ones_sum(acc, &[0, proto]);
-            acc = ones_sum(acc, &(segment.len() as u16).to_be_bytes());
-        }
-        _ => {
-            acc = ones_sum(acc, &ip_bytes(src));
-            acc = ones_sum(acc, &ip_bytes(dst));
-            acc = ones_sum(acc, &(segment.len() as u32).to_be_bytes());
-            acc = ones_sum(acc, &[0, 0, 0, proto]);
-        }
-    }
-    !(ones_sum(acc, segment) as u16)
-}
-
-fn ip_bytes(ip: IpAddr) -> Vec<u8> {
-    match ip {
-        IpAddr::V4(a) => a.octets().to_vec(),
-        IpAddr::V6(a) => a.octets().to_vec(),
-    }
-}
-
-/// CRC32c (Castagnoli, reflected polynomial 0x82F63B78) as SCTP uses it
-/// (RFC 4960 Appendix B; test vectors of RFC 3720 §B.4). Bitwise with a
-/// 256-entry table built at compile time: SIP packets are small, and no
-/// crate is needed for 20 lines.
-fn crc32c(data: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut t = [0u32; 256];
-        let mut i = 0;
-        while i < 256 {
-            let mut c = i as u32;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 {
-                    (c >> 1) ^ 0x82F6_3B78
-                } else {
-                    c >> 1
-                };
-                k += 1;
-            }
-            t[i] = c;
-            i += 1;
-        }
-        t
-    };
-    let mut crc = !0u32;
-    for &b in data {
-        crc = TABLE[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
-    }
-    !crc
 }
 
 // ---------------------------------------------------------------------------
@@ -2248,13 +2164,6 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
 
     fn opts(level: Level) -> RedactOptions {
         RedactOptions::level(level)
-    }
-
-    #[test]
-    fn crc32c_known_answers() {
-        // RFC 3720 §B.4 and the common check value.
-        assert_eq!(crc32c(b"123456789"), 0xE306_9283);
-        assert_eq!(crc32c(&[0u8; 32]), 0x8A91_36AA);
     }
 
     #[test]
