@@ -7,12 +7,13 @@
 //!   pcap/pcapng record walker with byte offsets ([`Records`]): strict
 //!   (`pcap-parser` reads every block) for the reader and export, lenient
 //!   (length framing) for redaction, which rewrites records in place.
+//! - [`link`]: the link types read and where their network layer starts.
 //! - [`websocket`]: RFC 6455 frames, parsed and encoded (the reader
 //!   unmasks and joins them; redaction frames each new payload again).
 //! - [`checksum`]: the Internet checksum and pseudo-header sums, CRC32c.
 //!
 //! Still separate, to be moved here next (each keeps its own copy today):
-//! link-layer and IP decoding with defragmentation and tunnels, TCP
+//! Ethernet tag walking, IP decoding with defragmentation and tunnels, TCP
 //! reassembly, SCTP chunks. The reader slices
 //! headers with `etherparse`; redaction walks them by hand because it
 //! rewrites them.
@@ -23,6 +24,7 @@
 
 pub mod checksum;
 pub mod container;
+pub mod link;
 pub mod websocket;
 
 pub use container::{

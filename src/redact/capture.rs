@@ -96,6 +96,7 @@ use serde::Serialize;
 use super::{Kind, RedactOptions, Redactor, Report};
 use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
+use crate::capture::link::{link_layer, LinkLayer};
 use crate::capture::websocket::Frame as WsFrame;
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
 use crate::parse::framing::looks_like_sip;
@@ -961,27 +962,21 @@ impl Walker {
     /// A frame of link type `link`; `None` when it is not IP or the link
     /// type is unsupported.
     fn link(&mut self, link: u32, data: &[u8], mode: Mode) -> Option<Done> {
-        match link {
-            1 => self.ether(data, 0, mode),
-            0 | 108 if data.len() > 4 => self.prefixed(data, 4, 0, mode, &[]),
-            101 | 12 | 14 | 228 | 229 => self.ip(data, 0, mode),
-            113 if data.len() >= 16 => {
-                let proto = be16(data, 14);
-                if !matches!(proto, 0x0800 | 0x86dd) {
+        match link_layer(link, data)? {
+            LinkLayer::Ethernet => self.ether(data, 0, mode),
+            LinkLayer::Ip { at: 0 } => self.ip(data, 0, mode),
+            LinkLayer::Ip { at } => self.prefixed(data, at, 0, mode, &[]),
+            LinkLayer::Cooked {
+                at,
+                ether_type,
+                mac,
+            } => {
+                if !matches!(ether_type, 0x0800 | 0x86dd) {
                     return None;
                 }
-                let mac = if be16(data, 4) == 6 { vec![6] } else { vec![] };
-                self.prefixed(data, 16, 0, mode, &mac)
+                self.prefixed(data, at, 0, mode, mac.as_slice())
             }
-            276 if data.len() >= 20 => {
-                let proto = be16(data, 0);
-                if !matches!(proto, 0x0800 | 0x86dd) {
-                    return None;
-                }
-                let mac = if data[11] == 6 { vec![12] } else { vec![] };
-                self.prefixed(data, 20, 0, mode, &mac)
-            }
-            _ => None,
+            LinkLayer::Unsupported => None,
         }
     }
 

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 pub use crate::capture::is_capture;
+use crate::capture::link::{link_layer, LinkLayer};
 use crate::capture::websocket::{self, Parsed};
 use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
@@ -259,47 +260,29 @@ impl Reader<'_> {
     }
 
     fn link(&mut self, pkt: Pkt, link: u32, data: &[u8]) {
-        match link {
-            // Ethernet (802.1Q/QinQ handled by etherparse).
-            1 => {
+        match link_layer(link, data) {
+            // 802.1Q/QinQ tags handled by etherparse.
+            Some(LinkLayer::Ethernet) => {
                 if let Ok(p) = LaxSlicedPacket::from_ethernet(data) {
                     self.net(pkt, &p, 0);
                 }
             }
-            // BSD loopback / OpenBSD loop: a 4-byte address family.
-            0 | 108 => {
-                if data.len() > 4 {
-                    self.raw_ip(pkt, &data[4..], 0);
-                }
+            Some(LinkLayer::Ip { at }) => self.raw_ip(pkt, &data[at..], 0),
+            Some(LinkLayer::Cooked { at, ether_type, .. }) => {
+                let p = LaxSlicedPacket::from_ether_type(EtherType(ether_type), &data[at..]);
+                self.net(pkt, &p, 0);
             }
-            // Raw IP (101, and 12/14 on some systems), IPv4, IPv6.
-            101 | 12 | 14 | 228 | 229 => self.raw_ip(pkt, data, 0),
-            // Linux cooked capture v1: 16-byte header, protocol type last.
-            113 => {
-                if data.len() >= 16 {
-                    let proto = u16::from_be_bytes([data[14], data[15]]);
-                    let p = LaxSlicedPacket::from_ether_type(EtherType(proto), &data[16..]);
-                    self.net(pkt, &p, 0);
-                }
-            }
-            // Linux cooked capture v2: 20-byte header, protocol type first.
-            276 => {
-                if data.len() >= 20 {
-                    let proto = u16::from_be_bytes([data[0], data[1]]);
-                    let p = LaxSlicedPacket::from_ether_type(EtherType(proto), &data[20..]);
-                    self.net(pkt, &p, 0);
-                }
-            }
-            other => {
-                if !self.warned_links.contains(&other) {
-                    self.warned_links.push(other);
+            Some(LinkLayer::Unsupported) => {
+                if !self.warned_links.contains(&link) {
+                    self.warned_links.push(link);
                     self.issue(
                         Rule::CaptureUnsupportedLink,
                         Some(pkt.frame),
-                        format!("Link type {other} is not supported; its frames are skipped."),
+                        format!("Link type {link} is not supported; its frames are skipped."),
                     );
                 }
             }
+            None => {}
         }
     }
 
