@@ -272,17 +272,15 @@ impl Reader<'_> {
                 let p = LaxSlicedPacket::from_ether_type(EtherType(ether_type), &data[at..]);
                 self.net(pkt, &p, 0);
             }
-            Some(LinkLayer::Unsupported) => {
-                if !self.warned_links.contains(&link) {
-                    self.warned_links.push(link);
-                    self.issue(
-                        Rule::CaptureUnsupportedLink,
-                        Some(pkt.frame),
-                        format!("Link type {link} is not supported; its frames are skipped."),
-                    );
-                }
+            Some(LinkLayer::Unsupported) if !self.warned_links.contains(&link) => {
+                self.warned_links.push(link);
+                self.issue(
+                    Rule::CaptureUnsupportedLink,
+                    Some(pkt.frame),
+                    format!("Link type {link} is not supported; its frames are skipped."),
+                );
             }
-            None => {}
+            Some(LinkLayer::Unsupported) | None => {}
         }
     }
 
