@@ -8,13 +8,14 @@
 //!   (`pcap-parser` reads every block) for the reader and export, lenient
 //!   (length framing) for redaction, which rewrites records in place.
 //! - [`link`]: the link types read and where their network layer starts.
+//! - [`sctp`]: SCTP chunks and DATA chunk fields.
 //! - [`websocket`]: RFC 6455 frames, parsed and encoded (the reader
 //!   unmasks and joins them; redaction frames each new payload again).
 //! - [`checksum`]: the Internet checksum and pseudo-header sums, CRC32c.
 //!
 //! Still separate, to be moved here next (each keeps its own copy today):
 //! Ethernet tag walking, IP decoding with defragmentation and tunnels, TCP
-//! reassembly, SCTP chunks. The reader slices
+//! reassembly, SCTP user-message reassembly. The reader slices
 //! headers with `etherparse`; redaction walks them by hand because it
 //! rewrites them.
 //!
@@ -25,6 +26,7 @@
 pub mod checksum;
 pub mod container;
 pub mod link;
+pub mod sctp;
 pub mod websocket;
 
 pub use container::{

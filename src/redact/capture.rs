@@ -97,6 +97,7 @@ use super::{Kind, RedactOptions, Redactor, Report};
 use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
 use crate::capture::link::{link_layer, LinkLayer};
+use crate::capture::sctp;
 use crate::capture::websocket::Frame as WsFrame;
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
 use crate::parse::framing::looks_like_sip;
@@ -1620,17 +1621,14 @@ impl Walker {
         }
         let hide = self.covers_ip();
         let mut out = data[..12].to_vec();
-        let mut off = 12;
-        while off + 4 <= data.len() {
-            let ty = data[off];
-            let flags = data[off + 1];
-            let clen = usize::from(be16(data, off + 2));
-            if clen < 4 || off + clen > data.len() {
+        let mut off = sctp::COMMON_HEADER;
+        for ch in sctp::chunks(data) {
+            if ch.truncated() {
                 break;
             }
-            let chunk = &data[off..off + clen];
-            let padded = pad4(clen).min(data.len() - off);
-            let pad = &data[off + clen..off + padded];
+            let (ty, flags, clen, chunk) = (ch.ty, ch.flags, ch.len, ch.bytes);
+            let padded = pad4(clen).min(data.len() - ch.at);
+            let pad = &data[ch.at + clen..ch.at + padded];
             let new: Option<Vec<u8>> = match ty {
                 0 if sip && clen >= 16 => {
                     let user = &chunk[16..];
@@ -1666,7 +1664,7 @@ impl Walker {
                     out.extend_from_slice(pad);
                 }
             }
-            off += padded;
+            off = ch.at + padded;
         }
         out.extend_from_slice(&data[off.min(data.len())..]);
         if out != data {
@@ -1717,18 +1715,9 @@ impl Walker {
     }
 
     fn sctp_collect(&mut self, key: FlowKey, data: &[u8]) {
-        let mut off = 12;
-        while off + 4 <= data.len() {
-            let clen = usize::from(be16(data, off + 2));
-            if clen < 4 {
-                break;
-            }
-            let end = (off + clen).min(data.len());
-            if data[off] == 0 && end >= off + 16 {
-                let flags = data[off + 1];
-                let tsn = be32(data, off + 4);
-                let stream = be16(data, off + 8);
-                let user = &data[off + 16..end];
+        for d in sctp::chunks(data).filter_map(|c| c.data()) {
+            let (flags, tsn, stream, user) = (d.flags, d.tsn, d.stream, d.user);
+            {
                 match flags & 3 {
                     3 => {
                         if looks_like_sip(user) {
@@ -1765,7 +1754,6 @@ impl Walker {
                     }
                 }
             }
-            off += pad4(clen);
         }
     }
 

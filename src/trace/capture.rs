@@ -28,6 +28,7 @@ use std::net::IpAddr;
 
 pub use crate::capture::is_capture;
 use crate::capture::link::{link_layer, LinkLayer};
+use crate::capture::sctp;
 use crate::capture::websocket::{self, Parsed};
 use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
@@ -468,33 +469,15 @@ impl Reader<'_> {
             dst,
             u16::from_be_bytes([data[2], data[3]]),
         );
-        let mut off = 12;
-        while off + 4 <= data.len() {
-            let ty = data[off];
-            let flags = data[off + 1];
-            let clen = usize::from(u16::from_be_bytes([data[off + 2], data[off + 3]]));
-            if clen < 4 {
-                break;
-            }
-            let end = (off + clen).min(data.len());
-            if ty == 0 && clen >= 16 && end >= off + 16 {
-                let tsn = u32::from_be_bytes([
-                    data[off + 4],
-                    data[off + 5],
-                    data[off + 6],
-                    data[off + 7],
-                ]);
-                let stream = u16::from_be_bytes([data[off + 8], data[off + 9]]);
-                let user = &data[off + 16..end];
-                if flags & 3 == 3 {
-                    if looks_like_sip(user) {
-                        self.emit(pkt, key, "sctp", user.to_vec());
-                    }
-                } else {
-                    self.sctp_fragment(pkt, key, tsn, stream, flags, user);
+        for chunk in sctp::chunks(data) {
+            let Some(d) = chunk.data() else { continue };
+            if d.flags & 3 == 3 {
+                if looks_like_sip(d.user) {
+                    self.emit(pkt, key, "sctp", d.user.to_vec());
                 }
+            } else {
+                self.sctp_fragment(pkt, key, d.tsn, d.stream, d.flags, d.user);
             }
-            off += (clen + 3) & !3;
         }
     }
 
