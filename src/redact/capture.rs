@@ -6,6 +6,11 @@
 //! alias in every packet header and in every SIP message (`Via`, SDP
 //! `c=`…), and a phone number the same alias in every message.
 //!
+//! The layers shared with the reader come from [`crate::capture`]: the
+//! container's records with their byte offsets ([`crate::capture::Records`],
+//! lenient framing), the link-type table, SCTP chunks, WebSocket frames
+//! (parsed and encoded again) and checksums.
+//!
 //! What is rewritten, layer by layer:
 //!
 //! - **Containers**: pcap (micro- and nanosecond, either byte order, the

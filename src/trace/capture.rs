@@ -1,8 +1,11 @@
 //! SIP messages out of a pcap or pcapng capture.
 //!
-//! Container formats are read by `pcap-parser` and link/IP/UDP/TCP headers
-//! by `etherparse` (lax slicing, so a truncated frame still yields what it
-//! holds). On top of them this module does what a SIP analyser needs and
+//! Containers are walked by [`crate::capture::Records`] (strict framing,
+//! over `pcap-parser`), link types told by [`crate::capture::link`], and
+//! IP/UDP/TCP headers sliced by `etherparse` (lax slicing, so a truncated
+//! frame still yields what it holds); SCTP chunks and WebSocket frames are
+//! read by [`crate::capture::sctp`] and [`crate::capture::websocket`], SIP
+//! framed by [`crate::parse::framing`]. On top of them this module does what a SIP analyser needs and
 //! those crates leave to the caller, as Wireshark does:
 //!
 //! - link types Ethernet (with 802.1Q), Linux SLL and SLL2, raw IP, BSD
