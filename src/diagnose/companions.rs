@@ -11,6 +11,7 @@
 
 use super::{Check, Confidence, Ctx, Dx};
 use crate::finding::Rule;
+use crate::kb::status;
 use crate::parse::header_name::HeaderName;
 use crate::parse::media::parse_media_type;
 
@@ -43,28 +44,28 @@ use HeaderName as H;
 /// The table: (codes, rule, headers, consequence, exemption).
 #[rustfmt::skip]
 static COMPANIONS: &[Companion] = &[
-    Companion { from: 401, to: 401, rule: Rule::MissingWwwAuthenticate, headers: &[H::WwwAuthenticate],
+    Companion { from: status::UNAUTHORIZED, to: status::UNAUTHORIZED, rule: Rule::MissingWwwAuthenticate, headers: &[H::WwwAuthenticate],
         cannot: "compute credentials: there is no challenge (realm, nonce, algorithm) to answer", unless: None },
-    Companion { from: 407, to: 407, rule: Rule::MissingProxyAuthenticate, headers: &[H::ProxyAuthenticate],
+    Companion { from: status::PROXY_AUTHENTICATION_REQUIRED, to: status::PROXY_AUTHENTICATION_REQUIRED, rule: Rule::MissingProxyAuthenticate, headers: &[H::ProxyAuthenticate],
         cannot: "answer the proxy's challenge: there is no realm or nonce to compute Proxy-Authorization from", unless: None },
-    Companion { from: 405, to: 405, rule: Rule::MissingAllow, headers: &[H::Allow],
+    Companion { from: status::METHOD_NOT_ALLOWED, to: status::METHOD_NOT_ALLOWED, rule: Rule::MissingAllow, headers: &[H::Allow],
         cannot: "tell which methods the target does support", unless: None },
-    Companion { from: 420, to: 420, rule: Rule::MissingUnsupported, headers: &[H::Unsupported],
+    Companion { from: status::BAD_EXTENSION, to: status::BAD_EXTENSION, rule: Rule::MissingUnsupported, headers: &[H::Unsupported],
         cannot: "tell which option tags of Require/Proxy-Require to drop before retrying", unless: None },
-    Companion { from: 421, to: 421, rule: Rule::MissingRequire, headers: &[H::Require],
+    Companion { from: status::EXTENSION_REQUIRED, to: status::EXTENSION_REQUIRED, rule: Rule::MissingRequire, headers: &[H::Require],
         cannot: "tell which extension to add to Supported/Require before retrying", unless: None },
-    Companion { from: 422, to: 422, rule: Rule::MissingMinSe, headers: &[H::MinSe],
+    Companion { from: status::SESSION_INTERVAL_TOO_SMALL, to: status::SESSION_INTERVAL_TOO_SMALL, rule: Rule::MissingMinSe, headers: &[H::MinSe],
         cannot: "tell how far to raise Session-Expires", unless: None },
-    Companion { from: 423, to: 423, rule: Rule::MissingMinExpires, headers: &[H::MinExpires],
+    Companion { from: status::INTERVAL_TOO_BRIEF, to: status::INTERVAL_TOO_BRIEF, rule: Rule::MissingMinExpires, headers: &[H::MinExpires],
         cannot: "tell how far to raise Expires", unless: None },
-    Companion { from: 494, to: 494, rule: Rule::MissingSecurityServer, headers: &[H::SecurityServer],
+    Companion { from: status::SECURITY_AGREEMENT_REQUIRED, to: status::SECURITY_AGREEMENT_REQUIRED, rule: Rule::MissingSecurityServer, headers: &[H::SecurityServer],
         cannot: "choose a security mechanism (ipsec-3gpp, tls…) to set up", unless: None },
-    Companion { from: 300, to: 399, rule: Rule::RedirectWithoutContact, headers: &[H::Contact],
+    Companion { from: status::REDIRECTION_CLASS, to: status::REDIRECTION_CLASS + 99, rule: Rule::RedirectWithoutContact, headers: &[H::Contact],
         cannot: "redirect: no alternative target is listed", unless: Some(alternative_service_body) },
-    Companion { from: 488, to: 488, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
+    Companion { from: status::NOT_ACCEPTABLE_HERE, to: status::NOT_ACCEPTABLE_HERE, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
         cannot: "tell what in the offer (codec, media type, transport, bandwidth) was refused", unless: None },
     // Not 606: its Warning is a MAY (RFC 3261 §21.6.4).
-    Companion { from: 415, to: 415, rule: Rule::MissingAccept, headers: &[H::Accept, H::AcceptEncoding, H::AcceptLanguage],
+    Companion { from: status::UNSUPPORTED_MEDIA_TYPE, to: status::UNSUPPORTED_MEDIA_TYPE, rule: Rule::MissingAccept, headers: &[H::Accept, H::AcceptEncoding, H::AcceptLanguage],
         cannot: "tell which body types, encodings or languages would be accepted", unless: None },
 ];
 
@@ -72,7 +73,7 @@ static COMPANIONS: &[Companion] = &[
 /// `application/3gpp-ims+xml` body (3GPP TS 24.229 §7.6, §5.1.6.8), not in
 /// Contact.
 fn alternative_service_body(cx: &Ctx<'_, '_>) -> bool {
-    if !cx.is(380) || cx.msg.body().trim().is_empty() {
+    if !cx.is(status::ALTERNATIVE_SERVICE) || cx.msg.body().trim().is_empty() {
         return false;
     }
     let mut sink = Vec::new();

@@ -2,6 +2,7 @@
 //! camelCase, every span with byte offsets and line/column. The JSON
 //! Schema in `schema/decode.schema.json` describes exactly these types.
 
+use crate::kb::status;
 use serde::Serialize;
 
 use super::{retry_allowed, Cause, Confidence, Ctx, Dx};
@@ -916,7 +917,7 @@ fn reason_dto(
                 .and_then(kb::q850_info)
                 .map(|q| format!("Q.850 cause {c} {}: {}", q.name, q.explanation));
             let consistent = code
-                .filter(|c| *c >= 300)
+                .filter(|c| *c >= status::REDIRECTION_CLASS)
                 .map(|status| q850_consistent(c, status));
             (m, consistent)
         }

@@ -7,6 +7,7 @@
 //! so the most specific reading (an alternative-service body, a stale
 //! nonce) comes before the general one (a 504, an AKA challenge).
 
+use crate::kb::status;
 use memchr::{memchr, memmem};
 
 use super::causes::{codec_list, describe_reason, param_span, reason_span, status_text};
@@ -267,7 +268,7 @@ fn reason_suffix(cx: &Ctx<'_, '_>) -> String {
     let what = describe_reason(r);
     let contradicts = r.protocol_kind() == ReasonProtocol::Q850
         && match (r.cause(), cx.code) {
-            (Some(c), Some(s)) if s.0 >= 300 => !q850_consistent(c, s.0),
+            (Some(c), Some(s)) if s.0 >= status::REDIRECTION_CLASS => !q850_consistent(c, s.0),
             _ => false,
         };
     if contradicts {
@@ -284,7 +285,7 @@ fn reason_suffix(cx: &Ctx<'_, '_>) -> String {
 /// from Security-Server and re-sends REGISTER protected (TS 24.229
 /// §5.1.1.5.1; TS 33.203 §6.1, §7; RFC 3310).
 fn ims_aka_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(401) && cx.method_is(Method::Register)) {
+    if !(cx.is(status::UNAUTHORIZED) && cx.method_is(Method::Register)) {
         return;
     }
     let Some((_, auth, hspan)) = &cx.challenge else {
@@ -402,7 +403,7 @@ fn ims_aka_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// SL302: a 401 to REGISTER with a plain Digest challenge (MD5, SHA-256),
 /// not AKA (RFC 3261 §22; RFC 7616; TS 24.229 §5.1.1.2).
 fn digest_register_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(401) && cx.method_is(Method::Register)) {
+    if !(cx.is(status::UNAUTHORIZED) && cx.method_is(Method::Register)) {
         return;
     }
     let Some((_, auth, hspan)) = &cx.challenge else {
@@ -453,7 +454,7 @@ fn digest_register_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// checks (TS 24.229 §5.2.6.3) and the S-CSCF's registration state
 /// (§5.4.3.2); elsewhere a challenge to INVITE is ordinary RFC 3261 §22.
 fn challenge_outside_registration(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(401) || cx.is(407)) {
+    if !(cx.is(status::UNAUTHORIZED) || cx.is(status::PROXY_AUTHENTICATION_REQUIRED)) {
         return;
     }
     let Some(method) = cx.known_method.filter(|m| *m != Method::Register) else {
@@ -487,7 +488,7 @@ fn challenge_outside_registration(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         "The registration state is gone at the S-CSCF or P-CSCF (network-initiated deregistration, S-CSCF restart): the UE has to register again",
         ev.clone(),
     );
-    if code == 407 {
+    if code == status::PROXY_AUTHENTICATION_REQUIRED {
         dx.cause(
             Confidence::Medium,
             "A proxy or SBC outside the IMS core (SIP trunk, enterprise PBX behind an IBCF) requires Digest on every request; the UA then re-sends with Proxy-Authorization",
@@ -548,13 +549,13 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
         return;
     }
-    if !(cx.is(401) || cx.is(407)) {
+    if !(cx.is(status::UNAUTHORIZED) || cx.is(status::PROXY_AUTHENTICATION_REQUIRED)) {
         return;
     }
     let Some((name, auth, hspan)) = &cx.challenge else {
         // No readable challenge (SL120/SL121): the knowledge base's 401
         // text is the IMS AKA registration, wrong without IMS evidence.
-        if cx.is(401) && cx.ims_evidence().is_none() {
+        if cx.is(status::UNAUTHORIZED) && cx.ims_evidence().is_none() {
             dx.step("Capture the 401 where it is generated: a 401 MUST carry WWW-Authenticate (RFC 3261 §21.4.2), so either the server is broken or a node on the way removed it; without it the client cannot answer");
             dx.replace_kb_advice();
         }
@@ -562,7 +563,7 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     };
     let code = cx.code.map_or(0, |c| c.0);
     let m = cx.method_str();
-    let answer = if code == 407 {
+    let answer = if code == status::PROXY_AUTHENTICATION_REQUIRED {
         "Proxy-Authorization"
     } else {
         "Authorization"
@@ -620,11 +621,11 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             let alg = auth
                 .algorithm()
                 .map_or_else(|| "MD5 (default)".to_owned(), |a| a.as_str().into_owned());
-            if code == 401 {
+            if code == status::UNAUTHORIZED {
                 // The knowledge base's 401 text is the IMS AKA registration.
                 dx.replace_kb_advice();
             }
-            if cx.method_is(Method::Register) && code == 401 {
+            if cx.method_is(Method::Register) && code == status::UNAUTHORIZED {
                 return;
             }
             dx.headline(format!(
@@ -634,7 +635,11 @@ fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 Confidence::High,
                 format!(
                     "The {} asks for Digest credentials ({alg}) before it accepts the {m}",
-                    if code == 407 { "proxy" } else { "server" }
+                    if code == status::PROXY_AUTHENTICATION_REQUIRED {
+                        "proxy"
+                    } else {
+                        "server"
+                    }
                 ),
                 vec![(
                     *hspan,
@@ -688,7 +693,7 @@ fn stale_nonce(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// mismatch or failed authentication (TS 24.229 §5.1.1.5.1, §5.4.1.2.3;
 /// RFC 3261 §21.4.4).
 fn register_forbidden(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(403) && cx.method_is(Method::Register)) {
+    if !(cx.is(status::FORBIDDEN) && cx.method_is(Method::Register)) {
         return;
     }
     let Some(st) = cx.msg.status_line() else {
@@ -810,7 +815,7 @@ fn register_forbidden(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 /// SL313: a 494 requires a security agreement (RFC 3329 §2.3.1; TS 33.203).
 fn security_agreement_required(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(494) {
+    if !cx.is(status::SECURITY_AGREEMENT_REQUIRED) {
         return;
     }
     let m = cx.method_str();
@@ -865,7 +870,7 @@ fn security_agreement_required(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// same P-CSCF before it ends (RFC 3261 §21.5.4; TS 24.229 §5.1.1.2), nor
 /// reattempt an INVITE automatically (TS 24.229 §5.1.3.1).
 fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(503) {
+    if !cx.is(status::SERVICE_UNAVAILABLE) {
         return;
     }
     let Some((ra, _)) = &cx.retry_after else {
@@ -921,7 +926,7 @@ fn overload_with_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// SL315: a 503 without Retry-After: treated as a 500 and a reason to fail
 /// over (RFC 3261 §21.5.4; RFC 3263 §4.3).
 fn unavailable_without_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(503) || cx.retry_after.is_some() {
+    if !cx.is(status::SERVICE_UNAVAILABLE) || cx.retry_after.is_some() {
         return;
     }
     let m = cx.method_str();
@@ -959,7 +964,7 @@ fn unavailable_without_retry_after(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// `<alternative-service>` element: restoration (re-register) or emergency
 /// (TS 24.229 §5.1.2A.1.6, §5.1.6, §7.6).
 fn ims_alternative_service(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(504) || cx.is(380)) {
+    if !(cx.is(status::SERVER_TIME_OUT) || cx.is(status::ALTERNATIVE_SERVICE)) {
         return;
     }
     let Some(xml) = ims_xml(cx) else { return };
@@ -1059,7 +1064,7 @@ fn ims_alternative_service(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// mandatory `a=des` lines the `a=curr` lines do not cover (RFC 3312 §5, §8;
 /// TS 24.229 §6.1.2).
 fn precondition_failure(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(580) {
+    if !cx.is(status::PRECONDITION_FAILURE) {
         return;
     }
     let m = cx.method_str();
@@ -1156,7 +1161,7 @@ fn precondition_failure(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// streams rejected with port 0 and the codecs listed (RFC 3261 §21.4.26,
 /// §21.6.4; TS 24.229 §5.2.7.2 PCRF/PCF refusal, §6.2 P-CSCF SDP policy).
 fn media_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(488) || cx.is(606)) {
+    if !(cx.is(status::NOT_ACCEPTABLE_HERE) || cx.is(status::GLOBAL_NOT_ACCEPTABLE)) {
         return;
     }
     let m = cx.method_str();
@@ -1245,7 +1250,7 @@ fn media_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         dx.inspect("The SDP in this response: a P-CSCF rejecting by policy lists the media and codecs it allows (TS 24.229 §6.2); an answerer lists what it supports (RFC 3261 §21.4.26)");
     }
     dx.inspect(format!("The SDP offer of the {m}: m= lines, payload types and rtpmap, transport profile (RTP/AVP vs RTP/SAVP, AVPF) and b=AS"));
-    dx.step(format!("Re-offer with a common codec and profile (for VoLTE AMR-WB, AMR and telephone-event over RTP/AVP), or insert a transcoder; a {} is final for this offer", if cx.is(606) { "606 says no location will accept it" } else { "488 from this UAS" }));
+    dx.step(format!("Re-offer with a common codec and profile (for VoLTE AMR-WB, AMR and telephone-event over RTP/AVP), or insert a transcoder; a {} is final for this offer", if cx.is(status::GLOBAL_NOT_ACCEPTABLE) { "606 says no location will accept it" } else { "488 from this UAS" }));
 }
 
 // ---- SL306–SL310: call outcomes ------------------------------------------------------
@@ -1254,11 +1259,15 @@ fn media_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// declined; Reason and Retry-After say more (RFC 3261 §21.4.18, §21.4.24,
 /// §21.6.1, §21.6.2).
 fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let Some(code) = cx
-        .code
-        .map(|c| c.0)
-        .filter(|c| matches!(c, 480 | 486 | 600 | 603))
-    else {
+    let Some(code) = cx.code.map(|c| c.0).filter(|&c| {
+        matches!(
+            c,
+            status::TEMPORARILY_UNAVAILABLE
+                | status::BUSY_HERE
+                | status::BUSY_EVERYWHERE
+                | status::DECLINE
+        )
+    }) else {
         return;
     };
     let m = cx.method_str();
@@ -1272,9 +1281,9 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         .unwrap_or_default();
     if !cx.method_is(Method::Invite) {
         let meaning = match code {
-            480 => "the target user is not reachable now (not registered, or no client for this request)",
-            486 => "the target user is busy",
-            600 => "the target user is busy everywhere",
+            status::TEMPORARILY_UNAVAILABLE => "the target user is not reachable now (not registered, or no client for this request)",
+            status::BUSY_HERE => "the target user is busy",
+            status::BUSY_EVERYWHERE => "the target user is busy everywhere",
             _ => "the target user or a service on its behalf declined the request",
         };
         dx.finding(
@@ -1292,15 +1301,15 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let (meaning, headline_tail) = match code {
-        480 => (
+        status::TEMPORARILY_UNAVAILABLE => (
             "the callee is not reachable now",
             "try later; forwarding or voicemail may apply",
         ),
-        486 => (
+        status::BUSY_HERE => (
             "the callee is busy",
             "retry later; call forwarding on busy may apply",
         ),
-        600 => (
+        status::BUSY_EVERYWHERE => (
             "every device of the callee is busy",
             "do not try other locations",
         ),
@@ -1339,7 +1348,7 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         ev.push((*span, w.clone()));
     }
     match code {
-        480 if ims.is_some() => {
+        status::TEMPORARILY_UNAVAILABLE if ims.is_some() => {
             let mut ev = ev;
             ev.extend(ims);
             dx.cause(
@@ -1353,7 +1362,7 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 ev,
             );
         }
-        480 => {
+        status::TEMPORARILY_UNAVAILABLE => {
             dx.cause(
                 Confidence::Medium,
                 "The callee has no registered contact at the registrar/proxy, or its device is switched off or unreachable",
@@ -1365,7 +1374,7 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 ev,
             );
         }
-        603 if ue.is_some() => {
+        status::DECLINE if ue.is_some() => {
             let mut ev = ev;
             ev.extend(ue);
             dx.cause(
@@ -1374,12 +1383,12 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 ev,
             );
         }
-        486 => dx.cause(
+        status::BUSY_HERE => dx.cause(
             Confidence::High,
             "The callee's device or TAS reports busy (in another call with call waiting off or not offered, or network-determined user busy)",
             ev,
         ),
-        600 => dx.cause(
+        status::BUSY_EVERYWHERE => dx.cause(
             Confidence::High,
             "The callee is busy on every device; no other location will accept the call",
             ev,
@@ -1445,7 +1454,7 @@ fn ue_contact(cx: &Ctx<'_, '_>) -> Option<(Span, String)> {
 /// SL309: a 487 to INVITE: the INVITE was cancelled (RFC 3261 §9.2,
 /// §21.4.25).
 fn request_terminated(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(487) && cx.method_is(Method::Invite)) {
+    if !(cx.is(status::REQUEST_TERMINATED) && cx.method_is(Method::Invite)) {
         return;
     }
     let seq = cx.cseq.and_then(|c| c.seq);
@@ -1458,7 +1467,7 @@ fn request_terminated(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let elsewhere = cx
         .reasons
         .iter()
-        .find(|(r, _)| r.protocol_kind() == ReasonProtocol::Sip && r.cause() == Some(200));
+        .find(|(r, _)| r.protocol_kind() == ReasonProtocol::Sip && r.cause() == Some(status::OK));
     match elsewhere {
         Some((r, _)) => {
             dx.headline("487 to INVITE with Reason SIP;cause=200: another forked branch answered — this branch was cancelled, not a missed call");
@@ -1493,7 +1502,7 @@ fn request_terminated(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// it and should answer 487 (RFC 3261 §15.1.2). Never to a CANCEL itself
 /// (§21.4.25): that is SL322.
 fn terminated_non_invite(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(487) {
+    if !cx.is(status::REQUEST_TERMINATED) {
         return;
     }
     let Some(method) = cx.known_method.filter(|m| *m != Method::Invite) else {
@@ -1554,7 +1563,7 @@ fn terminated_non_invite(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// CANCEL) or the CANCEL took another path than the INVITE (RFC 3261 §9.1,
 /// §9.2). Not a terminated dialog.
 fn cancel_without_transaction(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(481) && cx.method_is(Method::Cancel)) {
+    if !(cx.is(status::CALL_TRANSACTION_DOES_NOT_EXIST) && cx.method_is(Method::Cancel)) {
         return;
     }
     dx.finding(
@@ -1583,7 +1592,7 @@ fn cancel_without_transaction(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// SL306: a 404 (unknown here) or 604 (does not exist anywhere) for the
 /// target (RFC 3261 §21.4.5, §21.6.3).
 fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(404) || cx.is(604)) {
+    if !(cx.is(status::NOT_FOUND) || cx.is(status::DOES_NOT_EXIST_ANYWHERE)) {
         return;
     }
     let m = cx.method_str();
@@ -1595,7 +1604,7 @@ fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let span = to
         .as_ref()
         .map_or(cx.msg.start_line_span(), |t| t.uri_text.span());
-    let global = cx.is(604);
+    let global = cx.is(status::DOES_NOT_EXIST_ANYWHERE);
     dx.finding(
         Rule::UserNotFound,
         span,
@@ -1656,14 +1665,14 @@ fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// answer in time (RFC 3261 §8.1.3.1, §16.8 Timer C, §17.1, §21.4.9,
 /// §21.5.5).
 fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(408) || cx.is(504)) {
+    if !(cx.is(status::REQUEST_TIMEOUT) || cx.is(status::SERVER_TIME_OUT)) {
         return;
     }
     let m = cx.method_str();
     let invite = cx.method_is(Method::Invite);
     let status = status_text(cx);
-    let alt = cx.is(504) && ims_xml(cx).is_some();
-    let msg = if cx.is(408) {
+    let alt = cx.is(status::SERVER_TIME_OUT) && ims_xml(cx).is_some();
+    let msg = if cx.is(status::REQUEST_TIMEOUT) {
         format!(
             "{status} to {m}: no final response in time ({})",
             if invite {
@@ -1681,7 +1690,7 @@ fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let ev = vec![cx.status_evidence(status.clone())];
-    if cx.is(408) {
+    if cx.is(status::REQUEST_TIMEOUT) {
         dx.headline(format!("{status} to {m}: the request timed out — the next hop or the callee did not answer in time"));
         dx.cause(
             Confidence::Medium,
@@ -1772,7 +1781,11 @@ fn own_words(cx: &Ctx<'_, '_>) -> Vec<(Span, String)> {
 /// in which order to try it, from the Contacts of the response (RFC 3261
 /// §8.1.3.4, §21.3). A 380 with a 3GPP body is SL316's.
 fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let Some(code) = cx.code.map(|c| c.0).filter(|c| (300..=305).contains(c)) else {
+    let Some(code) = cx
+        .code
+        .map(|c| c.0)
+        .filter(|c| (status::MULTIPLE_CHOICES..=status::USE_PROXY).contains(c))
+    else {
         return;
     };
     let m = cx.method_str();
@@ -1809,13 +1822,13 @@ fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         // SL128 reports the missing Contact.
         return;
     }
-    let temp = matches!(code, 302 | 300);
+    let temp = matches!(code, status::MOVED_TEMPORARILY | status::MULTIPLE_CHOICES);
     dx.headline(format!(
         "{status} to {m}: redirected to {} — re-send the {m} there{}",
         targets.join(", "),
-        if code == 301 {
+        if code == status::MOVED_PERMANENTLY {
             "; update the stored address (moved permanently)"
-        } else if code == 305 {
+        } else if code == status::USE_PROXY {
             " through the proxy named in Contact"
         } else {
             ""
@@ -1833,10 +1846,10 @@ fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 "server"
             },
             match code {
-                300 => "offers several locations",
-                301 => "has moved permanently",
-                302 => "is temporarily elsewhere",
-                305 => "must be reached through a proxy",
+                status::MULTIPLE_CHOICES => "offers several locations",
+                status::MOVED_PERMANENTLY => "has moved permanently",
+                status::MOVED_TEMPORARILY => "is temporarily elsewhere",
+                status::USE_PROXY => "must be reached through a proxy",
                 _ => "redirects the request",
             },
             if targets.len() == 1 {
@@ -1864,7 +1877,7 @@ fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// Warning, Reason, Server — is the best cause there is (RFC 3261
 /// §21.4.4).
 fn forbidden_request(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(403) || cx.method_is(Method::Register) || cx.method.is_none() {
+    if !cx.is(status::FORBIDDEN) || cx.method_is(Method::Register) || cx.method.is_none() {
         return;
     }
     let m = cx.method_str();
@@ -1913,13 +1926,13 @@ fn forbidden_request(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// SL318: a 423 (Min-Expires) or 422 (Min-SE): retry with an interval at
 /// least the server's minimum (RFC 3261 §10.2.8; RFC 4028 §6).
 fn interval_too_small(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let (header, what, retry) = if cx.is(423) {
+    let (header, what, retry) = if cx.is(status::INTERVAL_TOO_BRIEF) {
         (
             HeaderName::MinExpires,
             "Min-Expires",
             "Expires (or the Contact expires parameter)",
         )
-    } else if cx.is(422) {
+    } else if cx.is(status::SESSION_INTERVAL_TOO_SMALL) {
         (HeaderName::MinSe, "Min-SE", "Session-Expires and Min-SE")
     } else {
         return;
@@ -1945,7 +1958,7 @@ fn interval_too_small(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         Confidence::High,
         format!(
             "The {m} asked for a shorter {} than the server allows ({what} {value})",
-            if cx.is(423) {
+            if cx.is(status::INTERVAL_TOO_BRIEF) {
                 "registration/subscription expiry"
             } else {
                 "session refresh interval"
@@ -1959,9 +1972,9 @@ fn interval_too_small(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// SL319: a 420 (Unsupported) or 421 (Require) names option tags (RFC 3261
 /// §8.2.2.3, §21.4.15, §21.4.16).
 fn extension_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let required = if cx.is(420) {
+    let required = if cx.is(status::BAD_EXTENSION) {
         false
-    } else if cx.is(421) {
+    } else if cx.is(status::EXTENSION_REQUIRED) {
         true
     } else {
         return;
@@ -2038,7 +2051,7 @@ fn extension_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// the response shows the path, repeated hosts show the loop (RFC 3261
 /// §16.3, §21.4.20, §21.4.21; RFC 5393).
 fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(482) || cx.is(483)) {
+    if !(cx.is(status::LOOP_DETECTED) || cx.is(status::TOO_MANY_HOPS)) {
         return;
     }
     let m = cx.method_str();
@@ -2081,7 +2094,7 @@ fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     );
     dx.headline(match repeated {
         Some((a, _)) => format!("{status} to {m}: routing loop through {} — fix Route/Record-Route or the routing tables", a.host.as_str()),
-        None => format!("{status} to {m}: the request {} — check the route set and routing", if cx.is(482) { "came back to a proxy that had already forwarded it" } else { "used up Max-Forwards" }),
+        None => format!("{status} to {m}: the request {} — check the route set and routing", if cx.is(status::LOOP_DETECTED) { "came back to a proxy that had already forwarded it" } else { "used up Max-Forwards" }),
     });
     if let Some((a, b)) = repeated {
         dx.cause(
@@ -2111,7 +2124,7 @@ fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             format!("A long path ({hops} hops) suggests a loop through different addresses of the same nodes, or a chain of ASs and B2BUAs"),
             ev,
         );
-    } else if cx.is(483) {
+    } else if cx.is(status::TOO_MANY_HOPS) {
         let ev = cx
             .evidence(HeaderName::MaxForwards, "Max-Forwards left in the request")
             .into_iter()
@@ -2128,7 +2141,7 @@ fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// SL312: a 489 Bad Event — the event package of the SUBSCRIBE/PUBLISH is
 /// not supported; Allow-Events lists what is (RFC 6665 §8.3.2).
 fn bad_event(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(489) {
+    if !cx.is(status::BAD_EVENT) {
         return;
     }
     let m = cx.method_str();
@@ -2175,7 +2188,7 @@ fn retry_after_present(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(code) = cx.code.map(|c| c.0) else {
         return;
     };
-    if code == 503 {
+    if code == status::SERVICE_UNAVAILABLE {
         return;
     }
     let Some((ra, _)) = &cx.retry_after else {
@@ -2195,8 +2208,23 @@ fn retry_after_present(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if let Some(c) = ra.comment {
         extra.push_str(&format!(", comment {}", c.as_str()));
     }
-    let usual = matches!(code, 404 | 413 | 480 | 486 | 500 | 600 | 603);
-    let callee = matches!(code, 480 | 486 | 600 | 603);
+    let usual = matches!(
+        code,
+        status::NOT_FOUND
+            | status::REQUEST_ENTITY_TOO_LARGE
+            | status::TEMPORARILY_UNAVAILABLE
+            | status::BUSY_HERE
+            | status::SERVER_INTERNAL_ERROR
+            | status::BUSY_EVERYWHERE
+            | status::DECLINE
+    );
+    let callee = matches!(
+        code,
+        status::TEMPORARILY_UNAVAILABLE
+            | status::BUSY_HERE
+            | status::BUSY_EVERYWHERE
+            | status::DECLINE
+    );
     let note = if usual {
         String::new()
     } else {
