@@ -117,6 +117,14 @@ struct Header {
     name: String,
     presence: String,
     why: String,
+    /// The diagnosis rule (`SL120`…) that fires when a response with this
+    /// code lacks every header of the row carrying the same rule.
+    #[serde(default)]
+    companion: String,
+    /// What the client cannot do without the header ("the client cannot
+    /// …"); on the first header of a companion group only.
+    #[serde(default)]
+    without: String,
 }
 
 #[derive(Deserialize)]
@@ -421,14 +429,37 @@ fn gen_codes(out: &mut String) -> (BTreeSet<u16>, String) {
         let _ = writeln!(status, "pub const {name}: u16 = {};", c.code);
         let retry = variant(RETRIES, &c.retry, "retry", at);
         let mut headers = String::new();
+        let mut groups = BTreeSet::new();
         for h in &c.headers {
             need(&h.name, "headers.name", at);
             need(&h.why, "headers.why", at);
             let p = variant(PRESENCES, &h.presence, "headers.presence", at);
+            let companion = &h.companion;
+            if !companion.is_empty() {
+                let id = companion.strip_prefix("SL").unwrap_or("");
+                if id.len() != 3 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                    panic!("knowledge base: {at}: header {}: companion {companion:?} is not a rule id (SLnnn)", h.name);
+                }
+                let first = groups.insert(companion.as_str());
+                if first == h.without.trim().is_empty() {
+                    panic!(
+                        "knowledge base: {at}: header {}: `without` belongs on the first header of companion {companion} and only there",
+                        h.name
+                    );
+                }
+            } else if !h.without.is_empty() {
+                panic!(
+                    "knowledge base: {at}: header {}: `without` needs a `companion`",
+                    h.name
+                );
+            }
             let _ = write!(
                 headers,
-                "\n        HeaderRule {{ name: {:?}, presence: Presence::{p}, why: {:?} }},",
-                h.name, h.why
+                "\n        HeaderRule {{ name: {:?}, presence: Presence::{p}, why: {:?}, companion: {}, without: {} }},",
+                h.name,
+                h.why,
+                opt_str(&h.companion),
+                opt_str(&h.without)
             );
         }
         let related: Vec<String> = c.related.iter().map(u16::to_string).collect();

@@ -98,6 +98,15 @@ pub struct HeaderRule {
     pub presence: Presence,
     /// Why it is there and what it carries.
     pub why: &'static str,
+    /// The companion-header rule (`SL120`…) that fires when a response
+    /// with this code lacks every header carrying the same rule id; not
+    /// serialised.
+    #[serde(skip)]
+    pub companion: Option<&'static str>,
+    /// For the first header of a companion group: what the client cannot
+    /// do without it ("the client cannot …"); not serialised.
+    #[serde(skip)]
+    pub without: Option<&'static str>,
 }
 
 /// Whether and how the request may be sent again after this response.
