@@ -7,7 +7,7 @@
 //! so the most specific reading (an alternative-service body, a stale
 //! nonce) comes before the general one (a 504, an AKA challenge).
 
-use crate::kb::status;
+use crate::kb::{self, status};
 use memchr::{memchr, memmem};
 
 use super::causes::{codec_list, describe_reason, param_span, reason_span, status_text};
@@ -1270,6 +1270,9 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     }) else {
         return;
     };
+    let Some(prose) = kb::code_prose(code) else {
+        return;
+    };
     let m = cx.method_str();
     let status = status_text(cx);
     let reason = reason_suffix(cx);
@@ -1280,12 +1283,7 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         .map(|s| format!("; Retry-After {s} s"))
         .unwrap_or_default();
     if !cx.method_is(Method::Invite) {
-        let meaning = match code {
-            status::TEMPORARILY_UNAVAILABLE => "the target user is not reachable now (not registered, or no client for this request)",
-            status::BUSY_HERE => "the target user is busy",
-            status::BUSY_EVERYWHERE => "the target user is busy everywhere",
-            _ => "the target user or a service on its behalf declined the request",
-        };
+        let meaning = prose.target.unwrap_or_default();
         dx.finding(
             Rule::CalleeRejected,
             cx.msg.start_line_span(),
@@ -1300,24 +1298,8 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         );
         return;
     }
-    let (meaning, headline_tail) = match code {
-        status::TEMPORARILY_UNAVAILABLE => (
-            "the callee is not reachable now",
-            "try later; forwarding or voicemail may apply",
-        ),
-        status::BUSY_HERE => (
-            "the callee is busy",
-            "retry later; call forwarding on busy may apply",
-        ),
-        status::BUSY_EVERYWHERE => (
-            "every device of the callee is busy",
-            "do not try other locations",
-        ),
-        _ => (
-            "the callee or a service on its behalf declined the call",
-            "do not retry elsewhere",
-        ),
-    };
+    let meaning = prose.callee.unwrap_or_default();
+    let headline_tail = prose.next.unwrap_or_default();
     dx.finding(
         Rule::CalleeRejected,
         cx.msg.start_line_span(),
@@ -1347,63 +1329,32 @@ fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         // their own causes.
         ev.push((*span, w.clone()));
     }
-    match code {
-        status::TEMPORARILY_UNAVAILABLE if ims.is_some() => {
-            let mut ev = ev;
-            ev.extend(ims);
-            dx.cause(
-                Confidence::Medium,
-                "The callee's IMPU is not registered (the S-CSCF/TAS answers 480 when there is no contact and no forwarding or voicemail)",
-                ev.clone(),
-            );
-            dx.cause(
-                Confidence::Medium,
-                "The callee's UE did not answer: out of coverage, switched off, paging failed, or no answer before the no-reply timer",
-                ev,
-            );
-        }
-        status::TEMPORARILY_UNAVAILABLE => {
-            dx.cause(
-                Confidence::Medium,
-                "The callee has no registered contact at the registrar/proxy, or its device is switched off or unreachable",
-                ev.clone(),
-            );
-            dx.cause(
-                Confidence::Medium,
-                "The callee's device is in do-not-disturb, or nobody answered before the server's no-answer timer",
-                ev,
-            );
-        }
-        status::DECLINE if ue.is_some() => {
-            let mut ev = ev;
-            ev.extend(ue);
-            dx.cause(
-                Confidence::High,
-                "The callee's own device declined (the responder's Contact is a UE's); a Q.850 cause in Reason was set by that UE, not mapped by an MGCF",
-                ev,
-            );
-        }
-        status::BUSY_HERE => dx.cause(
+    if let (status::DECLINE, Some(ue)) = (code, ue) {
+        let mut ev = ev;
+        ev.push(ue);
+        dx.cause(
             Confidence::High,
-            "The callee's device or TAS reports busy (in another call with call waiting off or not offered, or network-determined user busy)",
+            "The callee's own device declined (the responder's Contact is a UE's); a Q.850 cause in Reason was set by that UE, not mapped by an MGCF",
             ev,
-        ),
-        status::BUSY_EVERYWHERE => dx.cause(
-            Confidence::High,
-            "The callee is busy on every device; no other location will accept the call",
-            ev,
-        ),
-        _ => {
-            dx.cause(
-                Confidence::Medium,
-                "The callee rejected the call (pressed reject)",
-                ev.clone(),
-            );
-            dx.cause(
-                Confidence::Medium,
-                "A supplementary service of the callee's TAS rejected it on the user's behalf (incoming call barring, anonymous call rejection)",
-                ev,
-            );
+        );
+    } else {
+        // The causes the code suggests (from the knowledge base), the IMS
+        // ones when this message is from IMS.
+        let conf = if prose.high {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
+        let (causes, ev) = match ims {
+            Some(i) if !prose.ims_causes.is_empty() => {
+                let mut ev = ev;
+                ev.push(i);
+                (prose.ims_causes, ev)
+            }
+            _ => (prose.causes, ev),
+        };
+        for cause in causes {
+            dx.cause(conf, *cause, ev.clone());
         }
     }
     if cx
@@ -1845,13 +1796,9 @@ fn redirect_contacts(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             } else {
                 "server"
             },
-            match code {
-                status::MULTIPLE_CHOICES => "offers several locations",
-                status::MOVED_PERMANENTLY => "has moved permanently",
-                status::MOVED_TEMPORARILY => "is temporarily elsewhere",
-                status::USE_PROXY => "must be reached through a proxy",
-                _ => "redirects the request",
-            },
+            kb::code_prose(code)
+                .and_then(|p| p.redirect)
+                .unwrap_or("redirects the request"),
             if targets.len() == 1 {
                 "the new target"
             } else {
@@ -2826,5 +2773,53 @@ CSeq: 7 {method}\r\n\
         assert_eq!(human_seconds(3600), "1 h");
         assert_eq!(human_seconds(90), "1 min 30 s");
         assert_eq!(human_seconds(0), "0 s");
+    }
+
+    /// The per-code text of SL308 and the redirect cause comes from the
+    /// knowledge base (`[code.diagnosis]`); these hold its wording and
+    /// confidence where no fixture does.
+    #[test]
+    fn callee_and_redirect_text_from_the_knowledge_base() {
+        fn resp(status: &str, cseq: &str, extra: &str) -> Vec<u8> {
+            format!(
+                "SIP/2.0 {status}\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9\r\n\
+From: <sip:alice@atlanta.example.com>;tag=9fxced76sl\r\nTo: <sip:bob@biloxi.example.com>;tag=314159\r\n\
+Call-ID: 3848276298220188511@atlanta.example.com\r\nCSeq: {cseq}\r\n{extra}Content-Length: 0\r\n\r\n"
+            )
+            .into_bytes()
+        }
+        let dx = run(&resp("600 Busy Everywhere", "1 INVITE", ""));
+        let c = cause(&dx, "busy on every device");
+        assert_eq!(c.confidence, Confidence::High);
+        assert_eq!(
+            c.text,
+            "The callee is busy on every device; no other location will accept the call"
+        );
+        assert!(dx.headline.as_deref().is_some_and(
+            |h| h.ends_with("every device of the callee is busy — do not try other locations")
+        ));
+        let dx = run(&resp("603 Decline", "1 INVITE", ""));
+        assert_eq!(cause(&dx, "pressed reject").confidence, Confidence::Medium);
+        assert_eq!(
+            cause(&dx, "incoming call barring").confidence,
+            Confidence::Medium
+        );
+        let dx = run(&resp("486 Busy Here", "1 MESSAGE", ""));
+        assert_eq!(
+            message(&dx, Rule::CalleeRejected),
+            "486 Busy Here to MESSAGE: the target user is busy"
+        );
+        assert_eq!(
+            cause(&dx, "reached no client").text,
+            "The MESSAGE reached no client able to take it: the target user is busy"
+        );
+        for (status, says) in [
+            ("301 Moved Permanently", "The server has moved permanently and names the new target in Contact"),
+            ("305 Use Proxy", "The server must be reached through a proxy and names the new target in Contact"),
+            ("300 Multiple Choices", "The callee (or a redirect server/call-forwarding service for it) offers several locations and names the new target in Contact"),
+        ] {
+            let dx = run(&resp(status, "1 INVITE", "Contact: <sip:bob@192.0.2.4>\r\n"));
+            assert_eq!(cause(&dx, "in Contact").text, says, "{status}");
+        }
     }
 }

@@ -266,6 +266,42 @@ pub static INVALID: CodeInfo = CodeInfo {
     note: None,
 };
 
+/// Per-code text the diagnosis composes with a message's own evidence
+/// (`[code.diagnosis]` of a row in `data/codes/*.toml`): what the code says
+/// about the callee or the redirect, and the causes it suggests when the
+/// message shows nothing more specific. Not part of the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeProse {
+    /// The code.
+    pub code: u16,
+    /// What the code says about the callee of an INVITE ("the callee is
+    /// busy").
+    pub callee: Option<&'static str>,
+    /// The same for a request other than INVITE ("the target user is
+    /// busy").
+    pub target: Option<&'static str>,
+    /// What to do next, for the headline ("retry later; …").
+    pub next: Option<&'static str>,
+    /// True when the code itself establishes its cause (High confidence);
+    /// false when `causes` are alternatives (Medium).
+    pub high: bool,
+    /// Likely causes when the message shows nothing more specific.
+    pub causes: &'static [&'static str],
+    /// Likely causes instead of `causes` when the message is from IMS.
+    pub ims_causes: &'static [&'static str],
+    /// For a redirect: what the redirecting party says ("has moved
+    /// permanently").
+    pub redirect: Option<&'static str>,
+}
+
+/// The diagnosis text of a registered code, when its row has one.
+pub fn code_prose(code: u16) -> Option<&'static CodeProse> {
+    tables::PROSE
+        .binary_search_by_key(&code, |p| p.code)
+        .ok()
+        .map(|i| &tables::PROSE[i])
+}
+
 /// The result of looking a code up: what was asked, whether it is
 /// registered, and the entry it is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
