@@ -7,8 +7,10 @@
 //! A Reason on a request (BYE, CANCEL) is decoded but never cross-checked:
 //! it explains why a session ended, not a status code.
 
-use super::dto::q850_consistent;
-use super::{reason, Check, Confidence, Ctx, Dx};
+use super::context::{Check, Ctx, Dx};
+use super::dto::Confidence;
+use super::reason;
+use super::reason::q850_consistent;
 use crate::finding::Rule;
 use crate::kb;
 use crate::kb::{status, warning};

@@ -13,7 +13,9 @@
 //! Accept-Encoding or Accept-Language). An unregistered code is judged by
 //! the row it is read as (an unknown 3xx by 300's, RFC 3261 §8.1.3.2).
 
-use super::{Check, Confidence, Ctx, Dx};
+use super::context::{Check, Ctx, Dx};
+
+use super::dto::Confidence;
 use crate::finding::{Rule, RULES};
 use crate::kb::{self, status, HeaderRule};
 use crate::parse::header_name::HeaderName;
@@ -141,7 +143,8 @@ fn missing_companion(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Confidence, Dx};
+    use super::super::context::Dx;
+    use super::super::dto::Confidence;
     use super::*;
     use crate::finding::Severity;
     use crate::kb;

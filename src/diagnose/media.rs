@@ -16,7 +16,9 @@
 //! Additive: these checks add causes and inspect items, never a finding or
 //! a headline, so the code-specific families keep their wording.
 
-use super::{Check, Confidence, Ctx, Dx};
+use super::context::{Check, Ctx, Dx};
+
+use super::dto::Confidence;
 use crate::kb::{status, warning};
 use crate::parse::header_name::HeaderName;
 use crate::parse::sdp::{Media, PrecondDirection, Sdp, StatusType, Strength};

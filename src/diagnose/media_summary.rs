@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use super::SpanDto;
+use super::dto::SpanDto;
 use crate::parse::sdp::{
     Bandwidth, Codec, CurrentStatus, DesiredStatus, Fmtp, Media, PrecondDirection, Sdp, StatusType,
     Strength,

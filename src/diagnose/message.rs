@@ -8,7 +8,9 @@
 //! Framing and grammar are the parser's and [`crate::validate`]'s (SL0xx);
 //! these rules assume the message framed and only look at its meaning.
 
-use super::{Check, Confidence, Ctx, Dx};
+use super::context::{Check, Ctx, Dx};
+
+use super::dto::Confidence;
 use crate::finding::Rule;
 use crate::kb::status;
 use crate::parse::header_name::HeaderName;
@@ -335,7 +337,7 @@ fn content_type_without_body(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Ctx, Dx};
+    use super::super::context::{Ctx, Dx};
     use crate::finding::Rule;
     use crate::parse_message;
 

@@ -26,7 +26,7 @@
 //! on the wire is the requester's first hop (the P-CSCF in IMS), whoever
 //! generated it.
 
-use super::Ctx;
+use super::context::Ctx;
 use crate::kb::status;
 use crate::parse::addr::Contact;
 use crate::parse::diag::ReasonProtocol;
@@ -151,7 +151,7 @@ impl Clues {
     }
 }
 
-use super::contains_ci;
+use super::context::contains_ci;
 
 /// True when a Contact's `+sip.instance` holds an IMEI URN (RFC 7254).
 fn is_imei(instance: Text<'_>) -> bool {
@@ -558,7 +558,7 @@ pub(crate) fn infer(cx: &Ctx<'_, '_>) -> (String, Vec<(Span, String)>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Ctx;
+    use super::super::context::Ctx;
     use super::*;
     use crate::parse_message;
 

@@ -3,7 +3,8 @@
 //! (RFC 3261 §22, RFC 3310, RFC 3329; TS 24.229 §5.1.1.2, §5.1.1.5; TS 33.203).
 
 use super::super::causes::{param_span, status_text};
-use super::super::{Confidence, Ctx, Dx};
+use super::super::context::{Ctx, Dx};
+use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
 use crate::kb::status;
@@ -97,7 +98,7 @@ pub(super) fn ims_aka_challenge(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if let Some(n) = auth.params.get("nonce") {
         let split = auth
             .nonce()
-            .and_then(|v| crate::diagnose::dto::split_aka_nonce(v.bytes()))
+            .and_then(|v| super::super::fields::split_aka_nonce(v.bytes()))
             .map_or_else(
                 || {
                     " (not 32 bytes of base64: the ISIM cannot read RAND and AUTN from it)"

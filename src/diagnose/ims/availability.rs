@@ -4,7 +4,8 @@
 //! TS 24.229 §5.1.6.8).
 
 use super::super::causes::status_text;
-use super::super::{Confidence, Ctx, Dx};
+use super::super::context::{Ctx, Dx};
+use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
 use crate::kb::status;

@@ -2,8 +2,8 @@
 //! in words, the 3GPP IMS XML body, and what a response says about itself.
 
 use super::super::causes::{describe_reason, reason_span};
-use super::super::dto::q850_consistent;
-use super::super::Ctx;
+use super::super::context::Ctx;
+use super::super::reason::q850_consistent;
 use crate::kb::status;
 use crate::parse::body::Body;
 use crate::parse::diag::ReasonProtocol;
@@ -165,7 +165,7 @@ pub(super) fn own_words(cx: &Ctx<'_, '_>) -> Vec<(Span, String)> {
     }
     for w in &cx.warnings {
         ev.push((
-            crate::diagnose::causes::warning_span(w),
+            super::super::causes::warning_span(w),
             format!(
                 "Warning {} from {}: \"{}\"",
                 w.code_text.as_str(),

@@ -2,7 +2,8 @@
 //! 488/606 media rejection (RFC 3312, RFC 3261 §21.4.26, §21.6.4).
 
 use super::super::causes::{codec_list, status_text};
-use super::super::{Confidence, Ctx, Dx};
+use super::super::context::{Ctx, Dx};
+use super::super::dto::Confidence;
 use crate::finding::Rule;
 use crate::kb::status;
 use crate::parse::body::find_sdp;

@@ -23,7 +23,7 @@ mod session;
 #[cfg(test)]
 mod tests;
 
-use super::Check;
+use super::context::Check;
 
 /// The checks of this family, most specific first.
 pub(crate) static CHECKS: &[Check] = &[

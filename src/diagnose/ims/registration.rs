@@ -3,7 +3,8 @@
 //! TS 24.229 §5.1.1.2).
 
 use super::super::causes::status_text;
-use super::super::{Confidence, Ctx, Dx};
+use super::super::context::{Ctx, Dx};
+use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
 use crate::kb::status;

@@ -3,7 +3,8 @@
 //! §16.3, §21.3, §21.4).
 
 use super::super::causes::status_text;
-use super::super::{Confidence, Ctx, Dx};
+use super::super::context::{Ctx, Dx};
+use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
 use crate::kb::{self, status};

@@ -3,7 +3,8 @@
 //! RFC 6665).
 
 use super::super::causes::{param_span, reason_span, status_text};
-use super::super::{Confidence, Ctx, Dx};
+use super::super::context::{Ctx, Dx};
+use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
 use crate::kb::{self, status};
@@ -148,8 +149,9 @@ pub(super) fn ue_contact(cx: &Ctx<'_, '_>) -> Option<(Span, String)> {
         na.feature_tags()
             .find(|p| {
                 p.name.eq_ignore_case("+g.3gpp.icsi-ref")
-                    && p.value
-                        .is_some_and(|v| crate::diagnose::contains_ci(v.bytes(), b"icsi.mmtel"))
+                    && p.value.is_some_and(|v| {
+                        super::super::context::contains_ci(v.bytes(), b"icsi.mmtel")
+                    })
             })
             .map(|p| {
                 (
