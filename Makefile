@@ -67,9 +67,17 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 	if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	@touch $@
 
-pkg: tools ## Build the npm package into pkg/ (wasm-pack --target web + a Node entry; see README)
+pkg: tools pkg/.built ## Build the npm package into pkg/ (wasm-pack --target web + a Node entry; see README)
+
+# Everything the package is built from: pkg/ is rebuilt (wasm-pack and wasm-opt, ~30 s) only
+# when one of these is newer than the stamp, so `make serve` starts at once when it is current.
+PKG_SOURCES := $(shell find src data -type f 2>/dev/null) build.rs Cargo.toml Cargo.lock \
+  $(wildcard npm/*) scripts/pkg.mjs www/render.js README.md $(wildcard LICENSE-*)
+
+pkg/.built: $(PKG_SOURCES)
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features
 	node scripts/pkg.mjs pkg
+	@touch $@
 
 size: pkg ## Print the .wasm size, raw and gzip -9 (budget: 200 KiB gzip), and its sections
 	@node scripts/wasm-sections.mjs pkg/siplens_bg.wasm
@@ -91,7 +99,9 @@ lint: tools-rust ## rustfmt check; clippy for the host and for wasm32; rustdoc w
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 
 test-wasm: tools ## The JS exports in Node (wasm-pack test --node; tests/wasm.rs)
-	wasm-pack test --node --mode no-install -- --no-default-features --test wasm
+	@# Without CARGO_TERM_QUIET: cargo would hand `--quiet` to wasm-bindgen-test-runner,
+	@# which rejects it.
+	env -u CARGO_TERM_QUIET wasm-pack test --node --mode no-install -- --no-default-features --test wasm
 
 test-js: tools pkg ## The packed package from Node, Vite and tsc, and the JS/CLI cross-check (tests/js/)
 	cargo build --quiet --bin siplens

@@ -632,11 +632,11 @@ rules! {
         "A REGISTER refresh of the same Call-ID came while more than half of the expiry granted by the previous 2xx (Contact expires, else Expires) remained; de-registrations are not counted.",
         "3GPP UEs refresh 600 s before expiry (registrations over 1200 s) or at half the time; earlier refreshes multiply the registration load on the S-CSCF/registrar.",
         "200 OK (REGISTER) expires=3600 → REGISTER 60 s later", "RFC 3261 §10.2.1, §10.3 step 7; 3GPP TS 24.229 §5.1.1.4.1");
-    /// Same request with decreasing Max-Forwards, or 482/483.
+    /// A request back at a node it passed (loop), or 482/483.
     FlowRequestLoop = ("SL411", "flow-request-loop", Error, Semantic,
-        "The same request (Call-ID, CSeq, method) reaches a Request-URI it already reached with a lower Max-Forwards, or a 482/483 answers it; the Max-Forwards trail is listed.",
-        "A request that comes back is a routing loop (not a spiral, which changes the Request-URI); it ends in 482/483 and no call.",
-        "INVITE Max-Forwards 70, 69, 68 … → 483 Too Many Hops", "RFC 3261 §16.3 item 4, §16.6 step 3, §21.4.20, §21.4.21; RFC 5393 §4");
+        "A request came back to a node it already passed: its Via stack holds the same value (sent-by and branch) twice, or a node forwards the same request (Call-ID, CSeq, method) again with its earlier Via below the new one and the same Request-URI and Route set; or a 482/483 answers it. A Via added per hop and a falling Max-Forwards are ordinary multi-hop routing, not a loop.",
+        "A loop ends in 482/483 and no call; a spiral (the same node again with a new Request-URI or Route, as S-CSCF → AS → S-CSCF) is normal and is not reported.",
+        "INVITE forwarded by P2 with Via P2, P1, P2 (same branch) → 482 Loop Detected", "RFC 3261 §16.3 item 4, §16.6 step 8, §21.4.20, §21.4.21; RFC 5393 §4");
     /// An SDP answer whose m= lines do not match its offer's.
     FlowSdpAnswerMismatch = ("SL420", "flow-sdp-answer-mismatch", Warning, Protocol,
         "An SDP answer, paired with its offer across the trace (offer in INVITE, UPDATE or PRACK answered in the response; offer in the first reliable response to an INVITE without SDP answered in PRACK or ACK), has a different number of m= lines than the offer, or a different media type at the same position.",
@@ -672,6 +672,16 @@ rules! {
         "No SIP message was found in the text or capture.",
         "SIP is recognised by its start line, not by port; a capture of other traffic or encrypted SIP (TLS) shows nothing.",
         "a capture with only RTP", "RFC 3261 §7.1, §7.2");
+    /// The text splitter accepted a message leniently.
+    TextTolerated = ("SL456", "text-tolerated", Info, Informational,
+        "Pasted text held a message the strict grammar rejects, and the splitter kept it as `decode` does: a start line with extra or tab separators, leading white space or a lower-case version, or a header-section line that is neither a header nor a folded continuation (kept in its message). Each such message is listed; its own decoding reports the defect.",
+        "Nothing is dropped silently: a busy or rejected call stays in the flow even when a log mangled one line of it.",
+        "SIP/2.0  486 Busy Here (two spaces)", "RFC 3261 §7.1, §7.2, §7.3.1, §25.1");
+    /// Text lines that looked like SIP were skipped.
+    TextSkipped = ("SL457", "text-skipped", Warning, Malformed,
+        "Lines that look like SIP header lines stand outside any message (no start line the splitter recognises comes before them), so they were skipped; they are counted and located.",
+        "A message whose start line is mangled beyond recognition is missing from the flow: its headers are the trace of it.",
+        "a header block after `SIP/2.0 4861 Busy`", "RFC 3261 §7.1, §7.2");
 }
 
 /// One located observation about a message.

@@ -19,6 +19,7 @@ pub mod parse;
 pub mod redact;
 pub mod span;
 pub mod trace;
+pub mod triage;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -27,12 +27,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::kb::{
-    CodeGroup, CodeLookup, Comparison, Q850Cause, Q850ToSip, ReasonProtocol, ReleaseCause,
+    Catalog, CodeGroup, CodeLookup, Comparison, Q850Cause, Q850ToSip, ReasonProtocol, ReleaseCause,
     SipToQ850, WarningInfo,
 };
 use crate::redact::capture::PacketCounts;
 use crate::redact::{KindInfo, RedactOptions, Report};
 use crate::trace::Trace;
+use crate::triage::Triage;
 
 /// The siplens crate version, e.g. `"0.1.0"`; lets a page prove the module loaded.
 #[wasm_bindgen]
@@ -181,6 +182,96 @@ pub fn compare_codes(
     let a = status_code("compareCodes", "a", &a)?;
     let b = status_code("compareCodes", "b", &b)?;
     to_js(&crate::kb::compare_codes(a, b))
+}
+
+/// Registered codes whose text matches every word of `query`
+/// (case-insensitive; a word of digits matches code prefixes, `48` → 480–489;
+/// any other word the entry's text, so `retry-after` finds every code whose
+/// text names Retry-After), grouped by class like `listCodes`.
+#[wasm_bindgen(js_name = searchCodes)]
+pub fn search_codes(
+    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+) -> Result<Vec<Ts<CodeGroup>>, JsValue> {
+    let query = text_arg("searchCodes", "query", &query)?;
+    crate::kb::search_codes(&query).iter().map(to_js).collect()
+}
+
+/// Every value table of the knowledge base in one object: Q.850 causes,
+/// Warning codes, Reason protocols with their values, and both RFC 3398
+/// mapping tables.
+#[wasm_bindgen]
+pub fn catalog() -> Result<Ts<Catalog>, JsValue> {
+    to_js(&crate::kb::catalog())
+}
+
+/// What `input` is before it is decoded: a capture, one SIP message, a
+/// trace, a Wireshark packet-details copy or a hex dump (with the SIP read
+/// out of it in `extracted`), binary data or text without SIP (`note` says
+/// which, in one line). Takes a string or bytes.
+#[wasm_bindgen]
+pub fn triage(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] input: JsValue,
+) -> Result<Ts<Triage>, JsValue> {
+    let bytes = match input.as_string() {
+        Some(s) => s.into_bytes(),
+        None => bytes_arg("triage", "input", &input).map_err(|_| {
+            type_error(
+                "triage",
+                "input",
+                "a string, a Uint8Array or an ArrayBuffer",
+                &input,
+            )
+        })?,
+    };
+    to_js(&crate::triage::triage(&bytes))
+}
+
+/// The messages `indices` (positions in `trace.messages`) of the trace
+/// decoded from `text` (pasted text), as paste-able trace text: each
+/// message with its number, time and addresses, reading back as the same
+/// messages.
+#[wasm_bindgen(js_name = exportCallText)]
+pub fn export_call_text(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number[] | Uint32Array")] indices: JsValue,
+) -> Result<String, JsValue> {
+    let text = text_arg("exportCallText", "text", &text)?;
+    let indices = numbers_arg("exportCallText", "indices", &indices)?;
+    let trace = crate::trace::decode_trace_text(&text);
+    let idx: Vec<usize> = indices
+        .iter()
+        .filter_map(|&i| usize::try_from(i).ok())
+        .filter(|&i| i < trace.messages.len())
+        .collect();
+    Ok(crate::trace::export::messages_text(&trace, &idx))
+}
+
+/// The packets of the messages `indices` (positions in
+/// `decodeCapture(bytes).messages`, e.g. one dialog's `messages`) as a
+/// capture cut out of the pcap/pcapng `bytes`, in its own format and
+/// bytes: every frame those messages came from, and on a TCP connection
+/// the frames between them too, so a reader finds no hole.
+#[wasm_bindgen(js_name = exportCallPcap)]
+pub fn export_call_pcap(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number[] | Uint32Array")] indices: JsValue,
+) -> Result<js_sys::Uint8Array, JsValue> {
+    let bytes = bytes_arg("exportCallPcap", "bytes", &bytes)?;
+    let indices = numbers_arg("exportCallPcap", "indices", &indices)?;
+    let trace = crate::trace::decode_capture(&bytes);
+    let idx: Vec<usize> = indices
+        .iter()
+        .filter_map(|&i| usize::try_from(i).ok())
+        .filter(|&i| i < trace.messages.len())
+        .collect();
+    let frames = crate::trace::export::message_frames(&trace, &idx);
+    if frames.is_empty() {
+        return Err(error(
+            "exportCallPcap: those messages name no capture frame",
+        ));
+    }
+    let out = crate::trace::export::capture_frames(&bytes, &frames).map_err(error)?;
+    Ok(js_sys::Uint8Array::from(out.as_slice()))
 }
 
 /// Every defined ITU-T Q.850 cause value (1–127), sorted: name, class and a
@@ -393,6 +484,23 @@ fn bytes_arg(f: &str, name: &str, v: &JsValue) -> Result<Vec<u8>, JsValue> {
         }
     }
     Err(type_error(f, name, "a Uint8Array or an ArrayBuffer", v))
+}
+
+/// A list of non-negative integers: an array of numbers or a `Uint32Array`.
+fn numbers_arg(f: &str, name: &str, v: &JsValue) -> Result<Vec<u64>, JsValue> {
+    if let Some(a) = v.dyn_ref::<js_sys::Uint32Array>() {
+        return Ok(a.to_vec().into_iter().map(u64::from).collect());
+    }
+    let expected = "an array of non-negative integers or a Uint32Array";
+    let Some(a) = v.dyn_ref::<js_sys::Array>() else {
+        return Err(type_error(f, name, expected, v));
+    };
+    a.iter()
+        .map(|x| match x.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
+            _ => Err(type_error(f, name, expected, v)),
+        })
+        .collect()
 }
 
 /// A JS number as a status code: any integer that fits 16 bits (codes are open).

@@ -25,6 +25,16 @@ fn headline(rel: &str) -> String {
     siplens::decode(&input).diagnosis.headline
 }
 
+/// The report's first paragraph (the headline, wrapped) on one line.
+fn first_paragraph(text: &str) -> String {
+    text.split("\n\n")
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
 }
@@ -68,7 +78,7 @@ fn a_response_report_shows_status_causes_and_retry() {
     let bytes = std::fs::read(fixture("basic/503-retry-after.sip")).unwrap();
     let headline = siplens::decode(&bytes).diagnosis.headline;
     assert!(headline.starts_with("503 "), "{headline}");
-    assert_eq!(text.lines().next(), Some(headline.as_str()), "{text}");
+    assert_eq!(first_paragraph(&text), headline, "{text}");
     for needle in [
         "Status    503 Service Unavailable (server failure, final)",
         "Method    REGISTER (from CSeq: 2 REGISTER)",
@@ -101,10 +111,7 @@ fn exit_0_for_a_clean_message_from_stdin() {
         let out = common::siplens(args, Some(&input));
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
         let text = stdout(&out);
-        assert_eq!(
-            text.lines().next(),
-            Some(headline("basic/200-ok-invite.sip").as_str())
-        );
+        assert_eq!(first_paragraph(&text), headline("basic/200-ok-invite.sip"));
     }
 }
 
@@ -225,12 +232,12 @@ fn trace_prints_summary_ladder_json_and_ndjson() {
     let s = stdout(&out);
     assert!(s.contains("7 SIP messages"), "{s}");
     assert!(
-        s.contains("D0 INVITE sip:alice@a.example → sip:bob@b.example"),
+        s.contains("D1 INVITE sip:alice@a.example → sip:bob@b.example"),
         "{s}"
     );
     assert!(s.contains("terminated (200)"), "{s}");
     assert!(s.contains("Ladder:") && s.contains("--INVITE"), "{s}");
-    assert!(s.contains("<-180 Ringing"), "{s}");
+    assert!(s.contains("<-180 Ringing (INVITE)"), "{s}");
 
     let out = common::siplens(&["trace", "--json", text], None);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -257,4 +264,446 @@ fn trace_prints_summary_ladder_json_and_ndjson() {
     // Nothing to find: exit 2.
     let out = common::siplens(&["trace", "-"], Some(b"hello\n"));
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Multi-hop flows (RFC 3665-style proxy chains, IMS registration and an
+/// originating call through P-CSCF, S-CSCF, AS and MGCF) are clean calls:
+/// `siplens trace` exits 0 (SL411 once made every one exit 1).
+#[test]
+fn trace_exits_0_on_clean_multi_hop_flows() {
+    let dir = common::root().join("tests/fixtures/flows");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            let out = common::siplens(&["trace", "--summary", p.to_str().unwrap()], None);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}: {}",
+                p.display(),
+                stdout(&out)
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 5);
+}
+
+/// Runs the binary with `COLUMNS` set (and no `--width`).
+fn with_columns(args: &[&str], columns: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_siplens"))
+        .args(args)
+        .env("COLUMNS", columns)
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Lines wider than `width`. A line may pass the width only when it holds
+/// a word that alone takes half of it (a URI or header value without
+/// spaces, which is never cut).
+fn too_wide(text: &str, width: usize) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.chars().count() > width)
+        .filter(|l| l.split_whitespace().all(|w| w.chars().count() < width / 2))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_report_fits_80_columns() {
+    let sngrep = fixture("traces/sngrep.txt");
+    let capture =
+        common::corpus().join("pcap/goffinet-sip_captures/SIP-Call-with-Proxy-Server.pcap");
+    let capture = capture.to_str().unwrap();
+    let mut runs: Vec<Vec<String>> = vec![
+        vec!["code".into(), "503".into()],
+        vec!["code".into(), "401".into()],
+        vec!["code".into(), "499".into()],
+        vec!["codes".into()],
+        vec!["compare".into(), "486".into(), "600".into()],
+        vec!["rules".into()],
+        vec!["trace".into(), sngrep.clone()],
+        vec!["trace".into(), capture.into()],
+    ];
+    for name in [
+        "sip-2phones-B2BUA-Asterisk.pcapng",
+        "private-test-sip.pcapng",
+    ] {
+        let p = common::corpus()
+            .join("pcap/goffinet-sip_captures")
+            .join(name);
+        runs.push(vec!["trace".into(), p.to_str().unwrap().into()]);
+    }
+    for f in common::fixtures().iter().take(60) {
+        runs.push(vec!["decode".into(), f.to_str().unwrap().into()]);
+    }
+    for args in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // --width 80, and COLUMNS=80 without it: the same output.
+        let mut with_flag = vec!["--width", "80"];
+        with_flag.extend(&args);
+        let a = common::siplens(&with_flag, None);
+        let b = with_columns(&args, "80");
+        assert_eq!(a.stdout, b.stdout, "{args:?}");
+        let text = stdout(&a);
+        assert!(!text.is_empty(), "{args:?}");
+        let wide = too_wide(&text, 80);
+        assert!(
+            wide.is_empty(),
+            "{args:?}: lines over 80 columns:\n{}",
+            wide.join("\n")
+        );
+    }
+    // Narrower than the lanes: the ladder becomes a list, still in the width.
+    let narrow = stdout(&common::siplens(&["--width", "40", "trace", capture], None));
+    let ladder = narrow.split("Ladder:").nth(1).unwrap();
+    assert!(
+        ladder.contains("#1")
+            && ladder.contains("+0.000 INVITE")
+            && ladder.contains("10.33.6.101 →"),
+        "{narrow}"
+    );
+    assert!(too_wide(&narrow, 40).is_empty(), "{narrow}");
+    // The width follows COLUMNS: `codes` at 120 has longer lines than at 80.
+    let wide = stdout(&with_columns(&["codes"], "120"));
+    assert!(wide.lines().any(|l| l.chars().count() > 80));
+    assert!(too_wide(&wide, 120).is_empty());
+}
+
+#[test]
+fn decode_of_a_capture_points_to_trace() {
+    let pcap = common::corpus().join("pcap/heplify/sip_sctp.pcap");
+    let out = common::siplens(&["decode", pcap.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("pcap capture") && err.contains("siplens trace"),
+        "{err}"
+    );
+}
+
+#[test]
+fn trace_of_junk_is_one_error() {
+    let mut x: u32 = 0x9e37_79b9;
+    let noise: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    let rtp_only = std::fs::read(common::corpus().join("pcap/ndpi/sip_hello.pcapng")).ok();
+    let mut inputs: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "empty"),
+        ("white space", b" \r\n".to_vec(), "empty"),
+        (
+            "hello world",
+            b"hello world\n".to_vec(),
+            "not a SIP message",
+        ),
+        ("random bytes", noise, "binary"),
+    ];
+    if let Some(p) = rtp_only.filter(|p| siplens::decode_capture(p).messages.is_empty()) {
+        inputs.push(("capture without SIP", p, "no SIP message"));
+    }
+    for (what, input, word) in &inputs {
+        for args in [
+            &["trace", "-"][..],
+            &["trace", "--json", "-"],
+            &["trace", "--ndjson", "-"],
+            &["trace", "--summary", "-"],
+            &["trace", "--csv", "-"],
+        ] {
+            let out = common::siplens(args, Some(input));
+            assert_eq!(out.status.code(), Some(2), "{what} {args:?}");
+            assert!(out.stdout.is_empty(), "{what} {args:?}: {}", stdout(&out));
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(err.lines().count(), 1, "{what} {args:?}: {err}");
+            assert!(err.contains(word), "{what} {args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn redact_does_not_take_the_file_as_its_level() {
+    let path = fixture("basic/200-ok-invite.sip");
+    for cmd in ["decode", "trace"] {
+        let out = common::siplens(&[cmd, "--redact", &path], None);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("redacted (network)"));
+        let out = common::siplens(&[cmd, "--redact=all", &path], None);
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("redacted (all)"));
+        // A level must be attached with `=`: a bare word is the file.
+        let out = common::siplens(&[cmd, "--redact", "all"], None);
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+    }
+}
+
+#[test]
+fn a_single_message_ladder_names_both_lanes() {
+    let out = common::siplens(&["trace", &fixture("basic/200-ok-invite.sip")], None);
+    let s = stdout(&out);
+    let ladder = s.split("Ladder:").nth(1).unwrap();
+    assert!(!ladder.contains('?'), "{s}");
+    // Lanes come from the core's participants: the Via names the UAC
+    // (192.0.2.20) and the response goes back to it from the UAS.
+    assert!(
+        ladder.contains("192.0.2.20") && ladder.contains("192.0.2.10") && ladder.contains("#1"),
+        "{s}"
+    );
+    assert!(ladder.contains("200 OK (INVITE)"), "{s}");
+}
+
+#[test]
+fn trace_filters_and_dialog_csv() {
+    let pcap =
+        common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let pcap = pcap.to_str().unwrap();
+    let whole = siplens::decode_capture(&std::fs::read(pcap).unwrap());
+    assert!(whole.dialogs.len() >= 2, "a B2BUA: several dialogs");
+    let d2 = &whole.dialogs[1];
+    // --dialog 2: only that dialog's messages, numbered as in the whole trace.
+    let out = common::siplens(&["trace", "--dialog", "2", pcap], None);
+    let s = stdout(&out);
+    let numbers: Vec<usize> = s
+        .lines()
+        .filter_map(|l| l.rsplit_once("  #"))
+        .filter_map(|(_, n)| n.split_whitespace().next()?.parse().ok())
+        .collect();
+    let want: Vec<usize> = d2.messages.iter().map(|m| m + 1).collect();
+    assert!(
+        want.iter().all(|m| numbers.contains(m)),
+        "{want:?} in {numbers:?}\n{s}"
+    );
+    assert!(!numbers.contains(&1) || d2.messages.contains(&0), "{s}");
+    assert!(s.contains("D2 ") && !s.contains("D1 "), "{s}");
+    // --call-id: JSON holds only that Call-ID's messages.
+    let id = &d2.call_id;
+    let out = common::siplens(&["trace", "--json", "--call-id", id, pcap], None);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let msgs = v["messages"].as_array().unwrap();
+    assert!(!msgs.is_empty());
+    assert!(msgs.iter().all(|m| m["decoded"]["callId"] == id.as_str()));
+    let out = common::siplens(&["trace", "--ndjson", "--call-id", id, pcap], None);
+    assert_eq!(stdout(&out).lines().count(), msgs.len());
+    let out = common::siplens(
+        &["trace", "--json", "--summary", "--call-id", id, pcap],
+        None,
+    );
+    let counts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(counts["messages"], msgs.len());
+    assert_eq!(counts["dialogs"], v["dialogs"].as_array().unwrap().len());
+    // The CSV: a header and one row per dialog, fields from the trace.
+    let out = common::siplens(&["trace", "--csv", pcap], None);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = stdout(&out);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "dialog,call,call_id,method,from_user,to_user,state,final_code,final_reason,reason,start_time,duration_s,src,dst,participants,messages"
+    );
+    assert_eq!(rows.len(), 1 + whole.dialogs.len(), "{csv}");
+    let first: Vec<&str> = rows[1].split(',').collect();
+    let d1 = &whole.dialogs[0];
+    assert_eq!(first[0], "D1");
+    assert_eq!(first[2], d1.call_id);
+    assert_eq!(first[3], d1.kind);
+    assert!(!first[4].is_empty() && d1.caller.as_deref().unwrap().contains(first[4]));
+    assert_eq!(
+        first[7],
+        d1.final_code.map(|c| c.to_string()).unwrap_or_default()
+    );
+    assert!(first[10].starts_with("20"), "ISO start time: {}", first[10]);
+    assert_eq!(
+        Some(first[12]),
+        whole.messages[d1.messages[0]].src.as_deref()
+    );
+    let out = common::siplens(&["trace", "--csv", "--dialog", "2", pcap], None);
+    assert_eq!(stdout(&out).lines().count(), 2);
+    // A filter that selects nothing: one line, exit 2, in every output.
+    let past = (whole.dialogs.len() + 1).to_string();
+    for args in [
+        &["trace", "--dialog", &past, pcap][..],
+        &["trace", "--json", "--dialog", &past, pcap],
+        &["trace", "--ndjson", "--call-id", "no-such-call", pcap],
+        &["trace", "--csv", "--call-id", "no-such-call", pcap],
+    ] {
+        let out = common::siplens(args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn wireshark_copies_and_hex_dumps_are_read() {
+    let details = fixture("triage/wireshark-invite-details.txt");
+    let out = common::siplens(&["decode", &details], None);
+    assert!(
+        out.status.code().unwrap() < 2,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).starts_with("INVITE request"),
+        "{}",
+        stdout(&out)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Wireshark packet-details copy"), "{err}");
+    for dump in [
+        "triage/tshark-x-100-trying.txt",
+        "triage/xxd-100-trying.txt",
+    ] {
+        let out = common::siplens(&["decode", "--json", &fixture(dump)], None);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["status"]["code"], 100, "{dump}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("hex dump"));
+    }
+    let out = common::siplens(
+        &["trace", "--json", &fixture("triage/tshark-x-5-frames.txt")],
+        None,
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["messages"].as_array().unwrap().len(), 5);
+    assert_eq!(v["messages"][0]["src"], "10.33.6.101:5060");
+    // Several messages to decode: the first, and a note naming trace.
+    let out = common::siplens(&["decode", &fixture("traces/sngrep.txt")], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("first of 7"));
+    assert!(stdout(&out).starts_with("INVITE"));
+}
+
+#[test]
+fn arrow_labels_too_long_for_their_lane_are_shown_whole() {
+    let p = common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let out = common::siplens(&["--width", "80", "trace", p.to_str().unwrap()], None);
+    let s = stdout(&out);
+    let ladder = s.split("Ladder:").nth(1).unwrap();
+    // Four lanes at 80 columns: the arrow holds a cut label, the line above
+    // it the whole one, CSeq method included.
+    let lines: Vec<&str> = ladder.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("<-401 Unauth…"))
+        .unwrap_or_else(|| panic!("{ladder}"));
+    assert!(
+        lines[at - 1].contains("401 Unauthorized (REGISTER)"),
+        "{ladder}"
+    );
+    assert!(lines[at].trim_end().ends_with("#2"), "{ladder}");
+    // One lane per IP (the core's participants): four addresses fit whole.
+    assert!(
+        lines[1].contains("172.16.98.1 ") && lines[1].contains("172.16.98.102"),
+        "{}",
+        lines[1]
+    );
+}
+
+/// The ladder marks SDP offers and answers on the arrows (RFC 3264).
+#[test]
+fn ladder_marks_sdp_offers_and_answers() {
+    let out = common::siplens(
+        &[
+            "--width",
+            "120",
+            "trace",
+            &fixture("traces/volte-preconditions-offer-answer.txt"),
+        ],
+        None,
+    );
+    let s = stdout(&out);
+    let ladder = s.split("Ladder:").nth(1).unwrap();
+    assert!(ladder.contains("INVITE [offer]"), "{ladder}");
+    assert!(ladder.contains("(INVITE) [answer]"), "{ladder}");
+    assert!(ladder.contains("UPDATE [offer]"), "{ladder}");
+}
+
+/// `trace --export`: one call's messages as text (which decode back to the
+/// same messages) and its packets as a pcap cut from the capture's bytes.
+#[test]
+fn trace_exports_one_call_as_text_and_pcap() {
+    let pcap =
+        common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let pcap = pcap.to_str().unwrap();
+    let whole: siplens::Trace = siplens::trace::decode_any(&std::fs::read(pcap).unwrap());
+    let d = whole
+        .dialogs
+        .iter()
+        .find(|d| d.kind == "INVITE")
+        .expect("an INVITE dialog");
+    let n = (d.id + 1).to_string();
+    // Text: the dialog's messages, decodable again.
+    let out = common::siplens(&["trace", "--dialog", &n, "--export", "text", pcap], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = siplens::trace::decode_trace_text(&out.stdout);
+    assert!(again.messages.len() >= d.messages.len(), "{}", stdout(&out));
+    for &i in &d.messages {
+        assert!(
+            again
+                .messages
+                .iter()
+                .any(|m| m.raw == whole.messages[i].raw),
+            "message #{} missing from the export",
+            i + 1
+        );
+    }
+    // Pcap: a smaller capture of the same format holding the dialog.
+    let dir = std::env::temp_dir().join(format!("siplens-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("call.pcapng");
+    let out = common::siplens(
+        &[
+            "trace",
+            "--dialog",
+            &n,
+            "--export",
+            "pcap",
+            "-o",
+            file.to_str().unwrap(),
+            pcap,
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cut = std::fs::read(&file).unwrap();
+    assert!(cut.len() < std::fs::read(pcap).unwrap().len());
+    let again = siplens::trace::decode_capture(&cut);
+    for &i in &d.messages {
+        assert!(again
+            .messages
+            .iter()
+            .any(|m| m.raw == whole.messages[i].raw));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    // Without a call chosen, or a pcap from text: one line, exit 2.
+    let out = common::siplens(&["trace", "--export", "text", pcap], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--call-id"));
+    let text = fixture("traces/volte-preconditions-offer-answer.txt");
+    let out = common::siplens(&["trace", "--dialog", "1", "--export", "pcap", &text], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--export text"));
 }

@@ -265,7 +265,7 @@ fn decode_and_trace_redact_before_decoding() {
     // trace --redact on a capture: same number of messages, no original address.
     let cap = sctp_capture();
     let plain = common::siplens(&["trace", "--json", &cap], None);
-    let red = common::siplens(&["trace", "--redact", "all", "--json", &cap], None);
+    let red = common::siplens(&["trace", "--redact=all", "--json", &cap], None);
     assert_eq!(red.status.code(), plain.status.code());
     let (a, b): (Value, Value) = (
         serde_json::from_slice(&plain.stdout).unwrap(),

@@ -749,31 +749,112 @@ fn sl410_early_reregistration() {
     assert!(ids(&f.trace()).is_empty());
 }
 
+/// An INVITE of Call-ID `loop@a.example` sent with the given Via stack
+/// (topmost first), Max-Forwards, Request-URI and Route.
+fn hop(f: &mut Flow, vias: &[&str], mf: u8, uri: &str, route: Option<&str>) {
+    let mut h: Vec<String> = vias
+        .iter()
+        .map(|v| format!("Via: SIP/2.0/UDP {v}"))
+        .collect();
+    h.push(format!("Max-Forwards: {mf}"));
+    if let Some(r) = route {
+        h.push(format!("Route: {r}"));
+    }
+    h.extend([
+        "From: <sip:alice@a.example>;tag=a1".to_owned(),
+        "To: <sip:bob@b.example>".to_owned(),
+        "Call-ID: loop@a.example".to_owned(),
+        "CSeq: 1 INVITE".to_owned(),
+    ]);
+    let hr: Vec<&str> = h.iter().map(String::as_str).collect();
+    f.text += &format!("INVITE {uri} SIP/2.0\r\n");
+    for x in hr {
+        f.text += x;
+        f.text += "\r\n";
+    }
+    f.text += "Content-Length: 0\r\n\r\n";
+}
+
 #[test]
 fn sl411_request_loop() {
-    let inv = |f: &mut Flow, dt: f64, branch: &str, mf: u8, uri: &str| {
-        let h = [
-            format!("Via: SIP/2.0/UDP 10.0.0.1:5060;branch={branch}"),
-            format!("Max-Forwards: {mf}"),
-            "From: <sip:alice@a.example>;tag=a1".into(),
-            "To: <sip:bob@b.example>".into(),
-            "Call-ID: loop@a.example".into(),
-            "CSeq: 1 INVITE".into(),
-        ];
-        let hr: Vec<&str> = h.iter().map(String::as_str).collect();
-        f.at(dt, A, B, &format!("INVITE {uri} SIP/2.0"), &hr, "");
-    };
+    const UA: &str = "ua.a.example;branch=z9hG4bKua";
+    const P1A: &str = "p1.a.example;branch=z9hG4bKp1a";
+    const P1B: &str = "p1.a.example;branch=z9hG4bKp1b";
+    const P2: &str = "p2.b.example;branch=z9hG4bKp2";
+    // An ordinary proxy chain: each hop adds a Via, Max-Forwards falls.
     let mut f = Flow::new();
-    inv(&mut f, 0.0, "z9hG4bKa", 70, "sip:bob@b.example");
-    inv(&mut f, 0.01, "z9hG4bKb", 69, "sip:bob@b.example");
-    inv(&mut f, 0.01, "z9hG4bKc", 68, "sip:bob@b.example");
+    hop(&mut f, &[UA], 70, "sip:bob@b.example", None);
+    hop(&mut f, &[P1A, UA], 69, "sip:bob@b.example", None);
+    hop(&mut f, &[P2, P1A, UA], 68, "sip:bob@10.0.0.9", None);
+    assert!(ids(&f.trace()).is_empty(), "{:?}", f.trace().findings);
+
+    // P2 sends it back to P1, which forwards it again unchanged: a loop.
+    let mut f = Flow::new();
+    hop(&mut f, &[UA], 70, "sip:bob@b.example", None);
+    hop(&mut f, &[P1A, UA], 69, "sip:bob@b.example", None);
+    hop(&mut f, &[P2, P1A, UA], 68, "sip:bob@b.example", None);
+    hop(&mut f, &[P1B, P2, P1A, UA], 67, "sip:bob@b.example", None);
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL411"]);
+    assert_eq!(t.findings[0].messages, [1, 3]);
+    assert!(
+        t.findings[0].message.contains("p1.a.example"),
+        "{}",
+        t.findings[0].message
+    );
+    assert!(
+        t.findings[0].message.contains("#4"),
+        "1-based: {}",
+        t.findings[0].message
+    );
+
+    // The same round trip with a new Route each time is a spiral (an
+    // S-CSCF sending to an AS and getting the request back): no finding.
+    let mut f = Flow::new();
+    hop(
+        &mut f,
+        &[UA],
+        70,
+        "tel:+15551234",
+        Some("<sip:scscf.ims.example;lr;orig>"),
+    );
+    hop(
+        &mut f,
+        &[P1A, UA],
+        69,
+        "tel:+15551234",
+        Some("<sip:as.ims.example;lr>, <sip:p1.a.example;lr>"),
+    );
+    hop(
+        &mut f,
+        &[P2, P1A, UA],
+        68,
+        "tel:+15551234",
+        Some("<sip:p1.a.example;lr>"),
+    );
+    hop(&mut f, &[P1B, P2, P1A, UA], 67, "tel:+15551234", None);
+    assert!(ids(&f.trace()).is_empty(), "{:?}", f.trace().findings);
+
+    // The same Via value (sent-by and branch) twice in one stack.
+    let mut f = Flow::new();
+    hop(&mut f, &[P1A, P2, P1A, UA], 67, "sip:bob@b.example", None);
     assert_eq!(ids(&f.trace()), ["SL411"]);
 
-    // A proxy forwarding once to a new Request-URI is not a loop.
+    // 483 answers it.
     let mut f = Flow::new();
-    inv(&mut f, 0.0, "z9hG4bKa", 70, "sip:bob@b.example");
-    inv(&mut f, 0.01, "z9hG4bKb", 69, "sip:bob@10.0.0.9");
-    assert!(ids(&f.trace()).is_empty());
+    req(&mut f, 0.0, "INVITE", "z9hG4bK1", 1, None, &[], "");
+    resp(
+        &mut f,
+        0.1,
+        483,
+        "INVITE",
+        "z9hG4bK1",
+        1,
+        Some("x"),
+        &[],
+        "",
+    );
+    assert_eq!(ids(&f.trace()), ["SL411"]);
 }
 
 #[test]
@@ -969,7 +1050,11 @@ fn streaming_equals_the_whole_trace_on_every_shared_capture() {
         let decoded = stream_any(bytes, Some(&mut each));
         assert_eq!(lines.len(), t.messages.len(), "{name}");
         for (i, line) in lines.iter().enumerate() {
-            let v: Value = serde_json::from_str(line).unwrap();
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            // Streamed messages leave `from`/`to` to the end (the summary).
+            assert_eq!((&v["from"], &v["to"]), (&Value::Null, &Value::Null));
+            v["from"] = decoded.messages[i].from.into();
+            v["to"] = decoded.messages[i].to.into();
             assert_eq!(v, whole["messages"][i], "{name} #{i}");
         }
         // Without the single-message diagnosis (summary and ladder).
@@ -978,11 +1063,13 @@ fn streaming_equals_the_whole_trace_on_every_shared_capture() {
             assert_eq!(s.source, t.source, "{name}");
             assert_eq!(s.frames, t.frames, "{name}");
             assert_eq!(s.findings, t.findings, "{name}");
+            assert_eq!(s.finding_groups, t.finding_groups, "{name}");
             assert_eq!(s.capture_findings, t.capture_findings, "{name}");
             for (k, x) in [
                 ("transactions", serde_json::to_value(&s.transactions)),
                 ("dialogs", serde_json::to_value(&s.dialogs)),
                 ("calls", serde_json::to_value(&s.calls)),
+                ("participants", serde_json::to_value(&s.participants)),
             ] {
                 assert_eq!(x.unwrap(), whole[k], "{name}: {k}");
             }
@@ -996,6 +1083,10 @@ fn streaming_equals_the_whole_trace_on_every_shared_capture() {
                 assert_eq!(
                     (&m.src, &m.dst, m.time, m.frame),
                     (&w.src, &w.dst, w.time, w.frame)
+                );
+                assert_eq!(
+                    (&m.label, &m.timestamp, m.delta, Some(m.from), Some(m.to)),
+                    (&w.label, &w.timestamp, w.delta, w.from, w.to)
                 );
                 let d = &w.decoded;
                 assert_eq!(m.method, d.request.as_ref().map(|r| r.method.clone()));
@@ -1038,4 +1129,711 @@ fn raw_is_the_message_text_and_spans_point_into_it() {
     );
     assert!(t.messages[0].raw_lossy);
     assert!(t.messages[0].raw.ends_with("\u{fffd}\u{fffd}"));
+}
+
+// ---- multi-hop flows (tests/fixtures/flows) --------------------------
+
+const FLOWS: &[&str] = &[
+    "rfc3665-3.2-two-proxies.txt",
+    "rfc3665-3.8-no-answer.txt",
+    "rfc3665-3.9-busy.txt",
+    "ims-registration.txt",
+    "ims-originating-preconditions.txt",
+    "b2bua-sbc.txt",
+];
+
+fn flow(name: &str) -> Trace {
+    siplens::decode_trace_text(fixture(&format!("../flows/{name}")))
+}
+
+/// (sender label, receiver label, message label) per message.
+fn arrows(t: &Trace) -> Vec<(String, String, String)> {
+    t.messages
+        .iter()
+        .map(|m| {
+            (
+                t.participants[m.from.unwrap()].label.clone(),
+                t.participants[m.to.unwrap()].label.clone(),
+                m.label.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Ordinary proxied, forked-free and IMS flows are not errors: no
+/// error-severity flow finding (SL411 used to fire on every one of them).
+#[test]
+fn multi_hop_flows_have_no_error_finding() {
+    for name in FLOWS {
+        let t = flow(name);
+        assert!(!t.messages.is_empty(), "{name}");
+        let errors: Vec<_> = t
+            .findings
+            .iter()
+            .filter(|f| f.severity == siplens::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        // Every message has both ends, never an unknown one.
+        for m in &t.messages {
+            let (f, to) = (m.from.unwrap(), m.to.unwrap());
+            assert!(f < t.participants.len() && to < t.participants.len());
+            assert!(
+                !t.participants[f].address.starts_with("unknown"),
+                "{name} #{}",
+                m.no
+            );
+            assert!(
+                !t.participants[to].address.starts_with("unknown"),
+                "{name} #{}",
+                m.no
+            );
+            assert_ne!(f, to, "{name} #{}: an arrow to itself", m.no);
+        }
+    }
+}
+
+#[test]
+fn rfc3665_two_proxies_has_four_lanes_from_via_and_route() {
+    let t = flow("rfc3665-3.2-two-proxies.txt");
+    let lanes: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(
+        lanes,
+        [
+            "client.atlanta.example.com",
+            "ss1.atlanta.example.com",
+            "ss2.biloxi.example.com",
+            "client.biloxi.example.com"
+        ]
+    );
+    // `received` and sent-by are one node.
+    assert!(t.participants[1]
+        .addresses
+        .contains(&"192.0.2.111".to_owned()));
+    let a = arrows(&t);
+    let (alice, p1, p2, bob) = (&lanes[0], &lanes[1], &lanes[2], &lanes[3]);
+    let want = |i: usize, f: &str, to: &str, l: &str| {
+        assert_eq!(
+            (a[i].0.as_str(), a[i].1.as_str(), a[i].2.as_str()),
+            (f, to, l),
+            "#{}",
+            i + 1
+        )
+    };
+    want(0, alice, p1, "INVITE");
+    want(1, p1, alice, "407 Proxy Authorization Required (INVITE)");
+    want(2, alice, p1, "ACK");
+    want(7, p2, bob, "INVITE");
+    want(8, bob, p2, "180 Ringing (INVITE)");
+    want(14, alice, p1, "ACK");
+    want(16, p2, bob, "ACK");
+    want(17, bob, p2, "BYE");
+    want(19, p1, alice, "BYE");
+    want(20, alice, p1, "200 OK (BYE)");
+    want(22, p2, bob, "200 OK (BYE)");
+    // One call (INVITE), numbered messages, 1-based.
+    assert_eq!(t.calls.len(), 1);
+    assert_eq!(t.messages[4].no, 5);
+}
+
+#[test]
+fn ims_flows_name_lanes_by_role() {
+    let t = flow("ims-registration.txt");
+    let lanes: Vec<(&str, Option<&str>)> = t
+        .participants
+        .iter()
+        .map(|p| (p.label.as_str(), p.role))
+        .collect();
+    assert_eq!(
+        lanes,
+        [
+            ("UE", Some("UE")),
+            ("P-CSCF", Some("P-CSCF")),
+            ("I-CSCF", Some("I-CSCF")),
+            ("S-CSCF", Some("S-CSCF"))
+        ]
+    );
+    assert!(t.participants[3].role_evidence.is_some());
+    // A registration is not a call (issue 18: "65 calls").
+    assert!(t.calls.is_empty());
+    assert!(t.dialogs.is_empty());
+    assert_eq!(ids(&t), ["SL404"]);
+
+    let t = flow("ims-originating-preconditions.txt");
+    let roles: Vec<Option<&str>> = t.participants.iter().map(|p| p.role).collect();
+    assert_eq!(
+        roles,
+        [Some("UE"), Some("P-CSCF"), Some("S-CSCF"), Some("AS"), None]
+    );
+    // The UE's IPv6 address: full in `address`, no longer than 20 in `label`
+    // when it has no role.
+    assert_eq!(t.participants[0].address, "2001:db8:10:20:a1b2:c3d4:e5f6:5");
+    // S-CSCF → AS → S-CSCF is a spiral, not a loop; the PRACK answer is
+    // labelled with its CSeq method.
+    assert!(t.findings.iter().all(|f| f.id != "SL411"));
+    assert!(t.messages.iter().any(|m| m.label == "200 OK (PRACK)"));
+    assert_eq!(t.calls.len(), 1);
+    let d = &t.dialogs[0];
+    assert_eq!(d.call, Some(0));
+    assert_eq!(
+        (d.from_user.as_deref(), d.to_user.as_deref()),
+        (Some("+15550100"), Some("+15551234"))
+    );
+    assert_eq!(d.final_reason.as_deref(), Some("OK"));
+    let r: Vec<(&str, Option<u16>)> = d
+        .reasons
+        .iter()
+        .map(|r| (r.protocol.as_str(), r.cause))
+        .collect();
+    assert_eq!(r, [("SIP", Some(200)), ("Q.850", Some(16))]);
+    assert_eq!(t.messages[d.reason_message.unwrap()].label, "BYE");
+    assert_eq!(d.participants.len(), 5);
+}
+
+/// A B2BUA (an SBC) makes two Call-IDs; the icid-value it passes on links
+/// them into one call. Its Via name and Contact address are one lane.
+#[test]
+fn b2bua_legs_are_one_call_across_three_lanes() {
+    let t = flow("b2bua-sbc.txt");
+    assert_eq!(t.participants.len(), 3, "{:#?}", t.participants);
+    assert_eq!(t.dialogs.len(), 2);
+    assert_eq!(t.calls.len(), 1);
+    assert_eq!(t.calls[0].call_ids.len(), 2);
+    assert!(t.participants[1]
+        .addresses
+        .contains(&"sbc.example.net".to_owned()));
+    for d in &t.dialogs {
+        assert_eq!(d.reasons[0].protocol, "Q.850");
+        assert_eq!(d.reasons[0].cause, Some(16));
+    }
+}
+
+#[test]
+fn a_single_message_has_two_named_participants() {
+    let t = siplens::decode_trace_text(
+        "INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP pc.a.example;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>\r\nCall-ID: one\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+    );
+    let names: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(names, ["pc.a.example", "b.example"]);
+    let t = siplens::decode_trace_text(
+        "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP pc.a.example;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>;tag=2\r\nCall-ID: one\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+    );
+    let names: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(names, ["b.example", "pc.a.example"]);
+    assert_eq!(t.messages[0].label, "486 Busy Here (INVITE)");
+    // Nothing names either end: two placeholder lanes, not one loop.
+    let t = siplens::decode_trace_text(
+        "SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+    );
+    let names: Vec<&str> = t.participants.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(names, ["unknown sender", "unknown receiver"]);
+}
+
+#[test]
+fn capture_participants_group_ports_by_ip() {
+    // TCP from ephemeral ports: one node per IP.
+    for f in captures() {
+        let t = siplens::trace::decode_any(&std::fs::read(&f).unwrap());
+        check_trace_invariants(&t);
+        let mut seen = std::collections::HashSet::new();
+        for p in &t.participants {
+            assert!(
+                seen.insert(p.address.clone()),
+                "{}: {}",
+                f.display(),
+                p.address
+            );
+            for a in &p.addresses {
+                let ip = a.rsplit_once(':').map_or(a.as_str(), |x| x.0);
+                // An IP talking to itself is split by port.
+                assert!(
+                    ip.trim_matches(['[', ']']) == p.address || *a == p.address,
+                    "{}: {a}",
+                    f.display()
+                );
+            }
+        }
+        let sent: usize = t.participants.iter().map(|p| p.sent).sum();
+        assert_eq!(sent, t.messages.len());
+        assert!(t.messages.iter().all(|m| m.from != m.to), "{}", f.display());
+    }
+}
+
+#[test]
+fn finding_groups_count_each_rule_once() {
+    let t = siplens::trace::decode_any(
+        &std::fs::read(common::corpus().join("pcap/goffinet-sip_captures/private-test-sip.pcapng"))
+            .unwrap(),
+    );
+    assert!(!t.findings.is_empty());
+    let total: usize = t.finding_groups.iter().map(|g| g.count).sum();
+    assert_eq!(total, t.findings.len());
+    let mut ids: Vec<&str> = t.finding_groups.iter().map(|g| g.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), t.finding_groups.len());
+    for g in &t.finding_groups {
+        assert!(g.findings.iter().all(|&i| t.findings[i].id == g.id));
+    }
+    // Errors first.
+    let sev: Vec<u8> = t
+        .finding_groups
+        .iter()
+        .map(|g| match g.severity {
+            siplens::Severity::Error => 0,
+            siplens::Severity::Warning => 1,
+            _ => 2,
+        })
+        .collect();
+    assert!(sev.windows(2).all(|w| w[0] <= w[1]), "{sev:?}");
+}
+
+// ---- the text splitter is as lenient as decode ------------------------------
+
+const INVITE_1: &str = "INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+
+fn busy(status_line: &str) -> String {
+    format!("{INVITE_1}{status_line}\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>;tag=b1\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")
+}
+
+#[test]
+fn a_status_line_with_two_spaces_is_kept_and_reported() {
+    for line in [
+        "SIP/2.0  486 Busy Here",
+        "SIP/2.0\t486 Busy Here",
+        "  SIP/2.0 486 Busy Here",
+        "sip/2.0 486 Busy Here",
+    ] {
+        let t = siplens::decode_trace_text(busy(line));
+        assert_eq!(t.messages.len(), 2, "{line:?}");
+        assert_eq!(t.dialogs[0].state, "rejected", "{line:?}");
+        assert_eq!(t.dialogs[0].final_code, Some(486));
+        let f: Vec<&str> = t.capture_findings.iter().map(|f| f.id).collect();
+        assert_eq!(f, ["SL456"], "{line:?}");
+        assert!(
+            t.capture_findings[0].message.contains("#2 (line 9)"),
+            "{}",
+            t.capture_findings[0].message
+        );
+        // decode reports the defect itself.
+        assert!(!t.messages[1].decoded.findings.is_empty(), "{line:?}");
+    }
+    // The strict form: nothing to report.
+    let t = siplens::decode_trace_text(busy("SIP/2.0 486 Busy Here"));
+    assert!(t.capture_findings.is_empty());
+}
+
+#[test]
+fn a_continuation_without_its_leading_space_stays_in_the_message() {
+    let text = "INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1,\r\nSIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK0\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\nSIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>;tag=b1\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    let t = siplens::decode_trace_text(text);
+    assert_eq!(t.messages.len(), 2);
+    // One dialog, not a phantom one from the cut-off headers.
+    assert_eq!(t.dialogs.len(), 1);
+    assert_eq!(t.dialogs[0].state, "early");
+    assert!(t.messages[0].raw.contains("Call-ID: c1@a.example"));
+    let f: Vec<&str> = t.capture_findings.iter().map(|f| f.id).collect();
+    assert_eq!(f, ["SL456"]);
+    assert!(
+        t.capture_findings[0].message.contains("line 3"),
+        "{}",
+        t.capture_findings[0].message
+    );
+}
+
+#[test]
+fn header_lines_without_a_start_line_are_counted_not_lost() {
+    let text = format!(
+        "{INVITE_1}SIP/2.0 4861 Busy Here\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\nCall-ID: c1@a.example\r\nCSeq: 1 INVITE\r\n\r\n"
+    );
+    let t = siplens::decode_trace_text(&text);
+    assert_eq!(t.messages.len(), 1);
+    let f = t
+        .capture_findings
+        .iter()
+        .find(|f| f.id == "SL457")
+        .expect("SL457");
+    assert!(f.message.starts_with("3 line(s)"), "{}", f.message);
+    assert!(f.message.contains("line 10, 11, 12"), "{}", f.message);
+    // The same through the streaming path.
+    let s = stream_any(text.as_bytes(), None);
+    assert_eq!(s.capture_findings, t.capture_findings);
+}
+
+#[test]
+fn log_styles_report_nothing_tolerated() {
+    for name in STYLES.iter().chain(FLOWS.iter()) {
+        let path = if STYLES.contains(name) {
+            name.to_string()
+        } else {
+            format!("../flows/{name}")
+        };
+        let t = siplens::decode_trace_text(fixture(&path));
+        assert!(
+            t.capture_findings.is_empty(),
+            "{name}: {:?}",
+            t.capture_findings
+        );
+    }
+}
+
+// ---- export one call ----------------------------------------------------------
+
+#[test]
+fn an_exported_call_reads_back_as_the_same_messages() {
+    use siplens::trace::export;
+    for f in captures() {
+        let bytes = std::fs::read(&f).unwrap();
+        let t = siplens::trace::decode_any(&bytes);
+        for c in t.calls.iter().take(3) {
+            let msgs = export::call_messages(&t, c.id);
+            assert!(!msgs.is_empty());
+            // As text: the same messages, times and addresses.
+            let text = export::messages_text(&t, &msgs);
+            let back = siplens::decode_trace_text(&text);
+            assert_eq!(back.messages.len(), msgs.len(), "{}", f.display());
+            for (b, &i) in back.messages.iter().zip(&msgs) {
+                let m = &t.messages[i];
+                // Bytes past Content-Length (a datagram's trailing data) are
+                // cut by a reader that frames by Content-Length.
+                assert!(
+                    m.raw.starts_with(b.raw.trim_end()),
+                    "{} #{}:\n{}\n---\n{}",
+                    f.display(),
+                    m.no,
+                    b.raw,
+                    m.raw
+                );
+                assert!(b.raw.len() * 2 > m.raw.len(), "{} #{}", f.display(), m.no);
+                assert_eq!((&b.src, &b.dst), (&m.src, &m.dst));
+                assert_eq!(b.timestamp, m.timestamp, "{}", f.display());
+            }
+            // As a capture: the frames, byte for byte, decode to them again.
+            let frames = export::message_frames(&t, &msgs);
+            let cut = export::capture_frames(&bytes, &frames).unwrap();
+            assert!(cut.len() < bytes.len() || frames.len() as u64 == t.frames);
+            let again = siplens::trace::decode_any(&cut);
+            assert_eq!(again.frames, frames.len() as u64, "{}", f.display());
+            let raws: Vec<&str> = again.messages.iter().map(|m| m.raw.as_str()).collect();
+            let mut k = 0;
+            for &i in &msgs {
+                let want = t.messages[i].raw.as_str();
+                let at = raws[k..].iter().position(|r| *r == want);
+                assert!(
+                    at.is_some(),
+                    "{} call {}: #{} missing from the export",
+                    f.display(),
+                    c.id,
+                    t.messages[i].no
+                );
+                k += at.unwrap() + 1;
+            }
+        }
+    }
+    // Frames the capture does not have, and text, are refused.
+    let bytes = std::fs::read(&captures()[0]).unwrap();
+    assert!(matches!(
+        siplens::trace::export::capture_frames(&bytes, &[1_000_000]),
+        Err(siplens::trace::export::ExportError::MissingFrames(_))
+    ));
+    assert_eq!(
+        siplens::trace::export::capture_frames(b"INVITE", &[1]),
+        Err(siplens::trace::export::ExportError::NotACapture)
+    );
+}
+
+/// One message of Call-ID `hop@a.example` with the given Via stack.
+#[allow(clippy::too_many_arguments)]
+fn relayed(
+    f: &mut Flow,
+    start: &str,
+    vias: &[&str],
+    cseq: &str,
+    to_tag: Option<&str>,
+    extra: &[&str],
+    body: &str,
+) {
+    f.text += start;
+    f.text += "\r\n";
+    for v in vias {
+        f.text += &format!("Via: SIP/2.0/UDP {v}\r\n");
+    }
+    f.text += "From: <sip:alice@a.example>;tag=a1\r\n";
+    f.text += &format!(
+        "To: <sip:bob@b.example>{}\r\nCall-ID: hop@a.example\r\nCSeq: {cseq}\r\n",
+        to_tag.map(|t| format!(";tag={t}")).unwrap_or_default()
+    );
+    for x in extra {
+        f.text += x;
+        f.text += "\r\n";
+    }
+    f.text += &format!("Content-Length: {}\r\n\r\n{body}", body.len());
+}
+
+/// Each flow rule reports a relayed exchange once (a proxy forwards the
+/// request on its own branch and relays each response back).
+#[test]
+fn relayed_exchanges_are_reported_once() {
+    const UA: &str = "ua.a.example;branch=z9hG4bKu1";
+    const P1: &str = "p1.a.example;branch=z9hG4bKp1";
+    let inv = |f: &mut Flow| {
+        relayed(
+            f,
+            "INVITE sip:bob@b.example SIP/2.0",
+            &[UA],
+            "1 INVITE",
+            None,
+            SDP_HDR,
+            SDP,
+        );
+        relayed(
+            f,
+            "INVITE sip:bob@uas.b.example SIP/2.0",
+            &[P1, UA],
+            "1 INVITE",
+            None,
+            SDP_HDR,
+            SDP,
+        );
+    };
+    // 488 relayed: one SL401.
+    let mut f = Flow::new();
+    inv(&mut f);
+    relayed(
+        &mut f,
+        "SIP/2.0 488 Not Acceptable Here",
+        &[P1, UA],
+        "1 INVITE",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "ACK sip:bob@uas.b.example SIP/2.0",
+        &[P1],
+        "1 ACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "SIP/2.0 488 Not Acceptable Here",
+        &[UA],
+        "1 INVITE",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "ACK sip:bob@b.example SIP/2.0",
+        &[UA],
+        "1 ACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    assert_eq!(ids(&f.trace()), ["SL401"]);
+
+    // 183 then 487, relayed: one SL403.
+    let mut f = Flow::new();
+    inv(&mut f);
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(
+            &mut f,
+            "SIP/2.0 183 Session Progress",
+            v,
+            "1 INVITE",
+            Some("b1"),
+            &[],
+            "",
+        );
+    }
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(
+            &mut f,
+            "SIP/2.0 487 Request Terminated",
+            v,
+            "1 INVITE",
+            Some("b1"),
+            &[],
+            "",
+        );
+    }
+    assert_eq!(ids(&f.trace()), ["SL403"]);
+
+    // 580 after 183/PRACK, all relayed: one SL402, each step once in its trail.
+    let mut f = Flow::new();
+    inv(&mut f);
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(
+            &mut f,
+            "SIP/2.0 183 Session Progress",
+            v,
+            "1 INVITE",
+            Some("b1"),
+            &["RSeq: 1"],
+            "",
+        );
+    }
+    relayed(
+        &mut f,
+        "PRACK sip:bob@uas.b.example SIP/2.0",
+        &["ua.a.example;branch=z9hG4bKu2"],
+        "2 PRACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "PRACK sip:bob@uas.b.example SIP/2.0",
+        &[
+            "p1.a.example;branch=z9hG4bKp2",
+            "ua.a.example;branch=z9hG4bKu2",
+        ],
+        "2 PRACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "SIP/2.0 200 OK",
+        &[
+            "p1.a.example;branch=z9hG4bKp2",
+            "ua.a.example;branch=z9hG4bKu2",
+        ],
+        "2 PRACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    relayed(
+        &mut f,
+        "SIP/2.0 200 OK",
+        &["ua.a.example;branch=z9hG4bKu2"],
+        "2 PRACK",
+        Some("b1"),
+        &[],
+        "",
+    );
+    for v in [&[P1, UA][..], &[UA][..]] {
+        relayed(
+            &mut f,
+            "SIP/2.0 580 Precondition Failure",
+            v,
+            "1 INVITE",
+            Some("b1"),
+            &[],
+            "",
+        );
+    }
+    let t = f.trace();
+    assert_eq!(ids(&t), ["SL403", "SL402"]);
+    let trail = &t.findings[1].message;
+    assert!(
+        trail.contains("Trail: INVITE → 183 to INVITE → PRACK → 200 to PRACK → 580 to INVITE."),
+        "{trail}"
+    );
+
+    // 200 relayed and the trace ends: the next hop's copy of the 200 is
+    // not "the dialog going on" without an ACK (no SL406).
+    let mut f = Flow::new();
+    inv(&mut f);
+    relayed(
+        &mut f,
+        "SIP/2.0 200 OK",
+        &[P1, UA],
+        "1 INVITE",
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    relayed(
+        &mut f,
+        "SIP/2.0 200 OK",
+        &[UA],
+        "1 INVITE",
+        Some("b1"),
+        SDP_HDR,
+        SDP,
+    );
+    assert!(ids(&f.trace()).is_empty(), "{:?}", f.trace().findings);
+    // … but a BYE without any ACK is.
+    relayed(
+        &mut f,
+        "BYE sip:alice@ua.a.example SIP/2.0",
+        &["uas.b.example;branch=z9hG4bKb1"],
+        "1 BYE",
+        Some("b1"),
+        &[],
+        "",
+    );
+    assert_eq!(ids(&f.trace()), ["SL406"]);
+}
+
+// ---- robustness -----------------------------------------------------------------
+
+fn check_trace_invariants(t: &Trace) {
+    let n = t.messages.len();
+    for (i, m) in t.messages.iter().enumerate() {
+        assert_eq!((m.index, m.no), (i, i + 1));
+        assert!(m.from.unwrap() < t.participants.len());
+        assert!(m.to.unwrap() < t.participants.len());
+        assert!(!m.label.is_empty());
+    }
+    for f in t.findings.iter().chain(&t.capture_findings) {
+        assert!(f.messages.iter().all(|&i| i < n), "{f:?}");
+    }
+    let total: usize = t.finding_groups.iter().map(|g| g.count).sum();
+    assert_eq!(total, t.findings.len());
+    for d in &t.dialogs {
+        assert!(d.participants.iter().all(|&p| p < t.participants.len()));
+        assert!(d.call.is_none_or(|c| c < t.calls.len()));
+        assert!(d.reason_message.is_none_or(|i| i < n));
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 48, ..Default::default() })]
+    /// Mangled multi-hop flows (lines dropped, doubled, their leading space
+    /// moved, bytes changed): no panic, and every index stays in range.
+    #[test]
+    fn mangled_flows_keep_their_invariants(
+        which in 0usize..6,
+        edits in proptest::collection::vec((0usize..4, 0usize..10_000, 0u8..=255), 1..12),
+    ) {
+        let name = FLOWS[which % FLOWS.len()];
+        let text = String::from_utf8(fixture(&format!("../flows/{name}"))).unwrap();
+        let mut lines: Vec<Vec<u8>> = text.split('\n').map(|l| l.as_bytes().to_vec()).collect();
+        for (op, at, byte) in edits {
+            if lines.is_empty() {
+                break;
+            }
+            let k = at % lines.len();
+            match op {
+                0 => {
+                    lines.remove(k);
+                }
+                1 => {
+                    let l = lines[k].clone();
+                    lines.insert(k, l);
+                }
+                2 => lines[k].insert(0, b' '),
+                _ => {
+                    let l = &mut lines[k];
+                    if !l.is_empty() {
+                        let p = usize::from(byte) % l.len();
+                        l[p] = byte;
+                    }
+                }
+            }
+        }
+        let bytes = lines.join(&b'\n');
+        let t = siplens::decode_trace_text(&bytes);
+        check_trace_invariants(&t);
+        let s = stream_any(&bytes, None);
+        proptest::prop_assert_eq!(s.findings, t.findings);
+    }
 }

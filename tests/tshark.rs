@@ -167,7 +167,11 @@ fn tshark_pdus(file: &Path) -> Vec<Pdu> {
     cmd.args(["-T", "json", "--no-duplicate-keys", "-J", "frame sip"]);
     let out = cmd.output().expect("tshark runs");
     assert!(out.status.success(), "tshark failed on {}", file.display());
-    let v: Value = serde_json::from_slice(&out.stdout).expect("tshark JSON");
+    pdus_of(&serde_json::from_slice(&out.stdout).expect("tshark JSON"))
+}
+
+/// The SIP PDUs of tshark's `-T json` output.
+fn pdus_of(v: &Value) -> Vec<Pdu> {
     let mut pdus = Vec::new();
     for pkt in v.as_array().unwrap() {
         let layers = &pkt["_source"]["layers"];
@@ -291,4 +295,86 @@ fn siplens_finds_the_sip_messages_tshark_finds() {
     }
     assert!(total > 1000, "only {total} SIP messages in the corpus?");
     assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+/// An exported call (`siplens::trace::export`): Wireshark reads the cut
+/// capture and finds the call's SIP messages in it, in order (a TCP
+/// connection shared with other calls brings their messages along).
+#[test]
+fn tshark_reads_an_exported_call() {
+    use siplens::trace::export;
+    if !tshark_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tshark is required in CI (make tools-tshark)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("siplens-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut exported = 0;
+    for file in captures() {
+        let name = rel(&file);
+        let bytes = std::fs::read(&file).unwrap();
+        let t = siplens::decode_capture(&bytes);
+        // The first call, else the first Call-ID's messages.
+        let msgs = match t.calls.first() {
+            Some(c) => export::call_messages(&t, c.id),
+            None => match t.transactions.first() {
+                Some(tx) => export::call_id_messages(&t, &tx.call_id),
+                None => continue,
+            },
+        };
+        let frames = export::message_frames(&t, &msgs);
+        let cut = export::capture_frames(&bytes, &frames).unwrap();
+        let ext = if name.ends_with(".pcapng") {
+            "pcapng"
+        } else {
+            "pcap"
+        };
+        let out = dir.join(format!("{}.{ext}", name.replace('/', "_")));
+        std::fs::write(&out, &cut).unwrap();
+        let mut theirs = tshark_pdus_as(&out, &name);
+        let ours: Vec<Pdu> = siplens_pdus(&file)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| msgs.contains(i))
+            .map(|(_, p)| p)
+            .collect();
+        // Frames are renumbered in the cut: compare everything else.
+        for p in &mut theirs {
+            p.frame = 0;
+        }
+        let mut k = 0;
+        for mut p in ours {
+            p.frame = 0;
+            let allowed = ALLOWED.iter().any(|(f, _, _)| *f == name);
+            let at = theirs[k..].iter().position(|q| {
+                *q == p
+                    || (allowed && (&q.call_id, &q.cseq, &q.code) == (&p.call_id, &p.cseq, &p.code))
+            });
+            assert!(
+                at.is_some(),
+                "{name}: tshark does not see {p:?} in the export"
+            );
+            k += at.unwrap() + 1;
+        }
+        exported += 1;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(exported > 20, "{exported}");
+}
+
+/// [`tshark_pdus`] of a file named after the corpus capture `name` (for its
+/// decode-as rule).
+fn tshark_pdus_as(file: &Path, name: &str) -> Vec<Pdu> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(file).args(["-Y", "sip"]);
+    if let Some((_, d)) = DECODE_AS.iter().find(|(f, _)| name == *f) {
+        cmd.args(["-d", d]);
+    }
+    cmd.args(["-T", "json", "--no-duplicate-keys", "-J", "frame sip"]);
+    let out = cmd.output().expect("tshark runs");
+    assert!(out.status.success(), "tshark failed on {}", file.display());
+    pdus_of(&serde_json::from_slice(&out.stdout).expect("tshark JSON"))
 }

@@ -55,6 +55,16 @@ const el = {
   redactLevel: $("redact-level"),
   redactKinds: $("redact-kinds"),
   aliases: $("aliases"),
+  source: $("source"),
+  triage: $("triage"),
+  codeKind: $("code-kind"),
+  traceHtml: $("trace-html"),
+  traceMd: $("trace-md"),
+  ladderAll: $("ladder-all"),
+  ladderScope: $("ladder-scope"),
+  exportCall: $("export-call"),
+  exportCallPcap: $("export-call-pcap"),
+  traceMessageEmpty: $("trace-message-empty"),
 };
 
 const WORKER_THRESHOLD = 64 * 1024; // bytes of UTF-8 input
@@ -65,8 +75,8 @@ const THEME_KEY = "siplens-theme";
 
 /** The current result: { text, d, map } (map: byte → UTF-16 index), or null. */
 let current = null;
-/** The current trace: { trace, text, shown } (text: the pasted trace, null for a capture; shown:
- * arrows drawn), or null. */
+/** The current trace: { trace, text, shown, dialog } (text: the pasted trace, null for a capture;
+ * shown: arrows drawn; dialog: the dialog shown alone in the ladder, or null), or null. */
 let currentTrace = null;
 /** The trace message shown below the ladder: { index, text, d, map } (map: byte → UTF-16 index), or null. */
 let traceSel = null;
@@ -89,6 +99,11 @@ let lastCapture = null;
 // had LF only (then the LF-only leniency finding is the truth about the pasted text).
 let exact = "";
 let lineEnd = "\r\n";
+/** What the box holds, said next to its label: an example, a file, a share link, your text. */
+function setSource(label) {
+  el.source.textContent = label ?? "";
+}
+const sizeText = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : R.plural(n, "byte"));
 const normalizeNewlines = (t) => t.replace(/\r\n?/g, "\n");
 
 function setMessage(text) {
@@ -128,12 +143,50 @@ function decodeInWorker(job, onProgress) {
   });
 }
 
+/**
+ * What the input is, from the core's `triage(input)` when the package has it ({ kind, note,
+ * extracted }): SIP read out of a Wireshark copy or a hex dump is decoded instead of the input,
+ * and the note says what was pasted. Without triage, the input as it is.
+ */
+function triaged(input) {
+  el.triage.hidden = true;
+  el.triage.textContent = "";
+  if (typeof siplens.triage !== "function" || !input.trim()) return { text: input, note: null };
+  try {
+    return T.triageInput(siplens.triage(input), input);
+  } catch {
+    return { text: input, note: null };
+  }
+}
+
+/** Shows the triage note (what was pasted) above the result, when there is one to say. */
+function showTriage(tr, d) {
+  // A note is shown when SIP was read out of the input, or the input decodes as no SIP message.
+  const say = tr.note && (tr.extracted || d?.kind === "invalid");
+  el.triage.hidden = !say;
+  el.triage.textContent = say ? (tr.extracted ? `${tr.note} The SIP read out of it is decoded below.` : tr.note) : "";
+}
+
 async function run(input) {
   lastCapture = null;
+  const tr = triaged(input);
+  input = tr.text;
+  if (tr.noSip) {
+    // No SIP in it (text, binary data, a copy or dump without SIP): say what it is, decode nothing.
+    ++seq;
+    showError(new Error(tr.note));
+    el.triage.textContent = tr.note;
+    el.triage.hidden = false;
+    return;
+  }
   const red = await prepared(input);
   if (!red) return; // a newer decode started meanwhile, or redaction failed (the status says)
   const text = red.text;
-  if (T.countStartLines(text) > 1) return runTrace(text, red.report);
+  if (T.countStartLines(text) > 1) {
+    await runTrace(text, red.report);
+    showTriage(tr, null);
+    return;
+  }
   const mine = ++seq;
   const t0 = performance.now();
   let d;
@@ -153,8 +206,9 @@ async function run(input) {
   el.result.setAttribute("data-render-ms", ms.toFixed(1));
   el.result.setAttribute("data-seq", String(mine));
   performance.mark("siplens-rendered");
-  el.status.textContent = `Decoded ${new TextEncoder().encode(text).length} bytes in ${ms.toFixed(1)} ms.`;
+  el.status.textContent = `Decoded ${R.plural(new TextEncoder().encode(text).length, "byte")} in ${ms.toFixed(1)} ms.`;
   showRedaction(red.report);
+  showTriage(tr, d);
 }
 
 async function runTrace(text, report) {
@@ -183,15 +237,20 @@ async function openCapture(file) {
   const big = file.size > PROGRESS_THRESHOLD;
   const mb = (file.size / 1048576).toFixed(1);
   if (big) el.status.textContent = `Reading ${file.name} (${mb} MB) on this computer (nothing is uploaded)…`;
+  el.example.value = "";
   let trace;
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     if (!isCapture(bytes)) {
       const text = new TextDecoder().decode(bytes);
       setMessage(text);
+      setSource(`File: ${file.name} (${sizeText(file.size)})`);
       return run(text);
     }
     lastCapture = file;
+    // The box no longer shows what is decoded: it is emptied, and the file is named beside it.
+    setMessage("");
+    setSource(`Capture: ${file.name} (${sizeText(file.size)})`);
     if (big) {
       el.progress.removeAttribute("value"); // indeterminate until the worker reports
       el.progress.hidden = false;
@@ -218,7 +277,7 @@ async function openCapture(file) {
   if (trace.redaction) {
     el.downloadCapture.dataset.name = file.name.replace(/(\.pcapng|\.pcap)?$/i, (ext) => `-redacted${ext || ".pcap"}`);
     const p = trace.redaction.packets;
-    if (p.nonSipDropped) el.status.textContent += ` ${p.nonSipDropped} packets without SIP were left out of the redacted capture.`;
+    if (p.nonSipDropped) el.status.textContent += ` ${R.plural(p.nonSipDropped, "packet")} without SIP ${p.nonSipDropped === 1 ? "was" : "were"} left out of the redacted capture.`;
   }
 }
 
@@ -234,37 +293,66 @@ function showTrace(trace, text, mine, t0) {
   el.downloadCapture.hidden = true;
   current = null;
   traceSel = null;
-  currentTrace = { trace, text, shown: 0 };
+  currentTrace = { trace, text, shown: 0, dialog: null };
   el.result.hidden = true;
   // The single-message view is rebuilt on its next decode; emptying it keeps element IDs unique.
   for (const c of [el.summary, el.diagnosis, el.findings, el.headers, el.raw]) c.replaceChildren();
-  el.traceSummary.textContent = T.traceSummary(trace);
-  showLadder(LADDER_STEP);
-  el.traceMessage.hidden = true;
-  el.traceMessageBody.replaceChildren();
+  const summary = T.traceSummary(trace);
+  el.traceSummary.textContent = summary;
   el.dialogs.replaceChildren(T.renderDialogs(document, trace));
+  showLadder(LADDER_STEP);
+  el.traceMessageEmpty.hidden = false;
+  el.traceMessageBody.replaceChildren();
+  document.getElementById("trace-message-h").textContent = "Selected message";
   el.flowFindings.replaceChildren(T.renderFlowFindings(document, trace));
   el.traceResult.hidden = false;
   for (const b of [el.copyJson]) b.disabled = false;
   for (const b of [el.downloadHtml, el.downloadMd]) b.disabled = true;
+  el.exportCallPcap.dataset.available = String(typeof siplens.exportCallPcap === "function" && text === null);
   el.share.disabled = text === null;
   const ms = performance.now() - t0;
   el.traceResult.setAttribute("data-render-ms", ms.toFixed(1));
   el.traceResult.setAttribute("data-seq", String(mine));
   el.result.setAttribute("data-seq", String(mine));
-  el.status.textContent = `Decoded a trace: ${T.traceSummary(trace)} in ${ms.toFixed(1)} ms.`;
+  el.status.textContent = `Decoded a trace: ${summary} in ${ms.toFixed(1)} ms.`;
   performance.measure("siplens-show-trace", { start });
 }
 
 /** Draws the first `count` arrows of the current trace; a long trace gets a "Show more" button. */
 function showLadder(count) {
-  const { trace } = currentTrace;
-  const shown = Math.min(count, trace.messages.length);
+  const { trace, dialog } = currentTrace;
+  const dg = dialog === null ? null : trace.dialogs[dialog];
+  const only = dg ? new Set(dg.messages) : null;
+  const total = dg ? dg.messages.length : trace.messages.length;
+  const shown = Math.min(count, total);
   currentTrace.shown = shown;
-  el.ladder.replaceChildren(T.renderLadder(document, trace, shown));
-  const rest = trace.messages.length - shown;
+  // The participant names are a separate SVG that stays on top (sticky) while the ladder scrolls.
+  // On a phone the gutter is narrow (time over Δt), so two lanes fit beside it.
+  const compact = matchMedia("(max-width: 40rem)").matches;
+  const model = T.ladderModel(trace, only);
+  el.ladder.replaceChildren(T.renderLadderHead(document, model, { compact }), T.renderLadder(document, trace, shown, { only, names: false, compact, model }));
+  const rest = total - shown;
   el.ladderMoreRow.hidden = rest === 0;
-  el.ladderMore.textContent = `Show ${Math.min(rest, LADDER_STEP)} more messages (${shown} of ${trace.messages.length} shown)`;
+  el.ladderMore.textContent = `Show ${R.plural(Math.min(rest, LADDER_STEP), "more message", "more messages")} (${shown} of ${total} shown)`;
+  el.ladderScope.textContent = dg
+    ? `Dialog ${dg.id + 1} alone (${R.plural(dg.messages.length, "message")}; Call-ID ${dg.callId}).`
+    : `All ${R.plural(trace.messages.length, "message")}.`;
+  el.ladderAll.hidden = !dg;
+  el.exportCall.hidden = !dg;
+  el.exportCallPcap.hidden = !dg || el.exportCallPcap.dataset.available !== "true";
+  for (const tr of el.dialogs.querySelectorAll("tr[data-dialog]")) {
+    const on = dg !== null && tr.getAttribute("data-dialog") === String(dg.id);
+    tr.classList.toggle("selected", on);
+    if (on) tr.setAttribute("aria-current", "true");
+    else tr.removeAttribute("aria-current");
+  }
+}
+
+/** Shows dialog `id` alone in the ladder (null: every message). */
+function selectDialog(id) {
+  if (!currentTrace) return;
+  currentTrace.dialog = id;
+  showLadder(LADDER_STEP);
 }
 
 /** Shows message `index` of the current trace below the ladder, with the single-message views.
@@ -274,6 +362,9 @@ async function selectArrow(index) {
   const shown = currentTrace;
   let m = shown.trace.messages[index];
   if (!m) return;
+  // A message outside the dialog shown alone (a finding's link) brings every message back.
+  if (shown.dialog !== null && !shown.trace.dialogs[shown.dialog]?.messages.includes(index)) selectDialog(null);
+  if (index >= shown.shown) showLadder(index + 1);
   for (const g of el.ladder.querySelectorAll("g.arrow.selected")) {
     g.classList.remove("selected");
     g.removeAttribute("aria-pressed");
@@ -311,10 +402,10 @@ async function selectArrow(index) {
     R.h(document, "pre", { class: "raw", id: "trace-raw", tabindex: "0", "aria-label": `Message ${index + 1} as captured` }),
   );
   raw.lastChild.appendChild(R.renderRaw(document, text, null));
-  el.traceMessageBody.replaceChildren(actions, R.renderSummary(document, d), R.renderDiagnosis(document, d), R.renderFindings(document, d), R.renderHeaders(document, d), raw);
+  el.traceMessageBody.replaceChildren(actions, R.renderSummary(document, d), raw, R.renderDiagnosis(document, d), R.renderFindings(document, d), R.renderHeaders(document, d));
+  el.traceMessageEmpty.hidden = true;
   el.traceMessageBody.setAttribute("data-index", String(index));
   document.getElementById("trace-message-h").textContent = `Message ${index + 1}: ${T.messageLabel(m)}`;
-  el.traceMessage.hidden = false;
 }
 
 /** Highlights `span` of the selected trace message in its raw view. */
@@ -323,7 +414,7 @@ function traceHighlight(span, scroll) {
   if (!traceSel || !pre) return;
   pre.replaceChildren(R.renderRaw(document, traceSel.text, R.spanToRange(traceSel.map, span)));
   pre.setAttribute("data-highlight", `${span.start}-${span.end}`);
-  if (scroll) document.getElementById("raw-mark")?.scrollIntoView({ block: "nearest" });
+  if (scroll) revealMark(pre);
 }
 
 function traceSelect(item) {
@@ -431,7 +522,23 @@ function highlight(span, scroll) {
   const range = R.spanToRange(current.map, span);
   el.raw.replaceChildren(R.renderRaw(document, current.text, range));
   el.raw.setAttribute("data-highlight", `${span.start}-${span.end}`);
-  if (scroll) document.getElementById("raw-mark")?.scrollIntoView({ block: "nearest" });
+  if (scroll) revealMark(el.raw);
+}
+
+/**
+ * Scrolls the raw view's own box (not the page) to show its highlighted range; the page scrolls
+ * only when the raw view is entirely out of sight (one column on a phone). Scrolling the page
+ * under the pointer would hover, and highlight, another item.
+ */
+function revealMark(pre) {
+  const mark = document.getElementById("raw-mark");
+  if (!mark || !pre.contains(mark)) return;
+  const p = pre.getBoundingClientRect();
+  const m = mark.getBoundingClientRect();
+  if (m.top < p.top || m.bottom > p.bottom) pre.scrollTop += m.top - p.top - pre.clientHeight / 3;
+  if (m.left < p.left || m.right > p.right) pre.scrollLeft += m.left - p.left - 16;
+  const q = pre.getBoundingClientRect();
+  if (q.bottom < 0 || q.top > innerHeight) pre.scrollIntoView({ block: "nearest" });
 }
 
 function select(item) {
@@ -511,8 +618,18 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid #d0d7de;padding
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}dt{font-weight:600}dd{margin:0}
 dl.fields{margin:.2rem 0 0;font-size:.85em}dl.fields dt,dl.fields dd{display:inline;margin:0 .3rem 0 0}`;
 
-function reportHtml() {
-  const rdoc = document.implementation.createHTMLDocument(`siplens report`);
+/** Version, date and redaction level for a report. */
+function reportMeta() {
+  const level = current?.report?.level ?? currentTrace?.trace?.redaction?.report?.level ?? (el.result.getAttribute("data-redacted") || el.traceResult.getAttribute("data-redacted") || null);
+  return { version: siplens.version(), date: new Date().toISOString(), redacted: level };
+}
+
+/**
+ * A self-contained HTML report: `body(rdoc)` builds its content in a new document with
+ * createElement + textContent; XMLSerializer escapes the text once.
+ */
+function reportDocument(title, body) {
+  const rdoc = document.implementation.createHTMLDocument(title);
   const meta = rdoc.createElement("meta");
   meta.setAttribute("charset", "utf-8");
   const csp = rdoc.createElement("meta");
@@ -521,14 +638,18 @@ function reportHtml() {
   // No <style> element in this DOM: the new document shares this page's CSP, under which even
   // an empty one is a blocked inline style. The constant REPORT_CSS goes in after serialisation.
   rdoc.head.prepend(meta, csp);
-  rdoc.title = `siplens report: ${current.d.diagnosis.headline}`;
-  rdoc.body.appendChild(R.renderReport(rdoc, current.d, current.text, { version: siplens.version(), date: new Date().toISOString(), redacted: current.report?.level }));
+  rdoc.title = title;
+  rdoc.body.appendChild(body(rdoc));
   // The documented serialisation: a DOM built with createElement + textContent, escaped by
   // the serializer. No script element exists in it, and its CSP forbids scripts anyway.
   // Message text is escaped by the serializer (< becomes &lt;), so the only literal "<head>"
   // is the element's own tag; it receives the constant CSS, never message text.
   const html = new XMLSerializer().serializeToString(rdoc).replace("<head>", `<head><style>${REPORT_CSS}</style>`);
   return `<!doctype html>\n${html}`;
+}
+
+function reportHtml() {
+  return reportDocument(`siplens report: ${current.d.diagnosis.headline}`, (rdoc) => R.renderReport(rdoc, current.d, current.text, { version: siplens.version(), date: new Date().toISOString(), redacted: current.report?.level }));
 }
 
 /** Puts `text` in a share link (the fragment, never sent to a server) and copies it. */
@@ -548,9 +669,11 @@ async function shareText(text) {
 
 /** "Open in the message view": the selected trace message becomes the message being decoded. */
 function openSelected() {
-  const { text } = traceSel;
+  const { text, index } = traceSel;
   if (location.hash) history.replaceState(null, "", location.pathname);
   setMessage(text);
+  el.example.value = "";
+  setSource(`Message ${index + 1} of the trace`);
   showView("decode");
   return run(text).then(() => el.message.focus());
 }
@@ -574,14 +697,56 @@ function showView(name) {
   }
 }
 
+/** Code → everything its knowledge page says (for the search), built once. */
+let codeTexts = null;
+
+/** A KB list from the package (`listQ850`…), or null when this build has no such export. */
+function kbList(fn) {
+  if (typeof siplens[fn] !== "function") return null;
+  try {
+    return siplens[fn]();
+  } catch {
+    return null;
+  }
+}
+
+/** The RFC 3398 §7.2.4.1 SIP → Q.850 rows for Compare: the package's `listSipToQ850()` or
+ * `catalog().sipToQ850`, else the Q.850 list's `sip` mapping, or null (Compare then says so). */
+function q850Table() {
+  const direct = kbList("listSipToQ850");
+  if (Array.isArray(direct)) return direct;
+  const catalog = kbList("catalog");
+  if (Array.isArray(catalog?.sipToQ850)) return catalog.sipToQ850;
+  const causes = kbList("listQ850");
+  if (!Array.isArray(causes) || !causes.some((c) => c.sip !== undefined)) return null;
+  return causes.filter((c) => c.sip !== null && c.sip !== undefined).map((c) => ({ sip: c.sip, cause: c.cause, causeText: c.name }));
+}
+
 function renderCodes(query) {
+  const kind = el.codeKind.value;
+  if (kind !== "sip") {
+    el.codeList.replaceChildren(R.renderKbList(document, kind, kbList(R.KB_LISTS[kind].fn), query));
+    return;
+  }
   codeGroups ??= siplens.listCodes();
-  el.codeList.replaceChildren(R.renderCodeList(document, codeGroups, query));
+  if (!codeTexts) {
+    codeTexts = new Map();
+    for (const g of codeGroups) {
+      for (const c of g.codes) {
+        try {
+          codeTexts.set(c.code, R.codeSearchText(siplens.lookupCode(c.code).info));
+        } catch {
+          /* a code without a page is searched by its list text only */
+        }
+      }
+    }
+  }
+  el.codeList.replaceChildren(R.renderCodeList(document, codeGroups, query, codeTexts));
 }
 
 function renderCompare(a, b) {
   try {
-    el.comparison.replaceChildren(R.renderComparison(document, siplens.compareCodes(a, b)));
+    el.comparison.replaceChildren(R.renderComparison(document, siplens.compareCodes(a, b), q850Table()));
   } catch (err) {
     el.comparison.textContent = err instanceof Error ? err.message : String(err);
   }
@@ -594,6 +759,8 @@ async function route() {
     try {
       const text = await unpackMessage(s.get("m"));
       setMessage(text);
+      el.example.value = "";
+      setSource("From a share link");
       await run(text);
     } catch {
       el.status.textContent = "The shared link is damaged: its message could not be restored.";
@@ -659,6 +826,9 @@ function spanItem(event, within = el.result) {
 
 const handlers = {
   input() {
+    // The box no longer holds the example (or file) named before.
+    if (el.example.value) el.example.value = "";
+    setSource(el.message.value ? "Your text" : "");
     clearTimeout(debounceTimer);
     debounceTimer = setTimeout(() => handlers.decode(), DEBOUNCE_MS);
   },
@@ -685,6 +855,7 @@ const handlers = {
     const ex = EXAMPLES.find((e) => e.id === el.example.value);
     if (!ex) return;
     setMessage(ex.text);
+    setSource(`Example: ${ex.title}`);
     if (location.hash) history.replaceState(null, "", location.pathname);
     handlers.decode();
   },
@@ -764,6 +935,66 @@ const handlers = {
   codeSearch() {
     renderCodes(el.codeSearch.value);
   },
+  traceHtml() {
+    if (!currentTrace) return;
+    download("siplens-trace-report.html", "text/html", reportDocument(`siplens trace report`, (rdoc) => T.renderTraceReport(rdoc, currentTrace.trace, reportMeta())));
+  },
+  traceMd() {
+    if (currentTrace) download("siplens-trace-report.md", "text/markdown", T.traceToMarkdown(currentTrace.trace, reportMeta()));
+  },
+  dialogsClick(event) {
+    const pick = event.target instanceof Element ? event.target.closest("tr[data-dialog]") : null;
+    if (!pick || !currentTrace || event.target.closest("input, select, label")) return;
+    selectDialog(Number(pick.getAttribute("data-dialog")));
+    el.ladder.scrollIntoView?.({ block: "nearest" });
+  },
+  dialogsFilter() {
+    const section = el.dialogs.firstElementChild;
+    if (!section) return;
+    T.filterDialogRows(section, document.getElementById("dialog-search")?.value ?? "", document.getElementById("dialog-outcome")?.value ?? "");
+  },
+  ladderAll() {
+    selectDialog(null);
+  },
+  /** The dialog shown alone, its messages as text (a capture's raw texts come from the worker). */
+  async exportCall() {
+    const t = currentTrace;
+    const dg = t?.dialog === null || !t ? null : t.trace.dialogs[t.dialog];
+    if (!dg) return;
+    let raws = {};
+    if (t.trace.held) {
+      try {
+        const list = await decodeInWorker({ kind: "raws", held: t.trace.held, indices: dg.messages });
+        dg.messages.forEach((i, k) => (raws[i] = list[k]));
+      } catch (err) {
+        el.status.textContent = `Could not export the call: ${err instanceof Error ? err.message : String(err)}`;
+        return;
+      }
+    } else raws = Object.fromEntries(dg.messages.map((i) => [i, t.trace.messages[i].raw]));
+    download(`siplens-dialog-${dg.id + 1}.txt`, "text/plain", T.callText(t.trace, dg, raws));
+  },
+  /** The dialog shown alone, its packets as a pcap: the capture's own bytes (the package's exportCallPcap, in the worker). */
+  async exportCallPcap() {
+    const t = currentTrace;
+    const dg = t?.dialog === null || !t ? null : t.trace.dialogs[t.dialog];
+    if (!dg || !t.trace.held) return;
+    try {
+      const bytes = await decodeInWorker({ kind: "callPcap", held: t.trace.held, indices: dg.messages });
+      download(`siplens-dialog-${dg.id + 1}.pcap`, "application/vnd.tcpdump.pcap", bytes);
+    } catch (err) {
+      el.status.textContent = `Could not export the call's packets: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  },
+  flowFindingsClick(event) {
+    const link = event.target instanceof Element ? event.target.closest("button[data-msg]") : null;
+    if (!link) return;
+    const index = Number(link.getAttribute("data-msg"));
+    selectArrow(index).then(() => {
+      const g = el.ladder.querySelector(`g.arrow[data-index="${index}"]`);
+      g?.scrollIntoView?.({ block: "center" });
+      g?.focus?.();
+    });
+  },
   compare() {
     location.hash = `compare=${Number(el.cmpA.value)},${Number(el.cmpB.value)}`;
   },
@@ -823,6 +1054,9 @@ const handlers = {
   ladderMore() {
     if (currentTrace) showLadder(currentTrace.shown + LADDER_STEP);
   },
+  codeKind() {
+    renderCodes(el.codeSearch.value);
+  },
   ladderClick(event) {
     const g = event.target instanceof Element ? event.target.closest("g.arrow") : null;
     if (g) selectArrow(Number(g.getAttribute("data-index")));
@@ -837,7 +1071,8 @@ const handlers = {
   exportSvg() {
     if (!currentTrace) return;
     // A fresh ladder (no selection); its text nodes are escaped by the serializer.
-    const xml = new XMLSerializer().serializeToString(T.renderLadder(document, currentTrace.trace));
+    const dg = currentTrace.dialog === null ? null : currentTrace.trace.dialogs[currentTrace.dialog];
+    const xml = new XMLSerializer().serializeToString(T.renderLadder(document, currentTrace.trace, Infinity, { only: dg ? new Set(dg.messages) : null }));
     download("siplens-ladder.svg", "image/svg+xml", `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`);
   },
   /** The redacted capture (pcap/pcapng bytes held by the worker), as a file. */
@@ -852,7 +1087,9 @@ const handlers = {
     }
   },
   exportMermaid() {
-    if (currentTrace) download("siplens-ladder.mmd", "text/plain", T.toMermaid(currentTrace.trace));
+    if (!currentTrace) return;
+    const dg = currentTrace.dialog === null ? null : currentTrace.trace.dialogs[currentTrace.dialog];
+    download("siplens-ladder.mmd", "text/plain", T.toMermaid(currentTrace.trace, dg ? new Set(dg.messages) : null));
   },
   redact() {
     const was = redaction;
@@ -884,6 +1121,16 @@ el.downloadHtml.addEventListener("click", handlers.downloadHtml);
 el.downloadMd.addEventListener("click", handlers.downloadMd);
 el.theme.addEventListener("click", handlers.theme);
 el.codeSearch.addEventListener("input", handlers.codeSearch);
+el.codeKind.addEventListener("change", handlers.codeKind);
+el.traceHtml.addEventListener("click", handlers.traceHtml);
+el.traceMd.addEventListener("click", handlers.traceMd);
+el.dialogs.addEventListener("click", handlers.dialogsClick);
+el.dialogs.addEventListener("input", handlers.dialogsFilter);
+el.dialogs.addEventListener("change", handlers.dialogsFilter);
+el.ladderAll.addEventListener("click", handlers.ladderAll);
+el.exportCall.addEventListener("click", handlers.exportCall);
+el.exportCallPcap.addEventListener("click", handlers.exportCallPcap);
+el.flowFindings.addEventListener("click", handlers.flowFindingsClick);
 el.compare.addEventListener("click", handlers.compare);
 el.cmpA.addEventListener("keydown", handlers.compareKey);
 el.cmpB.addEventListener("keydown", handlers.compareKey);
@@ -928,6 +1175,7 @@ try {
   if (!hashState().has("m")) {
     el.example.value = EXAMPLES[0].id;
     setMessage(EXAMPLES[0].text);
+    setSource(`Example: ${EXAMPLES[0].title}`);
     await run(exact);
   }
   await route();

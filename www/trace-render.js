@@ -3,7 +3,7 @@
 // render.js: data and a document in, nodes out; no globals, no listeners, no innerHTML. The
 // ladder is built with createElementNS and every piece of message text is a text node, so
 // XMLSerializer escapes it when the SVG is exported.
-import { h, CLASS_LABELS } from "./render.js";
+import { h, CLASS_LABELS, plural, mdEscape, hasMedia } from "./render.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -20,7 +20,12 @@ const CLASS_COLOURS = {
   invalid: "#57606a",
 };
 
-const LAYOUT = { col: 190, left: 90, top: 46, row: 34, bottom: 16 };
+const LAYOUT = { col: 176, left: 150, top: 46, row: 34, bottom: 16, head: 40 };
+/** The gutter of a compact ladder (number, then time over Δt). */
+const COMPACT_LEFT = 82;
+
+/** `n thing(s)` with the plural rule of render.js. */
+export { plural };
 
 /** The host of a SIP URI (`sip:user@host:port;params` → `host`), or null. */
 export function uriHost(uri) {
@@ -28,23 +33,93 @@ export function uriHost(uri) {
   return m ? m[1] : null;
 }
 
+/** The user part of a SIP/tel URI (`sip:alice@host` → `alice`, `tel:+1555` → `+1555`), or null. */
+export function uriUser(uri) {
+  if (!uri) return null;
+  const m = /^[a-z]+:([^@;?>]+)@/i.exec(uri) ?? /^tel:([^;?>]+)/i.exec(uri);
+  return m ? m[1] : null;
+}
+
+/** Seconds as text that fits a ladder row: `1.234 s` below 1000 s, whole seconds below a day, then days. */
+function formatSeconds(s) {
+  if (s < 1000) return `${s.toFixed(3)} s`;
+  if (s < 86400) return `${Math.round(s)} s`;
+  return `${(s / 86400).toFixed(1)} d`;
+}
+
 /** A duration in milliseconds as text, or null. */
 export function formatMs(ms) {
   if (ms === null || ms === undefined) return null;
-  return ms >= 1000 ? `${(ms / 1000).toFixed(3)} s` : `${Math.round(ms)} ms`;
+  return ms >= 1000 ? formatSeconds(ms / 1000) : `${Math.round(ms)} ms`;
 }
 
 /** Seconds relative to the first timed message, as `+1.234 s` (empty when untimed). */
 function relTime(t, t0) {
-  return t === null || t === undefined || t0 === null ? "" : `+${(t - t0).toFixed(3)} s`;
+  return t === null || t === undefined || t0 === null ? "" : `+${formatSeconds(t - t0)}`;
 }
 
-/** What an arrow says: the method of a request, `code reason` of a response. */
+/**
+ * An IPv6 address in its shortest form (RFC 5952: the longest run of zero groups becomes `::`,
+ * leading zeros dropped), keeping brackets and port; other addresses unchanged.
+ */
+export function compressIpv6(addr) {
+  const m = /^(\[)?([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(\])?(:\d+)?$/.exec(addr ?? "");
+  if (!m || (m[1] && !m[3]) || (!m[1] && m[4])) return addr;
+  let groups;
+  const ip = m[2].toLowerCase();
+  if (ip.includes("::")) {
+    const [l, r] = ip.split("::");
+    const left = l ? l.split(":") : [];
+    const right = r ? r.split(":") : [];
+    const fill = 8 - left.length - right.length;
+    if (fill < 0) return addr;
+    groups = [...left, ...Array(fill).fill("0"), ...right];
+  } else groups = ip.split(":");
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return addr;
+  groups = groups.map((g) => g.replace(/^0+(?=.)/, ""));
+  let best = [-1, 0];
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== "0") {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > best[1] && j - i > 1) best = [i, j - i];
+    i = j;
+  }
+  let out = groups.join(":");
+  if (best[0] >= 0) out = `${groups.slice(0, best[0]).join(":")}::${groups.slice(best[0] + best[1]).join(":")}`;
+  return m[1] ? `[${out}]${m[4] ?? ""}` : out;
+}
+
+/** A lane's short name: IPv6 compressed, then cut in the middle to fit a column (the full address goes in its title). */
+export function shortAddress(addr, max = 21) {
+  const c = compressIpv6(String(addr ?? ""));
+  if (c.length <= max) return c;
+  const keep = max - 1;
+  return `${c.slice(0, Math.ceil(keep / 2))}…${c.slice(c.length - Math.floor(keep / 2))}`;
+}
+
+/**
+ * What an arrow says: the core's `label` when it gives one; else the method of a request, and
+ * `code reason (CSeq method)` of a response ("200 OK (PRACK)").
+ */
 export function messageLabel(m) {
+  if (typeof m.label === "string" && m.label) return m.label;
   const d = m.decoded;
-  if (d.status) return `${d.status.code ?? "???"} ${d.status.reasonPhrase}`.trim();
+  if (d.status) return `${d.status.code ?? "???"} ${d.status.reasonPhrase}`.trim() + (d.cseq?.method ? ` (${d.cseq.method})` : "");
   if (d.request) return d.request.method;
   return "invalid message";
+}
+
+/** "SDP offer" / "SDP answer" (the core's `sdp` pairing, RFC 3264), "SDP" for a body not paired, or null. */
+export function sdpMark(m) {
+  if (m.sdp === "offer" || m.sdp === "answer") return `SDP ${m.sdp}`;
+  const b = m.decoded.body;
+  if (b && (b.kind === "sdp" || /application\/sdp/i.test(b.contentType ?? ""))) return "SDP";
+  if (hasMedia(m.decoded.media)) return "SDP";
+  return null;
 }
 
 /** The class of a message: a status class, `request`, or `invalid`. */
@@ -54,49 +129,107 @@ export function messageClass(m) {
   return d.request ? "request" : "invalid";
 }
 
+/** A participant of the core's list (`trace.participants`) as { name, role, evidence, all } (all: every ip:port it was seen with). */
+function coreParticipant(p) {
+  if (typeof p === "string") return { name: p, role: null, evidence: null, all: [] };
+  const addr = p.address ?? (Array.isArray(p.addresses) ? p.addresses.join(", ") : null) ?? p.ip ?? p.host ?? p.label ?? "unknown";
+  const all = Array.isArray(p.addresses) ? p.addresses.filter((a) => a !== addr) : [];
+  return { name: String(addr), role: p.role ?? null, evidence: p.roleEvidence ?? null, all };
+}
+
 /**
- * The ladder as data: participants (columns, in order of appearance) and one arrow per message.
- * A participant is the message's address (`ip:port`); what a log did not say comes from the
+ * The ladder as data: participants (columns, in order of appearance), lanes ({ name, role,
+ * short, title } per participant) and one arrow per message. When the core lists participants
+ * (`trace.participants`, each message's `from`/`to` indices into it) those are used; otherwise a
+ * participant is the message's address (`ip:port`), and what a log did not say comes from the
  * message: a request goes from its top Via's sent-by to its Request-URI host, a response to its
- * top Via's sent-by from where its transaction's request went.
+ * top Via's sent-by from where its transaction's request went. `only` (a Set of message
+ * indices) keeps those messages, and the participants they use.
  */
-export function ladderModel(trace) {
+export function ladderModel(trace, only = null) {
   const msgs = trace.messages;
-  const sentBy = (v) => (v ? (v.port !== null ? `${v.host}:${v.port}` : v.host) : null);
-  const ends = msgs.map((m) => {
-    const d = m.decoded;
-    const end = { src: m.src, dst: m.dst };
-    if (d.request) {
-      end.src ??= sentBy(d.via[0]) ?? d.from?.host ?? null;
-      end.dst ??= uriHost(d.request.uri) ?? d.to?.host ?? null;
-    }
-    return end;
-  });
-  msgs.forEach((m, i) => {
-    if (m.decoded.request) return;
-    const tx = trace.transactions[m.transactionId];
-    const req = tx?.requests.find((r) => r !== i);
-    ends[i].dst ??= sentBy(m.decoded.via[0]) ?? (req !== undefined ? ends[req].src : null);
-    ends[i].src ??= (req !== undefined ? ends[req].dst : null) ?? m.decoded.to?.host ?? null;
-  });
-  const participants = [];
-  const col = (name) => {
-    const n = name ?? "unknown";
-    let i = participants.indexOf(n);
-    if (i < 0) i = participants.push(n) - 1;
-    return i;
-  };
+  const core = Array.isArray(trace.participants) && trace.participants.length && msgs.every((m) => Number.isInteger(m.from) && Number.isInteger(m.to));
+  let participants;
+  let roles;
+  let evidence;
+  let ends;
+  if (core) {
+    const list = trace.participants.map(coreParticipant);
+    participants = list.map((p) => p.name);
+    roles = list.map((p) => p.role);
+    evidence = list.map((p) => [p.all.length ? p.all.join(", ") : null, p.evidence].filter(Boolean).join("; ") || null);
+    ends = msgs.map((m) => ({ from: m.from, to: m.to }));
+  } else {
+    const sentBy = (v) => (v ? (v.port !== null ? `${v.host}:${v.port}` : v.host) : null);
+    const raw = msgs.map((m) => {
+      const d = m.decoded;
+      const end = { src: m.src, dst: m.dst };
+      if (d.request) {
+        end.src ??= sentBy(d.via?.[0]) ?? d.from?.host ?? null;
+        end.dst ??= uriHost(d.request.uri) ?? d.to?.host ?? null;
+      }
+      return end;
+    });
+    msgs.forEach((m, i) => {
+      if (m.decoded.request) return;
+      const tx = trace.transactions[m.transactionId];
+      const req = tx?.requests.find((r) => r !== i);
+      raw[i].dst ??= sentBy(m.decoded.via?.[0]) ?? (req !== undefined ? raw[req].src : null);
+      raw[i].src ??= (req !== undefined ? raw[req].dst : null) ?? m.decoded.to?.host ?? null;
+    });
+    participants = [];
+    const col = (name) => {
+      const n = name ?? "unknown";
+      let i = participants.indexOf(n);
+      if (i < 0) i = participants.push(n) - 1;
+      return i;
+    };
+    ends = raw.map((e) => ({ from: col(e.src), to: col(e.dst) }));
+    roles = participants.map(() => null);
+    evidence = participants.map(() => null);
+  }
   const t0 = msgs.find((m) => m.time !== null && m.time !== undefined)?.time ?? null;
-  const arrows = msgs.map((m, i) => ({
-    index: m.index,
-    from: col(ends[i].src),
-    to: col(ends[i].dst),
+  let arrows = msgs.map((m, i) => ({
+    index: m.index ?? i,
+    from: ends[i].from,
+    to: ends[i].to,
     label: messageLabel(m),
     cls: messageClass(m),
     time: relTime(m.time, t0),
+    t: m.time ?? null,
+    delta: "",
+    sdp: sdpMark(m),
+    offer: Number.isInteger(m.sdpAnswers) ? m.sdpAnswers : null,
     retransmission: m.retransmission,
   }));
-  return { participants, arrows };
+  if (only) {
+    arrows = arrows.filter((a) => only.has(a.index));
+    const used = [...new Set(arrows.flatMap((a) => [a.from, a.to]))].sort((x, y) => x - y);
+    const map = new Map(used.map((p, k) => [p, k]));
+    participants = used.map((p) => participants[p]);
+    roles = used.map((p) => roles[p]);
+    evidence = used.map((p) => evidence[p]);
+    for (const a of arrows) {
+      a.from = map.get(a.from);
+      a.to = map.get(a.to);
+    }
+  }
+  let prev = null;
+  for (const a of arrows) {
+    if (a.t !== null && prev !== null) a.delta = `Δ${formatMs((a.t - prev) * 1000)}`;
+    if (a.t !== null) prev = a.t;
+  }
+  // title: what the lane is called in text (accessible names, exports); hover: the SVG <title>, with the role's evidence.
+  const lanes = participants.map((name, i) => {
+    const title = roles[i] ? `${roles[i]} ${name}` : name;
+    return { name, role: roles[i], short: shortAddress(name), title, hover: evidence[i] ? `${title} (${evidence[i]})` : title };
+  });
+  return { participants, lanes, arrows };
+}
+
+/** A lane's name as an arrow's accessible text says it: "P-CSCF 10.0.0.1:5060" or the address. */
+function laneText(model, i) {
+  return model.lanes[i]?.title ?? model.participants[i];
 }
 
 function svg(doc, tag, attrs, ...children) {
@@ -116,22 +249,62 @@ function svg(doc, tag, attrs, ...children) {
  * class, participants and time. */
 export function arrowText(model, a) {
   const cls = a.cls === "request" ? "request" : CLASS_LABELS[a.cls] ?? a.cls;
-  const shown = `${a.label}${a.retransmission ? " (retransmission)" : ""}`;
+  const shown = arrowLabel(a);
   const when = a.time ? `, at ${a.time}` : "";
-  return `${shown}: message ${a.index + 1}, ${cls}, from ${model.participants[a.from]} to ${model.participants[a.to]}${when}`;
+  const answers = a.offer !== null && a.offer !== undefined ? `, answering the SDP offer of message ${a.offer + 1}` : "";
+  return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}${answers}`;
+}
+
+/** The visible text of an arrow: label, SDP mark, retransmission. */
+function arrowLabel(a) {
+  return `${a.label}${a.sdp ? ` · ${a.sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
+}
+
+/** The lane names: a role line (when known) over the short address; the full address as the SVG <title> (shown on hover). */
+function laneNames(doc, model, x, y) {
+  return model.lanes.map((l, i) =>
+    svg(doc, "g", { class: "lane-name", "data-participant": String(i) },
+      svg(doc, "title", null, l.hover),
+      l.role ? svg(doc, "text", { x: x(i), y: y - 13, "text-anchor": "middle", "font-weight": "700", fill: "#1b1f24", class: "participant-role" }, l.role) : null,
+      svg(doc, "text", { x: x(i), y, "text-anchor": "middle", "font-weight": "600", fill: "#1b1f24", class: "participant-name" }, l.short)),
+  );
+}
+
+/**
+ * The ladder's participant header alone (an <svg class="ladder-head">, as wide as the ladder),
+ * for the page, which keeps it in view (sticky) while the ladder scrolls under it.
+ */
+export function renderLadderHead(doc, model, options = {}) {
+  const { col, head } = LAYOUT;
+  const left = options.compact ? COMPACT_LEFT : LAYOUT.left;
+  const width = left + Math.max(model.participants.length, 1) * col;
+  const x = (i) => left + col / 2 + i * col;
+  const root = svg(doc, "svg", { xmlns: SVG_NS, class: "ladder-head", width, height: head, viewBox: `0 0 ${width} ${head}`, role: "group", "aria-label": `Participants: ${model.lanes.map((l) => l.title).join(", ")}`, "font-family": "system-ui, sans-serif", "font-size": "12" });
+  for (const n of laneNames(doc, model, x, head - 8)) root.appendChild(n);
+  return root;
 }
 
 /**
  * The ladder diagram: an <svg> with a column per participant and an arrow per message (a
- * `g.arrow` with `data-index`, focusable, labelled). Retransmissions are dashed and say so.
- * `limit` draws only the first arrows (a capture of thousands of messages); the participants
- * are those of the whole trace.
+ * `g.arrow` with `data-index`, focusable, labelled). Each row starts with the message number
+ * (1-based, as everywhere), the time since the first message and Δt since the row above.
+ * Retransmissions are dashed and say so; SDP bodies are marked. `limit` draws only the first
+ * arrows (a capture of thousands of messages). Options: `only` (a Set of message indices: one
+ * call), `names: false` (no participant names on top: the page draws them in a sticky header),
+ * `compact: true` (a narrow gutter, time over Δt: a phone), `model` (ladderModel(trace, only),
+ * when the caller has it).
  */
-export function renderLadder(doc, trace, limit = Infinity) {
-  const model = ladderModel(trace);
+export function renderLadder(doc, trace, limit = Infinity, options = {}) {
+  // A model the caller already built (the page draws the head from it too) is not rebuilt;
+  // its arrow list is not changed.
+  const model = options.model ? { ...options.model } : ladderModel(trace, options.only ?? null);
   const total = model.arrows.length;
   if (limit < total) model.arrows = model.arrows.slice(0, Math.max(0, limit));
-  const { col, left, top, row, bottom } = LAYOUT;
+  const names = options.names !== false;
+  const { col, row, bottom } = LAYOUT;
+  const compact = options.compact === true;
+  const left = compact ? COMPACT_LEFT : LAYOUT.left;
+  const top = names ? LAYOUT.top : 6;
   const width = left + Math.max(model.participants.length, 1) * col;
   const height = top + model.arrows.length * row + bottom;
   const x = (i) => left + col / 2 + i * col;
@@ -142,29 +315,36 @@ export function renderLadder(doc, trace, limit = Infinity) {
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: "group",
-    "aria-label": `Ladder diagram: ${model.arrows.length < total ? `the first ${model.arrows.length} of ` : ""}${total} messages between ${model.participants.length} participants`,
+    "aria-label": `Ladder diagram: ${model.arrows.length < total ? `the first ${model.arrows.length} of ` : ""}${plural(total, "message")} between ${plural(model.participants.length, "participant")}`,
     "font-family": "system-ui, sans-serif",
     "font-size": "12",
   });
-  root.appendChild(svg(doc, "title", null, `siplens ladder: ${model.arrows.length < total ? `${model.arrows.length} of ` : ""}${total} messages`));
+  root.appendChild(svg(doc, "title", null, `siplens ladder: ${model.arrows.length < total ? `${model.arrows.length} of ` : ""}${plural(total, "message")}`));
   const defs = svg(doc, "defs");
   for (const [cls, colour] of Object.entries(CLASS_COLOURS)) {
     defs.appendChild(
-      svg(doc, "marker", { id: `head-${cls}`, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto-start-reverse" },
+      svg(doc, "marker", { id: `head-${cls}`, viewBox: "0 0 10 10", refX: "10", refY: "5", markerUnits: "userSpaceOnUse", markerWidth: "11", markerHeight: "11", orient: "auto-start-reverse" },
         svg(doc, "path", { d: "M0,0 L10,5 L0,10 z", fill: colour, class: `head cls-${cls}` })),
     );
   }
   root.appendChild(defs);
+  const heads = names ? laneNames(doc, model, x, 30) : [];
   model.participants.forEach((p, i) => {
     root.appendChild(
       svg(doc, "g", { class: "participant", "data-participant": String(i) },
-        svg(doc, "text", { x: x(i), y: 18, "text-anchor": "middle", "font-weight": "600", fill: "#1b1f24", class: "participant-name" }, p),
-        svg(doc, "line", { x1: x(i), y1: 26, x2: x(i), y2: height - 4, stroke: "#8c959f", "stroke-dasharray": "2 3", class: "lifeline" })),
+        heads[i] ?? null,
+        svg(doc, "line", { x1: x(i), y1: names ? 36 : 0, x2: x(i), y2: height - 4, stroke: "#8c959f", "stroke-dasharray": "2 3", class: "lifeline" })),
     );
   });
-  // Times sit outside the arrows (each arrow's accessible name says its time).
+  // Number, time and Δt sit outside the arrows (each arrow's accessible name says its number and time).
   const times = svg(doc, "g", { class: "times", "aria-hidden": "true" });
-  model.arrows.forEach((a, k) => times.appendChild(svg(doc, "text", { x: 4, y: top + k * row + row / 2 + 4, fill: "#57606a", class: "arrow-time" }, a.time)));
+  model.arrows.forEach((a, k) => {
+    const y = top + k * row + row / 2 + 4;
+    times.appendChild(svg(doc, "text", { x: 4, y, "font-weight": "700", fill: "#1b1f24", class: "arrow-num" }, String(a.index + 1)));
+    // Compact (a phone): time over Δt in a narrow gutter, so two lanes fit the screen.
+    if (a.time) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y - 6, fill: "#57606a", "font-size": "10", class: "arrow-time" } : { x: 30, y, fill: "#57606a", "font-size": "11", class: "arrow-time" }, a.time));
+    if (a.delta) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y + 6, fill: "#57606a", "font-size": "10", class: "arrow-delta" } : { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, a.delta));
+  });
   root.appendChild(times);
   model.arrows.forEach((a, k) => {
     const y = top + k * row + row / 2;
@@ -177,13 +357,13 @@ export function renderLadder(doc, trace, limit = Infinity) {
       : svg(doc, "line", { x1, y1: y, x2: x2 + (x2 > x1 ? -1 : 1), y2: y });
     for (const [k2, v] of Object.entries({ stroke: colour, "stroke-width": "1.6", "marker-end": `url(#head-${a.cls in CLASS_COLOURS ? a.cls : "invalid"})`, class: "arrow-line" })) line.setAttribute(k2, v);
     if (a.retransmission) line.setAttribute("stroke-dasharray", "6 4");
-    const label = a.retransmission ? `${a.label} (retransmission)` : a.label;
     const mid = self ? x2 + 4 : (x1 + x2) / 2;
     root.appendChild(
       svg(doc, "g", {
-          class: `arrow cls-${a.cls}${a.retransmission ? " retransmission" : ""}`,
+          class: `arrow cls-${a.cls}${a.retransmission ? " retransmission" : ""}${a.sdp ? " sdp" : ""}`,
           "data-index": String(a.index),
           "data-class": a.cls,
+          "data-sdp": a.sdp ?? null,
           tabindex: "0",
           role: "button",
           "aria-label": arrowText(model, a),
@@ -191,7 +371,7 @@ export function renderLadder(doc, trace, limit = Infinity) {
         // The whole row answers a click, not only the thin line and the label's glyphs.
         svg(doc, "rect", { x: 0, y: y - row / 2, width, height: row, fill: "transparent", class: "hit" }),
         line,
-        svg(doc, "text", { x: mid, y: y - 5, "text-anchor": self ? "start" : "middle", fill: colour, class: "arrow-label" }, label)),
+        svg(doc, "text", { x: mid, y: y - 5, "text-anchor": self ? "start" : "middle", fill: colour, class: "arrow-label" }, arrowLabel(a))),
     );
   });
   return root;
@@ -199,6 +379,14 @@ export function renderLadder(doc, trace, limit = Infinity) {
 
 /** The outcome of a dialog's Reason header(s): `Q.850;cause=16 "Normal call clearing"`, or null. */
 export function dialogReason(trace, dialog) {
+  if (typeof dialog.reason === "string" && dialog.reason) return dialog.reason;
+  if (Array.isArray(dialog.reasons) && dialog.reasons.length) {
+    return dialog.reasons.map((r) => `${r.protocol ?? ""}${r.cause !== null && r.cause !== undefined ? `;cause=${r.cause}` : ""}${r.text ? ` "${r.text}"` : ""}`).join(", ");
+  }
+  if (dialog.reason && typeof dialog.reason === "object") {
+    const r = dialog.reason;
+    return `${r.protocol ?? ""}${r.cause !== null && r.cause !== undefined ? `;cause=${r.cause}` : ""}${r.text ? ` "${r.text}"` : ""}`;
+  }
   const ordered = [...dialog.messages].sort((a, b) => {
     // The final response to the creating request first, then the rest in order.
     const fa = trace.messages[a].decoded.status?.code === dialog.finalCode ? 0 : 1;
@@ -206,64 +394,273 @@ export function dialogReason(trace, dialog) {
     return fa - fb || a - b;
   });
   for (const i of ordered) {
-    const r = trace.messages[i].decoded.diagnosis.reasons[0];
+    const r = trace.messages[i].decoded.diagnosis?.reasons?.[0];
     if (r) return `${r.protocol}${r.cause !== null ? `;cause=${r.cause}` : ""}${r.text ? ` "${r.text}"` : ""}`;
   }
   return null;
 }
 
-/** The dialog list (accessible name "Dialogs"): outcome (state, final code, Reason) and timings. */
-export function renderDialogs(doc, trace) {
-  const head = ["Dialog", "Caller → callee", "State", "Final code", "Reason", "Post-dial delay", "Setup time", "Duration", "Messages"];
+/**
+ * One dialog as the call list shows it (the core's fields when present, else derived from its
+ * messages): { id, callId, fromUser, toUser, method, final, reason, start, duration, setup,
+ * addresses, state, count }.
+ */
+export function dialogRow(trace, dg) {
+  const msgs = dg.messages.map((i) => trace.messages[i]).filter(Boolean);
+  const fm = dg.finalCode === null || dg.finalCode === undefined ? null : msgs.find((m) => m.decoded.status?.code === dg.finalCode);
+  const phrase = dg.finalReasonPhrase ?? dg.reasonPhrase ?? dg.finalReason ?? fm?.decoded.status?.reasonPhrase ?? null;
+  const final = dg.finalCode === null || dg.finalCode === undefined ? "—" : `${dg.finalCode}${phrase ? ` ${phrase}` : ""}`;
+  const first = msgs[0];
+  const t = dg.startTime ?? first?.time ?? null;
+  const start = dg.startTimestamp ?? first?.timestamp ?? (t !== null && t !== undefined ? `${Number(t).toFixed(3)} s` : null);
+  const lanes = Array.isArray(dg.participants) && Array.isArray(trace.participants) ? dg.participants.map((i) => trace.participants[i]).filter(Boolean).map((p) => coreParticipant(p).name) : null;
+  const addrs = dg.addresses ?? lanes ?? [...new Set(msgs.flatMap((m) => [m.src, m.dst]).filter(Boolean))];
+  return {
+    id: dg.id,
+    callId: dg.callId ?? "",
+    fromUser: dg.fromUser ?? uriUser(dg.caller) ?? dg.caller ?? "?",
+    toUser: dg.toUser ?? uriUser(dg.callee) ?? dg.callee ?? "?",
+    method: dg.kind,
+    finalCode: dg.finalCode ?? null,
+    final,
+    reason: dialogReason(trace, dg) ?? "—",
+    start: start === null || start === undefined ? "—" : String(start),
+    duration: formatMs(dg.durationMs) ?? "—",
+    setup: formatMs(dg.setupTimeMs) ?? "—",
+    addresses: Array.isArray(addrs) ? addrs.map(compressIpv6).join(", ") : String(addrs),
+    state: dg.state,
+    count: dg.messages.length,
+  };
+}
+
+/** A dialog's outcome for the list's filter: "answered" (2xx), "failed" (≥ 300) or "open" (no final). */
+export function dialogOutcome(dg) {
+  const c = dg.finalCode;
+  if (c === null || c === undefined) return "open";
+  return c >= 200 && c < 300 ? "answered" : c >= 300 ? "failed" : "open";
+}
+
+const DIALOG_HEAD = ["#", "Call-ID", "From", "To", "Method", "Final", "Reason", "Start", "Setup", "Duration", "Addresses", "State", "Messages"];
+
+/**
+ * The call list (accessible name "Calls"): one row per dialog with Call-ID, from and to user,
+ * method, final code and reason phrase, Reason, start time, setup time, duration, addresses, state
+ * and message count. Each row's first cell is a button that shows that dialog alone in the ladder
+ * (`data-dialog`); the search box and the outcome filter above it hide rows (see
+ * filterDialogRows). `selected`: the dialog shown alone, or null.
+ */
+export function renderDialogs(doc, trace, selected = null) {
   const rows = trace.dialogs.map((dg) => {
-    const fi = dg.finalCode === null ? undefined : dg.messages.find((i) => trace.messages[i].decoded.status?.code === dg.finalCode);
-    const final = fi === undefined ? null : trace.messages[fi];
-    const code = dg.finalCode === null ? "—" : `${dg.finalCode}${final ? ` ${final.decoded.status.reasonPhrase}` : ""}`;
+    const r = dialogRow(trace, dg);
+    const cells = [r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, String(r.count)];
     return h(
       doc,
       "tr",
-      { "data-dialog": String(dg.id), "data-state": dg.state },
-      h(doc, "th", { scope: "row" }, `${dg.id + 1} ${dg.kind}`),
-      h(doc, "td", null, `${dg.caller ?? "?"} → ${dg.callee ?? "?"}`),
+      { "data-dialog": String(dg.id), "data-state": dg.state, "data-outcome": dialogOutcome(dg), "data-search": [r.id + 1, ...cells].join(" ").toLowerCase(), class: selected === dg.id ? "selected" : null, "aria-current": selected === dg.id ? "true" : null },
+      h(doc, "th", { scope: "row" }, h(doc, "button", { type: "button", class: "link dialog-pick", "data-pick": String(dg.id), "aria-label": `Show dialog ${dg.id + 1} alone in the ladder` }, String(dg.id + 1))),
+      h(doc, "td", { class: "call-id", title: r.callId }, r.callId),
+      h(doc, "td", { "data-role": "from" }, r.fromUser),
+      h(doc, "td", { "data-role": "to" }, r.toUser),
+      h(doc, "td", { "data-role": "method" }, r.method),
+      h(doc, "td", { "data-role": "final-code" }, r.final),
+      h(doc, "td", { "data-role": "reason" }, r.reason),
+      h(doc, "td", { "data-role": "start" }, r.start),
+      h(doc, "td", null, r.setup),
+      h(doc, "td", { "data-role": "duration" }, r.duration),
+      h(doc, "td", { "data-role": "addresses" }, r.addresses),
       h(doc, "td", { "data-role": "state" }, h(doc, "span", { class: `badge state-${dg.state}` }, dg.state)),
-      h(doc, "td", { "data-role": "final-code" }, code),
-      h(doc, "td", { "data-role": "reason" }, dialogReason(trace, dg) ?? "—"),
-      h(doc, "td", null, formatMs(dg.postDialDelayMs) ?? "—"),
-      h(doc, "td", null, formatMs(dg.setupTimeMs) ?? "—"),
-      h(doc, "td", null, formatMs(dg.durationMs) ?? "—"),
-      h(doc, "td", null, dg.messages.map((i) => i + 1).join(", ")),
+      h(doc, "td", null, String(r.count)),
     );
   });
-  const body = trace.dialogs.length
-    ? h(doc, "div", { class: "table-wrap" }, h(doc, "table", { class: "dialogs" },
-        h(doc, "thead", null, h(doc, "tr", null, head.map((t) => h(doc, "th", { scope: "col" }, t)))),
+  const n = trace.dialogs.length;
+  const controls = n
+    ? h(
+        doc,
+        "div",
+        { class: "row dialog-filter" },
+        h(doc, "label", { for: "dialog-search" }, "Search calls"),
+        h(doc, "input", { id: "dialog-search", type: "search", autocomplete: "off", placeholder: "Call-ID, user, 486, Q.850…" }),
+        h(doc, "label", { for: "dialog-outcome" }, "Show"),
+        h(
+          doc,
+          "select",
+          { id: "dialog-outcome" },
+          h(doc, "option", { value: "" }, "all"),
+          h(doc, "option", { value: "answered" }, "answered (2xx)"),
+          h(doc, "option", { value: "failed" }, "failed (3xx–6xx)"),
+          h(doc, "option", { value: "open" }, "no final response"),
+        ),
+        h(doc, "span", { class: "muted", "data-role": "dialog-count", "aria-live": "polite" }, `${plural(n, "dialog")} shown`),
+      )
+    : null;
+  const body = n
+    ? h(doc, "div", { class: "table-wrap dialogs-wrap" }, h(doc, "table", { class: "dialogs" },
+        h(doc, "thead", null, h(doc, "tr", null, DIALOG_HEAD.map((t) => h(doc, "th", { scope: "col" }, t)))),
         h(doc, "tbody", null, rows)))
     : h(doc, "p", { class: "muted" }, "No dialogs.");
-  return h(doc, "section", { class: "panel", role: "region", "aria-label": "Dialogs" }, h(doc, "h2", null, `Dialogs (${trace.dialogs.length})`), body);
+  return h(doc, "section", { class: "panel", role: "region", "aria-label": "Calls" }, h(doc, "h2", null, `Calls and dialogs (${n})`), controls, body);
 }
 
-/** The flow and capture findings (accessible name "Flow findings"), each with its severity. */
+/**
+ * Hides the call list's rows that do not match: every word of `query` in the row's text, and the
+ * outcome ("", "answered", "failed", "open"). Returns how many rows stay shown.
+ */
+export function filterDialogRows(section, query, outcome) {
+  const words = String(query ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+  let shown = 0;
+  for (const tr of section.findAll ? section.findAll((e) => e.hasAttribute("data-search")) : section.querySelectorAll("tr[data-search]")) {
+    const text = tr.getAttribute("data-search");
+    const ok = words.every((w) => text.includes(w)) && (!outcome || tr.getAttribute("data-outcome") === outcome);
+    if (ok) {
+      tr.removeAttribute("hidden");
+      shown++;
+    } else tr.setAttribute("hidden", "");
+  }
+  const count = section.findAll ? section.find((e) => e.getAttribute("data-role") === "dialog-count") : section.querySelector("[data-role=dialog-count]");
+  if (count) count.textContent = `${plural(shown, "dialog")} shown`;
+  return shown;
+}
+
+/**
+ * Findings grouped by rule: one entry per rule ID (in the order of severity, then first
+ * appearance) with every message it names, the number of times it fired (a core `count` adds
+ * up) and its distinct texts: { id, severity, category, specRef, message, messages, count,
+ * texts, frame }.
+ */
+export function groupFindings(findings) {
+  const groups = new Map();
+  for (const f of findings) {
+    const key = `${f.id}\u0000${f.severity}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { id: f.id, severity: f.severity, category: f.category, specRef: f.specRef, message: f.message, messages: [], count: 0, texts: [], frame: f.frame ?? null };
+      groups.set(key, g);
+    }
+    g.count += Number.isInteger(f.count) && f.count > 0 ? f.count : 1;
+    for (const m of f.messages ?? []) if (!g.messages.includes(m)) g.messages.push(m);
+    if (!g.texts.includes(f.message)) g.texts.push(f.message);
+  }
+  const rank = { error: 0, warning: 1, info: 2 };
+  return [...groups.values()].map((g) => ({ ...g, messages: g.messages.sort((a, b) => a - b) })).sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
+}
+
+/** Message references as links (buttons with `data-msg`, 1-based text) that select that message. */
+function messageLinks(doc, indices, max = 40) {
+  const shown = indices.slice(0, max);
+  const out = [indices.length === 1 ? " message " : " messages "];
+  shown.forEach((i, k) => {
+    if (k) out.push(", ");
+    out.push(h(doc, "button", { type: "button", class: "link msg-link", "data-msg": String(i), "aria-label": `Show message ${i + 1}` }, String(i + 1)));
+  });
+  if (indices.length > max) out.push(` … (${indices.length - max} more)`);
+  return out;
+}
+
+/**
+ * The flow and capture findings (accessible name "Flow findings"), grouped by rule
+ * ("SL405 × 10"), errors first; the messages each names are links that select the message.
+ */
 export function renderFlowFindings(doc, trace) {
   const all = [...trace.captureFindings, ...trace.findings];
-  const body = all.length
-    ? h(doc, "ul", { class: "findings" }, all.map((f) =>
-        h(doc, "li", { class: `finding sev-${f.severity}`, "data-rule": f.id },
-          h(doc, "span", { class: `badge sev sev-${f.severity}` }, f.severity),
+  const groups = groupFindings(all);
+  const body = groups.length
+    ? h(doc, "ul", { class: "findings" }, groups.map((g) =>
+        h(doc, "li", { class: `finding sev-${g.severity}`, "data-rule": g.id, "data-count": String(g.count) },
+          h(doc, "span", { class: `badge sev sev-${g.severity}` }, g.severity),
           " ",
-          h(doc, "code", null, f.id),
+          h(doc, "code", null, g.id),
+          g.count > 1 ? h(doc, "span", { class: "badge times-badge", "data-role": "count" }, `× ${g.count}`) : null,
           " ",
-          h(doc, "span", { class: "finding-msg" }, f.message),
+          h(doc, "span", { class: "finding-msg" }, g.message),
           h(doc, "span", { class: "muted finding-where" },
-            `${f.messages.length ? ` messages ${f.messages.map((i) => i + 1).join(", ")} ·` : ""}${f.frame !== null ? ` frame ${f.frame} ·` : ""} ${f.category} · ${f.specRef}`))))
+            g.messages.length ? messageLinks(doc, g.messages) : null,
+            g.messages.length ? " ·" : null,
+            g.frame !== null && g.count === 1 ? ` frame ${g.frame} ·` : null,
+            ` ${g.category} · ${g.specRef}`),
+          g.texts.length > 1
+            ? h(doc, "details", { class: "finding-texts" }, h(doc, "summary", null, `${g.texts.length} different texts`), h(doc, "ul", null, g.texts.map((t) => h(doc, "li", null, t))))
+            : null)))
     : h(doc, "p", { class: "muted" }, "No flow findings.");
-  return h(doc, "section", { class: "panel", role: "region", "aria-label": "Flow findings" }, h(doc, "h2", null, `Flow findings (${all.length})`), body);
+  const title = groups.length === all.length ? `Flow findings (${all.length})` : `Flow findings (${all.length} in ${plural(groups.length, "group")})`;
+  return h(doc, "section", { class: "panel", role: "region", "aria-label": "Flow findings" }, h(doc, "h2", null, title), body);
 }
 
 /** A one-line summary of a trace: messages, participants, dialogs, source. */
 export function traceSummary(trace) {
   const n = ladderModel(trace).participants.length;
-  const src = trace.source === "text" ? "pasted text" : `${trace.source} capture, ${trace.frames} frames`;
-  return `${trace.messages.length} messages, ${n} participants, ${trace.dialogs.length} dialogs (${src})`;
+  const src = trace.source === "text" ? "pasted text" : `${trace.source} capture, ${plural(trace.frames, "frame")}`;
+  return `${plural(trace.messages.length, "message")}, ${plural(n, "participant")}, ${plural(trace.dialogs.length, "dialog")} (${src})`;
+}
+
+/** The ladder as plain text, one line per message: number, time, Δt, from → to, label. */
+export function ladderText(trace, only = null) {
+  const model = ladderModel(trace, only);
+  const w = Math.max(4, ...model.lanes.map((l) => l.title.length));
+  return model.arrows
+    .map((a) => `${String(a.index + 1).padStart(5)}  ${(a.time || "").padEnd(11)} ${(a.delta || "").padEnd(11)} ${laneText(model, a.from).padStart(w)} ${a.from === a.to ? "↺" : "→"} ${laneText(model, a.to).padEnd(w)}  ${arrowLabel(a)}`)
+    .join("\n");
+}
+
+/**
+ * One call's messages as text: a line per message (number, timestamp, addresses, label) then its
+ * raw text, blank line between. `raws[i]` is message i's raw text (a capture's are fetched from the worker).
+ */
+export function callText(trace, dialog, raws) {
+  const out = [`# siplens: dialog ${dialog.id + 1} (Call-ID ${dialog.callId ?? "?"}), ${plural(dialog.messages.length, "message")}`, ""];
+  for (const i of dialog.messages) {
+    const m = trace.messages[i];
+    out.push(`# message ${i + 1}${m.timestamp ? ` ${m.timestamp}` : ""}${m.src || m.dst ? ` ${m.src ?? "?"} -> ${m.dst ?? "?"}` : ""}: ${messageLabel(m)}`);
+    out.push((raws[i] ?? m.raw ?? "").replace(/\r\n/g, "\n").replace(/\n+$/, ""), "");
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** The trace report's body for the HTML download: summary, call list, grouped findings, the ladder as text. */
+export function renderTraceReport(doc, trace, meta) {
+  const groups = groupFindings([...trace.captureFindings, ...trace.findings]);
+  const rows = trace.dialogs.map((dg) => dialogRow(trace, dg));
+  return h(
+    doc,
+    "main",
+    null,
+    h(doc, "h1", null, `siplens trace report: ${traceSummary(trace)}`),
+    h(doc, "p", { class: "muted" }, `siplens ${meta?.version ?? ""}${meta?.date ? ` · ${meta.date}` : ""}`),
+    meta?.redacted ? h(doc, "p", { class: "redacted" }, `Redacted (${meta.redacted}): identifiers in this report are aliases, not the original values.`) : null,
+    h(doc, "h2", null, `Calls and dialogs (${rows.length})`),
+    rows.length
+      ? h(doc, "table", null,
+          h(doc, "thead", null, h(doc, "tr", null, DIALOG_HEAD.map((t) => h(doc, "th", null, t)))),
+          h(doc, "tbody", null, rows.map((r) => h(doc, "tr", null, [r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, r.count].map((c) => h(doc, "td", null, String(c)))))))
+      : h(doc, "p", null, "No dialogs."),
+    h(doc, "h2", null, `Flow findings (${groups.length})`),
+    groups.length
+      ? h(doc, "ul", null, groups.map((g) => h(doc, "li", null, `${g.severity} ${g.id}${g.count > 1 ? ` × ${g.count}` : ""}: ${g.message}${g.messages.length ? ` (${g.messages.length === 1 ? "message" : "messages"} ${g.messages.map((i) => i + 1).join(", ")})` : ""} · ${g.specRef}`)))
+      : h(doc, "p", null, "No flow findings."),
+    h(doc, "h2", null, "Ladder"),
+    h(doc, "pre", null, ladderText(trace)),
+  );
+}
+
+/** The trace report as Markdown: summary, call list (a table), grouped findings, the ladder in a code fence. */
+export function traceToMarkdown(trace, meta) {
+  const cell = (s) => mdEscape(String(s)).replace(/\n/g, " ");
+  const groups = groupFindings([...trace.captureFindings, ...trace.findings]);
+  const rows = trace.dialogs.map((dg) => dialogRow(trace, dg));
+  const out = [`# siplens trace report: ${mdEscape(traceSummary(trace))}`, ""];
+  if (meta?.version) out.push(`_siplens ${mdEscape(meta.version)}_`, "");
+  if (meta?.redacted) out.push(`_Redacted (${mdEscape(meta.redacted)}): identifiers in this report are aliases, not the original values._`, "");
+  out.push(`## Calls and dialogs (${rows.length})`, "");
+  if (rows.length) {
+    out.push(`| ${DIALOG_HEAD.join(" | ")} |`, `| ${DIALOG_HEAD.map(() => "---").join(" | ")} |`);
+    for (const r of rows) out.push(`| ${[r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, r.count].map(cell).join(" | ")} |`);
+  } else out.push("No dialogs.");
+  out.push("", `## Flow findings (${groups.length})`, "");
+  if (groups.length) for (const g of groups) out.push(`- ${g.severity} ${g.id}${g.count > 1 ? ` × ${g.count}` : ""}: ${mdEscape(g.message)}${g.messages.length ? ` (${g.messages.length === 1 ? "message" : "messages"} ${g.messages.map((i) => i + 1).join(", ")})` : ""} · ${mdEscape(g.specRef)}`);
+  else out.push("No flow findings.");
+  const lad = ladderText(trace);
+  const fence = "`".repeat(Math.max(3, ...[...lad.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  out.push("", "## Ladder", "", fence, lad, fence, "");
+  return out.join("\n");
 }
 
 /**
@@ -279,13 +676,13 @@ export function mermaidEscape(text) {
 }
 
 /** The ladder as Mermaid `sequenceDiagram` text; participants are `p1`… with escaped names. */
-export function toMermaid(trace) {
-  const model = ladderModel(trace);
+export function toMermaid(trace, only = null) {
+  const model = ladderModel(trace, only);
   const lines = ["sequenceDiagram"];
-  model.participants.forEach((p, i) => lines.push(`    participant p${i + 1} as ${mermaidEscape(p)}`));
+  model.lanes.forEach((l, i) => lines.push(`    participant p${i + 1} as ${mermaidEscape(l.title)}`));
   for (const a of model.arrows) {
     const arrow = a.cls === "request" || a.cls === "invalid" ? "->>" : "-->>";
-    const label = `${a.label}${a.time ? ` ${a.time}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
+    const label = `${a.index + 1} ${a.label}${a.sdp ? ` ${a.sdp}` : ""}${a.time ? ` ${a.time}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
     lines.push(`    p${a.from + 1}${arrow}p${a.to + 1}: ${mermaidEscape(label)}`);
   }
   return `${lines.join("\n")}\n`;
@@ -298,4 +695,24 @@ export function toMermaid(trace) {
 export function countStartLines(text) {
   const re = /^[ \t]*(?:[A-Za-z][A-Za-z0-9.!%*_+`'~-]* [^ \r\n]+ SIP\/2\.0[ \t]*\r?$|SIP\/2\.0 [0-9]{3}(?: [^\r\n]*)?\r?$)/gm;
   return (text.match(re) ?? []).length;
+}
+
+/** Triage kinds (the core's `triage`) that hold no SIP to decode unless some was extracted. */
+const NO_SIP = ["notSip", "binary", "wiresharkDetails", "hexDump"];
+
+/**
+ * What the page decodes for `input`, given the core's triage of it (`{ kind, note, extracted }`):
+ * `{ text, note, kind, extracted, noSip }`. `extracted` (SIP read out of a Wireshark copy or a hex
+ * dump; each message may follow a `--- udp a -> b ---` line) is decoded instead of the input when
+ * it holds a SIP start line; one message alone loses the address line, so it decodes in the
+ * message view. A hex dump of a pcap file gives the capture's bytes as a lossy string, which is
+ * not decoded as text. `noSip`: nothing to decode (text, binary data, a copy or dump without SIP).
+ */
+export function triageInput(t, input) {
+  let extracted = typeof t?.extracted === "string" && t.extracted.trim() && t.extracted !== input ? t.extracted : null;
+  if (extracted !== null && countStartLines(extracted) === 0) extracted = null;
+  if (extracted !== null && countStartLines(extracted) === 1) extracted = extracted.replace(/^(?:[ \t]*---[^\n]*---[ \t]*\r?\n)+/, "");
+  const note = t?.note ?? null;
+  const kind = t?.kind ?? null;
+  return { text: extracted ?? input, note, kind, extracted: extracted !== null, noSip: !!note && extracted === null && NO_SIP.includes(kind) };
 }

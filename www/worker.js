@@ -11,9 +11,15 @@
 //   decodes to the page would stop its main thread for a second or more;
 // - { id, kind: "message", held, index } → { id, result }: one whole message of that capture;
 // - { id, kind: "json", held } → { id, result }: that capture's whole Trace as JSON text;
-// - { id, kind: "redactedCapture", held } → { id, result: Uint8Array }: its redacted bytes.
+// - { id, kind: "redactedCapture", held } → { id, result: Uint8Array }: its redacted bytes;
+// - { id, kind: "raws", held, indices } → { id, result: string[] }: those messages' raw texts;
+// - { id, kind: "callPcap", held, indices } → { id, result: Uint8Array }: those messages' packets
+//   as a pcap, cut from the capture's own bytes by the package's exportCallPcap(bytes, indices)
 // Failures answer { id, error }.
-import init, { decode, decodeTrace, decodeCaptureProgress, redact, redactCapture } from "../pkg/siplens.js";
+// A namespace import: exports a build may lack (exportCallPcap) are looked up, never linked.
+import init, * as S from "../pkg/siplens.js";
+
+const { decode, decodeTrace, decodeCaptureProgress, redact, redactCapture } = S;
 
 const ready = init();
 /** The whole Trace of the last capture decoded here, and the id of its job. */
@@ -21,6 +27,8 @@ let held = null;
 let heldId = 0;
 /** The redacted bytes of that capture, when it was redacted. */
 let heldBytes = null;
+/** The bytes that capture was decoded from (the redacted ones when redacted). */
+let heldInput = null;
 
 /** A message reduced to the fields the page's list views read (see trace-render.js). */
 function slimMessage(m) {
@@ -29,7 +37,18 @@ function slimMessage(m) {
     ...m,
     raw: "",
     slim: true,
-    decoded: { kind: d.kind, status: d.status, request: d.request, via: d.via.slice(0, 1), from: d.from, to: d.to, diagnosis: { reasons: d.diagnosis.reasons } },
+    decoded: {
+      kind: d.kind,
+      status: d.status,
+      request: d.request,
+      cseq: d.cseq,
+      via: d.via.slice(0, 1),
+      from: d.from,
+      to: d.to,
+      body: d.body ? { kind: d.body.kind, contentType: d.body.contentType ?? null } : null,
+      media: d.media ? {} : null,
+      diagnosis: { reasons: d.diagnosis.reasons },
+    },
   };
 }
 
@@ -49,6 +68,7 @@ self.addEventListener("message", async (event) => {
     if (kind === "capture") {
       held = null;
       heldBytes = null;
+      heldInput = null;
       heldId = id;
       let input = bytes;
       let redaction = null;
@@ -59,11 +79,12 @@ self.addEventListener("message", async (event) => {
         heldBytes = r.bytes;
         redaction = { report: r.report, packets: r.packets, notes: r.notes, complete: r.complete, format: r.format };
       }
+      heldInput = input;
       self.postMessage({ id, progress: `Reading ${input.length} bytes of capture in the background…`, done: 0, total: input.length });
       held = decodeCaptureProgress(input, (done, total) => {
         self.postMessage({ id, progress: `Read ${Math.floor((100 * done) / total)} % of the capture…`, done, total });
       });
-      self.postMessage({ id, progress: `Decoded ${held.messages.length} SIP messages; drawing them…` });
+      self.postMessage({ id, progress: `Decoded ${held.messages.length} SIP message${held.messages.length === 1 ? "" : "s"}; drawing ${held.messages.length === 1 ? "it" : "them"}…` });
       result = { ...slimTrace(held, id), redaction };
     } else if (kind === "message") {
       result = mine().messages[index];
@@ -74,6 +95,15 @@ self.addEventListener("message", async (event) => {
       mine();
       if (!heldBytes) throw new Error("that capture was not redacted");
       result = heldBytes;
+    } else if (kind === "raws") {
+      const t = mine();
+      result = event.data.indices.map((i) => t.messages[i]?.raw ?? "");
+    } else if (kind === "callPcap") {
+      mine();
+      if (typeof S.exportCallPcap !== "function") throw new Error("this build of the package cannot export packets");
+      // The core finds every frame of those messages (and, on a TCP connection, the frames
+      // between them) and cuts them out of the capture's own bytes.
+      result = S.exportCallPcap(heldInput, event.data.indices);
     } else if (kind === "redact") result = redact(text, event.data.options);
     else result = kind === "trace" ? decodeTrace(text) : decode(text);
     self.postMessage({ id, result });

@@ -3,22 +3,24 @@
 //! Each subcommand gathers a DTO from the core (`siplens::decode`,
 //! `siplens::kb`, the rule registry) and prints it as text or, with
 //! `--json`, as the same data serialised with serde. No SIP logic lives
-//! here; text formatting lives in the `report` module.
+//! here; what the input is comes from `siplens::triage`; text formatting
+//! lives in the `report` (decode, rules), `ladder` (trace, CSV) and `wrap`
+//! (output width) modules.
 //!
 //! Exit codes of `decode`: 0 when no finding has error severity, 1 when
-//! one does, 2 when the input is unusable (see the `input` module) or
-//! cannot be read. `trace` and `redact` document theirs (the `redact`
+//! one does, 2 when the input is unusable (`siplens::triage`: empty,
+//! binary, a capture, no SIP) or cannot be read. `trace` and `redact` document theirs (the `redact`
 //! module). Other subcommands: 0, or 1 on failure; 2 for usage errors
 //! (clap).
 
-#[path = "siplens/input.rs"]
-mod input;
 #[path = "siplens/ladder.rs"]
 mod ladder;
 #[path = "siplens/redact.rs"]
 mod redact;
 #[path = "siplens/report.rs"]
 mod report;
+#[path = "siplens/wrap.rs"]
+mod wrap;
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Read as _};
@@ -43,6 +45,10 @@ struct Cli {
     /// when the NO_COLOR environment variable is unset or empty.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Wrap text output at N columns (default: the COLUMNS environment
+    /// variable, else 80; at least 40).
+    #[arg(long, global = true, value_name = "N")]
+    width: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,10 +83,16 @@ enum Command {
     /// Decode and diagnose one SIP message: status, likely causes with the
     /// bytes that show them, findings pointing at line:column, headers.
     ///
+    /// A Wireshark packet-details copy or a hex dump (tshark -x, xxd, od,
+    /// hex stream) is read back to its SIP first; of several messages the
+    /// first is decoded; a note on standard error says so. A capture is
+    /// refused: `siplens trace` reads it.
+    ///
     /// Exit code 0: no error finding; 1: at least one error finding; 2:
     /// unusable input (empty or white space only, binary — at least 10% of
-    /// the first 1024 bytes of the header section are not text — or no
-    /// valid start line and no header at all) or unreadable file.
+    /// the first 1024 bytes of the header section are not text —, a
+    /// capture, no valid start line and no header at all, a dump without
+    /// SIP) or unreadable file.
     #[command(
         after_help = "Examples:\n  siplens decode capture/486.sip\n  pbpaste | siplens decode\n  siplens decode --json msg.sip | jq .diagnosis.headline\n  siplens decode --redact --json msg.sip > for-the-ticket.json"
     )]
@@ -90,17 +102,27 @@ enum Command {
         /// Redact the message first (level: identities, network — the
         /// default — or all) and decode the redacted text, so nothing
         /// printed holds an original identifier (see `siplens redact`).
-        #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "network")]
+        #[arg(
+            long,
+            value_name = "LEVEL",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "network"
+        )]
         redact: Option<redact::LevelArg>,
     },
-    /// Decode a trace of many messages — a pcap or pcapng capture, or pasted
-    /// text and logs (auto-detected) — correlate transactions, dialogs and
-    /// calls, and print a flow summary, the findings and a ladder diagram.
+    /// Decode a trace of many messages — a pcap or pcapng capture, pasted
+    /// text and logs, a Wireshark packet-details copy or a hex dump
+    /// (auto-detected) — correlate transactions, dialogs and calls, and
+    /// print a flow summary, the findings and a ladder diagram. Messages
+    /// are numbered from 1 (#1), dialogs too (D1).
     ///
     /// Exit code 0: no error finding; 1: at least one error finding (flow
-    /// or capture); 2: no SIP message found or unreadable file.
+    /// or capture); 2: no SIP message found (one line on standard error,
+    /// nothing on standard output), a filter that matches nothing, or an
+    /// unreadable file.
     #[command(
-        after_help = "Examples:\n  siplens trace call.pcapng\n  siplens trace --json proxy.log | jq '.dialogs[] | .state'\n  siplens trace --ndjson big.pcap | jq -c '[.index, .decoded.status.code]'"
+        after_help = "Examples:\n  siplens trace call.pcapng\n  siplens trace --dialog 3 call.pcapng\n  siplens trace --csv call.pcapng > dialogs.csv\n  siplens trace --dialog 3 --export pcap -o call3.pcap call.pcapng\n  siplens trace --json proxy.log | jq '.dialogs[] | .state'\n  siplens trace --ndjson big.pcap | jq -c '[.index, .decoded.status.code]'"
     )]
     Trace {
         /// Capture or text file; `-` or nothing reads standard input.
@@ -115,8 +137,36 @@ enum Command {
         /// Redact the trace or capture first (level: identities, network —
         /// the default — or all) and decode the redacted bytes, so nothing
         /// printed holds an original identifier (see `siplens redact`).
-        #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "network")]
+        #[arg(
+            long,
+            value_name = "LEVEL",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "network"
+        )]
         redact: Option<redact::LevelArg>,
+        /// Show only the messages with this Call-ID (and the dialogs and
+        /// findings about them).
+        #[arg(long, value_name = "ID")]
+        call_id: Option<String>,
+        /// Show only dialog N (as numbered in the summary: D1, D2…), its
+        /// messages and the findings about them.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        dialog: Option<u32>,
+        /// Print the dialog list as CSV (Call-ID, users, method, final code
+        /// and reason, start time, duration, addresses) instead of the report.
+        #[arg(long, conflicts_with_all = ["ndjson", "summary", "json"])]
+        csv: bool,
+        /// Export the call chosen with --call-id or --dialog: `text`, its
+        /// messages as paste-able trace text; `pcap`, its packets cut from
+        /// the capture's own bytes (pcap or pcapng, as the input). Written
+        /// to standard output or to --output.
+        #[arg(long, value_name = "FORMAT", conflicts_with_all = ["ndjson", "summary", "json", "csv"])]
+        export: Option<ExportFormat>,
+        /// With --export: the file to write (standard output if absent; a
+        /// pcap is never written to a terminal).
+        #[arg(long, short = 'o', value_name = "FILE", requires = "export")]
+        output: Option<std::path::PathBuf>,
     },
     /// Replace subscriber identities and network secrets with stable,
     /// shape-keeping aliases in a text trace or a pcap/pcapng capture
@@ -189,6 +239,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    wrap::init(cli.width);
     let out = match &cli.command {
         Command::Decode { file, redact } => return decode(&cli, file.as_deref(), *redact),
         Command::Trace {
@@ -196,7 +247,40 @@ fn main() -> ExitCode {
             ndjson,
             summary,
             redact,
-        } => return trace(&cli, file.as_deref(), *ndjson, *summary, *redact),
+            call_id,
+            dialog,
+            csv,
+            export,
+            output,
+        } => {
+            let filter = ladder::Filter {
+                call_id: call_id.clone(),
+                dialog: dialog.map(|n| n as usize),
+            };
+            if let Some(format) = export {
+                return export_call(
+                    file.as_deref(),
+                    *format,
+                    output.as_deref(),
+                    *redact,
+                    &filter,
+                );
+            }
+            let out = if *csv {
+                TraceOut::Csv
+            } else if *ndjson {
+                TraceOut::Ndjson
+            } else if cli.json && *summary {
+                TraceOut::Counts
+            } else if cli.json {
+                TraceOut::Json
+            } else if *summary {
+                TraceOut::Summary
+            } else {
+                TraceOut::Report
+            };
+            return trace(file.as_deref(), out, *redact, &filter);
+        }
         Command::Redact {
             file,
             level,
@@ -279,6 +363,14 @@ fn redacted_input(bytes: Vec<u8>, level: redact::LevelArg) -> Vec<u8> {
     output
 }
 
+/// The name of the input in messages.
+fn input_name(file: Option<&std::path::Path>) -> String {
+    match file {
+        Some(p) if p.as_os_str() != "-" => p.display().to_string(),
+        _ => "standard input".into(),
+    }
+}
+
 /// `siplens decode`: reads, triages, decodes, prints; the exit code says
 /// whether an error finding was raised.
 fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::LevelArg>) -> ExitCode {
@@ -286,23 +378,61 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::Level
         Ok(b) => b,
         Err(code) => return code,
     };
-    let bytes = match level {
-        Some(level) => redacted_input(bytes, level),
-        None => bytes,
+    let name = input_name(file);
+    let t = siplens::triage::triage(&bytes);
+    let shown = match file {
+        Some(p) if p.as_os_str() != "-" => p.display().to_string(),
+        _ => "FILE".into(),
     };
-    if let Err(why) = input::check_bytes(&bytes) {
-        eprintln!("siplens: {why}");
+    let capture_hint = || {
+        eprintln!(
+            "siplens: {name} is {}: `siplens decode` reads one SIP message; use `siplens trace {shown}`",
+            if t.kind == siplens::triage::InputKind::Capture {
+                t.note.clone()
+            } else {
+                format!("{} of a capture", t.note)
+            }
+        );
+        ExitCode::from(UNUSABLE)
+    };
+    if t.kind == siplens::triage::InputKind::Capture {
+        return capture_hint();
+    }
+    if !t.is_usable() {
+        eprintln!("siplens: {}", t.note);
         return ExitCode::from(UNUSABLE);
     }
-    let msg = siplens::parse_message(&bytes);
-    if let Err(why) = input::check_message(&msg) {
-        eprintln!("siplens: {why}");
-        return ExitCode::from(UNUSABLE);
+    let source = t.bytes(&bytes);
+    if siplens::trace::capture::is_capture(source) {
+        return capture_hint();
     }
+    // A copy, a dump or a trace: the first message, with a note saying so.
+    let message = if t.extracted.is_some() || t.kind == siplens::triage::InputKind::SipTrace {
+        let raws = siplens::trace::text::split_text(source);
+        let more = if raws.len() > 1 {
+            format!(
+                "; decoding the first of {} messages (`siplens trace` reads them all)",
+                raws.len()
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("siplens: note: {name}: {}{more}", t.note);
+        raws.into_iter()
+            .next()
+            .map_or_else(|| source.to_vec(), |r| r.bytes)
+    } else {
+        bytes
+    };
+    let message = match level {
+        Some(level) => redacted_input(message, level),
+        None => message,
+    };
+    let msg = siplens::parse_message(&message);
     let decoded = siplens::diagnose(&msg);
     let style = cli.color.style();
     match emit(cli.json, &decoded, |d| {
-        report::decode_report(d, &bytes, style)
+        report::decode_report(d, &message, style)
     }) {
         Ok(text) => write_stdout(&text),
         Err(e) => {
@@ -321,83 +451,285 @@ fn decode(cli: &Cli, file: Option<&std::path::Path>, level: Option<redact::Level
     }
 }
 
+/// `siplens trace --export`: what to write of the chosen call.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    /// Its messages as paste-able trace text (number, time, addresses).
+    Text,
+    /// Its packets: the capture's own frames, in the capture's format.
+    Pcap,
+}
+
+/// Reads and triages the input of `trace` (and redacts it when asked):
+/// the bytes to decode, or the exit code after one line on stderr.
+fn trace_input(
+    file: Option<&std::path::Path>,
+    level: Option<redact::LevelArg>,
+) -> Result<Vec<u8>, ExitCode> {
+    let bytes = read_input(file)?;
+    let name = input_name(file);
+    let t = siplens::triage::triage(&bytes);
+    if !t.is_usable() {
+        eprintln!("siplens: {name}: {}", t.note);
+        return Err(ExitCode::from(UNUSABLE));
+    }
+    let bytes = match t.extracted {
+        Some(x) => {
+            eprintln!("siplens: note: {name}: {}", t.note);
+            x
+        }
+        None => bytes,
+    };
+    Ok(match level {
+        Some(level) => redacted_input(bytes, level),
+        None => bytes,
+    })
+}
+
+/// `siplens trace --export`: the messages of the call chosen with
+/// `--call-id` or `--dialog`, as text or as the capture's own packets
+/// ([`siplens::trace::export`]).
+fn export_call(
+    file: Option<&std::path::Path>,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+    level: Option<redact::LevelArg>,
+    filter: &ladder::Filter,
+) -> ExitCode {
+    use siplens::trace::export;
+    use std::io::{IsTerminal as _, Write as _};
+    if filter.is_empty() {
+        eprintln!("siplens: --export needs --call-id ID or --dialog N: which call to export");
+        return ExitCode::from(UNUSABLE);
+    }
+    let bytes = match trace_input(file, level) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let t = siplens::trace::decode_any(&bytes);
+    if t.messages.is_empty() {
+        eprintln!("siplens: no SIP message found in {}", input_name(file));
+        return ExitCode::from(UNUSABLE);
+    }
+    let keep = filter.trace_messages(&t).unwrap_or_default();
+    let chosen: Vec<usize> = (0..t.messages.len())
+        .filter(|&i| keep.get(i).copied().unwrap_or(false))
+        .collect();
+    if chosen.is_empty() {
+        return nothing_matched(filter, t.dialogs.len());
+    }
+    let data = match format {
+        ExportFormat::Text => export::messages_text(&t, &chosen).into_bytes(),
+        ExportFormat::Pcap => {
+            if t.source == "text" {
+                eprintln!("siplens: --export pcap needs a pcap or pcapng capture as input (this is text); use --export text");
+                return ExitCode::from(UNUSABLE);
+            }
+            match export::capture_frames(&bytes, &export::message_frames(&t, &chosen)) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("siplens: cannot cut the capture: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    };
+    let written = match output {
+        Some(path) => std::fs::write(path, &data),
+        None if format == ExportFormat::Pcap && std::io::stdout().is_terminal() => {
+            eprintln!("siplens: a pcap is binary: write it with -o FILE or redirect the output");
+            return ExitCode::from(UNUSABLE);
+        }
+        None => {
+            let mut w = std::io::stdout().lock();
+            w.write_all(&data).and_then(|()| w.flush())
+        }
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("siplens: cannot write the export: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// What `siplens trace` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TraceOut {
+    /// Summary and ladder.
+    Report,
+    /// `--summary`.
+    Summary,
+    /// `--json`: the whole [`siplens::Trace`].
+    Json,
+    /// `--json --summary`: counts.
+    Counts,
+    /// `--ndjson`.
+    Ndjson,
+    /// `--csv`: the dialog list.
+    Csv,
+}
+
 /// `siplens trace`: reads a capture or text, decodes the flow, prints it.
 ///
 /// `--json` builds the whole [`siplens::Trace`]; every other output streams
 /// ([`siplens::trace::stream_any`]): `--ndjson` writes each message as soon
 /// as it is decoded, and the summary and ladder never run the
-/// single-message diagnosis at all.
+/// single-message diagnosis at all. Input without any SIP message is one
+/// line on standard error and exit code 2, with nothing on standard output.
 fn trace(
-    cli: &Cli,
     file: Option<&std::path::Path>,
-    ndjson: bool,
-    summary: bool,
+    out: TraceOut,
     level: Option<redact::LevelArg>,
+    filter: &ladder::Filter,
 ) -> ExitCode {
     use std::io::Write as _;
-    let bytes = match read_input(file) {
+    let bytes = match trace_input(file, level) {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let bytes = match level {
-        Some(level) => redacted_input(bytes, level),
-        None => bytes,
-    };
-    let name = file.map_or("stdin".into(), |p| p.display().to_string());
-    if cli.json && !summary && !ndjson {
-        let t = siplens::trace::decode_any(&bytes);
-        drop(bytes);
-        // Streamed: a big capture's JSON is not built in memory first.
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let written = serde_json::to_writer_pretty(&mut out, &t)
-            .map_err(std::io::Error::from)
-            .and_then(|()| out.write_all(b"\n"))
-            .and_then(|()| out.flush());
-        if let Err(e) = written {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                eprintln!("siplens: cannot write the output: {e}");
-                return ExitCode::FAILURE;
+    let name = input_name(file);
+    let no_sip = |findings: &[siplens::trace::FlowFinding]| {
+        let why = findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        eprintln!(
+            "siplens: no SIP message found in {name}{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {why}")
             }
-        }
-        return trace_exit(
-            t.messages.is_empty(),
-            t.findings.iter().chain(&t.capture_findings),
-            &name,
         );
+        ExitCode::from(UNUSABLE)
+    };
+    let wanted = |m: &siplens::trace::TraceMessage| {
+        filter.call_id.is_none() && filter.dialog.is_none()
+            || filter
+                .call_id
+                .as_deref()
+                .is_some_and(|id| m.decoded.call_id.as_deref() == Some(id))
+            || filter.dialog.is_some_and(|n| m.dialog_id == Some(n - 1))
+    };
+    if out == TraceOut::Json {
+        let mut t = siplens::trace::decode_any(&bytes);
+        drop(bytes);
+        if t.messages.is_empty() {
+            return no_sip(&t.capture_findings);
+        }
+        let code = trace_exit(t.findings.iter().chain(&t.capture_findings));
+        if !filter.is_empty() {
+            // Only the chosen messages, and the dialogs, transactions and
+            // findings about them; indices stay those of the whole trace.
+            let keep = filter.trace_messages(&t).unwrap_or_default();
+            if !keep.contains(&true) {
+                return nothing_matched(filter, t.dialogs.len());
+            }
+            let kept = |i: &usize| keep.get(*i).copied().unwrap_or(false);
+            t.dialogs
+                .retain(|d| ladder::dialog_messages(&t.transactions, d).iter().any(kept));
+            t.messages.retain(|m| kept(&m.index));
+            t.transactions
+                .retain(|x| x.requests.iter().chain(&x.responses).any(kept));
+            t.findings.retain(|f| f.messages.iter().any(kept));
+            t.capture_findings.retain(|f| f.messages.iter().any(kept));
+        }
+        // Streamed: a big capture's JSON is not built in memory first.
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = serde_json::to_writer_pretty(&mut w, &t)
+            .map_err(std::io::Error::from)
+            .and_then(|()| w.write_all(b"\n"))
+            .and_then(|()| w.flush());
+        return match written {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("siplens: cannot write the output: {e}");
+                ExitCode::FAILURE
+            }
+            _ => code,
+        };
     }
-    let t = if ndjson {
+    if out == TraceOut::Ndjson {
         // One object per line, written as each message is decoded.
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
         let mut written: std::io::Result<()> = Ok(());
+        let mut shown = 0usize;
         let mut each = |m: siplens::trace::TraceMessage| {
-            if written.is_ok() {
-                written = serde_json::to_writer(&mut out, &m)
+            if written.is_ok() && wanted(&m) {
+                shown += 1;
+                written = serde_json::to_writer(&mut w, &m)
                     .map_err(std::io::Error::from)
-                    .and_then(|()| out.write_all(b"\n"));
+                    .and_then(|()| w.write_all(b"\n"));
             }
         };
         let t = siplens::trace::stream_any(&bytes, Some(&mut each));
-        match written.and_then(|()| out.flush()) {
+        match written.and_then(|()| w.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 eprintln!("siplens: cannot write the output: {e}");
                 return ExitCode::FAILURE;
             }
             _ => {}
         }
-        t
+        if t.messages.is_empty() {
+            return no_sip(&t.capture_findings);
+        }
+        if shown == 0 {
+            return nothing_matched(filter, t.dialogs.len());
+        }
+        return trace_exit(t.findings.iter().chain(&t.capture_findings));
+    }
+    // The CSV shows each dialog's start time as the trace wrote it.
+    let mut timestamps = Vec::new();
+    let t = if out == TraceOut::Csv {
+        let mut each = |m: siplens::trace::TraceMessage| timestamps.push(m.timestamp);
+        siplens::trace::stream_any(&bytes, Some(&mut each))
     } else {
-        let t = siplens::trace::stream_any(&bytes, None);
-        let text = if cli.json {
+        siplens::trace::stream_any(&bytes, None)
+    };
+    if t.messages.is_empty() {
+        return no_sip(&t.capture_findings);
+    }
+    let keep = filter.messages(&t);
+    if keep.as_ref().is_some_and(|k| !k.contains(&true)) {
+        return nothing_matched(filter, t.dialogs.len());
+    }
+    let keep = keep.as_deref();
+    let text = match out {
+        TraceOut::Counts => {
+            // With a filter, what it selects is counted.
+            let kept = |i: &usize| keep.is_none_or(|k| k.get(*i).copied().unwrap_or(false));
             let counts = serde_json::json!({
                 "source": t.source,
                 "frames": t.frames,
-                "messages": t.messages.len(),
-                "retransmissions": t.messages.iter().filter(|m| m.retransmission).count(),
-                "transactions": t.transactions.len(),
-                "dialogs": t.dialogs.len(),
-                "calls": t.calls.len(),
-                "findings": t.findings.len(),
-                "captureFindings": t.capture_findings.len(),
+                "messages": t.messages.iter().filter(|m| kept(&m.index)).count(),
+                "retransmissions": t
+                    .messages
+                    .iter()
+                    .filter(|m| m.retransmission && kept(&m.index))
+                    .count(),
+                "transactions": t
+                    .transactions
+                    .iter()
+                    .filter(|x| x.requests.iter().chain(&x.responses).any(kept))
+                    .count(),
+                "dialogs": t
+                    .dialogs
+                    .iter()
+                    .filter(|d| ladder::dialog_messages(&t.transactions, d).iter().any(kept))
+                    .count(),
+                "calls": t.calls.iter().filter(|c| c.messages.iter().any(kept)).count(),
+                "findings": t
+                    .findings
+                    .iter()
+                    .filter(|f| keep.is_none() || f.messages.iter().any(kept))
+                    .count(),
+                "captureFindings": t
+                    .capture_findings
+                    .iter()
+                    .filter(|f| keep.is_none() || f.messages.iter().any(kept))
+                    .count(),
             });
             match serde_json::to_string_pretty(&counts) {
                 Ok(s) => s + "\n",
@@ -406,11 +738,12 @@ fn trace(
                     return ExitCode::FAILURE;
                 }
             }
-        } else if summary {
-            ladder::summary(&t, &name)
-        } else {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = ladder::write_report(&t, &name, &mut out).and_then(|()| out.flush());
+        }
+        TraceOut::Csv => ladder::csv(&t, keep, &timestamps),
+        TraceOut::Summary => ladder::summary(&t, &name, keep),
+        _ => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = ladder::write_report(&t, &name, keep, &mut w).and_then(|()| w.flush());
             if let Err(e) = written {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     eprintln!("siplens: cannot write the output: {e}");
@@ -418,28 +751,32 @@ fn trace(
                 }
             }
             String::new()
-        };
-        write_stdout(&text);
-        t
+        }
     };
-    trace_exit(
-        t.messages.is_empty(),
-        t.findings.iter().chain(&t.capture_findings),
-        &name,
-    )
+    write_stdout(&text);
+    trace_exit(t.findings.iter().chain(&t.capture_findings))
 }
 
-/// Exit code of `trace`: 2 without any SIP message, 1 with an `error`
-/// flow or capture finding, else 0.
-fn trace_exit<'a>(
-    empty: bool,
-    mut findings: impl Iterator<Item = &'a siplens::trace::FlowFinding>,
-    name: &str,
-) -> ExitCode {
-    if empty {
-        eprintln!("siplens: no SIP message found in {name}");
-        return ExitCode::from(UNUSABLE);
+/// A `--call-id` or `--dialog` that selects no message: one line, exit 2.
+fn nothing_matched(filter: &ladder::Filter, dialogs: usize) -> ExitCode {
+    match (&filter.call_id, filter.dialog) {
+        (Some(id), _) => eprintln!("siplens: no message has the Call-ID {id}"),
+        (None, Some(n)) => eprintln!(
+            "siplens: no dialog D{n}: the trace has {}",
+            match dialogs {
+                0 => "no dialog".to_owned(),
+                1 => "one dialog, D1".to_owned(),
+                n => format!("{n} dialogs, D1 to D{n}"),
+            }
+        ),
+        (None, None) => {}
     }
+    ExitCode::from(UNUSABLE)
+}
+
+/// Exit code of `trace` with messages: 1 with an `error` flow or capture
+/// finding, else 0.
+fn trace_exit<'a>(mut findings: impl Iterator<Item = &'a siplens::trace::FlowFinding>) -> ExitCode {
     if findings.any(|f| f.severity == Severity::Error) {
         ExitCode::FAILURE
     } else {
@@ -483,26 +820,26 @@ fn emit<T: Serialize + ?Sized>(
 fn render_code(l: &CodeLookup) -> String {
     let mut s = String::new();
     let c = l.info;
-    if l.known {
-        let _ = writeln!(s, "{} {}", c.code, c.reason);
+    let title = if l.known {
+        format!("{} {}", c.code, c.reason)
     } else if c.code == 0 {
-        let _ = writeln!(s, "{}: {}", l.requested, c.reason);
+        format!("{}: {}", l.requested, c.reason)
     } else {
-        let _ = writeln!(
-            s,
+        format!(
             "{} (unregistered): read as {} {}",
             l.requested, c.code, c.reason
-        );
-    }
+        )
+    };
+    wrap::block(&mut s, &title, 0);
     if let Some(note) = l.note {
-        let _ = writeln!(s, "  {note}");
+        wrap::block(&mut s, note, 2);
     }
     let finality = match (c.class, c.is_final) {
         (siplens::StatusClass::Invalid, _) => "neither final nor provisional",
         (_, true) => "final",
         (_, false) => "provisional",
     };
-    let _ = writeln!(s, "Class: {}, {finality}", c.class.label());
+    field(&mut s, "Class", &format!("{}, {finality}", c.class.label()));
     field(&mut s, "Spec", c.spec);
     field(&mut s, "Meaning", c.description);
     field(&mut s, "Purpose", c.purpose);
@@ -512,13 +849,19 @@ fn render_code(l: &CodeLookup) -> String {
     if !c.headers.is_empty() {
         s.push_str("Headers:\n");
         for h in c.headers {
-            let _ = writeln!(s, "  {:<6} {}: {}", h.presence.label(), h.name, h.why);
+            let head = format!("  {:<6} {}: ", h.presence.label(), h.name);
+            s.push_str(&head);
+            wrap::wrap_into(&mut s, h.why, wrap::columns(&head), 9);
         }
     }
     list(&mut s, "Likely causes", c.causes, true);
     list(&mut s, "Inspect", c.inspect, false);
     field(&mut s, "Fix", c.fix);
-    let _ = writeln!(s, "Retry: {}. {}", c.retry.policy.label(), c.retry.note);
+    field(
+        &mut s,
+        "Retry",
+        &format!("{}. {}", c.retry.policy.label(), c.retry.note),
+    );
     let related: Vec<String> = c
         .related
         .iter()
@@ -534,7 +877,7 @@ fn render_code(l: &CodeLookup) -> String {
 fn render_ims(s: &mut String, c: &CodeInfo) {
     let ims = &c.ims;
     if !ims.typical {
-        let _ = writeln!(s, "IMS: not typical in IMS. {}", ims.note);
+        field(s, "IMS", &format!("not typical in IMS. {}", ims.note));
         return;
     }
     s.push_str("IMS:\n");
@@ -548,31 +891,50 @@ fn render_ims(s: &mut String, c: &CodeInfo) {
         ("Clause", ims.clause.to_string()),
         ("Note", ims.note.to_string()),
     ] {
-        let _ = writeln!(s, "  {label}: {value}");
+        wrap::field(s, 2, label, &value, 4);
     }
 }
 
+/// `Label: value`, wrapped with a hanging indent.
 fn field(s: &mut String, label: &str, value: &str) {
-    let _ = writeln!(s, "{label}: {value}");
+    wrap::field(s, 0, label, value, 2);
 }
 
 fn list(s: &mut String, label: &str, items: &[&str], numbered: bool) {
     let _ = writeln!(s, "{label}:");
     for (i, item) in items.iter().enumerate() {
-        if numbered {
-            let _ = writeln!(s, "  {}. {item}", i + 1);
+        let head = if numbered {
+            format!("  {}. ", i + 1)
         } else {
-            let _ = writeln!(s, "  - {item}");
-        }
+            "  - ".to_owned()
+        };
+        s.push_str(&head);
+        wrap::wrap_into(s, item, head.len(), head.len());
     }
 }
 
 fn render_codes(groups: &Vec<CodeGroup>) -> String {
     let mut s = String::new();
+    let reason_width = groups
+        .iter()
+        .flat_map(|g| &g.codes)
+        .map(|c| c.reason.chars().count())
+        .max()
+        .unwrap_or(0);
+    // Code and reason, then the description wrapped beside them; on a
+    // narrow terminal the description goes under them.
+    let beside = 2 + 4 + reason_width + 1;
+    let narrow = wrap::width() < beside + 30;
     for g in groups {
-        let _ = writeln!(s, "{} {}", g.range, g.label);
+        wrap::block(&mut s, &format!("{} {}", g.range, g.label), 0);
         for c in &g.codes {
-            let _ = writeln!(s, "  {} {:<40} {}", c.code, c.reason, c.description);
+            if narrow {
+                let _ = writeln!(s, "  {} {}", c.code, c.reason);
+                wrap::block(&mut s, c.description, 6);
+            } else {
+                let _ = write!(s, "  {} {:<reason_width$} ", c.code, c.reason);
+                wrap::wrap_into(&mut s, c.description, beside, beside);
+            }
         }
     }
     s
@@ -586,8 +948,7 @@ fn render_compare(c: &Comparison) -> String {
         } else {
             format!(" (unregistered {}, read as {})", side.requested, side.code)
         };
-        let _ = writeln!(
-            s,
+        let title = format!(
             "{} {}{read_as}: {} class, {}",
             side.code,
             side.reason,
@@ -598,13 +959,18 @@ fn render_compare(c: &Comparison) -> String {
                 "provisional"
             }
         );
-        let _ = writeln!(s, "  Meaning: {}", side.description);
-        let _ = writeln!(s, "  When: {}", side.when);
-        let _ = writeln!(s, "  Fix: {}", side.fix);
+        wrap::block(&mut s, &title, 0);
+        for (label, value) in [
+            ("Meaning", side.description),
+            ("When", side.when),
+            ("Fix", side.fix),
+        ] {
+            wrap::field(&mut s, 2, label, value, 4);
+        }
     }
     s.push_str("Key differences:\n");
     for d in c.differences() {
-        let _ = writeln!(s, "  {}: {} | {}", d.aspect, d.a, d.b);
+        wrap::field(&mut s, 2, d.aspect, &format!("{} | {}", d.a, d.b), 4);
     }
     let same: Vec<&str> = c
         .aspects
@@ -613,7 +979,7 @@ fn render_compare(c: &Comparison) -> String {
         .map(|a| a.aspect)
         .collect();
     if !same.is_empty() {
-        let _ = writeln!(s, "Same: {}", same.join(", "));
+        field(&mut s, "Same", &same.join(", "));
     }
     s
 }

@@ -154,6 +154,8 @@ struct TcpFlow {
     /// A WebSocket message begun by a non-FIN text/binary frame (RFC 6455
     /// §5.4): the payload so far, waiting for its continuation frames.
     ws_message: Option<Vec<u8>>,
+    /// Frames whose bytes are in `buf` (or `ooo`) and not yet in a message.
+    frames: Vec<u64>,
 }
 
 /// One fragment of a fragmented SCTP user message (DATA chunk with B and E
@@ -164,6 +166,8 @@ struct SctpFragment {
     first: bool,
     last: bool,
     data: Vec<u8>,
+    /// The frame that carried it.
+    frame: u64,
 }
 
 /// Fragments of one direction of an SCTP association, by TSN.
@@ -195,6 +199,10 @@ struct Reader<'s> {
     gaps: usize,
     /// `ip:port` texts already formatted (a capture has few endpoints).
     names: HashMap<(IpAddr, u16), String>,
+    /// Frames of each IP datagram being reassembled.
+    frag_frames: HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
+    /// Frames (besides the current one) of the next message `emit` sends.
+    pending_frames: Vec<u64>,
 }
 
 const MAX_TUNNEL_DEPTH: u8 = 4;
@@ -462,12 +470,20 @@ impl Reader<'_> {
                 });
                 if buf.add(offset, more, payload.payload).is_err() {
                     self.frags.remove(&key);
+                    self.frag_frames.remove(&key);
                     return;
+                }
+                let frames = self.frag_frames.entry(key).or_default();
+                if frames.len() < 4096 {
+                    frames.push(pkt.frame);
                 }
                 if buf.is_complete() {
                     if let Some(buf) = self.frags.remove(&key) {
                         let (data, _) = buf.take_bufs();
+                        let frames = self.frag_frames.remove(&key).unwrap_or_default();
+                        let before = std::mem::replace(&mut self.pending_frames, frames);
                         self.ip_payload(pkt, src, dst, proto, &data, depth);
+                        self.pending_frames = before;
                     }
                 }
             }
@@ -627,6 +643,7 @@ impl Reader<'_> {
                 first: flags & 2 != 0,
                 last: flags & 1 != 0,
                 data: user.to_vec(),
+                frame: pkt.frame,
             },
         );
         if dir.bytes > MAX_MESSAGE_BYTES {
@@ -679,11 +696,13 @@ impl Reader<'_> {
             return;
         }
         let mut whole = Vec::new();
+        let mut frames = Vec::new();
         let mut t = first;
         loop {
             if let Some(f) = dir.fragments.remove(&t) {
                 dir.bytes = dir.bytes.saturating_sub(f.data.len());
                 whole.extend_from_slice(&f.data);
+                frames.push(f.frame);
             }
             if t == last {
                 break;
@@ -695,6 +714,7 @@ impl Reader<'_> {
         }
         dir.done.push_back((first, last));
         if looks_like_sip(&whole) {
+            self.pending_frames.extend(frames);
             self.emit(pkt, key, "sctp", whole);
         }
     }
@@ -711,6 +731,10 @@ impl Reader<'_> {
         }
         if payload.is_empty() {
             return;
+        }
+        if flow.frames.last() != Some(&pkt.frame) && flow.frames.len() < 4096 {
+            flow.frames.push(pkt.frame);
+            flow.frames.extend(self.pending_frames.iter().copied());
         }
         let next = match flow.next {
             Some(n) => n,
@@ -840,6 +864,11 @@ impl Reader<'_> {
                             _ => None,
                         };
                         if let Some(p) = whole.filter(|p| looks_like_sip(p)) {
+                            let fr = std::mem::take(&mut flow.frames);
+                            if !flow.buf.is_empty() {
+                                flow.frames.push(pkt.frame);
+                            }
+                            self.pending_frames.extend(fr);
                             self.emit(pkt, key, "ws", p);
                         }
                         continue;
@@ -879,6 +908,11 @@ impl Reader<'_> {
                     return;
                 }
                 let msg: Vec<u8> = flow.buf.drain(..need).collect();
+                let fr = std::mem::take(&mut flow.frames);
+                if !flow.buf.is_empty() {
+                    flow.frames.push(pkt.frame);
+                }
+                self.pending_frames.extend(fr);
                 self.emit(pkt, key, "tcp", msg);
                 continue;
             }
@@ -900,7 +934,15 @@ impl Reader<'_> {
     fn emit(&mut self, pkt: Pkt, key: FlowKey, transport: &'static str, bytes: Vec<u8>) {
         let src = self.name(key.0, key.1);
         let dst = self.name(key.2, key.3);
+        let mut frames = std::mem::take(&mut self.pending_frames);
+        frames.push(pkt.frame);
+        frames.sort_unstable();
+        frames.dedup();
+        if frames.len() == 1 {
+            frames.clear();
+        }
         let m = RawMessage {
+            frames,
             bytes,
             time: pkt.time,
             timestamp: match self.sink {

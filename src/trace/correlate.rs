@@ -20,7 +20,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::MessageSummary;
-use crate::parse::auth::{parse_proxy_authenticate, parse_www_authenticate};
+use crate::parse::addr::parse_name_addr_list;
+use crate::parse::auth::{
+    parse_authorization, parse_proxy_authenticate, parse_proxy_authorization,
+    parse_www_authenticate,
+};
 use crate::parse::body::find_sdp;
 use crate::parse::diag::{parse_retry_after, parse_warning};
 use crate::parse::header_name::HeaderName;
@@ -68,6 +72,32 @@ pub(crate) struct Info {
     pub warnings: Vec<String>,
     pub icid: Option<String>,
     pub session_id: Option<String>,
+    /// The whole Via stack, topmost first.
+    pub vias: Vec<ViaHop>,
+    /// Route URIs, topmost first: (host, has `orig`).
+    pub routes: Vec<(String, bool)>,
+    /// Host of the first Contact URI.
+    pub contact_host: Option<String>,
+    /// User part of the From / To URI (the number of a tel: URI).
+    pub from_user: Option<String>,
+    pub to_user: Option<String>,
+    /// Host of the To URI.
+    pub to_host: Option<String>,
+    /// Reason header values (RFC 3326).
+    pub reasons: Vec<super::ReasonSummary>,
+    /// IMS role evidence carried by the message itself.
+    pub roles: Vec<super::participants::RoleHint>,
+}
+
+/// One Via value, as participants and loop detection compare them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub(crate) struct ViaHop {
+    /// sent-by host, lower case, IPv6 brackets removed.
+    pub host: String,
+    pub port: Option<u16>,
+    pub branch: Option<String>,
+    /// `received` (lower case, brackets removed).
+    pub received: Option<String>,
 }
 
 /// An SDP body, as the flow rules compare offers and answers.
@@ -111,6 +141,14 @@ impl SdpInfo {
 
 fn owned(t: crate::Text<'_>) -> String {
     t.as_str().into_owned()
+}
+
+/// A host as a node key: lower case, IPv6 brackets removed.
+pub(crate) fn host_key(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase()
 }
 
 fn has_token(msg: &Message<'_>, name: HeaderName, token: &str) -> bool {
@@ -210,7 +248,78 @@ impl Info {
                 .to_ascii_lowercase();
             (id.len() >= 16 && id.bytes().any(|b| b != b'0')).then_some(id)
         });
+        let vias: Vec<ViaHop> = msg
+            .headers_named(HeaderName::Via)
+            .flat_map(|h| crate::parse::via::parse_via_list(h.value, &mut sink))
+            .map(|v| ViaHop {
+                host: host_key(&owned(v.host)),
+                port: v.port,
+                branch: v.branch().map(owned),
+                received: v.received().map(|r| host_key(&owned(r))),
+            })
+            .collect();
+        let routes: Vec<(String, bool)> = msg
+            .headers_named(HeaderName::Route)
+            .flat_map(|h| parse_name_addr_list(h.value, "Route", &mut sink))
+            .filter_map(|a| {
+                let u = a.uri?;
+                Some((host_key(&owned(u.host?)), u.params.has("orig")))
+            })
+            .collect();
+        let contact_host = msg.contacts().iter().find_map(|c| match c {
+            crate::parse::addr::Contact::Address(a) => a
+                .uri
+                .as_ref()
+                .and_then(|u| u.host)
+                .map(|h| host_key(&owned(h))),
+            crate::parse::addr::Contact::Wildcard(_) => None,
+        });
+        let user_of = |a: &Option<crate::parse::addr::NameAddr<'_>>| {
+            a.as_ref().and_then(|a| a.uri.as_ref()).and_then(|u| {
+                u.user
+                    .or(match u.kind {
+                        crate::parse::uri::UriScheme::Tel => u.opaque,
+                        _ => None,
+                    })
+                    .map(|t| owned(t).split(';').next().unwrap_or("").to_owned())
+            })
+        };
+        let reasons = msg
+            .headers_named(HeaderName::Reason)
+            .flat_map(|h| crate::parse::diag::parse_reason(h.value, &mut sink))
+            .map(|r| super::ReasonSummary {
+                protocol: owned(r.protocol),
+                cause: r.cause(),
+                text: r.text().map(owned),
+            })
+            .collect();
+        let roles = super::participants::role_hints(msg, &vias, &routes, &mut sink);
+        let has_credentials = [HeaderName::Authorization, HeaderName::ProxyAuthorization]
+            .into_iter()
+            .flat_map(|n| msg.headers_named(n).map(move |h| (n, h.value)))
+            .any(|(n, v)| {
+                let c = if n == HeaderName::Authorization {
+                    parse_authorization(v, &mut sink)
+                } else {
+                    parse_proxy_authorization(v, &mut sink)
+                };
+                // TS 24.229 §5.1.1.2: the first IMS REGISTER carries an
+                // Authorization with an empty `response`: no credentials yet.
+                c.is_some_and(|c| c.params.response().is_some_and(|r| !r.trim().is_empty()))
+            });
         Info {
+            from_user: user_of(&from),
+            to_user: user_of(&to),
+            to_host: to
+                .as_ref()
+                .and_then(|a| a.uri.as_ref())
+                .and_then(|u| u.host)
+                .map(|h| host_key(&owned(h))),
+            vias,
+            routes,
+            contact_host,
+            reasons,
+            roles,
             is_request: msg.is_request(),
             method,
             code: msg.status_code().map(|c| c.0),
@@ -227,8 +336,7 @@ impl Info {
             max_forwards: msg.max_forwards(),
             expires: msg.seconds(HeaderName::Expires),
             contact_expires,
-            has_credentials: msg.header(HeaderName::Authorization).is_some()
-                || msg.header(HeaderName::ProxyAuthorization).is_some(),
+            has_credentials,
             stale,
             retry_after: msg
                 .header(HeaderName::RetryAfter)
@@ -334,12 +442,43 @@ pub struct Dialog {
     pub setup_time_ms: Option<f64>,
     /// Confirmed → BYE, milliseconds.
     pub duration_ms: Option<f64>,
-    /// The call ([`super::Trace::calls`] index).
-    pub call: usize,
+    /// The call ([`super::Trace::calls`] index): INVITE dialogs and the
+    /// dialogs sharing a call's Call-IDs; `None` for a subscription or
+    /// refer outside any call (see [`Call`]).
+    pub call: Option<usize>,
+    /// User part of the caller's From URI (the number of a tel: URI).
+    pub from_user: Option<String>,
+    /// User part of the callee's To URI.
+    pub to_user: Option<String>,
+    /// Reason phrase of `final_code`, as written.
+    pub final_reason: Option<String>,
+    /// The Reason header (RFC 3326) of what ended the dialog: the first
+    /// CANCEL, BYE or final non-2xx response to the creating request that
+    /// carries one (`reasonMessage`), every value in order.
+    pub reasons: Vec<super::ReasonSummary>,
+    /// The message whose Reason header `reasons` lists.
+    pub reason_message: Option<usize>,
+    /// Time of the first message (seconds, as `TraceMessage::time`).
+    pub start_time: Option<f64>,
+    /// Timestamp of the first message (as `TraceMessage::timestamp`).
+    pub start_timestamp: Option<String>,
+    /// Time of the last message.
+    pub end_time: Option<f64>,
+    /// The participants its messages went between
+    /// ([`super::Trace::participants`] indices), in order of appearance.
+    pub participants: Vec<usize>,
 }
 
-/// Related dialogs and transactions: one Call-ID, or several linked by IMS
-/// identifiers.
+/// A call: an INVITE session, with every leg of it the trace shows.
+///
+/// Definition (kept by every count: the CLI summary, the page, the JSON):
+/// the Call-IDs that carry an INVITE (its dialog set: the INVITE's dialog
+/// and every early dialog forked from it, RFC 3261 §12, §13.2.2.4) are
+/// grouped with the Call-IDs linked to them by a shared
+/// `P-Charging-Vector` icid-value (RFC 7315 §4.6) or `Session-ID`
+/// (RFC 7989 §5) — the other legs a B2BUA, MGCF or IMS AS creates. A group that holds
+/// no INVITE is not a call: REGISTER, SUBSCRIBE/NOTIFY, OPTIONS, MESSAGE
+/// and PUBLISH exchanges stay transactions and dialogs only.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
@@ -589,7 +728,16 @@ impl Correlator {
                     post_dial_delay_ms: None,
                     setup_time_ms: None,
                     duration_ms: None,
-                    call: 0,
+                    call: None,
+                    from_user: m.from_user.clone(),
+                    to_user: m.to_user.clone(),
+                    final_reason: None,
+                    reasons: Vec::new(),
+                    reason_message: None,
+                    start_time: None,
+                    start_timestamp: None,
+                    end_time: None,
+                    participants: Vec::new(),
                 });
                 dialog_start.push((m.to_tag.is_none()).then_some(i));
                 confirmed_at.push(None);
@@ -749,8 +897,27 @@ impl Correlator {
         }
         for d in &mut dialogs {
             let c = call_of_cid[cid_index[&d.call_id]];
-            d.call = c;
+            d.call = Some(c);
             calls[c].dialogs.push(d.id);
+        }
+        // Only groups with an INVITE are calls; renumber the rest away.
+        let is_call: Vec<bool> = calls
+            .iter()
+            .map(|c| c.messages.iter().any(|&i| infos[i].method == "INVITE"))
+            .collect();
+        let mut new_id = vec![None; calls.len()];
+        let mut kept = Vec::new();
+        for (c, keep) in calls.into_iter().zip(&is_call) {
+            if *keep {
+                new_id[c.id] = Some(kept.len());
+                let mut c = c;
+                c.id = kept.len();
+                kept.push(c);
+            }
+        }
+        let calls = kept;
+        for d in &mut dialogs {
+            d.call = d.call.and_then(|c| new_id[c]);
         }
         Correlation {
             transactions: txs,
@@ -759,6 +926,46 @@ impl Correlator {
             msg_tx,
             retrans,
             by_call_id,
+        }
+    }
+}
+
+/// Fills in what a dialog list shows (times, participants, the final
+/// reason phrase and the Reason header) once every message is known.
+pub(crate) fn describe_dialogs(cor: &mut Correlation, raws: &[MessageSummary], infos: &[Info]) {
+    for d in &mut cor.dialogs {
+        let Some(&first) = d.messages.first() else {
+            continue;
+        };
+        d.start_time = raws[first].time;
+        d.start_timestamp = raws[first].timestamp.clone();
+        d.end_time = d.messages.iter().rev().find_map(|&i| raws[i].time);
+        for &i in &d.messages {
+            for p in [raws[i].from, raws[i].to] {
+                if !d.participants.contains(&p) {
+                    d.participants.push(p);
+                }
+            }
+        }
+        let creating = d.transactions.first().copied();
+        if let Some(code) = d.final_code {
+            d.final_reason = d
+                .messages
+                .iter()
+                .find(|&&i| infos[i].code == Some(code) && Some(cor.msg_tx[i]) == creating)
+                .and_then(|&i| raws[i].reason_phrase.clone());
+        }
+        let ender = d.messages.iter().copied().find(|&i| {
+            let m = &infos[i];
+            !m.reasons.is_empty()
+                && ((m.is_request && matches!(m.method.as_str(), "BYE" | "CANCEL"))
+                    || (!m.is_request
+                        && m.code.is_some_and(|c| c >= 300)
+                        && Some(cor.msg_tx[i]) == creating))
+        });
+        if let Some(i) = ender {
+            d.reasons = infos[i].reasons.clone();
+            d.reason_message = Some(i);
         }
     }
 }

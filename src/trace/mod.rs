@@ -19,7 +19,9 @@
 
 pub mod capture;
 mod correlate;
+pub mod export;
 mod media;
+mod participants;
 mod rules;
 pub mod text;
 
@@ -33,6 +35,7 @@ use crate::span::Span;
 
 pub use correlate::{Call, Dialog, Transaction};
 pub use media::SdpRole;
+pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
 
 /// Version of the trace JSON contract.
 pub const TRACE_SCHEMA_VERSION: u32 = 1;
@@ -55,6 +58,9 @@ pub struct RawMessage {
     pub transport: Option<String>,
     /// Capture frame number (1-based) of the message's last byte.
     pub frame: Option<u64>,
+    /// Every frame the message's bytes came from (TCP segments, IP
+    /// fragments), in order, when more than `frame` alone; else empty.
+    pub frames: Vec<u64>,
     /// Where the message is in the pasted text.
     pub source_span: Option<Span>,
 }
@@ -87,17 +93,83 @@ pub struct Trace {
     pub frames: u64,
     /// Every SIP message, in trace order.
     pub messages: Vec<TraceMessage>,
+    /// The nodes that sent or received the messages (the ladder's lanes),
+    /// in order of appearance; see [`Participant`].
+    pub participants: Vec<Participant>,
     /// Transactions (RFC 3261 §17).
     pub transactions: Vec<Transaction>,
     /// Dialogs and early dialogs (RFC 3261 §12), for INVITE, SUBSCRIBE,
     /// REFER and NOTIFY.
     pub dialogs: Vec<Dialog>,
-    /// Calls: Call-IDs linked by IMS charging or session identifiers.
+    /// Calls (see [`Call`] for the definition): INVITE sessions, not
+    /// registrations, subscriptions or pages.
     pub calls: Vec<Call>,
     /// Flow findings (`SL40x`), each naming the messages involved.
     pub findings: Vec<FlowFinding>,
+    /// [`Trace::findings`] grouped by rule ([`group_findings`]).
+    pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
+}
+
+/// One value of a Reason header (RFC 3326 §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonSummary {
+    /// The protocol as written (`SIP`, `Q.850`, `RELEASE_CAUSE`…).
+    pub protocol: String,
+    /// `cause`, when a number.
+    pub cause: Option<u16>,
+    /// `text`, without quotes.
+    pub text: Option<String>,
+}
+
+/// Flow findings of one rule: what a list shows as `SL405 × 10`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FindingGroup {
+    /// Rule ID.
+    pub id: &'static str,
+    /// Rule name.
+    pub slug: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// How many findings of the rule ([`FindingGroup::findings`]'s length).
+    pub count: usize,
+    /// The findings ([`Trace::findings`] indices), in order.
+    pub findings: Vec<usize>,
+}
+
+/// Groups flow findings by rule: errors first, then warnings, then
+/// information; within a severity, rules in order of first appearance.
+/// The CLI and the page show one line per group (`SL405 × 10`) that opens
+/// onto its findings.
+pub fn group_findings(findings: &[FlowFinding]) -> Vec<FindingGroup> {
+    let mut groups: Vec<FindingGroup> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.id == f.id) {
+            Some(g) => {
+                g.count += 1;
+                g.findings.push(i);
+            }
+            None => groups.push(FindingGroup {
+                id: f.id,
+                slug: f.slug,
+                severity: f.severity,
+                count: 1,
+                findings: vec![i],
+            }),
+        }
+    }
+    let rank = |s: Severity| match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        _ => 2,
+    };
+    groups.sort_by_key(|g| rank(g.severity));
+    groups
 }
 
 /// One message of a trace.
@@ -105,20 +177,43 @@ pub struct Trace {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct TraceMessage {
-    /// Position in [`Trace::messages`].
+    /// Position in [`Trace::messages`] (0-based; every other index in the
+    /// contract is one of these).
     pub index: usize,
-    /// The timestamp as written (logs) or ISO 8601 UTC (captures).
+    /// The message number people read: `index + 1`. Texts (finding
+    /// messages, the CLI, the ladder) write it `#N`.
+    pub no: usize,
+    /// The ladder label: the method of a request; the code, reason phrase
+    /// and CSeq method of a response (`200 OK (PRACK)`).
+    pub label: String,
+    /// ISO 8601: `2026-11-21T10:00:01.123000Z` (UTC) for captures;
+    /// `2026-11-21T10:00:01.123000` (the log's own clock, zone unknown)
+    /// for logs with a date; `10:00:01.123000` (time of day only) for logs
+    /// without a date; absent when the text has no time.
     pub timestamp: Option<String>,
     /// Seconds (see [`RawMessage::time`]).
     pub time: Option<f64>,
+    /// Seconds since the previous message (absent for the first message
+    /// and when either has no time).
+    pub delta: Option<f64>,
+    /// The sender ([`Trace::participants`] index). Always set in a
+    /// [`Trace`]; `None` in the messages [`stream_any`] hands over, whose
+    /// participants are known only at the end ([`MessageSummary::from`]).
+    pub from: Option<usize>,
+    /// The receiver ([`Trace::participants`] index); see `from`.
+    pub to: Option<usize>,
     /// Sender `ip:port`.
     pub src: Option<String>,
     /// Receiver `ip:port`.
     pub dst: Option<String>,
     /// Transport.
     pub transport: Option<String>,
-    /// Capture frame number.
+    /// Capture frame number (1-based) of the message's last byte.
     pub frame: Option<u64>,
+    /// Every frame the message's bytes came from (TCP segments, IP
+    /// fragments) when more than `frame` alone, else empty: what
+    /// [`export::capture_frames`] cuts out.
+    pub frames: Vec<u64>,
     /// Where the message is in the pasted text (byte offsets, line/column).
     pub source_span: Option<SpanDto>,
     /// The message bytes as text (start line through body). When the bytes
@@ -192,8 +287,7 @@ impl FlowFinding {
 /// Decodes pasted text holding any number of SIP messages and log lines.
 pub fn decode_trace_text(input: impl AsRef<[u8]>) -> Trace {
     let input = input.as_ref();
-    let raws = text::split_text(input);
-    let mut issues = Vec::new();
+    let (raws, mut issues) = text::split_text_reporting(input);
     if raws.is_empty() {
         issues.push(no_sip_in_text());
     }
@@ -238,8 +332,18 @@ pub fn decode_any(input: &[u8]) -> Trace {
 pub struct MessageSummary {
     /// Position in the trace.
     pub index: usize,
+    /// As [`TraceMessage::label`].
+    pub label: String,
     /// Seconds (see [`RawMessage::time`]).
     pub time: Option<f64>,
+    /// As [`TraceMessage::timestamp`].
+    pub timestamp: Option<String>,
+    /// As [`TraceMessage::delta`].
+    pub delta: Option<f64>,
+    /// The sender ([`TraceSummary::participants`] index).
+    pub from: usize,
+    /// The receiver ([`TraceSummary::participants`] index).
+    pub to: usize,
     /// Sender `ip:port`.
     pub src: Option<String>,
     /// Receiver `ip:port`.
@@ -299,7 +403,12 @@ impl MessageSummary {
         };
         MessageSummary {
             index,
+            label: String::new(),
             time: r.time,
+            timestamp: r.timestamp.clone(),
+            delta: None,
+            from: 0,
+            to: 0,
             src: r.src.clone(),
             dst: r.dst.clone(),
             frame: r.frame,
@@ -321,15 +430,33 @@ impl MessageSummary {
         self.method.is_some()
     }
 
-    /// The ladder label: the method, or the code and reason phrase.
+    /// The ladder label ([`MessageSummary::label`] field).
     pub fn label(&self) -> String {
+        self.label.clone()
+    }
+
+    /// The message number people read (`index + 1`).
+    pub fn no(&self) -> usize {
+        self.index + 1
+    }
+
+    fn make_label(&self, cseq_method: &str) -> String {
         match (&self.method, &self.reason_phrase) {
             (Some(m), _) => m.clone(),
-            (None, Some(reason)) => format!(
-                "{} {reason}",
-                self.code.map_or("???".into(), |c| c.to_string())
-            ),
-            _ => "?".into(),
+            (None, Some(reason)) => {
+                let code = self.code.map_or("???".into(), |c| c.to_string());
+                let head = if reason.is_empty() {
+                    code
+                } else {
+                    format!("{code} {reason}")
+                };
+                if cseq_method.is_empty() {
+                    head
+                } else {
+                    format!("{head} ({cseq_method})")
+                }
+            }
+            _ => "invalid start line".into(),
         }
     }
 }
@@ -344,14 +471,18 @@ pub struct TraceSummary {
     pub frames: u64,
     /// One summary per message, in trace order.
     pub messages: Vec<MessageSummary>,
+    /// As [`Trace::participants`].
+    pub participants: Vec<Participant>,
     /// Transactions (RFC 3261 §17).
     pub transactions: Vec<Transaction>,
     /// Dialogs (RFC 3261 §12).
     pub dialogs: Vec<Dialog>,
-    /// Calls.
+    /// Calls (see [`Call`]).
     pub calls: Vec<Call>,
     /// Flow findings (`SL40x`).
     pub findings: Vec<FlowFinding>,
+    /// As [`Trace::finding_groups`].
+    pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
 }
@@ -384,8 +515,19 @@ impl<'t, 'e> Streamer<'t, 'e> {
     fn push(&mut self, mut r: RawMessage) {
         let i = self.messages.len();
         let msg = crate::parse_message(&r.bytes);
-        self.infos.push(correlate::Info::new(&msg));
-        self.messages.push(MessageSummary::new(i, &msg, &r));
+        if self.fill_timestamps {
+            // `capture::read_capture_with` leaves it to the consumer.
+            r.timestamp = r.time.map(iso_time);
+        }
+        let info = correlate::Info::new(&msg);
+        let mut summary = MessageSummary::new(i, &msg, &r);
+        summary.label = summary.make_label(&info.method);
+        summary.delta = i
+            .checked_sub(1)
+            .and_then(|p| Some(r.time? - self.messages[p].time?))
+            .map(|d| (d * 1e6).round() / 1e6);
+        self.infos.push(info);
+        self.messages.push(summary);
         let (tx, dialog, retrans) = self.cor.push(&self.messages, &self.infos);
         let m = &mut self.messages[i];
         m.transaction_id = tx;
@@ -398,22 +540,26 @@ impl<'t, 'e> Streamer<'t, 'e> {
             return;
         };
         let decoded = diagnose(&msg);
-        if self.fill_timestamps {
-            // `capture::read_capture_with` leaves it to the consumer.
-            r.timestamp = r.time.map(iso_time);
-        }
         let (raw, raw_lossy) = match std::str::from_utf8(&r.bytes) {
             Ok(t) => (t.to_owned(), false),
             Err(_) => (String::from_utf8_lossy(&r.bytes).into_owned(), true),
         };
+        let m = &self.messages[i];
+        let (label, delta) = (m.label.clone(), m.delta);
         each(TraceMessage {
             index: i,
+            no: i + 1,
+            label,
             timestamp: r.timestamp,
             time: r.time,
+            delta,
+            from: None,
+            to: None,
             src: r.src,
             dst: r.dst,
             transport: r.transport,
             frame: r.frame,
+            frames: r.frames,
             source_span: match (r.source_span, self.text) {
                 (Some(s), Some(t)) => Some(SpanDto::new(t, s)),
                 _ => None,
@@ -429,19 +575,33 @@ impl<'t, 'e> Streamer<'t, 'e> {
         });
     }
 
-    fn finish(self, source: &'static str, frames: u64, issues: Vec<CaptureIssue>) -> TraceSummary {
-        let cor = self.cor.finish(&self.infos);
+    fn finish(
+        mut self,
+        source: &'static str,
+        frames: u64,
+        issues: Vec<CaptureIssue>,
+    ) -> TraceSummary {
+        let mut cor = self.cor.finish(&self.infos);
+        let lanes = participants::compute(&self.messages, &self.infos, &cor);
+        for (m, &(f, t)) in self.messages.iter_mut().zip(&lanes.ends) {
+            m.from = f;
+            m.to = t;
+        }
+        correlate::describe_dialogs(&mut cor, &self.messages, &self.infos);
         let mut findings = rules::run(&self.messages, &self.infos, &cor);
         findings.extend(self.offer_answer.finish());
         findings.sort_by_key(|f| (f.messages.first().copied(), f.id));
+        let finding_groups = group_findings(&findings);
         TraceSummary {
             source,
             frames,
             messages: self.messages,
+            participants: lanes.participants,
             transactions: cor.transactions,
             dialogs: cor.dialogs,
             calls: cor.calls,
             findings,
+            finding_groups,
             capture_findings: issues
                 .into_iter()
                 .map(|i| {
@@ -489,12 +649,10 @@ pub fn stream_any(input: &[u8], each: Option<&mut dyn FnMut(TraceMessage)>) -> T
         }
         st.finish(x.format, x.frames, issues)
     } else {
-        let raws = text::split_text(input);
-        let issues = if raws.is_empty() {
-            vec![no_sip_in_text()]
-        } else {
-            Vec::new()
-        };
+        let (raws, mut issues) = text::split_text_reporting(input);
+        if raws.is_empty() {
+            issues.push(no_sip_in_text());
+        }
         let mut st = Streamer::new(Some(input), each);
         for r in raws {
             st.push(r);
@@ -521,19 +679,38 @@ pub fn decode_messages(
 
 impl TraceSummary {
     /// The [`Trace`] of these tables and `messages`.
-    fn into_trace(self, messages: Vec<TraceMessage>) -> Trace {
+    fn into_trace(self, mut messages: Vec<TraceMessage>) -> Trace {
+        for (m, s) in messages.iter_mut().zip(&self.messages) {
+            m.from = Some(s.from);
+            m.to = Some(s.to);
+        }
         Trace {
             schema_version: TRACE_SCHEMA_VERSION,
             source: self.source,
             frames: self.frames,
             messages,
+            participants: self.participants,
             transactions: self.transactions,
             dialogs: self.dialogs,
             calls: self.calls,
             findings: self.findings,
+            finding_groups: self.finding_groups,
             capture_findings: self.capture_findings,
         }
     }
+}
+
+/// Seconds since midnight → `HH:MM:SS.ffffff` (ISO 8601 time of day).
+pub(crate) fn iso_time_of_day(t: f64) -> String {
+    let whole = t.floor();
+    let micros = ((t - whole) * 1e6).round().min(999_999.0) as u32;
+    let sod = (whole as i64).rem_euclid(86_400);
+    format!(
+        "{:02}:{:02}:{:02}.{micros:06}",
+        sod / 3600,
+        sod / 60 % 60,
+        sod % 60
+    )
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
@@ -550,6 +727,13 @@ pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// Unix seconds → `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
 pub(crate) fn iso_time(t: f64) -> String {
+    let mut s = iso_local(t);
+    s.push('Z');
+    s
+}
+
+/// Seconds → `YYYY-MM-DDTHH:MM:SS.ffffff` (no zone: a log's own clock).
+pub(crate) fn iso_local(t: f64) -> String {
     let whole = t.floor();
     let micros = ((t - whole) * 1e6).round().min(999_999.0) as u32;
     let secs = whole as i64;
@@ -566,7 +750,7 @@ pub(crate) fn iso_time(t: f64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}",
         sod / 3600,
         sod / 60 % 60,
         sod % 60

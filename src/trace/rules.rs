@@ -13,7 +13,16 @@ const ACK_WAIT_S: f64 = 32.0;
 
 pub(crate) fn run(raws: &[MessageSummary], infos: &[Info], cor: &Correlation) -> Vec<FlowFinding> {
     let mut out = Vec::new();
-    let cx = Cx { raws, infos, cor };
+    let mut first_copy = std::collections::HashMap::new();
+    for (i, m) in infos.iter().enumerate() {
+        first_copy.entry(copy_key(m)).or_insert(i);
+    }
+    let cx = Cx {
+        raws,
+        infos,
+        cor,
+        first_copy,
+    };
     media_rejected(&cx, &mut out);
     precondition_failure(&cx, &mut out);
     session_progress_only(&cx, &mut out);
@@ -32,6 +41,33 @@ struct Cx<'a> {
     raws: &'a [MessageSummary],
     infos: &'a [Info],
     cor: &'a Correlation,
+    /// The first message of each (request?, Call-ID, CSeq, method, code,
+    /// To tag of a response): what [`Cx::hop_copy`] compares with.
+    first_copy: std::collections::HashMap<CopyKey<'a>, usize>,
+}
+
+type CopyKey<'a> = (
+    bool,
+    &'a str,
+    Option<u32>,
+    &'a str,
+    Option<u16>,
+    Option<&'a str>,
+);
+
+fn copy_key(m: &Info) -> CopyKey<'_> {
+    (
+        m.is_request,
+        m.call_id.as_str(),
+        m.cseq,
+        m.method.as_str(),
+        m.code,
+        if m.is_request {
+            None
+        } else {
+            m.to_tag.as_deref()
+        },
+    )
 }
 
 impl Cx<'_> {
@@ -42,9 +78,19 @@ impl Cx<'_> {
     fn label(&self, i: usize) -> String {
         let m = &self.infos[i];
         match m.code {
-            Some(c) => format!("#{i} {c} ({})", m.method),
-            None => format!("#{i} {}", m.method),
+            Some(c) => format!("#{} {c} ({})", i + 1, m.method),
+            None => format!("#{} {}", i + 1, m.method),
         }
+    }
+
+    /// True when message `i` is another hop's copy of an earlier message:
+    /// the same request or response (Call-ID, CSeq, method, code, To tag)
+    /// seen on another transaction (a proxy forwards a request on a new
+    /// branch, RFC 3261 §16.6, and each response back hop by hop, §16.7).
+    /// Rules report a multi-hop exchange once, at its first copy.
+    fn hop_copy(&self, i: usize) -> bool {
+        let first = self.first_copy[&copy_key(&self.infos[i])];
+        first < i && self.cor.msg_tx[first] != self.cor.msg_tx[i]
     }
 
     /// The first request of message `i`'s transaction.
@@ -71,7 +117,7 @@ fn secs(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 /// SL401: 488/606 — offered codecs against the answer or Warning.
 fn media_rejected(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
     for (i, m) in cx.infos.iter().enumerate() {
-        if !matches!(m.code, Some(488 | 606)) || cx.cor.retrans[i] {
+        if !matches!(m.code, Some(488 | 606)) || cx.cor.retrans[i] || cx.hop_copy(i) {
             continue;
         }
         let Some(r) = cx.request_of(i) else { continue };
@@ -146,7 +192,8 @@ fn precondition_trail(cx: &Cx<'_>, req: usize, end: usize) -> (String, Vec<usize
         let m = &cx.infos[j];
         let relevant = matches!(m.method.as_str(), "PRACK" | "UPDATE")
             || (m.method == "INVITE" && m.code.is_some_and(|c| c > 100));
-        if !relevant {
+        // Another hop's copy of a step already listed adds nothing.
+        if !relevant || cx.hop_copy(j) {
             continue;
         }
         idx.push(j);
@@ -167,7 +214,7 @@ fn precondition_trail(cx: &Cx<'_>, req: usize, end: usize) -> (String, Vec<usize
 /// SL402: 580 Precondition Failure, with the precondition state.
 fn precondition_failure(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
     for (i, m) in cx.infos.iter().enumerate() {
-        if m.code != Some(580) || cx.cor.retrans[i] {
+        if m.code != Some(580) || cx.cor.retrans[i] || cx.hop_copy(i) {
             continue;
         }
         let Some(r) = cx.request_of(i) else { continue };
@@ -212,6 +259,9 @@ fn session_progress_only(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
         let Some(&req) = tx.requests.first() else {
             continue;
         };
+        if cx.hop_copy(req) {
+            continue;
+        }
         let end = tx
             .responses
             .iter()
@@ -236,11 +286,20 @@ fn session_progress_only(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
 }
 
 /// SL404 (REGISTER → 401 → REGISTER → 200) and SL405 (challenged again
-/// after sending credentials, nonce not stale).
+/// after sending credentials, nonce not stale). An attempt is one CSeq
+/// number of a (Call-ID, method): the copies of it that proxies forward
+/// hop by hop (one transaction per hop) are one attempt, so a challenge
+/// relayed through a P-CSCF and an I-CSCF counts once.
 fn challenges(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
     use std::collections::HashMap;
-    // (Call-ID, method) → transactions in order.
-    let mut chains: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    struct Attempt {
+        req: usize,
+        creds: bool,
+        fin: Option<usize>,
+    }
+    /// (Call-ID, method) → attempts, one per CSeq number.
+    type Chains<'a> = HashMap<(&'a str, &'a str), Vec<(Option<u32>, Attempt)>>;
+    let mut chains: Chains<'_> = HashMap::new();
     let mut order = Vec::new();
     for tx in &cx.cor.transactions {
         if tx.requests.is_empty() || tx.method == "ACK" || tx.method == "CANCEL" {
@@ -250,61 +309,68 @@ fn challenges(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
         if !chains.contains_key(&k) {
             order.push(k);
         }
-        chains.entry(k).or_default().push(tx.id);
+        let fin = tx
+            .responses
+            .iter()
+            .copied()
+            .find(|&r| cx.infos[r].is_final());
+        let chain = chains.entry(k).or_default();
+        match chain.iter_mut().find(|(c, _)| *c == tx.cseq) {
+            Some((_, a)) => {
+                if a.fin.is_none() {
+                    a.fin = fin;
+                }
+            }
+            None => {
+                let req = tx.requests[0];
+                chain.push((
+                    tx.cseq,
+                    Attempt {
+                        req,
+                        creds: cx.infos[req].has_credentials,
+                        fin,
+                    },
+                ));
+            }
+        }
     }
+    let code = |a: &Attempt| a.fin.and_then(|f| cx.infos[f].code);
+    let challenged = |c: Option<u16>| matches!(c, Some(401 | 407));
     for k in order {
-        let txs = &chains[&k];
+        let chain = &chains[&k];
         let mut loop_run: Vec<usize> = Vec::new();
-        for w in txs.windows(2) {
-            let (a, b) = (&cx.cor.transactions[w[0]], &cx.cor.transactions[w[1]]);
-            let challenged = |c: Option<u16>| matches!(c, Some(401 | 407));
-            if !challenged(a.final_code) {
+        for w in chain.windows(2) {
+            let (a, b) = (&w[0].1, &w[1].1);
+            if !challenged(code(a)) {
                 continue;
             }
-            let (Some(&ra), Some(&rb)) = (a.requests.first(), b.requests.first()) else {
-                continue;
-            };
-            let ch_a = a
-                .responses
-                .iter()
-                .copied()
-                .find(|&r| cx.infos[r].is_final());
-            let ch_b = b
-                .responses
-                .iter()
-                .copied()
-                .find(|&r| cx.infos[r].is_final());
-            if k.1 == "REGISTER"
-                && cx.infos[rb].has_credentials
-                && matches!(b.final_code, Some(200..=299))
-            {
-                let mut idx = vec![ra];
-                idx.extend(ch_a);
-                idx.push(rb);
-                idx.extend(ch_b);
+            if k.1 == "REGISTER" && b.creds && matches!(code(b), Some(200..=299)) {
+                let mut idx = vec![a.req];
+                idx.extend(a.fin);
+                idx.push(b.req);
+                idx.extend(b.fin);
                 out.push(FlowFinding::new(
                     Rule::FlowRegistrationChallenge,
                     format!(
                         "Normal challenged registration: {} → {} → {} with credentials → {}.",
-                        cx.label(ra),
-                        ch_a.map(|c| cx.label(c)).unwrap_or_default(),
-                        cx.label(rb),
-                        ch_b.map(|c| cx.label(c)).unwrap_or_default()
+                        cx.label(a.req),
+                        a.fin.map(|c| cx.label(c)).unwrap_or_default(),
+                        cx.label(b.req),
+                        b.fin.map(|c| cx.label(c)).unwrap_or_default()
                     ),
                     idx,
                 ));
             }
-            if challenged(b.final_code) && cx.infos[rb].has_credentials {
-                let stale = ch_b.is_some_and(|c| cx.infos[c].stale);
-                if stale {
+            if challenged(code(b)) && b.creds {
+                if b.fin.is_some_and(|c| cx.infos[c].stale) {
                     continue;
                 }
                 if loop_run.is_empty() {
-                    loop_run.push(ra);
-                    loop_run.extend(ch_a);
+                    loop_run.push(a.req);
+                    loop_run.extend(a.fin);
                 }
-                loop_run.push(rb);
-                loop_run.extend(ch_b);
+                loop_run.push(b.req);
+                loop_run.extend(b.fin);
             }
         }
         if !loop_run.is_empty() {
@@ -334,7 +400,7 @@ fn missing_ack(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
         .filter_map(|r| r.time)
         .fold(None, |a: Option<f64>, t| Some(a.map_or(t, |a| a.max(t))));
     for tx in &cx.cor.transactions {
-        if tx.method != "INVITE" {
+        if tx.method != "INVITE" || tx.requests.first().is_some_and(|&r| cx.hop_copy(r)) {
             continue;
         }
         let oks: Vec<usize> = tx
@@ -354,7 +420,12 @@ fn missing_ack(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
             continue;
         }
         let retransmitted = oks.len() > 1;
-        let later = cx.later_in_call(ok).find(|&j| !oks.contains(&j));
+        // What shows the dialog went on: a later request other than another
+        // hop's copy of this INVITE (or its ACK).
+        let later = cx.later_in_call(ok).find(|&j| {
+            let o = &cx.infos[j];
+            o.is_request && !(o.cseq == tx.cseq && matches!(o.method.as_str(), "INVITE" | "ACK"))
+        });
         let waited = secs(cx.time(ok), last_time).is_some_and(|s| s >= ACK_WAIT_S);
         if !(retransmitted || later.is_some() || waited) {
             continue;
@@ -389,6 +460,9 @@ fn cancel_race(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
         let Some(&cancel) = tx.requests.first() else {
             continue;
         };
+        if cx.hop_copy(cancel) {
+            continue;
+        }
         let c = &cx.infos[cancel];
         // The INVITE transaction: same branch (RFC 3261 §9.1), else same Call-ID/CSeq.
         let inv = cx.cor.transactions.iter().find(|t| {
@@ -460,7 +534,7 @@ fn final_retransmitted(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
 /// SL409: a request repeated before the Retry-After of a 503 expired.
 fn early_retry(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
     for (i, m) in cx.infos.iter().enumerate() {
-        if m.code != Some(503) || cx.cor.retrans[i] {
+        if m.code != Some(503) || cx.cor.retrans[i] || cx.hop_copy(i) {
             continue;
         }
         let Some(after) = m.retry_after else { continue };
@@ -472,9 +546,10 @@ fn early_retry(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
             o.is_request
                 && !cx.cor.retrans[j]
                 && cx.cor.msg_tx[j] != cx.cor.msg_tx[r]
+                && !(o.cseq == req.cseq && o.call_id == req.call_id)
                 && o.method == req.method
                 && o.ruri == req.ruri
-                && (cx.raws[j].dst == cx.raws[r].dst || cx.raws[j].dst.is_none())
+                && cx.raws[j].to == cx.raws[r].to
         });
         let Some(j) = retry else { continue };
         let Some(dt) = cx.time(j).map(|t| t - t503) else {
@@ -500,16 +575,17 @@ fn early_reregister(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
         if m.method != "REGISTER"
             || !m.code.is_some_and(|c| (200..300).contains(&c))
             || cx.cor.retrans[i]
+            || cx.hop_copy(i)
         {
             continue;
         }
         let Some(granted) = m.contact_expires.or(m.expires).filter(|&e| e > 0) else {
             continue;
         };
-        let Some(next) = cx
-            .later_in_call(i)
-            .find(|&j| cx.infos[j].is_request && cx.infos[j].method == "REGISTER")
-        else {
+        let Some(next) = cx.later_in_call(i).find(|&j| {
+            let o = &cx.infos[j];
+            o.is_request && o.method == "REGISTER" && o.cseq > m.cseq
+        }) else {
             continue;
         };
         let n = &cx.infos[next];
@@ -533,7 +609,19 @@ fn early_reregister(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
     }
 }
 
-/// SL411: the same request seen again with lower Max-Forwards, or 482/483.
+/// SL411: a request that comes back to a node it already passed with the
+/// same routing inputs (a loop, RFC 3261 §16.3 item 4), or a 482/483 answer.
+///
+/// A proxy adds its own Via to every request it forwards (§16.6 step 8), so
+/// a growing Via stack and a falling Max-Forwards are ordinary multi-hop
+/// routing, never a loop by themselves. Evidence of a loop is:
+/// - one Via stack holding the same value twice (sent-by and branch): the
+///   request passed the same node and branch again;
+/// - a node forwarding the same request (Call-ID, CSeq, method) twice, the
+///   later copy carrying the node's earlier Via below its new one, with the
+///   same Request-URI and Route set both times — a spiral (§16.3 item 4,
+///   RFC 5393 §4: an S-CSCF → AS → S-CSCF round trip) changes one of them;
+/// - a 482 (Loop Detected) or 483 (Too Many Hops) answering it.
 fn loops(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
     use std::collections::HashMap;
     let mut groups: HashMap<(&str, Option<u32>, &str), Vec<usize>> = HashMap::new();
@@ -550,16 +638,45 @@ fn loops(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
     }
     for k in order {
         let reqs = &groups[&k];
-        let mf: Vec<(usize, u8)> = reqs
-            .iter()
-            .filter_map(|&r| cx.infos[r].max_forwards.map(|x| (r, x)))
-            .collect();
-        let decreasing = mf.len() >= 2 && mf.windows(2).all(|w| w[1].1 < w[0].1);
-        let same_uri_again = reqs.iter().enumerate().any(|(a, &r)| {
-            reqs[..a]
+        // The same Via value twice in one stack.
+        let repeated = reqs.iter().copied().find_map(|r| {
+            let mut seen = std::collections::HashSet::new();
+            cx.infos[r]
+                .vias
                 .iter()
-                .any(|&p| cx.infos[p].ruri == cx.infos[r].ruri)
+                .filter(|x| x.branch.is_some())
+                .find(|x| !seen.insert(*x))
+                .map(|x| {
+                    let port = x.port.map(|p| format!(":{p}")).unwrap_or_default();
+                    (r, format!("{}{port}", x.host))
+                })
         });
+        // A node forwarding the same request again with the same inputs.
+        let again = repeated
+            .is_none()
+            .then(|| {
+                reqs.iter().enumerate().find_map(|(b, &later)| {
+                    let lv = &cx.infos[later].vias;
+                    let top = lv.first()?;
+                    reqs[..b]
+                        .iter()
+                        .copied()
+                        .find(|&earlier| {
+                            let e = &cx.infos[earlier];
+                            let et = e.vias.first();
+                            et.is_some_and(|et| {
+                                et.host == top.host
+                                    && et.port == top.port
+                                    && et.branch != top.branch
+                                    && lv[1..].contains(et)
+                                    && e.ruri == cx.infos[later].ruri
+                                    && e.routes == cx.infos[later].routes
+                            })
+                        })
+                        .map(|earlier| (earlier, later))
+                })
+            })
+            .flatten();
         let hop_error = reqs.iter().find_map(|&r| {
             cx.cor.transactions[cx.cor.msg_tx[r]]
                 .responses
@@ -567,28 +684,65 @@ fn loops(cx: &Cx<'_>, out: &mut Vec<FlowFinding>) {
                 .copied()
                 .find(|&x| matches!(cx.infos[x].code, Some(482 | 483)))
         });
-        if !(decreasing && same_uri_again) && hop_error.is_none() {
+        if repeated.is_none() && again.is_none() && hop_error.is_none() {
             continue;
         }
-        let trail: Vec<String> = mf.iter().map(|(r, x)| format!("#{r}: {x}")).collect();
-        let mut idx = reqs.clone();
-        idx.extend(hop_error);
-        let text = match hop_error {
-            Some(e) => format!(
-                "{} {} on CSeq {} {}: Max-Forwards seen {}. The request circles between proxies (or the route set is too long): check Route/Record-Route and routing tables.",
-                cx.label(e),
-                if cx.infos[e].code == Some(482) { "(loop detected)" } else { "(too many hops)" },
-                k.1.map_or("?".into(), |c| c.to_string()),
-                k.2,
-                if trail.is_empty() { "nowhere".to_owned() } else { trail.join(", ") }
-            ),
-            None => format!(
-                "{} (CSeq {}) reaches the same Request-URI again with a lower Max-Forwards ({}): a routing loop.",
-                k.2,
-                k.1.map_or("?".into(), |c| c.to_string()),
-                trail.join(", ")
-            ),
+        let trail: Vec<String> = reqs
+            .iter()
+            .filter_map(|&r| cx.infos[r].max_forwards.map(|x| format!("#{}: {x}", r + 1)))
+            .collect();
+        let trail = if trail.is_empty() {
+            "not present".to_owned()
+        } else {
+            trail.join(", ")
         };
+        let cseq = k.1.map_or("?".into(), |c| c.to_string());
+        let (text, idx) = if let Some((r, node)) = &repeated {
+            (
+                format!(
+                    "{} (CSeq {cseq}) carries the Via of {node} twice with the same branch: it passed the same node on the same branch again, a routing loop. Max-Forwards: {trail}.",
+                    cx.label(*r)
+                ),
+                vec![*r],
+            )
+        } else if let Some((e, l)) = again {
+            let top = &cx.infos[l].vias[0];
+            (
+                format!(
+                    "{} forwards {} (CSeq {cseq}) again as {}, with its earlier Via below the new one and the same Request-URI and Route set: the request came back to it, a routing loop (a spiral would change the Request-URI or Route). Max-Forwards: {trail}.",
+                    top.host,
+                    k.2,
+                    cx.label(l)
+                ),
+                vec![e, l],
+            )
+        } else {
+            let e = hop_error.unwrap_or(0);
+            (
+                format!(
+                    "{} {} on CSeq {cseq} {}: Max-Forwards {trail}. Check Route/Record-Route and the routing tables for a request circling between proxies{}.{}",
+                    cx.label(e),
+                    if cx.infos[e].code == Some(482) { "(loop detected)" } else { "(too many hops)" },
+                    k.2,
+                    if cx.infos[e].code == Some(483) { ", or a route set longer than Max-Forwards allows" } else { "" },
+                    // A 483 to a request seen with plenty of hops left.
+                    match reqs.iter().filter_map(|&r| cx.infos[r].max_forwards).min() {
+                        Some(mf) if mf >= 10 && cx.infos[e].code == Some(483) => format!(
+                            " The request was seen here with Max-Forwards {mf} or more: the hops ran out beyond this capture, or the answering server miscounts."
+                        ),
+                        _ => String::new(),
+                    }
+                ),
+                reqs.iter().copied().chain(std::iter::once(e)).collect(),
+            )
+        };
+        let mut idx = idx;
+        if let Some(e) = hop_error {
+            if !idx.contains(&e) {
+                idx.push(e);
+            }
+        }
+        idx.sort_unstable();
         out.push(FlowFinding::new(Rule::FlowRequestLoop, text, idx));
     }
 }

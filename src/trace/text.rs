@@ -9,10 +9,69 @@
 //! lines, `recv 612 bytes from udp:…`, `---` separators, ngrep `U a -> b`)
 //! are read for a timestamp and addresses, which are attached to the next
 //! message.
+//!
+//! The splitter is as lenient as `decode` (STYLE: lenient on input, strict
+//! in the report): a start line with extra or tab separators, leading
+//! white space or a lower-case `sip/2.0` still starts a message, and a
+//! header-section line that is neither a header nor folded (a continuation
+//! that lost its leading space) stays in its message when header lines
+//! follow. [`split_text_reporting`] lists those messages (SL456) and counts
+//! the SIP header lines it found outside any message (SL457), so nothing
+//! is lost silently. A `message/sipfrag` body (RFC 3420) is framed by its
+//! Content-Length even though it starts with a status line.
+//!
+//! Timestamps become ISO 8601: `YYYY-MM-DDTHH:MM:SS.ffffff` for a log line
+//! with a date (the log's own clock; `Z` kept when the log wrote it),
+//! `HH:MM:SS.ffffff` for a time of day alone.
 
 use super::capture::is_start_line;
-use super::RawMessage;
-use crate::span::Span;
+use super::{CaptureIssue, RawMessage};
+use crate::finding::Rule;
+use crate::span::{LineIndex, Span};
+
+/// What the splitter tolerated in a message (reported as SL456).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tolerated {
+    /// Start line with extra SP/HTAB separators, leading white space or a
+    /// lower-case version.
+    StartLine,
+    /// A header-section line that is neither a header nor folded.
+    StrayLine,
+}
+
+/// A start line as `decode` accepts it (RFC 3261 §7.1, §7.2 read
+/// leniently): `Some(false)` when strict, `Some(true)` when only a
+/// leniency (extra or tab separators, leading or trailing white space, a
+/// lower-case `sip/2.0`) makes it one.
+fn lenient_start_line(line: &[u8]) -> Option<bool> {
+    if is_start_line(line) {
+        // `is_start_line` ignores the case of the version.
+        let exact = line.starts_with(b"SIP/2.0 ") || line.ends_with(b" SIP/2.0");
+        return Some(!exact);
+    }
+    let words: Vec<&[u8]> = line
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let version = |w: &[u8]| {
+        w.len() >= 7
+            && w[..4].eq_ignore_ascii_case(b"SIP/")
+            && w[4].is_ascii_digit()
+            && w[5] == b'.'
+            && w[6..].iter().all(u8::is_ascii_digit)
+    };
+    let ok = match words.as_slice() {
+        [v, code, ..] if version(v) => code.len() == 3 && code.iter().all(u8::is_ascii_digit),
+        [method, _uri, .., v] if version(v) => {
+            method[0].is_ascii_alphabetic()
+                && method
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
+        }
+        _ => false,
+    };
+    ok.then_some(true)
+}
 
 #[derive(Default, Clone)]
 struct Meta {
@@ -60,8 +119,19 @@ fn lines(input: &[u8]) -> Vec<Line> {
 /// Splits pasted text into SIP messages, each with the timestamp and
 /// addresses found on the log lines before it and its span in `input`.
 pub fn split_text(input: &[u8]) -> Vec<RawMessage> {
+    split_text_reporting(input).0
+}
+
+/// [`split_text`], with what the splitter tolerated (SL456: messages kept
+/// although a line of them breaks the strict grammar) and skipped (SL457:
+/// header-like lines outside any message), so that nothing is lost
+/// silently.
+pub fn split_text_reporting(input: &[u8]) -> (Vec<RawMessage>, Vec<CaptureIssue>) {
     let ls = lines(input);
     let mut out = Vec::new();
+    let mut tolerated: Vec<(Tolerated, usize, usize)> = Vec::new();
+    // Skipped header-like lines: (count, first line index).
+    let mut skipped: Vec<usize> = Vec::new();
     let mut meta = Meta::default();
     // Wireshark Follow-stream exports name the two nodes once.
     let mut nodes: [Option<String>; 2] = [None, None];
@@ -69,8 +139,18 @@ pub fn split_text(input: &[u8]) -> Vec<RawMessage> {
     while i < ls.len() {
         let raw = &input[ls[i].start..ls[i].end];
         let line = view(raw, meta.ngrep);
-        if is_start_line(line.trim_ascii_start()) {
-            let (msg, next) = take_message(input, &ls, i, meta.ngrep);
+        // Follow-stream exports indent node 1's data with a tab: their
+        // format, not a leniency.
+        let indented = nodes[0].is_none() && line.first().is_some_and(u8::is_ascii_whitespace);
+        let start = lenient_start_line(line.trim_ascii_start()).map(|l| l || indented);
+        if let Some(lenient) = start {
+            let (msg, next, stray) = take_message(input, &ls, i, meta.ngrep);
+            if lenient {
+                tolerated.push((Tolerated::StartLine, out.len(), i));
+            }
+            if let Some(l) = stray {
+                tolerated.push((Tolerated::StrayLine, out.len(), l));
+            }
             let mut m = std::mem::take(&mut meta);
             if m.src.is_none() && m.dst.is_none() && nodes[0].is_some() {
                 // Follow-stream: node 1's data is indented with a tab.
@@ -87,6 +167,7 @@ pub fn split_text(input: &[u8]) -> Vec<RawMessage> {
                 dst: m.dst,
                 transport: m.transport,
                 frame: None,
+                frames: Vec::new(),
                 source_span: Some(span),
             });
             i = next;
@@ -100,11 +181,74 @@ pub fn split_text(input: &[u8]) -> Vec<RawMessage> {
             let n = usize::from(trimmed[5] == b'1');
             nodes[n] = Some(String::from_utf8_lossy(rest.trim_ascii()).into_owned());
         } else if !trimmed.is_empty() {
+            if is_sip_header_line(trimmed) && !is_log_line(trimmed) && find_time(trimmed).is_none()
+            {
+                skipped.push(i);
+            }
             read_meta(trimmed, &mut meta);
         }
         i += 1;
     }
-    out
+    let issues = report(input, &ls, &tolerated, &skipped);
+    (out, issues)
+}
+
+/// SL456 / SL457 findings of one split.
+fn report(
+    input: &[u8],
+    ls: &[Line],
+    tolerated: &[(Tolerated, usize, usize)],
+    skipped: &[usize],
+) -> Vec<CaptureIssue> {
+    let mut issues = Vec::new();
+    let index = LineIndex::new(input);
+    let line_no = |l: usize| index.line_col(ls[l].start).0;
+    for (kind, what) in [
+        (
+            Tolerated::StartLine,
+            "a start line with extra or tab separators, leading white space or a lower-case version",
+        ),
+        (
+            Tolerated::StrayLine,
+            "a header-section line that is neither a header nor a folded continuation (kept in the message)",
+        ),
+    ] {
+        let hits: Vec<String> = tolerated
+            .iter()
+            .filter(|t| t.0 == kind)
+            .map(|t| format!("#{} (line {})", t.1 + 1, line_no(t.2)))
+            .collect();
+        if !hits.is_empty() {
+            issues.push(CaptureIssue {
+                rule: Rule::TextTolerated,
+                frame: None,
+                message: format!(
+                    "{} message(s) kept with {what}: {}. Each message's own decoding reports it.",
+                    hits.len(),
+                    hits.join(", ")
+                ),
+            });
+        }
+    }
+    if let Some(&first) = skipped.first() {
+        let lines: Vec<String> = skipped
+            .iter()
+            .take(10)
+            .map(|&l| line_no(l).to_string())
+            .collect();
+        issues.push(CaptureIssue {
+            rule: Rule::TextSkipped,
+            frame: None,
+            message: format!(
+                "{} line(s) that look like SIP header lines stand outside any message and were skipped (line {}{}): a message whose start line is not recognisable is missing from the flow. First: {:?}.",
+                skipped.len(),
+                lines.join(", "),
+                if skipped.len() > 10 { ", …" } else { "" },
+                String::from_utf8_lossy(&input[ls[first].start..ls[first].end]).chars().take(80).collect::<String>()
+            ),
+        });
+    }
+    issues
 }
 
 /// A line as the message sees it: ngrep `-W byline` shows each CR as a
@@ -117,12 +261,23 @@ fn view(line: &[u8], ngrep: bool) -> &[u8] {
     }
 }
 
-/// Reads one message starting at line `first`; returns its bytes and the
-/// index of the first line after it.
-fn take_message(input: &[u8], ls: &[Line], first: usize, ngrep: bool) -> (Vec<u8>, usize) {
+/// Reads one message starting at line `first`; returns its bytes, the
+/// index of the first line after it and the first stray line it kept (a
+/// header-section line that is neither a header nor folded, followed by
+/// more header lines: `decode` reports it, the message goes on).
+fn take_message(
+    input: &[u8],
+    ls: &[Line],
+    first: usize,
+    ngrep: bool,
+) -> (Vec<u8>, usize, Option<usize>) {
+    let mut stray = None;
     let lf_only = ls[first].next == ls[first].end + 1;
     let mut i = first + 1;
     let mut content_length: Option<usize> = None;
+    // A message/sipfrag body (RFC 3420: NOTIFY for REFER) starts with a
+    // start line of its own: inside the counted body it is not a message.
+    let mut sipfrag = false;
     let mut headers_done = false;
     // Header section.
     while i < ls.len() {
@@ -133,11 +288,36 @@ fn take_message(input: &[u8], ls: &[Line], first: usize, ngrep: bool) -> (Vec<u8
             break;
         }
         let folded = l.first().is_some_and(|b| *b == b' ' || *b == b'\t');
-        if is_start_line(l.trim_ascii_start()) || (!folded && !is_header_line(l)) {
+        if lenient_start_line(l.trim_ascii_start()).is_some() || is_log_line(l) {
             break;
+        }
+        if !folded && !is_header_line(l) {
+            // A stray line (a continuation that lost its leading space, a
+            // mangled header) stays in the message when header lines follow.
+            let next_is_header = ls.get(i + 1).is_some_and(|n| {
+                let nl = view(&input[n.start..n.end], ngrep);
+                is_header_line(nl)
+                    && !is_log_line(nl)
+                    && lenient_start_line(nl.trim_ascii_start()).is_none()
+            });
+            if !next_is_header {
+                break;
+            }
+            stray.get_or_insert(i);
         }
         if let Some(n) = super::capture::content_length(l) {
             content_length = Some(n);
+        }
+        if let Some(c) = memchr::memchr(b':', l) {
+            let name = l[..c].trim_ascii();
+            if (name.eq_ignore_ascii_case(b"content-type") || name.eq_ignore_ascii_case(b"c"))
+                && l[c..]
+                    .to_ascii_lowercase()
+                    .windows(15)
+                    .any(|w| w == b"message/sipfrag")
+            {
+                sipfrag = true;
+            }
         }
         i += 1;
     }
@@ -150,7 +330,8 @@ fn take_message(input: &[u8], ls: &[Line], first: usize, ngrep: bool) -> (Vec<u8
                 let mut got = 0;
                 while i < ls.len() && got < n {
                     let l = view(&input[ls[i].start..ls[i].end], ngrep);
-                    if is_start_line(l.trim_ascii_start()) || is_log_line(l) {
+                    let start = !sipfrag && lenient_start_line(l.trim_ascii_start()).is_some();
+                    if start || is_log_line(l) {
                         break;
                     }
                     got += ls[i].next - ls[i].start + usize::from(lf_only || ngrep);
@@ -160,7 +341,7 @@ fn take_message(input: &[u8], ls: &[Line], first: usize, ngrep: bool) -> (Vec<u8
             None => {
                 while i < ls.len() {
                     let l = view(&input[ls[i].start..ls[i].end], ngrep);
-                    if is_start_line(l.trim_ascii_start()) || is_log_line(l) {
+                    if lenient_start_line(l.trim_ascii_start()).is_some() || is_log_line(l) {
                         break;
                     }
                     i += 1;
@@ -186,7 +367,7 @@ fn take_message(input: &[u8], ls: &[Line], first: usize, ngrep: bool) -> (Vec<u8
     } else {
         input[ls[first].start..ls[i - 1].next].to_vec()
     };
-    (bytes, i)
+    (bytes, i, stray)
 }
 
 /// `token *WSP ":"` (RFC 3261 §7.3.1).
@@ -201,6 +382,14 @@ fn is_header_line(l: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
 }
 
+/// A header line whose name is a known SIP header (full or compact form).
+fn is_sip_header_line(l: &[u8]) -> bool {
+    is_header_line(l)
+        && memchr::memchr(b':', l).is_some_and(|c| {
+            crate::parse::header_name::HeaderName::from_bytes(l[..c].trim_ascii()).is_some()
+        })
+}
+
 /// A line that a log adds between messages, never part of a SIP body.
 fn is_log_line(l: &[u8]) -> bool {
     let t = l.trim_ascii();
@@ -209,6 +398,7 @@ fn is_log_line(l: &[u8]) -> bool {
     }
     let lower = t.to_ascii_lowercase();
     t.starts_with(b"---")
+        || is_export_line(t)
         || t.starts_with(b"===")
         || t.starts_with(b"***")
         || (t.len() >= 8
@@ -226,6 +416,15 @@ fn is_log_line(l: &[u8]) -> bool {
         ]
         .iter()
         .any(|p| lower.starts_with(p))
+}
+
+/// `#N …`: the line [`super::export::messages_text`] writes before each
+/// message.
+fn is_export_line(t: &[u8]) -> bool {
+    t.first() == Some(&b'#') && {
+        let digits = t[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && matches!(t.get(1 + digits), None | Some(b' '))
+    }
 }
 
 fn starts_with_date(t: &[u8]) -> bool {
@@ -287,8 +486,18 @@ fn read_meta(t: &[u8], meta: &mut Meta) {
             let frac = std::str::from_utf8(&t[ts + 9..te]).unwrap_or("0");
             secs += format!("0.{frac}").parse::<f64>().unwrap_or(0.0);
         }
-        meta.timestamp = Some(String::from_utf8_lossy(&t[start..te]).into_owned());
-        meta.time = Some(days.map_or(secs, |d| d as f64 * 86400.0 + secs));
+        let _ = start;
+        // One format (ISO 8601): a date and time without zone (the log's
+        // own clock), or the time of day alone.
+        let time = days.map_or(secs, |d| d as f64 * 86400.0 + secs);
+        // A `Z` after the time (an ISO timestamp, e.g. an export) is UTC.
+        let utc = t.get(te) == Some(&b'Z');
+        meta.timestamp = Some(match days {
+            Some(_) if utc => super::iso_time(time),
+            Some(_) => super::iso_local(time),
+            None => super::iso_time_of_day(time),
+        });
+        meta.time = Some(time);
     }
     let lower = t.to_ascii_lowercase();
     if (t.starts_with(b"U ") || t.starts_with(b"T ")) && t.windows(4).any(|w| w == b" -> ") {

@@ -116,9 +116,9 @@ test("a 20 MB capture: progress advances, the page answers clicks while decoding
   await page.click("#ladder-more");
   const moreMs = Date.now() - t1;
   assert.equal(await page.locator("#ladder-svg g.arrow").count(), Math.min(2 * LADDER_STEP, total));
-  const dialogs = Number((await page.textContent("[aria-label=Dialogs] h2")).match(/\((\d+)\)/)[1]);
+  const dialogs = Number((await page.textContent("[aria-label=Calls] h2")).match(/\((\d+)\)/)[1]);
   assert.ok(dialogs > 0);
-  assert.equal(await page.locator("[aria-label=Dialogs] tr[data-dialog]").count(), dialogs);
+  assert.equal(await page.locator("[aria-label=Calls] tr[data-dialog]").count(), dialogs);
   await page.click("#ladder-svg g.arrow[data-index='1500']");
   assert.ok(await page.isVisible("#trace-message"));
   assert.ok((await page.textContent("#trace-raw")).length > 0);

@@ -17,7 +17,7 @@ import { chromium } from "playwright-core";
 import { EXAMPLES } from "../../www/examples.js";
 import { inflateRawSync } from "node:zlib";
 import { decode, decodeTrace, decodeCapture, redact } from "../../pkg/node.js";
-import { CLASS_LABELS } from "../../www/render.js";
+import { CLASS_LABELS, findingOrder } from "../../www/render.js";
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -138,10 +138,99 @@ after(async () => {
   console.log(`siplens page timings: ${JSON.stringify(perf)}`);
 });
 
-test("the root redirects to the page", async () => {
+test("the root redirects to the page, keeping the fragment (/#code=580)", async () => {
   const p = await context.newPage();
   await p.goto(`${base}/`);
   await p.waitForURL(/\/www\/$/);
+  await p.goto(`${base}/#code=580`);
+  await p.waitForURL(/\/www\/#code=580$/);
+  await p.waitForSelector("html[data-ready=true]");
+  await p.waitForSelector("#code-page-h");
+  assert.match(await p.textContent("#code-page-h"), /^580 /);
+  await p.close();
+});
+
+test("first screen at 1400×1000: the result is in view, the raw message wide and unwrapped, the diagnosis beside it", async () => {
+  const p = await context.newPage();
+  await p.setViewportSize({ width: 1400, height: 1000 });
+  await p.goto(`${base}/www/`);
+  await p.waitForSelector("html[data-ready=true]");
+  await p.waitForSelector("#summary .code");
+  const box = async (sel) => p.locator(sel).first().boundingBox();
+  const summary = await box("#summary");
+  assert.ok(summary.y < 500, `the summary starts at y=${summary.y}`);
+  const raw = await box("#raw");
+  const side = await box("#result .side");
+  const diag = await box("[aria-label=Diagnosis]");
+  assert.ok(raw.y < 1000 && diag.y < 1000, `raw at ${raw.y}, diagnosis at ${diag.y}`);
+  assert.ok(raw.x < side.x && Math.abs(raw.y - side.y) < 120, "findings and diagnosis sit beside the raw message");
+  assert.ok(Math.abs(diag.x - side.x) < 2, "the diagnosis is in that column");
+  assert.ok(raw.width > 600, `the raw message is wide (${raw.width} px)`);
+  assert.equal(await p.evaluate(() => getComputedStyle(document.getElementById("raw")).whiteSpace), "pre");
+  // The Redact explanation is folded away until asked for.
+  assert.ok(!(await p.isVisible("#redact-help")));
+  await p.click(".redact-about > summary");
+  assert.ok(await p.isVisible("#redact-help"));
+  await p.click(".redact-about > summary");
+  await p.screenshot({ path: join(shots, "first-screen-1400x1000.png") });
+  await p.close();
+});
+
+test("input state: the Example menu, the box and the source line follow what is decoded", async () => {
+  const p = await context.newPage();
+  await p.goto(`${base}/www/`);
+  await p.waitForSelector("html[data-ready=true]");
+  assert.equal(await p.inputValue("#example"), EXAMPLES[0].id);
+  assert.equal(await p.textContent("#source"), `Example: ${EXAMPLES[0].title}`);
+  // Typing or pasting: the menu goes back to its placeholder, the source says so.
+  const before = await seqOf(p);
+  await p.fill("#message", EXAMPLES[3].text);
+  await p.press("#message", "Control+Enter");
+  await waitNewResult(p, before);
+  assert.equal(await p.inputValue("#example"), "");
+  assert.equal(await p.textContent("#source"), "Your text");
+  // A capture: the box is emptied (it no longer shows what is decoded), file name and size shown.
+  await pickExample(p, EXAMPLES[1].id);
+  const b2 = await seqOf(p);
+  await p.getByLabel("Open capture").setInputFiles(CAPTURE);
+  await waitNewResult(p, b2);
+  assert.equal(await p.inputValue("#example"), "");
+  assert.equal(await p.inputValue("#message"), "");
+  assert.match(await p.textContent("#source"), /^Capture: sip_ipv6_udp\.pcap \(\d+(\.\d)? (kB|bytes)\)$/);
+  await p.close();
+});
+
+test("phone width (390×844): no page scrolling sideways, the header table stacks, the ladder scrolls in its box under a sticky header", async () => {
+  const p = await context.newPage();
+  await p.setViewportSize({ width: 390, height: 844 });
+  await p.goto(`${base}/www/`);
+  await p.waitForSelector("html[data-ready=true]");
+  await p.waitForSelector("#summary .code");
+  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok((await overflow()) <= 1, "no horizontal page scroll");
+  const clip = await p.evaluate(() => {
+    const t = document.querySelector("table.headers");
+    return t.scrollWidth - t.clientWidth;
+  });
+  assert.ok(clip <= 1, `the header table fits (${clip} px over)`);
+  await p.screenshot({ path: join(shots, "phone-390-decode.png"), fullPage: true });
+  const before = await seqOf(p);
+  await p.fill("#message", traceFixture("sngrep.txt"));
+  await p.press("#message", "Control+Enter");
+  await waitNewResult(p, before);
+  assert.ok((await overflow()) <= 1, "no horizontal page scroll with a trace");
+  const wrap = p.locator("#ladder-svg");
+  const sticky = await p.evaluate(() => {
+    const w = document.getElementById("ladder-svg");
+    w.scrollTop = 120;
+    const head = w.querySelector("svg.ladder-head").getBoundingClientRect();
+    return { headTop: head.top, wrapTop: w.getBoundingClientRect().top, scrolls: w.scrollWidth > w.clientWidth || w.scrollHeight > w.clientHeight };
+  });
+  assert.ok(Math.abs(sticky.headTop - sticky.wrapTop) <= 2, `the participant header stays on top (${sticky.headTop} vs ${sticky.wrapTop})`);
+  assert.ok(await wrap.isVisible());
+  await p.evaluate(() => (document.getElementById("ladder-svg").scrollTop = 0));
+  await p.locator("#ladder").screenshot({ path: join(shots, "phone-390-ladder.png") });
+  await p.screenshot({ path: join(shots, "phone-390-trace.png"), fullPage: true });
   await p.close();
 });
 
@@ -166,7 +255,8 @@ test("clicking a finding, evidence or header highlights exactly its bytes (UTF-8
     if (!d.findings.length) continue;
     await pickExample(page, ex.id);
     await page.click("[aria-label=Findings] .finding >> nth=0");
-    const f = d.findings[0];
+    const f = d.findings[findingOrder(d.findings)[0]]; // errors first
+    assert.equal(await page.getAttribute("[aria-label=Findings] .finding >> nth=0", "data-finding"), String(findingOrder(d.findings)[0]));
     assert.equal(await page.textContent("#raw mark"), utf8Slice(ex.text, f.span), ex.id);
   }
   // Non-ASCII input: the From header of the 500 example ("Zoë Ångström").
@@ -232,6 +322,34 @@ test("HTML/JS payloads render as text and run nothing", async () => {
   assert.equal(await page.evaluate(() => window.__xss ?? null), null);
 });
 
+test("non-SIP input: with the package's triage(), the page says what was pasted and decodes the SIP read out of it", async () => {
+  const has = await page.evaluate(async () => typeof (await import("../pkg/siplens.js")).triage === "function");
+  const sip = EXAMPLES.find((e) => e.id === "invite-486").text;
+  const hex = [...Buffer.from(sip)].reduce((out, b, i) => out + (i % 16 === 0 ? `${i ? "\n" : ""}${i.toString(16).padStart(4, "0")}  ` : " ") + b.toString(16).padStart(2, "0"), "");
+  if (!has) {
+    // Without triage the page is unchanged: it decodes what it was given.
+    await typeMessage(page, "hello world");
+    assert.ok(await page.isHidden("#triage"));
+    return;
+  }
+  // No SIP in it: the page says what it is and decodes nothing.
+  await page.fill("#message", "hello world");
+  await page.press("#message", "Control+Enter");
+  await page.waitForSelector("#triage:not([hidden])");
+  assert.ok((await page.textContent("#triage")).length > 10);
+  assert.match(await page.textContent("#status"), /^Nothing to decode: /);
+  assert.ok(await page.isHidden("#result"));
+  // A hex dump of a SIP message: the SIP read out of it is decoded, and the note says so.
+  await page.fill("#message", hex);
+  await page.evaluate(() => (document.getElementById("status").textContent = ""));
+  await page.press("#message", "Control+Enter");
+  await page.waitForFunction(() => /read out of it|Nothing to decode/.test(document.getElementById("triage").textContent + document.getElementById("status").textContent));
+  if (/read out of it/.test(await page.textContent("#triage"))) {
+    await page.waitForSelector("#result:not([hidden])");
+    assert.equal(await page.textContent("#summary [data-role=code]"), "486");
+  }
+});
+
 test("a large message (> 64 KB) decodes in the worker", async () => {
   const body = "a=x-filler:" + "0123456789".repeat(7000) + "\r\n";
   const text = `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK9\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@c>;tag=2\r\nCall-ID: big\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
@@ -294,8 +412,28 @@ test("code browser: search, open a code's page", async () => {
   await page.waitForSelector("#code-page-h");
   assert.equal(await page.textContent("#code-page-h"), "486 Busy Here");
   assert.ok((await page.textContent("#code-page")).includes("Causes"));
+  // Words anywhere on a code's page.
+  await page.fill("#code-search", "retry-after");
+  assert.ok(await page.locator("#code-list a[data-code='503']").count(), "503 names Retry-After");
   await page.fill("#code-search", "");
   await page.screenshot({ path: join(shots, "codes.png"), fullPage: false });
+  // The Q.850, Warning and Reason lists: the package's, or "not available in this build".
+  for (const kind of ["q850", "warning", "reason"]) {
+    await page.selectOption("#code-kind", kind);
+    await page.waitForSelector(`#code-list [data-kind='${kind}']`);
+    const n = Number(await page.getAttribute(`#code-list [data-kind='${kind}']`, "data-count"));
+    const unavailable = await page.locator("#code-list [data-role=unavailable]").count();
+    assert.ok(n > 0 || unavailable === 1, kind);
+  }
+  await page.selectOption("#code-kind", "q850");
+  await page.fill("#code-search", "busy");
+  await page.locator("#view-codes").screenshot({ path: join(shots, "codes-q850.png") });
+  await page.fill("#code-search", "");
+  await page.selectOption("#code-kind", "sip");
+  // An unknown code is not titled with its class's name.
+  await page.goto(`${base}/www/#code=499`);
+  await page.waitForSelector("#code-page-h");
+  assert.notEqual(await page.textContent("#code-page-h"), "499 Bad Request");
 });
 
 test("compare two codes side by side", async () => {
@@ -307,6 +445,7 @@ test("compare two codes side by side", async () => {
   await page.waitForFunction(() => document.getElementById("cmp-h")?.textContent.startsWith("480"));
   assert.equal(await page.textContent("#cmp-h"), "480 Temporarily Unavailable vs 486 Busy Here");
   assert.ok(await page.locator("table.compare tbody tr").count() >= 4);
+  assert.match(await page.textContent("[data-role=bottom-line]"), /^Bottom line: Both are 4xx request failure/);
   await page.screenshot({ path: join(shots, "compare.png"), fullPage: true });
 });
 
@@ -405,9 +544,9 @@ test("a pasted multi-message trace shows the ladder, dialogs and flow findings",
   const trace = decodeTrace(text);
   assert.equal(await page.locator("#ladder-svg g.arrow").count(), trace.messages.length);
   assert.equal(await page.locator("#ladder-svg g.participant").count(), 2);
-  assert.equal(await page.locator("#ladder-svg svg").getAttribute("role"), "group");
-  assert.equal(await page.locator("[aria-label=Dialogs] tr[data-dialog]").count(), trace.dialogs.length);
-  assert.equal(await page.textContent("[aria-label=Dialogs] tr[data-dialog='0'] [data-role=state]"), trace.dialogs[0].state);
+  assert.equal(await page.locator("#ladder-svg svg.ladder").getAttribute("role"), "group");
+  assert.equal(await page.locator("[aria-label=Calls] tr[data-dialog]").count(), trace.dialogs.length);
+  assert.equal(await page.textContent("[aria-label=Calls] tr[data-dialog='0'] [data-role=state]"), trace.dialogs[0].state);
   assert.ok(await page.getByRole("region", { name: "Flow findings" }).isVisible());
   await page.screenshot({ path: join(shots, "trace-ladder.png"), fullPage: true });
   // Every trace fixture: one arrow per message.
@@ -419,9 +558,15 @@ test("a pasted multi-message trace shows the ladder, dialogs and flow findings",
 
 test("clicking an arrow shows that message's single-message decode", async () => {
   await typeMessage(page, traceFixture("sngrep.txt"));
-  assert.ok(await page.isHidden("#trace-message"));
+  assert.ok(await page.isVisible("#trace-message-empty"));
   await page.click("#ladder-svg g.arrow[data-index='1']");
   assert.ok(await page.isVisible("#trace-message"));
+  assert.ok(await page.isHidden("#trace-message-empty"));
+  assert.equal(await page.textContent("#trace-message-h"), "Message 2: 100 Trying (INVITE)");
+  // The decode sits beside the ladder at this width.
+  const lb = await page.locator("#ladder").boundingBox();
+  const mb = await page.locator("#trace-message").boundingBox();
+  assert.ok(mb.x > lb.x + lb.width - 2, "the selected message is beside the ladder");
   assert.equal(await page.textContent("#trace-message-body [data-role=code]"), "100");
   assert.equal(await page.textContent("#trace-message-body [data-role=reason]"), "Trying");
   assert.ok(await page.locator("#trace-message-body [aria-label=Diagnosis]").isVisible());
@@ -433,12 +578,69 @@ test("clicking an arrow shows that message's single-message decode", async () =>
   assert.equal(await page.getAttribute("#ladder-svg g.arrow[data-index='0']", "aria-pressed"), "true");
 });
 
+test("trace navigation: the call list filters the ladder; finding links select messages; reports and one call export", async () => {
+  const invite = (id, tag) => `INVITE sip:bob@d SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK${id}\r\nCall-ID: ${id}\r\nCSeq: 1 INVITE\r\nFrom: <sip:alice@b>;tag=${tag}\r\nTo: <sip:bob@d>\r\n\r\n`;
+  const resp = (id, tag, code) => `SIP/2.0 ${code}\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK${id}\r\nCall-ID: ${id}\r\nCSeq: 1 INVITE\r\nFrom: <sip:alice@b>;tag=${tag}\r\nTo: <sip:bob@d>;tag=x${id}\r\n\r\n`;
+  const text = invite("call-one", 1) + resp("call-one", 1, "486 Busy Here") + invite("call-two", 2) + resp("call-two", 2, "200 OK");
+  const trace = decodeTrace(text);
+  await typeMessage(page, text);
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), 4);
+  // Search, then filter by outcome.
+  await page.fill("#dialog-search", "call-two");
+  assert.equal(await page.locator("[aria-label=Calls] tbody tr:not([hidden])").count(), 1);
+  await page.fill("#dialog-search", "");
+  await page.selectOption("#dialog-outcome", "failed");
+  assert.equal(await page.locator("[aria-label=Calls] tbody tr:not([hidden])").count(), 1);
+  assert.equal(await page.textContent("[aria-label=Calls] tbody tr:not([hidden]) [data-role=final-code]"), "486 Busy Here");
+  await page.selectOption("#dialog-outcome", "");
+  // Selecting a dialog shows it alone.
+  const two = trace.dialogs.find((d) => d.callId === "call-two");
+  await page.click(`[aria-label=Calls] tr[data-dialog='${two.id}'] .dialog-pick`);
+  assert.deepEqual(await page.locator("#ladder-svg g.arrow").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-index"))), two.messages.map(String));
+  assert.match(await page.textContent("#ladder-scope"), /^Dialog \d+ alone \(2 messages; Call-ID call-two\)\.$/);
+  assert.equal(await page.getAttribute(`[aria-label=Calls] tr[data-dialog='${two.id}']`, "aria-current"), "true");
+  const [call] = await Promise.all([page.waitForEvent("download"), page.click("#export-call")]);
+  const callTxt = await readDownload(call);
+  assert.match(callTxt, /^# siplens: dialog \d+ \(Call-ID call-two\), 2 messages/);
+  assert.ok(callTxt.includes("SIP/2.0 200 OK") && !callTxt.includes("486 Busy Here"));
+  assert.ok(await page.isHidden("#export-call-pcap"), "no packets to export from pasted text");
+  await page.click("#ladder-all");
+  assert.equal(await page.locator("#ladder-svg g.arrow").count(), 4);
+  // Time and Δt rows, numbered from 1.
+  assert.deepEqual(await page.locator("#ladder-svg .arrow-num").allTextContents(), ["1", "2", "3", "4"]);
+  // Reports.
+  const [md] = await Promise.all([page.waitForEvent("download"), page.click("#trace-md")]);
+  const mdText = await readDownload(md);
+  assert.ok(mdText.startsWith("# siplens trace report: 4 messages"));
+  assert.ok(mdText.includes("call-two") && mdText.includes("## Ladder"));
+  const [html] = await Promise.all([page.waitForEvent("download"), page.click("#trace-html")]);
+  const htmlText = await readDownload(html);
+  assert.ok(!/<script/i.test(htmlText));
+  assert.match(htmlText, /<head><style>body\{/);
+  assert.ok(htmlText.includes("call-two"));
+  // A finding's message link selects that message: a REGISTER challenged three times (SL405).
+  const reg = (b, cseq, auth = "") => `REGISTER sip:ims.example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK${b}\r\nMax-Forwards: 70\r\nFrom: <sip:alice@ims.example.com>;tag=r1\r\nTo: <sip:alice@ims.example.com>\r\nCall-ID: reg-1\r\nCSeq: ${cseq} REGISTER\r\nContact: <sip:alice@10.0.0.1:5060>\r\n${auth}Expires: 600000\r\nContent-Length: 0\r\n\r\n`;
+  const ch = (b, cseq) => `SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK${b}\r\nFrom: <sip:alice@ims.example.com>;tag=r1\r\nTo: <sip:alice@ims.example.com>;tag=s1\r\nCall-ID: reg-1\r\nCSeq: ${cseq} REGISTER\r\nWWW-Authenticate: Digest realm="ims.example.com", nonce="abc", algorithm=MD5\r\nContent-Length: 0\r\n\r\n`;
+  const auth = 'Authorization: Digest username="alice", realm="ims.example.com", nonce="abc", uri="sip:ims.example.com", response="00"\r\n';
+  const loop = reg("a", 1) + ch("a", 1) + reg("b", 2, auth) + ch("b", 2) + reg("c", 3, auth) + ch("c", 3);
+  const lt = decodeTrace(loop);
+  const finding = [...lt.captureFindings, ...lt.findings].find((x) => x.messages.length > 2);
+  assert.ok(finding, "the auth loop fires a flow finding naming messages");
+  await typeMessage(page, loop);
+  const i = finding.messages[2];
+  await page.click(`[aria-label="Flow findings"] button[data-msg='${i}']`);
+  await page.waitForFunction((n) => document.getElementById("trace-message-body").getAttribute("data-index") === String(n), i);
+  assert.match(await page.textContent("#trace-message-h"), new RegExp(`^Message ${i + 1}: `));
+  assert.equal(await page.getAttribute(`#ladder-svg g.arrow[data-index='${i}']`, "aria-pressed"), "true");
+  await page.screenshot({ path: join(shots, "trace-finding-link.png"), fullPage: false });
+});
+
 test("exports: Mermaid sequenceDiagram text and the SVG as built", async () => {
   await typeMessage(page, traceFixture("sngrep.txt"));
   const [mmd] = await Promise.all([page.waitForEvent("download"), page.click("#export-mermaid")]);
   const text = await readDownload(mmd);
   assert.ok(text.startsWith("sequenceDiagram"));
-  assert.match(text, /p1->>p2: INVITE/);
+  assert.match(text, /p1->>p2: 1 INVITE/);
   const [svgDl] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
   const svg = await readDownload(svgDl);
   assert.match(svg, /^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -454,7 +656,7 @@ test("open a capture with the file input: ladder and dialog list, decoded in the
   assert.ok(await page.getByRole("region", { name: "Ladder" }).isVisible());
   assert.equal(await page.locator("#ladder-svg g.arrow").count(), trace.messages.length);
   assert.equal(await page.locator("#ladder-svg g.participant").count(), 2);
-  assert.equal(await page.locator("[aria-label=Dialogs] tr[data-dialog]").count(), trace.dialogs.length);
+  assert.equal(await page.locator("[aria-label=Calls] tr[data-dialog]").count(), trace.dialogs.length);
   assert.match(await page.textContent("#trace-summary"), /pcap capture/);
   await page.click("#ladder-svg g.arrow[data-index='0']");
   assert.equal(await page.textContent("#trace-message-body [data-role=code]"), "INVITE");
@@ -558,7 +760,7 @@ test("an XSS payload inside a trace message renders as text", async () => {
   assert.match(await page.textContent("#ladder-svg g.arrow[data-index='1'] .arrow-label"), /<img src=x onerror="window.__xss=1"><script>/);
   await page.click("#ladder-svg g.arrow[data-index='1']");
   assert.match(await page.textContent("#trace-message-body [data-role=reason]"), /^<img src=x/);
-  assert.match(await page.textContent("[aria-label=Dialogs] [data-role=reason]"), /<b onmouseover/);
+  assert.match(await page.textContent("[aria-label=Calls] [data-role=reason]"), /<b onmouseover/);
   assert.equal(await count(), baseline);
   assert.equal(await page.evaluate(() => window.__xss ?? null), null);
   assert.deepEqual(dialogs, []);
@@ -708,12 +910,17 @@ test("Redact on a trace: ladder, selected message, share link and every export h
   const ip = red.report.aliases.find((a) => a.original === "10.20.30.40");
   assert.equal(ip.count, 4);
   assert.equal(await page.locator("#aliases table.aliases tbody tr").count(), red.report.aliases.length);
-  for (const [button, check] of [["#export-svg", /<svg/], ["#export-mermaid", /^sequenceDiagram/]]) {
+  for (const [button, check] of [["#export-svg", /<svg/], ["#export-mermaid", /^sequenceDiagram/], ["#trace-html", /Redacted \(network\)/], ["#trace-md", /Redacted \(network\)/]]) {
     const [dl] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
     const out = await readDownload(dl);
     assert.match(out, check);
     assert.deepEqual(leaked(out), [], button);
   }
+  // One call exported as text holds the redacted messages only.
+  await page.click("[aria-label=Calls] tr[data-dialog='0'] .dialog-pick");
+  const [call] = await Promise.all([page.waitForEvent("download"), page.click("#export-call")]);
+  assert.deepEqual(leaked(await readDownload(call)), [], "#export-call");
+  await page.click("#ladder-all");
   await page.evaluate(() => {
     window.__clip = undefined;
     navigator.clipboard.writeText = async (t) => {
@@ -837,6 +1044,7 @@ test("accessibility: axe-core finds no serious or critical violation", async () 
     if (name === "redacted") {
       await typeMessage(p, IMS_INVITE);
       await setRedact(p, true);
+      await p.click(".redact-about > summary");
       await p.click(".redact-kinds summary");
     }
     if (name === "trace") {

@@ -6,7 +6,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createDocument, byTag, byAttr, byClass } from "./fake-dom.mjs";
 import * as R from "../../www/render.js";
 import { EXAMPLES } from "../../www/examples.js";
-import { decode, listCodes, lookupCode, compareCodes } from "../../pkg/node.js";
+import * as pkg from "../../pkg/node.js";
+
+const { decode, listCodes, lookupCode, compareCodes } = pkg;
 
 const root = new URL("../../", import.meta.url);
 const doc = createDocument();
@@ -87,15 +89,23 @@ test("renderDiagnosis: region, causes with evidence spans, Reason, retry, spec r
   assert.ok(R.renderDiagnosis(doc, d401).textContent.includes("Authentication challenge"));
 });
 
-test("renderFindings: severity, id, message, span", () => {
+test("renderFindings: severity, id, message, span; errors first, then warnings, then infos", () => {
   const d = decode(EXAMPLES.find((e) => e.id === "malformed-colon").text);
   const r = R.renderFindings(doc, d);
   assert.equal(r.getAttribute("aria-label"), "Findings");
   const items = r.findAll(byClass("finding"));
   assert.equal(items.length, d.findings.length);
-  assert.ok(items[0].classList.contains(`sev-${d.findings[0].severity}`));
-  assert.equal(items[0].getAttribute("data-span"), `${d.findings[0].span.start}-${d.findings[0].span.end}`);
-  assert.ok(items[0].textContent.includes(d.findings[0].id));
+  const rank = { error: 0, warning: 1, info: 2 };
+  const shown = items.map((li) => d.findings[Number(li.getAttribute("data-finding"))]);
+  assert.deepEqual([...new Set(items.map((li) => li.getAttribute("data-finding")))].length, d.findings.length, "each finding once, by its own index");
+  for (let i = 1; i < shown.length; i++) assert.ok(rank[shown[i - 1].severity] <= rank[shown[i].severity], `${shown[i - 1].severity} before ${shown[i].severity}`);
+  const first = shown[0];
+  assert.ok(items[0].classList.contains(`sev-${first.severity}`));
+  assert.equal(items[0].getAttribute("data-span"), `${first.span.start}-${first.span.end}`);
+  assert.ok(items[0].textContent.includes(first.id));
+  // A warning after two infos in the message still comes first; same severity keeps position.
+  const f = (severity, start) => ({ severity, id: "SL000", message: "m", category: "protocol", specRef: "x", span: { start, end: start + 1, line: 1, column: 1 } });
+  assert.deepEqual(R.findingOrder([f("info", 0), f("info", 5), f("warning", 9), f("error", 20), f("warning", 3)]), [3, 4, 2, 0, 1]);
 });
 
 test("renderHeaders: one row per header with fields and meaning", () => {
@@ -173,4 +183,152 @@ test("no HTML sinks in www/ or the element (message text goes through textConten
   // built with createElement(NS) + textContent.
   const app = readFileSync(new URL("www/app.js", root), "utf8");
   assert.equal((app.match(/new XMLSerializer\(\)/g) ?? []).length, 2);
+});
+
+test("the diagnosis collapses: causes, inspect and next steps open; IMS context and specifications closed", () => {
+  const d = decode(EXAMPLES.find((e) => e.id === "register-401-aka").text);
+  const r = R.renderDiagnosis(doc, d);
+  const folds = r.findAll(byTag("details"));
+  assert.ok(folds.length >= 3);
+  const byTitle = new Map(folds.map((f) => [f.find(byTag("summary")).textContent, f]));
+  assert.ok(byTitle.get("Likely causes").hasAttribute("open"));
+  assert.ok(byTitle.get("Authentication challenge") && !byTitle.get("Authentication challenge").hasAttribute("open"));
+  if (byTitle.has("Specifications")) assert.ok(!byTitle.get("Specifications").hasAttribute("open"));
+  if (byTitle.has("In IMS")) assert.ok(!byTitle.get("In IMS").hasAttribute("open"));
+  // Every heading is inside its summary (a screen reader's heading list still has them).
+  for (const f of folds) assert.equal(f.find(byTag("summary")).children[0].tagName, "H3");
+});
+
+test("media summary: m= line, codecs with fmtp meanings, ptime, direction, c=, preconditions table", () => {
+  // The shape of decoded.media (schema/decode.schema.json: session fields, one stream per m= line).
+  const media = {
+    origin: { username: "-", sessionId: "1", sessionVersion: "2", address: "IN IP6 2001:db8::1" },
+    connection: "IN IP6 2001:db8::1",
+    bandwidths: [{ type: "AS", value: 41 }],
+    direction: null,
+    streams: [
+      {
+        media: "audio",
+        port: 49152,
+        rejected: false,
+        proto: "RTP/AVP",
+        connection: "IN IP6 2001:db8::1",
+        direction: "sendrecv",
+        ptime: 20,
+        maxptime: 240,
+        rtcpMux: false,
+        bandwidths: [{ type: "AS", value: 41 }],
+        codecs: [
+          { format: "116", payloadType: 116, name: "AMR-WB", clockRate: 16000, channels: 1, staticPayload: false, fmtp: "mode-change-capability=2;max-red=0", params: [{ name: "mode-change-capability", value: "2", meaning: "may change mode at any time" }] },
+          { format: "100", payloadType: 100, name: "telephone-event", clockRate: 16000, channels: null, staticPayload: false, fmtp: "0-15", params: [{ name: "", value: "0-15", meaning: "DTMF digits 0-9, *, #, A-D" }] },
+        ],
+        preconditions: [{ type: "qos", statusType: "local", current: "none", strength: "mandatory", desired: "sendrecv", confirm: null, met: false, spans: [] }],
+        security: [],
+        newField: "shown as it comes",
+      },
+    ],
+  };
+  const r = R.renderMedia(doc, media);
+  const t = r.textContent;
+  for (const s of ["m=audio 49152 RTP/AVP 116 100", "116 AMR-WB/16000", "mode-change-capability=2", "may change mode at any time", "100 telephone-event/16000", "20 ms", "sendrecv", "IN IP6 2001:db8::1", "AS:41", "mandatory sendrecv", "shown as it comes"]) assert.ok(t.includes(s), s);
+  const table = r.find(byTag("table"));
+  assert.deepEqual(table.findAll(byTag("th")).map((x) => x.textContent), ["Type", "Status", "Current", "Desired", "Confirm", "Met"]);
+  assert.deepEqual(table.find(byTag("tbody")).findAll(byTag("td")).map((x) => x.textContent), ["qos", "local", "none", "mandatory sendrecv", "—", "no"]);
+  // A decode with media gets an open "Media (SDP)" section; without, none.
+  const d = decode(EXAMPLES[0].text);
+  assert.ok(R.renderDiagnosis(doc, { ...d, media }).textContent.includes("Media (SDP)"));
+  assert.ok(!R.renderDiagnosis(doc, { ...d, media: null }).textContent.includes("Media (SDP)"));
+  // The built package's own media summary, when it has one, renders its streams.
+  const sdp = EXAMPLES.map((e) => decode(e.text)).find((x) => x.media);
+  if (sdp) assert.equal(R.renderMedia(doc, sdp.media).findAll(byClass("media-stream")).length, sdp.media.streams.length);
+});
+
+test("plural rules: 1 dialog, 2 dialogs, 0 bytes", () => {
+  assert.equal(R.plural(1, "dialog"), "1 dialog");
+  assert.equal(R.plural(2, "dialog"), "2 dialogs");
+  assert.equal(R.plural(0, "byte"), "0 bytes");
+  assert.equal(R.plural(1, "entry", "entries"), "1 entry");
+});
+
+test("Markdown escapes only what Markdown reads: parentheses and dots stay", () => {
+  assert.equal(R.mdEscape("486 Busy Here (Q.850 cause 17) see RFC 3261 §21.4.24."), "486 Busy Here (Q.850 cause 17) see RFC 3261 §21.4.24.");
+  assert.equal(R.mdEscape("a_b *c* [d](e) <f> g|h `i`"), "a\\_b \\*c\\* \\[d\\](e) \\<f\\> g\\|h \\`i\\`");
+  assert.equal(R.mdEscape("# not a heading\n1. not a list\n- no"), "\\# not a heading\n1\\. not a list\n\\- no");
+  const d = decode(EXAMPLES.find((e) => e.id === "invite-486").text);
+  const md = R.toMarkdown(d, EXAMPLES.find((e) => e.id === "invite-486").text, { version: "1.0" });
+  assert.ok(!md.split("```")[0].includes("\\("), "no escaped parenthesis outside the fence");
+  assert.ok(md.includes("(4xx request failure, final)"));
+});
+
+test("code search matches words anywhere on a code's page (retry-after)", () => {
+  assert.ok(R.matchesQuery("Retry-After: 30", "retry-after"));
+  assert.ok(R.matchesQuery("the Retry-After header says when", "retry after"));
+  assert.ok(!R.matchesQuery("Busy Here", "retry"));
+  const groups = listCodes();
+  const texts = new Map(groups.flatMap((g) => g.codes).map((c) => [c.code, R.codeSearchText(lookupCode(c.code).info)]));
+  const withoutPages = Number(R.renderCodeList(doc, groups, "retry-after").getAttribute("data-count"));
+  const list = R.renderCodeList(doc, groups, "retry-after", texts);
+  const n = Number(list.getAttribute("data-count"));
+  assert.ok(n > withoutPages, `the page texts find more codes (${n} > ${withoutPages})`);
+  assert.ok(list.find(byAttr("data-code", "503")), "503 (its page names Retry-After)");
+  // A number still finds codes by prefix.
+  assert.ok(R.renderCodeList(doc, groups, "48", texts).find(byAttr("data-code", "486")));
+});
+
+test("an unknown code is not titled with its class's name (499 is no Bad Request)", () => {
+  const l = lookupCode(499);
+  const page = R.renderCodePage(doc, l);
+  const title = page.find(byAttr("id", "code-page-h")).textContent;
+  assert.notEqual(title, "499 Bad Request");
+  assert.match(title, /^499\b/);
+  if (!l.title) assert.equal(title, `499 (unknown 4xx, read as ${l.info.code} ${l.info.reason})`);
+  else assert.equal(title, l.title, "the core's title");
+  assert.equal(R.codeTitle(lookupCode(486)), "486 Busy Here");
+});
+
+test("KB lists: Q.850, Warning, Reason protocols; 'not available' when the package lacks the list", () => {
+  const none = R.renderKbList(doc, "q850", null, "");
+  assert.match(none.textContent, /not available in this build/);
+  assert.match(none.textContent, /listQ850\(\)/);
+  const rows = [
+    { cause: 17, name: "User busy", class: "normal event", explanation: "The called party is busy." },
+    { cause: 16, name: "Normal call clearing", class: "normal event", explanation: "A party hung up." },
+  ];
+  const q = R.renderKbList(doc, "q850", rows, "busy");
+  assert.equal(q.getAttribute("data-count"), "1");
+  assert.ok(q.textContent.includes("17 User busy"));
+  assert.equal(R.renderKbList(doc, "q850", rows, "1").getAttribute("data-count"), "2");
+  const w = R.renderKbList(doc, "warning", [{ code: 399, text: "Miscellaneous warning", meaning: "Anything else", spec: "RFC 3261 §20.43" }], "399");
+  assert.ok(w.textContent.includes("399 Miscellaneous warning"));
+  const rp = R.renderKbList(doc, "reason", [{ name: "RELEASE_CAUSE", spec: "3GPP TS 24.229", meaning: "why the UE or P-CSCF released", values: [{ cause: 2, text: "RTP/RTCP time-out", meaning: "no media" }] }], "rtcp");
+  assert.equal(rp.getAttribute("data-count"), "1");
+  assert.ok(rp.textContent.includes("2 RTP/RTCP time-out"));
+  // What this build's package exports, if anything, renders.
+  for (const [kind, meta] of Object.entries(R.KB_LISTS)) {
+    if (typeof pkg[meta.fn] !== "function") continue;
+    const list = R.renderKbList(doc, kind, pkg[meta.fn](), "");
+    assert.ok(Number(list.getAttribute("data-count")) > 0, meta.fn);
+  }
+});
+
+test("Compare: bottom line and the RFC 3398 Q.850 row", () => {
+  const c = compareCodes(486, 600);
+  const table = [{ sip: 486, cause: 17, causeText: "User busy" }, { sip: 600, cause: 17, causeText: "User busy" }];
+  const cmp = R.renderComparison(doc, c, table);
+  const line = cmp.find(byAttr("data-role", "bottom-line")).textContent;
+  assert.match(line, /^Bottom line: /);
+  assert.ok(line.includes("486") && line.includes("600"));
+  const q = cmp.find(byAttr("data-aspect", "Q.850 (RFC 3398)"));
+  assert.ok(q.textContent.includes("cause 17 User busy"));
+  // Without a table (and without the core's field), the page says the mapping is missing.
+  const bare = R.renderComparison(doc, c, null);
+  if (c.a.q850 === undefined) assert.ok(bare.find(byAttr("data-role", "q850-unavailable")));
+  assert.ok(R.comparisonBottomLine(compareCodes(480, 486)).startsWith("Both are 4xx request failure"));
+  // The package's own RFC 3398 §7.2.4.1 table: 486 ↔ cause 17, 480 ↔ cause 18.
+  if (typeof pkg.listSipToQ850 === "function") {
+    const real = R.renderComparison(doc, compareCodes(480, 486), pkg.listSipToQ850());
+    const row = real.find(byAttr("data-aspect", "Q.850 (RFC 3398)")).findAll(byTag("td")).map((t) => t.textContent);
+    assert.match(row[0], /^cause 18\b/);
+    assert.match(row[1], /^cause 17\b/);
+  }
 });

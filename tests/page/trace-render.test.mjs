@@ -20,14 +20,22 @@ test("countStartLines: every trace fixture is a trace, every example one message
 });
 
 test("ladderModel: participants by address, one arrow per message, relative times", () => {
-  const m = T.ladderModel(decodeTrace(traceText("sngrep.txt")));
-  assert.deepEqual(m.participants, ["10.0.0.1:5060", "10.0.0.2:5060"]);
+  const sng = decodeTrace(traceText("sngrep.txt"));
+  const m = T.ladderModel(sng);
+  // The core's participants: grouped by IP (RFC-less ephemeral ports are no new node), every ip:port on hover.
+  assert.deepEqual(m.participants, ["10.0.0.1", "10.0.0.2"]);
+  assert.deepEqual(m.lanes.map((l) => l.hover), ["10.0.0.1 (10.0.0.1:5060)", "10.0.0.2 (10.0.0.2:5060)"]);
+  // Without the core's participants (an older trace): the message addresses.
+  assert.deepEqual(T.ladderModel({ ...sng, participants: undefined }).participants, ["10.0.0.1:5060", "10.0.0.2:5060"]);
   assert.equal(m.arrows.length, 7);
   assert.deepEqual([m.arrows[0].label, m.arrows[0].from, m.arrows[0].to, m.arrows[0].cls, m.arrows[0].time], ["INVITE", 0, 1, "request", "+0.000 s"]);
-  assert.deepEqual([m.arrows[1].label, m.arrows[1].from, m.arrows[1].cls, m.arrows[1].time], ["100 Trying", 1, "provisional", "+0.050 s"]);
+  assert.deepEqual([m.arrows[1].label, m.arrows[1].from, m.arrows[1].cls, m.arrows[1].time, m.arrows[1].delta], ["100 Trying (INVITE)", 1, "provisional", "+0.050 s", "Δ50 ms"]);
+  assert.equal(m.arrows[0].delta, "", "no Δt before the first message");
   // Without addresses (plain text): hosts from Via and the Request-URI; responses reverse their request.
-  const p = T.ladderModel(decodeTrace(traceText("plain.txt")));
+  const plain = decodeTrace(traceText("plain.txt"));
+  const p = T.ladderModel({ ...plain, participants: undefined });
   assert.equal(p.participants[0], "10.0.0.1:5060");
+  assert.deepEqual(T.ladderModel(plain).participants, ["10.0.0.1", "10.0.0.2"], "the core: two nodes, from Via (never the Request-URI)");
   assert.equal(p.arrows[1].to, p.arrows[0].from);
   assert.equal(p.arrows[1].from, p.arrows[0].to);
 });
@@ -47,7 +55,10 @@ test("renderLadder: an SVG built with createElementNS, arrows labelled and focus
     assert.ok(a.getAttribute("aria-label").startsWith(a.findAll(byTag("text")).map((t) => t.textContent).filter(Boolean).join(" ")));
   }
   // Class in text, not colour alone.
-  assert.match(arrows[1].getAttribute("aria-label"), /^100 Trying: message 2, 1xx provisional, from 10\.0\.0\.2:5060 to 10\.0\.0\.1:5060, at \+0\.050 s$/);
+  assert.match(arrows[1].getAttribute("aria-label"), /^100 Trying \(INVITE\): message 2, 1xx provisional, from 10\.0\.0\.2 to 10\.0\.0\.1, at \+0\.050 s$/);
+  // Each row: its 1-based number, time and Δt.
+  assert.deepEqual(svg.findAll(byClass("arrow-num")).map((t) => t.textContent), ["1", "2", "3", "4", "5", "6", "7"]);
+  assert.equal(svg.findAll(byClass("arrow-delta"))[0].textContent, "Δ50 ms");
   assert.equal(arrows[1].getAttribute("data-class"), "provisional");
 });
 
@@ -80,21 +91,28 @@ test("markup inside a message stays text in the ladder and in Mermaid", () => {
 test("toMermaid: a sequenceDiagram; requests solid, responses dashed", () => {
   const mmd = T.toMermaid(decodeTrace(traceText("sngrep.txt")));
   assert.ok(mmd.startsWith("sequenceDiagram\n"));
-  assert.match(mmd, /participant p1 as 10\.0\.0\.1:5060\n/);
-  assert.match(mmd, /p1->>p2: INVITE \+0\.000 s\n/);
-  assert.match(mmd, /p2-->>p1: 100 Trying \+0\.050 s\n/);
+  assert.match(mmd, /participant p1 as 10\.0\.0\.1\n/);
+  assert.match(mmd, /p1->>p2: 1 INVITE SDP offer \+0\.000 s\n/);
+  assert.match(mmd, /p2-->>p1: 4 200 OK \(INVITE\) SDP answer \+3\.000 s\n/);
+  assert.match(mmd, /p2-->>p1: 2 100 Trying \(INVITE\) \+0\.050 s\n/);
   assert.equal(T.mermaidEscape('a;b#c"d'), "a#59;b#35;c#34;d");
 });
 
 test("renderDialogs: state, final code, Reason and timings", () => {
   const trace = decodeTrace(traceText("sngrep.txt"));
   const sec = T.renderDialogs(doc, trace);
-  assert.equal(sec.getAttribute("aria-label"), "Dialogs");
+  assert.equal(sec.getAttribute("aria-label"), "Calls");
   const rows = sec.findAll(byAttr("data-dialog"));
   assert.equal(rows.length, trace.dialogs.length);
   const dg = trace.dialogs[0];
   assert.equal(rows[0].find(byAttr("data-role", "state")).textContent, dg.state);
   assert.match(rows[0].find(byAttr("data-role", "final-code")).textContent, /^200 OK$/);
+  assert.equal(rows[0].find(byAttr("data-role", "method")).textContent, "INVITE");
+  assert.equal(rows[0].find(byAttr("data-role", "from")).textContent, T.uriUser(dg.caller) ?? dg.fromUser);
+  assert.equal(rows[0].find(byAttr("data-role", "start")).textContent, dg.startTimestamp ?? trace.messages[dg.messages[0]].timestamp);
+  assert.ok(rows[0].find(byAttr("data-role", "addresses")).textContent.includes("10.0.0.1"));
+  assert.ok(rows[0].find(byAttr("data-role", "duration")));
+  assert.ok(rows[0].find(byClass("dialog-pick")), "a button shows the dialog alone");
   if (dg.setupTimeMs !== null) assert.ok(rows[0].textContent.includes(T.formatMs(dg.setupTimeMs)));
   assert.equal(T.formatMs(50), "50 ms");
   assert.equal(T.formatMs(1500), "1.500 s");
@@ -136,4 +154,162 @@ test("renderLadder with a limit: the first arrows only, every participant, the t
   assert.equal(svg.findAll(byClass("participant")).length, 2);
   assert.match(svg.getAttribute("aria-label"), /^Ladder diagram: the first 3 of 7 messages/);
   assert.equal(T.renderLadder(doc, trace, 100).findAll(byClass("arrow")).length, 7);
+});
+
+test("IPv6 lanes: shortest form (RFC 5952), cut to fit, full address kept for the hover title", () => {
+  assert.equal(T.compressIpv6("[2001:0db8:0000:0000:0000:0000:0000:0001]:5060"), "[2001:db8::1]:5060");
+  assert.equal(T.compressIpv6("fe80:0:0:0:1:0:0:2"), "fe80::1:0:0:2");
+  assert.equal(T.compressIpv6("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");
+  assert.equal(T.compressIpv6("10.0.0.1:5060"), "10.0.0.1:5060");
+  const long = "[2001:db8:85a3:1234:5678:8a2e:370:7334]:5060";
+  assert.ok(T.shortAddress(long).length <= 24);
+  assert.match(T.shortAddress(long), /…/);
+  const trace = decodeCapture(readFileSync(new URL("captures/sip_ipv6_udp.pcap", fixtures)));
+  const svg = T.renderLadder(doc, trace);
+  const titles = svg.findAll(byTag("title")).slice(1).map((t) => t.textContent);
+  const model = T.ladderModel(trace);
+  assert.deepEqual(titles, model.lanes.map((l) => l.hover), "each lane's <title> is its hover text");
+  model.participants.forEach((p, i) => assert.ok(titles[i].startsWith(p), `the full address first: ${titles[i]}`));
+});
+
+test("responses name their CSeq method; the core's label wins when present", () => {
+  const invite = "INVITE sip:c@d SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKp\r\nCall-ID: p\r\nCSeq: 2 PRACK\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n\r\n";
+  const ok = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKp\r\nCall-ID: p\r\nCSeq: 2 PRACK\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n\r\n";
+  const trace = decodeTrace(invite.replace("INVITE", "PRACK") + ok);
+  assert.equal(T.messageLabel(trace.messages[1]), "200 OK (PRACK)");
+  assert.equal(T.messageLabel({ ...trace.messages[1], label: "core label" }), "core label");
+});
+
+test("the core's participants (roles) and from/to indices name the lanes", () => {
+  const trace = decodeTrace(traceText("sngrep.txt"));
+  const withCore = {
+    ...trace,
+    // The shape of trace.participants (schema/trace.schema.json).
+    participants: [
+      { id: 0, label: "P-CSCF", address: "10.0.0.2:5060", role: "P-CSCF", roleEvidence: "Path with a P-CSCF URI (#1)", addresses: ["10.0.0.2:5060"], sent: 4, received: 3 },
+      { id: 1, label: "UE", address: "10.0.0.1:5060", role: "UE", roleEvidence: null, addresses: ["10.0.0.1:5060"], sent: 3, received: 4 },
+    ],
+    messages: trace.messages.map((m, i) => ({ ...m, from: i % 2, to: (i + 1) % 2 })),
+  };
+  const m = T.ladderModel(withCore);
+  assert.deepEqual(m.participants, ["10.0.0.2:5060", "10.0.0.1:5060"]);
+  assert.deepEqual(m.lanes.map((l) => l.title), ["P-CSCF 10.0.0.2:5060", "UE 10.0.0.1:5060"]);
+  assert.equal(m.arrows[1].from, 1);
+  const svg = T.renderLadder(doc, withCore);
+  assert.deepEqual(svg.findAll(byClass("participant-role")).map((t) => t.textContent), ["P-CSCF", "UE"]);
+  assert.equal(svg.findAll(byTag("title"))[1].textContent, "P-CSCF 10.0.0.2:5060 (Path with a P-CSCF URI (#1))", "hover: the full address and the role's evidence");
+  assert.match(svg.find(byAttr("data-index", "0")).getAttribute("aria-label"), /from P-CSCF 10\.0\.0\.2:5060 to UE 10\.0\.0\.1:5060/);
+});
+
+test("SDP on arrows: the core's offer/answer, else 'SDP' for a body with SDP", () => {
+  const trace = decodeTrace(traceText("sngrep.txt"));
+  const sdp = trace.messages.findIndex((m) => T.sdpMark(m));
+  const marked = { ...trace, messages: trace.messages.map((m, i) => (i === 0 ? { ...m, sdp: "offer" } : i === 3 ? { ...m, sdp: "answer", sdpAnswers: 0 } : m)) };
+  const svg = T.renderLadder(doc, marked);
+  const first = svg.find(byAttr("data-index", "0"));
+  assert.equal(first.getAttribute("data-sdp"), "SDP offer");
+  assert.match(first.find(byClass("arrow-label")).textContent, /^INVITE · SDP offer$/);
+  assert.match(svg.find(byAttr("data-index", "3")).getAttribute("aria-label"), /^200 OK \(INVITE\) · SDP answer: message 4, .*, answering the SDP offer of message 1$/);
+  // The core's own pairing (RFC 3264), when this build has it.
+  const paired = trace.messages.find((m) => m.sdp === "answer");
+  if (paired) assert.equal(T.sdpMark(paired), "SDP answer");
+  if (sdp >= 0) assert.match(T.sdpMark(trace.messages[sdp]), /^SDP/);
+});
+
+test("one dialog alone: the ladder keeps its messages and the lanes they use", () => {
+  const a = traceText("sngrep.txt");
+  const trace = decodeTrace(a);
+  const only = new Set([0, 1]);
+  const m = T.ladderModel(trace, only);
+  assert.deepEqual(m.arrows.map((x) => x.index), [0, 1]);
+  const svg = T.renderLadder(doc, trace, Infinity, { only, names: false });
+  assert.equal(svg.findAll(byClass("arrow")).length, 2);
+  assert.equal(svg.findAll(byClass("participant-name")).length, 0, "names are in the sticky head");
+  const head = T.renderLadderHead(doc, m);
+  assert.equal(head.getAttribute("class"), "ladder-head");
+  assert.equal(head.findAll(byClass("participant-name")).length, m.participants.length);
+  assert.equal(head.getAttribute("width"), svg.getAttribute("width"), "head and ladder scroll together");
+  // Compact (a phone): a narrower gutter, time over Δt, head and ladder still as wide.
+  const c = T.renderLadder(doc, trace, Infinity, { only, names: false, compact: true });
+  assert.ok(Number(c.getAttribute("width")) < Number(svg.getAttribute("width")));
+  assert.equal(T.renderLadderHead(doc, m, { compact: true }).getAttribute("width"), c.getAttribute("width"));
+  const [t1, d1] = [c.findAll(byClass("arrow-time"))[1], c.findAll(byClass("arrow-delta"))[0]];
+  assert.equal(t1.getAttribute("x"), d1.getAttribute("x"), "time over Δt");
+});
+
+test("the call list filters by words and outcome", () => {
+  const invite = (id, tag) => `INVITE sip:bob@d SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK${id}\r\nCall-ID: ${id}\r\nCSeq: 1 INVITE\r\nFrom: <sip:alice@b>;tag=${tag}\r\nTo: <sip:bob@d>\r\n\r\n`;
+  const resp = (id, tag, code) => `SIP/2.0 ${code}\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK${id}\r\nCall-ID: ${id}\r\nCSeq: 1 INVITE\r\nFrom: <sip:alice@b>;tag=${tag}\r\nTo: <sip:bob@d>;tag=x${id}\r\n\r\n`;
+  const trace = decodeTrace(invite("call-one", 1) + resp("call-one", 1, "486 Busy Here") + invite("call-two", 2) + resp("call-two", 2, "200 OK"));
+  assert.equal(trace.dialogs.length, 2);
+  const sec = T.renderDialogs(doc, trace);
+  assert.equal(T.filterDialogRows(sec, "", ""), 2);
+  assert.equal(T.filterDialogRows(sec, "call-two", ""), 1);
+  const visible = () => sec.findAll(byAttr("data-dialog")).filter((r) => r.tagName === "TR" && !r.hasAttribute("hidden"));
+  assert.equal(visible()[0].find(byAttr("data-role", "final-code")).textContent, "200 OK");
+  assert.equal(T.filterDialogRows(sec, "", "failed"), 1);
+  assert.equal(visible()[0].find(byAttr("data-role", "final-code")).textContent, "486 Busy Here");
+  assert.equal(T.filterDialogRows(sec, "alice bob 486", ""), 1);
+  assert.equal(T.filterDialogRows(sec, "nobody", ""), 0);
+  assert.equal(sec.find(byAttr("data-role", "dialog-count")).textContent, "0 dialogs shown");
+  assert.equal(T.dialogOutcome({ finalCode: null }), "open");
+});
+
+test("flow findings are grouped by rule (SL405 × 3) and their messages are links", () => {
+  const f = (id, severity, messages, message = "same") => ({ id, slug: "x", severity, category: "protocol", message, messages, frame: null, specRef: "RFC 3261" });
+  const trace = { captureFindings: [], findings: [f("SL405", "info", [0]), f("SL405", "info", [2]), f("SL405", "info", [4], "other text"), f("SL401", "error", [1, 3])] };
+  const g = T.groupFindings(trace.findings);
+  assert.deepEqual(g.map((x) => [x.id, x.count]), [["SL401", 1], ["SL405", 3]], "errors first");
+  const sec = T.renderFlowFindings(doc, trace);
+  const items = sec.findAll(byClass("finding"));
+  assert.equal(items.length, 2);
+  assert.equal(items[1].find(byAttr("data-role", "count")).textContent, "× 3");
+  assert.deepEqual(items[1].findAll(byClass("msg-link")).map((b) => [b.getAttribute("data-msg"), b.textContent]), [["0", "1"], ["2", "3"], ["4", "5"]]);
+  assert.ok(items[1].textContent.includes("2 different texts"));
+  assert.match(sec.find(byTag("h2")).textContent, /4 in 2 groups/);
+});
+
+test("wording: traceSummary says 1 dialog, 2 participants", () => {
+  const invite = "INVITE sip:c@d SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK7\r\nCall-ID: r\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n\r\n";
+  const busy = "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK7\r\nCall-ID: r\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=9\r\n\r\n";
+  const s = T.traceSummary(decodeTrace(invite + busy));
+  assert.match(s, /^2 messages, 2 participants, 1 dialog \(pasted text\)$/);
+});
+
+test("trace reports: Markdown and HTML hold the call list, grouped findings and the ladder as text", () => {
+  const trace = decodeTrace(traceText("sngrep.txt"));
+  const md = T.traceToMarkdown(trace, { version: "t" });
+  assert.ok(md.startsWith("# siplens trace report: "));
+  assert.match(md, /\| # \| Call-ID \| From \| To \| Method \| Final \|/);
+  assert.match(md, /\| 1 \| .* \| INVITE \| 200 OK \|/);
+  assert.ok(md.includes(T.ladderText(trace)));
+  assert.match(T.ladderText(trace).split("\n")[1], /^ +2 +\+0\.050 s +Δ50 ms +10\.0\.0\.2 → 10\.0\.0\.1 +100 Trying \(INVITE\)$/);
+  const main = T.renderTraceReport(doc, trace, { version: "t" });
+  assert.equal(main.findAll(byTag("table")).length, 1);
+  assert.ok(main.find(byTag("pre")).textContent.includes("INVITE"));
+  // One call as text: a line per message, then its raw text.
+  const dg = trace.dialogs[0];
+  const txt = T.callText(trace, dg, Object.fromEntries(dg.messages.map((i) => [i, trace.messages[i].raw])));
+  assert.match(txt, /^# siplens: dialog 1 \(Call-ID /);
+  assert.equal((txt.match(/^# message \d+/gm) ?? []).length, dg.messages.length);
+  assert.ok(txt.includes(trace.messages[dg.messages[0]].raw.replace(/\r\n/g, "\n").trimEnd()));
+});
+
+test("triageInput: what the page decodes for each kind the core's triage names", () => {
+  const sip = "INVITE sip:bob@d SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\nCall-ID: t\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:bob@d>\r\n\r\n";
+  // Text with no SIP: nothing to decode, the note says what it is.
+  const none = T.triageInput({ kind: "notSip", note: "Text without a SIP message.", extracted: null, messages: 0 }, "hello world");
+  assert.deepEqual([none.noSip, none.extracted, none.text], [true, false, "hello world"]);
+  // A SIP message: decoded as it is, no note shown.
+  const msg = T.triageInput({ kind: "sipMessage", note: "One SIP message.", extracted: null, messages: 1 }, sip);
+  assert.deepEqual([msg.noSip, msg.extracted, msg.text], [false, false, sip]);
+  // A Wireshark copy: the one message read out of it, without its address line.
+  const ws = T.triageInput({ kind: "wiresharkDetails", note: "A Wireshark packet-details copy.", extracted: `--- udp 10.0.0.1:5060 -> 10.0.0.2:5060 ---\n${sip}`, messages: 1 }, "Session Initiation Protocol (INVITE)");
+  assert.deepEqual([ws.noSip, ws.extracted, ws.text], [false, true, sip]);
+  // Two messages out of a hex dump stay a trace (the splitter reads the address lines).
+  const two = `--- udp a -> b ---\n${sip}--- udp b -> a ---\n${sip}`;
+  assert.equal(T.triageInput({ kind: "hexDump", note: "A hex dump.", extracted: two, messages: 2 }, "0000  49 4e").text, two);
+  // A hex dump of a pcap file: its bytes are no text to decode.
+  const pcap = T.triageInput({ kind: "hexDump", note: "A hex dump of a pcap file.", extracted: "\ufffd\ufffd\u00b2\u00a1\u0002\u0000", messages: 0 }, "0000  d4 c3 b2 a1");
+  assert.deepEqual([pcap.noSip, pcap.extracted], [true, false]);
 });

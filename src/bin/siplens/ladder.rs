@@ -1,46 +1,175 @@
-//! Text rendering of a [`TraceSummary`] (the streaming decode): a flow summary (dialogs and their
-//! outcome, findings) and a ladder diagram with one column per
-//! participant (address, or host from Via / Request-URI for text without
-//! addresses) and one arrow per message, labelled with method or code and
-//! the time since the first message.
+//! Text rendering of a [`TraceSummary`] (the streaming decode): a flow
+//! summary (dialogs and their outcome, findings), a ladder diagram with one
+//! lane per participant and one arrow per message, and the dialog CSV.
+//!
+//! Messages are numbered from 1 everywhere (`#1` is the first message of
+//! the trace, whatever filter is applied); dialogs too (`D1`). Responses
+//! are labelled with their CSeq method (`200 OK (PRACK)`). Every line is
+//! wrapped at the output width; the ladder's lanes shrink to fit it, and a
+//! trace with more participants than fit is listed one message a line.
 
 use std::fmt::Write as _;
 use std::io::Write;
 
-use siplens::trace::TraceSummary;
+use siplens::trace::{Dialog, TraceSummary, Transaction};
 
-/// Column width of a participant.
+use crate::wrap::{self, cut, width, wrap_into};
+
+/// Widest lane of the ladder.
 const COL: usize = 24;
+/// Narrowest lane: below it the ladder becomes a list.
+const MIN_COL: usize = 14;
+/// Columns before the first lane (the time).
+const TIME: usize = 11;
+/// Columns after the last lane (`  #1234`).
+const NUMBER: usize = 8;
+
+/// Which messages to show: all, or those of one Call-ID or one dialog.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// `--call-id`.
+    pub call_id: Option<String>,
+    /// `--dialog`, 1-based.
+    pub dialog: Option<usize>,
+}
+
+impl Filter {
+    /// True when no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.call_id.is_none() && self.dialog.is_none()
+    }
+
+    /// The kept message indices (0-based), or `None` for all.
+    pub fn messages(&self, t: &TraceSummary) -> Option<Vec<bool>> {
+        self.keep(
+            &t.messages
+                .iter()
+                .map(|m| m.transaction_id)
+                .collect::<Vec<_>>(),
+            &t.transactions,
+            &t.dialogs,
+        )
+    }
+
+    /// The same for a whole [`siplens::Trace`].
+    pub fn trace_messages(&self, t: &siplens::Trace) -> Option<Vec<bool>> {
+        self.keep(
+            &t.messages
+                .iter()
+                .map(|m| m.transaction_id)
+                .collect::<Vec<_>>(),
+            &t.transactions,
+            &t.dialogs,
+        )
+    }
+
+    /// Messages of the Call-ID (by their transaction) and of the dialog
+    /// (its messages and its transactions' — a CANCEL, an ACK).
+    fn keep(
+        &self,
+        tx_of: &[usize],
+        transactions: &[Transaction],
+        dialogs: &[Dialog],
+    ) -> Option<Vec<bool>> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut keep = vec![false; tx_of.len()];
+        if let Some(id) = &self.call_id {
+            for (i, &x) in tx_of.iter().enumerate() {
+                keep[i] |= transactions.get(x).is_some_and(|tx| &tx.call_id == id);
+            }
+        }
+        if let Some(d) = self.dialog.and_then(|n| n.checked_sub(1)) {
+            if let Some(d) = dialogs.get(d) {
+                for i in dialog_messages(transactions, d) {
+                    if let Some(k) = keep.get_mut(i) {
+                        *k = true;
+                    }
+                }
+            }
+        }
+        Some(keep)
+    }
+}
+
+/// A dialog's messages and those of its transactions (a CANCEL, an ACK).
+pub fn dialog_messages(transactions: &[Transaction], d: &Dialog) -> Vec<usize> {
+    let mut v = d.messages.clone();
+    for &x in &d.transactions {
+        if let Some(tx) = transactions.get(x) {
+            v.extend(&tx.requests);
+            v.extend(&tx.responses);
+            v.extend(tx.ack);
+        }
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
 
 /// The summary and the ladder, written line by line (a big capture's
 /// ladder is not built in memory first).
-pub fn write_report(t: &TraceSummary, name: &str, out: &mut impl Write) -> std::io::Result<()> {
-    out.write_all(summary(t, name).as_bytes())?;
+pub fn write_report(
+    t: &TraceSummary,
+    name: &str,
+    keep: Option<&[bool]>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    out.write_all(summary(t, name, keep).as_bytes())?;
     out.write_all(b"\nLadder:\n")?;
-    ladder(t, out)
+    ladder(t, keep, out)
+}
+
+fn kept(keep: Option<&[bool]>, i: usize) -> bool {
+    keep.is_none_or(|k| k.get(i).copied().unwrap_or(false))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The summary only (`--summary`).
-pub fn summary(t: &TraceSummary, name: &str) -> String {
+pub fn summary(t: &TraceSummary, name: &str, keep: Option<&[bool]>) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{name}: {}{} — {} SIP messages ({} retransmissions), {} transactions, {} dialogs, {} calls",
+    let shown: Vec<usize> = (0..t.messages.len()).filter(|&i| kept(keep, i)).collect();
+    let filtered = if keep.is_some() {
+        format!(" (filter: {} of {} shown)", shown.len(), t.messages.len())
+    } else {
+        String::new()
+    };
+    let head = format!(
+        "{name}: {}{} — {} ({}), {}, {}, {}{filtered}",
         t.source,
         if t.frames > 0 {
-            format!(", {} frames", t.frames)
+            format!(", {}", plural(t.frames as usize, "frame", "frames"))
         } else {
             String::new()
         },
-        t.messages.len(),
-        t.messages.iter().filter(|m| m.retransmission).count(),
-        t.transactions.len(),
-        t.dialogs.len(),
-        t.calls.len()
+        plural(t.messages.len(), "SIP message", "SIP messages"),
+        plural(
+            t.messages.iter().filter(|m| m.retransmission).count(),
+            "retransmission",
+            "retransmissions"
+        ),
+        plural(t.transactions.len(), "transaction", "transactions"),
+        plural(t.dialogs.len(), "dialog", "dialogs"),
+        plural(t.calls.len(), "call", "calls"),
     );
-    if !t.dialogs.is_empty() {
+    wrap::block(&mut s, &head, 0);
+    let dialogs: Vec<&Dialog> = t
+        .dialogs
+        .iter()
+        .filter(|d| {
+            keep.is_none()
+                || dialog_messages(&t.transactions, d)
+                    .iter()
+                    .any(|&i| kept(keep, i))
+        })
+        .collect();
+    if !dialogs.is_empty() {
         s.push_str("Dialogs:\n");
-        for d in &t.dialogs {
+        for d in dialogs {
             let mut timing = Vec::new();
             if let Some(x) = d.post_dial_delay_ms {
                 timing.push(format!("post-dial delay {}", ms(x)));
@@ -51,13 +180,12 @@ pub fn summary(t: &TraceSummary, name: &str) -> String {
             if let Some(x) = d.duration_ms {
                 timing.push(format!("duration {}", ms(x)));
             }
-            let _ = writeln!(
-                s,
-                "  D{} {} {} → {}: {}{}{} [call {}, Call-ID {}]",
-                d.id,
+            let line = format!(
+                "D{} {} {} → {}: {}{}{} [{}Call-ID {}]",
+                d.id + 1,
                 d.kind,
-                d.caller.as_deref().unwrap_or("?"),
-                d.callee.as_deref().unwrap_or("?"),
+                d.caller.as_deref().unwrap_or("(no From)"),
+                d.callee.as_deref().unwrap_or("(no To)"),
                 d.state,
                 d.final_code.map(|c| format!(" ({c})")).unwrap_or_default(),
                 if timing.is_empty() {
@@ -65,40 +193,82 @@ pub fn summary(t: &TraceSummary, name: &str) -> String {
                 } else {
                     format!("; {}", timing.join(", "))
                 },
-                d.call,
+                d.call
+                    .map_or(String::new(), |c| format!("call {}, ", c + 1)),
                 d.call_id
             );
+            s.push_str("  ");
+            wrap_into(&mut s, &line, 2, 6);
         }
     }
-    for (label, list) in [("Findings", &t.findings), ("Capture", &t.capture_findings)] {
+    let about = |f: &&siplens::trace::FlowFinding| {
+        keep.is_none() || f.messages.iter().any(|&m| kept(keep, m))
+    };
+    let findings: Vec<_> = t.findings.iter().filter(about).collect();
+    let capture: Vec<_> = t.capture_findings.iter().filter(about).collect();
+    for (label, list) in [("Findings", &findings), ("Capture", &capture)] {
         if list.is_empty() {
             continue;
         }
         let _ = writeln!(s, "{label}:");
-        for f in list {
-            let at = if f.messages.is_empty() {
-                f.frame.map(|x| format!(" frame {x}")).unwrap_or_default()
-            } else {
-                format!(
-                    " [{}]",
-                    f.messages
-                        .iter()
-                        .map(|m| format!("#{m}"))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
-            };
-            let _ = writeln!(
-                s,
-                "  {} {:?} {}{at}: {}",
-                f.id, f.severity, f.slug, f.message
-            );
+        for f in group(list) {
+            s.push_str("  ");
+            wrap_into(&mut s, &f, 2, 6);
         }
     }
-    if t.findings.is_empty() && t.capture_findings.is_empty() {
+    if findings.is_empty() && capture.is_empty() {
         s.push_str("No flow findings.\n");
     }
     s
+}
+
+/// Finding lines, repeats of one rule with one message text grouped
+/// (`SL405 ×3`), messages numbered from 1.
+fn group(list: &[&siplens::trace::FlowFinding]) -> Vec<String> {
+    let mut out: Vec<(String, String, Vec<String>, usize)> = Vec::new();
+    for f in list {
+        let head = format!(
+            "{} {} {}",
+            f.id,
+            format!("{:?}", f.severity).to_lowercase(),
+            f.slug
+        );
+        let at = if f.messages.is_empty() {
+            f.frame.map(|x| format!("frame {x}")).unwrap_or_default()
+        } else {
+            f.messages
+                .iter()
+                .map(|m| format!("#{}", m + 1))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        match out
+            .iter_mut()
+            .find(|(h, m, _, _)| *h == head && *m == f.message)
+        {
+            Some((_, _, ats, n)) => {
+                ats.push(at);
+                *n += 1;
+            }
+            None => out.push((head, f.message.clone(), vec![at], 1)),
+        }
+    }
+    out.into_iter()
+        .map(|(head, message, ats, n)| {
+            let times = if n > 1 {
+                format!(" ×{n}")
+            } else {
+                String::new()
+            };
+            let ats: Vec<String> = ats.into_iter().filter(|a| !a.is_empty()).collect();
+            let at = if ats.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", ats.join(", "))
+            };
+            format!("{head}{times}{at}: {message}")
+        })
+        .collect()
 }
 
 fn ms(x: f64) -> String {
@@ -109,43 +279,46 @@ fn ms(x: f64) -> String {
     }
 }
 
-/// Who sent and received message `i`, as participant names.
+/// Who sent and received message `i`: the labels of the core's
+/// participant lanes ([`siplens::trace::Participant`]: one per IP in
+/// captures, from Via/Route in pasted text, never `?`).
 fn ends(t: &TraceSummary, i: usize) -> (String, String) {
     let m = &t.messages[i];
-    if let (Some(a), Some(b)) = (&m.src, &m.dst) {
-        return (a.clone(), b.clone());
-    }
-    // No addresses (plain pasted text): Via sent-by and Request-URI host.
-    let tx = &t.transactions[m.transaction_id];
-    let req = tx.requests.first().map(|&r| &t.messages[r]);
-    let via = req.and_then(|r| r.via_host.clone()).or(m.via_host.clone());
-    let target = req.and_then(|r| r.request_uri.as_deref()).map(uri_host);
-    let a = m.src.clone().or(via).unwrap_or_else(|| "?".into());
-    let b = m.dst.clone().or(target).unwrap_or_else(|| "?".into());
-    if m.is_request() {
-        (a, b)
-    } else {
-        (b, a)
-    }
+    let name = |p: usize| {
+        t.participants
+            .get(p)
+            .map_or_else(|| format!("lane {}", p + 1), |x| x.label.clone())
+    };
+    (name(m.from), name(m.to))
 }
 
-fn uri_host(uri: &str) -> String {
-    let rest = uri.split_once(':').map_or(uri, |x| x.1);
-    let rest = rest.rsplit_once('@').map_or(rest, |x| x.1);
-    rest.split([';', '?', '>'])
-        .next()
-        .unwrap_or(rest)
-        .split(':')
-        .next()
-        .unwrap_or(rest)
-        .to_owned()
+/// The arrow label: the method, or the code and reason phrase with the
+/// CSeq method of the transaction (`200 OK (PRACK)`), marked `[offer]` or
+/// `[answer]` when it carries SDP (RFC 3264).
+fn label(t: &TraceSummary, i: usize) -> String {
+    let m = &t.messages[i];
+    let mut label = m.label();
+    // SDP on the arrow, as sngrep marks it: the offer/answer role (RFC 3264).
+    if let Some(role) = m.sdp {
+        let _ = write!(label, " [{}]", role.as_str());
+    }
+    if m.retransmission {
+        label.push_str(" (re)");
+    }
+    label
 }
 
-/// The ladder diagram.
-pub fn ladder(t: &TraceSummary, out: &mut impl Write) -> std::io::Result<()> {
+/// The ladder diagram (or, when the lanes do not fit the width, one
+/// message a line).
+pub fn ladder(
+    t: &TraceSummary,
+    keep: Option<&[bool]>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let shown: Vec<usize> = (0..t.messages.len()).filter(|&i| kept(keep, i)).collect();
+    let pairs: Vec<(usize, (String, String))> = shown.iter().map(|&i| (i, ends(t, i))).collect();
     let mut parts: Vec<String> = Vec::new();
-    let pairs: Vec<(String, String)> = (0..t.messages.len()).map(|i| ends(t, i)).collect();
-    for (a, b) in &pairs {
+    for (_, (a, b)) in &pairs {
         for p in [a, b] {
             if !parts.contains(p) {
                 parts.push(p.clone());
@@ -153,38 +326,68 @@ pub fn ladder(t: &TraceSummary, out: &mut impl Write) -> std::io::Result<()> {
         }
     }
     let t0 = t.messages.iter().find_map(|m| m.time);
-    let mut s = String::new();
-    let _ = write!(s, "{:>10} ", "");
-    for p in &parts {
-        let name: String = p.chars().take(COL - 2).collect();
-        let _ = write!(s, "{name:^COL$}");
+    let time = |i: usize| match (t.messages[i].time, t0) {
+        (Some(x), Some(z)) => format!("+{:.3}", x - z),
+        _ => String::new(),
+    };
+    let room = width().saturating_sub(TIME + NUMBER);
+    let col = (room / parts.len().max(1)).min(COL);
+    if col < MIN_COL {
+        // Too many lanes for the width: a list.
+        for (i, (a, b)) in &pairs {
+            let mut s = format!("{:>6} {:>10} ", format!("#{}", i + 1), time(*i));
+            let at = s.chars().count();
+            wrap_into(&mut s, &format!("{} {a} → {b}", label(t, *i)), at, at);
+            out.write_all(s.as_bytes())?;
+        }
+        return Ok(());
     }
+    let mut s = format!("{:>10} ", "");
+    let mut legend = Vec::new();
+    for (k, p) in parts.iter().enumerate() {
+        let name = if p.chars().count() > col - 2 {
+            legend.push(format!("lane {}: {p}", k + 1));
+            format!(
+                "{}:{}",
+                k + 1,
+                // The end of an address tells lanes apart (the port, the
+                // last octets); the legend gives it whole.
+                cut_start(p, col - 2 - 1 - (k + 1).to_string().len())
+            )
+        } else {
+            p.clone()
+        };
+        let _ = write!(s, "{name:^col$}");
+    }
+    s.truncate(s.trim_end().len());
     s.push('\n');
+    for l in legend {
+        let mut line = String::new();
+        wrap::block(&mut line, &l, 2);
+        s.push_str(&line);
+    }
     out.write_all(s.as_bytes())?;
-    for (i, m) in t.messages.iter().enumerate() {
-        let (a, b) = &pairs[i];
+    for (i, (a, b)) in &pairs {
         let ca = parts.iter().position(|p| p == a).unwrap_or(0);
         let cb = parts.iter().position(|p| p == b).unwrap_or(0);
-        let mut label = m.label();
-        if m.retransmission {
-            label.push_str(" (re)");
-        }
-        let time = match (m.time, t0) {
-            (Some(x), Some(z)) => format!("+{:.3}", x - z),
-            _ => String::new(),
-        };
-        let width = parts.len() * COL;
-        let mut row: Vec<char> = vec![' '; width];
+        let label = label(t, *i);
+        // Where the full label goes when the arrow is too short for it.
+        let mut above: Option<usize> = None;
+        let w = parts.len() * col;
+        let mut row: Vec<char> = vec![' '; w];
         for c in 0..parts.len() {
-            row[c * COL + COL / 2] = '|';
+            row[c * col + col / 2] = '|';
         }
-        let (xa, xb) = (ca * COL + COL / 2, cb * COL + COL / 2);
+        let lifelines = row.clone();
+        let (xa, xb) = (ca * col + col / 2, cb * col + col / 2);
         if xa == xb {
             let text: Vec<char> = format!(" ↺ {label}").chars().collect();
-            for (k, ch) in text.into_iter().enumerate() {
-                if xa + 1 + k < width {
-                    row[xa + 1 + k] = ch;
-                }
+            let room = w.saturating_sub(xa + 1);
+            for (k, ch) in cut(&text.iter().collect::<String>(), room)
+                .chars()
+                .enumerate()
+            {
+                row[xa + 1 + k] = ch;
             }
         } else {
             let (lo, hi) = (xa.min(xb), xa.max(xb));
@@ -197,13 +400,206 @@ pub fn ladder(t: &TraceSummary, out: &mut impl Write) -> std::io::Result<()> {
                 row[lo + 1] = '<';
             }
             let room = hi - lo - 4;
-            let text: Vec<char> = label.chars().take(room).collect();
-            for (k, ch) in text.into_iter().enumerate() {
+            let shown = fit(&t.messages[*i], &label, room);
+            if shown != label {
+                above = Some(lo + 3);
+            }
+            for (k, ch) in shown.chars().enumerate() {
                 row[lo + 3 + k] = ch;
             }
         }
+        if let Some(at) = above {
+            // The whole label on a line of its own above the arrow, over
+            // the lifelines it crosses (sngrep does the same).
+            let mut line = lifelines;
+            let text = cut(&label, w);
+            let n = text.chars().count();
+            let start = at.min(w - n);
+            for (k, ch) in text.chars().enumerate() {
+                line[start + k] = ch;
+            }
+            let line: String = line.into_iter().collect();
+            writeln!(out, "{:>10} {}", "", line.trim_end())?;
+        }
         let line: String = row.into_iter().collect();
-        writeln!(out, "{time:>10} {}  #{i}", line.trim_end())?;
+        writeln!(out, "{:>10} {}  #{}", time(*i), line.trim_end(), i + 1)?;
     }
     Ok(())
+}
+
+/// `s` cut to its last `max` characters, `…` first.
+fn cut_start(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_owned();
+    }
+    let mut t = String::from("…");
+    t.extend(s.chars().skip(n + 1 - max.max(1)));
+    t
+}
+
+/// The label that fits `room` on an arrow: the whole label, else the
+/// code with the CSeq method (`401 (REGISTER)`), else the label cut.
+fn fit(m: &siplens::trace::MessageSummary, label: &str, room: usize) -> String {
+    if label.chars().count() <= room {
+        return label.to_owned();
+    }
+    if let (Some(code), Some(open)) = (m.code, label.find(" (")) {
+        let short = format!("{code}{}", &label[open..]);
+        if short.chars().count() <= room {
+            return short;
+        }
+    }
+    cut(label, room)
+}
+
+/// The dialog list as CSV (RFC 4180; `--csv`): one row per dialog.
+///
+/// Columns are [`COLUMNS`]; a field the trace model gains later (the
+/// Reason header of the final response, participants' IMS roles) is one
+/// more entry there and in [`row`].
+pub fn csv(t: &TraceSummary, keep: Option<&[bool]>, timestamps: &[Option<String>]) -> String {
+    let mut s = COLUMNS.join(",");
+    s.push_str("\r\n");
+    for d in &t.dialogs {
+        if keep.is_some()
+            && !dialog_messages(&t.transactions, d)
+                .iter()
+                .any(|&i| kept(keep, i))
+        {
+            continue;
+        }
+        let cells: Vec<String> = row(t, d, timestamps).iter().map(|c| csv_field(c)).collect();
+        s.push_str(&cells.join(","));
+        s.push_str("\r\n");
+    }
+    s
+}
+
+/// The CSV header.
+pub const COLUMNS: &[&str] = &[
+    "dialog",
+    "call",
+    "call_id",
+    "method",
+    "from_user",
+    "to_user",
+    "state",
+    "final_code",
+    "final_reason",
+    "reason",
+    "start_time",
+    "duration_s",
+    "src",
+    "dst",
+    "participants",
+    "messages",
+];
+
+/// One dialog's cells, in [`COLUMNS`] order.
+fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<String> {
+    let first = d.messages.first().copied();
+    let start = d
+        .start_timestamp
+        .clone()
+        .or_else(|| first.and_then(|i| timestamps.get(i).cloned().flatten()))
+        .or_else(|| d.start_time.map(|x| format!("{x:.6}")))
+        .unwrap_or_default();
+    let (src, dst) = first.map_or((String::new(), String::new()), |i| {
+        let m = &t.messages[i];
+        (
+            m.src.clone().unwrap_or_default(),
+            m.dst.clone().unwrap_or_default(),
+        )
+    });
+    // `Q.850;cause=16;text="Normal call clearing"` → `Q.850 16 Normal call clearing`.
+    let reason = d
+        .reasons
+        .iter()
+        .map(|r| {
+            let mut x = r.protocol.clone();
+            if let Some(c) = r.cause {
+                let _ = write!(x, " {c}");
+            }
+            if let Some(text) = &r.text {
+                let _ = write!(x, " {text}");
+            }
+            x
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let participants = d
+        .participants
+        .iter()
+        .filter_map(|&p| t.participants.get(p))
+        .map(|p| p.address.clone())
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![
+        format!("D{}", d.id + 1),
+        d.call.map(|c| (c + 1).to_string()).unwrap_or_default(),
+        d.call_id.clone(),
+        d.kind.clone(),
+        d.from_user
+            .clone()
+            .or_else(|| d.caller.as_deref().map(uri_user))
+            .unwrap_or_default(),
+        d.to_user
+            .clone()
+            .or_else(|| d.callee.as_deref().map(uri_user))
+            .unwrap_or_default(),
+        d.state.to_owned(),
+        d.final_code.map(|c| c.to_string()).unwrap_or_default(),
+        d.final_reason.clone().unwrap_or_default(),
+        reason,
+        start,
+        d.duration_ms
+            .map(|x| format!("{:.3}", x / 1000.0))
+            .unwrap_or_default(),
+        src,
+        dst,
+        participants,
+        dialog_messages(&t.transactions, d)
+            .iter()
+            .map(|m| (m + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    ]
+}
+
+/// The user part of a SIP URI (`sip:+4930123@ims…` → `+4930123`), or the
+/// number of a tel URI; the URI itself when it has neither.
+fn uri_user(uri: &str) -> String {
+    let u = uri.trim().trim_start_matches('<');
+    let after = u.split_once(':').map_or(u, |x| x.1);
+    match after.split_once('@') {
+        Some((user, _)) => user.split(';').next().unwrap_or(user).to_owned(),
+        None if u.starts_with("tel:") => after.split([';', '>']).next().unwrap_or(after).to_owned(),
+        None => uri.to_owned(),
+    }
+}
+
+/// One CSV field, quoted when it holds a comma, a quote or a line end.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_and_csv_quoting() {
+        assert_eq!(uri_user("sip:alice@a.example;transport=tcp"), "alice");
+        assert_eq!(uri_user("tel:+4930123;phone-context=x"), "+4930123");
+        assert_eq!(uri_user("sip:a.example"), "sip:a.example");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(cut_start("172.16.98.101:5060", 8), "…01:5060");
+    }
 }

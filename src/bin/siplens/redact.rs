@@ -140,8 +140,12 @@ pub fn run(a: &Args<'_>) -> ExitCode {
             r.notes,
         )
     } else {
-        if let Err(why) = crate::input::check_bytes(&bytes) {
-            eprintln!("siplens: {why} (and no pcap or pcapng capture)");
+        let t = siplens::triage::triage(&bytes);
+        if matches!(
+            t.kind,
+            siplens::triage::InputKind::Empty | siplens::triage::InputKind::Binary
+        ) {
+            eprintln!("siplens: {}", t.note);
             return ExitCode::from(UNUSABLE);
         }
         let r = redact_text(&bytes, &opts);

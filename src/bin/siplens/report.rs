@@ -7,16 +7,15 @@ use std::fmt::Write as _;
 use siplens::diagnose::{Confidence, Decoded, SpanDto};
 use siplens::{RuleInfo, Severity};
 
-/// Widest source line shown under a finding before it is cut around the span.
+use crate::wrap::{self, columns, width, wrap_into};
+
+/// Widest source line shown under a finding before it is cut around the
+/// span (at most the output width less the gutter).
 const MAX_SOURCE: usize = 120;
-/// Widest header value in the header table.
-const MAX_VALUE: usize = 56;
 /// Widest quoted evidence.
 const MAX_QUOTE: usize = 80;
 /// Column where the label of a summary line ends.
 const LABEL: usize = 10;
-/// Wrap width of prose.
-const WRAP: usize = 100;
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +92,9 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
     let mut out = String::new();
     let o = &mut out;
     let dx = &d.diagnosis;
-    let _ = writeln!(o, "{}", st.bold(&dx.headline));
+    let mut head = String::new();
+    wrap_into(&mut head, &dx.headline, 0, 0);
+    let _ = writeln!(o, "{}", st.bold(head.trim_end()));
     o.push('\n');
 
     match (&d.status, &d.request) {
@@ -148,14 +149,10 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
             let indent = 5 + 1 + confidence_width(c.confidence) + 1;
             wrap_into(o, &c.text, indent, indent);
             for e in &c.evidence {
-                let _ = writeln!(
-                    o,
-                    "{}evidence {} {}: {}",
-                    " ".repeat(7),
-                    st.accent(&at(&e.span)),
-                    quote(slice(input, &e.span), MAX_QUOTE),
-                    e.what
-                );
+                let head = format!("{}evidence {} ", " ".repeat(7), at(&e.span));
+                let _ = write!(o, "{}evidence {} ", " ".repeat(7), st.accent(&at(&e.span)));
+                let text = format!("{}: {}", quote(slice(input, &e.span), quote_max()), e.what);
+                wrap_into(o, &text, columns(&head), 9);
             }
         }
     }
@@ -188,7 +185,7 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
                 let _ = write!(line, " cause={c}");
             }
             if let Some(t) = &r.text {
-                let _ = write!(line, " text={}", quote(t.as_bytes(), MAX_QUOTE));
+                let _ = write!(line, " text={}", quote(t.as_bytes(), quote_max()));
             }
             let _ = write!(line, " at {}", at(&r.span));
             bullet(o, &line);
@@ -211,7 +208,7 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
                 &format!(
                     "{code} {} {} at {}",
                     w.agent,
-                    quote(w.text.as_bytes(), MAX_QUOTE),
+                    quote(w.text.as_bytes(), quote_max()),
                     at(&w.span)
                 ),
             );
@@ -233,7 +230,7 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
             &format!(
                 "{} {}: {}",
                 at(&e.span),
-                quote(slice(input, &e.span), MAX_QUOTE),
+                quote(slice(input, &e.span), quote_max()),
                 e.what
             ),
         );
@@ -298,6 +295,11 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
     out
 }
 
+/// Widest quoted value: short enough to leave room for its label.
+fn quote_max() -> usize {
+    MAX_QUOTE.min(width().saturating_sub(30)).max(16)
+}
+
 fn confidence_width(c: Confidence) -> usize {
     match c {
         Confidence::High => 6,
@@ -342,31 +344,6 @@ fn bullet(o: &mut String, text: &str) {
 fn sub(o: &mut String, text: &str) {
     o.push_str("      ");
     wrap_into(o, text, 6, 6);
-}
-
-/// Appends `text` word-wrapped at [`WRAP`] columns: the first line
-/// continues the current one (already at column `first`), the others are
-/// indented by `rest`.
-fn wrap_into(o: &mut String, text: &str, first: usize, rest: usize) {
-    let mut col = first;
-    let mut line_empty = true;
-    for word in text.split_whitespace() {
-        let w = word.chars().count();
-        if !line_empty && col + 1 + w > WRAP {
-            o.push('\n');
-            o.push_str(&" ".repeat(rest));
-            col = rest;
-            line_empty = true;
-        }
-        if !line_empty {
-            o.push(' ');
-            col += 1;
-        }
-        o.push_str(word);
-        col += w;
-        line_empty = false;
-    }
-    o.push('\n');
 }
 
 /// The bytes as a double-quoted string: control characters escaped,
@@ -429,6 +406,12 @@ fn cells(line: &[u8]) -> Vec<(usize, char)> {
     out
 }
 
+/// Cells of a source line shown: the width less the gutter (`    12 | `)
+/// and the two `…` marks.
+fn source_max() -> usize {
+    MAX_SOURCE.min(width().saturating_sub(12)).max(20)
+}
+
 /// The source line holding `span.start`, and a caret line under the span
 /// (cut to the line; `…` marks a span that goes on).
 fn source_excerpt(input: &[u8], span: &SpanDto) -> (String, String) {
@@ -454,11 +437,12 @@ fn source_excerpt(input: &[u8], span: &SpanDto) -> (String, String) {
     };
     let from = cell_of(start - line_start);
     let to = cell_of(span.end.clamp(start, line_end.max(start)) - line_start).max(from + 1);
-    let (win_start, win_end) = if cells.len() <= MAX_SOURCE {
+    let max = source_max();
+    let (win_start, win_end) = if cells.len() <= max {
         (0, cells.len())
     } else {
-        let ws = from.saturating_sub(MAX_SOURCE / 4);
-        (ws, (ws + MAX_SOURCE).min(cells.len()))
+        let ws = from.saturating_sub(max / 4);
+        (ws, (ws + max).min(cells.len()))
     };
     let mut text = String::new();
     let mut marks = String::new();
@@ -531,7 +515,9 @@ fn findings(o: &mut String, st: Style, d: &Decoded, input: &[u8]) {
             " ".repeat(gutter),
             st.paint(Style::severity_sgr(f.severity), &marks)
         );
-        let _ = writeln!(o, "    {}", st.dim(&format!("spec: {}", f.spec_ref)));
+        let mut spec = String::from("    ");
+        wrap_into(&mut spec, &format!("spec: {}", f.spec_ref), 4, 10);
+        let _ = write!(o, "{}", st.dim(&spec));
     }
 }
 
@@ -556,17 +542,27 @@ fn headers(o: &mut String, st: Style, d: &Decoded) {
         .max()
         .unwrap_or(0)
         .min(24);
+    // One line per header when name, value and meaning fit the width;
+    // else the value wraps under the name and the meaning follows.
     for h in &d.headers {
         let value: String = h.value.split_whitespace().collect::<Vec<_>>().join(" ");
-        let shown = ellipsis(&value, MAX_VALUE);
-        let pad = MAX_VALUE.saturating_sub(shown.chars().count());
         let name_pad = width.saturating_sub(h.name.chars().count());
-        let _ = write!(o, "  {}{} {shown}", st.bold(&h.name), " ".repeat(name_pad));
+        let _ = write!(o, "  {}{} ", st.bold(&h.name), " ".repeat(name_pad));
+        let at = 2 + width.max(h.name.chars().count()) + 1;
+        // A name too long for a column: continuation lines hang by 4.
+        let hang = if at > wrap::width() / 2 { 4 } else { at };
+        let one_line = h.meaning.map_or(0, |m| m.chars().count() + 2) + value.chars().count();
         match h.meaning {
-            Some(m) => {
-                let _ = writeln!(o, "{}  {}", " ".repeat(pad), st.dim(m));
+            Some(m) if at + one_line <= wrap::width() => {
+                let _ = writeln!(o, "{value}  {}", st.dim(m));
             }
-            None => o.push('\n'),
+            Some(m) => {
+                wrap_into(o, &value, at, hang);
+                let mut meaning = " ".repeat(hang);
+                wrap_into(&mut meaning, m, hang, hang);
+                let _ = write!(o, "{}", st.dim(&meaning));
+            }
+            None => wrap_into(o, &value, at, hang),
         }
         if !h.fields.is_empty() {
             let fields: Vec<String> = h
@@ -574,18 +570,10 @@ fn headers(o: &mut String, st: Style, d: &Decoded) {
                 .iter()
                 .map(|f| format!("{}={}", f.name, f.value))
                 .collect();
-            let _ = writeln!(o, "  {} {}", " ".repeat(width), st.dim(&fields.join("  ")));
+            let mut line = " ".repeat(hang);
+            wrap_into(&mut line, &fields.join("  "), hang, hang);
+            let _ = write!(o, "{}", st.dim(&line));
         }
-    }
-}
-
-fn ellipsis(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
     }
 }
 
@@ -597,14 +585,22 @@ pub fn rules_report(rules: &[&RuleInfo], st: Style) -> String {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let _ = writeln!(
+        let head = format!("{} {} {} ", r.id, r.slug, severity_word(r.severity));
+        let _ = write!(
             o,
-            "{} {} {} {}",
+            "{} {} {} ",
             st.bold(r.id),
             r.slug,
             st.paint(Style::severity_sgr(r.severity), severity_word(r.severity)),
-            st.dim(&format!("({category}; {})", r.spec))
         );
+        let mut spec = String::new();
+        wrap_into(
+            &mut spec,
+            &format!("({category}; {})", r.spec),
+            columns(&head),
+            4,
+        );
+        let _ = write!(o, "{}", st.dim(&spec));
         for (k, v) in [("checks", r.checks), ("why", r.why)] {
             let _ = write!(o, "    {k:<9}");
             wrap_into(&mut o, v, 13, 13);
@@ -614,7 +610,8 @@ pub fn rules_report(rules: &[&RuleInfo], st: Style) -> String {
         } else {
             r.example.to_owned()
         };
-        let _ = writeln!(o, "    {:<9}{example}", "example");
+        let _ = write!(o, "    {:<9}", "example");
+        wrap_into(&mut o, &example, 13, 13);
         o.push('\n');
     }
     o
@@ -655,9 +652,12 @@ mod tests {
         let long = [b'x'; 400];
         let (text, marks) = source_excerpt(&long, &span(&long, 300, 302));
         assert!(text.starts_with('…') && text.ends_with('…'));
-        assert_eq!(text.chars().count(), MAX_SOURCE + 2);
+        // At the default width of 80: 68 cells and the two `…`.
+        let max = source_max();
+        assert_eq!(max, 68);
+        assert_eq!(text.chars().count(), max + 2);
         assert_eq!(marks.trim_start(), "^^");
-        assert_eq!(marks.find('^'), Some(1 + MAX_SOURCE / 4));
+        assert_eq!(marks.find('^'), Some(1 + max / 4));
     }
 
     #[test]

@@ -174,3 +174,36 @@ test("kind discriminates status and request at run time too", () => {
   assert.equal(i.kind, "invalid");
   assert.ok(i.request === null && i.status === null);
 });
+
+test("triage, searchCodes, catalog, exportCallText, exportCallPcap", () => {
+  const { triage, searchCodes, catalog, exportCallText, exportCallPcap, decodeCapture: capture } = siplens;
+  // triage: what was pasted, with the SIP read out of a hex dump or Wireshark copy.
+  assert.equal(triage(TEXT).kind, "sipMessage");
+  assert.equal(triage("hello world").kind, "notSip");
+  assert.equal(triage(CAPTURE).kind, "capture");
+  assert.equal(triage(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8])).kind, "binary");
+  typeError(() => triage(42), "triage: input must be a string, a Uint8Array or an ArrayBuffer, got a number");
+  // searchCodes matches words of the text, not only the reason phrase.
+  const hits = searchCodes("retry-after").flatMap((g) => g.codes.map((c) => c.code));
+  assert.ok(hits.includes(503) && hits.includes(480), String(hits));
+  assert.deepEqual(searchCodes("48").flatMap((g) => g.codes.map((c) => c.code)).every((c) => c >= 480 && c <= 489), true);
+  typeError(() => searchCodes(7), "searchCodes: query must be a string, got a number");
+  // catalog: every value table at once.
+  const cat = catalog();
+  assert.ok(cat.q850.length > 50 && cat.warnings.length > 10);
+  const failure = cat.reasonProtocols.find((p) => p.name === "FAILURE_CAUSE");
+  assert.ok(failure.complete && failure.values.length === 3, JSON.stringify(failure));
+  // exportCallText: messages back as paste-able text that decodes to the same messages.
+  const two = TEXT + TEXT.replace("486 Busy Here", "180 Ringing");
+  const text = exportCallText(two, [1]);
+  assert.ok(text.includes("180 Ringing") && !text.includes("486 Busy Here"), text);
+  typeError(() => exportCallText(two, "1"), "exportCallText: indices must be an array of non-negative integers or a Uint32Array, got a string");
+  // exportCallPcap: the capture's own bytes for those messages, readable again.
+  const t = capture(CAPTURE);
+  const cut = exportCallPcap(CAPTURE, [0, 1]);
+  assert.ok(cut instanceof Uint8Array && cut.length < CAPTURE.length);
+  const again = capture(cut);
+  assert.deepEqual(again.messages.map((m) => m.raw), [t.messages[0].raw, t.messages[1].raw]);
+  assert.throws(() => exportCallPcap(CAPTURE, [999999]), /no capture frame/);
+  typeError(() => exportCallPcap(CAPTURE, [-1]), "exportCallPcap: indices must be an array of non-negative integers or a Uint32Array, got an array");
+});

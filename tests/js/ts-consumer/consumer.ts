@@ -2,6 +2,13 @@
 // The @ts-expect-error lines prove the types are exact (nullable where serde emits null,
 // closed unions where the contract is closed); they fail the build if the error vanishes.
 import {
+  catalog,
+  searchCodes,
+  triage,
+  exportCallText,
+  exportCallPcap,
+  type Catalog,
+  type Triage,
   compareCodes,
   decode,
   decodeBytes,
@@ -212,3 +219,16 @@ export const used = [s2qCauses, q2sCodes, s2qCause, described, mismatched, fromT
   source, firstDecoded, src, time, retrans, dialogOf, states, finals, pdd, setup, txFinal, flow, frames,
   callIds, cap, state, fc, redactedText, level, counts, originals, aliasCounts, defaults, kindLevels, covers,
   badLevel, badOption];
+
+// triage, searchCodes, catalog and the call exports.
+const tr: Triage = triage("hello world");
+const trKind: "empty" | "capture" | "sipMessage" | "sipTrace" | "wiresharkDetails" | "hexDump" | "binary" | "notSip" = tr.kind;
+const extracted: string | null = tr.extracted;
+const found: number = searchCodes("retry-after").length;
+const cat: Catalog = catalog();
+const complete: boolean = cat.reasonProtocols[0].complete;
+const callText: string = exportCallText("", [0]);
+const callPcap: Uint8Array = exportCallPcap(new Uint8Array(), new Uint32Array([1]));
+// @ts-expect-error: triage takes text or bytes, not a number
+triage(42);
+void [trKind, extracted, found, complete, callText, callPcap];

@@ -1,0 +1,686 @@
+//! Participants: the nodes of a trace (the ladder's lanes), each message's
+//! sender and receiver, and the IMS role a node plays when the messages
+//! say so.
+//!
+//! - Captures and logs with addresses: a node is an IP address (every port
+//!   of it: ephemeral TCP ports are not new nodes), unless that IP sends to
+//!   itself (several elements on one host): its nodes are then `ip:port`.
+//! - Pasted text without addresses: the sender of a request is its topmost
+//!   Via (RFC 3261 §18.2.1: the `received` parameter and the sent-by name
+//!   the same node and are merged, as are the Via and Contact hosts of one
+//!   dialog tag, §12); its receiver is the node that
+//!   forwarded it next (the next copy of the same request whose Via stack
+//!   adds one value on top of this one's, §16.6 step 8), else the topmost
+//!   Route (§16.12, loose routing), else the Contact of a response the
+//!   receiver answered with, else the next hop this sender used for other
+//!   requests, and only as a last resort the Request-URI host (which names
+//!   the target, rarely the next hop). A response goes from its request's
+//!   receiver to its topmost Via (§18.2.2).
+//! - IMS roles (3GPP TS 24.229) from evidence in the messages: Path in a
+//!   REGISTER names the P-CSCF (§5.2.2.1, RFC 3327), Service-Route in a 2xx
+//!   to REGISTER the S-CSCF (§5.4.1.2.2, RFC 3608), a Route with `orig`
+//!   the originating S-CSCF (§5.4.3.1), Security-Client/-Verify the UE and
+//!   its P-CSCF (§5.1.1.2, RFC 3329), P-Visited-Network-ID the P-CSCF that
+//!   inserted it (§5.2.2.1) and the next node relaying the REGISTER the
+//!   I-CSCF (§5.3.1.2), P-Preferred-Service/-Identity the UE
+//!   (§5.1.2A.1), an ISUP body the MGCF (TS 29.163), and an S-CSCF's Route
+//!   to a server followed by its own address the AS (the S-CSCF's
+//!   originating procedures, §5.4.3.2).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::correlate::{host_key, Correlation, Info, ViaHop};
+use super::MessageSummary;
+use crate::parse::addr::parse_name_addr_list;
+use crate::parse::header_name::HeaderName;
+use crate::parse::params::Findings;
+use crate::parse::Message;
+
+/// A node of the trace: one lane of the ladder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Participant {
+    /// Position in [`super::Trace::participants`].
+    pub id: usize,
+    /// Short name for a lane: the IMS role when known (with the address
+    /// when two nodes share a role), else the address (long IPv6 addresses
+    /// shortened, see `address`).
+    pub label: String,
+    /// The full address: IP address (captures, logs) or host name / IP of
+    /// the Via and Route values (pasted text).
+    pub address: String,
+    /// `UE`, `P-CSCF`, `I-CSCF`, `S-CSCF`, `AS` or `MGCF` when messages say
+    /// so (see `roleEvidence`).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""UE" | "P-CSCF" | "I-CSCF" | "S-CSCF" | "AS" | "MGCF" | null"#)
+    )]
+    pub role: Option<&'static str>,
+    /// What in the messages names the role (e.g. `Service-Route in 200 OK
+    /// (REGISTER) #4`).
+    pub role_evidence: Option<String>,
+    /// Every address and name this node was seen with (`ip:port` of each
+    /// port, Via sent-by and `received` names), in order of appearance.
+    pub addresses: Vec<String>,
+    /// Messages sent by this node.
+    pub sent: usize,
+    /// Messages received by this node.
+    pub received: usize,
+}
+
+/// Which node a [`RoleHint`] is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HintTarget {
+    /// The sender of the message.
+    Sender,
+    /// The receiver of the message.
+    Receiver,
+    /// A host named in the message.
+    Host(String),
+    /// The node that generated this response: the sender of the copy of
+    /// it with the deepest Via stack (each proxy relaying it back removed
+    /// its own Via, RFC 3261 §16.7 step 3).
+    Origin,
+}
+
+/// Evidence in one message that a node plays an IMS role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RoleHint {
+    pub role: &'static str,
+    pub target: HintTarget,
+    /// The header that says so.
+    pub evidence: &'static str,
+}
+
+fn first_host(
+    msg: &Message<'_>,
+    name: HeaderName,
+    label: &str,
+    sink: &mut Findings,
+) -> Option<String> {
+    msg.headers_named(name)
+        .flat_map(|h| parse_name_addr_list(h.value, label, sink))
+        .find_map(|a| a.uri.and_then(|u| u.host).map(|h| host_key(&h.as_str())))
+}
+
+/// The IMS role evidence one message carries.
+pub(crate) fn role_hints(
+    msg: &Message<'_>,
+    vias: &[ViaHop],
+    routes: &[(String, bool)],
+    sink: &mut Findings,
+) -> Vec<RoleHint> {
+    let mut out = Vec::new();
+    let mut hint = |role, target, evidence| {
+        out.push(RoleHint {
+            role,
+            target,
+            evidence,
+        })
+    };
+    let register = msg
+        .cseq()
+        .is_some_and(|c| c.method.eq_ignore_case("REGISTER"));
+    let has = |n: HeaderName| msg.header(n).is_some();
+    if msg.is_request() {
+        if register {
+            if let Some(h) = first_host(msg, HeaderName::Path, "Path", sink) {
+                hint("P-CSCF", HintTarget::Host(h), "Path in REGISTER");
+            }
+            if has(HeaderName::PVisitedNetworkId) && vias.len() == 2 {
+                hint(
+                    "P-CSCF",
+                    HintTarget::Sender,
+                    "P-Visited-Network-ID inserted in REGISTER",
+                );
+            }
+            // UE → P-CSCF → I-CSCF → S-CSCF (§5.3.1.2): the third hop.
+            if has(HeaderName::PVisitedNetworkId) && vias.len() == 3 {
+                hint(
+                    "I-CSCF",
+                    HintTarget::Sender,
+                    "REGISTER relayed after the P-CSCF",
+                );
+            }
+        }
+        if vias.len() == 1 {
+            if has(HeaderName::SecurityVerify) || (register && has(HeaderName::SecurityClient)) {
+                hint("UE", HintTarget::Sender, "Security-Client/Security-Verify");
+                hint(
+                    "P-CSCF",
+                    HintTarget::Receiver,
+                    "Security-Client/Security-Verify",
+                );
+            } else if has(HeaderName::PPreferredService) || has(HeaderName::PPreferredIdentity) {
+                hint("UE", HintTarget::Sender, "P-Preferred-Service/-Identity");
+                hint(
+                    "P-CSCF",
+                    HintTarget::Receiver,
+                    "P-Preferred-Service/-Identity from the UE",
+                );
+            }
+        }
+        for (h, orig) in routes {
+            if *orig {
+                hint("S-CSCF", HintTarget::Host(h.clone()), "Route with `orig`");
+            }
+        }
+        // The S-CSCF routes to an AS with a Route back to itself (ODI).
+        if let (Some(top), [first, second, ..]) = (vias.first(), routes) {
+            if (second.0 == top.host || top.received.as_deref() == Some(second.0.as_str()))
+                && first.0 != second.0
+            {
+                hint(
+                    "S-CSCF",
+                    HintTarget::Sender,
+                    "Route to an AS and back to itself",
+                );
+                hint(
+                    "AS",
+                    HintTarget::Host(first.0.clone()),
+                    "Route from the S-CSCF, back to it",
+                );
+            }
+        }
+    } else if register && msg.status_code().is_some_and(|c| (200..300).contains(&c.0)) {
+        if let Some(h) = first_host(msg, HeaderName::ServiceRoute, "Service-Route", sink) {
+            hint(
+                "S-CSCF",
+                HintTarget::Host(h),
+                "Service-Route in 2xx (REGISTER)",
+            );
+            hint(
+                "S-CSCF",
+                HintTarget::Origin,
+                "Service-Route in 2xx (REGISTER)",
+            );
+        }
+    } else if register && msg.status_code().is_some_and(|c| c.0 == 401) {
+        let aka = msg.headers_named(HeaderName::WwwAuthenticate).any(|h| {
+            crate::parse::auth::parse_www_authenticate(h.value, sink)
+                .is_some_and(|c| c.params.is_aka())
+        });
+        if aka {
+            hint("S-CSCF", HintTarget::Origin, "AKA challenge to REGISTER");
+        }
+    }
+    let isup = msg.header_value(HeaderName::ContentType).is_some_and(|v| {
+        let v = v.as_str().to_ascii_lowercase();
+        v.contains("application/isup")
+            || (v.contains("multipart") && {
+                let b = String::from_utf8_lossy(msg.body().bytes()).to_ascii_lowercase();
+                b.contains("application/isup")
+            })
+    });
+    if isup {
+        hint("MGCF", HintTarget::Sender, "ISUP body (SIP-I)");
+    }
+    out
+}
+
+/// The lane of a sender nothing in the message names.
+pub const UNKNOWN_SENDER: &str = "unknown sender";
+/// The lane of a receiver nothing in the message names.
+pub const UNKNOWN_RECEIVER: &str = "unknown receiver";
+
+/// Participants and each message's (sender, receiver).
+pub(crate) struct Lanes {
+    pub participants: Vec<Participant>,
+    pub ends: Vec<(usize, usize)>,
+}
+
+/// Union-find over node keys.
+#[derive(Default)]
+struct Nodes {
+    keys: Vec<String>,
+    index: HashMap<String, usize>,
+    parent: Vec<usize>,
+}
+
+impl Nodes {
+    fn id(&mut self, k: &str) -> usize {
+        if let Some(&i) = self.index.get(k) {
+            return i;
+        }
+        let i = self.keys.len();
+        self.keys.push(k.to_owned());
+        self.index.insert(k.to_owned(), i);
+        self.parent.push(i);
+        i
+    }
+    fn find(&mut self, x: usize) -> usize {
+        let mut r = x;
+        while self.parent[r] != r {
+            r = self.parent[r];
+        }
+        let mut y = x;
+        while self.parent[y] != r {
+            let n = self.parent[y];
+            self.parent[y] = r;
+            y = n;
+        }
+        r
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            // The earlier-seen key stays the root (stable names).
+            self.parent[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// The IP of `ip:port`, `[v6]:port` or a bare address, as a node key.
+fn ip_of(addr: &str) -> String {
+    let a = addr.trim();
+    if let Some(rest) = a.strip_prefix('[') {
+        return host_key(rest.split(']').next().unwrap_or(rest));
+    }
+    if a.matches(':').count() == 1 {
+        return host_key(a.split(':').next().unwrap_or(a));
+    }
+    host_key(a)
+}
+
+/// The Request-URI host (the last resort for a receiver).
+fn ruri_host(info: &Info) -> Option<String> {
+    let u = info.ruri.as_deref()?;
+    let rest = u.split_once(':').map_or(u, |x| x.1);
+    let rest = rest.rsplit_once('@').map_or(rest, |x| x.1);
+    let host = if let Some(v6) = rest.strip_prefix('[') {
+        v6.split(']').next().unwrap_or(v6)
+    } else {
+        rest.split([';', '?', '>', ':']).next().unwrap_or(rest)
+    };
+    (!host.is_empty()).then(|| host_key(host))
+}
+
+fn via_node(v: &ViaHop) -> String {
+    v.received.clone().unwrap_or_else(|| v.host.clone())
+}
+
+/// Works out the participants of a trace (see the module docs).
+pub(crate) fn compute(raws: &[MessageSummary], infos: &[Info], cor: &Correlation) -> Lanes {
+    let n = infos.len();
+    let mut nodes = Nodes::default();
+    // Aliases: a Via's sent-by and its `received` are one node. With
+    // addresses (captures), only a host name joins the sender's IP: private
+    // Via addresses behind NATs repeat across nodes.
+    let addressed = raws.iter().any(|r| r.src.is_some() && r.dst.is_some());
+    for m in infos.iter().filter(|_| !addressed) {
+        for v in &m.vias {
+            let a = nodes.id(&v.host);
+            if let Some(r) = &v.received {
+                let b = nodes.id(r);
+                nodes.union(a, b);
+            }
+        }
+    }
+    // A dialog tag names one UA (RFC 3261 §12): the Via of the requests it
+    // sends itself (one Via) and the Contact it gives in requests and
+    // responses are one node.
+    if !addressed {
+        let mut by_tag: HashMap<(&str, &str), usize> = HashMap::new();
+        for m in infos {
+            // A proxy sends CANCEL and the ACK of a non-2xx hop by hop,
+            // with its own single Via and the caller's From tag.
+            let (tag, own_via) = if m.is_request {
+                let hop_by_hop = matches!(m.method.as_str(), "CANCEL" | "ACK");
+                (m.from_tag.as_deref(), m.vias.len() == 1 && !hop_by_hop)
+            } else if m.method == "REGISTER" {
+                // A 2xx to REGISTER lists the bindings, not the registrar.
+                (None, false)
+            } else {
+                (m.to_tag.as_deref(), false)
+            };
+            let Some(tag) = tag else { continue };
+            let hosts = m
+                .contact_host
+                .iter()
+                .chain(m.vias.first().filter(|_| own_via).map(|v| &v.host));
+            for h in hosts {
+                let k = nodes.id(h);
+                match by_tag.get(&(m.call_id.as_str(), tag)) {
+                    Some(&first) => nodes.union(first, k),
+                    None => {
+                        by_tag.insert((m.call_id.as_str(), tag), k);
+                    }
+                }
+            }
+        }
+    }
+    // Hosts known as nodes: Via names and Contact hosts. A Request-URI
+    // naming one of them (an in-dialog request to the remote target after
+    // the route set is used up, RFC 3261 §16.12) is the next hop.
+    let known: std::collections::HashSet<String> = infos
+        .iter()
+        .flat_map(|m| {
+            m.vias
+                .iter()
+                .flat_map(|v| std::iter::once(v.host.clone()).chain(v.received.clone()))
+                .chain(m.contact_host.clone())
+        })
+        .collect();
+    // Index of request copies: (Call-ID, CSeq, method) → messages.
+    let mut copies: HashMap<(&str, Option<u32>, &str), Vec<usize>> = HashMap::new();
+    for (i, m) in infos.iter().enumerate() {
+        if m.is_request {
+            copies
+                .entry((m.call_id.as_str(), m.cseq, m.method.as_str()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut ends: Vec<(Option<String>, Option<String>)> = vec![(None, None); n];
+    // An IP that talks to itself (several elements on one host, e.g. a lab
+    // on 127.0.0.1) is split by port: else every arrow would loop back.
+    let split: std::collections::HashSet<String> = raws
+        .iter()
+        .filter_map(|r| {
+            let (s, d) = (ip_of(r.src.as_deref()?), ip_of(r.dst.as_deref()?));
+            (s == d).then_some(s)
+        })
+        .collect();
+    let node_of = |a: &str| {
+        let ip = ip_of(a);
+        if split.contains(&ip) {
+            a.trim().to_ascii_lowercase()
+        } else {
+            ip
+        }
+    };
+    // The receiver of each INVITE by (Call-ID, top Via host, branch).
+    let mut invites: HashMap<(String, String, Option<String>), String> = HashMap::new();
+    // Pass 1: addresses, Via, forwarded copies, Route, Contact.
+    for i in 0..n {
+        let m = &infos[i];
+        let r = &raws[i];
+        let src = r.src.as_deref().map(node_of);
+        let dst = r.dst.as_deref().map(node_of);
+        if let (Some(s), Some(top)) = (&src, m.vias.first()) {
+            if m.is_request && top.host.parse::<std::net::IpAddr>().is_err() {
+                // The sender's Via names it: FQDN and IP are one node.
+                let (a, b) = (nodes.id(s), nodes.id(&top.host));
+                nodes.union(a, b);
+            }
+        }
+        if let (Some(s), Some(d)) = (&src, &dst) {
+            ends[i] = (Some(s.clone()), Some(d.clone()));
+            continue;
+        }
+        if m.is_request {
+            let from = src.or_else(|| m.vias.first().map(via_node));
+            let to = dst.or_else(|| {
+                forwarded_by(i, infos, &copies)
+                    .or_else(|| m.routes.first().map(|r| r.0.clone()))
+                    .or_else(|| same_branch_invite(m, &invites))
+                    .or_else(|| ruri_host(m).filter(|h| known.contains(h)))
+            });
+            if m.method == "INVITE" {
+                if let (Some(top), Some(t)) = (m.vias.first(), &to) {
+                    invites.insert(
+                        (m.call_id.clone(), top.host.clone(), top.branch.clone()),
+                        t.clone(),
+                    );
+                }
+            }
+            ends[i] = (from, to);
+        } else {
+            let to = dst.or_else(|| m.vias.first().map(via_node));
+            ends[i] = (src, to);
+        }
+    }
+    // Pass 2: responses come from their request's receiver; a request
+    // without a known receiver goes where its sender sent other requests.
+    let mut next_hop: HashMap<(String, String), String> = HashMap::new();
+    let mut any_hop: HashMap<String, String> = HashMap::new();
+    for i in 0..n {
+        if let (true, (Some(f), Some(t))) = (infos[i].is_request, &ends[i]) {
+            next_hop
+                .entry((f.clone(), infos[i].call_id.clone()))
+                .or_insert_with(|| t.clone());
+            any_hop.entry(f.clone()).or_insert_with(|| t.clone());
+        }
+    }
+    for i in 0..n {
+        let m = &infos[i];
+        if m.is_request && ends[i].1.is_none() {
+            let f = ends[i].0.clone().unwrap_or_default();
+            ends[i].1 = next_hop
+                .get(&(f.clone(), m.call_id.clone()))
+                .or_else(|| any_hop.get(&f))
+                .cloned()
+                .or_else(|| answered_contact(i, infos, cor))
+                .or_else(|| ruri_host(m));
+        }
+    }
+    for i in 0..n {
+        let m = &infos[i];
+        if m.is_request || ends[i].0.is_some() {
+            continue;
+        }
+        let tx = &cor.transactions[cor.msg_tx[i]];
+        // The request copy with the same top Via (this hop's request).
+        let req = tx
+            .requests
+            .iter()
+            .copied()
+            .find(|&q| infos[q].vias.first() == m.vias.first())
+            .or_else(|| tx.requests.first().copied());
+        ends[i].0 = req
+            .and_then(|q| ends[q].1.clone())
+            .or_else(|| m.contact_host.clone())
+            .or_else(|| m.to_host.clone());
+    }
+    // Nodes, merged by alias, numbered in order of appearance.
+    // A message that names neither end (no address, no Via, no Route):
+    // two distinct placeholder lanes, never one lane looping on itself.
+    let (nobody_from, nobody_to) = (UNKNOWN_SENDER.to_owned(), UNKNOWN_RECEIVER.to_owned());
+    let mut ids: Vec<(usize, usize)> = Vec::with_capacity(n);
+    for e in &ends {
+        let a = nodes.id(e.0.as_ref().unwrap_or(&nobody_from));
+        let b = nodes.id(e.1.as_ref().unwrap_or(&nobody_to));
+        ids.push((a, b));
+    }
+    let mut lane_of: HashMap<usize, usize> = HashMap::new();
+    let mut parts: Vec<Participant> = Vec::new();
+    let mut out = Vec::with_capacity(n);
+    for (i, &(a, b)) in ids.iter().enumerate() {
+        let mut lane = |x: usize, nodes: &mut Nodes| {
+            let root = nodes.find(x);
+            *lane_of.entry(root).or_insert_with(|| {
+                parts.push(Participant {
+                    id: parts.len(),
+                    label: String::new(),
+                    address: nodes.keys[x].clone(),
+                    role: None,
+                    role_evidence: None,
+                    addresses: Vec::new(),
+                    sent: 0,
+                    received: 0,
+                });
+                parts.len() - 1
+            })
+        };
+        let (la, lb) = (lane(a, &mut nodes), lane(b, &mut nodes));
+        parts[la].sent += 1;
+        parts[lb].received += 1;
+        let r = &raws[i];
+        for (l, addr) in [(la, &r.src), (lb, &r.dst)] {
+            if let Some(x) = addr {
+                if !parts[l].addresses.contains(x) {
+                    parts[l].addresses.push(x.clone());
+                }
+            }
+        }
+        out.push((la, lb));
+    }
+    // Text: the names each node was seen with.
+    for (k, key) in nodes.keys.clone().iter().enumerate() {
+        let root = nodes.find(k);
+        if let Some(&l) = lane_of.get(&root) {
+            if key != UNKNOWN_SENDER
+                && key != UNKNOWN_RECEIVER
+                && !parts[l].addresses.contains(key)
+                && raws.iter().all(|r| r.src.is_none())
+            {
+                parts[l].addresses.push(key.clone());
+            }
+        }
+    }
+    // Roles.
+    let mut votes: HashMap<usize, Vec<(&'static str, String)>> = HashMap::new();
+    for (i, m) in infos.iter().enumerate() {
+        for h in &m.roles {
+            let lane = match &h.target {
+                HintTarget::Sender => Some(out[i].0),
+                HintTarget::Receiver => Some(out[i].1),
+                HintTarget::Origin => {
+                    // The copy of this response with the most Vias.
+                    let deepest = cor.transactions[cor.msg_tx[i]]
+                        .responses
+                        .iter()
+                        .copied()
+                        .chain(cor.by_call_id[&m.call_id].iter().copied().filter(|&j| {
+                            !infos[j].is_request
+                                && infos[j].cseq == m.cseq
+                                && infos[j].code == m.code
+                        }))
+                        .max_by_key(|&j| (infos[j].vias.len(), usize::MAX - j))
+                        .unwrap_or(i);
+                    Some(out[deepest].0)
+                }
+                HintTarget::Host(host) => nodes
+                    .index
+                    .get(host)
+                    .copied()
+                    .map(|k| nodes.find(k))
+                    .and_then(|r| lane_of.get(&r).copied()),
+            };
+            if let Some(l) = lane {
+                votes
+                    .entry(l)
+                    .or_default()
+                    .push((h.role, format!("{} (#{})", h.evidence, i + 1)));
+            }
+        }
+    }
+    for (l, v) in votes {
+        // The role with most evidence; ties go to the first seen.
+        let mut best: Option<(&str, usize, &String)> = None;
+        for (role, ev) in &v {
+            let c = v.iter().filter(|x| x.0 == *role).count();
+            if best.is_none_or(|b| c > b.1) {
+                best = Some((role, c, ev));
+            }
+        }
+        if let Some((role, _, ev)) = best {
+            parts[l].role = Some(role);
+            parts[l].role_evidence = Some(ev.clone());
+        }
+    }
+    let roles: Vec<Option<&str>> = parts.iter().map(|p| p.role).collect();
+    for p in &mut parts {
+        let short = short_address(&p.address);
+        p.label = match p.role {
+            Some(r) if roles.iter().filter(|x| **x == Some(r)).count() == 1 => r.to_owned(),
+            Some(r) => format!("{r} {short}"),
+            None => short,
+        };
+    }
+    Lanes {
+        participants: parts,
+        ends: out,
+    }
+}
+
+/// The copy of request `i` forwarded by its receiver: a later request with
+/// the same Call-ID, CSeq and method whose Via stack is `i`'s with one more
+/// value on top.
+fn forwarded_by(
+    i: usize,
+    infos: &[Info],
+    copies: &HashMap<(&str, Option<u32>, &str), Vec<usize>>,
+) -> Option<String> {
+    let m = &infos[i];
+    let top = m.vias.first()?;
+    copies
+        .get(&(m.call_id.as_str(), m.cseq, m.method.as_str()))?
+        .iter()
+        .copied()
+        .filter(|&j| j > i)
+        .find(|&j| {
+            let v = &infos[j].vias;
+            v.len() == m.vias.len() + 1 && v[1].host == top.host && v[1].branch == top.branch
+        })
+        .map(|j| via_node(&infos[j].vias[0]))
+}
+
+/// The receiver of the INVITE that an ACK (to a non-2xx final) or a CANCEL
+/// shares its hop and branch with (RFC 3261 §9.1, §17.1.1.3).
+fn same_branch_invite(
+    m: &Info,
+    invites: &HashMap<(String, String, Option<String>), String>,
+) -> Option<String> {
+    if !matches!(m.method.as_str(), "ACK" | "CANCEL") {
+        return None;
+    }
+    let top = m.vias.first()?;
+    invites
+        .get(&(m.call_id.clone(), top.host.clone(), top.branch.clone()))
+        .cloned()
+}
+
+/// The Contact host of a provisional (101-199) or 2xx response to request
+/// `i`'s transaction sent back over the same hop: the node that answered.
+fn answered_contact(i: usize, infos: &[Info], cor: &Correlation) -> Option<String> {
+    // A 2xx to REGISTER lists the registered bindings, not the registrar.
+    if infos[i].method == "REGISTER" {
+        return None;
+    }
+    let top = infos[i].vias.first();
+    cor.transactions[cor.msg_tx[i]]
+        .responses
+        .iter()
+        .copied()
+        .filter(|&r| infos[r].vias.first() == top && infos[r].vias.len() == infos[i].vias.len())
+        .filter(|&r| infos[r].code.is_some_and(|c| (101..300).contains(&c)))
+        .find_map(|r| infos[r].contact_host.clone())
+}
+
+/// A lane label for an address: IPv6 addresses longer than 20 characters
+/// keep their first two and last groups (`2001:db8:…:7334`).
+pub fn short_address(a: &str) -> String {
+    let compressed = a
+        .parse::<std::net::Ipv6Addr>()
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|_| a.to_owned());
+    if compressed.contains(':') && compressed.len() > 20 {
+        let groups: Vec<&str> = compressed.split(':').collect();
+        if groups.len() >= 4 {
+            return format!("{}:{}:…:{}", groups[0], groups[1], groups[groups.len() - 1]);
+        }
+    }
+    compressed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_is_shortened() {
+        assert_eq!(short_address("2001:db8::1"), "2001:db8::1");
+        assert_eq!(
+            short_address("2001:0db8:85a3:0000:0000:8a2e:0370:7334"),
+            "2001:db8:…:7334"
+        );
+        assert_eq!(short_address("192.0.2.1"), "192.0.2.1");
+        assert_eq!(ip_of("[2001:db8::1]:5060"), "2001:db8::1");
+        assert_eq!(ip_of("192.0.2.1:5060"), "192.0.2.1");
+        assert_eq!(ip_of("2001:db8::1"), "2001:db8::1");
+    }
+}
