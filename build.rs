@@ -587,8 +587,8 @@ fn gen_prose(out: &mut String, codes: &[Code]) {
                 "knowledge base: {at}: `confidence` = {other:?} is not \"high\" or \"medium\""
             ),
         };
-        if !callee && d.redirect.is_empty() {
-            panic!("knowledge base: {at}: says nothing (callee/target/next or redirect)");
+        if !callee && d.redirect.is_empty() && d.causes.is_empty() {
+            panic!("knowledge base: {at}: says nothing (callee/target/next, causes or redirect)");
         }
         let _ = writeln!(
             out,

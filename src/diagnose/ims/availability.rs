@@ -8,7 +8,7 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
-use crate::kb::status;
+use crate::kb::{self, status};
 use crate::parse::header_name::HeaderName;
 use crate::parse::status::Method;
 use memchr::memmem;
@@ -259,16 +259,13 @@ pub(super) fn timeout(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
     } else {
         dx.headline(format!("{status} to {m}: a server on the path did not get a timely answer (next hop, DNS or HSS)"));
-        dx.cause(
-            Confidence::Medium,
-            "The next hop did not answer: Timer B (INVITE) or F (non-INVITE) expired on the sender's client transaction — node down, transport or IPsec/TLS path broken",
-            ev.clone(),
-        );
-        dx.cause(
-            Confidence::Medium,
-            "An external server the sender needed did not answer in time: DNS (NAPTR/SRV/A), ENUM, or in IMS the HSS over Cx (UAR/LIR at the I-CSCF, MAR/SAR at the S-CSCF)",
-            ev,
-        );
+        // The causes a 504 suggests (knowledge base).
+        if let Some(p) = kb::code_prose(status::SERVER_TIME_OUT) {
+            let conf = prose_confidence(p);
+            for cause in p.causes {
+                dx.cause(conf, *cause, ev.clone());
+            }
+        }
         dx.inspect("DNS resolution of the next-hop domain and the Diameter Cx answer times at the I-CSCF/S-CSCF");
     }
     dx.inspect("Which node gave up: the element that generates a response adds no Via (the response carries the request's Vias, RFC 3261 §8.2.6.2), so the Via list cannot name it — read Server, a Warning agent, Response-Source (TS 24.229 §7.2.17) or the packet's source address; the hop it waited for is the next one on the request's route");

@@ -3,8 +3,9 @@
 
 use super::super::causes::{describe_reason, reason_span};
 use super::super::context::Ctx;
+use super::super::dto::Confidence;
 use super::super::reason::q850_consistent;
-use crate::kb::status;
+use crate::kb::{self, status};
 use crate::parse::body::Body;
 use crate::parse::diag::ReasonProtocol;
 use crate::parse::header_name::HeaderName;
@@ -193,4 +194,14 @@ pub(super) fn own_words(cx: &Ctx<'_, '_>) -> Vec<(Span, String)> {
         }
     }
     ev
+}
+
+/// How strongly the knowledge base's per-code causes hold: High when the
+/// code itself establishes its cause, Medium when they are alternatives.
+pub(super) fn prose_confidence(p: &kb::CodeProse) -> Confidence {
+    if p.high {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    }
 }

@@ -66,18 +66,18 @@ pub(super) fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 ev.clone(),
             );
         }
-        if cx.ims_evidence().is_some() {
-            dx.cause(
-                Confidence::Medium,
-                "The callee's public user identity is not provisioned in the HSS (the I-CSCF's LIR got DIAMETER_ERROR_USER_UNKNOWN)",
-                ev,
-            );
-        } else {
-            dx.cause(
-                Confidence::Medium,
-                "The user part of the Request-URI is not a user or extension this server knows (wrong number or name, or a dial-plan that does not route it)",
-                ev,
-            );
+        // What a 404 suggests when the target is not a number (knowledge
+        // base), the IMS reading when the message is from IMS.
+        if let Some(p) = kb::code_prose(status::NOT_FOUND) {
+            let causes = if cx.ims_evidence().is_some() && !p.ims_causes.is_empty() {
+                p.ims_causes
+            } else {
+                p.causes
+            };
+            let conf = prose_confidence(p);
+            for cause in causes {
+                dx.cause(conf, *cause, ev.clone());
+            }
         }
         dx.inspect("The Request-URI as the I-CSCF/BGCF saw it (number normalisation, phone-context, ENUM/NP query result)");
     }

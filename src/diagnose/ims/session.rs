@@ -99,11 +99,7 @@ pub(super) fn callee_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     } else {
         // The causes the code suggests (from the knowledge base), the IMS
         // ones when this message is from IMS.
-        let conf = if prose.high {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        };
+        let conf = prose_confidence(prose);
         let (causes, ev) = match ims {
             Some(i) if !prose.ims_causes.is_empty() => {
                 let mut ev = ev;

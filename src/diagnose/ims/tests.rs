@@ -628,3 +628,39 @@ Call-ID: 3848276298220188511@atlanta.example.com\r\nCSeq: {cseq}\r\n{extra}Conte
         assert_eq!(cause(&dx, "in Contact").text, says, "{status}");
     }
 }
+
+/// The per-code causes of a 404 (plain and IMS) and a 504 come from the
+/// knowledge base (`[code.diagnosis]`); these hold their wording and
+/// confidence where no fixture does.
+#[test]
+fn not_found_and_server_timeout_causes_from_the_knowledge_base() {
+    fn resp(status: &str, to: &str) -> Vec<u8> {
+        format!(
+            "SIP/2.0 {status}\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9\r\n\
+From: <sip:alice@atlanta.example.com>;tag=9fxced76sl\r\nTo: <{to}>;tag=314159\r\n\
+Call-ID: 3848276298220188511@atlanta.example.com\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"
+        )
+        .into_bytes()
+    }
+    let dx = run(&resp(
+        "404 Not Found",
+        "sip:bob@ims.mnc001.mcc001.3gppnetwork.org",
+    ));
+    let c = cause(&dx, "not provisioned in the HSS");
+    assert_eq!(c.confidence, Confidence::Medium);
+    assert_eq!(c.text, "The callee's public user identity is not provisioned in the HSS (the I-CSCF's LIR got DIAMETER_ERROR_USER_UNKNOWN)");
+    assert!(!dx
+        .causes
+        .iter()
+        .any(|c| c.text.contains("extension this server knows")));
+    let dx = run(&resp("504 Server Time-out", "sip:bob@biloxi.example.com"));
+    let texts: Vec<_> = dx
+        .causes
+        .iter()
+        .map(|c| (c.confidence, c.text.as_str()))
+        .collect();
+    assert_eq!(texts, [
+        (Confidence::Medium, "The next hop did not answer: Timer B (INVITE) or F (non-INVITE) expired on the sender's client transaction — node down, transport or IPsec/TLS path broken"),
+        (Confidence::Medium, "An external server the sender needed did not answer in time: DNS (NAPTR/SRV/A), ENUM, or in IMS the HSS over Cx (UAR/LIR at the I-CSCF, MAR/SAR at the S-CSCF)"),
+    ]);
+}
