@@ -47,7 +47,7 @@ pub mod status {
     pub const LAST_CODE: u16 = 699;
 }
 
-/// The largest Q.850 cause value: causes are 7 bits (ITU-T Q.850 §2.2.5).
+/// The largest Q.850 cause value: cause values are 7 bits (0–127).
 pub const Q850_MAX_CAUSE: u16 = 127;
 
 /// Warning codes by name: one constant per registered warn-code,
