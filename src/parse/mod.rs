@@ -19,6 +19,7 @@ pub mod body;
 pub mod diag;
 pub mod header_name;
 pub mod ims;
+mod lines;
 pub mod media;
 pub mod params;
 pub mod scalar;

@@ -10,7 +10,7 @@
 //! does not follow its grammar (the typed view is then left out, the raw
 //! line is kept in [`Sdp::lines`]).
 
-use super::body::Lines;
+use super::lines::Lines;
 use super::params::Findings;
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};
