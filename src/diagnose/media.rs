@@ -34,15 +34,6 @@ fn status_type(s: StatusType) -> &'static str {
     }
 }
 
-fn dir(d: PrecondDirection) -> &'static str {
-    match d {
-        PrecondDirection::None => "none",
-        PrecondDirection::Send => "send",
-        PrecondDirection::Recv => "recv",
-        PrecondDirection::SendRecv => "sendrecv",
-    }
-}
-
 /// The last `a=curr` of the same precondition and status type as `d`.
 fn current_for<'m, 'a>(
     m: &'m Media<'a>,
@@ -81,9 +72,9 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 m.media.as_str(),
                 d.precondition_type.as_str(),
                 status_type(d.status_type),
-                strength(d.strength),
-                dir(d.direction),
-                curr.map_or("not stated", |x| dir(x.direction))
+                d.strength.as_str(),
+                d.direction.as_str(),
+                curr.map_or("not stated", |x| x.direction.as_str())
             );
             if met {
                 met_ev.push((d.span, what));
@@ -98,7 +89,7 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 if let Some(x) = curr {
                     pending_ev.push((
                         x.span,
-                        format!("a=curr: {} reserved so far", dir(x.direction)),
+                        format!("a=curr: {} reserved so far", x.direction.as_str()),
                     ));
                 }
             }
@@ -109,7 +100,7 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 format!(
                     "a=conf: the peer asks to be told (UPDATE) when {} {} resources are reserved",
                     status_type(cf.status_type),
-                    dir(cf.direction)
+                    cf.direction.as_str()
                 ),
             ));
         }
@@ -180,16 +171,6 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         if pem.is_some() {
             dx.spec("RFC 5009 §4");
         }
-    }
-}
-
-fn strength(s: Strength) -> &'static str {
-    match s {
-        Strength::Mandatory => "mandatory",
-        Strength::Optional => "optional",
-        Strength::None => "none",
-        Strength::Failure => "failure",
-        Strength::Unknown => "unknown",
     }
 }
 
@@ -387,11 +368,11 @@ fn precondition_rows(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 m.media.as_str(),
                 d.precondition_type.as_str(),
                 status_type(d.status_type),
-                dir(d.direction)
+                d.direction.as_str()
             );
-            let mut ev = vec![(d.span, format!("a=des {} {row}", strength(d.strength)))];
+            let mut ev = vec![(d.span, format!("a=des {} {row}", d.strength.as_str()))];
             if let Some(x) = curr {
-                ev.push((x.span, format!("a=curr {}", dir(x.direction))));
+                ev.push((x.span, format!("a=curr {}", x.direction.as_str())));
             }
             match d.strength {
                 Strength::Failure => dx.cause(
@@ -410,7 +391,7 @@ fn precondition_rows(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 {
                     dx.cause(
                         Confidence::Low,
-                        format!("The optional {row} precondition was not reserved either (a=curr {}); optional preconditions alone do not cause a 580", curr.map_or("absent", |x| dir(x.direction))),
+                        format!("The optional {row} precondition was not reserved either (a=curr {}); optional preconditions alone do not cause a 580", curr.map_or("absent", |x| x.direction.as_str())),
                         ev,
                     );
                 }

@@ -27,33 +27,6 @@ fn s(t: Text<'_>) -> String {
     t.as_str().into_owned()
 }
 
-fn precond_dir(d: PrecondDirection) -> &'static str {
-    match d {
-        PrecondDirection::None => "none",
-        PrecondDirection::Send => "send",
-        PrecondDirection::Recv => "recv",
-        PrecondDirection::SendRecv => "sendrecv",
-    }
-}
-
-fn strength_str(x: Strength) -> &'static str {
-    match x {
-        Strength::Mandatory => "mandatory",
-        Strength::Optional => "optional",
-        Strength::None => "none",
-        Strength::Failure => "failure",
-        Strength::Unknown => "unknown",
-    }
-}
-
-fn status_str(x: StatusType) -> &'static str {
-    match x {
-        StatusType::E2e => "e2e",
-        StatusType::Local => "local",
-        StatusType::Remote => "remote",
-    }
-}
-
 fn bandwidths(b: &[Bandwidth<'_>]) -> Vec<BandwidthDto> {
     b.iter()
         .map(|b| BandwidthDto {
@@ -240,11 +213,11 @@ fn preconditions(m: &Media<'_>, lines: &LineIndex) -> Vec<PreconditionDto> {
             };
             PreconditionDto {
                 precondition_type: s(r.ptype),
-                status_type: status_str(r.st),
-                current: r.curr.map(|c| precond_dir(c.direction)),
-                strength: r.des.map(|d| strength_str(d.strength)),
-                desired: r.des.map(|d| precond_dir(d.direction)),
-                confirm: r.conf.map(|c| precond_dir(c.direction)),
+                status_type: r.st.as_str(),
+                current: r.curr.map(|c| c.direction.as_str()),
+                strength: r.des.map(|d| d.strength.as_str()),
+                desired: r.des.map(|d| d.direction.as_str()),
+                confirm: r.conf.map(|c| c.direction.as_str()),
                 met,
                 spans: r.spans.iter().map(|s| SpanDto::at(lines, *s)).collect(),
             }

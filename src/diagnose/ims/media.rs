@@ -7,42 +7,15 @@ use super::super::dto::Confidence;
 use crate::finding::Rule;
 use crate::kb::status;
 use crate::parse::body::find_sdp;
-use crate::parse::sdp::{CurrentStatus, DesiredStatus, PrecondDirection, StatusType, Strength};
-
-pub(super) fn status_type_str(t: StatusType) -> &'static str {
-    match t {
-        StatusType::E2e => "e2e",
-        StatusType::Local => "local",
-        StatusType::Remote => "remote",
-    }
-}
-
-pub(super) fn direction_str(d: PrecondDirection) -> &'static str {
-    match d {
-        PrecondDirection::None => "none",
-        PrecondDirection::Send => "send",
-        PrecondDirection::Recv => "recv",
-        PrecondDirection::SendRecv => "sendrecv",
-    }
-}
-
-pub(super) fn strength_str(s: Strength) -> &'static str {
-    match s {
-        Strength::Mandatory => "mandatory",
-        Strength::Optional => "optional",
-        Strength::None => "none",
-        Strength::Failure => "failure",
-        Strength::Unknown => "unknown",
-    }
-}
+use crate::parse::sdp::{CurrentStatus, DesiredStatus, StatusType};
 
 pub(super) fn des_str(d: &DesiredStatus<'_>) -> String {
     format!(
         "a=des:{} {} {} {}",
         d.precondition_type.as_str(),
-        strength_str(d.strength),
-        status_type_str(d.status_type),
-        direction_str(d.direction)
+        d.strength.as_str(),
+        d.status_type.as_str(),
+        d.direction.as_str()
     )
 }
 
@@ -50,8 +23,8 @@ pub(super) fn curr_str(c: &CurrentStatus<'_>) -> String {
     format!(
         "a=curr:{} {} {}",
         c.precondition_type.as_str(),
-        status_type_str(c.status_type),
-        direction_str(c.direction)
+        c.status_type.as_str(),
+        c.direction.as_str()
     )
 }
 
