@@ -133,3 +133,136 @@ fn words(s: &str) -> BTreeSet<String> {
         .map(str::to_lowercase)
         .collect()
 }
+
+/// The diagnosis rules name status codes (and Warning codes) through the
+/// constants `build.rs` generates from `data/` (`kb::status::BUSY_HERE`,
+/// `kb::warning::INCOMPATIBLE_MEDIA_FORMAT`), never as bare numbers: a
+/// three-digit integer literal from 100 to 699 in the code of a rule file
+/// (outside strings, comments and its tests, in-file or `tests.rs`) fails
+/// this test.
+#[test]
+fn rule_code_names_codes_instead_of_numbers() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diagnose");
+    let mut files = Vec::new();
+    collect_rs(&dir, &mut files);
+    assert!(files.len() >= 10, "{} rule files", files.len());
+    let mut bare = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        let code = src.split("#[cfg(test)]").next().unwrap_or("");
+        for (line, lit) in numeric_literals(code) {
+            let digits: String = lit.chars().take_while(char::is_ascii_digit).collect();
+            let rest = &lit[digits.len()..];
+            let plain = rest.is_empty() || ["u8", "u16", "u32", "u64", "usize"].contains(&rest);
+            if digits.len() == 3 && plain && (100..=699).contains(&digits.parse::<u16>().unwrap()) {
+                bare.push(format!("{}:{line}: {lit}", f.display()));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "bare status literals in rule code: {bare:#?}"
+    );
+    // The scanner sees through strings and comments but not code.
+    let probe =
+        "let a = \"486\"; // 486\n/* 486 */ let b = r#\"486\"#; let c = 'x';\nif cx.is(486) {}";
+    assert_eq!(numeric_literals(probe), [(3, "486".to_owned())]);
+}
+
+fn collect_rs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            collect_rs(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("tests.rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Integer-looking tokens of Rust source outside comments, string, byte
+/// string, raw string and char literals, with their 1-based line.
+fn numeric_literals(src: &str) -> Vec<(usize, String)> {
+    let c: Vec<char> = src.chars().collect();
+    let mut out = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    let ident = |ch: char| ch.is_alphanumeric() || ch == '_';
+    while i < c.len() {
+        let ch = c[i];
+        let next = c.get(i + 1).copied();
+        if ch == '\n' {
+            line += 1;
+            i += 1;
+        } else if ch == '/' && next == Some('/') {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if ch == '/' && next == Some('*') {
+            i += 2;
+            while i < c.len() && !(c[i] == '*' && c.get(i + 1) == Some(&'/')) {
+                line += usize::from(c[i] == '\n');
+                i += 1;
+            }
+            i += 2;
+        } else if ch == 'r'
+            && matches!(next, Some('#') | Some('"'))
+            && (i == 0 || !ident(c[i - 1]) || c[i - 1] == 'b')
+        {
+            let mut j = i + 1;
+            while c.get(j) == Some(&'#') {
+                j += 1;
+            }
+            if c.get(j) != Some(&'"') {
+                i += 1;
+                continue;
+            }
+            let hashes = j - i - 1;
+            j += 1;
+            loop {
+                match c.get(j) {
+                    None => break,
+                    Some('"') if (1..=hashes).all(|k| c.get(j + k) == Some(&'#')) => {
+                        j += 1 + hashes;
+                        break;
+                    }
+                    Some(x) => {
+                        line += usize::from(*x == '\n');
+                        j += 1;
+                    }
+                }
+            }
+            i = j;
+        } else if ch == '"' {
+            i += 1;
+            while i < c.len() && c[i] != '"' {
+                if c[i] == '\\' {
+                    i += 1;
+                }
+                line += usize::from(c.get(i) == Some(&'\n'));
+                i += 1;
+            }
+            i += 1;
+        } else if ch == '\'' {
+            if next == Some('\\') {
+                i += 2;
+                while i < c.len() && c[i] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+            } else if c.get(i + 2) == Some(&'\'') {
+                i += 3;
+            } else {
+                i += 1; // a lifetime
+            }
+        } else if ch.is_ascii_digit() && (i == 0 || !ident(c[i - 1])) {
+            let start = i;
+            while i < c.len() && ident(c[i]) {
+                i += 1;
+            }
+            out.push((line, c[start..i].iter().collect()));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}

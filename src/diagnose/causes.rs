@@ -7,10 +7,13 @@
 //! A Reason on a request (BYE, CANCEL) is decoded but never cross-checked:
 //! it explains why a session ended, not a status code.
 
-use super::dto::q850_consistent;
-use super::{reason, Check, Confidence, Ctx, Dx};
+use super::context::{Check, Ctx, Dx};
+use super::dto::Confidence;
+use super::reason;
+use super::reason::q850_consistent;
 use crate::finding::Rule;
 use crate::kb;
+use crate::kb::{status, warning};
 use crate::parse::body::find_sdp;
 use crate::parse::diag::{ReasonProtocol, ReasonValue, WarningValue};
 use crate::parse::params::{unescape, Param};
@@ -192,7 +195,7 @@ pub(super) fn status_text(cx: &Ctx<'_, '_>) -> String {
 /// means; on a failure response or a BYE/CANCEL the decoded cause is the
 /// best explanation there is (RFC 3326 §2; RFC 6432; TS 24.229 §7.2A.18).
 fn reason_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let failure = cx.code.is_some_and(|c| c.0 >= 300);
+    let failure = cx.code.is_some_and(|c| c.0 >= status::REDIRECTION_CLASS);
     let ending = cx.msg.is_request() && (cx.method_is(Method::Bye) || cx.method_is(Method::Cancel));
     for (r, _) in &cx.reasons {
         let what = describe_reason(r);
@@ -230,7 +233,7 @@ fn reason_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         } else if ending {
             let method = cx.method_str();
             let is_elsewhere = kind == ReasonProtocol::Sip
-                && r.cause() == Some(200)
+                && r.cause() == Some(status::OK)
                 && cx.method_is(Method::Cancel);
             let (headline, cause) = if is_elsewhere {
                 (
@@ -262,7 +265,7 @@ fn reason_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// the status code under RFC 3398 (§7.2.4.1 SIP → ISUP, §8.2.6.1 ISUP →
 /// SIP); e.g. 486 with cause 16 (normal clearing) is inconsistent.
 fn q850_status_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let Some(status) = cx.code.filter(|c| c.0 >= 300) else {
+    let Some(status) = cx.code.filter(|c| c.0 >= status::REDIRECTION_CLASS) else {
         return;
     };
     let status_txt = status_text(cx);
@@ -341,7 +344,7 @@ fn sip_reason_differs(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 "Reason {what} differs from this {status_txt}: it carries the final response of another leg (a forked branch or the far side of a B2BUA)"
             ),
         );
-        if status.0 >= 300 {
+        if status.0 >= status::REDIRECTION_CLASS {
             dx.cause(
                 Confidence::High,
                 format!(
@@ -403,7 +406,7 @@ fn unknown_reason(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             continue;
         }
         let why = match kind {
-            ReasonProtocol::Q850 if c > 127 => {
+            ReasonProtocol::Q850 if c > kb::Q850_MAX_CAUSE => {
                 format!("Q.850 cause values are 7 bits (0–127); {c} cannot be a Q.850 cause")
             }
             ReasonProtocol::Q850 => format!("Q.850 defines no cause {c}"),
@@ -427,15 +430,15 @@ fn unknown_reason(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// (RFC 3261 §20.43), phrased for the cause list.
 fn media_warning_cause(code: u16, agent: &str) -> Option<String> {
     Some(match code {
-        300 => format!("The network protocol of the offer (c=/o= nettype) is not available at {agent}"),
-        301 => format!("The address format of the offer is not usable by {agent} (e.g. IP6 offered to an IPv4-only P-CSCF/IMS-AGW or gateway)"),
-        302 => format!("The transport profile of the offer is not supported by {agent} (e.g. RTP/SAVP or RTP/AVPF where only RTP/AVP is accepted)"),
-        303 => format!("The bandwidth units of the offer (b=) are not understood by {agent}"),
-        304 => format!("The offered media type is not available at {agent} (e.g. video or text offered to a voice-only node)"),
-        305 => format!("The offered codecs are not supported by {agent}: no common media format (e.g. AMR-WB/EVS offered to a G.711-only gateway without transcoding)"),
-        306 => format!("An SDP attribute of the offer is not understood by {agent}"),
-        307 => format!("An SDP parameter of the offer is not understood by {agent}"),
-        370 => format!("The offered bandwidth exceeds what {agent} allows (b=AS above the policy or PCRF/PCF authorisation)"),
+        warning::INCOMPATIBLE_NETWORK_PROTOCOL => format!("The network protocol of the offer (c=/o= nettype) is not available at {agent}"),
+        warning::INCOMPATIBLE_NETWORK_ADDRESS_FORMATS => format!("The address format of the offer is not usable by {agent} (e.g. IP6 offered to an IPv4-only P-CSCF/IMS-AGW or gateway)"),
+        warning::INCOMPATIBLE_TRANSPORT_PROTOCOL => format!("The transport profile of the offer is not supported by {agent} (e.g. RTP/SAVP or RTP/AVPF where only RTP/AVP is accepted)"),
+        warning::INCOMPATIBLE_BANDWIDTH_UNITS => format!("The bandwidth units of the offer (b=) are not understood by {agent}"),
+        warning::MEDIA_TYPE_NOT_AVAILABLE => format!("The offered media type is not available at {agent} (e.g. video or text offered to a voice-only node)"),
+        warning::INCOMPATIBLE_MEDIA_FORMAT => format!("The offered codecs are not supported by {agent}: no common media format (e.g. AMR-WB/EVS offered to a G.711-only gateway without transcoding)"),
+        warning::ATTRIBUTE_NOT_UNDERSTOOD => format!("An SDP attribute of the offer is not understood by {agent}"),
+        warning::SESSION_DESCRIPTION_PARAMETER_NOT_UNDERSTOOD => format!("An SDP parameter of the offer is not understood by {agent}"),
+        warning::INSUFFICIENT_BANDWIDTH => format!("The offered bandwidth exceeds what {agent} allows (b=AS above the policy or PCRF/PCF authorisation)"),
         _ => return None,
     })
 }
@@ -444,8 +447,8 @@ fn media_warning_cause(code: u16, agent: &str) -> Option<String> {
 /// registered meaning of its code; on a 488/606 a 3xx code says which part
 /// of the offer failed (RFC 3261 §20.43, §21.4.26, §21.6.4).
 fn warning_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let media_reject = cx.is(488) || cx.is(606);
-    let failure = cx.code.is_some_and(|c| c.0 >= 300);
+    let media_reject = cx.is(status::NOT_ACCEPTABLE_HERE) || cx.is(status::GLOBAL_NOT_ACCEPTABLE);
+    let failure = cx.code.is_some_and(|c| c.0 >= status::REDIRECTION_CLASS);
     let mut sink = Vec::new();
     let sdp = if media_reject {
         find_sdp(cx.msg, &mut sink)
@@ -471,7 +474,10 @@ fn warning_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         if media_reject {
             if let Some(mut cause) = media_warning_cause(c, &agent) {
                 let mut evidence = vec![(span, format!("Warning {code} \"{text}\" from {agent}"))];
-                if matches!(c, 304 | 305) {
+                if matches!(
+                    c,
+                    warning::MEDIA_TYPE_NOT_AVAILABLE | warning::INCOMPATIBLE_MEDIA_FORMAT
+                ) {
                     if let Some(sdp) = &sdp {
                         let listed: Vec<String> = sdp
                             .media
@@ -502,7 +508,10 @@ fn warning_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 continue;
             }
         }
-        if failure && (c == 399 || info.is_none()) && !text.trim().is_empty() {
+        if failure
+            && (c == warning::MISCELLANEOUS_WARNING || info.is_none())
+            && !text.trim().is_empty()
+        {
             dx.cause(
                 Confidence::Medium,
                 format!("{agent} explains the failure in a Warning: \"{text}\""),
@@ -520,7 +529,7 @@ fn unregistered_warning(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         if kb::warning_info(c).is_some() {
             continue;
         }
-        let msg = if c == 392 {
+        let msg = if c == warning::OPENSER_DEBUG {
             format!(
                 "Warning code 392 is not registered: it is the OpenSER/Kamailio debug warning (\"Noisy feedback tells: …\", core option sip_warning) from {}; it exposes internal routing state and should be off in production",
                 w.agent.as_str()
@@ -540,13 +549,16 @@ fn unregistered_warning(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// SL207: a Reason on a 1xx or 2xx response (RFC 6432 defines Reason in
 /// responses for failure causes).
 fn reason_on_success(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    let Some(status) = cx.code.filter(|c| (100..300).contains(&c.0)) else {
+    let Some(status) = cx
+        .code
+        .filter(|c| (status::PROVISIONAL_CLASS..status::REDIRECTION_CLASS).contains(&c.0))
+    else {
         return;
     };
     let status_txt = status_text(cx);
     for (r, _) in &cx.reasons {
         let what = describe_reason(r);
-        let why = if status.0 < 200 {
+        let why = if status.0 < status::SUCCESS_CLASS {
             "on a provisional response it usually accompanies early media announcing a failure from the CS side (tone or announcement) or echoes another leg; the request has not failed yet"
         } else {
             "on a success response it echoes another leg (a cancelled forked branch, an earlier attempt); the request itself succeeded"

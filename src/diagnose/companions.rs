@@ -6,73 +6,66 @@
 //! (§21.3), Warning in 488 (§14.2, §20.43; a MAY in 606, §21.6.4) and Accept* in 415
 //! (§21.4.13).
 //!
-//! One table drives every rule; a unit test holds each row against the
-//! knowledge base's `HeaderRule` presence for the same code.
+//! The knowledge base drives every rule: a header entry of a code's row in
+//! `data/codes/*.toml` names its rule (`companion = "SL120"`) and what the
+//! client cannot do without it (`without`). Headers of one row naming the
+//! same rule are alternatives: any one satisfies it (415: Accept,
+//! Accept-Encoding or Accept-Language). An unregistered code is judged by
+//! the row it is read as (an unknown 3xx by 300's, RFC 3261 §8.1.3.2).
 
-use super::{Check, Confidence, Ctx, Dx};
-use crate::finding::Rule;
+use super::context::{Check, Ctx, Dx};
+
+use super::dto::Confidence;
+use crate::finding::{Rule, RULES};
+use crate::kb::{self, status, HeaderRule};
 use crate::parse::header_name::HeaderName;
 use crate::parse::media::parse_media_type;
 
 /// The checks of this family.
 pub(crate) static CHECKS: &[Check] = &[missing_companion];
 
-/// Exempts a response from its row (e.g. a 380 that carries its
-/// alternative service in the body).
-type Exempt = fn(&Ctx<'_, '_>) -> bool;
-
-/// One companion requirement: for a code (inclusive range), at least one of
-/// `headers` must be present, else `rule` fires.
+/// One companion requirement of a code, gathered from its header entries.
 struct Companion {
-    /// Lowest code of the range.
-    from: u16,
-    /// Highest code of the range.
-    to: u16,
     /// The rule that fires.
     rule: Rule,
-    /// Any one of these satisfies the row.
-    headers: &'static [HeaderName],
+    /// Any one of these satisfies it, in data order.
+    headers: Vec<&'static HeaderRule>,
     /// What the client cannot do without it: "the client cannot …".
     cannot: &'static str,
-    /// When the row does not apply.
-    unless: Option<Exempt>,
 }
 
-use HeaderName as H;
+/// The companion requirements of a code's knowledge-base row, in the
+/// order of their first header.
+fn companions(code: u16) -> Vec<Companion> {
+    let mut out: Vec<Companion> = Vec::new();
+    for h in kb::status_info(code).headers {
+        let Some(id) = h.companion else { continue };
+        let Some(rule) = RULES.iter().find(|(_, i)| i.id == id).map(|(r, _)| *r) else {
+            continue;
+        };
+        match out.iter_mut().find(|c| c.rule == rule) {
+            Some(c) => c.headers.push(h),
+            None => out.push(Companion {
+                rule,
+                headers: vec![h],
+                cannot: h.without.unwrap_or_default(),
+            }),
+        }
+    }
+    out
+}
 
-/// The table: (codes, rule, headers, consequence, exemption).
-#[rustfmt::skip]
-static COMPANIONS: &[Companion] = &[
-    Companion { from: 401, to: 401, rule: Rule::MissingWwwAuthenticate, headers: &[H::WwwAuthenticate],
-        cannot: "compute credentials: there is no challenge (realm, nonce, algorithm) to answer", unless: None },
-    Companion { from: 407, to: 407, rule: Rule::MissingProxyAuthenticate, headers: &[H::ProxyAuthenticate],
-        cannot: "answer the proxy's challenge: there is no realm or nonce to compute Proxy-Authorization from", unless: None },
-    Companion { from: 405, to: 405, rule: Rule::MissingAllow, headers: &[H::Allow],
-        cannot: "tell which methods the target does support", unless: None },
-    Companion { from: 420, to: 420, rule: Rule::MissingUnsupported, headers: &[H::Unsupported],
-        cannot: "tell which option tags of Require/Proxy-Require to drop before retrying", unless: None },
-    Companion { from: 421, to: 421, rule: Rule::MissingRequire, headers: &[H::Require],
-        cannot: "tell which extension to add to Supported/Require before retrying", unless: None },
-    Companion { from: 422, to: 422, rule: Rule::MissingMinSe, headers: &[H::MinSe],
-        cannot: "tell how far to raise Session-Expires", unless: None },
-    Companion { from: 423, to: 423, rule: Rule::MissingMinExpires, headers: &[H::MinExpires],
-        cannot: "tell how far to raise Expires", unless: None },
-    Companion { from: 494, to: 494, rule: Rule::MissingSecurityServer, headers: &[H::SecurityServer],
-        cannot: "choose a security mechanism (ipsec-3gpp, tls…) to set up", unless: None },
-    Companion { from: 300, to: 399, rule: Rule::RedirectWithoutContact, headers: &[H::Contact],
-        cannot: "redirect: no alternative target is listed", unless: Some(alternative_service_body) },
-    Companion { from: 488, to: 488, rule: Rule::MediaRejectWithoutWarning, headers: &[H::Warning],
-        cannot: "tell what in the offer (codec, media type, transport, bandwidth) was refused", unless: None },
-    // Not 606: its Warning is a MAY (RFC 3261 §21.6.4).
-    Companion { from: 415, to: 415, rule: Rule::MissingAccept, headers: &[H::Accept, H::AcceptEncoding, H::AcceptLanguage],
-        cannot: "tell which body types, encodings or languages would be accepted", unless: None },
-];
+/// When a requirement does not apply: a 380 that carries its alternative
+/// service in the body needs no Contact.
+fn exempt(rule: Rule, cx: &Ctx<'_, '_>) -> bool {
+    rule == Rule::RedirectWithoutContact && alternative_service_body(cx)
+}
 
 /// A 380 whose alternative service is described in an
 /// `application/3gpp-ims+xml` body (3GPP TS 24.229 §7.6, §5.1.6.8), not in
 /// Contact.
 fn alternative_service_body(cx: &Ctx<'_, '_>) -> bool {
-    if !cx.is(380) || cx.msg.body().trim().is_empty() {
+    if !cx.is(status::ALTERNATIVE_SERVICE) || cx.msg.body().trim().is_empty() {
         return false;
     }
     let mut sink = Vec::new();
@@ -82,23 +75,29 @@ fn alternative_service_body(cx: &Ctx<'_, '_>) -> bool {
         .is_some_and(|ct| ct.is("application", "3gpp-ims+xml"))
 }
 
+/// The header's registered spelling, else the data's.
+fn display_name(h: &HeaderRule) -> &'static str {
+    HeaderName::from_bytes(h.name.as_bytes()).map_or(h.name, HeaderName::as_str)
+}
+
 /// "A", "A or B", "A, B or C".
-fn any_of(names: &[HeaderName]) -> String {
+fn any_of(names: &[&'static HeaderRule]) -> String {
     match names {
         [] => String::new(),
-        [one] => one.as_str().to_owned(),
+        [one] => display_name(one).to_owned(),
         [rest @ .., last] => format!(
             "{} or {}",
             rest.iter()
-                .map(|h| h.as_str())
+                .map(|h| display_name(h))
                 .collect::<Vec<_>>()
                 .join(", "),
-            last.as_str()
+            display_name(last)
         ),
     }
 }
 
-/// SL120–SL130: the response lacks every header of its companion row.
+/// SL120–SL130: the response lacks every header of a companion
+/// requirement of its code.
 ///
 /// Severity comes from the rule: MUST in the defining spec → Error
 /// (RFC 3261 §21.4.2, §21.4.6, §21.4.8, §21.4.15, §21.4.17; RFC 4028 §6;
@@ -107,14 +106,14 @@ fn any_of(names: &[HeaderName]) -> String {
 /// High cause explains what the client cannot do.
 fn missing_companion(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(code) = cx.code else { return };
-    for row in COMPANIONS {
-        if !(row.from..=row.to).contains(&code.0)
-            || row.headers.iter().any(|&h| cx.msg.header(h).is_some())
-            || row.unless.is_some_and(|exempt| exempt(cx))
-        {
+    for row in companions(code.0) {
+        let present = |h: &&HeaderRule| {
+            HeaderName::from_bytes(h.name.as_bytes()).is_some_and(|n| cx.msg.header(n).is_some())
+        };
+        if row.headers.iter().any(present) || exempt(row.rule, cx) {
             continue;
         }
-        let names = any_of(row.headers);
+        let names = any_of(&row.headers);
         let phrase = cx.msg.status_line().map(|s| s.reason.as_str());
         let status = match phrase.as_deref().map(str::trim) {
             Some(p) if !p.is_empty() => format!("{} {p}", code.0),
@@ -144,10 +143,11 @@ fn missing_companion(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Confidence, Dx};
+    use super::super::context::Dx;
+    use super::super::dto::Confidence;
     use super::*;
     use crate::finding::Severity;
-    use crate::kb::{self, Presence};
+    use crate::kb;
 
     fn run(input: &[u8]) -> Dx {
         crate::diagnose::run_family(CHECKS, input)
@@ -282,46 +282,44 @@ Call-ID: x@y\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n";
         assert!(run(req).findings.is_empty());
     }
 
-    /// Where the knowledge base and the rule severities disagree; kept
-    /// explicit so that a new disagreement fails the test below.
-    /// (code, header, KB presence, rule severity)
-    #[rustfmt::skip]
-    const KNOWN_DISAGREEMENTS: &[(u16, &str, Option<Presence>, Severity)] = &[
-        // 3xx: KB says 305 MUST carry Contact; SL128 is one Warning for all 3xx.
-        (305, "Contact", Some(Presence::Must), Severity::Warning),
-        // 380: KB says Contact MAY (the service is in the body); SL128 warns
-        // when neither a Contact nor the 3GPP body is there.
-        (380, "Contact", Some(Presence::May), Severity::Warning),
-    ];
-
+    /// Every companion named in the data is a registered companion rule
+    /// whose headers are registered names; every companion rule is named
+    /// by some code; a group's first header says what the client cannot do.
     #[test]
-    fn table_agrees_with_the_knowledge_base() {
-        let mut disagreements = Vec::new();
-        for row in COMPANIONS {
-            let severity = row.rule.info().severity;
-            let expected = match severity {
-                Severity::Error => Presence::Must,
-                Severity::Warning => Presence::Should,
-                Severity::Info => panic!(
-                    "{}: companion rules are Error or Warning",
-                    row.rule.info().id
-                ),
-            };
-            let codes: Vec<_> = kb::codes()
-                .iter()
-                .filter(|c| (row.from..=row.to).contains(&c.code))
-                .collect();
-            assert!(!codes.is_empty(), "{}: no known code", row.rule.info().id);
-            for c in codes {
-                for h in row.headers {
-                    let kb_presence = c.header(h.as_str()).map(|r| r.presence);
-                    if kb_presence != Some(expected) {
-                        disagreements.push((c.code, h.as_str(), kb_presence, severity));
-                    }
-                }
+    fn data_companions_name_registered_rules_and_headers() {
+        let mut named = std::collections::BTreeSet::new();
+        for c in kb::codes() {
+            for h in c.headers {
+                let Some(id) = h.companion else { continue };
+                assert!(
+                    RULES
+                        .iter()
+                        .any(|(_, i)| i.id == id && i.id.starts_with("SL1")),
+                    "{} {}: {id} is not a companion rule",
+                    c.code,
+                    h.name
+                );
+                assert!(
+                    HeaderName::from_bytes(h.name.as_bytes()).is_some(),
+                    "{} {}: not a registered header name",
+                    c.code,
+                    h.name
+                );
+                named.insert(id);
+            }
+            for row in companions(c.code) {
+                assert!(!row.cannot.is_empty(), "{} {:?}", c.code, row.rule);
+                assert!(matches!(
+                    row.rule.info().severity,
+                    Severity::Error | Severity::Warning
+                ));
             }
         }
-        disagreements.sort_by_key(|d| (d.0, d.1));
-        assert_eq!(disagreements, KNOWN_DISAGREEMENTS);
+        let family: Vec<_> = RULES
+            .iter()
+            .filter(|(_, i)| ("SL120".."SL131").contains(&i.id))
+            .map(|(_, i)| i.id)
+            .collect();
+        assert_eq!(named.into_iter().collect::<Vec<_>>(), family);
     }
 }

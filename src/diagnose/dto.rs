@@ -1,20 +1,31 @@
 //! The owned JSON contract of a decoded message (`schemaVersion` 1):
 //! camelCase, every span with byte offsets and line/column. The JSON
 //! Schema in `schema/decode.schema.json` describes exactly these types.
+//!
+//! Types only: the assembly module builds them from the rules' output
+//! (and holds the constructors `SpanDto::new`/`at`, `FindingDto::new`/`at`).
 
 use serde::Serialize;
 
-use super::{retry_allowed, Cause, Confidence, Ctx, Dx};
-use crate::finding::{Category, Finding, Severity};
-use crate::kb::{self, ImsContext, RetryPolicy};
-use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
-use crate::parse::StartLine;
-use crate::span::{line_col, LineIndex, Span};
+use crate::finding::{Category, Severity};
+use crate::kb::{ImsContext, RetryPolicy};
 use crate::StatusClass;
 
 /// Version of the JSON contract.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// How much a cause is supported by this message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Directly shown by a header or body of this message.
+    High,
+    /// Suggested by this message.
+    Medium,
+    /// Typical for the code in general (knowledge base), not shown here.
+    Low,
+}
 
 /// A span with the 1-based line and column of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,31 +40,6 @@ pub struct SpanDto {
     pub line: usize,
     /// 1-based column (in bytes) of `start`.
     pub column: usize,
-}
-
-impl SpanDto {
-    /// Locates `span` in `input`.
-    pub fn new(input: &[u8], span: Span) -> Self {
-        let (line, column) = line_col(input, span.start);
-        SpanDto {
-            start: span.start,
-            end: span.end,
-            line,
-            column,
-        }
-    }
-
-    /// Locates `span` with a prebuilt index of the input's lines (same
-    /// result as [`SpanDto::new`], without a scan per span).
-    pub fn at(lines: &LineIndex, span: Span) -> Self {
-        let (line, column) = lines.line_col(span.start);
-        SpanDto {
-            start: span.start,
-            end: span.end,
-            line,
-            column,
-        }
-    }
 }
 
 /// The Status-Line of a response.
@@ -212,31 +198,6 @@ pub struct FindingDto {
     pub spec_ref: &'static str,
 }
 
-impl FindingDto {
-    /// Converts a finding located in `input`.
-    pub fn new(input: &[u8], f: &Finding) -> Self {
-        Self::located(f, SpanDto::new(input, f.span))
-    }
-
-    /// Converts a finding, located with a prebuilt index of the input's lines.
-    pub fn at(lines: &LineIndex, f: &Finding) -> Self {
-        Self::located(f, SpanDto::at(lines, f.span))
-    }
-
-    fn located(f: &Finding, span: SpanDto) -> Self {
-        let info = f.rule.info();
-        FindingDto {
-            id: info.id,
-            slug: info.slug,
-            severity: info.severity,
-            category: info.category,
-            message: f.message.clone(),
-            span,
-            spec_ref: info.spec,
-        }
-    }
-}
-
 /// A piece of evidence: bytes and what they show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -377,60 +338,6 @@ pub struct AkaNonceDto {
     pub server_data: Option<String>,
 }
 
-/// Decodes standard base64 (padding optional, no white space); `None` on
-/// any other byte.
-fn base64_decode(s: &[u8]) -> Option<Vec<u8>> {
-    fn val(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    }
-    let s = match s.iter().position(|&c| c == b'=') {
-        Some(i) if s[i..].iter().all(|&c| c == b'=') && s[i..].len() <= 2 => &s[..i],
-        Some(_) => return None,
-        None => s,
-    };
-    if s.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    for chunk in s.chunks(4) {
-        let mut acc = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            acc |= val(c)? << (18 - 6 * i);
-        }
-        let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    Some(out)
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// Splits an AKA nonce (RFC 3310 §3.2): RAND (16) ‖ AUTN (16) ‖ server data,
-/// AUTN = SQN⊕AK (6) ‖ AMF (2) ‖ MAC (8).
-pub(crate) fn split_aka_nonce(nonce: &[u8]) -> Option<AkaNonceDto> {
-    let b = base64_decode(nonce)?;
-    if b.len() < 32 {
-        return None;
-    }
-    Some(AkaNonceDto {
-        rand: hex(&b[..16]),
-        autn: hex(&b[16..32]),
-        sqn_xor_ak: hex(&b[16..22]),
-        amf: hex(&b[22..24]),
-        mac: hex(&b[24..32]),
-        server_data: (b.len() > 32).then(|| hex(&b[32..])),
-    })
-}
-
 /// The diagnosis of this message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -500,512 +407,197 @@ pub struct Decoded {
     pub body: BodyDto,
     /// The media summary of the body's session description (also inside
     /// `multipart/*`); null when the message carries no SDP.
-    pub media: Option<super::MediaDto>,
+    pub media: Option<MediaDto>,
     /// The diagnosis.
     pub diagnosis: DiagnosisDto,
     /// Parser, grammar and rule findings, by position.
     pub findings: Vec<FindingDto>,
 }
 
-fn s(t: crate::Text<'_>) -> String {
-    t.as_str().into_owned()
+// ---- the media summary (`decoded.media`), built by `media_summary` ----
+
+/// The media summary of the message's session description (RFC 8866).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct MediaDto {
+    /// `o=` line: who made this description and which version of it.
+    pub origin: Option<OriginDto>,
+    /// Session-level `c=` address (`IN IP6 2001:db8::1` → `2001:db8::1`).
+    pub connection: Option<String>,
+    /// Session-level `b=` lines.
+    pub bandwidths: Vec<BandwidthDto>,
+    /// Session-level direction attribute (`a=sendonly`…), if any.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""sendrecv" | "sendonly" | "recvonly" | "inactive" | null"#)
+    )]
+    pub direction: Option<&'static str>,
+    /// One entry per `m=` line, in order.
+    pub streams: Vec<StreamDto>,
+    /// The whole session description.
+    pub span: SpanDto,
 }
 
-fn address(lines: &LineIndex, na: Option<&crate::parse::addr::NameAddr<'_>>) -> Option<AddressDto> {
-    let na = na?;
-    let uri = na.uri.as_ref();
-    Some(AddressDto {
-        display_name: na.display_name_text(),
-        uri: s(na.uri_text),
-        user: uri.and_then(|u| u.user.or(u.opaque)).map(s),
-        host: uri.and_then(|u| u.host).map(s),
-        tag: na.tag().map(s),
-        span: SpanDto::at(lines, na.text.span()),
-    })
+/// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`
+/// (RFC 8866 §5.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct OriginDto {
+    /// `username` (`-` when none).
+    pub username: String,
+    /// `sess-id`.
+    pub session_id: String,
+    /// `sess-version`: changes with each new offer or answer of the
+    /// session (RFC 3264 §8).
+    pub session_version: String,
+    /// `unicast-address`.
+    pub address: String,
 }
 
-/// What the request was doing, from the method and a few headers.
-fn context(cx: &Ctx<'_, '_>) -> String {
-    use crate::parse::status::Method as M;
-    let msg = cx.msg;
-    let Some(m) = cx.known_method else {
-        return match cx.method {
-            Some(m) => format!("extension method {}", m.as_str()),
-            None => "unknown (no method and no CSeq)".to_owned(),
-        };
-    };
-    let mid_dialog = msg.is_request() && cx.to().and_then(|t| t.tag()).is_some();
-    match m {
-        M::Register => {
-            let zero = msg.seconds(HeaderName::Expires) == Some(0)
-                || (!cx.contacts().is_empty()
-                    && cx.contacts().iter().all(|c| match c {
-                        crate::parse::addr::Contact::Address(a) => {
-                            a.expires().is_some_and(|e| e.bytes() == b"0")
-                        }
-                        crate::parse::addr::Contact::Wildcard(_) => true,
-                    }));
-            if zero && msg.is_request() {
-                "de-registration (REGISTER with expiry 0)".to_owned()
-            } else if msg.is_request()
-                && msg.header(HeaderName::Authorization).is_some_and(|h| {
-                    h.value
-                        .bytes()
-                        .windows(9)
-                        .any(|w| w.eq_ignore_ascii_case(b"response="))
-                        && !h
-                            .value
-                            .bytes()
-                            .windows(11)
-                            .any(|w| w.eq_ignore_ascii_case(b"response=\"\""))
-                })
-            {
-                "registration (REGISTER answering a challenge)".to_owned()
-            } else {
-                "registration (REGISTER: initial, re-registration or de-registration)".to_owned()
-            }
-        }
-        M::Invite if mid_dialog => {
-            "mid-dialog request: re-INVITE (session modification)".to_owned()
-        }
-        M::Invite => "session setup (INVITE)".to_owned(),
-        M::Ack => "ACK (confirms a final response to INVITE)".to_owned(),
-        M::Bye => "session release (BYE)".to_owned(),
-        M::Cancel => "cancel of a pending INVITE (CANCEL)".to_owned(),
-        M::Options => "capability query or keep-alive (OPTIONS)".to_owned(),
-        M::Prack => "reliable provisional response acknowledgement (PRACK)".to_owned(),
-        M::Update => {
-            "session update in an early or confirmed dialog (UPDATE, RFC 3311; e.g. preconditions)"
-                .to_owned()
-        }
-        M::Subscribe => match msg.header_value(HeaderName::Event) {
-            Some(e) if e.bytes().starts_with(b"reg") => {
-                "subscription to the reg event package (SUBSCRIBE Event: reg)".to_owned()
-            }
-            Some(e) => format!("subscription (SUBSCRIBE Event: {})", e.as_str()),
-            None => "subscription (SUBSCRIBE)".to_owned(),
-        },
-        M::Notify => "event notification (NOTIFY)".to_owned(),
-        M::Publish => "event state publication (PUBLISH)".to_owned(),
-        M::Message => match msg.header_value(HeaderName::ContentType) {
-            Some(ct)
-                if ct
-                    .bytes()
-                    .windows(8)
-                    .any(|w| w.eq_ignore_ascii_case(b"3gpp.sms")) =>
-            {
-                "SMS over IP (MESSAGE with application/vnd.3gpp.sms)".to_owned()
-            }
-            _ => "instant message (MESSAGE)".to_owned(),
-        },
-        M::Info => "mid-dialog information (INFO)".to_owned(),
-        M::Refer => "call transfer or referral (REFER)".to_owned(),
-    }
+/// A `b=<bwtype>:<bandwidth>` line (RFC 8866 §5.8; RS/RR: RFC 3556 §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct BandwidthDto {
+    /// `AS` and `CT` (kbit/s), `TIAS` (bit/s, RFC 3890), `RS` / `RR` (RTCP, bit/s).
+    #[serde(rename = "type")]
+    pub bwtype: String,
+    /// The value, when it is a number.
+    pub value: Option<u64>,
 }
 
-/// Puts the diagnosis together.
-pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> Decoded {
-    let msg = cx.msg;
-    let input = msg.input();
-    let lines = LineIndex::new(input);
-    let lookup = cx.lookup;
-    let info = lookup.map(|l| l.info);
-    let (kind, status, request) = match msg.start_line() {
-        StartLine::Status(st) => (
-            "response",
-            Some(StatusDto {
-                code: st.code.map(|c| c.0),
-                reason_phrase: s(st.reason),
-                standard_reason_phrase: info.filter(|i| i.code != 0).map(|i| i.reason),
-                class: st.code.map_or(StatusClass::Invalid, |c| c.class()),
-                is_final: st.code.is_some_and(|c| c.is_final()),
-            }),
-            None,
-        ),
-        StartLine::Request(r) => (
-            "request",
-            None,
-            Some(RequestDto {
-                method: s(r.method),
-                uri: s(r.uri),
-            }),
-        ),
-        StartLine::Invalid(_) => ("invalid", None, None),
-    };
-    let headers = msg
-        .headers()
-        .iter()
-        .map(|h| {
-            let known = h.known_name();
-            HeaderDto {
-                name: s(h.name),
-                // `h.canonical_name()`, with the name looked up once.
-                canonical_name: known.map_or_else(|| s(h.name), |k| k.as_str().to_owned()),
-                value: s(h.value),
-                span: SpanDto::at(&lines, h.span),
-                value_span: SpanDto::at(&lines, h.value.span()),
-                fields: super::fields::header_fields_of(h, known)
-                    .into_iter()
-                    .map(|(name, t)| FieldDto {
-                        name: name.into_owned(),
-                        value: s(t),
-                        span: SpanDto::at(&lines, t.span()),
-                    })
-                    .collect(),
-                meaning: known.map(|k| k.info().meaning),
-                spec: known.map(|k| k.info().spec),
-            }
-        })
-        .collect();
-    let via = cx
-        .via()
-        .iter()
-        .map(|v| ViaDto {
-            transport: s(v.transport),
-            host: s(v.host),
-            port: v.port,
-            branch: v.branch().map(s),
-            received: v.received().map(s),
-            rport: v.rport().map(|p| p.map(s).unwrap_or_default()),
-            span: SpanDto::at(&lines, v.text.span()),
-        })
-        .collect();
-
-    // Causes: evidence first (rules' order), then the knowledge base.
-    let mut causes: Vec<Cause> = std::mem::take(&mut dx.causes);
-    causes.sort_by_key(|c| c.confidence);
-    // A less supported cause that only restates a better supported one
-    // (issue 18: "low causes that restate the high one") goes; its
-    // evidence joins the one it restates.
-    let mut kept: Vec<Cause> = Vec::with_capacity(causes.len());
-    for c in causes {
-        match kept
-            .iter_mut()
-            .find(|k| k.confidence < c.confidence && super::dedup::restates(&c.text, &k.text))
-        {
-            Some(k) => {
-                for e in c.evidence {
-                    if !k.evidence.iter().any(|x| x.0 == e.0) {
-                        k.evidence.push(e);
-                    }
-                }
-            }
-            None => kept.push(c),
-        }
-    }
-    let mut causes = kept;
-    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
-        let first_kb = if causes.is_empty() {
-            Confidence::Medium
-        } else {
-            Confidence::Low
-        };
-        for (n, text) in i.causes.iter().enumerate() {
-            let confidence = if n == 0 { first_kb } else { Confidence::Low };
-            // A typical cause that restates one this message already shows
-            // adds nothing (issue 18: low causes restating the high one).
-            if !causes.iter().any(|c| super::dedup::restates(text, &c.text)) {
-                causes.push(Cause {
-                    text: (*text).to_owned(),
-                    confidence,
-                    evidence: Vec::new(),
-                });
-            }
-        }
-    }
-    let likely_causes = causes
-        .into_iter()
-        .map(|c| CauseDto {
-            text: c.text,
-            confidence: c.confidence,
-            evidence: c
-                .evidence
-                .into_iter()
-                .map(|(span, what)| EvidenceDto {
-                    span: SpanDto::at(&lines, span),
-                    what,
-                })
-                .collect(),
-        })
-        .collect();
-    let mut inspect = std::mem::take(&mut dx.inspect);
-    let mut next_steps = std::mem::take(&mut dx.next_steps);
-    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
-        for x in i.inspect {
-            if !inspect.iter().any(|y| super::dedup::restates(x, y)) {
-                inspect.push((*x).to_owned());
-            }
-        }
-        if !next_steps.iter().any(|y| super::dedup::restates(i.fix, y)) {
-            next_steps.push(i.fix.to_owned());
-        }
-    }
-    let retry = info.map(|i| {
-        let after = cx.retry_after.as_ref().and_then(|(r, _)| r.seconds);
-        let mut where_ = i.retry.note.to_owned();
-        if let Some(a) = after {
-            where_ = format!("Retry-After asks to wait {a} s. {where_}");
-        }
-        RetryDto {
-            allowed: retry_allowed(i.retry.policy),
-            policy: i.retry.policy,
-            after_seconds: after,
-            where_,
-        }
-    });
-    let reasons = cx
-        .reasons
-        .iter()
-        .map(|(r, span)| reason_dto(cx, &lines, r, *span))
-        .collect();
-    let warnings = cx
-        .warnings
-        .iter()
-        .map(|w| WarningDto {
-            code: w.code,
-            agent: s(w.agent),
-            text: s(w.text_unquoted()),
-            meaning: w.code.and_then(kb::warning_info).map(|k| k.meaning),
-            span: SpanDto::at(&lines, w.code_text.span().join(w.text.span())),
-        })
-        .collect();
-    let challenge = cx.challenge.as_ref().map(|(name, a, span)| ChallengeDto {
-        header: name.as_str(),
-        scheme: s(a.scheme),
-        algorithm: a.params.algorithm().map(s),
-        realm: a.params.realm().map(s),
-        nonce: a.params.nonce().map(s),
-        qop: a.params.qop().map(s),
-        opaque: a.params.opaque().map(s),
-        stale: a.params.stale_flag(),
-        aka: a.params.is_aka(),
-        aka_nonce: a
-            .params
-            .nonce()
-            .filter(|_| a.params.is_aka())
-            .and_then(|n| split_aka_nonce(n.bytes())),
-        span: SpanDto::at(&lines, *span),
-    });
-    let (role, sender_evidence) = super::sender::infer(cx);
-    let sender = SenderDto {
-        role,
-        evidence: sender_evidence
-            .into_iter()
-            .map(|(span, what)| EvidenceDto {
-                span: SpanDto::at(&lines, span),
-                what,
-            })
-            .collect(),
-    };
-    let mut spec_refs: Vec<String> = Vec::new();
-    if let Some(i) = info.filter(|i| i.code != 0) {
-        spec_refs.push(i.spec.to_owned());
-        if !i.ims.clause.is_empty() && !dx.skip_kb_advice {
-            spec_refs.push(i.ims.clause.to_owned());
-        }
-    }
-    spec_refs.append(&mut dx.spec_refs);
-    let spec_refs = super::dedup::spec_refs(&spec_refs);
-    let ctx = context(cx);
-    let headline = dx.headline.take().unwrap_or_else(|| default_headline(cx));
-    let summary = match info {
-        Some(i) if i.code != 0 => {
-            let mut t = format!("{} {}", i.description, i.purpose);
-            if let Some(l) = lookup.filter(|l| !l.known) {
-                if let Some(n) = l.note {
-                    t = format!("{n} {t}");
-                }
-            }
-            // The IMS note is `diagnosis.ims.note`; repeating it here made
-            // every adapter show it twice.
-            t
-        }
-        Some(i) => i.description.to_owned(),
-        None => match (
-            msg.start_line(),
-            msg.request_line().and_then(|r| r.known_method()),
-        ) {
-            (StartLine::Status(_), _) => crate::kb::INVALID.description.to_owned(),
-            (_, Some(m)) => format!("{} request: {}", m.as_str(), m.purpose()),
-            _ => "A SIP message that is neither a recognisable request nor response.".to_owned(),
-        },
-    };
-    Decoded {
-        schema_version: SCHEMA_VERSION,
-        kind,
-        status,
-        request,
-        cseq: cx.cseq.map(|c| CSeqDto {
-            seq: c.seq,
-            method: s(c.method),
-        }),
-        call_id: msg.call_id().map(s),
-        from: address(&lines, cx.from()),
-        to: address(&lines, cx.to()),
-        via,
-        headers,
-        body: BodyDto {
-            kind: cx.body.kind(),
-            content_type: msg.header_value(HeaderName::ContentType).map(s),
-            length: msg.body().len(),
-            span: SpanDto::at(&lines, msg.body().span()),
-        },
-        media: cx.sdp().map(|sdp| super::media_summary(sdp, &lines)),
-        diagnosis: DiagnosisDto {
-            headline,
-            summary,
-            context: ctx,
-            likely_causes,
-            inspect,
-            next_steps,
-            retry,
-            reasons,
-            warnings,
-            sender,
-            challenge,
-            ims: info.filter(|i| i.code != 0).map(|i| &i.ims),
-            spec_refs,
-        },
-        findings: findings.iter().map(|f| FindingDto::at(&lines, f)).collect(),
-    }
+/// One media description (`m=` line and its attributes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamDto {
+    /// `audio`, `video`, `image`, `text`, `application`, `message`.
+    pub media: String,
+    /// The port (absent when not a number).
+    pub port: Option<u16>,
+    /// True for port 0: the stream is rejected (in an answer) or disabled
+    /// (RFC 3264 §6, §8.2).
+    pub rejected: bool,
+    /// Transport profile: `RTP/AVP`, `RTP/SAVP`, `RTP/AVPF`,
+    /// `UDP/TLS/RTP/SAVPF`, `udptl`…
+    pub proto: String,
+    /// The connection address that applies: this section's `c=`, else the
+    /// session's (RFC 8866 §5.7). `0.0.0.0` is the RFC 3264 §8.4 hold address.
+    pub connection: Option<String>,
+    /// The effective direction: this section's attribute, else the
+    /// session's, else `sendrecv` (RFC 8866 §6.7; RFC 3264 §5.1).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""sendrecv" | "sendonly" | "recvonly" | "inactive""#)
+    )]
+    pub direction: &'static str,
+    /// `a=ptime` in ms (RFC 8866 §6.4).
+    pub ptime: Option<u32>,
+    /// `a=maxptime` in ms (RFC 8866 §6.5).
+    pub maxptime: Option<u32>,
+    /// `a=rtcp-mux`: RTP and RTCP on one port (RFC 5761 §5.1.1).
+    pub rtcp_mux: bool,
+    /// Media-level `b=` lines.
+    pub bandwidths: Vec<BandwidthDto>,
+    /// The formats of the `m=` line, in order of preference.
+    pub codecs: Vec<CodecDto>,
+    /// The RFC 3312 precondition table, one row per precondition type and
+    /// status type.
+    pub preconditions: Vec<PreconditionDto>,
+    /// SRTP / DTLS keying present: the `a=crypto` suites (RFC 4568 §9.1,
+    /// keys not copied) and `dtls` when there is an `a=fingerprint`
+    /// (RFC 8122 §5).
+    pub security: Vec<String>,
+    /// The `m=` line.
+    pub line: SpanDto,
+    /// From the `m=` line through the last line of the section.
+    pub span: SpanDto,
 }
 
-fn default_headline(cx: &Ctx<'_, '_>) -> String {
-    let msg = cx.msg;
-    match msg.start_line() {
-        StartLine::Status(st) => {
-            let phrase = st.reason.as_str();
-            let code = st.code_text.as_str();
-            let desc = cx
-                .lookup
-                .map_or(crate::kb::INVALID.description, |l| l.info.description);
-            match cx.method {
-                Some(m) => format!("{code} {phrase} to {}: {desc}", m.as_str()),
-                None => format!("{code} {phrase}: {desc}"),
-            }
-        }
-        StartLine::Request(r) => match r.known_method() {
-            Some(m) => format!(
-                "{} request to {}: {}",
-                m.as_str(),
-                r.uri.as_str(),
-                m.purpose()
-            ),
-            None => format!(
-                "{} request (extension method) to {}",
-                r.method.as_str(),
-                r.uri.as_str()
-            ),
-        },
-        StartLine::Invalid(_) => "Not a SIP message: no valid start line".to_owned(),
-    }
+/// One format of a stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct CodecDto {
+    /// The format as written on the `m=` line (`116`, `t38`…).
+    pub format: String,
+    /// The RTP payload type (RTP profiles only).
+    pub payload_type: Option<u8>,
+    /// Encoding name: from `a=rtpmap`, else the RFC 3551 §6 static
+    /// assignment (`0` PCMU, `8` PCMA, `18` G729…), else the format.
+    pub name: String,
+    /// Clock rate in Hz.
+    pub clock_rate: Option<u32>,
+    /// Audio channels (rtpmap encoding parameters; 1 when absent).
+    pub channels: Option<u16>,
+    /// True when the name comes from the static table, not an rtpmap.
+    pub static_payload: bool,
+    /// The `a=fmtp` parameters as written.
+    pub fmtp: Option<String>,
+    /// The `a=fmtp` parameters one by one, with what each means for this
+    /// codec when it is known.
+    pub params: Vec<FmtpParamDto>,
+    /// The `a=rtpmap` line, when there is one.
+    pub rtpmap_span: Option<SpanDto>,
+    /// The `a=fmtp` line, when there is one.
+    pub fmtp_span: Option<SpanDto>,
 }
 
-fn reason_dto(
-    cx: &Ctx<'_, '_>,
-    lines: &LineIndex,
-    r: &crate::parse::diag::ReasonValue<'_>,
-    span: Span,
-) -> ReasonDto {
-    let cause = r.cause();
-    let code = cx.code.map(|c| c.0);
-    let (meaning, consistent) = match (r.protocol_kind(), cause) {
-        (ReasonProtocol::Q850, Some(c)) => {
-            let m = u8::try_from(c)
-                .ok()
-                .and_then(kb::q850_info)
-                .map(|q| format!("Q.850 cause {c} {}: {}", q.name, q.explanation));
-            let consistent = code
-                .filter(|c| *c >= 300)
-                .map(|status| q850_consistent(c, status));
-            (m, consistent)
-        }
-        (ReasonProtocol::Sip, Some(c)) => {
-            let m = kb::lookup_code(crate::StatusCode(c));
-            let m = (m.known).then(|| format!("SIP {c} {}: {}", m.info.reason, m.info.description));
-            (m, code.map(|status| status == c))
-        }
-        (ReasonProtocol::ReleaseCause, Some(c)) => (
-            u8::try_from(c)
-                .ok()
-                .and_then(kb::release_cause_info)
-                .map(|rc| format!("3GPP release cause {c} \"{}\": {}", rc.text, rc.meaning)),
-            None,
-        ),
-        (ReasonProtocol::Other, Some(c)) => (
-            super::reason::cause(&r.protocol.as_str(), c)
-                .map(|v| format!("{} {c} \"{}\": {}", r.protocol.as_str(), v.text, v.meaning)),
-            None,
-        ),
-        _ => (None, None),
-    };
-    ReasonDto {
-        protocol: s(r.protocol),
-        cause,
-        text: r.text().map(|t| crate::parse::params::unescape(t)),
-        meaning,
-        consistent_with_status: consistent,
-        span: SpanDto::at(lines, span),
-    }
+/// One `name=value` of an `a=fmtp` line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FmtpParamDto {
+    /// Parameter name (empty for a bare value such as telephone-event's `0-15`).
+    pub name: String,
+    /// Value as written.
+    pub value: String,
+    /// What it means for this codec, when known.
+    pub meaning: Option<String>,
 }
 
-/// RFC 3398: does Q.850 `cause` agree with SIP `status`, in either direction?
-pub(crate) fn q850_consistent(cause: u16, status: u16) -> bool {
-    let Ok(c) = u8::try_from(cause) else {
-        return false;
-    };
-    kb::q850_to_sip(c)
-        .iter()
-        .any(|row| row.cause.is_some() && row.sip == Some(status))
-        || kb::sip_to_q850(status).is_some_and(|row| row.cause == Some(c))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aka_nonce_split() {
-        // RAND = 00..0f, AUTN = 10..1f (SQN⊕AK 10..15, AMF 16 17, MAC 18..1f).
-        let raw: Vec<u8> = (0u8..32).collect();
-        let b64 = b"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-        assert_eq!(base64_decode(b64).unwrap(), raw);
-        let n = split_aka_nonce(b64).unwrap();
-        assert_eq!(n.rand, "000102030405060708090a0b0c0d0e0f");
-        assert_eq!(n.sqn_xor_ak, "101112131415");
-        assert_eq!(n.amf, "1617");
-        assert_eq!(n.mac, "18191a1b1c1d1e1f");
-        assert_eq!(n.autn, "101112131415161718191a1b1c1d1e1f");
-        assert_eq!(n.server_data, None);
-        assert!(split_aka_nonce(b"dcd98b7102dd2f0e8b11d0f600bfb0c093").is_none());
-        assert!(split_aka_nonce(b"QUJD").is_none());
-        assert!(split_aka_nonce(b"A=B=").is_none());
-    }
-
-    #[test]
-    fn q850_mapping_both_ways() {
-        assert!(q850_consistent(17, 486));
-        assert!(q850_consistent(1, 404));
-        assert!(!q850_consistent(16, 486));
-        assert!(q850_consistent(21, 603) || q850_consistent(21, 403));
-    }
-
-    #[test]
-    fn contract_of_a_response() {
-        let input = b"SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\nCall-ID: x\r\nCSeq: 2 REGISTER\r\n\r\n";
-        let d = crate::diagnose::decode(input);
-        assert_eq!(d.kind, "response");
-        let st = d.status.as_ref().unwrap();
-        assert_eq!(
-            (st.code, st.is_final, st.standard_reason_phrase),
-            (Some(503), true, Some("Service Unavailable"))
-        );
-        assert_eq!(d.diagnosis.retry.as_ref().unwrap().after_seconds, Some(30));
-        assert!(d.diagnosis.context.starts_with("registration"));
-        let json = serde_json::to_value(&d).unwrap();
-        assert_eq!(json["schemaVersion"], 1);
-        assert_eq!(json["status"]["final"], true);
-        assert_eq!(json["status"]["class"], "server-failure");
-        assert!(json["diagnosis"]["retry"]["where"].is_string());
-    }
+/// One row of the RFC 3312 §5 precondition table: the `a=curr`, `a=des`
+/// and `a=conf` of one precondition type and status type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct PreconditionDto {
+    /// `qos` (RFC 3312) or an extension type.
+    #[serde(rename = "type")]
+    pub precondition_type: String,
+    /// `e2e`, `local` (the access network of this SDP's sender) or `remote`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = r#""e2e" | "local" | "remote""#))]
+    pub status_type: &'static str,
+    /// `a=curr` direction: resources reserved so far.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""none" | "send" | "recv" | "sendrecv" | null"#)
+    )]
+    pub current: Option<&'static str>,
+    /// `a=des` strength: `mandatory`, `optional`, `none`, `failure`, `unknown`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""mandatory" | "optional" | "none" | "failure" | "unknown" | null"#)
+    )]
+    pub strength: Option<&'static str>,
+    /// `a=des` direction: what must be reserved.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""none" | "send" | "recv" | "sendrecv" | null"#)
+    )]
+    pub desired: Option<&'static str>,
+    /// `a=conf` direction: the peer asks to be told when this is reached.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""none" | "send" | "recv" | "sendrecv" | null"#)
+    )]
+    pub confirm: Option<&'static str>,
+    /// True when the current status covers the desired direction; a row
+    /// without `a=des` or with strength `none` counts as met, one with
+    /// strength `failure` as not met.
+    pub met: bool,
+    /// The `a=curr` / `a=des` / `a=conf` lines of this row.
+    pub spans: Vec<SpanDto>,
 }

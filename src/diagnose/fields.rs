@@ -10,6 +10,10 @@
 //! `uri.` prefix (`uri.transport`, `uri.lr`) so they never clash with the
 //! header parameters, and the values of a multi-value header are numbered
 //! from 1 (`[1] branch`, `[2] branch`) when there is more than one.
+//!
+//! The one decoded field lives here too: [`split_aka_nonce`] splits an IMS
+//! AKA nonce into RAND, AUTN, SQN⊕AK, AMF and MAC (RFC 3310 §3.2), for the
+//! challenge view and the AKA rule alike.
 
 use std::borrow::Cow;
 
@@ -30,6 +34,8 @@ use crate::parse::uri::{Uri, UriScheme};
 use crate::parse::via::parse_via_list;
 use crate::parse::Header;
 use crate::span::Text;
+
+use super::dto::AkaNonceDto;
 
 /// (field name, value) pairs.
 type Fields<'a> = Vec<(Cow<'static, str>, Text<'a>)>;
@@ -353,9 +359,81 @@ pub(crate) fn header_fields_of<'a>(
     o.fields
 }
 
+/// Decodes standard base64 (padding optional, no white space); `None` on
+/// any other byte.
+fn base64_decode(s: &[u8]) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let s = match s.iter().position(|&c| c == b'=') {
+        Some(i) if s[i..].iter().all(|&c| c == b'=') && s[i..].len() <= 2 => &s[..i],
+        Some(_) => return None,
+        None => s,
+    };
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for chunk in s.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= val(c)? << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Splits an AKA nonce (RFC 3310 §3.2): RAND (16) ‖ AUTN (16) ‖ server data,
+/// AUTN = SQN⊕AK (6) ‖ AMF (2) ‖ MAC (8).
+pub(crate) fn split_aka_nonce(nonce: &[u8]) -> Option<AkaNonceDto> {
+    let b = base64_decode(nonce)?;
+    if b.len() < 32 {
+        return None;
+    }
+    Some(AkaNonceDto {
+        rand: hex(&b[..16]),
+        autn: hex(&b[16..32]),
+        sqn_xor_ak: hex(&b[16..22]),
+        amf: hex(&b[22..24]),
+        mac: hex(&b[24..32]),
+        server_data: (b.len() > 32).then(|| hex(&b[32..])),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aka_nonce_split() {
+        // RAND = 00..0f, AUTN = 10..1f (SQN⊕AK 10..15, AMF 16 17, MAC 18..1f).
+        let raw: Vec<u8> = (0u8..32).collect();
+        let b64 = b"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        assert_eq!(base64_decode(b64).unwrap(), raw);
+        let n = split_aka_nonce(b64).unwrap();
+        assert_eq!(n.rand, "000102030405060708090a0b0c0d0e0f");
+        assert_eq!(n.sqn_xor_ak, "101112131415");
+        assert_eq!(n.amf, "1617");
+        assert_eq!(n.mac, "18191a1b1c1d1e1f");
+        assert_eq!(n.autn, "101112131415161718191a1b1c1d1e1f");
+        assert_eq!(n.server_data, None);
+        assert!(split_aka_nonce(b"dcd98b7102dd2f0e8b11d0f600bfb0c093").is_none());
+        assert!(split_aka_nonce(b"QUJD").is_none());
+        assert!(split_aka_nonce(b"A=B=").is_none());
+    }
     use crate::parse_message;
 
     /// The fields of the first header of `msg` named `name`, as strings.

@@ -14,6 +14,7 @@
 //! (message shape) is the background; nothing here is a SIP rule.
 
 use super::dto::{Decoded, SpanDto, SCHEMA_VERSION};
+use crate::kb::status;
 
 /// Checks `decoded` against the `input` it was decoded from; the error
 /// names the first broken invariant.
@@ -60,7 +61,7 @@ pub fn check_decoded(decoded: &Decoded, input: &[u8]) -> Result<(), String> {
             if code > 999 {
                 return Err(format!("status code {code} is not three digits"));
             }
-            if st.is_final != (200..=699).contains(&code) {
+            if st.is_final != (status::SUCCESS_CLASS..=status::LAST_CODE).contains(&code) {
                 return Err(format!("status {code}: final is {}", st.is_final));
             }
         } else if st.is_final {

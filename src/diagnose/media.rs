@@ -16,7 +16,10 @@
 //! Additive: these checks add causes and inspect items, never a finding or
 //! a headline, so the code-specific families keep their wording.
 
-use super::{Check, Confidence, Ctx, Dx};
+use super::context::{Check, Ctx, Dx};
+
+use super::dto::Confidence;
+use crate::kb::{status, warning};
 use crate::parse::header_name::HeaderName;
 use crate::parse::sdp::{Media, PrecondDirection, Sdp, StatusType, Strength};
 use crate::span::Span;
@@ -28,15 +31,6 @@ fn status_type(s: StatusType) -> &'static str {
         StatusType::E2e => "e2e",
         StatusType::Local => "local",
         StatusType::Remote => "remote",
-    }
-}
-
-fn dir(d: PrecondDirection) -> &'static str {
-    match d {
-        PrecondDirection::None => "none",
-        PrecondDirection::Send => "send",
-        PrecondDirection::Recv => "recv",
-        PrecondDirection::SendRecv => "sendrecv",
     }
 }
 
@@ -60,7 +54,7 @@ fn codec_names(m: &Media<'_>) -> Vec<String> {
 /// A 1xx to INVITE with SDP: precondition state and early media.
 fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(code) = cx.code else { return };
-    if !(101..200).contains(&code.0) {
+    if !((status::TRYING + 1)..status::SUCCESS_CLASS).contains(&code.0) {
         return;
     }
     let Some(sdp) = cx.sdp() else { return };
@@ -78,9 +72,9 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 m.media.as_str(),
                 d.precondition_type.as_str(),
                 status_type(d.status_type),
-                strength(d.strength),
-                dir(d.direction),
-                curr.map_or("not stated", |x| dir(x.direction))
+                d.strength.as_str(),
+                d.direction.as_str(),
+                curr.map_or("not stated", |x| x.direction.as_str())
             );
             if met {
                 met_ev.push((d.span, what));
@@ -95,7 +89,7 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 if let Some(x) = curr {
                     pending_ev.push((
                         x.span,
-                        format!("a=curr: {} reserved so far", dir(x.direction)),
+                        format!("a=curr: {} reserved so far", x.direction.as_str()),
                     ));
                 }
             }
@@ -106,7 +100,7 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 format!(
                     "a=conf: the peer asks to be told (UPDATE) when {} {} resources are reserved",
                     status_type(cf.status_type),
-                    dir(cf.direction)
+                    cf.direction.as_str()
                 ),
             ));
         }
@@ -180,16 +174,6 @@ fn provisional_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     }
 }
 
-fn strength(s: Strength) -> &'static str {
-    match s {
-        Strength::Mandatory => "mandatory",
-        Strength::Optional => "optional",
-        Strength::None => "none",
-        Strength::Failure => "failure",
-        Strength::Unknown => "unknown",
-    }
-}
-
 /// Coarse codec families for naming a mismatch.
 fn is_mobile_codec(name: &str) -> bool {
     ["AMR", "AMR-WB", "EVS"]
@@ -213,7 +197,7 @@ fn is_auxiliary(name: &str) -> bool {
 
 /// 488/606: name the likely mismatch from what the rejection's SDP accepts.
 fn rejected_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !(cx.is(488) || cx.is(606)) {
+    if !(cx.is(status::NOT_ACCEPTABLE_HERE) || cx.is(status::GLOBAL_NOT_ACCEPTABLE)) {
         return;
     }
     let Some(sdp) = cx.sdp() else { return };
@@ -249,8 +233,8 @@ fn rejected_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 )
             })
             .collect();
-        let w302 = warn(302).is_some();
-        ev.extend(warn_ev(302));
+        let w302 = warn(warning::INCOMPATIBLE_TRANSPORT_PROTOCOL).is_some();
+        ev.extend(warn_ev(warning::INCOMPATIBLE_TRANSPORT_PROTOCOL));
         let text = if secure {
             Some(format!(
                 "The {code} lists only secure profiles ({}): an offer over plain RTP/AVP is refused for its transport profile; offer SRTP (RTP/SAVP with a=crypto, or DTLS-SRTP)",
@@ -293,8 +277,8 @@ fn rejected_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             .iter()
             .map(|(s, n)| (*s, format!("{n} accepted by the rejecting side")))
             .collect();
-        ev.extend(warn_ev(305));
-        let conf = if warn(305).is_some() {
+        ev.extend(warn_ev(warning::INCOMPATIBLE_MEDIA_FORMAT));
+        let conf = if warn(warning::INCOMPATIBLE_MEDIA_FORMAT).is_some() {
             Confidence::High
         } else {
             Confidence::Medium
@@ -317,7 +301,7 @@ fn rejected_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 ),
                 ev,
             );
-        } else if warn(305).is_some() {
+        } else if warn(warning::INCOMPATIBLE_MEDIA_FORMAT).is_some() {
             dx.cause(
                 conf,
                 format!(
@@ -329,12 +313,12 @@ fn rejected_media(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
     }
     // Media types.
-    if let Some(w) = warn(304) {
+    if let Some(w) = warn(warning::MEDIA_TYPE_NOT_AVAILABLE) {
         let types: Vec<String> = accepted
             .iter()
             .map(|m| m.media.as_str().into_owned())
             .collect();
-        let mut ev = warn_ev(304);
+        let mut ev = warn_ev(warning::MEDIA_TYPE_NOT_AVAILABLE);
         ev.extend(sdp.media.iter().filter(|m| m.is_rejected()).map(|m| {
             (
                 m.line.span,
@@ -372,7 +356,7 @@ fn is_secure(sdp: &Sdp<'_>, m: &Media<'_>) -> bool {
 
 /// 580: precondition rows the IMS family does not already report.
 fn precondition_rows(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.is(580) {
+    if !cx.is(status::PRECONDITION_FAILURE) {
         return;
     }
     let Some(sdp) = cx.sdp() else { return };
@@ -384,11 +368,11 @@ fn precondition_rows(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 m.media.as_str(),
                 d.precondition_type.as_str(),
                 status_type(d.status_type),
-                dir(d.direction)
+                d.direction.as_str()
             );
-            let mut ev = vec![(d.span, format!("a=des {} {row}", strength(d.strength)))];
+            let mut ev = vec![(d.span, format!("a=des {} {row}", d.strength.as_str()))];
             if let Some(x) = curr {
-                ev.push((x.span, format!("a=curr {}", dir(x.direction))));
+                ev.push((x.span, format!("a=curr {}", x.direction.as_str())));
             }
             match d.strength {
                 Strength::Failure => dx.cause(
@@ -407,7 +391,7 @@ fn precondition_rows(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                 {
                     dx.cause(
                         Confidence::Low,
-                        format!("The optional {row} precondition was not reserved either (a=curr {}); optional preconditions alone do not cause a 580", curr.map_or("absent", |x| dir(x.direction))),
+                        format!("The optional {row} precondition was not reserved either (a=curr {}); optional preconditions alone do not cause a 580", curr.map_or("absent", |x| x.direction.as_str())),
                         ev,
                     );
                 }

@@ -14,230 +14,17 @@
 //! `multipart/*` too); the same summary is rendered as plain text by
 //! [`MediaDto::text_lines`] for the CLI and the page.
 
-use serde::Serialize;
-
-use super::SpanDto;
+use super::dto::{
+    BandwidthDto, CodecDto, FmtpParamDto, MediaDto, OriginDto, PreconditionDto, SpanDto, StreamDto,
+};
 use crate::parse::sdp::{
     Bandwidth, Codec, CurrentStatus, DesiredStatus, Fmtp, Media, PrecondDirection, Sdp, StatusType,
     Strength,
 };
 use crate::span::{LineIndex, Span, Text};
 
-/// The media summary of the message's session description (RFC 8866).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct MediaDto {
-    /// `o=` line: who made this description and which version of it.
-    pub origin: Option<OriginDto>,
-    /// Session-level `c=` address (`IN IP6 2001:db8::1` → `2001:db8::1`).
-    pub connection: Option<String>,
-    /// Session-level `b=` lines.
-    pub bandwidths: Vec<BandwidthDto>,
-    /// Session-level direction attribute (`a=sendonly`…), if any.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = r#""sendrecv" | "sendonly" | "recvonly" | "inactive" | null"#)
-    )]
-    pub direction: Option<&'static str>,
-    /// One entry per `m=` line, in order.
-    pub streams: Vec<StreamDto>,
-    /// The whole session description.
-    pub span: SpanDto,
-}
-
-/// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`
-/// (RFC 8866 §5.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct OriginDto {
-    /// `username` (`-` when none).
-    pub username: String,
-    /// `sess-id`.
-    pub session_id: String,
-    /// `sess-version`: changes with each new offer or answer of the
-    /// session (RFC 3264 §8).
-    pub session_version: String,
-    /// `unicast-address`.
-    pub address: String,
-}
-
-/// A `b=<bwtype>:<bandwidth>` line (RFC 8866 §5.8; RS/RR: RFC 3556 §2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct BandwidthDto {
-    /// `AS` and `CT` (kbit/s), `TIAS` (bit/s, RFC 3890), `RS` / `RR` (RTCP, bit/s).
-    #[serde(rename = "type")]
-    pub bwtype: String,
-    /// The value, when it is a number.
-    pub value: Option<u64>,
-}
-
-/// One media description (`m=` line and its attributes).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct StreamDto {
-    /// `audio`, `video`, `image`, `text`, `application`, `message`.
-    pub media: String,
-    /// The port (absent when not a number).
-    pub port: Option<u16>,
-    /// True for port 0: the stream is rejected (in an answer) or disabled
-    /// (RFC 3264 §6, §8.2).
-    pub rejected: bool,
-    /// Transport profile: `RTP/AVP`, `RTP/SAVP`, `RTP/AVPF`,
-    /// `UDP/TLS/RTP/SAVPF`, `udptl`…
-    pub proto: String,
-    /// The connection address that applies: this section's `c=`, else the
-    /// session's (RFC 8866 §5.7). `0.0.0.0` is the RFC 3264 §8.4 hold address.
-    pub connection: Option<String>,
-    /// The effective direction: this section's attribute, else the
-    /// session's, else `sendrecv` (RFC 8866 §6.7; RFC 3264 §5.1).
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = r#""sendrecv" | "sendonly" | "recvonly" | "inactive""#)
-    )]
-    pub direction: &'static str,
-    /// `a=ptime` in ms (RFC 8866 §6.4).
-    pub ptime: Option<u32>,
-    /// `a=maxptime` in ms (RFC 8866 §6.5).
-    pub maxptime: Option<u32>,
-    /// `a=rtcp-mux`: RTP and RTCP on one port (RFC 5761 §5.1.1).
-    pub rtcp_mux: bool,
-    /// Media-level `b=` lines.
-    pub bandwidths: Vec<BandwidthDto>,
-    /// The formats of the `m=` line, in order of preference.
-    pub codecs: Vec<CodecDto>,
-    /// The RFC 3312 precondition table, one row per precondition type and
-    /// status type.
-    pub preconditions: Vec<PreconditionDto>,
-    /// SRTP / DTLS keying present: the `a=crypto` suites (RFC 4568 §9.1,
-    /// keys not copied) and `dtls` when there is an `a=fingerprint`
-    /// (RFC 8122 §5).
-    pub security: Vec<String>,
-    /// The `m=` line.
-    pub line: SpanDto,
-    /// From the `m=` line through the last line of the section.
-    pub span: SpanDto,
-}
-
-/// One format of a stream.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct CodecDto {
-    /// The format as written on the `m=` line (`116`, `t38`…).
-    pub format: String,
-    /// The RTP payload type (RTP profiles only).
-    pub payload_type: Option<u8>,
-    /// Encoding name: from `a=rtpmap`, else the RFC 3551 §6 static
-    /// assignment (`0` PCMU, `8` PCMA, `18` G729…), else the format.
-    pub name: String,
-    /// Clock rate in Hz.
-    pub clock_rate: Option<u32>,
-    /// Audio channels (rtpmap encoding parameters; 1 when absent).
-    pub channels: Option<u16>,
-    /// True when the name comes from the static table, not an rtpmap.
-    pub static_payload: bool,
-    /// The `a=fmtp` parameters as written.
-    pub fmtp: Option<String>,
-    /// The `a=fmtp` parameters one by one, with what each means for this
-    /// codec when it is known.
-    pub params: Vec<FmtpParamDto>,
-    /// The `a=rtpmap` line, when there is one.
-    pub rtpmap_span: Option<SpanDto>,
-    /// The `a=fmtp` line, when there is one.
-    pub fmtp_span: Option<SpanDto>,
-}
-
-/// One `name=value` of an `a=fmtp` line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct FmtpParamDto {
-    /// Parameter name (empty for a bare value such as telephone-event's `0-15`).
-    pub name: String,
-    /// Value as written.
-    pub value: String,
-    /// What it means for this codec, when known.
-    pub meaning: Option<String>,
-}
-
-/// One row of the RFC 3312 §5 precondition table: the `a=curr`, `a=des`
-/// and `a=conf` of one precondition type and status type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct PreconditionDto {
-    /// `qos` (RFC 3312) or an extension type.
-    #[serde(rename = "type")]
-    pub precondition_type: String,
-    /// `e2e`, `local` (the access network of this SDP's sender) or `remote`.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = r#""e2e" | "local" | "remote""#))]
-    pub status_type: &'static str,
-    /// `a=curr` direction: resources reserved so far.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = r#""none" | "send" | "recv" | "sendrecv" | null"#)
-    )]
-    pub current: Option<&'static str>,
-    /// `a=des` strength: `mandatory`, `optional`, `none`, `failure`, `unknown`.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = r#""mandatory" | "optional" | "none" | "failure" | "unknown" | null"#)
-    )]
-    pub strength: Option<&'static str>,
-    /// `a=des` direction: what must be reserved.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = r#""none" | "send" | "recv" | "sendrecv" | null"#)
-    )]
-    pub desired: Option<&'static str>,
-    /// `a=conf` direction: the peer asks to be told when this is reached.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = r#""none" | "send" | "recv" | "sendrecv" | null"#)
-    )]
-    pub confirm: Option<&'static str>,
-    /// True when the current status covers the desired direction; a row
-    /// without `a=des` or with strength `none` counts as met, one with
-    /// strength `failure` as not met.
-    pub met: bool,
-    /// The `a=curr` / `a=des` / `a=conf` lines of this row.
-    pub spans: Vec<SpanDto>,
-}
-
 fn s(t: Text<'_>) -> String {
     t.as_str().into_owned()
-}
-
-fn precond_dir(d: PrecondDirection) -> &'static str {
-    match d {
-        PrecondDirection::None => "none",
-        PrecondDirection::Send => "send",
-        PrecondDirection::Recv => "recv",
-        PrecondDirection::SendRecv => "sendrecv",
-    }
-}
-
-fn strength_str(x: Strength) -> &'static str {
-    match x {
-        Strength::Mandatory => "mandatory",
-        Strength::Optional => "optional",
-        Strength::None => "none",
-        Strength::Failure => "failure",
-        Strength::Unknown => "unknown",
-    }
-}
-
-fn status_str(x: StatusType) -> &'static str {
-    match x {
-        StatusType::E2e => "e2e",
-        StatusType::Local => "local",
-        StatusType::Remote => "remote",
-    }
 }
 
 fn bandwidths(b: &[Bandwidth<'_>]) -> Vec<BandwidthDto> {
@@ -426,11 +213,11 @@ fn preconditions(m: &Media<'_>, lines: &LineIndex) -> Vec<PreconditionDto> {
             };
             PreconditionDto {
                 precondition_type: s(r.ptype),
-                status_type: status_str(r.st),
-                current: r.curr.map(|c| precond_dir(c.direction)),
-                strength: r.des.map(|d| strength_str(d.strength)),
-                desired: r.des.map(|d| precond_dir(d.direction)),
-                confirm: r.conf.map(|c| precond_dir(c.direction)),
+                status_type: r.st.as_str(),
+                current: r.curr.map(|c| c.direction.as_str()),
+                strength: r.des.map(|d| d.strength.as_str()),
+                desired: r.des.map(|d| d.direction.as_str()),
+                confirm: r.conf.map(|c| c.direction.as_str()),
                 met,
                 spans: r.spans.iter().map(|s| SpanDto::at(lines, *s)).collect(),
             }

@@ -8,8 +8,11 @@
 //! Framing and grammar are the parser's and [`crate::validate`]'s (SL0xx);
 //! these rules assume the message framed and only look at its meaning.
 
-use super::{Check, Confidence, Ctx, Dx};
+use super::context::{Check, Ctx, Dx};
+
+use super::dto::Confidence;
 use crate::finding::Rule;
+use crate::kb::status;
 use crate::parse::header_name::HeaderName;
 use crate::parse::status::Method;
 use crate::parse::StartLine;
@@ -34,7 +37,9 @@ pub(crate) static CHECKS: &[Check] = &[
 /// 100 (where it MAY); a proxy answering a request acts as a UAS (§16.7).
 fn to_tag_missing(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(code) = cx.code else { return };
-    if code.0 == 100 || !(100..=699).contains(&code.0) {
+    if code.0 == status::TRYING
+        || !(status::PROVISIONAL_CLASS..=status::LAST_CODE).contains(&code.0)
+    {
         return;
     }
     let (Some(h), Some(to)) = (cx.msg.header(HeaderName::To), cx.to()) else {
@@ -177,11 +182,11 @@ fn unknown_status_code(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let (Some(st), Some(l)) = (cx.msg.status_line(), cx.lookup) else {
         return;
     };
-    if l.known || !(100..=699).contains(&l.requested) {
+    if l.known || !(status::PROVISIONAL_CLASS..=status::LAST_CODE).contains(&l.requested) {
         return;
     }
     let read_as = format!("{} {}", l.info.code, l.info.reason);
-    let why = if l.requested < 200 {
+    let why = if l.requested < status::SUCCESS_CLASS {
         "an unknown 1xx is read as 183"
     } else {
         "an unknown code is read as the x00 of its class"
@@ -232,16 +237,16 @@ fn words(s: &[u8]) -> Vec<Vec<u8>> {
 /// the RFC 2543 wording and common HTTP-borrowed spellings. (code, phrase)
 #[rustfmt::skip]
 const PHRASE_VARIANTS: &[(u16, &str)] = &[
-    (408, "Request Time-out"),            // RFC 2543 §7.4.9
-    (413, "Request Entity Too Large"),    // RFC 2543 §7.4.12
-    (414, "Request-URI Too Large"),       // RFC 2543 §7.4.13
-    (480, "Temporarily not available"),   // RFC 2543 §7.4.18
-    (480, "Temporarily Not Available"),
-    (481, "Call Leg/Transaction Does Not Exist"), // RFC 2543 §7.4.19
-    (482, "Loop Detected"),
-    (503, "Service Not Available"),
-    (504, "Gateway Time-out"),            // RFC 2543 §7.5.5
-    (504, "Gateway Timeout"),
+    (status::REQUEST_TIMEOUT, "Request Time-out"),            // RFC 2543 §7.4.9
+    (status::REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large"),    // RFC 2543 §7.4.12
+    (status::REQUEST_URI_TOO_LONG, "Request-URI Too Large"),       // RFC 2543 §7.4.13
+    (status::TEMPORARILY_UNAVAILABLE, "Temporarily not available"),   // RFC 2543 §7.4.18
+    (status::TEMPORARILY_UNAVAILABLE, "Temporarily Not Available"),
+    (status::CALL_TRANSACTION_DOES_NOT_EXIST, "Call Leg/Transaction Does Not Exist"), // RFC 2543 §7.4.19
+    (status::LOOP_DETECTED, "Loop Detected"),
+    (status::SERVICE_UNAVAILABLE, "Service Not Available"),
+    (status::SERVER_TIME_OUT, "Gateway Time-out"),            // RFC 2543 §7.5.5
+    (status::SERVER_TIME_OUT, "Gateway Timeout"),
 ];
 
 /// SL108: a reason phrase that differs from the IANA phrase of the code.
@@ -332,7 +337,7 @@ fn content_type_without_body(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Ctx, Dx};
+    use super::super::context::{Ctx, Dx};
     use crate::finding::Rule;
     use crate::parse_message;
 

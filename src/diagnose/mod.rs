@@ -2,15 +2,25 @@
 //! of *this* message (not of its code in general), as the owned JSON
 //! contract [`Decoded`].
 //!
-//! Flow: [`Ctx`] computes the typed views every rule needs once; each rule
-//! family (`message`, `companions`, `causes`, `ims`) is a list of check
-//! functions that add findings, evidence-backed causes, things to inspect
-//! and next steps to a [`Dx`]; [`diagnose`] then merges them with the
-//! knowledge base entry of the code (ranked below evidence) and the
-//! grammar findings of [`crate::validate_message`].
+//! A straight pipeline, each stage importing only the ones below it:
+//!
+//! 1. `context`: [`Ctx`] computes the typed views every rule needs once;
+//!    [`Dx`] is the record the rules write.
+//! 2. Rule families (`message`, `companions`, `causes`, `media`, `ims`):
+//!    lists of check functions that add findings, evidence-backed causes,
+//!    things to inspect and next steps to a [`Dx`].
+//! 3. `assembly`: merges the [`Dx`] with the knowledge base entry of the
+//!    code (ranked below evidence), the grammar findings of
+//!    [`crate::validate_message`], the sender inference, header fields and
+//!    media summary.
+//! 4. [`dto`]: the plain types of the JSON contract.
+//!
+//! [`diagnose`] runs the stages in that order.
 
+mod assembly;
 mod causes;
 mod companions;
+mod context;
 mod dedup;
 pub mod dto;
 mod fields;
@@ -22,350 +32,13 @@ mod message;
 mod reason;
 mod sender;
 
-use std::cell::OnceCell;
-
-use crate::finding::{Finding, Rule};
-use crate::kb::{self, CodeLookup, RetryPolicy};
-use crate::parse::addr::{Contact, NameAddr};
-use crate::parse::auth::{self, Auth};
-use crate::parse::body::{find_sdp, view_message_body, Body};
-use crate::parse::diag::{
-    parse_reason, parse_retry_after, parse_warning, ReasonValue, RetryAfter, WarningValue,
-};
-use crate::parse::header_name::HeaderName;
-use crate::parse::scalar::CSeq;
-use crate::parse::sdp::Sdp;
-use crate::parse::status::{Method, StatusCode};
-use crate::parse::via::Via;
-use crate::parse::{Message, StartLine};
-use crate::span::{Span, Text};
+use crate::parse::Message;
 use crate::validate::validate_message;
 
+pub(crate) use context::Check;
+pub use context::{Cause, Ctx, Dx};
 pub use dto::*;
 pub use media_summary::*;
-
-/// How much a cause is supported by this message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// Directly shown by a header or body of this message.
-    High,
-    /// Suggested by this message.
-    Medium,
-    /// Typical for the code in general (knowledge base), not shown here.
-    Low,
-}
-
-/// One likely cause with the bytes that support it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cause {
-    /// The cause, one sentence.
-    pub text: String,
-    /// How well this message supports it.
-    pub confidence: Confidence,
-    /// The supporting bytes and what each shows.
-    pub evidence: Vec<(Span, String)>,
-}
-
-/// What the rules found, before assembly.
-#[derive(Debug, Default)]
-pub struct Dx {
-    /// Rule findings.
-    pub findings: Vec<Finding>,
-    /// Evidence-backed causes, in the order rules added them.
-    pub causes: Vec<Cause>,
-    /// Things to inspect, specific to this message.
-    pub inspect: Vec<String>,
-    /// Next steps, specific to this message.
-    pub next_steps: Vec<String>,
-    /// A headline that replaces the default (the first rule to set one wins).
-    pub headline: Option<String>,
-    /// Extra specification references.
-    pub spec_refs: Vec<String>,
-    /// Set by a rule whose message-specific advice replaces the knowledge
-    /// base's generic causes, checks and fix for the code (e.g. the IMS AKA
-    /// text of 401 for a plain Digest or Basic challenge).
-    pub skip_kb_advice: bool,
-}
-
-impl Dx {
-    /// Adds a finding.
-    pub fn finding(&mut self, rule: Rule, span: Span, message: impl Into<String>) {
-        self.findings.push(Finding::new(rule, span, message));
-    }
-
-    /// Adds a cause with its evidence.
-    pub fn cause(
-        &mut self,
-        confidence: Confidence,
-        text: impl Into<String>,
-        evidence: Vec<(Span, String)>,
-    ) {
-        let text = text.into();
-        if !self.causes.iter().any(|c| c.text == text) {
-            self.causes.push(Cause {
-                text,
-                confidence,
-                evidence,
-            });
-        }
-    }
-
-    /// Adds a thing to inspect.
-    pub fn inspect(&mut self, what: impl Into<String>) {
-        let what = what.into();
-        if !self.inspect.contains(&what) {
-            self.inspect.push(what);
-        }
-    }
-
-    /// Adds a next step.
-    pub fn step(&mut self, what: impl Into<String>) {
-        let what = what.into();
-        if !self.next_steps.contains(&what) {
-            self.next_steps.push(what);
-        }
-    }
-
-    /// Drops the knowledge base's generic causes, checks and fix for the
-    /// code: this message's own advice contradicts them.
-    pub fn replace_kb_advice(&mut self) {
-        self.skip_kb_advice = true;
-    }
-
-    /// Sets the headline unless a rule already did.
-    pub fn headline(&mut self, text: impl Into<String>) {
-        if self.headline.is_none() {
-            self.headline = Some(text.into());
-        }
-    }
-
-    /// Adds a spec reference.
-    pub fn spec(&mut self, r: impl Into<String>) {
-        let r = r.into();
-        if !self.spec_refs.contains(&r) {
-            self.spec_refs.push(r);
-        }
-    }
-}
-
-/// Typed views every rule may need, computed once per message.
-pub struct Ctx<'m, 'a> {
-    /// The message.
-    pub msg: &'m Message<'a>,
-    /// The status code (responses).
-    pub code: Option<StatusCode>,
-    /// The knowledge-base entry of the code (responses).
-    pub lookup: Option<CodeLookup>,
-    /// CSeq.
-    pub cseq: Option<CSeq<'a>>,
-    /// The method the message is about: the request's, or the CSeq's for a
-    /// response.
-    pub method: Option<Text<'a>>,
-    /// That method, when registered.
-    pub known_method: Option<Method>,
-    /// Decoded Reason values, with the span of their header.
-    pub reasons: Vec<(ReasonValue<'a>, Span)>,
-    /// Decoded Warning values.
-    pub warnings: Vec<WarningValue<'a>>,
-    /// Retry-After.
-    pub retry_after: Option<(RetryAfter<'a>, Span)>,
-    /// The auth challenge of a 401/407 (which header, parsed).
-    pub challenge: Option<(HeaderName, Auth<'a>, Span)>,
-    /// The body, classified.
-    pub body: Body<'a>,
-    /// Views several rules and the assembly read, each parsed at most once
-    /// (on first use).
-    via: OnceCell<Vec<Via<'a>>>,
-    from: OnceCell<Option<NameAddr<'a>>>,
-    to: OnceCell<Option<NameAddr<'a>>>,
-    contacts: OnceCell<Vec<Contact<'a>>>,
-    sdp: OnceCell<Option<Sdp<'a>>>,
-}
-
-impl<'m, 'a> Ctx<'m, 'a> {
-    /// Computes the views of `msg`.
-    pub fn new(msg: &'m Message<'a>) -> Self {
-        let mut sink = Vec::new();
-        let code = msg.status_code();
-        let cseq = msg.cseq();
-        let method = match msg.start_line() {
-            StartLine::Request(r) => Some(r.method),
-            _ => cseq.map(|c| c.method),
-        };
-        let reasons = msg
-            .headers_named(HeaderName::Reason)
-            .flat_map(|h| {
-                parse_reason(h.value, &mut sink)
-                    .into_iter()
-                    .map(move |r| (r, h.span))
-            })
-            .collect();
-        let warnings = msg
-            .headers_named(HeaderName::Warning)
-            .flat_map(|h| parse_warning(h.value, &mut sink))
-            .collect();
-        let retry_after = msg
-            .header(HeaderName::RetryAfter)
-            .and_then(|h| parse_retry_after(h.value, &mut sink).map(|r| (r, h.span)));
-        let challenge = [HeaderName::WwwAuthenticate, HeaderName::ProxyAuthenticate]
-            .into_iter()
-            .find_map(|name| {
-                let h = msg.header(name)?;
-                let parsed = if name == HeaderName::WwwAuthenticate {
-                    auth::parse_www_authenticate(h.value, &mut sink)
-                } else {
-                    auth::parse_proxy_authenticate(h.value, &mut sink)
-                };
-                parsed.map(|a| (name, a, h.span))
-            });
-        Ctx {
-            msg,
-            code,
-            lookup: code.map(kb::lookup_code),
-            cseq,
-            method,
-            known_method: method.and_then(|m| Method::from_bytes(m.bytes())),
-            reasons,
-            warnings,
-            retry_after,
-            challenge,
-            body: view_message_body(msg, &mut sink),
-            via: OnceCell::new(),
-            from: OnceCell::new(),
-            to: OnceCell::new(),
-            contacts: OnceCell::new(),
-            sdp: OnceCell::new(),
-        }
-    }
-
-    /// Every Via value ([`Message::via`], computed once).
-    pub fn via(&self) -> &[Via<'a>] {
-        self.via.get_or_init(|| self.msg.via())
-    }
-
-    /// The From address ([`Message::from`], computed once).
-    pub fn from(&self) -> Option<&NameAddr<'a>> {
-        self.from.get_or_init(|| self.msg.from()).as_ref()
-    }
-
-    /// The To address ([`Message::to`], computed once).
-    pub fn to(&self) -> Option<&NameAddr<'a>> {
-        self.to.get_or_init(|| self.msg.to()).as_ref()
-    }
-
-    /// Every Contact value ([`Message::contacts`], computed once).
-    pub fn contacts(&self) -> &[Contact<'a>] {
-        self.contacts.get_or_init(|| self.msg.contacts())
-    }
-
-    /// The session description of the body: the body itself, or the first
-    /// `application/sdp` part of a multipart (computed once).
-    pub fn sdp(&self) -> Option<&Sdp<'a>> {
-        self.sdp
-            .get_or_init(|| match &self.body {
-                Body::Sdp(s) => Some((**s).clone()),
-                Body::Multipart(_) => find_sdp(self.msg, &mut Vec::new()),
-                _ => None,
-            })
-            .as_ref()
-    }
-
-    /// The first sign that the message belongs to an IMS network: a 3GPP
-    /// header (P-Charging-Vector, P-Access-Network-Info, Security-*, …), an
-    /// AKA challenge, a `3gppnetwork.org` domain or a `+g.3gpp.` feature
-    /// tag. IMS rules read a code the IMS way only with such evidence; the
-    /// code alone never makes a message IMS.
-    pub fn ims_evidence(&self) -> Option<(Span, String)> {
-        use HeaderName as H;
-        const IMS_HEADERS: [HeaderName; 13] = [
-            H::PChargingVector,
-            H::PAccessNetworkInfo,
-            H::PAssociatedUri,
-            H::PVisitedNetworkId,
-            H::ServiceRoute,
-            H::SecurityServer,
-            H::SecurityClient,
-            H::SecurityVerify,
-            H::ResponseSource,
-            H::PAssertedService,
-            H::PPreferredService,
-            H::FeatureCaps,
-            H::PChargingFunctionAddresses,
-        ];
-        for name in IMS_HEADERS {
-            if let Some(h) = self.msg.header(name) {
-                return Some((h.span, format!("{}: a 3GPP IMS header", h.canonical_name())));
-            }
-        }
-        if let Some((_, a, span)) = &self.challenge {
-            if a.params.is_aka() {
-                return Some((*span, "an IMS AKA challenge (algorithm=AKAv*)".to_owned()));
-            }
-        }
-        for h in self.msg.headers() {
-            let v = h.value.bytes();
-            if contains_ci(v, b"3gppnetwork.org") {
-                return Some((h.span, "a 3GPP IMS domain (…3gppnetwork.org)".to_owned()));
-            }
-            if contains_ci(v, b"+g.3gpp.") {
-                return Some((h.span, "a 3GPP feature tag (+g.3gpp.…)".to_owned()));
-            }
-        }
-        None
-    }
-
-    /// True when the message is a response with this code.
-    pub fn is(&self, code: u16) -> bool {
-        self.code == Some(StatusCode(code))
-    }
-
-    /// True when the method is `m`.
-    pub fn method_is(&self, m: Method) -> bool {
-        self.known_method == Some(m)
-    }
-
-    /// The method as text (`?` when unknown).
-    pub fn method_str(&self) -> String {
-        self.method
-            .map_or_else(|| "?".to_owned(), |m| m.as_str().into_owned())
-    }
-
-    /// The first header named `name`, as (value, whole-header span).
-    pub fn header(&self, name: HeaderName) -> Option<(Text<'a>, Span)> {
-        self.msg.header(name).map(|h| (h.value, h.span))
-    }
-
-    /// Evidence pointing at a header: its span and what it shows.
-    pub fn evidence(&self, name: HeaderName, what: impl Into<String>) -> Option<(Span, String)> {
-        self.msg.header(name).map(|h| (h.span, what.into()))
-    }
-
-    /// Evidence pointing at the status line.
-    pub fn status_evidence(&self, what: impl Into<String>) -> (Span, String) {
-        (self.msg.start_line_span(), what.into())
-    }
-
-    /// Evidence pointing at the CSeq header.
-    pub fn cseq_evidence(&self) -> Option<(Span, String)> {
-        self.evidence(
-            HeaderName::CSeq,
-            format!("the request was {}", self.method_str()),
-        )
-    }
-}
-
-/// Case-insensitive substring test.
-pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty()
-        && hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
-/// A rule check: reads the context, adds to the diagnosis.
-pub(crate) type Check = fn(&Ctx<'_, '_>, &mut Dx);
 
 /// Every rule family, in the order their causes rank.
 fn checks() -> impl Iterator<Item = &'static Check> {
@@ -432,13 +105,5 @@ pub fn diagnose(msg: &Message<'_>) -> Decoded {
     let mut findings = validate_message(msg);
     findings.append(&mut dx.findings);
     findings.sort_by_key(|f| (f.span.start, f.span.end));
-    dto::assemble(&cx, dx, &findings)
-}
-
-/// Whether a retry policy allows sending the request again.
-pub(crate) fn retry_allowed(p: RetryPolicy) -> bool {
-    matches!(
-        p,
-        RetryPolicy::Modified | RetryPolicy::Later | RetryPolicy::Elsewhere
-    )
+    assembly::assemble(&cx, dx, &findings)
 }

@@ -24,9 +24,28 @@ pub(crate) fn cause(name: &str, cause: u16) -> Option<ReasonCause> {
     }
 }
 
+/// RFC 3398: does Q.850 `cause` agree with SIP `status`, in either direction?
+pub(crate) fn q850_consistent(cause: u16, status: u16) -> bool {
+    let Ok(c) = u8::try_from(cause) else {
+        return false;
+    };
+    kb::q850_to_sip(c)
+        .iter()
+        .any(|row| row.cause.is_some() && row.sip == Some(status))
+        || kb::sip_to_q850(status).is_some_and(|row| row.cause == Some(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn q850_mapping_both_ways() {
+        assert!(q850_consistent(17, 486));
+        assert!(q850_consistent(1, 404));
+        assert!(!q850_consistent(16, 486));
+        assert!(q850_consistent(21, 603) || q850_consistent(21, 403));
+    }
 
     #[test]
     fn every_registered_protocol_is_known() {

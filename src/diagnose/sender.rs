@@ -26,7 +26,8 @@
 //! on the wire is the requester's first hop (the P-CSCF in IMS), whoever
 //! generated it.
 
-use super::Ctx;
+use super::context::Ctx;
+use crate::kb::status;
 use crate::parse::addr::Contact;
 use crate::parse::diag::ReasonProtocol;
 use crate::parse::header_name::HeaderName;
@@ -150,7 +151,7 @@ impl Clues {
     }
 }
 
-use super::contains_ci;
+use super::context::contains_ci;
 
 /// True when a Contact's `+sip.instance` holds an IMEI URN (RFC 7254).
 fn is_imei(instance: Text<'_>) -> bool {
@@ -360,7 +361,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
                 *span,
                 "an AKA challenge (algorithm=AKAv*) is generated only by the S-CSCF (TS 24.229 §5.4.1.2)",
             );
-        } else if register && code == 401 {
+        } else if register && code == status::UNAUTHORIZED {
             clues.add(
                 REGISTRAR,
                 3,
@@ -370,7 +371,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
         }
     }
     match msg.header(HeaderName::SecurityServer) {
-        Some(h) if code == 494 => clues.add(
+        Some(h) if code == status::SECURITY_AGREEMENT_REQUIRED => clues.add(
             PCSCF,
             5,
             h.span,
@@ -383,7 +384,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
             h.span,
             "Security-Server was added on the way by the P-CSCF, which relays the S-CSCF's challenge (TS 24.229 §5.2.2)",
         ),
-        None if code == 494 => clues.add(
+        None if code == status::SECURITY_AGREEMENT_REQUIRED => clues.add(
             PCSCF,
             3,
             msg.start_line_span(),
@@ -391,7 +392,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
         ),
         None => {}
     }
-    if register && (200..300).contains(&code) {
+    if register && (status::SUCCESS_CLASS..status::REDIRECTION_CLASS).contains(&code) {
         let ims: Vec<_> = [HeaderName::ServiceRoute, HeaderName::PAssociatedUri]
             .into_iter()
             .filter_map(|n| msg.header(n))
@@ -417,7 +418,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
             }
         }
     }
-    if register && code == 423 {
+    if register && code == status::INTERVAL_TOO_BRIEF {
         clues.add(
             REGISTRAR,
             3,
@@ -426,7 +427,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
         );
     }
     // A Q.850 cause on a failure: mapped from ISUP by a PSTN gateway (RFC 3398).
-    if code >= 300 {
+    if code >= status::REDIRECTION_CLASS {
         if let Some((_, span)) = cx
             .reasons
             .iter()
@@ -557,7 +558,7 @@ pub(crate) fn infer(cx: &Ctx<'_, '_>) -> (String, Vec<(Span, String)>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Ctx;
+    use super::super::context::Ctx;
     use super::*;
     use crate::parse_message;
 

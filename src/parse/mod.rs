@@ -20,6 +20,7 @@ pub mod diag;
 pub mod framing;
 pub mod header_name;
 pub mod ims;
+mod lines;
 pub mod media;
 pub mod params;
 pub mod scalar;

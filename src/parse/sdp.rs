@@ -10,7 +10,7 @@
 //! does not follow its grammar (the typed view is then left out, the raw
 //! line is kept in [`Sdp::lines`]).
 
-use super::body::Lines;
+use super::lines::Lines;
 use super::params::Findings;
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};
@@ -220,6 +220,17 @@ pub enum StatusType {
     Remote,
 }
 
+impl StatusType {
+    /// The `status-type` as written (`e2e`, `local`, `remote`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusType::E2e => "e2e",
+            StatusType::Local => "local",
+            StatusType::Remote => "remote",
+        }
+    }
+}
+
 /// `direction-tag = "none" / "send" / "recv" / "sendrecv"` (RFC 3312 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrecondDirection {
@@ -234,6 +245,16 @@ pub enum PrecondDirection {
 }
 
 impl PrecondDirection {
+    /// The `direction-tag` as written (`none`, `send`, `recv`, `sendrecv`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrecondDirection::None => "none",
+            PrecondDirection::Send => "send",
+            PrecondDirection::Recv => "recv",
+            PrecondDirection::SendRecv => "sendrecv",
+        }
+    }
+
     /// True when a resource reserved in `self` covers `wanted`.
     pub fn covers(self, wanted: PrecondDirection) -> bool {
         use PrecondDirection::*;
@@ -258,6 +279,20 @@ pub enum Strength {
     Failure,
     /// The strength is not known (RFC 3312 §4).
     Unknown,
+}
+
+impl Strength {
+    /// The `strength-tag` as written (`mandatory`, `optional`, `none`,
+    /// `failure`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Mandatory => "mandatory",
+            Strength::Optional => "optional",
+            Strength::None => "none",
+            Strength::Failure => "failure",
+            Strength::Unknown => "unknown",
+        }
+    }
 }
 
 /// `current-status = "a=curr:" precondition-type SP status-type SP

@@ -1,0 +1,535 @@
+//! Assembly: the rules' output ([`Dx`]) and the message's context
+//! ([`Ctx`]) → the JSON contract ([`Decoded`] and the other types of
+//! [`super::dto`]). Evidence-backed causes rank above the knowledge base's
+//! general ones, restatements are dropped, spans are located by line and
+//! column.
+
+use crate::kb::status;
+
+use super::context::{retry_allowed, Cause, Ctx, Dx};
+use super::dto::*;
+use super::fields::split_aka_nonce;
+use super::reason::q850_consistent;
+use crate::finding::Finding;
+use crate::kb::{self};
+use crate::parse::diag::ReasonProtocol;
+use crate::parse::header_name::HeaderName;
+use crate::parse::StartLine;
+use crate::span::{line_col, LineIndex, Span};
+use crate::StatusClass;
+
+impl SpanDto {
+    /// Locates `span` in `input`.
+    pub fn new(input: &[u8], span: Span) -> Self {
+        let (line, column) = line_col(input, span.start);
+        SpanDto {
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+        }
+    }
+
+    /// Locates `span` with a prebuilt index of the input's lines (same
+    /// result as [`SpanDto::new`], without a scan per span).
+    pub fn at(lines: &LineIndex, span: Span) -> Self {
+        let (line, column) = lines.line_col(span.start);
+        SpanDto {
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+        }
+    }
+}
+
+impl FindingDto {
+    /// Converts a finding located in `input`.
+    pub fn new(input: &[u8], f: &Finding) -> Self {
+        Self::located(f, SpanDto::new(input, f.span))
+    }
+
+    /// Converts a finding, located with a prebuilt index of the input's lines.
+    pub fn at(lines: &LineIndex, f: &Finding) -> Self {
+        Self::located(f, SpanDto::at(lines, f.span))
+    }
+
+    fn located(f: &Finding, span: SpanDto) -> Self {
+        let info = f.rule.info();
+        FindingDto {
+            id: info.id,
+            slug: info.slug,
+            severity: info.severity,
+            category: info.category,
+            message: f.message.clone(),
+            span,
+            spec_ref: info.spec,
+        }
+    }
+}
+
+fn s(t: crate::Text<'_>) -> String {
+    t.as_str().into_owned()
+}
+
+fn address(lines: &LineIndex, na: Option<&crate::parse::addr::NameAddr<'_>>) -> Option<AddressDto> {
+    let na = na?;
+    let uri = na.uri.as_ref();
+    Some(AddressDto {
+        display_name: na.display_name_text(),
+        uri: s(na.uri_text),
+        user: uri.and_then(|u| u.user.or(u.opaque)).map(s),
+        host: uri.and_then(|u| u.host).map(s),
+        tag: na.tag().map(s),
+        span: SpanDto::at(lines, na.text.span()),
+    })
+}
+
+/// What the request was doing, from the method and a few headers.
+fn context(cx: &Ctx<'_, '_>) -> String {
+    use crate::parse::status::Method as M;
+    let msg = cx.msg;
+    let Some(m) = cx.known_method else {
+        return match cx.method {
+            Some(m) => format!("extension method {}", m.as_str()),
+            None => "unknown (no method and no CSeq)".to_owned(),
+        };
+    };
+    let mid_dialog = msg.is_request() && cx.to().and_then(|t| t.tag()).is_some();
+    match m {
+        M::Register => {
+            let zero = msg.seconds(HeaderName::Expires) == Some(0)
+                || (!cx.contacts().is_empty()
+                    && cx.contacts().iter().all(|c| match c {
+                        crate::parse::addr::Contact::Address(a) => {
+                            a.expires().is_some_and(|e| e.bytes() == b"0")
+                        }
+                        crate::parse::addr::Contact::Wildcard(_) => true,
+                    }));
+            if zero && msg.is_request() {
+                "de-registration (REGISTER with expiry 0)".to_owned()
+            } else if msg.is_request()
+                && msg.header(HeaderName::Authorization).is_some_and(|h| {
+                    h.value
+                        .bytes()
+                        .windows(9)
+                        .any(|w| w.eq_ignore_ascii_case(b"response="))
+                        && !h
+                            .value
+                            .bytes()
+                            .windows(11)
+                            .any(|w| w.eq_ignore_ascii_case(b"response=\"\""))
+                })
+            {
+                "registration (REGISTER answering a challenge)".to_owned()
+            } else {
+                "registration (REGISTER: initial, re-registration or de-registration)".to_owned()
+            }
+        }
+        M::Invite if mid_dialog => {
+            "mid-dialog request: re-INVITE (session modification)".to_owned()
+        }
+        M::Invite => "session setup (INVITE)".to_owned(),
+        M::Ack => "ACK (confirms a final response to INVITE)".to_owned(),
+        M::Bye => "session release (BYE)".to_owned(),
+        M::Cancel => "cancel of a pending INVITE (CANCEL)".to_owned(),
+        M::Options => "capability query or keep-alive (OPTIONS)".to_owned(),
+        M::Prack => "reliable provisional response acknowledgement (PRACK)".to_owned(),
+        M::Update => {
+            "session update in an early or confirmed dialog (UPDATE, RFC 3311; e.g. preconditions)"
+                .to_owned()
+        }
+        M::Subscribe => match msg.header_value(HeaderName::Event) {
+            Some(e) if e.bytes().starts_with(b"reg") => {
+                "subscription to the reg event package (SUBSCRIBE Event: reg)".to_owned()
+            }
+            Some(e) => format!("subscription (SUBSCRIBE Event: {})", e.as_str()),
+            None => "subscription (SUBSCRIBE)".to_owned(),
+        },
+        M::Notify => "event notification (NOTIFY)".to_owned(),
+        M::Publish => "event state publication (PUBLISH)".to_owned(),
+        M::Message => match msg.header_value(HeaderName::ContentType) {
+            Some(ct)
+                if ct
+                    .bytes()
+                    .windows(8)
+                    .any(|w| w.eq_ignore_ascii_case(b"3gpp.sms")) =>
+            {
+                "SMS over IP (MESSAGE with application/vnd.3gpp.sms)".to_owned()
+            }
+            _ => "instant message (MESSAGE)".to_owned(),
+        },
+        M::Info => "mid-dialog information (INFO)".to_owned(),
+        M::Refer => "call transfer or referral (REFER)".to_owned(),
+    }
+}
+
+/// Puts the diagnosis together.
+pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> Decoded {
+    let msg = cx.msg;
+    let input = msg.input();
+    let lines = LineIndex::new(input);
+    let lookup = cx.lookup;
+    let info = lookup.map(|l| l.info);
+    let (kind, status, request) = match msg.start_line() {
+        StartLine::Status(st) => (
+            "response",
+            Some(StatusDto {
+                code: st.code.map(|c| c.0),
+                reason_phrase: s(st.reason),
+                standard_reason_phrase: info.filter(|i| i.code != 0).map(|i| i.reason),
+                class: st.code.map_or(StatusClass::Invalid, |c| c.class()),
+                is_final: st.code.is_some_and(|c| c.is_final()),
+            }),
+            None,
+        ),
+        StartLine::Request(r) => (
+            "request",
+            None,
+            Some(RequestDto {
+                method: s(r.method),
+                uri: s(r.uri),
+            }),
+        ),
+        StartLine::Invalid(_) => ("invalid", None, None),
+    };
+    let headers = msg
+        .headers()
+        .iter()
+        .map(|h| {
+            let known = h.known_name();
+            HeaderDto {
+                name: s(h.name),
+                // `h.canonical_name()`, with the name looked up once.
+                canonical_name: known.map_or_else(|| s(h.name), |k| k.as_str().to_owned()),
+                value: s(h.value),
+                span: SpanDto::at(&lines, h.span),
+                value_span: SpanDto::at(&lines, h.value.span()),
+                fields: super::fields::header_fields_of(h, known)
+                    .into_iter()
+                    .map(|(name, t)| FieldDto {
+                        name: name.into_owned(),
+                        value: s(t),
+                        span: SpanDto::at(&lines, t.span()),
+                    })
+                    .collect(),
+                meaning: known.map(|k| k.info().meaning),
+                spec: known.map(|k| k.info().spec),
+            }
+        })
+        .collect();
+    let via = cx
+        .via()
+        .iter()
+        .map(|v| ViaDto {
+            transport: s(v.transport),
+            host: s(v.host),
+            port: v.port,
+            branch: v.branch().map(s),
+            received: v.received().map(s),
+            rport: v.rport().map(|p| p.map(s).unwrap_or_default()),
+            span: SpanDto::at(&lines, v.text.span()),
+        })
+        .collect();
+
+    // Causes: evidence first (rules' order), then the knowledge base.
+    let mut causes: Vec<Cause> = std::mem::take(&mut dx.causes);
+    causes.sort_by_key(|c| c.confidence);
+    // A less supported cause that only restates a better supported one
+    // (issue 18: "low causes that restate the high one") goes; its
+    // evidence joins the one it restates.
+    let mut kept: Vec<Cause> = Vec::with_capacity(causes.len());
+    for c in causes {
+        match kept
+            .iter_mut()
+            .find(|k| k.confidence < c.confidence && super::dedup::restates(&c.text, &k.text))
+        {
+            Some(k) => {
+                for e in c.evidence {
+                    if !k.evidence.iter().any(|x| x.0 == e.0) {
+                        k.evidence.push(e);
+                    }
+                }
+            }
+            None => kept.push(c),
+        }
+    }
+    let mut causes = kept;
+    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
+        let first_kb = if causes.is_empty() {
+            Confidence::Medium
+        } else {
+            Confidence::Low
+        };
+        for (n, text) in i.causes.iter().enumerate() {
+            let confidence = if n == 0 { first_kb } else { Confidence::Low };
+            // A typical cause that restates one this message already shows
+            // adds nothing (issue 18: low causes restating the high one).
+            if !causes.iter().any(|c| super::dedup::restates(text, &c.text)) {
+                causes.push(Cause {
+                    text: (*text).to_owned(),
+                    confidence,
+                    evidence: Vec::new(),
+                });
+            }
+        }
+    }
+    let likely_causes = causes
+        .into_iter()
+        .map(|c| CauseDto {
+            text: c.text,
+            confidence: c.confidence,
+            evidence: c
+                .evidence
+                .into_iter()
+                .map(|(span, what)| EvidenceDto {
+                    span: SpanDto::at(&lines, span),
+                    what,
+                })
+                .collect(),
+        })
+        .collect();
+    let mut inspect = std::mem::take(&mut dx.inspect);
+    let mut next_steps = std::mem::take(&mut dx.next_steps);
+    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
+        for x in i.inspect {
+            if !inspect.iter().any(|y| super::dedup::restates(x, y)) {
+                inspect.push((*x).to_owned());
+            }
+        }
+        if !next_steps.iter().any(|y| super::dedup::restates(i.fix, y)) {
+            next_steps.push(i.fix.to_owned());
+        }
+    }
+    let retry = info.map(|i| {
+        let after = cx.retry_after.as_ref().and_then(|(r, _)| r.seconds);
+        let mut where_ = i.retry.note.to_owned();
+        if let Some(a) = after {
+            where_ = format!("Retry-After asks to wait {a} s. {where_}");
+        }
+        RetryDto {
+            allowed: retry_allowed(i.retry.policy),
+            policy: i.retry.policy,
+            after_seconds: after,
+            where_,
+        }
+    });
+    let reasons = cx
+        .reasons
+        .iter()
+        .map(|(r, span)| reason_dto(cx, &lines, r, *span))
+        .collect();
+    let warnings = cx
+        .warnings
+        .iter()
+        .map(|w| WarningDto {
+            code: w.code,
+            agent: s(w.agent),
+            text: s(w.text_unquoted()),
+            meaning: w.code.and_then(kb::warning_info).map(|k| k.meaning),
+            span: SpanDto::at(&lines, w.code_text.span().join(w.text.span())),
+        })
+        .collect();
+    let challenge = cx.challenge.as_ref().map(|(name, a, span)| ChallengeDto {
+        header: name.as_str(),
+        scheme: s(a.scheme),
+        algorithm: a.params.algorithm().map(s),
+        realm: a.params.realm().map(s),
+        nonce: a.params.nonce().map(s),
+        qop: a.params.qop().map(s),
+        opaque: a.params.opaque().map(s),
+        stale: a.params.stale_flag(),
+        aka: a.params.is_aka(),
+        aka_nonce: a
+            .params
+            .nonce()
+            .filter(|_| a.params.is_aka())
+            .and_then(|n| split_aka_nonce(n.bytes())),
+        span: SpanDto::at(&lines, *span),
+    });
+    let (role, sender_evidence) = super::sender::infer(cx);
+    let sender = SenderDto {
+        role,
+        evidence: sender_evidence
+            .into_iter()
+            .map(|(span, what)| EvidenceDto {
+                span: SpanDto::at(&lines, span),
+                what,
+            })
+            .collect(),
+    };
+    let mut spec_refs: Vec<String> = Vec::new();
+    if let Some(i) = info.filter(|i| i.code != 0) {
+        spec_refs.push(i.spec.to_owned());
+        if !i.ims.clause.is_empty() && !dx.skip_kb_advice {
+            spec_refs.push(i.ims.clause.to_owned());
+        }
+    }
+    spec_refs.append(&mut dx.spec_refs);
+    let spec_refs = super::dedup::spec_refs(&spec_refs);
+    let ctx = context(cx);
+    let headline = dx.headline.take().unwrap_or_else(|| default_headline(cx));
+    let summary = match info {
+        Some(i) if i.code != 0 => {
+            let mut t = format!("{} {}", i.description, i.purpose);
+            if let Some(l) = lookup.filter(|l| !l.known) {
+                if let Some(n) = l.note {
+                    t = format!("{n} {t}");
+                }
+            }
+            // The IMS note is `diagnosis.ims.note`; repeating it here made
+            // every adapter show it twice.
+            t
+        }
+        Some(i) => i.description.to_owned(),
+        None => match (
+            msg.start_line(),
+            msg.request_line().and_then(|r| r.known_method()),
+        ) {
+            (StartLine::Status(_), _) => crate::kb::INVALID.description.to_owned(),
+            (_, Some(m)) => format!("{} request: {}", m.as_str(), m.purpose()),
+            _ => "A SIP message that is neither a recognisable request nor response.".to_owned(),
+        },
+    };
+    Decoded {
+        schema_version: SCHEMA_VERSION,
+        kind,
+        status,
+        request,
+        cseq: cx.cseq.map(|c| CSeqDto {
+            seq: c.seq,
+            method: s(c.method),
+        }),
+        call_id: msg.call_id().map(s),
+        from: address(&lines, cx.from()),
+        to: address(&lines, cx.to()),
+        via,
+        headers,
+        body: BodyDto {
+            kind: cx.body.kind(),
+            content_type: msg.header_value(HeaderName::ContentType).map(s),
+            length: msg.body().len(),
+            span: SpanDto::at(&lines, msg.body().span()),
+        },
+        media: cx
+            .sdp()
+            .map(|sdp| super::media_summary::media_summary(sdp, &lines)),
+        diagnosis: DiagnosisDto {
+            headline,
+            summary,
+            context: ctx,
+            likely_causes,
+            inspect,
+            next_steps,
+            retry,
+            reasons,
+            warnings,
+            sender,
+            challenge,
+            ims: info.filter(|i| i.code != 0).map(|i| &i.ims),
+            spec_refs,
+        },
+        findings: findings.iter().map(|f| FindingDto::at(&lines, f)).collect(),
+    }
+}
+
+fn default_headline(cx: &Ctx<'_, '_>) -> String {
+    let msg = cx.msg;
+    match msg.start_line() {
+        StartLine::Status(st) => {
+            let phrase = st.reason.as_str();
+            let code = st.code_text.as_str();
+            let desc = cx
+                .lookup
+                .map_or(crate::kb::INVALID.description, |l| l.info.description);
+            match cx.method {
+                Some(m) => format!("{code} {phrase} to {}: {desc}", m.as_str()),
+                None => format!("{code} {phrase}: {desc}"),
+            }
+        }
+        StartLine::Request(r) => match r.known_method() {
+            Some(m) => format!(
+                "{} request to {}: {}",
+                m.as_str(),
+                r.uri.as_str(),
+                m.purpose()
+            ),
+            None => format!(
+                "{} request (extension method) to {}",
+                r.method.as_str(),
+                r.uri.as_str()
+            ),
+        },
+        StartLine::Invalid(_) => "Not a SIP message: no valid start line".to_owned(),
+    }
+}
+
+fn reason_dto(
+    cx: &Ctx<'_, '_>,
+    lines: &LineIndex,
+    r: &crate::parse::diag::ReasonValue<'_>,
+    span: Span,
+) -> ReasonDto {
+    let cause = r.cause();
+    let code = cx.code.map(|c| c.0);
+    let (meaning, consistent) = match (r.protocol_kind(), cause) {
+        (ReasonProtocol::Q850, Some(c)) => {
+            let m = u8::try_from(c)
+                .ok()
+                .and_then(kb::q850_info)
+                .map(|q| format!("Q.850 cause {c} {}: {}", q.name, q.explanation));
+            let consistent = code
+                .filter(|c| *c >= status::REDIRECTION_CLASS)
+                .map(|status| q850_consistent(c, status));
+            (m, consistent)
+        }
+        (ReasonProtocol::Sip, Some(c)) => {
+            let m = kb::lookup_code(crate::StatusCode(c));
+            let m = (m.known).then(|| format!("SIP {c} {}: {}", m.info.reason, m.info.description));
+            (m, code.map(|status| status == c))
+        }
+        (ReasonProtocol::ReleaseCause, Some(c)) => (
+            u8::try_from(c)
+                .ok()
+                .and_then(kb::release_cause_info)
+                .map(|rc| format!("3GPP release cause {c} \"{}\": {}", rc.text, rc.meaning)),
+            None,
+        ),
+        (ReasonProtocol::Other, Some(c)) => (
+            super::reason::cause(&r.protocol.as_str(), c)
+                .map(|v| format!("{} {c} \"{}\": {}", r.protocol.as_str(), v.text, v.meaning)),
+            None,
+        ),
+        _ => (None, None),
+    };
+    ReasonDto {
+        protocol: s(r.protocol),
+        cause,
+        text: r.text().map(|t| crate::parse::params::unescape(t)),
+        meaning,
+        consistent_with_status: consistent,
+        span: SpanDto::at(lines, span),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contract_of_a_response() {
+        let input = b"SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\nCall-ID: x\r\nCSeq: 2 REGISTER\r\n\r\n";
+        let d = crate::diagnose::decode(input);
+        assert_eq!(d.kind, "response");
+        let st = d.status.as_ref().unwrap();
+        assert_eq!(
+            (st.code, st.is_final, st.standard_reason_phrase),
+            (Some(503), true, Some("Service Unavailable"))
+        );
+        assert_eq!(d.diagnosis.retry.as_ref().unwrap().after_seconds, Some(30));
+        assert!(d.diagnosis.context.starts_with("registration"));
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["schemaVersion"], 1);
+        assert_eq!(json["status"]["final"], true);
+        assert_eq!(json["status"]["class"], "server-failure");
+        assert!(json["diagnosis"]["retry"]["where"].is_string());
+    }
+}
