@@ -9,15 +9,15 @@
 //!   (length framing) for redaction, which rewrites records in place.
 //! - [`link`]: the link types read and where their network layer starts.
 //! - [`sctp`]: SCTP chunks and DATA chunk fields.
-//! - [`websocket`]: RFC 6455 frames, parsed and encoded (the reader
-//!   unmasks and joins them; redaction frames each new payload again).
+//! - [`websocket`]: RFC 6455 frames, parsed and encoded, and the HTTP
+//!   upgrade head before them (the reader unmasks and joins frames;
+//!   redaction frames each new payload again).
 //! - [`checksum`]: the Internet checksum and pseudo-header sums, CRC32c.
 //!
 //! Still separate, to be moved here next (each keeps its own copy today):
 //! Ethernet tag walking, IP decoding with defragmentation and tunnels, TCP
-//! reassembly, SCTP user-message reassembly. The reader slices
-//! headers with `etherparse`; redaction walks them by hand because it
-//! rewrites them.
+//! reassembly, SCTP user-message reassembly. The reader slices headers with
+//! `etherparse`; redaction walks them by hand because it rewrites them.
 //!
 //! SIP stream framing (start line, end of headers, Content-Length) is in
 //! [`crate::parse::framing`], shared by the text splitter, the capture

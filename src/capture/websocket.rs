@@ -131,6 +131,40 @@ pub fn mask_bytes(data: &[u8], mask: Option<[u8; 4]>) -> Vec<u8> {
     }
 }
 
+/// An HTTP/1.x message head at the start of a TCP stream: the opening
+/// handshake's request or response (RFC 6455 §4) before the frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpHead {
+    /// The head has not ended yet (no empty line).
+    Incomplete,
+    /// A complete head of `len` bytes (its empty line included); `upgrade`
+    /// when it names `websocket` (the Upgrade header, case ignored).
+    Head {
+        /// Length of the head.
+        len: usize,
+        /// True when it upgrades to WebSocket.
+        upgrade: bool,
+    },
+}
+
+/// The HTTP/1.x head `b` starts with (`GET ` request or `HTTP/1.`
+/// response), if it starts with one.
+pub fn http_head(b: &[u8]) -> Option<HttpHead> {
+    if !(b.starts_with(b"GET ") || b.starts_with(b"HTTP/1.")) {
+        return None;
+    }
+    let Some(end) = memchr::memmem::find(b, b"\r\n\r\n") else {
+        return Some(HttpHead::Incomplete);
+    };
+    let upgrade = b[..end]
+        .windows(9)
+        .any(|w| w.eq_ignore_ascii_case(b"websocket"));
+    Some(HttpHead::Head {
+        len: end + 4,
+        upgrade,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +207,29 @@ mod tests {
         assert_eq!(parse(b"INVITE sip:a@b SIP/2.0\r\n"), None);
         assert_eq!(parse(&[0x83, 0]), None); // reserved opcode
         assert_eq!(parse(&[0x81, 127, 0, 0, 0, 0, 2, 0, 0, 0]), None); // over MAX_PAYLOAD
+    }
+
+    #[test]
+    fn http_heads_say_whether_they_upgrade() {
+        let up = b"GET / HTTP/1.1\r\nUpgrade: WebSocket\r\n\r\n\x81";
+        assert_eq!(
+            http_head(up),
+            Some(HttpHead::Head {
+                len: up.len() - 1,
+                upgrade: true
+            })
+        );
+        assert_eq!(
+            http_head(b"HTTP/1.1 404 Not Found\r\n\r\n"),
+            Some(HttpHead::Head {
+                len: 26,
+                upgrade: false
+            })
+        );
+        assert_eq!(
+            http_head(b"GET / HTTP/1.1\r\nHost: a"),
+            Some(HttpHead::Incomplete)
+        );
+        assert_eq!(http_head(b"INVITE sip:a@b SIP/2.0\r\n\r\n"), None);
     }
 }

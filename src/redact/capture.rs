@@ -103,7 +103,7 @@ use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
 use crate::capture::link::{link_layer, LinkLayer};
 use crate::capture::sctp;
-use crate::capture::websocket::Frame as WsFrame;
+use crate::capture::websocket::{http_head, Frame as WsFrame, HttpHead};
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
 use crate::parse::framing::looks_like_sip;
 
@@ -1921,12 +1921,10 @@ fn stream_has_sip(b: &[u8]) -> bool {
 /// section naming `websocket`, or at 0 when it starts with a text or binary
 /// frame holding SIP.
 fn ws_start(b: &[u8]) -> Option<usize> {
-    if b.starts_with(b"GET ") || b.starts_with(b"HTTP/1.") {
-        let end = memchr::memmem::find(b, b"\r\n\r\n")? + 4;
-        let upgrade = b[..end]
-            .windows(9)
-            .any(|w| w.eq_ignore_ascii_case(b"websocket"));
-        return upgrade.then_some(end);
+    match http_head(b) {
+        Some(HttpHead::Head { len, upgrade }) => return upgrade.then_some(len),
+        Some(HttpHead::Incomplete) => return None,
+        None => {}
     }
     if matches!(b.first(), Some(0x81 | 0x82 | 0x01 | 0x02)) {
         let f = WsFrame::parse(b)?;

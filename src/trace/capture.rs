@@ -32,7 +32,7 @@ use std::net::IpAddr;
 pub use crate::capture::is_capture;
 use crate::capture::link::{link_layer, LinkLayer};
 use crate::capture::sctp;
-use crate::capture::websocket::{self, Parsed};
+use crate::capture::websocket::{self, HttpHead, Parsed};
 use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
@@ -741,23 +741,23 @@ impl Reader<'_> {
                 }
             }
             let buf = &flow.buf;
-            if buf.starts_with(b"GET ") || buf.starts_with(b"HTTP/1.") {
-                let Some(end) = memchr::memmem::find(buf, b"\r\n\r\n") else {
+            match websocket::http_head(buf) {
+                Some(HttpHead::Incomplete) => {
                     if buf.len() > MAX_HEADER_BYTES {
                         flow.buf.clear();
                     }
                     return;
-                };
-                let upgrade = buf[..end]
-                    .windows(9)
-                    .any(|w| w.eq_ignore_ascii_case(b"websocket"));
-                flow.buf.drain(..end + 4);
-                if upgrade {
-                    flow.websocket = true;
-                    let rev = (key.2, key.3, key.0, key.1);
-                    self.tcp.entry(rev).or_default().websocket = true;
                 }
-                continue;
+                Some(HttpHead::Head { len, upgrade }) => {
+                    flow.buf.drain(..len);
+                    if upgrade {
+                        flow.websocket = true;
+                        let rev = (key.2, key.3, key.0, key.1);
+                        self.tcp.entry(rev).or_default().websocket = true;
+                    }
+                    continue;
+                }
+                None => {}
             }
             if looks_like_sip(buf) {
                 let Some(hend) = header_end(buf) else {
