@@ -107,6 +107,27 @@ pub fn decode_trace(
     to_js(&crate::trace::decode_trace_text(&text))
 }
 
+/// The capture format `bytes` start with: `"pcap"` (any pcap magic number:
+/// either byte order, micro- or nanosecond, the modified format) or
+/// `"pcapng"`; `undefined` for anything else. Reads the first four bytes
+/// only; the same test `decodeCapture` and `redactCapture` apply.
+#[wasm_bindgen(
+    js_name = captureFormat,
+    unchecked_return_type = "\"pcap\" | \"pcapng\" | undefined"
+)]
+pub fn capture_format(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+) -> Result<JsValue, JsValue> {
+    let head = if let Some(a) = bytes.dyn_ref::<js_sys::Uint8Array>() {
+        a.subarray(0, 4).to_vec()
+    } else if let Some(b) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(b).subarray(0, 4).to_vec()
+    } else {
+        bytes_arg("captureFormat", "bytes", &bytes)?
+    };
+    Ok(crate::capture::sniff(&head).map_or(JsValue::UNDEFINED, |f| JsValue::from_str(f.name())))
+}
+
 /// Decodes a pcap or pcapng capture as a trace. Same empty-input rule as
 /// `decode`; a capture without SIP (or not a capture at all) is a normal
 /// `Trace` whose `captureFindings` say why.
@@ -391,7 +412,7 @@ pub fn redact_capture(
     let bytes = bytes_arg(F, "bytes", &bytes)?;
     let opts = redact_options(F, options)?;
     crate::check_input(&bytes).map_err(error)?;
-    if !crate::trace::capture::is_capture(&bytes) {
+    if !crate::capture::is_capture(&bytes) {
         return Err(error("not a pcap or pcapng capture"));
     }
     let out = crate::redact::capture::redact_capture(&bytes, &opts);

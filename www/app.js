@@ -281,11 +281,9 @@ async function openCapture(file) {
   }
 }
 
-/** A pcap (either byte order, µs or ns) or pcapng magic number. */
+/** A pcap or pcapng magic number, as the core tells it (`captureFormat`). */
 function isCapture(b) {
-  if (b.length < 4) return false;
-  const m = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
-  return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].includes(m);
+  return siplens.captureFormat(b) !== undefined;
 }
 
 function showTrace(trace, text, mine, t0) {

@@ -17,6 +17,7 @@ pub mod addr;
 pub mod auth;
 pub mod body;
 pub mod diag;
+pub mod framing;
 pub mod header_name;
 pub mod ims;
 mod lines;

@@ -1,8 +1,11 @@
 //! SIP messages out of a pcap or pcapng capture.
 //!
-//! Container formats are read by `pcap-parser` and link/IP/UDP/TCP headers
-//! by `etherparse` (lax slicing, so a truncated frame still yields what it
-//! holds). On top of them this module does what a SIP analyser needs and
+//! Containers are walked by [`crate::capture::Records`] (strict framing,
+//! over `pcap-parser`), link types told by [`crate::capture::link`], and
+//! IP/UDP/TCP headers sliced by `etherparse` (lax slicing, so a truncated
+//! frame still yields what it holds); SCTP chunks and WebSocket frames are
+//! read by [`crate::capture::sctp`] and [`crate::capture::websocket`], SIP
+//! framed by [`crate::parse::framing`]. On top of them this module does what a SIP analyser needs and
 //! those crates leave to the caller, as Wireshark does:
 //!
 //! - link types Ethernet (with 802.1Q), Linux SLL and SLL2, raw IP, BSD
@@ -26,11 +29,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
+pub use crate::capture::is_capture;
+use crate::capture::link::{link_layer, LinkLayer};
+use crate::capture::sctp;
+use crate::capture::websocket::{self, HttpHead, Parsed};
+use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
+pub use crate::parse::framing::looks_like_sip;
+use crate::parse::framing::{content_length, header_end};
 use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TcpSlice};
-use pcap_parser::pcapng::{parse_block_be, parse_block_le, Block};
-use pcap_parser::{
-    parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header,
-};
 
 use super::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
@@ -47,24 +53,6 @@ pub struct Extracted {
     pub issues: Vec<CaptureIssue>,
     /// Frames read.
     pub frames: u64,
-}
-
-/// True when `input` starts with a pcap or pcapng magic number.
-pub fn is_capture(input: &[u8]) -> bool {
-    capture_format(input).is_some()
-}
-
-fn capture_format(input: &[u8]) -> Option<&'static str> {
-    match input.get(..4)? {
-        [0xd4, 0xc3, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0xc3, 0xd4]
-        | [0x4d, 0x3c, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0x3c, 0x4d]
-        | [0x34, 0xcd, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0xcd, 0x34] => Some("pcap"),
-        [0x0a, 0x0d, 0x0d, 0x0a] => Some("pcapng"),
-        _ => None,
-    }
 }
 
 /// Reads every SIP message out of a pcap or pcapng capture held in memory.
@@ -110,9 +98,8 @@ fn read(input: &[u8], sink: Option<&mut dyn FnMut(RawMessage)>) -> Extracted {
 
 impl Reader<'_> {
     fn run(&mut self, input: &[u8]) {
-        match capture_format(input) {
-            Some("pcap") => self.pcap(input),
-            Some(_) => self.pcapng(input),
+        match sniff(input) {
+            Some(format) => self.container(input, format.name()),
             None => {
                 self.out.format = "unknown";
                 self.issue(
@@ -222,185 +209,82 @@ impl Reader<'_> {
         });
     }
 
-    fn pcap(&mut self, input: &[u8]) {
-        self.out.format = "pcap";
-        let Ok((mut rem, hdr)) = parse_pcap_header(input) else {
-            self.issue(
-                Rule::CaptureTruncated,
-                None,
-                "The pcap file header is incomplete.".into(),
-            );
-            return;
-        };
-        let be = hdr.is_bigendian();
-        let modified = hdr.is_modified_format();
-        let scale = if hdr.is_nanosecond_precision() {
-            1e9
-        } else {
-            1e6
-        };
-        let link = hdr.network.0 as u32;
-        while !rem.is_empty() {
-            let parsed = if modified {
-                parse_pcap_frame_modified(rem)
-            } else if be {
-                parse_pcap_frame_be(rem)
-            } else {
-                parse_pcap_frame(rem)
-            };
-            match parsed {
-                Ok((next, b)) => {
-                    self.out.frames += 1;
-                    let pkt = Pkt {
-                        frame: self.out.frames,
-                        time: Some(f64::from(b.ts_sec) + f64::from(b.ts_usec) / scale),
-                    };
-                    let len = (b.caplen as usize).min(b.data.len());
-                    self.link(pkt, link, &b.data[..len]);
-                    rem = next;
-                    self.tick(input.len() - rem.len());
+    /// Walks the container, handing every packet to [`Self::link`].
+    fn container(&mut self, input: &[u8], format: &'static str) {
+        self.out.format = format;
+        let mut records = Records::new(input);
+        while let Some(record) = records.next() {
+            match record {
+                Ok(record) => {
+                    self.out.frames = records.frames();
+                    if let RecordKind::Packet(p, _) = record.kind {
+                        let pkt = Pkt {
+                            frame: p.frame,
+                            time: p.time,
+                        };
+                        self.link(pkt, p.link, p.data);
+                    } else if matches!(record.kind, RecordKind::PcapHeader) {
+                        // Progress counts from the first record on.
+                        continue;
+                    }
+                    self.tick(record.range.end);
                 }
-                Err(_) => {
-                    let at = input.len() - rem.len();
-                    self.issue(
-                        Rule::CaptureTruncated,
-                        Some(self.out.frames + 1),
-                        format!(
-                            "The capture ends or breaks inside frame {} (byte {at} of {}): {} frames read, the rest is lost.",
-                            self.out.frames + 1,
-                            input.len(),
-                            self.out.frames
-                        ),
-                    );
+                Err(damage) => {
+                    self.damaged(input.len(), damage);
                     break;
                 }
             }
         }
     }
 
-    fn pcapng(&mut self, input: &[u8]) {
-        self.out.format = "pcapng";
-        // (link type, ticks per second, offset in seconds) per interface.
-        let mut ifaces: Vec<(u32, u64, i64)> = Vec::new();
-        let mut be = false;
-        let mut rem = input;
-        while !rem.is_empty() {
-            let parsed = if be {
-                parse_block_be(rem)
-            } else {
-                parse_block_le(rem)
-            };
-            // A section header announces its own byte order.
-            let parsed = match parsed {
-                Err(_) if rem.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) => {
-                    if be {
-                        parse_block_le(rem)
-                    } else {
-                        parse_block_be(rem)
-                    }
-                }
-                p => p,
-            };
-            let (next, block) = match parsed {
-                Ok(x) => x,
-                Err(_) => {
-                    let at = input.len() - rem.len();
-                    self.issue(
-                        Rule::CaptureTruncated,
-                        Some(self.out.frames + 1),
-                        format!(
-                            "The capture ends or breaks in a block at byte {at} of {}: {} frames read, the rest is lost.",
-                            input.len(),
-                            self.out.frames
-                        ),
-                    );
-                    break;
-                }
-            };
-            match block {
-                Block::SectionHeader(shb) => {
-                    be = shb.big_endian();
-                    ifaces.clear();
-                }
-                Block::InterfaceDescription(idb) => {
-                    let res = idb.ts_resolution().unwrap_or(1_000_000).max(1);
-                    ifaces.push((idb.linktype.0 as u32, res, idb.ts_offset()));
-                }
-                Block::EnhancedPacket(epb) => {
-                    self.out.frames += 1;
-                    let (link, res, off) = ifaces
-                        .get(epb.if_id as usize)
-                        .copied()
-                        .unwrap_or((1, 1_000_000, 0));
-                    let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
-                    let time =
-                        off as f64 + (ticks / res) as f64 + (ticks % res) as f64 / res as f64;
-                    let len = (epb.caplen as usize).min(epb.data.len());
-                    let pkt = Pkt {
-                        frame: self.out.frames,
-                        time: Some(time),
-                    };
-                    self.link(pkt, link, &epb.data[..len]);
-                }
-                Block::SimplePacket(spb) => {
-                    self.out.frames += 1;
-                    let link = ifaces.first().map_or(1, |i| i.0);
-                    let len = (spb.origlen as usize).min(spb.data.len());
-                    let pkt = Pkt {
-                        frame: self.out.frames,
-                        time: None,
-                    };
-                    self.link(pkt, link, &spb.data[..len]);
-                }
-                _ => {}
-            }
-            rem = next;
-            self.tick(input.len() - rem.len());
+    fn damaged(&mut self, total: usize, d: Damage) {
+        let Damage { what, at, frames } = d;
+        match what {
+            DamageKind::PcapHeader => self.issue(
+                Rule::CaptureTruncated,
+                None,
+                "The pcap file header is incomplete.".into(),
+            ),
+            DamageKind::PcapRecord => self.issue(
+                Rule::CaptureTruncated,
+                Some(frames + 1),
+                format!(
+                    "The capture ends or breaks inside frame {} (byte {at} of {total}): {frames} frames read, the rest is lost.",
+                    frames + 1,
+                ),
+            ),
+            DamageKind::PcapngBlock => self.issue(
+                Rule::CaptureTruncated,
+                Some(frames + 1),
+                format!(
+                    "The capture ends or breaks in a block at byte {at} of {total}: {frames} frames read, the rest is lost.",
+                ),
+            ),
         }
     }
 
     fn link(&mut self, pkt: Pkt, link: u32, data: &[u8]) {
-        match link {
-            // Ethernet (802.1Q/QinQ handled by etherparse).
-            1 => {
+        match link_layer(link, data) {
+            // 802.1Q/QinQ tags handled by etherparse.
+            Some(LinkLayer::Ethernet) => {
                 if let Ok(p) = LaxSlicedPacket::from_ethernet(data) {
                     self.net(pkt, &p, 0);
                 }
             }
-            // BSD loopback / OpenBSD loop: a 4-byte address family.
-            0 | 108 => {
-                if data.len() > 4 {
-                    self.raw_ip(pkt, &data[4..], 0);
-                }
+            Some(LinkLayer::Ip { at }) => self.raw_ip(pkt, &data[at..], 0),
+            Some(LinkLayer::Cooked { at, ether_type, .. }) => {
+                let p = LaxSlicedPacket::from_ether_type(EtherType(ether_type), &data[at..]);
+                self.net(pkt, &p, 0);
             }
-            // Raw IP (101, and 12/14 on some systems), IPv4, IPv6.
-            101 | 12 | 14 | 228 | 229 => self.raw_ip(pkt, data, 0),
-            // Linux cooked capture v1: 16-byte header, protocol type last.
-            113 => {
-                if data.len() >= 16 {
-                    let proto = u16::from_be_bytes([data[14], data[15]]);
-                    let p = LaxSlicedPacket::from_ether_type(EtherType(proto), &data[16..]);
-                    self.net(pkt, &p, 0);
-                }
+            Some(LinkLayer::Unsupported) if !self.warned_links.contains(&link) => {
+                self.warned_links.push(link);
+                self.issue(
+                    Rule::CaptureUnsupportedLink,
+                    Some(pkt.frame),
+                    format!("Link type {link} is not supported; its frames are skipped."),
+                );
             }
-            // Linux cooked capture v2: 20-byte header, protocol type first.
-            276 => {
-                if data.len() >= 20 {
-                    let proto = u16::from_be_bytes([data[0], data[1]]);
-                    let p = LaxSlicedPacket::from_ether_type(EtherType(proto), &data[20..]);
-                    self.net(pkt, &p, 0);
-                }
-            }
-            other => {
-                if !self.warned_links.contains(&other) {
-                    self.warned_links.push(other);
-                    self.issue(
-                        Rule::CaptureUnsupportedLink,
-                        Some(pkt.frame),
-                        format!("Link type {other} is not supported; its frames are skipped."),
-                    );
-                }
-            }
+            Some(LinkLayer::Unsupported) | None => {}
         }
     }
 
@@ -588,33 +472,15 @@ impl Reader<'_> {
             dst,
             u16::from_be_bytes([data[2], data[3]]),
         );
-        let mut off = 12;
-        while off + 4 <= data.len() {
-            let ty = data[off];
-            let flags = data[off + 1];
-            let clen = usize::from(u16::from_be_bytes([data[off + 2], data[off + 3]]));
-            if clen < 4 {
-                break;
-            }
-            let end = (off + clen).min(data.len());
-            if ty == 0 && clen >= 16 && end >= off + 16 {
-                let tsn = u32::from_be_bytes([
-                    data[off + 4],
-                    data[off + 5],
-                    data[off + 6],
-                    data[off + 7],
-                ]);
-                let stream = u16::from_be_bytes([data[off + 8], data[off + 9]]);
-                let user = &data[off + 16..end];
-                if flags & 3 == 3 {
-                    if looks_like_sip(user) {
-                        self.emit(pkt, key, "sctp", user.to_vec());
-                    }
-                } else {
-                    self.sctp_fragment(pkt, key, tsn, stream, flags, user);
+        for chunk in sctp::chunks(data) {
+            let Some(d) = chunk.data() else { continue };
+            if d.flags & 3 == 3 {
+                if looks_like_sip(d.user) {
+                    self.emit(pkt, key, "sctp", d.user.to_vec());
                 }
+            } else {
+                self.sctp_fragment(pkt, key, d.tsn, d.stream, d.flags, d.user);
             }
-            off += (clen + 3) & !3;
         }
     }
 
@@ -810,29 +676,26 @@ impl Reader<'_> {
                 return;
             }
             if flow.websocket || (!looks_like_sip(&flow.buf) && flow.buf[0] & 0x70 == 0) {
-                let frame = ws_frame(&flow.buf);
+                let frame = websocket::parse(&flow.buf);
                 // Without a seen upgrade, only a text/binary frame holding SIP counts.
                 let frame = match frame {
-                    Some(WsFrame::Incomplete)
+                    Some(Parsed::Incomplete)
                         if !flow.websocket && !matches!(flow.buf[0], 0x81 | 0x82 | 0x01 | 0x02) =>
                     {
                         None
                     }
-                    Some(WsFrame::Complete { ref payload, .. })
-                        if !flow.websocket && !looks_like_sip(payload) =>
+                    Some(Parsed::Frame(ref f))
+                        if !flow.websocket && !looks_like_sip(&f.payload) =>
                     {
                         None
                     }
                     f => f,
                 };
                 match frame {
-                    Some(WsFrame::Complete {
-                        consumed,
-                        fin,
-                        opcode,
-                        payload,
-                    }) => {
-                        flow.buf.drain(..consumed);
+                    Some(Parsed::Frame(f)) => {
+                        let (fin, opcode) = (f.fin(), f.opcode());
+                        let payload = f.payload;
+                        flow.buf.drain(..f.len);
                         flow.websocket = true;
                         let whole = match opcode {
                             // Text or binary: a message, or its first fragment.
@@ -873,28 +736,28 @@ impl Reader<'_> {
                         }
                         continue;
                     }
-                    Some(WsFrame::Incomplete) => return,
+                    Some(Parsed::Incomplete) => return,
                     None => {}
                 }
             }
             let buf = &flow.buf;
-            if buf.starts_with(b"GET ") || buf.starts_with(b"HTTP/1.") {
-                let Some(end) = memchr::memmem::find(buf, b"\r\n\r\n") else {
+            match websocket::http_head(buf) {
+                Some(HttpHead::Incomplete) => {
                     if buf.len() > MAX_HEADER_BYTES {
                         flow.buf.clear();
                     }
                     return;
-                };
-                let upgrade = buf[..end]
-                    .windows(9)
-                    .any(|w| w.eq_ignore_ascii_case(b"websocket"));
-                flow.buf.drain(..end + 4);
-                if upgrade {
-                    flow.websocket = true;
-                    let rev = (key.2, key.3, key.0, key.1);
-                    self.tcp.entry(rev).or_default().websocket = true;
                 }
-                continue;
+                Some(HttpHead::Head { len, upgrade }) => {
+                    flow.buf.drain(..len);
+                    if upgrade {
+                        flow.websocket = true;
+                        let rev = (key.2, key.3, key.0, key.1);
+                        self.tcp.entry(rev).or_default().websocket = true;
+                    }
+                    continue;
+                }
+                None => {}
             }
             if looks_like_sip(buf) {
                 let Some(hend) = header_end(buf) else {
@@ -1044,37 +907,6 @@ pub(crate) fn addr(ip: IpAddr, port: u16) -> String {
     }
 }
 
-/// The cheap test: does `p` start like a SIP Request-Line or Status-Line
-/// (RFC 3261 §7.1/§7.2)? Looks at the first line only.
-pub fn looks_like_sip(p: &[u8]) -> bool {
-    let head = &p[..p.len().min(2048)];
-    let Some(eol) = memchr::memchr(b'\n', head) else {
-        return false;
-    };
-    let line = &head[..eol];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    is_start_line(line)
-}
-
-/// `Method SP Request-URI SP SIP/2.0` or `SIP/2.0 SP 3DIGIT …`.
-pub(crate) fn is_start_line(line: &[u8]) -> bool {
-    if line.len() >= 11 && line[..8].eq_ignore_ascii_case(b"SIP/2.0 ") {
-        return line[8..11].iter().all(u8::is_ascii_digit)
-            && line.get(11).is_none_or(|&b| b == b' ');
-    }
-    let Some(sp) = memchr::memchr(b' ', line) else {
-        return false;
-    };
-    let method = &line[..sp];
-    !method.is_empty()
-        && method[0].is_ascii_alphabetic()
-        && method
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
-        && line.len() > sp + 9
-        && line[line.len() - 8..].eq_ignore_ascii_case(b" SIP/2.0")
-}
-
 fn next_start_line(buf: &[u8]) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'\n', &buf[from..]) {
@@ -1085,100 +917,6 @@ fn next_start_line(buf: &[u8]) -> Option<usize> {
         from = at;
     }
     None
-}
-
-/// Offset just past the empty line ending the header section.
-pub(crate) fn header_end(buf: &[u8]) -> Option<usize> {
-    let crlf = memchr::memmem::find(buf, b"\r\n\r\n").map(|i| i + 4);
-    let lf = memchr::memmem::find(buf, b"\n\n").map(|i| i + 2);
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// The Content-Length (or `l`) value in a header section.
-pub(crate) fn content_length(head: &[u8]) -> Option<usize> {
-    for line in head.split(|&b| b == b'\n') {
-        let Some(colon) = memchr::memchr(b':', line) else {
-            continue;
-        };
-        let name = line[..colon].trim_ascii();
-        if name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"l") {
-            let v = line[colon + 1..].trim_ascii();
-            return std::str::from_utf8(v).ok()?.parse().ok();
-        }
-    }
-    None
-}
-
-enum WsFrame {
-    Complete {
-        consumed: usize,
-        /// The FIN bit: the last frame of a message.
-        fin: bool,
-        /// 0 continuation, 1 text, 2 binary, 8–10 control.
-        opcode: u8,
-        payload: Vec<u8>,
-    },
-    Incomplete,
-}
-
-/// One RFC 6455 §5.2 frame at the start of `b` (text, binary or
-/// continuation), unmasked. `None` when `b` does not start like one.
-fn ws_frame(b: &[u8]) -> Option<WsFrame> {
-    let first = *b.first()?;
-    if first & 0x70 != 0 || !matches!(first & 0x0f, 0 | 1 | 2 | 8 | 9 | 10) {
-        return None;
-    }
-    let Some(&second) = b.get(1) else {
-        return Some(WsFrame::Incomplete);
-    };
-    let masked = second & 0x80 != 0;
-    let mut off = 2;
-    let len = match second & 0x7f {
-        126 => {
-            let Some(x) = b.get(2..4) else {
-                return Some(WsFrame::Incomplete);
-            };
-            off = 4;
-            u64::from(u16::from_be_bytes([x[0], x[1]]))
-        }
-        127 => {
-            let Some(x) = b.get(2..10) else {
-                return Some(WsFrame::Incomplete);
-            };
-            off = 10;
-            u64::from_be_bytes(x.try_into().ok()?)
-        }
-        n => u64::from(n),
-    };
-    let mask = if masked {
-        let Some(m) = b.get(off..off + 4) else {
-            return Some(WsFrame::Incomplete);
-        };
-        off += 4;
-        Some([m[0], m[1], m[2], m[3]])
-    } else {
-        None
-    };
-    let len = usize::try_from(len).ok()?;
-    if len > 16 << 20 {
-        return None;
-    }
-    let Some(data) = b.get(off..off + len) else {
-        return Some(WsFrame::Incomplete);
-    };
-    let payload = match mask {
-        Some(m) => data.iter().enumerate().map(|(i, x)| x ^ m[i % 4]).collect(),
-        None => data.to_vec(),
-    };
-    Some(WsFrame::Complete {
-        consumed: off + len,
-        fin: first & 0x80 != 0,
-        opcode: first & 0x0f,
-        payload,
-    })
 }
 
 #[cfg(test)]

@@ -13,13 +13,8 @@
 //!   and [`super::TraceMessage::frames`] (1-based, every packet record
 //!   counted).
 
-use pcap_parser::pcapng::Block;
-use pcap_parser::{
-    parse_block_be, parse_block_le, parse_pcap_frame, parse_pcap_frame_be,
-    parse_pcap_frame_modified, parse_pcap_header,
-};
-
 use super::Trace;
+use crate::capture::{sniff, DamageKind, RecordKind, Records};
 
 /// The messages of dialog `dialog` ([`Trace::dialogs`] index), in order.
 pub fn dialog_messages(trace: &Trace, dialog: usize) -> Vec<usize> {
@@ -169,76 +164,30 @@ pub fn capture_frames(input: &[u8], frames: &[u64]) -> Result<Vec<u8>, ExportErr
     want.dedup();
     let keep = |n: u64| want.binary_search(&n).is_ok();
     let mut out = Vec::new();
-    let mut seen = 0u64;
     let mut found = Vec::new();
-    if input.len() >= 4 && matches!(&input[..4], [0x0a, 0x0d, 0x0d, 0x0a]) {
-        let mut be = false;
-        let mut rem = input;
-        while !rem.is_empty() {
-            let parsed = if be {
-                parse_block_be(rem)
-            } else {
-                parse_block_le(rem)
-            };
-            let parsed = match parsed {
-                Err(_) if rem.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) => {
-                    if be {
-                        parse_block_le(rem)
-                    } else {
-                        parse_block_be(rem)
+    if sniff(input).is_none() {
+        return Err(ExportError::NotACapture);
+    }
+    for record in Records::new(input) {
+        match record {
+            Ok(record) => match record.kind {
+                RecordKind::Packet(p, _) => {
+                    if keep(p.frame) {
+                        out.extend_from_slice(&input[record.range]);
+                        found.push(p.frame);
                     }
                 }
-                p => p,
-            };
-            let Ok((next, block)) = parsed else {
+                _ => out.extend_from_slice(&input[record.range]),
+            },
+            Err(damage) if damage.what == DamageKind::PcapHeader => {
+                return Err(ExportError::NotACapture)
+            }
+            Err(damage) => {
                 if found.len() == want.len() {
                     break;
                 }
-                return Err(ExportError::Corrupt(input.len() - rem.len()));
-            };
-            let bytes = &rem[..rem.len() - next.len()];
-            match block {
-                Block::EnhancedPacket(_) | Block::SimplePacket(_) => {
-                    seen += 1;
-                    if keep(seen) {
-                        out.extend_from_slice(bytes);
-                        found.push(seen);
-                    }
-                }
-                Block::SectionHeader(shb) => {
-                    be = shb.big_endian();
-                    out.extend_from_slice(bytes);
-                }
-                _ => out.extend_from_slice(bytes),
+                return Err(ExportError::Corrupt(damage.at));
             }
-            rem = next;
-        }
-    } else {
-        let Ok((mut rem, hdr)) = parse_pcap_header(input) else {
-            return Err(ExportError::NotACapture);
-        };
-        out.extend_from_slice(&input[..input.len() - rem.len()]);
-        let (be, modified) = (hdr.is_bigendian(), hdr.is_modified_format());
-        while !rem.is_empty() {
-            let parsed = if modified {
-                parse_pcap_frame_modified(rem)
-            } else if be {
-                parse_pcap_frame_be(rem)
-            } else {
-                parse_pcap_frame(rem)
-            };
-            let Ok((next, _)) = parsed else {
-                if found.len() == want.len() {
-                    break;
-                }
-                return Err(ExportError::Corrupt(input.len() - rem.len()));
-            };
-            seen += 1;
-            if keep(seen) {
-                out.extend_from_slice(&rem[..rem.len() - next.len()]);
-                found.push(seen);
-            }
-            rem = next;
         }
     }
     let missing: Vec<u64> = want.into_iter().filter(|f| !found.contains(f)).collect();

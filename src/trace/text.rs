@@ -24,9 +24,9 @@
 //! with a date (the log's own clock; `Z` kept when the log wrote it),
 //! `HH:MM:SS.ffffff` for a time of day alone.
 
-use super::capture::is_start_line;
 use super::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
+use crate::parse::framing::{self, is_start_line};
 use crate::span::{LineIndex, Span};
 
 /// What the splitter tolerated in a message (reported as SL456).
@@ -305,7 +305,7 @@ fn take_message(
             }
             stray.get_or_insert(i);
         }
-        if let Some(n) = super::capture::content_length(l) {
+        if let Some(n) = framing::content_length(l) {
             content_length = Some(n);
         }
         if let Some(c) = memchr::memchr(b':', l) {
