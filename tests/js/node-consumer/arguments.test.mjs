@@ -207,3 +207,16 @@ test("triage, searchCodes, catalog, exportCallText, exportCallPcap", () => {
   assert.throws(() => exportCallPcap(CAPTURE, [999999]), /no capture frame/);
   typeError(() => exportCallPcap(CAPTURE, [-1]), "exportCallPcap: indices must be an array of non-negative integers or a Uint32Array, got an array");
 });
+
+test("captureFormat: the one capture sniffer", () => {
+  const { captureFormat } = siplens;
+  assert.equal(captureFormat(CAPTURE), "pcap");
+  assert.equal(captureFormat(CAPTURE.buffer.slice(CAPTURE.byteOffset, CAPTURE.byteOffset + 24)), "pcap");
+  assert.equal(captureFormat(new Uint8Array([0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0])), "pcapng");
+  // The modified pcap format (Kuznetzov) and nanosecond pcap count too.
+  assert.equal(captureFormat(new Uint8Array([0x34, 0xcd, 0xb2, 0xa1])), "pcap");
+  assert.equal(captureFormat(new Uint8Array([0x4d, 0x3c, 0xb2, 0xa1])), "pcap");
+  assert.equal(captureFormat(new TextEncoder().encode("INVITE sip:b@x SIP/2.0\r\n")), undefined);
+  assert.equal(captureFormat(new Uint8Array()), undefined);
+  typeError(() => captureFormat("pcap"), "captureFormat: bytes must be a Uint8Array or an ArrayBuffer, got a string");
+});
