@@ -4,7 +4,8 @@
 //! span invariants of `check_decoded` against its own bytes (and, in the
 //! trace, against its `raw` text), every index in the trace is in range, and
 //! the streaming path (`stream_any`, the CLI's summary) finds the same
-//! messages, tables and findings.
+//! messages, tables and findings; exporting a dialog (text, and the cut
+//! capture read again) never panics.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -38,5 +39,15 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(s.dialogs.len(), t.dialogs.len());
         assert_eq!(s.findings, t.findings);
         assert_eq!(s.capture_findings, t.capture_findings);
+    }
+    // Exporting a dialog cuts the capture's own frames: never a panic, and
+    // what comes back is a capture that reads again.
+    if let Some(d) = t.dialogs.first() {
+        let frames = siplens::trace::export::message_frames(&t, &d.messages);
+        if let Ok(cut) = siplens::trace::export::capture_frames(data, &frames) {
+            let again = siplens::decode_capture(&cut);
+            assert!(again.messages.len() <= n);
+        }
+        let _ = siplens::trace::export::messages_text(&t, &d.messages);
     }
 });
