@@ -14,7 +14,6 @@ use super::reason::q850_consistent;
 use crate::finding::Rule;
 use crate::kb;
 use crate::kb::{status, warning};
-use crate::parse::body::find_sdp;
 use crate::parse::diag::{ReasonProtocol, ReasonValue, WarningValue};
 use crate::parse::params::{unescape, Param};
 use crate::parse::sdp::Media;
@@ -449,12 +448,7 @@ fn media_warning_cause(code: u16, agent: &str) -> Option<String> {
 fn warning_decoded(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let media_reject = cx.is(status::NOT_ACCEPTABLE_HERE) || cx.is(status::GLOBAL_NOT_ACCEPTABLE);
     let failure = cx.code.is_some_and(|c| c.0 >= status::REDIRECTION_CLASS);
-    let mut sink = Vec::new();
-    let sdp = if media_reject {
-        find_sdp(cx.msg, &mut sink)
-    } else {
-        None
-    };
+    let sdp = if media_reject { cx.sdp() } else { None };
     for w in &cx.warnings {
         let span = warning_span(w);
         let agent = w.agent.as_str();

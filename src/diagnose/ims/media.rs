@@ -6,7 +6,6 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use crate::finding::Rule;
 use crate::kb::status;
-use crate::parse::body::find_sdp;
 use crate::parse::sdp::{CurrentStatus, DesiredStatus, StatusType};
 
 pub(super) fn des_str(d: &DesiredStatus<'_>) -> String {
@@ -36,8 +35,7 @@ pub(super) fn precondition_failure(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let m = cx.method_str();
-    let mut sink = Vec::new();
-    let sdp = find_sdp(cx.msg, &mut sink);
+    let sdp = cx.sdp();
     let mut unmet_all = Vec::new();
     if let Some(sdp) = &sdp {
         for media in &sdp.media {
@@ -134,8 +132,7 @@ pub(super) fn media_rejected(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     }
     let m = cx.method_str();
     let status = status_text(cx);
-    let mut sink = Vec::new();
-    let sdp = find_sdp(cx.msg, &mut sink);
+    let sdp = cx.sdp();
     let mut parts = Vec::new();
     let codes: Vec<String> = cx
         .warnings
