@@ -30,6 +30,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use siplens::kb::{self, CodeGroup, CodeInfo, CodeLookup, Comparison};
+use siplens::trace::ladder::dialog_messages;
+use siplens::trace::LadderFilter;
 use siplens::Severity;
 
 use report::Style;
@@ -78,6 +80,22 @@ impl Color {
 }
 
 /// Subcommands.
+/// `--redact[=LEVEL]` of `decode` and `trace`, declared once.
+#[derive(clap::Args, Clone, Copy)]
+struct RedactArg {
+    /// Redact the input first (level: identities, network — the default —
+    /// or all) and decode the redacted message, trace or capture, so
+    /// nothing printed holds an original identifier (see `siplens redact`).
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "network"
+    )]
+    redact: Option<redact::LevelArg>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Decode and diagnose one SIP message: status, likely causes with the
@@ -99,17 +117,8 @@ enum Command {
     Decode {
         /// File holding the message; `-` or nothing reads standard input.
         file: Option<PathBuf>,
-        /// Redact the message first (level: identities, network — the
-        /// default — or all) and decode the redacted text, so nothing
-        /// printed holds an original identifier (see `siplens redact`).
-        #[arg(
-            long,
-            value_name = "LEVEL",
-            num_args = 0..=1,
-            require_equals = true,
-            default_missing_value = "network"
-        )]
-        redact: Option<redact::LevelArg>,
+        #[command(flatten)]
+        redact: RedactArg,
     },
     /// Decode a trace of many messages — a pcap or pcapng capture, pasted
     /// text and logs, a Wireshark packet-details copy or a hex dump
@@ -134,17 +143,8 @@ enum Command {
         /// Print the summary without the ladder (with --json: counts only).
         #[arg(long)]
         summary: bool,
-        /// Redact the trace or capture first (level: identities, network —
-        /// the default — or all) and decode the redacted bytes, so nothing
-        /// printed holds an original identifier (see `siplens redact`).
-        #[arg(
-            long,
-            value_name = "LEVEL",
-            num_args = 0..=1,
-            require_equals = true,
-            default_missing_value = "network"
-        )]
-        redact: Option<redact::LevelArg>,
+        #[command(flatten)]
+        redact: RedactArg,
         /// Show only the messages with this Call-ID (and the dialogs and
         /// findings about them).
         #[arg(long, value_name = "ID")]
@@ -241,7 +241,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     wrap::init(cli.width);
     let out = match &cli.command {
-        Command::Decode { file, redact } => return decode(&cli, file.as_deref(), *redact),
+        Command::Decode { file, redact } => return decode(&cli, file.as_deref(), redact.redact),
         Command::Trace {
             file,
             ndjson,
@@ -253,10 +253,11 @@ fn main() -> ExitCode {
             export,
             output,
         } => {
-            let filter = ladder::Filter {
+            let filter = LadderFilter {
                 call_id: call_id.clone(),
-                dialog: dialog.map(|n| n as usize),
+                dialog: dialog.map(|n| n as usize - 1),
             };
+            let redact = &redact.redact;
             if let Some(format) = export {
                 return export_call(
                     file.as_deref(),
@@ -494,7 +495,7 @@ fn export_call(
     format: ExportFormat,
     output: Option<&std::path::Path>,
     level: Option<redact::LevelArg>,
-    filter: &ladder::Filter,
+    filter: &LadderFilter,
 ) -> ExitCode {
     use siplens::trace::export;
     use std::io::{IsTerminal as _, Write as _};
@@ -511,7 +512,7 @@ fn export_call(
         eprintln!("siplens: no SIP message found in {}", input_name(file));
         return ExitCode::from(UNUSABLE);
     }
-    let keep = filter.trace_messages(&t).unwrap_or_default();
+    let keep = filter.kept(&t.ladder).unwrap_or_default();
     let chosen: Vec<usize> = (0..t.messages.len())
         .filter(|&i| keep.get(i).copied().unwrap_or(false))
         .collect();
@@ -582,7 +583,7 @@ fn trace(
     file: Option<&std::path::Path>,
     out: TraceOut,
     level: Option<redact::LevelArg>,
-    filter: &ladder::Filter,
+    filter: &LadderFilter,
 ) -> ExitCode {
     use std::io::Write as _;
     let bytes = match trace_input(file, level) {
@@ -612,7 +613,7 @@ fn trace(
                 .call_id
                 .as_deref()
                 .is_some_and(|id| m.decoded.call_id.as_deref() == Some(id))
-            || filter.dialog.is_some_and(|n| m.dialog_id == Some(n - 1))
+            || filter.dialog.is_some_and(|n| m.dialog_id == Some(n))
     };
     if out == TraceOut::Json {
         let mut t = siplens::trace::decode_any(&bytes);
@@ -624,13 +625,14 @@ fn trace(
         if !filter.is_empty() {
             // Only the chosen messages, and the dialogs, transactions and
             // findings about them; indices stay those of the whole trace.
-            let keep = filter.trace_messages(&t).unwrap_or_default();
+            let keep = filter.kept(&t.ladder).unwrap_or_default();
             if !keep.contains(&true) {
                 return nothing_matched(filter, t.dialogs.len());
             }
             let kept = |i: &usize| keep.get(*i).copied().unwrap_or(false);
             t.dialogs
-                .retain(|d| ladder::dialog_messages(&t.transactions, d).iter().any(kept));
+                .retain(|d| dialog_messages(&t.transactions, d).iter().any(kept));
+            t.ladder = t.ladder.filter(filter);
             t.messages.retain(|m| kept(&m.index));
             t.transactions
                 .retain(|x| x.requests.iter().chain(&x.responses).any(kept));
@@ -691,11 +693,11 @@ fn trace(
     if t.messages.is_empty() {
         return no_sip(&t.capture_findings);
     }
-    let keep = filter.messages(&t);
-    if keep.as_ref().is_some_and(|k| !k.contains(&true)) {
+    let view = t.ladder_view(filter);
+    let keep = view.kept();
+    if keep.is_some_and(|k| !k.contains(&true)) {
         return nothing_matched(filter, t.dialogs.len());
     }
-    let keep = keep.as_deref();
     let text = match out {
         TraceOut::Counts => {
             // With a filter, what it selects is counted.
@@ -717,7 +719,7 @@ fn trace(
                 "dialogs": t
                     .dialogs
                     .iter()
-                    .filter(|d| ladder::dialog_messages(&t.transactions, d).iter().any(kept))
+                    .filter(|d| dialog_messages(&t.transactions, d).iter().any(kept))
                     .count(),
                 "calls": t.calls.iter().filter(|c| c.messages.iter().any(kept)).count(),
                 "findings": t
@@ -743,7 +745,7 @@ fn trace(
         TraceOut::Summary => ladder::summary(&t, &name, keep),
         _ => {
             let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = ladder::write_report(&t, &name, keep, &mut w).and_then(|()| w.flush());
+            let written = ladder::write_report(&t, &name, &view, &mut w).and_then(|()| w.flush());
             if let Err(e) = written {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     eprintln!("siplens: cannot write the output: {e}");
@@ -758,11 +760,12 @@ fn trace(
 }
 
 /// A `--call-id` or `--dialog` that selects no message: one line, exit 2.
-fn nothing_matched(filter: &ladder::Filter, dialogs: usize) -> ExitCode {
+fn nothing_matched(filter: &LadderFilter, dialogs: usize) -> ExitCode {
     match (&filter.call_id, filter.dialog) {
         (Some(id), _) => eprintln!("siplens: no message has the Call-ID {id}"),
         (None, Some(n)) => eprintln!(
-            "siplens: no dialog D{n}: the trace has {}",
+            "siplens: no dialog D{}: the trace has {}",
+            n + 1,
             match dialogs {
                 0 => "no dialog".to_owned(),
                 1 => "one dialog, D1".to_owned(),

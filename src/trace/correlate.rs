@@ -19,6 +19,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::roles::{host_key, role_hints, RoleHint, ViaHop};
 use super::MessageSummary;
 use crate::parse::addr::parse_name_addr_list;
 use crate::parse::auth::{
@@ -86,18 +87,7 @@ pub(crate) struct Info {
     /// Reason header values (RFC 3326).
     pub reasons: Vec<super::ReasonSummary>,
     /// IMS role evidence carried by the message itself.
-    pub roles: Vec<super::participants::RoleHint>,
-}
-
-/// One Via value, as participants and loop detection compare them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub(crate) struct ViaHop {
-    /// sent-by host, lower case, IPv6 brackets removed.
-    pub host: String,
-    pub port: Option<u16>,
-    pub branch: Option<String>,
-    /// `received` (lower case, brackets removed).
-    pub received: Option<String>,
+    pub roles: Vec<RoleHint>,
 }
 
 /// An SDP body, as the flow rules compare offers and answers.
@@ -141,14 +131,6 @@ impl SdpInfo {
 
 fn owned(t: crate::Text<'_>) -> String {
     t.as_str().into_owned()
-}
-
-/// A host as a node key: lower case, IPv6 brackets removed.
-pub(crate) fn host_key(h: &str) -> String {
-    h.trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase()
 }
 
 fn has_token(msg: &Message<'_>, name: HeaderName, token: &str) -> bool {
@@ -293,7 +275,7 @@ impl Info {
                 text: r.text().map(owned),
             })
             .collect();
-        let roles = super::participants::role_hints(msg, &vias, &routes, &mut sink);
+        let roles = role_hints(msg, &vias, &routes, &mut sink);
         let has_credentials = [HeaderName::Authorization, HeaderName::ProxyAuthorization]
             .into_iter()
             .flat_map(|n| msg.headers_named(n).map(move |h| (n, h.value)))

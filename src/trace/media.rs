@@ -34,7 +34,7 @@ use super::{FlowFinding, MessageSummary};
 use crate::finding::Rule;
 
 /// The part an SDP body plays in the offer/answer exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum SdpRole {

@@ -20,8 +20,10 @@
 pub mod capture;
 mod correlate;
 pub mod export;
+pub mod ladder;
 mod media;
 mod participants;
+mod roles;
 mod rules;
 pub mod text;
 
@@ -34,6 +36,7 @@ use crate::parse::StartLine;
 use crate::span::Span;
 
 pub use correlate::{Call, Dialog, Transaction};
+pub use ladder::{Arrow, ArrowClass, Ladder, LadderFilter, Lane};
 pub use media::SdpRole;
 pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
 
@@ -110,6 +113,10 @@ pub struct Trace {
     pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
+    /// The ladder diagram of every message, as data ([`ladder`]): what
+    /// the CLI and the page draw ([`Ladder::filter`] narrows it to a
+    /// Call-ID or a dialog).
+    pub ladder: Ladder,
 }
 
 /// One value of a Reason header (RFC 3326 §2).
@@ -370,6 +377,8 @@ pub struct MessageSummary {
     pub retransmission: bool,
     /// SDP offer or answer (see [`TraceMessage::sdp`]), for the ladder.
     pub sdp: Option<SdpRole>,
+    /// True when the message carries an SDP body (paired or not).
+    pub has_sdp: bool,
     /// For an answer: the index of the message holding its offer.
     pub sdp_answers: Option<usize>,
 }
@@ -421,6 +430,7 @@ impl MessageSummary {
             dialog_id: None,
             retransmission: false,
             sdp: None,
+            has_sdp: false,
             sdp_answers: None,
         }
     }
@@ -522,6 +532,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         let info = correlate::Info::new(&msg);
         let mut summary = MessageSummary::new(i, &msg, &r);
         summary.label = summary.make_label(&info.method);
+        summary.has_sdp = info.sdp.is_some();
         summary.delta = i
             .checked_sub(1)
             .and_then(|p| Some(r.time? - self.messages[p].time?))
@@ -684,6 +695,7 @@ impl TraceSummary {
             m.from = Some(s.from);
             m.to = Some(s.to);
         }
+        let ladder = self.ladder(&LadderFilter::default());
         Trace {
             schema_version: TRACE_SCHEMA_VERSION,
             source: self.source,
@@ -696,6 +708,7 @@ impl TraceSummary {
             findings: self.findings,
             finding_groups: self.finding_groups,
             capture_findings: self.capture_findings,
+            ladder,
         }
     }
 }

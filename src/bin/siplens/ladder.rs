@@ -11,7 +11,8 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use siplens::trace::{Dialog, TraceSummary, Transaction};
+use siplens::trace::ladder::{dialog_messages, LadderView};
+use siplens::trace::{Arrow, Dialog, TraceSummary};
 
 use crate::wrap::{self, cut, width, wrap_into};
 
@@ -24,101 +25,17 @@ const TIME: usize = 11;
 /// Columns after the last lane (`  #1234`).
 const NUMBER: usize = 8;
 
-/// Which messages to show: all, or those of one Call-ID or one dialog.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// `--call-id`.
-    pub call_id: Option<String>,
-    /// `--dialog`, 1-based.
-    pub dialog: Option<usize>,
-}
-
-impl Filter {
-    /// True when no filter is set.
-    pub fn is_empty(&self) -> bool {
-        self.call_id.is_none() && self.dialog.is_none()
-    }
-
-    /// The kept message indices (0-based), or `None` for all.
-    pub fn messages(&self, t: &TraceSummary) -> Option<Vec<bool>> {
-        self.keep(
-            &t.messages
-                .iter()
-                .map(|m| m.transaction_id)
-                .collect::<Vec<_>>(),
-            &t.transactions,
-            &t.dialogs,
-        )
-    }
-
-    /// The same for a whole [`siplens::Trace`].
-    pub fn trace_messages(&self, t: &siplens::Trace) -> Option<Vec<bool>> {
-        self.keep(
-            &t.messages
-                .iter()
-                .map(|m| m.transaction_id)
-                .collect::<Vec<_>>(),
-            &t.transactions,
-            &t.dialogs,
-        )
-    }
-
-    /// Messages of the Call-ID (by their transaction) and of the dialog
-    /// (its messages and its transactions' — a CANCEL, an ACK).
-    fn keep(
-        &self,
-        tx_of: &[usize],
-        transactions: &[Transaction],
-        dialogs: &[Dialog],
-    ) -> Option<Vec<bool>> {
-        if self.is_empty() {
-            return None;
-        }
-        let mut keep = vec![false; tx_of.len()];
-        if let Some(id) = &self.call_id {
-            for (i, &x) in tx_of.iter().enumerate() {
-                keep[i] |= transactions.get(x).is_some_and(|tx| &tx.call_id == id);
-            }
-        }
-        if let Some(d) = self.dialog.and_then(|n| n.checked_sub(1)) {
-            if let Some(d) = dialogs.get(d) {
-                for i in dialog_messages(transactions, d) {
-                    if let Some(k) = keep.get_mut(i) {
-                        *k = true;
-                    }
-                }
-            }
-        }
-        Some(keep)
-    }
-}
-
-/// A dialog's messages and those of its transactions (a CANCEL, an ACK).
-pub fn dialog_messages(transactions: &[Transaction], d: &Dialog) -> Vec<usize> {
-    let mut v = d.messages.clone();
-    for &x in &d.transactions {
-        if let Some(tx) = transactions.get(x) {
-            v.extend(&tx.requests);
-            v.extend(&tx.responses);
-            v.extend(tx.ack);
-        }
-    }
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
 /// The summary and the ladder, written line by line (a big capture's
 /// ladder is not built in memory first).
 pub fn write_report(
     t: &TraceSummary,
     name: &str,
-    keep: Option<&[bool]>,
+    view: &LadderView<'_>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    out.write_all(summary(t, name, keep).as_bytes())?;
+    out.write_all(summary(t, name, view.kept()).as_bytes())?;
     out.write_all(b"\nLadder:\n")?;
-    ladder(t, keep, out)
+    ladder(view, out)
 }
 
 fn kept(keep: Option<&[bool]>, i: usize) -> bool {
@@ -279,65 +196,36 @@ fn ms(x: f64) -> String {
     }
 }
 
-/// Who sent and received message `i`: the labels of the core's
-/// participant lanes ([`siplens::trace::Participant`]: one per IP in
-/// captures, from Via/Route in pasted text, never `?`).
-fn ends(t: &TraceSummary, i: usize) -> (String, String) {
-    let m = &t.messages[i];
-    let name = |p: usize| {
-        t.participants
-            .get(p)
-            .map_or_else(|| format!("lane {}", p + 1), |x| x.label.clone())
-    };
-    (name(m.from), name(m.to))
-}
-
-/// The arrow label: the method, or the code and reason phrase with the
-/// CSeq method of the transaction (`200 OK (PRACK)`), marked `[offer]` or
-/// `[answer]` when it carries SDP (RFC 3264).
-fn label(t: &TraceSummary, i: usize) -> String {
-    let m = &t.messages[i];
-    let mut label = m.label();
-    // SDP on the arrow, as sngrep marks it: the offer/answer role (RFC 3264).
-    if let Some(role) = m.sdp {
+/// The arrow label: the core's label (the method, or the code and reason
+/// phrase with the CSeq method of the transaction: `200 OK (PRACK)`),
+/// marked `[offer]` or `[answer]` when it carries SDP (RFC 3264), as
+/// sngrep marks it, and `(re)` on a retransmission.
+fn label(a: &Arrow) -> String {
+    let mut label = a.label.clone();
+    if let Some(role) = a.sdp {
         let _ = write!(label, " [{}]", role.as_str());
     }
-    if m.retransmission {
+    if a.retransmission {
         label.push_str(" (re)");
     }
     label
 }
 
-/// The ladder diagram (or, when the lanes do not fit the width, one
-/// message a line).
-pub fn ladder(
-    t: &TraceSummary,
-    keep: Option<&[bool]>,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    let shown: Vec<usize> = (0..t.messages.len()).filter(|&i| kept(keep, i)).collect();
-    let pairs: Vec<(usize, (String, String))> = shown.iter().map(|&i| (i, ends(t, i))).collect();
-    let mut parts: Vec<String> = Vec::new();
-    for (_, (a, b)) in &pairs {
-        for p in [a, b] {
-            if !parts.contains(p) {
-                parts.push(p.clone());
-            }
-        }
-    }
-    let t0 = t.messages.iter().find_map(|m| m.time);
-    let time = |i: usize| match (t.messages[i].time, t0) {
-        (Some(x), Some(z)) => format!("+{:.3}", x - z),
-        _ => String::new(),
-    };
+/// The ladder diagram of the core's model (or, when the lanes do not fit
+/// the width, one message a line).
+pub fn ladder(view: &LadderView<'_>, out: &mut impl Write) -> std::io::Result<()> {
+    let parts: Vec<&str> = view.lanes().iter().map(|l| l.label.as_str()).collect();
+    let name = |lane: usize| parts.get(lane).copied().unwrap_or_default();
+    let time = |a: &Arrow| a.time.map_or(String::new(), |x| format!("+{x:.3}"));
     let room = width().saturating_sub(TIME + NUMBER);
     let col = (room / parts.len().max(1)).min(COL);
     if col < MIN_COL {
         // Too many lanes for the width: a list.
-        for (i, (a, b)) in &pairs {
-            let mut s = format!("{:>6} {:>10} ", format!("#{}", i + 1), time(*i));
+        for a in view.arrows() {
+            let mut s = format!("{:>6} {:>10} ", format!("#{}", a.index + 1), time(&a));
             let at = s.chars().count();
-            wrap_into(&mut s, &format!("{} {a} → {b}", label(t, *i)), at, at);
+            let line = format!("{} {} → {}", label(&a), name(a.from), name(a.to));
+            wrap_into(&mut s, &line, at, at);
             out.write_all(s.as_bytes())?;
         }
         return Ok(());
@@ -355,7 +243,7 @@ pub fn ladder(
                 cut_start(p, col - 2 - 1 - (k + 1).to_string().len())
             )
         } else {
-            p.clone()
+            (*p).to_owned()
         };
         let _ = write!(s, "{name:^col$}");
     }
@@ -367,10 +255,9 @@ pub fn ladder(
         s.push_str(&line);
     }
     out.write_all(s.as_bytes())?;
-    for (i, (a, b)) in &pairs {
-        let ca = parts.iter().position(|p| p == a).unwrap_or(0);
-        let cb = parts.iter().position(|p| p == b).unwrap_or(0);
-        let label = label(t, *i);
+    for a in view.arrows() {
+        let (ca, cb) = (a.from, a.to);
+        let label = label(&a);
         // Where the full label goes when the arrow is too short for it.
         let mut above: Option<usize> = None;
         let w = parts.len() * col;
@@ -400,7 +287,7 @@ pub fn ladder(
                 row[lo + 1] = '<';
             }
             let room = hi - lo - 4;
-            let shown = fit(&t.messages[*i], &label, room);
+            let shown = fit(a.code, &label, room);
             if shown != label {
                 above = Some(lo + 3);
             }
@@ -422,7 +309,13 @@ pub fn ladder(
             writeln!(out, "{:>10} {}", "", line.trim_end())?;
         }
         let line: String = row.into_iter().collect();
-        writeln!(out, "{:>10} {}  #{}", time(*i), line.trim_end(), i + 1)?;
+        writeln!(
+            out,
+            "{:>10} {}  #{}",
+            time(&a),
+            line.trim_end(),
+            a.index + 1
+        )?;
     }
     Ok(())
 }
@@ -440,11 +333,11 @@ fn cut_start(s: &str, max: usize) -> String {
 
 /// The label that fits `room` on an arrow: the whole label, else the
 /// code with the CSeq method (`401 (REGISTER)`), else the label cut.
-fn fit(m: &siplens::trace::MessageSummary, label: &str, room: usize) -> String {
+fn fit(code: Option<u16>, label: &str, room: usize) -> String {
     if label.chars().count() <= room {
         return label.to_owned();
     }
-    if let (Some(code), Some(open)) = (m.code, label.find(" (")) {
+    if let (Some(code), Some(open)) = (code, label.find(" (")) {
         let short = format!("{code}{}", &label[open..]);
         if short.chars().count() <= room {
             return short;
@@ -540,14 +433,8 @@ fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<Strin
         d.call.map(|c| (c + 1).to_string()).unwrap_or_default(),
         d.call_id.clone(),
         d.kind.clone(),
-        d.from_user
-            .clone()
-            .or_else(|| d.caller.as_deref().map(uri_user))
-            .unwrap_or_default(),
-        d.to_user
-            .clone()
-            .or_else(|| d.callee.as_deref().map(uri_user))
-            .unwrap_or_default(),
+        d.from_user.clone().unwrap_or_default(),
+        d.to_user.clone().unwrap_or_default(),
         d.state.to_owned(),
         d.final_code.map(|c| c.to_string()).unwrap_or_default(),
         d.final_reason.clone().unwrap_or_default(),
@@ -567,18 +454,6 @@ fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<Strin
     ]
 }
 
-/// The user part of a SIP URI (`sip:+4930123@ims…` → `+4930123`), or the
-/// number of a tel URI; the URI itself when it has neither.
-fn uri_user(uri: &str) -> String {
-    let u = uri.trim().trim_start_matches('<');
-    let after = u.split_once(':').map_or(u, |x| x.1);
-    match after.split_once('@') {
-        Some((user, _)) => user.split(';').next().unwrap_or(user).to_owned(),
-        None if u.starts_with("tel:") => after.split([';', '>']).next().unwrap_or(after).to_owned(),
-        None => uri.to_owned(),
-    }
-}
-
 /// One CSV field, quoted when it holds a comma, a quote or a line end.
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\r', '\n']) {
@@ -593,10 +468,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn users_and_csv_quoting() {
-        assert_eq!(uri_user("sip:alice@a.example;transport=tcp"), "alice");
-        assert_eq!(uri_user("tel:+4930123;phone-context=x"), "+4930123");
-        assert_eq!(uri_user("sip:a.example"), "sip:a.example");
+    fn csv_quoting_and_lane_names() {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("plain"), "plain");
