@@ -295,6 +295,47 @@ pub fn export_call_pcap(
     Ok(js_sys::Uint8Array::from(out.as_slice()))
 }
 
+/// A trace's ladder (`trace.ladder`, or a ladder this returned) narrowed
+/// to the messages of one Call-ID and of one dialog (`{ callId, dialog }`,
+/// `dialog` 0-based as `Trace.dialogs`; either, both, or `{}` for all):
+/// the arrows kept keep their message numbers, the lanes are those they
+/// use in order of first appearance, Δt is between the arrows kept. The
+/// same filter as the CLI's `--call-id` and `--dialog`.
+#[wasm_bindgen(js_name = filterLadder)]
+pub fn filter_ladder(
+    #[wasm_bindgen(unchecked_param_type = "Ladder")] ladder: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "LadderFilter")] filter: JsValue,
+) -> Result<Ts<crate::trace::Ladder>, JsValue> {
+    let ladder: crate::trace::Ladder = json_arg("filterLadder", "ladder", "a Ladder", &ladder)?;
+    let filter: crate::trace::LadderFilter =
+        json_arg("filterLadder", "filter", "a LadderFilter", &filter)?;
+    to_js(&ladder.filter(&filter))
+}
+
+/// A plain JS object read through JSON (`JSON.stringify`, then serde);
+/// anything but a plain object is a `TypeError`, a wrong field an `Error`.
+fn json_arg<T: serde::de::DeserializeOwned>(
+    f: &str,
+    name: &str,
+    expected: &str,
+    v: &JsValue,
+) -> Result<T, JsValue> {
+    if !v.is_object() || v.is_function() || js_sys::Array::is_array(v) {
+        return Err(type_error(f, name, expected, v));
+    }
+    let json = js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| JsValue::from(s).as_string())
+        .ok_or_else(|| type_error(f, name, expected, v))?;
+    serde_json::from_str(&json).map_err(|e| {
+        let why = e.to_string();
+        let why = why
+            .rsplit_once(" at line ")
+            .map_or(why.as_str(), |(m, _)| m);
+        error(format!("{f}: invalid {name}: {why}"))
+    })
+}
+
 /// Every defined ITU-T Q.850 cause value (1–127), sorted: name, class and a
 /// short explanation (what a Reason `Q.850;cause=` carries).
 #[wasm_bindgen(js_name = listQ850)]

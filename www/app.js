@@ -316,24 +316,35 @@ function showTrace(trace, text, mine, t0) {
   performance.measure("siplens-show-trace", { start });
 }
 
+/**
+ * The ladder shown: the core's model of the whole trace (`trace.ladder`), or of the dialog shown
+ * alone (the package's `filterLadder`, the CLI's `--dialog`: its messages and its transactions'),
+ * kept until another dialog is chosen.
+ */
+function currentLadder() {
+  const { trace, dialog } = currentTrace;
+  if (dialog === null) return T.ladderOf(trace);
+  if (currentTrace.ladder?.dialog !== dialog) currentTrace.ladder = { dialog, model: siplens.filterLadder(T.ladderOf(trace), { dialog }) };
+  return currentTrace.ladder.model;
+}
+
 /** Draws the first `count` arrows of the current trace; a long trace gets a "Show more" button. */
 function showLadder(count) {
   const { trace, dialog } = currentTrace;
   const dg = dialog === null ? null : trace.dialogs[dialog];
-  const only = dg ? new Set(dg.messages) : null;
-  const total = dg ? dg.messages.length : trace.messages.length;
+  const model = currentLadder();
+  const total = model.arrows.length;
   const shown = Math.min(count, total);
   currentTrace.shown = shown;
   // The participant names are a separate SVG that stays on top (sticky) while the ladder scrolls.
   // On a phone the gutter is narrow (time over Δt), so two lanes fit beside it.
   const compact = matchMedia("(max-width: 40rem)").matches;
-  const model = T.ladderModel(trace, only);
-  el.ladder.replaceChildren(T.renderLadderHead(document, model, { compact }), T.renderLadder(document, trace, shown, { only, names: false, compact, model }));
+  el.ladder.replaceChildren(T.renderLadderHead(document, model, { compact }), T.renderLadder(document, trace, shown, { names: false, compact, model }));
   const rest = total - shown;
   el.ladderMoreRow.hidden = rest === 0;
   el.ladderMore.textContent = `Show ${R.plural(Math.min(rest, LADDER_STEP), "more message", "more messages")} (${shown} of ${total} shown)`;
   el.ladderScope.textContent = dg
-    ? `Dialog ${dg.id + 1} alone (${R.plural(dg.messages.length, "message")}; Call-ID ${dg.callId}).`
+    ? `Dialog ${dg.id + 1} alone (${R.plural(total, "message")}; Call-ID ${dg.callId}).`
     : `All ${R.plural(trace.messages.length, "message")}.`;
   el.ladderAll.hidden = !dg;
   el.exportCall.hidden = !dg;
@@ -361,7 +372,7 @@ async function selectArrow(index) {
   let m = shown.trace.messages[index];
   if (!m) return;
   // A message outside the dialog shown alone (a finding's link) brings every message back.
-  if (shown.dialog !== null && !shown.trace.dialogs[shown.dialog]?.messages.includes(index)) selectDialog(null);
+  if (shown.dialog !== null && !currentLadder().arrows.some((a) => a.index === index)) selectDialog(null);
   if (index >= shown.shown) showLadder(index + 1);
   for (const g of el.ladder.querySelectorAll("g.arrow.selected")) {
     g.classList.remove("selected");
@@ -1069,8 +1080,7 @@ const handlers = {
   exportSvg() {
     if (!currentTrace) return;
     // A fresh ladder (no selection); its text nodes are escaped by the serializer.
-    const dg = currentTrace.dialog === null ? null : currentTrace.trace.dialogs[currentTrace.dialog];
-    const xml = new XMLSerializer().serializeToString(T.renderLadder(document, currentTrace.trace, Infinity, { only: dg ? new Set(dg.messages) : null }));
+    const xml = new XMLSerializer().serializeToString(T.renderLadder(document, currentTrace.trace, Infinity, { model: currentLadder() }));
     download("siplens-ladder.svg", "image/svg+xml", `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`);
   },
   /** The redacted capture (pcap/pcapng bytes held by the worker), as a file. */
@@ -1086,8 +1096,7 @@ const handlers = {
   },
   exportMermaid() {
     if (!currentTrace) return;
-    const dg = currentTrace.dialog === null ? null : currentTrace.trace.dialogs[currentTrace.dialog];
-    download("siplens-ladder.mmd", "text/plain", T.toMermaid(currentTrace.trace, dg ? new Set(dg.messages) : null));
+    download("siplens-ladder.mmd", "text/plain", T.toMermaid(currentLadder()));
   },
   redact() {
     const was = redaction;

@@ -3,7 +3,7 @@
 // render.js: data and a document in, nodes out; no globals, no listeners, no innerHTML. The
 // ladder is built with createElementNS and every piece of message text is a text node, so
 // XMLSerializer escapes it when the SVG is exported.
-import { h, CLASS_LABELS, plural, mdEscape, hasMedia } from "./render.js";
+import { h, CLASS_LABELS, plural, mdEscape } from "./render.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -27,12 +27,6 @@ const COMPACT_LEFT = 82;
 /** `n thing(s)` with the plural rule of render.js. */
 export { plural };
 
-/** The host of a SIP URI (`sip:user@host:port;params` → `host`), or null. */
-export function uriHost(uri) {
-  const m = /^[a-z]+:(?:[^@]*@)?(\[[^\]]*\]|[^;:?>]+)/i.exec(uri ?? "");
-  return m ? m[1] : null;
-}
-
 /** The user part of a SIP/tel URI (`sip:alice@host` → `alice`, `tel:+1555` → `+1555`), or null. */
 export function uriUser(uri) {
   if (!uri) return null;
@@ -51,11 +45,6 @@ function formatSeconds(s) {
 export function formatMs(ms) {
   if (ms === null || ms === undefined) return null;
   return ms >= 1000 ? formatSeconds(ms / 1000) : `${Math.round(ms)} ms`;
-}
-
-/** Seconds relative to the first timed message, as `+1.234 s` (empty when untimed). */
-function relTime(t, t0) {
-  return t === null || t === undefined || t0 === null ? "" : `+${formatSeconds(t - t0)}`;
 }
 
 /**
@@ -113,123 +102,45 @@ export function messageLabel(m) {
   return "invalid message";
 }
 
-/** "SDP offer" / "SDP answer" (the core's `sdp` pairing, RFC 3264), "SDP" for a body not paired, or null. */
-export function sdpMark(m) {
-  if (m.sdp === "offer" || m.sdp === "answer") return `SDP ${m.sdp}`;
-  const b = m.decoded.body;
-  if (b && (b.kind === "sdp" || /application\/sdp/i.test(b.contentType ?? ""))) return "SDP";
-  if (hasMedia(m.decoded.media)) return "SDP";
-  return null;
-}
-
-/** The class of a message: a status class, `request`, or `invalid`. */
-export function messageClass(m) {
-  const d = m.decoded;
-  if (d.status) return d.status.class;
-  return d.request ? "request" : "invalid";
-}
-
-/** A participant of the core's list (`trace.participants`) as { name, role, evidence, all } (all: every ip:port it was seen with). */
-function coreParticipant(p) {
-  if (typeof p === "string") return { name: p, role: null, evidence: null, all: [] };
-  const addr = p.address ?? (Array.isArray(p.addresses) ? p.addresses.join(", ") : null) ?? p.ip ?? p.host ?? p.label ?? "unknown";
-  const all = Array.isArray(p.addresses) ? p.addresses.filter((a) => a !== addr) : [];
-  return { name: String(addr), role: p.role ?? null, evidence: p.roleEvidence ?? null, all };
+/** A participant of the core's list (`trace.participants`) by its full address (the dialog list's addresses). */
+function participantName(p) {
+  if (typeof p === "string") return p;
+  return String(p.address ?? p.label ?? "unknown");
 }
 
 /**
- * The ladder as data: participants (columns, in order of appearance), lanes ({ name, role,
- * short, title } per participant) and one arrow per message. When the core lists participants
- * (`trace.participants`, each message's `from`/`to` indices into it) those are used; otherwise a
- * participant is the message's address (`ip:port`), and what a log did not say comes from the
- * message: a request goes from its top Via's sent-by to its Request-URI host, a response to its
- * top Via's sent-by from where its transaction's request went. `only` (a Set of message
- * indices) keeps those messages, and the participants they use.
+ * The ladder of a trace: the core's model (`trace.ladder`: lanes and arrows, computed in Rust
+ * and shared with the CLI's text ladder). One call's ladder is the package's
+ * `filterLadder(trace.ladder, { dialog })`; this file only lays it out.
  */
-export function ladderModel(trace, only = null) {
-  const msgs = trace.messages;
-  const core = Array.isArray(trace.participants) && trace.participants.length && msgs.every((m) => Number.isInteger(m.from) && Number.isInteger(m.to));
-  let participants;
-  let roles;
-  let evidence;
-  let ends;
-  if (core) {
-    const list = trace.participants.map(coreParticipant);
-    participants = list.map((p) => p.name);
-    roles = list.map((p) => p.role);
-    evidence = list.map((p) => [p.all.length ? p.all.join(", ") : null, p.evidence].filter(Boolean).join("; ") || null);
-    ends = msgs.map((m) => ({ from: m.from, to: m.to }));
-  } else {
-    const sentBy = (v) => (v ? (v.port !== null ? `${v.host}:${v.port}` : v.host) : null);
-    const raw = msgs.map((m) => {
-      const d = m.decoded;
-      const end = { src: m.src, dst: m.dst };
-      if (d.request) {
-        end.src ??= sentBy(d.via?.[0]) ?? d.from?.host ?? null;
-        end.dst ??= uriHost(d.request.uri) ?? d.to?.host ?? null;
-      }
-      return end;
-    });
-    msgs.forEach((m, i) => {
-      if (m.decoded.request) return;
-      const tx = trace.transactions[m.transactionId];
-      const req = tx?.requests.find((r) => r !== i);
-      raw[i].dst ??= sentBy(m.decoded.via?.[0]) ?? (req !== undefined ? raw[req].src : null);
-      raw[i].src ??= (req !== undefined ? raw[req].dst : null) ?? m.decoded.to?.host ?? null;
-    });
-    participants = [];
-    const col = (name) => {
-      const n = name ?? "unknown";
-      let i = participants.indexOf(n);
-      if (i < 0) i = participants.push(n) - 1;
-      return i;
-    };
-    ends = raw.map((e) => ({ from: col(e.src), to: col(e.dst) }));
-    roles = participants.map(() => null);
-    evidence = participants.map(() => null);
-  }
-  const t0 = msgs.find((m) => m.time !== null && m.time !== undefined)?.time ?? null;
-  let arrows = msgs.map((m, i) => ({
-    index: m.index ?? i,
-    from: ends[i].from,
-    to: ends[i].to,
-    label: messageLabel(m),
-    cls: messageClass(m),
-    time: relTime(m.time, t0),
-    t: m.time ?? null,
-    delta: "",
-    sdp: sdpMark(m),
-    offer: Number.isInteger(m.sdpAnswers) ? m.sdpAnswers : null,
-    retransmission: m.retransmission,
-  }));
-  if (only) {
-    arrows = arrows.filter((a) => only.has(a.index));
-    const used = [...new Set(arrows.flatMap((a) => [a.from, a.to]))].sort((x, y) => x - y);
-    const map = new Map(used.map((p, k) => [p, k]));
-    participants = used.map((p) => participants[p]);
-    roles = used.map((p) => roles[p]);
-    evidence = used.map((p) => evidence[p]);
-    for (const a of arrows) {
-      a.from = map.get(a.from);
-      a.to = map.get(a.to);
-    }
-  }
-  let prev = null;
-  for (const a of arrows) {
-    if (a.t !== null && prev !== null) a.delta = `Δ${formatMs((a.t - prev) * 1000)}`;
-    if (a.t !== null) prev = a.t;
-  }
-  // title: what the lane is called in text (accessible names, exports); hover: the SVG <title>, with the role's evidence.
-  const lanes = participants.map((name, i) => {
-    const title = roles[i] ? `${roles[i]} ${name}` : name;
-    return { name, role: roles[i], short: shortAddress(name), title, hover: evidence[i] ? `${title} (${evidence[i]})` : title };
-  });
-  return { participants, lanes, arrows };
+export function ladderOf(trace) {
+  return trace?.ladder ?? { lanes: [], arrows: [] };
+}
+
+/** An arrow's time since the first timed message, as `+1.234 s` (empty when untimed). */
+export function timeText(a) {
+  return a.time === null || a.time === undefined ? "" : `+${formatSeconds(a.time)}`;
+}
+
+/** An arrow's Δt since the previous timed arrow shown, as `Δ50 ms` (empty on the first). */
+export function deltaText(a) {
+  return a.delta === null || a.delta === undefined ? "" : `Δ${formatMs(a.delta * 1000)}`;
+}
+
+/** "SDP offer" / "SDP answer" (the core's `sdp` pairing, RFC 3264), "SDP" for a body not paired, or null. */
+export function sdpText(a) {
+  if (a.sdp === "offer" || a.sdp === "answer") return `SDP ${a.sdp}`;
+  return a.hasSdp ? "SDP" : null;
+}
+
+/** A lane's hover text (the SVG <title>): its title, then what names its role and its other addresses. */
+function laneHover(l) {
+  return l.evidence ? `${l.title} (${l.evidence})` : l.title;
 }
 
 /** A lane's name as an arrow's accessible text says it: "P-CSCF 10.0.0.1:5060" or the address. */
 function laneText(model, i) {
-  return model.lanes[i]?.title ?? model.participants[i];
+  return model.lanes[i]?.title ?? "";
 }
 
 function svg(doc, tag, attrs, ...children) {
@@ -248,25 +159,27 @@ function svg(doc, tag, attrs, ...children) {
 /** Accessible text of one arrow: its visible label first (WCAG 2.5.3), then message number,
  * class, participants and time. */
 export function arrowText(model, a) {
-  const cls = a.cls === "request" ? "request" : CLASS_LABELS[a.cls] ?? a.cls;
+  const cls = a.class === "request" ? "request" : CLASS_LABELS[a.class] ?? a.class;
   const shown = arrowLabel(a);
-  const when = a.time ? `, at ${a.time}` : "";
-  const answers = a.offer !== null && a.offer !== undefined ? `, answering the SDP offer of message ${a.offer + 1}` : "";
+  const time = timeText(a);
+  const when = time ? `, at ${time}` : "";
+  const answers = a.answers !== null && a.answers !== undefined ? `, answering the SDP offer of message ${a.answers + 1}` : "";
   return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}${answers}`;
 }
 
 /** The visible text of an arrow: label, SDP mark, retransmission. */
 function arrowLabel(a) {
-  return `${a.label}${a.sdp ? ` · ${a.sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
+  const sdp = sdpText(a);
+  return `${a.label}${sdp ? ` · ${sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
 }
 
 /** The lane names: a role line (when known) over the short address; the full address as the SVG <title> (shown on hover). */
 function laneNames(doc, model, x, y) {
   return model.lanes.map((l, i) =>
     svg(doc, "g", { class: "lane-name", "data-participant": String(i) },
-      svg(doc, "title", null, l.hover),
+      svg(doc, "title", null, laneHover(l)),
       l.role ? svg(doc, "text", { x: x(i), y: y - 13, "text-anchor": "middle", "font-weight": "700", fill: "#1b1f24", class: "participant-role" }, l.role) : null,
-      svg(doc, "text", { x: x(i), y, "text-anchor": "middle", "font-weight": "600", fill: "#1b1f24", class: "participant-name" }, l.short)),
+      svg(doc, "text", { x: x(i), y, "text-anchor": "middle", "font-weight": "600", fill: "#1b1f24", class: "participant-name" }, shortAddress(l.address))),
   );
 }
 
@@ -277,7 +190,7 @@ function laneNames(doc, model, x, y) {
 export function renderLadderHead(doc, model, options = {}) {
   const { col, head } = LAYOUT;
   const left = options.compact ? COMPACT_LEFT : LAYOUT.left;
-  const width = left + Math.max(model.participants.length, 1) * col;
+  const width = left + Math.max(model.lanes.length, 1) * col;
   const x = (i) => left + col / 2 + i * col;
   const root = svg(doc, "svg", { xmlns: SVG_NS, class: "ladder-head", width, height: head, viewBox: `0 0 ${width} ${head}`, role: "group", "aria-label": `Participants: ${model.lanes.map((l) => l.title).join(", ")}`, "font-family": "system-ui, sans-serif", "font-size": "12" });
   for (const n of laneNames(doc, model, x, head - 8)) root.appendChild(n);
@@ -285,19 +198,18 @@ export function renderLadderHead(doc, model, options = {}) {
 }
 
 /**
- * The ladder diagram: an <svg> with a column per participant and an arrow per message (a
- * `g.arrow` with `data-index`, focusable, labelled). Each row starts with the message number
- * (1-based, as everywhere), the time since the first message and Δt since the row above.
- * Retransmissions are dashed and say so; SDP bodies are marked. `limit` draws only the first
- * arrows (a capture of thousands of messages). Options: `only` (a Set of message indices: one
- * call), `names: false` (no participant names on top: the page draws them in a sticky header),
- * `compact: true` (a narrow gutter, time over Δt: a phone), `model` (ladderModel(trace, only),
- * when the caller has it).
+ * The ladder diagram: an <svg> with a column per lane and an arrow per message (a `g.arrow`
+ * with `data-index`, focusable, labelled) of the core's model (`trace.ladder`). Each row starts
+ * with the message number (1-based, as everywhere), the time since the first message and Δt
+ * since the row above. Retransmissions are dashed and say so; SDP bodies are marked. `limit`
+ * draws only the first arrows (a capture of thousands of messages). Options: `model` (the
+ * ladder to draw instead of the whole trace's: one call's, from the package's `filterLadder`),
+ * `names: false` (no participant names on top: the page draws them in a sticky header),
+ * `compact: true` (a narrow gutter, time over Δt: a phone).
  */
 export function renderLadder(doc, trace, limit = Infinity, options = {}) {
-  // A model the caller already built (the page draws the head from it too) is not rebuilt;
-  // its arrow list is not changed.
-  const model = options.model ? { ...options.model } : ladderModel(trace, options.only ?? null);
+  // The arrow list of the caller's model is not changed.
+  const model = { ...(options.model ?? ladderOf(trace)) };
   const total = model.arrows.length;
   if (limit < total) model.arrows = model.arrows.slice(0, Math.max(0, limit));
   const names = options.names !== false;
@@ -305,7 +217,7 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   const compact = options.compact === true;
   const left = compact ? COMPACT_LEFT : LAYOUT.left;
   const top = names ? LAYOUT.top : 6;
-  const width = left + Math.max(model.participants.length, 1) * col;
+  const width = left + Math.max(model.lanes.length, 1) * col;
   const height = top + model.arrows.length * row + bottom;
   const x = (i) => left + col / 2 + i * col;
   const root = svg(doc, "svg", {
@@ -315,7 +227,7 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: "group",
-    "aria-label": `Ladder diagram: ${model.arrows.length < total ? `the first ${model.arrows.length} of ` : ""}${plural(total, "message")} between ${plural(model.participants.length, "participant")}`,
+    "aria-label": `Ladder diagram: ${model.arrows.length < total ? `the first ${model.arrows.length} of ` : ""}${plural(total, "message")} between ${plural(model.lanes.length, "participant")}`,
     "font-family": "system-ui, sans-serif",
     "font-size": "12",
   });
@@ -329,7 +241,7 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   }
   root.appendChild(defs);
   const heads = names ? laneNames(doc, model, x, 30) : [];
-  model.participants.forEach((p, i) => {
+  model.lanes.forEach((l, i) => {
     root.appendChild(
       svg(doc, "g", { class: "participant", "data-participant": String(i) },
         heads[i] ?? null,
@@ -342,28 +254,31 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
     const y = top + k * row + row / 2 + 4;
     times.appendChild(svg(doc, "text", { x: 4, y, "font-weight": "700", fill: "#1b1f24", class: "arrow-num" }, String(a.index + 1)));
     // Compact (a phone): time over Δt in a narrow gutter, so two lanes fit the screen.
-    if (a.time) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y - 6, fill: "#57606a", "font-size": "10", class: "arrow-time" } : { x: 30, y, fill: "#57606a", "font-size": "11", class: "arrow-time" }, a.time));
-    if (a.delta) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y + 6, fill: "#57606a", "font-size": "10", class: "arrow-delta" } : { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, a.delta));
+    const time = timeText(a);
+    const delta = deltaText(a);
+    if (time) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y - 6, fill: "#57606a", "font-size": "10", class: "arrow-time" } : { x: 30, y, fill: "#57606a", "font-size": "11", class: "arrow-time" }, time));
+    if (delta) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y + 6, fill: "#57606a", "font-size": "10", class: "arrow-delta" } : { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, delta));
   });
   root.appendChild(times);
   model.arrows.forEach((a, k) => {
     const y = top + k * row + row / 2;
-    const colour = CLASS_COLOURS[a.cls] ?? CLASS_COLOURS.invalid;
+    const colour = CLASS_COLOURS[a.class] ?? CLASS_COLOURS.invalid;
+    const sdp = sdpText(a);
     const self = a.from === a.to;
     const x1 = x(a.from);
     const x2 = self ? x(a.from) + col / 3 : x(a.to);
     const line = self
       ? svg(doc, "path", { d: `M${x1},${y - 6} H${x2} V${y + 6} H${x1 + 2}`, fill: "none" })
       : svg(doc, "line", { x1, y1: y, x2: x2 + (x2 > x1 ? -1 : 1), y2: y });
-    for (const [k2, v] of Object.entries({ stroke: colour, "stroke-width": "1.6", "marker-end": `url(#head-${a.cls in CLASS_COLOURS ? a.cls : "invalid"})`, class: "arrow-line" })) line.setAttribute(k2, v);
+    for (const [k2, v] of Object.entries({ stroke: colour, "stroke-width": "1.6", "marker-end": `url(#head-${a.class in CLASS_COLOURS ? a.class : "invalid"})`, class: "arrow-line" })) line.setAttribute(k2, v);
     if (a.retransmission) line.setAttribute("stroke-dasharray", "6 4");
     const mid = self ? x2 + 4 : (x1 + x2) / 2;
     root.appendChild(
       svg(doc, "g", {
-          class: `arrow cls-${a.cls}${a.retransmission ? " retransmission" : ""}${a.sdp ? " sdp" : ""}`,
+          class: `arrow cls-${a.class}${a.retransmission ? " retransmission" : ""}${sdp ? " sdp" : ""}`,
           "data-index": String(a.index),
-          "data-class": a.cls,
-          "data-sdp": a.sdp ?? null,
+          "data-class": a.class,
+          "data-sdp": sdp,
           tabindex: "0",
           role: "button",
           "aria-label": arrowText(model, a),
@@ -413,7 +328,7 @@ export function dialogRow(trace, dg) {
   const first = msgs[0];
   const t = dg.startTime ?? first?.time ?? null;
   const start = dg.startTimestamp ?? first?.timestamp ?? (t !== null && t !== undefined ? `${Number(t).toFixed(3)} s` : null);
-  const lanes = Array.isArray(dg.participants) && Array.isArray(trace.participants) ? dg.participants.map((i) => trace.participants[i]).filter(Boolean).map((p) => coreParticipant(p).name) : null;
+  const lanes = Array.isArray(dg.participants) && Array.isArray(trace.participants) ? dg.participants.map((i) => trace.participants[i]).filter(Boolean).map(participantName) : null;
   const addrs = dg.addresses ?? lanes ?? [...new Set(msgs.flatMap((m) => [m.src, m.dst]).filter(Boolean))];
   return {
     id: dg.id,
@@ -587,17 +502,16 @@ export function renderFlowFindings(doc, trace) {
 
 /** A one-line summary of a trace: messages, participants, dialogs, source. */
 export function traceSummary(trace) {
-  const n = ladderModel(trace).participants.length;
+  const n = ladderOf(trace).lanes.length;
   const src = trace.source === "text" ? "pasted text" : `${trace.source} capture, ${plural(trace.frames, "frame")}`;
   return `${plural(trace.messages.length, "message")}, ${plural(n, "participant")}, ${plural(trace.dialogs.length, "dialog")} (${src})`;
 }
 
-/** The ladder as plain text, one line per message: number, time, Δt, from → to, label. */
-export function ladderText(trace, only = null) {
-  const model = ladderModel(trace, only);
+/** A ladder (the core's model: `trace.ladder`, or one call's) as plain text, one line per message: number, time, Δt, from → to, label. */
+export function ladderText(model) {
   const w = Math.max(4, ...model.lanes.map((l) => l.title.length));
   return model.arrows
-    .map((a) => `${String(a.index + 1).padStart(5)}  ${(a.time || "").padEnd(11)} ${(a.delta || "").padEnd(11)} ${laneText(model, a.from).padStart(w)} ${a.from === a.to ? "↺" : "→"} ${laneText(model, a.to).padEnd(w)}  ${arrowLabel(a)}`)
+    .map((a) => `${String(a.index + 1).padStart(5)}  ${timeText(a).padEnd(11)} ${deltaText(a).padEnd(11)} ${laneText(model, a.from).padStart(w)} ${a.from === a.to ? "↺" : "→"} ${laneText(model, a.to).padEnd(w)}  ${arrowLabel(a)}`)
     .join("\n");
 }
 
@@ -637,7 +551,7 @@ export function renderTraceReport(doc, trace, meta) {
       ? h(doc, "ul", null, groups.map((g) => h(doc, "li", null, `${g.severity} ${g.id}${g.count > 1 ? ` × ${g.count}` : ""}: ${g.message}${g.messages.length ? ` (${g.messages.length === 1 ? "message" : "messages"} ${g.messages.map((i) => i + 1).join(", ")})` : ""} · ${g.specRef}`)))
       : h(doc, "p", null, "No flow findings."),
     h(doc, "h2", null, "Ladder"),
-    h(doc, "pre", null, ladderText(trace)),
+    h(doc, "pre", null, ladderText(ladderOf(trace))),
   );
 }
 
@@ -657,7 +571,7 @@ export function traceToMarkdown(trace, meta) {
   out.push("", `## Flow findings (${groups.length})`, "");
   if (groups.length) for (const g of groups) out.push(`- ${g.severity} ${g.id}${g.count > 1 ? ` × ${g.count}` : ""}: ${mdEscape(g.message)}${g.messages.length ? ` (${g.messages.length === 1 ? "message" : "messages"} ${g.messages.map((i) => i + 1).join(", ")})` : ""} · ${mdEscape(g.specRef)}`);
   else out.push("No flow findings.");
-  const lad = ladderText(trace);
+  const lad = ladderText(ladderOf(trace));
   const fence = "`".repeat(Math.max(3, ...[...lad.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   out.push("", "## Ladder", "", fence, lad, fence, "");
   return out.join("\n");
@@ -675,14 +589,15 @@ export function mermaidEscape(text) {
   return out.trim() || "#32;";
 }
 
-/** The ladder as Mermaid `sequenceDiagram` text; participants are `p1`… with escaped names. */
-export function toMermaid(trace, only = null) {
-  const model = ladderModel(trace, only);
+/** A ladder (the core's model: `trace.ladder`, or one call's) as Mermaid `sequenceDiagram` text; participants are `p1`… with escaped names. */
+export function toMermaid(model) {
   const lines = ["sequenceDiagram"];
   model.lanes.forEach((l, i) => lines.push(`    participant p${i + 1} as ${mermaidEscape(l.title)}`));
   for (const a of model.arrows) {
-    const arrow = a.cls === "request" || a.cls === "invalid" ? "->>" : "-->>";
-    const label = `${a.index + 1} ${a.label}${a.sdp ? ` ${a.sdp}` : ""}${a.time ? ` ${a.time}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
+    const arrow = a.class === "request" || a.class === "invalid" ? "->>" : "-->>";
+    const sdp = sdpText(a);
+    const time = timeText(a);
+    const label = `${a.index + 1} ${a.label}${sdp ? ` ${sdp}` : ""}${time ? ` ${time}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
     lines.push(`    p${a.from + 1}${arrow}p${a.to + 1}: ${mermaidEscape(label)}`);
   }
   return `${lines.join("\n")}\n`;

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createDocument, byTag, byAttr, byClass } from "./fake-dom.mjs";
 import * as T from "../../www/trace-render.js";
 import { EXAMPLES } from "../../www/examples.js";
-import { decodeTrace, decodeCapture } from "../../pkg/node.js";
+import { decodeTrace, decodeCapture, filterLadder } from "../../pkg/node.js";
 
 const fixtures = new URL("../fixtures/", import.meta.url);
 const traceText = (name) => readFileSync(new URL(`traces/${name}`, fixtures), "utf8");
@@ -19,25 +19,23 @@ test("countStartLines: every trace fixture is a trace, every example one message
   for (const e of EXAMPLES) assert.ok(T.countStartLines(e.text) <= 1, e.id);
 });
 
-test("ladderModel: participants by address, one arrow per message, relative times", () => {
+test("the core's ladder model (trace.ladder): lanes by participant, one arrow per message, relative times", () => {
   const sng = decodeTrace(traceText("sngrep.txt"));
-  const m = T.ladderModel(sng);
+  const m = T.ladderOf(sng);
   // The core's participants: grouped by IP (RFC-less ephemeral ports are no new node), every ip:port on hover.
-  assert.deepEqual(m.participants, ["10.0.0.1", "10.0.0.2"]);
-  assert.deepEqual(m.lanes.map((l) => l.hover), ["10.0.0.1 (10.0.0.1:5060)", "10.0.0.2 (10.0.0.2:5060)"]);
-  // Without the core's participants (an older trace): the message addresses.
-  assert.deepEqual(T.ladderModel({ ...sng, participants: undefined }).participants, ["10.0.0.1:5060", "10.0.0.2:5060"]);
+  assert.deepEqual(m.lanes.map((l) => l.address), ["10.0.0.1", "10.0.0.2"]);
+  assert.deepEqual(m.lanes.map((l) => [l.title, l.evidence]), [["10.0.0.1", "10.0.0.1:5060"], ["10.0.0.2", "10.0.0.2:5060"]]);
   assert.equal(m.arrows.length, 7);
-  assert.deepEqual([m.arrows[0].label, m.arrows[0].from, m.arrows[0].to, m.arrows[0].cls, m.arrows[0].time], ["INVITE", 0, 1, "request", "+0.000 s"]);
-  assert.deepEqual([m.arrows[1].label, m.arrows[1].from, m.arrows[1].cls, m.arrows[1].time, m.arrows[1].delta], ["100 Trying (INVITE)", 1, "provisional", "+0.050 s", "Δ50 ms"]);
-  assert.equal(m.arrows[0].delta, "", "no Δt before the first message");
-  // Without addresses (plain text): hosts from Via and the Request-URI; responses reverse their request.
-  const plain = decodeTrace(traceText("plain.txt"));
-  const p = T.ladderModel({ ...plain, participants: undefined });
-  assert.equal(p.participants[0], "10.0.0.1:5060");
-  assert.deepEqual(T.ladderModel(plain).participants, ["10.0.0.1", "10.0.0.2"], "the core: two nodes, from Via (never the Request-URI)");
-  assert.equal(p.arrows[1].to, p.arrows[0].from);
-  assert.equal(p.arrows[1].from, p.arrows[0].to);
+  const [a0, a1] = m.arrows;
+  assert.deepEqual([a0.label, a0.from, a0.to, a0.class, T.timeText(a0)], ["INVITE", 0, 1, "request", "+0.000 s"]);
+  assert.deepEqual([a1.label, a1.from, a1.class, T.timeText(a1), T.deltaText(a1)], ["100 Trying (INVITE)", 1, "provisional", "+0.050 s", "Δ50 ms"]);
+  assert.equal(T.deltaText(a0), "", "no Δt before the first message");
+  // Without addresses (plain text): two nodes from Via (never the Request-URI); responses reverse their request.
+  const plain = T.ladderOf(decodeTrace(traceText("plain.txt")));
+  assert.deepEqual(plain.lanes.map((l) => l.address), ["10.0.0.1", "10.0.0.2"]);
+  assert.equal(plain.arrows[1].to, plain.arrows[0].from);
+  assert.equal(plain.arrows[1].from, plain.arrows[0].to);
+  assert.deepEqual(T.ladderOf({}), { lanes: [], arrows: [] });
 });
 
 test("renderLadder: an SVG built with createElementNS, arrows labelled and focusable", () => {
@@ -81,7 +79,7 @@ test("markup inside a message stays text in the ladder and in Mermaid", () => {
   const svg = T.renderLadder(doc, trace);
   assert.equal(svg.findAll(byTag("img")).length, 0);
   assert.match(svg.find(byAttr("data-index", "1")).textContent, /<img src=x onerror=alert\(1\)>/);
-  const mmd = T.toMermaid(trace);
+  const mmd = T.toMermaid(trace.ladder);
   const lines = mmd.trimEnd().split("\n");
   assert.equal(lines.length, 1 + 2 + 2, "one line per participant and arrow: nothing split");
   for (const l of lines.slice(1)) assert.match(l, /^ {4}(participant p\d+ as [A-Za-z0-9 .:_/+()#;]+|p\d+-?->>p\d+: [A-Za-z0-9 .:_/+()#;]+)$/);
@@ -89,7 +87,7 @@ test("markup inside a message stays text in the ladder and in Mermaid", () => {
 });
 
 test("toMermaid: a sequenceDiagram; requests solid, responses dashed", () => {
-  const mmd = T.toMermaid(decodeTrace(traceText("sngrep.txt")));
+  const mmd = T.toMermaid(decodeTrace(traceText("sngrep.txt")).ladder);
   assert.ok(mmd.startsWith("sequenceDiagram\n"));
   assert.match(mmd, /participant p1 as 10\.0\.0\.1\n/);
   assert.match(mmd, /p1->>p2: 1 INVITE SDP offer \+0\.000 s\n/);
@@ -140,8 +138,8 @@ test("renderFlowFindings: capture findings and flow findings with severity", () 
 
 test("a capture: ladder and dialogs from sip_ipv6_udp.pcap", () => {
   const trace = decodeCapture(readFileSync(new URL("captures/sip_ipv6_udp.pcap", fixtures)));
-  const m = T.ladderModel(trace);
-  assert.equal(m.participants.length, 2);
+  const m = T.ladderOf(trace);
+  assert.equal(m.lanes.length, 2);
   assert.equal(m.arrows.length, trace.messages.length);
   assert.ok(T.renderDialogs(doc, trace).findAll(byAttr("data-dialog")).length >= 1);
   assert.match(T.traceSummary(trace), /pcap capture/);
@@ -167,9 +165,9 @@ test("IPv6 lanes: shortest form (RFC 5952), cut to fit, full address kept for th
   const trace = decodeCapture(readFileSync(new URL("captures/sip_ipv6_udp.pcap", fixtures)));
   const svg = T.renderLadder(doc, trace);
   const titles = svg.findAll(byTag("title")).slice(1).map((t) => t.textContent);
-  const model = T.ladderModel(trace);
-  assert.deepEqual(titles, model.lanes.map((l) => l.hover), "each lane's <title> is its hover text");
-  model.participants.forEach((p, i) => assert.ok(titles[i].startsWith(p), `the full address first: ${titles[i]}`));
+  const model = T.ladderOf(trace);
+  assert.deepEqual(titles, model.lanes.map((l) => (l.evidence ? `${l.title} (${l.evidence})` : l.title)), "each lane's <title> is its hover text");
+  model.lanes.forEach((l, i) => assert.ok(titles[i].startsWith(l.address), `the full address first: ${titles[i]}`));
 });
 
 test("responses name their CSeq method; the core's label wins when present", () => {
@@ -180,22 +178,21 @@ test("responses name their CSeq method; the core's label wins when present", () 
   assert.equal(T.messageLabel({ ...trace.messages[1], label: "core label" }), "core label");
 });
 
-test("the core's participants (roles) and from/to indices name the lanes", () => {
+test("the model's lanes (roles, evidence) name the lanes", () => {
   const trace = decodeTrace(traceText("sngrep.txt"));
-  const withCore = {
+  const core = T.ladderOf(trace);
+  // The shape of trace.ladder.lanes (schema/trace.schema.json).
+  const withRoles = {
     ...trace,
-    // The shape of trace.participants (schema/trace.schema.json).
-    participants: [
-      { id: 0, label: "P-CSCF", address: "10.0.0.2:5060", role: "P-CSCF", roleEvidence: "Path with a P-CSCF URI (#1)", addresses: ["10.0.0.2:5060"], sent: 4, received: 3 },
-      { id: 1, label: "UE", address: "10.0.0.1:5060", role: "UE", roleEvidence: null, addresses: ["10.0.0.1:5060"], sent: 3, received: 4 },
-    ],
-    messages: trace.messages.map((m, i) => ({ ...m, from: i % 2, to: (i + 1) % 2 })),
+    ladder: {
+      ...core,
+      lanes: [
+        { participant: 0, label: "P-CSCF", address: "10.0.0.2:5060", role: "P-CSCF", title: "P-CSCF 10.0.0.2:5060", evidence: "Path with a P-CSCF URI (#1)" },
+        { participant: 1, label: "UE", address: "10.0.0.1:5060", role: "UE", title: "UE 10.0.0.1:5060", evidence: null },
+      ],
+    },
   };
-  const m = T.ladderModel(withCore);
-  assert.deepEqual(m.participants, ["10.0.0.2:5060", "10.0.0.1:5060"]);
-  assert.deepEqual(m.lanes.map((l) => l.title), ["P-CSCF 10.0.0.2:5060", "UE 10.0.0.1:5060"]);
-  assert.equal(m.arrows[1].from, 1);
-  const svg = T.renderLadder(doc, withCore);
+  const svg = T.renderLadder(doc, withRoles);
   assert.deepEqual(svg.findAll(byClass("participant-role")).map((t) => t.textContent), ["P-CSCF", "UE"]);
   assert.equal(svg.findAll(byTag("title"))[1].textContent, "P-CSCF 10.0.0.2:5060 (Path with a P-CSCF URI (#1))", "hover: the full address and the role's evidence");
   assert.match(svg.find(byAttr("data-index", "0")).getAttribute("aria-label"), /from P-CSCF 10\.0\.0\.2:5060 to UE 10\.0\.0\.1:5060/);
@@ -203,36 +200,46 @@ test("the core's participants (roles) and from/to indices name the lanes", () =>
 
 test("SDP on arrows: the core's offer/answer, else 'SDP' for a body with SDP", () => {
   const trace = decodeTrace(traceText("sngrep.txt"));
-  const sdp = trace.messages.findIndex((m) => T.sdpMark(m));
-  const marked = { ...trace, messages: trace.messages.map((m, i) => (i === 0 ? { ...m, sdp: "offer" } : i === 3 ? { ...m, sdp: "answer", sdpAnswers: 0 } : m)) };
-  const svg = T.renderLadder(doc, marked);
+  const core = T.ladderOf(trace);
+  assert.equal(T.sdpText(core.arrows[0]), "SDP offer", "the core's pairing (RFC 3264)");
+  assert.equal(T.sdpText(core.arrows[3]), "SDP answer");
+  assert.equal(core.arrows[3].answers, 0);
+  assert.equal(T.sdpText({ sdp: null, hasSdp: true }), "SDP", "a body not paired");
+  assert.equal(T.sdpText({ sdp: null, hasSdp: false }), null);
+  const svg = T.renderLadder(doc, trace);
   const first = svg.find(byAttr("data-index", "0"));
   assert.equal(first.getAttribute("data-sdp"), "SDP offer");
   assert.match(first.find(byClass("arrow-label")).textContent, /^INVITE · SDP offer$/);
   assert.match(svg.find(byAttr("data-index", "3")).getAttribute("aria-label"), /^200 OK \(INVITE\) · SDP answer: message 4, .*, answering the SDP offer of message 1$/);
-  // The core's own pairing (RFC 3264), when this build has it.
-  const paired = trace.messages.find((m) => m.sdp === "answer");
-  if (paired) assert.equal(T.sdpMark(paired), "SDP answer");
-  if (sdp >= 0) assert.match(T.sdpMark(trace.messages[sdp]), /^SDP/);
 });
 
-test("one dialog alone: the ladder keeps its messages and the lanes they use", () => {
-  const a = traceText("sngrep.txt");
-  const trace = decodeTrace(a);
-  const only = new Set([0, 1]);
-  const m = T.ladderModel(trace, only);
-  assert.deepEqual(m.arrows.map((x) => x.index), [0, 1]);
-  const svg = T.renderLadder(doc, trace, Infinity, { only, names: false });
+test("one dialog alone (the package's filterLadder): its messages, original numbers, the lanes they use", () => {
+  const invite = (id, from, to) => `INVITE sip:c@${to} SIP/2.0\r\nVia: SIP/2.0/UDP ${from};branch=z9hG4bK${id}\r\nCall-ID: ${id}\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n\r\n`;
+  const ok = (id, from) => `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP ${from};branch=z9hG4bK${id}\r\nCall-ID: ${id}\r\nCSeq: 1 INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n\r\n`;
+  const trace = decodeTrace(invite("one", "10.0.0.1", "10.0.0.2") + ok("one", "10.0.0.1") + invite("two", "10.0.0.3", "10.0.0.1") + ok("two", "10.0.0.3"));
+  assert.equal(trace.dialogs.length, 2);
+  const m = filterLadder(trace.ladder, { dialog: 1 });
+  assert.deepEqual(m.arrows.map((x) => x.index), [2, 3], "the whole trace's numbers");
+  assert.deepEqual(m.lanes.map((l) => l.address), ["10.0.0.3", "10.0.0.1"], "lanes in order of appearance");
+  assert.deepEqual([m.arrows[0].from, m.arrows[0].to], [0, 1]);
+  assert.deepEqual(filterLadder(trace.ladder, { callId: "one" }).arrows.map((x) => x.index), [0, 1]);
+  assert.deepEqual(filterLadder(trace.ladder, {}), trace.ladder);
+  assert.throws(() => filterLadder(trace.ladder, { dialog: "x" }), /filterLadder: invalid filter/);
+  assert.throws(() => filterLadder(null, {}), TypeError);
+  const svg = T.renderLadder(doc, trace, Infinity, { model: m, names: false });
   assert.equal(svg.findAll(byClass("arrow")).length, 2);
   assert.equal(svg.findAll(byClass("participant-name")).length, 0, "names are in the sticky head");
   const head = T.renderLadderHead(doc, m);
   assert.equal(head.getAttribute("class"), "ladder-head");
-  assert.equal(head.findAll(byClass("participant-name")).length, m.participants.length);
+  assert.equal(head.findAll(byClass("participant-name")).length, m.lanes.length);
   assert.equal(head.getAttribute("width"), svg.getAttribute("width"), "head and ladder scroll together");
   // Compact (a phone): a narrower gutter, time over Δt, head and ladder still as wide.
-  const c = T.renderLadder(doc, trace, Infinity, { only, names: false, compact: true });
-  assert.ok(Number(c.getAttribute("width")) < Number(svg.getAttribute("width")));
-  assert.equal(T.renderLadderHead(doc, m, { compact: true }).getAttribute("width"), c.getAttribute("width"));
+  const sng = decodeTrace(traceText("sngrep.txt"));
+  const one = filterLadder(sng.ladder, { dialog: 0 });
+  const wide = T.renderLadder(doc, sng, Infinity, { model: one, names: false });
+  const c = T.renderLadder(doc, sng, Infinity, { model: one, names: false, compact: true });
+  assert.ok(Number(c.getAttribute("width")) < Number(wide.getAttribute("width")));
+  assert.equal(T.renderLadderHead(doc, one, { compact: true }).getAttribute("width"), c.getAttribute("width"));
   const [t1, d1] = [c.findAll(byClass("arrow-time"))[1], c.findAll(byClass("arrow-delta"))[0]];
   assert.equal(t1.getAttribute("x"), d1.getAttribute("x"), "time over Δt");
 });
@@ -282,8 +289,8 @@ test("trace reports: Markdown and HTML hold the call list, grouped findings and 
   assert.ok(md.startsWith("# siplens trace report: "));
   assert.match(md, /\| # \| Call-ID \| From \| To \| Method \| Final \|/);
   assert.match(md, /\| 1 \| .* \| INVITE \| 200 OK \|/);
-  assert.ok(md.includes(T.ladderText(trace)));
-  assert.match(T.ladderText(trace).split("\n")[1], /^ +2 +\+0\.050 s +Δ50 ms +10\.0\.0\.2 → 10\.0\.0\.1 +100 Trying \(INVITE\)$/);
+  assert.ok(md.includes(T.ladderText(trace.ladder)));
+  assert.match(T.ladderText(trace.ladder).split("\n")[1], /^ +2 +\+0\.050 s +Δ50 ms +10\.0\.0\.2 → 10\.0\.0\.1 +100 Trying \(INVITE\)$/);
   const main = T.renderTraceReport(doc, trace, { version: "t" });
   assert.equal(main.findAll(byTag("table")).length, 1);
   assert.ok(main.find(byTag("pre")).textContent.includes("INVITE"));

@@ -32,6 +32,7 @@ import {
   type StatusDto,
   type RequestDto,
   decodeTrace,
+  filterLadder,
   listCodes,
   lookupCode,
   redact,
@@ -57,6 +58,11 @@ import {
   type Trace,
   type TraceMessage,
   type Transaction,
+  type Ladder,
+  type Lane,
+  type Arrow,
+  type ArrowClass,
+  type LadderFilter,
 } from "siplens";
 
 const d: Decoded = decode("SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\n\r\n");
@@ -94,6 +100,16 @@ const flow: Severity[] = t.findings.map((f: FlowFinding) => f.severity);
 const frames: (number | null)[] = t.captureFindings.map((f) => f.frame);
 const callIds: string[][] = t.calls.map((c) => c.callIds);
 const cap: Trace = decodeCapture(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]));
+// The core's ladder model, and one dialog's (the CLI's --dialog).
+const ladder: Ladder = t.ladder;
+const oneDialog: LadderFilter = { dialog: 0 };
+const narrowed: Ladder = filterLadder(ladder, oneDialog);
+const byCallId: Ladder = filterLadder(ladder, { callId: "x" });
+const arrow: Arrow | undefined = narrowed.arrows[0];
+const arrowClass: ArrowClass | undefined = arrow?.class;
+const offer: "offer" | "answer" | null | undefined = arrow?.sdp;
+const lane: Lane | undefined = byCallId.lanes[0];
+const laneRole: string | null | undefined = lane?.role;
 
 const opts: RedactOptions = { level: "identities", include: ["host"] };
 const r: RedactedText = redact("INVITE sip:+15551234567@x SIP/2.0\r\n\r\n", opts);
