@@ -79,7 +79,6 @@ impl Color {
     }
 }
 
-/// Subcommands.
 /// `--redact[=LEVEL]` of `decode` and `trace`, declared once.
 #[derive(clap::Args, Clone, Copy)]
 struct RedactArg {
@@ -96,6 +95,7 @@ struct RedactArg {
     redact: Option<redact::LevelArg>,
 }
 
+/// Subcommands.
 #[derive(Subcommand)]
 enum Command {
     /// Decode and diagnose one SIP message: status, likely causes with the

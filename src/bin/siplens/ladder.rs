@@ -1,6 +1,8 @@
 //! Text rendering of a [`TraceSummary`] (the streaming decode): a flow
-//! summary (dialogs and their outcome, findings), a ladder diagram with one
-//! lane per participant and one arrow per message, and the dialog CSV.
+//! summary (dialogs and their outcome, findings), the ladder diagram of
+//! the core's model ([`siplens::trace::ladder`]: lanes, arrows, labels and
+//! the `--call-id` / `--dialog` filter are computed there, the page draws
+//! the same model; only the text layout is here), and the dialog CSV.
 //!
 //! Messages are numbered from 1 everywhere (`#1` is the first message of
 //! the trace, whatever filter is applied); dialogs too (`D1`). Responses
