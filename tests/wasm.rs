@@ -198,6 +198,35 @@ fn decode_capture_equals_the_core_json() {
 }
 
 #[wasm_bindgen_test]
+fn filter_ladder_equals_the_core_filter() {
+    let trace = wasm::decode_trace(s(TRACE_TEXT)).unwrap();
+    let ladder = js_sys::Reflect::get(&trace.js_value(), &s("ladder")).unwrap();
+    let core = siplens::trace::decode_trace_text(TRACE_TEXT).ladder;
+    for (filter, want) in [
+        (r#"{}"#, siplens::trace::LadderFilter::default()),
+        (
+            r#"{"dialog":0}"#,
+            siplens::trace::LadderFilter {
+                call_id: None,
+                dialog: Some(0),
+            },
+        ),
+    ] {
+        let js = wasm::filter_ladder(ladder.clone(), js_sys::JSON::parse(filter).unwrap()).unwrap();
+        let expected = serde_json::to_value(core.filter(&want)).unwrap();
+        assert_eq!(
+            numbers_as_f64(json(js.js_value())),
+            numbers_as_f64(expected)
+        );
+    }
+    let m = type_error_message(wasm::filter_ladder(JsValue::NULL, s("x")).expect_err("throws"));
+    assert!(m.contains("filterLadder"), "{m}");
+    let bad = js_sys::JSON::parse(r#"{"dialog":"x"}"#).unwrap();
+    let m = error_message(wasm::filter_ladder(ladder, bad).expect_err("throws"));
+    assert!(m.starts_with("filterLadder: invalid filter"), "{m}");
+}
+
+#[wasm_bindgen_test]
 fn decode_capture_progress_reports_and_equals_decode_capture() {
     let calls = js_sys::Array::new();
     let push = calls.clone();
