@@ -251,11 +251,12 @@ fn class(method: Option<&str>, code: Option<u16>) -> ArrowClass {
 trait Arrows {
     /// Number of messages.
     fn len(&self) -> usize;
-    /// Message `i`'s sender and receiver (participant ids).
+    /// Message `i`'s sender and receiver (indices into the view's
+    /// participants).
     fn ends(&self, i: usize) -> (usize, usize);
     /// Whether `filter` keeps message `i`.
     fn keeps(&self, i: usize, filter: &LadderFilter) -> bool;
-    /// Message `i`'s arrow, `from`/`to` naming participants, `delta` unset.
+    /// Message `i`'s arrow, `from`/`to` as [`Arrows::ends`], `delta` unset.
     fn arrow(&self, i: usize) -> Arrow;
 }
 
@@ -313,14 +314,8 @@ impl Arrows for Summaries<'_> {
     }
 }
 
-/// The arrows of a built [`Ladder`], back on participant ids.
+/// The arrows of a built [`Ladder`], on its own lanes.
 struct Built<'a>(&'a Ladder);
-
-impl Built<'_> {
-    fn participant(&self, lane: usize) -> usize {
-        self.0.lanes.get(lane).map_or(0, |l| l.participant)
-    }
-}
 
 impl Arrows for Built<'_> {
     fn len(&self) -> usize {
@@ -328,16 +323,14 @@ impl Arrows for Built<'_> {
     }
     fn ends(&self, i: usize) -> (usize, usize) {
         let a = &self.0.arrows[i];
-        (self.participant(a.from), self.participant(a.to))
+        (a.from, a.to)
     }
     fn keeps(&self, i: usize, filter: &LadderFilter) -> bool {
         let a = &self.0.arrows[i];
         filter.keeps(&a.call_id, &a.dialogs)
     }
     fn arrow(&self, i: usize) -> Arrow {
-        let mut a = self.0.arrows[i].clone();
-        (a.from, a.to) = self.ends(i);
-        a
+        self.0.arrows[i].clone()
     }
 }
 
@@ -353,8 +346,8 @@ pub struct LadderView<'a> {
 }
 
 impl<'a> LadderView<'a> {
-    /// The view of `src`'s arrows between `participants` (lanes by
-    /// participant id), narrowed by `filter`.
+    /// The view of `src`'s arrows between `participants` (the lanes its
+    /// arrows' `from`/`to` name), narrowed by `filter`.
     fn new(src: Box<dyn Arrows + 'a>, participants: &[Lane], filter: &LadderFilter) -> Self {
         let n = src.len();
         let keep = (!filter.is_empty()).then(|| (0..n).map(|i| src.keeps(i, filter)).collect());
@@ -445,26 +438,10 @@ impl Ladder {
     /// they use, in order of first appearance; Δt between the arrows
     /// kept. Filtering a filtered ladder narrows it further.
     pub fn filter(&self, filter: &LadderFilter) -> Ladder {
-        let n = self
-            .lanes
-            .iter()
-            .map(|l| l.participant + 1)
-            .max()
-            .unwrap_or(0);
-        let mut by_id: Vec<Lane> = (0..n)
-            .map(|k| Lane {
-                participant: k,
-                label: String::new(),
-                address: String::new(),
-                role: None,
-                title: String::new(),
-                evidence: None,
-            })
-            .collect();
-        for l in &self.lanes {
-            by_id[l.participant] = l.clone();
-        }
-        LadderView::new(Box::new(Built(self)), &by_id, filter).into_ladder()
+        // The view's "participants" are this ladder's lanes: whatever the
+        // numbers in a ladder handed back from JS, nothing is indexed out
+        // of range (an arrow naming no lane goes to the first one).
+        LadderView::new(Box::new(Built(self)), &self.lanes, filter).into_ladder()
     }
 }
 
