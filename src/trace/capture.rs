@@ -38,7 +38,7 @@ pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
 use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TcpSlice};
 
-use super::{CaptureIssue, RawMessage};
+use super::model::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
 
 /// What was read out of a capture: the SIP messages in capture order and
@@ -810,7 +810,7 @@ impl Reader<'_> {
             time: pkt.time,
             timestamp: match self.sink {
                 Some(_) => None,
-                None => pkt.time.map(super::iso_time),
+                None => pkt.time.map(super::time::iso_time),
             },
             src: Some(src),
             dst: Some(dst),
@@ -1138,7 +1138,7 @@ mod tests {
                 (&w.bytes, &w.src, w.frame, w.time)
             );
             assert_eq!(s.timestamp, None);
-            assert_eq!(w.timestamp, w.time.map(super::super::iso_time));
+            assert_eq!(w.timestamp, w.time.map(super::super::time::iso_time));
         }
     }
 }

@@ -19,8 +19,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::model::MessageSummary;
 use super::roles::{host_key, role_hints, RoleHint, ViaHop};
-use super::MessageSummary;
 use crate::parse::addr::parse_name_addr_list;
 use crate::parse::auth::{
     parse_authorization, parse_proxy_authenticate, parse_proxy_authorization,
@@ -85,7 +85,7 @@ pub(crate) struct Info {
     /// Host of the To URI.
     pub to_host: Option<String>,
     /// Reason header values (RFC 3326).
-    pub reasons: Vec<super::ReasonSummary>,
+    pub reasons: Vec<super::model::ReasonSummary>,
     /// IMS role evidence carried by the message itself.
     pub roles: Vec<RoleHint>,
 }
@@ -269,7 +269,7 @@ impl Info {
         let reasons = msg
             .headers_named(HeaderName::Reason)
             .flat_map(|h| crate::parse::diag::parse_reason(h.value, &mut sink))
-            .map(|r| super::ReasonSummary {
+            .map(|r| super::model::ReasonSummary {
                 protocol: owned(r.protocol),
                 cause: r.cause(),
                 text: r.text().map(owned),
@@ -424,7 +424,7 @@ pub struct Dialog {
     pub setup_time_ms: Option<f64>,
     /// Confirmed → BYE, milliseconds.
     pub duration_ms: Option<f64>,
-    /// The call ([`super::Trace::calls`] index): INVITE dialogs and the
+    /// The call ([`crate::trace::Trace::calls`] index): INVITE dialogs and the
     /// dialogs sharing a call's Call-IDs; `None` for a subscription or
     /// refer outside any call (see [`Call`]).
     pub call: Option<usize>,
@@ -437,7 +437,7 @@ pub struct Dialog {
     /// The Reason header (RFC 3326) of what ended the dialog: the first
     /// CANCEL, BYE or final non-2xx response to the creating request that
     /// carries one (`reasonMessage`), every value in order.
-    pub reasons: Vec<super::ReasonSummary>,
+    pub reasons: Vec<super::model::ReasonSummary>,
     /// The message whose Reason header `reasons` lists.
     pub reason_message: Option<usize>,
     /// Time of the first message (seconds, as `TraceMessage::time`).
@@ -447,7 +447,7 @@ pub struct Dialog {
     /// Time of the last message.
     pub end_time: Option<f64>,
     /// The participants its messages went between
-    /// ([`super::Trace::participants`] indices), in order of appearance.
+    /// ([`crate::trace::Trace::participants`] indices), in order of appearance.
     pub participants: Vec<usize>,
 }
 

@@ -9,11 +9,11 @@
 //!   the input's own format: the pcap file header (or every pcapng block
 //!   that is not a packet: section and interface descriptions keep the
 //!   interface numbering valid) and the chosen packet records, each copied
-//!   byte for byte. Frame numbers are those of [`super::TraceMessage::frame`]
-//!   and [`super::TraceMessage::frames`] (1-based, every packet record
+//!   byte for byte. Frame numbers are those of [`crate::trace::TraceMessage::frame`]
+//!   and [`crate::trace::TraceMessage::frames`] (1-based, every packet record
 //!   counted).
 
-use super::Trace;
+use super::decode::{Trace, TraceMessage};
 use crate::capture::{sniff, DamageKind, RecordKind, Records};
 
 /// The messages of dialog `dialog` ([`Trace::dialogs`] index), in order.
@@ -94,15 +94,14 @@ pub fn messages_text(trace: &Trace, messages: &[usize]) -> String {
 /// sent on the same TCP (or TLS/WebSocket) connection between the first
 /// and the last of them. Sorted, without duplicates.
 pub fn message_frames(trace: &Trace, messages: &[usize]) -> Vec<u64> {
-    let picked: Vec<&super::TraceMessage> = messages
+    let picked: Vec<&TraceMessage> = messages
         .iter()
         .filter_map(|&i| trace.messages.get(i))
         .collect();
-    let own = |m: &super::TraceMessage| m.frames.iter().copied().chain(m.frame).collect::<Vec<_>>();
+    let own = |m: &TraceMessage| m.frames.iter().copied().chain(m.frame).collect::<Vec<_>>();
     let mut f: Vec<u64> = picked.iter().flat_map(|m| own(m)).collect();
     let (lo, hi) = (f.iter().min().copied(), f.iter().max().copied());
-    let stream =
-        |m: &super::TraceMessage| matches!(m.transport.as_deref(), Some("tcp" | "tls" | "ws"));
+    let stream = |m: &TraceMessage| matches!(m.transport.as_deref(), Some("tcp" | "tls" | "ws"));
     let conns: Vec<(&Option<String>, &Option<String>)> = picked
         .iter()
         .filter(|m| stream(m))

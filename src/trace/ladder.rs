@@ -6,11 +6,11 @@
 //!
 //! One code path builds it for both trace shapes: [`TraceSummary::ladder`]
 //! (and the streaming [`LadderView`] the CLI draws from) read the
-//! per-message summaries; a [`Trace`](super::Trace) carries the same model
+//! per-message summaries; a [`Trace`](crate::trace::Trace) carries the same model
 //! in its `ladder` field, computed from those summaries when the trace is
 //! assembled, and [`Ladder::filter`] narrows it through the same view.
 //!
-//! - Lanes: the participants of the trace ([`super::Participant`]), in
+//! - Lanes: the participants of the trace ([`crate::trace::Participant`]), in
 //!   order of first appearance among the arrows shown.
 //! - Arrows: the message number (`index`, 0-based; the whole trace's, kept
 //!   by every filter), the lanes it goes between, its label (`INVITE`,
@@ -23,7 +23,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Dialog, Participant, SdpRole, TraceSummary, Transaction};
+use super::correlate::{Dialog, Transaction};
+use super::model::SdpRole;
+use super::participants::Participant;
+use super::summary::TraceSummary;
 use crate::{StatusClass, StatusCode};
 
 /// A ladder diagram as data: lanes and arrows.
@@ -43,7 +46,7 @@ pub struct Ladder {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Lane {
-    /// The participant ([`super::Trace::participants`] index).
+    /// The participant ([`crate::trace::Trace::participants`] index).
     pub participant: usize,
     /// Its short name ([`Participant::label`]): the IMS role when known,
     /// else the (shortened) address.
@@ -92,7 +95,7 @@ pub enum ArrowClass {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Arrow {
-    /// The message ([`super::Trace::messages`] index; `#index+1` in texts),
+    /// The message ([`crate::trace::Trace::messages`] index; `#index+1` in texts),
     /// the whole trace's number whatever the filter.
     pub index: usize,
     /// The sender's lane ([`Ladder::lanes`] index).
@@ -101,7 +104,7 @@ pub struct Arrow {
     /// message loops back to its sender.
     pub to: usize,
     /// The method of a request; the code, reason phrase and CSeq method of
-    /// a response (`200 OK (PRACK)`), as [`super::TraceMessage::label`].
+    /// a response (`200 OK (PRACK)`), as [`crate::trace::TraceMessage::label`].
     pub label: String,
     /// The status code of a response.
     pub code: Option<u16>,
@@ -114,7 +117,7 @@ pub struct Arrow {
     pub has_sdp: bool,
     /// For an answer: the message holding its offer.
     pub answers: Option<usize>,
-    /// Seconds (the message's own time, as [`super::TraceMessage::time`]).
+    /// Seconds (the message's own time, as [`crate::trace::TraceMessage::time`]).
     pub at: Option<f64>,
     /// Seconds since the first timed message of the trace.
     pub time: Option<f64>,
@@ -122,11 +125,11 @@ pub struct Arrow {
     pub delta: Option<f64>,
     /// True for a retransmission.
     pub retransmission: bool,
-    /// Its transaction ([`super::Trace::transactions`] index).
+    /// Its transaction ([`crate::trace::Trace::transactions`] index).
     pub transaction: usize,
     /// The Call-ID of its transaction.
     pub call_id: String,
-    /// The dialogs it is shown with ([`super::Trace::dialogs`] indices):
+    /// The dialogs it is shown with ([`crate::trace::Trace::dialogs`] indices):
     /// its own and those whose transactions it belongs to.
     pub dialogs: Vec<usize>,
 }
@@ -140,7 +143,7 @@ pub struct LadderFilter {
     /// The messages of this Call-ID (by their transaction's).
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub call_id: Option<String>,
-    /// The messages of this dialog ([`super::Trace::dialogs`] index,
+    /// The messages of this dialog ([`crate::trace::Trace::dialogs`] index,
     /// 0-based: `D1` is 0).
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub dialog: Option<usize>,

@@ -27,32 +27,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
-
 use super::correlate::Info;
-use super::{FlowFinding, MessageSummary};
+use super::model::{FlowFinding, MessageSummary, SdpRole};
 use crate::finding::Rule;
-
-/// The part an SDP body plays in the offer/answer exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "lowercase")]
-pub enum SdpRole {
-    /// The SDP is an offer (RFC 3264 §4).
-    Offer,
-    /// The SDP is the answer to an earlier offer (RFC 3264 §6).
-    Answer,
-}
-
-impl SdpRole {
-    /// `offer` or `answer`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SdpRole::Offer => "offer",
-            SdpRole::Answer => "answer",
-        }
-    }
-}
 
 /// An offer waiting for (or paired with) its answer.
 #[derive(Debug, Clone)]

@@ -32,15 +32,15 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::correlate::{Correlation, Info};
+use super::model::MessageSummary;
 use super::roles::{host_key, HintTarget, ViaHop};
-use super::MessageSummary;
 
 /// A node of the trace: one lane of the ladder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
-    /// Position in [`super::Trace::participants`].
+    /// Position in [`crate::trace::Trace::participants`].
     pub id: usize,
     /// Short name for a lane: the IMS role when known (with the address
     /// when two nodes share a role), else the address (long IPv6 addresses

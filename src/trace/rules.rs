@@ -3,7 +3,7 @@
 //! rows in [`crate::finding`] say what each checks and cite the spec.
 
 use super::correlate::{Correlation, Info};
-use super::{FlowFinding, MessageSummary};
+use super::model::{FlowFinding, MessageSummary};
 use crate::finding::Rule;
 
 /// Seconds after a 2xx without ACK before the ACK counts as missing even

@@ -24,7 +24,7 @@
 //! with a date (the log's own clock; `Z` kept when the log wrote it),
 //! `HH:MM:SS.ffffff` for a time of day alone.
 
-use super::{CaptureIssue, RawMessage};
+use super::model::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
 use crate::parse::framing::{self, is_start_line};
 use crate::span::{LineIndex, Span};
@@ -474,7 +474,7 @@ fn read_meta(t: &[u8], meta: &mut Meta) {
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(0)
             };
-            days = Some(super::days_from_civil(
+            days = Some(super::time::days_from_civil(
                 n(start, start + 4),
                 n(start + 5, start + 7),
                 n(start + 8, start + 10),
@@ -493,9 +493,9 @@ fn read_meta(t: &[u8], meta: &mut Meta) {
         // A `Z` after the time (an ISO timestamp, e.g. an export) is UTC.
         let utc = t.get(te) == Some(&b'Z');
         meta.timestamp = Some(match days {
-            Some(_) if utc => super::iso_time(time),
-            Some(_) => super::iso_local(time),
-            None => super::iso_time_of_day(time),
+            Some(_) if utc => super::time::iso_time(time),
+            Some(_) => super::time::iso_local(time),
+            None => super::time::iso_time_of_day(time),
         });
         meta.time = Some(time);
     }

@@ -1,0 +1,307 @@
+//! The records every stage of a trace shares: a message cut out of the
+//! input ([`RawMessage`]), a problem with the input itself
+//! ([`CaptureIssue`]), the per-message summary correlation, participants,
+//! the flow rules and the ladder read ([`MessageSummary`]), and the flow
+//! findings ([`FlowFinding`], [`FindingGroup`]).
+
+use serde::Serialize;
+
+use crate::finding::{Category, Rule, Severity};
+use crate::parse::header_name::HeaderName;
+use crate::parse::StartLine;
+use crate::span::Span;
+
+/// The part an SDP body plays in the offer/answer exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum SdpRole {
+    /// The SDP is an offer (RFC 3264 §4).
+    Offer,
+    /// The SDP is the answer to an earlier offer (RFC 3264 §6).
+    Answer,
+}
+
+impl SdpRole {
+    /// `offer` or `answer`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SdpRole::Offer => "offer",
+            SdpRole::Answer => "answer",
+        }
+    }
+}
+
+/// One SIP message cut out of a trace, before decoding.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawMessage {
+    /// The message bytes (start line through body).
+    pub bytes: Vec<u8>,
+    /// Seconds: since the Unix epoch for captures and dated logs, since
+    /// midnight for logs with a time of day only.
+    pub time: Option<f64>,
+    /// The timestamp as written in the log, or ISO 8601 (UTC) for captures.
+    pub timestamp: Option<String>,
+    /// Sender `ip:port`.
+    pub src: Option<String>,
+    /// Receiver `ip:port`.
+    pub dst: Option<String>,
+    /// `udp`, `tcp`, `tls`, `sctp` or `ws`.
+    pub transport: Option<String>,
+    /// Capture frame number (1-based) of the message's last byte.
+    pub frame: Option<u64>,
+    /// Every frame the message's bytes came from (TCP segments, IP
+    /// fragments), in order, when more than `frame` alone; else empty.
+    pub frames: Vec<u64>,
+    /// Where the message is in the pasted text.
+    pub source_span: Option<Span>,
+}
+
+/// A problem with the capture or text itself, not with a SIP message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureIssue {
+    /// The rule.
+    pub rule: Rule,
+    /// The frame it is about, when one.
+    pub frame: Option<u64>,
+    /// What happened here.
+    pub message: String,
+}
+
+/// One value of a Reason header (RFC 3326 §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonSummary {
+    /// The protocol as written (`SIP`, `Q.850`, `RELEASE_CAUSE`…).
+    pub protocol: String,
+    /// `cause`, when a number.
+    pub cause: Option<u16>,
+    /// `text`, without quotes.
+    pub text: Option<String>,
+}
+
+/// Flow findings of one rule: what a list shows as `SL405 × 10`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FindingGroup {
+    /// Rule ID.
+    pub id: &'static str,
+    /// Rule name.
+    pub slug: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// How many findings of the rule ([`FindingGroup::findings`]'s length).
+    pub count: usize,
+    /// The findings ([`Trace::findings`] indices), in order.
+    pub findings: Vec<usize>,
+}
+
+/// Groups flow findings by rule: errors first, then warnings, then
+/// information; within a severity, rules in order of first appearance.
+/// The CLI and the page show one line per group (`SL405 × 10`) that opens
+/// onto its findings.
+pub fn group_findings(findings: &[FlowFinding]) -> Vec<FindingGroup> {
+    let mut groups: Vec<FindingGroup> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.id == f.id) {
+            Some(g) => {
+                g.count += 1;
+                g.findings.push(i);
+            }
+            None => groups.push(FindingGroup {
+                id: f.id,
+                slug: f.slug,
+                severity: f.severity,
+                count: 1,
+                findings: vec![i],
+            }),
+        }
+    }
+    let rank = |s: Severity| match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        _ => 2,
+    };
+    groups.sort_by_key(|g| rank(g.severity));
+    groups
+}
+
+/// A finding about the flow (several messages) or about the capture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FlowFinding {
+    /// Stable rule ID (`SL406`).
+    pub id: &'static str,
+    /// Stable rule name.
+    pub slug: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Category.
+    pub category: Category,
+    /// What was found here.
+    pub message: String,
+    /// The messages involved ([`Trace::messages`] indices), in order.
+    pub messages: Vec<usize>,
+    /// The capture frame, for capture findings.
+    pub frame: Option<u64>,
+    /// Specification reference.
+    pub spec_ref: &'static str,
+}
+
+impl FlowFinding {
+    /// A finding of `rule` about `messages`.
+    pub fn new(rule: Rule, message: impl Into<String>, messages: Vec<usize>) -> Self {
+        let info = rule.info();
+        FlowFinding {
+            id: info.id,
+            slug: info.slug,
+            severity: info.severity,
+            category: info.category,
+            message: message.into(),
+            messages,
+            frame: None,
+            spec_ref: info.spec,
+        }
+    }
+}
+
+/// What the flow summary and the text ladder need from one message: kept
+/// for every message by the streaming path instead of its [`Decoded`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageSummary {
+    /// Position in the trace.
+    pub index: usize,
+    /// As [`TraceMessage::label`].
+    pub label: String,
+    /// Seconds (see [`RawMessage::time`]).
+    pub time: Option<f64>,
+    /// As [`TraceMessage::timestamp`].
+    pub timestamp: Option<String>,
+    /// As [`TraceMessage::delta`].
+    pub delta: Option<f64>,
+    /// The sender ([`TraceSummary::participants`] index).
+    pub from: usize,
+    /// The receiver ([`TraceSummary::participants`] index).
+    pub to: usize,
+    /// Sender `ip:port`.
+    pub src: Option<String>,
+    /// Receiver `ip:port`.
+    pub dst: Option<String>,
+    /// Capture frame number.
+    pub frame: Option<u64>,
+    /// The request method as written (requests only).
+    pub method: Option<String>,
+    /// Status code (responses with a three-digit code).
+    pub code: Option<u16>,
+    /// Reason phrase (responses only; empty when absent).
+    pub reason_phrase: Option<String>,
+    /// Request-URI (requests without `src` or `dst` only: the ladder then
+    /// names the receiver by its host).
+    pub request_uri: Option<String>,
+    /// Host of the topmost Via value (messages without `src` or `dst`
+    /// only: the ladder then names the sender by it).
+    pub via_host: Option<String>,
+    /// The transaction ([`Trace::transactions`] index).
+    pub transaction_id: usize,
+    /// The dialog ([`Trace::dialogs`] index), when one.
+    pub dialog_id: Option<usize>,
+    /// True for a retransmission of an earlier message of its transaction.
+    pub retransmission: bool,
+    /// SDP offer or answer (see [`TraceMessage::sdp`]), for the ladder.
+    pub sdp: Option<SdpRole>,
+    /// True when the message carries an SDP body (paired or not).
+    pub has_sdp: bool,
+    /// For an answer: the index of the message holding its offer.
+    pub sdp_answers: Option<usize>,
+}
+
+impl MessageSummary {
+    pub(crate) fn new(index: usize, msg: &crate::Message<'_>, r: &RawMessage) -> Self {
+        let s = |t: crate::Text<'_>| t.as_str().into_owned();
+        // Captures always have both addresses: skip what only text needs.
+        let addressed = r.src.is_some() && r.dst.is_some();
+        let (method, code, reason_phrase, request_uri) = match msg.start_line() {
+            StartLine::Request(q) => (
+                Some(s(q.method)),
+                None,
+                None,
+                (!addressed).then(|| s(q.uri)),
+            ),
+            StartLine::Status(st) => (None, st.code.map(|c| c.0), Some(s(st.reason)), None),
+            StartLine::Invalid(_) => (None, None, None, None),
+        };
+        let mut sink = Vec::new();
+        // The first value of the Via list, as the single-message `via[0]`.
+        let via_host = if addressed {
+            None
+        } else {
+            msg.headers_named(HeaderName::Via).find_map(|h| {
+                crate::parse::via::parse_via_list(h.value, &mut sink)
+                    .into_iter()
+                    .next()
+                    .map(|v| s(v.host))
+            })
+        };
+        MessageSummary {
+            index,
+            label: String::new(),
+            time: r.time,
+            timestamp: r.timestamp.clone(),
+            delta: None,
+            from: 0,
+            to: 0,
+            src: r.src.clone(),
+            dst: r.dst.clone(),
+            frame: r.frame,
+            method,
+            code,
+            reason_phrase,
+            request_uri,
+            via_host,
+            transaction_id: 0,
+            dialog_id: None,
+            retransmission: false,
+            sdp: None,
+            has_sdp: false,
+            sdp_answers: None,
+        }
+    }
+
+    /// True for a request.
+    pub fn is_request(&self) -> bool {
+        self.method.is_some()
+    }
+
+    /// The ladder label ([`MessageSummary::label`] field).
+    pub fn label(&self) -> String {
+        self.label.clone()
+    }
+
+    /// The message number people read (`index + 1`).
+    pub fn no(&self) -> usize {
+        self.index + 1
+    }
+
+    pub(crate) fn make_label(&self, cseq_method: &str) -> String {
+        match (&self.method, &self.reason_phrase) {
+            (Some(m), _) => m.clone(),
+            (None, Some(reason)) => {
+                let code = self.code.map_or("???".into(), |c| c.to_string());
+                let head = if reason.is_empty() {
+                    code
+                } else {
+                    format!("{code} {reason}")
+                };
+                if cseq_method.is_empty() {
+                    head
+                } else {
+                    format!("{head} ({cseq_method})")
+                }
+            }
+            _ => "invalid start line".into(),
+        }
+    }
+}
