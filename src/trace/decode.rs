@@ -56,7 +56,7 @@ pub struct Trace {
     pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
-    /// The ladder diagram of every message, as data ([`ladder`]): what
+    /// The ladder diagram of every message, as data ([`crate::trace::ladder`]): what
     /// the CLI and the page draw ([`Ladder::filter`] narrows it to a
     /// Call-ID or a dialog).
     pub ladder: Ladder,
@@ -102,7 +102,7 @@ pub struct TraceMessage {
     pub frame: Option<u64>,
     /// Every frame the message's bytes came from (TCP segments, IP
     /// fragments) when more than `frame` alone, else empty: what
-    /// [`export::capture_frames`] cuts out.
+    /// [`crate::trace::export::capture_frames`] cuts out.
     pub frames: Vec<u64>,
     /// Where the message is in the pasted text (byte offsets, line/column).
     pub source_span: Option<SpanDto>,

@@ -94,7 +94,7 @@ pub struct FindingGroup {
     pub severity: Severity,
     /// How many findings of the rule ([`FindingGroup::findings`]'s length).
     pub count: usize,
-    /// The findings ([`Trace::findings`] indices), in order.
+    /// The findings ([`crate::trace::Trace::findings`] indices), in order.
     pub findings: Vec<usize>,
 }
 
@@ -143,7 +143,7 @@ pub struct FlowFinding {
     pub category: Category,
     /// What was found here.
     pub message: String,
-    /// The messages involved ([`Trace::messages`] indices), in order.
+    /// The messages involved ([`crate::trace::Trace::messages`] indices), in order.
     pub messages: Vec<usize>,
     /// The capture frame, for capture findings.
     pub frame: Option<u64>,
@@ -169,22 +169,22 @@ impl FlowFinding {
 }
 
 /// What the flow summary and the text ladder need from one message: kept
-/// for every message by the streaming path instead of its [`Decoded`].
+/// for every message by the streaming path instead of its [`crate::Decoded`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessageSummary {
     /// Position in the trace.
     pub index: usize,
-    /// As [`TraceMessage::label`].
+    /// As [`crate::trace::TraceMessage::label`].
     pub label: String,
     /// Seconds (see [`RawMessage::time`]).
     pub time: Option<f64>,
-    /// As [`TraceMessage::timestamp`].
+    /// As [`crate::trace::TraceMessage::timestamp`].
     pub timestamp: Option<String>,
-    /// As [`TraceMessage::delta`].
+    /// As [`crate::trace::TraceMessage::delta`].
     pub delta: Option<f64>,
-    /// The sender ([`TraceSummary::participants`] index).
+    /// The sender ([`crate::trace::TraceSummary::participants`] index).
     pub from: usize,
-    /// The receiver ([`TraceSummary::participants`] index).
+    /// The receiver ([`crate::trace::TraceSummary::participants`] index).
     pub to: usize,
     /// Sender `ip:port`.
     pub src: Option<String>,
@@ -204,13 +204,13 @@ pub struct MessageSummary {
     /// Host of the topmost Via value (messages without `src` or `dst`
     /// only: the ladder then names the sender by it).
     pub via_host: Option<String>,
-    /// The transaction ([`Trace::transactions`] index).
+    /// The transaction ([`crate::trace::Trace::transactions`] index).
     pub transaction_id: usize,
-    /// The dialog ([`Trace::dialogs`] index), when one.
+    /// The dialog ([`crate::trace::Trace::dialogs`] index), when one.
     pub dialog_id: Option<usize>,
     /// True for a retransmission of an earlier message of its transaction.
     pub retransmission: bool,
-    /// SDP offer or answer (see [`TraceMessage::sdp`]), for the ladder.
+    /// SDP offer or answer (see [`crate::trace::TraceMessage::sdp`]), for the ladder.
     pub sdp: Option<SdpRole>,
     /// True when the message carries an SDP body (paired or not).
     pub has_sdp: bool,

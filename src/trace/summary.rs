@@ -6,17 +6,17 @@ use super::correlate::{Call, Dialog, Transaction};
 use super::model::{FindingGroup, FlowFinding, MessageSummary};
 use super::participants::Participant;
 
-/// A trace without the per-message decodings: what [`stream_any`] returns
-/// (the same tables as [`Trace`], with a [`MessageSummary`] per message).
+/// A trace without the per-message decodings: what [`crate::trace::stream_any`] returns
+/// (the same tables as [`crate::trace::Trace`], with a [`MessageSummary`] per message).
 #[derive(Debug, Clone)]
 pub struct TraceSummary {
-    /// As [`Trace::source`].
+    /// As [`crate::trace::Trace::source`].
     pub source: &'static str,
     /// Capture frames read (0 for text).
     pub frames: u64,
     /// One summary per message, in trace order.
     pub messages: Vec<MessageSummary>,
-    /// As [`Trace::participants`].
+    /// As [`crate::trace::Trace::participants`].
     pub participants: Vec<Participant>,
     /// Transactions (RFC 3261 §17).
     pub transactions: Vec<Transaction>,
@@ -26,7 +26,7 @@ pub struct TraceSummary {
     pub calls: Vec<Call>,
     /// Flow findings (`SL40x`).
     pub findings: Vec<FlowFinding>,
-    /// As [`Trace::finding_groups`].
+    /// As [`crate::trace::Trace::finding_groups`].
     pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
