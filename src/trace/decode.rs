@@ -177,7 +177,7 @@ pub fn decode_any(input: &[u8]) -> Trace {
 }
 
 /// Parses, correlates and (when asked) decodes one message at a time.
-struct Streamer<'t, 'e> {
+pub(crate) struct Streamer<'t, 'e> {
     infos: Vec<correlate::Info>,
     messages: Vec<MessageSummary>,
     cor: correlate::Correlator,
@@ -189,7 +189,10 @@ struct Streamer<'t, 'e> {
 }
 
 impl<'t, 'e> Streamer<'t, 'e> {
-    fn new(text: Option<&'t [u8]>, each: Option<&'e mut dyn FnMut(TraceMessage)>) -> Self {
+    pub(crate) fn new(
+        text: Option<&'t [u8]>,
+        each: Option<&'e mut dyn FnMut(TraceMessage)>,
+    ) -> Self {
         Streamer {
             infos: Vec::new(),
             messages: Vec::new(),
@@ -201,7 +204,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         }
     }
 
-    fn push(&mut self, mut r: RawMessage) {
+    pub(crate) fn push(&mut self, mut r: RawMessage) {
         let i = self.messages.len();
         let msg = crate::parse_message(&r.bytes);
         if self.fill_timestamps {
@@ -265,7 +268,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         });
     }
 
-    fn finish(
+    pub(crate) fn finish(
         mut self,
         source: &'static str,
         frames: u64,
@@ -304,7 +307,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
     }
 }
 
-fn no_sip_in_text() -> CaptureIssue {
+pub(crate) fn no_sip_in_text() -> CaptureIssue {
     CaptureIssue {
         rule: Rule::NoSipMessages,
         frame: None,
@@ -312,7 +315,7 @@ fn no_sip_in_text() -> CaptureIssue {
     }
 }
 
-fn no_sip_in_capture(frames: u64) -> CaptureIssue {
+pub(crate) fn no_sip_in_capture(frames: u64) -> CaptureIssue {
     CaptureIssue {
         rule: Rule::NoSipMessages,
         frame: None,
@@ -369,7 +372,7 @@ pub fn decode_messages(
 
 impl TraceSummary {
     /// The [`Trace`] of these tables and `messages`.
-    fn into_trace(self, mut messages: Vec<TraceMessage>) -> Trace {
+    pub(crate) fn into_trace(self, mut messages: Vec<TraceMessage>) -> Trace {
         for (m, s) in messages.iter_mut().zip(&self.messages) {
             m.from = Some(s.from);
             m.to = Some(s.to);
