@@ -26,7 +26,9 @@
 pub mod checksum;
 pub mod container;
 pub mod link;
+pub mod net;
 pub mod sctp;
+pub mod tcp;
 pub mod websocket;
 
 pub use container::{
