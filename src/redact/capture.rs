@@ -2198,4 +2198,31 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
         assert_eq!(&f[0][14 + 12..14 + 20], &[192, 0, 2, 1, 192, 0, 2, 2]);
         assert_eq!(&f[0][42..], &rtp[42..], "payload unchanged");
     }
+
+    #[test]
+    fn vlan_tags_after_ethernet_and_cooked_headers_are_rewritten() {
+        let sip = ipv4(17, A, B, 1, 0, &udp(A, B, &msg()));
+        // Ethernet with three 802.1Q tags.
+        let mut tagged = eth(&sip);
+        tagged.splice(12..12, [0x81, 0, 0, 7, 0x81, 0, 0, 8, 0x88, 0xa8, 0, 9]);
+        // Linux cooked v1 whose protocol is 802.1Q.
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x81, 0x00];
+        sll.extend_from_slice(&[0, 7, 0x08, 0x00]);
+        sll.extend_from_slice(&sip);
+        for (link, frame, ip_at) in [(1u32, tagged, 26), (113, sll, 20)] {
+            let mut input = pcap(&[frame]);
+            input[20..24].copy_from_slice(&link.to_le_bytes());
+            let out = redact_capture(&input, &opts(Level::Network));
+            assert_eq!(
+                (out.packets.sip, out.packets.changed),
+                (1, 1),
+                "link {link}"
+            );
+            let f = &frames(&out.output)[0];
+            // The tags stay; the packet after them is redacted.
+            assert_eq!(&f[..ip_at - 20], &input[40..40 + ip_at - 20]);
+            assert_eq!(f[ip_at] >> 4, 4);
+            assert!(!f.windows(5).any(|w| w == b"alice"), "link {link}");
+        }
+    }
 }

@@ -1003,4 +1003,115 @@ mod tests {
             assert_eq!(w.timestamp, w.time.map(super::super::iso_time));
         }
     }
+
+    /// A pcap of link type `link` (the frames given whole).
+    fn pcap_link(link: u32, frames: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = pcap(frames);
+        out[20..24].copy_from_slice(&link.to_le_bytes());
+        out
+    }
+
+    /// A pure ACK B:443 → A:40000 acknowledging `ack`.
+    fn ack_from_b(ack: u32) -> Vec<u8> {
+        let mut t = Vec::new();
+        t.extend_from_slice(&443u16.to_be_bytes());
+        t.extend_from_slice(&40000u16.to_be_bytes());
+        t.extend_from_slice(&5000u32.to_be_bytes());
+        t.extend_from_slice(&ack.to_be_bytes());
+        t.extend_from_slice(&[0x50, 0x10, 0xff, 0xff, 0, 0, 0, 0]);
+        ipv4(6, B, A, &t)
+    }
+
+    #[test]
+    fn reading_resumes_after_a_lost_segment() {
+        let (m1, m2, m3) = (INVITE, OPTIONS, INVITE);
+        let mut data = m1.to_vec();
+        data.extend_from_slice(m2);
+        data.extend_from_slice(m3);
+        let segs = tcp_stream(&data, &[m1.len(), m1.len() + 50]);
+        // The segment with OPTIONS' first 50 bytes never captured.
+        let lost = [segs[0].clone(), segs[1].clone(), segs[3].clone()];
+        let end = 1001 + data.len() as u32;
+        for (name, frames) in [
+            (
+                "acknowledged past the hole",
+                [&lost[..], &[ack_from_b(end)]].concat(),
+            ),
+            ("capture ends with the hole", lost.to_vec()),
+        ] {
+            let x = read_capture(&pcap(&frames));
+            let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
+            assert_eq!(got, [m1, m3], "{name}");
+            assert_eq!(x.messages[1].frame, Some(3), "{name}");
+            assert_eq!(x.issues.len(), 1, "{name}: {:?}", x.issues);
+            let i = &x.issues[0];
+            assert_eq!(i.rule, Rule::CaptureTcpGap, "{name}");
+            let skipped = format!("{} captured bytes", m2.len() - 50);
+            assert!(
+                i.message.contains("50 bytes missing") && i.message.contains(&skipped),
+                "{name}: {}",
+                i.message
+            );
+        }
+    }
+
+    /// An Ethernet frame with VLAN `tags` carrying IPv4.
+    fn eth(tags: usize, ip: &[u8]) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+        for _ in 0..tags {
+            f.extend_from_slice(&[0x81, 0x00, 0, 7]);
+        }
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(ip);
+        f
+    }
+
+    /// A UDP datagram A:5060 → B:5060.
+    fn udp(payload: &[u8]) -> Vec<u8> {
+        let mut u = Vec::new();
+        for x in [5060u16, 5060, 8 + payload.len() as u16, 0] {
+            u.extend_from_slice(&x.to_be_bytes());
+        }
+        u.extend_from_slice(payload);
+        ipv4(17, A, B, &u)
+    }
+
+    #[test]
+    fn vlan_tags_after_ethernet_and_cooked_headers() {
+        // Three 802.1Q tags.
+        let x = read_capture(&pcap_link(1, &[eth(3, &udp(OPTIONS))]));
+        assert_eq!(x.messages.len(), 1, "{:?}", x.issues);
+        // Linux cooked v1 whose protocol is 802.1Q.
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x81, 0x00];
+        sll.extend_from_slice(&[0, 7, 0x08, 0x00]);
+        sll.extend_from_slice(&udp(OPTIONS));
+        let x = read_capture(&pcap_link(113, &[sll]));
+        assert_eq!(x.messages.len(), 1, "{:?}", x.issues);
+    }
+
+    #[test]
+    fn payload_hook_gets_what_is_not_sip() {
+        let mut rtp = vec![0x80, 0, 0, 1];
+        rtp.extend_from_slice(&[0; 16]);
+        let esp = ipv4(50, A, B, &[0, 0, 0x10, 0, 0, 0, 0, 1, 9, 9, 9, 9]);
+        let frames = [udp(OPTIONS), udp(&rtp), esp];
+        let (mut sip, mut seen) = (0, Vec::new());
+        let x = read_capture_payloads(&pcap(&frames), &mut |_| sip += 1, &mut |p| {
+            seen.push((
+                p.frame,
+                p.proto,
+                p.src_port,
+                p.dst_port,
+                p.data.len(),
+                p.time,
+            ))
+        });
+        assert!(x.issues.is_empty(), "{:?}", x.issues);
+        assert_eq!(sip, 1);
+        let t = |s: u32| Some(f64::from(1_700_000_000 + s));
+        assert_eq!(
+            seen,
+            [(2, 17, 5060, 5060, 20, t(1)), (3, 50, 0, 0, 12, t(2))]
+        );
+    }
 }
