@@ -346,6 +346,50 @@ pub fn gre(data: &[u8]) -> Option<Gre> {
     (g.inner_at() <= data.len()).then_some(g)
 }
 
+/// What an IP payload is, as every consumer follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// UDP (17).
+    Udp,
+    /// TCP (6).
+    Tcp,
+    /// SCTP (132).
+    Sctp,
+    /// An IP packet (IP-in-IP 4, IPv6 41) one tunnel deeper.
+    Ip,
+    /// GRE (47) one tunnel deeper, with its header decoded.
+    Gre(Gre),
+    /// Anything else, ESP (50) among it, or a tunnel too deep or
+    /// unreadable: opaque bytes.
+    Other,
+}
+
+/// The layer after an IP header naming protocol `proto`, whose payload is
+/// `data`, at tunnel depth `depth`.
+pub fn next_layer(proto: u8, data: &[u8], depth: u8) -> Next {
+    let deeper = depth < MAX_TUNNEL_DEPTH;
+    match proto {
+        17 => Next::Udp,
+        6 => Next::Tcp,
+        132 => Next::Sctp,
+        4 | 41 if deeper => Next::Ip,
+        47 if deeper => gre(data).map_or(Next::Other, Next::Gre),
+        _ => Next::Other,
+    }
+}
+
+/// Where the IP packet inside a GRE payload `inner` (after its GRE and
+/// ERSPAN headers) starts; `None` when its Ethernet frame holds no IP.
+pub fn gre_ip_at(g: &Gre, inner: &[u8]) -> Option<usize> {
+    if !g.ethernet {
+        return Some(0);
+    }
+    match ethernet(inner)? {
+        (0x0800 | 0x86dd, at) => Some(at),
+        _ => None,
+    }
+}
+
 /// The packet a visitor is handed, and where it came from.
 #[derive(Debug, Clone, Copy)]
 pub struct PacketCtx<'a> {
@@ -561,42 +605,29 @@ impl Walker {
     }
 
     fn transport(&mut self, v: &mut dyn Visitor, ctx: &PacketCtx<'_>, h: &IpHeader, data: &[u8]) {
-        let ports = |d: &[u8]| (be16(d, 0), be16(d, 2));
-        match h.proto {
-            17 => {
+        let key = || (h.src, be16(data, 0), h.dst, be16(data, 2));
+        match next_layer(h.proto, data, ctx.depth) {
+            Next::Udp => {
                 if let Some(p) = udp_payload(data) {
-                    let (sp, dp) = ports(data);
-                    v.udp(ctx, (h.src, sp, h.dst, dp), p);
+                    v.udp(ctx, key(), p);
                 }
             }
-            6 => {
+            Next::Tcp => {
                 if let Some((seg, _)) = TcpSegment::parse(data) {
-                    let (sp, dp) = ports(data);
-                    v.tcp(ctx, (h.src, sp, h.dst, dp), &seg);
+                    v.tcp(ctx, key(), &seg);
                 }
             }
-            132 if data.len() >= 12 => {
-                let (sp, dp) = ports(data);
-                v.sctp(ctx, (h.src, sp, h.dst, dp), data);
-            }
-            132 => {}
-            4 | 41 if ctx.depth < MAX_TUNNEL_DEPTH => {
-                self.ip(v, ctx.frame, ctx.time, data, ctx.depth + 1)
-            }
-            47 if ctx.depth < MAX_TUNNEL_DEPTH => {
-                let Some(g) = gre(data) else { return };
+            Next::Sctp if data.len() >= 12 => v.sctp(ctx, key(), data),
+            Next::Sctp => {}
+            Next::Ip => self.ip(v, ctx.frame, ctx.time, data, ctx.depth + 1),
+            Next::Gre(g) => {
                 let inner = &data[g.inner_at()..];
-                let depth = ctx.depth + 1;
-                if !g.ethernet {
-                    self.ip(v, ctx.frame, ctx.time, inner, depth);
-                } else if let Some((ty, at)) = ethernet(inner) {
-                    if matches!(ty, 0x0800 | 0x86dd) {
-                        self.ip(v, ctx.frame, ctx.time, &inner[at..], depth);
-                    }
+                if let Some(at) = gre_ip_at(&g, inner) {
+                    self.ip(v, ctx.frame, ctx.time, &inner[at..], ctx.depth + 1);
                 }
             }
-            4 | 41 | 47 => {}
-            p => v.ip_payload(ctx, p, h.src, h.dst, data),
+            Next::Other if matches!(h.proto, 4 | 41 | 47) => {}
+            Next::Other => v.ip_payload(ctx, h.proto, h.src, h.dst, data),
         }
     }
 }

@@ -101,7 +101,7 @@ use serde::Serialize;
 use super::{Kind, RedactOptions, Redactor, Report};
 use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
-use crate::capture::net::{self, canonical, FlowKey, PacketCtx, TcpSegment, MAX_TUNNEL_DEPTH};
+use crate::capture::net::{self, canonical, FlowKey, Next, PacketCtx, TcpSegment};
 use crate::capture::websocket::{http_head, Frame as WsFrame, HttpHead};
 use crate::capture::{sctp, tcp};
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
@@ -1143,11 +1143,11 @@ impl Rewriter {
     // -- transport ---------------------------------------------------------
 
     fn transport(&mut self, proto: u8, src: IpAddr, dst: IpAddr, data: &[u8], depth: u8) -> Seg {
-        match proto {
-            17 => self.udp(src, dst, data),
-            6 => self.tcp(data, depth),
-            132 => self.sctp(src, dst, data),
-            4 | 41 if depth < MAX_TUNNEL_DEPTH => match self.ip(data, depth + 1) {
+        match net::next_layer(proto, data, depth) {
+            Next::Udp => self.udp(src, dst, data),
+            Next::Tcp => self.tcp(data, depth),
+            Next::Sctp => self.sctp(src, dst, data),
+            Next::Ip => match self.ip(data, depth + 1) {
                 Some(d) => Seg {
                     bytes: d.bytes,
                     v: d.v,
@@ -1155,8 +1155,8 @@ impl Rewriter {
                 },
                 None => opaque(data),
             },
-            47 if depth < MAX_TUNNEL_DEPTH => self.gre(data, depth + 1),
-            _ => opaque(data),
+            Next::Gre(g) => self.gre(g, data, depth + 1),
+            Next::Other => opaque(data),
         }
     }
 
@@ -1518,18 +1518,12 @@ impl Rewriter {
 
     /// GRE (RFC 2784/2890) with IP, transparent Ethernet or ERSPAN inside
     /// ([`net::gre`]); its checksum, when present, recomputed.
-    fn gre(&mut self, data: &[u8], depth: u8) -> Seg {
-        let Some(g) = net::gre(data) else {
-            return opaque(data);
-        };
+    fn gre(&mut self, g: net::Gre, data: &[u8], depth: u8) -> Seg {
         let body = &data[g.inner_at()..];
-        let done = if g.ethernet {
-            match net::ethernet(body) {
-                Some((0x0800 | 0x86dd, at)) => self.prefixed(body, at, depth, &[0, 6]),
-                _ => None,
-            }
-        } else {
-            self.ip(body, depth)
+        let done = match net::gre_ip_at(&g, body) {
+            Some(0) if !g.ethernet => self.ip(body, depth),
+            Some(at) => self.prefixed(body, at, depth, &[0, 6]),
+            None => None,
         };
         let Some(done) = done else {
             return opaque(data);
