@@ -6,10 +6,18 @@
 //! alias in every packet header and in every SIP message (`Via`, SDP
 //! `c=`…), and a phone number the same alias in every message.
 //!
-//! The layers shared with the reader come from [`crate::capture`]: the
+//! Every layer comes from [`crate::capture`], shared with the reader: the
 //! container's records with their byte offsets ([`crate::capture::Records`],
-//! lenient framing), the link-type table, SCTP chunks, WebSocket frames
-//! (parsed and encoded again) and checksums.
+//! lenient framing), the network stack ([`crate::capture::net`]: link,
+//! VLAN tags, IP, fragments, tunnels), TCP runs by stream offset
+//! ([`crate::capture::tcp`]), SCTP chunks and user messages, WebSocket
+//! frames (parsed and encoded again) and checksums. Two passes: the first
+//! is a [`crate::capture::net::Visitor`] of the frame walker, collecting
+//! TCP segments, SCTP user messages and reassembled IP datagrams (which
+//! need the whole capture before a packet can be rewritten); the second
+//! rebuilds each frame from the same header decoders. This module holds
+//! the redaction policy (a [`Redactor`] and [`CaptureOptions`]) and what
+//! the first pass collected.
 //!
 //! What is rewritten, layer by layer:
 //!
@@ -26,7 +34,8 @@
 //!   options dropped. Name Resolution Blocks (host names and addresses),
 //!   Decryption Secrets Blocks, custom and unknown blocks are dropped and
 //!   counted.
-//! - **Links**: Ethernet (802.1Q / QinQ tags), Linux SLL and SLL2, raw IP,
+//! - **Links**: Ethernet and Linux SLL/SLL2 (any 802.1Q / 802.1ad / QinQ
+//!   tags after either), raw IP,
 //!   BSD loopback, as the reader ([`crate::trace::capture`]) supports. MAC
 //!   addresses (Ethernet, SLL/SLL2 link-layer addresses) get
 //!   [`Redactor::alias_mac`] when the options cover `mac` (level `all`).
@@ -53,8 +62,9 @@
 //!   redacted (a message over continuation frames as one) and framed again
 //!   with its own mask key and a new length.
 //! - **SCTP**: DATA chunks (RFC 4960 §3.3.1) are redacted, one user message
-//!   at a time even when fragmented over chunks and packets (the new message
-//!   is cut back into the same fragments; retransmitted TSNs carry the same
+//!   at a time even when fragmented over chunks and packets (fragments put
+//!   together by TSN whatever their capture order, as the reader does; the
+//!   new message is cut back into the same fragments; retransmitted TSNs carry the same
 //!   bytes); chunk lengths and padding follow, and the CRC32c checksum
 //!   (RFC 4960 Appendix B) is recomputed. When addresses are covered, the
 //!   IPv4/IPv6 address parameters of INIT and INIT ACK are aliased and the
