@@ -238,6 +238,9 @@ struct Reader<'s> {
     names: HashMap<(IpAddr, u16), String>,
     /// Frames (besides the current one) of the next message `emit` sends.
     pending_frames: Vec<u64>,
+    /// A TCP segment has waited behind a hole (so acknowledgments are
+    /// worth checking against holes).
+    waited: bool,
 }
 
 /// Data waiting behind a TCP hole before the hole is declared lost.
@@ -419,7 +422,7 @@ impl Reader<'_> {
     fn tcp_segment(&mut self, pkt: Pkt, key: FlowKey, seg: &TcpSegment<'_>) {
         // An acknowledgment past a hole of the other direction: the peer
         // had those bytes, the capture lost them.
-        if seg.ack {
+        if seg.ack && self.waited {
             let rev = reverse(key);
             if self
                 .tcp
@@ -451,7 +454,10 @@ impl Reader<'_> {
             flow.frames.extend(self.pending_frames.iter().copied());
         }
         flow.last = pkt;
-        let pushed = flow.stream.push(seg.seq, payload, &mut flow.buf);
+        // A SYN's data (TCP Fast Open) starts after the SYN's number.
+        let seq = seg.seq.wrapping_add(u32::from(seg.syn));
+        let pushed = flow.stream.push(seq, payload, &mut flow.buf);
+        self.waited |= pushed == Pushed::Waiting;
         if pushed == Pushed::Waiting && flow.stream.waiting_bytes() > MAX_WAITING_BYTES {
             self.skip_hole(key);
             return;
