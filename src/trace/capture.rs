@@ -531,6 +531,21 @@ impl Reader<'_> {
             if flow.buf.is_empty() {
                 return;
             }
+            if flow.websocket && flow.resync.is_some() {
+                // After a hole, frames resume at a text or binary frame holding SIP.
+                let (at, whole) = ws_resync(&flow.buf);
+                flow.buf.drain(..at);
+                if let Some(r) = flow.resync.as_mut() {
+                    r.skipped += at;
+                }
+                if !whole {
+                    return;
+                }
+                if let Some(r) = flow.resync.take() {
+                    self.close_resync(key, r);
+                }
+                continue;
+            }
             if flow.websocket || (!looks_like_sip(&flow.buf) && flow.buf[0] & 0x70 == 0) {
                 let frame = websocket::parse(&flow.buf);
                 // Without a seen upgrade, only a text/binary frame holding SIP counts.
@@ -773,6 +788,21 @@ pub(crate) fn addr(ip: IpAddr, port: u16) -> String {
         IpAddr::V4(v4) => format!("{v4}:{port}"),
         IpAddr::V6(v6) => format!("[{v6}]:{port}"),
     }
+}
+
+/// Where WebSocket frames resume in `buf` after a hole: the offset of the
+/// first whole text or binary frame (FIN set) holding SIP, `true`; or of a
+/// frame start not yet whole, to wait at (unless 256 KiB already follow
+/// it), `false`; or of the last bytes (which may start one), `false`.
+fn ws_resync(buf: &[u8]) -> (usize, bool) {
+    for at in memchr::memchr2_iter(0x81, 0x82, buf) {
+        match websocket::parse(&buf[at..]) {
+            Some(Parsed::Frame(f)) if looks_like_sip(&f.payload) => return (at, true),
+            Some(Parsed::Incomplete) if buf.len() - at <= MAX_HEADER_BYTES => return (at, false),
+            _ => {}
+        }
+    }
+    (buf.len(), false)
 }
 
 fn next_start_line(buf: &[u8]) -> Option<usize> {
@@ -1118,6 +1148,28 @@ mod tests {
         assert_eq!(
             seen,
             [(2, 17, 5060, 5060, 20, t(1)), (3, 50, 0, 0, 12, t(2))]
+        );
+    }
+
+    #[test]
+    fn websocket_frames_resume_after_a_lost_segment() {
+        let mut data = UPGRADE.to_vec();
+        data.extend(ws(0x81, INVITE));
+        let second = data.len();
+        data.extend(ws(0x81, OPTIONS));
+        let third = data.len();
+        data.extend(ws(0x81, INVITE));
+        let segs = tcp_stream(&data, &[second, second + 30, third]);
+        // OPTIONS' frame loses its first 30 bytes.
+        let frames = [&segs[..2], &segs[3..]].concat();
+        let x = read_capture(&pcap(&frames));
+        let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
+        assert_eq!(got, [INVITE, INVITE]);
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        assert!(
+            x.issues[0].message.contains("30 bytes missing"),
+            "{:?}",
+            x.issues
         );
     }
 }
