@@ -8,16 +8,38 @@
 //!   (`pcap-parser` reads every block) for the reader and export, lenient
 //!   (length framing) for redaction, which rewrites records in place.
 //! - [`link`]: the link types read and where their network layer starts.
-//! - [`sctp`]: SCTP chunks and DATA chunk fields.
+//! - [`net`]: the network stack. Header decoders with byte offsets
+//!   (Ethernet and any number of VLAN tags, after Ethernet and Linux cooked
+//!   headers alike; IPv4, IPv6 and its extension headers; GRE and ERSPAN),
+//!   the one decision of what follows an IP header ([`net::next_layer`]),
+//!   and the frame walker ([`net::Walker`]): link → tags → IP → fragment
+//!   reassembly (etherparse's `IpDefragBuf`) → tunnels → transport, each
+//!   payload handed to a [`net::Visitor`] with its frame number, time and
+//!   tunnel depth. The payload hook for what comes next (ESP, RTP/RTCP):
+//!   [`net::Visitor::udp`] sees every UDP datagram and
+//!   [`net::Visitor::ip_payload`] every other IP payload (ESP is protocol
+//!   50); the trace reader passes both on through
+//!   [`crate::trace::capture::read_capture_payloads`].
+//! - [`tcp`]: per-direction TCP reassembly: a sequence number ↔ stream
+//!   offset map, out-of-order and retransmitted segments, holes kept as
+//!   holes and skipped once known lost (the reader then resumes at the next
+//!   SIP start line and counts what it skipped); contiguous runs for
+//!   redaction.
+//! - [`sctp`]: SCTP chunks, DATA chunk fields and user-message reassembly
+//!   by TSN.
 //! - [`websocket`]: RFC 6455 frames, parsed and encoded, and the HTTP
 //!   upgrade head before them (the reader unmasks and joins frames;
 //!   redaction frames each new payload again).
 //! - [`checksum`]: the Internet checksum and pseudo-header sums, CRC32c.
 //!
-//! Still separate, to be moved here next (each keeps its own copy today):
-//! Ethernet tag walking, IP decoding with defragmentation and tunnels, TCP
-//! reassembly, SCTP user-message reassembly. The reader slices headers with
-//! `etherparse`; redaction walks them by hand because it rewrites them.
+//! Reading is a visitor: the trace reader ([`crate::trace::capture`])
+//! implements [`net::Visitor`]. Redaction ([`crate::redact::capture`])
+//! reads the capture twice: its first pass is a visitor of the same walker
+//! (TCP streams, SCTP messages and IP datagrams are collected, redacted
+//! whole), its second rebuilds each frame from the same header decoders and
+//! [`net::next_layer`], patching lengths, addresses and checksums; what it
+//! holds of its own is the redaction policy (the alias table and options)
+//! and the collected streams.
 //!
 //! SIP stream framing (start line, end of headers, Content-Length) is in
 //! [`crate::parse::framing`], shared by the text splitter, the capture
@@ -26,7 +48,9 @@
 pub mod checksum;
 pub mod container;
 pub mod link;
+pub mod net;
 pub mod sctp;
+pub mod tcp;
 pub mod websocket;
 
 pub use container::{

@@ -1,8 +1,9 @@
 //! SCTP packets (RFC 4960 §3): the common header and the chunks after it,
-//! and DATA chunks (§3.3.1) with their TSN, stream and B/E flags. Used by
-//! the capture reader (user messages, reassembled by TSN) and by capture
-//! redaction (which rewrites chunks and recomputes the CRC32c,
-//! [`super::checksum::crc32c`]).
+//! DATA chunks (§3.3.1) with their TSN, stream and B/E flags, and
+//! user-message reassembly ([`Reassembler`], §6.9). Used by the capture
+//! reader (whole user messages) and by capture redaction (which redacts a
+//! message whole, cuts it back into its fragments, rewrites chunks and
+//! recomputes the CRC32c, [`super::checksum::crc32c`]).
 
 /// The common header's length (§3.1).
 pub const COMMON_HEADER: usize = 12;
@@ -93,6 +94,152 @@ impl<'a> Iterator for Chunks<'a> {
             len,
             bytes: &p[off..(off + len).min(p.len())],
         })
+    }
+}
+
+/// One fragment of a fragmented user message (a DATA chunk with B and E
+/// not both set), with the consumer's `tag` (the frame that carried it).
+#[derive(Debug, Clone)]
+pub struct Fragment<T> {
+    /// Transmission sequence number.
+    pub tsn: u32,
+    /// Stream identifier.
+    pub stream: u16,
+    /// `B` flag: first fragment.
+    pub first: bool,
+    /// `E` flag: last fragment.
+    pub last: bool,
+    /// The user data.
+    pub data: Vec<u8>,
+    /// The consumer's tag.
+    pub tag: T,
+}
+
+/// What [`Reassembler::push`] made of a fragment.
+#[derive(Debug)]
+pub enum Pushed<T> {
+    /// A user message is whole: its fragments, B to E, in TSN order.
+    Whole(Vec<Fragment<T>>),
+    /// The fragment waits for the others.
+    Waiting,
+    /// A TSN seen before (a retransmission): ignored.
+    Duplicate,
+    /// Too many bytes waited: these fragments were dropped.
+    Overflow(usize),
+}
+
+/// How many reassembled TSN ranges a [`Reassembler`] remembers.
+const DONE_RANGES: usize = 64;
+
+/// User-message reassembly for one direction of an association (RFC 4960
+/// §6.9): fragments wait, by TSN, until a B fragment, its consecutive TSNs
+/// and an E fragment of the same stream are all there, so their capture
+/// order and retransmitted copies do not matter; the TSN wrap is followed.
+#[derive(Debug)]
+pub struct Reassembler<T> {
+    fragments: std::collections::HashMap<u32, Fragment<T>>,
+    bytes: usize,
+    /// TSN ranges (first, last) of the latest messages put together, so
+    /// that a retransmitted fragment of one is not kept as a new one.
+    done: std::collections::VecDeque<(u32, u32)>,
+    max_bytes: usize,
+}
+
+impl<T> Reassembler<T> {
+    /// A reassembler dropping its fragments when they exceed `max_bytes`.
+    pub fn new(max_bytes: usize) -> Self {
+        Reassembler {
+            fragments: Default::default(),
+            bytes: 0,
+            done: Default::default(),
+            max_bytes,
+        }
+    }
+
+    /// Fragments waiting (never completed, so far).
+    pub fn waiting(&self) -> usize {
+        self.fragments.len()
+    }
+
+    /// Adds the fragment of `d` (a DATA chunk whose B and E flags are not
+    /// both set).
+    pub fn push(&mut self, d: &Data<'_>, tag: T) -> Pushed<T> {
+        let (tsn, stream) = (d.tsn, d.stream);
+        let delivered = self
+            .done
+            .iter()
+            .any(|&(a, b)| tsn.wrapping_sub(a) <= b.wrapping_sub(a));
+        if delivered || self.fragments.contains_key(&tsn) {
+            return Pushed::Duplicate;
+        }
+        self.bytes += d.user.len();
+        self.fragments.insert(
+            tsn,
+            Fragment {
+                tsn,
+                stream,
+                first: d.flags & 2 != 0,
+                last: d.flags & 1 != 0,
+                data: d.user.to_vec(),
+                tag,
+            },
+        );
+        if self.bytes > self.max_bytes {
+            let n = self.fragments.len();
+            self.fragments.clear();
+            self.bytes = 0;
+            return Pushed::Overflow(n);
+        }
+        // Back from the new fragment to the B fragment, then on to the E one.
+        let limit = self.fragments.len();
+        let mut first = tsn;
+        for _ in 0..limit {
+            let Some(f) = self.fragments.get(&first) else {
+                return Pushed::Waiting;
+            };
+            if f.first {
+                break;
+            }
+            let prev = first.wrapping_sub(1);
+            match self.fragments.get(&prev) {
+                Some(p) if p.stream == stream && !p.last => first = prev,
+                _ => return Pushed::Waiting,
+            }
+        }
+        let mut last = first;
+        for _ in 0..limit {
+            match self.fragments.get(&last) {
+                Some(f) if f.stream == stream && (last == first || !f.first) => {
+                    if f.last {
+                        break;
+                    }
+                    last = last.wrapping_add(1);
+                }
+                _ => return Pushed::Waiting,
+            }
+        }
+        if !self.fragments.get(&first).is_some_and(|f| f.first)
+            || !self.fragments.get(&last).is_some_and(|f| f.last)
+        {
+            return Pushed::Waiting;
+        }
+        let mut whole = Vec::new();
+        let mut t = first;
+        loop {
+            if let Some(f) = self.fragments.remove(&t) {
+                self.bytes = self.bytes.saturating_sub(f.data.len());
+                whole.push(f);
+            }
+            if t == last {
+                break;
+            }
+            t = t.wrapping_add(1);
+        }
+        if self.done.len() == DONE_RANGES {
+            self.done.pop_front();
+        }
+        self.done.push_back((first, last));
+        Pushed::Whole(whole)
     }
 }
 

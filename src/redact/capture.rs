@@ -6,10 +6,18 @@
 //! alias in every packet header and in every SIP message (`Via`, SDP
 //! `c=`…), and a phone number the same alias in every message.
 //!
-//! The layers shared with the reader come from [`crate::capture`]: the
+//! Every layer comes from [`crate::capture`], shared with the reader: the
 //! container's records with their byte offsets ([`crate::capture::Records`],
-//! lenient framing), the link-type table, SCTP chunks, WebSocket frames
-//! (parsed and encoded again) and checksums.
+//! lenient framing), the network stack ([`crate::capture::net`]: link,
+//! VLAN tags, IP, fragments, tunnels), TCP runs by stream offset
+//! ([`crate::capture::tcp`]), SCTP chunks and user messages, WebSocket
+//! frames (parsed and encoded again) and checksums. Two passes: the first
+//! is a [`crate::capture::net::Visitor`] of the frame walker, collecting
+//! TCP segments, SCTP user messages and reassembled IP datagrams (which
+//! need the whole capture before a packet can be rewritten); the second
+//! rebuilds each frame from the same header decoders. This module holds
+//! the redaction policy (a [`Redactor`] and [`CaptureOptions`]) and what
+//! the first pass collected.
 //!
 //! What is rewritten, layer by layer:
 //!
@@ -26,7 +34,8 @@
 //!   options dropped. Name Resolution Blocks (host names and addresses),
 //!   Decryption Secrets Blocks, custom and unknown blocks are dropped and
 //!   counted.
-//! - **Links**: Ethernet (802.1Q / QinQ tags), Linux SLL and SLL2, raw IP,
+//! - **Links**: Ethernet and Linux SLL/SLL2 (any 802.1Q / 802.1ad / QinQ
+//!   tags after either), raw IP,
 //!   BSD loopback, as the reader ([`crate::trace::capture`]) supports. MAC
 //!   addresses (Ethernet, SLL/SLL2 link-layer addresses) get
 //!   [`Redactor::alias_mac`] when the options cover `mac` (level `all`).
@@ -53,8 +62,9 @@
 //!   redacted (a message over continuation frames as one) and framed again
 //!   with its own mask key and a new length.
 //! - **SCTP**: DATA chunks (RFC 4960 §3.3.1) are redacted, one user message
-//!   at a time even when fragmented over chunks and packets (the new message
-//!   is cut back into the same fragments; retransmitted TSNs carry the same
+//!   at a time even when fragmented over chunks and packets (fragments put
+//!   together by TSN whatever their capture order, as the reader does; the
+//!   new message is cut back into the same fragments; retransmitted TSNs carry the same
 //!   bytes); chunk lengths and padding follow, and the CRC32c checksum
 //!   (RFC 4960 Appendix B) is recomputed. When addresses are covered, the
 //!   IPv4/IPv6 address parameters of INIT and INIT ACK are aliased and the
@@ -101,9 +111,9 @@ use serde::Serialize;
 use super::{Kind, RedactOptions, Redactor, Report};
 use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
-use crate::capture::link::{link_layer, LinkLayer};
-use crate::capture::sctp;
+use crate::capture::net::{self, canonical, FlowKey, Next, PacketCtx, TcpSegment};
 use crate::capture::websocket::{http_head, Frame as WsFrame, HttpHead};
+use crate::capture::{sctp, tcp};
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
 use crate::parse::framing::looks_like_sip;
 
@@ -199,23 +209,23 @@ pub fn redact_capture_with(
     copts: CaptureOptions,
 ) -> RedactedCapture {
     let container = parse_container(input);
-    let mut w = Walker::new(Redactor::new(opts.clone()), copts);
+    let mut w = Rewriter::new(Redactor::new(opts.clone()), copts);
     if container.format == "unknown" {
         w.notes
             .push("The input starts with neither a pcap nor a pcapng magic number.".into());
     }
     // Pass 1: TCP streams, SCTP messages and IP fragments, which need the
     // whole capture before a packet can be rewritten.
+    let mut walker = net::Walker::new();
     for item in &container.items {
         if let Item::Packet {
             frame, link, data, ..
         } = item
         {
-            w.frame = *frame;
-            let _ = w.link(*link, &input[data.clone()], Mode::Collect);
+            walker.frame(&mut w, *frame, None, *link, &input[data.clone()]);
         }
     }
-    w.finish_collect();
+    w.finish_collect(walker.pending_datagrams());
     // Pass 2: rewrite.
     let mut out = Vec::with_capacity(input.len());
     // A section header that states its section's length gets the new one.
@@ -565,12 +575,6 @@ fn parse_container(input: &[u8]) -> Container {
 // The walker: one traversal of every frame, collecting (pass 1) or
 // rewriting (pass 2).
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Collect,
-    Rewrite,
-}
-
 /// What a frame turned out to carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -614,24 +618,6 @@ enum Csum {
     Tcp,
 }
 
-type FlowKey = (IpAddr, u16, IpAddr, u16);
-type FragKey = (IpAddr, IpAddr, u32, u8);
-/// A fragment of an SCTP user message: its TSN and bytes.
-type SctpPiece = (u32, Vec<u8>);
-
-fn rev(k: FlowKey) -> FlowKey {
-    (k.2, k.3, k.0, k.1)
-}
-
-fn canon(k: FlowKey) -> FlowKey {
-    k.min(rev(k))
-}
-
-struct FragBuf {
-    buf: etherparse::defrag::IpDefragBuf,
-    members: Vec<(u64, u8)>,
-}
-
 enum FragNote {
     Complete(Vec<u8>),
     Absorbed,
@@ -660,7 +646,7 @@ struct Run {
 
 impl Dir {
     fn offset(&self, seq: u32) -> Option<i64> {
-        self.anchor.map(|a| i64::from(seq.wrapping_sub(a) as i32))
+        self.anchor.map(|a| tcp::relative(a, seq))
     }
 
     /// The new offset of stream offset `off`.
@@ -712,41 +698,40 @@ struct SctpMsg {
     new: Option<Vec<Vec<u8>>>,
 }
 
-struct Walker {
+struct Rewriter {
     r: Redactor,
     copts: CaptureOptions,
     frame: u64,
     counts: PacketCounts,
     notes: Vec<String>,
-    frags: HashMap<FragKey, FragBuf>,
     frag_notes: HashMap<(u64, u8), FragNote>,
     conns: Vec<Conn>,
     conn_of: HashMap<FlowKey, usize>,
     tcp_notes: HashMap<(u64, u8), (usize, usize)>,
-    /// Fragments of SCTP user messages not yet ended, per (flow, stream).
-    sctp_open: HashMap<(FlowKey, u16), Vec<SctpPiece>>,
+    /// Fragments of SCTP user messages not yet whole, per direction.
+    sctp_dirs: HashMap<FlowKey, sctp::Reassembler<()>>,
     sctp_msgs: Vec<SctpMsg>,
     sctp_of: HashMap<(FlowKey, u32), (usize, usize)>,
     sctp_sip: std::collections::HashSet<FlowKey>,
     too_big: u64,
 }
 
-const MAX_DEPTH: u8 = 4;
+/// A fragmented SCTP user message longer than this is not put together.
+const MAX_SCTP_MESSAGE: usize = 16 << 20;
 
-impl Walker {
+impl Rewriter {
     fn new(r: Redactor, copts: CaptureOptions) -> Self {
-        Walker {
+        Rewriter {
             r,
             copts,
             frame: 0,
             counts: PacketCounts::default(),
             notes: Vec::new(),
-            frags: HashMap::new(),
             frag_notes: HashMap::new(),
             conns: Vec::new(),
             conn_of: HashMap::new(),
             tcp_notes: HashMap::new(),
-            sctp_open: HashMap::new(),
+            sctp_dirs: HashMap::new(),
             sctp_msgs: Vec::new(),
             sctp_of: HashMap::new(),
             sctp_sip: Default::default(),
@@ -765,14 +750,12 @@ impl Walker {
         o.covers(Kind::Ipv4) || o.covers(Kind::Ipv6)
     }
 
-    fn finish_collect(&mut self) {
-        if !self.frags.is_empty() {
+    fn finish_collect(&mut self, pending_datagrams: usize) {
+        if pending_datagrams > 0 {
             self.notes.push(format!(
-                "{} fragmented IP datagram(s) never completed; their fragments count as non-SIP.",
-                self.frags.len()
+                "{pending_datagrams} fragmented IP datagram(s) never completed; their fragments count as non-SIP.",
             ));
         }
-        self.frags.clear();
     }
 
     // -- container items ---------------------------------------------------
@@ -814,7 +797,7 @@ impl Walker {
                 self.counts.read += 1;
                 self.frame = *frame;
                 let old = &input[data.clone()];
-                let done = self.link(*link, old, Mode::Rewrite);
+                let done = self.link(*link, old);
                 let Some(done) = done else {
                     self.counts.unreadable_dropped += 1;
                     return;
@@ -967,36 +950,17 @@ impl Walker {
 
     /// A frame of link type `link`; `None` when it is not IP or the link
     /// type is unsupported.
-    fn link(&mut self, link: u32, data: &[u8], mode: Mode) -> Option<Done> {
-        match link_layer(link, data)? {
-            LinkLayer::Ethernet => self.ether(data, 0, mode),
-            LinkLayer::Ip { at: 0 } => self.ip(data, 0, mode),
-            LinkLayer::Ip { at } => self.prefixed(data, at, 0, mode, &[]),
-            LinkLayer::Cooked {
-                at,
-                ether_type,
-                mac,
-            } => {
-                if !matches!(ether_type, 0x0800 | 0x86dd) {
-                    return None;
-                }
-                self.prefixed(data, at, 0, mode, mac.as_slice())
-            }
-            LinkLayer::Unsupported => None,
+    fn link(&mut self, link: u32, data: &[u8]) -> Option<Done> {
+        match net::link_network(link, data) {
+            net::Link::Ip(n) => self.prefixed(data, n.at, 0, &n.macs),
+            net::Link::NotIp | net::Link::Unsupported => None,
         }
     }
 
     /// A link header of `hdr` bytes (MACs at `macs`) before an IP packet.
-    fn prefixed(
-        &mut self,
-        data: &[u8],
-        hdr: usize,
-        depth: u8,
-        mode: Mode,
-        macs: &[usize],
-    ) -> Option<Done> {
-        let inner = self.ip(data.get(hdr..)?, depth, mode)?;
-        if mode == Mode::Collect || !self.keeps(inner.v) {
+    fn prefixed(&mut self, data: &[u8], hdr: usize, depth: u8, macs: &[usize]) -> Option<Done> {
+        let inner = self.ip(data.get(hdr..)?, depth)?;
+        if !self.keeps(inner.v) {
             return Some(Done::gone(inner.v));
         }
         let mut out = data[..hdr].to_vec();
@@ -1020,83 +984,66 @@ impl Walker {
         }
     }
 
-    /// Ethernet II with any 802.1Q / 802.1ad tags.
-    fn ether(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
-        if data.len() < 14 {
-            return None;
-        }
-        let mut ty = be16(data, 12);
-        let mut off = 14;
-        while matches!(ty, 0x8100 | 0x88a8 | 0x9100) && off + 4 <= data.len() {
-            ty = be16(data, off + 2);
-            off += 4;
-        }
-        if !matches!(ty, 0x0800 | 0x86dd) {
-            return None;
-        }
-        self.prefixed(data, off, depth, mode, &[0, 6])
-    }
-
     // -- IP ----------------------------------------------------------------
 
     /// An IPv4 or IPv6 packet (with whatever follows it in the slice, such
-    /// as Ethernet padding, kept after it).
-    fn ip(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
-        match data.first()? >> 4 {
-            4 => self.ipv4(data, depth, mode),
-            6 => self.ipv6(data, depth, mode),
-            _ => None,
-        }
-    }
-
-    fn ipv4(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
-        let ihl = usize::from(data[0] & 0x0f) * 4;
-        if ihl < 20 || data.len() < ihl {
-            return None;
-        }
-        let total = usize::from(be16(data, 2));
-        let end = if total >= ihl && total <= data.len() {
-            total
-        } else {
-            data.len()
-        };
-        let proto = data[9];
-        let src = IpAddr::V4(Ipv4Addr::new(data[12], data[13], data[14], data[15]));
-        let dst = IpAddr::V4(Ipv4Addr::new(data[16], data[17], data[18], data[19]));
-        let fl = be16(data, 6);
-        let (more, offset) = (fl & 0x2000 != 0, fl & 0x1fff);
-        let mut header = data[..ihl].to_vec();
-        let mut payload: &[u8] = &data[ihl..end];
+    /// as Ethernet padding, kept after it), decoded by [`net::ip`].
+    fn ip(&mut self, data: &[u8], depth: u8) -> Option<Done> {
+        let h = net::ip(data)?;
+        let end = h.end;
+        let mut header = data[..h.header_len].to_vec();
+        let mut payload: &[u8] = &data[h.header_len..end];
         let reassembled;
-        if more || offset != 0 {
-            let key = (src, dst, u32::from(be16(data, 4)), proto);
-            match self.fragment(key, offset, more, payload, depth, mode) {
+        if let Some(f) = h.fragment {
+            match self.fragment(depth) {
                 FragOutcome::Whole(p) => {
                     reassembled = p;
                     payload = &reassembled;
-                    put16(&mut header, 6, fl & 0x4000); // keep DF, clear MF and offset
-                    let total = u16::try_from(ihl + payload.len()).unwrap_or(u16::MAX);
-                    put16(&mut header, 2, total);
+                    if h.is_v4() {
+                        // Keep DF, clear MF and the offset.
+                        put16(&mut header, 6, be16(data, 6) & 0x4000);
+                        let total = u16::try_from(h.header_len + payload.len()).unwrap_or(u16::MAX);
+                        put16(&mut header, 2, total);
+                    } else {
+                        // Drop the Fragment header: its predecessor names what followed it.
+                        header.truncate(f.header_at);
+                        header[f.names_it_at] = h.proto;
+                        let plen =
+                            u16::try_from(f.header_at - 40 + payload.len()).unwrap_or(u16::MAX);
+                        put16(&mut header, 4, plen);
+                    }
                 }
                 FragOutcome::Absorbed => return Some(Done::gone(Verdict::Absorbed)),
                 FragOutcome::Incomplete => {
-                    return self.finish_ip4(
-                        header,
-                        src,
-                        dst,
-                        payload,
-                        &data[end..],
-                        mode,
-                        opaque(payload),
-                    );
+                    let seg = opaque(payload);
+                    return self.finish_ip(header, &h, payload, &data[end..], seg);
                 }
             }
         }
-        let seg = self.transport(proto, src, dst, payload, depth, mode);
-        self.finish_ip4(header, src, dst, payload, &data[end..], mode, seg)
+        let seg = self.transport(h.proto, h.src, h.dst, payload, depth);
+        self.finish_ip(header, &h, payload, &data[end..], seg)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The IP header with its addresses aliased, its length and (IPv4)
+    /// header checksum fixed, then the new transport bytes and the trailer.
+    fn finish_ip(
+        &mut self,
+        header: Vec<u8>,
+        h: &net::IpHeader,
+        old_payload: &[u8],
+        trailer: &[u8],
+        seg: Seg,
+    ) -> Option<Done> {
+        if !self.keeps(seg.v) {
+            return Some(Done::gone(seg.v));
+        }
+        if h.is_v4() {
+            self.finish_ip4(header, h.src, h.dst, old_payload, trailer, seg)
+        } else {
+            self.finish_ip6(header, h.src, h.dst, old_payload, trailer, seg)
+        }
+    }
+
     fn finish_ip4(
         &mut self,
         mut header: Vec<u8>,
@@ -1104,12 +1051,8 @@ impl Walker {
         dst: IpAddr,
         old_payload: &[u8],
         trailer: &[u8],
-        mode: Mode,
         seg: Seg,
     ) -> Option<Done> {
-        if mode == Mode::Collect || !self.keeps(seg.v) {
-            return Some(Done::gone(seg.v));
-        }
         let (nsrc, ndst) = self.alias_pair(src, dst);
         if let (IpAddr::V4(s), IpAddr::V4(d)) = (nsrc, ndst) {
             header[12..16].copy_from_slice(&s.octets());
@@ -1157,98 +1100,6 @@ impl Walker {
         (s, d)
     }
 
-    fn ipv6(&mut self, data: &[u8], depth: u8, mode: Mode) -> Option<Done> {
-        if data.len() < 40 {
-            return None;
-        }
-        let plen = usize::from(be16(data, 4));
-        let end = if plen > 0 && 40 + plen <= data.len() {
-            40 + plen
-        } else {
-            data.len()
-        };
-        let mut a = [0u8; 16];
-        a.copy_from_slice(&data[8..24]);
-        let src = IpAddr::V6(Ipv6Addr::from(a));
-        a.copy_from_slice(&data[24..40]);
-        let dst = IpAddr::V6(Ipv6Addr::from(a));
-        // Walk the extension headers.
-        let mut nh = data[6];
-        let mut nh_at = 6;
-        let mut off = 40;
-        let mut frag = None;
-        loop {
-            match nh {
-                0 | 43 | 60 | 135 | 139 | 140 | 253 | 254 | 51 => {
-                    if off + 2 > end {
-                        break;
-                    }
-                    let len = if nh == 51 {
-                        (usize::from(data[off + 1]) + 2) * 4
-                    } else {
-                        (usize::from(data[off + 1]) + 1) * 8
-                    };
-                    if off + len > end {
-                        break;
-                    }
-                    nh_at = off;
-                    nh = data[off];
-                    off += len;
-                }
-                44 => {
-                    if off + 8 > end {
-                        break;
-                    }
-                    let fo = be16(data, off + 2);
-                    frag = Some((
-                        off,
-                        nh_at,
-                        data[off],
-                        be32(data, off + 4),
-                        fo >> 3,
-                        fo & 1 != 0,
-                    ));
-                    nh = data[off];
-                    off += 8;
-                    break;
-                }
-                _ => break,
-            }
-        }
-        let mut header = data[..off].to_vec();
-        let mut payload: &[u8] = &data[off..end];
-        let reassembled;
-        if let Some((fat, prev_nh_at, next, id, offset, more)) = frag {
-            let key = (src, dst, id, next);
-            match self.fragment(key, offset, more, payload, depth, mode) {
-                FragOutcome::Whole(p) => {
-                    reassembled = p;
-                    payload = &reassembled;
-                    // Drop the Fragment header: its predecessor names what followed it.
-                    header.truncate(fat);
-                    header[prev_nh_at] = next;
-                    let plen = u16::try_from(fat - 40 + payload.len()).unwrap_or(u16::MAX);
-                    put16(&mut header, 4, plen);
-                }
-                FragOutcome::Absorbed => return Some(Done::gone(Verdict::Absorbed)),
-                FragOutcome::Incomplete => {
-                    return self.finish_ip6(
-                        header,
-                        src,
-                        dst,
-                        payload,
-                        &data[end..],
-                        mode,
-                        opaque(payload),
-                    );
-                }
-            }
-        }
-        let seg = self.transport(nh, src, dst, payload, depth, mode);
-        self.finish_ip6(header, src, dst, payload, &data[end..], mode, seg)
-    }
-
-    #[allow(clippy::too_many_arguments)]
     fn finish_ip6(
         &mut self,
         mut header: Vec<u8>,
@@ -1256,12 +1107,8 @@ impl Walker {
         dst: IpAddr,
         old_payload: &[u8],
         trailer: &[u8],
-        mode: Mode,
         seg: Seg,
     ) -> Option<Done> {
-        if mode == Mode::Collect || !self.keeps(seg.v) {
-            return Some(Done::gone(seg.v));
-        }
         let (nsrc, ndst) = self.alias_pair(src, dst);
         if let (IpAddr::V6(s), IpAddr::V6(d)) = (nsrc, ndst) {
             header[8..24].copy_from_slice(&s.octets());
@@ -1292,69 +1139,25 @@ impl Walker {
         })
     }
 
-    fn fragment(
-        &mut self,
-        key: FragKey,
-        offset: u16,
-        more: bool,
-        payload: &[u8],
-        depth: u8,
-        mode: Mode,
-    ) -> FragOutcome {
-        let at = (self.frame, depth);
-        if mode == Mode::Rewrite {
-            return match self.frag_notes.remove(&at) {
-                Some(FragNote::Complete(p)) => FragOutcome::Whole(p),
-                Some(FragNote::Absorbed) => FragOutcome::Absorbed,
-                None => FragOutcome::Incomplete,
-            };
+    /// A fragment of the current frame at tunnel depth `depth`: what the
+    /// first pass decided (the walker reassembled its datagram here, or in
+    /// another frame, or never).
+    fn fragment(&mut self, depth: u8) -> FragOutcome {
+        match self.frag_notes.remove(&(self.frame, depth)) {
+            Some(FragNote::Complete(p)) => FragOutcome::Whole(p),
+            Some(FragNote::Absorbed) => FragOutcome::Absorbed,
+            None => FragOutcome::Incomplete,
         }
-        let Ok(off) = etherparse::IpFragOffset::try_new(offset) else {
-            return FragOutcome::Incomplete;
-        };
-        let fb = self.frags.entry(key).or_insert_with(|| FragBuf {
-            buf: etherparse::defrag::IpDefragBuf::new(
-                etherparse::IpNumber(key.3),
-                Vec::new(),
-                Vec::new(),
-            ),
-            members: Vec::new(),
-        });
-        if fb.buf.add(off, more, payload).is_err() {
-            self.frags.remove(&key);
-            return FragOutcome::Incomplete;
-        }
-        fb.members.push(at);
-        if !fb.buf.is_complete() {
-            return FragOutcome::Incomplete;
-        }
-        let Some(fb) = self.frags.remove(&key) else {
-            return FragOutcome::Incomplete;
-        };
-        for m in fb.members {
-            self.frag_notes.insert(m, FragNote::Absorbed);
-        }
-        let (data, _) = fb.buf.take_bufs();
-        self.frag_notes.insert(at, FragNote::Complete(data.clone()));
-        FragOutcome::Whole(data)
     }
 
     // -- transport ---------------------------------------------------------
 
-    fn transport(
-        &mut self,
-        proto: u8,
-        src: IpAddr,
-        dst: IpAddr,
-        data: &[u8],
-        depth: u8,
-        mode: Mode,
-    ) -> Seg {
-        match proto {
-            17 => self.udp(src, dst, data, mode),
-            6 => self.tcp(src, dst, data, depth, mode),
-            132 => self.sctp(src, dst, data, mode),
-            4 | 41 if depth < MAX_DEPTH => match self.ip(data, depth + 1, mode) {
+    fn transport(&mut self, proto: u8, src: IpAddr, dst: IpAddr, data: &[u8], depth: u8) -> Seg {
+        match net::next_layer(proto, data, depth) {
+            Next::Udp => self.udp(src, dst, data),
+            Next::Tcp => self.tcp(data, depth),
+            Next::Sctp => self.sctp(src, dst, data),
+            Next::Ip => match self.ip(data, depth + 1) {
                 Some(d) => Seg {
                     bytes: d.bytes,
                     v: d.v,
@@ -1362,12 +1165,12 @@ impl Walker {
                 },
                 None => opaque(data),
             },
-            47 if depth < MAX_DEPTH => self.gre(data, depth + 1, mode),
-            _ => opaque(data),
+            Next::Gre(g) => self.gre(g, data, depth + 1),
+            Next::Other => opaque(data),
         }
     }
 
-    fn udp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8], mode: Mode) -> Seg {
+    fn udp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8]) -> Seg {
         if data.len() < 8 {
             return opaque(data);
         }
@@ -1384,13 +1187,6 @@ impl Walker {
                 bytes: data.to_vec(),
                 v: Verdict::Other,
                 csum: Csum::Udp { zero },
-            };
-        }
-        if mode == Mode::Collect {
-            return Seg {
-                bytes: Vec::new(),
-                v: Verdict::Sip,
-                csum: Csum::None,
             };
         }
         let new_body = apply(body, &text_edits(&mut self.r, body));
@@ -1417,25 +1213,12 @@ impl Walker {
         }
     }
 
-    fn tcp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8], depth: u8, mode: Mode) -> Seg {
-        let hlen = usize::from(data.get(12).copied().unwrap_or(0) >> 4) * 4;
-        if data.len() < 20 || hlen < 20 || hlen > data.len() {
+    fn tcp(&mut self, data: &[u8], depth: u8) -> Seg {
+        let Some((t, hlen)) = TcpSegment::parse(data) else {
             return opaque(data);
-        }
-        let key = (src, be16(data, 0), dst, be16(data, 2));
-        let seq = be32(data, 4);
-        let flags = data[13];
-        let (syn, ack) = (flags & 0x02 != 0, flags & 0x10 != 0);
-        let payload = &data[hlen..];
+        };
+        let (seq, syn, ack, payload) = (t.seq, t.syn, t.ack, t.payload);
         let at = (self.frame, depth);
-        if mode == Mode::Collect {
-            self.tcp_collect(key, seq, syn, ack, payload, at);
-            return Seg {
-                bytes: Vec::new(),
-                v: Verdict::Other,
-                csum: Csum::None,
-            };
-        }
         let Some(&(ci, d)) = self.tcp_notes.get(&at) else {
             return opaque(data);
         };
@@ -1498,7 +1281,7 @@ impl Walker {
         payload: &[u8],
         at: (u64, u8),
     ) {
-        let c = canon(key);
+        let c = canonical(key);
         let mut ci = match self.conn_of.get(&c) {
             Some(&i) => i,
             None => {
@@ -1558,21 +1341,7 @@ impl Walker {
         let mut runs_raw: [Vec<(i64, Vec<u8>)>; 2] = [Vec::new(), Vec::new()];
         for (d, slot) in runs_raw.iter_mut().enumerate() {
             let dir = &mut self.conns[ci].dirs[d];
-            let mut segs = std::mem::take(&mut dir.segs);
-            segs.sort_by_key(|s| s.0);
-            let mut runs: Vec<(i64, Vec<u8>)> = Vec::new();
-            for (off, bytes) in segs {
-                match runs.last_mut() {
-                    Some((start, buf)) if off <= *start + buf.len() as i64 => {
-                        let end = *start + buf.len() as i64;
-                        let skip = (end - off) as usize;
-                        if skip < bytes.len() {
-                            buf.extend_from_slice(&bytes[skip..]);
-                        }
-                    }
-                    _ => runs.push((off, bytes)),
-                }
-            }
+            let runs = tcp::runs(std::mem::take(&mut dir.segs));
             dir.sip = runs.iter().any(|(_, b)| stream_has_sip(b));
             *slot = runs;
         }
@@ -1603,20 +1372,12 @@ impl Walker {
         }
     }
 
-    fn sctp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8], mode: Mode) -> Seg {
+    fn sctp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8]) -> Seg {
         if data.len() < 12 {
             return opaque(data);
         }
         let key = (src, be16(data, 0), dst, be16(data, 2));
-        if mode == Mode::Collect {
-            self.sctp_collect(key, data);
-            return Seg {
-                bytes: Vec::new(),
-                v: Verdict::Other,
-                csum: Csum::None,
-            };
-        }
-        let sip = self.sctp_sip.contains(&canon(key));
+        let sip = self.sctp_sip.contains(&canonical(key));
         if !sip && !self.keeps(Verdict::Other) {
             return Seg {
                 bytes: Vec::new(),
@@ -1721,44 +1482,29 @@ impl Walker {
 
     fn sctp_collect(&mut self, key: FlowKey, data: &[u8]) {
         for d in sctp::chunks(data).filter_map(|c| c.data()) {
-            let (flags, tsn, stream, user) = (d.flags, d.tsn, d.stream, d.user);
-            {
-                match flags & 3 {
-                    3 => {
-                        if looks_like_sip(user) {
-                            self.sctp_sip.insert(canon(key));
-                        }
-                    }
-                    2 => {
-                        self.sctp_open
-                            .insert((key, stream), vec![(tsn, user.to_vec())]);
-                    }
-                    f => {
-                        if let Some(v) = self.sctp_open.get_mut(&(key, stream)) {
-                            if !v.iter().any(|(t, _)| *t == tsn) {
-                                v.push((tsn, user.to_vec()));
-                            }
-                            if f == 1 {
-                                let pieces =
-                                    self.sctp_open.remove(&(key, stream)).unwrap_or_default();
-                                let m = self.sctp_msgs.len();
-                                let whole: Vec<u8> =
-                                    pieces.iter().flat_map(|p| p.1.iter().copied()).collect();
-                                if looks_like_sip(&whole) {
-                                    self.sctp_sip.insert(canon(key));
-                                }
-                                for (i, (t, _)) in pieces.iter().enumerate() {
-                                    self.sctp_of.insert((key, *t), (m, i));
-                                }
-                                self.sctp_msgs.push(SctpMsg {
-                                    pieces: pieces.into_iter().map(|p| p.1).collect(),
-                                    new: None,
-                                });
-                            }
-                        }
-                    }
+            if d.flags & 3 == 3 {
+                if looks_like_sip(d.user) {
+                    self.sctp_sip.insert(canonical(key));
                 }
+                continue;
             }
+            let dir = self
+                .sctp_dirs
+                .entry(key)
+                .or_insert_with(|| sctp::Reassembler::new(MAX_SCTP_MESSAGE));
+            let sctp::Pushed::Whole(fragments) = dir.push(&d, ()) else {
+                continue;
+            };
+            let m = self.sctp_msgs.len();
+            let mut pieces = Vec::with_capacity(fragments.len());
+            for (i, f) in fragments.into_iter().enumerate() {
+                self.sctp_of.insert((key, f.tsn), (m, i));
+                pieces.push(f.data);
+            }
+            if looks_like_sip(&pieces.concat()) {
+                self.sctp_sip.insert(canonical(key));
+            }
+            self.sctp_msgs.push(SctpMsg { pieces, new: None });
         }
     }
 
@@ -1780,61 +1526,28 @@ impl Walker {
             .unwrap_or_else(|| user.to_vec())
     }
 
-    /// GRE (RFC 2784/2890) with IP, transparent Ethernet or ERSPAN inside.
-    fn gre(&mut self, data: &[u8], depth: u8, mode: Mode) -> Seg {
-        if data.len() < 4 {
-            return opaque(data);
-        }
-        let flags = be16(data, 0);
-        let proto = be16(data, 2);
-        if flags & 0x4007 != 0 {
-            return opaque(data); // source routing, or version 1 (PPTP)
-        }
-        let mut hlen = 4;
-        for bit in [0x8000u16, 0x2000, 0x1000] {
-            if flags & bit != 0 {
-                hlen += 4;
-            }
-        }
-        let Some(inner) = data.get(hlen..) else {
-            return opaque(data);
-        };
-        let (extra, ether) = match proto {
-            0x0800 | 0x86dd => (0, false),
-            0x6558 => (0, true),
-            0x88be if flags & 0x1000 == 0 => (0, true),
-            0x88be => (8, true),
-            0x22eb => (
-                if inner.get(11).is_some_and(|b| b & 1 != 0) {
-                    20
-                } else {
-                    12
-                },
-                true,
-            ),
-            _ => return opaque(data),
-        };
-        let Some(body) = inner.get(extra..) else {
-            return opaque(data);
-        };
-        let done = if ether {
-            self.ether(body, depth, mode)
-        } else {
-            self.ip(body, depth, mode)
+    /// GRE (RFC 2784/2890) with IP, transparent Ethernet or ERSPAN inside
+    /// ([`net::gre`]); its checksum, when present, recomputed.
+    fn gre(&mut self, g: net::Gre, data: &[u8], depth: u8) -> Seg {
+        let body = &data[g.inner_at()..];
+        let done = match net::gre_ip_at(&g, body) {
+            Some(0) if !g.ethernet => self.ip(body, depth),
+            Some(at) => self.prefixed(body, at, depth, &[0, 6]),
+            None => None,
         };
         let Some(done) = done else {
             return opaque(data);
         };
-        if mode == Mode::Collect || !self.keeps(done.v) {
+        if !self.keeps(done.v) {
             return Seg {
                 bytes: Vec::new(),
                 v: done.v,
                 csum: Csum::None,
             };
         }
-        let mut out = data[..hlen + extra].to_vec();
+        let mut out = data[..g.inner_at()].to_vec();
         out.extend_from_slice(&done.bytes);
-        if flags & 0x8000 != 0 && out != data {
+        if g.checksum && out != data {
             put16(&mut out, 4, 0);
             let c = inet_checksum(&out);
             put16(&mut out, 4, c);
@@ -1844,6 +1557,27 @@ impl Walker {
             v: done.v,
             csum: Csum::None,
         }
+    }
+}
+
+/// The first pass: TCP segments, SCTP messages and reassembled IP
+/// datagrams collected from the frame walker before anything is rewritten.
+impl net::Visitor for Rewriter {
+    fn tcp(&mut self, ctx: &PacketCtx<'_>, key: FlowKey, seg: &TcpSegment<'_>) {
+        let at = (ctx.frame, ctx.depth);
+        self.tcp_collect(key, seg.seq, seg.syn, seg.ack, seg.payload, at);
+    }
+
+    fn sctp(&mut self, _: &PacketCtx<'_>, key: FlowKey, packet: &[u8]) {
+        self.sctp_collect(key, packet);
+    }
+
+    fn reassembled(&mut self, ctx: &PacketCtx<'_>, payload: &[u8]) {
+        for &m in ctx.fragments {
+            self.frag_notes.insert(m, FragNote::Absorbed);
+        }
+        self.frag_notes
+            .insert((ctx.frame, ctx.depth), FragNote::Complete(payload.to_vec()));
     }
 }
 
@@ -2467,5 +2201,51 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
         assert!(checksums_ok(&f[0]));
         assert_eq!(&f[0][14 + 12..14 + 20], &[192, 0, 2, 1, 192, 0, 2, 2]);
         assert_eq!(&f[0][42..], &rtp[42..], "payload unchanged");
+    }
+
+    #[test]
+    fn vlan_tags_after_ethernet_and_cooked_headers_are_rewritten() {
+        let sip = ipv4(17, A, B, 1, 0, &udp(A, B, &msg()));
+        // Ethernet with three 802.1Q tags.
+        let mut tagged = eth(&sip);
+        tagged.splice(12..12, [0x81, 0, 0, 7, 0x81, 0, 0, 8, 0x88, 0xa8, 0, 9]);
+        // Linux cooked v1 whose protocol is 802.1Q.
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x81, 0x00];
+        sll.extend_from_slice(&[0, 7, 0x08, 0x00]);
+        sll.extend_from_slice(&sip);
+        for (link, frame, ip_at) in [(1u32, tagged, 26), (113, sll, 20)] {
+            let mut input = pcap(&[frame]);
+            input[20..24].copy_from_slice(&link.to_le_bytes());
+            let out = redact_capture(&input, &opts(Level::Network));
+            assert_eq!(
+                (out.packets.sip, out.packets.changed),
+                (1, 1),
+                "link {link}"
+            );
+            let f = &frames(&out.output)[0];
+            // The tags stay; the packet after them is redacted.
+            assert_eq!(&f[..ip_at - 20], &input[40..40 + ip_at - 20]);
+            assert_eq!(f[ip_at] >> 4, 4);
+            assert!(!f.windows(5).any(|w| w == b"alice"), "link {link}");
+        }
+    }
+
+    #[test]
+    fn sctp_fragments_captured_out_of_order_are_redacted_as_one_message() {
+        let m = msg();
+        // The last fragment captured first: put together by TSN, as the reader does.
+        let frames_in = vec![
+            sctp_packet(&[(1, 11, &m[77..])]),
+            sctp_packet(&[(2, 10, &m[..77])]),
+        ];
+        let out = redact_capture(&pcap(&frames_in), &opts(Level::Network));
+        assert_eq!((out.packets.written, out.packets.sip), (2, 2));
+        let f = frames(&out.output);
+        let user = |x: &Vec<u8>| {
+            let sctp = &x[14 + 20..];
+            sctp[12 + 16..12 + usize::from(be16(sctp, 14))].to_vec()
+        };
+        let joined = [user(&f[1]), user(&f[0])].concat();
+        assert_eq!(joined, redact_text(&m, &opts(Level::Network)).output);
     }
 }

@@ -1,42 +1,50 @@
 //! SIP messages out of a pcap or pcapng capture.
 //!
-//! Containers are walked by [`crate::capture::Records`] (strict framing,
-//! over `pcap-parser`), link types told by [`crate::capture::link`], and
-//! IP/UDP/TCP headers sliced by `etherparse` (lax slicing, so a truncated
-//! frame still yields what it holds); SCTP chunks and WebSocket frames are
-//! read by [`crate::capture::sctp`] and [`crate::capture::websocket`], SIP
-//! framed by [`crate::parse::framing`]. On top of them this module does what a SIP analyser needs and
-//! those crates leave to the caller, as Wireshark does:
+//! The capture layer does the walking: containers by
+//! [`crate::capture::Records`] (strict framing, over `pcap-parser`), links,
+//! VLAN tags, IP with fragment reassembly and tunnels by the frame walker
+//! [`crate::capture::net::Walker`], to which this reader is a
+//! [`Visitor`]; TCP streams are put back in order by
+//! [`crate::capture::tcp::Reassembler`], SCTP user messages by
+//! [`crate::capture::sctp::Reassembler`], WebSocket frames read by
+//! [`crate::capture::websocket`], SIP framed by [`crate::parse::framing`].
+//! On top of them this module does what a SIP analyser needs, as Wireshark
+//! does:
 //!
-//! - link types Ethernet (with 802.1Q), Linux SLL and SLL2, raw IP, BSD
-//!   loopback; IPv4 and IPv6 with fragment reassembly (etherparse's
-//!   `IpDefragBuf`), IP-in-IP, GRE and ERSPAN I/II/III tunnels;
-//! - UDP (one message per datagram, RFC 3261 §18.3), TCP with per-direction
-//!   reassembly (out-of-order and retransmitted segments, several messages
+//! - UDP (one message per datagram, RFC 3261 §18.3), TCP (several messages
 //!   per segment, a message over several segments; framing by
 //!   Content-Length, RFC 3261 §18.3), SIP over WebSocket (RFC 7118, RFC 6455
 //!   §5.2 frames, masked payloads, a message fragmented into a text or
 //!   binary frame and continuation frames with control frames between them,
-//!   §5.4), SCTP DATA chunks (RFC 4960 §3.3.1; a fragmented user message is
-//!   put together from consecutive TSNs of one stream, B to E, whatever the
-//!   order and duplicates in which they were captured, §6.9);
+//!   §5.4), SCTP DATA chunks (RFC 4960 §3.3.1, user messages put together
+//!   by TSN, §6.9);
 //! - SIP recognised by content, never by port: a cheap start-line check
-//!   skips everything else.
+//!   skips everything else;
+//! - a TCP hole (segments never captured) is skipped once it is known to
+//!   be lost — the other direction acknowledges bytes past it, 256 KiB wait
+//!   behind it, or the capture ends — and reading resumes at the next SIP
+//!   start line after it; one capture finding per hole says how many bytes
+//!   were missing and how many were skipped around it.
+//!
+//! Everything else is handed to an optional payload hook
+//! ([`read_capture_payloads`]): non-SIP UDP datagrams and other IP
+//! payloads (ESP, IP protocol 50) with their addresses, ports, time and
+//! frame number — where IPsec and RTP analysis plug in.
 //!
 //! Damage (a truncated file, a corrupt block, a TCP gap, data left over at
 //! the end) becomes a capture finding; everything before it is kept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 pub use crate::capture::is_capture;
-use crate::capture::link::{link_layer, LinkLayer};
+use crate::capture::net::{reverse, FlowKey, PacketCtx, TcpSegment, Visitor, Walker};
 use crate::capture::sctp;
+use crate::capture::tcp::{self, Pushed};
 use crate::capture::websocket::{self, HttpHead, Parsed};
 use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
-use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TcpSlice};
 
 use super::model::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
@@ -55,6 +63,30 @@ pub struct Extracted {
     pub frames: u64,
 }
 
+/// A payload that is not SIP, handed to the hook of
+/// [`read_capture_payloads`]: a UDP datagram's payload, or the payload of
+/// an IP protocol other than UDP, TCP, SCTP and the tunnels (ESP is 50).
+#[derive(Debug, Clone, Copy)]
+pub struct Payload<'a> {
+    /// 1-based frame number (of the last fragment, for a reassembled
+    /// datagram).
+    pub frame: u64,
+    /// Capture time, seconds since the Unix epoch.
+    pub time: Option<f64>,
+    /// IP protocol number: 17 for UDP, 50 for ESP…
+    pub proto: u8,
+    /// Source address.
+    pub src: IpAddr,
+    /// Source port (UDP), else 0.
+    pub src_port: u16,
+    /// Destination address.
+    pub dst: IpAddr,
+    /// Destination port (UDP), else 0.
+    pub dst_port: u16,
+    /// The payload, as far as captured.
+    pub data: &'a [u8],
+}
+
 /// Reads every SIP message out of a pcap or pcapng capture held in memory.
 pub fn read_capture(input: &[u8]) -> Extracted {
     read(input, None)
@@ -67,6 +99,24 @@ pub fn read_capture(input: &[u8]) -> Extracted {
 /// ISO 8601, as [`read_capture`] fills it in.
 pub fn read_capture_with(input: &[u8], sink: &mut dyn FnMut(RawMessage)) -> Extracted {
     read(input, Some(sink))
+}
+
+/// Like [`read_capture_with`], and hands every payload that is not SIP to
+/// `payloads` as it is read: UDP datagrams without a SIP start line, and
+/// the payloads of IP protocols other than UDP, TCP, SCTP and tunnels (ESP,
+/// protocol 50, RFC 4303 §2). The hook for IPsec and RTP/RTCP analysis.
+pub fn read_capture_payloads(
+    input: &[u8],
+    sink: &mut dyn FnMut(RawMessage),
+    payloads: &mut dyn FnMut(&Payload<'_>),
+) -> Extracted {
+    let mut r = Reader {
+        sink: Some(sink),
+        payloads: Some(payloads),
+        ..Reader::default()
+    };
+    r.run(input);
+    r.out
 }
 
 /// Like [`read_capture_with`], and calls `progress` with the number of
@@ -98,8 +148,9 @@ fn read(input: &[u8], sink: Option<&mut dyn FnMut(RawMessage)>) -> Extracted {
 
 impl Reader<'_> {
     fn run(&mut self, input: &[u8]) {
+        let mut walker = Walker::new();
         match sniff(input) {
-            Some(format) => self.container(input, format.name()),
+            Some(format) => self.container(&mut walker, input, format.name()),
             None => {
                 self.out.format = "unknown";
                 self.issue(
@@ -109,7 +160,7 @@ impl Reader<'_> {
                 );
             }
         }
-        self.finish();
+        self.finish(walker.pending_datagrams());
     }
 
     /// Reports `done` bytes read when a progress step has passed.
@@ -123,82 +174,126 @@ impl Reader<'_> {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Pkt {
     frame: u64,
     time: Option<f64>,
 }
 
-type FlowKey = (IpAddr, u16, IpAddr, u16);
+impl From<&PacketCtx<'_>> for Pkt {
+    fn from(c: &PacketCtx<'_>) -> Pkt {
+        Pkt {
+            frame: c.frame,
+            time: c.time,
+        }
+    }
+}
 
 #[derive(Default)]
 struct TcpFlow {
-    next: Option<u32>,
+    stream: tcp::Reassembler,
+    /// Delivered bytes not yet in a message.
     buf: Vec<u8>,
-    ooo: BTreeMap<u32, Vec<u8>>,
-    ooo_bytes: usize,
     websocket: bool,
     /// A WebSocket message begun by a non-FIN text/binary frame (RFC 6455
     /// §5.4): the payload so far, waiting for its continuation frames.
     ws_message: Option<Vec<u8>>,
-    /// Frames whose bytes are in `buf` (or `ooo`) and not yet in a message.
+    /// Frames whose bytes are in `buf` (or waiting) and not yet in a message.
     frames: Vec<u64>,
+    /// The latest segment with data: messages delivered when a hole is
+    /// skipped later carry its frame and time.
+    last: Pkt,
+    /// A hole skipped, while reading has not resumed at a start line.
+    resync: Option<Resync>,
 }
 
-/// One fragment of a fragmented SCTP user message (DATA chunk with B and E
-/// not both set).
-struct SctpFragment {
-    stream: u16,
-    /// `B` (first) and `E` (last) flags (RFC 4960 §3.3.1).
-    first: bool,
-    last: bool,
-    data: Vec<u8>,
-    /// The frame that carried it.
+/// A skipped TCP hole, counted until reading resumes.
+struct Resync {
+    /// Its finding in `issues`.
+    issue: usize,
+    /// The frame after which the bytes were missing.
     frame: u64,
+    /// Bytes never captured.
+    missing: u64,
+    /// Captured bytes skipped around the hole (a message cut by it, bytes
+    /// before the next start line).
+    skipped: usize,
 }
-
-/// Fragments of one direction of an SCTP association, by TSN.
-#[derive(Default)]
-struct SctpDirection {
-    fragments: HashMap<u32, SctpFragment>,
-    bytes: usize,
-    /// TSN ranges (first, last) of the latest user messages put together,
-    /// so that a retransmitted fragment of one is not kept as a new one.
-    done: std::collections::VecDeque<(u32, u32)>,
-}
-
-/// How many reassembled TSN ranges an SCTP direction remembers.
-const SCTP_DONE_RANGES: usize = 64;
 
 #[derive(Default)]
 struct Reader<'s> {
     out: Extracted,
     /// Where messages go; `out.messages` when `None`.
     sink: Option<&'s mut dyn FnMut(RawMessage)>,
+    /// Where non-SIP payloads go, when anyone listens.
+    payloads: Option<&'s mut dyn FnMut(&Payload<'_>)>,
     /// Told the bytes read so far, every `progress_step` bytes.
     progress: Option<&'s mut dyn FnMut(usize)>,
     progress_step: usize,
     progress_next: usize,
     tcp: HashMap<FlowKey, TcpFlow>,
-    frags: HashMap<(IpAddr, IpAddr, u32, u8), etherparse::defrag::IpDefragBuf>,
-    sctp: HashMap<FlowKey, SctpDirection>,
+    sctp: HashMap<FlowKey, sctp::Reassembler<u64>>,
     warned_links: Vec<u32>,
-    gaps: usize,
     /// `ip:port` texts already formatted (a capture has few endpoints).
     names: HashMap<(IpAddr, u16), String>,
-    /// Frames of each IP datagram being reassembled.
-    frag_frames: HashMap<(IpAddr, IpAddr, u32, u8), Vec<u64>>,
     /// Frames (besides the current one) of the next message `emit` sends.
     pending_frames: Vec<u64>,
+    /// A TCP segment has waited behind a hole (so acknowledgments are
+    /// worth checking against holes).
+    waited: bool,
 }
 
-const MAX_TUNNEL_DEPTH: u8 = 4;
-/// Out-of-order data a TCP direction may hold before the hole is declared lost.
-const MAX_OOO_BYTES: usize = 1 << 20;
+/// Data waiting behind a TCP hole before the hole is declared lost.
+const MAX_WAITING_BYTES: usize = 256 << 10;
 /// A header section longer than this is not waited for.
 const MAX_HEADER_BYTES: usize = 256 * 1024;
 /// A fragmented WebSocket or SCTP message longer than this is dropped.
 const MAX_MESSAGE_BYTES: usize = 16 << 20;
+
+impl Visitor for Reader<'_> {
+    fn udp(&mut self, ctx: &PacketCtx<'_>, key: FlowKey, payload: &[u8]) {
+        if looks_like_sip(payload) {
+            self.fragments(ctx);
+            self.emit(ctx.into(), key, "udp", payload.to_vec());
+        } else {
+            self.hand_over(ctx, 17, key, payload);
+        }
+    }
+
+    fn tcp(&mut self, ctx: &PacketCtx<'_>, key: FlowKey, seg: &TcpSegment<'_>) {
+        self.fragments(ctx);
+        self.tcp_segment(ctx.into(), key, seg);
+        self.pending_frames.clear();
+    }
+
+    fn sctp(&mut self, ctx: &PacketCtx<'_>, key: FlowKey, packet: &[u8]) {
+        self.fragments(ctx);
+        self.sctp_packet(ctx.into(), key, packet);
+        self.pending_frames.clear();
+    }
+
+    fn ip_payload(
+        &mut self,
+        ctx: &PacketCtx<'_>,
+        proto: u8,
+        src: IpAddr,
+        dst: IpAddr,
+        payload: &[u8],
+    ) {
+        self.hand_over(ctx, proto, (src, 0, dst, 0), payload);
+    }
+
+    fn unsupported_link(&mut self, frame: u64, link: u32) {
+        if !self.warned_links.contains(&link) {
+            self.warned_links.push(link);
+            self.issue(
+                Rule::CaptureUnsupportedLink,
+                Some(frame),
+                format!("Link type {link} is not supported; its frames are skipped."),
+            );
+        }
+    }
+}
 
 impl Reader<'_> {
     fn issue(&mut self, rule: Rule, frame: Option<u64>, message: String) {
@@ -209,8 +304,31 @@ impl Reader<'_> {
         });
     }
 
-    /// Walks the container, handing every packet to [`Self::link`].
-    fn container(&mut self, input: &[u8], format: &'static str) {
+    /// The frames of a reassembled IP datagram go with the next message.
+    fn fragments(&mut self, ctx: &PacketCtx<'_>) {
+        self.pending_frames.clear();
+        self.pending_frames
+            .extend(ctx.fragments.iter().map(|&(frame, _)| frame));
+    }
+
+    /// A payload that is not SIP, to the payload hook.
+    fn hand_over(&mut self, ctx: &PacketCtx<'_>, proto: u8, key: FlowKey, data: &[u8]) {
+        if let Some(hook) = self.payloads.as_mut() {
+            hook(&Payload {
+                frame: ctx.frame,
+                time: ctx.time,
+                proto,
+                src: key.0,
+                src_port: key.1,
+                dst: key.2,
+                dst_port: key.3,
+                data,
+            });
+        }
+    }
+
+    /// Walks the container, handing every packet to the frame walker.
+    fn container(&mut self, walker: &mut Walker, input: &[u8], format: &'static str) {
         self.out.format = format;
         let mut records = Records::new(input);
         while let Some(record) = records.next() {
@@ -218,11 +336,7 @@ impl Reader<'_> {
                 Ok(record) => {
                     self.out.frames = records.frames();
                     if let RecordKind::Packet(p, _) = record.kind {
-                        let pkt = Pkt {
-                            frame: p.frame,
-                            time: p.time,
-                        };
-                        self.link(pkt, p.link, p.data);
+                        walker.frame(self, p.frame, p.time, p.link, p.data);
                     } else if matches!(record.kind, RecordKind::PcapHeader) {
                         // Progress counts from the first record on.
                         continue;
@@ -263,402 +377,144 @@ impl Reader<'_> {
         }
     }
 
-    fn link(&mut self, pkt: Pkt, link: u32, data: &[u8]) {
-        match link_layer(link, data) {
-            // 802.1Q/QinQ tags handled by etherparse.
-            Some(LinkLayer::Ethernet) => {
-                if let Ok(p) = LaxSlicedPacket::from_ethernet(data) {
-                    self.net(pkt, &p, 0);
-                }
-            }
-            Some(LinkLayer::Ip { at }) => self.raw_ip(pkt, &data[at..], 0),
-            Some(LinkLayer::Cooked { at, ether_type, .. }) => {
-                let p = LaxSlicedPacket::from_ether_type(EtherType(ether_type), &data[at..]);
-                self.net(pkt, &p, 0);
-            }
-            Some(LinkLayer::Unsupported) if !self.warned_links.contains(&link) => {
-                self.warned_links.push(link);
-                self.issue(
-                    Rule::CaptureUnsupportedLink,
-                    Some(pkt.frame),
-                    format!("Link type {link} is not supported; its frames are skipped."),
-                );
-            }
-            Some(LinkLayer::Unsupported) | None => {}
-        }
-    }
-
-    fn raw_ip(&mut self, pkt: Pkt, data: &[u8], depth: u8) {
-        if let Ok(p) = LaxSlicedPacket::from_ip(data) {
-            self.net(pkt, &p, depth);
-        }
-    }
-
-    fn net(&mut self, pkt: Pkt, p: &LaxSlicedPacket<'_>, depth: u8) {
-        let Some(net) = &p.net else { return };
-        let (src, dst, payload, frag) = match net {
-            LaxNetSlice::Ipv4(v4) => {
-                let h = v4.header();
-                let pl = v4.payload();
-                let frag = pl.fragmented.then(|| {
-                    (
-                        u32::from(h.identification()),
-                        h.fragments_offset(),
-                        h.more_fragments(),
-                    )
-                });
-                (
-                    IpAddr::V4(h.source_addr()),
-                    IpAddr::V4(h.destination_addr()),
-                    pl,
-                    frag,
-                )
-            }
-            LaxNetSlice::Ipv6(v6) => {
-                let h = v6.header();
-                let pl = v6.payload();
-                let mut frag = None;
-                if pl.fragmented {
-                    // A lax slice may end inside the extension chain, and
-                    // etherparse 0.21's iterator then reads past its end
-                    // (found by the `capture` fuzz target). Walk only a chain
-                    // the checked parser accepts.
-                    let exts = v6.extensions();
-                    let checked = exts.first_header().and_then(|first| {
-                        etherparse::Ipv6ExtensionsSlice::from_slice(first, exts.slice()).ok()
-                    });
-                    for ext in checked.into_iter().flat_map(|(c, _, _)| c) {
-                        if let etherparse::Ipv6ExtensionSlice::Fragment(f) = ext {
-                            let f = f.to_header();
-                            frag = Some((f.identification, f.fragment_offset, f.more_fragments));
-                        }
-                    }
-                }
-                (
-                    IpAddr::V6(h.source_addr()),
-                    IpAddr::V6(h.destination_addr()),
-                    pl,
-                    frag,
-                )
-            }
-            LaxNetSlice::Arp(_) => return,
-        };
-        let proto = payload.ip_number.0;
-        match frag {
-            None if payload.fragmented => {}
-            None => self.ip_payload(pkt, src, dst, proto, payload.payload, depth),
-            Some((id, offset, more)) => {
-                let key = (src, dst, id, proto);
-                let buf = self.frags.entry(key).or_insert_with(|| {
-                    etherparse::defrag::IpDefragBuf::new(payload.ip_number, Vec::new(), Vec::new())
-                });
-                if buf.add(offset, more, payload.payload).is_err() {
-                    self.frags.remove(&key);
-                    self.frag_frames.remove(&key);
-                    return;
-                }
-                let frames = self.frag_frames.entry(key).or_default();
-                if frames.len() < 4096 {
-                    frames.push(pkt.frame);
-                }
-                if buf.is_complete() {
-                    if let Some(buf) = self.frags.remove(&key) {
-                        let (data, _) = buf.take_bufs();
-                        let frames = self.frag_frames.remove(&key).unwrap_or_default();
-                        let before = std::mem::replace(&mut self.pending_frames, frames);
-                        self.ip_payload(pkt, src, dst, proto, &data, depth);
-                        self.pending_frames = before;
-                    }
-                }
-            }
-        }
-    }
-
-    fn ip_payload(
-        &mut self,
-        pkt: Pkt,
-        src: IpAddr,
-        dst: IpAddr,
-        proto: u8,
-        data: &[u8],
-        depth: u8,
-    ) {
-        match proto {
-            17 => {
-                if data.len() < 8 {
-                    return;
-                }
-                let sport = u16::from_be_bytes([data[0], data[1]]);
-                let dport = u16::from_be_bytes([data[2], data[3]]);
-                let len = usize::from(u16::from_be_bytes([data[4], data[5]]));
-                // A lax read: trust the UDP length only when the bytes are there.
-                let end = if (8..=data.len()).contains(&len) {
-                    len
-                } else {
-                    data.len()
-                };
-                let payload = &data[8..end];
-                if looks_like_sip(payload) {
-                    self.emit(pkt, (src, sport, dst, dport), "udp", payload.to_vec());
-                }
-            }
-            6 => {
-                if let Ok(tcp) = TcpSlice::from_slice(data) {
-                    let key = (src, tcp.source_port(), dst, tcp.destination_port());
-                    self.tcp_segment(pkt, key, &tcp);
-                }
-            }
-            132 => self.sctp(pkt, src, dst, data),
-            4 | 41 if depth < MAX_TUNNEL_DEPTH => self.raw_ip(pkt, data, depth + 1),
-            47 if depth < MAX_TUNNEL_DEPTH => self.gre(pkt, data, depth + 1),
-            _ => {}
-        }
-    }
-
-    /// GRE (RFC 2784/2890) carrying IP, transparent Ethernet, or ERSPAN
-    /// type I/II (0x88BE) and III (0x22EB).
-    fn gre(&mut self, pkt: Pkt, data: &[u8], depth: u8) {
-        if data.len() < 4 {
-            return;
-        }
-        let flags = u16::from_be_bytes([data[0], data[1]]);
-        let proto = u16::from_be_bytes([data[2], data[3]]);
-        let mut off = 4;
-        for bit in [0x8000u16, 0x2000, 0x1000] {
-            if flags & bit != 0 {
-                off += 4;
-            }
-        }
-        let Some(inner) = data.get(off..) else { return };
-        let ether = match proto {
-            0x0800 | 0x86DD => return self.raw_ip(pkt, inner, depth),
-            0x6558 => inner,
-            // ERSPAN type I has no header (no GRE sequence number); type II has 8 bytes.
-            0x88BE if flags & 0x1000 == 0 => inner,
-            0x88BE => match inner.get(8..) {
-                Some(x) => x,
-                None => return,
-            },
-            0x22EB => {
-                let extra = if inner.get(11).is_some_and(|b| b & 1 != 0) {
-                    8
-                } else {
-                    0
-                };
-                match inner.get(12 + extra..) {
-                    Some(x) => x,
-                    None => return,
-                }
-            }
-            _ => return,
-        };
-        if let Ok(p) = LaxSlicedPacket::from_ethernet(ether) {
-            self.net(pkt, &p, depth);
-        }
-    }
-
     /// SCTP DATA chunks (RFC 4960 §3.3.1). A whole user message (B and E
-    /// set) is taken as it comes; fragments wait, by TSN, until a B
-    /// fragment, its consecutive TSNs and an E fragment of the same stream
-    /// are all there (§6.9), so their capture order and retransmitted
-    /// copies do not matter.
-    fn sctp(&mut self, pkt: Pkt, src: IpAddr, dst: IpAddr, data: &[u8]) {
-        if data.len() < 12 {
-            return;
-        }
-        let key = (
-            src,
-            u16::from_be_bytes([data[0], data[1]]),
-            dst,
-            u16::from_be_bytes([data[2], data[3]]),
-        );
+    /// set) is taken as it comes; fragments go to the direction's
+    /// reassembler.
+    fn sctp_packet(&mut self, pkt: Pkt, key: FlowKey, data: &[u8]) {
         for chunk in sctp::chunks(data) {
             let Some(d) = chunk.data() else { continue };
             if d.flags & 3 == 3 {
                 if looks_like_sip(d.user) {
                     self.emit(pkt, key, "sctp", d.user.to_vec());
                 }
-            } else {
-                self.sctp_fragment(pkt, key, d.tsn, d.stream, d.flags, d.user);
+                continue;
             }
-        }
-    }
-
-    fn sctp_fragment(
-        &mut self,
-        pkt: Pkt,
-        key: FlowKey,
-        tsn: u32,
-        stream: u16,
-        flags: u8,
-        user: &[u8],
-    ) {
-        let dir = self.sctp.entry(key).or_default();
-        let delivered = dir
-            .done
-            .iter()
-            .any(|&(a, b)| tsn.wrapping_sub(a) <= b.wrapping_sub(a));
-        if delivered || dir.fragments.contains_key(&tsn) {
-            return; // a retransmission
-        }
-        dir.bytes += user.len();
-        dir.fragments.insert(
-            tsn,
-            SctpFragment {
-                stream,
-                first: flags & 2 != 0,
-                last: flags & 1 != 0,
-                data: user.to_vec(),
-                frame: pkt.frame,
-            },
-        );
-        if dir.bytes > MAX_MESSAGE_BYTES {
-            let n = dir.fragments.len();
-            dir.fragments.clear();
-            dir.bytes = 0;
-            self.issue(
-                Rule::CaptureIncompleteData,
-                Some(pkt.frame),
-                format!(
-                    "SCTP {} → {}: {n} fragments of user messages never completed and were dropped before frame {}.",
-                    addr(key.0, key.1),
-                    addr(key.2, key.3),
-                    pkt.frame
-                ),
-            );
-            return;
-        }
-        // Back from the new fragment to the B fragment, then on to the E one.
-        let limit = dir.fragments.len();
-        let mut first = tsn;
-        for _ in 0..limit {
-            let Some(f) = dir.fragments.get(&first) else {
-                return;
-            };
-            if f.first {
-                break;
-            }
-            let prev = first.wrapping_sub(1);
-            match dir.fragments.get(&prev) {
-                Some(p) if p.stream == stream && !p.last => first = prev,
-                _ => return,
-            }
-        }
-        let mut last = first;
-        for _ in 0..limit {
-            match dir.fragments.get(&last) {
-                Some(f) if f.stream == stream && (last == first || !f.first) => {
-                    if f.last {
-                        break;
+            let dir = self
+                .sctp
+                .entry(key)
+                .or_insert_with(|| sctp::Reassembler::new(MAX_MESSAGE_BYTES));
+            match dir.push(&d, pkt.frame) {
+                sctp::Pushed::Whole(fragments) => {
+                    let mut whole = Vec::new();
+                    for f in &fragments {
+                        whole.extend_from_slice(&f.data);
                     }
-                    last = last.wrapping_add(1);
+                    if looks_like_sip(&whole) {
+                        self.pending_frames.extend(fragments.iter().map(|f| f.tag));
+                        self.emit(pkt, key, "sctp", whole);
+                    }
                 }
-                _ => return,
+                sctp::Pushed::Overflow(n) => self.issue(
+                    Rule::CaptureIncompleteData,
+                    Some(pkt.frame),
+                    format!(
+                        "SCTP {} → {}: {n} fragments of user messages never completed and were dropped before frame {}.",
+                        addr(key.0, key.1),
+                        addr(key.2, key.3),
+                        pkt.frame
+                    ),
+                ),
+                sctp::Pushed::Waiting | sctp::Pushed::Duplicate => {}
             }
-        }
-        if !dir.fragments.get(&first).is_some_and(|f| f.first)
-            || !dir.fragments.get(&last).is_some_and(|f| f.last)
-        {
-            return;
-        }
-        let mut whole = Vec::new();
-        let mut frames = Vec::new();
-        let mut t = first;
-        loop {
-            if let Some(f) = dir.fragments.remove(&t) {
-                dir.bytes = dir.bytes.saturating_sub(f.data.len());
-                whole.extend_from_slice(&f.data);
-                frames.push(f.frame);
-            }
-            if t == last {
-                break;
-            }
-            t = t.wrapping_add(1);
-        }
-        if dir.done.len() == SCTP_DONE_RANGES {
-            dir.done.pop_front();
-        }
-        dir.done.push_back((first, last));
-        if looks_like_sip(&whole) {
-            self.pending_frames.extend(frames);
-            self.emit(pkt, key, "sctp", whole);
         }
     }
 
-    fn tcp_segment(&mut self, pkt: Pkt, key: FlowKey, tcp: &TcpSlice<'_>) {
-        let seq = tcp.sequence_number();
-        let payload = tcp.payload();
+    fn tcp_segment(&mut self, pkt: Pkt, key: FlowKey, seg: &TcpSegment<'_>) {
+        // An acknowledgment past a hole of the other direction: the peer
+        // had those bytes, the capture lost them.
+        if seg.ack && self.waited {
+            let rev = reverse(key);
+            if self
+                .tcp
+                .get(&rev)
+                .is_some_and(|f| f.stream.acked_past_hole(seg.ack_number))
+            {
+                self.skip_hole(rev);
+            }
+        }
+        let payload = seg.payload;
         let flow = self.tcp.entry(key).or_default();
-        if tcp.syn() {
-            flow.next = Some(seq.wrapping_add(1));
+        if seg.syn {
+            flow.stream.start(seg.seq.wrapping_add(1));
             flow.buf.clear();
-            flow.ooo.clear();
-            flow.ooo_bytes = 0;
         }
         if payload.is_empty() {
             return;
+        }
+        if !flow.stream.started() {
+            // Mid-stream start: begin at the first segment that starts a message.
+            if looks_like_sip(payload) || matches!(payload[0], 0x81 | 0x82) {
+                flow.stream.start(seg.seq);
+            } else {
+                return;
+            }
         }
         if flow.frames.last() != Some(&pkt.frame) && flow.frames.len() < 4096 {
             flow.frames.push(pkt.frame);
             flow.frames.extend(self.pending_frames.iter().copied());
         }
-        let next = match flow.next {
-            Some(n) => n,
-            // Mid-stream start: begin at the first segment that starts a message.
-            None if looks_like_sip(payload) || matches!(payload[0], 0x81 | 0x82) => seq,
-            None => return,
+        flow.last = pkt;
+        // A SYN's data (TCP Fast Open) starts after the SYN's number.
+        let seq = seg.seq.wrapping_add(u32::from(seg.syn));
+        let pushed = flow.stream.push(seq, payload, &mut flow.buf);
+        self.waited |= pushed == Pushed::Waiting;
+        if pushed == Pushed::Waiting && flow.stream.waiting_bytes() > MAX_WAITING_BYTES {
+            self.skip_hole(key);
+            return;
+        }
+        if matches!(pushed, Pushed::Delivered(_)) {
+            self.tcp_extract(pkt, key);
+        }
+    }
+
+    /// Gives up on the first hole of direction `key`: what was cut by it is
+    /// dropped, reading resumes at the next start line after it, and one
+    /// finding counts it.
+    fn skip_hole(&mut self, key: FlowKey) {
+        let Some(flow) = self.tcp.get_mut(&key) else {
+            return;
         };
-        flow.next = Some(next);
-        let d = seq.wrapping_sub(next) as i32;
-        let mut gap = false;
-        if d <= 0 {
-            let overlap = d.unsigned_abs() as usize;
-            if overlap >= payload.len() {
-                return; // a retransmission of bytes already in the stream
-            }
-            append(flow, &payload[overlap..]);
-        } else {
-            flow.ooo_bytes += payload.len();
-            flow.ooo.entry(seq).or_insert_with(|| payload.to_vec());
-            if flow.ooo_bytes > MAX_OOO_BYTES {
-                // The hole will not be filled: skip it and resynchronise.
-                gap = true;
-                if let Some((&first, _)) = flow.ooo.iter().next() {
-                    flow.buf.clear();
-                    flow.next = Some(first);
-                }
-            }
+        let cut = flow.buf.len();
+        flow.buf.clear();
+        flow.ws_message = None;
+        let Some(missing) = flow.stream.skip_hole(&mut flow.buf) else {
+            return;
+        };
+        let pkt = flow.last;
+        let earlier = flow.resync.take();
+        let issue = self.out.issues.len();
+        let resync = Resync {
+            issue,
+            frame: pkt.frame,
+            missing,
+            skipped: cut,
+        };
+        self.issue(Rule::CaptureTcpGap, Some(pkt.frame), String::new());
+        if let Some(e) = earlier {
+            self.close_resync(key, e);
         }
-        // Segments that now follow the stream.
-        loop {
-            let n = flow.next.unwrap_or(0);
-            let ready = flow
-                .ooo
-                .keys()
-                .copied()
-                .find(|&k| (k.wrapping_sub(n) as i32) <= 0);
-            let Some(k) = ready else { break };
-            let seg = flow.ooo.remove(&k).unwrap_or_default();
-            flow.ooo_bytes = flow.ooo_bytes.saturating_sub(seg.len());
-            let overlap = n.wrapping_sub(k) as usize;
-            if overlap < seg.len() {
-                append(flow, &seg[overlap..]);
-            }
-        }
-        if gap {
-            self.gaps += 1;
-            self.issue(
-                Rule::CaptureTcpGap,
-                Some(pkt.frame),
-                format!(
-                    "TCP {} → {}: bytes missing from the stream before frame {}; messages around the hole are lost.",
-                    addr(key.0, key.1),
-                    addr(key.2, key.3),
-                    pkt.frame
-                ),
-            );
+        if let Some(flow) = self.tcp.get_mut(&key) {
+            flow.resync = Some(resync);
         }
         self.tcp_extract(pkt, key);
+    }
+
+    /// Writes the finding of a skipped hole once its count is known.
+    fn close_resync(&mut self, key: FlowKey, r: Resync) {
+        let skipped = match r.skipped {
+            0 => String::new(),
+            n => format!(" {n} captured bytes around it were skipped (a message cut by the hole)."),
+        };
+        let text = format!(
+            "TCP {} → {}: {} bytes missing from the stream (segments never captured) near frame {}; reading resumed at the next SIP message after the hole.{skipped}",
+            addr(key.0, key.1),
+            addr(key.2, key.3),
+            r.missing,
+            r.frame,
+        );
+        if let Some(i) = self.out.issues.get_mut(r.issue) {
+            i.message = text;
+        }
     }
 
     fn tcp_extract(&mut self, pkt: Pkt, key: FlowKey) {
@@ -674,6 +530,21 @@ impl Reader<'_> {
             flow.buf.drain(..skip);
             if flow.buf.is_empty() {
                 return;
+            }
+            if flow.websocket && flow.resync.is_some() {
+                // After a hole, frames resume at a text or binary frame holding SIP.
+                let (at, whole) = ws_resync(&flow.buf);
+                flow.buf.drain(..at);
+                if let Some(r) = flow.resync.as_mut() {
+                    r.skipped += at;
+                }
+                if !whole {
+                    return;
+                }
+                if let Some(r) = flow.resync.take() {
+                    self.close_resync(key, r);
+                }
+                continue;
             }
             if flow.websocket || (!looks_like_sip(&flow.buf) && flow.buf[0] & 0x70 == 0) {
                 let frame = websocket::parse(&flow.buf);
@@ -760,6 +631,10 @@ impl Reader<'_> {
                 None => {}
             }
             if looks_like_sip(buf) {
+                if let Some(r) = flow.resync.take() {
+                    self.close_resync(key, r);
+                    continue;
+                }
                 let Some(hend) = header_end(buf) else {
                     if buf.len() > MAX_HEADER_BYTES {
                         flow.buf.clear();
@@ -780,16 +655,16 @@ impl Reader<'_> {
                 continue;
             }
             // Not at a message boundary: resynchronise on the next start line.
-            match next_start_line(buf) {
-                Some(at) => {
-                    flow.buf.drain(..at);
-                }
-                None => {
-                    let keep = flow.buf.len().min(64);
-                    let cut = flow.buf.len() - keep;
-                    flow.buf.drain(..cut);
-                    return;
-                }
+            let (cut, more) = match next_start_line(buf) {
+                Some(at) => (at, true),
+                None => (buf.len() - buf.len().min(64), false),
+            };
+            flow.buf.drain(..cut);
+            if let Some(r) = flow.resync.as_mut() {
+                r.skipped += cut;
+            }
+            if !more {
+                return;
             }
         }
     }
@@ -834,7 +709,29 @@ impl Reader<'_> {
             .clone()
     }
 
-    fn finish(&mut self) {
+    fn finish(&mut self, pending_datagrams: usize) {
+        // Holes still open at the end will not fill: read what follows them.
+        let mut holed: Vec<FlowKey> = self
+            .tcp
+            .iter()
+            .filter(|(_, f)| f.stream.has_hole())
+            .map(|(k, _)| *k)
+            .collect();
+        holed.sort();
+        for k in holed {
+            while self.tcp.get(&k).is_some_and(|f| f.stream.has_hole()) {
+                self.skip_hole(k);
+            }
+        }
+        let mut open: Vec<(FlowKey, Resync)> = self
+            .tcp
+            .iter_mut()
+            .filter_map(|(k, f)| f.resync.take().map(|r| (*k, r)))
+            .collect();
+        open.sort_by_key(|(_, r)| r.issue);
+        for (k, r) in open {
+            self.close_resync(k, r);
+        }
         let mut pending: Vec<(FlowKey, usize)> = self
             .tcp
             .iter()
@@ -865,7 +762,7 @@ impl Reader<'_> {
                 format!("{ws} fragmented WebSocket message(s) holding SIP never received their final frame; they are not decoded."),
             );
         }
-        let sctp: usize = self.sctp.values().map(|d| d.fragments.len()).sum();
+        let sctp: usize = self.sctp.values().map(|d| d.waiting()).sum();
         if sctp > 0 {
             self.issue(
                 Rule::CaptureIncompleteData,
@@ -873,30 +770,16 @@ impl Reader<'_> {
                 format!("{sctp} SCTP DATA fragment(s) never made a whole user message (a B, E or middle fragment was not captured); they are not decoded."),
             );
         }
-        let holes: usize = self.tcp.values().filter(|f| !f.ooo.is_empty()).count();
-        if holes > 0 {
-            self.issue(
-                Rule::CaptureTcpGap,
-                None,
-                format!("{holes} TCP stream(s) end with a hole (segments never captured); data after the hole is not decoded."),
-            );
-        }
-        if !self.frags.is_empty() {
+        if pending_datagrams > 0 {
             self.issue(
                 Rule::CaptureIncompleteData,
                 None,
                 format!(
-                    "{} fragmented IP datagram(s) never completed; their content is not decoded.",
-                    self.frags.len()
+                    "{pending_datagrams} fragmented IP datagram(s) never completed; their content is not decoded.",
                 ),
             );
         }
     }
-}
-
-fn append(flow: &mut TcpFlow, bytes: &[u8]) {
-    flow.buf.extend_from_slice(bytes);
-    flow.next = Some(flow.next.unwrap_or(0).wrapping_add(bytes.len() as u32));
 }
 
 /// `ip:port`, IPv6 in brackets (RFC 3986 §3.2.2).
@@ -905,6 +788,21 @@ pub(crate) fn addr(ip: IpAddr, port: u16) -> String {
         IpAddr::V4(v4) => format!("{v4}:{port}"),
         IpAddr::V6(v6) => format!("[{v6}]:{port}"),
     }
+}
+
+/// Where WebSocket frames resume in `buf` after a hole: the offset of the
+/// first whole text or binary frame (FIN set) holding SIP, `true`; or of a
+/// frame start not yet whole, to wait at (unless 256 KiB already follow
+/// it), `false`; or of the last bytes (which may start one), `false`.
+fn ws_resync(buf: &[u8]) -> (usize, bool) {
+    for at in memchr::memchr2_iter(0x81, 0x82, buf) {
+        match websocket::parse(&buf[at..]) {
+            Some(Parsed::Frame(f)) if looks_like_sip(&f.payload) => return (at, true),
+            Some(Parsed::Incomplete) if buf.len() - at <= MAX_HEADER_BYTES => return (at, false),
+            _ => {}
+        }
+    }
+    (buf.len(), false)
 }
 
 fn next_start_line(buf: &[u8]) -> Option<usize> {
@@ -1140,5 +1038,138 @@ mod tests {
             assert_eq!(s.timestamp, None);
             assert_eq!(w.timestamp, w.time.map(super::super::time::iso_time));
         }
+    }
+
+    /// A pcap of link type `link` (the frames given whole).
+    fn pcap_link(link: u32, frames: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = pcap(frames);
+        out[20..24].copy_from_slice(&link.to_le_bytes());
+        out
+    }
+
+    /// A pure ACK B:443 → A:40000 acknowledging `ack`.
+    fn ack_from_b(ack: u32) -> Vec<u8> {
+        let mut t = Vec::new();
+        t.extend_from_slice(&443u16.to_be_bytes());
+        t.extend_from_slice(&40000u16.to_be_bytes());
+        t.extend_from_slice(&5000u32.to_be_bytes());
+        t.extend_from_slice(&ack.to_be_bytes());
+        t.extend_from_slice(&[0x50, 0x10, 0xff, 0xff, 0, 0, 0, 0]);
+        ipv4(6, B, A, &t)
+    }
+
+    #[test]
+    fn reading_resumes_after_a_lost_segment() {
+        let (m1, m2, m3) = (INVITE, OPTIONS, INVITE);
+        let mut data = m1.to_vec();
+        data.extend_from_slice(m2);
+        data.extend_from_slice(m3);
+        let segs = tcp_stream(&data, &[m1.len(), m1.len() + 50]);
+        // The segment with OPTIONS' first 50 bytes never captured.
+        let lost = [segs[0].clone(), segs[1].clone(), segs[3].clone()];
+        let end = 1001 + data.len() as u32;
+        for (name, frames) in [
+            (
+                "acknowledged past the hole",
+                [&lost[..], &[ack_from_b(end)]].concat(),
+            ),
+            ("capture ends with the hole", lost.to_vec()),
+        ] {
+            let x = read_capture(&pcap(&frames));
+            let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
+            assert_eq!(got, [m1, m3], "{name}");
+            assert_eq!(x.messages[1].frame, Some(3), "{name}");
+            assert_eq!(x.issues.len(), 1, "{name}: {:?}", x.issues);
+            let i = &x.issues[0];
+            assert_eq!(i.rule, Rule::CaptureTcpGap, "{name}");
+            let skipped = format!("{} captured bytes", m2.len() - 50);
+            assert!(
+                i.message.contains("50 bytes missing") && i.message.contains(&skipped),
+                "{name}: {}",
+                i.message
+            );
+        }
+    }
+
+    /// An Ethernet frame with VLAN `tags` carrying IPv4.
+    fn eth(tags: usize, ip: &[u8]) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+        for _ in 0..tags {
+            f.extend_from_slice(&[0x81, 0x00, 0, 7]);
+        }
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(ip);
+        f
+    }
+
+    /// A UDP datagram A:5060 → B:5060.
+    fn udp(payload: &[u8]) -> Vec<u8> {
+        let mut u = Vec::new();
+        for x in [5060u16, 5060, 8 + payload.len() as u16, 0] {
+            u.extend_from_slice(&x.to_be_bytes());
+        }
+        u.extend_from_slice(payload);
+        ipv4(17, A, B, &u)
+    }
+
+    #[test]
+    fn vlan_tags_after_ethernet_and_cooked_headers() {
+        // Three 802.1Q tags.
+        let x = read_capture(&pcap_link(1, &[eth(3, &udp(OPTIONS))]));
+        assert_eq!(x.messages.len(), 1, "{:?}", x.issues);
+        // Linux cooked v1 whose protocol is 802.1Q.
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x81, 0x00];
+        sll.extend_from_slice(&[0, 7, 0x08, 0x00]);
+        sll.extend_from_slice(&udp(OPTIONS));
+        let x = read_capture(&pcap_link(113, &[sll]));
+        assert_eq!(x.messages.len(), 1, "{:?}", x.issues);
+    }
+
+    #[test]
+    fn payload_hook_gets_what_is_not_sip() {
+        let mut rtp = vec![0x80, 0, 0, 1];
+        rtp.extend_from_slice(&[0; 16]);
+        let esp = ipv4(50, A, B, &[0, 0, 0x10, 0, 0, 0, 0, 1, 9, 9, 9, 9]);
+        let frames = [udp(OPTIONS), udp(&rtp), esp];
+        let (mut sip, mut seen) = (0, Vec::new());
+        let x = read_capture_payloads(&pcap(&frames), &mut |_| sip += 1, &mut |p| {
+            seen.push((
+                p.frame,
+                p.proto,
+                p.src_port,
+                p.dst_port,
+                p.data.len(),
+                p.time,
+            ))
+        });
+        assert!(x.issues.is_empty(), "{:?}", x.issues);
+        assert_eq!(sip, 1);
+        let t = |s: u32| Some(f64::from(1_700_000_000 + s));
+        assert_eq!(
+            seen,
+            [(2, 17, 5060, 5060, 20, t(1)), (3, 50, 0, 0, 12, t(2))]
+        );
+    }
+
+    #[test]
+    fn websocket_frames_resume_after_a_lost_segment() {
+        let mut data = UPGRADE.to_vec();
+        data.extend(ws(0x81, INVITE));
+        let second = data.len();
+        data.extend(ws(0x81, OPTIONS));
+        let third = data.len();
+        data.extend(ws(0x81, INVITE));
+        let segs = tcp_stream(&data, &[second, second + 30, third]);
+        // OPTIONS' frame loses its first 30 bytes.
+        let frames = [&segs[..2], &segs[3..]].concat();
+        let x = read_capture(&pcap(&frames));
+        let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
+        assert_eq!(got, [INVITE, INVITE]);
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        assert!(
+            x.issues[0].message.contains("30 bytes missing"),
+            "{:?}",
+            x.issues
+        );
     }
 }
