@@ -20,6 +20,7 @@
 pub mod capture;
 mod correlate;
 pub mod export;
+pub mod incremental;
 mod media;
 mod participants;
 mod rules;
@@ -512,7 +513,16 @@ impl<'t, 'e> Streamer<'t, 'e> {
         }
     }
 
-    fn push(&mut self, mut r: RawMessage) {
+    fn push(&mut self, r: RawMessage) {
+        let decode = self.each.is_some();
+        if let (Some(m), Some(each)) = (self.step(r, decode), self.each.as_mut()) {
+            each(m);
+        }
+    }
+
+    /// Parses, summarises and correlates one message; with `decode`, also
+    /// diagnoses it alone and returns it as a [`TraceMessage`].
+    fn step(&mut self, mut r: RawMessage, decode: bool) -> Option<TraceMessage> {
         let i = self.messages.len();
         let msg = crate::parse_message(&r.bytes);
         if self.fill_timestamps {
@@ -536,9 +546,9 @@ impl<'t, 'e> Streamer<'t, 'e> {
         let (sdp, sdp_answers) = self.offer_answer.push(m, &self.infos[i]);
         m.sdp = sdp;
         m.sdp_answers = sdp_answers;
-        let Some(each) = self.each.as_mut() else {
-            return;
-        };
+        if !decode {
+            return None;
+        }
         let decoded = diagnose(&msg);
         let (raw, raw_lossy) = match std::str::from_utf8(&r.bytes) {
             Ok(t) => (t.to_owned(), false),
@@ -546,7 +556,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         };
         let m = &self.messages[i];
         let (label, delta) = (m.label.clone(), m.delta);
-        each(TraceMessage {
+        Some(TraceMessage {
             index: i,
             no: i + 1,
             label,
@@ -572,7 +582,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             retransmission: retrans,
             sdp,
             sdp_answers,
-        });
+        })
     }
 
     fn finish(
