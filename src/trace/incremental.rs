@@ -23,10 +23,12 @@
 //! summaries and correlation tables), plus the bytes of the record or
 //! message being completed.
 
+use serde::Serialize;
+
 use super::text::{self, Carried};
 use super::{
-    capture, no_sip_in_capture, no_sip_in_text, CaptureIssue, RawMessage, Streamer, Trace,
-    TraceMessage, TraceSummary,
+    capture, no_sip_in_capture, no_sip_in_text, Call, CaptureIssue, Dialog, FindingGroup,
+    FlowFinding, Participant, RawMessage, Streamer, Trace, TraceMessage, TraceSummary, Transaction,
 };
 use crate::capture::{sniff, Checkpoint, Damage, Records};
 use crate::diagnose::SpanDto;
@@ -42,7 +44,7 @@ enum Feed {
     /// Fewer than four bytes so far: capture or text is not known yet.
     Undecided(Vec<u8>),
     Text(TextFeed),
-    Capture(CaptureFeed),
+    Capture(Box<CaptureFeed>),
 }
 
 /// A message cut out of the input, with the line it starts on (text).
@@ -121,7 +123,7 @@ impl TraceStream {
             Some(f) => {
                 // As `decode_capture`: the time as ISO 8601 text.
                 self.streamer.fill_timestamps = true;
-                Feed::Capture(CaptureFeed::new(f.name()))
+                Feed::Capture(Box::new(CaptureFeed::new(f.name())))
             }
             None => Feed::Text(TextFeed::default()),
         };
@@ -151,6 +153,65 @@ impl TraceStream {
                 Some(m)
             })
             .collect()
+    }
+}
+
+/// The end of a streamed trace in one object (what the JS `TraceStream`'s
+/// `finish()` returns): the messages the end completed and the tables of
+/// [`super::Trace`] but its messages, with each message's lanes.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamEnd {
+    /// As [`super::Trace::schema_version`].
+    pub schema_version: u32,
+    /// `text`, `pcap` or `pcapng`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = r#""text" | "pcap" | "pcapng""#))]
+    pub source: &'static str,
+    /// Capture frames read (0 for text).
+    pub frames: u64,
+    /// The messages only the end completed (the last message of a text,
+    /// a TCP message cut by the end of a capture…), as `push` returns
+    /// them. Every message's lanes are in `lanes`.
+    pub messages: Vec<TraceMessage>,
+    /// `[from, to]` ([`StreamEnd::participants`] indices) of every message
+    /// of the trace, by message index: the `from` and `to` that streamed
+    /// messages leave null.
+    pub lanes: Vec<[usize; 2]>,
+    /// As [`super::Trace::participants`].
+    pub participants: Vec<Participant>,
+    /// As [`super::Trace::transactions`].
+    pub transactions: Vec<Transaction>,
+    /// As [`super::Trace::dialogs`].
+    pub dialogs: Vec<Dialog>,
+    /// As [`super::Trace::calls`].
+    pub calls: Vec<Call>,
+    /// As [`super::Trace::findings`].
+    pub findings: Vec<FlowFinding>,
+    /// As [`super::Trace::finding_groups`].
+    pub finding_groups: Vec<FindingGroup>,
+    /// As [`super::Trace::capture_findings`].
+    pub capture_findings: Vec<FlowFinding>,
+}
+
+impl StreamEnd {
+    /// The end of a stream: the `messages` [`TraceStream::finish`]
+    /// completed and its summary.
+    pub fn new(messages: Vec<TraceMessage>, s: TraceSummary) -> Self {
+        StreamEnd {
+            schema_version: super::TRACE_SCHEMA_VERSION,
+            source: s.source,
+            frames: s.frames,
+            messages,
+            lanes: s.messages.iter().map(|m| [m.from, m.to]).collect(),
+            participants: s.participants,
+            transactions: s.transactions,
+            dialogs: s.dialogs,
+            calls: s.calls,
+            findings: s.findings,
+            finding_groups: s.finding_groups,
+            capture_findings: s.capture_findings,
+        }
     }
 }
 
