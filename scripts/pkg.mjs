@@ -19,6 +19,13 @@ for (const f of ["node.js", "node.d.ts", "element.js", "element.d.ts", "trace-el
 copyFileSync(new URL("www/render.js", root), join(dir, "render.js"));
 copyFileSync(new URL("www/trace-render.js", root), join(dir, "trace-render.js"));
 
+// wasm-bindgen declares `[Symbol.dispose](): void` on classes (TraceStream), which only
+// compiles with TypeScript's esnext.disposable lib: a consumer on lib es2022 with
+// skipLibCheck false would fail on our types. The method stays at run time where the
+// engine has Symbol.dispose; `free()` is the declared way to release a stream.
+const dts = join(dir, "siplens.d.ts");
+writeFileSync(dts, readFileSync(dts, "utf8").replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ""));
+
 const web = { types: "./siplens.d.ts", default: "./siplens.js" };
 const pkg = {
   name: gen.name,
