@@ -365,7 +365,8 @@ export class SiplensTrace extends HTMLElement {
     const limit = this.ladderLimit;
     const model = ladderModel(trace, only);
     const head = el("h2", null, dg ? `Ladder: dialog ${dg.id + 1} (${total} messages)` : `Ladder (${total} messages${total > limit ? `, the first ${limit} drawn` : ""})`);
-    this._ladderBar.replaceChildren(head, dg ? el("button", { type: "button", "data-action": "all" }, "Show every message") : null);
+    const all = dg ? el("button", { type: "button", "data-action": "all" }, "Show every message") : null;
+    this._ladderBar.replaceChildren(...[head, all].filter(Boolean));
     this._ladder.replaceChildren(renderLadder(document, trace, limit, { only, model }));
     this._mark();
   }

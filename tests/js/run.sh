@@ -29,4 +29,4 @@ echo "siplens: vite build"
 export SIPLENS_BIN=${SIPLENS_BIN:-$root/target/debug/siplens}
 export SIPLENS_FIXTURES=${SIPLENS_FIXTURES:-$root/tests/fixtures:$root/../shared/corpus/rfc4475/messages}
 export SIPLENS_ROOT=$root
-node --test --test-concurrency=1 "$tmp/node-consumer/" "$tmp/vite-consumer/bundle.test.mjs" "$tmp/element-consumer/element.test.mjs"
+node --test --test-concurrency=1 "$tmp/node-consumer/" "$tmp/vite-consumer/bundle.test.mjs" "$tmp/element-consumer/element.test.mjs" "$tmp/element-consumer/trace-element.test.mjs"
