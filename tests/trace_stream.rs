@@ -3,6 +3,8 @@
 //! captures (damage at the end) and crafted texts, fed in chunks of 1, 7
 //! and 4096 bytes and in random cuts (proptest), the trace is the same
 //! JSON as `decode_any` of the whole input.
+// Native only: proptest is not built for wasm32 (`wasm-pack test` builds every test target).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -11,10 +11,10 @@
 //!   then is its end known), and the bytes before it are dropped. Between
 //!   two messages the splitter keeps nothing but the Follow-stream node
 //!   names, so the split resumed there equals the split of the whole
-//!   ([`super::text::scan`]).
+//!   (`text::scan`).
 //! - Captures: the container is walked record by record as records
 //!   complete ([`crate::capture::Records::resume`]) and each record goes
-//!   to the capture reader ([`super::capture::Incremental`], the one
+//!   to the capture reader (`capture::Incremental`, the one
 //!   [`super::decode_capture`] uses); the bytes of read records are
 //!   dropped. A record that does not parse waits for more bytes: at the
 //!   end it is the damage the whole-input reading reports.
