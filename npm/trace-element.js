@@ -309,6 +309,10 @@ export class SiplensTrace extends HTMLElement {
       this._decoder.setAttribute("theme", this.theme);
       return;
     }
+    if (name === "ladder-limit") {
+      if (this._result) this._draw();
+      return;
+    }
     if (name === "trace") {
       this._text = null; // a new attribute value wins over an older property
       this._bytes = null;

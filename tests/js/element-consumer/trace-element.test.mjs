@@ -129,6 +129,10 @@ test("paste → calls, findings, ladder; click and keyboard select a message and
   assert.equal(await p.locator('#paste tr[data-dialog="0"]').getAttribute("aria-current"), "true");
   await p.locator("#paste button[data-action=all]").click();
   await p.waitForFunction((n) => document.getElementById("paste").shadowRoot.querySelectorAll("g.arrow").length === n, t.messages.length);
+  // ladder-limit: only that many arrows, and the heading says so.
+  await p.evaluate(() => { document.getElementById("paste").ladderLimit = 2; });
+  assert.equal(await p.locator("#paste g.arrow").count(), 2);
+  assert.equal(await p.locator("#paste .ladder-bar").textContent(), `Ladder (${t.messages.length} messages, the first 2 drawn)`);
   // The call list's search box filters its rows.
   await p.locator("#paste #dialog-search").fill("no-such-call-id");
   assert.equal(await p.locator("#paste table.dialogs tbody tr:not([hidden])").count(), 0);
