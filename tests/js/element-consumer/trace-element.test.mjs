@@ -141,7 +141,7 @@ test("paste → calls, findings, ladder; click and keyboard select a message and
   await p.close();
 });
 
-test("a capture through the file picker, properties set from script, errors as siplens-error", { skip }, async () => {
+test("a capture through the file picker, a text file dropped, properties set from script, errors as siplens-error", { skip }, async () => {
   const { p, errors } = await open();
   await p.locator("#paste input[type=file]").setInputFiles(join(fixtures, "captures/sip_ipv6_udp.pcap"));
   await p.waitForFunction(() => document.getElementById("paste").result?.source === "pcap");
@@ -167,6 +167,19 @@ test("a capture through the file picker, properties set from script, errors as s
     "TypeError: siplens-trace: selected must be a message index (an integer) or null, got a string",
     "TypeError: siplens-trace: dialog must be a dialog index (an integer) or null, got a number",
   ]);
+  // A text file dropped on the element decodes as text.
+  const dropped = readFileSync(join(fixtures, "traces/sngrep.txt"), "utf8");
+  await p.evaluate((text) => {
+    const el = document.getElementById("paste");
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], "call.txt", { type: "text/plain" }));
+    el.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    el.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, dropped);
+  await p.waitForFunction(() => document.getElementById("paste").result?.source === "text");
+  assert.equal(await p.evaluate(() => document.getElementById("paste").text), dropped);
+  // The paste box shows it (a textarea holds line ends as LF).
+  assert.equal(await p.locator("#paste textarea").inputValue(), dropped.replace(/\r\n?/g, "\n"));
   // Decode with an empty paste box: siplens-error, shown as an alert.
   await p.evaluate(() => { document.getElementById("paste").text = "  "; });
   await p.waitForFunction(() => window.__events.some((e) => e.type === "siplens-error"));
