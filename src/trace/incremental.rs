@@ -81,9 +81,9 @@ impl TraceStream {
                 }
                 let head = std::mem::take(head);
                 self.decide(&head);
-                self.cut(&head, false)
+                self.cut(&head)
             }
-            _ => self.cut(chunk, false),
+            _ => self.cut(chunk),
         };
         self.decode(cuts)
     }
@@ -96,7 +96,7 @@ impl TraceStream {
         if let Feed::Undecided(head) = &mut self.feed {
             let head = std::mem::take(head);
             self.decide(&head);
-            cuts = self.cut(&head, false);
+            cuts = self.cut(&head);
         }
         let (source, frames, mut issues) = match &mut self.feed {
             Feed::Capture(c) => {
@@ -129,11 +129,12 @@ impl TraceStream {
         };
     }
 
-    fn cut(&mut self, chunk: &[u8], last: bool) -> Vec<Cut> {
+    /// Feeds `chunk` to the decided feed; returns the messages it completed.
+    fn cut(&mut self, chunk: &[u8]) -> Vec<Cut> {
         match &mut self.feed {
             Feed::Undecided(_) => Vec::new(),
-            Feed::Text(t) => t.push(chunk, last),
-            Feed::Capture(c) => c.push(chunk, last),
+            Feed::Text(t) => t.push(chunk),
+            Feed::Capture(c) => c.push(chunk, false),
         }
     }
 
@@ -254,12 +255,9 @@ struct TextFeed {
 }
 
 impl TextFeed {
-    fn push(&mut self, chunk: &[u8], last: bool) -> Vec<Cut> {
+    fn push(&mut self, chunk: &[u8]) -> Vec<Cut> {
         let from = self.buf.len();
         self.buf.extend_from_slice(chunk);
-        if last {
-            return self.split(true);
-        }
         let Some(lf) = memchr::memrchr(b'\n', &self.buf[from..]) else {
             return Vec::new();
         };
