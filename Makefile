@@ -72,7 +72,7 @@ pkg: tools pkg/.built ## Build the npm package into pkg/ (wasm-pack --target web
 # Everything the package is built from: pkg/ is rebuilt (wasm-pack and wasm-opt, ~30 s) only
 # when one of these is newer than the stamp, so `make serve` starts at once when it is current.
 PKG_SOURCES := $(shell find src data -type f 2>/dev/null) build.rs Cargo.toml Cargo.lock \
-  $(wildcard npm/*) scripts/pkg.mjs www/render.js README.md $(wildcard LICENSE-*)
+  $(wildcard npm/*) scripts/pkg.mjs www/render.js www/trace-render.js README.md $(wildcard LICENSE-*)
 
 pkg/.built: $(PKG_SOURCES)
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features

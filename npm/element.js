@@ -33,10 +33,15 @@ const DARK = `
   --_error: var(--siplens-error, #ff7b72); --_warning: var(--siplens-warning, #d29922);
   --_mark: var(--siplens-mark, #6e5a00); --_raw-bg: var(--siplens-raw-bg, #161b22); color-scheme: dark;`;
 
-const CSS = `
+/** The palette rules of a siplens element's :host (the `theme` attribute, prefers-color-scheme,
+ * --siplens-* overrides); <siplens-trace> shares them. */
+export const THEME_CSS = `
 :host { ${LIGHT} }
 @media (prefers-color-scheme: dark) { :host(:not([theme="light"])) { ${DARK} } }
 :host([theme="dark"]) { ${DARK} }
+`;
+
+const CSS = `${THEME_CSS}
 :host { display: block; font-family: var(--siplens-font, system-ui, sans-serif); line-height: 1.45;
   color: var(--_fg); background: var(--_bg);
   border: 1px solid var(--_border); border-radius: 8px; padding: 0.75rem 1rem; }
@@ -89,7 +94,7 @@ function styles() {
 }
 
 /** An attribute value as message text: its line ends and `\r\n` / `\n` escapes become CR LF. */
-function fromAttribute(value) {
+export function fromAttribute(value) {
   return value.replace(/\\r\\n|\\n|\r\n|\r|\n/g, "\r\n");
 }
 

@@ -1,5 +1,5 @@
 // Completes pkg/ after `wasm-pack build --target web`: adds the Node.js entry, the
-// <siplens-decoder> element and its types, replaces wasm-pack's copy of the project
+// <siplens-decoder> and <siplens-trace> elements, the streaming helpers (stream.js) and their types, replaces wasm-pack's copy of the project
 // README with the package's own (npm/README.md: for package users), and rewrites
 // package.json with conditional exports. Name, version, description, license and
 // keywords come from Cargo.toml (via wasm-pack's package.json); no `repository`
@@ -12,11 +12,19 @@ const dir = process.argv[2] ?? "pkg";
 const root = new URL("..", import.meta.url);
 const gen = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
 
-for (const f of ["node.js", "node.d.ts", "element.js", "element.d.ts", "README.md"]) {
+for (const f of ["node.js", "node.d.ts", "element.js", "element.d.ts", "trace-element.js", "trace-element.d.ts", "stream.js", "stream-node.js", "stream.d.ts", "README.md"]) {
   copyFileSync(new URL(`npm/${f}`, root), join(dir, f));
 }
-// The <siplens-decoder> element renders with the page's pure render functions.
+// The elements render with the page's pure render functions.
 copyFileSync(new URL("www/render.js", root), join(dir, "render.js"));
+copyFileSync(new URL("www/trace-render.js", root), join(dir, "trace-render.js"));
+
+// wasm-bindgen declares `[Symbol.dispose](): void` on classes (TraceStream), which only
+// compiles with TypeScript's esnext.disposable lib: a consumer on lib es2022 with
+// skipLibCheck false would fail on our types. The method stays at run time where the
+// engine has Symbol.dispose; `free()` is the declared way to release a stream.
+const dts = join(dir, "siplens.d.ts");
+writeFileSync(dts, readFileSync(dts, "utf8").replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ""));
 
 const web = { types: "./siplens.d.ts", default: "./siplens.js" };
 const pkg = {
@@ -39,6 +47,14 @@ const pkg = {
     "./web": web,
     // <siplens-decoder>: a custom element (browser only); it imports ./siplens.js and ./render.js.
     "./element": { types: "./element.d.ts", default: "./element.js" },
+    // <siplens-trace>: the trace-level element (browser only); it imports ./element.js and ./trace-render.js.
+    "./trace-element": { types: "./trace-element.d.ts", default: "./trace-element.js" },
+    // The streaming decoder with Web Streams; under Node its entry loads ./node.js first.
+    "./stream": {
+      types: "./stream.d.ts",
+      node: "./stream-node.js",
+      default: "./stream.js",
+    },
     "./siplens_bg.wasm": "./siplens_bg.wasm",
     "./package.json": "./package.json",
   },
@@ -55,13 +71,19 @@ const pkg = {
     "element.js",
     "element.d.ts",
     "render.js",
+    "trace-element.js",
+    "trace-element.d.ts",
+    "trace-render.js",
+    "stream.js",
+    "stream-node.js",
+    "stream.d.ts",
     "README.md",
     "LICENSE-MIT",
     "LICENSE-APACHE",
   ],
   // node.js instantiates the module on import and element.js defines the custom
   // element; the web entry has no side effects.
-  sideEffects: ["./node.js", "./element.js"],
+  sideEffects: ["./node.js", "./element.js", "./trace-element.js", "./stream-node.js"],
 };
 writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`siplens: ${join(dir, "package.json")} written (${pkg.name}@${pkg.version})`);

@@ -481,6 +481,91 @@ pub fn redaction_kinds() -> Result<Vec<Ts<KindInfo>>, JsValue> {
     crate::redact::KINDS.iter().map(to_js).collect()
 }
 
+// ---- Streaming (issue 15): `TraceStream`, a trace fed in chunks. ----
+
+/// A trace decoded as its bytes arrive (pasted text, a log being read, a
+/// capture file read in slices): `push` each chunk and get the messages it
+/// completed, then `finish` for the last messages and the flow summary.
+/// The result equals `decodeTrace` / `decodeCapture` of the whole input.
+/// The first four bytes tell a capture from text. A message of a text is
+/// handed over once the next one starts (only then is its end known); a
+/// capture's once its packet is read.
+#[wasm_bindgen(js_name = TraceStream)]
+pub struct JsTraceStream {
+    inner: Option<crate::trace::incremental::TraceStream>,
+    /// Only ASCII white space so far (the empty-input rule of `decodeTrace`).
+    blank: bool,
+}
+
+#[wasm_bindgen(js_class = TraceStream)]
+impl JsTraceStream {
+    /// An empty stream.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> JsTraceStream {
+        JsTraceStream {
+            inner: Some(crate::trace::incremental::TraceStream::new()),
+            blank: true,
+        }
+    }
+
+    /// Adds the next chunk: a string (read as UTF-8) or bytes (a
+    /// `Uint8Array`, a Node `Buffer`, an `ArrayBuffer`); returns the
+    /// messages it completed, numbered and correlated as in the whole
+    /// trace (`from` and `to` are null until `finish`: see its `lanes`).
+    /// Throws a `TypeError` for another type, an `Error` after `finish`.
+    #[wasm_bindgen(unchecked_return_type = "TraceMessage[]")]
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] chunk: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const F: &str = "TraceStream.push";
+        let bytes = match chunk.as_string() {
+            Some(s) => s.into_bytes(),
+            None => bytes_arg(F, "chunk", &chunk).map_err(|_| {
+                type_error(
+                    F,
+                    "chunk",
+                    "a string, a Uint8Array or an ArrayBuffer",
+                    &chunk,
+                )
+            })?,
+        };
+        let stream = self.inner.as_mut().ok_or_else(finished)?;
+        self.blank &= bytes.iter().all(u8::is_ascii_whitespace);
+        let messages = stream.push(&bytes);
+        to_json(&messages)
+    }
+
+    /// Ends the input: the messages only the end completed, every
+    /// message's lanes and the flow summary (dialogs, calls, findings).
+    /// Throws `Error("empty input: no SIP message")` when every chunk was
+    /// empty or white space, as `decodeTrace` does, and an `Error` when
+    /// called twice.
+    pub fn finish(&mut self) -> Result<Ts<crate::trace::incremental::StreamEnd>, JsValue> {
+        let stream = self.inner.take().ok_or_else(finished)?;
+        if self.blank {
+            crate::check_input(b"").map_err(error)?;
+        }
+        let (messages, summary) = stream.finish();
+        to_js(&crate::trace::incremental::StreamEnd::new(
+            messages, summary,
+        ))
+    }
+}
+
+fn finished() -> JsValue {
+    error("TraceStream: finish() was already called; start a new TraceStream")
+}
+
+/// Any serialisable value to JS through JSON, as [`to_js`].
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value).map_err(error)?;
+    js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))
+}
+
+// ---- end of streaming ----
+
 fn decoded(input: &[u8]) -> Result<JsValue, JsValue> {
     crate::check_input(input).map_err(error)?;
     Ok(to_js(&crate::decode(input))?.js_value())

@@ -620,3 +620,64 @@ fn knowledge_tables_equal_the_core_json() {
 fn json_list(values: impl Iterator<Item = JsValue>) -> serde_json::Value {
     serde_json::Value::Array(values.map(json).collect())
 }
+
+/// The JS `TraceStream`: chunks in (text and bytes), messages out as they complete; the
+/// messages and the `StreamEnd` equal the core's `TraceStream` JSON, and the whole
+/// trace's messages and dialogs.
+#[wasm_bindgen_test]
+fn trace_stream_equals_the_core_stream() {
+    for (input, chunk) in [(TRACE_TEXT.as_bytes(), 5), (CAPTURE, 100)] {
+        let mut js = wasm::JsTraceStream::new();
+        let mut core = siplens::trace::incremental::TraceStream::new();
+        let mut got = Vec::new();
+        let mut want = Vec::new();
+        for (k, c) in input.chunks(chunk).enumerate() {
+            // Text chunks as strings where they are whole UTF-8, bytes otherwise.
+            let arg = match std::str::from_utf8(c) {
+                Ok(t) if k % 2 == 0 => s(t),
+                _ => b(c),
+            };
+            got.extend(
+                json(wasm::JsTraceStream::push(&mut js, arg).unwrap())
+                    .as_array()
+                    .unwrap()
+                    .clone(),
+            );
+            want.extend(
+                core.push(c)
+                    .into_iter()
+                    .map(|m| serde_json::to_value(m).unwrap()),
+            );
+        }
+        let end = json(js.finish().unwrap().js_value());
+        let (last, summary) = core.finish();
+        let core_end =
+            serde_json::to_value(siplens::trace::incremental::StreamEnd::new(last, summary))
+                .unwrap();
+        assert_eq!(
+            numbers_as_f64(serde_json::Value::Array(got)),
+            numbers_as_f64(serde_json::Value::Array(want))
+        );
+        assert_eq!(numbers_as_f64(end.clone()), numbers_as_f64(core_end));
+        let whole = serde_json::to_value(siplens::trace::decode_any(input)).unwrap();
+        assert_eq!(
+            numbers_as_f64(end["dialogs"].clone()),
+            numbers_as_f64(whole["dialogs"].clone())
+        );
+        assert_eq!(
+            end["lanes"].as_array().unwrap().len(),
+            whole["messages"].as_array().unwrap().len()
+        );
+        // After finish: an Error, not a raw wasm error.
+        assert!(error_message(js.finish().unwrap_err()).contains("already called"));
+    }
+    let mut js = wasm::JsTraceStream::new();
+    assert_eq!(
+        type_error_message(js.push(n(42.0)).unwrap_err()),
+        "TraceStream.push: chunk must be a string, a Uint8Array or an ArrayBuffer, got a number"
+    );
+    assert_eq!(
+        error_message(js.finish().unwrap_err()),
+        "empty input: no SIP message"
+    );
+}

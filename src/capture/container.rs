@@ -158,6 +158,7 @@ pub enum DamageKind {
     PcapngBlock,
 }
 
+#[derive(Clone)]
 enum State {
     Start,
     Pcap {
@@ -327,6 +328,73 @@ impl<'a> Records<'a> {
                 };
                 self.record(self.input.len() - rem.len(), be, RecordKind::PcapHeader)
             }
+        }
+    }
+}
+
+/// Where a walk stands between two records: what [`Records::resume`]
+/// needs to go on over the bytes that follow (a capture read as its bytes
+/// arrive, [`crate::trace::incremental`]).
+#[derive(Clone)]
+pub struct Checkpoint {
+    state: State,
+    frames: u64,
+    lenient: bool,
+}
+
+impl Records<'_> {
+    /// The walk's state after the records yielded so far, and the offset
+    /// in the input where the next record begins.
+    pub fn checkpoint(&self) -> (Checkpoint, usize) {
+        let cp = Checkpoint {
+            state: self.state.clone(),
+            frames: self.frames,
+            lenient: self.lenient,
+        };
+        (cp, self.at)
+    }
+}
+
+impl Checkpoint {
+    /// The length of the record that starts `rem` (the bytes from where
+    /// the walk stands), as far as its first bytes tell; `None` when they
+    /// do not tell yet. A hint for a reader fed bytes as they arrive: the
+    /// walk is not worth trying before that many bytes are there.
+    pub fn record_len(&self, rem: &[u8]) -> Option<usize> {
+        match &self.state {
+            State::Start => Some(24),
+            State::Pcap { be, modified, .. } if rem.len() >= 16 => {
+                let header = if *modified { 24 } else { 16 };
+                Some(header + rd32(rem, 8, *be) as usize)
+            }
+            State::LenientPcap { be, header, .. } if rem.len() >= 16 => {
+                Some(header + rd32(rem, 8, *be) as usize)
+            }
+            State::Pcapng { be, .. } | State::LenientPcapng { be, .. } if rem.len() >= 12 => {
+                // A section header announces its byte order (its magic at 8).
+                let be = if rem.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) {
+                    rem[8..12] == [0x1a, 0x2b, 0x3c, 0x4d]
+                } else {
+                    *be
+                };
+                Some(rd32(rem, 4, be) as usize)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Records<'a> {
+    /// Goes on with a walk from `checkpoint` over `input`, the bytes from
+    /// where it stood on: the records it yields are those the walk over
+    /// the whole capture yields from there (offsets relative to `input`).
+    pub fn resume(input: &'a [u8], checkpoint: Checkpoint) -> Self {
+        Records {
+            input,
+            at: 0,
+            frames: checkpoint.frames,
+            lenient: checkpoint.lenient,
+            state: checkpoint.state,
         }
     }
 }

@@ -54,5 +54,6 @@ pub mod tcp;
 pub mod websocket;
 
 pub use container::{
-    is_capture, sniff, Damage, DamageKind, Format, Packet, PacketForm, Record, RecordKind, Records,
+    is_capture, sniff, Checkpoint, Damage, DamageKind, Format, Packet, PacketForm, Record,
+    RecordKind, Records,
 };

@@ -42,7 +42,7 @@ use crate::capture::net::{reverse, FlowKey, PacketCtx, TcpSegment, Visitor, Walk
 use crate::capture::sctp;
 use crate::capture::tcp::{self, Pushed};
 use crate::capture::websocket::{self, HttpHead, Parsed};
-use crate::capture::{sniff, Damage, DamageKind, RecordKind, Records};
+use crate::capture::{sniff, Damage, DamageKind, Record, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
 
@@ -144,6 +144,40 @@ fn read(input: &[u8], sink: Option<&mut dyn FnMut(RawMessage)>) -> Extracted {
     };
     r.run(input);
     r.out
+}
+
+/// The reading of [`read_capture`] fed one container record at a time by
+/// the caller's walk (the streaming decoder, [`super::incremental`], walks
+/// the container as its bytes arrive): the same reader, so the same
+/// messages and findings.
+pub(crate) struct Incremental(Reader<'static>, Walker);
+
+impl Incremental {
+    /// A reader of a capture in `format` (`pcap` or `pcapng`).
+    pub(crate) fn new(format: &'static str) -> Self {
+        let mut r = Reader::default();
+        r.out.format = format;
+        Incremental(r, Walker::new())
+    }
+
+    /// Reads one record (`frames`: packets walked so far); returns the
+    /// messages it completed.
+    pub(crate) fn record(&mut self, frames: u64, record: Record<'_>) -> Vec<RawMessage> {
+        self.0.record(&mut self.1, frames, record);
+        std::mem::take(&mut self.0.out.messages)
+    }
+
+    /// The walk broke at `damage`, in a capture of `total` bytes.
+    pub(crate) fn damaged(&mut self, total: usize, damage: Damage) {
+        self.0.damaged(total, damage);
+    }
+
+    /// Ends the capture: what was never completed becomes findings; the
+    /// messages this completes are in `messages`.
+    pub(crate) fn finish(mut self) -> Extracted {
+        self.0.finish(self.1.pending_datagrams());
+        self.0.out
+    }
 }
 
 impl Reader<'_> {
@@ -333,22 +367,25 @@ impl Reader<'_> {
         let mut records = Records::new(input);
         while let Some(record) = records.next() {
             match record {
-                Ok(record) => {
-                    self.out.frames = records.frames();
-                    if let RecordKind::Packet(p, _) = record.kind {
-                        walker.frame(self, p.frame, p.time, p.link, p.data);
-                    } else if matches!(record.kind, RecordKind::PcapHeader) {
-                        // Progress counts from the first record on.
-                        continue;
-                    }
-                    self.tick(record.range.end);
-                }
+                Ok(record) => self.record(walker, records.frames(), record),
                 Err(damage) => {
                     self.damaged(input.len(), damage);
                     break;
                 }
             }
         }
+    }
+
+    /// Reads one record of the container (`frames`: packets walked so far).
+    fn record(&mut self, walker: &mut Walker, frames: u64, record: Record<'_>) {
+        self.out.frames = frames;
+        if let RecordKind::Packet(p, _) = record.kind {
+            walker.frame(self, p.frame, p.time, p.link, p.data);
+        } else if matches!(record.kind, RecordKind::PcapHeader) {
+            // Progress counts from the first record on.
+            return;
+        }
+        self.tick(record.range.end);
     }
 
     fn damaged(&mut self, total: usize, d: Damage) {

@@ -179,13 +179,13 @@ pub fn decode_any(input: &[u8]) -> Trace {
 /// Parses, correlates and (when asked) decodes one message at a time.
 pub(crate) struct Streamer<'t, 'e> {
     infos: Vec<correlate::Info>,
-    messages: Vec<MessageSummary>,
+    pub(super) messages: Vec<MessageSummary>,
     cor: correlate::Correlator,
     offer_answer: media::OfferAnswer,
     text: Option<&'t [u8]>,
     each: Option<&'e mut dyn FnMut(TraceMessage)>,
     /// Format `timestamp` from `time` (messages of `read_capture_with`).
-    fill_timestamps: bool,
+    pub(super) fill_timestamps: bool,
 }
 
 impl<'t, 'e> Streamer<'t, 'e> {
@@ -204,7 +204,16 @@ impl<'t, 'e> Streamer<'t, 'e> {
         }
     }
 
-    pub(crate) fn push(&mut self, mut r: RawMessage) {
+    pub(crate) fn push(&mut self, r: RawMessage) {
+        let decode = self.each.is_some();
+        if let (Some(m), Some(each)) = (self.step(r, decode), self.each.as_mut()) {
+            each(m);
+        }
+    }
+
+    /// Parses, summarises and correlates one message; with `decode`, also
+    /// diagnoses it alone and returns it as a [`TraceMessage`].
+    pub(crate) fn step(&mut self, mut r: RawMessage, decode: bool) -> Option<TraceMessage> {
         let i = self.messages.len();
         let msg = crate::parse_message(&r.bytes);
         if self.fill_timestamps {
@@ -229,9 +238,9 @@ impl<'t, 'e> Streamer<'t, 'e> {
         let (sdp, sdp_answers) = self.offer_answer.push(m, &self.infos[i]);
         m.sdp = sdp;
         m.sdp_answers = sdp_answers;
-        let Some(each) = self.each.as_mut() else {
-            return;
-        };
+        if !decode {
+            return None;
+        }
         let decoded = diagnose(&msg);
         let (raw, raw_lossy) = match std::str::from_utf8(&r.bytes) {
             Ok(t) => (t.to_owned(), false),
@@ -239,7 +248,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         };
         let m = &self.messages[i];
         let (label, delta) = (m.label.clone(), m.delta);
-        each(TraceMessage {
+        Some(TraceMessage {
             index: i,
             no: i + 1,
             label,
@@ -265,7 +274,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             retransmission: retrans,
             sdp,
             sdp_answers,
-        });
+        })
     }
 
     pub(crate) fn finish(

@@ -27,6 +27,7 @@ pub mod capture;
 mod correlate;
 mod decode;
 pub mod export;
+pub mod incremental;
 pub mod ladder;
 mod media;
 mod model;

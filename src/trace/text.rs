@@ -27,7 +27,7 @@
 use super::model::{CaptureIssue, RawMessage};
 use crate::finding::Rule;
 use crate::parse::framing::{self, is_start_line};
-use crate::span::{LineIndex, Span};
+use crate::span::Span;
 
 /// What the splitter tolerated in a message (reported as SL456).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -84,16 +84,16 @@ struct Meta {
 }
 
 #[derive(Clone, Copy)]
-struct Line {
+pub(crate) struct Line {
     /// First byte of the line.
-    start: usize,
+    pub start: usize,
     /// End of the content (line end excluded).
-    end: usize,
+    pub end: usize,
     /// Past the line end.
-    next: usize,
+    pub next: usize,
 }
 
-fn lines(input: &[u8]) -> Vec<Line> {
+pub(crate) fn lines(input: &[u8]) -> Vec<Line> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < input.len() {
@@ -128,13 +128,50 @@ pub fn split_text(input: &[u8]) -> Vec<RawMessage> {
 /// silently.
 pub fn split_text_reporting(input: &[u8]) -> (Vec<RawMessage>, Vec<CaptureIssue>) {
     let ls = lines(input);
-    let mut out = Vec::new();
-    let mut tolerated: Vec<(Tolerated, usize, usize)> = Vec::new();
-    // Skipped header-like lines: (count, first line index).
-    let mut skipped: Vec<usize> = Vec::new();
+    let s = scan(input, &ls, Nodes::default());
+    let out: Vec<RawMessage> = s.messages.into_iter().map(|m| m.raw).collect();
+    // Lines are cut at LF, so line index `l` is line number `l + 1`.
+    let tolerated: Vec<(Tolerated, usize, usize)> =
+        s.tolerated.iter().map(|&(k, m, l)| (k, m, l + 1)).collect();
+    let skipped: Vec<usize> = s.skipped.iter().map(|&l| l + 1).collect();
+    let first = s.skipped.first().map(|&l| &input[ls[l].start..ls[l].end]);
+    (out, report(&tolerated, &skipped, first))
+}
+
+/// The two nodes a Wireshark Follow-stream export names (`Node 0: …`).
+pub(crate) type Nodes = [Option<String>; 2];
+
+/// One message found by [`scan`].
+pub(crate) struct Scanned {
+    /// The message (its span relative to the scanned input).
+    pub raw: RawMessage,
+    /// The index of its first line.
+    pub line: usize,
+    /// The index of the first line after it.
+    pub next: usize,
+}
+
+/// What [`scan`] found, by line index into the scanned input.
+#[derive(Default)]
+pub(crate) struct Scan {
+    pub messages: Vec<Scanned>,
+    /// (what, message index, line index) of each tolerated line.
+    tolerated: Vec<(Tolerated, usize, usize)>,
+    /// Header-like lines outside any message.
+    skipped: Vec<usize>,
+    /// `Node 0:` / `Node 1:` lines: (line index, node, name).
+    node_lines: Vec<(usize, usize, String)>,
+}
+
+/// The one pass of the splitter over the lines `ls` of `input`, starting
+/// with the Follow-stream `nodes` already named. Between two messages the
+/// splitter keeps nothing but `nodes` (the log-line metadata is taken by
+/// the message it precedes), so a scan resumed at a message's end with the
+/// nodes named before it finds what one scan of the whole input finds
+/// ([`super::incremental`] relies on it).
+pub(crate) fn scan(input: &[u8], ls: &[Line], mut nodes: Nodes) -> Scan {
+    let mut s = Scan::default();
     let mut meta = Meta::default();
-    // Wireshark Follow-stream exports name the two nodes once.
-    let mut nodes: [Option<String>; 2] = [None, None];
     let mut i = 0;
     while i < ls.len() {
         let raw = &input[ls[i].start..ls[i].end];
@@ -144,12 +181,13 @@ pub fn split_text_reporting(input: &[u8]) -> (Vec<RawMessage>, Vec<CaptureIssue>
         let indented = nodes[0].is_none() && line.first().is_some_and(u8::is_ascii_whitespace);
         let start = lenient_start_line(line.trim_ascii_start()).map(|l| l || indented);
         if let Some(lenient) = start {
-            let (msg, next, stray) = take_message(input, &ls, i, meta.ngrep);
+            let (msg, next, stray) = take_message(input, ls, i, meta.ngrep);
+            let k = s.messages.len();
             if lenient {
-                tolerated.push((Tolerated::StartLine, out.len(), i));
+                s.tolerated.push((Tolerated::StartLine, k, i));
             }
             if let Some(l) = stray {
-                tolerated.push((Tolerated::StrayLine, out.len(), l));
+                s.tolerated.push((Tolerated::StrayLine, k, l));
             }
             let mut m = std::mem::take(&mut meta);
             if m.src.is_none() && m.dst.is_none() && nodes[0].is_some() {
@@ -159,16 +197,20 @@ pub fn split_text_reporting(input: &[u8]) -> (Vec<RawMessage>, Vec<CaptureIssue>
                 m.dst = nodes[usize::from(!from1)].clone();
             }
             let span = Span::new(ls[i].start, ls[next - 1].next);
-            out.push(RawMessage {
-                bytes: msg,
-                time: m.time,
-                timestamp: m.timestamp,
-                src: m.src,
-                dst: m.dst,
-                transport: m.transport,
-                frame: None,
-                frames: Vec::new(),
-                source_span: Some(span),
+            s.messages.push(Scanned {
+                raw: RawMessage {
+                    bytes: msg,
+                    time: m.time,
+                    timestamp: m.timestamp,
+                    src: m.src,
+                    dst: m.dst,
+                    transport: m.transport,
+                    frame: None,
+                    frames: Vec::new(),
+                    source_span: Some(span),
+                },
+                line: i,
+                next,
             });
             i = next;
             continue;
@@ -179,30 +221,93 @@ pub fn split_text_reporting(input: &[u8]) -> (Vec<RawMessage>, Vec<CaptureIssue>
             .or_else(|| trimmed.strip_prefix(b"Node 1: "))
         {
             let n = usize::from(trimmed[5] == b'1');
-            nodes[n] = Some(String::from_utf8_lossy(rest.trim_ascii()).into_owned());
+            let name = String::from_utf8_lossy(rest.trim_ascii()).into_owned();
+            s.node_lines.push((i, n, name.clone()));
+            nodes[n] = Some(name);
         } else if !trimmed.is_empty() {
             if is_sip_header_line(trimmed) && !is_log_line(trimmed) && find_time(trimmed).is_none()
             {
-                skipped.push(i);
+                s.skipped.push(i);
             }
             read_meta(trimmed, &mut meta);
         }
         i += 1;
     }
-    let issues = report(input, &ls, &tolerated, &skipped);
-    (out, issues)
+    s
 }
 
-/// SL456 / SL457 findings of one split.
+/// A line that could start a message (in any of the splitter's views of
+/// it): a line that is not one never adds a message to a scan.
+pub(crate) fn could_start(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    lenient_start_line(line.trim_ascii_start()).is_some()
+        || line
+            .strip_suffix(b".")
+            .is_some_and(|l| lenient_start_line(l.trim_ascii_start()).is_some())
+}
+
+/// What a resumed split ([`super::incremental`]) carries over from the
+/// part of the input already handed over: the nodes named there and its
+/// SL456/SL457 material, by message and line number.
+#[derive(Default)]
+pub(crate) struct Carried {
+    /// Follow-stream nodes named so far.
+    pub nodes: Nodes,
+    /// (what, message index, line number) of each tolerated line.
+    tolerated: Vec<(Tolerated, usize, usize)>,
+    /// Line numbers of skipped header-like lines.
+    skipped: Vec<usize>,
+    /// The first skipped line's text.
+    first_skipped: Option<Vec<u8>>,
+}
+
+impl Carried {
+    /// Takes over what `s` found before line `cut` (its first `messages`
+    /// messages), the scanned input starting at line number `line0 + 1`
+    /// and holding message `msg0` first.
+    pub(crate) fn take(
+        &mut self,
+        input: &[u8],
+        ls: &[Line],
+        s: &Scan,
+        messages: usize,
+        cut: usize,
+        (line0, msg0): (usize, usize),
+    ) {
+        for &(k, m, l) in s.tolerated.iter().filter(|t| t.1 < messages) {
+            self.tolerated.push((k, msg0 + m, line0 + l + 1));
+        }
+        for &l in s.skipped.iter().filter(|&&l| l < cut) {
+            if self.first_skipped.is_none() {
+                self.first_skipped = Some(input[ls[l].start..ls[l].end].to_vec());
+            }
+            self.skipped.push(line0 + l + 1);
+        }
+        for (_, n, name) in s.node_lines.iter().filter(|n| n.0 < cut) {
+            self.nodes[*n] = Some(name.clone());
+        }
+    }
+
+    /// The SL456 / SL457 findings of everything taken.
+    pub(crate) fn report(&self) -> Vec<CaptureIssue> {
+        report(
+            &self.tolerated,
+            &self.skipped,
+            self.first_skipped.as_deref(),
+        )
+    }
+}
+
+/// SL456 / SL457 findings of one split: tolerated lines as (what, message
+/// index, line number), skipped lines by line number, and the first
+/// skipped line's text.
 fn report(
-    input: &[u8],
-    ls: &[Line],
     tolerated: &[(Tolerated, usize, usize)],
     skipped: &[usize],
+    first: Option<&[u8]>,
 ) -> Vec<CaptureIssue> {
     let mut issues = Vec::new();
-    let index = LineIndex::new(input);
-    let line_no = |l: usize| index.line_col(ls[l].start).0;
     for (kind, what) in [
         (
             Tolerated::StartLine,
@@ -216,7 +321,7 @@ fn report(
         let hits: Vec<String> = tolerated
             .iter()
             .filter(|t| t.0 == kind)
-            .map(|t| format!("#{} (line {})", t.1 + 1, line_no(t.2)))
+            .map(|t| format!("#{} (line {})", t.1 + 1, t.2))
             .collect();
         if !hits.is_empty() {
             issues.push(CaptureIssue {
@@ -230,12 +335,8 @@ fn report(
             });
         }
     }
-    if let Some(&first) = skipped.first() {
-        let lines: Vec<String> = skipped
-            .iter()
-            .take(10)
-            .map(|&l| line_no(l).to_string())
-            .collect();
+    if let Some(first) = first {
+        let lines: Vec<String> = skipped.iter().take(10).map(usize::to_string).collect();
         issues.push(CaptureIssue {
             rule: Rule::TextSkipped,
             frame: None,
@@ -244,7 +345,7 @@ fn report(
                 skipped.len(),
                 lines.join(", "),
                 if skipped.len() > 10 { ", …" } else { "" },
-                String::from_utf8_lossy(&input[ls[first].start..ls[first].end]).chars().take(80).collect::<String>()
+                String::from_utf8_lossy(first).chars().take(80).collect::<String>()
             ),
         });
     }

@@ -3,7 +3,7 @@
 # the tarball (offline: it has no dependencies) into copies of the consumer projects in a
 # temporary directory, then: tsc --strict on the published types, a Vite build of an app and
 # of a page using the <siplens-decoder> element, and `node --test` on the Node consumer, the
-# cross-check, the Vite bundle and the element (in Chromium, under a strict CSP; skipped with a
+# cross-check, the Vite bundle and the elements <siplens-decoder> and <siplens-trace> (in Chromium, under a strict CSP; skipped with a
 # reason when Chromium is missing: `make test-page` installs it).
 # Tools (vite, tsc) come from the root node_modules; run from the crate root.
 set -euo pipefail
@@ -29,4 +29,4 @@ echo "siplens: vite build"
 export SIPLENS_BIN=${SIPLENS_BIN:-$root/target/debug/siplens}
 export SIPLENS_FIXTURES=${SIPLENS_FIXTURES:-$root/tests/fixtures:$root/../shared/corpus/rfc4475/messages}
 export SIPLENS_ROOT=$root
-node --test --test-concurrency=1 "$tmp/node-consumer/" "$tmp/vite-consumer/bundle.test.mjs" "$tmp/element-consumer/element.test.mjs"
+node --test --test-concurrency=1 "$tmp/node-consumer/" "$tmp/vite-consumer/bundle.test.mjs" "$tmp/element-consumer/element.test.mjs" "$tmp/element-consumer/trace-element.test.mjs"

@@ -24,4 +24,8 @@ test("the bundle emits the .wasm as an asset and runs", async () => {
   assert.match(r.version, /^\d+\.\d+\.\d+/);
   assert.equal(r.decode, "TypeError: decode: text must be a string, got a number");
   assert.equal(r.decodeBytes, "TypeError: decodeBytes: bytes must be a Uint8Array or an ArrayBuffer, got a string");
+  // siplens/stream bundled: messages as they complete, and the same Trace as decodeTrace.
+  assert.deepEqual(r.streamed, ["OPTIONS", "200 OK (OPTIONS)"]);
+  assert.equal(r.streamEqual, true);
+  assert.equal(r.direct, 2);
 });

@@ -1,0 +1,28 @@
+// Types of `siplens/stream`: the streaming trace decoder with Web Streams (stream.js).
+import type { StreamEnd, Trace, TraceMessage } from "./siplens.js";
+import { TraceStream } from "./siplens.js";
+
+export { TraceStream };
+export type { StreamEnd };
+
+/** A TransformStream from input chunks to messages, with the end of the trace as a promise. */
+export interface TraceTransform extends TransformStream<Uint8Array | ArrayBuffer | string, TraceMessage> {
+    /**
+     * The StreamEnd (dialogs, calls, flow findings, every message's lanes) once the input has
+     * ended; rejects with the stream's error.
+     */
+    readonly end: Promise<StreamEnd>;
+}
+
+/**
+ * A TransformStream: chunks of a trace in (a Uint8Array, an ArrayBuffer or a string, in any
+ * cuts), one TraceMessage out per message as soon as it is complete. A chunk of another type
+ * errors the stream with a TypeError.
+ */
+export declare function traceTransform(): TraceTransform;
+
+/**
+ * The whole Trace of the streamed `messages` (all of them, in order, those of `end.messages`
+ * included) and their `end`: the same object as `decodeTrace`/`decodeCapture` of the whole input.
+ */
+export declare function assembleTrace(messages: readonly TraceMessage[], end: StreamEnd): Trace;

@@ -1,0 +1,407 @@
+//! Streaming decode: a trace fed in chunks of any size, each message handed
+//! over as soon as it is complete, the flow summary at the end — the same
+//! messages, dialogs and findings as [`super::decode_any`] on the whole
+//! input (`tests/trace_stream.rs` proves it for every shared capture and
+//! text fixture, chunk sizes 1, 7, 4096 and random).
+//!
+//! - The first four bytes tell a capture (a pcap or pcapng magic number)
+//!   from text, as [`super::decode_any`] does.
+//! - Text: only complete lines are split (the splitter reads line by
+//!   line); a message is handed over once the next one has started (only
+//!   then is its end known), and the bytes before it are dropped. Between
+//!   two messages the splitter keeps nothing but the Follow-stream node
+//!   names, so the split resumed there equals the split of the whole
+//!   (`text::scan`).
+//! - Captures: the container is walked record by record as records
+//!   complete ([`crate::capture::Records::resume`]) and each record goes
+//!   to the capture reader (`capture::Incremental`, the one
+//!   [`super::decode_capture`] uses); the bytes of read records are
+//!   dropped. A record that does not parse waits for more bytes: at the
+//!   end it is the damage the whole-input reading reports.
+//!
+//! What stays in memory is what [`super::stream_any`] keeps (per-message
+//! summaries and correlation tables), plus the bytes of the record or
+//! message being completed.
+
+use serde::Serialize;
+
+use super::decode::{no_sip_in_capture, no_sip_in_text, Streamer};
+use super::text::{self, Carried};
+use super::{
+    capture, Call, CaptureIssue, Dialog, FindingGroup, FlowFinding, Participant, RawMessage, Trace,
+    TraceMessage, TraceSummary, Transaction,
+};
+use crate::capture::{sniff, Checkpoint, Damage, Records};
+use crate::diagnose::SpanDto;
+
+/// A trace decoded from chunks as they arrive: [`TraceStream::push`] the
+/// bytes in any cuts, then [`TraceStream::finish`].
+pub struct TraceStream {
+    feed: Feed,
+    streamer: Streamer<'static, 'static>,
+}
+
+enum Feed {
+    /// Fewer than four bytes so far: capture or text is not known yet.
+    Undecided(Vec<u8>),
+    Text(TextFeed),
+    Capture(Box<CaptureFeed>),
+}
+
+/// A message cut out of the input, with the line it starts on (text).
+struct Cut {
+    raw: RawMessage,
+    line: Option<usize>,
+}
+
+impl Default for TraceStream {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TraceStream {
+    /// An empty stream.
+    pub fn new() -> Self {
+        TraceStream {
+            feed: Feed::Undecided(Vec::new()),
+            streamer: Streamer::new(None, None),
+        }
+    }
+
+    /// Adds the next bytes of the input; returns the messages they
+    /// completed, each decoded, correlated (transaction, dialog,
+    /// retransmission) and numbered as in the whole trace. `from` and `to`
+    /// are `None`: the lanes are known at the end ([`TraceSummary`]).
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<TraceMessage> {
+        let cuts = match &mut self.feed {
+            Feed::Undecided(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() < 4 {
+                    return Vec::new();
+                }
+                let head = std::mem::take(head);
+                self.decide(&head);
+                self.cut(&head)
+            }
+            _ => self.cut(chunk),
+        };
+        self.decode(cuts)
+    }
+
+    /// Ends the input: returns the messages the end completed and the
+    /// flow summary (participants, lanes, transactions, dialogs, calls,
+    /// flow and capture findings), as [`super::stream_any`] gives it.
+    pub fn finish(mut self) -> (Vec<TraceMessage>, TraceSummary) {
+        let mut cuts = Vec::new();
+        if let Feed::Undecided(head) = &mut self.feed {
+            let head = std::mem::take(head);
+            self.decide(&head);
+            cuts = self.cut(&head);
+        }
+        let (source, frames, mut issues) = match &mut self.feed {
+            Feed::Capture(c) => {
+                cuts.extend(c.push(&[], true));
+                let x = std::mem::replace(&mut c.reader, capture::Incremental::new("")).finish();
+                cuts.extend(x.messages.into_iter().map(|raw| Cut { raw, line: None }));
+                (x.format, x.frames, x.issues)
+            }
+            Feed::Text(t) => {
+                cuts.extend(t.split(true));
+                ("text", 0, t.carried.report())
+            }
+            Feed::Undecided(_) => ("text", 0, Vec::new()),
+        };
+        let last = self.decode(cuts);
+        if self.streamer.messages.is_empty() {
+            issues.push(no_sip(source, frames));
+        }
+        (last, self.streamer.finish(source, frames, issues))
+    }
+
+    fn decide(&mut self, head: &[u8]) {
+        self.feed = match sniff(head) {
+            Some(f) => {
+                // As `decode_capture`: the time as ISO 8601 text.
+                self.streamer.fill_timestamps = true;
+                Feed::Capture(Box::new(CaptureFeed::new(f.name())))
+            }
+            None => Feed::Text(TextFeed::default()),
+        };
+    }
+
+    /// Feeds `chunk` to the decided feed; returns the messages it completed.
+    fn cut(&mut self, chunk: &[u8]) -> Vec<Cut> {
+        match &mut self.feed {
+            Feed::Undecided(_) => Vec::new(),
+            Feed::Text(t) => t.push(chunk),
+            Feed::Capture(c) => c.push(chunk, false),
+        }
+    }
+
+    fn decode(&mut self, cuts: Vec<Cut>) -> Vec<TraceMessage> {
+        cuts.into_iter()
+            .filter_map(|Cut { raw, line }| {
+                let span = raw.source_span;
+                let mut m = self.streamer.step(raw, true)?;
+                // The text is not kept: a message starts a line, so it is
+                // at that line's column 1.
+                m.source_span = span.zip(line).map(|(s, line)| SpanDto {
+                    start: s.start,
+                    end: s.end,
+                    line,
+                    column: 1,
+                });
+                Some(m)
+            })
+            .collect()
+    }
+}
+
+/// The end of a streamed trace in one object (what the JS `TraceStream`'s
+/// `finish()` returns): the messages the end completed and the tables of
+/// [`super::Trace`] but its messages, with each message's lanes.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamEnd {
+    /// As [`super::Trace::schema_version`].
+    pub schema_version: u32,
+    /// `text`, `pcap` or `pcapng`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = r#""text" | "pcap" | "pcapng""#))]
+    pub source: &'static str,
+    /// Capture frames read (0 for text).
+    pub frames: u64,
+    /// The messages only the end completed (the last message of a text,
+    /// a TCP message cut by the end of a capture…), as `push` returns
+    /// them. Every message's lanes are in `lanes`.
+    pub messages: Vec<TraceMessage>,
+    /// `[from, to]` ([`StreamEnd::participants`] indices) of every message
+    /// of the trace, by message index: the `from` and `to` that streamed
+    /// messages leave null.
+    pub lanes: Vec<[usize; 2]>,
+    /// As [`super::Trace::participants`].
+    pub participants: Vec<Participant>,
+    /// As [`super::Trace::transactions`].
+    pub transactions: Vec<Transaction>,
+    /// As [`super::Trace::dialogs`].
+    pub dialogs: Vec<Dialog>,
+    /// As [`super::Trace::calls`].
+    pub calls: Vec<Call>,
+    /// As [`super::Trace::findings`].
+    pub findings: Vec<FlowFinding>,
+    /// As [`super::Trace::finding_groups`].
+    pub finding_groups: Vec<FindingGroup>,
+    /// As [`super::Trace::capture_findings`].
+    pub capture_findings: Vec<FlowFinding>,
+}
+
+impl StreamEnd {
+    /// The end of a stream: the `messages` [`TraceStream::finish`]
+    /// completed and its summary.
+    pub fn new(messages: Vec<TraceMessage>, s: TraceSummary) -> Self {
+        StreamEnd {
+            schema_version: super::TRACE_SCHEMA_VERSION,
+            source: s.source,
+            frames: s.frames,
+            messages,
+            lanes: s.messages.iter().map(|m| [m.from, m.to]).collect(),
+            participants: s.participants,
+            transactions: s.transactions,
+            dialogs: s.dialogs,
+            calls: s.calls,
+            findings: s.findings,
+            finding_groups: s.finding_groups,
+            capture_findings: s.capture_findings,
+        }
+    }
+}
+
+fn no_sip(source: &str, frames: u64) -> CaptureIssue {
+    if source == "text" {
+        no_sip_in_text()
+    } else {
+        no_sip_in_capture(frames)
+    }
+}
+
+/// The [`Trace`] of `input` fed to a [`TraceStream`] in the pieces
+/// `chunks`: equal to [`super::decode_any`] of the whole.
+pub fn decode_chunks<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Trace {
+    let mut s = TraceStream::new();
+    let mut messages = Vec::new();
+    for c in chunks {
+        messages.extend(s.push(c));
+    }
+    let (last, summary) = s.finish();
+    messages.extend(last);
+    summary.into_trace(messages)
+}
+
+/// Pasted text, split as its lines complete.
+#[derive(Default)]
+struct TextFeed {
+    /// The input from `base` on: the message not yet handed over (and the
+    /// lines before it), then what has arrived since.
+    buf: Vec<u8>,
+    /// Input offset of `buf[0]`.
+    base: usize,
+    /// Lines before `buf`.
+    base_line: usize,
+    /// Messages handed over.
+    count: usize,
+    /// `buf[..checked]`: complete lines already looked at.
+    checked: usize,
+    carried: Carried,
+}
+
+impl TextFeed {
+    fn push(&mut self, chunk: &[u8]) -> Vec<Cut> {
+        let from = self.buf.len();
+        self.buf.extend_from_slice(chunk);
+        let Some(lf) = memchr::memrchr(b'\n', &self.buf[from..]) else {
+            return Vec::new();
+        };
+        let complete = from + lf + 1;
+        // A message is handed over when the next one starts, and a
+        // message can only start on a line that could start one.
+        let fresh = &self.buf[self.checked..complete];
+        let start = fresh
+            .split_inclusive(|&b| b == b'\n')
+            .any(text::could_start);
+        self.checked = complete;
+        if !start {
+            return Vec::new();
+        }
+        self.split_upto(complete, false)
+    }
+
+    fn split(&mut self, last: bool) -> Vec<Cut> {
+        self.split_upto(self.buf.len(), last)
+    }
+
+    /// Splits `buf[..upto]` (complete lines unless `last`); hands over
+    /// every message but the last (all when `last`) and drops their bytes.
+    fn split_upto(&mut self, upto: usize, last: bool) -> Vec<Cut> {
+        let input = &self.buf[..upto];
+        let ls = text::lines(input);
+        let s = text::scan(input, &ls, self.carried.nodes.clone());
+        let n = if last {
+            s.messages.len()
+        } else {
+            s.messages.len().saturating_sub(1)
+        };
+        if n == 0 && !last {
+            return Vec::new();
+        }
+        let cut = match n {
+            _ if last => ls.len(),
+            0 => 0,
+            _ => s.messages[n - 1].next,
+        };
+        self.carried
+            .take(input, &ls, &s, n, cut, (self.base_line, self.count));
+        let (base, base_line) = (self.base, self.base_line);
+        let cuts: Vec<Cut> = s
+            .messages
+            .into_iter()
+            .take(n)
+            .map(|m| {
+                let mut raw = m.raw;
+                raw.source_span = raw
+                    .source_span
+                    .map(|sp| crate::span::Span::new(base + sp.start, base + sp.end));
+                Cut {
+                    raw,
+                    line: Some(base_line + m.line + 1),
+                }
+            })
+            .collect();
+        let bytes = cut.checked_sub(1).map_or(0, |l| ls[l].next);
+        self.buf.drain(..bytes);
+        self.base += bytes;
+        self.base_line += cut;
+        self.count += n;
+        self.checked = self.checked.saturating_sub(bytes);
+        cuts
+    }
+}
+
+/// A pcap or pcapng capture, read record by record as records complete.
+struct CaptureFeed {
+    /// The input from `base` on: the record being completed.
+    buf: Vec<u8>,
+    /// Input offset of `buf[0]`.
+    base: usize,
+    /// Where the container walk stands at `buf[0]`.
+    checkpoint: Checkpoint,
+    /// The walk is not tried again before `buf` holds this many bytes
+    /// (the length the next record's header announces).
+    need: usize,
+    reader: capture::Incremental,
+}
+
+impl CaptureFeed {
+    fn new(format: &'static str) -> Self {
+        CaptureFeed {
+            buf: Vec::new(),
+            base: 0,
+            checkpoint: Records::new(&[]).checkpoint().0,
+            need: 0,
+            reader: capture::Incremental::new(format),
+        }
+    }
+
+    /// Walks the records `chunk` completed. A record that does not parse
+    /// waits for more bytes; at the `last` one it is damage.
+    fn push(&mut self, chunk: &[u8], last: bool) -> Vec<Cut> {
+        let CaptureFeed {
+            buf,
+            base,
+            checkpoint,
+            need,
+            reader,
+        } = self;
+        buf.extend_from_slice(chunk);
+        if !last && buf.len() < *need {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut used = 0;
+        let mut records = Records::resume(buf, checkpoint.clone());
+        while let Some(r) = records.next() {
+            match r {
+                Ok(record) => {
+                    let frames = records.frames();
+                    out.extend(
+                        reader
+                            .record(frames, record)
+                            .into_iter()
+                            .map(|raw| Cut { raw, line: None }),
+                    );
+                    let (cp, at) = records.checkpoint();
+                    *checkpoint = cp;
+                    used = at;
+                }
+                Err(d) if last => {
+                    let damage = Damage {
+                        at: *base + d.at,
+                        ..d
+                    };
+                    reader.damaged(*base + buf.len(), damage);
+                    break;
+                }
+                Err(_) => {
+                    // Most likely the record is not all there yet.
+                    *need = used + checkpoint.record_len(&buf[used..]).unwrap_or(0);
+                    break;
+                }
+            }
+        }
+        drop(records);
+        buf.drain(..used);
+        *need = need.saturating_sub(used);
+        *base += used;
+        out
+    }
+}
