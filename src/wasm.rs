@@ -554,9 +554,10 @@ fn status_code(f: &str, name: &str, v: &JsValue) -> Result<u16, JsValue> {
         Ok(n as u16)
     } else {
         // As JS writes the number (`Infinity`, `NaN`, `1.5`), not as Rust does (`inf`).
+        // Radix 10 never fails; no Rust float formatting (it would add ~15 KB to the core).
         let js: String = js_sys::Number::from(n)
             .to_string_with_radix(10)
-            .map_or_else(|_| n.to_string(), String::from);
+            .map_or_else(|_| "a number".to_owned(), String::from);
         let msg = format!("{f}: {name} must be an integer 0-65535, got {js}");
         Err(js_sys::RangeError::new(&msg).into())
     }
