@@ -114,7 +114,7 @@ target/bench-baseline/.built:
 
 bench-page: pkg target/bench-baseline/.built ## Chromium: first result after a cold load, this build beside BASELINE_REF (default main)
 	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
-	node scripts/bench-page.mjs --runs $(or $(RUNS),10) --json target/bench-page.json
+	node scripts/bench-page.mjs --runs $(or $(RUNS),10) $(if $(NETWORK),--network $(NETWORK)) --json target/bench-page.json
 
 bench-js: pkg ## Node: decode throughput vs the JS SIP parsers (bench/js/, own lock file)
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install \

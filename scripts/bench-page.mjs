@@ -15,7 +15,10 @@
 //                 `python3 -m http.server` serves it (what `make serve` did before);
 //   split         this build (www/ + pkg/), served as `make serve` serves it (brotli/gzip);
 //   split-plain   this build served uncompressed (the split's share of the gain).
-// Usage: node scripts/bench-page.mjs [--runs 10] [--baseline target/bench-baseline] [--json out.json]
+// `--network MBIT,MS` emulates a link (Chrome DevTools' network conditions: that many Mbit/s down
+// and up, that many ms of latency per request) instead of loopback, where transfer is free and
+// compression only costs the decompression.
+// Usage: node scripts/bench-page.mjs [--runs 10] [--baseline target/bench-baseline] [--network 20,20] [--json out.json]
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir, loadavg, cpus } from "node:os";
 import { join, resolve } from "node:path";
@@ -32,6 +35,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const runs = Number(opt("--runs", "10"));
 const baselineDir = resolve(opt("--baseline", join(root, "target/bench-baseline")));
 const jsonOut = opt("--json", null);
+const network = opt("--network", null)?.split(",").map(Number) ?? null;
 const EXECUTABLE = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -66,6 +70,12 @@ async function load(base) {
   const ctx = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
+    if (network) {
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send("Network.enable");
+      const bytesPerSecond = (network[0] * 1e6) / 8;
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: network[1], downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+    }
     await page.goto(`${base}/www/`);
     await page.waitForSelector("html[data-ready=true]", { timeout: 60000 });
     const m = await page.evaluate(() => {
@@ -136,7 +146,7 @@ const summary = variants.map((v) => {
     typeRenderMedian: median(v.loads.map((l) => l.typeRender)),
   };
 });
-console.log(`\nChromium, cold loads (new profile each), ${runs} per variant, interleaved; load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
+console.log(`\nChromium, cold loads (new profile each), ${network ? `${network[0]} Mbit/s, ${network[1]} ms latency` : "loopback"}, ${runs} per variant, interleaved; load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
 console.log("| variant | first result, median (min–max) | wasm downloaded, median | wasm bytes on the wire | 2 KB typed → rendered, median |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const s of summary) {
@@ -144,4 +154,4 @@ for (const s of summary) {
 }
 const [b, sp] = summary;
 console.log(`split / baseline, first result: ${(sp.firstResultMedian / b.firstResultMedian).toFixed(2)}× (goal: ≤ 300 ms)`);
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ runs, loadavg: [load0, loadavg()[0]], summary, variants }, null, 2) + "\n");
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ runs, network, loadavg: [load0, loadavg()[0]], summary, variants }, null, 2) + "\n");
