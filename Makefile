@@ -127,6 +127,8 @@ lint: tools-rust ## rustfmt check; clippy for the host and for wasm32; rustdoc w
 	cargo clippy --all-targets -- -D warnings
 	@# The library and the wasm tests (proptest, a dev-dependency, is native-only).
 	cargo clippy --lib --test wasm --target $(WASM_TARGET) --no-default-features -- -D warnings
+	@# The core module's build (pkg/siplens_bg.wasm): the exports gated out must leave nothing unused.
+	cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features core-only -- -D warnings
 	@# rustdoc: broken intra-doc links and other doc warnings fail the build.
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 
