@@ -24,14 +24,13 @@ PORT ?= 8080
 # The .wasm embeds registry paths (panic locations); remap them for reproducible builds.
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME)/registry/src=/cargo-src
 
-.PHONY: help tools tools-rust tools-node tools-tshark pkg size serve test lint test-wasm test-js test-page test-rust bench-js examples clean
+.PHONY: help tools tools-rust tools-node tools-tshark pkg size serve test lint test-wasm test-js test-page test-rust bench-js bench-page examples clean
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-serve: tools pkg ## Build pkg/ and serve the page on http://127.0.0.1:8080/ (HOST, PORT)
-	@echo "siplens: serving http://$(HOST):$(PORT)/ (the page is www/; Ctrl-C stops)"
-	python3 -m http.server --bind $(HOST) $(PORT)
+serve: tools pkg ## Build pkg/ and serve the page on http://127.0.0.1:8080/www/ (HOST, PORT); .wasm sent compressed
+	node scripts/serve.mjs --host $(HOST) --port $(PORT)
 
 # Test steps run in this order. Append new ones (JS, browser) before test-rust:
 # the output must end with the Rust runner's summary line.
@@ -74,15 +73,48 @@ pkg: tools pkg/.built ## Build the npm package into pkg/ (wasm-pack --target web
 PKG_SOURCES := $(shell find src data -type f 2>/dev/null) build.rs Cargo.toml Cargo.lock \
   $(wildcard npm/*) scripts/pkg.mjs www/render.js www/trace-render.js README.md $(wildcard LICENSE-*)
 
+# Two modules (README, "Package layout"): the core (feature `core-only`, its own target dir
+# and CORE_OPT_LEVEL) is pkg/siplens_bg.wasm; the full module, built into target/pkg-trace,
+# becomes pkg/siplens_trace_bg.wasm (`siplens/trace`), loaded only when a trace is asked for.
+# The core is built for size (opt-level z: 21 % less gzip than 3, README "Size and speed"):
+# it decodes one message at a time, where download and compile time dominate; the full module
+# keeps the release profile's opt-level 3 for throughput on big traces and captures.
+CORE_OPT_LEVEL ?= z
 pkg/.built: $(PKG_SOURCES)
-	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features
-	node scripts/pkg.mjs pkg
+	RUSTFLAGS="$(PKG_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core CARGO_PROFILE_RELEASE_OPT_LEVEL=$(CORE_OPT_LEVEL) \
+	  wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features --features core-only
+	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install \
+	  --out-dir target/pkg-trace --out-name siplens_trace -- --no-default-features
+	node scripts/pkg.mjs pkg target/pkg-trace
 	@touch $@
 
-size: pkg ## Print the .wasm size, raw and gzip -9 (budget: 200 KiB gzip), and its sections
-	@node scripts/wasm-sections.mjs pkg/siplens_bg.wasm
-	@raw=$$(stat -c %s pkg/siplens_bg.wasm); gz=$$(gzip -9c pkg/siplens_bg.wasm | wc -c); \
-	  awk -v r=$$raw -v g=$$gz 'BEGIN { printf "pkg/siplens_bg.wasm: %d bytes raw (%.1f KiB), %d bytes gzip -9 (%.1f KiB; budget 200 KiB)\n", r, r / 1024, g, g / 1024 }'
+CORE_BUDGET := 204800
+size: pkg ## Both .wasm modules, raw / gzip -9 / brotli, their sections, and the core's 200 KiB gzip verdict
+	@for w in pkg/siplens_bg.wasm pkg/siplens_trace_bg.wasm; do echo "$$w:"; node scripts/wasm-sections.mjs $$w; done
+	@for w in pkg/siplens_bg.wasm pkg/siplens_trace_bg.wasm; do \
+	  raw=$$(stat -c %s $$w); gz=$$(gzip -9c $$w | wc -c); br=$$(stat -c %s $$w.br); \
+	  awk -v w=$$w -v r=$$raw -v g=$$gz -v b=$$br 'BEGIN { printf "%s: %d bytes raw (%.1f KiB), %d bytes gzip -9 (%.1f KiB), %d bytes brotli (%.1f KiB)\n", w, r, r / 1024, g, g / 1024, b, b / 1024 }'; \
+	done
+	@gz=$$(gzip -9c pkg/siplens_bg.wasm | wc -c); \
+	  if [[ $$gz -le $(CORE_BUDGET) ]]; then echo "core: $$gz bytes gzip -9 <= $(CORE_BUDGET) (200 KiB): within budget"; \
+	  else echo "core: $$gz bytes gzip -9 > $(CORE_BUDGET) (200 KiB): OVER BUDGET by $$(( gz - $(CORE_BUDGET) )) bytes"; fi
+
+# The baseline `make bench-page` compares with: BASELINE_REF's www/ and its one-module pkg/,
+# built from `git archive` in target/bench-baseline (sharing target/ with the full module's build).
+BASELINE_REF ?= main
+target/bench-baseline/.built:
+	rm -rf target/bench-baseline && mkdir -p target/bench-baseline/src
+	git archive $(BASELINE_REF) | tar -x -C target/bench-baseline/src
+	cd target/bench-baseline/src && RUSTFLAGS="$(PKG_RUSTFLAGS)" CARGO_TARGET_DIR=$(CURDIR)/target \
+	  wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features
+	cd target/bench-baseline/src && node scripts/pkg.mjs pkg
+	mv target/bench-baseline/src/www target/bench-baseline/src/pkg target/bench-baseline/
+	rm -rf target/bench-baseline/src
+	@echo "$(BASELINE_REF) $$(git rev-parse $(BASELINE_REF))" > $@
+
+bench-page: pkg target/bench-baseline/.built ## Chromium: first result after a cold load, this build beside BASELINE_REF (default main)
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	node scripts/bench-page.mjs --runs $(or $(RUNS),10) $(if $(NETWORK),--network $(NETWORK)) --json target/bench-page.json
 
 bench-js: pkg ## Node: decode throughput vs the JS SIP parsers (bench/js/, own lock file)
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install \
@@ -95,6 +127,8 @@ lint: tools-rust ## rustfmt check; clippy for the host and for wasm32; rustdoc w
 	cargo clippy --all-targets -- -D warnings
 	@# The library and the wasm tests (proptest, a dev-dependency, is native-only).
 	cargo clippy --lib --test wasm --target $(WASM_TARGET) --no-default-features -- -D warnings
+	@# The core module's build (pkg/siplens_bg.wasm): the exports gated out must leave nothing unused.
+	cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features core-only -- -D warnings
 	@# rustdoc: broken intra-doc links and other doc warnings fail the build.
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 

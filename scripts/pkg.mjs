@@ -4,11 +4,19 @@
 // package.json with conditional exports. Name, version, description, license and
 // keywords come from Cargo.toml (via wasm-pack's package.json); no `repository`
 // field until the project has a public one (Cargo.toml's is a placeholder).
-// Usage: node scripts/pkg.mjs [pkg-dir]
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+//
+// Two modules (README, "Package layout"): the core, wasm-pack's own output in pkg-dir
+// (`siplens`: decode, code lookups, knowledge base), and, when trace-dir is given, the full
+// module wasm-pack built there with `--out-name siplens_trace`, copied in as `siplens/trace`.
+// Each .wasm gets precompressed siblings (`.wasm.br`, `.wasm.gz`) for scripts/serve.mjs; they
+// are not in the package's `files`.
+// Usage: node scripts/pkg.mjs [pkg-dir] [trace-dir]
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const dir = process.argv[2] ?? "pkg";
+const traceDir = process.argv[3];
 const root = new URL("..", import.meta.url);
 const gen = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
 
@@ -26,7 +34,22 @@ copyFileSync(new URL("www/trace-render.js", root), join(dir, "trace-render.js"))
 const dts = join(dir, "siplens.d.ts");
 writeFileSync(dts, readFileSync(dts, "utf8").replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ""));
 
+const TRACE = ["siplens_trace.js", "siplens_trace.d.ts", "siplens_trace_bg.wasm", "siplens_trace_bg.wasm.d.ts"];
+if (traceDir) {
+  for (const f of TRACE) copyFileSync(join(traceDir, f), join(dir, f));
+  for (const f of ["trace-node.js", "trace-node.d.ts"]) copyFileSync(new URL(`npm/${f}`, root), join(dir, f));
+}
+const hasTrace = existsSync(join(dir, "siplens_trace_bg.wasm"));
+
+// Precompressed copies for a static server (brotli quality 11, gzip level 9).
+for (const f of ["siplens_bg.wasm", ...(hasTrace ? ["siplens_trace_bg.wasm"] : [])]) {
+  const bytes = readFileSync(join(dir, f));
+  writeFileSync(join(dir, `${f}.gz`), gzipSync(bytes, { level: 9 }));
+  writeFileSync(join(dir, `${f}.br`), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+}
+
 const web = { types: "./siplens.d.ts", default: "./siplens.js" };
+const traceWeb = { types: "./siplens_trace.d.ts", default: "./siplens_trace.js" };
 const pkg = {
   name: gen.name,
   version: gen.version,
@@ -45,6 +68,18 @@ const pkg = {
       default: web,
     },
     "./web": web,
+    // The whole API in the second module (traces, captures, redaction, export, and the core's
+    // exports too): import it when a trace is needed; the core never loads it.
+    ...(hasTrace && {
+      "./trace": {
+        node: { types: "./trace-node.d.ts", default: "./trace-node.js" },
+        browser: traceWeb,
+        import: traceWeb,
+        default: traceWeb,
+      },
+      "./trace/web": traceWeb,
+      "./siplens_trace_bg.wasm": "./siplens_trace_bg.wasm",
+    }),
     // <siplens-decoder>: a custom element (browser only); it imports ./siplens.js and ./render.js.
     "./element": { types: "./element.d.ts", default: "./element.js" },
     // <siplens-trace>: the trace-level element (browser only); it imports ./element.js and ./trace-render.js.
@@ -77,6 +112,7 @@ const pkg = {
     "stream.js",
     "stream-node.js",
     "stream.d.ts",
+    ...(hasTrace ? [...TRACE, "trace-node.js", "trace-node.d.ts"] : []),
     "README.md",
     "LICENSE-MIT",
     "LICENSE-APACHE",
@@ -84,6 +120,7 @@ const pkg = {
   // node.js instantiates the module on import and element.js defines the custom
   // element; the web entry has no side effects.
   sideEffects: ["./node.js", "./element.js", "./trace-element.js", "./stream-node.js"],
+  sideEffects: ["./node.js", "./trace-node.js", "./element.js"],
 };
 writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`siplens: ${join(dir, "package.json")} written (${pkg.name}@${pkg.version})`);

@@ -62,6 +62,24 @@ pub struct RuleInfo {
     pub spec: &'static str,
 }
 
+/// The part of a rule's row a decode reads (ID, name, severity, category,
+/// specification), without its prose: code that reads only this table
+/// ([`Rule::meta`]) leaves the prose ([`RuleInfo::checks`], `why`, `example`)
+/// out of the core wasm module (README, "Size and speed").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// Stable ID, e.g. `SL013`.
+    pub id: &'static str,
+    /// Stable kebab-case name.
+    pub slug: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Category.
+    pub category: Category,
+    /// The specification section behind the rule.
+    pub spec: &'static str,
+}
+
 macro_rules! rules {
     ($( $(#[$doc:meta])* $variant:ident = ($id:literal, $slug:literal, $sev:ident, $cat:ident,
         $checks:literal, $why:literal, $example:literal, $spec:literal); )*) => {
@@ -80,7 +98,19 @@ macro_rules! rules {
             }), )*
         ];
 
+        /// The registry without the prose: one row per rule, in ID order.
+        pub static RULE_META: &[(Rule, RuleMeta)] = &[
+            $( (Rule::$variant, RuleMeta {
+                id: $id, slug: $slug, severity: Severity::$sev, category: Category::$cat, spec: $spec,
+            }), )*
+        ];
+
         impl Rule {
+            /// The rule's row without its prose (what a decode needs).
+            pub fn meta(self) -> &'static RuleMeta {
+                &RULE_META[self as usize].1
+            }
+
             /// The rule's documentation row.
             pub fn info(self) -> &'static RuleInfo {
                 match self {
@@ -707,12 +737,12 @@ impl Finding {
 
     /// The rule's stable ID.
     pub fn id(&self) -> &'static str {
-        self.rule.info().id
+        self.rule.meta().id
     }
 
     /// The rule's severity.
     pub fn severity(&self) -> Severity {
-        self.rule.info().severity
+        self.rule.meta().severity
     }
 }
 

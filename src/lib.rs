@@ -26,7 +26,7 @@ pub mod validate;
 pub mod wasm;
 
 pub use diagnose::{check_input, decode, diagnose, Decoded, InputError};
-pub use finding::{Category, Finding, Rule, RuleInfo, Severity, RULES};
+pub use finding::{Category, Finding, Rule, RuleInfo, RuleMeta, Severity, RULES, RULE_META};
 pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
 pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};

@@ -20,6 +20,12 @@
 //!   bounds" or "charCodeAt is not a function", or read a string as bytes).
 //!   `unchecked_param_type` keeps the declared TypeScript types exact. A number out of
 //!   range throws a `RangeError`.
+//!
+//! Two modules are built from this file (see the README, "Package layout"): the full one
+//! (`siplens/trace`, the default) and, with the `core-only` feature, the core the page loads
+//! first: decode, the code lookups, the knowledge-base tables, `captureFormat`,
+//! `redactionKinds` and `version`. An export that needs the trace, capture or redaction code
+//! carries `#[cfg(not(feature = "core-only"))]`, so LTO drops that code from the core.
 
 use serde::Serialize;
 use tsify::{Ts, Tsify};
@@ -30,10 +36,13 @@ use crate::kb::{
     Catalog, CodeGroup, CodeLookup, Comparison, Q850Cause, Q850ToSip, ReasonProtocol, ReleaseCause,
     SipToQ850, WarningInfo,
 };
-use crate::redact::capture::PacketCounts;
-use crate::redact::{KindInfo, RedactOptions, Report};
-use crate::trace::Trace;
-use crate::triage::Triage;
+use crate::redact::KindInfo;
+#[cfg(not(feature = "core-only"))]
+use crate::{
+    redact::{capture::PacketCounts, RedactOptions, Report},
+    trace::Trace,
+    triage::Triage,
+};
 
 /// The siplens crate version, e.g. `"0.1.0"`; lets a page prove the module loaded.
 #[wasm_bindgen]
@@ -94,6 +103,7 @@ pub fn decode_bytes(
     decoded(&bytes_arg("decodeBytes", "bytes", &bytes)?)
 }
 
+#[cfg(not(feature = "core-only"))]
 /// Decodes pasted text holding any number of SIP messages (and log lines
 /// around them) as a trace: messages, transactions, dialogs, calls and flow
 /// findings. Same empty-input rule as `decode`; text without a SIP start
@@ -128,6 +138,7 @@ pub fn capture_format(
     Ok(crate::capture::sniff(&head).map_or(JsValue::UNDEFINED, |f| JsValue::from_str(f.name())))
 }
 
+#[cfg(not(feature = "core-only"))]
 /// Decodes a pcap or pcapng capture as a trace. Same empty-input rule as
 /// `decode`; a capture without SIP (or not a capture at all) is a normal
 /// `Trace` whose `captureFindings` say why.
@@ -140,6 +151,7 @@ pub fn decode_capture(
     to_js(&crate::trace::decode_capture(&bytes))
 }
 
+#[cfg(not(feature = "core-only"))]
 /// `decodeCapture`, calling `onProgress(bytesRead, totalBytes)` about
 /// every hundredth of the capture while it is read (the page's worker
 /// forwards it as a progress bar). An exception thrown by `onProgress` is
@@ -225,6 +237,7 @@ pub fn catalog() -> Result<Ts<Catalog>, JsValue> {
     to_js(&crate::kb::catalog())
 }
 
+#[cfg(not(feature = "core-only"))]
 /// What `input` is before it is decoded: a capture, one SIP message, a
 /// trace, a Wireshark packet-details copy or a hex dump (with the SIP read
 /// out of it in `extracted`), binary data or text without SIP (`note` says
@@ -247,6 +260,7 @@ pub fn triage(
     to_js(&crate::triage::triage(&bytes))
 }
 
+#[cfg(not(feature = "core-only"))]
 /// The messages `indices` (positions in `trace.messages`) of the trace
 /// decoded from `text` (pasted text), as paste-able trace text: each
 /// message with its number, time and addresses, reading back as the same
@@ -267,6 +281,7 @@ pub fn export_call_text(
     Ok(crate::trace::export::messages_text(&trace, &idx))
 }
 
+#[cfg(not(feature = "core-only"))]
 /// The packets of the messages `indices` (positions in
 /// `decodeCapture(bytes).messages`, e.g. one dialog's `messages`) as a
 /// capture cut out of the pcap/pcapng `bytes`, in its own format and
@@ -378,6 +393,7 @@ pub fn list_release_causes() -> Result<Vec<Ts<ReleaseCause>>, JsValue> {
     crate::kb::release_causes().iter().map(to_js).collect()
 }
 
+#[cfg(not(feature = "core-only"))]
 /// Redacted text and what was replaced: the result of `redact`.
 #[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
@@ -389,6 +405,7 @@ pub struct RedactedText {
     pub report: Report,
 }
 
+#[cfg(not(feature = "core-only"))]
 /// Replaces subscriber identities and network secrets in `text` (one
 /// message, a trace, log lines) with stable, shape-keeping aliases; each
 /// message's Content-Length is fixed. `options` defaults to the `network`
@@ -410,6 +427,7 @@ pub fn redact(
     })
 }
 
+#[cfg(not(feature = "core-only"))]
 /// A capture redaction without its bytes: the part of `redactCapture`'s
 /// result that crosses as JSON (`bytes` is added as a `Uint8Array`).
 #[derive(Serialize, Tsify)]
@@ -428,6 +446,7 @@ pub struct RedactedCaptureInfo {
     pub notes: Vec<String>,
 }
 
+#[cfg(not(feature = "core-only"))]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_REDACTED_CAPTURE: &str = r#"
 /** The result of `redactCapture`: the redacted capture and what was replaced. */
@@ -437,6 +456,7 @@ export interface RedactedCapture extends RedactedCaptureInfo {
 }
 "#;
 
+#[cfg(not(feature = "core-only"))]
 /// Redacts a pcap or pcapng capture: SIP payloads (UDP, TCP, WebSocket,
 /// SCTP) and IP/MAC addresses get the same aliases as `redact` gives text,
 /// lengths, sequence numbers and checksums are fixed, and packets that
@@ -633,6 +653,7 @@ fn bytes_arg(f: &str, name: &str, v: &JsValue) -> Result<Vec<u8>, JsValue> {
     Err(type_error(f, name, "a Uint8Array or an ArrayBuffer", v))
 }
 
+#[cfg(not(feature = "core-only"))]
 /// A list of non-negative integers: an array of numbers or a `Uint32Array`.
 fn numbers_arg(f: &str, name: &str, v: &JsValue) -> Result<Vec<u64>, JsValue> {
     if let Some(a) = v.dyn_ref::<js_sys::Uint32Array>() {
@@ -659,14 +680,16 @@ fn status_code(f: &str, name: &str, v: &JsValue) -> Result<u16, JsValue> {
         Ok(n as u16)
     } else {
         // As JS writes the number (`Infinity`, `NaN`, `1.5`), not as Rust does (`inf`).
+        // Radix 10 never fails; no Rust float formatting (it would add ~15 KB to the core).
         let js: String = js_sys::Number::from(n)
             .to_string_with_radix(10)
-            .map_or_else(|_| n.to_string(), String::from);
+            .map_or_else(|_| "a number".to_owned(), String::from);
         let msg = format!("{f}: {name} must be an integer 0-65535, got {js}");
         Err(js_sys::RangeError::new(&msg).into())
     }
 }
 
+#[cfg(not(feature = "core-only"))]
 /// A plain JS options object read the way results are written, through
 /// JSON (`JSON.stringify`, then serde), then checked; `undefined` or `null`
 /// means defaults. Anything but a plain object is a `TypeError`; an unknown

@@ -2,6 +2,9 @@
 // Rendering lives in render.js and trace-render.js (pure functions). Message text reaches the
 // DOM only through createTextNode / textContent; the serialisations (the HTML download, the
 // ladder's SVG export) use XMLSerializer on nodes built the same way.
+// Two modules (README, "Package layout"): the core (one message, code lookups, knowledge base)
+// is loaded at once; the trace module (traces, captures, redaction, export) by `traceModule()`,
+// the first time one is asked for.
 import init, * as siplens from "../pkg/siplens.js";
 import * as R from "./render.js";
 import * as T from "./trace-render.js";
@@ -143,17 +146,42 @@ function decodeInWorker(job, onProgress) {
   });
 }
 
+/** The trace module (`siplens/trace`), fetched and instantiated on first use; the same
+ * promise after that. `<html data-trace-module>` says "loading", then "ready". */
+let traceLoad = null;
+function traceModule() {
+  if (!traceLoad) {
+    document.documentElement.setAttribute("data-trace-module", "loading");
+    traceLoad = import("../pkg/siplens_trace.js").then(async (m) => {
+      await m.default();
+      document.documentElement.setAttribute("data-trace-module", "ready");
+      return m;
+    });
+    // A failed load (offline, a 404) is tried again on the next trace.
+    traceLoad.catch(() => {
+      traceLoad = null;
+      document.documentElement.removeAttribute("data-trace-module");
+    });
+  }
+  return traceLoad;
+}
+
+/** One SIP message from its first line on (what `triage` would call `sipMessage`, with nothing
+ * to extract): decoded by the core alone, without loading the trace module for triage. */
+const ONE_MESSAGE = /^\s*(?:[A-Za-z][A-Za-z0-9.!%*_+`'~-]* [^ \r\n]+ SIP\/2\.0[ \t]*\r?\n|SIP\/2\.0 [0-9]{3}(?: [^\r\n]*)?\r?\n)/;
+
 /**
  * What the input is, from the core's `triage(input)` when the package has it ({ kind, note,
  * extracted }): SIP read out of a Wireshark copy or a hex dump is decoded instead of the input,
  * and the note says what was pasted. Without triage, the input as it is.
  */
-function triaged(input) {
+async function triaged(input) {
   el.triage.hidden = true;
   el.triage.textContent = "";
-  if (typeof siplens.triage !== "function" || !input.trim()) return { text: input, note: null };
+  if (!input.trim() || (ONE_MESSAGE.test(input) && T.countStartLines(input) === 1)) return { text: input, note: null };
   try {
-    return T.triageInput(siplens.triage(input), input);
+    const m = await traceModule();
+    return T.triageInput(m.triage(input), input);
   } catch {
     return { text: input, note: null };
   }
@@ -169,7 +197,7 @@ function showTriage(tr, d) {
 
 async function run(input) {
   lastCapture = null;
-  const tr = triaged(input);
+  const tr = await triaged(input);
   input = tr.text;
   if (tr.noSip) {
     // No SIP in it (text, binary data, a copy or dump without SIP): say what it is, decode nothing.
@@ -219,7 +247,7 @@ async function runTrace(text, report) {
     const bytes = new TextEncoder().encode(text).length;
     const big = bytes > WORKER_THRESHOLD;
     if (big) el.status.textContent = "Decoding a large trace in the background…";
-    trace = big ? await decodeInWorker({ kind: "trace", text }) : siplens.decodeTrace(text);
+    trace = big ? await decodeInWorker({ kind: "trace", text }) : (await traceModule()).decodeTrace(text);
   } catch (err) {
     if (mine === seq) showError(err);
     return;
@@ -306,7 +334,8 @@ function showTrace(trace, text, mine, t0) {
   el.traceResult.hidden = false;
   for (const b of [el.copyJson]) b.disabled = false;
   for (const b of [el.downloadHtml, el.downloadMd]) b.disabled = true;
-  el.exportCallPcap.dataset.available = String(typeof siplens.exportCallPcap === "function" && text === null);
+  // The worker cuts a capture's packets with the trace module's exportCallPcap.
+  el.exportCallPcap.dataset.available = String(text === null);
   el.share.disabled = text === null;
   const ms = performance.now() - t0;
   el.traceResult.setAttribute("data-render-ms", ms.toFixed(1));
@@ -479,7 +508,7 @@ const isBig = (text) => text.length > WORKER_THRESHOLD / 3 && new TextEncoder().
 /** `text` redacted under the current settings: { text, report } (in the worker when big). */
 async function redactText(text) {
   const options = RX.redactOptions(redaction);
-  return isBig(text) ? decodeInWorker({ kind: "redact", text, options }) : siplens.redact(text, options);
+  return isBig(text) ? decodeInWorker({ kind: "redact", text, options }) : (await traceModule()).redact(text, options);
 }
 
 /**

@@ -16,12 +16,18 @@
 // - { id, kind: "callPcap", held, indices } → { id, result: Uint8Array }: those messages' packets
 //   as a pcap, cut from the capture's own bytes by the package's exportCallPcap(bytes, indices)
 // Failures answer { id, error }.
-// A namespace import: exports a build may lack (exportCallPcap) are looked up, never linked.
-import init, * as S from "../pkg/siplens.js";
-
-const { decode, decodeTrace, decodeCaptureProgress, redact, redactCapture } = S;
+// A big single message is decoded by the core module; everything else needs the trace module
+// (`siplens/trace`), imported the first time such a job arrives.
+import init, { decode } from "../pkg/siplens.js";
 
 const ready = init();
+/** The trace module, once a job needed it. */
+let traceLoad = null;
+const traceModule = () =>
+  (traceLoad ??= import("../pkg/siplens_trace.js").then(async (m) => {
+    await m.default();
+    return m;
+  }));
 /** The whole Trace of the last capture decoded here, and the id of its job. */
 let held = null;
 let heldId = 0;
@@ -64,6 +70,8 @@ self.addEventListener("message", async (event) => {
   };
   try {
     await ready;
+    // A namespace: exports a build may lack (exportCallPcap) are looked up, never linked.
+    const S = kind === "decode" ? null : await traceModule();
     let result;
     if (kind === "capture") {
       held = null;
@@ -74,14 +82,14 @@ self.addEventListener("message", async (event) => {
       let redaction = null;
       if (event.data.redact) {
         self.postMessage({ id, progress: `Redacting ${bytes.length} bytes of capture in the background…`, done: 0, total: bytes.length });
-        const r = redactCapture(bytes, event.data.redact);
+        const r = S.redactCapture(bytes, event.data.redact);
         input = r.bytes;
         heldBytes = r.bytes;
         redaction = { report: r.report, packets: r.packets, notes: r.notes, complete: r.complete, format: r.format };
       }
       heldInput = input;
       self.postMessage({ id, progress: `Reading ${input.length} bytes of capture in the background…`, done: 0, total: input.length });
-      held = decodeCaptureProgress(input, (done, total) => {
+      held = S.decodeCaptureProgress(input, (done, total) => {
         self.postMessage({ id, progress: `Read ${Math.floor((100 * done) / total)} % of the capture…`, done, total });
       });
       self.postMessage({ id, progress: `Decoded ${held.messages.length} SIP message${held.messages.length === 1 ? "" : "s"}; drawing ${held.messages.length === 1 ? "it" : "them"}…` });
@@ -104,8 +112,8 @@ self.addEventListener("message", async (event) => {
       // The core finds every frame of those messages (and, on a TCP connection, the frames
       // between them) and cuts them out of the capture's own bytes.
       result = S.exportCallPcap(heldInput, event.data.indices);
-    } else if (kind === "redact") result = redact(text, event.data.options);
-    else result = kind === "trace" ? decodeTrace(text) : decode(text);
+    } else if (kind === "redact") result = S.redact(text, event.data.options);
+    else result = kind === "trace" ? S.decodeTrace(text) : decode(text);
     self.postMessage({ id, result });
   } catch (err) {
     self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });

@@ -55,7 +55,7 @@ impl FindingDto {
     }
 
     fn located(f: &Finding, span: SpanDto) -> Self {
-        let info = f.rule.info();
+        let info = f.rule.meta();
         FindingDto {
             id: info.id,
             slug: info.slug,

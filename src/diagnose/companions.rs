@@ -16,7 +16,7 @@
 use super::context::{Check, Ctx, Dx};
 
 use super::dto::Confidence;
-use crate::finding::{Rule, RULES};
+use crate::finding::{Rule, RULE_META};
 use crate::kb::{self, status, HeaderRule};
 use crate::parse::header_name::HeaderName;
 use crate::parse::media::parse_media_type;
@@ -40,7 +40,7 @@ fn companions(code: u16) -> Vec<Companion> {
     let mut out: Vec<Companion> = Vec::new();
     for h in kb::status_info(code).headers {
         let Some(id) = h.companion else { continue };
-        let Some(rule) = RULES.iter().find(|(_, i)| i.id == id).map(|(r, _)| *r) else {
+        let Some(rule) = RULE_META.iter().find(|(_, i)| i.id == id).map(|(r, _)| *r) else {
             continue;
         };
         match out.iter_mut().find(|c| c.rule == rule) {
@@ -119,7 +119,7 @@ fn missing_companion(cx: &Ctx<'_, '_>, dx: &mut Dx) {
             Some(p) if !p.is_empty() => format!("{} {p}", code.0),
             _ => code.0.to_string(),
         };
-        let info = row.rule.info();
+        let info = row.rule.meta();
         dx.finding(
             row.rule,
             cx.msg.start_line_span(),
@@ -146,7 +146,7 @@ mod tests {
     use super::super::context::Dx;
     use super::super::dto::Confidence;
     use super::*;
-    use crate::finding::Severity;
+    use crate::finding::{Severity, RULES};
     use crate::kb;
 
     fn run(input: &[u8]) -> Dx {

@@ -453,7 +453,10 @@ pub fn list_codes() -> Vec<CodeGroup> {
 /// Retry-After, and `480 retry` the 480 only if its text says retry. An
 /// empty query lists every code.
 pub fn search_codes(query: &str) -> Vec<CodeGroup> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
     let hit = |c: &CodeInfo| {
         words.iter().all(|w| {
             if w.bytes().all(|b| b.is_ascii_digit()) {
@@ -493,7 +496,8 @@ fn code_text(c: &CodeInfo) -> impl Iterator<Item = &'static str> {
 
 /// ASCII-case-insensitive substring test (`needle` already lower-case).
 fn contains_ci(hay: &str, needle: &str) -> bool {
-    needle.is_empty() || hay.to_lowercase().contains(needle)
+    // ASCII only: Unicode case tables would add ~12 KB to the core module.
+    needle.is_empty() || hay.to_ascii_lowercase().contains(needle)
 }
 
 fn group_codes<'a>(codes: impl Iterator<Item = &'a CodeInfo>) -> Vec<CodeGroup> {

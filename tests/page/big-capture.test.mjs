@@ -1,5 +1,5 @@
 // The page with a ~20 MB capture (issue 7: "a 20 MB capture decodes without freezing the UI"),
-// in Debian's Chromium driven by playwright-core, against python3's http.server on 127.0.0.1.
+// in Debian's Chromium driven by playwright-core, against scripts/serve.mjs (as `make serve`) on 127.0.0.1.
 // The capture is made once by bench/capture/make-big.sh (mergecap) into target/page-big/
 // (git-ignored). Asserted: the progress bar appears and advances; a click on another control
 // (the theme toggle) is handled while the capture is still decoding; the ladder (first

@@ -1,5 +1,5 @@
 // End-to-end tests of the page (www/) and the <siplens-decoder> element in Debian's Chromium,
-// driven by playwright-core (never a downloaded browser), against python3's http.server on
+// driven by playwright-core (never a downloaded browser), against scripts/serve.mjs (as `make serve`) on
 // 127.0.0.1 serving the crate root. Also: security (HTML/JS payloads stay text, every request
 // stays on 127.0.0.1, zero CSP violations), the trace view (ladder, capture file input, drop,
 // exports), redaction (with Redact on, no original identifier is shown, shared or exported; the
@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { EXAMPLES } from "../../www/examples.js";
 import { inflateRawSync } from "node:zlib";
-import { decode, decodeTrace, decodeCapture, redact } from "../../pkg/node.js";
+import { decode, decodeTrace, decodeCapture, redact } from "../../pkg/trace-node.js";
 import { CLASS_LABELS, findingOrder } from "../../www/render.js";
 
 const require = createRequire(import.meta.url);
@@ -323,7 +323,7 @@ test("HTML/JS payloads render as text and run nothing", async () => {
 });
 
 test("non-SIP input: with the package's triage(), the page says what was pasted and decodes the SIP read out of it", async () => {
-  const has = await page.evaluate(async () => typeof (await import("../pkg/siplens.js")).triage === "function");
+  const has = await page.evaluate(async () => typeof (await import("../pkg/siplens_trace.js")).triage === "function");
   const sip = EXAMPLES.find((e) => e.id === "invite-486").text;
   const hex = [...Buffer.from(sip)].reduce((out, b, i) => out + (i % 16 === 0 ? `${i ? "\n" : ""}${i.toString(16).padStart(4, "0")}  ` : " ") + b.toString(16).padStart(2, "0"), "");
   if (!has) {

@@ -1,11 +1,11 @@
 // Unit tests of the page's redaction module (www/redact.js) on the fake DOM, fed with real
-// results of the built package (pkg/node.js): the settings kept in storage, the Aliases panel
+// results of the built package (pkg/trace-node.js): the settings kept in storage, the Aliases panel
 // (markup in original values stays text), the help on what each level replaces.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createDocument, byTag, byAttr, byClass } from "./fake-dom.mjs";
 import * as RX from "../../www/redact.js";
-import { redact, redactionKinds } from "../../pkg/node.js";
+import { redact, redactionKinds } from "../../pkg/trace-node.js";
 
 const doc = createDocument();
 

@@ -1,36 +1,13 @@
-// The static server the Chromium tests load the page from: `python3 -m http.server` on a free
-// port of 127.0.0.1, serving the crate root (so /www/ and /pkg/ resolve as with `make serve`).
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+// The static server the Chromium tests load the page from: scripts/serve.mjs (what `make serve`
+// runs: the .wasm sent brotli- or gzip-compressed from its precompressed copies) on a free port
+// of 127.0.0.1, serving the crate root (so /www/ and /pkg/ resolve as with `make serve`).
+import { serve } from "../../scripts/serve.mjs";
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitForServer(url) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start: ${url}`);
-}
-
-/** Starts the server on `root`; resolves to { server, base } once /www/ answers. */
+/** Starts the server on `root`; resolves to { server, base } (`server.kill()` stops it). */
 export async function startServer(root) {
-  const port = await freePort();
-  const server = spawn("python3", ["-m", "http.server", "--bind", "127.0.0.1", String(port)], { cwd: root, stdio: "ignore" });
-  const base = `http://127.0.0.1:${port}`;
-  await waitForServer(`${base}/www/`);
+  const http = await serve(root, { host: "127.0.0.1", port: 0 });
+  const base = `http://127.0.0.1:${http.address().port}`;
+  // Chromium keeps connections alive: drop them, or close() would wait for them.
+  const server = { kill: () => (http.closeAllConnections(), http.close()), http };
   return { server, base };
 }

@@ -1,5 +1,5 @@
 // Unit tests of the trace view's pure render functions (www/trace-render.js) on the fake DOM,
-// fed with real traces from the built package (pkg/node.js): the SVG ladder, the dialog list,
+// fed with real traces from the built package (pkg/trace-node.js): the SVG ladder, the dialog list,
 // the flow findings, the Mermaid export, and the start-line count that routes pasted text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createDocument, byTag, byAttr, byClass } from "./fake-dom.mjs";
 import * as T from "../../www/trace-render.js";
 import { EXAMPLES } from "../../www/examples.js";
-import { decodeTrace, decodeCapture, filterLadder } from "../../pkg/node.js";
+import { decodeTrace, decodeCapture, filterLadder } from "../../pkg/trace-node.js";
 
 const fixtures = new URL("../fixtures/", import.meta.url);
 const traceText = (name) => readFileSync(new URL(`traces/${name}`, fixtures), "utf8");

@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
-import * as siplens from "siplens";
+// The whole API: `siplens/trace` (the core, `siplens`, has a subset of these exports: modules.test.mjs).
+import * as siplens from "siplens/trace";
 
 const {
   decode, decodeBytes, decodeTrace, decodeCapture, decodeCaptureProgress, lookupCode, compareCodes,

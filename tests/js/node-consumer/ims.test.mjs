@@ -115,17 +115,21 @@ test("knowledge base: lookupCode, listCodes, compareCodes", () => {
   assert.throws(() => compareCodes(486, -1), { name: "RangeError", message: "compareCodes: b must be an integer 0-65535, got -1" });
 });
 
-test("published types: no `any`, Option fields declared `| null`", () => {
+test("published types: no `any`, Option fields declared `| null` (the core's and the trace module's)", () => {
   const require = createRequire(import.meta.url);
-  const dts = readFileSync(require.resolve("siplens/package.json").replace(/package\.json$/, "siplens.d.ts"), "utf8");
-  // The declarations derived from the Rust structs, without their doc comments.
-  const declarations = dts.slice(0, dts.indexOf("export type InitInput")).replace(/\/\*[\s\S]*?\*\//g, "");
-  assert.doesNotMatch(declarations, /\bany\b/);
-  assert.match(declarations, /afterSeconds: number \| null;/);
-  assert.match(declarations, /final: boolean;/);
-  assert.match(declarations, /where: string;/);
-  // `kind` discriminates the union; the progress callback has a signature, not `Function`.
-  assert.match(declarations, /export type Decoded = DecodedResponse \| DecodedRequest \| DecodedInvalid;/);
-  assert.match(dts, /export function decodeCaptureProgress\(bytes: Uint8Array \| ArrayBuffer, onProgress: \(bytesRead: number, totalBytes: number\) => void\): Trace;/);
-  assert.doesNotMatch(dts, /\bFunction\b/);
+  const dir = require.resolve("siplens/package.json").replace(/package\.json$/, "");
+  for (const file of ["siplens.d.ts", "siplens_trace.d.ts"]) {
+    const dts = readFileSync(dir + file, "utf8");
+    // The declarations derived from the Rust structs, without their doc comments.
+    const declarations = dts.slice(0, dts.indexOf("export type InitInput")).replace(/\/\*[\s\S]*?\*\//g, "");
+    assert.doesNotMatch(declarations, /\bany\b/, file);
+    assert.match(declarations, /afterSeconds: number \| null;/, file);
+    assert.match(declarations, /final: boolean;/, file);
+    assert.match(declarations, /where: string;/, file);
+    // `kind` discriminates the union; the progress callback has a signature, not `Function`.
+    assert.match(declarations, /export type Decoded = DecodedResponse \| DecodedRequest \| DecodedInvalid;/, file);
+    assert.doesNotMatch(dts, /\bFunction\b/, file);
+  }
+  const trace = readFileSync(dir + "siplens_trace.d.ts", "utf8");
+  assert.match(trace, /export function decodeCaptureProgress\(bytes: Uint8Array \| ArrayBuffer, onProgress: \(bytesRead: number, totalBytes: number\) => void\): Trace;/);
 });

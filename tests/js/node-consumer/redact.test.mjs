@@ -1,8 +1,8 @@
-// The packed package from Node ESM: `redact` and `redactionKinds`.
+// The packed package from Node ESM: `redact` and `redactionKinds` (the trace module, `siplens/trace`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { decode, decodeCapture, decodeTrace, redact, redactCapture, redactionKinds } from "siplens";
+import { decode, decodeCapture, decodeTrace, redact, redactCapture, redactionKinds } from "siplens/trace";
 
 const crlf = (lines) => lines.join("\r\n") + "\r\n\r\n";
 

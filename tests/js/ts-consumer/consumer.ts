@@ -1,4 +1,4 @@
-// Uses every export and reads typed fields; compiled with `tsc --strict --noEmit`.
+// Uses every export of the whole API (`siplens/trace`) and reads typed fields; compiled with `tsc --strict --noEmit`.
 // The @ts-expect-error lines prove the types are exact (nullable where serde emits null,
 // closed unions where the contract is closed); they fail the build if the error vanishes.
 import {
@@ -63,7 +63,7 @@ import {
   type Arrow,
   type ArrowClass,
   type LadderFilter,
-} from "siplens";
+} from "siplens/trace";
 
 const d: Decoded = decode("SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\n\r\n");
 const after: number | undefined = d.diagnosis.retry?.afterSeconds ?? undefined;

@@ -10,7 +10,9 @@ const assets = fileURLToPath(new URL("./dist/assets/", import.meta.url));
 test("the bundle emits the .wasm as an asset and runs", async () => {
   const files = readdirSync(assets);
   assert.ok(files.some((f) => /^siplens_bg-.*\.wasm$/.test(f)), `no wasm asset in ${files}`);
-  const entry = files.find((f) => f.endsWith(".js"));
+  assert.ok(files.some((f) => /^siplens_trace_bg-.*\.wasm$/.test(f)), `no trace wasm asset in ${files}`);
+  // The entry chunk (index-…); the trace module is a chunk of its own (siplens_trace-…).
+  const entry = files.find((f) => f.endsWith(".js") && f.startsWith("index"));
   const fetched = [];
   globalThis.fetch = async (url) => {
     fetched.push(String(url));
@@ -28,4 +30,9 @@ test("the bundle emits the .wasm as an asset and runs", async () => {
   assert.deepEqual(r.streamed, ["OPTIONS", "200 OK (OPTIONS)"]);
   assert.equal(r.streamEqual, true);
   assert.equal(r.direct, 2);
+  // Only now, asked for a trace, the app loads the trace module and its .wasm.
+  const two = "OPTIONS sip:a@example.com SIP/2.0\r\nCSeq: 1 OPTIONS\r\nCall-ID: v2\r\n\r\nSIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\nCall-ID: v2\r\n\r\n";
+  assert.equal(await globalThis.siplensViteTrace(two), 2);
+  assert.equal(fetched.length, 2);
+  assert.match(fetched[1], /siplens_trace_bg-.*\.wasm$/);
 });

@@ -46,3 +46,11 @@ globalThis.siplensViteResult = result;
 if (typeof document !== "undefined") {
   document.getElementById("out").textContent = JSON.stringify(result, null, 2);
 }
+
+// The trace module: a dynamic import, so the bundler makes it a separate chunk and its .wasm is
+// fetched only when this runs (bundle.test.mjs calls it after checking the core loaded alone).
+globalThis.siplensViteTrace = async (text) => {
+  const trace = await import("siplens/trace");
+  await trace.default();
+  return trace.decodeTrace(text).messages.length;
+};
