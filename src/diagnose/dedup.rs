@@ -11,50 +11,74 @@ const STOP: &[&str] = &[
     "which", "whether", "what", "when", "than", "then", "if", "was", "were", "has", "have",
 ];
 
-/// A crude stem: lower case, plural and participle endings removed, a few
-/// synonyms the texts use for the same thing folded together.
-fn stem(w: &str) -> String {
-    let w = w.to_ascii_lowercase();
-    let w = match w.as_str() {
-        "overlap" | "common" => "common".to_owned(),
-        "refused" | "rejected" | "rejects" | "reject" | "rejection" => "reject".to_owned(),
-        _ => w,
-    };
+/// A crude stem of a lower-case word: plural and participle endings
+/// removed, a few synonyms the texts use for the same thing folded
+/// together.
+fn stem(mut w: String) -> String {
+    match w.as_str() {
+        "overlap" | "common" => return "common".to_owned(),
+        "refused" | "rejected" | "rejects" | "reject" | "rejection" => return "reject".to_owned(),
+        _ => {}
+    }
     for suffix in ["ing", "ed", "es", "s"] {
-        if w.len() > suffix.len() + 3 {
-            if let Some(base) = w.strip_suffix(suffix) {
-                return base.to_owned();
-            }
+        if w.len() > suffix.len() + 3 && w.ends_with(suffix) {
+            w.truncate(w.len() - suffix.len());
+            return w;
         }
     }
     w
 }
 
-/// The content words of a sentence.
+/// The content words of a sentence, stemmed, sorted, without repeats.
 fn words(s: &str) -> Vec<String> {
     let mut out: Vec<String> = s
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOP.contains(&w.to_ascii_lowercase().as_str()))
-        .map(stem)
+        .filter(|w| !w.is_empty() && !STOP.iter().any(|st| st.eq_ignore_ascii_case(w)))
+        .map(|w| stem(w.to_ascii_lowercase()))
         .collect();
-    out.sort();
+    out.sort_unstable();
     out.dedup();
     out
 }
 
 /// True when `candidate` says nothing `existing` does not already say: at
 /// least half of its content words (and at least two) appear in `existing`.
+#[cfg(test)]
 pub(crate) fn restates(candidate: &str, existing: &str) -> bool {
-    if candidate == existing {
-        return true;
+    Restates::default().restates(candidate, existing)
+}
+
+/// [`restates`] over many pairs: the content words of each sentence are
+/// computed once (assembly compares every knowledge-base line with every
+/// line the diagnosis holds).
+#[derive(Default)]
+pub(crate) struct Restates {
+    words: Vec<(String, Vec<String>)>,
+}
+
+impl Restates {
+    fn index(&mut self, s: &str) -> usize {
+        if let Some(i) = self.words.iter().position(|(k, _)| k == s) {
+            return i;
+        }
+        self.words.push((s.to_owned(), words(s)));
+        self.words.len() - 1
     }
-    let c = words(candidate);
-    if c.is_empty() {
-        return false;
+
+    /// True when `candidate` restates `existing` (see [`restates`]).
+    pub(crate) fn restates(&mut self, candidate: &str, existing: &str) -> bool {
+        if candidate == existing {
+            return true;
+        }
+        let c = self.index(candidate);
+        if self.words[c].1.is_empty() {
+            return false;
+        }
+        let e = self.index(existing);
+        let (c, e) = (&self.words[c].1, &self.words[e].1);
+        let shared = c.iter().filter(|w| e.binary_search(w).is_ok()).count();
+        shared >= 2 && shared * 2 >= c.len()
     }
-    let e = words(existing);
-    let shared = c.iter().filter(|w| e.binary_search(w).is_ok()).count();
-    shared >= 2 && shared * 2 >= c.len()
 }
 
 /// `3GPP TS 24.229` and `TS 24.229` name the same document.
