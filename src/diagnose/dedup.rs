@@ -4,6 +4,10 @@
 //! restates a line the diagnosis already holds; spec references are merged
 //! clause by clause so one clause is cited once.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 /// Words that carry no meaning for the comparison.
 const STOP: &[&str] = &[
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "or", "and", "is", "are", "be",
@@ -48,34 +52,51 @@ pub(crate) fn restates(candidate: &str, existing: &str) -> bool {
     Restates::default().restates(candidate, existing)
 }
 
-/// [`restates`] over many pairs: the content words of each sentence are
-/// computed once (assembly compares every knowledge-base line with every
-/// line the diagnosis holds).
-#[derive(Default)]
-pub(crate) struct Restates {
-    words: Vec<(String, Vec<String>)>,
+/// The content words of sentences already seen on this thread. The
+/// knowledge base's lines come back with every message of their code, so
+/// their words are computed once, not once per message; bounded by
+/// clearing when full (a message's own lines, with hosts and numbers, are
+/// rarely seen twice).
+type WordList = Rc<Vec<String>>;
+
+thread_local! {
+    static MEMO: RefCell<HashMap<Rc<str>, WordList>> = RefCell::new(HashMap::new());
 }
 
-impl Restates {
-    fn index(&mut self, s: &str) -> usize {
-        if let Some(i) = self.words.iter().position(|(k, _)| k == s) {
-            return i;
-        }
-        self.words.push((s.to_owned(), words(s)));
-        self.words.len() - 1
-    }
+/// Sentences kept in [`MEMO`] before it is cleared.
+const MEMO_MAX: usize = 4096;
 
+fn memo_words(s: &str) -> WordList {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some(w) = m.get(s) {
+            return Rc::clone(w);
+        }
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        let w = Rc::new(words(s));
+        m.insert(Rc::from(s), Rc::clone(&w));
+        w
+    })
+}
+
+/// [`restates`] over many pairs, with the content words of each sentence
+/// computed once ([`MEMO`]).
+#[derive(Default)]
+pub(crate) struct Restates;
+
+impl Restates {
     /// True when `candidate` restates `existing` (see [`restates`]).
     pub(crate) fn restates(&mut self, candidate: &str, existing: &str) -> bool {
         if candidate == existing {
             return true;
         }
-        let c = self.index(candidate);
-        if self.words[c].1.is_empty() {
+        let c = memo_words(candidate);
+        if c.is_empty() {
             return false;
         }
-        let e = self.index(existing);
-        let (c, e) = (&self.words[c].1, &self.words[e].1);
+        let e = memo_words(existing);
         let shared = c.iter().filter(|w| e.binary_search(w).is_ok()).count();
         shared >= 2 && shared * 2 >= c.len()
     }

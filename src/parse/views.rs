@@ -225,7 +225,9 @@ pub struct Views<'m, 'a> {
     msg: &'m Message<'a>,
     /// Registered name of each header (looked up once).
     names: Vec<Option<HeaderName>>,
-    headers: Vec<OnceCell<Parsed<'a>>>,
+    /// Boxed: a view is a few hundred bytes and most messages type only
+    /// some headers; a slot is one pointer until its header is read.
+    headers: Vec<OnceCell<Box<Parsed<'a>>>>,
     request_uri: OnceCell<(Option<Uri<'a>>, Findings)>,
     body: OnceCell<(Body<'a>, Findings)>,
     nested_sdp: OnceCell<Option<Sdp<'a>>>,
@@ -263,7 +265,7 @@ impl<'m, 'a> Views<'m, 'a> {
                 Some(name) => parse_view(name, self.msg.headers()[i].value, &mut findings),
                 None => HeaderView::Untyped,
             };
-            Parsed { view, findings }
+            Box::new(Parsed { view, findings })
         })
     }
 
