@@ -146,7 +146,13 @@ pub struct Ctx<'m, 'a> {
 impl<'m, 'a> Ctx<'m, 'a> {
     /// Computes the views of `msg`.
     pub fn new(msg: &'m Message<'a>) -> Self {
-        let views = Views::new(msg);
+        Self::with_views(Views::new(msg))
+    }
+
+    /// The context over views already (partly) computed by another reader
+    /// of the same message (the trace correlator).
+    pub fn with_views(views: Views<'m, 'a>) -> Self {
+        let msg = views.message();
         let code = msg.status_code();
         let cseq = views.cseq().copied();
         let method = match msg.start_line() {

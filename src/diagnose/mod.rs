@@ -34,6 +34,7 @@ mod message;
 mod reason;
 mod sender;
 
+use crate::parse::views::Views;
 use crate::parse::Message;
 use crate::validate::validate_views;
 
@@ -99,7 +100,14 @@ pub fn decode(input: &[u8]) -> Decoded {
 
 /// Diagnoses a parsed message.
 pub fn diagnose(msg: &Message<'_>) -> Decoded {
-    let cx = Ctx::new(msg);
+    diagnose_views(Views::new(msg))
+}
+
+/// [`diagnose`] over the views of a message another reader already
+/// computed in part (the trace reads them first): no header is parsed
+/// twice.
+pub fn diagnose_views(views: Views<'_, '_>) -> Decoded {
+    let cx = Ctx::with_views(views);
     let mut dx = Dx::default();
     for check in checks() {
         check(&cx, &mut dx);

@@ -154,9 +154,11 @@ fn has_token(msg: &Message<'_>, name: HeaderName, token: &str) -> bool {
 }
 
 impl Info {
-    pub fn new(msg: &Message<'_>) -> Self {
-        // Every header parsed at most once, through the shared view registry.
-        let views = Views::new(msg);
+    /// The record of one message, from its typed views (shared with the
+    /// diagnosis on the trace's `--ndjson` path, so no header is parsed
+    /// twice).
+    pub fn from_views(views: &Views<'_, '_>) -> Self {
+        let msg = views.message();
         let mut sink = Vec::new();
         let cseq = views.cseq().copied();
         let method = match msg.method() {

@@ -27,7 +27,7 @@ pub mod text;
 
 use serde::Serialize;
 
-use crate::diagnose::{diagnose, Decoded, SpanDto};
+use crate::diagnose::{Decoded, SpanDto};
 use crate::finding::{Category, Rule, Severity};
 use crate::parse::header_name::HeaderName;
 use crate::parse::StartLine;
@@ -519,7 +519,9 @@ impl<'t, 'e> Streamer<'t, 'e> {
             // `capture::read_capture_with` leaves it to the consumer.
             r.timestamp = r.time.map(iso_time);
         }
-        let info = correlate::Info::new(&msg);
+        // One set of typed views for the correlator and the diagnosis.
+        let views = crate::parse::views::Views::new(&msg);
+        let info = correlate::Info::from_views(&views);
         let mut summary = MessageSummary::new(i, &msg, &r);
         summary.label = summary.make_label(&info.method);
         summary.delta = i
@@ -539,7 +541,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         let Some(each) = self.each.as_mut() else {
             return;
         };
-        let decoded = diagnose(&msg);
+        let decoded = crate::diagnose::diagnose_views(views);
         let (raw, raw_lossy) = match std::str::from_utf8(&r.bytes) {
             Ok(t) => (t.to_owned(), false),
             Err(_) => (String::from_utf8_lossy(&r.bytes).into_owned(), true),
