@@ -494,6 +494,9 @@ struct Streamer<'t, 'e> {
     cor: correlate::Correlator,
     offer_answer: media::OfferAnswer,
     text: Option<&'t [u8]>,
+    /// The line ends of `text`, indexed once (each message's source span
+    /// is located by binary search, not by a scan from the start).
+    lines: Option<crate::span::LineIndex>,
     each: Option<&'e mut dyn FnMut(TraceMessage)>,
     /// Format `timestamp` from `time` (messages of `read_capture_with`).
     fill_timestamps: bool,
@@ -507,6 +510,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             cor: correlate::Correlator::default(),
             offer_answer: media::OfferAnswer::default(),
             text,
+            lines: None,
             each,
             fill_timestamps: false,
         }
@@ -563,7 +567,11 @@ impl<'t, 'e> Streamer<'t, 'e> {
             frame: r.frame,
             frames: r.frames,
             source_span: match (r.source_span, self.text) {
-                (Some(s), Some(t)) => Some(SpanDto::new(t, s)),
+                (Some(s), Some(t)) => Some(SpanDto::at(
+                    self.lines
+                        .get_or_insert_with(|| crate::span::LineIndex::new(t)),
+                    s,
+                )),
                 _ => None,
             },
             raw,
