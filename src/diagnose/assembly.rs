@@ -241,7 +241,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     // A less supported cause that only restates a better supported one
     // (issue 18: "low causes that restate the high one") goes; its
     // evidence joins the one it restates.
-    let mut same = super::dedup::Restates::default();
+    let mut same = super::dedup::Restates;
     let mut kept: Vec<Cause> = Vec::with_capacity(causes.len());
     for c in causes {
         match kept

@@ -49,7 +49,7 @@ fn words(s: &str) -> Vec<String> {
 /// least half of its content words (and at least two) appear in `existing`.
 #[cfg(test)]
 pub(crate) fn restates(candidate: &str, existing: &str) -> bool {
-    Restates::default().restates(candidate, existing)
+    Restates.restates(candidate, existing)
 }
 
 /// The content words of sentences already seen on this thread. The

@@ -228,11 +228,9 @@ pub(crate) fn header_fields_of<'a>(
                 Contact::Address(na) => o.name_addr(na),
             });
         }
-        (H::CSeq, V::CSeq(c)) => {
-            if let Some(c) = c {
-                o.add("seq", c.seq_text);
-                o.add("method", c.method);
-            }
+        (H::CSeq, V::CSeq(Some(c))) => {
+            o.add("seq", c.seq_text);
+            o.add("method", c.method);
         }
         (H::CallId, V::CallId(c)) => o.add("call-id", *c),
         (H::MaxForwards, _) => o.add("hops", v.trim()),
@@ -242,12 +240,10 @@ pub(crate) fn header_fields_of<'a>(
             o.add("seconds", si.seconds_text);
             o.params("", &si.params);
         }
-        (H::ContentType, V::ContentType(mt)) => {
-            if let Some(mt) = mt {
-                o.add("type", mt.mtype);
-                o.add("subtype", mt.subtype);
-                o.params("", &mt.params);
-            }
+        (H::ContentType, V::ContentType(Some(mt))) => {
+            o.add("type", mt.mtype);
+            o.add("subtype", mt.subtype);
+            o.params("", &mt.params);
         }
         (H::Accept, V::Accept(ranges)) => {
             o.each(ranges, |o, r| {
@@ -256,12 +252,10 @@ pub(crate) fn header_fields_of<'a>(
                 o.params("", &r.params);
             });
         }
-        (H::RetryAfter, V::RetryAfter(r)) => {
-            if let Some(r) = r {
-                o.add("seconds", r.delta);
-                o.opt("comment", r.comment);
-                o.params("", &r.params);
-            }
+        (H::RetryAfter, V::RetryAfter(Some(r))) => {
+            o.add("seconds", r.delta);
+            o.opt("comment", r.comment);
+            o.params("", &r.params);
         }
         (H::Warning, V::Warning(ws)) => {
             o.each(ws, |o, w| {
@@ -278,12 +272,10 @@ pub(crate) fn header_fields_of<'a>(
         }
         (H::WwwAuthenticate | H::ProxyAuthenticate, V::Challenge(a))
         | (H::Authorization | H::ProxyAuthorization, V::Credentials(a)) => o.auth(a.as_ref()),
-        (H::AuthenticationInfo, V::AuthenticationInfo(p)) => {
-            if let Some(p) = p {
-                for p in p.iter() {
-                    let name = p.name.as_str().to_ascii_lowercase();
-                    o.add(name, p.unquoted().unwrap_or(p.name));
-                }
+        (H::AuthenticationInfo, V::AuthenticationInfo(Some(p))) => {
+            for p in p.iter() {
+                let name = p.name.as_str().to_ascii_lowercase();
+                o.add(name, p.unquoted().unwrap_or(p.name));
             }
         }
         (H::SecurityClient | H::SecurityServer | H::SecurityVerify, V::Security(mechs)) => {
@@ -296,17 +288,13 @@ pub(crate) fn header_fields_of<'a>(
             o.tags("option-tag", t)
         }
         (H::Allow, V::Tokens(t)) => o.tags("method", t),
-        (H::RSeq, V::RSeq(r)) => {
-            if let Some(r) = r {
-                o.add("response-num", r.response_num);
-            }
+        (H::RSeq, V::RSeq(Some(r))) => {
+            o.add("response-num", r.response_num);
         }
-        (H::RAck, V::RAck(r)) => {
-            if let Some(r) = r {
-                o.add("response-num", r.response_num);
-                o.add("CSeq-num", r.cseq_num);
-                o.add("method", r.method);
-            }
+        (H::RAck, V::RAck(Some(r))) => {
+            o.add("response-num", r.response_num);
+            o.add("CSeq-num", r.cseq_num);
+            o.add("method", r.method);
         }
         (H::PAccessNetworkInfo, V::AccessNetworkInfo(specs)) => {
             o.each(specs, |o, spec| {
@@ -321,10 +309,8 @@ pub(crate) fn header_fields_of<'a>(
                 }
             });
         }
-        (H::PChargingVector, V::ChargingVector(cv)) => {
-            if let Some(cv) = cv {
-                o.params("", &cv.params);
-            }
+        (H::PChargingVector, V::ChargingVector(Some(cv))) => {
+            o.params("", &cv.params);
         }
         (H::Server | H::UserAgent, V::Products(vals)) => {
             o.each(vals, |o, val| match val {
