@@ -91,7 +91,7 @@ fn body_without_content_type(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if body.is_empty() || cx.msg.header(HeaderName::ContentType).is_some() {
         return;
     }
-    let looks = match cx.body.kind() {
+    let looks = match cx.body().kind() {
         "sdp" => " (it looks like SDP)",
         "xml" => " (it looks like XML)",
         _ => "",
@@ -134,7 +134,7 @@ fn from_tag_missing(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// RFC 3261 §16.3 step 3: an element must not forward it; it answers 483,
 /// except that it may answer an OPTIONS itself (§11).
 fn max_forwards_zero(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.msg.is_request() || cx.msg.max_forwards() != Some(0) {
+    if !cx.msg.is_request() || cx.views.max_forwards() != Some(0) {
         return;
     }
     let Some(h) = cx.msg.header(HeaderName::MaxForwards) else {

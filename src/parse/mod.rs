@@ -32,7 +32,7 @@ mod test_util;
 pub mod tokens;
 pub mod uri;
 pub mod via;
-mod views;
+pub mod views;
 
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};
