@@ -3,20 +3,21 @@
 //! (IP-in-IP, GRE, ERSPAN) → transport (UDP, TCP, SCTP, ESP and anything
 //! else), walked once per frame.
 //!
-//! Two levels:
-//!
 //! - **Header decoders** with byte offsets ([`ethernet`], [`ip`], [`gre`],
-//!   [`link_network`]): what a rewriter needs to patch a header in place.
-//!   Capture redaction ([`crate::redact::capture`]) rebuilds frames from
-//!   them.
-//! - **The walker** ([`Walker::frame`]): decodes a frame with those
-//!   decoders, reassembles fragmented IPv4/IPv6 datagrams (etherparse's
-//!   `IpDefragBuf`), follows tunnels and hands each transport payload to a
-//!   [`Visitor`] with its [`PacketCtx`] (frame number, time, tunnel depth,
-//!   the frames of a reassembled datagram). The trace reader
-//!   ([`crate::trace::capture`]) and redaction's first pass (TCP streams,
-//!   SCTP messages and IP fragments collected before anything is rewritten)
-//!   are visitors.
+//!   [`link_network`]) and the one decision of what follows an IP header
+//!   ([`next_layer`]).
+//! - **One walk** over a frame's layers ([`walk`]), driving a [`Layers`]
+//!   implementation that says what each layer becomes, inner layers first.
+//!   Capture redaction ([`crate::redact::capture`]) implements it to
+//!   rebuild frames (lengths, addresses, checksums patched around new
+//!   transport bytes).
+//! - **The reading walker** ([`Walker::frame`]), the reading [`Layers`]:
+//!   it reassembles fragmented IPv4/IPv6 datagrams (etherparse's
+//!   `IpDefragBuf`) and hands each transport payload to a [`Visitor`] with
+//!   its [`PacketCtx`] (frame number, time, tunnel depth, the frames of a
+//!   reassembled datagram). The trace reader ([`crate::trace::capture`])
+//!   and redaction's first pass (TCP streams, SCTP messages and IP
+//!   fragments collected before anything is rewritten) are visitors.
 //!
 //! The payload hook: [`Visitor::udp`] gets every UDP datagram (SIP or not)
 //! and [`Visitor::ip_payload`] every other IP payload (ESP is IP protocol

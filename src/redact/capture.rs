@@ -15,7 +15,9 @@
 //! is a [`crate::capture::net::Visitor`] of the frame walker, collecting
 //! TCP segments, SCTP user messages and reassembled IP datagrams (which
 //! need the whole capture before a packet can be rewritten); the second
-//! rebuilds each frame from the same header decoders. This module holds
+//! is a [`crate::capture::net::Layers`] implementation over the same walk
+//! ([`crate::capture::net::walk`]), rebuilding each frame inner layers
+//! first. This module holds
 //! the redaction policy (a [`Redactor`] and [`CaptureOptions`]) and what
 //! the first pass collected.
 //!
