@@ -21,7 +21,7 @@
 //!
 //! The payload hook: [`Visitor::udp`] gets every UDP datagram (SIP or not)
 //! and [`Visitor::ip_payload`] every other IP payload (ESP is IP protocol
-//! 50, RFC 4303 §2), each with its addresses, ports, time and frame number,
+//! 50), each with its addresses, ports, time and frame number,
 //! so ESP decryption and RTP/RTCP analysis plug in as visitors without
 //! touching the layers below.
 //!
@@ -162,8 +162,8 @@ pub struct Fragment {
     pub names_it_at: usize,
 }
 
-/// An IPv4 or IPv6 header, decoded with its offsets (RFC 791 §3.1, RFC
-/// 8200 §3-4).
+/// An IPv4 or IPv6 header (with the IPv6 extension headers before the
+/// payload), decoded with its offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IpHeader {
     /// Source address.
@@ -243,7 +243,7 @@ fn ipv6(data: &[u8]) -> Option<IpHeader> {
     let src = IpAddr::V6(Ipv6Addr::from(a));
     a.copy_from_slice(&data[24..40]);
     let dst = IpAddr::V6(Ipv6Addr::from(a));
-    // Extension headers (RFC 8200 §4; AH, RFC 4302 §2.2, counts 4-byte
+    // Extension headers (the Authentication Header, 51, counts 4-byte
     // words). The Fragment header ends the walk: what follows it is the
     // fragmentable part.
     let (mut nh, mut nh_at, mut off, mut fragment) = (data[6], 6, 40, None);
@@ -294,7 +294,7 @@ fn ipv6(data: &[u8]) -> Option<IpHeader> {
     })
 }
 
-/// What a GRE packet (RFC 2784, RFC 2890) carries.
+/// What a GRE packet (RFC 2784/2890) carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gre {
     /// GRE header length (checksum, key and sequence number included).
@@ -408,7 +408,7 @@ pub struct PacketCtx<'a> {
     pub fragments: &'a [(u64, u8)],
 }
 
-/// A TCP segment's fields (RFC 9293 §3.1).
+/// A TCP segment's fields.
 #[derive(Debug, Clone, Copy)]
 pub struct TcpSegment<'a> {
     /// Sequence number.
