@@ -582,6 +582,165 @@ fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
     Ok(Ts::new_unchecked(js))
 }
 
+// ---- The lazy entry: `parse` frames now, `SipMessage` reads on demand (issue 14) ----
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SIP_CSEQ: &str = r#"
+/** A CSeq read by `SipMessage.cseq`: `seq` is null when the number does not fit 32 bits. */
+export interface SipCSeq {
+    seq: number | null;
+    method: string;
+}
+// wasm-bindgen declares `[Symbol.dispose]()` on every class; `Symbol.dispose` is only in
+// TypeScript's `esnext.disposable` lib, so declare it here (as @types/node does) for
+// consumers whose `lib` is older.
+declare global {
+    interface SymbolConstructor {
+        readonly dispose: unique symbol;
+    }
+}
+"#;
+
+/// Frames one SIP message given as text (start line, header list, body) and
+/// returns it as a `SipMessage` whose accessors read it on demand;
+/// `diagnose()` gives what `decode(text)` gives. Much cheaper than `decode`
+/// when only a few fields are read. Same empty-input rule as `decode`.
+#[wasm_bindgen]
+pub fn parse(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<SipMessage, JsValue> {
+    let text = text_arg("parse", "text", &text)?;
+    crate::check_input(text.as_bytes()).map_err(error)?;
+    Ok(SipMessage(crate::lazy::FramedMessage::parse(
+        text.into_bytes(),
+    )))
+}
+
+/// A SIP message framed by `parse`, held in the module's memory: start line,
+/// header list and body are known; everything else is read when asked.
+/// Header names match as the parser matches them: a registered name in any
+/// case or by its compact form (`"i"` is Call-ID), any other name
+/// case-insensitively. Its memory is released by `free()` (or
+/// `using m = parse(text)`), else when the object is garbage-collected.
+#[wasm_bindgen]
+pub struct SipMessage(crate::lazy::FramedMessage);
+
+#[wasm_bindgen]
+impl SipMessage {
+    /// `"request"`, `"response"` or `"invalid"` (as `Decoded.kind`).
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "\"request\" | \"response\" | \"invalid\""
+    )]
+    pub fn kind(&self) -> JsValue {
+        use crate::lazy::FramedKind;
+        JsValue::from_str(match self.0.kind() {
+            FramedKind::Request => "request",
+            FramedKind::Response => "response",
+            FramedKind::Invalid => "invalid",
+        })
+    }
+
+    /// The method as written, for a request.
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> Option<String> {
+        self.0.method().map(String::from)
+    }
+
+    /// The Request-URI as written, for a request.
+    #[wasm_bindgen(getter, js_name = requestUri)]
+    pub fn request_uri(&self) -> Option<String> {
+        self.0.request_uri().map(String::from)
+    }
+
+    /// The status code, for a response whose code is a number (0–65535).
+    #[wasm_bindgen(getter, js_name = statusCode)]
+    pub fn status_code(&self) -> Option<u16> {
+        self.0.status_code()
+    }
+
+    /// The Reason-Phrase, for a response (may be empty).
+    #[wasm_bindgen(getter, js_name = reasonPhrase)]
+    pub fn reason_phrase(&self) -> Option<String> {
+        self.0.reason_phrase().map(String::from)
+    }
+
+    /// The Call-ID as written.
+    #[wasm_bindgen(getter, js_name = callId)]
+    pub fn call_id(&self) -> Option<String> {
+        self.0.call_id().map(String::from)
+    }
+
+    /// The first CSeq, parsed when read; undefined when there is none or it
+    /// does not start with a number (`diagnose()` says why).
+    #[wasm_bindgen(getter, unchecked_return_type = "SipCSeq | undefined")]
+    pub fn cseq(&self) -> JsValue {
+        let Some(c) = self.0.cseq() else {
+            return JsValue::UNDEFINED;
+        };
+        let o = js_sys::Object::new();
+        let seq = c.seq.map_or(JsValue::NULL, |n| JsValue::from(f64::from(n)));
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("seq"), &seq);
+        let _ = js_sys::Reflect::set(
+            &o,
+            &JsValue::from_str("method"),
+            &JsValue::from_str(&c.method),
+        );
+        o.into()
+    }
+
+    /// The value of the first header named `name`, as written; undefined when
+    /// there is none.
+    pub fn header(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<Option<String>, JsValue> {
+        let name = text_arg("SipMessage.header", "name", &name)?;
+        Ok(self.0.header(&name).map(String::from))
+    }
+
+    /// The values of every header named `name`, in order (one entry per
+    /// header line; a comma-separated line is not split).
+    pub fn headers(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<Vec<String>, JsValue> {
+        let name = text_arg("SipMessage.headers", "name", &name)?;
+        Ok(self
+            .0
+            .header_values(&name)
+            .map(|t| t.as_str().into_owned())
+            .collect())
+    }
+
+    /// How many header lines the message has, duplicates included.
+    #[wasm_bindgen(getter, js_name = headerCount)]
+    pub fn header_count(&self) -> usize {
+        self.0.header_count()
+    }
+
+    /// The body as text (exactly the framed octets; empty when none).
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> String {
+        String::from_utf8_lossy(self.0.body()).into_owned()
+    }
+
+    /// The body's bytes (exactly the framed octets).
+    #[wasm_bindgen(getter, js_name = bodyBytes)]
+    pub fn body_bytes(&self) -> js_sys::Uint8Array {
+        js_sys::Uint8Array::from(self.0.body())
+    }
+
+    /// The whole diagnosis, the same object `decode(text)` returns.
+    #[wasm_bindgen(unchecked_return_type = "Decoded")]
+    pub fn diagnose(&self) -> Result<JsValue, JsValue> {
+        Ok(to_js(&self.0.decode())?.js_value())
+    }
+}
+
+// ---- end of the lazy entry ----
+
 /// Alternative boundary crossings, measured against [`decode`] by `make bench-js`
 /// (README, "Boundary cost"); built only with the `bench-boundary` feature.
 #[cfg(feature = "bench-boundary")]
@@ -593,6 +752,14 @@ pub mod boundary {
     pub fn decode_swb(text: &str) -> Result<JsValue, JsError> {
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
         Ok(crate::decode(text.as_bytes()).serialize(&ser)?)
+    }
+
+    /// serde_json string, `JSON.parse` called from wasm: the JSON path whichever
+    /// path [`super::decode`] ships, so the bench rows do not depend on that choice.
+    #[wasm_bindgen(js_name = decodeJsonParseInWasm)]
+    pub fn decode_json_parse_in_wasm(text: &str) -> Result<JsValue, JsValue> {
+        let json = serde_json::to_string(&crate::decode(text.as_bytes())).map_err(error)?;
+        js_sys::JSON::parse(&json)
     }
 
     /// One JSON string across the boundary; the caller runs `JSON.parse`.
