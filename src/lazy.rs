@@ -11,8 +11,6 @@
 //! case and by its compact form (`i` is Call-ID, RFC 3261 §7.3.3); any other
 //! name matches case-insensitively.
 
-use std::borrow::Cow;
-
 use crate::diagnose::Decoded;
 use crate::parse::header_name::HeaderName;
 use crate::parse::scalar::parse_cseq;
@@ -59,7 +57,7 @@ pub struct FramedCSeq<'a> {
     /// The sequence number; `None` when it does not fit 32 bits.
     pub seq: Option<u32>,
     /// The method as written.
-    pub method: Cow<'a, str>,
+    pub method: Text<'a>,
 }
 
 impl FramedMessage {
@@ -112,13 +110,13 @@ impl FramedMessage {
     }
 
     /// The method as written, for a request.
-    pub fn method(&self) -> Option<Cow<'_, str>> {
-        (self.kind == FramedKind::Request).then(|| self.text(self.first).as_str())
+    pub fn method(&self) -> Option<Text<'_>> {
+        (self.kind == FramedKind::Request).then(|| self.text(self.first))
     }
 
     /// The Request-URI as written, for a request.
-    pub fn request_uri(&self) -> Option<Cow<'_, str>> {
-        (self.kind == FramedKind::Request).then(|| self.text(self.second).as_str())
+    pub fn request_uri(&self) -> Option<Text<'_>> {
+        (self.kind == FramedKind::Request).then(|| self.text(self.second))
     }
 
     /// The status code of a response, when its text is a number that fits 16 bits.
@@ -127,8 +125,8 @@ impl FramedMessage {
     }
 
     /// The Reason-Phrase of a response (may be empty).
-    pub fn reason_phrase(&self) -> Option<Cow<'_, str>> {
-        (self.kind == FramedKind::Response).then(|| self.text(self.second).as_str())
+    pub fn reason_phrase(&self) -> Option<Text<'_>> {
+        (self.kind == FramedKind::Response).then(|| self.text(self.second))
     }
 
     /// Number of header lines, duplicates included.
@@ -137,10 +135,10 @@ impl FramedMessage {
     }
 
     /// Every header's `(name, value)` as written, in order.
-    pub fn header_list(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> + '_ {
+    pub fn header_list(&self) -> impl Iterator<Item = (Text<'_>, Text<'_>)> + '_ {
         self.headers
             .iter()
-            .map(|h| (self.text(h.name).as_str(), self.text(h.value).as_str()))
+            .map(|h| (self.text(h.name), self.text(h.value)))
     }
 
     /// The values of every header named `name`, in order: a registered name in
@@ -159,8 +157,8 @@ impl FramedMessage {
     }
 
     /// The value of the first header named `name` (as [`Self::header_values`]).
-    pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.header_values(name).next().map(|t| t.as_str())
+    pub fn header(&self, name: &str) -> Option<Text<'_>> {
+        self.header_values(name).next()
     }
 
     /// The value of the first header `name` (a registered header).
@@ -172,8 +170,8 @@ impl FramedMessage {
     }
 
     /// The Call-ID (`i`), as written.
-    pub fn call_id(&self) -> Option<Cow<'_, str>> {
-        self.known(HeaderName::CallId).map(|t| t.as_str())
+    pub fn call_id(&self) -> Option<Text<'_>> {
+        self.known(HeaderName::CallId)
     }
 
     /// The first CSeq, parsed now; `None` when there is none or it does not
@@ -183,13 +181,13 @@ impl FramedMessage {
         let c = parse_cseq(self.known(HeaderName::CSeq)?, &mut ignored)?;
         Some(FramedCSeq {
             seq: c.seq,
-            method: c.method.as_str(),
+            method: c.method,
         })
     }
 
     /// The body: exactly the framed octets (empty when there is none).
-    pub fn body(&self) -> &[u8] {
-        self.body.slice(&self.input)
+    pub fn body(&self) -> Text<'_> {
+        self.text(self.body)
     }
 
     /// The whole diagnosis, equal to [`crate::decode`] on [`Self::input`].
@@ -214,24 +212,21 @@ Content-Length: 4\r\n\r\nbodyEXTRA";
     fn request_accessors_read_the_spans() {
         let m = FramedMessage::parse(INVITE.to_vec());
         assert_eq!(m.kind(), FramedKind::Request);
-        assert_eq!(m.method().as_deref(), Some("INVITE"));
-        assert_eq!(m.request_uri().as_deref(), Some("sip:bob@example.com"));
+        let str = |t: Option<Text<'_>>| t.map(|t| t.as_str().into_owned());
+        assert_eq!(str(m.method()).as_deref(), Some("INVITE"));
+        assert_eq!(str(m.request_uri()).as_deref(), Some("sip:bob@example.com"));
         assert_eq!(m.status_code(), None);
         assert_eq!(m.reason_phrase(), None);
-        assert_eq!(m.call_id().as_deref(), Some("abc@host"));
-        assert_eq!(m.header("CALL-ID").as_deref(), Some("abc@host"));
-        assert_eq!(m.header("x-custom").as_deref(), Some("one"));
+        assert_eq!(str(m.call_id()).as_deref(), Some("abc@host"));
+        assert_eq!(str(m.header("CALL-ID")).as_deref(), Some("abc@host"));
+        assert_eq!(str(m.header("x-custom")).as_deref(), Some("one"));
         let via: Vec<_> = m.header_values("VIA").map(|t| t.as_str()).collect();
         assert_eq!(via.len(), 2);
         assert!(via[0].contains("z9hG4bK-1") && via[1].contains("z9hG4bK-2"));
-        assert_eq!(
-            m.cseq(),
-            Some(FramedCSeq {
-                seq: Some(7),
-                method: "INVITE".into()
-            })
-        );
-        assert_eq!(m.body(), b"body");
+        let cseq = m.cseq().unwrap();
+        assert_eq!(cseq.seq, Some(7));
+        assert_eq!(cseq.method.bytes(), b"INVITE");
+        assert_eq!(m.body().bytes(), b"body");
         assert_eq!(m.header_count(), 6);
         assert_eq!(m.header("Route"), None);
     }
@@ -241,7 +236,7 @@ Content-Length: 4\r\n\r\nbodyEXTRA";
         let m = FramedMessage::parse(b"SIP/2.0 486 Busy Here\r\nCSeq: x\r\n\r\n".to_vec());
         assert_eq!(m.kind(), FramedKind::Response);
         assert_eq!(m.status_code(), Some(486));
-        assert_eq!(m.reason_phrase().as_deref(), Some("Busy Here"));
+        assert_eq!(m.reason_phrase().unwrap().bytes(), b"Busy Here");
         assert_eq!(m.method(), None);
         assert_eq!(m.cseq(), None);
         let bad = FramedMessage::parse(b"hello\r\n".to_vec());

@@ -594,6 +594,11 @@ fn json_list(values: impl Iterator<Item = JsValue>) -> serde_json::Value {
 
 // ---- The lazy entry: `parse` and `SipMessage` (issue 14) ----
 
+/// An optional JS string accessor as a Rust string.
+fn st(v: Option<js_sys::JsString>) -> Option<String> {
+    v.map(String::from)
+}
+
 #[wasm_bindgen_test]
 fn parse_reads_the_start_line_headers_and_body() {
     let text = "INVITE sip:bob@example.com SIP/2.0\r\n\
@@ -605,19 +610,23 @@ X-Extra: yes\r\n\
 Content-Length: 4\r\n\r\nbody";
     let m = wasm::parse(s(text)).unwrap();
     assert_eq!(m.kind().as_string().as_deref(), Some("request"));
-    assert_eq!(m.method().as_deref(), Some("INVITE"));
-    assert_eq!(m.request_uri().as_deref(), Some("sip:bob@example.com"));
+    assert_eq!(st(m.method()).as_deref(), Some("INVITE"));
+    assert_eq!(st(m.request_uri()).as_deref(), Some("sip:bob@example.com"));
     assert_eq!(m.status_code(), None);
-    assert_eq!(m.reason_phrase(), None);
-    assert_eq!(m.call_id().as_deref(), Some("lazy-1@host"));
+    assert_eq!(st(m.reason_phrase()), None);
+    assert_eq!(st(m.call_id()).as_deref(), Some("lazy-1@host"));
     assert_eq!(
-        m.header(s("call-id")).unwrap().as_deref(),
+        st(m.header(s("call-id")).unwrap()).as_deref(),
         Some("lazy-1@host")
     );
-    assert_eq!(m.header(s("x-EXTRA")).unwrap().as_deref(), Some("yes"));
-    assert_eq!(m.header(s("Route")).unwrap(), None);
+    assert_eq!(st(m.header(s("x-EXTRA")).unwrap()).as_deref(), Some("yes"));
+    assert_eq!(st(m.header(s("Route")).unwrap()), None);
     assert_eq!(
-        m.headers(s("Via")).unwrap(),
+        m.headers(s("Via"))
+            .unwrap()
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
         [
             "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-1",
             "SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK-2"
@@ -628,7 +637,7 @@ Content-Length: 4\r\n\r\nbody";
         serde_json::json!({"seq": 7, "method": "INVITE"})
     );
     assert_eq!(m.header_count(), 6);
-    assert_eq!(m.body(), "body");
+    assert_eq!(String::from(m.body()), "body");
     assert_eq!(m.body_bytes().to_vec(), b"body");
     assert_eq!(
         json(m.diagnose().unwrap()),
@@ -641,8 +650,11 @@ fn parse_a_response_and_a_non_message() {
     let m = wasm::parse(s(RETRY_503)).unwrap();
     assert_eq!(m.kind().as_string().as_deref(), Some("response"));
     assert_eq!(m.status_code(), Some(503));
-    assert_eq!(m.reason_phrase().as_deref(), Some("Service Unavailable"));
-    assert_eq!(m.method(), None);
+    assert_eq!(
+        st(m.reason_phrase()).as_deref(),
+        Some("Service Unavailable")
+    );
+    assert_eq!(st(m.method()), None);
     assert_eq!(
         json(m.diagnose().unwrap()),
         json(wasm::decode(s(RETRY_503)).unwrap())

@@ -101,3 +101,35 @@ test("parse: empty input throws as decode does; wrong types throw a TypeError", 
   assert.throws(() => m.headers(null), { name: "TypeError", message: "SipMessage.headers: name must be a string, got null" });
   m.free();
 });
+
+test("parse: non-ASCII text reads back exactly (the accessors decode the bytes)", () => {
+  const body = "s=Café ☎ 𝄞\r\n";
+  const text = crlf([
+    "MESSAGE sip:zoë@example.com SIP/2.0",
+    'From: "Zoë ☎" <sip:zoe@example.com>;tag=z1',
+    "Call-ID: ünïcode-1",
+    "CSeq: 3 MESSAGE",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ], body);
+  const m = parse(text);
+  assert.equal(m.requestUri, "sip:zoë@example.com");
+  assert.equal(m.header("f"), '"Zoë ☎" <sip:zoe@example.com>;tag=z1');
+  assert.equal(m.callId, "ünïcode-1");
+  assert.deepEqual(m.cseq, { seq: 3, method: "MESSAGE" });
+  assert.equal(m.body, body);
+  assert.deepEqual(m.bodyBytes, new TextEncoder().encode(body));
+  assert.deepEqual(m.diagnose(), decode(text));
+  m.free();
+});
+
+test("parse: many messages kept alive at once read back right (the module's memory grows meanwhile)", () => {
+  const kept = [];
+  for (let i = 0; i < 20000; i++) {
+    const id = `grow-${i}@host`;
+    kept.push([id, parse(`OPTIONS sip:x SIP/2.0\r\nCall-ID: ${id}\r\nCSeq: ${i} OPTIONS\r\n\r\n`)]);
+  }
+  for (const [id, m] of kept) {
+    assert.equal(m.callId, id);
+    m.free();
+  }
+});
