@@ -8,7 +8,7 @@
 //!   the same JSON the CLI prints with `--json`.
 //! - Their TypeScript types are derived from those structs (`#[derive(Tsify)]` next to
 //!   each DTO); [`Ts<T>`] makes the `.d.ts` name them.
-//! - Options come in as plain JS objects, read through JSON as results go out; a bad
+//! - Options come in as plain JS objects, read through JSON (`JSON.stringify`, then serde); a bad
 //!   option throws.
 //! - A malformed SIP message is a normal result with findings. Only input that cannot
 //!   be decoded at all ([`crate::check_input`]) or an invalid argument throws, always a
@@ -20,6 +20,8 @@
 //!   bounds" or "charCodeAt is not a function", or read a string as bytes).
 //!   `unchecked_param_type` keeps the declared TypeScript types exact. A number out of
 //!   range throws a `RangeError`.
+
+use std::cell::RefCell;
 
 use serde::Serialize;
 use tsify::{Ts, Tsify};
@@ -574,9 +576,21 @@ fn redact_options(f: &str, options: Option<JsValue>) -> Result<RedactOptions, Js
     Ok(opts)
 }
 
-/// The one conversion of every result to JS: serde_json, then `JSON.parse`
-/// (fastest of the options measured; see the README, "Boundary cost").
+/// The one conversion of every result to JS: serde-wasm-bindgen builds the objects
+/// directly, in the JSON shape (`json_compatible`: `None` → `null`, maps → plain
+/// objects), the fastest path measured over ten interleaved rounds (README,
+/// "Boundary cost"). It refuses an integer JS cannot hold exactly (past 2^53, e.g. an
+/// SDP `b=` value); such a result crosses as a JSON string and `JSON.parse`, the
+/// former path, which rounds it as before.
 fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
+    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        Ok(js) => Ok(Ts::new_unchecked(js)),
+        Err(_) => to_js_via_json(value),
+    }
+}
+
+/// serde_json, then `JSON.parse`: the fallback of [`to_js`].
+fn to_js_via_json<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
     let json = serde_json::to_string(value).map_err(error)?;
     let js = js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))?;
     Ok(Ts::new_unchecked(js))
@@ -648,33 +662,79 @@ extern "C" {
 thread_local! {
     static ENCODER: TextEncoder = TextEncoder::new();
     static KINDS: [JsValue; 3] = ["request", "response", "invalid"].map(JsValue::from_str);
+    /// A buffer `encodeInto` writes into, and a JS view of it, made again only
+    /// when the module's memory has grown (which empties the old view).
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Bytes of [`Scratch`]: a SIP message is rarely longer (3 bytes per UTF-16 unit
+/// are reserved, so texts up to a third of it fit).
+const SCRATCH_LEN: usize = 64 * 1024;
+
+/// A fixed buffer in the module's memory (never reallocated) and a view of it.
+struct Scratch {
+    buf: Vec<u8>,
+    view: Option<js_sys::Uint8Array>,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch {
+            buf: vec![0; SCRATCH_LEN],
+            view: None,
+        }
+    }
+
+    /// The view of `buf`, made again when the memory has grown since.
+    fn view(&mut self) -> js_sys::Uint8Array {
+        if let Some(v) = self
+            .view
+            .as_ref()
+            .filter(|v| v.length() as usize == SCRATCH_LEN)
+        {
+            return v.clone();
+        }
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let v = js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            self.buf.as_mut_ptr() as usize as u32,
+            SCRATCH_LEN as u32,
+        );
+        self.view = Some(v.clone());
+        v
+    }
 }
 
 /// The UTF-8 bytes of a JS string, written by one native `TextEncoder.encodeInto`
-/// straight into a buffer in the module's memory: wasm-bindgen's own string
-/// argument copies ASCII one UTF-16 unit at a time in JS, and `encode` allocates a
-/// JS buffer for the collector; measured, they were 30–40 % of `parse` on the
-/// corpus (docs/PERFORMANCE.md).
+/// into a fixed buffer in the module's memory, then copied out: wasm-bindgen's own
+/// string argument copies ASCII one UTF-16 unit at a time in JS, and `encode`
+/// allocates a JS buffer for the collector; measured, they were 30–40 % of `parse`
+/// on the corpus (docs/PERFORMANCE.md).
 fn utf8(text: &js_sys::JsString) -> Vec<u8> {
     let units = text.length();
     // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
-    let cap = units as usize * 3;
-    let mut buf = vec![0u8; cap];
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
-        &memory.buffer(),
-        buf.as_mut_ptr() as usize as u32,
-        cap as u32,
-    );
-    let done = ENCODER.with(|e| e.encode_into(text, &view));
-    // Taking the view into wasm can grow the memory (the externref table's free
-    // list lives in it), which detaches the buffer the view was made on: then
-    // nothing was written (`read` is 0), and the text is copied the slow way.
-    if done.read() != units {
-        return ENCODER.with(|e| e.encode(text)).to_vec();
+    if units as usize * 3 <= SCRATCH_LEN {
+        let copied = SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            // Taking a view into wasm can grow the memory (the externref table's
+            // free list lives in it), which empties the view: then `read` is 0 and
+            // the next try makes a new view.
+            for _ in 0..2 {
+                let view = s.view();
+                let done = ENCODER.with(|e| e.encode_into(text, &view));
+                if done.read() == units {
+                    let n = (done.written() as usize).min(SCRATCH_LEN);
+                    return Some(s.buf[..n].to_vec());
+                }
+                s.view = None;
+            }
+            None
+        });
+        if let Some(bytes) = copied {
+            return bytes;
+        }
     }
-    buf.truncate((done.written() as usize).min(cap));
-    buf
+    ENCODER.with(|e| e.encode(text)).to_vec()
 }
 
 /// A SIP message framed by `parse`, held in the module's memory: start line,

@@ -686,3 +686,24 @@ fn parse_rejects_empty_input_and_wrong_types() {
         "SipMessage.headers: name must be a string, got Uint8Array"
     );
 }
+
+// ---- The boundary: serde-wasm-bindgen, JSON for numbers past 2^53 (issue 14) ----
+
+#[wasm_bindgen_test]
+fn an_integer_past_2_53_still_decodes_through_json() {
+    let sdp = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n\
+m=audio 4000 RTP/AVP 0\r\nb=AS:9007199254740993\r\n";
+    let text = format!(
+        "INVITE sip:b@example.com SIP/2.0\r\nContent-Type: application/sdp\r\n\
+Content-Length: {}\r\n\r\n{sdp}",
+        sdp.len()
+    );
+    let js = wasm::decode(s(&text)).expect("a result, not an exception");
+    let core = serde_json::to_string(&siplens::decode(text.as_bytes())).unwrap();
+    assert!(
+        core.contains("9007199254740993"),
+        "the SDP b= value is in the result"
+    );
+    // Both sides as JS reads the JSON (the number rounded the same way).
+    assert_eq!(json(js), json(js_sys::JSON::parse(&core).unwrap()));
+}
