@@ -74,6 +74,7 @@ const contenders = [
   ["siplens decodeBytes", (m) => siplens.decodeBytes(m.bytes)],
   ["siplens parse (lazy entry)", (m) => siplensLazy(m.text)],
   ["siplens parse + method/status, callId, cseq", (m) => siplensLazyRead(m.text)],
+  ["siplens parse, no free() (the collector frees)", (m) => siplens.parse(m.text).kind !== "invalid"],
   ["sip (npm) parse", (m) => sip.parse(m.text)],
   ["drachtio-sip parseSipMessage (all headers parsed)", (m) => drachtioParser.parseSipMessage(m.text, false)],
   ["drachtio-sip typed (SipMessage + getParsedHeader)", (m) => drachtioTyped(m.text)],
