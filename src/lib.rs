@@ -16,6 +16,7 @@ pub mod capture;
 pub mod diagnose;
 pub mod finding;
 pub mod kb;
+pub mod lazy;
 pub mod parse;
 pub mod redact;
 pub mod span;
