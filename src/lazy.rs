@@ -12,7 +12,7 @@
 //! name matches case-insensitively.
 
 use crate::diagnose::Decoded;
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::scalar::parse_cseq;
 use crate::parse::{parse_message, StartLine};
 use crate::span::{Span, Text};

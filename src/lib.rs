@@ -15,11 +15,13 @@
 pub mod capture;
 pub mod diagnose;
 pub mod finding;
+pub mod header_name;
 pub mod kb;
 pub mod lazy;
 pub mod parse;
 pub mod redact;
 pub mod span;
+pub mod status;
 pub mod trace;
 pub mod triage;
 pub mod validate;
@@ -28,8 +30,8 @@ pub mod wasm;
 
 pub use diagnose::{check_input, decode, diagnose, Decoded, InputError};
 pub use finding::{Category, Finding, Rule, RuleInfo, RuleMeta, Severity, RULES, RULE_META};
-pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
-pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
+pub use header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
+pub use status::{Method, StatusClass, StatusCode, METHODS};
 pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};
 pub use span::{Span, Text};
 pub use trace::{decode_capture, decode_trace_text, Trace};

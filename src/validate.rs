@@ -9,7 +9,7 @@
 //! others.
 
 use crate::finding::{Finding, Rule};
-use crate::parse::header_name::{HeaderName, HeaderShape};
+use crate::header_name::{HeaderName, HeaderShape};
 use crate::parse::params::Findings;
 use crate::parse::uri::UriScheme;
 use crate::parse::via::MAGIC_COOKIE;

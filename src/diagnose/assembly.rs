@@ -13,7 +13,7 @@ use super::reason::q850_consistent;
 use crate::finding::Finding;
 use crate::kb::{self};
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::StartLine;
 use crate::span::{line_col, LineIndex, Span};
 use crate::StatusClass;
@@ -87,7 +87,7 @@ fn address(lines: &LineIndex, na: Option<&crate::parse::addr::NameAddr<'_>>) -> 
 
 /// What the request was doing, from the method and a few headers.
 fn context(cx: &Ctx<'_, '_>) -> String {
-    use crate::parse::status::Method as M;
+    use crate::status::Method as M;
     let msg = cx.msg;
     let Some(m) = cx.known_method else {
         return match cx.method {

@@ -17,7 +17,7 @@ use crate::kb::{status, warning};
 use crate::parse::diag::{ReasonProtocol, ReasonValue, WarningValue};
 use crate::parse::params::{unescape, Param};
 use crate::parse::sdp::Media;
-use crate::parse::status::{Method, StatusCode};
+use crate::status::{Method, StatusCode};
 use crate::span::Span;
 
 /// The checks of this family.

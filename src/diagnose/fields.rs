@@ -19,7 +19,7 @@ use std::borrow::Cow;
 
 use crate::parse::addr::{Contact, NameAddr};
 use crate::parse::auth::Auth;
-use crate::parse::header_name::HeaderName as H;
+use crate::header_name::HeaderName as H;
 use crate::parse::params::{unquote, Params};
 use crate::parse::tokens::ServerVal;
 use crate::parse::uri::{Uri, UriScheme};

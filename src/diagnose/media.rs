@@ -20,7 +20,7 @@ use super::context::{Check, Ctx, Dx};
 
 use super::dto::Confidence;
 use crate::kb::{status, warning};
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::sdp::{Media, PrecondDirection, Sdp, StatusType, Strength};
 use crate::span::Span;
 

@@ -13,8 +13,8 @@ use super::context::{Check, Ctx, Dx};
 use super::dto::Confidence;
 use crate::finding::Rule;
 use crate::kb::status;
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
+use crate::header_name::HeaderName;
+use crate::status::Method;
 use crate::parse::StartLine;
 use crate::span::Text;
 

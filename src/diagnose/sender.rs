@@ -30,8 +30,8 @@ use super::context::Ctx;
 use crate::kb::status;
 use crate::parse::addr::Contact;
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
+use crate::header_name::HeaderName;
+use crate::status::Method;
 use crate::parse::tokens::ServerVal;
 use crate::span::{Span, Text};
 

@@ -11,7 +11,7 @@
 
 use memchr::memmem;
 
-use super::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use super::is_token;
 use super::lines::Lines;
 use super::media::{parse_media_type, MediaType};

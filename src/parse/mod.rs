@@ -18,7 +18,6 @@ pub mod auth;
 pub mod body;
 pub mod diag;
 pub mod framing;
-pub mod header_name;
 pub mod ims;
 mod lines;
 pub mod media;
@@ -26,7 +25,6 @@ pub mod params;
 pub mod scalar;
 pub mod sdp;
 pub mod security;
-pub mod status;
 #[cfg(test)]
 mod test_util;
 pub mod tokens;
@@ -36,8 +34,8 @@ pub mod views;
 
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};
-use header_name::HeaderName;
-use status::{Method, StatusCode};
+use crate::header_name::HeaderName;
+use crate::status::{Method, StatusCode};
 
 /// Named leniency switches. The default accepts everything a person is
 /// likely to paste; [`ParseOptions::strict`] reads RFC 3261 literally.

@@ -27,7 +27,7 @@ use super::addr::{parse_contact, parse_name_addr, parse_name_addr_list, Contact,
 use super::auth::{self, AuthParams, Challenge, Credentials};
 use super::body::{find_sdp, view_message_body, Body};
 use super::diag::{self, ReasonValue, RetryAfter, WarningValue};
-use super::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use super::ims::{self, AccessNetSpec, ChargingVector};
 use super::media::{parse_media_type, MediaType};
 use super::params::Findings;

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::model::MessageSummary;
 use super::roles::{host_key, role_hints, RoleHint, ViaHop};
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::views::{HeaderView, Views};
 use crate::parse::Message;
 

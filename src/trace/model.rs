@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::finding::{Category, Rule, Severity};
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::StartLine;
 use crate::span::Span;
 

@@ -8,9 +8,9 @@ use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
 use crate::kb::status;
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::security::SecMechanism;
-use crate::parse::status::Method;
+use crate::status::Method;
 use crate::span::Span;
 
 /// The span of one security mechanism: name through its last parameter.

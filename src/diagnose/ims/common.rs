@@ -8,7 +8,7 @@ use super::super::reason::q850_consistent;
 use crate::kb::{self, status};
 use crate::parse::body::Body;
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::span::{Span, Text};
 use memchr::{memchr, memmem};
 

@@ -8,8 +8,8 @@ use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
 use crate::kb::{self, status};
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
+use crate::header_name::HeaderName;
+use crate::status::Method;
 
 /// SL306: a 404 (unknown here) or 604 (does not exist anywhere) for the
 /// target (RFC 3261 §21.4.5, §21.6.3).

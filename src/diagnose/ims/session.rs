@@ -9,8 +9,8 @@ use super::common::*;
 use crate::finding::Rule;
 use crate::kb::{self, status};
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
+use crate::header_name::HeaderName;
+use crate::status::Method;
 use crate::span::Span;
 
 /// SL308: a 480, 486, 600 or 603 — the callee is unavailable, busy or
