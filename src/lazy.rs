@@ -1,11 +1,11 @@
 //! A message framed now and read on demand: the core of the JS `parse` entry.
 //!
 //! [`FramedMessage`] owns its bytes and keeps only the spans
-//! [`crate::parse_message`] found (start line, every header's name and value,
+//! [`crate::parse::parse_message`] found (start line, every header's name and value,
 //! the body; RFC 3261 §7). Nothing else is decoded until asked: an accessor
 //! re-slices the bytes, a typed value (CSeq) is parsed when read, and
 //! [`FramedMessage::decode`] runs the whole diagnosis, giving the same
-//! [`Decoded`] as [`crate::decode`] on the same bytes.
+//! [`Decoded`] as [`crate::diagnose::decode`] on the same bytes.
 //!
 //! Header lookup follows the parser's rules: a registered name matches in any
 //! case and by its compact form (`i` is Call-ID, RFC 3261 §7.3.3); any other
@@ -190,9 +190,9 @@ impl FramedMessage {
         self.text(self.body)
     }
 
-    /// The whole diagnosis, equal to [`crate::decode`] on [`Self::input`].
+    /// The whole diagnosis, equal to [`crate::diagnose::decode`] on [`Self::input`].
     pub fn decode(&self) -> Decoded {
-        crate::decode(&self.input)
+        crate::diagnose::decode(&self.input)
     }
 }
 
@@ -250,7 +250,7 @@ Content-Length: 4\r\n\r\nbodyEXTRA";
         let m = FramedMessage::parse(INVITE.to_vec());
         assert_eq!(
             serde_json::to_string(&m.decode()).unwrap(),
-            serde_json::to_string(&crate::decode(INVITE)).unwrap()
+            serde_json::to_string(&crate::diagnose::decode(INVITE)).unwrap()
         );
     }
 }

@@ -3,7 +3,7 @@
 //! single-valued headers, CSeq/method agreement and the Via branch
 //! (RFC 3261 §8.1.1, §20, §25; the RFC 4475 torture cases).
 //!
-//! [`crate::parse_message`] reports only what framing needs; this pass adds
+//! [`crate::parse::parse_message`] reports only what framing needs; this pass adds
 //! the findings a strict element would raise, located to the byte. Each
 //! header is checked independently, so one broken header never hides the
 //! others.

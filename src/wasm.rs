@@ -11,7 +11,7 @@
 //! - Options come in as plain JS objects, read through JSON (`JSON.stringify`, then serde); a bad
 //!   option throws.
 //! - A malformed SIP message is a normal result with findings. Only input that cannot
-//!   be decoded at all ([`crate::check_input`]) or an invalid argument throws, always a
+//!   be decoded at all ([`crate::diagnose::check_input`]) or an invalid argument throws, always a
 //!   real JS `Error`.
 //! - Arguments come in as `JsValue` and are checked here, in the module itself, so the
 //!   check holds in every entry (Node, bundlers, a plain page): a value of the wrong type
@@ -115,7 +115,7 @@ pub fn decode_trace(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
 ) -> Result<Ts<Trace>, JsValue> {
     let text = text_arg("decodeTrace", "text", &text)?;
-    crate::check_input(text.as_bytes()).map_err(error)?;
+    crate::diagnose::check_input(text.as_bytes()).map_err(error)?;
     to_js(&crate::trace::decode_trace_text(&text))
 }
 
@@ -149,7 +149,7 @@ pub fn decode_capture(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
 ) -> Result<Ts<Trace>, JsValue> {
     let bytes = bytes_arg("decodeCapture", "bytes", &bytes)?;
-    crate::check_input(&bytes).map_err(error)?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
     to_js(&crate::trace::decode_capture(&bytes))
 }
 
@@ -177,7 +177,7 @@ pub fn decode_capture_progress(
             &v,
         )
     })?;
-    crate::check_input(&bytes).map_err(error)?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
     let total = JsValue::from(bytes.len() as f64);
     let mut progress = |done: usize| {
         let _ = on_progress.call2(&JsValue::NULL, &JsValue::from(done as f64), &total);
@@ -474,7 +474,7 @@ pub fn redact_capture(
     const F: &str = "redactCapture";
     let bytes = bytes_arg(F, "bytes", &bytes)?;
     let opts = redact_options(F, options)?;
-    crate::check_input(&bytes).map_err(error)?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
     if !crate::capture::is_capture(&bytes) {
         return Err(error("not a pcap or pcapng capture"));
     }
@@ -567,7 +567,7 @@ impl JsTraceStream {
     pub fn finish(&mut self) -> Result<Ts<crate::trace::incremental::StreamEnd>, JsValue> {
         let stream = self.inner.take().ok_or_else(finished)?;
         if self.blank {
-            crate::check_input(b"").map_err(error)?;
+            crate::diagnose::check_input(b"").map_err(error)?;
         }
         let (messages, summary) = stream.finish();
         to_js(&crate::trace::incremental::StreamEnd::new(
@@ -589,8 +589,8 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 // ---- end of streaming ----
 
 fn decoded(input: &[u8]) -> Result<JsValue, JsValue> {
-    crate::check_input(input).map_err(error)?;
-    Ok(to_js(&crate::decode(input))?.js_value())
+    crate::diagnose::check_input(input).map_err(error)?;
+    Ok(to_js(&crate::diagnose::decode(input))?.js_value())
 }
 
 /// A real JS `Error` with `message`.
@@ -776,7 +776,7 @@ pub fn parse(
         return Err(type_error("parse", "text", "a string", &text));
     };
     let bytes = utf8(js);
-    crate::check_input(&bytes).map_err(error)?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
     // UTF-8 and UTF-16 lengths are equal only for ASCII text: then a byte span is
     // also a span of the JS string, and accessors slice it without decoding.
     let ascii = (bytes.len() == js.length() as usize).then(|| js.clone());
@@ -1030,27 +1030,30 @@ pub mod boundary {
     #[wasm_bindgen(js_name = decodeSerdeWasmBindgen)]
     pub fn decode_swb(text: &str) -> Result<JsValue, JsError> {
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        Ok(crate::decode(text.as_bytes()).serialize(&ser)?)
+        Ok(crate::diagnose::decode(text.as_bytes()).serialize(&ser)?)
     }
 
     /// serde_json string, `JSON.parse` called from wasm: the JSON path whichever
     /// path [`super::decode`] ships, so the bench rows do not depend on that choice.
     #[wasm_bindgen(js_name = decodeJsonParseInWasm)]
     pub fn decode_json_parse_in_wasm(text: &str) -> Result<JsValue, JsValue> {
-        let json = serde_json::to_string(&crate::decode(text.as_bytes())).map_err(error)?;
+        let json =
+            serde_json::to_string(&crate::diagnose::decode(text.as_bytes())).map_err(error)?;
         js_sys::JSON::parse(&json)
     }
 
     /// One JSON string across the boundary; the caller runs `JSON.parse`.
     #[wasm_bindgen(js_name = decodeJsonString)]
     pub fn decode_json_string(text: &str) -> Result<String, JsError> {
-        Ok(serde_json::to_string(&crate::decode(text.as_bytes()))?)
+        Ok(serde_json::to_string(&crate::diagnose::decode(
+            text.as_bytes(),
+        ))?)
     }
 
     /// Decode with nothing converted (the floor any lazy-accessor design pays):
     /// returns only the number of findings.
     #[wasm_bindgen(js_name = decodeCoreOnly)]
     pub fn decode_core_only(text: &str) -> usize {
-        crate::decode(text.as_bytes()).findings.len()
+        crate::diagnose::decode(text.as_bytes()).findings.len()
     }
 }

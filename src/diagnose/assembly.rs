@@ -11,12 +11,12 @@ use super::dto::*;
 use super::fields::split_aka_nonce;
 use super::reason::q850_consistent;
 use crate::finding::Finding;
+use crate::header_name::HeaderName;
 use crate::kb::{self};
 use crate::parse::diag::ReasonProtocol;
-use crate::header_name::HeaderName;
 use crate::parse::StartLine;
 use crate::span::{line_col, LineIndex, Span};
-use crate::StatusClass;
+use crate::status::StatusClass;
 
 impl SpanDto {
     /// Locates `span` in `input`.
@@ -68,7 +68,7 @@ impl FindingDto {
     }
 }
 
-fn s(t: crate::Text<'_>) -> String {
+fn s(t: crate::span::Text<'_>) -> String {
     t.as_str().into_owned()
 }
 
@@ -488,7 +488,7 @@ fn reason_dto(
             (m, consistent)
         }
         (ReasonProtocol::Sip, Some(c)) => {
-            let m = kb::lookup_code(crate::StatusCode(c));
+            let m = kb::lookup_code(crate::status::StatusCode(c));
             let m = (m.known).then(|| format!("SIP {c} {}: {}", m.info.reason, m.info.description));
             (m, code.map(|status| status == c))
         }

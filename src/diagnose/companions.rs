@@ -17,8 +17,8 @@ use super::context::{Check, Ctx, Dx};
 
 use super::dto::Confidence;
 use crate::finding::{Rule, RULE_META};
-use crate::kb::{self, status, HeaderRule};
 use crate::header_name::HeaderName;
+use crate::kb::{self, status, HeaderRule};
 
 /// The checks of this family.
 pub(crate) static CHECKS: &[Check] = &[missing_companion];

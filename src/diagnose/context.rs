@@ -5,19 +5,19 @@
 use std::cell::OnceCell;
 
 use crate::finding::{Finding, Rule};
+use crate::header_name::HeaderName;
 use crate::kb::{self, CodeLookup, RetryPolicy};
 use crate::parse::addr::{Contact, NameAddr};
 use crate::parse::auth::Auth;
 use crate::parse::body::Body;
 use crate::parse::diag::{ReasonValue, RetryAfter, WarningValue};
-use crate::header_name::HeaderName;
 use crate::parse::scalar::CSeq;
 use crate::parse::sdp::Sdp;
-use crate::status::{Method, StatusCode};
 use crate::parse::via::Via;
 use crate::parse::views::{HeaderView, Views};
 use crate::parse::{Message, StartLine};
 use crate::span::{Span, Text};
+use crate::status::{Method, StatusCode};
 
 use super::dto::Confidence;
 

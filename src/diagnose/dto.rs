@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::finding::{Category, Severity};
 use crate::kb::{ImsContext, RetryPolicy};
-use crate::StatusClass;
+use crate::status::StatusClass;
 
 /// Version of the JSON contract.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -17,9 +17,9 @@
 
 use std::borrow::Cow;
 
+use crate::header_name::HeaderName as H;
 use crate::parse::addr::{Contact, NameAddr};
 use crate::parse::auth::Auth;
-use crate::header_name::HeaderName as H;
 use crate::parse::params::{unquote, Params};
 use crate::parse::tokens::ServerVal;
 use crate::parse::uri::{Uri, UriScheme};
@@ -401,7 +401,7 @@ mod tests {
         assert!(split_aka_nonce(b"QUJD").is_none());
         assert!(split_aka_nonce(b"A=B=").is_none());
     }
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     /// The fields of the first header of `msg` named `name`, as strings.
     fn fields(msg: &[u8], name: H) -> Vec<(String, String)> {

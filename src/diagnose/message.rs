@@ -12,11 +12,11 @@ use super::context::{Check, Ctx, Dx};
 
 use super::dto::Confidence;
 use crate::finding::Rule;
-use crate::kb::status;
 use crate::header_name::HeaderName;
-use crate::status::Method;
+use crate::kb::status;
 use crate::parse::StartLine;
 use crate::span::Text;
+use crate::status::Method;
 
 /// The checks of this family.
 pub(crate) static CHECKS: &[Check] = &[
@@ -339,7 +339,7 @@ fn content_type_without_body(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 mod tests {
     use super::super::context::{Ctx, Dx};
     use crate::finding::Rule;
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     /// Runs this family on `input`; returns (rule, span text) pairs and the Dx.
     fn run(input: &[u8]) -> (Vec<(Rule, String)>, Dx) {

@@ -84,7 +84,7 @@ pub fn check_input(input: &[u8]) -> Result<(), InputError> {
 /// Runs one rule family over `input` (unit tests of each family).
 #[cfg(test)]
 pub(crate) fn run_family(checks: &[Check], input: &[u8]) -> Dx {
-    let msg = crate::parse_message(input);
+    let msg = crate::parse::parse_message(input);
     let cx = Ctx::new(&msg);
     let mut dx = Dx::default();
     for check in checks {
@@ -95,7 +95,7 @@ pub(crate) fn run_family(checks: &[Check], input: &[u8]) -> Dx {
 
 /// Parses and diagnoses `input` (default, lenient options).
 pub fn decode(input: &[u8]) -> Decoded {
-    diagnose(&crate::parse_message(input))
+    diagnose(&crate::parse::parse_message(input))
 }
 
 /// Diagnoses a parsed message.

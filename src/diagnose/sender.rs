@@ -27,13 +27,13 @@
 //! generated it.
 
 use super::context::Ctx;
+use crate::header_name::HeaderName;
 use crate::kb::status;
 use crate::parse::addr::Contact;
 use crate::parse::diag::ReasonProtocol;
-use crate::header_name::HeaderName;
-use crate::status::Method;
 use crate::parse::tokens::ServerVal;
 use crate::span::{Span, Text};
+use crate::status::Method;
 
 /// Roles.
 const UE: &str = "UE";
@@ -560,7 +560,7 @@ pub(crate) fn infer(cx: &Ctx<'_, '_>) -> (String, Vec<(Span, String)>) {
 mod tests {
     use super::super::context::Ctx;
     use super::*;
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     /// (role, evidence texts) for `input`.
     fn role(input: &[u8]) -> (String, Vec<String>) {

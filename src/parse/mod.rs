@@ -33,8 +33,8 @@ pub mod via;
 pub mod views;
 
 use crate::finding::{Finding, Rule};
-use crate::span::{Span, Text};
 use crate::header_name::HeaderName;
+use crate::span::{Span, Text};
 use crate::status::{Method, StatusCode};
 
 /// Named leniency switches. The default accepts everything a person is
@@ -291,7 +291,7 @@ impl<'a> Message<'a> {
         self.lf_only
     }
 
-    /// What the parser found (structure only; see [`crate::validate_message`] for
+    /// What the parser found (structure only; see [`crate::validate::validate_message`] for
     /// the grammar of each header).
     pub fn findings(&self) -> &[Finding] {
         &self.findings

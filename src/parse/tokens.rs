@@ -134,7 +134,7 @@ pub fn parse_proxy_require<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Text<
 
 /// `Allow = "Allow" HCOLON [Method *(COMMA Method)]`; `Method = INVITEm /
 /// … / extension-method`, `extension-method = token` (RFC 3261 §20.5).
-/// Methods are kept as written; [`crate::Method::from_bytes`] names the
+/// Methods are kept as written; [`crate::status::Method::from_bytes`] names the
 /// registered ones.
 pub fn parse_allow<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Text<'a>> {
     token_list(value, "Allow", "method", false, out)
@@ -798,8 +798,8 @@ mod tests {
         assert_eq!(m.len(), 7);
         assert_eq!(m[6].bytes(), b"FOO");
         assert_eq!(
-            crate::Method::from_bytes(m[3].bytes()),
-            Some(crate::Method::Bye)
+            crate::status::Method::from_bytes(m[3].bytes()),
+            Some(crate::status::Method::Bye)
         );
         m.iter().for_each(|x| at(v, *x));
         let mut f = Vec::new();

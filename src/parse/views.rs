@@ -27,7 +27,6 @@ use super::addr::{parse_contact, parse_name_addr, parse_name_addr_list, Contact,
 use super::auth::{self, AuthParams, Challenge, Credentials};
 use super::body::{find_sdp, view_message_body, Body};
 use super::diag::{self, ReasonValue, RetryAfter, WarningValue};
-use crate::header_name::HeaderName;
 use super::ims::{self, AccessNetSpec, ChargingVector};
 use super::media::{parse_media_type, MediaType};
 use super::params::Findings;
@@ -42,6 +41,7 @@ use super::uri::{parse_uri, Uri};
 use super::via::{parse_via_list, Via};
 use super::{Header, Message};
 use crate::finding::{Finding, Rule};
+use crate::header_name::HeaderName;
 use crate::span::Text;
 
 /// The registry. Each row: `Variant(type) = Header | Header => parser;`
@@ -635,7 +635,7 @@ impl<'a> Message<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     #[test]
     fn typed_accessors() {
@@ -651,7 +651,10 @@ Expires: 600\r\nl: 0\r\n\r\n",
         assert_eq!(m.call_id().unwrap().bytes(), b"id1");
         assert_eq!(m.cseq().unwrap().seq, Some(7));
         assert_eq!(m.contacts().len(), 1);
-        assert_eq!(m.seconds(crate::HeaderName::Expires), Some(600));
+        assert_eq!(
+            m.seconds(crate::header_name::HeaderName::Expires),
+            Some(600)
+        );
         assert_eq!(m.content_length(), Some(0));
         assert_eq!(m.max_forwards(), None);
     }

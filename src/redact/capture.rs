@@ -1931,7 +1931,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
         assert_eq!((seq(&f[0]), ack(&f[1])), (isn_a, isn_a + 1));
         // Addresses aliased in the headers as in the text.
         assert_eq!(&f[2][14 + 12..14 + 16], &[192, 0, 2, 1]);
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 1);
         assert_eq!(t.messages[0].src.as_deref(), Some("192.0.2.1:40000"));
     }
@@ -1950,7 +1950,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
         let f = frames(&out.output);
         assert!(checksums_ok(&f[0]));
         assert_eq!(be16(&f[0], 14 + 6), 0, "MF and offset cleared");
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 1);
         assert_eq!(
             t.messages[0].decoded.cseq.as_ref().and_then(|c| c.seq),
@@ -2013,7 +2013,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
             }
         }
         assert_eq!(user, expected);
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 2);
     }
 
@@ -2037,7 +2037,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
             eth(&tcp(A, B, 61, 0, 0x18, &stream[60..])),
         ];
         let out = redact_capture(&pcap(&frames_in), &opts(Level::All));
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 1);
         let f = frames(&out.output);
         assert!(f.iter().all(|x| checksums_ok(x)));
@@ -2107,7 +2107,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
             at += total;
         }
         assert_eq!(at, o.len());
-        assert_eq!(crate::decode_capture(o).messages.len(), 1);
+        assert_eq!(crate::trace::decode_capture(o).messages.len(), 1);
     }
 
     #[test]

@@ -122,7 +122,7 @@ impl SdpInfo {
     }
 }
 
-fn owned(t: crate::Text<'_>) -> String {
+fn owned(t: crate::span::Text<'_>) -> String {
     t.as_str().into_owned()
 }
 
@@ -298,7 +298,7 @@ impl Info {
             branch: via.and_then(|v| v.branch()).map(owned),
             top_via: via.map(|v| owned(v.text)).unwrap_or_default(),
             ruri: msg.request_line().map(|r| owned(r.uri)),
-            start_line: owned(crate::Text::new(msg.input(), msg.start_line_span())),
+            start_line: owned(crate::span::Text::new(msg.input(), msg.start_line_span())),
             max_forwards: views.max_forwards(),
             expires: views.seconds(HeaderName::Expires),
             contact_expires,

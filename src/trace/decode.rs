@@ -219,7 +219,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
     /// diagnoses it alone and returns it as a [`TraceMessage`].
     pub(crate) fn step(&mut self, mut r: RawMessage, decode: bool) -> Option<TraceMessage> {
         let i = self.messages.len();
-        let msg = crate::parse_message(&r.bytes);
+        let msg = crate::parse::parse_message(&r.bytes);
         if self.fill_timestamps {
             // `capture::read_capture_with` leaves it to the consumer.
             r.timestamp = r.time.map(iso_time);

@@ -7,11 +7,11 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
-use crate::kb::status;
 use crate::header_name::HeaderName;
+use crate::kb::status;
 use crate::parse::security::SecMechanism;
-use crate::status::Method;
 use crate::span::Span;
+use crate::status::Method;
 
 /// The span of one security mechanism: name through its last parameter.
 pub(super) fn mechanism_span(m: &SecMechanism<'_>) -> Span {

@@ -8,8 +8,8 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
-use crate::kb::{self, status};
 use crate::header_name::HeaderName;
+use crate::kb::{self, status};
 use crate::status::Method;
 use memchr::memmem;
 

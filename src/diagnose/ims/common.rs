@@ -5,10 +5,10 @@ use super::super::causes::{describe_reason, reason_span};
 use super::super::context::Ctx;
 use super::super::dto::Confidence;
 use super::super::reason::q850_consistent;
+use crate::header_name::HeaderName;
 use crate::kb::{self, status};
 use crate::parse::body::Body;
 use crate::parse::diag::ReasonProtocol;
-use crate::header_name::HeaderName;
 use crate::span::{Span, Text};
 use memchr::{memchr, memmem};
 

@@ -7,8 +7,8 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
-use crate::kb::status;
 use crate::header_name::HeaderName;
+use crate::kb::status;
 use crate::parse::scalar::parse_session_interval;
 use crate::status::Method;
 

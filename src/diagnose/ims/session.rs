@@ -7,11 +7,11 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
+use crate::header_name::HeaderName;
 use crate::kb::{self, status};
 use crate::parse::diag::ReasonProtocol;
-use crate::header_name::HeaderName;
-use crate::status::Method;
 use crate::span::Span;
+use crate::status::Method;
 
 /// SL308: a 480, 486, 600 or 603 — the callee is unavailable, busy or
 /// declined; Reason and Retry-After say more (RFC 3261 §21.4.18, §21.4.24,
