@@ -1,4 +1,4 @@
-//! The typed-view registry: one table ([`views!`] below) maps each
+//! The typed-view registry: one table (`views!` below) maps each
 //! [`HeaderName`] to its typed parser, and [`Views`] parses each header of
 //! a message at most once, on first use, keeping the grammar findings of
 //! that parse with the value (rustc's query idea: computed once, read by
