@@ -18,6 +18,7 @@ pub mod auth;
 pub mod body;
 pub mod diag;
 pub mod framing;
+mod grammar;
 pub mod header_name;
 pub mod ims;
 mod lines;
@@ -36,6 +37,7 @@ mod views;
 
 use crate::finding::{Finding, Rule};
 use crate::span::{Span, Text};
+pub(crate) use grammar::{is_token, TOKEN};
 use header_name::HeaderName;
 use status::{Method, StatusCode};
 
@@ -298,26 +300,6 @@ impl<'a> Message<'a> {
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }
-}
-
-/// `token` characters (RFC 3261 §25.1): alphanum and `-.!%*_+`'~`.
-#[rustfmt::skip]
-pub(crate) static TOKEN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        t[i] = c.is_ascii_alphanumeric()
-            || matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
-        i += 1;
-    }
-    t
-};
-
-/// True when every byte is a `token` character and there is at least one.
-#[inline]
-pub(crate) fn is_token(b: &[u8]) -> bool {
-    !b.is_empty() && b.iter().all(|&c| TOKEN[c as usize])
 }
 
 /// Length of the SP / HTAB run that starts `b`.
