@@ -184,6 +184,13 @@ pub(crate) fn comment_end(b: &[u8]) -> Option<usize> {
     comment(b).ok().map(|(rest, _)| consumed(b, rest))
 }
 
+/// `product = token [SLASH product-version]`, `product-version = token`
+/// (RFC 3261 §25.1), without the `SWS` around `SLASH` (a `server-val` is
+/// one word).
+pub(crate) fn product(i: &[u8]) -> PResult<'_> {
+    recognize((token, opt((char('/'), token)))).parse(i)
+}
+
 /// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` (RFC 3261 §25.1).
 pub(crate) fn qvalue(i: &[u8]) -> PResult<'_> {
     recognize(alt((

@@ -7,7 +7,7 @@
 //! The quoted-string, comment and qvalue rules they share are the nom
 //! parsers of `parse::grammar`.
 
-use super::grammar::{comment_end, is_qvalue, is_token, lws_at};
+use super::grammar::{comment_end, is_qvalue, is_token, lws_at, product, whole};
 use super::params::{parse_params, split_list, Findings, Params};
 use crate::finding::{Finding, Rule};
 use crate::span::{is_lws, Text};
@@ -361,7 +361,7 @@ fn server_vals<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<Ser
             Some(s) => (word.sub(0, s), Some(word.tail(s + 1))),
             None => (word, None),
         };
-        if !is_token(name.bytes()) || version.is_some_and(|v| !is_token(v.bytes())) {
+        if !whole(product, word.bytes()) {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 word.span(),
