@@ -67,7 +67,7 @@ static HOSTCHAR: [bool; 256] =
 static SCHEMECHAR: [bool; 256] =
     byte_class!(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
 
-/// `token68` characters before the `=` padding (RFC 7235 §2.1).
+/// `token68` characters before the `=` padding (RFC 7235).
 static TOKEN68CHAR: [bool; 256] = byte_class!(
     |c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
 );
@@ -217,7 +217,7 @@ pub(crate) fn is_qvalue(b: &[u8]) -> bool {
 }
 
 /// `token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`
-/// (RFC 7235 §2.1).
+/// (RFC 7235).
 pub(crate) fn token68(i: &[u8]) -> PResult<'_> {
     recognize((
         take_while1(|c: u8| TOKEN68CHAR[usize::from(c)]),
