@@ -376,6 +376,16 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_does_not_recurse() {
+        let mut deep = vec![b'('; 200_000];
+        assert!(comment(&deep).is_err());
+        deep.extend(std::iter::repeat_n(b')', 200_000));
+        assert_eq!(comment_end(&deep), Some(400_000));
+        let angles = [vec![b'<'; 200_000], b",x".to_vec()].concat();
+        assert_eq!(list_element(&angles, b','), (200_002, None));
+    }
+
+    #[test]
     fn list_elements() {
         assert_eq!(list_element(b"\"a,b\" <x,y>,z", b','), (11, None));
         assert_eq!(list_element(b">,", b','), (1, None));
