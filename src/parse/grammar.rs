@@ -27,7 +27,10 @@ use nom::bytes::complete::{take, take_while, take_while1, take_while_m_n};
 use nom::character::complete::char;
 use nom::combinator::{opt, recognize, verify};
 use nom::multi::many0_count;
-use nom::{IResult, Parser};
+use nom::sequence::{preceded, terminated};
+use nom::{IResult, Offset, Parser};
+
+use crate::span::{is_lws, Text};
 
 /// What every rule returns: the rest of the input and the value.
 pub(crate) type PResult<'a, O = &'a [u8]> = IResult<&'a [u8], O, ()>;
@@ -84,6 +87,14 @@ pub(crate) fn consumed(input: &[u8], rest: &[u8]) -> usize {
     input.len() - rest.len()
 }
 
+/// The sub-`Text` of `text` that `part` (a slice a rule returned from
+/// `text.bytes()`) covers, with its absolute span.
+#[inline]
+pub(crate) fn text_of<'a>(text: Text<'a>, part: &[u8]) -> Text<'a> {
+    let from = text.bytes().offset(part);
+    text.sub(from, from + part.len())
+}
+
 /// True when `rule` matches the whole of `b`.
 #[inline]
 pub(crate) fn whole<'a, O>(
@@ -97,7 +108,7 @@ pub(crate) fn whole<'a, O>(
 /// of RFC 3261 §25.1 after unfolding), or its length: where a word ends in the space-separated values (`RAck`, `Warning`, auth).
 #[inline]
 pub(crate) fn lws_at(b: &[u8]) -> usize {
-    let word: PResult<'_> = take_while(|c| !crate::span::is_lws(c)).parse(b);
+    let word: PResult<'_> = take_while(|c| !is_lws(c)).parse(b);
     word.map_or(b.len(), |(rest, _)| consumed(b, rest))
 }
 
@@ -289,6 +300,30 @@ pub(crate) fn is_gen_value(v: &[u8]) -> bool {
             )),
             v,
         )
+}
+
+/// `protocol-name SLASH` and `protocol-version SLASH` of
+/// `sent-protocol = protocol-name SLASH protocol-version SLASH transport`
+/// (RFC 3261 §25.1), read leniently: whatever precedes the first `/`
+/// outside quoted strings (the Via view trims it and checks it against
+/// `token`). Fails when there is no such `/`.
+pub(crate) fn sent_protocol_part(i: &[u8]) -> PResult<'_> {
+    terminated(
+        recognize(many0_count(alt((
+            take_while1(|c: u8| c != b'/' && c != b'"'),
+            quoted_string,
+        )))),
+        char('/'),
+    )
+    .parse(i)
+}
+
+/// `transport = "UDP" / "TCP" / "TLS" / "SCTP" / "TLS-SCTP" / other-transport`
+/// after the `SLASH` of `sent-protocol` (RFC 3261 §25.1), read leniently:
+/// after LWS, everything up to LWS or `;` (the view checks it against
+/// `token`). Never fails; the transport may be empty.
+pub(crate) fn transport(i: &[u8]) -> PResult<'_> {
+    preceded(take_while(is_lws), take_while(|c| !is_lws(c) && c != b';')).parse(i)
 }
 
 /// One element of a `sep`-separated list (`*(COMMA …)`, `*(SEMI …)`):
