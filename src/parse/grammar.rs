@@ -5,7 +5,7 @@
 //! comment. Each parser works on the `&[u8]` of a [`crate::span::Text`]
 //! and returns the rest of the input, so the caller turns what a rule
 //! consumed into a sub-`Text` (and its absolute span) with
-//! [`consumed`]: offsets over plain byte slices, relative to a `Text`
+//! [`consumed`] or [`text_of`]: offsets over plain byte slices, relative to a `Text`
 //! that already carries its base offset, cost nothing per byte and need
 //! no extra dependency (`nom_locate` would carry the offset in every
 //! input value instead).
