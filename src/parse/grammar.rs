@@ -18,7 +18,7 @@
 //!
 //! nom is an implementation detail: nothing here is public outside
 //! `crate::parse`. The error type is `()`: a rule either matches or not,
-//! and the views turn a mismatch into a [`crate::Finding`] with a span.
+//! and the views turn a mismatch into a [`crate::finding::Finding`] with a span.
 //!
 //! [nom]: https://docs.rs/nom/8
 
