@@ -654,16 +654,25 @@ fn trace(
         };
     }
     if out == TraceOut::Ndjson {
-        // One object per line, written as each message is decoded.
-        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        // One object per line, written as each message is decoded. Each
+        // line is serialised into one reused buffer and handed to the
+        // writer whole: serde_json's many small writes (every key, number
+        // and string fragment) go to a `Vec` (inlined copies), not through
+        // `BufWriter::write_all` one by one (docs/PERFORMANCE.md, issue 14).
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
         let mut written: std::io::Result<()> = Ok(());
         let mut shown = 0usize;
         let mut each = |m: siplens::trace::TraceMessage| {
             if written.is_ok() && wanted(&m) {
                 shown += 1;
-                written = serde_json::to_writer(&mut w, &m)
+                line.clear();
+                written = serde_json::to_writer(&mut line, &m)
                     .map_err(std::io::Error::from)
-                    .and_then(|()| w.write_all(b"\n"));
+                    .and_then(|()| {
+                        line.push(b'\n');
+                        w.write_all(&line)
+                    });
             }
         };
         let t = siplens::trace::stream_any(&bytes, Some(&mut each));
