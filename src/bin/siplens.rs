@@ -654,29 +654,39 @@ fn trace(
         };
     }
     if out == TraceOut::Ndjson {
-        // One object per line, written as each message is decoded. Each
-        // line is serialised into one reused buffer and handed to the
-        // writer whole: serde_json's many small writes (every key, number
-        // and string fragment) go to a `Vec` (inlined copies), not through
-        // `BufWriter::write_all` one by one (docs/PERFORMANCE.md, issue 14).
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
+        // One object per line, written as each message is decoded. The
+        // lines are serialised into one reused buffer (serde_json's many
+        // small writes — every key, number and string fragment — go to a
+        // `Vec`, not through `BufWriter::write_all` one by one) and the
+        // buffer goes to standard output whole, ending on a line end, when
+        // it holds 64 KiB (docs/PERFORMANCE.md, issue 14).
+        const FLUSH_AT: usize = 1 << 16;
+        let mut w = std::io::stdout().lock();
+        let mut line: Vec<u8> = Vec::with_capacity(2 * FLUSH_AT);
         let mut written: std::io::Result<()> = Ok(());
         let mut shown = 0usize;
         let mut each = |m: siplens::trace::TraceMessage| {
             if written.is_ok() && wanted(&m) {
                 shown += 1;
-                line.clear();
                 written = serde_json::to_writer(&mut line, &m)
                     .map_err(std::io::Error::from)
                     .and_then(|()| {
                         line.push(b'\n');
-                        w.write_all(&line)
+                        if line.len() >= FLUSH_AT {
+                            let r = w.write_all(&line);
+                            line.clear();
+                            r
+                        } else {
+                            Ok(())
+                        }
                     });
             }
         };
         let t = siplens::trace::stream_any(&bytes, Some(&mut each));
-        match written.and_then(|()| w.flush()) {
+        match written
+            .and_then(|()| w.write_all(&line))
+            .and_then(|()| w.flush())
+        {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 eprintln!("siplens: cannot write the output: {e}");
                 return ExitCode::FAILURE;

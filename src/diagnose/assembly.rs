@@ -468,18 +468,21 @@ fn default_headline(cx: &Ctx<'_, '_>) -> String {
             let desc = cx
                 .lookup
                 .map_or(crate::kb::INVALID.description, |l| l.info.description);
+            // `concat` rather than `format!`: one exact allocation.
             match cx.method {
-                Some(m) => format!("{code} {phrase} to {}: {desc}", m.as_str()),
-                None => format!("{code} {phrase}: {desc}"),
+                Some(m) => [&*code, " ", &*phrase, " to ", &*m.as_str(), ": ", desc].concat(),
+                None => [&*code, " ", &*phrase, ": ", desc].concat(),
             }
         }
         StartLine::Request(r) => match r.known_method() {
-            Some(m) => format!(
-                "{} request to {}: {}",
+            Some(m) => [
                 m.as_str(),
-                r.uri.as_str(),
-                m.purpose()
-            ),
+                " request to ",
+                &*r.uri.as_str(),
+                ": ",
+                m.purpose(),
+            ]
+            .concat(),
             None => format!(
                 "{} request (extension method) to {}",
                 r.method.as_str(),
