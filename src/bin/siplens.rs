@@ -13,6 +13,8 @@
 //! module). Other subcommands: 0, or 1 on failure; 2 for usage errors
 //! (clap).
 
+#[path = "siplens/json.rs"]
+mod json;
 #[path = "siplens/ladder.rs"]
 mod ladder;
 #[path = "siplens/redact.rs"]
@@ -668,7 +670,7 @@ fn trace(
         let mut each = |m: siplens::trace::TraceMessage| {
             if written.is_ok() && wanted(&m) {
                 shown += 1;
-                written = serde_json::to_writer(&mut line, &m)
+                written = json::to_vec(&mut line, &m)
                     .map_err(std::io::Error::from)
                     .and_then(|()| {
                         line.push(b'\n');
