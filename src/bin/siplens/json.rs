@@ -234,7 +234,7 @@ impl<'o> ser::Serializer for Json<'o> {
         Ok(())
     }
     fn serialize_u64(self, v: u64) -> R {
-        decimal(self.out, u64::from(v));
+        decimal(self.out, v);
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> R {
