@@ -13,6 +13,8 @@
 //! module). Other subcommands: 0, or 1 on failure; 2 for usage errors
 //! (clap).
 
+#[path = "siplens/json.rs"]
+mod json;
 #[path = "siplens/ladder.rs"]
 mod ladder;
 #[path = "siplens/redact.rs"]
@@ -654,20 +656,39 @@ fn trace(
         };
     }
     if out == TraceOut::Ndjson {
-        // One object per line, written as each message is decoded.
-        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        // One object per line, written as each message is decoded. The
+        // lines are serialised into one reused buffer (serde_json's many
+        // small writes — every key, number and string fragment — go to a
+        // `Vec`, not through `BufWriter::write_all` one by one) and the
+        // buffer goes to standard output whole, ending on a line end, when
+        // it holds 64 KiB (docs/PERFORMANCE.md, issue 14).
+        const FLUSH_AT: usize = 1 << 16;
+        let mut w = std::io::stdout().lock();
+        let mut line: Vec<u8> = Vec::with_capacity(2 * FLUSH_AT);
         let mut written: std::io::Result<()> = Ok(());
         let mut shown = 0usize;
         let mut each = |m: siplens::trace::TraceMessage| {
             if written.is_ok() && wanted(&m) {
                 shown += 1;
-                written = serde_json::to_writer(&mut w, &m)
+                written = json::to_vec(&mut line, &m)
                     .map_err(std::io::Error::from)
-                    .and_then(|()| w.write_all(b"\n"));
+                    .and_then(|()| {
+                        line.push(b'\n');
+                        if line.len() >= FLUSH_AT {
+                            let r = w.write_all(&line);
+                            line.clear();
+                            r
+                        } else {
+                            Ok(())
+                        }
+                    });
             }
         };
         let t = siplens::trace::stream_any(&bytes, Some(&mut each));
-        match written.and_then(|()| w.flush()) {
+        match written
+            .and_then(|()| w.write_all(&line))
+            .and_then(|()| w.flush())
+        {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 eprintln!("siplens: cannot write the output: {e}");
                 return ExitCode::FAILURE;

@@ -55,13 +55,23 @@ impl FindingDto {
     }
 
     fn located(f: &Finding, span: SpanDto) -> Self {
-        let info = f.rule.meta();
+        Self::owned(f.rule, f.message.clone(), span)
+    }
+
+    /// [`FindingDto::at`] taking the finding: its message moves, no copy.
+    fn at_owned(lines: &LineIndex, f: Finding) -> Self {
+        let span = SpanDto::at(lines, f.span);
+        Self::owned(f.rule, f.message, span)
+    }
+
+    fn owned(rule: crate::finding::Rule, message: String, span: SpanDto) -> Self {
+        let info = rule.meta();
         FindingDto {
             id: info.id,
             slug: info.slug,
             severity: info.severity,
             category: info.category,
-            message: f.message.clone(),
+            message,
             span,
             spec_ref: info.spec,
         }
@@ -165,7 +175,7 @@ fn context(cx: &Ctx<'_, '_>) -> String {
 }
 
 /// Puts the diagnosis together.
-pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> Decoded {
+pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: Vec<Finding>) -> Decoded {
     let msg = cx.msg;
     let input = msg.input();
     let lines = LineIndex::new(input);
@@ -193,12 +203,21 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         ),
         StartLine::Invalid(_) => ("invalid", None, None),
     };
+    // One field buffer for every header; each header's fields are then
+    // copied into a `Vec` of exactly their number.
+    let mut scratch = Vec::new();
     let headers = msg
         .headers()
         .iter()
         .enumerate()
         .map(|(i, h)| {
             let known = cx.views.name(i);
+            scratch = super::fields::header_fields_in(
+                std::mem::take(&mut scratch),
+                h,
+                known,
+                cx.views.view(i),
+            );
             HeaderDto {
                 name: s(h.name),
                 // `h.canonical_name()`, with the name looked up once.
@@ -209,8 +228,8 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
                 value: s(h.value),
                 span: SpanDto::at(&lines, h.span),
                 value_span: SpanDto::at(&lines, h.value.span()),
-                fields: super::fields::header_fields_of(h, known, cx.views.view(i))
-                    .into_iter()
+                fields: scratch
+                    .drain(..)
                     .map(|(name, t)| FieldDto {
                         name,
                         value: s(t),
@@ -375,7 +394,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     let headline = dx.headline.take().unwrap_or_else(|| default_headline(cx));
     let summary = match info {
         Some(i) if i.code != 0 => {
-            let mut t = format!("{} {}", i.description, i.purpose);
+            let mut t = [i.description, " ", i.purpose].concat();
             if let Some(l) = lookup.filter(|l| !l.known) {
                 if let Some(n) = l.note {
                     t = format!("{n} {t}");
@@ -433,7 +452,10 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             ims: info.filter(|i| i.code != 0).map(|i| &i.ims),
             spec_refs,
         },
-        findings: findings.iter().map(|f| FindingDto::at(&lines, f)).collect(),
+        findings: findings
+            .into_iter()
+            .map(|f| FindingDto::at_owned(&lines, f))
+            .collect(),
     }
 }
 
@@ -446,18 +468,21 @@ fn default_headline(cx: &Ctx<'_, '_>) -> String {
             let desc = cx
                 .lookup
                 .map_or(crate::kb::INVALID.description, |l| l.info.description);
+            // `concat` rather than `format!`: one exact allocation.
             match cx.method {
-                Some(m) => format!("{code} {phrase} to {}: {desc}", m.as_str()),
-                None => format!("{code} {phrase}: {desc}"),
+                Some(m) => [&*code, " ", &*phrase, " to ", &*m.as_str(), ": ", desc].concat(),
+                None => [&*code, " ", &*phrase, ": ", desc].concat(),
             }
         }
         StartLine::Request(r) => match r.known_method() {
-            Some(m) => format!(
-                "{} request to {}: {}",
+            Some(m) => [
                 m.as_str(),
-                r.uri.as_str(),
-                m.purpose()
-            ),
+                " request to ",
+                &*r.uri.as_str(),
+                ": ",
+                m.purpose(),
+            ]
+            .concat(),
             None => format!(
                 "{} request (extension method) to {}",
                 r.method.as_str(),

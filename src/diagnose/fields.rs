@@ -74,11 +74,17 @@ impl<'a> Out<'a> {
     fn params(&mut self, prefix: &str, params: &Params<'a>) {
         for p in params.iter() {
             let raw = p.name.as_str();
-            let mut name = String::with_capacity(prefix.len() + raw.len());
-            name.push_str(prefix);
-            let at = name.len();
-            name.push_str(&raw);
-            name[at..].make_ascii_lowercase();
+            let name = match static_param_name(prefix, &raw) {
+                Some(n) => Cow::Borrowed(n),
+                None => {
+                    let mut name = String::with_capacity(prefix.len() + raw.len());
+                    name.push_str(prefix);
+                    let at = name.len();
+                    name.push_str(&raw);
+                    name[at..].make_ascii_lowercase();
+                    Cow::Owned(name)
+                }
+            };
             self.add(name, p.unquoted().unwrap_or(p.name));
         }
     }
@@ -123,7 +129,11 @@ impl<'a> Out<'a> {
             self.add("scheme", a.scheme);
             self.opt("token68", a.token68);
             for p in a.params.iter() {
-                let name = p.name.as_str().to_ascii_lowercase();
+                let raw = p.name.as_str();
+                let name = match static_param_name("", &raw) {
+                    Some(n) => Cow::Borrowed(n),
+                    None => Cow::Owned(raw.to_ascii_lowercase()),
+                };
                 self.add(name, p.unquoted().unwrap_or(p.name));
             }
         }
@@ -132,6 +142,71 @@ impl<'a> Out<'a> {
     fn tags(&mut self, name: &'static str, tags: &[Text<'a>]) {
         self.each(tags, |o, t| o.add(name, *t));
     }
+}
+
+/// Parameter names common enough to be worth a static field name (all
+/// lower case; `uri.` names are URI parameters): a name found here costs
+/// no `String` per parameter. The field name is the same either way.
+const STATIC_PARAM_NAMES: &[&str] = &[
+    "branch",
+    "tag",
+    "lr",
+    "rport",
+    "received",
+    "transport",
+    "user",
+    "expires",
+    "q",
+    "maddr",
+    "ttl",
+    "method",
+    "reg-id",
+    "ob",
+    "+sip.instance",
+    "+g.3gpp.icsi-ref",
+    "+g.3gpp.smsip",
+    "+g.3gpp.iari-ref",
+    "audio",
+    "video",
+    "phone-context",
+    "cause",
+    "text",
+    "alg",
+    "ealg",
+    "spi-c",
+    "spi-s",
+    "port-c",
+    "port-s",
+    "prot",
+    "mod",
+    "username",
+    "realm",
+    "nonce",
+    "uri",
+    "response",
+    "algorithm",
+    "qop",
+    "nc",
+    "cnonce",
+    "opaque",
+    "stale",
+    "integrity-protected",
+    "uri.transport",
+    "uri.lr",
+    "uri.user",
+    "uri.ob",
+    "uri.maddr",
+    "uri.phone-context",
+];
+
+/// `prefix` + `raw` lower-cased, when that is one of
+/// [`STATIC_PARAM_NAMES`].
+fn static_param_name(prefix: &str, raw: &str) -> Option<&'static str> {
+    let (p, r) = (prefix.as_bytes(), raw.as_bytes());
+    STATIC_PARAM_NAMES.iter().copied().find(|c| {
+        let c = c.as_bytes();
+        c.len() == p.len() + r.len() && c[..p.len()] == *p && c[p.len()..].eq_ignore_ascii_case(r)
+    })
 }
 
 /// Appends `n` in decimal.
@@ -180,13 +255,27 @@ pub(crate) fn header_fields<'a>(h: &Header<'a>) -> Vec<(Cow<'static, str>, Text<
 
 /// [`header_fields`] from the header's view (shared with validation and
 /// the rules, [`crate::parse::views::Views`]).
+#[cfg(test)]
 pub(crate) fn header_fields_of<'a>(
     h: &Header<'a>,
     known: Option<H>,
     view: &HeaderView<'a>,
 ) -> Vec<(Cow<'static, str>, Text<'a>)> {
+    header_fields_in(Vec::new(), h, known, view)
+}
+
+/// The fields of `h` from its view, into `buf` (cleared first): the assembly reuses one
+/// buffer for every header of a message instead of growing a new `Vec`
+/// per header.
+pub(crate) fn header_fields_in<'a>(
+    mut buf: Fields<'a>,
+    h: &Header<'a>,
+    known: Option<H>,
+    view: &HeaderView<'a>,
+) -> Fields<'a> {
+    buf.clear();
     let mut o = Out {
-        fields: Vec::new(),
+        fields: buf,
         prefix: None,
     };
     let Some(name) = known else {
@@ -383,6 +472,32 @@ pub(crate) fn split_aka_nonce(nonce: &[u8]) -> Option<AkaNonceDto> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn static_param_names_are_the_lower_cased_names() {
+        for c in STATIC_PARAM_NAMES {
+            assert_eq!(*c, c.to_ascii_lowercase(), "{c} is not lower case");
+        }
+        let cases = [
+            ("", "Branch"),
+            ("", "TAG"),
+            ("", "lr"),
+            ("", "branchx"),
+            ("", "bran"),
+            ("uri.", "Transport"),
+            ("uri.", "tag"),
+            ("x.", "lr"),
+            ("", "+SIP.Instance"),
+            ("", ""),
+        ];
+        for (prefix, raw) in cases {
+            let lower = format!("{prefix}{}", raw.to_ascii_lowercase());
+            match static_param_name(prefix, raw) {
+                Some(n) => assert_eq!(n, lower),
+                None => assert!(!STATIC_PARAM_NAMES.contains(&lower.as_str()), "{lower}"),
+            }
+        }
+    }
 
     #[test]
     fn aka_nonce_split() {

@@ -116,5 +116,5 @@ pub fn diagnose_views(views: Views<'_, '_>) -> Decoded {
     let mut findings = validate_views(&cx.views);
     findings.append(&mut dx.findings);
     findings.sort_by_key(|f| (f.span.start, f.span.end));
-    assembly::assemble(&cx, dx, &findings)
+    assembly::assemble(&cx, dx, findings)
 }
