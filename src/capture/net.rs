@@ -52,14 +52,16 @@ pub fn canonical(k: FlowKey) -> FlowKey {
 /// How many tunnels (IP-in-IP, GRE) deep a packet is followed.
 pub const MAX_TUNNEL_DEPTH: u8 = 4;
 
-fn be16(b: &[u8], at: usize) -> u16 {
+/// The big-endian `u16` at `at`, or 0 past the end.
+pub(crate) fn be16(b: &[u8], at: usize) -> u16 {
     match b.get(at..at + 2) {
         Some(x) => u16::from_be_bytes([x[0], x[1]]),
         None => 0,
     }
 }
 
-fn be32(b: &[u8], at: usize) -> u32 {
+/// The big-endian `u32` at `at`, or 0 past the end.
+pub(crate) fn be32(b: &[u8], at: usize) -> u32 {
     match b.get(at..at + 4) {
         Some(x) => u32::from_be_bytes([x[0], x[1], x[2], x[3]]),
         None => 0,

@@ -280,19 +280,7 @@ fn fix_section_length(out: &mut [u8], section: Option<(usize, usize, bool)>) {
 // ---------------------------------------------------------------------------
 // Byte helpers.
 
-fn be16(b: &[u8], at: usize) -> u16 {
-    match b.get(at..at + 2) {
-        Some(x) => u16::from_be_bytes([x[0], x[1]]),
-        None => 0,
-    }
-}
-
-fn be32(b: &[u8], at: usize) -> u32 {
-    match b.get(at..at + 4) {
-        Some(x) => u32::from_be_bytes([x[0], x[1], x[2], x[3]]),
-        None => 0,
-    }
-}
+use crate::capture::net::{be16, be32};
 
 fn wr32(v: u32, be: bool) -> [u8; 4] {
     if be {
