@@ -18,6 +18,7 @@ pub mod finding;
 pub mod kb;
 pub mod parse;
 pub mod redact;
+mod sort;
 pub mod span;
 pub mod trace;
 pub mod triage;

@@ -32,7 +32,7 @@ pub fn validate_message(msg: &Message<'_>) -> Vec<Finding> {
     check_structure(msg, &mut out);
     // The body through its view (SDP lines, multipart framing).
     crate::parse::body::view_message_body(msg, &mut out);
-    out.sort_by_key(|f| (f.span.start, f.span.end));
+    crate::sort::sort_by_key(&mut out, |f| (f.span.start, f.span.end));
     out
 }
 

@@ -37,7 +37,7 @@ fn words(s: &str) -> Vec<String> {
         .filter(|w| !w.is_empty() && !STOP.contains(&w.to_ascii_lowercase().as_str()))
         .map(stem)
         .collect();
-    out.sort();
+    crate::sort::sort_by(&mut out, Ord::cmp);
     out.dedup();
     out
 }

@@ -104,6 +104,6 @@ pub fn diagnose(msg: &Message<'_>) -> Decoded {
     }
     let mut findings = validate_message(msg);
     findings.append(&mut dx.findings);
-    findings.sort_by_key(|f| (f.span.start, f.span.end));
+    crate::sort::sort_by_key(&mut findings, |f| (f.span.start, f.span.end));
     assembly::assemble(&cx, dx, &findings)
 }
