@@ -25,10 +25,10 @@
 // Built from the page's render functions (trace-render.js, render.js): DOM through
 // createElement / textContent only, never innerHTML; nothing is fetched but the .wasm; styles
 // are a constructable stylesheet (CSP `style-src 'self'`).
-import init, { captureFormat, decodeTrace, TraceStream } from "./siplens_trace.js";
+import init, { captureFormat, decodeTrace, filterLadder, TraceStream } from "./siplens_trace.js";
 import { assembleTrace } from "./stream.js";
 import { fromAttribute, THEME_CSS } from "./element.js";
-import { filterDialogRows, ladderModel, renderDialogs, renderFlowFindings, renderLadder, traceSummary } from "./trace-render.js";
+import { filterDialogRows, ladderOf, renderDialogs, renderFlowFindings, renderLadder, traceSummary } from "./trace-render.js";
 
 let ready = null;
 const load = () => (ready ??= init());
@@ -432,14 +432,15 @@ export class SiplensTrace extends HTMLElement {
     const trace = this._result;
     const dg = this._dialog === null ? null : trace.dialogs[this._dialog];
     this._calls.replaceChildren(renderDialogs(document, trace, this._dialog));
-    const only = dg ? new Set(dg.messages) : null;
-    const total = only ? only.size : trace.messages.length;
+    // The core's ladder (`trace.ladder`); a dialog alone is the package's filterLadder (its
+    // messages and its transactions', as the page and the CLI's --dialog show it).
+    const model = dg ? filterLadder(ladderOf(trace), { dialog: this._dialog }) : ladderOf(trace);
+    const total = model.arrows.length;
     const limit = this.ladderLimit;
-    const model = ladderModel(trace, only);
     const head = el("h2", null, dg ? `Ladder: dialog ${dg.id + 1} (${total} messages)` : `Ladder (${total} messages${total > limit ? `, the first ${limit} drawn` : ""})`);
     const all = dg ? el("button", { type: "button", "data-action": "all" }, "Show every message") : null;
     this._ladderBar.replaceChildren(...[head, all].filter(Boolean));
-    this._ladder.replaceChildren(renderLadder(document, trace, limit, { only, model }));
+    this._ladder.replaceChildren(renderLadder(document, trace, limit, { model }));
     this._mark();
   }
 
