@@ -52,7 +52,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test("<siplens-trace>: a multi-MB capture decodes in slices, frames keep coming, the Trace equals decodeCapture", async () => {
+test("<siplens-trace>: a multi-MB capture decodes in slices, frames keep coming, the Trace equals decodeCapture", async (t) => {
   const bytes = readFileSync(BIG);
   assert.ok(bytes.length > 3 * 1048576, `capture is ${bytes.length} bytes`);
   const p = await ctx.newPage();
@@ -85,6 +85,7 @@ test("<siplens-trace>: a multi-MB capture decodes in slices, frames keep coming,
     const hash = [...new Uint8Array(await crypto.subtle.digest("SHA-256", json))].map((b) => b.toString(16).padStart(2, "0")).join("");
     return { progress, statuses, hash, messages: trace.messages.length, busy: el.shadowRoot.querySelector("[aria-busy]") !== null };
   });
+  t.diagnostic(`${bytes.length} bytes, ${got.messages} messages; ${got.progress.length} progress events; frames at the first and last: ${got.progress[0]?.frames}, ${got.progress.at(-1)?.frames}`);
   // Progress: several slices, the bytes read growing to the whole input, messages counted.
   assert.ok(got.progress.length >= 2, `progress events: ${got.progress.length}`);
   for (let i = 1; i < got.progress.length; i++) {
