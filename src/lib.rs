@@ -15,11 +15,14 @@
 pub mod capture;
 pub mod diagnose;
 pub mod finding;
+pub mod header_name;
 pub mod kb;
+pub mod lazy;
 pub mod parse;
 pub mod redact;
 mod sort;
 pub mod span;
+pub mod status;
 pub mod trace;
 pub mod triage;
 pub mod validate;
@@ -28,9 +31,9 @@ pub mod wasm;
 
 pub use diagnose::{check_input, decode, diagnose, Decoded, InputError};
 pub use finding::{Category, Finding, Rule, RuleInfo, RuleMeta, Severity, RULES, RULE_META};
-pub use parse::header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
-pub use parse::status::{Method, StatusClass, StatusCode, METHODS};
+pub use header_name::{HeaderInfo, HeaderName, HeaderShape, HEADERS};
 pub use parse::{parse_message, parse_message_with, Header, Message, ParseOptions, StartLine};
 pub use span::{Span, Text};
+pub use status::{Method, StatusClass, StatusCode, METHODS};
 pub use trace::{decode_capture, decode_trace_text, Trace};
 pub use validate::validate_message;

@@ -157,7 +157,7 @@ pub fn triage(input: &[u8]) -> Triage {
 
 /// SIP text, or text without SIP.
 fn sip_text(input: &[u8]) -> Triage {
-    let msg = crate::parse_message(input);
+    let msg = crate::parse::parse_message(input);
     let bad_start = matches!(msg.start_line(), StartLine::Invalid(_))
         || msg.findings().iter().any(|f| f.rule == Rule::BadStartLine);
     // One message whose Content-Length covers the whole input is one

@@ -8,10 +8,10 @@
 //!   the same JSON the CLI prints with `--json`.
 //! - Their TypeScript types are derived from those structs (`#[derive(Tsify)]` next to
 //!   each DTO); [`Ts<T>`] makes the `.d.ts` name them.
-//! - Options come in as plain JS objects, read through JSON as results go out; a bad
+//! - Options come in as plain JS objects, read through JSON (`JSON.stringify`, then serde); a bad
 //!   option throws.
 //! - A malformed SIP message is a normal result with findings. Only input that cannot
-//!   be decoded at all ([`crate::check_input`]) or an invalid argument throws, always a
+//!   be decoded at all ([`crate::diagnose::check_input`]) or an invalid argument throws, always a
 //!   real JS `Error`.
 //! - Arguments come in as `JsValue` and are checked here, in the module itself, so the
 //!   check holds in every entry (Node, bundlers, a plain page): a value of the wrong type
@@ -26,6 +26,8 @@
 //! first: decode, the code lookups, the knowledge-base tables, `captureFormat`,
 //! `redactionKinds` and `version`. An export that needs the trace, capture or redaction code
 //! carries `#[cfg(not(feature = "core-only"))]`, so LTO drops that code from the core.
+
+use std::cell::RefCell;
 
 use serde::Serialize;
 use tsify::{Ts, Tsify};
@@ -113,7 +115,7 @@ pub fn decode_trace(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
 ) -> Result<Ts<Trace>, JsValue> {
     let text = text_arg("decodeTrace", "text", &text)?;
-    crate::check_input(text.as_bytes()).map_err(error)?;
+    crate::diagnose::check_input(text.as_bytes()).map_err(error)?;
     to_js(&crate::trace::decode_trace_text(&text))
 }
 
@@ -147,7 +149,7 @@ pub fn decode_capture(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
 ) -> Result<Ts<Trace>, JsValue> {
     let bytes = bytes_arg("decodeCapture", "bytes", &bytes)?;
-    crate::check_input(&bytes).map_err(error)?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
     to_js(&crate::trace::decode_capture(&bytes))
 }
 
@@ -175,7 +177,7 @@ pub fn decode_capture_progress(
             &v,
         )
     })?;
-    crate::check_input(&bytes).map_err(error)?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
     let total = JsValue::from(bytes.len() as f64);
     let mut progress = |done: usize| {
         let _ = on_progress.call2(&JsValue::NULL, &JsValue::from(done as f64), &total);
@@ -474,7 +476,7 @@ pub fn redact_capture(
     const F: &str = "redactCapture";
     let bytes = bytes_arg(F, "bytes", &bytes)?;
     let opts = redact_options(F, options)?;
-    crate::check_input(&bytes).map_err(error)?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
     if !crate::capture::is_capture(&bytes) {
         return Err(error("not a pcap or pcapng capture"));
     }
@@ -569,7 +571,7 @@ impl JsTraceStream {
     pub fn finish(&mut self) -> Result<Ts<crate::trace::incremental::StreamEnd>, JsValue> {
         let stream = self.inner.take().ok_or_else(finished)?;
         if self.blank {
-            crate::check_input(b"").map_err(error)?;
+            crate::diagnose::check_input(b"").map_err(error)?;
         }
         let (messages, summary) = stream.finish();
         to_js(&crate::trace::incremental::StreamEnd::new(
@@ -593,8 +595,8 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 // ---- end of streaming ----
 
 fn decoded(input: &[u8]) -> Result<JsValue, JsValue> {
-    crate::check_input(input).map_err(error)?;
-    Ok(to_js(&crate::decode(input))?.js_value())
+    crate::diagnose::check_input(input).map_err(error)?;
+    Ok(to_js(&crate::diagnose::decode(input))?.js_value())
 }
 
 /// A real JS `Error` with `message`.
@@ -729,13 +731,300 @@ fn redact_options(f: &str, options: Option<JsValue>) -> Result<RedactOptions, Js
     Ok(opts)
 }
 
-/// The one conversion of every result to JS: serde_json, then `JSON.parse`
-/// (fastest of the options measured; see the README, "Boundary cost").
+/// The one conversion of every result to JS: serde-wasm-bindgen builds the objects
+/// directly, in the JSON shape (`json_compatible`: `None` → `null`, maps → plain
+/// objects), the fastest path measured over ten interleaved rounds (README,
+/// "Boundary cost"). It refuses an integer JS cannot hold exactly (past 2^53, e.g. an
+/// SDP `b=` value); such a result crosses as a JSON string and `JSON.parse`, the
+/// former path, which rounds it as before.
 fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
+    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        Ok(js) => Ok(Ts::new_unchecked(js)),
+        Err(_) => to_js_via_json(value),
+    }
+}
+
+/// serde_json, then `JSON.parse`: the fallback of [`to_js`].
+fn to_js_via_json<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
     let json = serde_json::to_string(value).map_err(error)?;
     let js = js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))?;
     Ok(Ts::new_unchecked(js))
 }
+
+// ---- The lazy entry: `parse` frames now, `SipMessage` reads on demand (issue 14) ----
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SIP_CSEQ: &str = r#"
+/** A CSeq read by `SipMessage.cseq`: `seq` is null when the number does not fit 32 bits. */
+export interface SipCSeq {
+    seq: number | null;
+    method: string;
+}
+// wasm-bindgen declares `[Symbol.dispose]()` on every class; `Symbol.dispose` is only in
+// TypeScript's `esnext.disposable` lib, so declare it here (as @types/node does) for
+// consumers whose `lib` is older.
+declare global {
+    interface SymbolConstructor {
+        readonly dispose: unique symbol;
+    }
+}
+"#;
+
+/// Frames one SIP message given as text (start line, header list, body) and
+/// returns it as a `SipMessage` whose accessors read it on demand;
+/// `diagnose()` gives what `decode(text)` gives. Much cheaper than `decode`
+/// when only a few fields are read. Same empty-input rule as `decode`.
+#[wasm_bindgen]
+pub fn parse(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<SipMessage, JsValue> {
+    let Some(js) = text.dyn_ref::<js_sys::JsString>() else {
+        return Err(type_error("parse", "text", "a string", &text));
+    };
+    let bytes = utf8(js);
+    crate::diagnose::check_input(&bytes).map_err(error)?;
+    // UTF-8 and UTF-16 lengths are equal only for ASCII text: then a byte span is
+    // also a span of the JS string, and accessors slice it without decoding.
+    let ascii = (bytes.len() == js.length() as usize).then(|| js.clone());
+    Ok(SipMessage {
+        msg: crate::lazy::FramedMessage::parse(bytes),
+        ascii,
+    })
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `TextEncoder` (wasm-bindgen's own glue relies on it too).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(
+        this: &TextEncoder,
+        text: &js_sys::JsString,
+        dest: &js_sys::Uint8Array,
+    ) -> EncodeIntoResult;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &js_sys::JsString) -> js_sys::Uint8Array;
+    /// `{ read, written }`: UTF-16 units read, bytes written.
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeIntoResult) -> u32;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> u32;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+    static KINDS: [JsValue; 3] = ["request", "response", "invalid"].map(JsValue::from_str);
+    /// A buffer `encodeInto` writes into, and a JS view of it, made again only
+    /// when the module's memory has grown (which empties the old view).
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Bytes of [`Scratch`]: a SIP message is rarely longer (3 bytes per UTF-16 unit
+/// are reserved, so texts up to a third of it fit).
+const SCRATCH_LEN: usize = 64 * 1024;
+
+/// A fixed buffer in the module's memory (never reallocated) and a view of it.
+struct Scratch {
+    buf: Vec<u8>,
+    view: Option<js_sys::Uint8Array>,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch {
+            buf: vec![0; SCRATCH_LEN],
+            view: None,
+        }
+    }
+
+    /// The view of `buf`, made again when the memory has grown since.
+    fn view(&mut self) -> js_sys::Uint8Array {
+        if let Some(v) = self
+            .view
+            .as_ref()
+            .filter(|v| v.length() as usize == SCRATCH_LEN)
+        {
+            return v.clone();
+        }
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let v = js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            self.buf.as_mut_ptr() as usize as u32,
+            SCRATCH_LEN as u32,
+        );
+        self.view = Some(v.clone());
+        v
+    }
+}
+
+/// The UTF-8 bytes of a JS string, written by one native `TextEncoder.encodeInto`
+/// into a fixed buffer in the module's memory, then copied out: wasm-bindgen's own
+/// string argument copies ASCII one UTF-16 unit at a time in JS, and `encode`
+/// allocates a JS buffer for the collector; measured, they were 30–40 % of `parse`
+/// on the corpus (docs/PERFORMANCE.md).
+fn utf8(text: &js_sys::JsString) -> Vec<u8> {
+    let units = text.length();
+    // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    if units as usize * 3 <= SCRATCH_LEN {
+        let copied = SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            // Taking a view into wasm can grow the memory (the externref table's
+            // free list lives in it), which empties the view: then `read` is 0 and
+            // the next try makes a new view.
+            for _ in 0..2 {
+                let view = s.view();
+                let done = ENCODER.with(|e| e.encode_into(text, &view));
+                if done.read() == units {
+                    let n = (done.written() as usize).min(SCRATCH_LEN);
+                    return Some(s.buf[..n].to_vec());
+                }
+                s.view = None;
+            }
+            None
+        });
+        if let Some(bytes) = copied {
+            return bytes;
+        }
+    }
+    ENCODER.with(|e| e.encode(text)).to_vec()
+}
+
+/// A SIP message framed by `parse`, held in the module's memory: start line,
+/// header list and body are known; everything else is read when asked.
+/// Header names match as the parser matches them: a registered name in any
+/// case or by its compact form (`"i"` is Call-ID), any other name
+/// case-insensitively. Its memory is released by `free()` (or
+/// `using m = parse(text)`), else when the object is garbage-collected.
+#[wasm_bindgen]
+pub struct SipMessage {
+    msg: crate::lazy::FramedMessage,
+    /// The JS string itself when it is ASCII (byte offsets are its offsets).
+    ascii: Option<js_sys::JsString>,
+}
+
+impl SipMessage {
+    /// A piece of the message as a JS string: sliced from the JS string when it
+    /// is ASCII, else decoded from the bytes (lossy, as `decode` reads them).
+    fn js(&self, t: crate::span::Text<'_>) -> js_sys::JsString {
+        let s = t.span();
+        match &self.ascii {
+            Some(js) => js.slice(s.start as u32, s.end as u32),
+            None => js_sys::JsString::from(t.as_str().as_ref()),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl SipMessage {
+    /// `"request"`, `"response"` or `"invalid"` (as `Decoded.kind`).
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "\"request\" | \"response\" | \"invalid\""
+    )]
+    pub fn kind(&self) -> JsValue {
+        use crate::lazy::FramedKind;
+        let i = match self.msg.kind() {
+            FramedKind::Request => 0,
+            FramedKind::Response => 1,
+            FramedKind::Invalid => 2,
+        };
+        KINDS.with(|k| k[i].clone())
+    }
+
+    /// The method as written, for a request.
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> Option<js_sys::JsString> {
+        self.msg.method().map(|t| self.js(t))
+    }
+
+    /// The Request-URI as written, for a request.
+    #[wasm_bindgen(getter, js_name = requestUri)]
+    pub fn request_uri(&self) -> Option<js_sys::JsString> {
+        self.msg.request_uri().map(|t| self.js(t))
+    }
+
+    /// The status code, for a response whose code is a number (0–65535).
+    #[wasm_bindgen(getter, js_name = statusCode)]
+    pub fn status_code(&self) -> Option<u16> {
+        self.msg.status_code()
+    }
+
+    /// The Reason-Phrase, for a response (may be empty).
+    #[wasm_bindgen(getter, js_name = reasonPhrase)]
+    pub fn reason_phrase(&self) -> Option<js_sys::JsString> {
+        self.msg.reason_phrase().map(|t| self.js(t))
+    }
+
+    /// The Call-ID as written.
+    #[wasm_bindgen(getter, js_name = callId)]
+    pub fn call_id(&self) -> Option<js_sys::JsString> {
+        self.msg.call_id().map(|t| self.js(t))
+    }
+
+    /// The first CSeq, parsed when read; undefined when there is none or it
+    /// does not start with a number (`diagnose()` says why).
+    #[wasm_bindgen(getter, unchecked_return_type = "SipCSeq | undefined")]
+    pub fn cseq(&self) -> JsValue {
+        let Some(c) = self.msg.cseq() else {
+            return JsValue::UNDEFINED;
+        };
+        let o = js_sys::Object::new();
+        let seq = c.seq.map_or(JsValue::NULL, JsValue::from);
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("seq"), &seq);
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("method"), &self.js(c.method));
+        o.into()
+    }
+
+    /// The value of the first header named `name`, as written; undefined when
+    /// there is none.
+    pub fn header(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<Option<js_sys::JsString>, JsValue> {
+        let name = text_arg("SipMessage.header", "name", &name)?;
+        Ok(self.msg.header(&name).map(|t| self.js(t)))
+    }
+
+    /// The values of every header named `name`, in order (one entry per
+    /// header line; a comma-separated line is not split).
+    pub fn headers(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<Vec<js_sys::JsString>, JsValue> {
+        let name = text_arg("SipMessage.headers", "name", &name)?;
+        Ok(self.msg.header_values(&name).map(|t| self.js(t)).collect())
+    }
+
+    /// How many header lines the message has, duplicates included.
+    #[wasm_bindgen(getter, js_name = headerCount)]
+    pub fn header_count(&self) -> usize {
+        self.msg.header_count()
+    }
+
+    /// The body as text (exactly the framed octets; empty when none).
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> js_sys::JsString {
+        self.js(self.msg.body())
+    }
+
+    /// The body's bytes (exactly the framed octets).
+    #[wasm_bindgen(getter, js_name = bodyBytes)]
+    pub fn body_bytes(&self) -> js_sys::Uint8Array {
+        js_sys::Uint8Array::from(self.msg.body().bytes())
+    }
+
+    /// The whole diagnosis, the same object `decode(text)` returns.
+    #[wasm_bindgen(unchecked_return_type = "Decoded")]
+    pub fn diagnose(&self) -> Result<JsValue, JsValue> {
+        Ok(to_js(&self.msg.decode())?.js_value())
+    }
+}
+
+// ---- end of the lazy entry ----
 
 /// Alternative boundary crossings, measured against [`decode`] by `make bench-js`
 /// (README, "Boundary cost"); built only with the `bench-boundary` feature.
@@ -747,19 +1036,30 @@ pub mod boundary {
     #[wasm_bindgen(js_name = decodeSerdeWasmBindgen)]
     pub fn decode_swb(text: &str) -> Result<JsValue, JsError> {
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        Ok(crate::decode(text.as_bytes()).serialize(&ser)?)
+        Ok(crate::diagnose::decode(text.as_bytes()).serialize(&ser)?)
+    }
+
+    /// serde_json string, `JSON.parse` called from wasm: the JSON path whichever
+    /// path [`super::decode`] ships, so the bench rows do not depend on that choice.
+    #[wasm_bindgen(js_name = decodeJsonParseInWasm)]
+    pub fn decode_json_parse_in_wasm(text: &str) -> Result<JsValue, JsValue> {
+        let json =
+            serde_json::to_string(&crate::diagnose::decode(text.as_bytes())).map_err(error)?;
+        js_sys::JSON::parse(&json)
     }
 
     /// One JSON string across the boundary; the caller runs `JSON.parse`.
     #[wasm_bindgen(js_name = decodeJsonString)]
     pub fn decode_json_string(text: &str) -> Result<String, JsError> {
-        Ok(serde_json::to_string(&crate::decode(text.as_bytes()))?)
+        Ok(serde_json::to_string(&crate::diagnose::decode(
+            text.as_bytes(),
+        ))?)
     }
 
     /// Decode with nothing converted (the floor any lazy-accessor design pays):
     /// returns only the number of findings.
     #[wasm_bindgen(js_name = decodeCoreOnly)]
     pub fn decode_core_only(text: &str) -> usize {
-        crate::decode(text.as_bytes()).findings.len()
+        crate::diagnose::decode(text.as_bytes()).findings.len()
     }
 }

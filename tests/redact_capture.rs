@@ -255,7 +255,7 @@ fn identifiers(t: &siplens::Trace, level: Level) -> BTreeSet<(String, &'static s
             }
         }
         for h in &d.headers {
-            match h.canonical_name.as_str() {
+            match &*h.canonical_name {
                 "P-Asserted-Identity" | "P-Preferred-Identity" => {
                     for u in uri_users(&h.value) {
                         add(&u, "PAI user");

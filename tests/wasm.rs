@@ -681,3 +681,119 @@ fn trace_stream_equals_the_core_stream() {
         "empty input: no SIP message"
     );
 }
+
+// ---- The lazy entry: `parse` and `SipMessage` (issue 14) ----
+
+/// An optional JS string accessor as a Rust string.
+fn st(v: Option<js_sys::JsString>) -> Option<String> {
+    v.map(String::from)
+}
+
+#[wasm_bindgen_test]
+fn parse_reads_the_start_line_headers_and_body() {
+    let text = "INVITE sip:bob@example.com SIP/2.0\r\n\
+v: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-1\r\n\
+VIA: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK-2\r\n\
+i: lazy-1@host\r\n\
+CSeq: 7 INVITE\r\n\
+X-Extra: yes\r\n\
+Content-Length: 4\r\n\r\nbody";
+    let m = wasm::parse(s(text)).unwrap();
+    assert_eq!(m.kind().as_string().as_deref(), Some("request"));
+    assert_eq!(st(m.method()).as_deref(), Some("INVITE"));
+    assert_eq!(st(m.request_uri()).as_deref(), Some("sip:bob@example.com"));
+    assert_eq!(m.status_code(), None);
+    assert_eq!(st(m.reason_phrase()), None);
+    assert_eq!(st(m.call_id()).as_deref(), Some("lazy-1@host"));
+    assert_eq!(
+        st(m.header(s("call-id")).unwrap()).as_deref(),
+        Some("lazy-1@host")
+    );
+    assert_eq!(st(m.header(s("x-EXTRA")).unwrap()).as_deref(), Some("yes"));
+    assert_eq!(st(m.header(s("Route")).unwrap()), None);
+    assert_eq!(
+        m.headers(s("Via"))
+            .unwrap()
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
+        [
+            "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-1",
+            "SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK-2"
+        ]
+    );
+    assert_eq!(
+        json(m.cseq()),
+        serde_json::json!({"seq": 7, "method": "INVITE"})
+    );
+    assert_eq!(m.header_count(), 6);
+    assert_eq!(String::from(m.body()), "body");
+    assert_eq!(m.body_bytes().to_vec(), b"body");
+    assert_eq!(
+        json(m.diagnose().unwrap()),
+        serde_json::to_value(siplens::decode(text.as_bytes())).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn parse_a_response_and_a_non_message() {
+    let m = wasm::parse(s(RETRY_503)).unwrap();
+    assert_eq!(m.kind().as_string().as_deref(), Some("response"));
+    assert_eq!(m.status_code(), Some(503));
+    assert_eq!(
+        st(m.reason_phrase()).as_deref(),
+        Some("Service Unavailable")
+    );
+    assert_eq!(st(m.method()), None);
+    assert_eq!(
+        json(m.diagnose().unwrap()),
+        json(wasm::decode(s(RETRY_503)).unwrap())
+    );
+    let bad = wasm::parse(s("hello\r\n")).unwrap();
+    assert_eq!(bad.kind().as_string().as_deref(), Some("invalid"));
+    assert!(bad.cseq().is_undefined());
+    assert_eq!(bad.status_code(), None);
+}
+
+#[wasm_bindgen_test]
+fn parse_rejects_empty_input_and_wrong_types() {
+    let e = wasm::parse(s(" \r\n")).err().expect("throws");
+    assert_eq!(error_message(e), "empty input: no SIP message");
+    let e = wasm::parse(n(1.0)).err().expect("throws");
+    assert_eq!(
+        type_error_message(e),
+        "parse: text must be a string, got a number"
+    );
+    let m = wasm::parse(s(AKA_401)).unwrap();
+    let e = m.header(JsValue::NULL).expect_err("throws");
+    assert_eq!(
+        type_error_message(e),
+        "SipMessage.header: name must be a string, got null"
+    );
+    let e = m.headers(b(b"Via")).expect_err("throws");
+    assert_eq!(
+        type_error_message(e),
+        "SipMessage.headers: name must be a string, got Uint8Array"
+    );
+}
+
+// ---- The boundary: serde-wasm-bindgen, JSON for numbers past 2^53 (issue 14) ----
+
+#[wasm_bindgen_test]
+fn an_integer_past_2_53_still_decodes_through_json() {
+    let sdp = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n\
+m=audio 4000 RTP/AVP 0\r\nb=AS:9007199254740993\r\n";
+    let text = format!(
+        "INVITE sip:b@example.com SIP/2.0\r\nContent-Type: application/sdp\r\n\
+Content-Length: {}\r\n\r\n{sdp}",
+        sdp.len()
+    );
+    let js = wasm::decode(s(&text)).expect("a result, not an exception");
+    let core = serde_json::to_string(&siplens::decode(text.as_bytes())).unwrap();
+    assert!(
+        core.contains("9007199254740993"),
+        "the SDP b= value is in the result"
+    );
+    // Both sides as JS reads the JSON (the number rounded the same way).
+    assert_eq!(json(js), json(js_sys::JSON::parse(&core).unwrap()));
+}

@@ -12,10 +12,14 @@
 //!   (Ethernet and any number of VLAN tags, after Ethernet and Linux cooked
 //!   headers alike; IPv4, IPv6 and its extension headers; GRE and ERSPAN),
 //!   the one decision of what follows an IP header ([`net::next_layer`]),
-//!   and the frame walker ([`net::Walker`]): link → tags → IP → fragment
-//!   reassembly (etherparse's `IpDefragBuf`) → tunnels → transport, each
-//!   payload handed to a [`net::Visitor`] with its frame number, time and
-//!   tunnel depth. The payload hook for what comes next (ESP, RTP/RTCP):
+//!   and one walk over a frame's layers ([`net::walk`]): link → tags → IP →
+//!   fragments → tunnels → transport, driving a [`net::Layers`]
+//!   implementation that says what each layer becomes, inner layers first
+//!   (a reader just looks, a rewriter builds the new frame). The reading
+//!   implementation is [`net::Walker`]: it reassembles fragmented datagrams
+//!   (etherparse's `IpDefragBuf`) and hands each payload to a
+//!   [`net::Visitor`] with its frame number, time and tunnel depth. The
+//!   payload hook for what comes next (ESP, RTP/RTCP):
 //!   [`net::Visitor::udp`] sees every UDP datagram and
 //!   [`net::Visitor::ip_payload`] every other IP payload (ESP is protocol
 //!   50); the trace reader passes both on through
@@ -33,14 +37,14 @@
 //! - [`checksum`]: the Internet checksum and pseudo-header sums, CRC32c.
 //!
 //! Reading is a visitor: the trace reader ([`crate::trace::capture`])
-//! implements [`net::Visitor`]. Redaction ([`crate::redact::capture`])
-//! reads the capture twice: its first pass is a visitor of the same walker
-//! (TCP streams, SCTP messages and IP datagrams are collected, redacted
-//! whole), its second rebuilds each frame from the same header decoders and
-//! [`net::next_layer`], patching lengths, addresses and checksums; what it
+//! implements [`net::Visitor`]. Redaction ([`crate::redact::capture`]) is
+//! a rewrite over the same walk: its first pass is a visitor of the
+//! [`net::Walker`] (TCP streams, SCTP messages and IP datagrams collected,
+//! then redacted whole), its second a [`net::Layers`] implementation that
+//! rebuilds each frame, patching lengths, addresses and checksums; what it
 //! holds of its own is the redaction policy (the alias table and options)
-//! and the collected streams.
-//!
+//! and what the first pass collected.
+
 //! SIP stream framing (start line, end of headers, Content-Length) is in
 //! [`crate::parse::framing`], shared by the text splitter, the capture
 //! reader and redaction.

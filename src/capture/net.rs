@@ -3,24 +3,25 @@
 //! (IP-in-IP, GRE, ERSPAN) → transport (UDP, TCP, SCTP, ESP and anything
 //! else), walked once per frame.
 //!
-//! Two levels:
-//!
 //! - **Header decoders** with byte offsets ([`ethernet`], [`ip`], [`gre`],
-//!   [`link_network`]): what a rewriter needs to patch a header in place.
-//!   Capture redaction ([`crate::redact::capture`]) rebuilds frames from
-//!   them.
-//! - **The walker** ([`Walker::frame`]): decodes a frame with those
-//!   decoders, reassembles fragmented IPv4/IPv6 datagrams (etherparse's
-//!   `IpDefragBuf`), follows tunnels and hands each transport payload to a
-//!   [`Visitor`] with its [`PacketCtx`] (frame number, time, tunnel depth,
-//!   the frames of a reassembled datagram). The trace reader
-//!   ([`crate::trace::capture`]) and redaction's first pass (TCP streams,
-//!   SCTP messages and IP fragments collected before anything is rewritten)
-//!   are visitors.
+//!   [`link_network`]) and the one decision of what follows an IP header
+//!   ([`next_layer`]).
+//! - **One walk** over a frame's layers ([`walk`]), driving a [`Layers`]
+//!   implementation that says what each layer becomes, inner layers first.
+//!   Capture redaction ([`crate::redact::capture`]) implements it to
+//!   rebuild frames (lengths, addresses, checksums patched around new
+//!   transport bytes).
+//! - **The reading walker** ([`Walker::frame`]), the reading [`Layers`]:
+//!   it reassembles fragmented IPv4/IPv6 datagrams (etherparse's
+//!   `IpDefragBuf`) and hands each transport payload to a [`Visitor`] with
+//!   its [`PacketCtx`] (frame number, time, tunnel depth, the frames of a
+//!   reassembled datagram). The trace reader ([`crate::trace::capture`])
+//!   and redaction's first pass (TCP streams, SCTP messages and IP
+//!   fragments collected before anything is rewritten) are visitors.
 //!
 //! The payload hook: [`Visitor::udp`] gets every UDP datagram (SIP or not)
 //! and [`Visitor::ip_payload`] every other IP payload (ESP is IP protocol
-//! 50, RFC 4303 §2), each with its addresses, ports, time and frame number,
+//! 50), each with its addresses, ports, time and frame number,
 //! so ESP decryption and RTP/RTCP analysis plug in as visitors without
 //! touching the layers below.
 //!
@@ -95,8 +96,11 @@ pub struct LinkNet {
     pub at: usize,
     /// Offsets of 6-byte MAC addresses in the link header (Ethernet
     /// destination and source, a cooked header's sender).
-    pub macs: Vec<usize>,
+    pub macs: &'static [usize],
 }
+
+/// Where an Ethernet header's destination and source addresses are.
+pub const ETHERNET_MACS: &[usize] = &[0, 6];
 
 /// What a frame of link type `link` carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,14 +119,9 @@ pub fn link_network(link: u32, data: &[u8]) -> Link {
     let (ty, at, macs) = match link_layer(link, data) {
         None => return Link::NotIp,
         Some(LinkLayer::Unsupported) => return Link::Unsupported,
-        Some(LinkLayer::Ip { at }) => {
-            return Link::Ip(LinkNet {
-                at,
-                macs: Vec::new(),
-            })
-        }
+        Some(LinkLayer::Ip { at }) => return Link::Ip(LinkNet { at, macs: &[] }),
         Some(LinkLayer::Ethernet) => match ethernet(data) {
-            Some((ty, at)) => (ty, at, vec![0, 6]),
+            Some((ty, at)) => (ty, at, ETHERNET_MACS),
             None => return Link::NotIp,
         },
         Some(LinkLayer::Cooked {
@@ -131,7 +130,12 @@ pub fn link_network(link: u32, data: &[u8]) -> Link {
             mac,
         }) => {
             let (ty, at) = skip_tags(data, ether_type, at);
-            (ty, at, mac.into_iter().collect())
+            let macs: &'static [usize] = match mac {
+                Some(6) => &[6],
+                Some(12) => &[12],
+                _ => &[],
+            };
+            (ty, at, macs)
         }
     };
     if matches!(ty, 0x0800 | 0x86dd) && at < data.len() {
@@ -158,8 +162,8 @@ pub struct Fragment {
     pub names_it_at: usize,
 }
 
-/// An IPv4 or IPv6 header, decoded with its offsets (RFC 791 §3.1, RFC
-/// 8200 §3-4).
+/// An IPv4 or IPv6 header (with the IPv6 extension headers before the
+/// payload), decoded with its offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IpHeader {
     /// Source address.
@@ -239,7 +243,7 @@ fn ipv6(data: &[u8]) -> Option<IpHeader> {
     let src = IpAddr::V6(Ipv6Addr::from(a));
     a.copy_from_slice(&data[24..40]);
     let dst = IpAddr::V6(Ipv6Addr::from(a));
-    // Extension headers (RFC 8200 §4; AH, RFC 4302 §2.2, counts 4-byte
+    // Extension headers (the Authentication Header, 51, counts 4-byte
     // words). The Fragment header ends the walk: what follows it is the
     // fragmentable part.
     let (mut nh, mut nh_at, mut off, mut fragment) = (data[6], 6, 40, None);
@@ -290,7 +294,7 @@ fn ipv6(data: &[u8]) -> Option<IpHeader> {
     })
 }
 
-/// What a GRE packet (RFC 2784, RFC 2890) carries.
+/// What a GRE packet (RFC 2784/2890) carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gre {
     /// GRE header length (checksum, key and sequence number included).
@@ -404,7 +408,7 @@ pub struct PacketCtx<'a> {
     pub fragments: &'a [(u64, u8)],
 }
 
-/// A TCP segment's fields (RFC 9293 §3.1).
+/// A TCP segment's fields.
 #[derive(Debug, Clone, Copy)]
 pub struct TcpSegment<'a> {
     /// Sequence number.
@@ -507,6 +511,148 @@ pub trait Visitor {
     }
 }
 
+/// What became of a fragment ([`Layers::fragment`]).
+#[derive(Debug)]
+pub enum Defragged {
+    /// Its datagram completed in this frame: the whole payload, and each
+    /// fragment's (frame, depth), this one last.
+    Whole(Vec<u8>, Vec<(u64, u8)>),
+    /// Its datagram is written in another frame (rewriting).
+    Absorbed,
+    /// Its datagram is not (yet) complete.
+    Incomplete,
+}
+
+/// One walk over a frame's layers for reading and rewriting alike:
+/// [`walk`] decides what follows what (link → tags → IP → fragments →
+/// tunnels → transport), a `Layers` implementation says what each layer
+/// becomes, inner layers first, so a rewriter builds the new frame from
+/// the inside out and a reader just looks. The reader's implementation is
+/// the [`Walker`] with its [`Visitor`]; capture redaction's rebuilds frames.
+pub trait Layers {
+    /// What a layer becomes.
+    type Out;
+    /// A transport payload `data` of the IP packet `h`: `next` is
+    /// [`Next::Udp`], [`Next::Tcp`], [`Next::Sctp`] or [`Next::Other`].
+    fn transport(
+        &mut self,
+        ctx: &PacketCtx<'_>,
+        next: Next,
+        h: &IpHeader,
+        data: &[u8],
+    ) -> Self::Out;
+    /// Bytes not read: the payload of a fragment whose datagram is not
+    /// whole.
+    fn opaque(&mut self, data: &[u8]) -> Self::Out;
+    /// A fragment (of IP packet `h`, payload `payload`) of the current frame.
+    fn fragment(&mut self, ctx: &PacketCtx<'_>, h: &IpHeader, payload: &[u8]) -> Defragged;
+    /// A fragment whose datagram is written in another frame.
+    fn absorbed(&mut self) -> Self::Out;
+    /// The IP packet `packet` (header `h`) around what its payload became;
+    /// `whole` is the reassembled payload when its datagram completed here.
+    fn ip(
+        &mut self,
+        packet: &[u8],
+        h: &IpHeader,
+        whole: Option<&[u8]>,
+        inner: Self::Out,
+    ) -> Self::Out;
+    /// An IP-in-IP (`gre` `None`) or GRE payload `data` around what its
+    /// inner packet became (`None`: no IP packet could be read in it).
+    fn tunnel(&mut self, data: &[u8], gre: Option<&Gre>, inner: Option<Self::Out>) -> Self::Out;
+    /// A frame (or a GRE-carried Ethernet frame) around what its IP packet
+    /// at `net.at` became.
+    fn link(&mut self, frame: &[u8], net: &LinkNet, inner: Self::Out) -> Self::Out;
+    /// A frame of a link type no reader here supports.
+    fn unsupported_link(&mut self, frame: u64, link: u32) {
+        let _ = (frame, link);
+    }
+}
+
+/// Walks frame number `frame` (link type `link`, captured at `time`)
+/// through `l`; `None` when it holds no IP packet that can be read.
+pub fn walk<L: Layers>(
+    l: &mut L,
+    frame: u64,
+    time: Option<f64>,
+    link: u32,
+    data: &[u8],
+) -> Option<L::Out> {
+    match link_network(link, data) {
+        Link::Ip(n) => {
+            let inner = walk_ip(l, frame, time, &data[n.at..], 0)?;
+            Some(l.link(data, &n, inner))
+        }
+        Link::Unsupported => {
+            l.unsupported_link(frame, link);
+            None
+        }
+        Link::NotIp => None,
+    }
+}
+
+fn walk_ip<L: Layers>(
+    l: &mut L,
+    frame: u64,
+    time: Option<f64>,
+    data: &[u8],
+    depth: u8,
+) -> Option<L::Out> {
+    let h = ip(data)?;
+    let payload = &data[h.header_len..h.end];
+    let ctx = PacketCtx {
+        frame,
+        time,
+        depth,
+        fragments: &[],
+    };
+    if h.fragment.is_none() {
+        let inner = walk_transport(l, &ctx, &h, payload);
+        return Some(l.ip(data, &h, None, inner));
+    }
+    Some(match l.fragment(&ctx, &h, payload) {
+        Defragged::Whole(whole, members) => {
+            let ctx = PacketCtx {
+                fragments: &members,
+                ..ctx
+            };
+            let inner = walk_transport(l, &ctx, &h, &whole);
+            l.ip(data, &h, Some(&whole), inner)
+        }
+        Defragged::Absorbed => l.absorbed(),
+        Defragged::Incomplete => {
+            let inner = l.opaque(payload);
+            l.ip(data, &h, None, inner)
+        }
+    })
+}
+
+fn walk_transport<L: Layers>(l: &mut L, ctx: &PacketCtx<'_>, h: &IpHeader, data: &[u8]) -> L::Out {
+    let (frame, time, depth) = (ctx.frame, ctx.time, ctx.depth + 1);
+    match next_layer(h.proto, data, ctx.depth) {
+        Next::Ip => {
+            let inner = walk_ip(l, frame, time, data, depth);
+            l.tunnel(data, None, inner)
+        }
+        Next::Gre(g) => {
+            let body = &data[g.inner_at()..];
+            let inner = match gre_ip_at(&g, body) {
+                Some(at) if g.ethernet => walk_ip(l, frame, time, &body[at..], depth).map(|i| {
+                    let net = LinkNet {
+                        at,
+                        macs: ETHERNET_MACS,
+                    };
+                    l.link(body, &net, i)
+                }),
+                Some(_) => walk_ip(l, frame, time, body, depth),
+                None => None,
+            };
+            l.tunnel(data, Some(&g), inner)
+        }
+        next => l.transport(ctx, next, h, data),
+    }
+}
+
 /// Fragments of one IP datagram being put together.
 struct Defrag {
     buf: etherparse::defrag::IpDefragBuf,
@@ -518,7 +664,7 @@ struct Defrag {
 /// frame list is capped).
 const MAX_MEMBERS: usize = 4096;
 
-/// The frame walker: decodes frames layer by layer and hands their payloads
+/// The frame walker for readers: [`walk`]s frames and hands their payloads
 /// to a [`Visitor`]; holds the IP fragments waiting for their datagram.
 #[derive(Default)]
 pub struct Walker {
@@ -545,30 +691,54 @@ impl Walker {
         link: u32,
         data: &[u8],
     ) {
-        match link_network(link, data) {
-            Link::Ip(n) => self.ip(v, frame, time, &data[n.at..], 0),
-            Link::Unsupported => v.unsupported_link(frame, link),
-            Link::NotIp => {}
+        let mut r = Reading { walker: self, v };
+        walk(&mut r, frame, time, link, data);
+    }
+}
+
+/// [`Layers`] for reading: payloads to the visitor, nothing built.
+struct Reading<'a> {
+    walker: &'a mut Walker,
+    v: &'a mut dyn Visitor,
+}
+
+impl Layers for Reading<'_> {
+    type Out = ();
+
+    fn transport(&mut self, ctx: &PacketCtx<'_>, next: Next, h: &IpHeader, data: &[u8]) {
+        let key = || (h.src, be16(data, 0), h.dst, be16(data, 2));
+        match next {
+            Next::Udp => {
+                if let Some(p) = udp_payload(data) {
+                    self.v.udp(ctx, key(), p);
+                }
+            }
+            Next::Tcp => {
+                if let Some((seg, _)) = TcpSegment::parse(data) {
+                    self.v.tcp(ctx, key(), &seg);
+                }
+            }
+            Next::Sctp if data.len() >= 12 => self.v.sctp(ctx, key(), data),
+            // Tunnels too deep are not handed over as payloads.
+            Next::Other if !matches!(h.proto, 4 | 41 | 47) => {
+                self.v.ip_payload(ctx, h.proto, h.src, h.dst, data)
+            }
+            _ => {}
         }
     }
 
-    fn ip(&mut self, v: &mut dyn Visitor, frame: u64, time: Option<f64>, data: &[u8], depth: u8) {
-        let Some(h) = ip(data) else { return };
-        let payload = &data[h.header_len.min(h.end)..h.end];
+    fn opaque(&mut self, _: &[u8]) {}
+
+    fn fragment(&mut self, ctx: &PacketCtx<'_>, h: &IpHeader, payload: &[u8]) -> Defragged {
         let Some(f) = h.fragment else {
-            let ctx = PacketCtx {
-                frame,
-                time,
-                depth,
-                fragments: &[],
-            };
-            return self.transport(v, &ctx, &h, payload);
+            return Defragged::Incomplete;
         };
+        let frags = &mut self.walker.frags;
         let key = (h.src, h.dst, f.id, h.proto);
         let Ok(offset) = etherparse::IpFragOffset::try_new(f.offset) else {
-            return;
+            return Defragged::Incomplete;
         };
-        let d = self.frags.entry(key).or_insert_with(|| Defrag {
+        let d = frags.entry(key).or_insert_with(|| Defrag {
             buf: etherparse::defrag::IpDefragBuf::new(
                 etherparse::IpNumber(h.proto),
                 Vec::new(),
@@ -577,58 +747,42 @@ impl Walker {
             members: Vec::new(),
         });
         if d.buf.add(offset, f.more, payload).is_err() {
-            self.frags.remove(&key);
-            return;
+            frags.remove(&key);
+            return Defragged::Incomplete;
         }
+        let at = (ctx.frame, ctx.depth);
         if d.members.len() < MAX_MEMBERS {
-            d.members.push((frame, depth));
+            d.members.push(at);
         }
         if !d.buf.is_complete() {
-            return;
+            return Defragged::Incomplete;
         }
-        let Some(d) = self.frags.remove(&key) else {
-            return;
+        let Some(d) = frags.remove(&key) else {
+            return Defragged::Incomplete;
         };
         let (whole, _) = d.buf.take_bufs();
         let mut members = d.members;
-        if members.last() != Some(&(frame, depth)) {
-            members.push((frame, depth));
+        if members.last() != Some(&at) {
+            members.push(at);
         }
-        let ctx = PacketCtx {
-            frame,
-            time,
-            depth,
+        let done = PacketCtx {
             fragments: &members,
+            ..*ctx
         };
-        v.reassembled(&ctx, &whole);
-        self.transport(v, &ctx, &h, &whole);
+        self.v.reassembled(&done, &whole);
+        Defragged::Whole(whole, members)
     }
 
-    fn transport(&mut self, v: &mut dyn Visitor, ctx: &PacketCtx<'_>, h: &IpHeader, data: &[u8]) {
-        let key = || (h.src, be16(data, 0), h.dst, be16(data, 2));
-        match next_layer(h.proto, data, ctx.depth) {
-            Next::Udp => {
-                if let Some(p) = udp_payload(data) {
-                    v.udp(ctx, key(), p);
-                }
-            }
-            Next::Tcp => {
-                if let Some((seg, _)) = TcpSegment::parse(data) {
-                    v.tcp(ctx, key(), &seg);
-                }
-            }
-            Next::Sctp if data.len() >= 12 => v.sctp(ctx, key(), data),
-            Next::Sctp => {}
-            Next::Ip => self.ip(v, ctx.frame, ctx.time, data, ctx.depth + 1),
-            Next::Gre(g) => {
-                let inner = &data[g.inner_at()..];
-                if let Some(at) = gre_ip_at(&g, inner) {
-                    self.ip(v, ctx.frame, ctx.time, &inner[at..], ctx.depth + 1);
-                }
-            }
-            Next::Other if matches!(h.proto, 4 | 41 | 47) => {}
-            Next::Other => v.ip_payload(ctx, h.proto, h.src, h.dst, data),
-        }
+    fn absorbed(&mut self) {}
+
+    fn ip(&mut self, _: &[u8], _: &IpHeader, _: Option<&[u8]>, _: ()) {}
+
+    fn tunnel(&mut self, _: &[u8], _: Option<&Gre>, _: Option<()>) {}
+
+    fn link(&mut self, _: &[u8], _: &LinkNet, _: ()) {}
+
+    fn unsupported_link(&mut self, frame: u64, link: u32) {
+        self.v.unsupported_link(frame, link);
     }
 }
 
@@ -702,7 +856,7 @@ mod tests {
             link_network(1, &f),
             Link::Ip(LinkNet {
                 at: 26,
-                macs: vec![0, 6]
+                macs: &[0, 6]
             })
         );
         // Linux cooked v1 whose protocol is 802.1Q: the tag is walked.
@@ -713,10 +867,7 @@ mod tests {
         sll.extend_from_slice(&ip);
         assert_eq!(
             link_network(113, &sll),
-            Link::Ip(LinkNet {
-                at: 20,
-                macs: vec![6]
-            })
+            Link::Ip(LinkNet { at: 20, macs: &[6] })
         );
         // ARP is not IP; a tag cut short is not either.
         assert_eq!(link_network(1, &eth(&[], 0x0806, &ip)), Link::NotIp);

@@ -11,12 +11,12 @@ use super::dto::*;
 use super::fields::split_aka_nonce;
 use super::reason::q850_consistent;
 use crate::finding::Finding;
+use crate::header_name::HeaderName;
 use crate::kb::{self};
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
 use crate::parse::StartLine;
 use crate::span::{line_col, LineIndex, Span};
-use crate::StatusClass;
+use crate::status::StatusClass;
 
 impl SpanDto {
     /// Locates `span` in `input`.
@@ -68,7 +68,7 @@ impl FindingDto {
     }
 }
 
-fn s(t: crate::Text<'_>) -> String {
+fn s(t: crate::span::Text<'_>) -> String {
     t.as_str().into_owned()
 }
 
@@ -87,7 +87,7 @@ fn address(lines: &LineIndex, na: Option<&crate::parse::addr::NameAddr<'_>>) -> 
 
 /// What the request was doing, from the method and a few headers.
 fn context(cx: &Ctx<'_, '_>) -> String {
-    use crate::parse::status::Method as M;
+    use crate::status::Method as M;
     let msg = cx.msg;
     let Some(m) = cx.known_method else {
         return match cx.method {
@@ -98,9 +98,9 @@ fn context(cx: &Ctx<'_, '_>) -> String {
     let mid_dialog = msg.is_request() && cx.to().and_then(|t| t.tag()).is_some();
     match m {
         M::Register => {
-            let zero = msg.seconds(HeaderName::Expires) == Some(0)
-                || (!cx.contacts().is_empty()
-                    && cx.contacts().iter().all(|c| match c {
+            let zero = cx.views.seconds(HeaderName::Expires) == Some(0)
+                || (cx.contacts().next().is_some()
+                    && cx.contacts().all(|c| match c {
                         crate::parse::addr::Contact::Address(a) => {
                             a.expires().is_some_and(|e| e.bytes() == b"0")
                         }
@@ -196,19 +196,23 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     let headers = msg
         .headers()
         .iter()
-        .map(|h| {
-            let known = h.known_name();
+        .enumerate()
+        .map(|(i, h)| {
+            let known = cx.views.name(i);
             HeaderDto {
                 name: s(h.name),
                 // `h.canonical_name()`, with the name looked up once.
-                canonical_name: known.map_or_else(|| s(h.name), |k| k.as_str().to_owned()),
+                canonical_name: known.map_or_else(
+                    || std::borrow::Cow::Owned(s(h.name)),
+                    |k| std::borrow::Cow::Borrowed(k.as_str()),
+                ),
                 value: s(h.value),
                 span: SpanDto::at(&lines, h.span),
                 value_span: SpanDto::at(&lines, h.value.span()),
-                fields: super::fields::header_fields_of(h, known)
+                fields: super::fields::header_fields_of(h, known, cx.views.view(i))
                     .into_iter()
                     .map(|(name, t)| FieldDto {
-                        name: name.into_owned(),
+                        name,
                         value: s(t),
                         span: SpanDto::at(&lines, t.span()),
                     })
@@ -220,7 +224,6 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
         .collect();
     let via = cx
         .via()
-        .iter()
         .map(|v| ViaDto {
             transport: s(v.transport),
             host: s(v.host),
@@ -238,11 +241,12 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     // A less supported cause that only restates a better supported one
     // (issue 18: "low causes that restate the high one") goes; its
     // evidence joins the one it restates.
+    let mut same = super::dedup::Restates;
     let mut kept: Vec<Cause> = Vec::with_capacity(causes.len());
     for c in causes {
         match kept
             .iter_mut()
-            .find(|k| k.confidence < c.confidence && super::dedup::restates(&c.text, &k.text))
+            .find(|k| k.confidence < c.confidence && same.restates(&c.text, &k.text))
         {
             Some(k) => {
                 for e in c.evidence {
@@ -265,7 +269,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             let confidence = if n == 0 { first_kb } else { Confidence::Low };
             // A typical cause that restates one this message already shows
             // adds nothing (issue 18: low causes restating the high one).
-            if !causes.iter().any(|c| super::dedup::restates(text, &c.text)) {
+            if !causes.iter().any(|c| same.restates(text, &c.text)) {
                 causes.push(Cause {
                     text: (*text).to_owned(),
                     confidence,
@@ -293,11 +297,11 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
     let mut next_steps = std::mem::take(&mut dx.next_steps);
     if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
         for x in i.inspect {
-            if !inspect.iter().any(|y| super::dedup::restates(x, y)) {
+            if !inspect.iter().any(|y| same.restates(x, y)) {
                 inspect.push((*x).to_owned());
             }
         }
-        if !next_steps.iter().any(|y| super::dedup::restates(i.fix, y)) {
+        if !next_steps.iter().any(|y| same.restates(i.fix, y)) {
             next_steps.push(i.fix.to_owned());
         }
     }
@@ -400,13 +404,13 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: &[Finding]) -> De
             seq: c.seq,
             method: s(c.method),
         }),
-        call_id: msg.call_id().map(s),
+        call_id: cx.views.call_id().map(s),
         from: address(&lines, cx.from()),
         to: address(&lines, cx.to()),
         via,
         headers,
         body: BodyDto {
-            kind: cx.body.kind(),
+            kind: cx.body().kind(),
             content_type: msg.header_value(HeaderName::ContentType).map(s),
             length: msg.body().len(),
             span: SpanDto::at(&lines, msg.body().span()),
@@ -484,7 +488,7 @@ fn reason_dto(
             (m, consistent)
         }
         (ReasonProtocol::Sip, Some(c)) => {
-            let m = kb::lookup_code(crate::StatusCode(c));
+            let m = kb::lookup_code(crate::status::StatusCode(c));
             let m = (m.known).then(|| format!("SIP {c} {}: {}", m.info.reason, m.info.description));
             (m, code.map(|status| status == c))
         }

@@ -17,8 +17,8 @@ use crate::kb::{status, warning};
 use crate::parse::diag::{ReasonProtocol, ReasonValue, WarningValue};
 use crate::parse::params::{unescape, Param};
 use crate::parse::sdp::Media;
-use crate::parse::status::{Method, StatusCode};
 use crate::span::Span;
+use crate::status::{Method, StatusCode};
 
 /// The checks of this family.
 pub(crate) static CHECKS: &[Check] = &[

@@ -17,9 +17,8 @@ use super::context::{Check, Ctx, Dx};
 
 use super::dto::Confidence;
 use crate::finding::{Rule, RULE_META};
+use crate::header_name::HeaderName;
 use crate::kb::{self, status, HeaderRule};
-use crate::parse::header_name::HeaderName;
-use crate::parse::media::parse_media_type;
 
 /// The checks of this family.
 pub(crate) static CHECKS: &[Check] = &[missing_companion];
@@ -68,10 +67,8 @@ fn alternative_service_body(cx: &Ctx<'_, '_>) -> bool {
     if !cx.is(status::ALTERNATIVE_SERVICE) || cx.msg.body().trim().is_empty() {
         return false;
     }
-    let mut sink = Vec::new();
-    cx.msg
-        .header(HeaderName::ContentType)
-        .and_then(|h| parse_media_type(h.value, &mut sink))
+    cx.views
+        .content_type()
         .is_some_and(|ct| ct.is("application", "3gpp-ims+xml"))
 }
 

@@ -5,20 +5,19 @@
 use std::cell::OnceCell;
 
 use crate::finding::{Finding, Rule};
+use crate::header_name::HeaderName;
 use crate::kb::{self, CodeLookup, RetryPolicy};
 use crate::parse::addr::{Contact, NameAddr};
-use crate::parse::auth::{self, Auth};
-use crate::parse::body::{find_sdp, view_message_body, Body};
-use crate::parse::diag::{
-    parse_reason, parse_retry_after, parse_warning, ReasonValue, RetryAfter, WarningValue,
-};
-use crate::parse::header_name::HeaderName;
+use crate::parse::auth::Auth;
+use crate::parse::body::Body;
+use crate::parse::diag::{ReasonValue, RetryAfter, WarningValue};
 use crate::parse::scalar::CSeq;
 use crate::parse::sdp::Sdp;
-use crate::parse::status::{Method, StatusCode};
 use crate::parse::via::Via;
+use crate::parse::views::{HeaderView, Views};
 use crate::parse::{Message, StartLine};
 use crate::span::{Span, Text};
+use crate::status::{Method, StatusCode};
 
 use super::dto::Confidence;
 
@@ -119,6 +118,9 @@ impl Dx {
 pub struct Ctx<'m, 'a> {
     /// The message.
     pub msg: &'m Message<'a>,
+    /// The typed views of the message, each header parsed at most once and
+    /// shared with validation and assembly.
+    pub views: Views<'m, 'a>,
     /// The status code (responses).
     pub code: Option<StatusCode>,
     /// The knowledge-base entry of the code (responses).
@@ -138,52 +140,59 @@ pub struct Ctx<'m, 'a> {
     pub retry_after: Option<(RetryAfter<'a>, Span)>,
     /// The auth challenge of a 401/407 (which header, parsed).
     pub challenge: Option<(HeaderName, Auth<'a>, Span)>,
-    /// The body, classified.
-    pub body: Body<'a>,
-    /// Views several rules and the assembly read, each parsed at most once
-    /// (on first use).
-    via: OnceCell<Vec<Via<'a>>>,
-    from: OnceCell<Option<NameAddr<'a>>>,
-    to: OnceCell<Option<NameAddr<'a>>>,
-    contacts: OnceCell<Vec<Contact<'a>>>,
-    sdp: OnceCell<Option<Sdp<'a>>>,
+    ims_evidence: OnceCell<Option<(Span, String)>>,
 }
 
 impl<'m, 'a> Ctx<'m, 'a> {
     /// Computes the views of `msg`.
     pub fn new(msg: &'m Message<'a>) -> Self {
-        let mut sink = Vec::new();
+        Self::with_views(Views::new(msg))
+    }
+
+    /// The context over views already (partly) computed by another reader
+    /// of the same message (the trace correlator).
+    pub fn with_views(views: Views<'m, 'a>) -> Self {
+        let msg = views.message();
         let code = msg.status_code();
-        let cseq = msg.cseq();
+        let cseq = views.cseq().copied();
         let method = match msg.start_line() {
             StartLine::Request(r) => Some(r.method),
             _ => cseq.map(|c| c.method),
         };
-        let reasons = msg
-            .headers_named(HeaderName::Reason)
-            .flat_map(|h| {
-                parse_reason(h.value, &mut sink)
-                    .into_iter()
-                    .map(move |r| (r, h.span))
+        let reasons = views
+            .all(HeaderName::Reason)
+            .flat_map(|(h, v)| {
+                match v {
+                    HeaderView::Reason(rs) => rs.as_slice(),
+                    _ => &[],
+                }
+                .iter()
+                .map(move |r| (r.clone(), h.span))
             })
             .collect();
-        let warnings = msg
-            .headers_named(HeaderName::Warning)
-            .flat_map(|h| parse_warning(h.value, &mut sink))
+        let warnings = views
+            .all(HeaderName::Warning)
+            .flat_map(|(_, v)| match v {
+                HeaderView::Warning(ws) => ws.as_slice(),
+                _ => &[],
+            })
+            .copied()
             .collect();
-        let retry_after = msg
-            .header(HeaderName::RetryAfter)
-            .and_then(|h| parse_retry_after(h.value, &mut sink).map(|r| (r, h.span)));
+        let retry_after =
+            views
+                .first(HeaderName::RetryAfter)
+                .and_then(|(i, h)| match views.view(i) {
+                    HeaderView::RetryAfter(r) => r.clone().map(|r| (r, h.span)),
+                    _ => None,
+                });
         let challenge = [HeaderName::WwwAuthenticate, HeaderName::ProxyAuthenticate]
             .into_iter()
             .find_map(|name| {
-                let h = msg.header(name)?;
-                let parsed = if name == HeaderName::WwwAuthenticate {
-                    auth::parse_www_authenticate(h.value, &mut sink)
-                } else {
-                    auth::parse_proxy_authenticate(h.value, &mut sink)
-                };
-                parsed.map(|a| (name, a, h.span))
+                let (i, h) = views.first(name)?;
+                match views.view(i) {
+                    HeaderView::Challenge(a) => a.clone().map(|a| (name, a, h.span)),
+                    _ => None,
+                }
             });
         Ctx {
             msg,
@@ -196,45 +205,40 @@ impl<'m, 'a> Ctx<'m, 'a> {
             warnings,
             retry_after,
             challenge,
-            body: view_message_body(msg, &mut sink),
-            via: OnceCell::new(),
-            from: OnceCell::new(),
-            to: OnceCell::new(),
-            contacts: OnceCell::new(),
-            sdp: OnceCell::new(),
+            views,
+            ims_evidence: OnceCell::new(),
         }
     }
 
-    /// Every Via value ([`Message::via`], computed once).
-    pub fn via(&self) -> &[Via<'a>] {
-        self.via.get_or_init(|| self.msg.via())
+    /// The body, classified (computed once).
+    pub fn body(&self) -> &Body<'a> {
+        self.views.body()
     }
 
-    /// The From address ([`Message::from`], computed once).
+    /// Every Via value, in order, across all Via headers.
+    pub fn via(&self) -> impl Iterator<Item = &Via<'a>> + Clone + '_ {
+        self.views.vias()
+    }
+
+    /// The From address.
     pub fn from(&self) -> Option<&NameAddr<'a>> {
-        self.from.get_or_init(|| self.msg.from()).as_ref()
+        self.views.from()
     }
 
-    /// The To address ([`Message::to`], computed once).
+    /// The To address.
     pub fn to(&self) -> Option<&NameAddr<'a>> {
-        self.to.get_or_init(|| self.msg.to()).as_ref()
+        self.views.to()
     }
 
-    /// Every Contact value ([`Message::contacts`], computed once).
-    pub fn contacts(&self) -> &[Contact<'a>] {
-        self.contacts.get_or_init(|| self.msg.contacts())
+    /// Every Contact value.
+    pub fn contacts(&self) -> impl Iterator<Item = &Contact<'a>> + Clone + '_ {
+        self.views.contacts()
     }
 
     /// The session description of the body: the body itself, or the first
     /// `application/sdp` part of a multipart (computed once).
     pub fn sdp(&self) -> Option<&Sdp<'a>> {
-        self.sdp
-            .get_or_init(|| match &self.body {
-                Body::Sdp(s) => Some((**s).clone()),
-                Body::Multipart(_) => find_sdp(self.msg, &mut Vec::new()),
-                _ => None,
-            })
-            .as_ref()
+        self.views.sdp()
     }
 
     /// The first sign that the message belongs to an IMS network: a 3GPP
@@ -243,6 +247,12 @@ impl<'m, 'a> Ctx<'m, 'a> {
     /// tag. IMS rules read a code the IMS way only with such evidence; the
     /// code alone never makes a message IMS.
     pub fn ims_evidence(&self) -> Option<(Span, String)> {
+        self.ims_evidence
+            .get_or_init(|| self.find_ims_evidence())
+            .clone()
+    }
+
+    fn find_ims_evidence(&self) -> Option<(Span, String)> {
         use HeaderName as H;
         const IMS_HEADERS: [HeaderName; 13] = [
             H::PChargingVector,
@@ -260,7 +270,7 @@ impl<'m, 'a> Ctx<'m, 'a> {
             H::PChargingFunctionAddresses,
         ];
         for name in IMS_HEADERS {
-            if let Some(h) = self.msg.header(name) {
+            if let Some((_, h)) = self.views.first(name) {
                 return Some((h.span, format!("{}: a 3GPP IMS header", h.canonical_name())));
             }
         }
@@ -299,12 +309,12 @@ impl<'m, 'a> Ctx<'m, 'a> {
 
     /// The first header named `name`, as (value, whole-header span).
     pub fn header(&self, name: HeaderName) -> Option<(Text<'a>, Span)> {
-        self.msg.header(name).map(|h| (h.value, h.span))
+        self.views.first(name).map(|(_, h)| (h.value, h.span))
     }
 
     /// Evidence pointing at a header: its span and what it shows.
     pub fn evidence(&self, name: HeaderName, what: impl Into<String>) -> Option<(Span, String)> {
-        self.msg.header(name).map(|h| (h.span, what.into()))
+        self.views.first(name).map(|(_, h)| (h.span, what.into()))
     }
 
     /// Evidence pointing at the status line.

@@ -4,6 +4,10 @@
 //! restates a line the diagnosis already holds; spec references are merged
 //! clause by clause so one clause is cited once.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 /// Words that carry no meaning for the comparison.
 const STOP: &[&str] = &[
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "or", "and", "is", "are", "be",
@@ -11,31 +15,30 @@ const STOP: &[&str] = &[
     "which", "whether", "what", "when", "than", "then", "if", "was", "were", "has", "have",
 ];
 
-/// A crude stem: lower case, plural and participle endings removed, a few
-/// synonyms the texts use for the same thing folded together.
-fn stem(w: &str) -> String {
-    let w = w.to_ascii_lowercase();
-    let w = match w.as_str() {
-        "overlap" | "common" => "common".to_owned(),
-        "refused" | "rejected" | "rejects" | "reject" | "rejection" => "reject".to_owned(),
-        _ => w,
-    };
+/// A crude stem of a lower-case word: plural and participle endings
+/// removed, a few synonyms the texts use for the same thing folded
+/// together.
+fn stem(mut w: String) -> String {
+    match w.as_str() {
+        "overlap" | "common" => return "common".to_owned(),
+        "refused" | "rejected" | "rejects" | "reject" | "rejection" => return "reject".to_owned(),
+        _ => {}
+    }
     for suffix in ["ing", "ed", "es", "s"] {
-        if w.len() > suffix.len() + 3 {
-            if let Some(base) = w.strip_suffix(suffix) {
-                return base.to_owned();
-            }
+        if w.len() > suffix.len() + 3 && w.ends_with(suffix) {
+            w.truncate(w.len() - suffix.len());
+            return w;
         }
     }
     w
 }
 
-/// The content words of a sentence.
+/// The content words of a sentence, stemmed, sorted, without repeats.
 fn words(s: &str) -> Vec<String> {
     let mut out: Vec<String> = s
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOP.contains(&w.to_ascii_lowercase().as_str()))
-        .map(stem)
+        .filter(|w| !w.is_empty() && !STOP.iter().any(|st| st.eq_ignore_ascii_case(w)))
+        .map(|w| stem(w.to_ascii_lowercase()))
         .collect();
     crate::sort::sort_by(&mut out, Ord::cmp);
     out.dedup();
@@ -44,17 +47,59 @@ fn words(s: &str) -> Vec<String> {
 
 /// True when `candidate` says nothing `existing` does not already say: at
 /// least half of its content words (and at least two) appear in `existing`.
+#[cfg(test)]
 pub(crate) fn restates(candidate: &str, existing: &str) -> bool {
-    if candidate == existing {
-        return true;
+    Restates.restates(candidate, existing)
+}
+
+/// The content words of sentences already seen on this thread. The
+/// knowledge base's lines come back with every message of their code, so
+/// their words are computed once, not once per message; bounded by
+/// clearing when full (a message's own lines, with hosts and numbers, are
+/// rarely seen twice).
+type WordList = Rc<Vec<String>>;
+
+thread_local! {
+    static MEMO: RefCell<HashMap<Rc<str>, WordList>> = RefCell::new(HashMap::new());
+}
+
+/// Sentences kept in [`MEMO`] before it is cleared.
+const MEMO_MAX: usize = 4096;
+
+fn memo_words(s: &str) -> WordList {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some(w) = m.get(s) {
+            return Rc::clone(w);
+        }
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        let w = Rc::new(words(s));
+        m.insert(Rc::from(s), Rc::clone(&w));
+        w
+    })
+}
+
+/// [`restates`] over many pairs, with the content words of each sentence
+/// computed once ([`MEMO`]).
+#[derive(Default)]
+pub(crate) struct Restates;
+
+impl Restates {
+    /// True when `candidate` restates `existing` (see [`restates`]).
+    pub(crate) fn restates(&mut self, candidate: &str, existing: &str) -> bool {
+        if candidate == existing {
+            return true;
+        }
+        let c = memo_words(candidate);
+        if c.is_empty() {
+            return false;
+        }
+        let e = memo_words(existing);
+        let shared = c.iter().filter(|w| e.binary_search(w).is_ok()).count();
+        shared >= 2 && shared * 2 >= c.len()
     }
-    let c = words(candidate);
-    if c.is_empty() {
-        return false;
-    }
-    let e = words(existing);
-    let shared = c.iter().filter(|w| e.binary_search(w).is_ok()).count();
-    shared >= 2 && shared * 2 >= c.len()
 }
 
 /// `3GPP TS 24.229` and `TS 24.229` name the same document.

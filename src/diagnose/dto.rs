@@ -5,11 +5,13 @@
 //! Types only: the assembly module builds them from the rules' output
 //! (and holds the constructors `SpanDto::new`/`at`, `FindingDto::new`/`at`).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::finding::{Category, Severity};
 use crate::kb::{ImsContext, RetryPolicy};
-use crate::StatusClass;
+use crate::status::StatusClass;
 
 /// Version of the JSON contract.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -127,8 +129,9 @@ pub struct ViaDto {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldDto {
-    /// Field name (Wireshark-like: `transport`, `branch`, `tag`, `nonce`…).
-    pub name: String,
+    /// Field name (Wireshark-like: `transport`, `branch`, `tag`, `nonce`…);
+    /// borrowed from a static table when it is one of the fixed names.
+    pub name: Cow<'static, str>,
     /// Value as written.
     pub value: String,
     /// Where.
@@ -142,8 +145,9 @@ pub struct FieldDto {
 pub struct HeaderDto {
     /// Name as written.
     pub name: String,
-    /// Canonical name for registered headers, else the name as written.
-    pub canonical_name: String,
+    /// Canonical name for registered headers (static), else the name as
+    /// written.
+    pub canonical_name: Cow<'static, str>,
     /// Value as written.
     pub value: String,
     /// The whole header.

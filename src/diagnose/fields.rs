@@ -17,21 +17,14 @@
 
 use std::borrow::Cow;
 
-use crate::parse::addr::{parse_contact, parse_name_addr, parse_name_addr_list, Contact, NameAddr};
-use crate::parse::auth::{self, Auth};
-use crate::parse::diag::{parse_reason, parse_retry_after, parse_warning};
-use crate::parse::header_name::HeaderName as H;
-use crate::parse::ims::{parse_p_access_network_info, parse_p_charging_vector};
-use crate::parse::media::parse_media_type;
+use crate::header_name::HeaderName as H;
+use crate::parse::addr::{Contact, NameAddr};
+use crate::parse::auth::Auth;
 use crate::parse::params::{unquote, Params};
-use crate::parse::scalar::{parse_call_id, parse_cseq, parse_session_interval};
-use crate::parse::security::{parse_security_client, parse_security_server, parse_security_verify};
-use crate::parse::tokens::{
-    parse_accept, parse_allow, parse_proxy_require, parse_rack, parse_require, parse_rseq,
-    parse_server, parse_supported, parse_unsupported, parse_user_agent, ServerVal,
-};
+use crate::parse::tokens::ServerVal;
 use crate::parse::uri::{Uri, UriScheme};
-use crate::parse::via::parse_via_list;
+use crate::parse::views::HeaderView;
+use crate::parse::views::HeaderView as V;
 use crate::parse::Header;
 use crate::span::Text;
 
@@ -125,7 +118,7 @@ impl<'a> Out<'a> {
         self.params("", &na.params);
     }
 
-    fn auth(&mut self, a: Option<Auth<'a>>) {
+    fn auth(&mut self, a: Option<&Auth<'a>>) {
         if let Some(a) = a {
             self.add("scheme", a.scheme);
             self.opt("token68", a.token68);
@@ -136,8 +129,8 @@ impl<'a> Out<'a> {
         }
     }
 
-    fn tags(&mut self, name: &'static str, tags: Vec<Text<'a>>) {
-        self.each(&tags, |o, t| o.add(name, *t));
+    fn tags(&mut self, name: &'static str, tags: &[Text<'a>]) {
+        self.each(tags, |o, t| o.add(name, *t));
     }
 }
 
@@ -178,16 +171,20 @@ fn cell_field_names(access: &[u8]) -> (&'static str, &'static str) {
 /// without one. Every value is a slice of `h`.
 #[cfg(test)]
 pub(crate) fn header_fields<'a>(h: &Header<'a>) -> Vec<(Cow<'static, str>, Text<'a>)> {
-    header_fields_of(h, h.known_name())
+    let known = h.known_name();
+    let view = known.map_or(HeaderView::Untyped, |n| {
+        crate::parse::views::parse_view(n, h.value, &mut Vec::new())
+    });
+    header_fields_of(h, known, &view)
 }
 
-/// [`header_fields`] when the registered name of `h` is already known.
+/// [`header_fields`] from the header's view (shared with validation and
+/// the rules, [`crate::parse::views::Views`]).
 pub(crate) fn header_fields_of<'a>(
     h: &Header<'a>,
     known: Option<H>,
+    view: &HeaderView<'a>,
 ) -> Vec<(Cow<'static, str>, Text<'a>)> {
-    let mut sink = Vec::new();
-    let s = &mut sink;
     let mut o = Out {
         fields: Vec::new(),
         prefix: None,
@@ -196,10 +193,9 @@ pub(crate) fn header_fields_of<'a>(
         return o.fields;
     };
     let v = h.value;
-    match name {
-        H::Via => {
-            let vias = parse_via_list(v, s);
-            o.each(&vias, |o, via| {
+    match (name, view) {
+        (H::Via, V::Via(vias)) => {
+            o.each(vias, |o, via| {
                 o.add("protocol", via.protocol);
                 o.add("version", via.version);
                 o.add("transport", via.transport);
@@ -208,122 +204,100 @@ pub(crate) fn header_fields_of<'a>(
                 o.params("", &via.params);
             });
         }
-        H::From | H::To | H::ReferTo | H::ReferredBy | H::ReplyTo | H::PCalledPartyId => {
-            let na = parse_name_addr(v, name.as_str(), s);
-            o.name_addr(&na);
+        (
+            H::From | H::To | H::ReferTo | H::ReferredBy | H::ReplyTo | H::PCalledPartyId,
+            V::Address(na),
+        ) => {
+            o.name_addr(na);
         }
-        H::Route
-        | H::RecordRoute
-        | H::Path
-        | H::ServiceRoute
-        | H::PAssertedIdentity
-        | H::PPreferredIdentity
-        | H::PAssociatedUri => {
-            let list = parse_name_addr_list(v, name.as_str(), s);
-            o.each(&list, |o, na| o.name_addr(na));
+        (
+            H::Route
+            | H::RecordRoute
+            | H::Path
+            | H::ServiceRoute
+            | H::PAssertedIdentity
+            | H::PPreferredIdentity
+            | H::PAssociatedUri,
+            V::AddressList(list),
+        ) => {
+            o.each(list, |o, na| o.name_addr(na));
         }
-        H::Contact => {
-            let list = parse_contact(v, s);
-            o.each(&list, |o, c| match c {
+        (H::Contact, V::Contact(list)) => {
+            o.each(list, |o, c| match c {
                 Contact::Wildcard(t) => o.add("wildcard", *t),
                 Contact::Address(na) => o.name_addr(na),
             });
         }
-        H::CSeq => {
-            if let Some(c) = parse_cseq(v, s) {
-                o.add("seq", c.seq_text);
-                o.add("method", c.method);
-            }
+        (H::CSeq, V::CSeq(Some(c))) => {
+            o.add("seq", c.seq_text);
+            o.add("method", c.method);
         }
-        H::CallId => o.add("call-id", parse_call_id(v, s)),
-        H::MaxForwards => o.add("hops", v.trim()),
-        H::Expires | H::MinExpires => o.add("seconds", v.trim()),
-        H::ContentLength => o.add("length", v.trim()),
-        H::SessionExpires | H::MinSe => {
-            let si = parse_session_interval(v, name.as_str(), s);
+        (H::CallId, V::CallId(c)) => o.add("call-id", *c),
+        (H::MaxForwards, _) => o.add("hops", v.trim()),
+        (H::Expires | H::MinExpires, _) => o.add("seconds", v.trim()),
+        (H::ContentLength, _) => o.add("length", v.trim()),
+        (H::SessionExpires | H::MinSe, V::SessionInterval(si)) => {
             o.add("seconds", si.seconds_text);
             o.params("", &si.params);
         }
-        H::ContentType => {
-            if let Some(mt) = parse_media_type(v, s) {
-                o.add("type", mt.mtype);
-                o.add("subtype", mt.subtype);
-                o.params("", &mt.params);
-            }
+        (H::ContentType, V::ContentType(Some(mt))) => {
+            o.add("type", mt.mtype);
+            o.add("subtype", mt.subtype);
+            o.params("", &mt.params);
         }
-        H::Accept => {
-            let ranges = parse_accept(v, s);
-            o.each(&ranges, |o, r| {
+        (H::Accept, V::Accept(ranges)) => {
+            o.each(ranges, |o, r| {
                 o.add("type", r.m_type);
                 o.add("subtype", r.m_subtype);
                 o.params("", &r.params);
             });
         }
-        H::RetryAfter => {
-            if let Some(r) = parse_retry_after(v, s) {
-                o.add("seconds", r.delta);
-                o.opt("comment", r.comment);
-                o.params("", &r.params);
-            }
+        (H::RetryAfter, V::RetryAfter(Some(r))) => {
+            o.add("seconds", r.delta);
+            o.opt("comment", r.comment);
+            o.params("", &r.params);
         }
-        H::Warning => {
-            let ws = parse_warning(v, s);
-            o.each(&ws, |o, w| {
+        (H::Warning, V::Warning(ws)) => {
+            o.each(ws, |o, w| {
                 o.add("code", w.code_text);
                 o.add("agent", w.agent);
                 o.add("text", w.text_unquoted());
             });
         }
-        H::Reason => {
-            let rs = parse_reason(v, s);
-            o.each(&rs, |o, r| {
+        (H::Reason, V::Reason(rs)) => {
+            o.each(rs, |o, r| {
                 o.add("protocol", r.protocol);
                 o.params("", &r.params);
             });
         }
-        H::WwwAuthenticate => o.auth(auth::parse_www_authenticate(v, s)),
-        H::ProxyAuthenticate => o.auth(auth::parse_proxy_authenticate(v, s)),
-        H::Authorization => o.auth(auth::parse_authorization(v, s)),
-        H::ProxyAuthorization => o.auth(auth::parse_proxy_authorization(v, s)),
-        H::AuthenticationInfo => {
-            if let Some(p) = auth::parse_authentication_info(v, s) {
-                for p in p.iter() {
-                    let name = p.name.as_str().to_ascii_lowercase();
-                    o.add(name, p.unquoted().unwrap_or(p.name));
-                }
+        (H::WwwAuthenticate | H::ProxyAuthenticate, V::Challenge(a))
+        | (H::Authorization | H::ProxyAuthorization, V::Credentials(a)) => o.auth(a.as_ref()),
+        (H::AuthenticationInfo, V::AuthenticationInfo(Some(p))) => {
+            for p in p.iter() {
+                let name = p.name.as_str().to_ascii_lowercase();
+                o.add(name, p.unquoted().unwrap_or(p.name));
             }
         }
-        H::SecurityClient | H::SecurityServer | H::SecurityVerify => {
-            let mechs = match name {
-                H::SecurityClient => parse_security_client(v, s),
-                H::SecurityServer => parse_security_server(v, s),
-                _ => parse_security_verify(v, s),
-            };
-            o.each(&mechs, |o, m| {
+        (H::SecurityClient | H::SecurityServer | H::SecurityVerify, V::Security(mechs)) => {
+            o.each(mechs, |o, m| {
                 o.add("mechanism", m.name);
                 o.params("", &m.params);
             });
         }
-        H::Require => o.tags("option-tag", parse_require(v, s)),
-        H::Supported => o.tags("option-tag", parse_supported(v, s)),
-        H::Unsupported => o.tags("option-tag", parse_unsupported(v, s)),
-        H::ProxyRequire => o.tags("option-tag", parse_proxy_require(v, s)),
-        H::Allow => o.tags("method", parse_allow(v, s)),
-        H::RSeq => {
-            if let Some(r) = parse_rseq(v, s) {
-                o.add("response-num", r.response_num);
-            }
+        (H::Require | H::Supported | H::Unsupported | H::ProxyRequire, V::Tokens(t)) => {
+            o.tags("option-tag", t)
         }
-        H::RAck => {
-            if let Some(r) = parse_rack(v, s) {
-                o.add("response-num", r.response_num);
-                o.add("CSeq-num", r.cseq_num);
-                o.add("method", r.method);
-            }
+        (H::Allow, V::Tokens(t)) => o.tags("method", t),
+        (H::RSeq, V::RSeq(Some(r))) => {
+            o.add("response-num", r.response_num);
         }
-        H::PAccessNetworkInfo => {
-            let specs = parse_p_access_network_info(v, s);
-            o.each(&specs, |o, spec| {
+        (H::RAck, V::RAck(Some(r))) => {
+            o.add("response-num", r.response_num);
+            o.add("CSeq-num", r.cseq_num);
+            o.add("method", r.method);
+        }
+        (H::PAccessNetworkInfo, V::AccessNetworkInfo(specs)) => {
+            o.each(specs, |o, spec| {
                 o.add("access type", spec.access_type());
                 o.params("", &spec.params);
                 if let Some(cgi) = spec.cell_global_id() {
@@ -335,18 +309,11 @@ pub(crate) fn header_fields_of<'a>(
                 }
             });
         }
-        H::PChargingVector => {
-            if let Some(cv) = parse_p_charging_vector(v, s) {
-                o.params("", &cv.params);
-            }
+        (H::PChargingVector, V::ChargingVector(Some(cv))) => {
+            o.params("", &cv.params);
         }
-        H::Server | H::UserAgent => {
-            let vals = if name == H::Server {
-                parse_server(v, s)
-            } else {
-                parse_user_agent(v, s)
-            };
-            o.each(&vals, |o, val| match val {
+        (H::Server | H::UserAgent, V::Products(vals)) => {
+            o.each(vals, |o, val| match val {
                 ServerVal::Product { name, version } => {
                     o.add("product", *name);
                     o.opt("version", *version);
@@ -434,7 +401,7 @@ mod tests {
         assert!(split_aka_nonce(b"QUJD").is_none());
         assert!(split_aka_nonce(b"A=B=").is_none());
     }
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     /// The fields of the first header of `msg` named `name`, as strings.
     fn fields(msg: &[u8], name: H) -> Vec<(String, String)> {

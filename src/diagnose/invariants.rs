@@ -197,20 +197,20 @@ mod tests {
     #[test]
     fn a_decoded_message_passes() {
         let input = b"SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 INVITE\r\nReason: Q.850;cause=17\r\nContent-Length: 0\r\n\r\n";
-        let d = crate::decode(input);
+        let d = crate::diagnose::decode(input);
         check_decoded(&d, input).unwrap();
     }
 
     #[test]
     fn a_wrong_span_fails() {
         let input = b"SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n";
-        let mut d = crate::decode(input);
+        let mut d = crate::diagnose::decode(input);
         d.headers[0].span.line = 7;
         assert!(check_decoded(&d, input).unwrap_err().contains("7:"));
-        let mut d = crate::decode(input);
+        let mut d = crate::diagnose::decode(input);
         d.body.span.end = input.len() + 1;
         assert!(check_decoded(&d, input).is_err());
-        let mut d = crate::decode(input);
+        let mut d = crate::diagnose::decode(input);
         d.headers[0].value.push('x');
         assert!(check_decoded(&d, input).is_err());
     }

@@ -19,8 +19,8 @@
 use super::context::{Check, Ctx, Dx};
 
 use super::dto::Confidence;
+use crate::header_name::HeaderName;
 use crate::kb::{status, warning};
-use crate::parse::header_name::HeaderName;
 use crate::parse::sdp::{Media, PrecondDirection, Sdp, StatusType, Strength};
 use crate::span::Span;
 

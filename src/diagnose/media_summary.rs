@@ -597,7 +597,7 @@ m=video 0 RTP/SAVP 31\r\n\
 a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32\r\n";
 
     fn media(input: &[u8]) -> MediaDto {
-        crate::decode(input).media.expect("an SDP")
+        crate::diagnose::decode(input).media.expect("an SDP")
     }
 
     #[test]
@@ -793,7 +793,7 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio
         let sp = m.streams[0].line;
         assert_eq!(&input[sp.start..sp.end], b"m=audio 5004 RTP/AVP 8");
         assert!(
-            crate::decode(b"SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n\r\n")
+            crate::diagnose::decode(b"SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n\r\n")
                 .media
                 .is_none()
         );
@@ -805,7 +805,7 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio
     fn truncated_and_mangled_offers_keep_the_invariants() {
         for end in 0..=VOLTE_OFFER.len() {
             let input = &VOLTE_OFFER[..end];
-            let d = crate::decode(input);
+            let d = crate::diagnose::decode(input);
             crate::diagnose::invariants::check_decoded(&d, input)
                 .unwrap_or_else(|e| panic!("prefix {end}: {e}"));
         }
@@ -814,7 +814,7 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio
             for c in [b' ', b':', b'\n'] {
                 let mut input = VOLTE_OFFER.to_vec();
                 input[i] = c;
-                let d = crate::decode(&input);
+                let d = crate::diagnose::decode(&input);
                 crate::diagnose::invariants::check_decoded(&d, &input)
                     .unwrap_or_else(|e| panic!("byte {i} = {c}: {e}"));
             }
@@ -867,7 +867,7 @@ mod strength_tests {
 v=0\r\no=- 1 2 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n\
 a=curr:qos local none\r\na=curr:qos remote sendrecv\r\n\
 a=des:qos none local sendrecv\r\na=des:qos failure remote sendrecv\r\n";
-        let m = crate::decode(input).media.unwrap();
+        let m = crate::diagnose::decode(input).media.unwrap();
         let p = &m.streams[0].preconditions;
         assert_eq!(
             (p[0].status_type, p[0].strength, p[0].met),

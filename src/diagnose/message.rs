@@ -12,11 +12,11 @@ use super::context::{Check, Ctx, Dx};
 
 use super::dto::Confidence;
 use crate::finding::Rule;
+use crate::header_name::HeaderName;
 use crate::kb::status;
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
 use crate::parse::StartLine;
 use crate::span::Text;
+use crate::status::Method;
 
 /// The checks of this family.
 pub(crate) static CHECKS: &[Check] = &[
@@ -91,7 +91,7 @@ fn body_without_content_type(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     if body.is_empty() || cx.msg.header(HeaderName::ContentType).is_some() {
         return;
     }
-    let looks = match cx.body.kind() {
+    let looks = match cx.body().kind() {
         "sdp" => " (it looks like SDP)",
         "xml" => " (it looks like XML)",
         _ => "",
@@ -134,7 +134,7 @@ fn from_tag_missing(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// RFC 3261 §16.3 step 3: an element must not forward it; it answers 483,
 /// except that it may answer an OPTIONS itself (§11).
 fn max_forwards_zero(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    if !cx.msg.is_request() || cx.msg.max_forwards() != Some(0) {
+    if !cx.msg.is_request() || cx.views.max_forwards() != Some(0) {
         return;
     }
     let Some(h) = cx.msg.header(HeaderName::MaxForwards) else {
@@ -339,7 +339,7 @@ fn content_type_without_body(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 mod tests {
     use super::super::context::{Ctx, Dx};
     use crate::finding::Rule;
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     /// Runs this family on `input`; returns (rule, span text) pairs and the Dx.
     fn run(input: &[u8]) -> (Vec<(Rule, String)>, Dx) {

@@ -4,15 +4,17 @@
 //!
 //! A straight pipeline, each stage importing only the ones below it:
 //!
-//! 1. `context`: [`Ctx`] computes the typed views every rule needs once;
-//!    [`Dx`] is the record the rules write.
+//! 1. `context`: [`Ctx`] holds the message's typed views
+//!    ([`crate::parse::views::Views`], each header parsed at most once and
+//!    shared with validation and assembly); [`Dx`] is the record the rules
+//!    write.
 //! 2. Rule families (`message`, `companions`, `causes`, `media`, `ims`):
 //!    lists of check functions that add findings, evidence-backed causes,
 //!    things to inspect and next steps to a [`Dx`].
 //! 3. `assembly`: merges the [`Dx`] with the knowledge base entry of the
 //!    code (ranked below evidence), the grammar findings of
-//!    [`crate::validate_message`], the sender inference, header fields and
-//!    media summary.
+//!    [`crate::validate::validate_views`] (collected from the same views),
+//!    the sender inference, header fields and media summary.
 //! 4. [`dto`]: the plain types of the JSON contract.
 //!
 //! [`diagnose`] runs the stages in that order.
@@ -32,8 +34,9 @@ mod message;
 mod reason;
 mod sender;
 
+use crate::parse::views::Views;
 use crate::parse::Message;
-use crate::validate::validate_message;
+use crate::validate::validate_views;
 
 pub(crate) use context::Check;
 pub use context::{Cause, Ctx, Dx};
@@ -81,7 +84,7 @@ pub fn check_input(input: &[u8]) -> Result<(), InputError> {
 /// Runs one rule family over `input` (unit tests of each family).
 #[cfg(test)]
 pub(crate) fn run_family(checks: &[Check], input: &[u8]) -> Dx {
-    let msg = crate::parse_message(input);
+    let msg = crate::parse::parse_message(input);
     let cx = Ctx::new(&msg);
     let mut dx = Dx::default();
     for check in checks {
@@ -92,17 +95,25 @@ pub(crate) fn run_family(checks: &[Check], input: &[u8]) -> Dx {
 
 /// Parses and diagnoses `input` (default, lenient options).
 pub fn decode(input: &[u8]) -> Decoded {
-    diagnose(&crate::parse_message(input))
+    diagnose(&crate::parse::parse_message(input))
 }
 
 /// Diagnoses a parsed message.
 pub fn diagnose(msg: &Message<'_>) -> Decoded {
-    let cx = Ctx::new(msg);
+    diagnose_views(Views::new(msg))
+}
+
+/// [`diagnose`] over the views of a message another reader already
+/// computed in part (the trace reads them first): no header is parsed
+/// twice.
+pub fn diagnose_views(views: Views<'_, '_>) -> Decoded {
+    let cx = Ctx::with_views(views);
     let mut dx = Dx::default();
     for check in checks() {
         check(&cx, &mut dx);
     }
-    let mut findings = validate_message(msg);
+    // Validation reads the views the rules already computed (one parse).
+    let mut findings = validate_views(&cx.views);
     findings.append(&mut dx.findings);
     crate::sort::sort_by_key(&mut findings, |f| (f.span.start, f.span.end));
     assembly::assemble(&cx, dx, &findings)

@@ -27,14 +27,13 @@
 //! generated it.
 
 use super::context::Ctx;
+use crate::header_name::HeaderName;
 use crate::kb::status;
 use crate::parse::addr::Contact;
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
-use crate::parse::ims::parse_p_access_network_info;
-use crate::parse::status::Method;
-use crate::parse::tokens::{parse_server, parse_user_agent, ServerVal};
+use crate::parse::tokens::ServerVal;
 use crate::span::{Span, Text};
+use crate::status::Method;
 
 /// Roles.
 const UE: &str = "UE";
@@ -290,13 +289,12 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
 /// Clues for a response.
 fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
     let msg = cx.msg;
-    let mut sink = Vec::new();
     let code = cx.code.map_or(0, |c| c.0);
     let register = cx.method_is(Method::Register);
     response_source(cx, clues);
 
-    if let Some(h) = msg.header(HeaderName::Server) {
-        products(&parse_server(h.value, &mut sink), "Server", clues);
+    if msg.header(HeaderName::Server).is_some() {
+        products(cx.views.products(HeaderName::Server), "Server", clues);
     }
     for w in &cx.warnings {
         let host = host_of(w.agent);
@@ -442,8 +440,7 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
         }
     }
     // One Via: last hop to the requester, sent by its first hop.
-    let vias = cx.via();
-    if vias.len() == 1 && looks_ims(cx) {
+    if cx.via().count() == 1 && looks_ims(cx) {
         if let Some(h) = msg.header(HeaderName::Via) {
             clues.add(
                 PCSCF,
@@ -458,11 +455,14 @@ fn response_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
 /// Clues for a request.
 fn request_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
     let msg = cx.msg;
-    let mut sink = Vec::new();
-    if let Some(h) = msg.header(HeaderName::UserAgent) {
-        products(&parse_user_agent(h.value, &mut sink), "User-Agent", clues);
+    if msg.header(HeaderName::UserAgent).is_some() {
+        products(
+            cx.views.products(HeaderName::UserAgent),
+            "User-Agent",
+            clues,
+        );
     }
-    let vias = cx.via();
+    let vias: Vec<&crate::parse::via::Via<'_>> = cx.via().collect();
     if let Some(bottom) = vias.last() {
         if let Some(role) = role_of_host(bottom.host.bytes()) {
             clues.add(
@@ -525,7 +525,7 @@ fn request_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
         );
     }
     if let Some(h) = msg.header(HeaderName::PAccessNetworkInfo) {
-        let specs = parse_p_access_network_info(h.value, &mut sink);
+        let specs = cx.views.access_network_info();
         if specs.iter().any(|s| !s.is_network_provided()) {
             clues.add(
                 UE,
@@ -560,7 +560,7 @@ pub(crate) fn infer(cx: &Ctx<'_, '_>) -> (String, Vec<(Span, String)>) {
 mod tests {
     use super::super::context::Ctx;
     use super::*;
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     /// (role, evidence texts) for `input`.
     fn role(input: &[u8]) -> (String, Vec<String>) {

@@ -21,7 +21,7 @@
 
 use serde::Serialize;
 
-use crate::parse::status::{StatusClass, StatusCode};
+use crate::status::{StatusClass, StatusCode};
 
 mod tables {
     use super::*;

@@ -5,6 +5,7 @@
 //! RFC 3515; RFC 5626 `+sip.instance`; RFC 3840 feature tags incl. 3GPP's
 //! `+g.3gpp.*`).
 
+use super::grammar::{is_gen_value, quoted_string_end};
 use super::params::{parse_params, split_list, unescape, Findings, Param, Params};
 use super::uri::{parse_uri, Uri};
 use super::TOKEN;
@@ -82,22 +83,7 @@ pub fn parse_name_addr<'a>(value: Text<'a>, header: &str, out: &mut Findings) ->
     let text = value.trim();
     let b = text.bytes();
     let mut lt = text.find_unquoted(b'<');
-    let unclosed = b.first() == Some(&b'"') && lt.is_none() && {
-        let mut i = 1;
-        let mut closed = false;
-        while i < b.len() {
-            match b[i] {
-                b'\\' => i += 1,
-                b'"' => {
-                    closed = true;
-                    break;
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        !closed
-    };
+    let unclosed = b.first() == Some(&b'"') && lt.is_none() && quoted_string_end(b).is_none();
     if unclosed {
         // RFC 4475 §3.1.2.6: report, then infer the quote ends before '<'.
         out.push(Finding::new(
@@ -240,40 +226,12 @@ fn params_after<'a>(na: &mut NameAddr<'a>, after: Text<'a>, header: &str, out: &
     }
 }
 
-/// `gen-value = token / host / quoted-string` (RFC 3261 §25.1): a token,
-/// a host name or IPv4 address (token characters), an IPv6 reference
-/// `[…]`, or a quoted string.
-fn is_gen_value(v: &[u8]) -> bool {
-    match v {
-        [] => false,
-        // Quoting errors are reported by the list and parameter scanners.
-        [b'"', ..] => true,
-        [b'[', .., b']'] => v[1..v.len() - 1]
-            .iter()
-            .all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.')),
-        _ => super::is_token(v),
-    }
-}
-
 /// `display-name = *(token LWS) / quoted-string`.
 fn check_display_name(dn: Text<'_>, header: &str, out: &mut Findings) {
     let b = dn.bytes();
     if b[0] == b'"' {
         // The closing quote must end the display name.
-        let mut i = 1;
-        let mut closed = None;
-        while i < b.len() {
-            match b[i] {
-                b'\\' => i += 1,
-                b'"' => {
-                    closed = Some(i);
-                    break;
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        match closed {
+        match quoted_string_end(b) {
             None => out.push(Finding::new(
                 Rule::UnterminatedQuote,
                 dn.span(),

@@ -12,9 +12,9 @@
 
 use std::ops::Deref;
 
+use super::grammar::{is_quoted_string, lws_at, quoted_string_end, token68, whole};
 use super::is_token;
 use super::params::{split_list, Findings, Param, Params};
-use super::tokens::{is_quoted_string, lws_at, quoted_string_end};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
 
@@ -244,15 +244,6 @@ pub fn parse_authentication_info<'a>(
     Some(params)
 }
 
-/// RFC 7235 `token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
-fn is_token68(b: &[u8]) -> bool {
-    let body = b.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
-    body > 0
-        && b[..body].iter().all(|&c| {
-            c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
-        })
-}
-
 fn parse_auth<'a>(
     value: Text<'a>,
     header: &str,
@@ -297,7 +288,7 @@ fn parse_auth<'a>(
         ));
         return Some(auth);
     }
-    if !auth.is_digest() && is_token68(rest.bytes()) {
+    if !auth.is_digest() && whole(token68, rest.bytes()) {
         auth.token68 = Some(rest);
         return Some(auth);
     }

@@ -11,7 +11,6 @@
 
 use memchr::memmem;
 
-use super::header_name::HeaderName;
 use super::is_token;
 use super::lines::Lines;
 use super::media::{parse_media_type, MediaType};
@@ -19,6 +18,7 @@ use super::params::Findings;
 use super::sdp::{parse_session_description, Sdp};
 use super::{Header, Message};
 use crate::finding::{Finding, Rule};
+use crate::header_name::HeaderName;
 use crate::span::{Span, Text};
 
 /// How many multipart levels [`body_leaves`] opens.
@@ -824,7 +824,7 @@ Content-Type: multipart/mixed;boundary=\"zz\"\r\n\
 --zz\r\nContent-Type: application/sdp\r\n\r\n\
 v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\n\
 --zz--\r\n";
-        let msg = crate::parse_message(input);
+        let msg = crate::parse::parse_message(input);
         let mut f = Vec::new();
         let body = view_message_body(&msg, &mut f);
         assert_eq!(body.as_multipart().unwrap().parts.len(), 1);

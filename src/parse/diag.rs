@@ -5,9 +5,10 @@
 //! Codes stay open: any number that reads is returned, and ranges are
 //! checked per protocol (SIP status 100–699, Q.850 cause 0–127).
 
+use super::grammar::{comment_end, is_quoted_string, lws_at};
 use super::is_token;
 use super::params::{parse_params, split_list, Findings, Params};
-use super::tokens::{comment_end, digits_u32, is_quoted_string, lws_at};
+use super::tokens::digits_u32;
 use crate::finding::{Finding, Rule};
 use crate::span::{is_lws, Text};
 

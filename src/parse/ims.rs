@@ -6,9 +6,9 @@
 //! (MCC, MNC, LAC/TAC, cell id) following the layouts of TS 24.229
 //! §7.2A.4.3; see [`AccessNetSpec::cell_global_id`].
 
+use super::grammar::is_quoted_string;
 use super::is_token;
 use super::params::{parse_params, split_list, unquote, Findings, Param, Params};
-use super::tokens::is_quoted_string;
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
 

@@ -18,7 +18,7 @@ pub mod auth;
 pub mod body;
 pub mod diag;
 pub mod framing;
-pub mod header_name;
+mod grammar;
 pub mod ims;
 mod lines;
 pub mod media;
@@ -26,18 +26,18 @@ pub mod params;
 pub mod scalar;
 pub mod sdp;
 pub mod security;
-pub mod status;
 #[cfg(test)]
 mod test_util;
 pub mod tokens;
 pub mod uri;
 pub mod via;
-mod views;
+pub mod views;
 
 use crate::finding::{Finding, Rule};
+use crate::header_name::HeaderName;
 use crate::span::{Span, Text};
-use header_name::HeaderName;
-use status::{Method, StatusCode};
+use crate::status::{Method, StatusCode};
+pub(crate) use grammar::{is_token, TOKEN};
 
 /// Named leniency switches. The default accepts everything a person is
 /// likely to paste; [`ParseOptions::strict`] reads RFC 3261 literally.
@@ -293,31 +293,11 @@ impl<'a> Message<'a> {
         self.lf_only
     }
 
-    /// What the parser found (structure only; see [`crate::validate_message`] for
+    /// What the parser found (structure only; see [`crate::validate::validate_message`] for
     /// the grammar of each header).
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }
-}
-
-/// `token` characters (RFC 3261 §25.1): alphanum and `-.!%*_+`'~`.
-#[rustfmt::skip]
-pub(crate) static TOKEN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        t[i] = c.is_ascii_alphanumeric()
-            || matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
-        i += 1;
-    }
-    t
-};
-
-/// True when every byte is a `token` character and there is at least one.
-#[inline]
-pub(crate) fn is_token(b: &[u8]) -> bool {
-    !b.is_empty() && b.iter().all(|&c| TOKEN[c as usize])
 }
 
 /// Length of the SP / HTAB run that starts `b`.

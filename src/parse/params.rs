@@ -1,6 +1,8 @@
 //! Shared grammar pieces: comma-separated header lists, `;`-parameters,
-//! quoted strings (RFC 3261 §7.3.1, §25.1 `generic-param`, `quoted-string`).
+//! quoted strings (RFC 3261 §7.3.1, §25.1 `generic-param`, `quoted-string`),
+//! read with the nom rules of `parse::grammar`.
 
+use super::grammar::{is_token, list_element};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
 
@@ -92,50 +94,27 @@ pub fn unescape(t: Text<'_>) -> String {
 }
 
 /// Splits `text` at `sep` bytes that are outside quoted strings and
-/// outside `<…>`; the pieces are not trimmed. Reports an unterminated
-/// quote once.
+/// outside `<…>` (each piece is one `grammar::list_element`); the pieces are not
+/// trimmed. Reports an unterminated quote once.
 pub fn split_top<'a>(text: Text<'a>, sep: u8, out: &mut Findings) -> Vec<Text<'a>> {
-    let b = text.bytes();
     let mut parts = Vec::new();
-    let mut start = 0;
-    let mut in_quotes = false;
-    let mut quote_at = 0;
-    let mut angle = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if in_quotes {
-            if c == b'\\' {
-                i += 1;
-            } else if c == b'"' {
-                in_quotes = false;
-            }
-        } else {
-            match c {
-                b'"' => {
-                    in_quotes = true;
-                    quote_at = i;
-                }
-                b'<' => angle += 1,
-                b'>' => angle = angle.saturating_sub(1),
-                _ if c == sep && angle == 0 => {
-                    parts.push(text.sub(start, i));
-                    start = i + 1;
-                }
-                _ => {}
-            }
+    let mut at = 0;
+    loop {
+        let rest = text.tail(at);
+        let (len, open_quote) = list_element(rest.bytes(), sep);
+        parts.push(rest.sub(0, len));
+        if let Some(q) = open_quote {
+            out.push(Finding::new(
+                Rule::UnterminatedQuote,
+                rest.tail(q).span(),
+                "quoted string is not closed",
+            ));
         }
-        i += 1;
+        if len == rest.len() {
+            return parts;
+        }
+        at += len + 1;
     }
-    if in_quotes {
-        out.push(Finding::new(
-            Rule::UnterminatedQuote,
-            text.sub(quote_at, b.len()).span(),
-            "quoted string is not closed",
-        ));
-    }
-    parts.push(text.tail(start));
-    parts
 }
 
 /// Splits a header value into its comma-separated elements (trimmed);
@@ -176,6 +155,8 @@ pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Par
             ));
             continue;
         }
+        // generic-param = token [ EQUAL gen-value ]: split at the first
+        // unquoted '=', then check the name against `token`.
         let p = match t.find_unquoted(b'=') {
             Some(eq) => Param {
                 name: t.sub(0, eq).trim(),
@@ -186,7 +167,7 @@ pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Par
                 value: None,
             },
         };
-        if !super::is_token(p.name.bytes()) {
+        if !is_token(p.name.bytes()) {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 p.name.span(),

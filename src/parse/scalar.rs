@@ -3,9 +3,9 @@
 //! §20.16, §20.19, §20.22, §20.23; RFC 4028 §4, §5).
 
 use super::params::{parse_params, Findings, Params};
-use super::status::Method;
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
+use crate::status::Method;
 
 /// `CSeq = "CSeq" HCOLON 1*DIGIT LWS Method`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -626,7 +626,7 @@ impl<'a> Sdp<'a> {
 /// *attribute-field *media-description` (RFC 8866 §9).
 ///
 /// `prefix` (may be empty) is a paste prefix such as `"> "`
-/// ([`crate::Message::line_prefix`]) removed from each line that starts with it.
+/// ([`crate::parse::Message::line_prefix`]) removed from each line that starts with it.
 pub fn parse_session_description<'a>(text: Text<'a>, prefix: &[u8], out: &mut Findings) -> Sdp<'a> {
     let mut sdp = Sdp {
         text,

@@ -7,9 +7,9 @@
 //! preference `q` are checked when parsed; the accessors return `None` for
 //! values that do not read.
 
+use super::grammar::is_qvalue;
 use super::is_token;
 use super::params::{parse_params, split_list, Findings, Params};
-use super::tokens::is_qvalue;
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
 

@@ -4,81 +4,13 @@
 //! (RFC 3261 §20.1, §20.5, §20.17, §20.29, §20.32, §20.35, §20.37, §20.40,
 //! §20.41, §25.1; RFC 3262 §7.1-7.2; RFC 1123 §5.2.14).
 //!
-//! Also the small quoted-string and comment scanners the other typed views
-//! share.
+//! The quoted-string, comment and qvalue rules they share are the nom
+//! parsers of `parse::grammar`.
 
-use super::is_token;
+use super::grammar::{comment_end, is_qvalue, is_token, lws_at, product, whole};
 use super::params::{parse_params, split_list, Findings, Params};
 use crate::finding::{Finding, Rule};
 use crate::span::{is_lws, Text};
-
-/// Relative index of the `"` that closes the quoted string opening at
-/// `b[0]` (a backslash escapes the next byte); `None` when `b` does not
-/// start with `"` or the string is not closed.
-pub(crate) fn quoted_string_end(b: &[u8]) -> Option<usize> {
-    if b.first() != Some(&b'"') {
-        return None;
-    }
-    let mut i = 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'"' => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// True when `b` is exactly one `quoted-string` (RFC 3261 §25.1).
-pub(crate) fn is_quoted_string(b: &[u8]) -> bool {
-    b.len() >= 2 && quoted_string_end(b) == Some(b.len() - 1)
-}
-
-/// Relative index one past the `)` that closes the comment opening at
-/// `b[0]` (nested comments and quoted-pairs honoured); `None` when not closed.
-pub(crate) fn comment_end(b: &[u8]) -> Option<usize> {
-    if b.first() != Some(&b'(') {
-        return None;
-    }
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Relative index of the first LWS byte, or the length.
-pub(crate) fn lws_at(b: &[u8]) -> usize {
-    b.iter().position(|&c| is_lws(c)).unwrap_or(b.len())
-}
-
-/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` (RFC 3261 §25.1).
-pub(crate) fn is_qvalue(b: &[u8]) -> bool {
-    let (int, frac) = match b.iter().position(|&c| c == b'.') {
-        Some(i) => (&b[..i], Some(&b[i + 1..])),
-        None => (b, None),
-    };
-    let frac_ok = |digit: fn(&u8) -> bool| frac.is_none_or(|f| f.len() <= 3 && f.iter().all(digit));
-    match int {
-        b"0" => frac_ok(u8::is_ascii_digit),
-        b"1" => frac_ok(|c| *c == b'0'),
-        _ => false,
-    }
-}
 
 /// Comma-separated tokens; every element that is not a token is reported.
 fn token_list<'a>(
@@ -134,7 +66,7 @@ pub fn parse_proxy_require<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Text<
 
 /// `Allow = "Allow" HCOLON [Method *(COMMA Method)]`; `Method = INVITEm /
 /// … / extension-method`, `extension-method = token` (RFC 3261 §20.5).
-/// Methods are kept as written; [`crate::Method::from_bytes`] names the
+/// Methods are kept as written; [`crate::status::Method::from_bytes`] names the
 /// registered ones.
 pub fn parse_allow<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Text<'a>> {
     token_list(value, "Allow", "method", false, out)
@@ -429,7 +361,7 @@ fn server_vals<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<Ser
             Some(s) => (word.sub(0, s), Some(word.tail(s + 1))),
             None => (word, None),
         };
-        if !is_token(name.bytes()) || version.is_some_and(|v| !is_token(v.bytes())) {
+        if !whole(product, word.bytes()) {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 word.span(),
@@ -798,8 +730,8 @@ mod tests {
         assert_eq!(m.len(), 7);
         assert_eq!(m[6].bytes(), b"FOO");
         assert_eq!(
-            crate::Method::from_bytes(m[3].bytes()),
-            Some(crate::Method::Bye)
+            crate::status::Method::from_bytes(m[3].bytes()),
+            Some(crate::status::Method::Bye)
         );
         m.iter().for_each(|x| at(v, *x));
         let mut f = Vec::new();
@@ -987,26 +919,6 @@ mod tests {
         let mut f = Vec::new();
         parse_date(Text::whole(b",,,, \xff\xff"), &mut f);
         assert!(!f.is_empty());
-    }
-
-    #[test]
-    fn qvalues() {
-        for ok in ["0", "0.", "0.5", "0.123", "1", "1.0", "1.000"] {
-            assert!(is_qvalue(ok.as_bytes()), "{ok}");
-        }
-        for bad in ["", "2", "0.1234", "1.001", ".5", "-0", "0.a"] {
-            assert!(!is_qvalue(bad.as_bytes()), "{bad}");
-        }
-    }
-    #[test]
-    fn scanners() {
-        assert_eq!(quoted_string_end(b"\"a\\\"b\" x"), Some(5));
-        assert_eq!(quoted_string_end(b"\"open"), None);
-        assert!(is_quoted_string(b"\"\""));
-        assert!(!is_quoted_string(b"\""));
-        assert!(!is_quoted_string(b"\"a\"b"));
-        assert_eq!(comment_end(b"(a (b) \\) c) d"), Some(12));
-        assert_eq!(comment_end(b"(a (b)"), None);
     }
 
     proptest::proptest! {

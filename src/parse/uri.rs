@@ -1,6 +1,7 @@
 //! URIs: SIP/SIPS (RFC 3261 §19.1, §25.1), tel (RFC 3966), urn and any
 //! other absolute URI kept opaque. IPv6 references per RFC 5118.
 
+use super::grammar::{consumed, hostname, ipv4address, scheme, whole};
 use super::params::{parse_params, Findings, Params};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
@@ -80,21 +81,16 @@ impl<'a> Uri<'a> {
     }
 }
 
-/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`
-fn is_scheme(b: &[u8]) -> bool {
-    !b.is_empty()
-        && b[0].is_ascii_alphabetic()
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
-}
-
 /// `absoluteURI` / `SIP-URI` / `SIPS-URI` / `telephone-uri` (RFC 3261 §25.1,
 /// RFC 3966 §3). Returns `None` (with a finding) when there is no scheme.
 pub fn parse_uri<'a>(text: Text<'a>, out: &mut Findings) -> Option<Uri<'a>> {
     let text = text.trim();
     let b = text.bytes();
-    let colon = memchr::memchr(b':', b);
-    let Some(colon) = colon.filter(|&c| is_scheme(&b[..c])) else {
+    let Some(colon) = scheme(b)
+        .ok()
+        .filter(|(rest, _)| rest.first() == Some(&b':'))
+        .map(|(rest, _)| consumed(b, rest))
+    else {
         out.push(Finding::new(
             Rule::BadHeaderValue,
             text.span(),
@@ -316,19 +312,10 @@ pub(crate) fn port_number(p: Text<'_>, out: &mut Findings) -> Option<u16> {
     }
 }
 
-/// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each ≤ 255.
+/// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each ≤ 255
+/// (RFC 3261 §25.1; the nom rule `grammar::ipv4address`).
 pub fn is_ipv4(b: &[u8]) -> bool {
-    let mut n = 0;
-    for part in b.split(|&c| c == b'.') {
-        n += 1;
-        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
-            return false;
-        }
-        if crate::span::parse_u64(part).is_none_or(|v| v > 255) {
-            return false;
-        }
-    }
-    n == 4
+    whole(ipv4address, b)
 }
 
 /// An IPv6 address (RFC 4291 text forms, with the RFC 3261 ABNF's
@@ -366,14 +353,10 @@ pub fn is_ipv6(b: &[u8]) -> bool {
     }
 }
 
-/// `hostname = *( domainlabel "." ) toplabel [ "." ]` (lenient: any
-/// alphanumeric labels with `-`, `_`).
+/// `hostname = *( domainlabel "." ) toplabel [ "." ]` (RFC 3261 §25.1;
+/// lenient, see the nom rule `grammar::hostname`).
 pub fn is_hostname(b: &[u8]) -> bool {
-    !b.is_empty()
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
-        && b[0] != b'.'
-        && b[0] != b'-'
+    whole(hostname, b)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Via (RFC 3261 §20.42, §25.1; RFC 3581 `rport`; RFC 5118 IPv6 sent-by and
 //! `received`).
 
+use super::grammar::{consumed, sent_protocol_part, text_of, transport};
 use super::params::{split_list, Findings, Params};
 use super::uri::{is_hostname, is_ipv4, is_ipv6, port_number};
 use crate::finding::{Finding, Rule};
@@ -78,22 +79,19 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
             format!("Via: {what}"),
         ));
     };
-    let Some((protocol, rest)) = text.split_once_unquoted(b'/') else {
+    let b = text.bytes();
+    let Ok((rest, protocol)) = sent_protocol_part(b) else {
         bad(out, "no sent-protocol (SIP/2.0/transport)");
         return None;
     };
-    let Some((version, rest)) = rest.split_once_unquoted(b'/') else {
+    let Ok((rest, version)) = sent_protocol_part(rest) else {
         bad(out, "sent-protocol lacks the transport");
         return None;
     };
-    let rest = rest.trim();
-    let tb = rest.bytes();
-    let t_end = tb
-        .iter()
-        .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';'))
-        .unwrap_or(tb.len());
-    let transport = rest.sub(0, t_end);
-    let after = rest.tail(t_end);
+    let (rest, transport) = transport(rest).unwrap_or((rest, &rest[..0]));
+    let (protocol, version) = (text_of(text, protocol), text_of(text, version));
+    let transport = text_of(text, transport);
+    let after = text.tail(consumed(b, rest));
     let (sent_by, params_text) = match after.find_unquoted(b';') {
         Some(i) => (after.sub(0, i).trim(), Some(after.tail(i + 1))),
         None => (after.trim(), None),

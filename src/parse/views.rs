@@ -1,14 +1,544 @@
-//! Typed accessors on [`Message`]: each computes its view on demand from
-//! the raw header list and drops grammar findings (use
-//! [`crate::validate_message`] to collect those).
+//! The typed-view registry: one table (`views!` below) maps each
+//! [`HeaderName`] to its typed parser, and [`Views`] parses each header of
+//! a message at most once, on first use, keeping the grammar findings of
+//! that parse with the value (rustc's query idea: computed once, read by
+//! many).
+//!
+//! Every consumer reads the same [`Views`]: grammar validation
+//! ([`crate::validate::validate_views`] collects the findings of every
+//! view), the rules' context ([`crate::diagnose::Ctx`]), the header field
+//! table, and the trace correlator. No header value is parsed twice in a
+//! decode.
+//!
+//! **Adding a typed view** is one parser (a function of a grammar module:
+//! `fn(Text<'a>, &mut Findings) -> T`) plus one row of the `views!` table:
+//! `Variant(T) = HeaderName | … => parser(v, out);`. The row gives the
+//! [`HeaderView`] variant, the headers it applies to and the call; the
+//! validation, [`Views::get`] and the field table (one arm in
+//! `diagnose/fields.rs` if it should show sub-fields) pick it up.
+//!
+//! The older accessors on [`Message`] (`via()`, `from()`, `cseq()`…) are
+//! kept for callers that need one value once; they parse on every call and
+//! drop findings.
+
+use std::cell::OnceCell;
 
 use super::addr::{parse_contact, parse_name_addr, parse_name_addr_list, Contact, NameAddr};
-use super::header_name::HeaderName;
-use super::scalar::{parse_call_id, parse_cseq, parse_delta_seconds, parse_max_forwards, CSeq};
+use super::auth::{self, AuthParams, Challenge, Credentials};
+use super::body::{find_sdp, view_message_body, Body};
+use super::diag::{self, ReasonValue, RetryAfter, WarningValue};
+use super::ims::{self, AccessNetSpec, ChargingVector};
+use super::media::{parse_media_type, MediaType};
+use super::params::Findings;
+use super::scalar::{
+    parse_call_id, parse_cseq, parse_delta_seconds, parse_max_forwards, parse_session_interval,
+    CSeq, SessionInterval,
+};
+use super::sdp::Sdp;
+use super::security::{self, SecMechanism};
+use super::tokens::{self, MediaRange, RAck, RSeq, ServerVal, SipDate};
 use super::uri::{parse_uri, Uri};
 use super::via::{parse_via_list, Via};
-use super::Message;
+use super::{Header, Message};
+use crate::finding::{Finding, Rule};
+use crate::header_name::HeaderName;
 use crate::span::Text;
+
+/// The registry. Each row: `Variant(type) = Header | Header => parser;`
+/// where the parser expression reads the header value `v`, its name
+/// `name` and pushes grammar findings to `out`.
+macro_rules! views {
+    (($v:ident, $name:ident, $out:ident);
+     $( $(#[$doc:meta])* $variant:ident($ty:ty) = $($h:ident)|+ => $parse:expr; )*) => {
+        /// The typed value of one header, as its grammar function returned
+        /// it. Which variant a header gets is the row of the `views!` table.
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum HeaderView<'a> {
+            /// No typed view: an unknown header, or a known one without a
+            /// grammar here (its value is used as written).
+            Untyped,
+            $( $(#[$doc])* $variant($ty), )*
+        }
+
+        /// Parses the value `v` of a header named `name` with the typed
+        /// parser of its row, pushing grammar findings to `out`.
+        pub fn parse_view<'a>($name: HeaderName, $v: Text<'a>, $out: &mut Findings) -> HeaderView<'a> {
+            match $name {
+                $( $(HeaderName::$h)|+ => HeaderView::$variant($parse), )*
+                _ => HeaderView::Untyped,
+            }
+        }
+
+        /// True when `name` has a row in the registry.
+        pub fn has_view(name: HeaderName) -> bool {
+            matches!(name, $( $(HeaderName::$h)|+ )|*)
+        }
+    };
+}
+
+#[rustfmt::skip]
+views! { (v, name, out);
+    /// Via values (RFC 3261 §20.42).
+    Via(Vec<Via<'a>>) = Via => parse_via_list(v, out);
+    /// A single-address header; a second address is a finding.
+    Address(NameAddr<'a>) = From | To | ReferTo | ReferredBy | ReplyTo | PCalledPartyId | PServedUser
+        => single_address(v, name, out);
+    /// An address-list header (RFC 3261 §20.30, §20.34; RFC 3327; RFC 3608; RFC 3325; RFC 7315).
+    AddressList(Vec<NameAddr<'a>>) = Route | RecordRoute | Path | ServiceRoute | PAssertedIdentity
+        | PPreferredIdentity | PAssociatedUri => parse_name_addr_list(v, name.as_str(), out);
+    /// Contact values (RFC 3261 §20.10).
+    Contact(Vec<Contact<'a>>) = Contact => parse_contact(v, out);
+    /// CSeq (RFC 3261 §20.16).
+    CSeq(Option<CSeq<'a>>) = CSeq => parse_cseq(v, out);
+    /// Call-ID (RFC 3261 §20.8).
+    CallId(Text<'a>) = CallId => parse_call_id(v, out);
+    /// Max-Forwards (RFC 3261 §20.22).
+    MaxForwards(Option<u8>) = MaxForwards => parse_max_forwards(v, out);
+    /// delta-seconds: Expires, Min-Expires (RFC 3261 §20.19, §20.23).
+    Seconds(Option<u32>) = Expires | MinExpires => parse_delta_seconds(v, name.as_str(), out);
+    /// Session-Expires, Min-SE (RFC 4028 §4, §5).
+    SessionInterval(SessionInterval<'a>) = SessionExpires | MinSe
+        => parse_session_interval(v, name.as_str(), out);
+    /// WWW-Authenticate, Proxy-Authenticate (RFC 3261 §20.27, §20.44).
+    Challenge(Option<Challenge<'a>>) = WwwAuthenticate | ProxyAuthenticate => challenge(v, name, out);
+    /// Authorization, Proxy-Authorization (RFC 3261 §20.7, §20.28).
+    Credentials(Option<Credentials<'a>>) = Authorization | ProxyAuthorization => credentials(v, name, out);
+    /// Authentication-Info (RFC 3261 §20.6).
+    AuthenticationInfo(Option<AuthParams<'a>>) = AuthenticationInfo => auth::parse_authentication_info(v, out);
+    /// Security-Client, -Server, -Verify (RFC 3329 §2.3.1).
+    Security(Vec<SecMechanism<'a>>) = SecurityClient | SecurityServer | SecurityVerify => security_mechs(v, name, out);
+    /// P-Access-Network-Info (RFC 7315 §5.4).
+    AccessNetworkInfo(Vec<AccessNetSpec<'a>>) = PAccessNetworkInfo => ims::parse_p_access_network_info(v, out);
+    /// P-Charging-Vector (RFC 7315 §5.6).
+    ChargingVector(Option<ChargingVector<'a>>) = PChargingVector => ims::parse_p_charging_vector(v, out);
+    /// Retry-After (RFC 3261 §20.33).
+    RetryAfter(Option<RetryAfter<'a>>) = RetryAfter => diag::parse_retry_after(v, out);
+    /// Warning values (RFC 3261 §20.43).
+    Warning(Vec<WarningValue<'a>>) = Warning => diag::parse_warning(v, out);
+    /// Reason values (RFC 3326).
+    Reason(Vec<ReasonValue<'a>>) = Reason => diag::parse_reason(v, out);
+    /// Option tags, methods or event packages: Require, Supported,
+    /// Unsupported, Proxy-Require, Allow, Allow-Events.
+    Tokens(Vec<Text<'a>>) = Require | Supported | Unsupported | ProxyRequire | Allow | AllowEvents
+        => token_list(v, name, out);
+    /// Accept (RFC 3261 §20.1).
+    Accept(Vec<MediaRange<'a>>) = Accept => tokens::parse_accept(v, out);
+    /// RSeq (RFC 3262 §7.1).
+    RSeq(Option<RSeq<'a>>) = RSeq => tokens::parse_rseq(v, out);
+    /// RAck (RFC 3262 §7.2).
+    RAck(Option<RAck<'a>>) = RAck => tokens::parse_rack(v, out);
+    /// Content-Type (RFC 3261 §20.15).
+    ContentType(Option<MediaType<'a>>) = ContentType => parse_media_type(v, out);
+    /// Date (RFC 3261 §20.17).
+    Date(Option<SipDate<'a>>) = Date => tokens::parse_date(v, out);
+    /// Server, User-Agent; bent grammar is tolerated (lax findings).
+    Products(Vec<ServerVal<'a>>) = Server | UserAgent => products(v, name, out);
+}
+
+/// From, To and the other single-address headers: two addresses in the
+/// header are a finding, then the first is parsed.
+fn single_address<'a>(v: Text<'a>, name: HeaderName, out: &mut Findings) -> NameAddr<'a> {
+    let canonical = name.as_str();
+    // Without a comma there is one item (skips the list split).
+    if memchr::memchr(b',', v.bytes()).is_some() {
+        let mut scratch = Vec::new();
+        let items = super::params::split_list(v, canonical, &mut scratch);
+        if items.len() > 1 && items.iter().all(|i| i.find_unquoted(b':').is_some()) {
+            out.push(Finding::new(
+                Rule::DuplicateSingleHeader,
+                v.span(),
+                format!("{canonical} holds {} addresses; it allows one", items.len()),
+            ));
+        }
+    }
+    parse_name_addr(v, canonical, out)
+}
+
+fn challenge<'a>(v: Text<'a>, name: HeaderName, out: &mut Findings) -> Option<Challenge<'a>> {
+    if name == HeaderName::WwwAuthenticate {
+        auth::parse_www_authenticate(v, out)
+    } else {
+        auth::parse_proxy_authenticate(v, out)
+    }
+}
+
+fn credentials<'a>(v: Text<'a>, name: HeaderName, out: &mut Findings) -> Option<Credentials<'a>> {
+    if name == HeaderName::Authorization {
+        auth::parse_authorization(v, out)
+    } else {
+        auth::parse_proxy_authorization(v, out)
+    }
+}
+
+fn security_mechs<'a>(v: Text<'a>, name: HeaderName, out: &mut Findings) -> Vec<SecMechanism<'a>> {
+    match name {
+        HeaderName::SecurityClient => security::parse_security_client(v, out),
+        HeaderName::SecurityServer => security::parse_security_server(v, out),
+        _ => security::parse_security_verify(v, out),
+    }
+}
+
+fn token_list<'a>(v: Text<'a>, name: HeaderName, out: &mut Findings) -> Vec<Text<'a>> {
+    match name {
+        HeaderName::Require => tokens::parse_require(v, out),
+        HeaderName::Supported => tokens::parse_supported(v, out),
+        HeaderName::Unsupported => tokens::parse_unsupported(v, out),
+        HeaderName::ProxyRequire => tokens::parse_proxy_require(v, out),
+        HeaderName::Allow => tokens::parse_allow(v, out),
+        _ => tokens::parse_allow_events(v, out),
+    }
+}
+
+/// Product tokens are informational: a bent grammar is a lax finding.
+fn products<'a>(v: Text<'a>, name: HeaderName, out: &mut Findings) -> Vec<ServerVal<'a>> {
+    let mut found = Vec::new();
+    let vals = if name == HeaderName::Server {
+        tokens::parse_server(v, &mut found)
+    } else {
+        tokens::parse_user_agent(v, &mut found)
+    };
+    out.extend(found.into_iter().map(|mut f| {
+        if f.rule == Rule::BadHeaderValue {
+            f.rule = Rule::LaxHeaderValue;
+        }
+        f
+    }));
+    vals
+}
+
+/// One typed view with the grammar findings of its parse.
+#[derive(Debug, Clone)]
+pub struct Parsed<'a> {
+    /// The typed value.
+    pub view: HeaderView<'a>,
+    /// What the grammar found, in the order it found it.
+    pub findings: Findings,
+}
+
+/// The typed views of one message, each computed at most once.
+///
+/// Header views are indexed like [`Message::headers`]; the Request-URI and
+/// the body have their own. Nothing is parsed until asked for.
+#[derive(Debug)]
+pub struct Views<'m, 'a> {
+    msg: &'m Message<'a>,
+    /// Registered name of each header (looked up once).
+    names: Vec<Option<HeaderName>>,
+    /// Boxed: a view is a few hundred bytes and most messages type only
+    /// some headers; a slot is one pointer until its header is read.
+    headers: Vec<OnceCell<Box<Parsed<'a>>>>,
+    request_uri: OnceCell<(Option<Uri<'a>>, Findings)>,
+    body: OnceCell<(Body<'a>, Findings)>,
+    nested_sdp: OnceCell<Option<Sdp<'a>>>,
+}
+
+impl<'m, 'a> Views<'m, 'a> {
+    /// The views of `msg`; nothing is parsed yet.
+    pub fn new(msg: &'m Message<'a>) -> Self {
+        let headers = msg.headers();
+        Views {
+            msg,
+            names: headers.iter().map(Header::known_name).collect(),
+            headers: headers.iter().map(|_| OnceCell::new()).collect(),
+            request_uri: OnceCell::new(),
+            body: OnceCell::new(),
+            nested_sdp: OnceCell::new(),
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &'m Message<'a> {
+        self.msg
+    }
+
+    /// The registered name of header `i` (an index of [`Message::headers`]).
+    pub fn name(&self, i: usize) -> Option<HeaderName> {
+        self.names.get(i).copied().flatten()
+    }
+
+    /// The view of header `i` with its findings (parsed on first use).
+    pub fn get(&self, i: usize) -> &Parsed<'a> {
+        self.headers[i].get_or_init(|| {
+            let mut findings = Vec::new();
+            let view = match self.names[i] {
+                Some(name) => parse_view(name, self.msg.headers()[i].value, &mut findings),
+                None => HeaderView::Untyped,
+            };
+            Box::new(Parsed { view, findings })
+        })
+    }
+
+    /// The view of header `i`.
+    pub fn view(&self, i: usize) -> &HeaderView<'a> {
+        &self.get(i).view
+    }
+
+    /// Indexes of the headers named `name`, in order.
+    pub fn indexes(&self, name: HeaderName) -> impl Iterator<Item = usize> + Clone + '_ {
+        self.names
+            .iter()
+            .enumerate()
+            .filter(move |(_, n)| **n == Some(name))
+            .map(|(i, _)| i)
+    }
+
+    /// The first header named `name` with its index.
+    pub fn first(&self, name: HeaderName) -> Option<(usize, &'m Header<'a>)> {
+        let i = self.names.iter().position(|n| *n == Some(name))?;
+        Some((i, &self.msg.headers()[i]))
+    }
+
+    /// The views of every header named `name`, with the header.
+    pub fn all(
+        &self,
+        name: HeaderName,
+    ) -> impl Iterator<Item = (&'m Header<'a>, &HeaderView<'a>)> + '_ {
+        let hs = self.msg.headers();
+        self.indexes(name).map(move |i| (&hs[i], self.view(i)))
+    }
+
+    /// The view of the first header named `name`.
+    pub fn first_view(&self, name: HeaderName) -> Option<&HeaderView<'a>> {
+        self.first(name).map(|(i, _)| self.view(i))
+    }
+
+    /// Every Via value, in order, across all Via headers.
+    pub fn vias(&self) -> impl Iterator<Item = &Via<'a>> + Clone + '_ {
+        self.indexes(HeaderName::Via)
+            .flat_map(move |i| match self.view(i) {
+                HeaderView::Via(v) => v.as_slice(),
+                _ => &[],
+            })
+    }
+
+    /// The topmost Via value (the first of the first Via header).
+    pub fn top_via(&self) -> Option<&Via<'a>> {
+        match self.first_view(HeaderName::Via)? {
+            HeaderView::Via(v) => v.first(),
+            _ => None,
+        }
+    }
+
+    /// The first value of a single-address header (From, To, Refer-To…).
+    pub fn address(&self, name: HeaderName) -> Option<&NameAddr<'a>> {
+        match self.first_view(name)? {
+            HeaderView::Address(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The From address.
+    pub fn from(&self) -> Option<&NameAddr<'a>> {
+        self.address(HeaderName::From)
+    }
+
+    /// The To address.
+    pub fn to(&self) -> Option<&NameAddr<'a>> {
+        self.address(HeaderName::To)
+    }
+
+    /// Every value of an address-list header, across all its headers.
+    pub fn addresses(&self, name: HeaderName) -> impl Iterator<Item = &NameAddr<'a>> + '_ {
+        self.indexes(name).flat_map(move |i| match self.view(i) {
+            HeaderView::AddressList(v) => v.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// Every Contact value.
+    pub fn contacts(&self) -> impl Iterator<Item = &Contact<'a>> + Clone + '_ {
+        self.indexes(HeaderName::Contact)
+            .flat_map(move |i| match self.view(i) {
+                HeaderView::Contact(v) => v.as_slice(),
+                _ => &[],
+            })
+    }
+
+    /// The CSeq of the first CSeq header.
+    pub fn cseq(&self) -> Option<&CSeq<'a>> {
+        match self.first_view(HeaderName::CSeq)? {
+            HeaderView::CSeq(c) => c.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The Call-ID.
+    pub fn call_id(&self) -> Option<Text<'a>> {
+        match self.first_view(HeaderName::CallId)? {
+            HeaderView::CallId(c) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// Max-Forwards, when present and in range.
+    pub fn max_forwards(&self) -> Option<u8> {
+        match self.first_view(HeaderName::MaxForwards)? {
+            HeaderView::MaxForwards(m) => *m,
+            _ => None,
+        }
+    }
+
+    /// A delta-seconds header (Expires, Min-Expires), when valid.
+    pub fn seconds(&self, name: HeaderName) -> Option<u32> {
+        match self.first_view(name)? {
+            HeaderView::Seconds(s) => *s,
+            _ => None,
+        }
+    }
+
+    /// The first Content-Type, parsed.
+    pub fn content_type(&self) -> Option<&MediaType<'a>> {
+        match self.first_view(HeaderName::ContentType)? {
+            HeaderView::ContentType(m) => m.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The tokens of the first header `name` (Require, Supported,
+    /// Unsupported, Proxy-Require, Allow, Allow-Events); empty when absent.
+    pub fn tokens(&self, name: HeaderName) -> &[Text<'a>] {
+        match self.first_view(name) {
+            Some(HeaderView::Tokens(t)) => t,
+            _ => &[],
+        }
+    }
+
+    /// The product tokens of the first Server or User-Agent header.
+    pub fn products(&self, name: HeaderName) -> &[ServerVal<'a>] {
+        match self.first_view(name) {
+            Some(HeaderView::Products(p)) => p,
+            _ => &[],
+        }
+    }
+
+    /// The mechanisms of the first Security-Client/-Server/-Verify header.
+    pub fn security(&self, name: HeaderName) -> &[SecMechanism<'a>] {
+        match self.first_view(name) {
+            Some(HeaderView::Security(m)) => m,
+            _ => &[],
+        }
+    }
+
+    /// The mechanisms of every Security-Client/-Server/-Verify header.
+    pub fn security_all(&self, name: HeaderName) -> impl Iterator<Item = &SecMechanism<'a>> + '_ {
+        self.indexes(name).flat_map(move |i| match self.view(i) {
+            HeaderView::Security(v) => v.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// The access-net-specs of the first P-Access-Network-Info.
+    pub fn access_network_info(&self) -> &[AccessNetSpec<'a>] {
+        match self.first_view(HeaderName::PAccessNetworkInfo) {
+            Some(HeaderView::AccessNetworkInfo(s)) => s,
+            _ => &[],
+        }
+    }
+
+    /// The first P-Charging-Vector, parsed.
+    pub fn charging_vector(&self) -> Option<&ChargingVector<'a>> {
+        match self.first_view(HeaderName::PChargingVector)? {
+            HeaderView::ChargingVector(c) => c.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The first Retry-After, parsed.
+    pub fn retry_after(&self) -> Option<&RetryAfter<'a>> {
+        match self.first_view(HeaderName::RetryAfter)? {
+            HeaderView::RetryAfter(r) => r.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Every Reason value with its header.
+    pub fn reasons(&self) -> impl Iterator<Item = (&'m Header<'a>, &ReasonValue<'a>)> + '_ {
+        self.all(HeaderName::Reason).flat_map(|(h, v)| {
+            match v {
+                HeaderView::Reason(rs) => rs.as_slice(),
+                _ => &[],
+            }
+            .iter()
+            .map(move |r| (h, r))
+        })
+    }
+
+    /// Every Warning value.
+    pub fn warnings(&self) -> impl Iterator<Item = &WarningValue<'a>> + '_ {
+        self.all(HeaderName::Warning).flat_map(|(_, v)| match v {
+            HeaderView::Warning(ws) => ws.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// The challenge of every WWW-Authenticate or Proxy-Authenticate header
+    /// `name` that parsed.
+    pub fn challenges(
+        &self,
+        name: HeaderName,
+    ) -> impl Iterator<Item = (&'m Header<'a>, &Challenge<'a>)> + '_ {
+        self.all(name).filter_map(|(h, v)| match v {
+            HeaderView::Challenge(Some(c)) => Some((h, c)),
+            _ => None,
+        })
+    }
+
+    /// The credentials of every Authorization or Proxy-Authorization header
+    /// `name` that parsed.
+    pub fn credentials(
+        &self,
+        name: HeaderName,
+    ) -> impl Iterator<Item = (&'m Header<'a>, &Credentials<'a>)> + '_ {
+        self.all(name).filter_map(|(h, v)| match v {
+            HeaderView::Credentials(Some(c)) => Some((h, c)),
+            _ => None,
+        })
+    }
+
+    /// The Request-URI, parsed, with the findings of its grammar.
+    pub fn request_uri_parsed(&self) -> Option<&(Option<Uri<'a>>, Findings)> {
+        let rl = self.msg.request_line()?;
+        Some(self.request_uri.get_or_init(|| {
+            let mut found = Vec::new();
+            let uri = parse_uri(rl.uri, &mut found);
+            (uri, found)
+        }))
+    }
+
+    /// The Request-URI, parsed.
+    pub fn request_uri(&self) -> Option<&Uri<'a>> {
+        self.request_uri_parsed()?.0.as_ref()
+    }
+
+    /// The body, classified ([`view_message_body`]), with the findings of
+    /// its grammar (the Content-Type's included).
+    pub fn body_parsed(&self) -> &(Body<'a>, Findings) {
+        self.body.get_or_init(|| {
+            let mut found = Vec::new();
+            let body = view_message_body(self.msg, &mut found);
+            (body, found)
+        })
+    }
+
+    /// The body, classified.
+    pub fn body(&self) -> &Body<'a> {
+        &self.body_parsed().0
+    }
+
+    /// The session description of the body: the body itself, or the first
+    /// `application/sdp` part of a multipart ([`find_sdp`]).
+    pub fn sdp(&self) -> Option<&Sdp<'a>> {
+        match self.body() {
+            Body::Sdp(s) => Some(s),
+            Body::Multipart(_) => self
+                .nested_sdp
+                .get_or_init(|| find_sdp(self.msg, &mut Vec::new()))
+                .as_ref(),
+            _ => None,
+        }
+    }
+}
 
 impl<'a> Message<'a> {
     /// Every Via value, in order, across all Via headers.
@@ -105,7 +635,7 @@ impl<'a> Message<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::parse_message;
+    use crate::parse::parse_message;
 
     #[test]
     fn typed_accessors() {
@@ -121,7 +651,10 @@ Expires: 600\r\nl: 0\r\n\r\n",
         assert_eq!(m.call_id().unwrap().bytes(), b"id1");
         assert_eq!(m.cseq().unwrap().seq, Some(7));
         assert_eq!(m.contacts().len(), 1);
-        assert_eq!(m.seconds(crate::HeaderName::Expires), Some(600));
+        assert_eq!(
+            m.seconds(crate::header_name::HeaderName::Expires),
+            Some(600)
+        );
         assert_eq!(m.content_length(), Some(0));
         assert_eq!(m.max_forwards(), None);
     }

@@ -15,7 +15,9 @@
 //! is a [`crate::capture::net::Visitor`] of the frame walker, collecting
 //! TCP segments, SCTP user messages and reassembled IP datagrams (which
 //! need the whole capture before a packet can be rewritten); the second
-//! rebuilds each frame from the same header decoders. This module holds
+//! is a [`crate::capture::net::Layers`] implementation over the same walk
+//! ([`crate::capture::net::walk`]), rebuilding each frame inner layers
+//! first. This module holds
 //! the redaction policy (a [`Redactor`] and [`CaptureOptions`]) and what
 //! the first pass collected.
 //!
@@ -111,7 +113,9 @@ use serde::Serialize;
 use super::{Kind, RedactOptions, Redactor, Report};
 use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
-use crate::capture::net::{self, canonical, FlowKey, Next, PacketCtx, TcpSegment};
+use crate::capture::net::{
+    self, canonical, Defragged, FlowKey, Layers, Next, PacketCtx, TcpSegment,
+};
 use crate::capture::websocket::{http_head, Frame as WsFrame, HttpHead};
 use crate::capture::{sctp, tcp};
 use crate::capture::{sniff, Damage, DamageKind, Format, PacketForm as CForm, RecordKind, Records};
@@ -586,21 +590,6 @@ enum Verdict {
     Oversize,
 }
 
-/// The new bytes of a slice and what it carried.
-struct Done {
-    bytes: Vec<u8>,
-    v: Verdict,
-}
-
-impl Done {
-    fn gone(v: Verdict) -> Done {
-        Done {
-            bytes: Vec::new(),
-            v,
-        }
-    }
-}
-
 /// A transport segment's new bytes and the checksum the IP layer must fill.
 struct Seg {
     bytes: Vec<u8>,
@@ -797,7 +786,7 @@ impl Rewriter {
                 self.counts.read += 1;
                 self.frame = *frame;
                 let old = &input[data.clone()];
-                let done = self.link(*link, old);
+                let done = net::walk(self, *frame, None, *link, old);
                 let Some(done) = done else {
                     self.counts.unreadable_dropped += 1;
                     return;
@@ -946,34 +935,6 @@ impl Rewriter {
         Some(out)
     }
 
-    // -- link layer --------------------------------------------------------
-
-    /// A frame of link type `link`; `None` when it is not IP or the link
-    /// type is unsupported.
-    fn link(&mut self, link: u32, data: &[u8]) -> Option<Done> {
-        match net::link_network(link, data) {
-            net::Link::Ip(n) => self.prefixed(data, n.at, 0, &n.macs),
-            net::Link::NotIp | net::Link::Unsupported => None,
-        }
-    }
-
-    /// A link header of `hdr` bytes (MACs at `macs`) before an IP packet.
-    fn prefixed(&mut self, data: &[u8], hdr: usize, depth: u8, macs: &[usize]) -> Option<Done> {
-        let inner = self.ip(data.get(hdr..)?, depth)?;
-        if !self.keeps(inner.v) {
-            return Some(Done::gone(inner.v));
-        }
-        let mut out = data[..hdr].to_vec();
-        for &at in macs {
-            self.mac_at(&mut out, at);
-        }
-        out.extend_from_slice(&inner.bytes);
-        Some(Done {
-            bytes: out,
-            v: inner.v,
-        })
-    }
-
     fn mac_at(&mut self, b: &mut [u8], at: usize) {
         if let Some(m) = b.get(at..at + 6) {
             let mut mac = [0u8; 6];
@@ -986,44 +947,6 @@ impl Rewriter {
 
     // -- IP ----------------------------------------------------------------
 
-    /// An IPv4 or IPv6 packet (with whatever follows it in the slice, such
-    /// as Ethernet padding, kept after it), decoded by [`net::ip`].
-    fn ip(&mut self, data: &[u8], depth: u8) -> Option<Done> {
-        let h = net::ip(data)?;
-        let end = h.end;
-        let mut header = data[..h.header_len].to_vec();
-        let mut payload: &[u8] = &data[h.header_len..end];
-        let reassembled;
-        if let Some(f) = h.fragment {
-            match self.fragment(depth) {
-                FragOutcome::Whole(p) => {
-                    reassembled = p;
-                    payload = &reassembled;
-                    if h.is_v4() {
-                        // Keep DF, clear MF and the offset.
-                        put16(&mut header, 6, be16(data, 6) & 0x4000);
-                        let total = u16::try_from(h.header_len + payload.len()).unwrap_or(u16::MAX);
-                        put16(&mut header, 2, total);
-                    } else {
-                        // Drop the Fragment header: its predecessor names what followed it.
-                        header.truncate(f.header_at);
-                        header[f.names_it_at] = h.proto;
-                        let plen =
-                            u16::try_from(f.header_at - 40 + payload.len()).unwrap_or(u16::MAX);
-                        put16(&mut header, 4, plen);
-                    }
-                }
-                FragOutcome::Absorbed => return Some(Done::gone(Verdict::Absorbed)),
-                FragOutcome::Incomplete => {
-                    let seg = opaque(payload);
-                    return self.finish_ip(header, &h, payload, &data[end..], seg);
-                }
-            }
-        }
-        let seg = self.transport(h.proto, h.src, h.dst, payload, depth);
-        self.finish_ip(header, &h, payload, &data[end..], seg)
-    }
-
     /// The IP header with its addresses aliased, its length and (IPv4)
     /// header checksum fixed, then the new transport bytes and the trailer.
     fn finish_ip(
@@ -1033,9 +956,9 @@ impl Rewriter {
         old_payload: &[u8],
         trailer: &[u8],
         seg: Seg,
-    ) -> Option<Done> {
+    ) -> Seg {
         if !self.keeps(seg.v) {
-            return Some(Done::gone(seg.v));
+            return gone(seg.v);
         }
         if h.is_v4() {
             self.finish_ip4(header, h.src, h.dst, old_payload, trailer, seg)
@@ -1052,7 +975,7 @@ impl Rewriter {
         old_payload: &[u8],
         trailer: &[u8],
         seg: Seg,
-    ) -> Option<Done> {
+    ) -> Seg {
         let (nsrc, ndst) = self.alias_pair(src, dst);
         if let (IpAddr::V4(s), IpAddr::V4(d)) = (nsrc, ndst) {
             header[12..16].copy_from_slice(&s.octets());
@@ -1066,7 +989,7 @@ impl Rewriter {
             (header.len() + seg.bytes.len()) as i64
         };
         let Ok(new_total) = u16::try_from(new_total) else {
-            return Some(self.unrepresentable());
+            return self.unrepresentable();
         };
         put16(&mut header, 2, new_total);
         let complete = usize::from(new_total) <= header.len() + seg.bytes.len();
@@ -1077,13 +1000,14 @@ impl Rewriter {
         put16(&mut header, 10, c);
         header.extend_from_slice(&bytes);
         header.extend_from_slice(trailer);
-        Some(Done {
+        Seg {
             bytes: header,
             v: seg.v,
-        })
+            csum: Csum::None,
+        }
     }
 
-    fn unrepresentable(&mut self) -> Done {
+    fn unrepresentable(&mut self) -> Seg {
         self.too_big += 1;
         if self.too_big == 1 {
             self.notes.push(format!(
@@ -1091,7 +1015,7 @@ impl Rewriter {
                 self.frame
             ));
         }
-        Done::gone(Verdict::Oversize)
+        gone(Verdict::Oversize)
     }
 
     fn alias_pair(&mut self, src: IpAddr, dst: IpAddr) -> (IpAddr, IpAddr) {
@@ -1108,7 +1032,7 @@ impl Rewriter {
         old_payload: &[u8],
         trailer: &[u8],
         seg: Seg,
-    ) -> Option<Done> {
+    ) -> Seg {
         let (nsrc, ndst) = self.alias_pair(src, dst);
         if let (IpAddr::V6(s), IpAddr::V6(d)) = (nsrc, ndst) {
             header[8..24].copy_from_slice(&s.octets());
@@ -1125,7 +1049,7 @@ impl Rewriter {
             new_have as i64
         };
         let Ok(new_plen) = u16::try_from(new_plen) else {
-            return Some(self.unrepresentable());
+            return self.unrepresentable();
         };
         put16(&mut header, 4, new_plen);
         let complete = usize::from(new_plen) <= new_have;
@@ -1133,42 +1057,14 @@ impl Rewriter {
         fill_checksum(&mut bytes, seg.csum, nsrc, ndst, complete);
         header.extend_from_slice(&bytes);
         header.extend_from_slice(trailer);
-        Some(Done {
+        Seg {
             bytes: header,
             v: seg.v,
-        })
-    }
-
-    /// A fragment of the current frame at tunnel depth `depth`: what the
-    /// first pass decided (the walker reassembled its datagram here, or in
-    /// another frame, or never).
-    fn fragment(&mut self, depth: u8) -> FragOutcome {
-        match self.frag_notes.remove(&(self.frame, depth)) {
-            Some(FragNote::Complete(p)) => FragOutcome::Whole(p),
-            Some(FragNote::Absorbed) => FragOutcome::Absorbed,
-            None => FragOutcome::Incomplete,
+            csum: Csum::None,
         }
     }
 
     // -- transport ---------------------------------------------------------
-
-    fn transport(&mut self, proto: u8, src: IpAddr, dst: IpAddr, data: &[u8], depth: u8) -> Seg {
-        match net::next_layer(proto, data, depth) {
-            Next::Udp => self.udp(src, dst, data),
-            Next::Tcp => self.tcp(data, depth),
-            Next::Sctp => self.sctp(src, dst, data),
-            Next::Ip => match self.ip(data, depth + 1) {
-                Some(d) => Seg {
-                    bytes: d.bytes,
-                    v: d.v,
-                    csum: Csum::None,
-                },
-                None => opaque(data),
-            },
-            Next::Gre(g) => self.gre(g, data, depth + 1),
-            Next::Other => opaque(data),
-        }
-    }
 
     fn udp(&mut self, src: IpAddr, dst: IpAddr, data: &[u8]) -> Seg {
         if data.len() < 8 {
@@ -1525,39 +1421,6 @@ impl Rewriter {
             .cloned()
             .unwrap_or_else(|| user.to_vec())
     }
-
-    /// GRE (RFC 2784/2890) with IP, transparent Ethernet or ERSPAN inside
-    /// ([`net::gre`]); its checksum, when present, recomputed.
-    fn gre(&mut self, g: net::Gre, data: &[u8], depth: u8) -> Seg {
-        let body = &data[g.inner_at()..];
-        let done = match net::gre_ip_at(&g, body) {
-            Some(0) if !g.ethernet => self.ip(body, depth),
-            Some(at) => self.prefixed(body, at, depth, &[0, 6]),
-            None => None,
-        };
-        let Some(done) = done else {
-            return opaque(data);
-        };
-        if !self.keeps(done.v) {
-            return Seg {
-                bytes: Vec::new(),
-                v: done.v,
-                csum: Csum::None,
-            };
-        }
-        let mut out = data[..g.inner_at()].to_vec();
-        out.extend_from_slice(&done.bytes);
-        if g.checksum && out != data {
-            put16(&mut out, 4, 0);
-            let c = inet_checksum(&out);
-            put16(&mut out, 4, c);
-        }
-        Seg {
-            bytes: out,
-            v: done.v,
-            csum: Csum::None,
-        }
-    }
 }
 
 /// The first pass: TCP segments, SCTP messages and reassembled IP
@@ -1581,10 +1444,123 @@ impl net::Visitor for Rewriter {
     }
 }
 
-enum FragOutcome {
-    Whole(Vec<u8>),
-    Absorbed,
-    Incomplete,
+/// The second pass: each frame rebuilt by the one walk ([`net::walk`]),
+/// inner layers first — lengths, addresses and checksums patched around
+/// the new transport bytes.
+impl Layers for Rewriter {
+    type Out = Seg;
+
+    fn transport(
+        &mut self,
+        ctx: &PacketCtx<'_>,
+        next: Next,
+        h: &net::IpHeader,
+        data: &[u8],
+    ) -> Seg {
+        match next {
+            Next::Udp => self.udp(h.src, h.dst, data),
+            Next::Tcp => self.tcp(data, ctx.depth),
+            Next::Sctp => self.sctp(h.src, h.dst, data),
+            _ => opaque(data),
+        }
+    }
+
+    fn opaque(&mut self, data: &[u8]) -> Seg {
+        opaque(data)
+    }
+
+    /// What the first pass decided: the walker reassembled the datagram in
+    /// this frame, or in another one, or never.
+    fn fragment(&mut self, ctx: &PacketCtx<'_>, _: &net::IpHeader, _: &[u8]) -> Defragged {
+        match self.frag_notes.remove(&(ctx.frame, ctx.depth)) {
+            Some(FragNote::Complete(p)) => Defragged::Whole(p, Vec::new()),
+            Some(FragNote::Absorbed) => Defragged::Absorbed,
+            None => Defragged::Incomplete,
+        }
+    }
+
+    fn absorbed(&mut self) -> Seg {
+        gone(Verdict::Absorbed)
+    }
+
+    /// The packet (with whatever follows it in the slice, such as Ethernet
+    /// padding, kept after it); a reassembled datagram written as one
+    /// unfragmented packet.
+    fn ip(&mut self, packet: &[u8], h: &net::IpHeader, whole: Option<&[u8]>, inner: Seg) -> Seg {
+        let mut header = packet[..h.header_len].to_vec();
+        let mut old_payload = &packet[h.header_len..h.end];
+        if let (Some(whole), Some(f)) = (whole, h.fragment) {
+            old_payload = whole;
+            if h.is_v4() {
+                // Keep DF, clear MF and the offset.
+                put16(&mut header, 6, be16(packet, 6) & 0x4000);
+                let total = u16::try_from(h.header_len + whole.len()).unwrap_or(u16::MAX);
+                put16(&mut header, 2, total);
+            } else {
+                // Drop the Fragment header: its predecessor names what followed it.
+                header.truncate(f.header_at);
+                header[f.names_it_at] = h.proto;
+                let plen = u16::try_from(f.header_at - 40 + whole.len()).unwrap_or(u16::MAX);
+                put16(&mut header, 4, plen);
+            }
+        }
+        self.finish_ip(header, h, old_payload, &packet[h.end..], inner)
+    }
+
+    /// IP-in-IP, or GRE (RFC 2784/2890) with IP, transparent Ethernet or
+    /// ERSPAN inside, its checksum (when present) recomputed.
+    fn tunnel(&mut self, data: &[u8], gre: Option<&net::Gre>, inner: Option<Seg>) -> Seg {
+        let Some(done) = inner else {
+            return opaque(data);
+        };
+        let Some(g) = gre else {
+            return Seg {
+                csum: Csum::None,
+                ..done
+            };
+        };
+        if !self.keeps(done.v) {
+            return gone(done.v);
+        }
+        let mut out = data[..g.inner_at()].to_vec();
+        out.extend_from_slice(&done.bytes);
+        if g.checksum && out != data {
+            put16(&mut out, 4, 0);
+            let c = inet_checksum(&out);
+            put16(&mut out, 4, c);
+        }
+        Seg {
+            bytes: out,
+            v: done.v,
+            csum: Csum::None,
+        }
+    }
+
+    /// The link header (MAC addresses aliased) before the new packet.
+    fn link(&mut self, frame: &[u8], n: &net::LinkNet, inner: Seg) -> Seg {
+        if !self.keeps(inner.v) {
+            return gone(inner.v);
+        }
+        let mut out = frame[..n.at].to_vec();
+        for &at in n.macs {
+            self.mac_at(&mut out, at);
+        }
+        out.extend_from_slice(&inner.bytes);
+        Seg {
+            bytes: out,
+            v: inner.v,
+            csum: Csum::None,
+        }
+    }
+}
+
+/// Nothing written, for what a slice turned out to carry.
+fn gone(v: Verdict) -> Seg {
+    Seg {
+        bytes: Vec::new(),
+        v,
+        csum: Csum::None,
+    }
 }
 
 /// A payload siplens does not read: kept as it is, non-SIP.
@@ -1955,7 +1931,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
         assert_eq!((seq(&f[0]), ack(&f[1])), (isn_a, isn_a + 1));
         // Addresses aliased in the headers as in the text.
         assert_eq!(&f[2][14 + 12..14 + 16], &[192, 0, 2, 1]);
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 1);
         assert_eq!(t.messages[0].src.as_deref(), Some("192.0.2.1:40000"));
     }
@@ -1974,7 +1950,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
         let f = frames(&out.output);
         assert!(checksums_ok(&f[0]));
         assert_eq!(be16(&f[0], 14 + 6), 0, "MF and offset cleared");
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 1);
         assert_eq!(
             t.messages[0].decoded.cseq.as_ref().and_then(|c| c.seq),
@@ -2037,7 +2013,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
             }
         }
         assert_eq!(user, expected);
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 2);
     }
 
@@ -2061,7 +2037,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
             eth(&tcp(A, B, 61, 0, 0x18, &stream[60..])),
         ];
         let out = redact_capture(&pcap(&frames_in), &opts(Level::All));
-        let t = crate::decode_capture(&out.output);
+        let t = crate::trace::decode_capture(&out.output);
         assert_eq!(t.messages.len(), 1);
         let f = frames(&out.output);
         assert!(f.iter().all(|x| checksums_ok(x)));
@@ -2131,7 +2107,7 @@ v=0\r\nc=IN IP4 10.0.0.1\r\ns=-\r\n\r\n"
             at += total;
         }
         assert_eq!(at, o.len());
-        assert_eq!(crate::decode_capture(o).messages.len(), 1);
+        assert_eq!(crate::trace::decode_capture(o).messages.len(), 1);
     }
 
     #[test]

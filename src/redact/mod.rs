@@ -2,7 +2,7 @@
 //! shape-keeping pseudonyms, so a trace can be pasted into a ticket.
 //!
 //! Flow: text → the messages in it ([`crate::trace::text::split_text`]),
-//! each parsed ([`crate::parse_message`]) → the scanner collects the spans of
+//! each parsed ([`crate::parse::parse_message`]) → the scanner collects the spans of
 //! every identifier, one [`Kind`] each (structural views for display names,
 //! credentials, Security-*, P-Access-Network-Info, P-Charging-Vector,
 //! Call-ID, tags, branches; a generic scanner for URIs, IP literals and

@@ -3,7 +3,7 @@
 //! IP literals, device URNs), then a sweep for values already aliased.
 
 use super::{Edit, Kind, Redactor};
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::params::{split_top, unquote};
 use crate::parse::uri::{is_ipv4, is_ipv6};
 use crate::parse::{parse_message, Message};

@@ -104,7 +104,7 @@ pub fn read_capture_with(input: &[u8], sink: &mut dyn FnMut(RawMessage)) -> Extr
 /// Like [`read_capture_with`], and hands every payload that is not SIP to
 /// `payloads` as it is read: UDP datagrams without a SIP start line, and
 /// the payloads of IP protocols other than UDP, TCP, SCTP and tunnels (ESP,
-/// protocol 50, RFC 4303 §2). The hook for IPsec and RTP/RTCP analysis.
+/// protocol 50). The hook for IPsec and RTP/RTCP analysis.
 pub fn read_capture_payloads(
     input: &[u8],
     sink: &mut dyn FnMut(RawMessage),

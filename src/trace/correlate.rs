@@ -21,15 +21,8 @@ use serde::Serialize;
 
 use super::model::MessageSummary;
 use super::roles::{host_key, role_hints, RoleHint, ViaHop};
-use crate::parse::addr::parse_name_addr_list;
-use crate::parse::auth::{
-    parse_authorization, parse_proxy_authenticate, parse_proxy_authorization,
-    parse_www_authenticate,
-};
-use crate::parse::body::find_sdp;
-use crate::parse::diag::{parse_retry_after, parse_warning};
-use crate::parse::header_name::HeaderName;
-use crate::parse::ims::parse_p_charging_vector;
+use crate::header_name::HeaderName;
+use crate::parse::views::{HeaderView, Views};
 use crate::parse::Message;
 
 /// Static payload types of RFC 3551 §6 that appear in SIP offers.
@@ -129,7 +122,7 @@ impl SdpInfo {
     }
 }
 
-fn owned(t: crate::Text<'_>) -> String {
+fn owned(t: crate::span::Text<'_>) -> String {
     t.as_str().into_owned()
 }
 
@@ -143,19 +136,23 @@ fn has_token(msg: &Message<'_>, name: HeaderName, token: &str) -> bool {
 }
 
 impl Info {
-    pub fn new(msg: &Message<'_>) -> Self {
+    /// The record of one message, from its typed views (shared with the
+    /// diagnosis on the trace's `--ndjson` path, so no header is parsed
+    /// twice).
+    pub fn from_views(views: &Views<'_, '_>) -> Self {
+        let msg = views.message();
         let mut sink = Vec::new();
-        let cseq = msg.cseq();
+        let cseq = views.cseq().copied();
         let method = match msg.method() {
             Some(m) => owned(m).to_ascii_uppercase(),
             None => cseq
                 .map(|c| owned(c.method).to_ascii_uppercase())
                 .unwrap_or_default(),
         };
-        let via = msg.top_via();
-        let from = msg.from();
-        let to = msg.to();
-        let contact_expires = msg.contacts().iter().find_map(|c| match c {
+        let via = views.top_via();
+        let from = views.from();
+        let to = views.to();
+        let contact_expires = views.contacts().find_map(|c| match c {
             crate::parse::addr::Contact::Address(a) => {
                 a.expires().and_then(|e| e.as_str().trim().parse().ok())
             }
@@ -163,16 +160,11 @@ impl Info {
         });
         let stale = [HeaderName::WwwAuthenticate, HeaderName::ProxyAuthenticate]
             .into_iter()
-            .filter_map(|n| msg.header(n).map(|h| (n, h.value)))
-            .any(|(n, v)| {
-                let c = if n == HeaderName::WwwAuthenticate {
-                    parse_www_authenticate(v, &mut sink)
-                } else {
-                    parse_proxy_authenticate(v, &mut sink)
-                };
-                c.is_some_and(|c| c.params.stale_flag() == Some(true))
+            .filter_map(|n| views.first(n).map(|(i, _)| views.view(i)))
+            .any(|v| {
+                matches!(v, HeaderView::Challenge(Some(c)) if c.params.stale_flag() == Some(true))
             });
-        let sdp = find_sdp(msg, &mut sink).map(|s| {
+        let sdp = views.sdp().map(|s| {
             let media = s
                 .media
                 .iter()
@@ -230,9 +222,8 @@ impl Info {
                 .to_ascii_lowercase();
             (id.len() >= 16 && id.bytes().any(|b| b != b'0')).then_some(id)
         });
-        let vias: Vec<ViaHop> = msg
-            .headers_named(HeaderName::Via)
-            .flat_map(|h| crate::parse::via::parse_via_list(h.value, &mut sink))
+        let vias: Vec<ViaHop> = views
+            .vias()
             .map(|v| ViaHop {
                 host: host_key(&owned(v.host)),
                 port: v.port,
@@ -240,15 +231,14 @@ impl Info {
                 received: v.received().map(|r| host_key(&owned(r))),
             })
             .collect();
-        let routes: Vec<(String, bool)> = msg
-            .headers_named(HeaderName::Route)
-            .flat_map(|h| parse_name_addr_list(h.value, "Route", &mut sink))
+        let routes: Vec<(String, bool)> = views
+            .addresses(HeaderName::Route)
             .filter_map(|a| {
-                let u = a.uri?;
+                let u = a.uri.as_ref()?;
                 Some((host_key(&owned(u.host?)), u.params.has("orig")))
             })
             .collect();
-        let contact_host = msg.contacts().iter().find_map(|c| match c {
+        let contact_host = views.contacts().find_map(|c| match c {
             crate::parse::addr::Contact::Address(a) => a
                 .uri
                 .as_ref()
@@ -256,8 +246,8 @@ impl Info {
                 .map(|h| host_key(&owned(h))),
             crate::parse::addr::Contact::Wildcard(_) => None,
         });
-        let user_of = |a: &Option<crate::parse::addr::NameAddr<'_>>| {
-            a.as_ref().and_then(|a| a.uri.as_ref()).and_then(|u| {
+        let user_of = |a: Option<&crate::parse::addr::NameAddr<'_>>| {
+            a.and_then(|a| a.uri.as_ref()).and_then(|u| {
                 u.user
                     .or(match u.kind {
                         crate::parse::uri::UriScheme::Tel => u.opaque,
@@ -266,9 +256,9 @@ impl Info {
                     .map(|t| owned(t).split(';').next().unwrap_or("").to_owned())
             })
         };
-        let reasons = msg
-            .headers_named(HeaderName::Reason)
-            .flat_map(|h| crate::parse::diag::parse_reason(h.value, &mut sink))
+        let reasons = views
+            .reasons()
+            .map(|(_, r)| r)
             .map(|r| super::model::ReasonSummary {
                 protocol: owned(r.protocol),
                 cause: r.cause(),
@@ -278,22 +268,16 @@ impl Info {
         let roles = role_hints(msg, &vias, &routes, &mut sink);
         let has_credentials = [HeaderName::Authorization, HeaderName::ProxyAuthorization]
             .into_iter()
-            .flat_map(|n| msg.headers_named(n).map(move |h| (n, h.value)))
-            .any(|(n, v)| {
-                let c = if n == HeaderName::Authorization {
-                    parse_authorization(v, &mut sink)
-                } else {
-                    parse_proxy_authorization(v, &mut sink)
-                };
+            .flat_map(|n| views.credentials(n))
+            .any(|(_, c)| {
                 // TS 24.229 §5.1.1.2: the first IMS REGISTER carries an
                 // Authorization with an empty `response`: no credentials yet.
-                c.is_some_and(|c| c.params.response().is_some_and(|r| !r.trim().is_empty()))
+                c.params.response().is_some_and(|r| !r.trim().is_empty())
             });
         Info {
-            from_user: user_of(&from),
-            to_user: user_of(&to),
+            from_user: user_of(from),
+            to_user: user_of(to),
             to_host: to
-                .as_ref()
                 .and_then(|a| a.uri.as_ref())
                 .and_then(|u| u.host)
                 .map(|h| host_key(&owned(h))),
@@ -306,36 +290,31 @@ impl Info {
             method,
             code: msg.status_code().map(|c| c.0),
             cseq: cseq.and_then(|c| c.seq),
-            call_id: msg.call_id().map(owned).unwrap_or_default(),
-            from_tag: from.as_ref().and_then(|a| a.tag()).map(owned),
-            to_tag: to.as_ref().and_then(|a| a.tag()).map(owned),
-            from_uri: from.as_ref().map(|a| owned(a.uri_text)),
-            to_uri: to.as_ref().map(|a| owned(a.uri_text)),
-            branch: via.as_ref().and_then(|v| v.branch()).map(owned),
-            top_via: via.as_ref().map(|v| owned(v.text)).unwrap_or_default(),
+            call_id: views.call_id().map(owned).unwrap_or_default(),
+            from_tag: from.and_then(|a| a.tag()).map(owned),
+            to_tag: to.and_then(|a| a.tag()).map(owned),
+            from_uri: from.map(|a| owned(a.uri_text)),
+            to_uri: to.map(|a| owned(a.uri_text)),
+            branch: via.and_then(|v| v.branch()).map(owned),
+            top_via: via.map(|v| owned(v.text)).unwrap_or_default(),
             ruri: msg.request_line().map(|r| owned(r.uri)),
-            start_line: owned(crate::Text::new(msg.input(), msg.start_line_span())),
-            max_forwards: msg.max_forwards(),
-            expires: msg.seconds(HeaderName::Expires),
+            start_line: owned(crate::span::Text::new(msg.input(), msg.start_line_span())),
+            max_forwards: views.max_forwards(),
+            expires: views.seconds(HeaderName::Expires),
             contact_expires,
             has_credentials,
             stale,
-            retry_after: msg
-                .header(HeaderName::RetryAfter)
-                .and_then(|h| parse_retry_after(h.value, &mut sink))
-                .and_then(|r| r.seconds),
+            retry_after: views.retry_after().and_then(|r| r.seconds),
             rseq: msg.header_value(HeaderName::RSeq).map(|v| owned(v.trim())),
             precondition: has_token(msg, HeaderName::Require, "precondition")
                 || has_token(msg, HeaderName::Supported, "precondition"),
             sdp,
-            warnings: msg
-                .headers_named(HeaderName::Warning)
-                .flat_map(|h| parse_warning(h.value, &mut sink))
+            warnings: views
+                .warnings()
                 .map(|w| format!("{} {}", owned(w.code_text), owned(w.text)))
                 .collect(),
-            icid: msg
-                .header(HeaderName::PChargingVector)
-                .and_then(|h| parse_p_charging_vector(h.value, &mut sink))
+            icid: views
+                .charging_vector()
                 .and_then(|c| c.icid_value)
                 .map(|v| owned(v).trim_matches('"').to_owned()),
             session_id,

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::diagnose::{diagnose, Decoded, SpanDto};
+use crate::diagnose::{Decoded, SpanDto};
 use crate::finding::Rule;
 
 use super::correlate::{self, Call, Dialog, Transaction};
@@ -183,6 +183,9 @@ pub(crate) struct Streamer<'t, 'e> {
     cor: correlate::Correlator,
     offer_answer: media::OfferAnswer,
     text: Option<&'t [u8]>,
+    /// The line ends of `text`, indexed once (each message's source span
+    /// is located by binary search, not by a scan from the start).
+    lines: Option<crate::span::LineIndex>,
     each: Option<&'e mut dyn FnMut(TraceMessage)>,
     /// Format `timestamp` from `time` (messages of `read_capture_with`).
     pub(super) fill_timestamps: bool,
@@ -199,6 +202,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             cor: correlate::Correlator::default(),
             offer_answer: media::OfferAnswer::default(),
             text,
+            lines: None,
             each,
             fill_timestamps: false,
         }
@@ -215,12 +219,14 @@ impl<'t, 'e> Streamer<'t, 'e> {
     /// diagnoses it alone and returns it as a [`TraceMessage`].
     pub(crate) fn step(&mut self, mut r: RawMessage, decode: bool) -> Option<TraceMessage> {
         let i = self.messages.len();
-        let msg = crate::parse_message(&r.bytes);
+        let msg = crate::parse::parse_message(&r.bytes);
         if self.fill_timestamps {
             // `capture::read_capture_with` leaves it to the consumer.
             r.timestamp = r.time.map(iso_time);
         }
-        let info = correlate::Info::new(&msg);
+        // One set of typed views for the correlator and the diagnosis.
+        let views = crate::parse::views::Views::new(&msg);
+        let info = correlate::Info::from_views(&views);
         let mut summary = MessageSummary::new(i, &msg, &r);
         summary.label = summary.make_label(&info.method);
         summary.has_sdp = info.sdp.is_some();
@@ -241,7 +247,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         if !decode {
             return None;
         }
-        let decoded = diagnose(&msg);
+        let decoded = crate::diagnose::diagnose_views(views);
         let (raw, raw_lossy) = match std::str::from_utf8(&r.bytes) {
             Ok(t) => (t.to_owned(), false),
             Err(_) => (String::from_utf8_lossy(&r.bytes).into_owned(), true),
@@ -263,7 +269,11 @@ impl<'t, 'e> Streamer<'t, 'e> {
             frame: r.frame,
             frames: r.frames,
             source_span: match (r.source_span, self.text) {
-                (Some(s), Some(t)) => Some(SpanDto::new(t, s)),
+                (Some(s), Some(t)) => Some(SpanDto::at(
+                    self.lines
+                        .get_or_insert_with(|| crate::span::LineIndex::new(t)),
+                    s,
+                )),
                 _ => None,
             },
             raw,

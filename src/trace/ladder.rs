@@ -27,7 +27,7 @@ use super::correlate::{Dialog, Transaction};
 use super::model::SdpRole;
 use super::participants::Participant;
 use super::summary::TraceSummary;
-use crate::{StatusClass, StatusCode};
+use crate::status::{StatusClass, StatusCode};
 
 /// A ladder diagram as data: lanes and arrows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

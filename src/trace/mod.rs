@@ -4,8 +4,8 @@
 //!
 //! Flow: bytes → [`text::split_text`] or [`capture::read_capture_with`]
 //! (owned [`RawMessage`]s: a message's bytes plus when, where from and to)
-//! → each message parsed once, diagnosed alone ([`crate::diagnose()`], the
-//! single-message contract [`crate::Decoded`]) and summarised for correlation →
+//! → each message parsed once, diagnosed alone ([`crate::diagnose::diagnose()`], the
+//! single-message contract [`crate::diagnose::Decoded`]) and summarised for correlation →
 //! `correlate` (one message at a time) → `rules` (at the end) → the owned,
 //! serialisable [`Trace`] (JSON Schema `schema/trace.schema.json`).
 //!
@@ -15,7 +15,7 @@
 //! the small correlation record), correlated, optionally diagnosed and
 //! handed to the caller as a [`TraceMessage`], then dropped. What stays is
 //! the per-message summary and correlation record, never the message bytes
-//! or its [`crate::Decoded`]; the flow rules run at the end on those.
+//! or its [`crate::diagnose::Decoded`]; the flow rules run at the end on those.
 //!
 //! Layers, each using only those below it (`mod.rs` only declares and
 //! re-exports): `export` → `decode` (the entry points, [`Trace`]) →

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::finding::{Category, Rule, Severity};
-use crate::parse::header_name::HeaderName;
+use crate::header_name::HeaderName;
 use crate::parse::StartLine;
 use crate::span::Span;
 
@@ -169,7 +169,7 @@ impl FlowFinding {
 }
 
 /// What the flow summary and the text ladder need from one message: kept
-/// for every message by the streaming path instead of its [`crate::Decoded`].
+/// for every message by the streaming path instead of its [`crate::diagnose::Decoded`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessageSummary {
     /// Position in the trace.
@@ -219,8 +219,8 @@ pub struct MessageSummary {
 }
 
 impl MessageSummary {
-    pub(crate) fn new(index: usize, msg: &crate::Message<'_>, r: &RawMessage) -> Self {
-        let s = |t: crate::Text<'_>| t.as_str().into_owned();
+    pub(crate) fn new(index: usize, msg: &crate::parse::Message<'_>, r: &RawMessage) -> Self {
+        let s = |t: crate::span::Text<'_>| t.as_str().into_owned();
         // Captures always have both addresses: skip what only text needs.
         let addressed = r.src.is_some() && r.dst.is_some();
         let (method, code, reason_phrase, request_uri) = match msg.start_line() {

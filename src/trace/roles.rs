@@ -7,8 +7,8 @@
 //! name them are listed in the `participants` module docs (3GPP TS 24.229
 //! §5.1–§5.4, RFC 3327, RFC 3608, RFC 3329, TS 29.163).
 
+use crate::header_name::HeaderName;
 use crate::parse::addr::parse_name_addr_list;
-use crate::parse::header_name::HeaderName;
 use crate::parse::params::Findings;
 use crate::parse::Message;
 

@@ -487,7 +487,7 @@ fn is_header_line(l: &[u8]) -> bool {
 fn is_sip_header_line(l: &[u8]) -> bool {
     is_header_line(l)
         && memchr::memchr(b':', l).is_some_and(|c| {
-            crate::parse::header_name::HeaderName::from_bytes(l[..c].trim_ascii()).is_some()
+            crate::header_name::HeaderName::from_bytes(l[..c].trim_ascii()).is_some()
         })
 }
 

@@ -7,11 +7,11 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
+use crate::header_name::HeaderName;
 use crate::kb::status;
-use crate::parse::header_name::HeaderName;
-use crate::parse::security::{parse_security_server, SecMechanism};
-use crate::parse::status::Method;
+use crate::parse::security::SecMechanism;
 use crate::span::Span;
+use crate::status::Method;
 
 /// The span of one security mechanism: name through its last parameter.
 pub(super) fn mechanism_span(m: &SecMechanism<'_>) -> Span {
@@ -41,11 +41,10 @@ pub(super) fn describe_mechanism(m: &SecMechanism<'_>) -> String {
 /// (RFC 3329 §2.2: the client picks the preferred mechanism it supports;
 /// a missing `q` ranks last, ties keep their order).
 pub(super) fn security_server_offers<'a>(cx: &Ctx<'_, 'a>) -> Vec<SecMechanism<'a>> {
-    let mut sink = Vec::new();
     let mut offers: Vec<SecMechanism<'a>> = cx
-        .msg
-        .headers_named(HeaderName::SecurityServer)
-        .flat_map(|h| parse_security_server(h.value, &mut sink))
+        .views
+        .security_all(HeaderName::SecurityServer)
+        .cloned()
         .collect();
     crate::sort::sort_by(&mut offers, |a, b| {
         let q = |m: &SecMechanism<'_>| m.q_value().unwrap_or(-1.0);
@@ -310,17 +309,10 @@ pub(super) fn scheme_kind(a: &crate::parse::auth::Auth<'_>) -> &'static str {
 /// §22; RFC 7616; RFC 8760); IMS AKA advice only for an AKA challenge
 /// (SL301). Requests carrying Basic credentials get SL323 too.
 pub(super) fn challenge_scheme(cx: &Ctx<'_, '_>, dx: &mut Dx) {
-    use crate::parse::auth::{parse_authorization, parse_proxy_authorization};
     if cx.msg.is_request() {
-        let mut sink = Vec::new();
         for name in [HeaderName::Authorization, HeaderName::ProxyAuthorization] {
-            for h in cx.msg.headers_named(name) {
-                let cred = if name == HeaderName::Authorization {
-                    parse_authorization(h.value, &mut sink)
-                } else {
-                    parse_proxy_authorization(h.value, &mut sink)
-                };
-                if let Some(c) = cred.filter(|c| c.scheme.eq_ignore_case("Basic")) {
+            for (_, c) in cx.views.credentials(name) {
+                if c.scheme.eq_ignore_case("Basic") {
                     dx.finding(
                         Rule::BasicAuth,
                         c.scheme.span(),
@@ -477,11 +469,8 @@ pub(super) fn security_agreement_required(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let m = cx.method_str();
-    let mut sink = Vec::new();
     let header = cx.msg.header(HeaderName::SecurityServer);
-    let mechs = header
-        .map(|h| parse_security_server(h.value, &mut sink))
-        .unwrap_or_default();
+    let mechs = cx.views.security(HeaderName::SecurityServer);
     let listed: Vec<String> = mechs.iter().map(describe_mechanism).collect();
     let span = header.map_or(cx.msg.start_line_span(), |h| h.value.span());
     let offer = if listed.is_empty() {

@@ -8,9 +8,9 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
+use crate::header_name::HeaderName;
 use crate::kb::{self, status};
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
+use crate::status::Method;
 use memchr::memmem;
 
 /// SL314: a 503 with Retry-After: the server is overloaded or in

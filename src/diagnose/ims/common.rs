@@ -5,11 +5,10 @@ use super::super::causes::{describe_reason, reason_span};
 use super::super::context::Ctx;
 use super::super::dto::Confidence;
 use super::super::reason::q850_consistent;
+use crate::header_name::HeaderName;
 use crate::kb::{self, status};
 use crate::parse::body::Body;
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
-use crate::parse::media::parse_media_type;
 use crate::span::{Span, Text};
 use memchr::{memchr, memmem};
 
@@ -56,14 +55,11 @@ pub(super) fn ims_xml<'a>(cx: &Ctx<'_, 'a>) -> Option<Text<'a>> {
     let is_ims = |ct: Option<crate::parse::media::MediaType<'_>>| {
         ct.is_some_and(|c| c.is("application", "3gpp-ims+xml"))
     };
-    let ct = cx
-        .msg
-        .header(HeaderName::ContentType)
-        .and_then(|h| parse_media_type(h.value, &mut sink));
+    let ct = cx.views.content_type().cloned();
     if is_ims(ct) && !cx.msg.body().is_empty() {
         return Some(cx.msg.body());
     }
-    if let Body::Multipart(m) = &cx.body {
+    if let Body::Multipart(m) = cx.body() {
         for p in &m.parts {
             if is_ims(p.content_type(&mut sink)) {
                 return Some(p.body);

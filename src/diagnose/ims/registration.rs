@@ -7,10 +7,10 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
+use crate::header_name::HeaderName;
 use crate::kb::status;
-use crate::parse::header_name::HeaderName;
 use crate::parse::scalar::parse_session_interval;
-use crate::parse::status::Method;
+use crate::status::Method;
 
 /// SL305: a 403 to REGISTER: provisioning, barring, roaming, identity
 /// mismatch or failed authentication (TS 24.229 §5.1.1.5.1, §5.4.1.2.3;

@@ -7,9 +7,9 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
+use crate::header_name::HeaderName;
 use crate::kb::{self, status};
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
+use crate::status::Method;
 
 /// SL306: a 404 (unknown here) or 604 (does not exist anywhere) for the
 /// target (RFC 3261 §21.4.5, §21.6.3).
@@ -234,7 +234,7 @@ pub(super) fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     }
     let m = cx.method_str();
     let status = status_text(cx);
-    let vias = cx.via();
+    let vias: Vec<&crate::parse::via::Via<'_>> = cx.via().collect();
     let key = |v: &crate::parse::via::Via<'_>| {
         format!(
             "{}:{}",
@@ -245,7 +245,7 @@ pub(super) fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     // The first sent-by that occurs again, and where it occurs again.
     let mut repeated = None;
     'outer: for (i, a) in vias.iter().enumerate() {
-        for b in &vias[i + 1..] {
+        for b in vias[i + 1..].iter().copied() {
             if key(a) == key(b) {
                 repeated = Some((a, b));
                 break 'outer;
@@ -253,7 +253,7 @@ pub(super) fn loop_or_hops(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         }
     }
     let hops = vias.len();
-    let mf = cx.msg.max_forwards();
+    let mf = cx.views.max_forwards();
     let mut facts = vec![format!("{hops} Via entries")];
     if let Some(mf) = mf {
         facts.push(format!("Max-Forwards {mf}"));

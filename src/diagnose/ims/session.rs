@@ -7,12 +7,11 @@ use super::super::context::{Ctx, Dx};
 use super::super::dto::Confidence;
 use super::common::*;
 use crate::finding::Rule;
+use crate::header_name::HeaderName;
 use crate::kb::{self, status};
 use crate::parse::diag::ReasonProtocol;
-use crate::parse::header_name::HeaderName;
-use crate::parse::status::Method;
-use crate::parse::tokens::{parse_allow_events, parse_require, parse_unsupported};
 use crate::span::Span;
+use crate::status::Method;
 
 /// SL308: a 480, 486, 600 or 603 — the callee is unavailable, busy or
 /// declined; Reason and Retry-After say more (RFC 3261 §21.4.18, §21.4.24,
@@ -132,7 +131,7 @@ pub(super) fn ue_contact(cx: &Ctx<'_, '_>) -> Option<(Span, String)> {
     if cx.msg.is_request() || cx.method_is(Method::Register) {
         return None;
     }
-    cx.contacts().iter().find_map(|c| {
+    cx.contacts().find_map(|c| {
         let crate::parse::addr::Contact::Address(na) = c else {
             return None;
         };
@@ -314,15 +313,12 @@ pub(super) fn extension_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(h) = cx.msg.header(header) else {
         return;
     };
-    let mut sink = Vec::new();
-    let tags: Vec<String> = if required {
-        parse_require(h.value, &mut sink)
-    } else {
-        parse_unsupported(h.value, &mut sink)
-    }
-    .iter()
-    .map(|t| t.as_str().into_owned())
-    .collect();
+    let tags: Vec<String> = cx
+        .views
+        .tokens(header)
+        .iter()
+        .map(|t| t.as_str().into_owned())
+        .collect();
     let list = tags.join(", ");
     let m = cx.method_str();
     let status = status_text(cx);
@@ -381,11 +377,10 @@ pub(super) fn bad_event(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let m = cx.method_str();
-    let mut sink = Vec::new();
     let allow = cx.msg.header(HeaderName::AllowEvents);
-    let events: Vec<String> = allow
-        .map(|h| parse_allow_events(h.value, &mut sink))
-        .unwrap_or_default()
+    let events: Vec<String> = cx
+        .views
+        .tokens(HeaderName::AllowEvents)
         .iter()
         .map(|t| t.as_str().into_owned())
         .collect();

@@ -107,7 +107,7 @@ fn fixtures_are_clean_crlf_with_exact_content_length() {
     for input in ALL {
         let msg = parse_message(input);
         assert!(!msg.lf_line_ends());
-        let framing: Vec<_> = crate::validate_message(&msg)
+        let framing: Vec<_> = crate::validate::validate_message(&msg)
             .into_iter()
             .filter(|f| {
                 matches!(

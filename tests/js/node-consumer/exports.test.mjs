@@ -18,6 +18,7 @@ const CAPTURE = readFileSync(`${fixtures}/captures/sip_ipv6_udp.pcap`);
 // (an optional options object is covered by redact's own tests).
 const VALID = {
   decode: [TEXT],
+  parse: [TEXT],
   decodeBytes: [Buffer.from(TEXT)],
   decodeTrace: [TEXT],
   decodeCapture: [CAPTURE],
@@ -45,7 +46,7 @@ const VALID = {
 };
 // wasm-bindgen's loader functions, not siplens calls.
 const LOADERS = ["default", "initSync"];
-const CLASSES = ["TraceStream"];
+const CLASSES = ["TraceStream", "SipMessage"];
 
 const WRONG = [42, 1.5, -1, NaN, true, null, undefined, {}, [], ["x"], [1.5], () => 1, Symbol("s"), 10n, new Uint16Array(2), new DataView(new ArrayBuffer(2)), new Map(), "text", new Uint8Array(2)];
 

@@ -68,46 +68,11 @@ impl StatusClass {
     }
 }
 
-impl StatusCode {
-    /// 100 Trying.
-    pub const TRYING: StatusCode = StatusCode(100);
-    /// 180 Ringing.
-    pub const RINGING: StatusCode = StatusCode(180);
-    /// 183 Session Progress.
-    pub const SESSION_PROGRESS: StatusCode = StatusCode(183);
-    /// 200 OK.
-    pub const OK: StatusCode = StatusCode(200);
-    /// 401 Unauthorized.
-    pub const UNAUTHORIZED: StatusCode = StatusCode(401);
-    /// 403 Forbidden.
-    pub const FORBIDDEN: StatusCode = StatusCode(403);
-    /// 404 Not Found.
-    pub const NOT_FOUND: StatusCode = StatusCode(404);
-    /// 407 Proxy Authentication Required.
-    pub const PROXY_AUTHENTICATION_REQUIRED: StatusCode = StatusCode(407);
-    /// 408 Request Timeout.
-    pub const REQUEST_TIMEOUT: StatusCode = StatusCode(408);
-    /// 480 Temporarily Unavailable.
-    pub const TEMPORARILY_UNAVAILABLE: StatusCode = StatusCode(480);
-    /// 486 Busy Here.
-    pub const BUSY_HERE: StatusCode = StatusCode(486);
-    /// 487 Request Terminated.
-    pub const REQUEST_TERMINATED: StatusCode = StatusCode(487);
-    /// 488 Not Acceptable Here.
-    pub const NOT_ACCEPTABLE_HERE: StatusCode = StatusCode(488);
-    /// 494 Security Agreement Required.
-    pub const SECURITY_AGREEMENT_REQUIRED: StatusCode = StatusCode(494);
-    /// 500 Server Internal Error.
-    pub const SERVER_INTERNAL_ERROR: StatusCode = StatusCode(500);
-    /// 503 Service Unavailable.
-    pub const SERVICE_UNAVAILABLE: StatusCode = StatusCode(503);
-    /// 504 Server Time-out.
-    pub const SERVER_TIMEOUT: StatusCode = StatusCode(504);
-    /// 580 Precondition Failure.
-    pub const PRECONDITION_FAILURE: StatusCode = StatusCode(580);
-    /// 603 Decline.
-    pub const DECLINE: StatusCode = StatusCode(603);
+// `StatusCode::TRYING` … `StatusCode::DECLINE`: one constant per registered
+// code, generated from `data/codes` (the same names as `kb::status`).
+include!(concat!(env!("OUT_DIR"), "/status_consts.rs"));
 
+impl StatusCode {
     /// The numeric value.
     pub const fn as_u16(self) -> u16 {
         self.0
