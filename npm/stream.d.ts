@@ -1,6 +1,7 @@
 // Types of `siplens/stream`: the streaming trace decoder with Web Streams (stream.js).
-import type { StreamEnd, Trace, TraceMessage } from "./siplens.js";
-import { TraceStream } from "./siplens.js";
+// They are those of the trace module (`siplens/trace`), which the stream runs on.
+import type { StreamEnd, Trace, TraceMessage } from "./siplens_trace.js";
+import { TraceStream } from "./siplens_trace.js";
 
 export { TraceStream };
 export type { StreamEnd };

@@ -7,16 +7,18 @@
 //
 // `traceTransform()` is a TransformStream: chunks in (Uint8Array, ArrayBuffer or string), one
 // TraceMessage out per message as soon as it is complete; its `end` promise resolves with the
-// StreamEnd when the input ends (and rejects when the stream errors). Under Node the package's
-// node entry is loaded first (./stream-node.js), in a browser or bundler the module is
-// initialised on the stream's start (the same init() as the web entry's default export).
-import init, { TraceStream } from "./siplens.js";
+// StreamEnd when the input ends (and rejects when the stream errors). It runs on the trace
+// module (`siplens/trace`, siplens_trace.js), never the core: under Node its node entry is
+// loaded first (./stream-node.js imports ./trace-node.js), in a browser or bundler the trace
+// module is fetched and initialised on the stream's start (the same init() as the default
+// export of `siplens/trace`).
+import init, { TraceStream } from "./siplens_trace.js";
 
 export { TraceStream };
 
 /**
  * A TransformStream from input chunks to TraceMessages; `end` resolves with the StreamEnd.
- * @returns {TransformStream & { end: Promise<import("./siplens.js").StreamEnd> }}
+ * @returns {TransformStream & { end: Promise<import("./siplens_trace.js").StreamEnd> }}
  */
 export function traceTransform() {
   let stream = null;
@@ -86,6 +88,7 @@ export function assembleTrace(messages, end) {
     findings: end.findings,
     findingGroups: end.findingGroups,
     captureFindings: end.captureFindings,
+    ladder: end.ladder,
   };
 }
 

@@ -1,5 +1,5 @@
 // Types of `siplens/trace-element`: the <siplens-trace> custom element (trace-element.js).
-import type { Trace, TraceMessage } from "./siplens.js";
+import type { Trace, TraceMessage } from "./siplens_trace.js";
 import type { SiplensErrorDetail, SiplensTheme } from "./element.js";
 
 export type { SiplensErrorDetail, SiplensTheme };
@@ -12,10 +12,25 @@ export interface SiplensSelectDetail {
     message: TraceMessage;
 }
 
+/** `detail` of the `siplens-progress` event: how far a big input's decode has got. */
+export interface SiplensProgressDetail {
+    /** Bytes of the input decoded so far. */
+    read: number;
+    /** Bytes of the whole input. */
+    total: number;
+    /** Messages completed so far. */
+    messages: number;
+}
+
 /** Events of <siplens-trace>; all bubble and cross the shadow boundary. */
 export interface SiplensTraceEventMap extends HTMLElementEventMap {
     /** After each decode; `detail` is the same object `decodeTrace()` / `decodeCapture()` return. */
     "siplens-trace": CustomEvent<Trace>;
+    /**
+     * While an input decodes, between the slices it is decoded in (the page stays responsive):
+     * none for an input decoded in one slice.
+     */
+    "siplens-progress": CustomEvent<SiplensProgressDetail>;
     /** When a message is selected (an arrow of the ladder, a message link, the `selected` property). */
     "siplens-select": CustomEvent<SiplensSelectDetail>;
     /** When the input cannot be decoded (empty) or the module cannot load. */
@@ -77,5 +92,6 @@ declare global {
     interface GlobalEventHandlersEventMap {
         "siplens-trace": CustomEvent<Trace>;
         "siplens-select": CustomEvent<SiplensSelectDetail>;
+        "siplens-progress": CustomEvent<SiplensProgressDetail>;
     }
 }

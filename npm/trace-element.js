@@ -12,15 +12,23 @@
 // last Trace or null), `selected` (message index or null), `dialog` (the dialog shown alone in the
 // ladder, or null), `noInput`, `theme`, `ladderLimit`; method `load(file)` (a File or Blob: a
 // capture or text). Events (bubbling, composed): `siplens-trace` (detail: the Trace),
+// `siplens-progress` (detail: { read, total, messages } while a big input decodes),
 // `siplens-select` (detail: { index, message }), `siplens-error` (detail: { message }).
 // Types: trace-element.d.ts.
+//
+// It runs on the trace module (`siplens/trace`, siplens_trace.js and its .wasm, fetched on first
+// use); the message decode it shows is a <siplens-decoder>, which loads the core module. Input is
+// fed to a TraceStream in slices, yielding to the event loop every few milliseconds, so a
+// multi-megabyte capture never freezes the page: the status line counts the messages and the
+// bytes read while it decodes, and a newer input cancels an older decode.
 //
 // Built from the page's render functions (trace-render.js, render.js): DOM through
 // createElement / textContent only, never innerHTML; nothing is fetched but the .wasm; styles
 // are a constructable stylesheet (CSP `style-src 'self'`).
-import init, { captureFormat, decodeCapture, decodeTrace } from "./siplens.js";
+import init, { captureFormat, decodeTrace, filterLadder, TraceStream } from "./siplens_trace.js";
+import { assembleTrace } from "./stream.js";
 import { fromAttribute, THEME_CSS } from "./element.js";
-import { filterDialogRows, ladderModel, renderDialogs, renderFlowFindings, renderLadder, traceSummary } from "./trace-render.js";
+import { filterDialogRows, ladderOf, renderDialogs, renderFlowFindings, renderLadder, traceSummary } from "./trace-render.js";
 
 let ready = null;
 const load = () => (ready ??= init());
@@ -89,6 +97,15 @@ function styles() {
 
 const THEMES = ["light", "dark", "auto"];
 const DEFAULT_LIMIT = 2000;
+/** Bytes per TraceStream.push, and the time spent pushing before yielding to the page. */
+const SLICE = 32 * 1024;
+const BUDGET_MS = 12;
+
+/** Back to the event loop (input, rendering, requestAnimationFrame), then on. A task, not
+ * scheduler.yield(): its continuations run ahead of rendering (8 frames against 49 during one
+ * decode of tests/page/trace-element-big.test.mjs). */
+const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+const now = () => (typeof performance === "undefined" ? Date.now() : performance.now());
 
 /** What a wrong argument is, for a TypeError (the same words as the module's). */
 function describe(v) {
@@ -332,7 +349,7 @@ export class SiplensTrace extends HTMLElement {
     try {
       await load();
     } catch (err) {
-      if (mine === this._seq) this._fail(`could not load siplens_bg.wasm (${err instanceof Error ? err.message : String(err)}); serve it as application/wasm and allow 'wasm-unsafe-eval' in the CSP script-src`);
+      if (mine === this._seq) this._fail(`could not load siplens_trace_bg.wasm (${err instanceof Error ? err.message : String(err)}); serve it as application/wasm and allow 'wasm-unsafe-eval' in the CSP script-src`);
       return;
     }
     if (mine !== this._seq) return;
@@ -342,11 +359,13 @@ export class SiplensTrace extends HTMLElement {
     }
     let trace;
     try {
-      trace = bytes ? decodeCapture(bytes) : decodeTrace(this.text);
+      trace = await this._stream(mine, bytes);
     } catch (err) {
-      this._fail(err instanceof Error ? err.message : String(err));
+      if (mine === this._seq) this._fail(err instanceof Error ? err.message : String(err));
       return;
     }
+    if (trace === null) return; // a newer input took over
+    this._busy(false);
     this._result = trace;
     this._selected = null;
     this._dialog = null;
@@ -359,19 +378,70 @@ export class SiplensTrace extends HTMLElement {
     this.dispatchEvent(new CustomEvent("siplens-trace", { detail: trace, bubbles: true, composed: true }));
   }
 
+  /**
+   * The Trace of a capture (`bytes`) or of the text, the same object `decodeCapture` /
+   * `decodeTrace` return, decoded through a TraceStream a slice at a time: between slices the
+   * page runs (a frame, input) and the status shows the progress. Null when a newer input
+   * started meanwhile.
+   */
+  async _stream(mine, bytes) {
+    const input = bytes ?? new TextEncoder().encode(this.text);
+    // A text whose first bytes read as a capture's magic number: the stream would take it for a
+    // capture, so it is decoded as text in one go (decodeTrace reads text only).
+    if (!bytes && captureFormat(input)) return decodeTrace(this.text);
+    const stream = new TraceStream();
+    const messages = [];
+    try {
+      let at = 0;
+      while (at < input.length) {
+        const start = now();
+        do {
+          const end = Math.min(at + SLICE, input.length);
+          for (const m of stream.push(input.subarray(at, end))) messages.push(m);
+          at = end;
+        } while (at < input.length && now() - start < BUDGET_MS);
+        if (at < input.length) {
+          this._progress(at, input.length, messages.length);
+          await yieldToPage();
+          if (mine !== this._seq) return null;
+        }
+      }
+      const end = stream.finish();
+      for (const m of end.messages) messages.push(m);
+      return assembleTrace(messages, end);
+    } finally {
+      stream.free();
+    }
+  }
+
+  /** The status line while a big input decodes, and a `siplens-progress` event. */
+  _progress(read, total, count) {
+    this._busy(true);
+    this._status.className = "muted status";
+    this._status.setAttribute("role", "status");
+    this._status.textContent = `Decoding… ${count} message${count === 1 ? "" : "s"}, ${Math.floor((read / total) * 100)} % read`;
+    this.dispatchEvent(new CustomEvent("siplens-progress", { detail: { read, total, messages: count }, bubbles: true, composed: true }));
+  }
+
+  _busy(on) {
+    if (on) this._out.setAttribute("aria-busy", "true");
+    else this._out.removeAttribute("aria-busy");
+  }
+
   /** The call list and the ladder (all messages, or the selected dialog's). */
   _draw() {
     const trace = this._result;
     const dg = this._dialog === null ? null : trace.dialogs[this._dialog];
     this._calls.replaceChildren(renderDialogs(document, trace, this._dialog));
-    const only = dg ? new Set(dg.messages) : null;
-    const total = only ? only.size : trace.messages.length;
+    // The core's ladder (`trace.ladder`); a dialog alone is the package's filterLadder (its
+    // messages and its transactions', as the page and the CLI's --dialog show it).
+    const model = dg ? filterLadder(ladderOf(trace), { dialog: this._dialog }) : ladderOf(trace);
+    const total = model.arrows.length;
     const limit = this.ladderLimit;
-    const model = ladderModel(trace, only);
     const head = el("h2", null, dg ? `Ladder: dialog ${dg.id + 1} (${total} messages)` : `Ladder (${total} messages${total > limit ? `, the first ${limit} drawn` : ""})`);
     const all = dg ? el("button", { type: "button", "data-action": "all" }, "Show every message") : null;
     this._ladderBar.replaceChildren(...[head, all].filter(Boolean));
-    this._ladder.replaceChildren(renderLadder(document, trace, limit, { only, model }));
+    this._ladder.replaceChildren(renderLadder(document, trace, limit, { model }));
     this._mark();
   }
 
@@ -398,6 +468,7 @@ export class SiplensTrace extends HTMLElement {
   }
 
   _clear() {
+    this._busy(false);
     this._result = null;
     this._selected = null;
     this._dialog = null;

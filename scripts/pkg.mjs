@@ -27,19 +27,20 @@ for (const f of ["node.js", "node.d.ts", "element.js", "element.d.ts", "trace-el
 copyFileSync(new URL("www/render.js", root), join(dir, "render.js"));
 copyFileSync(new URL("www/trace-render.js", root), join(dir, "trace-render.js"));
 
-// wasm-bindgen declares `[Symbol.dispose](): void` on classes (TraceStream), which only
+// wasm-bindgen declares `[Symbol.dispose](): void` on classes (TraceStream, in the trace module), which only
 // compiles with TypeScript's esnext.disposable lib: a consumer on lib es2022 with
 // skipLibCheck false would fail on our types. The method stays at run time where the
 // engine has Symbol.dispose; `free()` is the declared way to release a stream.
-const dts = join(dir, "siplens.d.ts");
-writeFileSync(dts, readFileSync(dts, "utf8").replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ""));
-
 const TRACE = ["siplens_trace.js", "siplens_trace.d.ts", "siplens_trace_bg.wasm", "siplens_trace_bg.wasm.d.ts"];
 if (traceDir) {
   for (const f of TRACE) copyFileSync(join(traceDir, f), join(dir, f));
   for (const f of ["trace-node.js", "trace-node.d.ts"]) copyFileSync(new URL(`npm/${f}`, root), join(dir, f));
 }
 const hasTrace = existsSync(join(dir, "siplens_trace_bg.wasm"));
+for (const f of ["siplens.d.ts", ...(hasTrace ? ["siplens_trace.d.ts"] : [])]) {
+  const dts = join(dir, f);
+  writeFileSync(dts, readFileSync(dts, "utf8").replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ""));
+}
 
 // Precompressed copies for a static server (brotli quality 11, gzip level 9).
 for (const f of ["siplens_bg.wasm", ...(hasTrace ? ["siplens_trace_bg.wasm"] : [])]) {
@@ -82,9 +83,11 @@ const pkg = {
     }),
     // <siplens-decoder>: a custom element (browser only); it imports ./siplens.js and ./render.js.
     "./element": { types: "./element.d.ts", default: "./element.js" },
-    // <siplens-trace>: the trace-level element (browser only); it imports ./element.js and ./trace-render.js.
+    // <siplens-trace>: the trace-level element (browser only); it runs on the trace module
+    // (./siplens_trace.js, ./stream.js) and imports ./element.js and ./trace-render.js.
     "./trace-element": { types: "./trace-element.d.ts", default: "./trace-element.js" },
-    // The streaming decoder with Web Streams; under Node its entry loads ./node.js first.
+    // The streaming decoder with Web Streams, on the trace module; under Node its entry loads
+    // ./trace-node.js first.
     "./stream": {
       types: "./stream.d.ts",
       node: "./stream-node.js",
@@ -117,10 +120,9 @@ const pkg = {
     "LICENSE-MIT",
     "LICENSE-APACHE",
   ],
-  // node.js instantiates the module on import and element.js defines the custom
-  // element; the web entry has no side effects.
-  sideEffects: ["./node.js", "./element.js", "./trace-element.js", "./stream-node.js"],
-  sideEffects: ["./node.js", "./trace-node.js", "./element.js"],
+  // node.js and trace-node.js (and so stream-node.js) instantiate a module on import, the
+  // element files define their custom elements; the web entries have no side effects.
+  sideEffects: ["./node.js", "./trace-node.js", "./element.js", "./trace-element.js", "./stream-node.js"],
 };
 writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`siplens: ${join(dir, "package.json")} written (${pkg.name}@${pkg.version})`);

@@ -20,6 +20,7 @@ pub mod kb;
 pub mod lazy;
 pub mod parse;
 pub mod redact;
+mod sort;
 pub mod span;
 pub mod status;
 pub mod trace;

@@ -37,7 +37,7 @@ pub fn validate_views(views: &Views<'_, '_>) -> Vec<Finding> {
     check_structure(views, &mut out);
     // The body through its view (SDP lines, multipart framing).
     out.extend_from_slice(&views.body_parsed().1);
-    out.sort_by_key(|f| (f.span.start, f.span.end));
+    crate::sort::sort_by_key(&mut out, |f| (f.span.start, f.span.end));
     out
 }
 

@@ -318,6 +318,7 @@ pub fn export_call_pcap(
 /// the arrows kept keep their message numbers, the lanes are those they
 /// use in order of first appearance, Δt is between the arrows kept. The
 /// same filter as the CLI's `--call-id` and `--dialog`.
+#[cfg(not(feature = "core-only"))]
 #[wasm_bindgen(js_name = filterLadder)]
 pub fn filter_ladder(
     #[wasm_bindgen(unchecked_param_type = "Ladder")] ladder: JsValue,
@@ -329,6 +330,7 @@ pub fn filter_ladder(
     to_js(&ladder.filter(&filter))
 }
 
+#[cfg(not(feature = "core-only"))]
 /// A plain JS object read through JSON (`JSON.stringify`, then serde);
 /// anything but a plain object is a `TypeError`, a wrong field an `Error`.
 fn json_arg<T: serde::de::DeserializeOwned>(
@@ -512,6 +514,7 @@ pub fn redaction_kinds() -> Result<Vec<Ts<KindInfo>>, JsValue> {
 /// The first four bytes tell a capture from text. A message of a text is
 /// handed over once the next one starts (only then is its end known); a
 /// capture's once its packet is read.
+#[cfg(not(feature = "core-only"))]
 #[wasm_bindgen(js_name = TraceStream)]
 pub struct JsTraceStream {
     inner: Option<crate::trace::incremental::TraceStream>,
@@ -519,6 +522,7 @@ pub struct JsTraceStream {
     blank: bool,
 }
 
+#[cfg(not(feature = "core-only"))]
 #[wasm_bindgen(js_class = TraceStream)]
 impl JsTraceStream {
     /// An empty stream.
@@ -576,10 +580,12 @@ impl JsTraceStream {
     }
 }
 
+#[cfg(not(feature = "core-only"))]
 fn finished() -> JsValue {
     error("TraceStream: finish() was already called; start a new TraceStream")
 }
 
+#[cfg(not(feature = "core-only"))]
 /// Any serialisable value to JS through JSON, as [`to_js`].
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let json = serde_json::to_string(value).map_err(error)?;

@@ -352,9 +352,7 @@ function showTrace(trace, text, mine, t0) {
  */
 function currentLadder() {
   const { trace, dialog } = currentTrace;
-  if (dialog === null) return T.ladderOf(trace);
-  if (currentTrace.ladder?.dialog !== dialog) currentTrace.ladder = { dialog, model: siplens.filterLadder(T.ladderOf(trace), { dialog }) };
-  return currentTrace.ladder.model;
+  return dialog === null ? T.ladderOf(trace) : currentTrace.ladder.model;
 }
 
 /** Draws the first `count` arrows of the current trace; a long trace gets a "Show more" button. */
@@ -387,9 +385,17 @@ function showLadder(count) {
 }
 
 /** Shows dialog `id` alone in the ladder (null: every message). */
-function selectDialog(id) {
-  if (!currentTrace) return;
-  currentTrace.dialog = id;
+async function selectDialog(id) {
+  const shown = currentTrace;
+  if (!shown) return;
+  if (id !== null && shown.ladder?.dialog !== id) {
+    // filterLadder is in the trace module: loaded already for a trace decoded here, fetched now
+    // for one the worker decoded.
+    const m = await traceModule();
+    if (currentTrace !== shown) return;
+    shown.ladder = { dialog: id, model: m.filterLadder(T.ladderOf(shown.trace), { dialog: id }) };
+  }
+  shown.dialog = id;
   showLadder(LADDER_STEP);
 }
 

@@ -256,7 +256,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: Vec<Finding>) -> 
 
     // Causes: evidence first (rules' order), then the knowledge base.
     let mut causes: Vec<Cause> = std::mem::take(&mut dx.causes);
-    causes.sort_by_key(|c| c.confidence);
+    crate::sort::sort_by_key(&mut causes, |c| c.confidence);
     // A less supported cause that only restates a better supported one
     // (issue 18: "low causes that restate the high one") goes; its
     // evidence joins the one it restates.

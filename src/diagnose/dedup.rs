@@ -40,7 +40,7 @@ fn words(s: &str) -> Vec<String> {
         .filter(|w| !w.is_empty() && !STOP.iter().any(|st| st.eq_ignore_ascii_case(w)))
         .map(|w| stem(w.to_ascii_lowercase()))
         .collect();
-    out.sort_unstable();
+    crate::sort::sort_by(&mut out, Ord::cmp);
     out.dedup();
     out
 }

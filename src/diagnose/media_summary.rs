@@ -198,7 +198,7 @@ fn preconditions(m: &Media<'_>, lines: &LineIndex) -> Vec<PreconditionDto> {
     }
     rows.into_iter()
         .map(|mut r| {
-            r.spans.sort_by_key(|s| s.start);
+            crate::sort::sort_by_key(&mut r.spans, |s| s.start);
             let met = match r.des {
                 None => true,
                 Some(d) => match d.strength {

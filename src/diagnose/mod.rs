@@ -115,6 +115,6 @@ pub fn diagnose_views(views: Views<'_, '_>) -> Decoded {
     // Validation reads the views the rules already computed (one parse).
     let mut findings = validate_views(&cx.views);
     findings.append(&mut dx.findings);
-    findings.sort_by_key(|f| (f.span.start, f.span.end));
+    crate::sort::sort_by_key(&mut findings, |f| (f.span.start, f.span.end));
     assembly::assemble(&cx, dx, findings)
 }

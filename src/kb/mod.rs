@@ -607,7 +607,7 @@ pub fn compare_codes(a: impl Into<StatusCode>, b: impl Into<StatusCode>) -> Comp
         ("retry", |c| c.retry.policy.label().to_string()),
         ("senders", |c| {
             let mut v = c.ims.senders.to_vec();
-            v.sort_unstable();
+            crate::sort::sort_by(&mut v, Ord::cmp);
             join_or(&v, "-")
         }),
         ("headers", |c| {

@@ -648,7 +648,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         body: Option<Text<'a>>,
     ) -> Message<'a> {
         let mut findings = self.findings;
-        findings.sort_by_key(|f| f.span.start);
+        crate::sort::sort_by_key(&mut findings, |f| f.span.start);
         let line_prefix = if self.prefix.is_empty() {
             None
         } else {

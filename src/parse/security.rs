@@ -73,14 +73,11 @@ impl<'a> SecMechanism<'a> {
         self.params.value("q")
     }
 
-    /// `q` as a number, when it parses as a finite one (even outside 0–1).
+    /// `q` as a number, when it is a finite decimal one (even outside 0–1):
+    /// digits with an optional sign, fraction and exponent, as `1`, `0.5`,
+    /// `.5`, `-1`, `5e-1`.
     pub fn q_value(&self) -> Option<f32> {
-        let q = self.q()?;
-        std::str::from_utf8(q.bytes())
-            .ok()?
-            .parse()
-            .ok()
-            .filter(|q: &f32| q.is_finite())
+        decimal(self.q()?.bytes())
     }
 
     /// `d-alg`: digest algorithm for the `digest` mechanism (RFC 3329 §2.2).
@@ -201,8 +198,112 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
 }
 
 // Native only: proptest is a native dev-dependency (`wasm-pack test` builds every test target).
+/// A decimal number, `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`: the
+/// finite numbers `str::parse::<f32>` reads, without the standard float parser (about 6 KB
+/// of the core `.wasm`; README, "Size and speed"). Up to 19 significant digits are kept;
+/// the value is computed in `f64` and rounded to `f32`, so a q-value is the same `f32` as
+/// `parse` gives (tested). Anything else (`inf`, `nan`, `1.2.3`, empty) is `None`.
+fn decimal(b: &[u8]) -> Option<f32> {
+    let (neg, b) = match b.split_first() {
+        Some((b'-', r)) => (true, r),
+        Some((b'+', r)) => (false, r),
+        _ => (false, b),
+    };
+    let mut mant: u64 = 0;
+    let mut exp: i64 = 0;
+    let mut seen = false;
+    let mut frac = false;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                seen = true;
+                if mant < 1_000_000_000_000_000_000 {
+                    mant = mant * 10 + u64::from(c - b'0');
+                    exp -= i64::from(frac);
+                } else {
+                    exp += i64::from(!frac);
+                }
+            }
+            b'.' if !frac => frac = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !seen {
+        return None;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let eneg = b.get(i) == Some(&b'-');
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let start = i;
+        let mut e: i64 = 0;
+        while let Some(&c @ b'0'..=b'9') = b.get(i) {
+            e = (e * 10 + i64::from(c - b'0')).min(100_000);
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        exp += if eneg { -e } else { e };
+    }
+    if i != b.len() {
+        return None;
+    }
+    // 10^k is exact in f64 for k <= 22: one correctly rounded step for any q-value.
+    let mut v = mant as f64;
+    while exp < 0 {
+        let k = (-exp).min(22);
+        v /= 10f64.powi(k as i32);
+        exp += k;
+    }
+    while exp > 0 {
+        let k = exp.min(22);
+        v *= 10f64.powi(k as i32);
+        exp -= k;
+    }
+    let v = (if neg { -v } else { v }) as f32;
+    v.is_finite().then_some(v)
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    #[test]
+    fn decimal_equals_the_standard_parse() {
+        for t in [
+            "0",
+            "1",
+            "0.1",
+            "0.5",
+            "1.5",
+            "0.001",
+            "0.333",
+            ".5",
+            "5.",
+            "+0.5",
+            "-1",
+            "-0.25",
+            "5e-1",
+            "1E2",
+            "000.100",
+            "1.000",
+            "0.999",
+            "12345678901234567890123",
+            "3.4e38",
+        ] {
+            let want = t.parse::<f32>().ok().filter(|q| q.is_finite());
+            assert_eq!(decimal(t.as_bytes()), want, "{t}");
+        }
+        for t in [
+            "", ".", "-", "e1", "1e", "1.2.3", "inf", "nan", "1x", "1e+", "0x1", " 1", "1e99999",
+        ] {
+            assert_eq!(decimal(t.as_bytes()), None, "{t}");
+        }
+    }
+
     use super::*;
     use crate::parse::test_util::*;
     use crate::span::Span;

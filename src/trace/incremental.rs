@@ -194,12 +194,15 @@ pub struct StreamEnd {
     pub finding_groups: Vec<FindingGroup>,
     /// As [`super::Trace::capture_findings`].
     pub capture_findings: Vec<FlowFinding>,
+    /// As [`super::Trace::ladder`]: the ladder of every message.
+    pub ladder: super::Ladder,
 }
 
 impl StreamEnd {
     /// The end of a stream: the `messages` [`TraceStream::finish`]
     /// completed and its summary.
     pub fn new(messages: Vec<TraceMessage>, s: TraceSummary) -> Self {
+        let ladder = s.ladder(&super::LadderFilter::default());
         StreamEnd {
             schema_version: super::TRACE_SCHEMA_VERSION,
             source: s.source,
@@ -213,6 +216,7 @@ impl StreamEnd {
             findings: s.findings,
             finding_groups: s.finding_groups,
             capture_findings: s.capture_findings,
+            ladder,
         }
     }
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startServer } from "./server.mjs";
-import { decodeTrace } from "../../pkg/node.js";
+import { decodeTrace } from "../../pkg/trace-node.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const shots = join(root, "target/screenshots");

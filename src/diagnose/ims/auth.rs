@@ -46,7 +46,7 @@ pub(super) fn security_server_offers<'a>(cx: &Ctx<'_, 'a>) -> Vec<SecMechanism<'
         .security_all(HeaderName::SecurityServer)
         .cloned()
         .collect();
-    offers.sort_by(|a, b| {
+    crate::sort::sort_by(&mut offers, |a, b| {
         let q = |m: &SecMechanism<'_>| m.q_value().unwrap_or(-1.0);
         q(b).total_cmp(&q(a))
     });

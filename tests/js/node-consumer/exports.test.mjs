@@ -2,10 +2,12 @@
 // itself (a TypeError, or a RangeError for a number out of range) and never a raw wasm error
 // ("memory access out of bounds", "unreachable", "charCodeAt is not a function"). The table of
 // valid arguments must name every exported function, so a new export cannot skip the check.
+// Both modules: `siplens/trace` (the whole API) and `siplens` (the core, a subset).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import * as siplens from "siplens";
+import * as siplens from "siplens/trace";
+import * as core from "siplens";
 import * as stream from "siplens/stream";
 
 const TEXT = "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1\r\nCall-ID: x-1\r\nCSeq: 1 INVITE\r\n\r\n";
@@ -16,6 +18,7 @@ const CAPTURE = readFileSync(`${fixtures}/captures/sip_ipv6_udp.pcap`);
 // (an optional options object is covered by redact's own tests).
 const VALID = {
   decode: [TEXT],
+  parse: [TEXT],
   decodeBytes: [Buffer.from(TEXT)],
   decodeTrace: [TEXT],
   decodeCapture: [CAPTURE],
@@ -29,6 +32,7 @@ const VALID = {
   exportCallPcap: [CAPTURE, [0]],
   redact: [TEXT, { level: "all" }],
   redactCapture: [CAPTURE, null],
+  filterLadder: [siplens.decodeTrace(TEXT).ladder, {}],
   listCodes: [],
   listQ850: [],
   listWarnings: [],
@@ -42,7 +46,7 @@ const VALID = {
 };
 // wasm-bindgen's loader functions, not siplens calls.
 const LOADERS = ["default", "initSync"];
-const CLASSES = ["TraceStream"];
+const CLASSES = ["TraceStream", "SipMessage"];
 
 const WRONG = [42, 1.5, -1, NaN, true, null, undefined, {}, [], ["x"], [1.5], () => 1, Symbol("s"), 10n, new Uint16Array(2), new DataView(new ArrayBuffer(2)), new Map(), "text", new Uint8Array(2)];
 
@@ -63,15 +67,21 @@ function checked(name, fn, args) {
 }
 
 test("the table names every function export", () => {
-  const functions = Object.entries(siplens).filter(([, v]) => typeof v === "function").map(([k]) => k);
-  const missing = functions.filter((k) => !(k in VALID) && !LOADERS.includes(k) && !CLASSES.includes(k));
-  assert.deepEqual(missing, [], "exports without valid arguments in VALID");
+  for (const m of [siplens, core]) {
+    const functions = Object.entries(m).filter(([, v]) => typeof v === "function").map(([k]) => k);
+    const missing = functions.filter((k) => !(k in VALID) && !LOADERS.includes(k) && !CLASSES.includes(k));
+    assert.deepEqual(missing, [], "exports without valid arguments in VALID");
+  }
   for (const k of Object.keys(VALID)) assert.equal(typeof siplens[k], "function", k);
+  // The trace-level exports are in siplens/trace only.
+  for (const k of ["decodeTrace", "filterLadder", "TraceStream"]) assert.equal(core[k], undefined, k);
 });
 
 test("every function export: each argument in turn of a wrong type throws a clear error", () => {
-  for (const [name, args] of Object.entries(VALID)) {
-    const fn = siplens[name];
+  for (const [name, args, fn] of [
+    ...Object.entries(VALID).map(([name, args]) => [name, args, siplens[name]]),
+    ...Object.entries(VALID).filter(([name]) => name in core).map(([name, args]) => [name, args, core[name]]),
+  ]) {
     assert.equal(checked(name, fn, args), null, `${name} with valid arguments`);
     for (let i = 0; i < args.length; i++) {
       for (const bad of WRONG) {

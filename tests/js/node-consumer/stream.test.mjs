@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeCapture, decodeTrace, TraceStream } from "siplens";
+import { decodeCapture, decodeTrace, TraceStream } from "siplens/trace";
 import { assembleTrace, traceTransform, TraceStream as FromStream } from "siplens/stream";
 
 const fixtures = (process.env.SIPLENS_FIXTURES ?? "").split(":")[0];

@@ -1,6 +1,6 @@
 // The streaming API's types: TraceStream (push → TraceMessage[], finish → StreamEnd) and
 // siplens/stream (a typed TransformStream with its `end` promise; assembleTrace → Trace).
-import { TraceStream, type StreamEnd, type Trace, type TraceMessage } from "siplens";
+import { TraceStream, type StreamEnd, type Trace, type TraceMessage } from "siplens/trace";
 import { assembleTrace, traceTransform, type TraceTransform } from "siplens/stream";
 
 const s = new TraceStream();

@@ -1,7 +1,7 @@
 // <siplens-trace>'s types (siplens/trace-element): the class, its properties, the tag name map
 // and the typed events; compiled with the rest under `tsc --strict`.
-import { SiplensTrace, type SiplensSelectDetail, type SiplensTraceEventMap } from "siplens/trace-element";
-import type { Trace, TraceMessage } from "siplens/web";
+import { SiplensTrace, type SiplensProgressDetail, type SiplensSelectDetail, type SiplensTraceEventMap } from "siplens/trace-element";
+import type { Trace, TraceMessage } from "siplens/trace";
 
 const el: SiplensTrace = document.createElement("siplens-trace");
 el.text = "OPTIONS sip:x SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n";
@@ -24,6 +24,10 @@ el.addEventListener("siplens-select", (e) => {
   void m.decoded.findings.length;
 });
 el.addEventListener("siplens-error", (e) => void e.detail.message.toUpperCase());
+el.addEventListener("siplens-progress", (e) => {
+  const p: SiplensProgressDetail = e.detail;
+  void (p.read / p.total + p.messages);
+});
 document.addEventListener("siplens-select", (e) => void e.detail.index.toFixed());
 const loaded: Promise<Trace | null> = el.load(new Blob(["x"]));
 const q: SiplensTrace | null = document.querySelector("siplens-trace");

@@ -6,6 +6,7 @@ export default {
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "./",
   logLevel: "warn",
-  // No modulepreload polyfill: it touches `document`, which Node lacks.
-  build: { outDir: "dist", emptyOutDir: true, assetsInlineLimit: 0, modulePreload: { polyfill: false } },
+  // No modulepreload (neither the polyfill nor the preload of a dynamic import's dependencies,
+  // here siplens/stream's on the trace module): both touch `document`, which Node lacks.
+  build: { outDir: "dist", emptyOutDir: true, assetsInlineLimit: 0, modulePreload: false },
 };
