@@ -5,15 +5,7 @@
 //! RFC 3515; RFC 5626 `+sip.instance`; RFC 3840 feature tags incl. 3GPP's
 //! `+g.3gpp.*`).
 
-use nom::branch::alt;
-use nom::bytes::complete::take_while1;
-use nom::character::complete::char;
-use nom::combinator::recognize;
-use nom::multi::many0_count;
-use nom::sequence::terminated;
-use nom::Parser;
-
-use super::grammar::{is_gen_value, quoted_string, quoted_string_end, text_of, PResult};
+use super::grammar::{is_gen_value, quoted_string_end};
 use super::params::{parse_params, split_list, unescape, Findings, Param, Params};
 use super::uri::{parse_uri, Uri};
 use super::TOKEN;
@@ -84,70 +76,14 @@ pub enum Contact<'a> {
     Address(NameAddr<'a>),
 }
 
-/// `*( quoted-string / other )` up to the first `sep` outside quoted
-/// strings (what `Text::find_unquoted` finds). Fails when there is no such
-/// `sep`, also when a quote is not closed (the rest then starts with it).
-fn before_unquoted(i: &[u8], sep: u8) -> PResult<'_> {
-    let (rest, part) = recognize(many0_count(alt((
-        take_while1(|c: u8| c != b'"' && c != sep),
-        quoted_string,
-    ))))
-    .parse(i)?;
-    match rest.first() {
-        Some(&c) if c == sep => Ok((rest, part)),
-        _ => Err(nom::Err::Error(())),
-    }
-}
-
-/// `[ display-name ] LAQUOT` of `name-addr = [ display-name ] LAQUOT
-/// addr-spec RAQUOT`, `display-name = *(token LWS) / quoted-string` (RFC
-/// 3261 §25.1), read leniently: everything before the first `<` outside
-/// quoted strings (`check_display_name` checks it). Returns the rest after
-/// the `<` and the display name as written (untrimmed).
-fn display_name_laquot(i: &[u8]) -> PResult<'_> {
-    terminated(|i| before_unquoted(i, b'<'), char('<')).parse(i)
-}
-
-/// `[ display-name ] LAQUOT` when the display name's quote is not closed
-/// (RFC 4475 §3.1.2.6): the quote is taken to end before the first `<`.
-fn unclosed_display_name_laquot(i: &[u8]) -> PResult<'_> {
-    terminated(up_to(b'<'), char('<')).parse(i)
-}
-
-/// `addr-spec RAQUOT` of `name-addr` (RFC 3261 §25.1), read leniently:
-/// everything up to the first `>` (`parse_uri` reads the `addr-spec`).
-fn addr_spec_raquot(i: &[u8]) -> PResult<'_> {
-    terminated(up_to(b'>'), char('>')).parse(i)
-}
-
-/// Everything before the first `c` (the whole input when there is none),
-/// found with `memchr`: `take_till` reads a URI byte by byte, which cost
-/// about 0.9 M more instructions over the corpus (callgrind,
-/// docs/PARSING.md).
-fn up_to(c: u8) -> impl Fn(&[u8]) -> PResult<'_> {
-    move |i| {
-        let n = memchr::memchr(c, i).unwrap_or(i.len());
-        Ok((&i[n..], &i[..n]))
-    }
-}
-
-/// The `addr-spec` of the `addr-spec *( SEMI generic-param )` form (RFC
-/// 3261 §25.1, §20.10): everything before the first `;` outside quoted
-/// strings, so a URI with headers or parameters needs `<>`. Fails when
-/// there is no such `;` (the whole value is the `addr-spec`); the rest
-/// starts with the `;`.
-fn addr_spec_semi(i: &[u8]) -> PResult<'_> {
-    before_unquoted(i, b';')
-}
-
 /// `( name-addr / addr-spec ) *( SEMI generic-param )` with
 /// `name-addr = [ display-name ] LAQUOT addr-spec RAQUOT` and
 /// `display-name = *(token LWS) / quoted-string` (RFC 3261 §25.1).
 pub fn parse_name_addr<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> NameAddr<'a> {
     let text = value.trim();
     let b = text.bytes();
-    let mut laquot = display_name_laquot(b).ok();
-    let unclosed = b.first() == Some(&b'"') && laquot.is_none() && quoted_string_end(b).is_none();
+    let mut lt = text.find_unquoted(b'<');
+    let unclosed = b.first() == Some(&b'"') && lt.is_none() && quoted_string_end(b).is_none();
     if unclosed {
         // RFC 4475 §3.1.2.6: report, then infer the quote ends before '<'.
         out.push(Finding::new(
@@ -155,7 +91,7 @@ pub fn parse_name_addr<'a>(value: Text<'a>, header: &str, out: &mut Findings) ->
             text.span(),
             format!("{header}: display name quote is not closed"),
         ));
-        laquot = unclosed_display_name_laquot(b).ok();
+        lt = memchr::memchr(b'<', b);
     }
     let mut na = NameAddr {
         text,
@@ -165,27 +101,27 @@ pub fn parse_name_addr<'a>(value: Text<'a>, header: &str, out: &mut Findings) ->
         bracketed: false,
         params: Params::default(),
     };
-    match laquot {
-        Some((after_lt, display)) => {
+    match lt {
+        Some(lt) => {
             na.bracketed = true;
-            let dn = text_of(text, display).trim();
+            let dn = text.sub(0, lt).trim();
             if !dn.is_empty() {
                 if !unclosed {
                     check_display_name(dn, header, out);
                 }
                 na.display_name = Some(dn);
             }
-            let Ok((after, inner)) = addr_spec_raquot(after_lt) else {
+            let Some(gt) = memchr::memchr(b'>', &b[lt..]).map(|i| lt + i) else {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
-                    text.tail(display.len()).span(),
+                    text.tail(lt).span(),
                     format!("{header}: '<' without closing '>'"),
                 ));
-                na.uri_text = text_of(text, after_lt);
+                na.uri_text = text.tail(lt + 1);
                 na.uri = parse_uri(na.uri_text, out);
                 return na;
             };
-            let inner = text_of(text, inner);
+            let inner = text.sub(lt + 1, gt);
             if inner.trim().len() != inner.len() {
                 out.push(Finding::new(
                     Rule::SpaceInAddrSpec,
@@ -195,15 +131,15 @@ pub fn parse_name_addr<'a>(value: Text<'a>, header: &str, out: &mut Findings) ->
             }
             na.uri_text = inner.trim();
             na.uri = parse_uri(na.uri_text, out);
-            let after = text_of(text, after);
+            let after = text.tail(gt + 1);
             params_after(&mut na, after, header, out);
         }
         None => {
             // addr-spec: the URI ends at the first ';' (what follows are
             // header parameters), so a URI with headers needs <>.
-            let (uri_text, after) = match addr_spec_semi(b) {
-                Ok((rest, uri)) => (text_of(text, uri), text_of(text, rest)),
-                Err(_) => (text, text.tail(b.len())),
+            let (uri_text, after) = match text.find_unquoted(b';') {
+                Some(i) => (text.sub(0, i), text.tail(i)),
+                None => (text, text.tail(b.len())),
             };
             na.uri_text = uri_text.trim();
             if let Some(i) = na
