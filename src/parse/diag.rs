@@ -5,7 +5,10 @@
 //! Codes stay open: any number that reads is returned, and ranges are
 //! checked per protocol (SIP status 100–699, Q.850 cause 0–127).
 
-use super::grammar::{comment_end, is_quoted_string, lws_at};
+use nom::bytes::complete::take_till;
+use nom::Parser;
+
+use super::grammar::{self, is_quoted_string, lws_at, text_of, PResult};
 use super::is_token;
 use super::params::{parse_params, split_list, Findings, Params};
 use super::tokens::digits_u32;
@@ -36,6 +39,13 @@ impl RetryAfter<'_> {
     }
 }
 
+/// `delta-seconds = 1*DIGIT` of `Retry-After` (RFC 3261 §20.33, §25.1),
+/// read leniently: everything up to LWS, `(` or `;` (`digits_u32` checks
+/// it). Never fails; the delta may be empty.
+fn delta_seconds_part(i: &[u8]) -> PResult<'_> {
+    take_till(|c| is_lws(c) || c == b'(' || c == b';').parse(i)
+}
+
 /// `Retry-After = "Retry-After" HCOLON delta-seconds [ comment ] *( SEMI retry-param )`;
 /// `retry-param = ("duration" EQUAL delta-seconds) / generic-param`;
 /// `delta-seconds = 1*DIGIT` (RFC 3261 §20.33, §25.1). A delta above
@@ -52,11 +62,8 @@ pub fn parse_retry_after<'a>(value: Text<'a>, out: &mut Findings) -> Option<Retr
         return None;
     }
     let b = v.bytes();
-    let end = b
-        .iter()
-        .position(|&c| is_lws(c) || c == b'(' || c == b';')
-        .unwrap_or(b.len());
-    let delta = v.sub(0, end);
+    let (after_delta, delta) = delta_seconds_part(b).unwrap_or((&[], b));
+    let delta = text_of(v, delta);
     let seconds = if delta.is_empty() {
         out.push(Finding::new(
             Rule::BadHeaderValue,
@@ -67,15 +74,15 @@ pub fn parse_retry_after<'a>(value: Text<'a>, out: &mut Findings) -> Option<Retr
     } else {
         digits_u32(delta, H, "delta-seconds", out)
     };
-    let mut rest = v.tail(end).trim();
+    let mut rest = text_of(v, after_delta).trim();
     let mut comment = None;
     if rest.bytes().first() == Some(&b'(') {
-        match comment_end(rest.bytes()) {
-            Some(n) => {
-                comment = Some(rest.sub(0, n));
-                rest = rest.tail(n).trim();
+        match grammar::comment(rest.bytes()) {
+            Ok((after, c)) => {
+                comment = Some(text_of(rest, c));
+                rest = text_of(rest, after).trim();
             }
-            None => {
+            Err(_) => {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     rest.span(),

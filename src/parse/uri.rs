@@ -1,7 +1,13 @@
 //! URIs: SIP/SIPS (RFC 3261 §19.1, §25.1), tel (RFC 3966), urn and any
 //! other absolute URI kept opaque. IPv6 references per RFC 5118.
 
-use super::grammar::{consumed, hostname, ipv4address, scheme, whole};
+use nom::bytes::complete::{take, take_till};
+use nom::character::complete::char;
+use nom::combinator::{opt, recognize, rest as nom_rest};
+use nom::sequence::{preceded, terminated};
+use nom::Parser;
+
+use super::grammar::{hostname, ipv4address, lws_at, scheme, text_of, whole, PResult};
 use super::params::{parse_params, Findings, Params};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
@@ -86,11 +92,7 @@ impl<'a> Uri<'a> {
 pub fn parse_uri<'a>(text: Text<'a>, out: &mut Findings) -> Option<Uri<'a>> {
     let text = text.trim();
     let b = text.bytes();
-    let Some(colon) = scheme(b)
-        .ok()
-        .filter(|(rest, _)| rest.first() == Some(&b':'))
-        .map(|(rest, _)| consumed(b, rest))
-    else {
+    let Ok((rest, scheme)) = scheme_colon(b) else {
         out.push(Finding::new(
             Rule::BadHeaderValue,
             text.span(),
@@ -98,18 +100,16 @@ pub fn parse_uri<'a>(text: Text<'a>, out: &mut Findings) -> Option<Uri<'a>> {
         ));
         return None;
     };
-    if let Some(ws) = b
-        .iter()
-        .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
-    {
+    let ws = lws_at(b);
+    if ws < b.len() {
         out.push(Finding::new(
             Rule::BadHeaderValue,
             text.sub(ws, ws + 1).span(),
             "white space inside a URI",
         ));
     }
-    let scheme = text.sub(0, colon);
-    let rest = text.tail(colon + 1);
+    let scheme = text_of(text, scheme);
+    let rest = text_of(text, rest);
     let kind = if scheme.eq_ignore_case("sip") {
         UriScheme::Sip
     } else if scheme.eq_ignore_case("sips") {
@@ -138,10 +138,7 @@ pub fn parse_uri<'a>(text: Text<'a>, out: &mut Findings) -> Option<Uri<'a>> {
     match kind {
         UriScheme::Sip | UriScheme::Sips => sip_uri(&mut uri, rest, out),
         UriScheme::Tel => {
-            let (number, params) = match memchr::memchr(b';', rest.bytes()) {
-                Some(i) => (rest.sub(0, i), Some(rest.tail(i + 1))),
-                None => (rest, None),
-            };
+            let (number, params) = telephone_subscriber(rest);
             if number.is_empty() {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
@@ -159,51 +156,113 @@ pub fn parse_uri<'a>(text: Text<'a>, out: &mut Findings) -> Option<Uri<'a>> {
     Some(uri)
 }
 
-/// `[ userinfo ] hostport uri-parameters [ headers ]` (RFC 3261 §25.1).
-fn sip_uri<'a>(uri: &mut Uri<'a>, rest: Text<'a>, out: &mut Findings) {
-    let b = rest.bytes();
-    // '@' appears unescaped only in userinfo (user may hold ';' and '?').
-    let host_from = match memchr::memrchr(b'@', b) {
-        Some(at) => {
-            let userinfo = rest.sub(0, at);
-            match memchr::memchr(b':', userinfo.bytes()) {
-                Some(c) => {
-                    uri.user = Some(userinfo.sub(0, c));
-                    uri.password = Some(userinfo.tail(c + 1));
-                }
-                None => uri.user = Some(userinfo),
-            }
-            if userinfo.is_empty() {
-                out.push(Finding::new(
-                    Rule::BadHeaderValue,
-                    rest.sub(0, at + 1).span(),
-                    "empty user part before '@'",
-                ));
-            }
-            at + 1
-        }
-        None => 0,
-    };
-    let hp = rest.tail(host_from);
-    let hb = hp.bytes();
-    let hostport_end = hb
-        .iter()
-        .position(|c| matches!(c, b';' | b'?'))
-        .unwrap_or(hb.len());
-    let hostport = hp.sub(0, hostport_end);
-    host_port(uri, hostport, out);
-    let tail = hp.tail(hostport_end);
-    let (params, headers) = match memchr::memchr(b'?', tail.bytes()) {
-        Some(q) => (tail.sub(0, q), Some(tail.tail(q + 1))),
-        None => (tail, None),
-    };
-    if !params.is_empty() {
-        uri.params = parse_params(params.tail(1), "URI", out);
-    }
-    uri.headers = headers;
+/// `scheme ":"` of `absoluteURI = scheme ":" ( hier-part / opaque-part )`
+/// (RFC 3261 §25.1): the scheme, and the rest after the colon.
+fn scheme_colon(i: &[u8]) -> PResult<'_> {
+    terminated(scheme, char(':')).parse(i)
 }
 
-/// `hostport = host [ ":" port ]`, `host = hostname / IPv4address / IPv6reference`.
+/// `telephone-subscriber` of `telephone-uri = "tel:" telephone-subscriber`
+/// (RFC 3966 §3), read leniently: the number up to the first `;`, then the
+/// parameters after it (checked as `*( ";" param )` by `parse_params`).
+fn telephone_subscriber(rest: Text<'_>) -> (Text<'_>, Option<Text<'_>>) {
+    let split: PResult<'_, (&[u8], Option<&[u8]>)> =
+        (take_till(|c| c == b';'), opt(preceded(char(';'), nom_rest))).parse(rest.bytes());
+    // Neither part can fail: `take_till` and `opt` always match.
+    let (number, params) = split.map_or((rest.bytes(), None), |(_, parts)| parts);
+    (text_of(rest, number), params.map(|p| text_of(rest, p)))
+}
+
+/// What [`userinfo`] reads: the whole `userinfo` with its `@`, the `user`,
+/// the `password`.
+type UserInfo<'a> = (&'a [u8], &'a [u8], Option<&'a [u8]>);
+
+/// `userinfo = ( user / telephone-subscriber ) [ ":" password ] "@"`
+/// (RFC 3261 §25.1), read leniently: everything up to the last `@` of the
+/// URI (an unescaped `@` appears only here; the user may hold `;` and
+/// `?`), the user up to its first `:`, the password after it. Returns
+/// (`userinfo` with its `@`, `user`, `password`).
+fn userinfo(i: &[u8]) -> PResult<'_, UserInfo<'_>> {
+    let at = memchr::memrchr(b'@', i).ok_or(nom::Err::Error(()))?;
+    let (rest, (info, _)) = (take(at), char('@')).parse(i)?;
+    let (_, (user, password)) =
+        (take_till(|c| c == b':'), opt(preceded(char(':'), nom_rest))).parse(info)?;
+    Ok((rest, (&i[..=at], user, password)))
+}
+
+/// The `hostport` of a `SIP-URI`, read leniently: everything up to the
+/// first `;` or `?` (`host_port` reads its parts).
+fn hostport(i: &[u8]) -> PResult<'_> {
+    take_till(|c| c == b';' || c == b'?').parse(i)
+}
+
+/// `uri-parameters = *( ";" uri-parameter)` (RFC 3261 §25.1), read
+/// leniently: after the first `;`, everything up to `?` (each parameter is
+/// checked by `parse_params`).
+fn uri_parameters(i: &[u8]) -> PResult<'_> {
+    preceded(char(';'), take_till(|c| c == b'?')).parse(i)
+}
+
+/// `headers = "?" header *( "&" header )` (RFC 3261 §25.1), kept as
+/// written: everything after the `?`.
+fn headers(i: &[u8]) -> PResult<'_> {
+    preceded(char('?'), nom_rest).parse(i)
+}
+
+/// `IPv6reference = "[" IPv6address "]"` (RFC 3261 §25.1), read leniently:
+/// `[` up to the first `]` (the address is checked by [`is_ipv6`]).
+fn ipv6reference(i: &[u8]) -> PResult<'_> {
+    recognize((char('['), take_till(|c| c == b']'), char(']'))).parse(i)
+}
+
+/// `[ ":" port ]` of `hostport = host [ ":" port ]` (RFC 3261 §25.1): the
+/// port text after the colon, up to the end of the `hostport` (checked by
+/// [`port_number`]).
+fn colon_port(i: &[u8]) -> PResult<'_> {
+    preceded(char(':'), nom_rest).parse(i)
+}
+
+/// `host` up to the port colon, for a host that is not an `IPv6reference`:
+/// `hostname / IPv4address` (RFC 3261 §25.1), told apart by the caller.
+fn host_before_port(i: &[u8]) -> PResult<'_> {
+    take_till(|c| c == b':').parse(i)
+}
+
+/// `SIP-URI = "sip:" [ userinfo ] hostport uri-parameters [ headers ]`
+/// (and `SIPS-URI`, RFC 3261 §25.1), after the scheme and its colon.
+fn sip_uri<'a>(uri: &mut Uri<'a>, rest: Text<'a>, out: &mut Findings) {
+    type Parts<'b> = (
+        Option<UserInfo<'b>>,
+        &'b [u8],
+        Option<&'b [u8]>,
+        Option<&'b [u8]>,
+    );
+    let parsed: PResult<'_, Parts<'_>> =
+        (opt(userinfo), hostport, opt(uri_parameters), opt(headers)).parse(rest.bytes());
+    // Every part is optional or may be empty: the sequence always matches.
+    let Ok((_, (info, hp, params, hdrs))) = parsed else {
+        return;
+    };
+    if let Some((info, user, password)) = info {
+        uri.user = Some(text_of(rest, user));
+        uri.password = password.map(|p| text_of(rest, p));
+        if user.is_empty() && password.is_none() {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                text_of(rest, info).span(),
+                "empty user part before '@'",
+            ));
+        }
+    }
+    host_port(uri, text_of(rest, hp), out);
+    if let Some(p) = params {
+        uri.params = parse_params(text_of(rest, p), "URI", out);
+    }
+    uri.headers = hdrs.map(|h| text_of(rest, h));
+}
+
+/// `hostport = host [ ":" port ]`,
+/// `host = hostname / IPv4address / IPv6reference` (RFC 3261 §25.1).
 fn host_port<'a>(uri: &mut Uri<'a>, hp: Text<'a>, out: &mut Findings) {
     let b = hp.bytes();
     if b.is_empty() {
@@ -214,45 +273,41 @@ fn host_port<'a>(uri: &mut Uri<'a>, hp: Text<'a>, out: &mut Findings) {
         ));
         return;
     }
-    let (host, port) = if b[0] == b'[' {
-        match memchr::memchr(b']', b) {
-            Some(close) => {
-                let host = hp.sub(0, close + 1);
-                let after = hp.tail(close + 1);
-                let port = match after.bytes().first() {
-                    Some(b':') => Some(after.tail(1)),
-                    Some(_) => {
-                        out.push(Finding::new(
-                            Rule::BadHeaderValue,
-                            after.span(),
-                            "unexpected characters after the IPv6 reference",
-                        ));
-                        None
-                    }
-                    None => None,
-                };
-                if !is_ipv6(&b[1..close]) {
-                    out.push(Finding::new(
-                        Rule::BadHeaderValue,
-                        host.span(),
-                        format!("{:?} is not an IPv6 address", host.as_str()),
-                    ));
-                }
-                uri.host_kind = Some(HostKind::Ipv6);
-                (host, port)
-            }
-            None => {
+    let (host, port) = if let Ok((after, reference)) = ipv6reference(b) {
+        let host = text_of(hp, reference);
+        let port = match colon_port(after) {
+            Ok((_, p)) => Some(text_of(hp, p)),
+            Err(_) if after.is_empty() => None,
+            Err(_) => {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
-                    hp.span(),
-                    "IPv6 reference without closing ']'",
+                    text_of(hp, after).span(),
+                    "unexpected characters after the IPv6 reference",
                 ));
-                (hp, None)
+                None
             }
+        };
+        if !is_ipv6(&reference[1..reference.len() - 1]) {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                host.span(),
+                format!("{:?} is not an IPv6 address", host.as_str()),
+            ));
         }
+        uri.host_kind = Some(HostKind::Ipv6);
+        (host, port)
+    } else if b[0] == b'[' {
+        out.push(Finding::new(
+            Rule::BadHeaderValue,
+            hp.span(),
+            "IPv6 reference without closing ']'",
+        ));
+        (hp, None)
     } else {
-        let colons = memchr::memchr_iter(b':', b).count();
-        if colons > 1 {
+        let split: PResult<'_, (&[u8], Option<&[u8]>)> =
+            (host_before_port, opt(colon_port)).parse(b);
+        let (host, port) = split.map_or((b, None), |(_, parts)| parts);
+        if port.is_some_and(|p| memchr::memchr(b':', p).is_some()) {
             out.push(Finding::new(
                 Rule::UnbracketedIpv6,
                 hp.span(),
@@ -262,10 +317,7 @@ fn host_port<'a>(uri: &mut Uri<'a>, hp: Text<'a>, out: &mut Findings) {
             uri.host_kind = Some(HostKind::Ipv6);
             return;
         }
-        match memchr::memchr(b':', b) {
-            Some(c) => (hp.sub(0, c), Some(hp.tail(c + 1))),
-            None => (hp, None),
-        }
+        (text_of(hp, host), port.map(|p| text_of(hp, p)))
     };
     if uri.host_kind.is_none() {
         let hb = host.bytes();
