@@ -26,7 +26,6 @@
 //! machine is shared.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use siplens::parse::addr::{parse_contact, parse_name_addr, parse_name_addr_list};
@@ -34,31 +33,8 @@ use siplens::parse::scalar::{parse_call_id, parse_cseq, parse_max_forwards};
 use siplens::parse::via::parse_via_list;
 use siplens::HeaderName;
 
-fn collect_sip(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect_sip(&p, out);
-        } else if p.extension().is_some_and(|x| x == "sip") {
-            out.push(p);
-        }
-    }
-}
-
-fn corpus() -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/traces/pcap-extract");
-    let mut paths = Vec::new();
-    collect_sip(&root, &mut paths);
-    paths.sort();
-    assert!(!paths.is_empty(), "no .sip files under {}", root.display());
-    paths
-        .iter()
-        .map(|p| std::fs::read(p).expect("read corpus file"))
-        .collect()
-}
+#[path = "support/corpus.rs"]
+mod corpus;
 
 // ---- siplens -------------------------------------------------------------
 
@@ -246,7 +222,7 @@ fn memchr_lines(msgs: &[Vec<u8>]) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let msgs = corpus();
+    let msgs = corpus::load();
     let total: usize = msgs.iter().map(Vec::len).sum();
     let (rsip_fail, rsip_typed_fail) = rsip_typed(&msgs);
     eprintln!(

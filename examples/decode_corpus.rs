@@ -15,35 +15,16 @@
 //! `decode`, `json` (decode + `serde_json::to_string`).
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn collect_sip(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect_sip(&p, out);
-        } else if p.extension().is_some_and(|x| x == "sip") {
-            out.push(p);
-        }
-    }
-}
+#[path = "../benches/support/corpus.rs"]
+mod corpus;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "decode".to_owned());
     let passes: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/traces/pcap-extract");
-    let mut paths = Vec::new();
-    collect_sip(&root, &mut paths);
-    paths.sort();
-    let msgs: Vec<Vec<u8>> = paths
-        .iter()
-        .map(|p| std::fs::read(p).expect("read corpus file"))
-        .collect();
+    let msgs = corpus::load();
     let bytes: usize = msgs.iter().map(Vec::len).sum();
     let t = Instant::now();
     let mut acc = 0usize;
