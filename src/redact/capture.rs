@@ -114,7 +114,7 @@ use super::{Kind, RedactOptions, Redactor, Report};
 use crate::capture::checksum::{crc32c, inet_checksum, transport_checksum};
 use crate::capture::container::{pad4, rd16};
 use crate::capture::net::{
-    self, canonical, Defragged, FlowKey, Layers, Next, PacketCtx, TcpSegment,
+    self, be16, be32, canonical, Defragged, FlowKey, Layers, Next, PacketCtx, TcpSegment,
 };
 use crate::capture::websocket::{http_head, Frame as WsFrame, HttpHead};
 use crate::capture::{sctp, tcp};
@@ -279,8 +279,6 @@ fn fix_section_length(out: &mut [u8], section: Option<(usize, usize, bool)>) {
 
 // ---------------------------------------------------------------------------
 // Byte helpers.
-
-use crate::capture::net::{be16, be32};
 
 fn wr32(v: u32, be: bool) -> [u8; 4] {
     if be {
