@@ -191,7 +191,7 @@ impl FramedMessage {
     }
 
     /// The whole diagnosis, equal to [`crate::diagnose::decode`] on [`Self::input`].
-    pub fn decode(&self) -> Decoded {
+    pub fn decode(&self) -> Decoded<'_> {
         crate::diagnose::decode(&self.input)
     }
 }

@@ -37,7 +37,8 @@ fn slice<'a>(input: &'a [u8], d: &Decoded, id: &str) -> Vec<&'a str> {
 
 #[test]
 fn a_487_to_update_after_bye_is_normal() {
-    let d = decode(&fixture("ims/update-487-after-bye.sip"));
+    let d_input = fixture("ims/update-487-after-bye.sip");
+    let d = decode(&d_input);
     let f = d.findings.iter().find(|f| f.id == "SL310").expect("SL310");
     assert_eq!(
         (f.severity, f.category),
@@ -58,9 +59,11 @@ fn a_487_to_update_after_bye_is_normal() {
 
 #[test]
 fn a_487_or_481_to_cancel() {
-    let d = decode(&fixture("rules/sl322-487-to-cancel.sip"));
+    let d_input = fixture("rules/sl322-487-to-cancel.sip");
+    let d = decode(&d_input);
     assert!(ids(&d).contains(&"SL322") && !ids(&d).contains(&"SL310"));
-    let d = decode(&fixture("rules/sl324-481-to-cancel.sip"));
+    let d_input = fixture("rules/sl324-481-to-cancel.sip");
+    let d = decode(&d_input);
     assert!(ids(&d).contains(&"SL324"));
     let text = advice(&d).join("\n");
     assert!(text.contains("not found") || text.contains("no INVITE server transaction"));
@@ -105,7 +108,8 @@ fn reason_protocols_beyond_sip_q850_release_cause() {
             .map(|m| m.starts_with("FAILURE_CAUSE 1 \"Media bearer or QoS lost\"")),
         Some(true)
     );
-    let d = decode(&fixture("basic/bye-preemption.sip"));
+    let d_input = fixture("basic/bye-preemption.sip");
+    let d = decode(&d_input);
     assert!(!ids(&d).contains(&"SL204"));
     assert!(d
         .findings
@@ -140,7 +144,8 @@ fn the_via_list_never_names_the_failing_node() {
 
 #[test]
 fn sl303_needs_ims_evidence() {
-    let d = decode(&fixture("rules/sl303-negative-plain-sip-407.sip"));
+    let d_input = fixture("rules/sl303-negative-plain-sip-407.sip");
+    let d = decode(&d_input);
     assert!(!ids(&d).contains(&"SL303"));
     assert!(
         d.diagnosis.headline.contains("Digest SHA-256"),
@@ -177,7 +182,8 @@ fn challenge_advice_follows_the_scheme() {
         "{:#?}",
         advice(&d)
     );
-    let d = decode(&fixture("basic/register-401-ntlm.sip"));
+    let d_input = fixture("basic/register-401-ntlm.sip");
+    let d = decode(&d_input);
     assert!(d.diagnosis.headline.contains("NTLM") && d.diagnosis.headline.contains("Microsoft"));
     assert!(
         !advice(&d)
@@ -191,13 +197,15 @@ fn challenge_advice_follows_the_scheme() {
     let d = decode(req);
     assert_eq!(slice(req, &d, "SL323"), ["Basic"]);
     // The AKA challenge keeps its AKA advice.
-    let d = decode(&fixture("ims/register-401-aka.sip"));
+    let d_input = fixture("ims/register-401-aka.sip");
+    let d = decode(&d_input);
     assert!(advice(&d).iter().any(|t| t.contains("AKA")));
 }
 
 #[test]
 fn security_server_offers_by_q_and_the_aka_nonce_split() {
-    let d = decode(&fixture("ims/register-401-two-offers.sip"));
+    let d_input = fixture("ims/register-401-two-offers.sip");
+    let d = decode(&d_input);
     let g = &d.diagnosis;
     let ipsec = g
         .likely_causes
@@ -218,13 +226,15 @@ fn security_server_offers_by_q_and_the_aka_nonce_split() {
     assert_eq!(n.sqn_xor_ak, "101112131415");
     assert_eq!(n.amf, "8000");
     assert_eq!(n.mac, "18191a1b1c1d1e1f");
-    let d = decode(&fixture("rules/sl303-negative-plain-sip-407.sip"));
+    let d_input = fixture("rules/sl303-negative-plain-sip-407.sip");
+    let d = decode(&d_input);
     assert!(d.diagnosis.challenge.unwrap().aka_nonce.is_none());
 }
 
 #[test]
 fn a_603_from_a_ue_is_not_an_mgcf() {
-    let d = decode(&fixture("ims/invite-603-ue-mmtel.sip"));
+    let d_input = fixture("ims/invite-603-ue-mmtel.sip");
+    let d = decode(&d_input);
     assert_eq!(d.diagnosis.sender.role, "UE");
     assert!(d
         .diagnosis
@@ -232,13 +242,15 @@ fn a_603_from_a_ue_is_not_an_mgcf() {
         .iter()
         .any(|c| c.text.contains("own device")));
     // Without the UE Contact the Q.850 cause still points at an MGCF.
-    let d = decode(&fixture("ims/invite-603-reason.sip"));
+    let d_input = fixture("ims/invite-603-reason.sip");
+    let d = decode(&d_input);
     assert_eq!(d.diagnosis.sender.role, "MGCF");
 }
 
 #[test]
 fn redirect_403_and_480_read_the_message() {
-    let d = decode(&fixture("ims/invite-302-forwarding.sip"));
+    let d_input = fixture("ims/invite-302-forwarding.sip");
+    let d = decode(&d_input);
     let h = &d.diagnosis.headline;
     assert!(
         h.contains("tel:+4915144556677") && h.contains("valid 120 s"),
@@ -249,7 +261,8 @@ fn redirect_403_and_480_read_the_message() {
         .next_steps
         .iter()
         .any(|s| s.contains("highest q first")));
-    let d = decode(&fixture("ims/invite-403-warning.sip"));
+    let d_input = fixture("ims/invite-403-warning.sip");
+    let d = decode(&d_input);
     assert!(
         d.diagnosis
             .headline
@@ -310,7 +323,8 @@ fn mixed_line_ends_are_not_trailing_data() {
 
 #[test]
 fn a_503_with_retry_after_to_an_ims_invite_cites_the_invite_clause() {
-    let d = decode(&fixture("ims/invite-503-retry-after.sip"));
+    let d_input = fixture("ims/invite-503-retry-after.sip");
+    let d = decode(&d_input);
     let refs = d.diagnosis.spec_refs.join("\n");
     assert!(refs.contains("§5.1.3.1"), "{refs}");
     // The REGISTER-only step (another P-CSCF) is not given for an INVITE.

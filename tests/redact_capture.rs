@@ -43,14 +43,14 @@ fn shape(t: &siplens::Trace) -> Vec<(String, Option<u32>, String)> {
         .map(|m| {
             let d = &m.decoded;
             let what = match (&d.request, &d.status) {
-                (Some(r), _) => r.method.clone(),
+                (Some(r), _) => r.method.to_string(),
                 (_, Some(s)) => format!("{:?}", s.code),
                 _ => "invalid".into(),
             };
             let (seq, method) = d
                 .cseq
                 .as_ref()
-                .map_or((None, String::new()), |c| (c.seq, c.method.clone()));
+                .map_or((None, String::new()), |c| (c.seq, c.method.to_string()));
             (what, seq, method)
         })
         .collect()

@@ -22,7 +22,7 @@ fn starts(t: &Trace) -> Vec<String> {
     t.messages
         .iter()
         .map(|m| match (&m.decoded.request, &m.decoded.status) {
-            (Some(r), _) => r.method.clone(),
+            (Some(r), _) => r.method.to_string(),
             (None, Some(s)) => s.code.unwrap_or(0).to_string(),
             _ => "?".into(),
         })
@@ -1089,15 +1089,15 @@ fn streaming_equals_the_whole_trace_on_every_shared_capture() {
                     (&w.label, &w.timestamp, w.delta, w.from, w.to)
                 );
                 let d = &w.decoded;
-                assert_eq!(m.method, d.request.as_ref().map(|r| r.method.clone()));
+                assert_eq!(m.method, d.request.as_ref().map(|r| r.method.to_string()));
                 assert_eq!(m.code, d.status.as_ref().and_then(|s| s.code));
                 assert_eq!(
                     m.reason_phrase,
-                    d.status.as_ref().map(|s| s.reason_phrase.clone())
+                    d.status.as_ref().map(|s| s.reason_phrase.to_string())
                 );
                 if m.src.is_none() || m.dst.is_none() {
-                    assert_eq!(m.via_host, d.via.first().map(|v| v.host.clone()));
-                    assert_eq!(m.request_uri, d.request.as_ref().map(|r| r.uri.clone()));
+                    assert_eq!(m.via_host, d.via.first().map(|v| v.host.to_string()));
+                    assert_eq!(m.request_uri, d.request.as_ref().map(|r| r.uri.to_string()));
                 }
             }
         }

@@ -16,11 +16,11 @@ fn roles(t: &Trace) -> Vec<(String, Option<&'static str>, Option<usize>)> {
         .iter()
         .map(|m| {
             let label = match (&m.decoded.request, &m.decoded.status) {
-                (Some(r), _) => r.method.clone(),
+                (Some(r), _) => r.method.to_string(),
                 (None, Some(s)) => format!(
                     "{} {}",
                     s.code.unwrap_or(0),
-                    m.decoded.cseq.as_ref().map_or("?", |c| c.method.as_str())
+                    m.decoded.cseq.as_ref().map_or("?", |c| &*c.method)
                 ),
                 _ => "?".into(),
             };

@@ -228,8 +228,8 @@ fn siplens_pdus(file: &Path) -> Vec<Pdu> {
                     .as_ref()
                     .and_then(|s| s.code)
                     .map(|c| c.to_string()),
-                method: d.request.as_ref().map(|r| r.method.clone()),
-                call_id: d.call_id.clone(),
+                method: d.request.as_ref().map(|r| r.method.to_string()),
+                call_id: d.call_id.as_deref().map(str::to_owned),
                 cseq: d.cseq.as_ref().map(|c| {
                     format!(
                         "{} {}",
@@ -237,9 +237,18 @@ fn siplens_pdus(file: &Path) -> Vec<Pdu> {
                         c.method
                     )
                 }),
-                from_tag: d.from.as_ref().and_then(|a| a.tag.clone()),
-                to_tag: d.to.as_ref().and_then(|a| a.tag.clone()),
-                branch: d.via.first().and_then(|v| v.branch.clone()),
+                from_tag: d
+                    .from
+                    .as_ref()
+                    .and_then(|a| a.tag.as_deref().map(str::to_owned)),
+                to_tag: d
+                    .to
+                    .as_ref()
+                    .and_then(|a| a.tag.as_deref().map(str::to_owned)),
+                branch: d
+                    .via
+                    .first()
+                    .and_then(|v| v.branch.as_deref().map(str::to_owned)),
             }
         })
         .collect()

@@ -14,9 +14,11 @@ use crate::finding::Finding;
 use crate::header_name::HeaderName;
 use crate::kb::{self};
 use crate::parse::diag::ReasonProtocol;
+use crate::parse::params::{unescape, unquote};
 use crate::parse::StartLine;
-use crate::span::{line_col, LineIndex, Span};
+use crate::span::{line_col, LineIndex, Span, Text};
 use crate::status::StatusClass;
+use std::borrow::Cow;
 
 impl SpanDto {
     /// Locates `span` in `input`.
@@ -78,15 +80,54 @@ impl FindingDto {
     }
 }
 
-fn s(t: crate::span::Text<'_>) -> String {
-    t.as_str().into_owned()
+/// The message's input, validated as UTF-8 once: a [`Text`] of it is then
+/// borrowed as `&str` with a boundary check instead of being validated
+/// again (and copied) for each string of the contract.
+struct Src<'a> {
+    /// The whole input, when it is valid UTF-8.
+    text: Option<&'a str>,
 }
 
-fn address(lines: &LineIndex, na: Option<&crate::parse::addr::NameAddr<'_>>) -> Option<AddressDto> {
+impl<'a> Src<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        Src {
+            text: std::str::from_utf8(input).ok(),
+        }
+    }
+
+    /// `t` as text: borrowed from the input when it is valid UTF-8 there,
+    /// else [`Text::as_str`] (borrowed, or the lossy copy).
+    fn s(&self, t: Text<'a>) -> Cow<'a, str> {
+        let span = t.span();
+        match self.text.and_then(|w| w.get(span.start..span.end)) {
+            // The same bytes (a text over another buffer takes the slow path).
+            Some(sub) if std::ptr::eq(sub.as_bytes(), t.bytes()) => Cow::Borrowed(sub),
+            _ => t.as_str(),
+        }
+    }
+
+    /// The unescaped content of a quoted string ([`unescape`]), borrowed
+    /// when it holds no escape.
+    fn unescaped(&self, t: Text<'a>) -> Cow<'a, str> {
+        let inner = unquote(t);
+        if inner.bytes().contains(&b'\\') {
+            Cow::Owned(unescape(t))
+        } else {
+            self.s(inner)
+        }
+    }
+}
+
+fn address<'a>(
+    src: &Src<'a>,
+    lines: &LineIndex,
+    na: Option<&crate::parse::addr::NameAddr<'a>>,
+) -> Option<AddressDto<'a>> {
     let na = na?;
     let uri = na.uri.as_ref();
+    let s = |t| src.s(t);
     Some(AddressDto {
-        display_name: na.display_name_text(),
+        display_name: na.display_name.map(|d| src.unescaped(d)),
         uri: s(na.uri_text),
         user: uri.and_then(|u| u.user.or(u.opaque)).map(s),
         host: uri.and_then(|u| u.host).map(s),
@@ -175,10 +216,12 @@ fn context(cx: &Ctx<'_, '_>) -> String {
 }
 
 /// Puts the diagnosis together.
-pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: Vec<Finding>) -> Decoded {
+pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>) -> Decoded<'a> {
     let msg = cx.msg;
     let input = msg.input();
     let lines = LineIndex::new(input);
+    let src = Src::new(input);
+    let s = |t| src.s(t);
     let lookup = cx.lookup;
     let info = lookup.map(|l| l.info);
     let (kind, status, request) = match msg.start_line() {
@@ -221,10 +264,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: Vec<Finding>) -> 
             HeaderDto {
                 name: s(h.name),
                 // `h.canonical_name()`, with the name looked up once.
-                canonical_name: known.map_or_else(
-                    || std::borrow::Cow::Owned(s(h.name)),
-                    |k| std::borrow::Cow::Borrowed(k.as_str()),
-                ),
+                canonical_name: known.map_or_else(|| s(h.name), |k| Cow::Borrowed(k.as_str())),
                 value: s(h.value),
                 span: SpanDto::at(&lines, h.span),
                 value_span: SpanDto::at(&lines, h.value.span()),
@@ -249,7 +289,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: Vec<Finding>) -> 
             port: v.port,
             branch: v.branch().map(s),
             received: v.received().map(s),
-            rport: v.rport().map(|p| p.map(s).unwrap_or_default()),
+            rport: v.rport().map(|p| p.map(s).unwrap_or(Cow::Borrowed(""))),
             span: SpanDto::at(&lines, v.text.span()),
         })
         .collect();
@@ -340,7 +380,7 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: Vec<Finding>) -> 
     let reasons = cx
         .reasons
         .iter()
-        .map(|(r, span)| reason_dto(cx, &lines, r, *span))
+        .map(|(r, span)| reason_dto(cx, &src, &lines, r, *span))
         .collect();
     let warnings = cx
         .warnings
@@ -424,8 +464,8 @@ pub(super) fn assemble(cx: &Ctx<'_, '_>, mut dx: Dx, findings: Vec<Finding>) -> 
             method: s(c.method),
         }),
         call_id: cx.views.call_id().map(s),
-        from: address(&lines, cx.from()),
-        to: address(&lines, cx.to()),
+        from: address(&src, &lines, cx.from()),
+        to: address(&src, &lines, cx.to()),
         via,
         headers,
         body: BodyDto {
@@ -493,12 +533,13 @@ fn default_headline(cx: &Ctx<'_, '_>) -> String {
     }
 }
 
-fn reason_dto(
-    cx: &Ctx<'_, '_>,
+fn reason_dto<'a>(
+    cx: &Ctx<'_, 'a>,
+    src: &Src<'a>,
     lines: &LineIndex,
-    r: &crate::parse::diag::ReasonValue<'_>,
+    r: &crate::parse::diag::ReasonValue<'a>,
     span: Span,
-) -> ReasonDto {
+) -> ReasonDto<'a> {
     let cause = r.cause();
     let code = cx.code.map(|c| c.0);
     let (meaning, consistent) = match (r.protocol_kind(), cause) {
@@ -532,9 +573,9 @@ fn reason_dto(
         _ => (None, None),
     };
     ReasonDto {
-        protocol: s(r.protocol),
+        protocol: src.s(r.protocol),
         cause,
-        text: r.text().map(|t| crate::parse::params::unescape(t)),
+        text: r.text().map(|t| src.unescaped(t)),
         meaning,
         consistent_with_status: consistent,
         span: SpanDto::at(lines, span),

@@ -2,8 +2,16 @@
 //! camelCase, every span with byte offsets and line/column. The JSON
 //! Schema in `schema/decode.schema.json` describes exactly these types.
 //!
+//! Text taken from the message (header names and values, field values,
+//! URIs, tags…) borrows from the input (`Cow<'a, str>`: borrowed when the
+//! bytes are valid UTF-8, else the lossy copy); text the diagnosis builds is
+//! owned. `Cow<str>` serialises as the string, so the JSON does not depend on
+//! which. [`Decoded::into_owned`] gives a `Decoded<'static>` for callers that
+//! keep it beyond the input.
+//!
 //! Types only: the assembly module builds them from the rules' output
-//! (and holds the constructors `SpanDto::new`/`at`, `FindingDto::new`/`at`).
+//! (and holds the constructors `SpanDto::new`/`at`, `FindingDto::new`/`at`);
+//! `owned.rs` holds the `into_owned` conversions.
 
 use std::borrow::Cow;
 
@@ -48,11 +56,11 @@ pub struct SpanDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct StatusDto {
+pub struct StatusDto<'a> {
     /// The code (absent when it is not three digits).
     pub code: Option<u16>,
     /// The reason phrase as sent.
-    pub reason_phrase: String,
+    pub reason_phrase: Cow<'a, str>,
     /// The IANA reason phrase of the code (or of its class fallback).
     pub standard_reason_phrase: Option<&'static str>,
     /// Class.
@@ -66,39 +74,39 @@ pub struct StatusDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct RequestDto {
+pub struct RequestDto<'a> {
     /// Method as written.
-    pub method: String,
+    pub method: Cow<'a, str>,
     /// Request-URI as written.
-    pub uri: String,
+    pub uri: Cow<'a, str>,
 }
 
 /// CSeq.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct CSeqDto {
+pub struct CSeqDto<'a> {
     /// Sequence number (absent when out of range).
     pub seq: Option<u32>,
     /// Method.
-    pub method: String,
+    pub method: Cow<'a, str>,
 }
 
 /// An address header (From, To).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct AddressDto {
+pub struct AddressDto<'a> {
     /// Display name, unquoted.
-    pub display_name: Option<String>,
+    pub display_name: Option<Cow<'a, str>>,
     /// URI as written.
-    pub uri: String,
+    pub uri: Cow<'a, str>,
     /// User part.
-    pub user: Option<String>,
+    pub user: Option<Cow<'a, str>>,
     /// Host.
-    pub host: Option<String>,
+    pub host: Option<Cow<'a, str>>,
     /// The tag parameter.
-    pub tag: Option<String>,
+    pub tag: Option<Cow<'a, str>>,
     /// The header value.
     pub span: SpanDto,
 }
@@ -107,19 +115,19 @@ pub struct AddressDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct ViaDto {
+pub struct ViaDto<'a> {
     /// Transport (UDP, TCP, TLS…).
-    pub transport: String,
+    pub transport: Cow<'a, str>,
     /// sent-by host.
-    pub host: String,
+    pub host: Cow<'a, str>,
     /// sent-by port.
     pub port: Option<u16>,
     /// branch.
-    pub branch: Option<String>,
+    pub branch: Option<Cow<'a, str>>,
     /// received.
-    pub received: Option<String>,
+    pub received: Option<Cow<'a, str>>,
     /// rport (empty string when present without value).
-    pub rport: Option<String>,
+    pub rport: Option<Cow<'a, str>>,
     /// The value.
     pub span: SpanDto,
 }
@@ -128,12 +136,12 @@ pub struct ViaDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct FieldDto {
+pub struct FieldDto<'a> {
     /// Field name (Wireshark-like: `transport`, `branch`, `tag`, `nonce`…);
     /// borrowed from a static table when it is one of the fixed names.
-    pub name: Cow<'static, str>,
+    pub name: Cow<'a, str>,
     /// Value as written.
-    pub value: String,
+    pub value: Cow<'a, str>,
     /// Where.
     pub span: SpanDto,
 }
@@ -142,20 +150,20 @@ pub struct FieldDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct HeaderDto {
+pub struct HeaderDto<'a> {
     /// Name as written.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Canonical name for registered headers (static), else the name as
     /// written.
-    pub canonical_name: Cow<'static, str>,
+    pub canonical_name: Cow<'a, str>,
     /// Value as written.
-    pub value: String,
+    pub value: Cow<'a, str>,
     /// The whole header.
     pub span: SpanDto,
     /// The value.
     pub value_span: SpanDto,
     /// Typed sub-fields, where the parser has a view of the header.
-    pub fields: Vec<FieldDto>,
+    pub fields: Vec<FieldDto<'a>>,
     /// One line about the header, for registered headers.
     pub meaning: Option<&'static str>,
     /// Defining specification, for registered headers.
@@ -166,7 +174,7 @@ pub struct HeaderDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct BodyDto {
+pub struct BodyDto<'a> {
     /// `empty`, `sdp`, `multipart`, `xml`, `text` or `binary`.
     #[cfg_attr(
         target_arch = "wasm32",
@@ -174,7 +182,7 @@ pub struct BodyDto {
     )]
     pub kind: &'static str,
     /// Content-Type as written.
-    pub content_type: Option<String>,
+    pub content_type: Option<Cow<'a, str>>,
     /// Length in bytes.
     pub length: usize,
     /// The body.
@@ -246,13 +254,13 @@ pub struct RetryDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct ReasonDto {
+pub struct ReasonDto<'a> {
     /// Protocol as written.
-    pub protocol: String,
+    pub protocol: Cow<'a, str>,
     /// Cause value.
     pub cause: Option<u16>,
     /// text parameter.
-    pub text: Option<String>,
+    pub text: Option<Cow<'a, str>>,
     /// What the cause means.
     pub meaning: Option<String>,
     /// Whether the cause agrees with the status code (RFC 3398 for Q.850;
@@ -266,13 +274,13 @@ pub struct ReasonDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct WarningDto {
+pub struct WarningDto<'a> {
     /// warn-code.
     pub code: Option<u16>,
     /// warn-agent.
-    pub agent: String,
+    pub agent: Cow<'a, str>,
     /// warn-text, unquoted.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Registered meaning of the code.
     pub meaning: Option<&'static str>,
     /// The value.
@@ -286,7 +294,7 @@ pub struct WarningDto {
 pub struct SenderDto {
     /// `UE`, `P-CSCF`, `S-CSCF`, `I-CSCF`, `E-CSCF`, `AS`, `MGCF`, `BGCF`, `IBCF`, `SBC`,
     /// `B2BUA`, `gateway`, `proxy`, `registrar`, `unknown`.
-    pub role: String,
+    pub role: &'static str,
     /// Why.
     pub evidence: Vec<EvidenceDto>,
 }
@@ -295,21 +303,21 @@ pub struct SenderDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct ChallengeDto {
+pub struct ChallengeDto<'a> {
     /// `WWW-Authenticate` or `Proxy-Authenticate`.
     pub header: &'static str,
     /// Scheme (`Digest`).
-    pub scheme: String,
+    pub scheme: Cow<'a, str>,
     /// algorithm (`AKAv1-MD5`, `MD5`, `SHA-256`).
-    pub algorithm: Option<String>,
+    pub algorithm: Option<Cow<'a, str>>,
     /// realm.
-    pub realm: Option<String>,
+    pub realm: Option<Cow<'a, str>>,
     /// nonce.
-    pub nonce: Option<String>,
+    pub nonce: Option<Cow<'a, str>>,
     /// qop options.
-    pub qop: Option<String>,
+    pub qop: Option<Cow<'a, str>>,
     /// opaque.
-    pub opaque: Option<String>,
+    pub opaque: Option<Cow<'a, str>>,
     /// stale flag.
     pub stale: Option<bool>,
     /// True for IMS AKA (AKAv1/AKAv2).
@@ -346,7 +354,7 @@ pub struct AkaNonceDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct DiagnosisDto {
+pub struct DiagnosisDto<'a> {
     /// One line a person reads first.
     pub headline: String,
     /// A short paragraph.
@@ -362,13 +370,13 @@ pub struct DiagnosisDto {
     /// Retry guidance (responses).
     pub retry: Option<RetryDto>,
     /// Decoded Reason values.
-    pub reasons: Vec<ReasonDto>,
+    pub reasons: Vec<ReasonDto<'a>>,
     /// Decoded Warning values.
-    pub warnings: Vec<WarningDto>,
+    pub warnings: Vec<WarningDto<'a>>,
     /// Who likely sent it.
     pub sender: SenderDto,
     /// Authentication challenge (401/407).
-    pub challenge: Option<ChallengeDto>,
+    pub challenge: Option<ChallengeDto<'a>>,
     /// IMS context of the code (knowledge base).
     pub ims: Option<&'static ImsContext>,
     /// Specification references.
@@ -382,7 +390,7 @@ pub struct DiagnosisDto {
 // declared in src/wasm.rs. The JSON is unchanged.
 #[cfg_attr(target_arch = "wasm32", tsify(rename = "DecodedFields"))]
 #[serde(rename_all = "camelCase")]
-pub struct Decoded {
+pub struct Decoded<'a> {
     /// Contract version.
     pub schema_version: u32,
     /// `response`, `request` or `invalid`.
@@ -392,28 +400,28 @@ pub struct Decoded {
     )]
     pub kind: &'static str,
     /// Status line (responses).
-    pub status: Option<StatusDto>,
+    pub status: Option<StatusDto<'a>>,
     /// Request line (requests).
-    pub request: Option<RequestDto>,
+    pub request: Option<RequestDto<'a>>,
     /// CSeq.
-    pub cseq: Option<CSeqDto>,
+    pub cseq: Option<CSeqDto<'a>>,
     /// Call-ID.
-    pub call_id: Option<String>,
+    pub call_id: Option<Cow<'a, str>>,
     /// From.
-    pub from: Option<AddressDto>,
+    pub from: Option<AddressDto<'a>>,
     /// To.
-    pub to: Option<AddressDto>,
+    pub to: Option<AddressDto<'a>>,
     /// Every Via value, top first.
-    pub via: Vec<ViaDto>,
+    pub via: Vec<ViaDto<'a>>,
     /// Every header in order.
-    pub headers: Vec<HeaderDto>,
+    pub headers: Vec<HeaderDto<'a>>,
     /// The body.
-    pub body: BodyDto,
+    pub body: BodyDto<'a>,
     /// The media summary of the body's session description (also inside
     /// `multipart/*`); null when the message carries no SDP.
     pub media: Option<MediaDto>,
     /// The diagnosis.
-    pub diagnosis: DiagnosisDto,
+    pub diagnosis: DiagnosisDto<'a>,
     /// Parser, grammar and rule findings, by position.
     pub findings: Vec<FindingDto>,
 }

@@ -1,6 +1,6 @@
 //! The diagnosis engine: a parsed message → an evidence-linked diagnosis
-//! of *this* message (not of its code in general), as the owned JSON
-//! contract [`Decoded`].
+//! of *this* message (not of its code in general), as the JSON contract
+//! [`Decoded`] (its text borrowed from the input; `into_owned` detaches it).
 //!
 //! A straight pipeline, each stage importing only the ones below it:
 //!
@@ -31,6 +31,7 @@ pub mod invariants;
 mod media;
 mod media_summary;
 mod message;
+mod owned;
 mod reason;
 mod sender;
 
@@ -93,20 +94,21 @@ pub(crate) fn run_family(checks: &[Check], input: &[u8]) -> Dx {
     dx
 }
 
-/// Parses and diagnoses `input` (default, lenient options).
-pub fn decode(input: &[u8]) -> Decoded {
+/// Parses and diagnoses `input` (default, lenient options). The text of the
+/// result borrows from `input`; [`Decoded::into_owned`] detaches it.
+pub fn decode(input: &[u8]) -> Decoded<'_> {
     diagnose(&crate::parse::parse_message(input))
 }
 
-/// Diagnoses a parsed message.
-pub fn diagnose(msg: &Message<'_>) -> Decoded {
+/// Diagnoses a parsed message (its text borrows from the message's input).
+pub fn diagnose<'a>(msg: &Message<'a>) -> Decoded<'a> {
     diagnose_views(Views::new(msg))
 }
 
 /// [`diagnose`] over the views of a message another reader already
 /// computed in part (the trace reads them first): no header is parsed
 /// twice.
-pub fn diagnose_views(views: Views<'_, '_>) -> Decoded {
+pub fn diagnose_views<'a>(views: Views<'_, 'a>) -> Decoded<'a> {
     let cx = Ctx::with_views(views);
     let mut dx = Dx::default();
     for check in checks() {

@@ -123,7 +123,7 @@ impl Clues {
     /// The role with the most weight (the earliest clue breaks ties) and
     /// its evidence. Zero-weight clues are context: they never decide,
     /// but appear as evidence when their role wins.
-    fn verdict(self) -> (String, Vec<(Span, String)>) {
+    fn verdict(self) -> (&'static str, Vec<(Span, String)>) {
         let mut best: Option<(&'static str, u32)> = None;
         for c in &self.0 {
             let total: u32 = self
@@ -137,9 +137,9 @@ impl Clues {
             }
         }
         match best {
-            None => ("unknown".to_owned(), Vec::new()),
+            None => ("unknown", Vec::new()),
             Some((role, _)) => (
-                role.to_owned(),
+                role,
                 self.0
                     .into_iter()
                     .filter(|c| c.role == role)
@@ -546,7 +546,7 @@ fn request_clues(cx: &Ctx<'_, '_>, clues: &mut Clues) {
 }
 
 /// The likely role of the sender, with evidence (see the module docs).
-pub(crate) fn infer(cx: &Ctx<'_, '_>) -> (String, Vec<(Span, String)>) {
+pub(crate) fn infer(cx: &Ctx<'_, '_>) -> (&'static str, Vec<(Span, String)>) {
     let mut clues = Clues::default();
     if cx.msg.is_response() {
         response_clues(cx, &mut clues);
@@ -574,7 +574,7 @@ mod tests {
             .iter()
             .map(|(s, _)| String::from_utf8_lossy(s.slice(input)).into_owned())
             .collect();
-        (role, texts)
+        (role.to_owned(), texts)
     }
 
     fn response(status: &str, cseq: &str, vias: &str, extra: &str) -> Vec<u8> {

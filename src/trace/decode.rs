@@ -118,7 +118,7 @@ pub struct TraceMessage {
     pub raw_lossy: bool,
     /// The single-message decoding; its spans are offsets into the
     /// message's own bytes.
-    pub decoded: Decoded,
+    pub decoded: Decoded<'static>,
     /// The transaction ([`Trace::transactions`] index).
     pub transaction_id: usize,
     /// The dialog ([`Trace::dialogs`] index), when the message belongs to one.
@@ -247,7 +247,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         if !decode {
             return None;
         }
-        let decoded = crate::diagnose::diagnose_views(views);
+        let decoded = crate::diagnose::diagnose_views(views).into_owned();
         let (raw, raw_lossy) = match std::str::from_utf8(&r.bytes) {
             Ok(t) => (t.to_owned(), false),
             Err(_) => (String::from_utf8_lossy(&r.bytes).into_owned(), true),

@@ -180,7 +180,7 @@ pub fn decode_report(d: &Decoded, input: &[u8], st: Style) -> String {
     if !dx.reasons.is_empty() {
         section(o, st, "Reason");
         for r in &dx.reasons {
-            let mut line = r.protocol.clone();
+            let mut line = r.protocol.to_string();
             if let Some(c) = r.cause {
                 let _ = write!(line, " cause={c}");
             }
