@@ -48,15 +48,18 @@ impl<'a> Out<'a> {
         }
         let name = name.into();
         let name = match self.prefix {
-            Some(n) => {
-                // `format!("[{n}] {name}")` without the formatting machinery.
-                let mut s = String::with_capacity(name.len() + 6);
-                s.push('[');
-                push_decimal(&mut s, n);
-                s.push_str("] ");
-                s.push_str(&name);
-                Cow::Owned(s)
-            }
+            Some(n) => match numbered(n, &name) {
+                Some(static_name) => Cow::Borrowed(static_name),
+                None => {
+                    // `format!("[{n}] {name}")` without the formatting machinery.
+                    let mut s = String::with_capacity(name.len() + 6);
+                    s.push('[');
+                    push_decimal(&mut s, n);
+                    s.push_str("] ");
+                    s.push_str(&name);
+                    Cow::Owned(s)
+                }
+            },
             None => name,
         };
         self.fields.push((name, t));
@@ -208,6 +211,112 @@ fn static_param_name(prefix: &str, raw: &str) -> Option<&'static str> {
         c.len() == p.len() + r.len() && c[..p.len()] == *p && c[p.len()..].eq_ignore_ascii_case(r)
     })
 }
+
+/// `[1] name` … `[9] name` for the field names a multi-value header
+/// repeats (the fixed names and [`STATIC_PARAM_NAMES`]), so the numbered
+/// name of the first nine values costs no `String`.
+macro_rules! numbered_names {
+    ($($name:literal),* $(,)?) => {
+        /// `[n] name` from the static table, when `name` is one of its names
+        /// and `n` is 1 to 9.
+        fn numbered(n: usize, name: &str) -> Option<&'static str> {
+            let row: &[&'static str; 9] = match name {
+                $($name => &[
+                    concat!("[1] ", $name), concat!("[2] ", $name), concat!("[3] ", $name),
+                    concat!("[4] ", $name), concat!("[5] ", $name), concat!("[6] ", $name),
+                    concat!("[7] ", $name), concat!("[8] ", $name), concat!("[9] ", $name),
+                ],)*
+                _ => return None,
+            };
+            row.get(n.checked_sub(1)?).copied()
+        }
+    };
+}
+
+numbered_names!(
+    // Via
+    "protocol",
+    "version",
+    "transport",
+    "sent-by host",
+    "sent-by port",
+    // URIs and name-addr
+    "display name",
+    "scheme",
+    "user",
+    "password",
+    "host",
+    "port",
+    "number",
+    "opaque",
+    "uri headers",
+    "uri",
+    "wildcard",
+    // other multi-value headers
+    "type",
+    "subtype",
+    "code",
+    "agent",
+    "text",
+    "mechanism",
+    "option-tag",
+    "method",
+    "access type",
+    "mcc",
+    "mnc",
+    "tac",
+    "eci",
+    "nci",
+    "lac",
+    "uci",
+    "ci",
+    "product",
+    "comment",
+    // STATIC_PARAM_NAMES not above
+    "branch",
+    "tag",
+    "lr",
+    "rport",
+    "received",
+    "expires",
+    "q",
+    "maddr",
+    "ttl",
+    "reg-id",
+    "ob",
+    "+sip.instance",
+    "+g.3gpp.icsi-ref",
+    "+g.3gpp.smsip",
+    "+g.3gpp.iari-ref",
+    "audio",
+    "video",
+    "phone-context",
+    "cause",
+    "alg",
+    "ealg",
+    "spi-c",
+    "spi-s",
+    "port-c",
+    "port-s",
+    "prot",
+    "mod",
+    "username",
+    "realm",
+    "nonce",
+    "response",
+    "algorithm",
+    "qop",
+    "nc",
+    "cnonce",
+    "stale",
+    "integrity-protected",
+    "uri.transport",
+    "uri.lr",
+    "uri.user",
+    "uri.ob",
+    "uri.maddr",
+    "uri.phone-context",
+);
 
 /// Appends `n` in decimal.
 fn push_decimal(s: &mut String, n: usize) {
@@ -472,6 +581,21 @@ pub(crate) fn split_aka_nonce(nonce: &[u8]) -> Option<AkaNonceDto> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_names_match_the_built_ones() {
+        for name in STATIC_PARAM_NAMES
+            .iter()
+            .chain(&["sent-by host", "option-tag", "ci"])
+        {
+            for n in 1..=9 {
+                assert_eq!(numbered(n, name), Some(format!("[{n}] {name}").as_str()));
+            }
+            assert_eq!(numbered(0, name), None);
+            assert_eq!(numbered(10, name), None);
+        }
+        assert_eq!(numbered(1, "x-unknown"), None);
+    }
 
     #[test]
     fn static_param_names_are_the_lower_cased_names() {

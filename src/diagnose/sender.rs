@@ -264,16 +264,22 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
             ServerVal::Product { name, .. } => *name,
             ServerVal::Comment(c) => *c,
         };
-        let lower = t.as_str().to_ascii_lowercase();
-        // PRODUCTS prefixes are lower-case (a unit test keeps them so).
-        if let Some(&(_, role, what)) = PRODUCTS.iter().find(|(p, _, _)| lower.starts_with(p)) {
+        let b = t.bytes();
+        // PRODUCTS prefixes are lower-case (a unit test keeps them so);
+        // compared without case, with no lower-cased copy of the text.
+        if let Some(&(_, role, what)) = PRODUCTS.iter().find(|(p, _, _)| {
+            b.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+        }) {
             clues.add(role, 2, t.span(), format!("{header} names {what}"));
             continue;
         }
         // Vendor node names: "Ericsson-CSCF", "MTAS", "Huawei P-CSCF"…
-        let words = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '-');
+        // (`role_of_host` ignores case; a non-ASCII byte separates words
+        // as its character did.)
+        let words = b.split(|c| !c.is_ascii_alphanumeric() && *c != b'-');
         for w in words {
-            if let Some(role) = role_of_host(w.as_bytes()) {
+            if let Some(role) = role_of_host(w) {
                 clues.add(
                     role,
                     4,
