@@ -142,7 +142,7 @@ fn context(cx: &Ctx<'_, '_>) -> String {
     let msg = cx.msg;
     let Some(m) = cx.known_method else {
         return match cx.method {
-            Some(m) => format!("extension method {}", m.as_str()),
+            Some(m) => ["extension method ", &*m.as_str()].concat(),
             None => "unknown (no method and no CSeq)".to_owned(),
         };
     };
@@ -194,7 +194,7 @@ fn context(cx: &Ctx<'_, '_>) -> String {
             Some(e) if e.bytes().starts_with(b"reg") => {
                 "subscription to the reg event package (SUBSCRIBE Event: reg)".to_owned()
             }
-            Some(e) => format!("subscription (SUBSCRIBE Event: {})", e.as_str()),
+            Some(e) => ["subscription (SUBSCRIBE Event: ", &*e.as_str(), ")"].concat(),
             None => "subscription (SUBSCRIBE)".to_owned(),
         },
         M::Notify => "event notification (NOTIFY)".to_owned(),
@@ -421,14 +421,14 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             })
             .collect(),
     };
-    let mut spec_refs: Vec<String> = Vec::new();
+    let mut spec_refs: Vec<&str> = Vec::with_capacity(2 + dx.spec_refs.len());
     if let Some(i) = info.filter(|i| i.code != 0) {
-        spec_refs.push(i.spec.to_owned());
+        spec_refs.push(i.spec);
         if !i.ims.clause.is_empty() && !dx.skip_kb_advice {
-            spec_refs.push(i.ims.clause.to_owned());
+            spec_refs.push(i.ims.clause);
         }
     }
-    spec_refs.append(&mut dx.spec_refs);
+    spec_refs.extend(dx.spec_refs.iter().map(String::as_str));
     let spec_refs = super::dedup::spec_refs(&spec_refs);
     let ctx = context(cx);
     let headline = dx.headline.take().unwrap_or_else(|| default_headline(cx));
@@ -437,7 +437,7 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             let mut t = [i.description, " ", i.purpose].concat();
             if let Some(l) = lookup.filter(|l| !l.known) {
                 if let Some(n) = l.note {
-                    t = format!("{n} {t}");
+                    t = [n, " ", &t].concat();
                 }
             }
             // The IMS note is `diagnosis.ims.note`; repeating it here made
@@ -450,7 +450,7 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             msg.request_line().and_then(|r| r.known_method()),
         ) {
             (StartLine::Status(_), _) => crate::kb::INVALID.description.to_owned(),
-            (_, Some(m)) => format!("{} request: {}", m.as_str(), m.purpose()),
+            (_, Some(m)) => [m.as_str(), " request: ", m.purpose()].concat(),
             _ => "A SIP message that is neither a recognisable request nor response.".to_owned(),
         },
     };

@@ -144,33 +144,39 @@ impl Restates {
     }
 }
 
-/// `3GPP TS 24.229` and `TS 24.229` name the same document.
-fn doc_key(doc: &str) -> String {
-    doc.trim()
-        .trim_start_matches("3GPP ")
-        .trim()
-        .to_ascii_lowercase()
+/// `3GPP TS 24.229` and `TS 24.229` name the same document (compared
+/// without case, [`same_key`]).
+fn doc_key(doc: &str) -> &str {
+    doc.trim().trim_start_matches("3GPP ").trim()
 }
 
-/// `§6.2 (SDP at UE and P-CSCF)` → `§6.2`.
-fn clause_key(clause: &str) -> String {
-    clause
-        .split('(')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+/// `§6.2 (SDP at UE and P-CSCF)` → `§6.2` (compared without case).
+fn clause_key(clause: &str) -> &str {
+    clause.split('(').next().unwrap_or_default().trim()
+}
+
+/// Two (document, clause) keys name the same clause: equal without ASCII
+/// case (what comparing their lower-cased copies did, with no copy).
+fn same_key(a: (&str, &str), b: (&str, &str)) -> bool {
+    a.0.eq_ignore_ascii_case(b.0) && a.1.eq_ignore_ascii_case(b.1)
 }
 
 /// Merges spec references so each (document, clause) appears once, in
 /// first-cited order: `["RFC 3261 §21.6.2", "RFC 3261 §21.6.2; TS 24.604
 /// (CDIV)"]` → `["RFC 3261 §21.6.2", "TS 24.604 (CDIV)"]`.
-pub(crate) fn spec_refs(refs: &[String]) -> Vec<String> {
-    let mut seen: Vec<(String, String)> = Vec::new();
+pub(crate) fn spec_refs<S: AsRef<str>>(refs: &[S]) -> Vec<String> {
+    // Keys borrow from `refs`: no lower-cased copy per part and clause.
+    let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut out: Vec<String> = Vec::new();
+    let mut kept: Vec<&str> = Vec::new();
     for r in refs {
-        let mut kept_parts = Vec::new();
-        for part in r.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let mut joined = String::new();
+        for part in r
+            .as_ref()
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let (doc, clauses) = match part.find('§') {
                 Some(i) => (&part[..i], Some(&part[i..])),
                 None => (part, None),
@@ -178,32 +184,41 @@ pub(crate) fn spec_refs(refs: &[String]) -> Vec<String> {
             let dk = doc_key(doc);
             match clauses {
                 None => {
-                    let key = (clause_key(part), String::new());
-                    if !seen.contains(&key) {
+                    let key = (clause_key(part), "");
+                    if !seen.iter().any(|k| same_key(*k, key)) {
                         seen.push(key);
-                        kept_parts.push(part.to_owned());
+                        if !joined.is_empty() {
+                            joined.push_str("; ");
+                        }
+                        joined.push_str(part);
                     }
                 }
                 Some(cl) => {
-                    let mut kept = Vec::new();
+                    kept.clear();
                     for c in cl.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                        let key = (dk.clone(), clause_key(c));
-                        if !seen.contains(&key) {
+                        let key = (dk, clause_key(c));
+                        if !seen.iter().any(|k| same_key(*k, key)) {
                             seen.push(key);
                             kept.push(c);
                         }
                     }
                     if !kept.is_empty() {
-                        kept_parts.push(format!("{}{}", doc, kept.join(", ")));
+                        if !joined.is_empty() {
+                            joined.push_str("; ");
+                        }
+                        joined.push_str(doc);
+                        for (i, c) in kept.iter().enumerate() {
+                            if i > 0 {
+                                joined.push_str(", ");
+                            }
+                            joined.push_str(c);
+                        }
                     }
                 }
             }
         }
-        if !kept_parts.is_empty() {
-            let joined = kept_parts.join("; ");
-            if !out.contains(&joined) {
-                out.push(joined);
-            }
+        if !joined.is_empty() && !out.contains(&joined) {
+            out.push(joined);
         }
     }
     out
