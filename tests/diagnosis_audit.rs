@@ -20,10 +20,10 @@ fn ids(d: &Decoded) -> Vec<&'static str> {
 /// Every text of the diagnosis a user reads as advice.
 fn advice(d: &Decoded) -> Vec<String> {
     let g = &d.diagnosis;
-    let mut all = vec![g.headline.clone(), g.summary.clone()];
-    all.extend(g.likely_causes.iter().map(|c| c.text.clone()));
-    all.extend(g.inspect.iter().cloned());
-    all.extend(g.next_steps.iter().cloned());
+    let mut all = vec![g.headline.clone(), g.summary.to_string()];
+    all.extend(g.likely_causes.iter().map(|c| c.text.to_string()));
+    all.extend(g.inspect.iter().map(|t| t.to_string()));
+    all.extend(g.next_steps.iter().map(|t| t.to_string()));
     all
 }
 
@@ -277,12 +277,7 @@ fn redirect_403_and_480_read_the_message() {
     );
     let plain = b"SIP/2.0 480 Temporarily Unavailable\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: <sip:a@example.net>;tag=1\r\nTo: <sip:b@example.net>;tag=2\r\nCall-ID: p480\r\nCSeq: 1 INVITE\r\nWarning: 399 pbx.example.net \"Do not disturb\"\r\nContent-Length: 0\r\n\r\n";
     let d = decode(plain);
-    let texts: Vec<&str> = d
-        .diagnosis
-        .likely_causes
-        .iter()
-        .map(|c| c.text.as_str())
-        .collect();
+    let texts: Vec<&str> = d.diagnosis.likely_causes.iter().map(|c| &*c.text).collect();
     assert!(
         texts.iter().any(|t| t.contains("Do not disturb")),
         "{texts:?}"

@@ -74,7 +74,8 @@ fn no_diagnosis_repeats_itself() {
         let bytes = std::fs::read(f).unwrap();
         let name = f.strip_prefix(&root).unwrap().display().to_string();
         let d = siplens::decode(&bytes).diagnosis;
-        let causes: Vec<String> = d.likely_causes.iter().map(|c| c.text.clone()).collect();
+        let causes: Vec<std::borrow::Cow<str>> =
+            d.likely_causes.iter().map(|c| c.text.clone()).collect();
         for (what, list) in [
             ("inspect", &d.inspect),
             ("next step", &d.next_steps),

@@ -137,13 +137,13 @@ fn address<'a>(
 }
 
 /// What the request was doing, from the method and a few headers.
-fn context(cx: &Ctx<'_, '_>) -> String {
+fn context(cx: &Ctx<'_, '_>) -> Cow<'static, str> {
     use crate::status::Method as M;
     let msg = cx.msg;
     let Some(m) = cx.known_method else {
         return match cx.method {
-            Some(m) => ["extension method ", &*m.as_str()].concat(),
-            None => "unknown (no method and no CSeq)".to_owned(),
+            Some(m) => ["extension method ", &*m.as_str()].concat().into(),
+            None => "unknown (no method and no CSeq)".into(),
         };
     };
     let mid_dialog = msg.is_request() && cx.to().and_then(|t| t.tag()).is_some();
@@ -158,7 +158,7 @@ fn context(cx: &Ctx<'_, '_>) -> String {
                         crate::parse::addr::Contact::Wildcard(_) => true,
                     }));
             if zero && msg.is_request() {
-                "de-registration (REGISTER with expiry 0)".to_owned()
+                "de-registration (REGISTER with expiry 0)".into()
             } else if msg.is_request()
                 && msg.header(HeaderName::Authorization).is_some_and(|h| {
                     h.value
@@ -172,33 +172,33 @@ fn context(cx: &Ctx<'_, '_>) -> String {
                             .any(|w| w.eq_ignore_ascii_case(b"response=\"\""))
                 })
             {
-                "registration (REGISTER answering a challenge)".to_owned()
+                "registration (REGISTER answering a challenge)".into()
             } else {
-                "registration (REGISTER: initial, re-registration or de-registration)".to_owned()
+                "registration (REGISTER: initial, re-registration or de-registration)".into()
             }
         }
-        M::Invite if mid_dialog => {
-            "mid-dialog request: re-INVITE (session modification)".to_owned()
-        }
-        M::Invite => "session setup (INVITE)".to_owned(),
-        M::Ack => "ACK (confirms a final response to INVITE)".to_owned(),
-        M::Bye => "session release (BYE)".to_owned(),
-        M::Cancel => "cancel of a pending INVITE (CANCEL)".to_owned(),
-        M::Options => "capability query or keep-alive (OPTIONS)".to_owned(),
-        M::Prack => "reliable provisional response acknowledgement (PRACK)".to_owned(),
+        M::Invite if mid_dialog => "mid-dialog request: re-INVITE (session modification)".into(),
+        M::Invite => "session setup (INVITE)".into(),
+        M::Ack => "ACK (confirms a final response to INVITE)".into(),
+        M::Bye => "session release (BYE)".into(),
+        M::Cancel => "cancel of a pending INVITE (CANCEL)".into(),
+        M::Options => "capability query or keep-alive (OPTIONS)".into(),
+        M::Prack => "reliable provisional response acknowledgement (PRACK)".into(),
         M::Update => {
             "session update in an early or confirmed dialog (UPDATE, RFC 3311; e.g. preconditions)"
-                .to_owned()
+                .into()
         }
         M::Subscribe => match msg.header_value(HeaderName::Event) {
             Some(e) if e.bytes().starts_with(b"reg") => {
-                "subscription to the reg event package (SUBSCRIBE Event: reg)".to_owned()
+                "subscription to the reg event package (SUBSCRIBE Event: reg)".into()
             }
-            Some(e) => ["subscription (SUBSCRIBE Event: ", &*e.as_str(), ")"].concat(),
-            None => "subscription (SUBSCRIBE)".to_owned(),
+            Some(e) => ["subscription (SUBSCRIBE Event: ", &*e.as_str(), ")"]
+                .concat()
+                .into(),
+            None => "subscription (SUBSCRIBE)".into(),
         },
-        M::Notify => "event notification (NOTIFY)".to_owned(),
-        M::Publish => "event state publication (PUBLISH)".to_owned(),
+        M::Notify => "event notification (NOTIFY)".into(),
+        M::Publish => "event state publication (PUBLISH)".into(),
         M::Message => match msg.header_value(HeaderName::ContentType) {
             Some(ct)
                 if ct
@@ -206,12 +206,12 @@ fn context(cx: &Ctx<'_, '_>) -> String {
                     .windows(8)
                     .any(|w| w.eq_ignore_ascii_case(b"3gpp.sms")) =>
             {
-                "SMS over IP (MESSAGE with application/vnd.3gpp.sms)".to_owned()
+                "SMS over IP (MESSAGE with application/vnd.3gpp.sms)".into()
             }
-            _ => "instant message (MESSAGE)".to_owned(),
+            _ => "instant message (MESSAGE)".into(),
         },
-        M::Info => "mid-dialog information (INFO)".to_owned(),
-        M::Refer => "call transfer or referral (REFER)".to_owned(),
+        M::Info => "mid-dialog information (INFO)".into(),
+        M::Refer => "call transfer or referral (REFER)".into(),
     }
 }
 
@@ -317,7 +317,11 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             None => kept.push(c),
         }
     }
-    let mut causes = kept;
+    // The knowledge base's lines are static: borrowed, not copied.
+    let mut causes: Vec<(Cow<'static, str>, Confidence, Vec<(Span, String)>)> = kept
+        .into_iter()
+        .map(|c| (Cow::Owned(c.text), c.confidence, c.evidence))
+        .collect();
     if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
         let first_kb = if causes.is_empty() {
             Confidence::Medium
@@ -328,22 +332,17 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             let confidence = if n == 0 { first_kb } else { Confidence::Low };
             // A typical cause that restates one this message already shows
             // adds nothing (issue 18: low causes restating the high one).
-            if !causes.iter().any(|c| same.restates(text, &c.text)) {
-                causes.push(Cause {
-                    text: (*text).to_owned(),
-                    confidence,
-                    evidence: Vec::new(),
-                });
+            if !causes.iter().any(|c| same.restates(text, &c.0)) {
+                causes.push((Cow::Borrowed(*text), confidence, Vec::new()));
             }
         }
     }
     let likely_causes = causes
         .into_iter()
-        .map(|c| CauseDto {
-            text: c.text,
-            confidence: c.confidence,
-            evidence: c
-                .evidence
+        .map(|(text, confidence, evidence)| CauseDto {
+            text,
+            confidence,
+            evidence: evidence
                 .into_iter()
                 .map(|(span, what)| EvidenceDto {
                     span: SpanDto::at(&lines, span),
@@ -352,24 +351,28 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
                 .collect(),
         })
         .collect();
-    let mut inspect = std::mem::take(&mut dx.inspect);
-    let mut next_steps = std::mem::take(&mut dx.next_steps);
-    if let Some(i) = info.filter(|_| !dx.skip_kb_advice) {
+    let kb = info.filter(|_| !dx.skip_kb_advice);
+    let mut inspect: Vec<Cow<'static, str>> =
+        Vec::with_capacity(dx.inspect.len() + kb.map_or(0, |i| i.inspect.len()));
+    inspect.extend(dx.inspect.drain(..).map(Cow::Owned));
+    let mut next_steps: Vec<Cow<'static, str>> = Vec::with_capacity(dx.next_steps.len() + 1);
+    next_steps.extend(dx.next_steps.drain(..).map(Cow::Owned));
+    if let Some(i) = kb {
         for x in i.inspect {
             if !inspect.iter().any(|y| same.restates(x, y)) {
-                inspect.push((*x).to_owned());
+                inspect.push(Cow::Borrowed(*x));
             }
         }
         if !next_steps.iter().any(|y| same.restates(i.fix, y)) {
-            next_steps.push(i.fix.to_owned());
+            next_steps.push(Cow::Borrowed(i.fix));
         }
     }
     let retry = info.map(|i| {
         let after = cx.retry_after.as_ref().and_then(|(r, _)| r.seconds);
-        let mut where_ = i.retry.note.to_owned();
-        if let Some(a) = after {
-            where_ = format!("Retry-After asks to wait {a} s. {where_}");
-        }
+        let where_ = match after {
+            Some(a) => Cow::Owned(format!("Retry-After asks to wait {a} s. {}", i.retry.note)),
+            None => Cow::Borrowed(i.retry.note),
+        };
         RetryDto {
             allowed: retry_allowed(i.retry.policy),
             policy: i.retry.policy,
@@ -442,16 +445,18 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             }
             // The IMS note is `diagnosis.ims.note`; repeating it here made
             // every adapter show it twice.
-            t
+            Cow::Owned(t)
         }
-        Some(i) => i.description.to_owned(),
+        Some(i) => Cow::Borrowed(i.description),
         None => match (
             msg.start_line(),
             msg.request_line().and_then(|r| r.known_method()),
         ) {
-            (StartLine::Status(_), _) => crate::kb::INVALID.description.to_owned(),
-            (_, Some(m)) => [m.as_str(), " request: ", m.purpose()].concat(),
-            _ => "A SIP message that is neither a recognisable request nor response.".to_owned(),
+            (StartLine::Status(_), _) => Cow::Borrowed(crate::kb::INVALID.description),
+            (_, Some(m)) => Cow::Owned([m.as_str(), " request: ", m.purpose()].concat()),
+            _ => {
+                Cow::Borrowed("A SIP message that is neither a recognisable request nor response.")
+            }
         },
     };
     Decoded {

@@ -225,9 +225,9 @@ pub struct EvidenceDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct CauseDto {
+pub struct CauseDto<'a> {
     /// The cause.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// `high` (shown by this message), `medium` (suggested), `low` (typical for the code).
     pub confidence: Confidence,
     /// Supporting bytes.
@@ -238,7 +238,7 @@ pub struct CauseDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct RetryDto {
+pub struct RetryDto<'a> {
     /// May the request be sent again (possibly modified, later or elsewhere)?
     pub allowed: bool,
     /// How (`modified`, `later`, `elsewhere`, `no`, `none`).
@@ -247,7 +247,7 @@ pub struct RetryDto {
     pub after_seconds: Option<u32>,
     /// Where and after what.
     #[serde(rename = "where")]
-    pub where_: String,
+    pub where_: Cow<'a, str>,
 }
 
 /// A decoded Reason value.
@@ -358,17 +358,17 @@ pub struct DiagnosisDto<'a> {
     /// One line a person reads first.
     pub headline: String,
     /// A short paragraph.
-    pub summary: String,
+    pub summary: Cow<'a, str>,
     /// What the request was doing.
-    pub context: String,
+    pub context: Cow<'a, str>,
     /// Likely causes, best supported first.
-    pub likely_causes: Vec<CauseDto>,
+    pub likely_causes: Vec<CauseDto<'a>>,
     /// What to inspect.
-    pub inspect: Vec<String>,
+    pub inspect: Vec<Cow<'a, str>>,
     /// What to do next.
-    pub next_steps: Vec<String>,
+    pub next_steps: Vec<Cow<'a, str>>,
     /// Retry guidance (responses).
-    pub retry: Option<RetryDto>,
+    pub retry: Option<RetryDto<'a>>,
     /// Decoded Reason values.
     pub reasons: Vec<ReasonDto<'a>>,
     /// Decoded Warning values.

@@ -197,12 +197,16 @@ impl DiagnosisDto<'_> {
     pub fn into_owned(self) -> DiagnosisDto<'static> {
         DiagnosisDto {
             headline: self.headline,
-            summary: self.summary,
-            context: self.context,
-            likely_causes: self.likely_causes,
-            inspect: self.inspect,
-            next_steps: self.next_steps,
-            retry: self.retry,
+            summary: own(self.summary),
+            context: own(self.context),
+            likely_causes: self
+                .likely_causes
+                .into_iter()
+                .map(CauseDto::into_owned)
+                .collect(),
+            inspect: self.inspect.into_iter().map(own).collect(),
+            next_steps: self.next_steps.into_iter().map(own).collect(),
+            retry: self.retry.map(RetryDto::into_owned),
             reasons: self
                 .reasons
                 .into_iter()
@@ -217,6 +221,29 @@ impl DiagnosisDto<'_> {
             challenge: self.challenge.map(ChallengeDto::into_owned),
             ims: self.ims,
             spec_refs: self.spec_refs,
+        }
+    }
+}
+
+impl CauseDto<'_> {
+    /// Owning its text.
+    pub fn into_owned(self) -> CauseDto<'static> {
+        CauseDto {
+            text: own(self.text),
+            confidence: self.confidence,
+            evidence: self.evidence,
+        }
+    }
+}
+
+impl RetryDto<'_> {
+    /// Owning its text.
+    pub fn into_owned(self) -> RetryDto<'static> {
+        RetryDto {
+            allowed: self.allowed,
+            policy: self.policy,
+            after_seconds: self.after_seconds,
+            where_: own(self.where_),
         }
     }
 }

@@ -326,13 +326,13 @@ fn section(o: &mut String, st: Style, name: &str) {
     let _ = writeln!(o, "\n{}", st.heading(name));
 }
 
-fn list(o: &mut String, st: Style, name: &str, items: &[String]) {
+fn list<T: AsRef<str>>(o: &mut String, st: Style, name: &str, items: &[T]) {
     if items.is_empty() {
         return;
     }
     section(o, st, name);
     for i in items {
-        bullet(o, i);
+        bullet(o, i.as_ref());
     }
 }
 
