@@ -6,6 +6,7 @@
 //! with [`Span::slice`]. Spans are half-open byte ranges `[start, end)`.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde::Serialize;
 
@@ -258,11 +259,14 @@ pub fn line_col(input: &[u8], offset: usize) -> (usize, usize) {
 /// The LF offsets of an input, for many [`line_col`] look-ups on the same
 /// input: built in one pass, then each look-up is a binary search instead
 /// of a scan from the start (a decoded message locates every header,
-/// field and finding).
+/// field and finding). Look-ups come mostly in order (the spans of one
+/// header, then the next), so the line of the last one is tried first.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     lfs: Vec<usize>,
     len: usize,
+    /// The line (LFs before it) of the last look-up.
+    last: Cell<usize>,
 }
 
 impl LineIndex {
@@ -271,14 +275,35 @@ impl LineIndex {
         LineIndex {
             lfs: memchr::memchr_iter(b'\n', input).collect(),
             len: input.len(),
+            last: Cell::new(0),
         }
+    }
+
+    /// The number of LFs strictly before `offset`: the last look-up's
+    /// line or the next one when `offset` is there, else a binary search.
+    fn lfs_before(&self, offset: usize) -> usize {
+        let lfs = &self.lfs;
+        let on_line = |k: usize| {
+            (k == 0 || lfs.get(k - 1).is_some_and(|&nl| nl < offset))
+                && lfs.get(k).is_none_or(|&nl| nl >= offset)
+        };
+        let k = self.last.get();
+        let k = if on_line(k) {
+            k
+        } else if on_line(k + 1) {
+            k + 1
+        } else {
+            lfs.partition_point(|&nl| nl < offset)
+        };
+        self.last.set(k);
+        k
     }
 
     /// Same as [`line_col`] on the indexed input.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.len);
         // LFs strictly before `offset`.
-        let k = self.lfs.partition_point(|&nl| nl < offset);
+        let k = self.lfs_before(offset);
         let col = match k {
             0 => offset + 1,
             _ => offset - self.lfs[k - 1],
@@ -303,6 +328,10 @@ mod tests {
         ] {
             let idx = LineIndex::new(input);
             for off in 0..input.len() + 3 {
+                assert_eq!(idx.line_col(off), line_col(input, off), "{input:?} @ {off}");
+            }
+            // Out of order too (the last line is only a first guess).
+            for off in (0..input.len() + 3).rev().chain([0, 7, 2, 9, 1, 100]) {
                 assert_eq!(idx.line_col(off), line_col(input, off), "{input:?} @ {off}");
             }
         }

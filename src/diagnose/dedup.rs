@@ -170,7 +170,8 @@ pub(crate) fn spec_refs<S: AsRef<str>>(refs: &[S]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut kept: Vec<&str> = Vec::new();
     for r in refs {
-        let mut joined = String::new();
+        // The kept parts are at most the reference itself (plus separators).
+        let mut joined = String::with_capacity(r.as_ref().len() + 8);
         for part in r
             .as_ref()
             .split(';')
