@@ -53,16 +53,46 @@ pub(crate) fn restates(candidate: &str, existing: &str) -> bool {
     Restates.restates(candidate, existing)
 }
 
-/// The content words of sentences already seen on this thread. The
-/// knowledge base's lines come back with every message of their code, so
-/// their words are computed once, not once per message; bounded by
-/// clearing when full (a message's own lines, with hosts and numbers, are
-/// rarely seen twice).
-type WordList = Rc<Vec<String>>;
+/// The content words of sentences already seen on this thread, each word
+/// as a number ([`Memo::ids`]), sorted. The knowledge base's lines come
+/// back with every message of their code, so their words are computed
+/// once, not once per message, and two sentences are compared on numbers,
+/// not strings; bounded by clearing when full (a message's own lines, with
+/// hosts and numbers, are rarely seen twice).
+type WordList = Rc<Vec<u32>>;
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+#[derive(Default)]
+struct Memo {
+    /// Sentence → its word numbers.
+    sentences: FxMap<Rc<str>, WordList>,
+    /// Stemmed word → its number (valid until the next clear).
+    ids: FxMap<String, u32>,
+}
+
+impl Memo {
+    fn words(&mut self, s: &str) -> WordList {
+        if let Some(w) = self.sentences.get(s) {
+            return Rc::clone(w);
+        }
+        let mut ids: Vec<u32> = words(s)
+            .into_iter()
+            .map(|w| {
+                let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+                *self.ids.entry(w).or_insert(next)
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let w = Rc::new(ids);
+        self.sentences.insert(Rc::from(s), Rc::clone(&w));
+        w
+    }
+}
 
 thread_local! {
-    static MEMO: RefCell<HashMap<Rc<str>, WordList, BuildHasherDefault<Fx>>> =
-        RefCell::new(HashMap::default());
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
 /// A multiply-rotate hash over 8-byte words (the Fx hash of rustc): the
@@ -108,18 +138,19 @@ impl Hasher for Fx {
 /// Sentences kept in [`MEMO`] before it is cleared.
 const MEMO_MAX: usize = 4096;
 
-fn memo_words(s: &str) -> WordList {
+/// Distinct words numbered in [`MEMO`] before it is cleared.
+const WORDS_MAX: usize = 65_536;
+
+/// The word numbers of `a` and `b`, from one numbering: the memo is
+/// cleared (when full) before both look-ups, never between them.
+fn memo_words(a: &str, b: &str) -> (WordList, WordList) {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
-        if let Some(w) = m.get(s) {
-            return Rc::clone(w);
+        if m.sentences.len() >= MEMO_MAX || m.ids.len() >= WORDS_MAX {
+            m.sentences.clear();
+            m.ids.clear();
         }
-        if m.len() >= MEMO_MAX {
-            m.clear();
-        }
-        let w = Rc::new(words(s));
-        m.insert(Rc::from(s), Rc::clone(&w));
-        w
+        (m.words(a), m.words(b))
     })
 }
 
@@ -134,12 +165,23 @@ impl Restates {
         if candidate == existing {
             return true;
         }
-        let c = memo_words(candidate);
+        let (c, e) = memo_words(candidate, existing);
         if c.is_empty() {
             return false;
         }
-        let e = memo_words(existing);
-        let shared = c.iter().filter(|w| e.binary_search(w).is_ok()).count();
+        // Both sorted: one merge.
+        let (mut i, mut j, mut shared) = (0, 0, 0);
+        while let (Some(x), Some(y)) = (c.get(i), e.get(j)) {
+            match x.cmp(y) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
         shared >= 2 && shared * 2 >= c.len()
     }
 }

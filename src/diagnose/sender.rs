@@ -267,9 +267,11 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
         let b = t.bytes();
         // PRODUCTS prefixes are lower-case (a unit test keeps them so);
         // compared without case, with no lower-cased copy of the text.
+        let first = b.first().map(u8::to_ascii_lowercase);
         if let Some(&(_, role, what)) = PRODUCTS.iter().find(|(p, _, _)| {
-            b.get(..p.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+            p.as_bytes().first().copied() == first
+                && b.get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
         }) {
             clues.add(role, 2, t.span(), format!("{header} names {what}"));
             continue;
