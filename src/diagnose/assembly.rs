@@ -264,7 +264,10 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             HeaderDto {
                 name: s(h.name),
                 // `h.canonical_name()`, with the name looked up once.
-                canonical_name: known.map_or_else(|| s(h.name), |k| Cow::Borrowed(k.as_str())),
+                canonical_name: known.map_or_else(
+                    || Cow::Owned(s(h.name).into_owned()),
+                    |k| Cow::Borrowed(k.as_str()),
+                ),
                 value: s(h.value),
                 span: SpanDto::at(&lines, h.span),
                 value_span: SpanDto::at(&lines, h.value.span()),

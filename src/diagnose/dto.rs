@@ -138,8 +138,9 @@ pub struct ViaDto<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct FieldDto<'a> {
     /// Field name (Wireshark-like: `transport`, `branch`, `tag`, `nonce`…);
-    /// borrowed from a static table when it is one of the fixed names.
-    pub name: Cow<'a, str>,
+    /// borrowed from a static table when it is one of the fixed names, else
+    /// built (never borrowed from the input, so `into_owned` moves it).
+    pub name: Cow<'static, str>,
     /// Value as written.
     pub value: Cow<'a, str>,
     /// Where.
@@ -154,8 +155,8 @@ pub struct HeaderDto<'a> {
     /// Name as written.
     pub name: Cow<'a, str>,
     /// Canonical name for registered headers (static), else the name as
-    /// written.
-    pub canonical_name: Cow<'a, str>,
+    /// written (a copy).
+    pub canonical_name: Cow<'static, str>,
     /// Value as written.
     pub value: Cow<'a, str>,
     /// The whole header.
@@ -225,9 +226,9 @@ pub struct EvidenceDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct CauseDto<'a> {
+pub struct CauseDto {
     /// The cause.
-    pub text: Cow<'a, str>,
+    pub text: Cow<'static, str>,
     /// `high` (shown by this message), `medium` (suggested), `low` (typical for the code).
     pub confidence: Confidence,
     /// Supporting bytes.
@@ -238,7 +239,7 @@ pub struct CauseDto<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct RetryDto<'a> {
+pub struct RetryDto {
     /// May the request be sent again (possibly modified, later or elsewhere)?
     pub allowed: bool,
     /// How (`modified`, `later`, `elsewhere`, `no`, `none`).
@@ -247,7 +248,7 @@ pub struct RetryDto<'a> {
     pub after_seconds: Option<u32>,
     /// Where and after what.
     #[serde(rename = "where")]
-    pub where_: Cow<'a, str>,
+    pub where_: Cow<'static, str>,
 }
 
 /// A decoded Reason value.
@@ -358,17 +359,17 @@ pub struct DiagnosisDto<'a> {
     /// One line a person reads first.
     pub headline: String,
     /// A short paragraph.
-    pub summary: Cow<'a, str>,
+    pub summary: Cow<'static, str>,
     /// What the request was doing.
-    pub context: Cow<'a, str>,
+    pub context: Cow<'static, str>,
     /// Likely causes, best supported first.
-    pub likely_causes: Vec<CauseDto<'a>>,
+    pub likely_causes: Vec<CauseDto>,
     /// What to inspect.
-    pub inspect: Vec<Cow<'a, str>>,
+    pub inspect: Vec<Cow<'static, str>>,
     /// What to do next.
-    pub next_steps: Vec<Cow<'a, str>>,
+    pub next_steps: Vec<Cow<'static, str>>,
     /// Retry guidance (responses).
-    pub retry: Option<RetryDto<'a>>,
+    pub retry: Option<RetryDto>,
     /// Decoded Reason values.
     pub reasons: Vec<ReasonDto<'a>>,
     /// Decoded Warning values.

@@ -108,10 +108,7 @@ impl FieldDto<'_> {
     /// Owning its text.
     pub fn into_owned(self) -> FieldDto<'static> {
         FieldDto {
-            name: match self.name {
-                Cow::Borrowed(n) => Cow::Owned(n.to_owned()),
-                Cow::Owned(n) => Cow::Owned(n),
-            },
+            name: self.name,
             value: own(self.value),
             span: self.span,
         }
@@ -123,7 +120,7 @@ impl HeaderDto<'_> {
     pub fn into_owned(self) -> HeaderDto<'static> {
         HeaderDto {
             name: own(self.name),
-            canonical_name: own(self.canonical_name),
+            canonical_name: self.canonical_name,
             value: own(self.value),
             span: self.span,
             value_span: self.value_span,
@@ -197,16 +194,12 @@ impl DiagnosisDto<'_> {
     pub fn into_owned(self) -> DiagnosisDto<'static> {
         DiagnosisDto {
             headline: self.headline,
-            summary: own(self.summary),
-            context: own(self.context),
-            likely_causes: self
-                .likely_causes
-                .into_iter()
-                .map(CauseDto::into_owned)
-                .collect(),
-            inspect: self.inspect.into_iter().map(own).collect(),
-            next_steps: self.next_steps.into_iter().map(own).collect(),
-            retry: self.retry.map(RetryDto::into_owned),
+            summary: self.summary,
+            context: self.context,
+            likely_causes: self.likely_causes,
+            inspect: self.inspect,
+            next_steps: self.next_steps,
+            retry: self.retry,
             reasons: self
                 .reasons
                 .into_iter()
@@ -221,29 +214,6 @@ impl DiagnosisDto<'_> {
             challenge: self.challenge.map(ChallengeDto::into_owned),
             ims: self.ims,
             spec_refs: self.spec_refs,
-        }
-    }
-}
-
-impl CauseDto<'_> {
-    /// Owning its text.
-    pub fn into_owned(self) -> CauseDto<'static> {
-        CauseDto {
-            text: own(self.text),
-            confidence: self.confidence,
-            evidence: self.evidence,
-        }
-    }
-}
-
-impl RetryDto<'_> {
-    /// Owning its text.
-    pub fn into_owned(self) -> RetryDto<'static> {
-        RetryDto {
-            allowed: self.allowed,
-            policy: self.policy,
-            after_seconds: self.after_seconds,
-            where_: own(self.where_),
         }
     }
 }
