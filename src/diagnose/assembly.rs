@@ -215,6 +215,10 @@ fn context(cx: &Ctx<'_, '_>) -> Cow<'static, str> {
     }
 }
 
+/// A cause while assembling: its text (a rule's, or a knowledge-base line
+/// borrowed), confidence and evidence.
+type RankedCause = (Cow<'static, str>, Confidence, Vec<(Span, String)>);
+
 /// Puts the diagnosis together.
 pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>) -> Decoded<'a> {
     let msg = cx.msg;
@@ -321,7 +325,7 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
         }
     }
     // The knowledge base's lines are static: borrowed, not copied.
-    let mut causes: Vec<(Cow<'static, str>, Confidence, Vec<(Span, String)>)> = kept
+    let mut causes: Vec<RankedCause> = kept
         .into_iter()
         .map(|c| (Cow::Owned(c.text), c.confidence, c.evidence))
         .collect();
