@@ -596,6 +596,35 @@ fn reason_dto<'a>(
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
+    #[test]
+    fn message_text_is_borrowed_unless_it_is_not_utf8() {
+        let input = b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\
+X-A: caf\xc3\xa9\r\nCall-ID: c1\r\n\r\n";
+        let d = crate::diagnose::decode(input);
+        assert!(d
+            .headers
+            .iter()
+            .all(|h| matches!((&h.name, &h.value), (Cow::Borrowed(_), Cow::Borrowed(_)))));
+        assert!(matches!(&d.headers[1].value, Cow::Borrowed("caf\u{e9}")));
+        assert!(matches!(
+            &d.request.as_ref().unwrap().uri,
+            Cow::Borrowed("sip:a@b")
+        ));
+        assert!(matches!(&d.call_id, Some(Cow::Borrowed("c1"))));
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(serde_json::to_string(&d.into_owned()).unwrap(), json);
+
+        // Not UTF-8: each string is the lossy copy, as before.
+        let bad = b"OPTIONS sip:a@b SIP/2.0\r\nX-A: caf\xe9\r\nCall-ID: c1\r\n\r\n";
+        let d = crate::diagnose::decode(bad);
+        assert!(matches!(&d.headers[0].value, Cow::Owned(v) if v == "caf\u{fffd}"));
+        assert_eq!(d.call_id.as_deref(), Some("c1"));
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(serde_json::to_string(&d.into_owned()).unwrap(), json);
+    }
+
     #[test]
     fn contract_of_a_response() {
         let input = b"SIP/2.0 503 Service Unavailable\r\nRetry-After: 30\r\nCall-ID: x\r\nCSeq: 2 REGISTER\r\n\r\n";
