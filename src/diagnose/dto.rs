@@ -1,12 +1,15 @@
-//! The owned JSON contract of a decoded message (`schemaVersion` 1):
+//! The JSON contract of a decoded message (`schemaVersion` 1):
 //! camelCase, every span with byte offsets and line/column. The JSON
 //! Schema in `schema/decode.schema.json` describes exactly these types.
 //!
 //! Text taken from the message (header names and values, field values,
 //! URIs, tags…) borrows from the input (`Cow<'a, str>`: borrowed when the
 //! bytes are valid UTF-8, else the lossy copy); text the diagnosis builds is
-//! owned. `Cow<str>` serialises as the string, so the JSON does not depend on
-//! which. [`Decoded::into_owned`] gives a `Decoded<'static>` for callers that
+//! owned; text that is static or built but never borrowed from the input
+//! (field names, canonical names, the diagnosis prose) is `Cow<'static, str>`,
+//! so `into_owned` moves it. `Cow<str>` serialises as the string, so the JSON
+//! (and the TypeScript declarations: tsify maps `Cow` to `string`) does not
+//! depend on which. [`Decoded::into_owned`] gives a `Decoded<'static>` for callers that
 //! keep it beyond the input.
 //!
 //! Types only: the assembly module builds them from the rules' output
@@ -138,8 +141,7 @@ pub struct ViaDto<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct FieldDto<'a> {
     /// Field name (Wireshark-like: `transport`, `branch`, `tag`, `nonce`…);
-    /// borrowed from a static table when it is one of the fixed names, else
-    /// built (never borrowed from the input, so `into_owned` moves it).
+    /// borrowed from a static table when it is one of the fixed names.
     pub name: Cow<'static, str>,
     /// Value as written.
     pub value: Cow<'a, str>,
@@ -155,7 +157,7 @@ pub struct HeaderDto<'a> {
     /// Name as written.
     pub name: Cow<'a, str>,
     /// Canonical name for registered headers (static), else the name as
-    /// written (a copy).
+    /// written.
     pub canonical_name: Cow<'static, str>,
     /// Value as written.
     pub value: Cow<'a, str>,
