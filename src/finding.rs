@@ -712,6 +712,16 @@ rules! {
         "Lines that look like SIP header lines stand outside any message (no start line the splitter recognises comes before them), so they were skipped; they are counted and located.",
         "A message whose start line is mangled beyond recognition is missing from the flow: its headers are the trace of it.",
         "a header block after `SIP/2.0 4861 Busy`", "RFC 3261 §7.1, §7.2");
+    /// An ESP packet's ICV does not match its SA's integrity key.
+    CaptureEspIcvFailed = ("SL458", "capture-esp-icv-failed", Warning, Malformed,
+        "IPsec ESP packets whose SA and integrity key are known (negotiated in the capture with CK/IK, or given) fail the integrity check (HMAC-MD5-96 or HMAC-SHA-1-96): counted per SPI, not decoded.",
+        "A wrong IK (another registration's keys, a typo in the keys given), an SA renegotiated with the same SPI, or packets altered on the way: the SIP they carry is missing from the flow.",
+        "ESP SPI 0x00001000 with an IK from an older 401", "RFC 4303 §3.4.4; RFC 2404 §2; TS 33.203 §7.1");
+    /// ESP packets that could not be read.
+    CaptureEspUnread = ("SL459", "capture-esp-unread", Info, Informational,
+        "IPsec ESP packets could not be read: no SA for their SPI (neither negotiated in the capture nor given, and not recognisable ESP-NULL), an encrypted SA without its keys, or a payload that does not decrypt. Counted per SPI.",
+        "SIP inside those packets is missing from the flow; give the SA keys (CLI `--esp-sa`, or `--ck`/`--ik` for the SAs the capture negotiated) to read it.",
+        "ESP SPI 0x00001000, ealg=aes-cbc, no ck/ik in the capture", "RFC 4303 §2.1; TS 33.203 §7.1");
 }
 
 /// One located observation about a message.

@@ -46,7 +46,9 @@ use crate::capture::{sniff, Damage, DamageKind, Record, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
 
-use super::model::{CaptureIssue, RawMessage};
+use super::esp::{EspState, Outcome};
+use super::model::{CaptureIssue, EspProvenance, RawMessage};
+use crate::capture::esp::EspKeys;
 use crate::finding::Rule;
 
 /// What was read out of a capture: the SIP messages in capture order and
@@ -113,6 +115,25 @@ pub fn read_capture_payloads(
     let mut r = Reader {
         sink: Some(sink),
         payloads: Some(payloads),
+        ..Reader::default()
+    };
+    r.run(input);
+    r.out
+}
+
+/// Like [`read_capture_progress`], with keys for IPsec ESP (SAs, CK/IK)
+/// besides those the capture negotiates ([`crate::capture::esp`]).
+pub fn read_capture_keys(
+    input: &[u8],
+    keys: &EspKeys,
+    sink: &mut dyn FnMut(RawMessage),
+    progress: &mut dyn FnMut(usize),
+) -> Extracted {
+    let mut r = Reader {
+        sink: Some(sink),
+        progress: Some(progress),
+        progress_step: (input.len() / 100).clamp(1, 256 << 10),
+        esp: EspState::new(keys),
         ..Reader::default()
     };
     r.run(input);
@@ -275,6 +296,12 @@ struct Reader<'s> {
     /// A TCP segment has waited behind a hole (so acknowledgments are
     /// worth checking against holes).
     waited: bool,
+    /// IPsec ESP: SAs learnt and given, what could not be read.
+    esp: EspState,
+    /// Walks opened ESP payloads (its own fragments, inner flows).
+    esp_walker: Walker,
+    /// The ESP packet being walked: the messages it completes carry it.
+    esp_now: Option<EspProvenance>,
 }
 
 /// Data waiting behind a TCP hole before the hole is declared lost.
@@ -289,6 +316,8 @@ impl Visitor for Reader<'_> {
         if looks_like_sip(payload) {
             self.fragments(ctx);
             self.emit(ctx.into(), key, "udp", payload.to_vec());
+        } else if (key.1 == 4500 || key.3 == 4500) && self.esp_packet(ctx, key.0, key.2, payload) {
+            // UDP-encapsulated ESP (RFC 3948 §2.1), opened.
         } else {
             self.hand_over(ctx, 17, key, payload);
         }
@@ -314,6 +343,9 @@ impl Visitor for Reader<'_> {
         dst: IpAddr,
         payload: &[u8],
     ) {
+        if proto == 50 && self.esp_packet(ctx, src, dst, payload) {
+            return;
+        }
         self.hand_over(ctx, proto, (src, 0, dst, 0), payload);
     }
 
@@ -343,6 +375,27 @@ impl Reader<'_> {
         self.pending_frames.clear();
         self.pending_frames
             .extend(ctx.fragments.iter().map(|&(frame, _)| frame));
+    }
+
+    /// An ESP packet `src` → `dst`: when its SA is known (or it reads as
+    /// ESP-NULL), its payload is walked like any other IP payload and the
+    /// messages it completes carry its provenance; `false` when it was not
+    /// read (counted for the findings).
+    fn esp_packet(&mut self, ctx: &PacketCtx<'_>, src: IpAddr, dst: IpAddr, data: &[u8]) -> bool {
+        match self.esp.open(ctx.frame, src, dst, data) {
+            Outcome::Opened(o, tag) => {
+                // Next header 59: a dummy packet (RFC 4303 §2.6), nothing inside.
+                if o.next_header != 59 {
+                    let mut w = std::mem::take(&mut self.esp_walker);
+                    let outer = self.esp_now.replace(tag);
+                    w.inner(self, ctx, o.next_header, src, dst, &o.payload);
+                    self.esp_now = outer;
+                    self.esp_walker = w;
+                }
+                true
+            }
+            Outcome::Unread => false,
+        }
     }
 
     /// A payload that is not SIP, to the payload hook.
@@ -707,6 +760,7 @@ impl Reader<'_> {
     }
 
     fn emit(&mut self, pkt: Pkt, key: FlowKey, transport: &'static str, bytes: Vec<u8>) {
+        self.esp.learn(&bytes, key.0, key.2, Some(pkt.frame));
         let src = self.name(key.0, key.1);
         let dst = self.name(key.2, key.3);
         let mut frames = std::mem::take(&mut self.pending_frames);
@@ -729,6 +783,7 @@ impl Reader<'_> {
             transport: Some(transport.into()),
             frame: Some(pkt.frame),
             source_span: None,
+            esp: self.esp_now.clone(),
         };
         match self.sink.as_mut() {
             Some(sink) => sink(m),
@@ -816,6 +871,8 @@ impl Reader<'_> {
                 ),
             );
         }
+        let esp = self.esp.issues();
+        self.out.issues.extend(esp);
     }
 }
 

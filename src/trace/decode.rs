@@ -132,6 +132,10 @@ pub struct TraceMessage {
     pub sdp: Option<SdpRole>,
     /// For an answer: the index of the message holding its offer.
     pub sdp_answers: Option<usize>,
+    /// Read out of IPsec ESP: the SA that opened it and where the SA and
+    /// its keys came from. Absent for messages sent in the clear.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esp: Option<super::model::EspProvenance>,
 }
 
 /// Decodes pasted text holding any number of SIP messages and log lines.
@@ -284,6 +288,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             retransmission: retrans,
             sdp,
             sdp_answers,
+            esp: r.esp,
         })
     }
 

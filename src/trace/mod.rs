@@ -26,6 +26,7 @@
 pub mod capture;
 mod correlate;
 mod decode;
+mod esp;
 pub mod export;
 pub mod incremental;
 pub mod ladder;
@@ -45,8 +46,8 @@ pub use decode::{
 };
 pub use ladder::{Arrow, ArrowClass, Ladder, LadderFilter, Lane};
 pub use model::{
-    group_findings, CaptureIssue, FindingGroup, FlowFinding, MessageSummary, RawMessage,
-    ReasonSummary, SdpRole,
+    group_findings, CaptureIssue, EspProvenance, FindingGroup, FlowFinding, MessageSummary,
+    RawMessage, ReasonSummary, SdpRole,
 };
 pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
 pub use summary::TraceSummary;
