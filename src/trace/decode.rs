@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::capture::esp::EspKeys;
 use crate::diagnose::{Decoded, SpanDto};
 use crate::finding::Rule;
 
@@ -158,11 +159,18 @@ pub fn decode_capture(input: &[u8]) -> Trace {
 /// [`decode_capture`], calling `progress` with the number of input bytes
 /// read so far about every hundredth of the input (for a progress bar).
 pub fn decode_capture_progress(input: &[u8], progress: &mut dyn FnMut(usize)) -> Trace {
+    decode_capture_keys(input, &EspKeys::default(), progress)
+}
+
+/// [`decode_capture_progress`] with keys for the IPsec ESP the capture
+/// carries (SAs, CK/IK), besides the SAs and keys the capture itself
+/// negotiates ([`crate::capture::esp`]).
+pub fn decode_capture_keys(input: &[u8], keys: &EspKeys, progress: &mut dyn FnMut(usize)) -> Trace {
     let mut messages = Vec::new();
     let mut each = |m: TraceMessage| messages.push(m);
     let mut st = Streamer::new(None, Some(&mut each));
     st.fill_timestamps = true;
-    let x = capture::read_capture_progress(input, &mut |r| st.push(r), progress);
+    let x = capture::read_capture_keys(input, keys, &mut |r| st.push(r), progress);
     let mut issues = x.issues;
     if st.messages.is_empty() && x.format != "unknown" {
         issues.push(no_sip_in_capture(x.frames));
@@ -173,8 +181,13 @@ pub fn decode_capture_progress(input: &[u8], progress: &mut dyn FnMut(usize)) ->
 
 /// Decodes a capture when `input` has a pcap/pcapng magic number, else text.
 pub fn decode_any(input: &[u8]) -> Trace {
+    decode_any_keys(input, &EspKeys::default())
+}
+
+/// [`decode_any`] with keys for IPsec ESP ([`decode_capture_keys`]).
+pub fn decode_any_keys(input: &[u8], keys: &EspKeys) -> Trace {
     if capture::is_capture(input) {
-        decode_capture(input)
+        decode_capture_keys(input, keys, &mut |_| {})
     } else {
         decode_trace_text(input)
     }
@@ -356,10 +369,19 @@ pub(crate) fn no_sip_in_capture(frames: u64) -> CaptureIssue {
 /// per-message summaries and the correlation tables (captures; pasted text
 /// is split first, then streamed).
 pub fn stream_any(input: &[u8], each: Option<&mut dyn FnMut(TraceMessage)>) -> TraceSummary {
+    stream_any_keys(input, &EspKeys::default(), each)
+}
+
+/// [`stream_any`] with keys for IPsec ESP ([`decode_capture_keys`]).
+pub fn stream_any_keys(
+    input: &[u8],
+    keys: &EspKeys,
+    each: Option<&mut dyn FnMut(TraceMessage)>,
+) -> TraceSummary {
     if capture::is_capture(input) {
         let mut st = Streamer::new(None, each);
         st.fill_timestamps = true;
-        let x = capture::read_capture_with(input, &mut |r| st.push(r));
+        let x = capture::read_capture_keys(input, keys, &mut |r| st.push(r), &mut |_| {});
         let mut issues = x.issues;
         if st.messages.is_empty() && x.format != "unknown" {
             issues.push(no_sip_in_capture(x.frames));

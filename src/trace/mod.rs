@@ -41,8 +41,9 @@ mod time;
 
 pub use correlate::{Call, Dialog, Transaction};
 pub use decode::{
-    decode_any, decode_capture, decode_capture_progress, decode_messages, decode_trace_text,
-    stream_any, Trace, TraceMessage, TRACE_SCHEMA_VERSION,
+    decode_any, decode_any_keys, decode_capture, decode_capture_keys, decode_capture_progress,
+    decode_messages, decode_trace_text, stream_any, stream_any_keys, Trace, TraceMessage,
+    TRACE_SCHEMA_VERSION,
 };
 pub use ladder::{Arrow, ArrowClass, Ladder, LadderFilter, Lane};
 pub use model::{
