@@ -103,6 +103,26 @@ impl EspProvenance {
             if self.verified { " ✓" } else { "" }
         )
     }
+
+    /// [`EspProvenance::label`] and where the SA and its keys came from:
+    /// `ESP 0x00001000 aes-cbc/hmac-sha-1-96 ✓ (SA negotiated in frame 3,
+    /// keys from frame 2)`.
+    pub fn describe(&self) -> String {
+        let from = match (self.source, self.sec_frame, self.key_frame) {
+            ("negotiated", s, k) => format!(
+                "SA negotiated{}, keys {}",
+                s.map_or(String::new(), |f| format!(" in frame {f}")),
+                match k {
+                    Some(f) => format!("from frame {f}"),
+                    None if self.verified || self.ealg != "null" => "given".into(),
+                    None => "unknown (ICV not checked)".into(),
+                }
+            ),
+            ("user", ..) => "SA given".into(),
+            _ => "ESP-NULL found by its content, ICV not checked".into(),
+        };
+        format!("{} ({from})", self.label())
+    }
 }
 
 /// A problem with the capture or text itself, not with a SIP message.
@@ -264,6 +284,8 @@ pub struct MessageSummary {
     pub has_sdp: bool,
     /// For an answer: the index of the message holding its offer.
     pub sdp_answers: Option<usize>,
+    /// Read out of IPsec ESP: [`EspProvenance::describe`].
+    pub esp: Option<String>,
 }
 
 impl MessageSummary {
@@ -315,6 +337,7 @@ impl MessageSummary {
             sdp: None,
             has_sdp: false,
             sdp_answers: None,
+            esp: r.esp.as_ref().map(EspProvenance::describe),
         }
     }
 

@@ -120,6 +120,28 @@ pub fn summary(t: &TraceSummary, name: &str, keep: Option<&[bool]>) -> String {
             wrap_into(&mut s, &line, 2, 6);
         }
     }
+    // Where the messages read out of IPsec ESP came from: one line per SA.
+    let mut sas: Vec<(&str, usize)> = Vec::new();
+    for m in t.messages.iter().filter(|m| kept(keep, m.index)) {
+        if let Some(e) = m.esp.as_deref() {
+            match sas.iter_mut().find(|(x, _)| *x == e) {
+                Some((_, n)) => *n += 1,
+                None => sas.push((e, 1)),
+            }
+        }
+    }
+    if !sas.is_empty() {
+        s.push_str("IPsec ESP:\n");
+        for (e, n) in sas {
+            s.push_str("  ");
+            wrap_into(
+                &mut s,
+                &format!("{e}: {}", plural(n, "message", "messages")),
+                2,
+                6,
+            );
+        }
+    }
     let about = |f: &&siplens::trace::FlowFinding| {
         keep.is_none() || f.messages.iter().any(|&m| kept(keep, m))
     };
@@ -209,6 +231,9 @@ fn label(a: &Arrow) -> String {
     }
     if a.retransmission {
         label.push_str(" (re)");
+    }
+    if a.esp.is_some() {
+        label.push_str(" [esp]");
     }
     label
 }
