@@ -992,6 +992,13 @@ fn traces_match_the_schema() {
         ));
     }
     traces.push(("empty".into(), siplens::decode_trace_text("")));
+    // SIP read out of IPsec ESP carries its provenance (`esp`).
+    for f in common::files(&common::root().join("tests/fixtures/esp"), &[".pcap"]) {
+        traces.push((
+            f.display().to_string(),
+            siplens::decode_capture(&std::fs::read(&f).unwrap()),
+        ));
+    }
     for (name, t) in traces {
         let json = serde_json::to_value(&t).unwrap();
         let errors: Vec<String> = v
