@@ -188,6 +188,27 @@ pub fn decode_capture_progress(
     ))
 }
 
+#[cfg(not(feature = "core-only"))]
+/// `decodeCapture` with keys for SIP inside IPsec ESP: `{ espSa: ["spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX", …], ck: "HEX", ik: "HEX" }`
+/// (every field optional; `ck` and `ik` go together). The keys stay in
+/// this call: nothing of them is in the returned trace. Bad keys throw an
+/// `Error`.
+#[wasm_bindgen(js_name = decodeCaptureKeys)]
+pub fn decode_capture_keys(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EspKeyTexts")] keys: JsValue,
+) -> Result<Ts<Trace>, JsValue> {
+    const F: &str = "decodeCaptureKeys";
+    let bytes = bytes_arg(F, "bytes", &bytes)?;
+    let texts: crate::capture::esp::EspKeyTexts =
+        json_arg(F, "keys", "an object { espSa?, ck?, ik? }", &keys)?;
+    let keys = texts
+        .keys()
+        .map_err(|e| error(format!("{F}: invalid keys: {e}")))?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
+    to_js(&crate::trace::decode_capture_keys(&bytes, &keys, &mut |_| {}))
+}
+
 /// Everything known about one status code; unknown codes are read by their
 /// class (RFC 3261 §21). Throws a `TypeError` unless `code` is a number, a
 /// `RangeError` unless it is an integer in 0–65535.

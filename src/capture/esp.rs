@@ -395,6 +395,43 @@ impl fmt::Debug for EspKeys {
     }
 }
 
+/// [`EspKeys`] as text, the way the wasm trace API (`decodeCaptureKeys`)
+/// takes them: SAs in the CLI's `--esp-sa` form, CK and IK in hex.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EspKeyTexts {
+    /// SAs: `spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX` each.
+    #[serde(default)]
+    pub esp_sa: Vec<String>,
+    /// CK, 32 hex digits (with `ik`).
+    #[serde(default)]
+    pub ck: Option<String>,
+    /// IK, 32 hex digits (with `ck`).
+    #[serde(default)]
+    pub ik: Option<String>,
+}
+
+impl EspKeyTexts {
+    /// The keys, or why they do not read.
+    pub fn keys(&self) -> Result<EspKeys, SaParseError> {
+        let sas = self
+            .esp_sa
+            .iter()
+            .map(|s| s.parse())
+            .collect::<Result<Vec<Sa>, _>>()?;
+        let key = |name: &str, v: &str| {
+            parse_key128(v).ok_or_else(|| SaParseError(format!("{name}: expected 32 hex digits")))
+        };
+        let ck_ik = match (&self.ck, &self.ik) {
+            (None, None) => None,
+            (Some(ck), Some(ik)) => Some((key("ck", ck)?, key("ik", ik)?)),
+            _ => return Err(SaParseError("ck and ik go together".into())),
+        };
+        Ok(EspKeys { sas, ck_ik })
+    }
+}
+
 /// One side's `ipsec-3gpp` parameters (RFC 3329 §2.2; TS 33.203 Annex H).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecAgree {
