@@ -206,7 +206,11 @@ pub fn decode_capture_keys(
         .keys()
         .map_err(|e| error(format!("{F}: invalid keys: {e}")))?;
     crate::diagnose::check_input(&bytes).map_err(error)?;
-    to_js(&crate::trace::decode_capture_keys(&bytes, &keys, &mut |_| {}))
+    to_js(&crate::trace::decode_capture_keys(
+        &bytes,
+        &keys,
+        &mut |_| {},
+    ))
 }
 
 /// Everything known about one status code; unknown codes are read by their

@@ -326,3 +326,26 @@ fn truncated_and_altered_esp_never_panics() {
         }
     }
 }
+
+#[test]
+fn redaction_treats_ck_and_ik_as_secrets() {
+    let opts = siplens::redact::RedactOptions::default();
+    for name in ["esp_aes_ipv4_udp", "esp_null_ipv4_udp"] {
+        let r = siplens::redact::capture::redact_capture(&read(name), &opts);
+        let text = String::from_utf8_lossy(&r.output);
+        for key in [CK, IK] {
+            assert!(!text.contains(key), "{name}: a key survived redaction");
+        }
+        // Without the keys nothing protected can be read any more, and the
+        // redacted capture says so instead of dropping it silently.
+        let t = decode_capture(&r.output);
+        assert!(
+            t.messages.iter().all(|m| m.esp.is_none()),
+            "{name}: {:?}",
+            r.notes
+        );
+        // The ESP packets (ESP-NULL ones hold SIP in the clear) are not
+        // written: redaction does not rewrite inside ESP.
+        assert_eq!(r.packets.non_sip_dropped, 6, "{name}: {:?}", r.packets);
+    }
+}
