@@ -170,7 +170,7 @@ fn messages(v: &Variant, ue: IpAddr, pc: IpAddr) -> Vec<(bool, bool, u16, u16, S
         5060,
         5060,
         msg(
-            &format!("REGISTER sip:ims.example SIP/2.0"),
+            "REGISTER sip:ims.example SIP/2.0",
             &format!("UDP {u}:5060"),
             "1 REGISTER",
             "reg1@ue",
@@ -211,11 +211,11 @@ fn messages(v: &Variant, ue: IpAddr, pc: IpAddr) -> Vec<(bool, bool, u16, u16, S
             "",
         ),
     ));
-    let sdp = format!("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0\r\n");
+    let sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0\r\n";
     out.extend([
         (true, false, UE_PORT_C, PC_PORT_S, msg("REGISTER sip:ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", &format!("Security-Verify: {server}\r\nRequire: sec-agree\r\nProxy-Require: sec-agree\r\n"), "")),
         (false, false, PC_PORT_S, UE_PORT_C, msg("SIP/2.0 200 OK", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", "Expires: 600000\r\n", "")),
-        (true, false, UE_PORT_C, PC_PORT_S, msg("INVITE sip:bob@ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "1 INVITE", "call1@ue", "Content-Type: application/sdp\r\n", &sdp)),
+        (true, false, UE_PORT_C, PC_PORT_S, msg("INVITE sip:bob@ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "1 INVITE", "call1@ue", "Content-Type: application/sdp\r\n", sdp)),
         (false, false, PC_PORT_S, UE_PORT_C, msg("SIP/2.0 100 Trying", &format!("{tr} {u}:{UE_PORT_C}"), "1 INVITE", "call1@ue", "", "")),
         (false, false, PC_PORT_C, UE_PORT_S, msg("MESSAGE sip:alice@ims.example SIP/2.0", &format!("{tr} {p}:{PC_PORT_C}"), "7 MESSAGE", "msg1@pc", "Content-Type: text/plain\r\n", "hello")),
         (true, false, UE_PORT_S, PC_PORT_C, msg("SIP/2.0 200 OK", &format!("{tr} {p}:{PC_PORT_C}"), "7 MESSAGE", "msg1@pc", "", "")),
