@@ -44,6 +44,9 @@ struct Variant {
     /// The clear negotiation is in the capture (else ESP-NULL is found by
     /// the heuristic alone).
     negotiation: bool,
+    /// UDP-encapsulated ESP on port 4500 in tunnel mode (RFC 3948; TS
+    /// 33.203 Annex M, a UE behind a NAT).
+    natt: bool,
 }
 
 const VARIANTS: &[Variant] = &[
@@ -55,6 +58,7 @@ const VARIANTS: &[Variant] = &[
         tcp: false,
         mw: true,
         negotiation: true,
+        natt: false,
     },
     Variant {
         name: "esp_null_ipv6_tcp",
@@ -64,6 +68,7 @@ const VARIANTS: &[Variant] = &[
         tcp: true,
         mw: true,
         negotiation: true,
+        natt: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp",
@@ -73,6 +78,7 @@ const VARIANTS: &[Variant] = &[
         tcp: false,
         mw: true,
         negotiation: true,
+        natt: false,
     },
     Variant {
         name: "esp_aes_ipv6_tcp",
@@ -82,6 +88,7 @@ const VARIANTS: &[Variant] = &[
         tcp: true,
         mw: true,
         negotiation: true,
+        natt: false,
     },
     Variant {
         name: "esp_3des_ipv4_tcp",
@@ -91,6 +98,7 @@ const VARIANTS: &[Variant] = &[
         tcp: true,
         mw: true,
         negotiation: true,
+        natt: false,
     },
     Variant {
         name: "esp_3des_ipv6_udp",
@@ -100,6 +108,7 @@ const VARIANTS: &[Variant] = &[
         tcp: false,
         mw: true,
         negotiation: true,
+        natt: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp_nokeys",
@@ -109,6 +118,7 @@ const VARIANTS: &[Variant] = &[
         tcp: false,
         mw: false,
         negotiation: true,
+        natt: false,
     },
     Variant {
         name: "esp_null_ipv4_udp_heuristic",
@@ -118,6 +128,17 @@ const VARIANTS: &[Variant] = &[
         tcp: false,
         mw: false,
         negotiation: false,
+        natt: false,
+    },
+    Variant {
+        name: "esp_aes_ipv4_udp_natt",
+        ealg: Encryption::AesCbc,
+        alg: Integrity::HmacSha1_96,
+        v6: false,
+        tcp: false,
+        mw: true,
+        negotiation: true,
+        natt: true,
     },
 ];
 
@@ -378,6 +399,17 @@ fn capture(v: &Variant) -> Vec<u8> {
             let Some(esp) = seal(&sa, *n, &iv, nh, &inner) else {
                 eprintln!("esp_gen: this build has no `esp` feature");
                 std::process::exit(2);
+            };
+            let esp = if v.natt {
+                // Tunnel mode: the IP packet goes inside, next header 4.
+                let inner_ip = ip_packet(src, dst, nh, &inner);
+                let Some(esp) = seal(&sa, *n, &iv, 4, &inner_ip) else {
+                    std::process::exit(2);
+                };
+                frames.push(ethernet(&ip_packet(src, dst, 17, &udp(4500, 4500, &esp))));
+                continue;
+            } else {
+                esp
             };
             frames.push(ethernet(&ip_packet(src, dst, 50, &esp)));
         }

@@ -156,6 +156,14 @@ const NEGOTIATED: &[(&str, bool, &str, &str, usize)] = &[
         "hmac-sha-1-96",
         9,
     ),
+    // UDP-encapsulated on port 4500, tunnel mode (RFC 3948).
+    (
+        "esp_aes_ipv4_udp_natt",
+        false,
+        "aes-cbc",
+        "hmac-sha-1-96",
+        9,
+    ),
 ];
 
 #[test]
