@@ -357,3 +357,52 @@ fn redaction_treats_ck_and_ik_as_secrets() {
         assert_eq!(r.packets.non_sip_dropped, 6, "{name}: {:?}", r.packets);
     }
 }
+
+#[test]
+fn cli_takes_the_keys_and_shows_where_each_message_came_from() {
+    let f = fixture("esp_aes_ipv4_udp_nokeys");
+    let f = f.to_str().unwrap();
+    let out = common::siplens(
+        &["--width", "300", "trace", f, "--ck", CK, "--ik", IK],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("8 SIP messages"), "{text}");
+    assert!(text.contains("IPsec ESP:\n  ESP 0x00002002 aes-cbc/hmac-sha-1-96 ✓ (SA negotiated in frame 2, keys given)"), "{text}");
+    assert!(text.contains("|--INVITE [offer] [esp]"), "{text}");
+    assert!(!text.contains(CK) && !text.contains(IK));
+    // The JSON and NDJSON carry the provenance, never the keys.
+    for mode in ["--json", "--ndjson"] {
+        let out = common::siplens(&["trace", mode, f, "--ck", CK, "--ik", IK], None);
+        let text = String::from_utf8_lossy(&out.stdout).replace(' ', "");
+        assert!(
+            text.contains("\"source\":") && text.contains("\"verified\":true"),
+            "{mode}"
+        );
+        assert!(!text.contains(CK) && !text.contains(IK), "{mode}");
+    }
+    // --esp-sa, repeatable.
+    let sas: Vec<String> = SPIS
+        .iter()
+        .map(|spi| format!("spi={spi:#x},enc=aes-cbc:{CK},auth=hmac-sha-1-96:{IK}00000000"))
+        .collect();
+    let mut args = vec!["--width", "300", "trace", "--summary", f];
+    for s in &sas {
+        args.extend(["--esp-sa", s.as_str()]);
+    }
+    let out = common::siplens(&args, None);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(SA given): 2 messages"));
+    // Keys that do not read are refused by the argument parser (exit 2).
+    for bad in [
+        &["trace", f, "--esp-sa", "spi=1,enc=aes-cbc:00"][..],
+        &["trace", f, "--ck", CK][..],
+        &["trace", f, "--ck", "xyz", "--ik", IK][..],
+    ] {
+        assert_eq!(common::siplens(bad, None).status.code(), Some(2), "{bad:?}");
+    }
+}
