@@ -1236,7 +1236,9 @@ mod tests {
                 p.time,
             ))
         });
-        assert!(x.issues.is_empty(), "{:?}", x.issues);
+        // ESP without an SA is handed over and counted (SL459), not dropped.
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        assert_eq!(x.issues[0].rule, Rule::CaptureEspUnread);
         assert_eq!(sip, 1);
         let t = |s: u32| Some(f64::from(1_700_000_000 + s));
         assert_eq!(
