@@ -802,6 +802,8 @@ impl Reader<'_> {
     }
 
     fn finish(&mut self, pending_datagrams: usize) {
+        // Datagrams fragmented inside ESP tunnel mode count too.
+        let pending_datagrams = pending_datagrams + self.esp_walker.pending_datagrams();
         // Holes still open at the end will not fill: read what follows them.
         let mut holed: Vec<FlowKey> = self
             .tcp
