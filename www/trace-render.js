@@ -164,13 +164,14 @@ export function arrowText(model, a) {
   const time = timeText(a);
   const when = time ? `, at ${time}` : "";
   const answers = a.answers !== null && a.answers !== undefined ? `, answering the SDP offer of message ${a.answers + 1}` : "";
-  return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}${answers}`;
+  const esp = a.esp ? `, read out of IPsec ${a.esp}` : "";
+  return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}${answers}${esp}`;
 }
 
-/** The visible text of an arrow: label, SDP mark, retransmission. */
+/** The visible text of an arrow: label, SDP mark, retransmission, ESP (read out of IPsec). */
 function arrowLabel(a) {
   const sdp = sdpText(a);
-  return `${a.label}${sdp ? ` · ${sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
+  return `${a.label}${sdp ? ` · ${sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}${a.esp ? " · ESP" : ""}`;
 }
 
 /** The lane names: a role line (when known) over the short address; the full address as the SVG <title> (shown on hover). */

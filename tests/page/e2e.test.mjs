@@ -682,6 +682,9 @@ test("IPsec ESP keys: typed CK/IK open the SIP inside ESP; the keys go nowhere e
   await p.getByLabel("Open capture").setInputFiles(ESP);
   await waitNewResult(p, before);
   assert.equal(await p.locator("#ladder-svg g.arrow").count(), 8);
+  // Each protected message says which SA opened it.
+  assert.match(await p.getAttribute("#ladder-svg g.arrow[data-index='2']", "aria-label"), /read out of IPsec ESP 0x00002002 aes-cbc\/hmac-sha-1-96 ✓ \(SA negotiated in frame 2, keys given\)/);
+  assert.match(await p.textContent("#ladder-svg g.arrow[data-index='2'] .arrow-label"), /· ESP$/);
   const html = await p.content();
   const url = p.url();
   for (const key of [CK, IK]) {
