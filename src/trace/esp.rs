@@ -29,8 +29,8 @@ use super::model::{CaptureIssue, EspProvenance};
 /// Most SPIs counted one by one in a finding's text.
 const MAX_LISTED: usize = 8;
 
-/// ESP reading state of one capture.
-#[derive(Debug, Default)]
+/// ESP reading state of one capture. No `Debug`: it holds keys.
+#[derive(Default)]
 pub(crate) struct EspState {
     table: SaTable,
     user_ck_ik: Option<([u8; 16], [u8; 16])>,
