@@ -397,7 +397,7 @@ impl fmt::Debug for EspKeys {
 
 /// [`EspKeys`] as text, the way the wasm trace API (`decodeCaptureKeys`)
 /// takes them: SAs in the CLI's `--esp-sa` form, CK and IK in hex.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EspKeyTexts {
@@ -410,6 +410,16 @@ pub struct EspKeyTexts {
     /// IK, 32 hex digits (with `ck`).
     #[serde(default)]
     pub ik: Option<String>,
+}
+
+// Keys stay out of debug output.
+impl fmt::Debug for EspKeyTexts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EspKeyTexts")
+            .field("esp_sa", &self.esp_sa.len())
+            .field("ck_ik", &self.ck.is_some())
+            .finish()
+    }
 }
 
 impl EspKeyTexts {
