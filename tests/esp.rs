@@ -354,7 +354,8 @@ fn redaction_treats_ck_and_ik_as_secrets() {
         );
         // The ESP packets (ESP-NULL ones hold SIP in the clear) are not
         // written: redaction does not rewrite inside ESP.
-        assert_eq!(r.packets.non_sip_dropped, 6, "{name}: {:?}", r.packets);
+        assert_eq!(r.packets.esp_dropped, 6, "{name}: {:?}", r.packets);
+        assert_eq!(r.packets.non_sip_dropped, 0, "{name}: {:?}", r.packets);
     }
 }
 
@@ -405,4 +406,40 @@ fn cli_takes_the_keys_and_shows_where_each_message_came_from() {
     ] {
         assert_eq!(common::siplens(bad, None).status.code(), Some(2), "{bad:?}");
     }
+}
+
+/// `--keep-non-sip` keeps RTP, DNS… with addresses aliased, but never ESP:
+/// under ESP-NULL the SIP inside is in the clear and redaction cannot
+/// rewrite it (it would leak every identifier), so ESP is dropped and
+/// counted either way — IP protocol 50 and UDP-encapsulated ESP on 4500.
+#[test]
+fn redaction_drops_esp_even_when_keeping_non_sip() {
+    use siplens::redact::capture::{redact_capture_with, CaptureOptions, NonSipPackets};
+    let opts = siplens::redact::RedactOptions::default();
+    let keep = CaptureOptions {
+        non_sip: NonSipPackets::Keep,
+    };
+    for name in [
+        "esp_null_ipv4_udp",
+        "esp_null_ipv6_tcp",
+        "esp_null_ipv4_udp_heuristic",
+    ] {
+        let input = read(name);
+        // The INVITE travels only inside ESP in these captures.
+        let before = String::from_utf8_lossy(&input)
+            .matches("INVITE sip:")
+            .count();
+        assert!(before > 0, "{name}: the fixture holds SIP in the clear");
+        let r = redact_capture_with(&input, &opts, keep);
+        let text = String::from_utf8_lossy(&r.output);
+        assert_eq!(
+            text.matches("INVITE sip:").count(),
+            0,
+            "{name}: SIP inside ESP-NULL survived redaction"
+        );
+        assert!(r.packets.esp_dropped > 0, "{name}: {:?}", r.packets);
+    }
+    // UDP-encapsulated ESP (RFC 3948, port 4500) too.
+    let r = redact_capture_with(&read("esp_aes_ipv4_udp_natt"), &opts, keep);
+    assert!(r.packets.esp_dropped > 0, "{:?}", r.packets);
 }

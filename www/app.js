@@ -321,6 +321,7 @@ async function openCapture(file) {
     el.downloadCapture.dataset.name = file.name.replace(/(\.pcapng|\.pcap)?$/i, (ext) => `-redacted${ext || ".pcap"}`);
     const p = trace.redaction.packets;
     if (p.nonSipDropped) el.status.textContent += ` ${R.plural(p.nonSipDropped, "packet")} without SIP ${p.nonSipDropped === 1 ? "was" : "were"} left out of the redacted capture.`;
+    if (p.espDropped) el.status.textContent += ` ${R.plural(p.espDropped, "IPsec ESP packet")} ${p.espDropped === 1 ? "was" : "were"} left out (ESP may hold SIP that cannot be rewritten).`;
   }
 }
 
