@@ -98,7 +98,9 @@ impl StreamStats {
         };
         if let Some((pt, pts)) = self.prev {
             let delta = t - pt;
-            if self.max_delta.is_none_or(|(m, _)| delta > m) {
+            // A talkspurt start or the end of comfort noise is an expected gap.
+            let expected_gap = h.marker || self.prev_cn;
+            if !expected_gap && self.max_delta.is_none_or(|(m, _)| delta > m) {
                 self.max_delta = Some((delta, frame));
             }
             if let Some(rate) = clock.filter(|&r| r > 0) {

@@ -137,6 +137,26 @@ pub fn read_capture_progress(
     r.out
 }
 
+/// [`read_capture_payloads`] and [`read_capture_progress`] in one pass:
+/// messages to `sink`, other payloads to `payloads`, bytes read to
+/// `progress`.
+pub fn read_capture_payloads_progress(
+    input: &[u8],
+    sink: &mut dyn FnMut(RawMessage),
+    payloads: &mut dyn FnMut(&Payload<'_>),
+    progress: &mut dyn FnMut(usize),
+) -> Extracted {
+    let mut r = Reader {
+        sink: Some(sink),
+        payloads: Some(payloads),
+        progress: Some(progress),
+        progress_step: (input.len() / 100).clamp(1, 256 << 10),
+        ..Reader::default()
+    };
+    r.run(input);
+    r.out
+}
+
 fn read(input: &[u8], sink: Option<&mut dyn FnMut(RawMessage)>) -> Extracted {
     let mut r = Reader {
         sink,

@@ -33,6 +33,7 @@ mod media;
 mod model;
 mod participants;
 mod roles;
+mod rtp;
 mod rules;
 mod summary;
 pub mod text;
@@ -49,4 +50,5 @@ pub use model::{
     ReasonSummary, SdpRole,
 };
 pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
+pub use rtp::MediaReport;
 pub use summary::TraceSummary;
