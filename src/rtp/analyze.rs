@@ -215,6 +215,10 @@ pub struct MediaAnalyzer {
     announced: HashMap<(IpAddr, u16), Vec<PayloadInfo>>,
     /// Announced RTCP ports (port + 1 or `a=rtcp`).
     rtcp_ports: HashMap<(IpAddr, u16), ()>,
+    /// Addresses an SDP announced for media that is not RTP (`udptl`
+    /// T.38, `TCP/MSRP`…): their datagrams are not RTP even when their
+    /// first bits look like it.
+    not_rtp: HashMap<(IpAddr, u16), ()>,
     rtcp: HashMap<u32, RtcpSummary>,
     /// RTCP compound packets read.
     pub rtcp_packets: u64,
@@ -232,6 +236,14 @@ impl MediaAnalyzer {
     pub fn announce(&mut self, addr: IpAddr, port: u16, rtcp_port: u16, pts: Vec<PayloadInfo>) {
         self.announced.insert((addr, port), pts);
         self.rtcp_ports.insert((addr, rtcp_port), ());
+        self.not_rtp.remove(&(addr, port));
+    }
+
+    /// Records that an SDP announced media other than RTP at `addr:port`
+    /// (a T.38 fax switch moves a port from RTP to `udptl`).
+    pub fn announce_not_rtp(&mut self, addr: IpAddr, port: u16) {
+        self.announced.remove(&(addr, port));
+        self.not_rtp.insert((addr, port), ());
     }
 
     /// True when `addr:port` was announced as an RTP address so far.
@@ -260,6 +272,12 @@ impl MediaAnalyzer {
                 Some(packets) => self.rtcp(d.frame, &packets),
                 None => self.other_datagrams += 1,
             },
+            Demuxed::Rtp
+                if self.not_rtp.contains_key(&(d.dst, d.dst_port))
+                    || self.not_rtp.contains_key(&(d.src, d.src_port)) =>
+            {
+                self.other_datagrams += 1;
+            }
             Demuxed::Rtp => match parse_rtp_header(d.data) {
                 Some(h) => self.rtp(d, &h),
                 None => self.other_datagrams += 1,
@@ -342,7 +360,9 @@ impl MediaAnalyzer {
         let name = info.as_ref().map(|p| p.name.as_str()).unwrap_or("");
         let cn = h.payload_type == 13 || name.eq_ignore_ascii_case("CN");
         let clock = info.as_ref().and_then(|p| p.clock_rate);
-        c.stats.push(d.frame, d.time, h, clock, cn);
+        let event = name.eq_ignore_ascii_case("telephone-event");
+        c.stats
+            .push(d.frame, d.time, h, clock.filter(|_| !event), cn);
         if let Some(p) = c.pts.iter_mut().find(|p| p.payload_type == h.payload_type) {
             p.packets += 1;
         } else if c.pts.len() < MAX_PAYLOAD_TYPES {
@@ -355,7 +375,7 @@ impl MediaAnalyzer {
         } else {
             c.other_pts += 1;
         }
-        if name.eq_ignore_ascii_case("telephone-event") {
+        if event {
             if let Some(e) = parse_telephone_event(h.payload(d.data)) {
                 let ms = clock
                     .filter(|&r| r > 0)

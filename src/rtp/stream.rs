@@ -10,11 +10,15 @@
 //!   (a gap, a duplicate or a late packet).
 //! - Interarrival jitter (§6.4.1, A.8): `D(i−1,i) = (R_i − R_{i−1}) −
 //!   (S_i − S_{i−1})/clock`, `J += (|D| − J)/16`, in seconds, with the
-//!   timestamp difference read as a signed 32-bit value (wrap-safe). The
-//!   running value is updated on every packet after the first; its maximum
-//!   and mean skip the packets whose timestamp jump is expected — the
-//!   first, a marker (start of a talkspurt, RFC 3551 §4.1), comfort noise
-//!   and the packet after it — as Wireshark's RTP analysis does.
+//!   timestamp difference read as a signed 32-bit value (wrap-safe). `D`
+//!   is taken against the previous packet with a known clock rate and the
+//!   same rate: packets without one (telephone events, whose timestamp is
+//!   the event's start and does not advance, RFC 4733 §2.2.1; dynamic
+//!   types without rtpmap) leave the jitter alone. The maximum and the
+//!   mean skip the packets whose timestamp jump is expected — the first, a
+//!   marker (start of a talkspurt, RFC 3551 §4.1), comfort noise and the
+//!   packet after it, and a timestamp going backwards — as Wireshark's RTP
+//!   analysis does; the maximum gap between packets skips the same.
 
 use super::RtpHeader;
 
@@ -36,8 +40,13 @@ pub struct StreamStats {
     run: u64,
     /// Longest run of in-order packets: the evidence that this is RTP.
     pub longest_run: u64,
-    /// Arrival and timestamp of the previous packet.
-    prev: Option<(f64, u32)>,
+    /// Arrival, timestamp and clock rate of the previous packet with a
+    /// known clock rate (the transit reference, RFC 3550 A.8).
+    prev: Option<(f64, u32, u32)>,
+    /// Arrival of the previous packet.
+    last_arrival: Option<f64>,
+    /// Timestamp of the previous packet.
+    last_ts: Option<u32>,
     /// Running jitter, seconds.
     jitter: f64,
     /// Highest jitter over the packets that count, seconds.
@@ -92,31 +101,44 @@ impl StreamStats {
                 self.sequence_errors += 1;
             }
         }
+        // The timestamp going back from the previous packet's (any payload
+        // type) is a discontinuity, not jitter.
+        let backwards = self
+            .last_ts
+            .is_some_and(|p| (h.timestamp.wrapping_sub(p) as i32) < 0);
+        self.last_ts = Some(h.timestamp);
+        let counts = !(first || h.marker || cn || self.prev_cn || backwards);
+        self.prev_cn = cn;
         let Some(t) = time else {
-            self.prev_cn = cn;
             return;
         };
-        if let Some((pt, pts)) = self.prev {
-            let delta = t - pt;
-            // A talkspurt start or the end of comfort noise is an expected gap.
-            let expected_gap = h.marker || self.prev_cn;
-            if !expected_gap && self.max_delta.is_none_or(|(m, _)| delta > m) {
+        if let Some(last) = self.last_arrival {
+            let delta = t - last;
+            if counts && self.max_delta.is_none_or(|(m, _)| delta > m) {
                 self.max_delta = Some((delta, frame));
             }
-            if let Some(rate) = clock.filter(|&r| r > 0) {
+        }
+        self.last_arrival = Some(t);
+        let Some(rate) = clock.filter(|&r| r > 0) else {
+            return;
+        };
+        match self.prev {
+            // A timestamp going back starts a new timeline: the reference
+            // restarts here instead of a jitter of seconds.
+            Some((pt, pts, prate)) if prate == rate && !backwards => {
                 let ts = f64::from(h.timestamp.wrapping_sub(pts) as i32) / f64::from(rate);
-                let d = (delta - ts).abs();
+                let d = ((t - pt) - ts).abs();
                 self.jitter += (d - self.jitter) / 16.0;
-                if !(h.marker || cn || self.prev_cn) {
+                if counts {
                     self.max_jitter =
                         Some(self.max_jitter.map_or(self.jitter, |m| m.max(self.jitter)));
                     self.jitter_sum += self.jitter;
                     self.jitter_count += 1;
                 }
             }
+            _ => {}
         }
-        self.prev = Some((t, h.timestamp));
-        self.prev_cn = cn;
+        self.prev = Some((t, h.timestamp, rate));
     }
 
     /// Extended highest sequence number − first + 1 (RFC 3550 A.3).

@@ -96,9 +96,6 @@ impl MediaTracker {
             let Some(port) = media.port.filter(|&p| p != 0) else {
                 continue;
             };
-            if !media.is_rtp() {
-                continue;
-            }
             let Some(addr) = sdp
                 .connection_for(media)
                 .and_then(|c| c.address.as_str().parse::<IpAddr>().ok())
@@ -106,6 +103,10 @@ impl MediaTracker {
                 continue;
             };
             if addr.is_unspecified() {
+                continue;
+            }
+            if !media.is_rtp() {
+                self.analyzer.announce_not_rtp(addr, port);
                 continue;
             }
             let codecs = media.codecs();
