@@ -247,7 +247,7 @@ fn main() {
         ab.dtmf(1.0, 1, &mut f);
         ab.packets(1.16, 20, |_| false, |_| 0.0, &mut f);
         ab.dtmf(1.56, 11, &mut f);
-        ab.packets(1.76, 30, |_| false, |_| 0.0, &mut f);
+        ab.packets(1.72, 30, |_| false, |_| 0.0, &mut f);
         let mut ba = Stream {
             src: (v4b, 5000),
             dst: (v4a, 4000),
