@@ -677,22 +677,22 @@ rules! {
     MediaOneWay = ("SL430", "media-one-way", Error, Semantic,
         "An offer/answer exchange completed in a 2xx (or its ACK) and RTP reached the address one side announced in its SDP but none reached the other side's, although both directions were to send (sendrecv, or sendonly/recvonly the matching way).",
         "One-way audio: one party hears nothing. The silent direction's sender is behind a NAT or firewall, announced a wrong c= address, or put the call on hold without saying so.",
-        "INVITE (c=10.0.0.1 m=audio 4000) → 200 OK (c=10.0.0.2 m=audio 5000); RTP only to 10.0.0.2:5000", "RFC 3264 §5.1, §6.1; RFC 3261 §13.2.1");
+        "INVITE (c=10.0.0.1 m=audio 4000) → 200 OK (c=10.0.0.2 m=audio 5000); RTP only to 10.0.0.2:5000", "RFC 3264 §5.1; RFC 3261 §13.2.1");
     /// An answered call with no RTP at all while the capture holds RTP.
     MediaNone = ("SL431", "media-none", Warning, Semantic,
         "An offer/answer exchange completed in a 2xx (or its ACK), the capture holds RTP of other sessions, but no RTP reached either address this exchange announced.",
         "No audio in either direction (bearer or firewall), or the capture point does not see this call's media path; a capture with no RTP at all is not reported.",
-        "INVITE → 200 OK with SDP; RTP of another call only", "RFC 3264 §5.1, §6.1");
+        "INVITE → 200 OK with SDP; RTP of another call only", "RFC 3264 §5.1");
     /// RTP from an address the sender's SDP did not announce.
     MediaAddressMismatch = ("SL432", "media-address-mismatch", Warning, Semantic,
         "RTP sent to the address one side announced comes from an address and port the other side's SDP (its offer or answer) did not announce.",
         "A NAT rewrote the source, or the c=/m= line is wrong: a far end that sends to the announced address never reaches this sender (one-way audio) unless it latches on the source (symmetric RTP).",
-        "SDP c=192.168.1.10 m=audio 4000; RTP from 203.0.113.7:61000", "RFC 3264 §5.1; RFC 4961 §3");
+        "SDP c=192.168.1.10 m=audio 4000; RTP from 203.0.113.7:61000", "RFC 3264 §5.1; RFC 4961");
     /// RTP payload type not listed by its receiver.
     MediaPayloadNotNegotiated = ("SL433", "media-payload-not-negotiated", Warning, Protocol,
         "An RTP stream carries a payload type that the SDP announcing its destination (its receiver's offer or answer) does not list on the m= line.",
         "The payload types of an SDP are those its sender expects to receive; a receiver may drop or misdecode anything else (codec mismatch, telephone-event or comfort noise not negotiated).",
-        "m=audio 5000 RTP/AVP 8 101; RTP with payload type 0", "RFC 3264 §5.1, §6.1");
+        "m=audio 5000 RTP/AVP 8 101; RTP with payload type 0", "RFC 3264 §5.1");
     /// Media long after the BYE.
     MediaAfterBye = ("SL434", "media-after-bye", Warning, Protocol,
         "RTP of a call continues more than a second after the call's BYE.",
@@ -707,7 +707,7 @@ rules! {
     MediaSilenceGap = ("SL436", "media-silence-gap", Warning, Semantic,
         "Two consecutive packets of an RTP stream are more than 2 s apart, the later one not a talkspurt start (marker bit) and the earlier one not comfort noise.",
         "Audio drops out: packets were lost on the path (radio, congestion) or the sender stopped; silence suppression announces itself with comfort noise and a marker bit.",
-        "RTP every 20 ms, then nothing for 3.5 s", "RFC 3550 §6.4.1; RFC 3551 §4.1");
+        "RTP every 20 ms, then nothing for 3.5 s", "RFC 3550");
     /// Capture truncated or corrupt.
     CaptureTruncated = ("SL450", "capture-truncated", Error, Malformed,
         "The capture file ends inside a record or block, or a record is corrupt; reading stops there.",

@@ -3,7 +3,7 @@
 //! A stream is one SSRC on one 5-tuple (source and destination address
 //! and port), as RFC 3550 §8 and Wireshark count them. Datagrams are
 //! demultiplexed RTP/RTCP by their second octet (RFC 5761 §4), so RTCP on
-//! the RTP port (rtcp-mux) and on another port (port + 1, RFC 3550 §11)
+//! the RTP port (rtcp-mux) and on another port (port + 1, RFC 3605 §2.1)
 //! are read alike; RTCP is kept per SSRC (what a source sent, what the
 //! others reported about it) and joined to the stream of that SSRC.
 //!

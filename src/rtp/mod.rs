@@ -1,8 +1,8 @@
 //! RTP and RTCP: media next to the signalling.
 //!
 //! - [`parse_rtp_header`]: the fixed RTP header, CSRC list, header
-//!   extension and padding (RFC 3550 §5.1, §5.3.1).
-//! - [`parse_rtcp_compound`]: a compound RTCP packet (RFC 3550 §6.1) with
+//!   extension and padding (RFC 3550 §5.1).
+//! - [`parse_rtcp_compound`]: a compound RTCP packet (RFC 3550) with
 //!   its SR, RR, SDES and BYE packets (§6.4.1, §6.4.2, §6.5, §6.6) and the
 //!   validity checks of Appendix A.2; XR packets (RFC 3611) are counted.
 //! - [`demux`]: RTP or RTCP on one port (rtcp-mux, RFC 5761 §4: the second
@@ -11,7 +11,7 @@
 //!   (DTMF digits).
 //! - [`stream`]: per-stream statistics with O(1) memory per stream:
 //!   sequence tracking with 16-bit wrap (RFC 3550 A.1), expected, lost,
-//!   interarrival jitter (§6.4.1, A.8).
+//!   interarrival jitter (A.8).
 //! - [`analyze`]: every UDP payload of a capture → RTP streams (SSRC and
 //!   5-tuple) and the RTCP reports about them.
 //!
@@ -37,7 +37,7 @@ pub struct RtpHeader {
     pub extension: bool,
     /// `CC`: CSRC count.
     pub csrc_count: u8,
-    /// `M`: marker (start of a talkspurt for audio, RFC 3551 §4.1).
+    /// `M`: marker (start of a talkspurt for audio).
     pub marker: bool,
     /// `PT`: payload type.
     pub payload_type: u8,
@@ -86,7 +86,7 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 /// ```
 ///
 /// followed by an optional extension (16-bit profile, 16-bit length in
-/// 32-bit words, §5.3.1). `None` unless the version is 2 and the CSRC
+/// 32-bit words). `None` unless the version is 2 and the CSRC
 /// list, extension and padding fit in the packet (the padding count is the
 /// last octet, §5.1 `P`).
 pub fn parse_rtp_header(packet: &[u8]) -> Option<RtpHeader> {
@@ -157,7 +157,7 @@ pub fn demux(packet: &[u8]) -> Demuxed {
     }
 }
 
-/// One reception report block of an SR or RR (RFC 3550 §6.4.1).
+/// One reception report block of an SR or RR (RFC 3550).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportBlock {
     /// SSRC of the source this block is about.
@@ -175,7 +175,7 @@ pub struct ReportBlock {
 /// One RTCP packet of a compound packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RtcpPacket {
-    /// Sender report (PT 200, §6.4.1).
+    /// Sender report (PT 200).
     SenderReport {
         /// Sender SSRC.
         ssrc: u32,
@@ -186,28 +186,28 @@ pub enum RtcpPacket {
         /// Reception report blocks.
         reports: Vec<ReportBlock>,
     },
-    /// Receiver report (PT 201, §6.4.2).
+    /// Receiver report (PT 201).
     ReceiverReport {
         /// Reporter SSRC.
         ssrc: u32,
         /// Reception report blocks.
         reports: Vec<ReportBlock>,
     },
-    /// Source description (PT 202, §6.5): the CNAME of the first chunk.
+    /// Source description (PT 202): the CNAME of the first chunk.
     SourceDescription {
         /// CNAME, when the first chunk has one.
         cname: Option<String>,
     },
-    /// Goodbye (PT 203, §6.6).
+    /// Goodbye (PT 203).
     Bye {
         /// The sources leaving.
         ssrcs: Vec<u32>,
     },
-    /// Extended report (PT 207, RFC 3611 §2): its report block types.
+    /// Extended report (PT 207, RFC 3611): its report block types.
     ExtendedReport {
         /// Reporter SSRC.
         ssrc: u32,
-        /// Block types (RFC 3611 §4; 7 is VoIP metrics).
+        /// Block types (RFC 3611; 7 is VoIP metrics).
         blocks: Vec<u8>,
     },
     /// Any other packet type (APP 204, feedback 205/206…).
@@ -235,7 +235,7 @@ fn report_blocks(b: &[u8], at: usize, count: u8) -> Option<Vec<ReportBlock>> {
         .collect()
 }
 
-/// Every packet of a compound RTCP packet (RFC 3550 §6.1), or `None`
+/// Every packet of a compound RTCP packet (RFC 3550), or `None`
 /// when it fails the validity checks of Appendix A.2: version 2 in every
 /// packet, the first packet an SR or RR (or, tolerated as many senders
 /// do, an XR), padding only on the last packet, and the lengths adding up
@@ -289,7 +289,7 @@ pub fn parse_rtcp_compound(data: &[u8]) -> Option<Vec<RtcpPacket>> {
     (!out.is_empty()).then_some(out)
 }
 
-/// The CNAME (item type 1) of the first SDES chunk (RFC 3550 §6.5.1).
+/// The CNAME (item type 1) of the first SDES chunk (RFC 3550).
 fn sdes_cname(body: &[u8], count: u8) -> Option<String> {
     if count == 0 {
         return None;
@@ -309,7 +309,7 @@ fn sdes_cname(body: &[u8], count: u8) -> Option<String> {
     }
 }
 
-/// Block types of an XR packet (RFC 3611 §3: type, type-specific, length in words).
+/// Block types of an XR packet (RFC 3611: type, type-specific, length in words).
 fn xr_blocks(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut at = 8;
@@ -330,7 +330,7 @@ fn xr_blocks(body: &[u8]) -> Vec<u8> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TelephoneEvent {
-    /// Event code (0–9, 10 `*`, 11 `#`, 12–15 `A`–`D`, RFC 4733 §3.2).
+    /// Event code (0–9, 10 `*`, 11 `#`, 12–15 `A`–`D`, RFC 4733 §3).
     pub event: u8,
     /// `E`: the last packets of the event.
     pub end: bool,
@@ -341,7 +341,7 @@ pub struct TelephoneEvent {
 }
 
 impl TelephoneEvent {
-    /// The DTMF key of this event (RFC 4733 §3.2 Table 7), or the event
+    /// The DTMF key of this event (RFC 4733 §3), or the event
     /// code in decimal for other events.
     pub fn key(&self) -> String {
         const KEYS: &[u8; 16] = b"0123456789*#ABCD";

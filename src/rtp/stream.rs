@@ -8,7 +8,7 @@
 //!   says and tshark shows.
 //! - Sequence errors: packets that are not the successor of the highest one
 //!   (a gap, a duplicate or a late packet).
-//! - Interarrival jitter (§6.4.1, A.8): `D(i−1,i) = (R_i − R_{i−1}) −
+//! - Interarrival jitter (RFC 3550 A.8): `D(i−1,i) = (R_i − R_{i−1}) −
 //!   (S_i − S_{i−1})/clock`, `J += (|D| − J)/16`, in seconds, with the
 //!   timestamp difference read as a signed 32-bit value (wrap-safe). `D`
 //!   is taken against the previous packet with a known clock rate and the
@@ -16,7 +16,7 @@
 //!   the event's start and does not advance, RFC 4733 §2.2.1; dynamic
 //!   types without rtpmap) leave the jitter alone. The maximum and the
 //!   mean skip the packets whose timestamp jump is expected — the first, a
-//!   marker (start of a talkspurt, RFC 3551 §4.1), comfort noise and the
+//!   marker (start of a talkspurt), comfort noise and the
 //!   packet after it, and a timestamp going backwards — as Wireshark's RTP
 //!   analysis does; the maximum gap between packets skips the same.
 
@@ -65,7 +65,7 @@ pub struct StreamStats {
 impl StreamStats {
     /// Counts one packet that arrived at `time` (seconds) in `frame`;
     /// `clock` is its payload type's clock rate (Hz) when known, `cn` true
-    /// for comfort noise (RFC 3389).
+    /// for comfort noise.
     pub fn push(
         &mut self,
         frame: u64,

@@ -6,8 +6,8 @@
 //! receive media: the `c=` address (media level, else session level,
 //! RFC 8866 §5.7) and the `m=` port of each RTP media section not
 //! rejected (port 0), with its payload types (rtpmap, else the RFC 3551
-//! static table), and RTCP at `a=rtcp` (RFC 3605), the same port with
-//! `a=rtcp-mux` (RFC 5761 §5.1.1), else port + 1 (RFC 3550 §11). A
+//! static table), and RTCP at `a=rtcp`, else port + 1 (RFC 3605 §2.1), the same port
+//! with `a=rtcp-mux` (RFC 5761 §5.1.1). A
 //! re-INVITE or UPDATE announcing a new address adds it; the latest
 //! announcement of an address wins. Every UDP datagram that is not SIP
 //! goes to the analyser in capture order, so the payload types known at
@@ -198,6 +198,7 @@ impl MediaTracker {
             bound.push(e.filter(|_| by == Some("destination")));
         }
         let findings = Rules {
+            call_of: &call_of,
             messages,
             calls,
             streams: &streams,
@@ -216,6 +217,8 @@ impl MediaTracker {
 }
 
 struct Rules<'a> {
+    /// Message → call.
+    call_of: &'a HashMap<usize, usize>,
     messages: &'a [MessageSummary],
     calls: &'a [Call],
     streams: &'a [MediaStream],
@@ -436,6 +439,9 @@ impl Rules<'_> {
             // No RTP anywhere: the capture filtered it out, not a finding.
             return;
         }
+        // One finding per call and rule: re-INVITEs and other hops of the
+        // same call repeat the same story.
+        let mut reported = std::collections::HashSet::new();
         for (i, a) in self.messages.iter().enumerate() {
             // An answer in a 2xx to INVITE, or in an ACK (offer in the 2xx).
             let answered = a.sdp == Some(SdpRole::Answer)
@@ -451,7 +457,7 @@ impl Rules<'_> {
             if ends(i).next().is_none() || ends(o).next().is_none() {
                 continue;
             }
-            // Which directions the exchange set up (RFC 3264 §5.1, §6.1).
+            // Which directions the exchange set up (RFC 3264 §5.1).
             let to_answerer_expected = ends(o).any(|e| e.sends) && ends(i).any(|e| e.receives);
             let to_offerer_expected = ends(i).any(|e| e.sends) && ends(o).any(|e| e.receives);
             if !(to_answerer_expected && to_offerer_expected) {
@@ -484,7 +490,20 @@ impl Rules<'_> {
                     ),
                 ),
             };
-            out.push(FlowFinding::new(rule, text, vec![o, i]));
+            let call = self.call_of.get(&i).copied();
+            if rule == Rule::MediaNone
+                && self
+                    .streams
+                    .iter()
+                    .any(|s| call.is_some() && s.call == call)
+            {
+                // The call has media elsewhere (another hop, another
+                // exchange): the capture point just does not see this leg.
+                continue;
+            }
+            if reported.insert((call.unwrap_or(usize::MAX - i), rule as usize)) {
+                out.push(FlowFinding::new(rule, text, vec![o, i]));
+            }
         }
     }
 
