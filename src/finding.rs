@@ -674,9 +674,9 @@ rules! {
         "INVITE with m=audio and m=video → 200 OK with m=audio only", "RFC 3264 §6; RFC 3261 §13.2.1; RFC 3262 §5; RFC 3311 §5.1");
     // ---- SL43x: media (RTP/RTCP of a capture, bound to calls by SDP) ------
     /// An answered call with RTP in one direction only.
-    MediaOneWay = ("SL430", "media-one-way", Error, Semantic,
+    MediaOneWay = ("SL430", "media-one-way", Warning, Semantic,
         "An offer/answer exchange completed in a 2xx (or its ACK) and RTP reached the address one side announced in its SDP but none reached the other side's, although both directions were to send (sendrecv, or sendonly/recvonly the matching way).",
-        "One-way audio: one party hears nothing. The silent direction's sender is behind a NAT or firewall, announced a wrong c= address, or put the call on hold without saying so.",
+        "One-way audio: one party hears nothing. The silent direction's sender is behind a NAT or firewall, announced a wrong c= address, or put the call on hold without saying so. A warning, not an error: a capture point on one leg may simply not see the other direction.",
         "INVITE (c=10.0.0.1 m=audio 4000) → 200 OK (c=10.0.0.2 m=audio 5000); RTP only to 10.0.0.2:5000", "RFC 3264 §5.1; RFC 3261 §13.2.1");
     /// An answered call with no RTP at all while the capture holds RTP.
     MediaNone = ("SL431", "media-none", Warning, Semantic,
