@@ -280,7 +280,7 @@ fn main() {
             b: v4b,
             call_id: "one-way@gen",
         };
-        let mut f = call.signalling(&sdp(v4a, 4000, "0", ""), &sdp(v4b, 5000, "0", ""), 1.5);
+        let mut f = call.signalling(&sdp(v4a, 4000, "0", ""), &sdp(v4b, 5000, "0", ""), 2.5);
         let mut ab = Stream {
             src: (v4a, 4000),
             dst: (v4b, 5000),

@@ -151,3 +151,53 @@ fn text_traces_have_no_media_report() {
     );
     assert!(t.media.is_none());
 }
+
+#[test]
+fn cli_summary_lists_media_per_call_and_the_ladder_draws_the_band() {
+    let p = common::root().join("tests/fixtures/rtp/two-way.pcap");
+    let out = common::siplens(&["trace", p.to_str().unwrap()], None);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{s}");
+    assert!(
+        s.contains("Media:\n  Call 1: 2 streams, 213 packets, lost 3"),
+        "{s}"
+    );
+    assert!(
+        s.contains("SSRC 0x11111111 PCMA+telephone-event: 103"),
+        "{s}"
+    );
+    assert!(s.contains("DTMF 1#"), "{s}");
+    let ladder = s.split("Ladder:").nth(1).unwrap();
+    let band: Vec<&str> = ladder.lines().filter(|l| l.contains("≈≈")).collect();
+    assert_eq!(band.len(), 4, "two streams and two keys: {ladder}");
+    assert!(band[2].contains("+1.000 ≈≈ DTMF 1 C1"), "{ladder}");
+    // The band sits between the ACK (#3) and the BYE (#4).
+    let ack = ladder.find("#3").unwrap();
+    let bye = ladder.find("#4").unwrap();
+    let first = ladder.find("≈≈").unwrap();
+    assert!(ack < first && first < bye, "{ladder}");
+    // --json with a filter keeps the streams of the kept messages.
+    let out = common::siplens(
+        &[
+            "trace",
+            "--json",
+            "--call-id",
+            "nobody@x",
+            p.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = common::siplens(
+        &[
+            "trace",
+            "--json",
+            "--call-id",
+            "two-way@gen",
+            p.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["media"]["streams"].as_array().unwrap().len(), 2);
+}

@@ -34,6 +34,9 @@ use crate::rtp::{MediaAnalyzer, MediaStream};
 
 /// A silence longer than this inside a stream is a finding (ms).
 pub const SILENCE_GAP_MS: f64 = 2000.0;
+/// An answered exchange is judged for one-way or missing media only
+/// when the call (or the capture) lasts this long after the answer (s).
+pub const MEDIA_WAIT_S: f64 = 2.0;
 /// Media this long after a BYE is a finding (s): packets already in
 /// flight when the BYE left are not.
 pub const AFTER_BYE_GRACE_S: f64 = 1.0;
@@ -442,6 +445,12 @@ impl Rules<'_> {
         // One finding per call and rule: re-INVITEs and other hops of the
         // same call repeat the same story.
         let mut reported = std::collections::HashSet::new();
+        let capture_end = self
+            .messages
+            .iter()
+            .filter_map(|m| m.time)
+            .chain(self.streams.iter().filter_map(|s| s.last_time))
+            .reduce(f64::max);
         for (i, a) in self.messages.iter().enumerate() {
             // An answer in a 2xx to INVITE, or in an ACK (offer in the 2xx).
             let answered = a.sdp == Some(SdpRole::Answer)
@@ -461,6 +470,22 @@ impl Rules<'_> {
             let to_answerer_expected = ends(o).any(|e| e.sends) && ends(i).any(|e| e.receives);
             let to_offerer_expected = ends(i).any(|e| e.sends) && ends(o).any(|e| e.receives);
             if !(to_answerer_expected && to_offerer_expected) {
+                continue;
+            }
+            // Media had time to flow: the capture (or the call, up to its
+            // BYE) goes on MEDIA_WAIT_S after the answer.
+            let call = self.call_of.get(&i).copied();
+            let bye = call.and_then(|c| self.calls.get(c)).and_then(|c| {
+                c.messages
+                    .iter()
+                    .map(|&k| &self.messages[k])
+                    .filter(|m| {
+                        m.index > i && m.method.as_deref() == Some("BYE") && m.code.is_none()
+                    })
+                    .find_map(|m| m.time)
+            });
+            let end = bye.or(capture_end);
+            if !matches!((a.time, end), (Some(t), Some(e)) if e - t >= MEDIA_WAIT_S) {
                 continue;
             }
             let (rule, text) = match (to_offerer > 0, to_answerer > 0) {
@@ -490,12 +515,11 @@ impl Rules<'_> {
                     ),
                 ),
             };
-            let call = self.call_of.get(&i).copied();
             if rule == Rule::MediaNone
                 && self
                     .streams
                     .iter()
-                    .any(|s| call.is_some() && s.call == call)
+                    .any(|s| call.is_some() && s.call == call && s.bound_by == Some("destination"))
             {
                 // The call has media elsewhere (another hop, another
                 // exchange): the capture point just does not see this leg.
