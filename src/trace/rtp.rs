@@ -168,6 +168,11 @@ impl MediaTracker {
             }
         }
         let mut streams = self.analyzer.finish();
+        // Announcements of each address, in trace order.
+        let mut by_addr: HashMap<(IpAddr, u16), Vec<usize>> = HashMap::new();
+        for (k, e) in self.endpoints.iter().enumerate() {
+            by_addr.entry((e.addr, e.port)).or_default().push(k);
+        }
         let mut bound: Vec<Option<&Endpoint>> = Vec::with_capacity(streams.len());
         for s in &mut streams {
             let (Ok(src), Ok(dst)) = (s.src_addr.parse::<IpAddr>(), s.dst_addr.parse::<IpAddr>())
@@ -175,18 +180,17 @@ impl MediaTracker {
                 bound.push(None);
                 continue;
             };
+            let first = s.first_time;
             let pick = |addr: IpAddr, port: u16| {
-                let all = self
-                    .endpoints
-                    .iter()
-                    .filter(move |e| e.addr == addr && e.port == port);
-                all.clone()
-                    .filter(|e| match (e.time, s.first_time) {
+                let all = by_addr.get(&(addr, port))?;
+                all.iter()
+                    .rev()
+                    .map(|&k| &self.endpoints[k])
+                    .find(|e| match (e.time, first) {
                         (Some(a), Some(b)) => a <= b,
                         _ => true,
                     })
-                    .last()
-                    .or_else(|| all.clone().next())
+                    .or_else(|| all.first().map(|&k| &self.endpoints[k]))
             };
             let (e, by) = match (pick(dst, s.dst_port), pick(src, s.src_port)) {
                 (Some(e), _) => (Some(e), Some("destination")),
@@ -200,13 +204,39 @@ impl MediaTracker {
             }
             bound.push(e.filter(|_| by == Some("destination")));
         }
+        let mut by_message: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (k, e) in self.endpoints.iter().enumerate() {
+            by_message.entry(e.message).or_default().push(k);
+        }
+        let mut answer_of = HashMap::new();
+        for m in messages {
+            if let (Some(SdpRole::Answer), Some(o)) = (m.sdp, m.sdp_answers) {
+                answer_of.entry(o).or_insert(m.index);
+            }
+        }
+        let mut credit: HashMap<usize, u64> = HashMap::new();
+        for (s, e) in streams.iter().zip(&bound) {
+            let Some(e) = e else {
+                continue;
+            };
+            let call = call_of.get(&e.message);
+            for &k in by_addr.get(&(e.addr, e.port)).into_iter().flatten() {
+                let m = self.endpoints[k].message;
+                if m == e.message || (call.is_some() && call_of.get(&m) == call) {
+                    *credit.entry(m).or_default() += s.packets;
+                }
+            }
+        }
         let findings = Rules {
             call_of: &call_of,
             messages,
             calls,
             streams: &streams,
-            bound: &bound,
             endpoints: &self.endpoints,
+            bound: &bound,
+            by_message,
+            answer_of,
+            credit,
         }
         .run();
         let report = MediaReport {
@@ -225,9 +255,17 @@ struct Rules<'a> {
     messages: &'a [MessageSummary],
     calls: &'a [Call],
     streams: &'a [MediaStream],
+    endpoints: &'a [Endpoint],
     /// The endpoint each stream was sent to, when bound by destination.
     bound: &'a [Option<&'a Endpoint>],
-    endpoints: &'a [Endpoint],
+    /// Endpoint indices of each message with SDP.
+    by_message: HashMap<usize, Vec<usize>>,
+    /// Offer message → the first answer to it.
+    answer_of: HashMap<usize, usize>,
+    /// Message → RTP packets sent to the addresses it announced (streams
+    /// bound there, or to a later announcement of the same address in
+    /// the same call, as a re-INVITE repeats it).
+    credit: HashMap<usize, u64>,
 }
 
 fn rel(t: Option<f64>, base: Option<f64>) -> String {
@@ -290,17 +328,10 @@ impl Rules<'_> {
         let m = &self.messages[message];
         let other: Option<usize> = match m.sdp {
             Some(SdpRole::Answer) => m.sdp_answers,
-            Some(SdpRole::Offer) => self
-                .messages
-                .iter()
-                .skip(message + 1)
-                .find(|a| a.sdp_answers == Some(message))
-                .map(|a| a.index),
+            Some(SdpRole::Offer) => self.answer_of.get(&message).copied(),
             None => None,
         };
-        self.endpoints
-            .iter()
-            .filter(move |e| Some(e.message) == other)
+        other.into_iter().flat_map(|o| self.ends(o))
     }
 
     /// SL432: sent to an announced address from an address the sender's
@@ -462,7 +493,7 @@ impl Rules<'_> {
             };
             let to_answerer: u64 = self.packets_to(i);
             let to_offerer: u64 = self.packets_to(o);
-            let ends = |m: usize| self.endpoints.iter().filter(move |e| e.message == m);
+            let ends = |m: usize| self.ends(m);
             if ends(i).next().is_none() || ends(o).next().is_none() {
                 continue;
             }
@@ -533,26 +564,15 @@ impl Rules<'_> {
 
     /// RTP packets sent to an address announced by message `m`.
     fn packets_to(&self, m: usize) -> u64 {
-        self.streams
-            .iter()
-            .zip(self.bound)
-            .filter(|(_, e)| e.is_some_and(|e| e.message == m))
-            .map(|(s, _)| s.packets)
-            .sum::<u64>()
-            + self
-                .streams
-                .iter()
-                .zip(self.bound)
-                .filter(|(s, e)| {
-                    // Bound to a later SDP announcing the same address.
-                    e.is_some_and(|e| e.message != m)
-                        && self.endpoints.iter().any(|x| {
-                            x.message == m
-                                && x.port == s.dst_port
-                                && s.dst_addr.parse::<IpAddr>().ok() == Some(x.addr)
-                        })
-                })
-                .map(|(s, _)| s.packets)
-                .sum::<u64>()
+        self.credit.get(&m).copied().unwrap_or(0)
+    }
+
+    /// The addresses message `m`'s SDP announced.
+    fn ends(&self, m: usize) -> impl Iterator<Item = &Endpoint> + '_ {
+        self.by_message
+            .get(&m)
+            .into_iter()
+            .flatten()
+            .map(|&k| &self.endpoints[k])
     }
 }
