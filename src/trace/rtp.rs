@@ -214,16 +214,36 @@ impl MediaTracker {
                 answer_of.entry(o).or_insert(m.index);
             }
         }
+        // When each call ended (its first BYE), to tell a port reused by a
+        // later call from concurrent legs (a B2BUA's) sharing an address.
+        let mut ended: HashMap<usize, f64> = HashMap::new();
+        for m in messages {
+            if let (Some("BYE"), None, Some(t), Some(&c)) =
+                (m.method.as_deref(), m.code, m.time, call_of.get(&m.index))
+            {
+                ended.entry(c).or_insert(t);
+            }
+        }
         let mut credit: HashMap<usize, u64> = HashMap::new();
         for (s, e) in streams.iter().zip(&bound) {
             let Some(e) = e else {
                 continue;
             };
-            let call = call_of.get(&e.message);
             for &k in by_addr.get(&(e.addr, e.port)).into_iter().flatten() {
-                let m = self.endpoints[k].message;
-                if m == e.message || (call.is_some() && call_of.get(&m) == call) {
-                    *credit.entry(m).or_default() += s.packets;
+                let x = &self.endpoints[k];
+                let before_end = match (x.time, s.last_time) {
+                    (Some(a), Some(b)) => a <= b,
+                    _ => true,
+                };
+                let open = match (
+                    call_of.get(&x.message).and_then(|c| ended.get(c)),
+                    s.first_time,
+                ) {
+                    (Some(&bye), Some(first)) => bye >= first,
+                    _ => true,
+                };
+                if x.message == e.message || (before_end && open) {
+                    *credit.entry(x.message).or_default() += s.packets;
                 }
             }
         }
@@ -262,9 +282,10 @@ struct Rules<'a> {
     by_message: HashMap<usize, Vec<usize>>,
     /// Offer message → the first answer to it.
     answer_of: HashMap<usize, usize>,
-    /// Message → RTP packets sent to the addresses it announced (streams
-    /// bound there, or to a later announcement of the same address in
-    /// the same call, as a re-INVITE repeats it).
+    /// Message → RTP packets sent to the addresses it announced: streams
+    /// bound there, or to another announcement of the same address (a
+    /// re-INVITE repeating it, a B2BUA's other leg) made before the
+    /// stream's last packet by a call not ended before its first.
     credit: HashMap<usize, u64>,
 }
 
