@@ -318,7 +318,7 @@ export function dialogReason(trace, dialog) {
 /**
  * One dialog as the call list shows it (the core's fields when present, else derived from its
  * messages): { id, callId, fromUser, toUser, method, final, reason, start, duration, setup,
- * addresses, state, count }.
+ * media, addresses, state, count }.
  */
 export function dialogRow(trace, dg) {
   const msgs = dg.messages.map((i) => trace.messages[i]).filter(Boolean);
@@ -343,9 +343,30 @@ export function dialogRow(trace, dg) {
     duration: formatMs(dg.durationMs) ?? "—",
     setup: formatMs(dg.setupTimeMs) ?? "—",
     addresses: Array.isArray(addrs) ? addrs.map(compressIpv6).join(", ") : String(addrs),
+    media: mediaText(trace, dg),
     state: dg.state,
     count: dg.messages.length,
   };
+}
+
+/**
+ * The media of a dialog's call for the call list (RTP streams the core bound to the call by SDP,
+ * `trace.media.streams`): streams, packets, loss, highest jitter and DTMF keys; "—" when the call
+ * has none (or the trace is text).
+ */
+export function mediaText(trace, dg) {
+  const call = dg.call;
+  const streams = call === null || call === undefined ? [] : (trace.media?.streams ?? []).filter((s) => s.call === call);
+  if (!streams.length) return "—";
+  const packets = streams.reduce((n, s) => n + s.packets, 0);
+  const lost = streams.reduce((n, s) => n + s.lost, 0);
+  const jitters = streams.map((s) => s.maxJitterMs).filter((j) => j !== null && j !== undefined);
+  const keys = streams.flatMap((s) => s.events.map((e) => e.key)).join("");
+  const parts = [plural(streams.length, "stream"), `${packets} pkts`];
+  if (lost) parts.push(`lost ${lost}`);
+  if (jitters.length) parts.push(`jitter ≤ ${Math.max(...jitters).toFixed(1)} ms`);
+  if (keys) parts.push(`DTMF ${keys}`);
+  return parts.join(" · ");
 }
 
 /** A dialog's outcome for the list's filter: "answered" (2xx), "failed" (≥ 300) or "open" (no final). */
@@ -355,19 +376,19 @@ export function dialogOutcome(dg) {
   return c >= 200 && c < 300 ? "answered" : c >= 300 ? "failed" : "open";
 }
 
-const DIALOG_HEAD = ["#", "Call-ID", "From", "To", "Method", "Final", "Reason", "Start", "Setup", "Duration", "Addresses", "State", "Messages"];
+const DIALOG_HEAD = ["#", "Call-ID", "From", "To", "Method", "Final", "Reason", "Start", "Setup", "Duration", "Media", "Addresses", "State", "Messages"];
 
 /**
  * The call list (accessible name "Calls"): one row per dialog with Call-ID, from and to user,
- * method, final code and reason phrase, Reason, start time, setup time, duration, addresses, state
- * and message count. Each row's first cell is a button that shows that dialog alone in the ladder
+ * method, final code and reason phrase, Reason, start time, setup time, duration, media (see
+ * mediaText), addresses, state and message count. Each row's first cell is a button that shows that dialog alone in the ladder
  * (`data-dialog`); the search box and the outcome filter above it hide rows (see
  * filterDialogRows). `selected`: the dialog shown alone, or null.
  */
 export function renderDialogs(doc, trace, selected = null) {
   const rows = trace.dialogs.map((dg) => {
     const r = dialogRow(trace, dg);
-    const cells = [r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, String(r.count)];
+    const cells = [r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.media, r.addresses, r.state, String(r.count)];
     return h(
       doc,
       "tr",
@@ -382,6 +403,7 @@ export function renderDialogs(doc, trace, selected = null) {
       h(doc, "td", { "data-role": "start" }, r.start),
       h(doc, "td", null, r.setup),
       h(doc, "td", { "data-role": "duration" }, r.duration),
+      h(doc, "td", { "data-role": "media" }, r.media),
       h(doc, "td", { "data-role": "addresses" }, r.addresses),
       h(doc, "td", { "data-role": "state" }, h(doc, "span", { class: `badge state-${dg.state}` }, dg.state)),
       h(doc, "td", null, String(r.count)),
@@ -544,7 +566,7 @@ export function renderTraceReport(doc, trace, meta) {
     rows.length
       ? h(doc, "table", null,
           h(doc, "thead", null, h(doc, "tr", null, DIALOG_HEAD.map((t) => h(doc, "th", null, t)))),
-          h(doc, "tbody", null, rows.map((r) => h(doc, "tr", null, [r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, r.count].map((c) => h(doc, "td", null, String(c)))))))
+          h(doc, "tbody", null, rows.map((r) => h(doc, "tr", null, [r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.media, r.addresses, r.state, r.count].map((c) => h(doc, "td", null, String(c)))))))
       : h(doc, "p", null, "No dialogs."),
     h(doc, "h2", null, `Flow findings (${groups.length})`),
     groups.length
@@ -566,7 +588,7 @@ export function traceToMarkdown(trace, meta) {
   out.push(`## Calls and dialogs (${rows.length})`, "");
   if (rows.length) {
     out.push(`| ${DIALOG_HEAD.join(" | ")} |`, `| ${DIALOG_HEAD.map(() => "---").join(" | ")} |`);
-    for (const r of rows) out.push(`| ${[r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, r.count].map(cell).join(" | ")} |`);
+    for (const r of rows) out.push(`| ${[r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.media, r.addresses, r.state, r.count].map(cell).join(" | ")} |`);
   } else out.push("No dialogs.");
   out.push("", `## Flow findings (${groups.length})`, "");
   if (groups.length) for (const g of groups) out.push(`- ${g.severity} ${g.id}${g.count > 1 ? ` × ${g.count}` : ""}: ${mdEscape(g.message)}${g.messages.length ? ` (${g.messages.length === 1 ? "message" : "messages"} ${g.messages.map((i) => i + 1).join(", ")})` : ""} · ${mdEscape(g.specRef)}`);
