@@ -201,3 +201,55 @@ fn cli_summary_lists_media_per_call_and_the_ladder_draws_the_band() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["media"]["streams"].as_array().unwrap().len(), 2);
 }
+
+mod no_panic {
+    use proptest::prelude::*;
+    use siplens::rtp::analyze::{Datagram, MediaAnalyzer};
+    use siplens::rtp::{parse_rtcp_compound, parse_rtp_header, parse_telephone_event};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Any bytes: the parsers return or refuse, the payload stays inside
+        /// the packet, and the analyser takes them all.
+        #[test]
+        fn any_datagram(data in proptest::collection::vec(any::<u8>(), 0..200), v2 in any::<bool>()) {
+            let mut data = data;
+            if v2 && !data.is_empty() {
+                data[0] = (data[0] & 0x3f) | 0x80;
+            }
+            if let Some(h) = parse_rtp_header(&data) {
+                prop_assert!(h.payload_start <= h.payload_end && h.payload_end <= data.len());
+                let _ = parse_telephone_event(h.payload(&data));
+            }
+            let _ = parse_rtcp_compound(&data);
+            let mut a = MediaAnalyzer::default();
+            for frame in 1..4u64 {
+                a.push(&Datagram {
+                    frame,
+                    time: Some(frame as f64),
+                    src: "10.0.0.1".parse().unwrap(),
+                    src_port: 4000,
+                    dst: "10.0.0.2".parse().unwrap(),
+                    dst_port: 5000,
+                    data: &data,
+                });
+            }
+            let streams = a.finish();
+            prop_assert!(streams.len() <= 1);
+        }
+
+        /// A generated capture with bytes flipped decodes without panic.
+        #[test]
+        fn damaged_capture(at in any::<prop::sample::Index>(), byte in any::<u8>(), name in 0..4usize) {
+            let names = ["two-way.pcap", "one-way.pcap", "problems.pcap", "ipv6-nat.pcap"];
+            let p = super::common::root().join("tests/fixtures/rtp").join(names[name]);
+            let mut bytes = std::fs::read(p).unwrap();
+            // Past the pcap header, so the damage lands in frames.
+            let i = 24 + at.index(bytes.len() - 24);
+            bytes[i] = byte;
+            let t = siplens::decode_capture(&bytes);
+            prop_assert!(t.media.is_some());
+        }
+    }
+}
