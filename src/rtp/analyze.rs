@@ -1,7 +1,7 @@
 //! Every UDP payload of a capture → RTP streams and RTCP reports.
 //!
 //! A stream is one SSRC on one 5-tuple (source and destination address
-//! and port), as RFC 3550 §8 and Wireshark count them. Datagrams are
+//! and port), as Wireshark counts them. Datagrams are
 //! demultiplexed RTP/RTCP by their second octet (RFC 5761 §4), so RTCP on
 //! the RTP port (rtcp-mux) and on another port (port + 1, RFC 3605 §2.1)
 //! are read alike; RTCP is kept per SSRC (what a source sent, what the
@@ -213,8 +213,6 @@ pub struct MediaAnalyzer {
     latest: HashMap<(IpAddr, u16, IpAddr, u16), usize>,
     /// Payload maps of announced addresses (the latest SDP wins).
     announced: HashMap<(IpAddr, u16), Vec<PayloadInfo>>,
-    /// Announced RTCP ports (port + 1 or `a=rtcp`).
-    rtcp_ports: HashMap<(IpAddr, u16), ()>,
     /// Addresses an SDP announced for media that is not RTP (`udptl`
     /// T.38, `TCP/MSRP`…): their datagrams are not RTP even when their
     /// first bits look like it.
@@ -232,10 +230,10 @@ fn plausible_pt(pt: u8) -> bool {
 
 impl MediaAnalyzer {
     /// Records what an SDP announced: media at `addr:port` with these
-    /// payload types, RTCP at `rtcp_port`.
-    pub fn announce(&mut self, addr: IpAddr, port: u16, rtcp_port: u16, pts: Vec<PayloadInfo>) {
+    /// payload types. (RTCP needs no announcement: it is recognised by its
+    /// content wherever it arrives and joined to streams by SSRC.)
+    pub fn announce(&mut self, addr: IpAddr, port: u16, pts: Vec<PayloadInfo>) {
         self.announced.insert((addr, port), pts);
-        self.rtcp_ports.insert((addr, rtcp_port), ());
         self.not_rtp.remove(&(addr, port));
     }
 
@@ -493,7 +491,7 @@ mod tests {
         assert!(a.finish().is_empty());
         a.push(&dg(5, &rtp(4, 640, 7, 0), 5000));
         assert_eq!(a.finish().len(), 1);
-        a.announce("10.0.0.2".parse().unwrap(), 6000, 6001, Vec::new());
+        a.announce("10.0.0.2".parse().unwrap(), 6000, Vec::new());
         a.push(&dg(6, &rtp(9, 0, 8, 0), 6000));
         let s = a.finish();
         assert_eq!(s.len(), 2);
@@ -518,7 +516,6 @@ mod tests {
         a.announce(
             "10.0.0.2".parse().unwrap(),
             5000,
-            5001,
             vec![PayloadInfo {
                 payload_type: 101,
                 name: "telephone-event".into(),

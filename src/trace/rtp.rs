@@ -6,9 +6,11 @@
 //! receive media: the `c=` address (media level, else session level,
 //! RFC 8866 §5.7) and the `m=` port of each RTP media section not
 //! rejected (port 0), with its payload types (rtpmap, else the RFC 3551
-//! static table), and RTCP at `a=rtcp`, else port + 1 (RFC 3605 §2.1), the same port
-//! with `a=rtcp-mux` (RFC 5761 §5.1.1). A
-//! re-INVITE or UPDATE announcing a new address adds it; the latest
+//! static table). RTCP needs no address: wherever it arrives — on the RTP
+//! port with `a=rtcp-mux` (RFC 5761 §5.1.1), on port + 1 or at the
+//! `a=rtcp` port (RFC 3605 §2.1) — it is recognised by its content and
+//! joined to its streams by SSRC. A re-INVITE or UPDATE announcing a new
+//! address adds it; the latest
 //! announcement of an address wins. Every UDP datagram that is not SIP
 //! goes to the analyser in capture order, so the payload types known at
 //! each packet are those announced before it.
@@ -77,21 +79,6 @@ pub(crate) struct MediaTracker {
     endpoints: Vec<Endpoint>,
 }
 
-fn rtcp_port(m: &crate::parse::sdp::Media<'_>, port: u16) -> u16 {
-    if m.attribute("rtcp-mux").is_some() {
-        return port;
-    }
-    m.attribute("rtcp")
-        .and_then(|a| a.value)
-        .and_then(|v| {
-            v.as_str()
-                .split_ascii_whitespace()
-                .next()
-                .and_then(|p| p.parse().ok())
-        })
-        .unwrap_or(port.wrapping_add(1))
-}
-
 impl MediaTracker {
     /// Records the addresses announced by the SDP of message `m`.
     pub(crate) fn sdp(&mut self, m: &MessageSummary, sdp: &Sdp<'_>) {
@@ -125,8 +112,7 @@ impl MediaTracker {
                 .collect();
             let pts = infos.iter().map(|p| p.payload_type).collect();
             let dir = media.direction();
-            self.analyzer
-                .announce(addr, port, rtcp_port(media, port), infos);
+            self.analyzer.announce(addr, port, infos);
             self.endpoints.push(Endpoint {
                 message: m.index,
                 time: m.time,
