@@ -685,7 +685,7 @@ rules! {
         "INVITE → 200 OK with SDP; RTP of another call only", "RFC 3264 §5.1");
     /// RTP from an address the sender's SDP did not announce.
     MediaAddressMismatch = ("SL432", "media-address-mismatch", Warning, Semantic,
-        "RTP sent to the address one side announced comes from an address and port the other side's SDP (its offer or answer) did not announce.",
+        "RTP sent to the address one side announced comes from an address and port the other side's SDP (its offer or answer) did not announce; or RTP from an announced address goes to an address and port no SDP announced.",
         "A NAT rewrote the source, or the c=/m= line is wrong: a far end that sends to the announced address never reaches this sender (one-way audio) unless it latches on the source (symmetric RTP).",
         "SDP c=192.168.1.10 m=audio 4000; RTP from 203.0.113.7:61000", "RFC 3264 §5.1; RFC 4961");
     /// RTP payload type not listed by its receiver.

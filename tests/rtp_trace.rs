@@ -137,7 +137,14 @@ fn media_none_when_the_capture_has_rtp_of_another_call_only() {
         at = frame + len;
     }
     let t = siplens::decode_capture(&bytes);
-    assert_eq!(media_ids(&t), ["SL431"], "{:#?}", t.findings);
+    assert_eq!(media_ids(&t), ["SL431", "SL432"], "{:#?}", t.findings);
+    let f = t.findings.iter().find(|f| f.id == "SL432").unwrap();
+    assert!(
+        f.message
+            .contains("goes to 10.0.0.2:5002, which no SDP announced"),
+        "{}",
+        f.message
+    );
     let s = &t.media.as_ref().unwrap().streams;
     assert_eq!(s.len(), 1);
     // Its source is still the caller's announced address (symmetric RTP).

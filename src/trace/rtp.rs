@@ -303,6 +303,22 @@ impl Rules<'_> {
             if let Some(&Some(e)) = self.bound.get(i) {
                 self.address(s, e, &mut out);
                 self.payload_types(s, e, &mut out);
+            } else if let (Some("source"), Some(m)) = (s.bound_by, s.sdp_message) {
+                // From an announced address to one no SDP announced.
+                let mut f = FlowFinding::new(
+                    Rule::MediaAddressMismatch,
+                    format!(
+                        "{} (frame {}) comes from the address #{} announced but goes to {}:{}, which no SDP announced. The sender uses a wrong or stale address for the far end (a c=/m= of an earlier offer, an address learned behind a NAT): the far end never gets this media (one-way audio).",
+                        describe(s),
+                        s.first_frame,
+                        m + 1,
+                        s.dst_addr,
+                        s.dst_port
+                    ),
+                    vec![m],
+                );
+                f.frame = Some(s.first_frame);
+                out.push(f);
             }
             self.after_bye(s, base, &mut out);
             self.ssrc_change(s, base, &mut out);
