@@ -339,6 +339,74 @@ fn main() {
         write_pcap(&dir.join("problems.pcap"), f);
     }
 
+    // 5. A re-INVITE moves the caller's media to another port and the
+    //    caller's stream changes SSRC with it: bound to the new exchange,
+    //    no finding.
+    {
+        let call = Call {
+            a: v4a,
+            b: v4b,
+            call_id: "reinvite@gen",
+        };
+        let (a, b) = ((v4a, 5060), (v4b, 5060));
+        let mut f = vec![
+            udp(
+                0.0,
+                a,
+                b,
+                &call.request("INVITE", 1, false, &sdp(v4a, 4000, "8", "")),
+            ),
+            udp(
+                0.1,
+                b,
+                a,
+                &call.response("INVITE", 1, &sdp(v4b, 5000, "8", "")),
+            ),
+            udp(0.12, a, b, &call.request("ACK", 1, true, "")),
+            udp(
+                1.5,
+                a,
+                b,
+                &call.request("INVITE", 2, true, &sdp(v4a, 4002, "8", "")),
+            ),
+            udp(
+                1.55,
+                b,
+                a,
+                &call.response("INVITE", 2, &sdp(v4b, 5000, "8", "")),
+            ),
+            udp(1.57, a, b, &call.request("ACK", 2, true, "")),
+            udp(4.0, a, b, &call.request("BYE", 3, true, "")),
+            udp(4.01, b, a, &call.response("BYE", 3, "")),
+        ];
+        let mut ab = Stream {
+            src: (v4a, 4000),
+            dst: (v4b, 5000),
+            ssrc: 0x9999_0001,
+            pt: 8,
+            seq: 1,
+            ts: 0,
+        };
+        ab.packets(0.2, 60, |_| false, |_| 0.0, &mut f);
+        let mut ba = Stream {
+            src: (v4b, 5000),
+            dst: (v4a, 4000),
+            ssrc: 0x9999_0002,
+            pt: 8,
+            seq: 1,
+            ts: 0,
+        };
+        ba.packets(0.2, 60, |_| false, |_| 0.0, &mut f);
+        // After the re-INVITE: the caller sends from its new port with a
+        // new SSRC; the callee sends to the new port.
+        ab.src = (v4a, 4002);
+        ab.ssrc = 0x9999_0003;
+        ab.packets(1.6, 110, |_| false, |_| 0.0, &mut f);
+        ba.dst = (v4a, 4002);
+        ba.packets(1.6, 110, |_| false, |_| 0.0, &mut f);
+        write_pcap(&dir.join("reinvite.pcap"), f);
+    }
+
     // 4. IPv6, the callee sends from an address its answer did not
     //    announce (SL432, NAT-like); rtcp-mux RTCP on the RTP port.
     {

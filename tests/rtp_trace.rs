@@ -260,3 +260,24 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn reinvite_moves_media_and_the_new_streams_bind_to_the_new_exchange() {
+    let t = trace("reinvite.pcap");
+    assert_eq!(media_ids(&t), Vec::<&str>::new(), "{:#?}", t.findings);
+    let m = t.media.as_ref().unwrap();
+    assert_eq!(m.streams.len(), 4);
+    let sdp_of = |ssrc: u32, dst_port: u16| {
+        m.streams
+            .iter()
+            .find(|s| s.ssrc == ssrc && s.dst_port == dst_port)
+            .map(|s| (s.call, s.sdp_message))
+            .unwrap()
+    };
+    // Before: the first answer (#2) and the first offer (#1).
+    assert_eq!(sdp_of(0x9999_0001, 5000), (Some(0), Some(1)));
+    assert_eq!(sdp_of(0x9999_0002, 4000), (Some(0), Some(0)));
+    // After: the re-INVITE's answer (#5) and the re-INVITE itself (#4).
+    assert_eq!(sdp_of(0x9999_0003, 5000), (Some(0), Some(4)));
+    assert_eq!(sdp_of(0x9999_0002, 4002), (Some(0), Some(3)));
+}

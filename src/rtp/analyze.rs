@@ -16,7 +16,8 @@
 //! counted, not reported.
 //!
 //! Memory is O(1) per stream: counters, a few payload-type counters, and
-//! at most [`MAX_EVENTS`] telephone events.
+//! at most [`MAX_EVENTS`] telephone events; and at most
+//! [`MAX_CANDIDATES`] unannounced candidates.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -30,6 +31,11 @@ use super::{
 
 /// Consecutive sequence numbers an unannounced candidate needs.
 pub const MIN_RUN: u64 = 5;
+/// Unannounced candidates kept at most: past this, a datagram that would
+/// start a new unannounced candidate is counted in `other_datagrams`
+/// instead (random UDP such as ESP in UDP makes one candidate per packet;
+/// this bounds the memory it takes).
+pub const MAX_CANDIDATES: usize = 100_000;
 /// Telephone events kept per stream.
 pub const MAX_EVENTS: usize = 256;
 /// Payload types counted per stream (more are counted as `other`).
@@ -327,6 +333,10 @@ impl MediaAnalyzer {
         let info = self.payload_info(d, h.payload_type);
         let i = match self.index.get(&key) {
             Some(&i) => i,
+            None if !announced && self.candidates.len() >= MAX_CANDIDATES => {
+                self.other_datagrams += 1;
+                return;
+            }
             None => {
                 let i = self.candidates.len();
                 let follows = self.latest.insert(five, i);
