@@ -260,6 +260,8 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
     if (delta) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y + 6, fill: "#57606a", "font-size": "10", class: "arrow-delta" } : { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, delta));
   });
   root.appendChild(times);
+  const media = mediaBands(doc, trace, model, { x, top, row, height });
+  if (media) root.appendChild(media);
   model.arrows.forEach((a, k) => {
     const y = top + k * row + row / 2;
     const colour = CLASS_COLOURS[a.class] ?? CLASS_COLOURS.invalid;
@@ -290,6 +292,56 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
     );
   });
   return root;
+}
+
+/** A stream as one line: addresses, SSRC, codecs, packets, loss, jitter, DTMF keys. */
+export function streamText(st) {
+  const codecs = st.payloadTypes.map((p) => p.codec ?? `PT${p.payloadType}`).join("+");
+  const parts = [`RTP ${compressIpv6(st.srcAddr)}:${st.srcPort} → ${compressIpv6(st.dstAddr)}:${st.dstPort}`, `SSRC 0x${st.ssrc.toString(16).toUpperCase().padStart(8, "0")}`, codecs, plural(st.packets, "packet")];
+  if (st.lost) parts.push(`lost ${st.lost}`);
+  if (st.maxJitterMs !== null && st.maxJitterMs !== undefined) parts.push(`max jitter ${st.maxJitterMs.toFixed(1)} ms`);
+  const keys = st.events.map((e) => e.key).join("");
+  if (keys) parts.push(`DTMF ${keys}`);
+  return parts.join(", ");
+}
+
+/**
+ * The ladder's media band (a `g.media`, drawn under the arrows): each RTP stream of the trace
+ * (`trace.media.streams`) whose two addresses are lanes of the ladder is a bar beside its sender's
+ * lifeline, from the row of its first packet to the row of its last (rows are messages, so the
+ * bar spans the messages exchanged meanwhile), with the stream as its title; each DTMF key is a
+ * label at its row. Null when there is nothing to draw.
+ */
+export function mediaBands(doc, trace, model, geo) {
+  const streams = trace.media?.streams ?? [];
+  if (!streams.length || !model.arrows.length) return null;
+  const lane = new Map(model.lanes.map((l, i) => [compressIpv6(String(l.address ?? "")), i]));
+  // The row at or after time t (capture seconds), as a y: the top edge of that row.
+  const yAt = (t) => {
+    const k = model.arrows.findIndex((a) => a.at !== null && a.at !== undefined && a.at >= t);
+    return geo.top + (k < 0 ? model.arrows.length : k) * geo.row;
+  };
+  const g = svg(doc, "g", { class: "media", role: "group", "aria-label": `Media: ${plural(streams.length, "RTP stream")}` });
+  let drawn = 0;
+  for (const st of streams) {
+    const from = lane.get(compressIpv6(st.srcAddr));
+    const to = lane.get(compressIpv6(st.dstAddr));
+    if (from === undefined || to === undefined || st.firstTime === null || st.lastTime === null) continue;
+    const y1 = Math.min(yAt(st.firstTime), geo.height - 4);
+    const y2 = Math.min(Math.max(yAt(st.lastTime), y1 + 4), geo.height - 4);
+    const x = geo.x(from) + (geo.x(to) >= geo.x(from) ? 4 : -10);
+    g.appendChild(
+      svg(doc, "rect", { x, y: y1, width: 6, height: Math.max(y2 - y1, 2), fill: "#2da44e", "fill-opacity": "0.35", class: "media-band", "data-stream": String(st.id) },
+        svg(doc, "title", null, streamText(st))),
+    );
+    for (const e of st.events) {
+      if (e.time === null || e.time === undefined) continue;
+      const y = Math.min(yAt(e.time), geo.height - 4);
+      g.appendChild(svg(doc, "text", { x: x + 9, y: y + 10, fill: "#1a7f37", "font-size": "10", class: "media-dtmf" }, `DTMF ${e.key}`));
+    }
+    drawn++;
+  }
+  return drawn ? g : null;
 }
 
 /** The outcome of a dialog's Reason header(s): `Q.850;cause=16 "Normal call clearing"`, or null. */

@@ -38,3 +38,32 @@ test("renderDialogs: a Media column per dialog", () => {
   assert.equal(rows[1].find(byAttr("data-role", "media")).textContent, "—");
   assert.ok(T.traceToMarkdown({ ...trace, captureFindings: [], findings: [], participants: [], ladder: { lanes: [], arrows: [] }, source: "pcap", frames: 1 }).includes("| Media |"));
 });
+
+test("renderLadder: a media band per stream between its lanes, DTMF keys at their rows", () => {
+  const doc = createDocument();
+  const arrow = (index, from, to, label, at) => ({ index, from, to, label, class: "request", at, time: at - 100, delta: null, sdp: null, retransmission: false });
+  const ladderTrace = {
+    ...trace,
+    ladder: {
+      lanes: [{ address: "10.0.0.1", title: "10.0.0.1" }, { address: "10.0.0.2", title: "10.0.0.2" }],
+      arrows: [arrow(0, 0, 1, "INVITE", 100), arrow(1, 1, 0, "200 OK (INVITE)", 100.1), arrow(2, 0, 1, "ACK", 100.12), arrow(3, 0, 1, "BYE", 102.5)],
+    },
+    media: {
+      streams: [
+        { id: 0, call: 0, srcAddr: "10.0.0.1", srcPort: 4000, dstAddr: "10.0.0.2", dstPort: 5000, ssrc: 0x11111111, packets: 103, lost: 3, maxJitterMs: 0, firstTime: 100.2, lastTime: 102.3, payloadTypes: [{ payloadType: 8, codec: "PCMA" }, { payloadType: 101, codec: "telephone-event" }], events: [{ key: "1", time: 101 }, { key: "#", time: 101.56 }] },
+        { id: 1, call: null, srcAddr: "192.0.2.9", srcPort: 1, dstAddr: "10.0.0.2", dstPort: 2, ssrc: 1, packets: 9, lost: 0, maxJitterMs: null, firstTime: 100.5, lastTime: 100.6, payloadTypes: [], events: [] },
+      ],
+    },
+  };
+  const svgRoot = T.renderLadder(doc, ladderTrace);
+  const bands = svgRoot.findAll((e) => e.getAttribute?.("class") === "media-band");
+  assert.equal(bands.length, 1, "the stream from an address that is no lane is not drawn");
+  assert.equal(bands[0].textContent, "RTP 10.0.0.1:4000 → 10.0.0.2:5000, SSRC 0x11111111, PCMA+telephone-event, 103 packets, lost 3, max jitter 0.0 ms, DTMF 1#");
+  // It starts at the first row after its first packet: the BYE's (#4), after the ACK.
+  const bye = svgRoot.find((e) => e.getAttribute?.("data-index") === "3");
+  const hit = bye.find((e) => e.getAttribute?.("class") === "hit");
+  assert.equal(bands[0].getAttribute("y"), hit.getAttribute("y"));
+  const keys = svgRoot.findAll((e) => e.getAttribute?.("class") === "media-dtmf").map((e) => e.textContent);
+  assert.deepEqual(keys, ["DTMF 1", "DTMF #"]);
+  assert.equal(T.mediaBands(doc, { ...ladderTrace, media: null }, ladderTrace.ladder, {}), null);
+});
