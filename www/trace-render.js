@@ -316,10 +316,17 @@ export function mediaBands(doc, trace, model, geo) {
   const streams = trace.media?.streams ?? [];
   if (!streams.length || !model.arrows.length) return null;
   const lane = new Map(model.lanes.map((l, i) => [compressIpv6(String(l.address ?? "")), i]));
-  // The row at or after time t (capture seconds), as a y: the top edge of that row.
+  // Time t (capture seconds) as a y: between the rows of the timed arrows before and after it,
+  // in proportion to the time (rows are messages, not a time scale).
+  const timed = model.arrows.map((a, k) => [a.at, geo.top + k * geo.row + geo.row / 2]).filter(([at]) => at !== null && at !== undefined);
   const yAt = (t) => {
-    const k = model.arrows.findIndex((a) => a.at !== null && a.at !== undefined && a.at >= t);
-    return geo.top + (k < 0 ? model.arrows.length : k) * geo.row;
+    const k = timed.findIndex(([at]) => at >= t);
+    if (!timed.length) return geo.top;
+    if (k === 0) return Math.max(geo.top, timed[0][1] - geo.row / 2);
+    if (k < 0) return timed[timed.length - 1][1] + geo.row / 2;
+    const [a0, y0] = timed[k - 1];
+    const [a1, y1] = timed[k];
+    return a1 > a0 ? y0 + ((t - a0) / (a1 - a0)) * (y1 - y0) : y1;
   };
   const g = svg(doc, "g", { class: "media", role: "group", "aria-label": `Media: ${plural(streams.length, "RTP stream")}` });
   let drawn = 0;
@@ -337,7 +344,7 @@ export function mediaBands(doc, trace, model, geo) {
     for (const e of st.events) {
       if (e.time === null || e.time === undefined) continue;
       const y = Math.min(yAt(e.time), geo.height - 4);
-      g.appendChild(svg(doc, "text", { x: x + 9, y: y + 10, fill: "#1a7f37", "font-size": "10", class: "media-dtmf" }, `DTMF ${e.key}`));
+      g.appendChild(svg(doc, "text", { x: x + 9, y: y + 4, fill: "#1a7f37", "font-size": "10", class: "media-dtmf" }, `DTMF ${e.key}`));
     }
     drawn++;
   }

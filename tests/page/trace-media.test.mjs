@@ -59,10 +59,16 @@ test("renderLadder: a media band per stream between its lanes, DTMF keys at thei
   const bands = svgRoot.findAll((e) => e.getAttribute?.("class") === "media-band");
   assert.equal(bands.length, 1, "the stream from an address that is no lane is not drawn");
   assert.equal(bands[0].textContent, "RTP 10.0.0.1:4000 → 10.0.0.2:5000, SSRC 0x11111111, PCMA+telephone-event, 103 packets, lost 3, max jitter 0.0 ms, DTMF 1#");
-  // It starts at the first row after its first packet: the BYE's (#4), after the ACK.
-  const bye = svgRoot.find((e) => e.getAttribute?.("data-index") === "3");
-  const hit = bye.find((e) => e.getAttribute?.("class") === "hit");
-  assert.equal(bands[0].getAttribute("y"), hit.getAttribute("y"));
+  // Between the ACK (#3, at 100.12 s) and the BYE (#4, at 102.5 s), in proportion to the time.
+  const centre = (i) => {
+    const hit = svgRoot.find((e) => e.getAttribute?.("data-index") === String(i)).find((e) => e.getAttribute?.("class") === "hit");
+    return Number(hit.getAttribute("y")) + Number(hit.getAttribute("height")) / 2;
+  };
+  const [ack, bye] = [centre(2), centre(3)];
+  const y1 = Number(bands[0].getAttribute("y"));
+  const y2 = y1 + Number(bands[0].getAttribute("height"));
+  assert.ok(Math.abs(y1 - (ack + ((100.2 - 100.12) / 2.38) * (bye - ack))) < 1e-6, `${y1}`);
+  assert.ok(Math.abs(y2 - (ack + ((102.3 - 100.12) / 2.38) * (bye - ack))) < 1e-6, `${y2}`);
   const keys = svgRoot.findAll((e) => e.getAttribute?.("class") === "media-dtmf").map((e) => e.textContent);
   assert.deepEqual(keys, ["DTMF 1", "DTMF #"]);
   assert.equal(T.mediaBands(doc, { ...ladderTrace, media: null }, ladderTrace.ladder, {}), null);
