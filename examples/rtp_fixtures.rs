@@ -407,6 +407,50 @@ fn main() {
         write_pcap(&dir.join("reinvite.pcap"), f);
     }
 
+    // 6. A re-INVITE keeps the addresses and the caller's stream changes
+    //    SSRC after it, on the same 5-tuple: renegotiated, so no SL435.
+    {
+        let call = Call {
+            a: v4a,
+            b: v4b,
+            call_id: "ssrc-reinvite@gen",
+        };
+        let (a, b) = ((v4a, 5060), (v4b, 5060));
+        let (offer, answer) = (sdp(v4a, 4000, "8", ""), sdp(v4b, 5000, "8", ""));
+        let mut f = vec![
+            udp(0.0, a, b, &call.request("INVITE", 1, false, &offer)),
+            udp(0.1, b, a, &call.response("INVITE", 1, &answer)),
+            udp(0.12, a, b, &call.request("ACK", 1, true, "")),
+            udp(1.3, a, b, &call.request("INVITE", 2, true, &offer)),
+            udp(1.35, b, a, &call.response("INVITE", 2, &answer)),
+            udp(1.37, a, b, &call.request("ACK", 2, true, "")),
+            udp(3.5, a, b, &call.request("BYE", 3, true, "")),
+            udp(3.51, b, a, &call.response("BYE", 3, "")),
+        ];
+        let mut ab = Stream {
+            src: (v4a, 4000),
+            dst: (v4b, 5000),
+            ssrc: 0xAAAA_0001,
+            pt: 8,
+            seq: 1,
+            ts: 0,
+        };
+        ab.packets(0.2, 50, |_| false, |_| 0.0, &mut f);
+        ab.ssrc = 0xAAAA_0002;
+        ab.seq = 7000;
+        ab.packets(1.4, 100, |_| false, |_| 0.0, &mut f);
+        let mut ba = Stream {
+            src: (v4b, 5000),
+            dst: (v4a, 4000),
+            ssrc: 0xAAAA_0003,
+            pt: 8,
+            seq: 1,
+            ts: 0,
+        };
+        ba.packets(0.2, 160, |_| false, |_| 0.0, &mut f);
+        write_pcap(&dir.join("ssrc-reinvite.pcap"), f);
+    }
+
     // 4. IPv6, the callee sends from an address its answer did not
     //    announce (SL432, NAT-like); rtcp-mux RTCP on the RTP port.
     {

@@ -281,3 +281,11 @@ fn reinvite_moves_media_and_the_new_streams_bind_to_the_new_exchange() {
     assert_eq!(sdp_of(0x9999_0003, 5000), (Some(0), Some(4)));
     assert_eq!(sdp_of(0x9999_0002, 4002), (Some(0), Some(3)));
 }
+
+#[test]
+fn ssrc_change_after_a_reinvite_is_no_finding() {
+    let t = trace("ssrc-reinvite.pcap");
+    assert_eq!(media_ids(&t), Vec::<&str>::new(), "{:#?}", t.findings);
+    let new = stream(&t, 0xAAAA_0002);
+    assert_eq!(new.follows, Some(stream(&t, 0xAAAA_0001).id));
+}
