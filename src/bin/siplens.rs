@@ -680,6 +680,10 @@ fn trace(
                 .retain(|x| x.requests.iter().chain(&x.responses).any(kept));
             t.findings.retain(|f| f.messages.iter().any(kept));
             t.capture_findings.retain(|f| f.messages.iter().any(kept));
+            if let Some(m) = t.media.as_mut() {
+                m.streams
+                    .retain(|s| s.sdp_message.as_ref().is_some_and(kept));
+            }
         }
         // Streamed: a big capture's JSON is not built in memory first.
         let mut w = std::io::BufWriter::new(std::io::stdout().lock());

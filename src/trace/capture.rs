@@ -89,6 +89,36 @@ pub struct Payload<'a> {
     pub data: &'a [u8],
 }
 
+/// A [`Payload`] that owns its bytes: what the incremental reader keeps
+/// of a UDP datagram until the trace stream has seen it.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedPayload {
+    frame: u64,
+    time: Option<f64>,
+    proto: u8,
+    src: IpAddr,
+    src_port: u16,
+    dst: IpAddr,
+    dst_port: u16,
+    data: Vec<u8>,
+}
+
+impl OwnedPayload {
+    /// The borrowed view the payload hook takes.
+    pub(crate) fn as_payload(&self) -> Payload<'_> {
+        Payload {
+            frame: self.frame,
+            time: self.time,
+            proto: self.proto,
+            src: self.src,
+            src_port: self.src_port,
+            dst: self.dst,
+            dst_port: self.dst_port,
+            data: &self.data,
+        }
+    }
+}
+
 /// Reads every SIP message out of a pcap or pcapng capture held in memory.
 pub fn read_capture(input: &[u8]) -> Extracted {
     read(input, None)
@@ -121,25 +151,6 @@ pub fn read_capture_payloads(
     r.out
 }
 
-/// Like [`read_capture_progress`], with keys for IPsec ESP (SAs, CK/IK)
-/// besides those the capture negotiates ([`crate::capture::esp`]).
-pub fn read_capture_keys(
-    input: &[u8],
-    keys: &EspKeys,
-    sink: &mut dyn FnMut(RawMessage),
-    progress: &mut dyn FnMut(usize),
-) -> Extracted {
-    let mut r = Reader {
-        sink: Some(sink),
-        progress: Some(progress),
-        progress_step: (input.len() / 100).clamp(1, 256 << 10),
-        esp: EspState::new(keys),
-        ..Reader::default()
-    };
-    r.run(input);
-    r.out
-}
-
 /// Like [`read_capture_with`], and calls `progress` with the number of
 /// input bytes read so far, about every hundredth of the input (at least
 /// every 256 KiB), so a page can show how far the reading is.
@@ -152,6 +163,29 @@ pub fn read_capture_progress(
         sink: Some(sink),
         progress: Some(progress),
         progress_step: (input.len() / 100).clamp(1, 256 << 10),
+        ..Reader::default()
+    };
+    r.run(input);
+    r.out
+}
+
+/// Everything at once, in one pass: keys for IPsec ESP (SAs, CK/IK) besides
+/// those the capture negotiates ([`crate::capture::esp`]), messages to
+/// `sink`, other payloads to `payloads` (as [`read_capture_payloads`]),
+/// bytes read to `progress` (as [`read_capture_progress`]).
+pub fn read_capture_keys(
+    input: &[u8],
+    keys: &EspKeys,
+    sink: &mut dyn FnMut(RawMessage),
+    payloads: &mut dyn FnMut(&Payload<'_>),
+    progress: &mut dyn FnMut(usize),
+) -> Extracted {
+    let mut r = Reader {
+        sink: Some(sink),
+        payloads: Some(payloads),
+        progress: Some(progress),
+        progress_step: (input.len() / 100).clamp(1, 256 << 10),
+        esp: EspState::new(keys),
         ..Reader::default()
     };
     r.run(input);
@@ -176,9 +210,21 @@ pub(crate) struct Incremental(Reader<'static>, Walker);
 impl Incremental {
     /// A reader of a capture in `format` (`pcap` or `pcapng`).
     pub(crate) fn new(format: &'static str) -> Self {
-        let mut r = Reader::default();
+        let mut r = Reader {
+            collected: Some(Vec::new()),
+            ..Reader::default()
+        };
         r.out.format = format;
         Incremental(r, Walker::new())
+    }
+
+    /// The non-SIP UDP payloads read since the last call, in capture order.
+    pub(crate) fn take_payloads(&mut self) -> Vec<OwnedPayload> {
+        self.0
+            .collected
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Reads one record (`frames`: packets walked so far); returns the
@@ -282,6 +328,9 @@ struct Reader<'s> {
     sink: Option<&'s mut dyn FnMut(RawMessage)>,
     /// Where non-SIP payloads go, when anyone listens.
     payloads: Option<&'s mut dyn FnMut(&Payload<'_>)>,
+    /// Non-SIP UDP payloads kept for the incremental reader, which has no
+    /// hook to call (`Incremental::take_payloads`).
+    collected: Option<Vec<OwnedPayload>>,
     /// Told the bytes read so far, every `progress_step` bytes.
     progress: Option<&'s mut dyn FnMut(usize)>,
     progress_step: usize,
@@ -400,6 +449,21 @@ impl Reader<'_> {
 
     /// A payload that is not SIP, to the payload hook.
     fn hand_over(&mut self, ctx: &PacketCtx<'_>, proto: u8, key: FlowKey, data: &[u8]) {
+        if let Some(kept) = self.collected.as_mut() {
+            // UDP only: what the trace's media analysis reads.
+            if proto == 17 {
+                kept.push(OwnedPayload {
+                    frame: ctx.frame,
+                    time: ctx.time,
+                    proto,
+                    src: key.0,
+                    src_port: key.1,
+                    dst: key.2,
+                    dst_port: key.3,
+                    data: data.to_vec(),
+                });
+            }
+        }
         if let Some(hook) = self.payloads.as_mut() {
             hook(&Payload {
                 frame: ctx.frame,

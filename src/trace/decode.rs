@@ -16,6 +16,7 @@ use super::model::{
     group_findings, CaptureIssue, FindingGroup, FlowFinding, MessageSummary, RawMessage, SdpRole,
 };
 use super::participants::{self, Participant};
+use super::rtp::{MediaReport, MediaTracker};
 use super::summary::TraceSummary;
 use super::time::iso_time;
 use super::{capture, rules, text};
@@ -57,6 +58,9 @@ pub struct Trace {
     pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
+    /// RTP/RTCP of a capture, streams bound to the calls by their SDP
+    /// (null for text).
+    pub media: Option<MediaReport>,
     /// The ladder diagram of every message, as data ([`crate::trace::ladder`]): what
     /// the CLI and the page draw ([`Ladder::filter`] narrows it to a
     /// Call-ID or a dialog).
@@ -170,7 +174,17 @@ pub fn decode_capture_keys(input: &[u8], keys: &EspKeys, progress: &mut dyn FnMu
     let mut each = |m: TraceMessage| messages.push(m);
     let mut st = Streamer::new(None, Some(&mut each));
     st.fill_timestamps = true;
-    let x = capture::read_capture_keys(input, keys, &mut |r| st.push(r), progress);
+    st.media = Some(MediaTracker::default());
+    // The reader calls one hook at a time, never one inside the other.
+    let cell = std::cell::RefCell::new(st);
+    let x = capture::read_capture_keys(
+        input,
+        keys,
+        &mut |r| cell.borrow_mut().push(r),
+        &mut |p| cell.borrow_mut().payload(p),
+        progress,
+    );
+    let st = cell.into_inner();
     let mut issues = x.issues;
     if st.messages.is_empty() && x.format != "unknown" {
         issues.push(no_sip_in_capture(x.frames));
@@ -206,6 +220,8 @@ pub(crate) struct Streamer<'t, 'e> {
     each: Option<&'e mut dyn FnMut(TraceMessage)>,
     /// Format `timestamp` from `time` (messages of `read_capture_with`).
     pub(super) fill_timestamps: bool,
+    /// RTP/RTCP analysis and SDP binding (captures only).
+    pub(super) media: Option<MediaTracker>,
 }
 
 impl<'t, 'e> Streamer<'t, 'e> {
@@ -222,6 +238,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             lines: None,
             each,
             fill_timestamps: false,
+            media: None,
         }
     }
 
@@ -261,6 +278,9 @@ impl<'t, 'e> Streamer<'t, 'e> {
         let (sdp, sdp_answers) = self.offer_answer.push(m, &self.infos[i]);
         m.sdp = sdp;
         m.sdp_answers = sdp_answers;
+        if let (Some(media), Some(body)) = (self.media.as_mut(), views.sdp()) {
+            media.sdp(&self.messages[i], body);
+        }
         if !decode {
             return None;
         }
@@ -305,6 +325,13 @@ impl<'t, 'e> Streamer<'t, 'e> {
         })
     }
 
+    /// Hands a payload that is not SIP to the media analysis.
+    pub(crate) fn payload(&mut self, p: &capture::Payload<'_>) {
+        if let Some(media) = self.media.as_mut() {
+            media.payload(p);
+        }
+    }
+
     pub(crate) fn finish(
         mut self,
         source: &'static str,
@@ -320,6 +347,11 @@ impl<'t, 'e> Streamer<'t, 'e> {
         correlate::describe_dialogs(&mut cor, &self.messages, &self.infos);
         let mut findings = rules::run(&self.messages, &self.infos, &cor);
         findings.extend(self.offer_answer.finish());
+        let media = self.media.take().map(|t| {
+            let (report, media_findings) = t.finish(&self.messages, &cor.calls);
+            findings.extend(media_findings);
+            report
+        });
         findings.sort_by_key(|f| (f.messages.first().copied(), f.id));
         let finding_groups = group_findings(&findings);
         TraceSummary {
@@ -340,6 +372,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
                     f
                 })
                 .collect(),
+            media,
         }
     }
 }
@@ -381,7 +414,16 @@ pub fn stream_any_keys(
     if capture::is_capture(input) {
         let mut st = Streamer::new(None, each);
         st.fill_timestamps = true;
-        let x = capture::read_capture_keys(input, keys, &mut |r| st.push(r), &mut |_| {});
+        st.media = Some(MediaTracker::default());
+        let cell = std::cell::RefCell::new(st);
+        let x = capture::read_capture_keys(
+            input,
+            keys,
+            &mut |r| cell.borrow_mut().push(r),
+            &mut |p| cell.borrow_mut().payload(p),
+            &mut |_| {},
+        );
+        let st = cell.into_inner();
         let mut issues = x.issues;
         if st.messages.is_empty() && x.format != "unknown" {
             issues.push(no_sip_in_capture(x.frames));
@@ -436,6 +478,7 @@ impl TraceSummary {
             findings: self.findings,
             finding_groups: self.finding_groups,
             capture_findings: self.capture_findings,
+            media: self.media,
             ladder,
         }
     }

@@ -34,6 +34,7 @@ mod media;
 mod model;
 mod participants;
 mod roles;
+mod rtp;
 mod rules;
 mod summary;
 pub mod text;
@@ -51,4 +52,5 @@ pub use model::{
     RawMessage, ReasonSummary, SdpRole,
 };
 pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
+pub use rtp::MediaReport;
 pub use summary::TraceSummary;
