@@ -350,7 +350,11 @@ Content-Length: 4\r\n\r\nbodyEXTRA";
                 StartLine::Status(st) => {
                     let code = st.code.map_or(0, |c| u32::from(c.0) + 1);
                     assert_eq!((f[1], f[2]), (1, code), "{what}");
-                    assert_eq!((sp(3), sp(5)), (st.version.span(), st.reason.span()), "{what}");
+                    assert_eq!(
+                        (sp(3), sp(5)),
+                        (st.version.span(), st.reason.span()),
+                        "{what}"
+                    );
                 }
                 StartLine::Invalid(_) => assert_eq!(f[1], 2, "{what}"),
             }

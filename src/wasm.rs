@@ -852,10 +852,12 @@ thread_local! {
 /// The header registry for src/lazy.js: `Name` or `Name c` (compact form), one row
 /// a line, in registry order.
 fn header_rows() -> String {
-    let rows = crate::header_name::HEADERS.iter().map(|(_, h)| match h.compact {
-        Some(c) => format!("{} {c}", h.name),
-        None => h.name.to_owned(),
-    });
+    let rows = crate::header_name::HEADERS
+        .iter()
+        .map(|(_, h)| match h.compact {
+            Some(c) => format!("{} {c}", h.name),
+            None => h.name.to_owned(),
+        });
     rows.collect::<Vec<_>>().join("\n")
 }
 
@@ -899,7 +901,11 @@ pub fn parse(
         let lazy = lazy.get_or_insert_with(|| {
             let hook = Closure::<dyn Fn(u32, JsValue) -> Result<JsValue, JsValue>>::new(lazy_hook);
             Lazy {
-                js: install(&wasm_bindgen::memory(), &header_rows(), &hook.into_js_value()),
+                js: install(
+                    &wasm_bindgen::memory(),
+                    &header_rows(),
+                    &hook.into_js_value(),
+                ),
                 utf8: vec![0; SCRATCH_LEN],
                 spans: Vec::with_capacity(256),
             }
@@ -907,11 +913,15 @@ pub fn parse(
         // One native `TextEncoder.encodeInto` into the module's memory: wasm-bindgen's
         // own string argument copies ASCII one UTF-16 unit at a time in JS, and
         // `encode` makes a JS buffer for the collector (docs/PERFORMANCE.md).
-        let mut n = lazy.js.encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);
+        let mut n = lazy
+            .js
+            .encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);
         if n == -2 {
             let units = text.unchecked_ref::<js_sys::JsString>().length() as usize;
             lazy.utf8.resize(units.saturating_mul(3), 0);
-            n = lazy.js.encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);
+            n = lazy
+                .js
+                .encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);
         }
         let Ok(n) = usize::try_from(n) else {
             return Err(type_error("parse", "text", "a string", &text));
@@ -920,7 +930,9 @@ pub fn parse(
         crate::diagnose::check_input(bytes).map_err(error)?;
         lazy.spans.clear();
         crate::lazy::frame(bytes, &mut lazy.spans);
-        let m = lazy.js.make(&text, lazy.spans.as_ptr() as u32, lazy.spans.len() as u32);
+        let m = lazy
+            .js
+            .make(&text, lazy.spans.as_ptr() as u32, lazy.spans.len() as u32);
         if lazy.utf8.len() > SCRATCH_LEN {
             lazy.utf8 = vec![0; SCRATCH_LEN];
         }

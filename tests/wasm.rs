@@ -829,7 +829,10 @@ fn parse_header_lookup_follows_the_registry() {
             assert_eq!(st(call(&m, "header", &[s(&near)]).unwrap()), None, "{near}");
         }
     }
-    let m = wasm::parse(s("OPTIONS sip:x SIP/2.0\r\nQ: 1\r\nX-A: 2\r\n\u{212a}: 3\r\n\r\n")).unwrap();
+    let m = wasm::parse(s(
+        "OPTIONS sip:x SIP/2.0\r\nQ: 1\r\nX-A: 2\r\n\u{212a}: 3\r\n\r\n",
+    ))
+    .unwrap();
     let header = |name: &str| st(call(&m, "header", &[s(name)]).unwrap());
     assert_eq!(header("q").as_deref(), Some("1"));
     assert_eq!(header("x-a").as_deref(), Some("2"));
@@ -850,7 +853,10 @@ Content-Length: 2\r\n\r\né☎";
         st(get(&m, "requestUri")).as_deref(),
         Some("sip:zoë@example.com")
     );
-    assert_eq!(st(call(&m, "header", &[s("f")]).unwrap()).as_deref(), Some("\"Zoë\" <sip:z@x>"));
+    assert_eq!(
+        st(call(&m, "header", &[s("f")]).unwrap()).as_deref(),
+        Some("\"Zoë\" <sip:z@x>")
+    );
     assert_eq!(st(get(&m, "body")).as_deref(), Some("é"));
     let cut = text.replace("Length: 2", "Length: 3");
     let m = wasm::parse(s(&cut)).unwrap();
@@ -859,7 +865,10 @@ Content-Length: 2\r\n\r\né☎";
         st(get(&m, "body")),
         Some(String::from_utf8_lossy(body).into_owned())
     );
-    assert_eq!(js_sys::Uint8Array::new(&get(&m, "bodyBytes")).to_vec(), body);
+    assert_eq!(
+        js_sys::Uint8Array::new(&get(&m, "bodyBytes")).to_vec(),
+        body
+    );
     let long = format!(
         "OPTIONS sip:x SIP/2.0\r\nX-Long: {}\r\nCall-ID: ☎-long\r\n\r\n",
         "a".repeat(100_000)
