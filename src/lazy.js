@@ -41,7 +41,14 @@ export function install(memory, names, hook) {
     ids.set(full[i], i);
     if (c) ids.set(c, i);
   });
-  const binding = { ids, full, compact, hook, memory, u8: null, u8Ptr: 0, u8Len: 0, u32: null };
+  /** The spellings of a registered header: its lower-case full name and compact form. */
+  const spell = (name) => {
+    const i = ids.get(name);
+    return i === undefined ? [name, undefined] : [full[i], compact[i]];
+  };
+  const callId = spell("call-id");
+  const cseq = spell("cseq");
+  const binding = { ids, full, compact, callId, cseq, hook, memory, u8: null, u8Ptr: 0, u8Len: 0, u32: null };
   return {
     /**
      * Writes `text` as UTF-8 into the module's memory at `ptr` (room for `cap` bytes);
@@ -103,17 +110,19 @@ export class SipMessage {
   }
 
   /**
-   * The index in the spans of the first header named `name`, or of every one (`all`): a
-   * registered name matches its full name in any case and its compact form, any other
-   * name itself in any case (ASCII case, as the parser compares).
+   * The spellings a header `name` matches: a registered name its lower-case full name and
+   * its compact form, any other name itself in ASCII lower case (as the parser compares).
    */
-  #find(name, all) {
-    const s = this.#s;
+  #spellings(name) {
     const b = this.#b;
     const want = asciiLower(name);
     const id = b.ids.get(want);
-    const full = id === undefined ? want : b.full[id];
-    const compact = id === undefined ? undefined : b.compact[id];
+    return id === undefined ? [want, undefined] : [b.full[id], b.compact[id]];
+  }
+
+  /** The index in the spans of the first header spelled `full` or `compact`, or of every one (`all`). */
+  #find(full, compact, all) {
+    const s = this.#s;
     const ascii = s[0] === this.#text.length;
     const found = [];
     for (let i = HEAD; i < s.length; i += 4) {
@@ -129,8 +138,7 @@ export class SipMessage {
     return all ? found : -1;
   }
 
-  #first(name) {
-    const i = this.#find(name, false);
+  #value(i) {
     return i < 0 ? undefined : this.#at(this.#s[i + 2], this.#s[i + 3]);
   }
 
@@ -166,24 +174,28 @@ export class SipMessage {
 
   /** The Call-ID as written. */
   get callId() {
-    return this.#first("Call-ID");
+    const [full, compact] = this.#b.callId;
+    return this.#value(this.#find(full, compact, false));
   }
 
   /** The first CSeq, parsed when read; undefined when there is none or it does not start with a number. */
   get cseq() {
-    const v = this.#first("CSeq");
+    const [full, compact] = this.#b.cseq;
+    const v = this.#value(this.#find(full, compact, false));
     return v === undefined ? undefined : this.#b.hook(1, v);
   }
 
   /** The value of the first header named `name`, as written; undefined when there is none. */
   header(name) {
-    return this.#first(this.#name("SipMessage.header", name));
+    const [full, compact] = this.#spellings(this.#name("SipMessage.header", name));
+    return this.#value(this.#find(full, compact, false));
   }
 
   /** The values of every header named `name`, in order (a comma-separated line is not split). */
   headers(name) {
     const s = this.#s;
-    return this.#find(this.#name("SipMessage.headers", name), true).map((i) => this.#at(s[i + 2], s[i + 3]));
+    const [full, compact] = this.#spellings(this.#name("SipMessage.headers", name));
+    return this.#find(full, compact, true).map((i) => this.#at(s[i + 2], s[i + 3]));
   }
 
   /** How many header lines the message has, duplicates included. */
