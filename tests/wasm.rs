@@ -782,9 +782,9 @@ fn parse_a_response_and_a_non_message() {
 
 #[wasm_bindgen_test]
 fn parse_rejects_empty_input_and_wrong_types() {
-    let e = wasm::parse(s(" \r\n")).err().expect("throws");
+    let e = wasm::parse(s(" \r\n")).expect_err("throws");
     assert_eq!(error_message(e), "empty input: no SIP message");
-    let e = wasm::parse(n(1.0)).err().expect("throws");
+    let e = wasm::parse(n(1.0)).expect_err("throws");
     assert_eq!(
         type_error_message(e),
         "parse: text must be a string, got a number"
