@@ -52,18 +52,19 @@ export function install(memory, names, hook) {
   return {
     /**
      * Writes `text` as UTF-8 into the module's memory at `ptr` (room for `cap` bytes);
-     * returns the bytes written, -1 when `text` is not a string, -2 when it may not fit.
+     * returns the bytes written, -1 when `text` is not a string, -2 when it does not fit.
      */
     encode(text, ptr, cap) {
       if (typeof text !== "string") return -1;
-      if (text.length * 3 > cap) return -2;
+      if (text.length > cap) return -2;
       let v = binding.u8;
       if (v === null || v.byteLength === 0 || binding.u8Ptr !== ptr || binding.u8Len !== cap) {
         v = binding.u8 = new Uint8Array(memory.buffer, ptr, cap);
         binding.u8Ptr = ptr;
         binding.u8Len = cap;
       }
-      return encoder.encodeInto(text, v).written;
+      const done = encoder.encodeInto(text, v);
+      return done.read === text.length ? done.written : -2;
     },
     /** A SipMessage of `text` and a copy of the `len` spans at `ptr`. */
     make(text, ptr, len) {

@@ -832,8 +832,7 @@ extern "C" {
     fn make(this: &LazyBinding, text: &JsValue, ptr: u32, len: u32) -> JsValue;
 }
 
-/// Bytes of the buffer `parse` encodes into; a SIP message is rarely longer
-/// (3 bytes are reserved per UTF-16 unit, so texts up to a third of it fit).
+/// Bytes of the buffer `parse` encodes into; a SIP message is rarely longer.
 /// A longer text grows it for that call.
 const SCRATCH_LEN: usize = 64 * 1024;
 
@@ -916,9 +915,18 @@ pub fn parse(
         let mut n = lazy
             .js
             .encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);
-        if n == -2 {
+        // A longer text: room for one byte per UTF-16 unit (all of an ASCII text), else
+        // for three (the most UTF-8 takes per unit).
+        for per_unit in [1, 3] {
+            if n != -2 {
+                break;
+            }
             let units = text.unchecked_ref::<js_sys::JsString>().length() as usize;
-            lazy.utf8.resize(units.saturating_mul(3), 0);
+            let want = units.saturating_mul(per_unit);
+            if want <= lazy.utf8.len() {
+                continue;
+            }
+            lazy.utf8.resize(want, 0);
             n = lazy
                 .js
                 .encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);

@@ -879,6 +879,10 @@ Content-Length: 2\r\n\r\né☎";
         st(call(&m, "header", &[s("x-long")]).unwrap()).map(|v| v.len()),
         Some(100_000)
     );
+    let ascii = long.replace('☎', "x");
+    let m = wasm::parse(s(&ascii)).unwrap();
+    assert_eq!(st(get(&m, "callId")).as_deref(), Some("x-long"));
+    assert_eq!(get(&m, "headerCount").as_f64(), Some(2.0));
 }
 
 // ---- The boundary: serde-wasm-bindgen, JSON for numbers past 2^53 (issue 14) ----
