@@ -70,8 +70,8 @@ export function install(memory, names, hook) {
     make(text, ptr, len) {
       let v = binding.u32;
       if (v === null || v.byteLength === 0) v = binding.u32 = new Uint32Array(memory.buffer);
-      // A plain array: a typed array's own ArrayBuffer costs more to make and to
-      // collect than the whole framing (measured: a fifth of `parse`, and the GC).
+      // A plain array: with a typed array's own ArrayBuffer, `make` was a fifth of the
+      // profile of `parse` and the collector another fifth (docs/PERFORMANCE.md).
       const spans = new Array(len);
       for (let i = 0, at = ptr >>> 2; i < len; i++) spans[i] = v[at + i];
       return new SipMessage(TOKEN, text, spans, binding);
