@@ -336,36 +336,73 @@ Content-Length: 4\r\n\r\nbodyEXTRA";
         sip_files(&root.join("../shared/corpus"), &mut inputs);
         assert!(inputs.len() > 1000, "only {} inputs", inputs.len());
         for input in &inputs {
-            let m = crate::parse::parse_message(input);
-            let mut f = Vec::new();
-            frame(input, &mut f);
-            let sp = |i: usize| Span::new(f[i] as usize, f[i + 1] as usize);
-            let what = String::from_utf8_lossy(&input[..input.len().min(60)]).into_owned();
-            assert_eq!(f[0] as usize, input.len());
-            match m.start_line() {
-                StartLine::Request(r) => {
-                    assert_eq!((f[1], f[2]), (0, 0), "{what}");
-                    assert_eq!((sp(3), sp(5)), (r.method.span(), r.uri.span()), "{what}");
-                }
-                StartLine::Status(st) => {
-                    let code = st.code.map_or(0, |c| u32::from(c.0) + 1);
-                    assert_eq!((f[1], f[2]), (1, code), "{what}");
-                    assert_eq!(
-                        (sp(3), sp(5)),
-                        (st.version.span(), st.reason.span()),
-                        "{what}"
-                    );
-                }
-                StartLine::Invalid(_) => assert_eq!(f[1], 2, "{what}"),
+            assert_same_framing(input);
+        }
+    }
+
+    /// [`frame`] of `input` equals the spans of [`crate::parse::parse_message`].
+    fn assert_same_framing(input: &[u8]) {
+        let m = crate::parse::parse_message(input);
+        let mut f = Vec::new();
+        frame(input, &mut f);
+        let sp = |i: usize| Span::new(f[i] as usize, f[i + 1] as usize);
+        let what = String::from_utf8_lossy(&input[..input.len().min(60)]).into_owned();
+        assert_eq!(f[0] as usize, input.len());
+        match m.start_line() {
+            StartLine::Request(r) => {
+                assert_eq!((f[1], f[2]), (0, 0), "{what}");
+                assert_eq!((sp(3), sp(5)), (r.method.span(), r.uri.span()), "{what}");
             }
-            assert_eq!(sp(7), m.body().span(), "{what}");
-            let headers: Vec<_> = m
-                .headers()
-                .iter()
-                .flat_map(|h| [h.name.span(), h.value.span()])
-                .flat_map(|s| [s.start as u32, s.end as u32])
-                .collect();
-            assert_eq!(f[FRAME_HEAD..], headers[..], "{what}");
+            StartLine::Status(st) => {
+                let code = st.code.map_or(0, |c| u32::from(c.0) + 1);
+                assert_eq!((f[1], f[2]), (1, code), "{what}");
+                assert_eq!(
+                    (sp(3), sp(5)),
+                    (st.version.span(), st.reason.span()),
+                    "{what}"
+                );
+            }
+            StartLine::Invalid(_) => assert_eq!(f[1], 2, "{what}"),
+        }
+        assert_eq!(sp(7), m.body().span(), "{what}");
+        let headers: Vec<_> = m
+            .headers()
+            .iter()
+            .flat_map(|h| [h.name.span(), h.value.span()])
+            .flat_map(|s| [s.start as u32, s.end as u32])
+            .collect();
+        assert_eq!(f[FRAME_HEAD..], headers[..], "{what}");
+        // Every span lies inside the input.
+        assert!(f[3..].iter().all(|&o| o as usize <= input.len()), "{what}");
+    }
+
+    /// Pieces a SIP message is made of, in any order, with stray bytes between.
+    fn sipish() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(b"INVITE sip:a@b SIP/2.0".to_vec()),
+            Just(b"SIP/2.0 200 OK".to_vec()),
+            Just(b"sip/2.0  486 x".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n\r\n".to_vec()),
+            Just(b"Content-Length: 5".to_vec()),
+            Just(b"l:99".to_vec()),
+            Just(b"  > ".to_vec()),
+            Just(b" \t".to_vec()),
+            Just(b"Via : x".to_vec()),
+            Just(b":".to_vec()),
+            Just(b"\0".to_vec()),
+            Just("é☎".as_bytes().to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..8),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn frame_equals_the_full_parse_on_any_input(input in sipish()) {
+            assert_same_framing(&input);
         }
     }
 
