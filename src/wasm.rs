@@ -731,12 +731,13 @@ fn redact_options(f: &str, options: Option<JsValue>) -> Result<RedactOptions, Js
     Ok(opts)
 }
 
-/// The one conversion of every result to JS: serde-wasm-bindgen builds the objects
-/// directly, in the JSON shape (`json_compatible`: `None` → `null`, maps → plain
-/// objects), the fastest path measured over ten interleaved rounds (README,
-/// "Boundary cost"). It refuses an integer JS cannot hold exactly (past 2^53, e.g. an
-/// SDP `b=` value); such a result crosses as a JSON string and `JSON.parse`, the
-/// former path, which rounds it as before.
+/// The one conversion of every result to JS in the full module: serde-wasm-bindgen
+/// builds the objects directly, in the JSON shape (`json_compatible`: `None` → `null`,
+/// maps → plain objects), the fastest path measured over ten interleaved rounds
+/// (README, "Boundary cost"). It refuses an integer JS cannot hold exactly (past
+/// 2^53, e.g. an SDP `b=` value); such a result crosses as a JSON string and
+/// `JSON.parse`, the former path, which rounds it as before.
+#[cfg(not(feature = "core-only"))]
 fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
     match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
         Ok(js) => Ok(Ts::new_unchecked(js)),
@@ -744,7 +745,16 @@ fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
     }
 }
 
-/// serde_json, then `JSON.parse`: the fallback of [`to_js`].
+/// The core module's conversion: the JSON path only. serde-wasm-bindgen is a second
+/// serializer, so a second instantiation of every DTO's `Serialize`; without it the
+/// core is 13 KB gzip smaller (README, "Size and speed"). The same JS objects: an
+/// integer past 2^53 is rounded by `JSON.parse`, as the full module's fallback does.
+#[cfg(feature = "core-only")]
+fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
+    to_js_via_json(value)
+}
+
+/// serde_json, then `JSON.parse`: the core's path and the full module's fallback.
 fn to_js_via_json<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
     let json = serde_json::to_string(value).map_err(error)?;
     let js = js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))?;
