@@ -753,7 +753,10 @@ fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     if let Ok(js) = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
         return Ok(js);
     }
-    let json = serde_json::to_string(value).map_err(error)?;
+    // Never fails for the DTOs (string keys only); the fixed message keeps serde_json's
+    // error formatting out of the core.
+    let json = serde_json::to_string(value)
+        .map_err(|_| error("internal error: the result cannot be serialised"))?;
     js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))
 }
 
