@@ -232,7 +232,7 @@ mod tables {
         tables().sip_to_q850
     }
 
-    /// Reason header protocols (RFC 3326, RFC 4411, TS 24.229 §7.2A.18) and
+    /// Reason header protocols (`data/reason.toml`) and
     /// their values.
     pub(crate) fn reason_protocols() -> &'static [ReasonProtocol] {
         tables().reason_protocols
