@@ -836,7 +836,7 @@ pub struct CodeGroup {
 
 /// All registered codes grouped by class, 1xx first.
 pub fn list_codes() -> Vec<CodeGroup> {
-    group_codes(tables::codes().iter())
+    group_codes(&mut tables::codes().iter())
 }
 
 /// Registered codes whose text matches every word of `query`
@@ -858,16 +858,17 @@ pub fn search_codes(query: &str) -> Vec<CodeGroup> {
             if w.bytes().all(|b| b.is_ascii_digit()) {
                 c.code.to_string().starts_with(w.as_str())
             } else {
-                code_text(c).any(|t| contains_ci(t, w))
+                any_text(c, &mut |t| contains_ci(t, w))
             }
         })
     };
-    group_codes(tables::codes().iter().filter(|c| hit(c)))
+    group_codes(&mut tables::codes().iter().filter(|c| hit(c)))
 }
 
-/// Every searchable text field of an entry.
-fn code_text(c: &CodeInfo) -> impl Iterator<Item = &'static str> {
-    [
+/// Whether `f` holds for any searchable text field of an entry. Plain loops behind
+/// `&mut dyn`, not a chain of iterators: one small function in the core module.
+fn any_text(c: &CodeInfo, f: &mut dyn FnMut(&str) -> bool) -> bool {
+    let fields = [
         c.reason,
         c.description,
         c.purpose,
@@ -881,13 +882,11 @@ fn code_text(c: &CodeInfo) -> impl Iterator<Item = &'static str> {
         c.ims.before,
         c.ims.after,
         c.note.unwrap_or(""),
-    ]
-    .into_iter()
-    .chain(c.methods.iter().copied())
-    .chain(c.causes.iter().copied())
-    .chain(c.inspect.iter().copied())
-    .chain(c.ims.senders.iter().copied())
-    .chain(c.headers.iter().flat_map(|h| [h.name, h.why]))
+    ];
+    let lists = [c.methods, c.causes, c.inspect, c.ims.senders];
+    fields.iter().any(|t| f(t))
+        || lists.iter().any(|l| l.iter().any(|t| f(t)))
+        || c.headers.iter().any(|h| f(h.name) || f(h.why))
 }
 
 /// ASCII-case-insensitive substring test (`needle` already lower-case).
@@ -896,7 +895,7 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
     needle.is_empty() || hay.to_ascii_lowercase().contains(needle)
 }
 
-fn group_codes<'a>(codes: impl Iterator<Item = &'a CodeInfo>) -> Vec<CodeGroup> {
+fn group_codes(codes: &mut dyn Iterator<Item = &CodeInfo>) -> Vec<CodeGroup> {
     let mut groups: Vec<CodeGroup> = Vec::new();
     for c in codes {
         let summary = CodeSummary {
