@@ -34,11 +34,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::kb::{
-    Catalog, CodeGroup, CodeLookup, Comparison, Q850Cause, Q850ToSip, ReasonProtocol, ReleaseCause,
-    SipToQ850, WarningInfo,
-};
-use crate::redact::KindInfo;
+use crate::kb::{Catalog, CodeLookup, Comparison};
 #[cfg(not(feature = "core-only"))]
 use crate::{
     redact::{capture::PacketCounts, RedactOptions, Report},
@@ -228,9 +224,9 @@ pub fn lookup_code(
 }
 
 /// Every registered status code, grouped by class, 1xx first.
-#[wasm_bindgen(js_name = listCodes)]
-pub fn list_codes() -> Result<Vec<Ts<CodeGroup>>, JsValue> {
-    crate::kb::list_codes().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listCodes, unchecked_return_type = "CodeGroup[]")]
+pub fn list_codes() -> Result<JsValue, JsValue> {
+    list_to_js(&crate::kb::list_codes())
 }
 
 /// Two status codes side by side. Throws as `lookupCode` for either argument.
@@ -248,12 +244,12 @@ pub fn compare_codes(
 /// (case-insensitive; a word of digits matches code prefixes, `48` → 480–489;
 /// any other word the entry's text, so `retry-after` finds every code whose
 /// text names Retry-After), grouped by class like `listCodes`.
-#[wasm_bindgen(js_name = searchCodes)]
+#[wasm_bindgen(js_name = searchCodes, unchecked_return_type = "CodeGroup[]")]
 pub fn search_codes(
     #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-) -> Result<Vec<Ts<CodeGroup>>, JsValue> {
+) -> Result<JsValue, JsValue> {
     let query = text_arg("searchCodes", "query", &query)?;
-    crate::kb::search_codes(&query).iter().map(to_js).collect()
+    list_to_js(&crate::kb::search_codes(&query))
 }
 
 /// Every value table of the knowledge base in one object: Q.850 causes,
@@ -382,44 +378,44 @@ fn json_arg<T: serde::de::DeserializeOwned>(
 
 /// Every defined ITU-T Q.850 cause value (1–127), sorted: name, class and a
 /// short explanation (what a Reason `Q.850;cause=` carries).
-#[wasm_bindgen(js_name = listQ850)]
-pub fn list_q850() -> Result<Vec<Ts<Q850Cause>>, JsValue> {
-    crate::kb::q850_causes().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listQ850, unchecked_return_type = "Q850Cause[]")]
+pub fn list_q850() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::q850_causes())
 }
 
 /// Every registered Warning code (RFC 3261 §20.43 and the IANA registry),
 /// sorted: warn-text, defining specification and meaning.
-#[wasm_bindgen(js_name = listWarnings)]
-pub fn list_warnings() -> Result<Vec<Ts<WarningInfo>>, JsValue> {
-    crate::kb::warnings().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listWarnings, unchecked_return_type = "WarningInfo[]")]
+pub fn list_warnings() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::warnings())
 }
 
 /// Every Reason header protocol siplens knows (RFC 3326 §2): name,
 /// defining specification, which `cause=` values it takes, meaning.
-#[wasm_bindgen(js_name = listReasonProtocols)]
-pub fn list_reason_protocols() -> Result<Vec<Ts<ReasonProtocol>>, JsValue> {
-    crate::kb::reason_protocols().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listReasonProtocols, unchecked_return_type = "ReasonProtocol[]")]
+pub fn list_reason_protocols() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::reason_protocols())
 }
 
 /// The RFC 3398 §7.2.4.1 table, SIP status → ISUP (Q.850) cause, sorted by
 /// SIP code (what Compare shows beside two codes).
-#[wasm_bindgen(js_name = listSipToQ850)]
-pub fn list_sip_to_q850() -> Result<Vec<Ts<SipToQ850>>, JsValue> {
-    crate::kb::sip_to_q850_table().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listSipToQ850, unchecked_return_type = "SipToQ850[]")]
+pub fn list_sip_to_q850() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::sip_to_q850_table())
 }
 
 /// The RFC 3398 §8.2.6.1 table, ISUP (Q.850) cause → SIP status, in RFC
 /// order (`cause: null` is the default row).
-#[wasm_bindgen(js_name = listQ850ToSip)]
-pub fn list_q850_to_sip() -> Result<Vec<Ts<Q850ToSip>>, JsValue> {
-    crate::kb::q850_to_sip_table().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listQ850ToSip, unchecked_return_type = "Q850ToSip[]")]
+pub fn list_q850_to_sip() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::q850_to_sip_table())
 }
 
 /// Every defined 3GPP `RELEASE_CAUSE` value (TS 24.229): the values of the
 /// Reason protocol `RELEASE_CAUSE`.
-#[wasm_bindgen(js_name = listReleaseCauses)]
-pub fn list_release_causes() -> Result<Vec<Ts<ReleaseCause>>, JsValue> {
-    crate::kb::release_causes().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listReleaseCauses, unchecked_return_type = "ReleaseCause[]")]
+pub fn list_release_causes() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::release_causes())
 }
 
 #[cfg(not(feature = "core-only"))]
@@ -525,9 +521,9 @@ pub fn redact_capture(
 
 /// Every kind of identifier `redact` knows: stable ID, the level that first
 /// replaces it, label and what it covers.
-#[wasm_bindgen(js_name = redactionKinds)]
-pub fn redaction_kinds() -> Result<Vec<Ts<KindInfo>>, JsValue> {
-    crate::redact::KINDS.iter().map(to_js).collect()
+#[wasm_bindgen(js_name = redactionKinds, unchecked_return_type = "KindInfo[]")]
+pub fn redaction_kinds() -> Result<JsValue, JsValue> {
+    list_to_js(crate::redact::KINDS)
 }
 
 // ---- Streaming (issue 15): `TraceStream`, a trace fed in chunks. ----
@@ -756,24 +752,37 @@ fn redact_options(f: &str, options: Option<JsValue>) -> Result<RedactOptions, Js
     Ok(opts)
 }
 
-/// The one conversion of every result to JS: serde-wasm-bindgen builds the objects
-/// directly, in the JSON shape (`json_compatible`: `None` → `null`, maps → plain
-/// objects), the fastest path measured over ten interleaved rounds (README,
-/// "Boundary cost"). It refuses an integer JS cannot hold exactly (past 2^53, e.g. an
-/// SDP `b=` value); such a result crosses as a JSON string and `JSON.parse`, the
-/// former path, which rounds it as before.
+/// The one conversion of every result to JS, typed for the declarations (see
+/// [`to_js_value`]).
 fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
-    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
-        Ok(js) => Ok(Ts::new_unchecked(js)),
-        Err(_) => to_js_via_json(value),
-    }
+    Ok(Ts::new_unchecked(to_js_value(value)?))
 }
 
-/// serde_json, then `JSON.parse`: the fallback of [`to_js`].
-fn to_js_via_json<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
-    let json = serde_json::to_string(value).map_err(error)?;
-    let js = js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))?;
-    Ok(Ts::new_unchecked(js))
+/// A list result as one JS array of objects (`T[]` in the declarations): one
+/// conversion of the whole slice, not one per element.
+fn list_to_js<T: Serialize + Tsify>(items: &[T]) -> Result<JsValue, JsValue> {
+    to_js_value(items)
+}
+
+/// Every result's JS objects, in the JSON shape. The full module builds them with
+/// serde-wasm-bindgen (`json_compatible`: `None` → `null`, maps → plain objects), the
+/// fastest path measured over ten interleaved rounds (README, "Boundary cost"). It
+/// refuses an integer JS cannot hold exactly (past 2^53, e.g. an SDP `b=` value); such
+/// a result crosses as a JSON string and `JSON.parse`, which rounds it as before.
+///
+/// The core module takes the JSON path only: serde-wasm-bindgen is a second
+/// serializer, so a second instantiation of every DTO's `Serialize`; without it the
+/// core is 13 KB gzip smaller (README, "Size and speed"). The JS objects are the same.
+fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    #[cfg(not(feature = "core-only"))]
+    if let Ok(js) = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        return Ok(js);
+    }
+    // Never fails for the DTOs (string keys only); the fixed message keeps serde_json's
+    // error formatting out of the core.
+    let json = serde_json::to_string(value)
+        .map_err(|_| error("internal error: the result cannot be serialised"))?;
+    js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))
 }
 
 // ---- The lazy entry: `parse` frames now, `SipMessage` reads on demand (issue 14) ----

@@ -127,13 +127,10 @@ fn lookup_list_compare_equal_the_core_json() {
         json(l.js_value()),
         serde_json::to_value(siplens::kb::lookup_code(499)).unwrap()
     );
-    let groups: Vec<serde_json::Value> = wasm::list_codes()
-        .unwrap()
-        .iter()
-        .map(|g| json(g.js_value()))
-        .collect();
+    // One JS array, as `CodeGroup[]` declares.
+    let groups = json(wasm::list_codes().unwrap());
     assert_eq!(
-        serde_json::Value::Array(groups),
+        groups,
         serde_json::to_value(siplens::kb::list_codes()).unwrap()
     );
     let c = wasm::compare_codes(n(486.0), n(600.0)).unwrap();
@@ -370,11 +367,8 @@ fn bad_redaction_options_throw() {
 
 #[wasm_bindgen_test]
 fn redaction_kinds_equal_the_table() {
-    let kinds: Vec<serde_json::Value> = wasm::redaction_kinds()
-        .unwrap()
-        .iter()
-        .map(|k| json(k.js_value()))
-        .collect();
+    let kinds = json(wasm::redaction_kinds().unwrap());
+    let kinds = kinds.as_array().unwrap();
     assert_eq!(
         serde_json::Value::Array(kinds.clone()),
         serde_json::to_value(siplens::redact::KINDS).unwrap()
@@ -544,13 +538,13 @@ fn kind_pairs_with_status_and_request() {
 
 #[wasm_bindgen_test]
 fn knowledge_tables_equal_the_core_json() {
-    let q850 = json_list(wasm::list_q850().unwrap().iter().map(|x| x.js_value()));
+    let q850 = json(wasm::list_q850().unwrap());
     assert_eq!(
         q850,
         serde_json::to_value(siplens::kb::q850_causes()).unwrap()
     );
     assert!(q850.as_array().unwrap().iter().any(|c| c["cause"] == 17));
-    let warnings = json_list(wasm::list_warnings().unwrap().iter().map(|x| x.js_value()));
+    let warnings = json(wasm::list_warnings().unwrap());
     assert_eq!(
         warnings,
         serde_json::to_value(siplens::kb::warnings()).unwrap()
@@ -560,12 +554,7 @@ fn knowledge_tables_equal_the_core_json() {
         .unwrap()
         .iter()
         .any(|w| w["code"] == 399));
-    let protocols = json_list(
-        wasm::list_reason_protocols()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let protocols = json(wasm::list_reason_protocols().unwrap());
     assert_eq!(
         protocols,
         serde_json::to_value(siplens::kb::reason_protocols()).unwrap()
@@ -580,12 +569,7 @@ fn knowledge_tables_equal_the_core_json() {
             "{name}"
         );
     }
-    let sip_to_q850 = json_list(
-        wasm::list_sip_to_q850()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let sip_to_q850 = json(wasm::list_sip_to_q850().unwrap());
     assert_eq!(
         sip_to_q850,
         serde_json::to_value(siplens::kb::sip_to_q850_table()).unwrap()
@@ -595,30 +579,16 @@ fn knowledge_tables_equal_the_core_json() {
         .unwrap()
         .iter()
         .any(|r| r["sip"] == 486 && r["cause"] == 17));
-    let q850_to_sip = json_list(
-        wasm::list_q850_to_sip()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let q850_to_sip = json(wasm::list_q850_to_sip().unwrap());
     assert_eq!(
         q850_to_sip,
         serde_json::to_value(siplens::kb::q850_to_sip_table()).unwrap()
     );
-    let release = json_list(
-        wasm::list_release_causes()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let release = json(wasm::list_release_causes().unwrap());
     assert_eq!(
         release,
         serde_json::to_value(siplens::kb::release_causes()).unwrap()
     );
-}
-
-fn json_list(values: impl Iterator<Item = JsValue>) -> serde_json::Value {
-    serde_json::Value::Array(values.map(json).collect())
 }
 
 /// The JS `TraceStream`: chunks in (text and bytes), messages out as they complete; the
