@@ -84,7 +84,7 @@ pkg/.built: $(PKG_SOURCES)
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core CARGO_PROFILE_RELEASE_OPT_LEVEL=$(CORE_OPT_LEVEL) \
 	  wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features --features core-only
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install \
-	  --out-dir target/pkg-trace --out-name siplens_trace -- --no-default-features
+	  --out-dir target/pkg-trace --out-name siplens_trace -- --no-default-features --features esp
 	node scripts/pkg.mjs pkg target/pkg-trace
 	@touch $@
 

@@ -88,6 +88,7 @@ export function assembleTrace(messages, end) {
     findings: end.findings,
     findingGroups: end.findingGroups,
     captureFindings: end.captureFindings,
+    media: end.media ?? null,
     ladder: end.ladder,
   };
 }

@@ -11,7 +11,7 @@
 // Each .wasm gets precompressed siblings (`.wasm.br`, `.wasm.gz`) for scripts/serve.mjs; they
 // are not in the package's `files`.
 // Usage: node scripts/pkg.mjs [pkg-dir] [trace-dir]
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
@@ -37,6 +37,19 @@ if (traceDir) {
   for (const f of ["trace-node.js", "trace-node.d.ts"]) copyFileSync(new URL(`npm/${f}`, root), join(dir, f));
 }
 const hasTrace = existsSync(join(dir, "siplens_trace_bg.wasm"));
+// The lazy entry's SipMessage class is JS (src/lazy.js): wasm-bindgen copies it under
+// snippets/ and the glue imports it; re-export it from the glue so `import { SipMessage }`
+// and `instanceof SipMessage` work as with a wasm-bindgen class. Both modules' copies are
+// kept (the same path when wasm-bindgen names them alike: then one class serves both).
+if (traceDir && existsSync(join(traceDir, "snippets"))) cpSync(join(traceDir, "snippets"), join(dir, "snippets"), { recursive: true });
+for (const f of ["siplens.js", ...(hasTrace ? ["siplens_trace.js"] : [])]) {
+  const glue = join(dir, f);
+  const js = readFileSync(glue, "utf8");
+  const lazy = js.match(/from ['"](\.\/snippets\/[^'"]+\/src\/lazy\.js)['"]/);
+  if (!lazy) throw new Error(`${glue}: no import of src/lazy.js (the lazy entry's SipMessage)`);
+  const line = `export { SipMessage } from "${lazy[1]}";\n`;
+  if (!js.includes(line)) writeFileSync(glue, js + line);
+}
 for (const f of ["siplens.d.ts", ...(hasTrace ? ["siplens_trace.d.ts"] : [])]) {
   const dts = join(dir, f);
   writeFileSync(dts, readFileSync(dts, "utf8").replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ""));
@@ -115,6 +128,7 @@ const pkg = {
     "stream.js",
     "stream-node.js",
     "stream.d.ts",
+    "snippets/",
     ...(hasTrace ? [...TRACE, "trace-node.js", "trace-node.d.ts"] : []),
     "README.md",
     "LICENSE-MIT",

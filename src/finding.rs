@@ -672,6 +672,42 @@ rules! {
         "An SDP answer, paired with its offer across the trace (offer in INVITE, UPDATE or PRACK answered in the response; offer in the first reliable response to an INVITE without SDP answered in PRACK or ACK), has a different number of m= lines than the offer, or a different media type at the same position.",
         "Streams are matched by their order: an answer that drops, adds or reorders m= lines cannot be matched to the offer, and the offerer may reject it or send media to the wrong port (a stream is refused with port 0, never removed).",
         "INVITE with m=audio and m=video → 200 OK with m=audio only", "RFC 3264 §6; RFC 3261 §13.2.1; RFC 3262 §5; RFC 3311 §5.1");
+    // ---- SL43x: media (RTP/RTCP of a capture, bound to calls by SDP) ------
+    /// An answered call with RTP in one direction only.
+    MediaOneWay = ("SL430", "media-one-way", Warning, Semantic,
+        "An offer/answer exchange completed in a 2xx (or its ACK) and RTP reached the address one side announced in its SDP but none reached the other side's, although both directions were to send (sendrecv, or sendonly/recvonly the matching way).",
+        "One-way audio: one party hears nothing. The silent direction's sender is behind a NAT or firewall, announced a wrong c= address, or put the call on hold without saying so. A warning, not an error: a capture point on one leg may simply not see the other direction.",
+        "INVITE (c=10.0.0.1 m=audio 4000) → 200 OK (c=10.0.0.2 m=audio 5000); RTP only to 10.0.0.2:5000", "RFC 3264 §5.1; RFC 3261 §13.2.1");
+    /// An answered call with no RTP at all while the capture holds RTP.
+    MediaNone = ("SL431", "media-none", Warning, Semantic,
+        "An offer/answer exchange completed in a 2xx (or its ACK), the capture holds RTP of other sessions, but no RTP reached either address this exchange announced.",
+        "No audio in either direction (bearer or firewall), or the capture point does not see this call's media path; a capture with no RTP at all is not reported.",
+        "INVITE → 200 OK with SDP; RTP of another call only", "RFC 3264 §5.1");
+    /// RTP from an address the sender's SDP did not announce.
+    MediaAddressMismatch = ("SL432", "media-address-mismatch", Warning, Semantic,
+        "RTP sent to the address one side announced comes from an address and port the other side's SDP (its offer or answer) did not announce; or RTP from an announced address goes to an address and port no SDP announced.",
+        "A NAT rewrote the source, or the c=/m= line is wrong: a far end that sends to the announced address never reaches this sender (one-way audio) unless it latches on the source (symmetric RTP).",
+        "SDP c=192.168.1.10 m=audio 4000; RTP from 203.0.113.7:61000", "RFC 3264 §5.1; RFC 4961");
+    /// RTP payload type not listed by its receiver.
+    MediaPayloadNotNegotiated = ("SL433", "media-payload-not-negotiated", Warning, Protocol,
+        "An RTP stream carries a payload type that the SDP announcing its destination (its receiver's offer or answer) does not list on the m= line.",
+        "The payload types of an SDP are those its sender expects to receive; a receiver may drop or misdecode anything else (codec mismatch, telephone-event or comfort noise not negotiated).",
+        "m=audio 5000 RTP/AVP 8 101; RTP with payload type 0", "RFC 3264 §5.1");
+    /// Media long after the BYE.
+    MediaAfterBye = ("SL434", "media-after-bye", Warning, Protocol,
+        "RTP of a call continues more than a second after the call's BYE.",
+        "A UA stops sending media once it sends or receives BYE; media that goes on means the BYE or its 200 was missed, or another session reuses the ports.",
+        "BYE at 10.0 s; RTP until 25.0 s", "RFC 3261 §15, §15.1.1");
+    /// SSRC changed without renegotiation.
+    MediaSsrcChange = ("SL435", "media-ssrc-change", Info, Informational,
+        "A new SSRC starts on the same addresses and ports as an earlier stream of the call, with no SDP (re-INVITE, UPDATE) of the call in between.",
+        "A new media source without signalling: an SBC or media server switched the stream (announcement, transfer, failover). Receivers that keep to the first SSRC go silent.",
+        "SSRC 0x1234 → SSRC 0x9876 on 10.0.0.1:4000 → 10.0.0.2:5000", "RFC 3550 §8, §8.2");
+    /// A long silence inside a stream.
+    MediaSilenceGap = ("SL436", "media-silence-gap", Warning, Semantic,
+        "Two consecutive packets of an RTP stream are more than 2 s apart, the later one not a talkspurt start (marker bit) and the earlier one not comfort noise.",
+        "Audio drops out: packets were lost on the path (radio, congestion) or the sender stopped; silence suppression announces itself with comfort noise and a marker bit.",
+        "RTP every 20 ms, then nothing for 3.5 s", "RFC 3550");
     /// Capture truncated or corrupt.
     CaptureTruncated = ("SL450", "capture-truncated", Error, Malformed,
         "The capture file ends inside a record or block, or a record is corrupt; reading stops there.",
@@ -712,6 +748,16 @@ rules! {
         "Lines that look like SIP header lines stand outside any message (no start line the splitter recognises comes before them), so they were skipped; they are counted and located.",
         "A message whose start line is mangled beyond recognition is missing from the flow: its headers are the trace of it.",
         "a header block after `SIP/2.0 4861 Busy`", "RFC 3261 §7.1, §7.2");
+    /// An ESP packet's ICV does not match its SA's integrity key.
+    CaptureEspIcvFailed = ("SL458", "capture-esp-icv-failed", Warning, Malformed,
+        "IPsec ESP packets whose SA and integrity key are known (negotiated in the capture with CK/IK, or given) fail the integrity check (HMAC-MD5-96 or HMAC-SHA-1-96): counted per SPI, not decoded.",
+        "A wrong IK (another registration's keys, a typo in the keys given), an SA renegotiated with the same SPI, or packets altered on the way: the SIP they carry is missing from the flow.",
+        "ESP SPI 0x00001000 with an IK from an older 401", "RFC 4303 §3.4.4; RFC 2404 §2; TS 33.203 §7.1");
+    /// ESP packets that could not be read.
+    CaptureEspUnread = ("SL459", "capture-esp-unread", Info, Informational,
+        "IPsec ESP packets could not be read: no SA for their SPI (neither negotiated in the capture nor given, and not recognisable ESP-NULL), an encrypted SA without its keys, or a payload that does not decrypt. Counted per SPI.",
+        "SIP inside those packets is missing from the flow; give the SA keys (CLI `--esp-sa`, or `--ck`/`--ik` for the SAs the capture negotiated) to read it.",
+        "ESP SPI 0x00001000, ealg=aes-cbc, no ck/ik in the capture", "RFC 4303 §2.1; TS 33.203 §7.1");
 }
 
 /// One located observation about a message.

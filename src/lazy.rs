@@ -14,7 +14,7 @@
 use crate::diagnose::Decoded;
 use crate::header_name::HeaderName;
 use crate::parse::scalar::parse_cseq;
-use crate::parse::{parse_message, StartLine};
+use crate::parse::{frame_message, StartLine};
 use crate::span::{Span, Text};
 
 /// Which start line a framed message has (as [`StartLine`], without the views).
@@ -26,6 +26,63 @@ pub enum FramedKind {
     Response,
     /// Neither; [`FramedMessage::decode`] says why.
     Invalid,
+}
+
+/// Number of `u32` before the first header in [`frame`]'s output.
+pub const FRAME_HEAD: usize = 9;
+
+/// Frames `input` as [`crate::parse::parse_message`] does (same spans; no
+/// findings are recorded, `decode` computes them) and appends the framing to
+/// `out` as `u32`s, the layout the JS `SipMessage` (src/lazy.js) reads:
+///
+/// | index | value |
+/// | --- | --- |
+/// | 0 | byte length of `input` |
+/// | 1 | kind: 0 request, 1 response, 2 invalid |
+/// | 2 | status code + 1; 0 when none |
+/// | 3, 4 | method (requests) or SIP-Version (responses): start, end |
+/// | 5, 6 | Request-URI (requests) or Reason-Phrase (responses) |
+/// | 7, 8 | body |
+/// | 9 + 4 i … | header i: name start, name end, value start, value end |
+///
+/// Offsets are byte offsets into `input`; inputs of 4 GiB or more are not
+/// framed (kind invalid, no headers).
+pub fn frame(input: &[u8], out: &mut Vec<u32>) {
+    let at = out.len();
+    out.extend_from_slice(&[0, 2, 0, 0, 0, 0, 0, 0, 0]);
+    let Ok(len) = u32::try_from(input.len()) else {
+        return;
+    };
+    out[at] = len;
+    let msg = frame_message(input);
+    // Every span lies inside `input`, so it fits in u32 as `len` does.
+    let o = |v: usize| v as u32;
+    let (kind, first, second, code) = match msg.start_line() {
+        StartLine::Request(r) => (0, r.method.span(), r.uri.span(), 0),
+        StartLine::Status(s) => (
+            1,
+            s.version.span(),
+            s.reason.span(),
+            s.code.map_or(0, |c| u32::from(c.0) + 1),
+        ),
+        StartLine::Invalid(_) => (2, Span::empty(0), Span::empty(0), 0),
+    };
+    let body = msg.body().span();
+    out[at + 1..at + FRAME_HEAD].copy_from_slice(&[
+        kind,
+        code,
+        o(first.start),
+        o(first.end),
+        o(second.start),
+        o(second.end),
+        o(body.start),
+        o(body.end),
+    ]);
+    out.reserve(msg.headers().len() * 4);
+    for h in msg.headers() {
+        let (n, v) = (h.name.span(), h.value.span());
+        out.extend_from_slice(&[o(n.start), o(n.end), o(v.start), o(v.end)]);
+    }
 }
 
 /// One header as spans into [`FramedMessage::input`].
@@ -60,38 +117,43 @@ pub struct FramedCSeq<'a> {
     pub method: Text<'a>,
 }
 
+/// Reads a CSeq value (RFC 3261 §20.16) as the diagnosis does; `None` when it
+/// does not start with a number.
+pub fn read_cseq(value: Text<'_>) -> Option<FramedCSeq<'_>> {
+    let mut ignored = Vec::new();
+    let c = parse_cseq(value, &mut ignored)?;
+    Some(FramedCSeq {
+        seq: c.seq,
+        method: c.method,
+    })
+}
+
 impl FramedMessage {
-    /// Frames `input` with the default (lenient) parse options.
+    /// Frames `input` with the default (lenient) parse options ([`frame`]).
     pub fn parse(input: Vec<u8>) -> Self {
-        let msg = parse_message(&input);
-        let (kind, first, second, code) = match msg.start_line() {
-            StartLine::Request(r) => (FramedKind::Request, r.method.span(), r.uri.span(), None),
-            StartLine::Status(s) => (
-                FramedKind::Response,
-                s.version.span(),
-                s.reason.span(),
-                s.code.map(|c| c.0),
-            ),
-            StartLine::Invalid(_) => (FramedKind::Invalid, Span::empty(0), Span::empty(0), None),
+        let mut f = Vec::new();
+        frame(&input, &mut f);
+        let span = |i: usize| Span::new(f[i] as usize, f[i + 1] as usize);
+        let kind = match f[1] {
+            0 => FramedKind::Request,
+            1 => FramedKind::Response,
+            _ => FramedKind::Invalid,
         };
-        let headers = msg
-            .headers()
-            .iter()
+        let headers = f[FRAME_HEAD..]
+            .chunks_exact(4)
             .map(|h| FramedHeader {
-                name: h.name.span(),
-                value: h.value.span(),
+                name: Span::new(h[0] as usize, h[1] as usize),
+                value: Span::new(h[2] as usize, h[3] as usize),
             })
             .collect();
-        let body = msg.body().span();
-        drop(msg);
         FramedMessage {
-            input,
             kind,
-            first,
-            second,
-            code,
+            first: span(3),
+            second: span(5),
+            code: f[2].checked_sub(1).map(|c| c as u16),
             headers,
-            body,
+            body: span(7),
+            input,
         }
     }
 
@@ -177,12 +239,7 @@ impl FramedMessage {
     /// The first CSeq, parsed now; `None` when there is none or it does not
     /// start with a number (`decode` reports why).
     pub fn cseq(&self) -> Option<FramedCSeq<'_>> {
-        let mut ignored = Vec::new();
-        let c = parse_cseq(self.known(HeaderName::CSeq)?, &mut ignored)?;
-        Some(FramedCSeq {
-            seq: c.seq,
-            method: c.method,
-        })
+        read_cseq(self.known(HeaderName::CSeq)?)
     }
 
     /// The body: exactly the framed octets (empty when there is none).
@@ -243,6 +300,110 @@ Content-Length: 4\r\n\r\nbodyEXTRA";
         assert_eq!(bad.kind(), FramedKind::Invalid);
         assert_eq!(bad.method(), None);
         assert_eq!(bad.status_code(), None);
+    }
+
+    /// Every `.sip` file under `dir`, recursively.
+    fn sip_files(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                sip_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "sip") {
+                out.push(std::fs::read(&p).unwrap());
+            }
+        }
+    }
+
+    /// The framing without findings gives exactly the spans of the full parse,
+    /// on the shared corpus, the fixtures (RFC 4475/5118 torture tests among
+    /// them) and edge cases.
+    #[test]
+    fn frame_equals_the_full_parse() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut inputs: Vec<Vec<u8>> = [
+            &b""[..],
+            b"\r\n",
+            b"hello\r\n",
+            b"  > INVITE sip:x SIP/2.0\n  > Content-Length: 3\n  >\n  > abcdef",
+            b"SIP/2.0 200 OK\nCSeq: 1 X\n\nbody",
+            b"SIP/2.0 99999 x\r\n\r\n",
+            INVITE,
+        ]
+        .iter()
+        .map(|b| b.to_vec())
+        .collect();
+        sip_files(&root.join("tests/fixtures"), &mut inputs);
+        sip_files(&root.join("../shared/corpus"), &mut inputs);
+        assert!(inputs.len() > 1000, "only {} inputs", inputs.len());
+        for input in &inputs {
+            assert_same_framing(input);
+        }
+    }
+
+    /// [`frame`] of `input` equals the spans of [`crate::parse::parse_message`].
+    fn assert_same_framing(input: &[u8]) {
+        let m = crate::parse::parse_message(input);
+        let mut f = Vec::new();
+        frame(input, &mut f);
+        let sp = |i: usize| Span::new(f[i] as usize, f[i + 1] as usize);
+        let what = String::from_utf8_lossy(&input[..input.len().min(60)]).into_owned();
+        assert_eq!(f[0] as usize, input.len());
+        match m.start_line() {
+            StartLine::Request(r) => {
+                assert_eq!((f[1], f[2]), (0, 0), "{what}");
+                assert_eq!((sp(3), sp(5)), (r.method.span(), r.uri.span()), "{what}");
+            }
+            StartLine::Status(st) => {
+                let code = st.code.map_or(0, |c| u32::from(c.0) + 1);
+                assert_eq!((f[1], f[2]), (1, code), "{what}");
+                assert_eq!(
+                    (sp(3), sp(5)),
+                    (st.version.span(), st.reason.span()),
+                    "{what}"
+                );
+            }
+            StartLine::Invalid(_) => assert_eq!(f[1], 2, "{what}"),
+        }
+        assert_eq!(sp(7), m.body().span(), "{what}");
+        let headers: Vec<_> = m
+            .headers()
+            .iter()
+            .flat_map(|h| [h.name.span(), h.value.span()])
+            .flat_map(|s| [s.start as u32, s.end as u32])
+            .collect();
+        assert_eq!(f[FRAME_HEAD..], headers[..], "{what}");
+        // Every span lies inside the input.
+        assert!(f[3..].iter().all(|&o| o as usize <= input.len()), "{what}");
+    }
+
+    /// Pieces a SIP message is made of, in any order, with stray bytes between.
+    fn sipish() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(b"INVITE sip:a@b SIP/2.0".to_vec()),
+            Just(b"SIP/2.0 200 OK".to_vec()),
+            Just(b"sip/2.0  486 x".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n\r\n".to_vec()),
+            Just(b"Content-Length: 5".to_vec()),
+            Just(b"l:99".to_vec()),
+            Just(b"  > ".to_vec()),
+            Just(b" \t".to_vec()),
+            Just(b"Via : x".to_vec()),
+            Just(b":".to_vec()),
+            Just(b"\0".to_vec()),
+            Just("é☎".as_bytes().to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..8),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn frame_equals_the_full_parse_on_any_input(input in sipish()) {
+            assert_same_framing(&input);
+        }
     }
 
     #[test]

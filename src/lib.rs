@@ -20,6 +20,7 @@ pub mod kb;
 pub mod lazy;
 pub mod parse;
 pub mod redact;
+pub mod rtp;
 mod sort;
 pub mod span;
 pub mod status;

@@ -34,11 +34,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::kb::{
-    Catalog, CodeGroup, CodeLookup, Comparison, Q850Cause, Q850ToSip, ReasonProtocol, ReleaseCause,
-    SipToQ850, WarningInfo,
-};
-use crate::redact::KindInfo;
+use crate::kb::{Catalog, CodeLookup, Comparison};
 #[cfg(not(feature = "core-only"))]
 use crate::{
     redact::{capture::PacketCounts, RedactOptions, Report},
@@ -188,6 +184,31 @@ pub fn decode_capture_progress(
     ))
 }
 
+#[cfg(not(feature = "core-only"))]
+/// `decodeCapture` with keys for SIP inside IPsec ESP: `{ espSa: ["spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX", …], ck: "HEX", ik: "HEX" }`
+/// (every field optional; `ck` and `ik` go together). The keys stay in
+/// this call: nothing of them is in the returned trace. Bad keys throw an
+/// `Error`.
+#[wasm_bindgen(js_name = decodeCaptureKeys)]
+pub fn decode_capture_keys(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EspKeyTexts")] keys: JsValue,
+) -> Result<Ts<Trace>, JsValue> {
+    const F: &str = "decodeCaptureKeys";
+    let bytes = bytes_arg(F, "bytes", &bytes)?;
+    let texts: crate::capture::esp::EspKeyTexts =
+        json_arg(F, "keys", "an object { espSa?, ck?, ik? }", &keys)?;
+    let keys = texts
+        .keys()
+        .map_err(|e| error(format!("{F}: invalid keys: {e}")))?;
+    crate::diagnose::check_input(&bytes).map_err(error)?;
+    to_js(&crate::trace::decode_capture_keys(
+        &bytes,
+        &keys,
+        &mut |_| {},
+    ))
+}
+
 /// Everything known about one status code; unknown codes are read by their
 /// class (RFC 3261 §21). Throws a `TypeError` unless `code` is a number, a
 /// `RangeError` unless it is an integer in 0–65535.
@@ -203,9 +224,9 @@ pub fn lookup_code(
 }
 
 /// Every registered status code, grouped by class, 1xx first.
-#[wasm_bindgen(js_name = listCodes)]
-pub fn list_codes() -> Result<Vec<Ts<CodeGroup>>, JsValue> {
-    crate::kb::list_codes().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listCodes, unchecked_return_type = "CodeGroup[]")]
+pub fn list_codes() -> Result<JsValue, JsValue> {
+    list_to_js(&crate::kb::list_codes())
 }
 
 /// Two status codes side by side. Throws as `lookupCode` for either argument.
@@ -223,12 +244,12 @@ pub fn compare_codes(
 /// (case-insensitive; a word of digits matches code prefixes, `48` → 480–489;
 /// any other word the entry's text, so `retry-after` finds every code whose
 /// text names Retry-After), grouped by class like `listCodes`.
-#[wasm_bindgen(js_name = searchCodes)]
+#[wasm_bindgen(js_name = searchCodes, unchecked_return_type = "CodeGroup[]")]
 pub fn search_codes(
     #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-) -> Result<Vec<Ts<CodeGroup>>, JsValue> {
+) -> Result<JsValue, JsValue> {
     let query = text_arg("searchCodes", "query", &query)?;
-    crate::kb::search_codes(&query).iter().map(to_js).collect()
+    list_to_js(&crate::kb::search_codes(&query))
 }
 
 /// Every value table of the knowledge base in one object: Q.850 causes,
@@ -357,44 +378,44 @@ fn json_arg<T: serde::de::DeserializeOwned>(
 
 /// Every defined ITU-T Q.850 cause value (1–127), sorted: name, class and a
 /// short explanation (what a Reason `Q.850;cause=` carries).
-#[wasm_bindgen(js_name = listQ850)]
-pub fn list_q850() -> Result<Vec<Ts<Q850Cause>>, JsValue> {
-    crate::kb::q850_causes().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listQ850, unchecked_return_type = "Q850Cause[]")]
+pub fn list_q850() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::q850_causes())
 }
 
 /// Every registered Warning code (RFC 3261 §20.43 and the IANA registry),
 /// sorted: warn-text, defining specification and meaning.
-#[wasm_bindgen(js_name = listWarnings)]
-pub fn list_warnings() -> Result<Vec<Ts<WarningInfo>>, JsValue> {
-    crate::kb::warnings().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listWarnings, unchecked_return_type = "WarningInfo[]")]
+pub fn list_warnings() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::warnings())
 }
 
 /// Every Reason header protocol siplens knows (RFC 3326 §2): name,
 /// defining specification, which `cause=` values it takes, meaning.
-#[wasm_bindgen(js_name = listReasonProtocols)]
-pub fn list_reason_protocols() -> Result<Vec<Ts<ReasonProtocol>>, JsValue> {
-    crate::kb::reason_protocols().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listReasonProtocols, unchecked_return_type = "ReasonProtocol[]")]
+pub fn list_reason_protocols() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::reason_protocols())
 }
 
 /// The RFC 3398 §7.2.4.1 table, SIP status → ISUP (Q.850) cause, sorted by
 /// SIP code (what Compare shows beside two codes).
-#[wasm_bindgen(js_name = listSipToQ850)]
-pub fn list_sip_to_q850() -> Result<Vec<Ts<SipToQ850>>, JsValue> {
-    crate::kb::sip_to_q850_table().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listSipToQ850, unchecked_return_type = "SipToQ850[]")]
+pub fn list_sip_to_q850() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::sip_to_q850_table())
 }
 
 /// The RFC 3398 §8.2.6.1 table, ISUP (Q.850) cause → SIP status, in RFC
 /// order (`cause: null` is the default row).
-#[wasm_bindgen(js_name = listQ850ToSip)]
-pub fn list_q850_to_sip() -> Result<Vec<Ts<Q850ToSip>>, JsValue> {
-    crate::kb::q850_to_sip_table().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listQ850ToSip, unchecked_return_type = "Q850ToSip[]")]
+pub fn list_q850_to_sip() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::q850_to_sip_table())
 }
 
 /// Every defined 3GPP `RELEASE_CAUSE` value (TS 24.229): the values of the
 /// Reason protocol `RELEASE_CAUSE`.
-#[wasm_bindgen(js_name = listReleaseCauses)]
-pub fn list_release_causes() -> Result<Vec<Ts<ReleaseCause>>, JsValue> {
-    crate::kb::release_causes().iter().map(to_js).collect()
+#[wasm_bindgen(js_name = listReleaseCauses, unchecked_return_type = "ReleaseCause[]")]
+pub fn list_release_causes() -> Result<JsValue, JsValue> {
+    list_to_js(crate::kb::release_causes())
 }
 
 #[cfg(not(feature = "core-only"))]
@@ -500,9 +521,9 @@ pub fn redact_capture(
 
 /// Every kind of identifier `redact` knows: stable ID, the level that first
 /// replaces it, label and what it covers.
-#[wasm_bindgen(js_name = redactionKinds)]
-pub fn redaction_kinds() -> Result<Vec<Ts<KindInfo>>, JsValue> {
-    crate::redact::KINDS.iter().map(to_js).collect()
+#[wasm_bindgen(js_name = redactionKinds, unchecked_return_type = "KindInfo[]")]
+pub fn redaction_kinds() -> Result<JsValue, JsValue> {
+    list_to_js(crate::redact::KINDS)
 }
 
 // ---- Streaming (issue 15): `TraceStream`, a trace fed in chunks. ----
@@ -731,24 +752,37 @@ fn redact_options(f: &str, options: Option<JsValue>) -> Result<RedactOptions, Js
     Ok(opts)
 }
 
-/// The one conversion of every result to JS: serde-wasm-bindgen builds the objects
-/// directly, in the JSON shape (`json_compatible`: `None` → `null`, maps → plain
-/// objects), the fastest path measured over ten interleaved rounds (README,
-/// "Boundary cost"). It refuses an integer JS cannot hold exactly (past 2^53, e.g. an
-/// SDP `b=` value); such a result crosses as a JSON string and `JSON.parse`, the
-/// former path, which rounds it as before.
+/// The one conversion of every result to JS, typed for the declarations (see
+/// [`to_js_value`]).
 fn to_js<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
-    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
-        Ok(js) => Ok(Ts::new_unchecked(js)),
-        Err(_) => to_js_via_json(value),
-    }
+    Ok(Ts::new_unchecked(to_js_value(value)?))
 }
 
-/// serde_json, then `JSON.parse`: the fallback of [`to_js`].
-fn to_js_via_json<T: Serialize + Tsify>(value: &T) -> Result<Ts<T>, JsValue> {
-    let json = serde_json::to_string(value).map_err(error)?;
-    let js = js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))?;
-    Ok(Ts::new_unchecked(js))
+/// A list result as one JS array of objects (`T[]` in the declarations): one
+/// conversion of the whole slice, not one per element.
+fn list_to_js<T: Serialize + Tsify>(items: &[T]) -> Result<JsValue, JsValue> {
+    to_js_value(items)
+}
+
+/// Every result's JS objects, in the JSON shape. The full module builds them with
+/// serde-wasm-bindgen (`json_compatible`: `None` → `null`, maps → plain objects), the
+/// fastest path measured over ten interleaved rounds (README, "Boundary cost"). It
+/// refuses an integer JS cannot hold exactly (past 2^53, e.g. an SDP `b=` value); such
+/// a result crosses as a JSON string and `JSON.parse`, which rounds it as before.
+///
+/// The core module takes the JSON path only: serde-wasm-bindgen is a second
+/// serializer, so a second instantiation of every DTO's `Serialize`; without it the
+/// core is 13 KB gzip smaller (README, "Size and speed"). The JS objects are the same.
+fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    #[cfg(not(feature = "core-only"))]
+    if let Ok(js) = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        return Ok(js);
+    }
+    // Never fails for the DTOs (string keys only); the fixed message keeps serde_json's
+    // error formatting out of the core.
+    let json = serde_json::to_string(value)
+        .map_err(|_| error("internal error: the result cannot be serialised"))?;
+    js_sys::JSON::parse(&json).map_err(|_| error("internal error: invalid JSON"))
 }
 
 // ---- The lazy entry: `parse` frames now, `SipMessage` reads on demand (issue 14) ----
@@ -768,260 +802,184 @@ declare global {
         readonly dispose: unique symbol;
     }
 }
+/**
+ * A SIP message framed by `parse`: start line, header list and body are known;
+ * everything else is read when asked. It holds the text and the framer's spans,
+ * no module memory: nothing needs releasing (`free()` is a no-op kept for
+ * compatibility). Header names match as the parser matches them: a registered
+ * name in any case or by its compact form (`"i"` is Call-ID), any other name
+ * case-insensitively.
+ */
+export class SipMessage {
+    private constructor();
+    /** Nothing to release; kept for compatibility. */
+    free(): void;
+    /** The whole diagnosis, the same object `decode(text)` returns. */
+    diagnose(): Decoded;
+    /** The value of the first header named `name`, as written; undefined when there is none. */
+    header(name: string): string | undefined;
+    /**
+     * The values of every header named `name`, in order (one entry per header line; a
+     * comma-separated line is not split).
+     */
+    headers(name: string): string[];
+    /** The body's bytes (exactly the framed octets). */
+    readonly bodyBytes: Uint8Array;
+    /** The body as text (exactly the framed octets; empty when none). */
+    readonly body: string;
+    /** The Call-ID as written. */
+    readonly callId: string | undefined;
+    /**
+     * The first CSeq, parsed when read; undefined when there is none or it does not start
+     * with a number (`diagnose()` says why).
+     */
+    readonly cseq: SipCSeq | undefined;
+    /** How many header lines the message has, duplicates included. */
+    readonly headerCount: number;
+    /** `"request"`, `"response"` or `"invalid"` (as `Decoded.kind`). */
+    readonly kind: "request" | "response" | "invalid";
+    /** The method as written, for a request. */
+    readonly method: string | undefined;
+    /** The Reason-Phrase, for a response (may be empty). */
+    readonly reasonPhrase: string | undefined;
+    /** The Request-URI as written, for a request. */
+    readonly requestUri: string | undefined;
+    /** The status code, for a response whose code is a number (0–65535). */
+    readonly statusCode: number | undefined;
+}
 "#;
+
+// The `SipMessage` class is JS (src/lazy.js): it keeps the JS string and the spans
+// `crate::lazy::frame` found, so it holds no module memory, needs no
+// FinalizationRegistry and no `free()`. A wasm-bindgen class did; measured, its
+// registration and release were about a tenth of `parse` (docs/PERFORMANCE.md).
+#[wasm_bindgen(module = "/src/lazy.js")]
+extern "C" {
+    /// What `parse` calls in src/lazy.js, made once per module by `install`.
+    type LazyBinding;
+    fn install(memory: &JsValue, names: &str, hook: &JsValue) -> LazyBinding;
+    /// Writes a JS string as UTF-8 at `ptr`: bytes written, -1 not a string, -2 no room.
+    #[wasm_bindgen(method)]
+    fn encode(this: &LazyBinding, text: &JsValue, ptr: u32, cap: u32) -> i32;
+    /// A `SipMessage` of `text` and a copy of the `len` spans at `ptr`.
+    #[wasm_bindgen(method)]
+    fn make(this: &LazyBinding, text: &JsValue, ptr: u32, len: u32) -> JsValue;
+}
+
+/// Bytes of the buffer `parse` encodes into; a SIP message is rarely longer.
+/// A longer text grows it for that call.
+const SCRATCH_LEN: usize = 64 * 1024;
+
+/// The per-module state of the lazy entry: the JS binding, the UTF-8 buffer
+/// (`encodeInto` writes the text there, and it is framed in place) and the spans.
+struct Lazy {
+    js: LazyBinding,
+    utf8: Vec<u8>,
+    spans: Vec<u32>,
+}
+
+thread_local! {
+    static LAZY: RefCell<Option<Lazy>> = const { RefCell::new(None) };
+}
+
+/// The header registry for src/lazy.js: `Name` or `Name c` (compact form), one row
+/// a line, in registry order.
+fn header_rows() -> String {
+    let rows = crate::header_name::HEADERS
+        .iter()
+        .map(|(_, h)| match h.compact {
+            Some(c) => format!("{} {c}", h.name),
+            None => h.name.to_owned(),
+        });
+    rows.collect::<Vec<_>>().join("\n")
+}
+
+/// What a `SipMessage` asks of the module (src/lazy.js `hook`).
+fn lazy_hook(op: u32, arg: JsValue) -> Result<JsValue, JsValue> {
+    match op {
+        0 => decode(arg),
+        1 => {
+            let value = arg.as_string().unwrap_or_default();
+            let Some(c) = crate::lazy::read_cseq(crate::span::Text::new(
+                value.as_bytes(),
+                crate::span::Span::new(0, value.len()),
+            )) else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            let o = js_sys::Object::new();
+            let seq = c.seq.map_or(JsValue::NULL, JsValue::from);
+            // Setting a data property on a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&o, &"seq".into(), &seq);
+            let _ = js_sys::Reflect::set(&o, &"method".into(), &c.method.as_str().as_ref().into());
+            Ok(o.into())
+        }
+        _ => {
+            let a = js_sys::Array::from(&arg);
+            let f = a.get(0).as_string().unwrap_or_default();
+            Ok(type_error(&f, "name", "a string", &a.get(1)))
+        }
+    }
+}
 
 /// Frames one SIP message given as text (start line, header list, body) and
 /// returns it as a `SipMessage` whose accessors read it on demand;
 /// `diagnose()` gives what `decode(text)` gives. Much cheaper than `decode`
 /// when only a few fields are read. Same empty-input rule as `decode`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SipMessage")]
 pub fn parse(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-) -> Result<SipMessage, JsValue> {
-    let Some(js) = text.dyn_ref::<js_sys::JsString>() else {
-        return Err(type_error("parse", "text", "a string", &text));
-    };
-    let bytes = utf8(js);
-    crate::diagnose::check_input(&bytes).map_err(error)?;
-    // UTF-8 and UTF-16 lengths are equal only for ASCII text: then a byte span is
-    // also a span of the JS string, and accessors slice it without decoding.
-    let ascii = (bytes.len() == js.length() as usize).then(|| js.clone());
-    Ok(SipMessage {
-        msg: crate::lazy::FramedMessage::parse(bytes),
-        ascii,
-    })
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `TextEncoder` (wasm-bindgen's own glue relies on it too).
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(
-        this: &TextEncoder,
-        text: &js_sys::JsString,
-        dest: &js_sys::Uint8Array,
-    ) -> EncodeIntoResult;
-    #[wasm_bindgen(method)]
-    fn encode(this: &TextEncoder, text: &js_sys::JsString) -> js_sys::Uint8Array;
-    /// `{ read, written }`: UTF-16 units read, bytes written.
-    type EncodeIntoResult;
-    #[wasm_bindgen(method, getter)]
-    fn read(this: &EncodeIntoResult) -> u32;
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &EncodeIntoResult) -> u32;
-}
-
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
-    static KINDS: [JsValue; 3] = ["request", "response", "invalid"].map(JsValue::from_str);
-    /// A buffer `encodeInto` writes into, and a JS view of it, made again only
-    /// when the module's memory has grown (which empties the old view).
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
-}
-
-/// Bytes of [`Scratch`]: a SIP message is rarely longer (3 bytes per UTF-16 unit
-/// are reserved, so texts up to a third of it fit).
-const SCRATCH_LEN: usize = 64 * 1024;
-
-/// A fixed buffer in the module's memory (never reallocated) and a view of it.
-struct Scratch {
-    buf: Vec<u8>,
-    view: Option<js_sys::Uint8Array>,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        Scratch {
-            buf: vec![0; SCRATCH_LEN],
-            view: None,
-        }
-    }
-
-    /// The view of `buf`, made again when the memory has grown since.
-    fn view(&mut self) -> js_sys::Uint8Array {
-        if let Some(v) = self
-            .view
-            .as_ref()
-            .filter(|v| v.length() as usize == SCRATCH_LEN)
-        {
-            return v.clone();
-        }
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        let v = js_sys::Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            self.buf.as_mut_ptr() as usize as u32,
-            SCRATCH_LEN as u32,
-        );
-        self.view = Some(v.clone());
-        v
-    }
-}
-
-/// The UTF-8 bytes of a JS string, written by one native `TextEncoder.encodeInto`
-/// into a fixed buffer in the module's memory, then copied out: wasm-bindgen's own
-/// string argument copies ASCII one UTF-16 unit at a time in JS, and `encode`
-/// allocates a JS buffer for the collector; measured, they were 30–40 % of `parse`
-/// on the corpus (docs/PERFORMANCE.md).
-fn utf8(text: &js_sys::JsString) -> Vec<u8> {
-    let units = text.length();
-    // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
-    if units as usize * 3 <= SCRATCH_LEN {
-        let copied = SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            // Taking a view into wasm can grow the memory (the externref table's
-            // free list lives in it), which empties the view: then `read` is 0 and
-            // the next try makes a new view.
-            for _ in 0..2 {
-                let view = s.view();
-                let done = ENCODER.with(|e| e.encode_into(text, &view));
-                if done.read() == units {
-                    let n = (done.written() as usize).min(SCRATCH_LEN);
-                    return Some(s.buf[..n].to_vec());
-                }
-                s.view = None;
+) -> Result<JsValue, JsValue> {
+    LAZY.with(|lazy| {
+        let mut lazy = lazy.borrow_mut();
+        let lazy = lazy.get_or_insert_with(|| {
+            let hook = Closure::<dyn Fn(u32, JsValue) -> Result<JsValue, JsValue>>::new(lazy_hook);
+            Lazy {
+                js: install(
+                    &wasm_bindgen::memory(),
+                    &header_rows(),
+                    &hook.into_js_value(),
+                ),
+                utf8: vec![0; SCRATCH_LEN],
+                spans: Vec::with_capacity(256),
             }
-            None
         });
-        if let Some(bytes) = copied {
-            return bytes;
+        // One native `TextEncoder.encodeInto` into the module's memory: wasm-bindgen's
+        // own string argument copies ASCII one UTF-16 unit at a time in JS, and
+        // `encode` makes a JS buffer for the collector (docs/PERFORMANCE.md).
+        let mut n = lazy
+            .js
+            .encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);
+        // A longer text: room for one byte per UTF-16 unit (all of an ASCII text), else
+        // for three (the most UTF-8 takes per unit).
+        for per_unit in [1, 3] {
+            if n != -2 {
+                break;
+            }
+            let units = text.unchecked_ref::<js_sys::JsString>().length() as usize;
+            let want = units.saturating_mul(per_unit);
+            if want <= lazy.utf8.len() {
+                continue;
+            }
+            lazy.utf8.resize(want, 0);
+            n = lazy
+                .js
+                .encode(&text, lazy.utf8.as_ptr() as u32, lazy.utf8.len() as u32);
         }
-    }
-    ENCODER.with(|e| e.encode(text)).to_vec()
-}
-
-/// A SIP message framed by `parse`, held in the module's memory: start line,
-/// header list and body are known; everything else is read when asked.
-/// Header names match as the parser matches them: a registered name in any
-/// case or by its compact form (`"i"` is Call-ID), any other name
-/// case-insensitively. Its memory is released by `free()` (or
-/// `using m = parse(text)`), else when the object is garbage-collected.
-#[wasm_bindgen]
-pub struct SipMessage {
-    msg: crate::lazy::FramedMessage,
-    /// The JS string itself when it is ASCII (byte offsets are its offsets).
-    ascii: Option<js_sys::JsString>,
-}
-
-impl SipMessage {
-    /// A piece of the message as a JS string: sliced from the JS string when it
-    /// is ASCII, else decoded from the bytes (lossy, as `decode` reads them).
-    fn js(&self, t: crate::span::Text<'_>) -> js_sys::JsString {
-        let s = t.span();
-        match &self.ascii {
-            Some(js) => js.slice(s.start as u32, s.end as u32),
-            None => js_sys::JsString::from(t.as_str().as_ref()),
+        let Ok(n) = usize::try_from(n) else {
+            return Err(type_error("parse", "text", "a string", &text));
+        };
+        let bytes = &lazy.utf8[..n.min(lazy.utf8.len())];
+        crate::diagnose::check_input(bytes).map_err(error)?;
+        lazy.spans.clear();
+        crate::lazy::frame(bytes, &mut lazy.spans);
+        let m = lazy
+            .js
+            .make(&text, lazy.spans.as_ptr() as u32, lazy.spans.len() as u32);
+        if lazy.utf8.len() > SCRATCH_LEN {
+            lazy.utf8 = vec![0; SCRATCH_LEN];
         }
-    }
-}
-
-#[wasm_bindgen]
-impl SipMessage {
-    /// `"request"`, `"response"` or `"invalid"` (as `Decoded.kind`).
-    #[wasm_bindgen(
-        getter,
-        unchecked_return_type = "\"request\" | \"response\" | \"invalid\""
-    )]
-    pub fn kind(&self) -> JsValue {
-        use crate::lazy::FramedKind;
-        let i = match self.msg.kind() {
-            FramedKind::Request => 0,
-            FramedKind::Response => 1,
-            FramedKind::Invalid => 2,
-        };
-        KINDS.with(|k| k[i].clone())
-    }
-
-    /// The method as written, for a request.
-    #[wasm_bindgen(getter)]
-    pub fn method(&self) -> Option<js_sys::JsString> {
-        self.msg.method().map(|t| self.js(t))
-    }
-
-    /// The Request-URI as written, for a request.
-    #[wasm_bindgen(getter, js_name = requestUri)]
-    pub fn request_uri(&self) -> Option<js_sys::JsString> {
-        self.msg.request_uri().map(|t| self.js(t))
-    }
-
-    /// The status code, for a response whose code is a number (0–65535).
-    #[wasm_bindgen(getter, js_name = statusCode)]
-    pub fn status_code(&self) -> Option<u16> {
-        self.msg.status_code()
-    }
-
-    /// The Reason-Phrase, for a response (may be empty).
-    #[wasm_bindgen(getter, js_name = reasonPhrase)]
-    pub fn reason_phrase(&self) -> Option<js_sys::JsString> {
-        self.msg.reason_phrase().map(|t| self.js(t))
-    }
-
-    /// The Call-ID as written.
-    #[wasm_bindgen(getter, js_name = callId)]
-    pub fn call_id(&self) -> Option<js_sys::JsString> {
-        self.msg.call_id().map(|t| self.js(t))
-    }
-
-    /// The first CSeq, parsed when read; undefined when there is none or it
-    /// does not start with a number (`diagnose()` says why).
-    #[wasm_bindgen(getter, unchecked_return_type = "SipCSeq | undefined")]
-    pub fn cseq(&self) -> JsValue {
-        let Some(c) = self.msg.cseq() else {
-            return JsValue::UNDEFINED;
-        };
-        let o = js_sys::Object::new();
-        let seq = c.seq.map_or(JsValue::NULL, JsValue::from);
-        // Setting a data property on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("seq"), &seq);
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str("method"), &self.js(c.method));
-        o.into()
-    }
-
-    /// The value of the first header named `name`, as written; undefined when
-    /// there is none.
-    pub fn header(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-    ) -> Result<Option<js_sys::JsString>, JsValue> {
-        let name = text_arg("SipMessage.header", "name", &name)?;
-        Ok(self.msg.header(&name).map(|t| self.js(t)))
-    }
-
-    /// The values of every header named `name`, in order (one entry per
-    /// header line; a comma-separated line is not split).
-    pub fn headers(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-    ) -> Result<Vec<js_sys::JsString>, JsValue> {
-        let name = text_arg("SipMessage.headers", "name", &name)?;
-        Ok(self.msg.header_values(&name).map(|t| self.js(t)).collect())
-    }
-
-    /// How many header lines the message has, duplicates included.
-    #[wasm_bindgen(getter, js_name = headerCount)]
-    pub fn header_count(&self) -> usize {
-        self.msg.header_count()
-    }
-
-    /// The body as text (exactly the framed octets; empty when none).
-    #[wasm_bindgen(getter)]
-    pub fn body(&self) -> js_sys::JsString {
-        self.js(self.msg.body())
-    }
-
-    /// The body's bytes (exactly the framed octets).
-    #[wasm_bindgen(getter, js_name = bodyBytes)]
-    pub fn body_bytes(&self) -> js_sys::Uint8Array {
-        js_sys::Uint8Array::from(self.msg.body().bytes())
-    }
-
-    /// The whole diagnosis, the same object `decode(text)` returns.
-    #[wasm_bindgen(unchecked_return_type = "Decoded")]
-    pub fn diagnose(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&self.msg.decode())?.js_value())
-    }
+        Ok(m)
+    })
 }
 
 // ---- end of the lazy entry ----

@@ -983,7 +983,8 @@ fn traces_match_the_schema() {
         .map(|n| (n.to_string(), siplens::decode_trace_text(fixture(n))))
         .collect();
     traces.push(("flow".into(), basic_call().trace()));
-    for f in captures() {
+    let rtp = common::files(&common::root().join("tests/fixtures/rtp"), &[".pcap"]);
+    for f in captures().into_iter().chain(rtp) {
         let bytes = std::fs::read(&f).unwrap();
         traces.push((f.display().to_string(), siplens::decode_capture(&bytes)));
         traces.push((
@@ -992,6 +993,13 @@ fn traces_match_the_schema() {
         ));
     }
     traces.push(("empty".into(), siplens::decode_trace_text("")));
+    // SIP read out of IPsec ESP carries its provenance (`esp`).
+    for f in common::files(&common::root().join("tests/fixtures/esp"), &[".pcap"]) {
+        traces.push((
+            f.display().to_string(),
+            siplens::decode_capture(&std::fs::read(&f).unwrap()),
+        ));
+    }
     for (name, t) in traces {
         let json = serde_json::to_value(&t).unwrap();
         let errors: Vec<String> = v

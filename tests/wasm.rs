@@ -127,13 +127,10 @@ fn lookup_list_compare_equal_the_core_json() {
         json(l.js_value()),
         serde_json::to_value(siplens::kb::lookup_code(499)).unwrap()
     );
-    let groups: Vec<serde_json::Value> = wasm::list_codes()
-        .unwrap()
-        .iter()
-        .map(|g| json(g.js_value()))
-        .collect();
+    // One JS array, as `CodeGroup[]` declares.
+    let groups = json(wasm::list_codes().unwrap());
     assert_eq!(
-        serde_json::Value::Array(groups),
+        groups,
         serde_json::to_value(siplens::kb::list_codes()).unwrap()
     );
     let c = wasm::compare_codes(n(486.0), n(600.0)).unwrap();
@@ -370,11 +367,8 @@ fn bad_redaction_options_throw() {
 
 #[wasm_bindgen_test]
 fn redaction_kinds_equal_the_table() {
-    let kinds: Vec<serde_json::Value> = wasm::redaction_kinds()
-        .unwrap()
-        .iter()
-        .map(|k| json(k.js_value()))
-        .collect();
+    let kinds = json(wasm::redaction_kinds().unwrap());
+    let kinds = kinds.as_array().unwrap();
     assert_eq!(
         serde_json::Value::Array(kinds.clone()),
         serde_json::to_value(siplens::redact::KINDS).unwrap()
@@ -544,13 +538,13 @@ fn kind_pairs_with_status_and_request() {
 
 #[wasm_bindgen_test]
 fn knowledge_tables_equal_the_core_json() {
-    let q850 = json_list(wasm::list_q850().unwrap().iter().map(|x| x.js_value()));
+    let q850 = json(wasm::list_q850().unwrap());
     assert_eq!(
         q850,
         serde_json::to_value(siplens::kb::q850_causes()).unwrap()
     );
     assert!(q850.as_array().unwrap().iter().any(|c| c["cause"] == 17));
-    let warnings = json_list(wasm::list_warnings().unwrap().iter().map(|x| x.js_value()));
+    let warnings = json(wasm::list_warnings().unwrap());
     assert_eq!(
         warnings,
         serde_json::to_value(siplens::kb::warnings()).unwrap()
@@ -560,12 +554,7 @@ fn knowledge_tables_equal_the_core_json() {
         .unwrap()
         .iter()
         .any(|w| w["code"] == 399));
-    let protocols = json_list(
-        wasm::list_reason_protocols()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let protocols = json(wasm::list_reason_protocols().unwrap());
     assert_eq!(
         protocols,
         serde_json::to_value(siplens::kb::reason_protocols()).unwrap()
@@ -580,12 +569,7 @@ fn knowledge_tables_equal_the_core_json() {
             "{name}"
         );
     }
-    let sip_to_q850 = json_list(
-        wasm::list_sip_to_q850()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let sip_to_q850 = json(wasm::list_sip_to_q850().unwrap());
     assert_eq!(
         sip_to_q850,
         serde_json::to_value(siplens::kb::sip_to_q850_table()).unwrap()
@@ -595,30 +579,16 @@ fn knowledge_tables_equal_the_core_json() {
         .unwrap()
         .iter()
         .any(|r| r["sip"] == 486 && r["cause"] == 17));
-    let q850_to_sip = json_list(
-        wasm::list_q850_to_sip()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let q850_to_sip = json(wasm::list_q850_to_sip().unwrap());
     assert_eq!(
         q850_to_sip,
         serde_json::to_value(siplens::kb::q850_to_sip_table()).unwrap()
     );
-    let release = json_list(
-        wasm::list_release_causes()
-            .unwrap()
-            .iter()
-            .map(|x| x.js_value()),
-    );
+    let release = json(wasm::list_release_causes().unwrap());
     assert_eq!(
         release,
         serde_json::to_value(siplens::kb::release_causes()).unwrap()
     );
-}
-
-fn json_list(values: impl Iterator<Item = JsValue>) -> serde_json::Value {
-    serde_json::Value::Array(values.map(json).collect())
 }
 
 /// The JS `TraceStream`: chunks in (text and bytes), messages out as they complete; the
@@ -684,9 +654,21 @@ fn trace_stream_equals_the_core_stream() {
 
 // ---- The lazy entry: `parse` and `SipMessage` (issue 14) ----
 
+/// A property of a JS object (a `SipMessage` getter).
+fn get(m: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(m, &JsValue::from_str(key)).unwrap()
+}
+
 /// An optional JS string accessor as a Rust string.
-fn st(v: Option<js_sys::JsString>) -> Option<String> {
-    v.map(String::from)
+fn st(v: JsValue) -> Option<String> {
+    assert!(v.is_undefined() || v.is_string(), "{v:?}");
+    v.as_string()
+}
+
+/// Calls the method `key` of `m` with `args`.
+fn call(m: &JsValue, key: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function = get(m, key).dyn_into().unwrap();
+    f.apply(m, &args.iter().collect::<js_sys::Array>())
 }
 
 #[wasm_bindgen_test]
@@ -699,82 +681,178 @@ CSeq: 7 INVITE\r\n\
 X-Extra: yes\r\n\
 Content-Length: 4\r\n\r\nbody";
     let m = wasm::parse(s(text)).unwrap();
-    assert_eq!(m.kind().as_string().as_deref(), Some("request"));
-    assert_eq!(st(m.method()).as_deref(), Some("INVITE"));
-    assert_eq!(st(m.request_uri()).as_deref(), Some("sip:bob@example.com"));
-    assert_eq!(m.status_code(), None);
-    assert_eq!(st(m.reason_phrase()), None);
-    assert_eq!(st(m.call_id()).as_deref(), Some("lazy-1@host"));
+    assert_eq!(get(&m, "kind").as_string().as_deref(), Some("request"));
+    assert_eq!(st(get(&m, "method")).as_deref(), Some("INVITE"));
     assert_eq!(
-        st(m.header(s("call-id")).unwrap()).as_deref(),
-        Some("lazy-1@host")
+        st(get(&m, "requestUri")).as_deref(),
+        Some("sip:bob@example.com")
     );
-    assert_eq!(st(m.header(s("x-EXTRA")).unwrap()).as_deref(), Some("yes"));
-    assert_eq!(st(m.header(s("Route")).unwrap()), None);
+    assert!(get(&m, "statusCode").is_undefined());
+    assert_eq!(st(get(&m, "reasonPhrase")), None);
+    assert_eq!(st(get(&m, "callId")).as_deref(), Some("lazy-1@host"));
+    let header = |name: &str| st(call(&m, "header", &[s(name)]).unwrap());
+    assert_eq!(header("call-id").as_deref(), Some("lazy-1@host"));
+    assert_eq!(header("x-EXTRA").as_deref(), Some("yes"));
+    assert_eq!(header("Route"), None);
+    let via: Vec<String> = js_sys::Array::from(&call(&m, "headers", &[s("Via")]).unwrap())
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
     assert_eq!(
-        m.headers(s("Via"))
-            .unwrap()
-            .into_iter()
-            .map(String::from)
-            .collect::<Vec<_>>(),
+        via,
         [
             "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-1",
             "SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK-2"
         ]
     );
     assert_eq!(
-        json(m.cseq()),
+        json(get(&m, "cseq")),
         serde_json::json!({"seq": 7, "method": "INVITE"})
     );
-    assert_eq!(m.header_count(), 6);
-    assert_eq!(String::from(m.body()), "body");
-    assert_eq!(m.body_bytes().to_vec(), b"body");
+    assert_eq!(get(&m, "headerCount").as_f64(), Some(6.0));
+    assert_eq!(st(get(&m, "body")).as_deref(), Some("body"));
     assert_eq!(
-        json(m.diagnose().unwrap()),
+        js_sys::Uint8Array::new(&get(&m, "bodyBytes")).to_vec(),
+        b"body"
+    );
+    assert_eq!(
+        json(call(&m, "diagnose", &[]).unwrap()),
         serde_json::to_value(siplens::decode(text.as_bytes())).unwrap()
     );
+    // free() is a no-op kept for compatibility: the message still reads.
+    call(&m, "free", &[]).unwrap();
+    assert_eq!(st(get(&m, "callId")).as_deref(), Some("lazy-1@host"));
 }
 
 #[wasm_bindgen_test]
 fn parse_a_response_and_a_non_message() {
     let m = wasm::parse(s(RETRY_503)).unwrap();
-    assert_eq!(m.kind().as_string().as_deref(), Some("response"));
-    assert_eq!(m.status_code(), Some(503));
+    assert_eq!(get(&m, "kind").as_string().as_deref(), Some("response"));
+    assert_eq!(get(&m, "statusCode").as_f64(), Some(503.0));
     assert_eq!(
-        st(m.reason_phrase()).as_deref(),
+        st(get(&m, "reasonPhrase")).as_deref(),
         Some("Service Unavailable")
     );
-    assert_eq!(st(m.method()), None);
+    assert_eq!(st(get(&m, "method")), None);
     assert_eq!(
-        json(m.diagnose().unwrap()),
+        json(call(&m, "diagnose", &[]).unwrap()),
         json(wasm::decode(s(RETRY_503)).unwrap())
     );
     let bad = wasm::parse(s("hello\r\n")).unwrap();
-    assert_eq!(bad.kind().as_string().as_deref(), Some("invalid"));
-    assert!(bad.cseq().is_undefined());
-    assert_eq!(bad.status_code(), None);
+    assert_eq!(get(&bad, "kind").as_string().as_deref(), Some("invalid"));
+    assert!(get(&bad, "cseq").is_undefined());
+    assert!(get(&bad, "statusCode").is_undefined());
+    let big = wasm::parse(s("SIP/2.0 99999 Big\r\nCSeq: 4294967296 BYE\r\n\r\n")).unwrap();
+    assert!(get(&big, "statusCode").is_undefined());
+    assert_eq!(
+        json(get(&big, "cseq")),
+        serde_json::json!({"seq": null, "method": "BYE"})
+    );
 }
 
 #[wasm_bindgen_test]
 fn parse_rejects_empty_input_and_wrong_types() {
-    let e = wasm::parse(s(" \r\n")).err().expect("throws");
+    let e = wasm::parse(s(" \r\n")).expect_err("throws");
     assert_eq!(error_message(e), "empty input: no SIP message");
-    let e = wasm::parse(n(1.0)).err().expect("throws");
+    let e = wasm::parse(n(1.0)).expect_err("throws");
     assert_eq!(
         type_error_message(e),
         "parse: text must be a string, got a number"
     );
     let m = wasm::parse(s(AKA_401)).unwrap();
-    let e = m.header(JsValue::NULL).expect_err("throws");
+    let e = call(&m, "header", &[JsValue::NULL]).expect_err("throws");
     assert_eq!(
         type_error_message(e),
         "SipMessage.header: name must be a string, got null"
     );
-    let e = m.headers(b(b"Via")).expect_err("throws");
+    let e = call(&m, "headers", &[b(b"Via")]).expect_err("throws");
     assert_eq!(
         type_error_message(e),
         "SipMessage.headers: name must be a string, got Uint8Array"
     );
+}
+
+/// Header lookup by name follows the registry (src/header_name.rs): every
+/// registered name in any case and its compact form find the header, whichever
+/// spelling the message uses; names outside the registry match only themselves.
+#[wasm_bindgen_test]
+fn parse_header_lookup_follows_the_registry() {
+    for (_, info) in siplens::header_name::HEADERS {
+        let spellings: Vec<String> = [
+            Some(info.name.to_owned()),
+            Some(info.name.to_ascii_uppercase()),
+            Some(info.name.to_ascii_lowercase()),
+            info.compact.map(|c| c.to_string()),
+            info.compact.map(|c| c.to_ascii_uppercase().to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for written in &spellings {
+            let text = format!("OPTIONS sip:x SIP/2.0\r\nX-Other: no\r\n{written}: yes\r\n\r\n");
+            let m = wasm::parse(s(&text)).unwrap();
+            for asked in &spellings {
+                let got = st(call(&m, "header", &[s(asked)]).unwrap());
+                assert_eq!(got.as_deref(), Some("yes"), "{written} asked as {asked}");
+            }
+            let near = format!("{}x", info.name);
+            assert_eq!(st(call(&m, "header", &[s(&near)]).unwrap()), None, "{near}");
+        }
+    }
+    let m = wasm::parse(s(
+        "OPTIONS sip:x SIP/2.0\r\nQ: 1\r\nX-A: 2\r\n\u{212a}: 3\r\n\r\n",
+    ))
+    .unwrap();
+    let header = |name: &str| st(call(&m, "header", &[s(name)]).unwrap());
+    assert_eq!(header("q").as_deref(), Some("1"));
+    assert_eq!(header("x-a").as_deref(), Some("2"));
+    // U+212A KELVIN SIGN lowers to "k" in JS, not in ASCII case folding: not Supported.
+    assert_eq!(header("k"), None);
+    assert_eq!(header("Supported"), None);
+    assert_eq!(header("\u{212a}").as_deref(), Some("3"));
+}
+
+/// Non-ASCII text: accessors decode the bytes as `decode` reads them, a
+/// Content-Length that cuts a character included; a long text still frames.
+#[wasm_bindgen_test]
+fn parse_non_ascii_and_long_text() {
+    let text = "MESSAGE sip:zoë@example.com SIP/2.0\r\nFrom: \"Zoë\" <sip:z@x>\r\n\
+Content-Length: 2\r\n\r\né☎";
+    let m = wasm::parse(s(text)).unwrap();
+    assert_eq!(
+        st(get(&m, "requestUri")).as_deref(),
+        Some("sip:zoë@example.com")
+    );
+    assert_eq!(
+        st(call(&m, "header", &[s("f")]).unwrap()).as_deref(),
+        Some("\"Zoë\" <sip:z@x>")
+    );
+    assert_eq!(st(get(&m, "body")).as_deref(), Some("é"));
+    let cut = text.replace("Length: 2", "Length: 3");
+    let m = wasm::parse(s(&cut)).unwrap();
+    let body = &cut.as_bytes()[cut.find("\r\n\r\n").unwrap() + 4..][..3];
+    assert_eq!(
+        st(get(&m, "body")),
+        Some(String::from_utf8_lossy(body).into_owned())
+    );
+    assert_eq!(
+        js_sys::Uint8Array::new(&get(&m, "bodyBytes")).to_vec(),
+        body
+    );
+    let long = format!(
+        "OPTIONS sip:x SIP/2.0\r\nX-Long: {}\r\nCall-ID: ☎-long\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    let m = wasm::parse(s(&long)).unwrap();
+    assert_eq!(st(get(&m, "callId")).as_deref(), Some("☎-long"));
+    assert_eq!(
+        st(call(&m, "header", &[s("x-long")]).unwrap()).map(|v| v.len()),
+        Some(100_000)
+    );
+    let ascii = long.replace('☎', "x");
+    let m = wasm::parse(s(&ascii)).unwrap();
+    assert_eq!(st(get(&m, "callId")).as_deref(), Some("x-long"));
+    assert_eq!(get(&m, "headerCount").as_f64(), Some(2.0));
 }
 
 // ---- The boundary: serde-wasm-bindgen, JSON for numbers past 2^53 (issue 14) ----

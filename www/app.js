@@ -57,6 +57,9 @@ const el = {
   redact: $("redact"),
   redactLevel: $("redact-level"),
   redactKinds: $("redact-kinds"),
+  espCk: $("esp-ck"),
+  espIk: $("esp-ik"),
+  espSa: $("esp-sa"),
   aliases: $("aliases"),
   source: $("source"),
   triage: $("triage"),
@@ -122,6 +125,18 @@ function messageText() {
 }
 
 // ---- decoding -----------------------------------------------------------------------------
+
+/** The IPsec ESP keys typed in (null when none): they go to the worker with the capture and
+ * nowhere else (never the URL, the share link or an export). */
+function espKeys() {
+  const ck = el.espCk.value.trim();
+  const ik = el.espIk.value.trim();
+  const espSa = el.espSa.value.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (!ck && !ik && espSa.length === 0) return null;
+  const keys = { espSa };
+  if (ck || ik) Object.assign(keys, { ck, ik });
+  return keys;
+}
 
 /** Runs `job` ({ kind, text } or { kind: "capture", bytes }) in the worker; progress messages
  * ({ progress: text, done, total }) go to onProgress. */
@@ -285,7 +300,7 @@ async function openCapture(file) {
     }
     // With Redact on, the worker redacts the capture and decodes only the redacted bytes.
     const redact = redaction.on ? RX.redactOptions(redaction) : null;
-    trace = await decodeInWorker({ kind: "capture", bytes, redact }, (p) => {
+    trace = await decodeInWorker({ kind: "capture", bytes, redact, keys: espKeys() }, (p) => {
       if (!big || mine !== seq) return;
       el.status.textContent = `${file.name} (${mb} MB): ${p.progress}`;
       if (p.total) el.progress.value = p.done / p.total;
@@ -306,6 +321,7 @@ async function openCapture(file) {
     el.downloadCapture.dataset.name = file.name.replace(/(\.pcapng|\.pcap)?$/i, (ext) => `-redacted${ext || ".pcap"}`);
     const p = trace.redaction.packets;
     if (p.nonSipDropped) el.status.textContent += ` ${R.plural(p.nonSipDropped, "packet")} without SIP ${p.nonSipDropped === 1 ? "was" : "were"} left out of the redacted capture.`;
+    if (p.espDropped) el.status.textContent += ` ${R.plural(p.espDropped, "IPsec ESP packet")} ${p.espDropped === 1 ? "was" : "were"} left out (ESP may hold SIP that cannot be rewritten).`;
   }
 }
 

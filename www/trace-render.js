@@ -164,13 +164,14 @@ export function arrowText(model, a) {
   const time = timeText(a);
   const when = time ? `, at ${time}` : "";
   const answers = a.answers !== null && a.answers !== undefined ? `, answering the SDP offer of message ${a.answers + 1}` : "";
-  return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}${answers}`;
+  const esp = a.esp ? `, read out of IPsec ${a.esp}` : "";
+  return `${shown}: message ${a.index + 1}, ${cls}, from ${laneText(model, a.from)} to ${laneText(model, a.to)}${when}${answers}${esp}`;
 }
 
-/** The visible text of an arrow: label, SDP mark, retransmission. */
+/** The visible text of an arrow: label, SDP mark, retransmission, ESP (read out of IPsec). */
 function arrowLabel(a) {
   const sdp = sdpText(a);
-  return `${a.label}${sdp ? ` · ${sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}`;
+  return `${a.label}${sdp ? ` · ${sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}${a.esp ? " · ESP" : ""}`;
 }
 
 /** The lane names: a role line (when known) over the short address; the full address as the SVG <title> (shown on hover). */
@@ -260,6 +261,8 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
     if (delta) times.appendChild(svg(doc, "text", compact ? { x: 24, y: y + 6, fill: "#57606a", "font-size": "10", class: "arrow-delta" } : { x: 96, y, fill: "#57606a", "font-size": "11", class: "arrow-delta" }, delta));
   });
   root.appendChild(times);
+  const media = mediaBands(doc, trace, model, { x, top, row, height });
+  if (media) root.appendChild(media);
   model.arrows.forEach((a, k) => {
     const y = top + k * row + row / 2;
     const colour = CLASS_COLOURS[a.class] ?? CLASS_COLOURS.invalid;
@@ -292,6 +295,63 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   return root;
 }
 
+/** A stream as one line: addresses, SSRC, codecs, packets, loss, jitter, DTMF keys. */
+export function streamText(st) {
+  const codecs = st.payloadTypes.map((p) => p.codec ?? `PT${p.payloadType}`).join("+");
+  const parts = [`RTP ${compressIpv6(st.srcAddr)}:${st.srcPort} → ${compressIpv6(st.dstAddr)}:${st.dstPort}`, `SSRC 0x${st.ssrc.toString(16).toUpperCase().padStart(8, "0")}`, codecs, plural(st.packets, "packet")];
+  if (st.lost) parts.push(`lost ${st.lost}`);
+  if (st.maxJitterMs !== null && st.maxJitterMs !== undefined) parts.push(`max jitter ${st.maxJitterMs.toFixed(1)} ms`);
+  const keys = st.events.map((e) => e.key).join("");
+  if (keys) parts.push(`DTMF ${keys}`);
+  return parts.join(", ");
+}
+
+/**
+ * The ladder's media band (a `g.media`, drawn under the arrows): each RTP stream of the trace
+ * (`trace.media.streams`) whose two addresses are lanes of the ladder is a bar beside its sender's
+ * lifeline, from the row of its first packet to the row of its last (rows are messages, so the
+ * bar spans the messages exchanged meanwhile), with the stream as its title; each DTMF key is a
+ * label at its row. Null when there is nothing to draw.
+ */
+export function mediaBands(doc, trace, model, geo) {
+  const streams = trace.media?.streams ?? [];
+  if (!streams.length || !model.arrows.length) return null;
+  const lane = new Map(model.lanes.map((l, i) => [compressIpv6(String(l.address ?? "")), i]));
+  // Time t (capture seconds) as a y: between the rows of the timed arrows before and after it,
+  // in proportion to the time (rows are messages, not a time scale).
+  const timed = model.arrows.map((a, k) => [a.at, geo.top + k * geo.row + geo.row / 2]).filter(([at]) => at !== null && at !== undefined);
+  const yAt = (t) => {
+    const k = timed.findIndex(([at]) => at >= t);
+    if (!timed.length) return geo.top;
+    if (k === 0) return Math.max(geo.top, timed[0][1] - geo.row / 2);
+    if (k < 0) return timed[timed.length - 1][1] + geo.row / 2;
+    const [a0, y0] = timed[k - 1];
+    const [a1, y1] = timed[k];
+    return a1 > a0 ? y0 + ((t - a0) / (a1 - a0)) * (y1 - y0) : y1;
+  };
+  const g = svg(doc, "g", { class: "media", role: "group", "aria-label": `Media: ${plural(streams.length, "RTP stream")}` });
+  let drawn = 0;
+  for (const st of streams) {
+    const from = lane.get(compressIpv6(st.srcAddr));
+    const to = lane.get(compressIpv6(st.dstAddr));
+    if (from === undefined || to === undefined || st.firstTime === null || st.lastTime === null) continue;
+    const y1 = Math.min(yAt(st.firstTime), geo.height - 4);
+    const y2 = Math.min(Math.max(yAt(st.lastTime), y1 + 4), geo.height - 4);
+    const x = geo.x(from) + (geo.x(to) >= geo.x(from) ? 4 : -10);
+    g.appendChild(
+      svg(doc, "rect", { x, y: y1, width: 6, height: Math.max(y2 - y1, 2), fill: "#2da44e", "fill-opacity": "0.35", class: "media-band", "data-stream": String(st.id) },
+        svg(doc, "title", null, streamText(st))),
+    );
+    for (const e of st.events) {
+      if (e.time === null || e.time === undefined) continue;
+      const y = Math.min(yAt(e.time), geo.height - 4);
+      g.appendChild(svg(doc, "text", { x: x + 9, y: y + 4, fill: "#1a7f37", "font-size": "10", class: "media-dtmf" }, `DTMF ${e.key}`));
+    }
+    drawn++;
+  }
+  return drawn ? g : null;
+}
+
 /** The outcome of a dialog's Reason header(s): `Q.850;cause=16 "Normal call clearing"`, or null. */
 export function dialogReason(trace, dialog) {
   if (typeof dialog.reason === "string" && dialog.reason) return dialog.reason;
@@ -318,7 +378,7 @@ export function dialogReason(trace, dialog) {
 /**
  * One dialog as the call list shows it (the core's fields when present, else derived from its
  * messages): { id, callId, fromUser, toUser, method, final, reason, start, duration, setup,
- * addresses, state, count }.
+ * media, addresses, state, count }.
  */
 export function dialogRow(trace, dg) {
   const msgs = dg.messages.map((i) => trace.messages[i]).filter(Boolean);
@@ -343,9 +403,30 @@ export function dialogRow(trace, dg) {
     duration: formatMs(dg.durationMs) ?? "—",
     setup: formatMs(dg.setupTimeMs) ?? "—",
     addresses: Array.isArray(addrs) ? addrs.map(compressIpv6).join(", ") : String(addrs),
+    media: mediaText(trace, dg),
     state: dg.state,
     count: dg.messages.length,
   };
+}
+
+/**
+ * The media of a dialog's call for the call list (RTP streams the core bound to the call by SDP,
+ * `trace.media.streams`): streams, packets, loss, highest jitter and DTMF keys; "—" when the call
+ * has none (or the trace is text).
+ */
+export function mediaText(trace, dg) {
+  const call = dg.call;
+  const streams = call === null || call === undefined ? [] : (trace.media?.streams ?? []).filter((s) => s.call === call);
+  if (!streams.length) return "—";
+  const packets = streams.reduce((n, s) => n + s.packets, 0);
+  const lost = streams.reduce((n, s) => n + s.lost, 0);
+  const jitters = streams.map((s) => s.maxJitterMs).filter((j) => j !== null && j !== undefined);
+  const keys = streams.flatMap((s) => s.events.map((e) => e.key)).join("");
+  const parts = [plural(streams.length, "stream"), `${packets} pkts`];
+  if (lost) parts.push(`lost ${lost}`);
+  if (jitters.length) parts.push(`jitter ≤ ${Math.max(...jitters).toFixed(1)} ms`);
+  if (keys) parts.push(`DTMF ${keys}`);
+  return parts.join(" · ");
 }
 
 /** A dialog's outcome for the list's filter: "answered" (2xx), "failed" (≥ 300) or "open" (no final). */
@@ -355,19 +436,19 @@ export function dialogOutcome(dg) {
   return c >= 200 && c < 300 ? "answered" : c >= 300 ? "failed" : "open";
 }
 
-const DIALOG_HEAD = ["#", "Call-ID", "From", "To", "Method", "Final", "Reason", "Start", "Setup", "Duration", "Addresses", "State", "Messages"];
+const DIALOG_HEAD = ["#", "Call-ID", "From", "To", "Method", "Final", "Reason", "Start", "Setup", "Duration", "Media", "Addresses", "State", "Messages"];
 
 /**
  * The call list (accessible name "Calls"): one row per dialog with Call-ID, from and to user,
- * method, final code and reason phrase, Reason, start time, setup time, duration, addresses, state
- * and message count. Each row's first cell is a button that shows that dialog alone in the ladder
+ * method, final code and reason phrase, Reason, start time, setup time, duration, media (see
+ * mediaText), addresses, state and message count. Each row's first cell is a button that shows that dialog alone in the ladder
  * (`data-dialog`); the search box and the outcome filter above it hide rows (see
  * filterDialogRows). `selected`: the dialog shown alone, or null.
  */
 export function renderDialogs(doc, trace, selected = null) {
   const rows = trace.dialogs.map((dg) => {
     const r = dialogRow(trace, dg);
-    const cells = [r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, String(r.count)];
+    const cells = [r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.media, r.addresses, r.state, String(r.count)];
     return h(
       doc,
       "tr",
@@ -382,6 +463,7 @@ export function renderDialogs(doc, trace, selected = null) {
       h(doc, "td", { "data-role": "start" }, r.start),
       h(doc, "td", null, r.setup),
       h(doc, "td", { "data-role": "duration" }, r.duration),
+      h(doc, "td", { "data-role": "media" }, r.media),
       h(doc, "td", { "data-role": "addresses" }, r.addresses),
       h(doc, "td", { "data-role": "state" }, h(doc, "span", { class: `badge state-${dg.state}` }, dg.state)),
       h(doc, "td", null, String(r.count)),
@@ -544,7 +626,7 @@ export function renderTraceReport(doc, trace, meta) {
     rows.length
       ? h(doc, "table", null,
           h(doc, "thead", null, h(doc, "tr", null, DIALOG_HEAD.map((t) => h(doc, "th", null, t)))),
-          h(doc, "tbody", null, rows.map((r) => h(doc, "tr", null, [r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, r.count].map((c) => h(doc, "td", null, String(c)))))))
+          h(doc, "tbody", null, rows.map((r) => h(doc, "tr", null, [r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.media, r.addresses, r.state, r.count].map((c) => h(doc, "td", null, String(c)))))))
       : h(doc, "p", null, "No dialogs."),
     h(doc, "h2", null, `Flow findings (${groups.length})`),
     groups.length
@@ -566,7 +648,7 @@ export function traceToMarkdown(trace, meta) {
   out.push(`## Calls and dialogs (${rows.length})`, "");
   if (rows.length) {
     out.push(`| ${DIALOG_HEAD.join(" | ")} |`, `| ${DIALOG_HEAD.map(() => "---").join(" | ")} |`);
-    for (const r of rows) out.push(`| ${[r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.addresses, r.state, r.count].map(cell).join(" | ")} |`);
+    for (const r of rows) out.push(`| ${[r.id + 1, r.callId, r.fromUser, r.toUser, r.method, r.final, r.reason, r.start, r.setup, r.duration, r.media, r.addresses, r.state, r.count].map(cell).join(" | ")} |`);
   } else out.push("No dialogs.");
   out.push("", `## Flow findings (${groups.length})`, "");
   if (groups.length) for (const g of groups) out.push(`- ${g.severity} ${g.id}${g.count > 1 ? ` × ${g.count}` : ""}: ${mdEscape(g.message)}${g.messages.length ? ` (${g.messages.length === 1 ? "message" : "messages"} ${g.messages.map((i) => i + 1).join(", ")})` : ""} · ${mdEscape(g.specRef)}`);

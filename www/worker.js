@@ -89,9 +89,12 @@ self.addEventListener("message", async (event) => {
       }
       heldInput = input;
       self.postMessage({ id, progress: `Reading ${input.length} bytes of capture in the background…`, done: 0, total: input.length });
-      held = S.decodeCaptureProgress(input, (done, total) => {
-        self.postMessage({ id, progress: `Read ${Math.floor((100 * done) / total)} % of the capture…`, done, total });
-      });
+      // IPsec ESP keys typed in the page: used here, kept nowhere.
+      held = event.data.keys
+        ? S.decodeCaptureKeys(input, event.data.keys)
+        : S.decodeCaptureProgress(input, (done, total) => {
+            self.postMessage({ id, progress: `Read ${Math.floor((100 * done) / total)} % of the capture…`, done, total });
+          });
       self.postMessage({ id, progress: `Decoded ${held.messages.length} SIP message${held.messages.length === 1 ? "" : "s"}; drawing ${held.messages.length === 1 ? "it" : "them"}…` });
       result = { ...slimTrace(held, id), redaction };
     } else if (kind === "message") {

@@ -4,7 +4,8 @@
 //! span invariants of `check_decoded` against its own bytes (and, in the
 //! trace, against its `raw` text), every index in the trace is in range, and
 //! the streaming path (`stream_any`, the CLI's summary) finds the same
-//! messages, tables and findings; exporting a dialog (text, and the cut
+//! messages, tables, findings and media streams (indices in range);
+//! exporting a dialog (text, and the cut
 //! capture read again) never panics.
 #![no_main]
 
@@ -39,6 +40,20 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(s.dialogs.len(), t.dialogs.len());
         assert_eq!(s.findings, t.findings);
         assert_eq!(s.capture_findings, t.capture_findings);
+        assert_eq!(
+            s.media.as_ref().map(|m| m.streams.len()),
+            t.media.as_ref().map(|m| m.streams.len())
+        );
+    }
+    // Media: every index in range, streams in order of their ids.
+    if let Some(m) = &t.media {
+        for (k, st) in m.streams.iter().enumerate() {
+            assert_eq!(st.id, k);
+            assert!(st.call.is_none_or(|c| c < t.calls.len()));
+            assert!(st.sdp_message.is_none_or(|i| i < n));
+            assert!(st.follows.is_none_or(|f| f < k));
+            assert!(st.first_frame <= st.last_frame && st.packets > 0);
+        }
     }
     // Exporting a dialog cuts the capture's own frames: never a panic, and
     // what comes back is a capture that reads again.

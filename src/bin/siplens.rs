@@ -97,6 +97,42 @@ struct RedactArg {
     redact: Option<redact::LevelArg>,
 }
 
+/// Keys for SIP inside IMS IPsec ESP (`trace`). SAs the capture negotiates
+/// (Security-Client/-Server) with the S-CSCF's 401 holding `ck`/`ik` are
+/// opened without them; ESP-NULL is read even without keys.
+#[derive(clap::Args, Clone, Default)]
+struct EspArgs {
+    /// An ESP SA, repeatable: `spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX`
+    /// (enc: null, aes-cbc with a 16-byte key, des-ede3-cbc with 24; auth:
+    /// hmac-md5-96 with 16 bytes, hmac-sha-1-96 with 20, or none; optional
+    /// src=IP, dst=IP). The keys are the ESP keys themselves, as in
+    /// Wireshark's ESP SA table.
+    #[arg(long = "esp-sa", value_name = "SA")]
+    esp_sa: Vec<siplens::capture::esp::Sa>,
+    /// The AKA cipher key (32 hex digits) for the SAs the capture
+    /// negotiates when it lacks the S-CSCF's 401 with ck=; ESP keys are
+    /// derived as TS 33.203 says (aes-cbc: CK; des-ede3-cbc: CK1‖CK2‖CK1).
+    #[arg(long, value_name = "HEX", requires = "ik", value_parser = key128)]
+    ck: Option<[u8; 16]>,
+    /// The AKA integrity key (32 hex digits), with --ck (hmac-md5-96: IK;
+    /// hmac-sha-1-96: IK followed by 32 zero bits).
+    #[arg(long, value_name = "HEX", requires = "ck", value_parser = key128)]
+    ik: Option<[u8; 16]>,
+}
+
+impl EspArgs {
+    fn keys(&self) -> siplens::capture::esp::EspKeys {
+        siplens::capture::esp::EspKeys {
+            sas: self.esp_sa.clone(),
+            ck_ik: self.ck.zip(self.ik),
+        }
+    }
+}
+
+fn key128(s: &str) -> Result<[u8; 16], String> {
+    siplens::capture::esp::parse_key128(s).ok_or_else(|| "expected 32 hex digits (128 bits)".into())
+}
+
 /// Subcommands.
 #[derive(Subcommand)]
 enum Command {
@@ -169,6 +205,8 @@ enum Command {
         /// pcap is never written to a terminal).
         #[arg(long, short = 'o', value_name = "FILE", requires = "export")]
         output: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        esp: EspArgs,
     },
     /// Replace subscriber identities and network secrets with stable,
     /// shape-keeping aliases in a text trace or a pcap/pcapng capture
@@ -254,6 +292,7 @@ fn main() -> ExitCode {
             csv,
             export,
             output,
+            esp,
         } => {
             let filter = LadderFilter {
                 call_id: call_id.clone(),
@@ -282,7 +321,7 @@ fn main() -> ExitCode {
             } else {
                 TraceOut::Report
             };
-            return trace(file.as_deref(), out, *redact, &filter);
+            return trace(file.as_deref(), out, *redact, &filter, &esp.keys());
         }
         Command::Redact {
             file,
@@ -586,6 +625,7 @@ fn trace(
     out: TraceOut,
     level: Option<redact::LevelArg>,
     filter: &LadderFilter,
+    keys: &siplens::capture::esp::EspKeys,
 ) -> ExitCode {
     use std::io::Write as _;
     let bytes = match trace_input(file, level) {
@@ -618,7 +658,7 @@ fn trace(
             || filter.dialog.is_some_and(|n| m.dialog_id == Some(n))
     };
     if out == TraceOut::Json {
-        let mut t = siplens::trace::decode_any(&bytes);
+        let mut t = siplens::trace::decode_any_keys(&bytes, keys);
         drop(bytes);
         if t.messages.is_empty() {
             return no_sip(&t.capture_findings);
@@ -640,6 +680,10 @@ fn trace(
                 .retain(|x| x.requests.iter().chain(&x.responses).any(kept));
             t.findings.retain(|f| f.messages.iter().any(kept));
             t.capture_findings.retain(|f| f.messages.iter().any(kept));
+            if let Some(m) = t.media.as_mut() {
+                m.streams
+                    .retain(|s| s.sdp_message.as_ref().is_some_and(kept));
+            }
         }
         // Streamed: a big capture's JSON is not built in memory first.
         let mut w = std::io::BufWriter::new(std::io::stdout().lock());
@@ -684,7 +728,7 @@ fn trace(
                     });
             }
         };
-        let t = siplens::trace::stream_any(&bytes, Some(&mut each));
+        let t = siplens::trace::stream_any_keys(&bytes, keys, Some(&mut each));
         match written
             .and_then(|()| w.write_all(&line))
             .and_then(|()| w.flush())
@@ -707,9 +751,9 @@ fn trace(
     let mut timestamps = Vec::new();
     let t = if out == TraceOut::Csv {
         let mut each = |m: siplens::trace::TraceMessage| timestamps.push(m.timestamp);
-        siplens::trace::stream_any(&bytes, Some(&mut each))
+        siplens::trace::stream_any_keys(&bytes, keys, Some(&mut each))
     } else {
-        siplens::trace::stream_any(&bytes, None)
+        siplens::trace::stream_any_keys(&bytes, keys, None)
     };
     if t.messages.is_empty() {
         return no_sip(&t.capture_findings);

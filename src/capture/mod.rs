@@ -34,6 +34,10 @@
 //! - [`websocket`]: RFC 6455 frames, parsed and encoded, and the HTTP
 //!   upgrade head before them (the reader unmasks and joins frames;
 //!   redaction frames each new payload again).
+//! - [`esp`]: IPsec ESP (RFC 4303) as IMS uses it (TS 33.203): SAs
+//!   negotiated in the capture or given by the user, ICV check,
+//!   decryption, an ESP-NULL heuristic; the opened payload goes back
+//!   through the same walker ([`net::Walker::inner`]).
 //! - [`checksum`]: the Internet checksum and pseudo-header sums, CRC32c.
 //!
 //! Reading is a visitor: the trace reader ([`crate::trace::capture`])
@@ -51,6 +55,7 @@
 
 pub mod checksum;
 pub mod container;
+pub mod esp;
 pub mod link;
 pub mod net;
 pub mod sctp;

@@ -698,6 +698,42 @@ impl Walker {
     }
 }
 
+impl Walker {
+    /// Walks a payload that came out of another one (an opened ESP packet,
+    /// [`super::esp`]) through the same transport dispatch as a frame's:
+    /// `data` is what IP protocol `proto` carries from `src` to `dst`
+    /// (transport mode: UDP, TCP, SCTP), or an IPv4/IPv6 packet (tunnel
+    /// mode: 4, 41), one tunnel level deeper than `ctx`. Nothing happens
+    /// past [`MAX_TUNNEL_DEPTH`].
+    pub fn inner(
+        &mut self,
+        v: &mut dyn Visitor,
+        ctx: &PacketCtx<'_>,
+        proto: u8,
+        src: IpAddr,
+        dst: IpAddr,
+        data: &[u8],
+    ) {
+        if ctx.depth >= MAX_TUNNEL_DEPTH {
+            return;
+        }
+        let h = IpHeader {
+            src,
+            dst,
+            proto,
+            header_len: 0,
+            end: data.len(),
+            fragment: None,
+        };
+        let ctx = PacketCtx {
+            depth: ctx.depth + 1,
+            ..*ctx
+        };
+        let mut r = Reading { walker: self, v };
+        walk_transport(&mut r, &ctx, &h, data);
+    }
+}
+
 /// [`Layers`] for reading: payloads to the visitor, nothing built.
 struct Reading<'a> {
     walker: &'a mut Walker,

@@ -23,9 +23,405 @@ use serde::Serialize;
 
 use crate::status::{StatusClass, StatusCode};
 
+/// The tables, read once from the compact form `build.rs` writes (`TEXT`: every
+/// string, NUL-separated; `NUMS`: every number and list length; one section per
+/// table, read in the order written). The public rows keep their `&'static str`
+/// fields; stored as literals they cost 8 bytes of pointer and length each in the
+/// `.wasm`, about 20 KB for the whole knowledge base (README, "Size and speed").
 mod tables {
+    use std::sync::OnceLock;
+
     use super::*;
+
+    /// Where a table starts in `TEXT` (string index) and `NUMS`, and its rows.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Section {
+        pub(crate) s: usize,
+        pub(crate) n: usize,
+        pub(crate) rows: usize,
+    }
+
     include!(concat!(env!("OUT_DIR"), "/kb_tables.rs"));
+
+    /// What a row reads besides its own fields: every string, and the child tables
+    /// read before it (`HEADERS` for `CODES`, `REASON_VALUES` for `REASON_PROTOCOLS`).
+    #[derive(Clone, Copy)]
+    struct Pool {
+        strs: &'static [&'static str],
+        headers: &'static [HeaderRule],
+        values: &'static [ReasonCause],
+    }
+
+    /// A cursor over one section, reading fields in the order `build.rs` wrote them
+    /// (its `Kb` methods of the same names). Past the end it reads `""` and 0 (a
+    /// mismatch with `build.rs` is a test failure, `tables_read_to_their_ends`,
+    /// never a panic).
+    struct Reader {
+        pool: Pool,
+        s: usize,
+        n: usize,
+        /// The next row of the section's child table.
+        child: usize,
+    }
+
+    impl Reader {
+        #[inline(never)]
+        fn s(&mut self) -> &'static str {
+            let v = self.pool.strs.get(self.s).copied().unwrap_or("");
+            self.s += 1;
+            v
+        }
+
+        #[inline(never)]
+        fn opt(&mut self) -> Option<&'static str> {
+            Some(self.s()).filter(|s| !s.is_empty())
+        }
+
+        #[inline(never)]
+        fn n(&mut self) -> u16 {
+            let v = NUMS.get(self.n).copied().unwrap_or(0);
+            self.n += 1;
+            v
+        }
+
+        #[inline(never)]
+        fn opt_n(&mut self) -> Option<u16> {
+            Some(self.n()).filter(|&v| v != u16::MAX)
+        }
+
+        #[inline(never)]
+        fn flag(&mut self) -> bool {
+            self.n() != 0
+        }
+
+        /// How many items a list has, and where they start (advancing past them).
+        fn span(&mut self, at: fn(&mut Self) -> &mut usize) -> std::ops::Range<usize> {
+            let k = usize::from(self.n());
+            let start = *at(self);
+            *at(self) += k;
+            start..start + k
+        }
+
+        /// A list of strings: its length, then each.
+        #[inline(never)]
+        fn list(&mut self) -> &'static [&'static str] {
+            let r = self.span(|r| &mut r.s);
+            self.pool.strs.get(r).unwrap_or(&[])
+        }
+
+        /// A list of numbers: its length, then each.
+        #[inline(never)]
+        fn nums(&mut self) -> &'static [u16] {
+            let r = self.span(|r| &mut r.n);
+            NUMS.get(r).unwrap_or(&[])
+        }
+
+        /// The next rows of the child table: their count, then the rows.
+        fn children<T>(&mut self, all: &'static [T]) -> &'static [T] {
+            let r = self.span(|r| &mut r.child);
+            all.get(r).unwrap_or(&[])
+        }
+    }
+
+    /// The rows of one section, and the cursor after them.
+    fn read_rows<T>(pool: Pool, at: Section, row: fn(&mut Reader) -> T) -> (Vec<T>, Reader) {
+        let mut r = Reader {
+            pool,
+            s: at.s,
+            n: at.n,
+            child: 0,
+        };
+        let rows = (0..at.rows).map(|_| row(&mut r)).collect();
+        (rows, r)
+    }
+
+    /// The rows of one section, kept for the rest of the program: the allocation is
+    /// leaked on purpose, once, so the public rows keep their `&'static` fields.
+    fn keep<T>(pool: Pool, at: Section, row: fn(&mut Reader) -> T) -> &'static [T] {
+        read_rows(pool, at, row).0.leak()
+    }
+
+    /// Every table, read at first use.
+    struct Tables {
+        codes: &'static [CodeInfo],
+        prose: &'static [CodeProse],
+        fallbacks: &'static [(u16, u16, &'static str)],
+        warnings: &'static [WarningInfo],
+        q850: &'static [Q850Cause],
+        q850_to_sip: &'static [Q850ToSip],
+        sip_to_q850: &'static [SipToQ850],
+        reason_protocols: &'static [ReasonProtocol],
+        release_causes: &'static [ReleaseCause],
+    }
+
+    /// The pool with every string and both child tables.
+    fn pool() -> Pool {
+        let mut pool = Pool {
+            strs: TEXT.split('\0').collect::<Vec<_>>().leak(),
+            headers: &[],
+            values: &[],
+        };
+        pool.headers = keep(pool, AT_HEADERS, header);
+        pool.values = keep(pool, AT_REASON_VALUES, reason_value);
+        pool
+    }
+
+    fn tables() -> &'static Tables {
+        static T: OnceLock<Tables> = OnceLock::new();
+        T.get_or_init(|| {
+            let pool = pool();
+            let reason_protocols = keep(pool, AT_REASON_PROTOCOLS, protocol);
+            // `RELEASE_CAUSE`'s values (TS 24.229 §7.2A.18), as bytes.
+            let release_causes = reason_protocols
+                .iter()
+                .filter(|p| p.name == "RELEASE_CAUSE")
+                .flat_map(|p| p.values)
+                .map(|v| ReleaseCause {
+                    cause: u8::try_from(v.cause).unwrap_or(u8::MAX),
+                    text: v.text,
+                    meaning: v.meaning,
+                })
+                .collect::<Vec<_>>()
+                .leak();
+            Tables {
+                codes: keep(pool, AT_CODES, code),
+                prose: keep(pool, AT_PROSE, prose),
+                fallbacks: keep(pool, AT_FALLBACKS, |r| (r.n(), r.n(), r.s())),
+                warnings: keep(pool, AT_WARNINGS, warning),
+                q850: keep(pool, AT_Q850_CAUSES, q850),
+                q850_to_sip: keep(pool, AT_Q850_TO_SIP, q850_sip),
+                sip_to_q850: keep(pool, AT_SIP_TO_Q850, sip_q850),
+                reason_protocols,
+                release_causes,
+            }
+        })
+    }
+
+    /// Every registered status code, sorted by code.
+    pub(crate) fn codes() -> &'static [CodeInfo] {
+        tables().codes
+    }
+
+    /// Per-code diagnosis text, sorted by code.
+    pub(crate) fn prose_table() -> &'static [CodeProse] {
+        tables().prose
+    }
+
+    /// Per class (1–6): the code an unknown code is read as, and why.
+    pub(crate) fn fallbacks() -> &'static [(u16, u16, &'static str)] {
+        tables().fallbacks
+    }
+
+    /// Warning codes (RFC 3261 §20.43 and extensions), sorted by code.
+    pub(crate) fn warnings() -> &'static [WarningInfo] {
+        tables().warnings
+    }
+
+    /// ITU-T Q.850 cause values, sorted by cause.
+    pub(crate) fn q850_causes() -> &'static [Q850Cause] {
+        tables().q850
+    }
+
+    /// RFC 3398 §8.2.6.1: Q.850 cause → SIP status (ISUP → SIP).
+    pub(crate) fn q850_to_sip() -> &'static [Q850ToSip] {
+        tables().q850_to_sip
+    }
+
+    /// RFC 3398 §7.2.4.1: SIP status → Q.850 cause (SIP → ISUP).
+    pub(crate) fn sip_to_q850() -> &'static [SipToQ850] {
+        tables().sip_to_q850
+    }
+
+    /// Reason header protocols (`data/reason.toml`) and
+    /// their values.
+    pub(crate) fn reason_protocols() -> &'static [ReasonProtocol] {
+        tables().reason_protocols
+    }
+
+    /// 3GPP `RELEASE_CAUSE` values (TS 24.229 §7.2A.18), sorted by cause: the
+    /// values of the Reason protocol `RELEASE_CAUSE`.
+    pub(crate) fn release_causes() -> &'static [ReleaseCause] {
+        tables().release_causes
+    }
+
+    fn header(r: &mut Reader) -> HeaderRule {
+        HeaderRule {
+            name: r.s(),
+            presence: match r.n() {
+                0 => Presence::Must,
+                1 => Presence::Should,
+                _ => Presence::May,
+            },
+            why: r.s(),
+            companion: r.opt(),
+            without: r.opt(),
+        }
+    }
+
+    fn code(r: &mut Reader) -> CodeInfo {
+        let code = r.n();
+        CodeInfo {
+            code,
+            class: StatusCode(code).class(),
+            is_final: code >= status::SUCCESS_CLASS,
+            reason: r.s(),
+            spec: r.s(),
+            description: r.s(),
+            purpose: r.s(),
+            when: r.s(),
+            methods: r.list(),
+            ims: ImsContext {
+                typical: r.flag(),
+                senders: r.list(),
+                direction: r.s(),
+                interfaces: r.list(),
+                procedures: r.list(),
+                before: r.s(),
+                after: r.s(),
+                clause: r.s(),
+                note: r.s(),
+            },
+            headers: r.children(r.pool.headers),
+            causes: r.list(),
+            inspect: r.list(),
+            fix: r.s(),
+            retry: Retry {
+                policy: match r.n() {
+                    0 => RetryPolicy::None,
+                    1 => RetryPolicy::Modified,
+                    2 => RetryPolicy::Later,
+                    3 => RetryPolicy::Elsewhere,
+                    _ => RetryPolicy::No,
+                },
+                note: r.s(),
+            },
+            related: r.nums(),
+            note: r.opt(),
+        }
+    }
+
+    fn prose(r: &mut Reader) -> CodeProse {
+        CodeProse {
+            code: r.n(),
+            callee: r.opt(),
+            target: r.opt(),
+            next: r.opt(),
+            high: r.flag(),
+            causes: r.list(),
+            ims_causes: r.list(),
+            redirect: r.opt(),
+        }
+    }
+
+    fn warning(r: &mut Reader) -> WarningInfo {
+        WarningInfo {
+            code: r.n(),
+            text: r.s(),
+            spec: r.s(),
+            meaning: r.s(),
+        }
+    }
+
+    /// A cause that fits a byte (build.rs checks: Q.850 causes are 1–127).
+    fn byte(v: u16) -> u8 {
+        u8::try_from(v).unwrap_or(u8::MAX)
+    }
+
+    fn q850(r: &mut Reader) -> Q850Cause {
+        Q850Cause {
+            cause: byte(r.n()),
+            name: r.s(),
+            class: r.s(),
+            explanation: r.s(),
+        }
+    }
+
+    fn q850_sip(r: &mut Reader) -> Q850ToSip {
+        Q850ToSip {
+            cause: r.opt_n().map(byte),
+            cause_text: r.s(),
+            sip: r.opt_n(),
+            note: r.opt(),
+        }
+    }
+
+    fn sip_q850(r: &mut Reader) -> SipToQ850 {
+        SipToQ850 {
+            sip: r.n(),
+            cause: r.opt_n().map(byte),
+            cause_text: r.s(),
+            note: r.opt(),
+        }
+    }
+
+    fn reason_value(r: &mut Reader) -> ReasonCause {
+        ReasonCause {
+            cause: u32::from(r.n()) << 16 | u32::from(r.n()),
+            text: r.s(),
+            meaning: r.s(),
+        }
+    }
+
+    fn protocol(r: &mut Reader) -> ReasonProtocol {
+        ReasonProtocol {
+            name: r.s(),
+            spec: r.s(),
+            causes: r.s(),
+            meaning: r.s(),
+            senders: r.s(),
+            complete: r.flag(),
+            values: r.children(r.pool.values),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// Each section's reader ends where the next section starts, and the last at
+        /// the end: `build.rs` and the readers above agree on every field.
+        #[test]
+        fn tables_read_to_their_ends() {
+            let pool = pool();
+            let end = |r: Reader| (r.s, r.n);
+            let fall: fn(&mut Reader) -> (u16, u16, &'static str) = |r| (r.n(), r.n(), r.s());
+            let ends = [
+                (end(read_rows(pool, AT_PROSE, prose).1), AT_HEADERS),
+                (end(read_rows(pool, AT_HEADERS, header).1), AT_CODES),
+                (end(read_rows(pool, AT_CODES, code).1), AT_FALLBACKS),
+                (end(read_rows(pool, AT_FALLBACKS, fall).1), AT_WARNINGS),
+                (end(read_rows(pool, AT_WARNINGS, warning).1), AT_Q850_CAUSES),
+                (end(read_rows(pool, AT_Q850_CAUSES, q850).1), AT_Q850_TO_SIP),
+                (
+                    end(read_rows(pool, AT_Q850_TO_SIP, q850_sip).1),
+                    AT_SIP_TO_Q850,
+                ),
+                (
+                    end(read_rows(pool, AT_SIP_TO_Q850, sip_q850).1),
+                    AT_REASON_VALUES,
+                ),
+                (
+                    end(read_rows(pool, AT_REASON_VALUES, reason_value).1),
+                    AT_REASON_PROTOCOLS,
+                ),
+                (
+                    end(read_rows(pool, AT_REASON_PROTOCOLS, protocol).1),
+                    AT_END,
+                ),
+            ];
+            for (i, ((s, n), next)) in ends.into_iter().enumerate() {
+                assert_eq!((s, n), (next.s, next.n), "section {i}");
+            }
+            assert_eq!(pool.strs.len(), STRINGS);
+            assert_eq!((AT_END.s, AT_END.n), (STRINGS, NUMS.len()));
+            // Every child row belongs to exactly one parent row.
+            let headers: usize = codes().iter().map(|c| c.headers.len()).sum();
+            assert_eq!(headers, AT_HEADERS.rows);
+            let values: usize = reason_protocols().iter().map(|p| p.values.len()).sum();
+            assert_eq!(values, AT_REASON_VALUES.rows);
+            assert_eq!(codes().len(), AT_CODES.rows);
+        }
+    }
 }
 
 /// Status codes by name: one constant per registered code, generated by
@@ -296,10 +692,10 @@ pub struct CodeProse {
 
 /// The diagnosis text of a registered code, when its row has one.
 pub fn code_prose(code: u16) -> Option<&'static CodeProse> {
-    tables::PROSE
+    tables::prose_table()
         .binary_search_by_key(&code, |p| p.code)
         .ok()
-        .map(|i| &tables::PROSE[i])
+        .and_then(|i| tables::prose_table().get(i))
 }
 
 /// The result of looking a code up: what was asked, whether it is
@@ -335,7 +731,7 @@ pub fn lookup_code(code: impl Into<StatusCode>) -> CodeLookup {
             info,
         };
     }
-    match tables::FALLBACKS
+    match tables::fallbacks()
         .iter()
         .find(|(class, _, _)| *class == code / 100)
     {
@@ -371,7 +767,7 @@ impl std::fmt::Display for CodeTitle {
         if let Some(info) = known_code(code) {
             return write!(f, "{} {}", info.code, info.reason);
         }
-        match tables::FALLBACKS
+        match tables::fallbacks()
             .iter()
             .find(|(class, _, _)| *class == code / 100)
             .and_then(|&(class, base, _)| known_code(base).map(|b| (class, b)))
@@ -399,15 +795,15 @@ pub fn status_info(code: impl Into<StatusCode>) -> &'static CodeInfo {
 }
 
 fn known_code(code: u16) -> Option<&'static CodeInfo> {
-    tables::CODES
+    tables::codes()
         .binary_search_by_key(&code, |c| c.code)
         .ok()
-        .map(|i| &tables::CODES[i])
+        .and_then(|i| tables::codes().get(i))
 }
 
 /// Every registered status code, sorted.
 pub fn codes() -> &'static [CodeInfo] {
-    tables::CODES
+    tables::codes()
 }
 
 /// One line of a code listing.
@@ -440,7 +836,7 @@ pub struct CodeGroup {
 
 /// All registered codes grouped by class, 1xx first.
 pub fn list_codes() -> Vec<CodeGroup> {
-    group_codes(tables::CODES.iter())
+    group_codes(&mut tables::codes().iter())
 }
 
 /// Registered codes whose text matches every word of `query`
@@ -462,16 +858,17 @@ pub fn search_codes(query: &str) -> Vec<CodeGroup> {
             if w.bytes().all(|b| b.is_ascii_digit()) {
                 c.code.to_string().starts_with(w.as_str())
             } else {
-                code_text(c).any(|t| contains_ci(t, w))
+                any_text(c, &mut |t| contains_ci(t, w))
             }
         })
     };
-    group_codes(tables::CODES.iter().filter(|c| hit(c)))
+    group_codes(&mut tables::codes().iter().filter(|c| hit(c)))
 }
 
-/// Every searchable text field of an entry.
-fn code_text(c: &CodeInfo) -> impl Iterator<Item = &'static str> {
-    [
+/// Whether `f` holds for any searchable text field of an entry. Plain loops behind
+/// `&mut dyn`, not a chain of iterators: one small function in the core module.
+fn any_text(c: &CodeInfo, f: &mut dyn FnMut(&str) -> bool) -> bool {
+    let fields = [
         c.reason,
         c.description,
         c.purpose,
@@ -485,13 +882,11 @@ fn code_text(c: &CodeInfo) -> impl Iterator<Item = &'static str> {
         c.ims.before,
         c.ims.after,
         c.note.unwrap_or(""),
-    ]
-    .into_iter()
-    .chain(c.methods.iter().copied())
-    .chain(c.causes.iter().copied())
-    .chain(c.inspect.iter().copied())
-    .chain(c.ims.senders.iter().copied())
-    .chain(c.headers.iter().flat_map(|h| [h.name, h.why]))
+    ];
+    let lists = [c.methods, c.causes, c.inspect, c.ims.senders];
+    fields.iter().any(|t| f(t))
+        || lists.iter().any(|l| l.iter().any(|t| f(t)))
+        || c.headers.iter().any(|h| f(h.name) || f(h.why))
 }
 
 /// ASCII-case-insensitive substring test (`needle` already lower-case).
@@ -500,7 +895,7 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
     needle.is_empty() || hay.to_ascii_lowercase().contains(needle)
 }
 
-fn group_codes<'a>(codes: impl Iterator<Item = &'a CodeInfo>) -> Vec<CodeGroup> {
+fn group_codes(codes: &mut dyn Iterator<Item = &CodeInfo>) -> Vec<CodeGroup> {
     let mut groups: Vec<CodeGroup> = Vec::new();
     for c in codes {
         let summary = CodeSummary {
@@ -678,12 +1073,12 @@ pub struct WarningInfo {
 
 /// The registered Warning code, if any.
 pub fn warning_info(code: u16) -> Option<&'static WarningInfo> {
-    tables::WARNINGS.iter().find(|w| w.code == code)
+    tables::warnings().iter().find(|w| w.code == code)
 }
 
 /// Every registered Warning code, sorted.
 pub fn warnings() -> &'static [WarningInfo] {
-    tables::WARNINGS
+    tables::warnings()
 }
 
 /// An ITU-T Q.850 cause value.
@@ -703,12 +1098,12 @@ pub struct Q850Cause {
 
 /// The Q.850 cause, if it is defined.
 pub fn q850_info(cause: u8) -> Option<&'static Q850Cause> {
-    tables::Q850_CAUSES.iter().find(|c| c.cause == cause)
+    tables::q850_causes().iter().find(|c| c.cause == cause)
 }
 
 /// Every defined Q.850 cause, sorted.
 pub fn q850_causes() -> &'static [Q850Cause] {
-    tables::Q850_CAUSES
+    tables::q850_causes()
 }
 
 /// One row of the RFC 3398 §8.2.6.1 table (ISUP cause → SIP status).
@@ -744,7 +1139,7 @@ pub struct SipToQ850 {
 /// RFC 3398 mapping of a Q.850 cause to SIP: the row(s) for the cause
 /// (cause 22 has two, with and without diagnostic), else the default row.
 pub fn q850_to_sip(cause: u8) -> &'static [Q850ToSip] {
-    let rows = tables::Q850_TO_SIP;
+    let rows = tables::q850_to_sip();
     let start = rows.iter().position(|r| r.cause == Some(cause));
     let (start, len) = match start {
         Some(s) => (
@@ -761,17 +1156,17 @@ pub fn q850_to_sip(cause: u8) -> &'static [Q850ToSip] {
 
 /// RFC 3398 mapping of a SIP status to a Q.850 cause, if listed.
 pub fn sip_to_q850(code: u16) -> Option<&'static SipToQ850> {
-    tables::SIP_TO_Q850.iter().find(|r| r.sip == code)
+    tables::sip_to_q850().iter().find(|r| r.sip == code)
 }
 
 /// The whole RFC 3398 ISUP → SIP table, in RFC order.
 pub fn q850_to_sip_table() -> &'static [Q850ToSip] {
-    tables::Q850_TO_SIP
+    tables::q850_to_sip()
 }
 
 /// The whole RFC 3398 SIP → ISUP table, sorted by SIP code.
 pub fn sip_to_q850_table() -> &'static [SipToQ850] {
-    tables::SIP_TO_Q850
+    tables::sip_to_q850()
 }
 
 /// A protocol value of the Reason header (RFC 3326 §2; RFC 4411 §5;
@@ -817,7 +1212,7 @@ pub struct ReasonCause {
 /// The Reason protocol, by name (case-insensitive, as RFC 3326 tokens are
 /// compared in practice: `Q.850`/`q.850`, `preemption`/`Preemption`).
 pub fn reason_protocol(name: &str) -> Option<&'static ReasonProtocol> {
-    tables::REASON_PROTOCOLS
+    tables::reason_protocols()
         .iter()
         .find(|p| p.name.eq_ignore_ascii_case(name))
 }
@@ -825,7 +1220,7 @@ pub fn reason_protocol(name: &str) -> Option<&'static ReasonProtocol> {
 /// Every known Reason protocol, in table order (SIP, Q.850, then the
 /// extensions).
 pub fn reason_protocols() -> &'static [ReasonProtocol] {
-    tables::REASON_PROTOCOLS
+    tables::reason_protocols()
 }
 
 /// What `cause=` means for a Reason protocol: the status code's reason
@@ -874,12 +1269,12 @@ pub struct ReleaseCause {
 
 /// The `RELEASE_CAUSE` value, if defined.
 pub fn release_cause_info(cause: u8) -> Option<&'static ReleaseCause> {
-    tables::RELEASE_CAUSES.iter().find(|r| r.cause == cause)
+    tables::release_causes().iter().find(|r| r.cause == cause)
 }
 
 /// Every defined `RELEASE_CAUSE` value.
 pub fn release_causes() -> &'static [ReleaseCause] {
-    tables::RELEASE_CAUSES
+    tables::release_causes()
 }
 
 /// The knowledge base's value tables in one serialisable view, for a
@@ -905,11 +1300,11 @@ pub struct Catalog {
 /// Every value table of the knowledge base (see [`Catalog`]).
 pub fn catalog() -> Catalog {
     Catalog {
-        q850: tables::Q850_CAUSES,
-        warnings: tables::WARNINGS,
-        reason_protocols: tables::REASON_PROTOCOLS,
-        q850_to_sip: tables::Q850_TO_SIP,
-        sip_to_q850: tables::SIP_TO_Q850,
+        q850: tables::q850_causes(),
+        warnings: tables::warnings(),
+        reason_protocols: tables::reason_protocols(),
+        q850_to_sip: tables::q850_to_sip(),
+        sip_to_q850: tables::sip_to_q850(),
     }
 }
 

@@ -188,6 +188,19 @@ pub fn parse_message_with<'a>(input: &'a [u8], opts: &ParseOptions) -> Message<'
     Parser::new(input, opts).run()
 }
 
+/// Frames one SIP message with the default options as [`parse_message`] does
+/// (the same start line, headers, body and spans) but records no findings:
+/// the checks whose only output is a finding (NUL and UTF-8 scans of the head,
+/// version and method checks) are skipped. For callers that only read the
+/// framing and get the findings from a later [`parse_message`] (the lazy entry,
+/// [`crate::lazy`]).
+pub(crate) fn frame_message(input: &[u8]) -> Message<'_> {
+    let opts = ParseOptions::default();
+    let mut p = Parser::new(input, &opts);
+    p.record = false;
+    p.run()
+}
+
 impl<'a> Message<'a> {
     /// The whole input the message was parsed from.
     pub fn input(&self) -> &'a [u8] {
@@ -323,6 +336,9 @@ struct Parser<'a, 'o> {
     prefix_start: usize,
     lf_only: bool,
     lf_reported: bool,
+    /// Findings are recorded (off only for [`frame_message`]); the framing is
+    /// the same either way.
+    record: bool,
 }
 
 impl<'a, 'o> Parser<'a, 'o> {
@@ -335,6 +351,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             prefix_start: 0,
             lf_only: false,
             lf_reported: false,
+            record: true,
         }
     }
 
@@ -343,6 +360,9 @@ impl<'a, 'o> Parser<'a, 'o> {
     }
 
     fn push(&mut self, rule: Rule, span: Span, message: impl Into<String>) {
+        if !self.record {
+            return;
+        }
         self.findings.push(Finding::new(rule, span, message));
     }
 
@@ -670,6 +690,9 @@ impl<'a, 'o> Parser<'a, 'o> {
 
     /// NUL bytes and UTF-8 validity of the start line and header section.
     fn check_head_bytes(&mut self, start: usize, end: usize) {
+        if !self.record {
+            return;
+        }
         let head = &self.input[start..end.min(self.input.len())];
         // A NUL is legal only as a quoted-pair (`\` NUL) inside a quoted
         // string (RFC 3261 §25.1; RFC 4475 §3.1.1.2).
@@ -802,7 +825,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             }
         }
         self.check_version(version);
-        if Method::from_bytes(method.bytes()).is_none() {
+        if self.record && Method::from_bytes(method.bytes()).is_none() {
             self.push(
                 Rule::UnknownMethod,
                 method.span(),
@@ -902,6 +925,9 @@ impl<'a, 'o> Parser<'a, 'o> {
 
     /// `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT` (RFC 3261 §25.1).
     fn check_version(&mut self, v: Text<'a>) {
+        if !self.record {
+            return;
+        }
         let b = v.bytes();
         let well_formed = b.len() > 4
             && b[..4].eq_ignore_ascii_case(b"SIP/")
@@ -1035,6 +1061,9 @@ impl<'a, 'o> Parser<'a, 'o> {
         let t = self.text(at, self.input.len());
         if t.trim().is_empty() {
             return None;
+        }
+        if !self.record {
+            return Some(t);
         }
         let looks_like_message = {
             let tt = t.trim();

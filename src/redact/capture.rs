@@ -159,6 +159,10 @@ pub struct PacketCounts {
     pub non_sip_dropped: u64,
     /// Non-SIP IP packets kept with addresses aliased ([`NonSipPackets::Keep`]).
     pub non_sip_kept: u64,
+    /// IPsec ESP packets dropped, with [`NonSipPackets::Keep`] too: their
+    /// payload may be SIP (in the clear under ESP-NULL) that redaction
+    /// cannot rewrite.
+    pub esp_dropped: u64,
     /// IP fragments dropped because their datagram is written reassembled
     /// in the packet of its last fragment.
     pub fragments_merged: u64,
@@ -574,6 +578,11 @@ enum Verdict {
     Absorbed,
     /// Grew past what its length fields can say: left out.
     Oversize,
+    /// IPsec ESP (IP protocol 50, or UDP-encapsulated on port 4500, RFC
+    /// 3948 §2.1): always left out, `--keep-non-sip` or not. ESP-NULL carries
+    /// SIP in the clear that the rewriter cannot reach without opening the
+    /// SA, and an encrypted payload is SIP its keys holder can read.
+    Esp,
 }
 
 /// A transport segment's new bytes and the checksum the IP layer must fill.
@@ -784,6 +793,10 @@ impl Rewriter {
                     }
                     Verdict::Oversize => {
                         self.counts.oversize_dropped += 1;
+                        return;
+                    }
+                    Verdict::Esp => {
+                        self.counts.esp_dropped += 1;
                         return;
                     }
                     Verdict::Other if !self.keeps(Verdict::Other) => {
@@ -1063,6 +1076,9 @@ impl Rewriter {
             data.len()
         };
         let body = &data[8..end];
+        if is_udp_esp(be16(data, 0), be16(data, 2), body) {
+            return gone(Verdict::Esp);
+        }
         let zero = be16(data, 6) == 0 && src.is_ipv4() && dst.is_ipv4();
         if !looks_like_sip(body) {
             return Seg {
@@ -1447,6 +1463,7 @@ impl Layers for Rewriter {
             Next::Udp => self.udp(h.src, h.dst, data),
             Next::Tcp => self.tcp(data, ctx.depth),
             Next::Sctp => self.sctp(h.src, h.dst, data),
+            _ if h.proto == ESP_PROTOCOL => gone(Verdict::Esp),
             _ => opaque(data),
         }
     }
@@ -1547,6 +1564,16 @@ fn gone(v: Verdict) -> Seg {
         v,
         csum: Csum::None,
     }
+}
+
+/// IP protocol number of ESP (RFC 4303).
+const ESP_PROTOCOL: u8 = 50;
+
+/// A UDP payload on port 4500 that is ESP (RFC 3948 §2.1, §2.2): not a
+/// NAT-keepalive (the single byte 0xFF) and not IKE (its four zero bytes,
+/// the non-ESP marker), so its first four bytes are a non-zero SPI.
+fn is_udp_esp(sport: u16, dport: u16, body: &[u8]) -> bool {
+    (sport == 4500 || dport == 4500) && body.len() >= 8 && body[..4] != [0, 0, 0, 0]
 }
 
 /// A payload siplens does not read: kept as it is, non-SIP.

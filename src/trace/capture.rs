@@ -46,7 +46,9 @@ use crate::capture::{sniff, Damage, DamageKind, Record, RecordKind, Records};
 pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
 
-use super::model::{CaptureIssue, RawMessage};
+use super::esp::{EspState, Outcome};
+use super::model::{CaptureIssue, EspProvenance, RawMessage};
+use crate::capture::esp::EspKeys;
 use crate::finding::Rule;
 
 /// What was read out of a capture: the SIP messages in capture order and
@@ -85,6 +87,36 @@ pub struct Payload<'a> {
     pub dst_port: u16,
     /// The payload, as far as captured.
     pub data: &'a [u8],
+}
+
+/// A [`Payload`] that owns its bytes: what the incremental reader keeps
+/// of a UDP datagram until the trace stream has seen it.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedPayload {
+    frame: u64,
+    time: Option<f64>,
+    proto: u8,
+    src: IpAddr,
+    src_port: u16,
+    dst: IpAddr,
+    dst_port: u16,
+    data: Vec<u8>,
+}
+
+impl OwnedPayload {
+    /// The borrowed view the payload hook takes.
+    pub(crate) fn as_payload(&self) -> Payload<'_> {
+        Payload {
+            frame: self.frame,
+            time: self.time,
+            proto: self.proto,
+            src: self.src,
+            src_port: self.src_port,
+            dst: self.dst,
+            dst_port: self.dst_port,
+            data: &self.data,
+        }
+    }
 }
 
 /// Reads every SIP message out of a pcap or pcapng capture held in memory.
@@ -137,6 +169,29 @@ pub fn read_capture_progress(
     r.out
 }
 
+/// Everything at once, in one pass: keys for IPsec ESP (SAs, CK/IK) besides
+/// those the capture negotiates ([`crate::capture::esp`]), messages to
+/// `sink`, other payloads to `payloads` (as [`read_capture_payloads`]),
+/// bytes read to `progress` (as [`read_capture_progress`]).
+pub fn read_capture_keys(
+    input: &[u8],
+    keys: &EspKeys,
+    sink: &mut dyn FnMut(RawMessage),
+    payloads: &mut dyn FnMut(&Payload<'_>),
+    progress: &mut dyn FnMut(usize),
+) -> Extracted {
+    let mut r = Reader {
+        sink: Some(sink),
+        payloads: Some(payloads),
+        progress: Some(progress),
+        progress_step: (input.len() / 100).clamp(1, 256 << 10),
+        esp: EspState::new(keys),
+        ..Reader::default()
+    };
+    r.run(input);
+    r.out
+}
+
 fn read(input: &[u8], sink: Option<&mut dyn FnMut(RawMessage)>) -> Extracted {
     let mut r = Reader {
         sink,
@@ -155,9 +210,21 @@ pub(crate) struct Incremental(Reader<'static>, Walker);
 impl Incremental {
     /// A reader of a capture in `format` (`pcap` or `pcapng`).
     pub(crate) fn new(format: &'static str) -> Self {
-        let mut r = Reader::default();
+        let mut r = Reader {
+            collected: Some(Vec::new()),
+            ..Reader::default()
+        };
         r.out.format = format;
         Incremental(r, Walker::new())
+    }
+
+    /// The non-SIP UDP payloads read since the last call, in capture order.
+    pub(crate) fn take_payloads(&mut self) -> Vec<OwnedPayload> {
+        self.0
+            .collected
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Reads one record (`frames`: packets walked so far); returns the
@@ -261,6 +328,9 @@ struct Reader<'s> {
     sink: Option<&'s mut dyn FnMut(RawMessage)>,
     /// Where non-SIP payloads go, when anyone listens.
     payloads: Option<&'s mut dyn FnMut(&Payload<'_>)>,
+    /// Non-SIP UDP payloads kept for the incremental reader, which has no
+    /// hook to call (`Incremental::take_payloads`).
+    collected: Option<Vec<OwnedPayload>>,
     /// Told the bytes read so far, every `progress_step` bytes.
     progress: Option<&'s mut dyn FnMut(usize)>,
     progress_step: usize,
@@ -275,6 +345,12 @@ struct Reader<'s> {
     /// A TCP segment has waited behind a hole (so acknowledgments are
     /// worth checking against holes).
     waited: bool,
+    /// IPsec ESP: SAs learnt and given, what could not be read.
+    esp: EspState,
+    /// Walks opened ESP payloads (its own fragments, inner flows).
+    esp_walker: Walker,
+    /// The ESP packet being walked: the messages it completes carry it.
+    esp_now: Option<EspProvenance>,
 }
 
 /// Data waiting behind a TCP hole before the hole is declared lost.
@@ -289,6 +365,8 @@ impl Visitor for Reader<'_> {
         if looks_like_sip(payload) {
             self.fragments(ctx);
             self.emit(ctx.into(), key, "udp", payload.to_vec());
+        } else if (key.1 == 4500 || key.3 == 4500) && self.esp_packet(ctx, key.0, key.2, payload) {
+            // UDP-encapsulated ESP (RFC 3948 §2.1), opened.
         } else {
             self.hand_over(ctx, 17, key, payload);
         }
@@ -314,6 +392,9 @@ impl Visitor for Reader<'_> {
         dst: IpAddr,
         payload: &[u8],
     ) {
+        if proto == 50 && self.esp_packet(ctx, src, dst, payload) {
+            return;
+        }
         self.hand_over(ctx, proto, (src, 0, dst, 0), payload);
     }
 
@@ -345,8 +426,44 @@ impl Reader<'_> {
             .extend(ctx.fragments.iter().map(|&(frame, _)| frame));
     }
 
+    /// An ESP packet `src` → `dst`: when its SA is known (or it reads as
+    /// ESP-NULL), its payload is walked like any other IP payload and the
+    /// messages it completes carry its provenance; `false` when it was not
+    /// read (counted for the findings).
+    fn esp_packet(&mut self, ctx: &PacketCtx<'_>, src: IpAddr, dst: IpAddr, data: &[u8]) -> bool {
+        match self.esp.open(ctx.frame, src, dst, data) {
+            Outcome::Opened(o, tag) => {
+                // Next header 59: a dummy packet (RFC 4303 §2.6), nothing inside.
+                if o.next_header != 59 {
+                    let mut w = std::mem::take(&mut self.esp_walker);
+                    let outer = self.esp_now.replace(tag);
+                    w.inner(self, ctx, o.next_header, src, dst, &o.payload);
+                    self.esp_now = outer;
+                    self.esp_walker = w;
+                }
+                true
+            }
+            Outcome::Unread => false,
+        }
+    }
+
     /// A payload that is not SIP, to the payload hook.
     fn hand_over(&mut self, ctx: &PacketCtx<'_>, proto: u8, key: FlowKey, data: &[u8]) {
+        if let Some(kept) = self.collected.as_mut() {
+            // UDP only: what the trace's media analysis reads.
+            if proto == 17 {
+                kept.push(OwnedPayload {
+                    frame: ctx.frame,
+                    time: ctx.time,
+                    proto,
+                    src: key.0,
+                    src_port: key.1,
+                    dst: key.2,
+                    dst_port: key.3,
+                    data: data.to_vec(),
+                });
+            }
+        }
         if let Some(hook) = self.payloads.as_mut() {
             hook(&Payload {
                 frame: ctx.frame,
@@ -707,6 +824,7 @@ impl Reader<'_> {
     }
 
     fn emit(&mut self, pkt: Pkt, key: FlowKey, transport: &'static str, bytes: Vec<u8>) {
+        self.esp.learn(&bytes, key.0, key.2, Some(pkt.frame));
         let src = self.name(key.0, key.1);
         let dst = self.name(key.2, key.3);
         let mut frames = std::mem::take(&mut self.pending_frames);
@@ -729,6 +847,7 @@ impl Reader<'_> {
             transport: Some(transport.into()),
             frame: Some(pkt.frame),
             source_span: None,
+            esp: self.esp_now.clone(),
         };
         match self.sink.as_mut() {
             Some(sink) => sink(m),
@@ -747,6 +866,8 @@ impl Reader<'_> {
     }
 
     fn finish(&mut self, pending_datagrams: usize) {
+        // Datagrams fragmented inside ESP tunnel mode count too.
+        let pending_datagrams = pending_datagrams + self.esp_walker.pending_datagrams();
         // Holes still open at the end will not fill: read what follows them.
         let mut holed: Vec<FlowKey> = self
             .tcp
@@ -816,6 +937,8 @@ impl Reader<'_> {
                 ),
             );
         }
+        let esp = self.esp.issues();
+        self.out.issues.extend(esp);
     }
 }
 
@@ -1179,7 +1302,9 @@ mod tests {
                 p.time,
             ))
         });
-        assert!(x.issues.is_empty(), "{:?}", x.issues);
+        // ESP without an SA is handed over and counted (SL459), not dropped.
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        assert_eq!(x.issues[0].rule, Rule::CaptureEspUnread);
         assert_eq!(sip, 1);
         let t = |s: u32| Some(f64::from(1_700_000_000 + s));
         assert_eq!(

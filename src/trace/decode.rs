@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::capture::esp::EspKeys;
 use crate::diagnose::{Decoded, SpanDto};
 use crate::finding::Rule;
 
@@ -15,6 +16,7 @@ use super::model::{
     group_findings, CaptureIssue, FindingGroup, FlowFinding, MessageSummary, RawMessage, SdpRole,
 };
 use super::participants::{self, Participant};
+use super::rtp::{MediaReport, MediaTracker};
 use super::summary::TraceSummary;
 use super::time::iso_time;
 use super::{capture, rules, text};
@@ -56,6 +58,9 @@ pub struct Trace {
     pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
+    /// RTP/RTCP of a capture, streams bound to the calls by their SDP
+    /// (null for text).
+    pub media: Option<MediaReport>,
     /// The ladder diagram of every message, as data ([`crate::trace::ladder`]): what
     /// the CLI and the page draw ([`Ladder::filter`] narrows it to a
     /// Call-ID or a dialog).
@@ -132,6 +137,10 @@ pub struct TraceMessage {
     pub sdp: Option<SdpRole>,
     /// For an answer: the index of the message holding its offer.
     pub sdp_answers: Option<usize>,
+    /// Read out of IPsec ESP: the SA that opened it and where the SA and
+    /// its keys came from. Absent for messages sent in the clear.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esp: Option<super::model::EspProvenance>,
 }
 
 /// Decodes pasted text holding any number of SIP messages and log lines.
@@ -154,11 +163,28 @@ pub fn decode_capture(input: &[u8]) -> Trace {
 /// [`decode_capture`], calling `progress` with the number of input bytes
 /// read so far about every hundredth of the input (for a progress bar).
 pub fn decode_capture_progress(input: &[u8], progress: &mut dyn FnMut(usize)) -> Trace {
+    decode_capture_keys(input, &EspKeys::default(), progress)
+}
+
+/// [`decode_capture_progress`] with keys for the IPsec ESP the capture
+/// carries (SAs, CK/IK), besides the SAs and keys the capture itself
+/// negotiates ([`crate::capture::esp`]).
+pub fn decode_capture_keys(input: &[u8], keys: &EspKeys, progress: &mut dyn FnMut(usize)) -> Trace {
     let mut messages = Vec::new();
     let mut each = |m: TraceMessage| messages.push(m);
     let mut st = Streamer::new(None, Some(&mut each));
     st.fill_timestamps = true;
-    let x = capture::read_capture_progress(input, &mut |r| st.push(r), progress);
+    st.media = Some(MediaTracker::default());
+    // The reader calls one hook at a time, never one inside the other.
+    let cell = std::cell::RefCell::new(st);
+    let x = capture::read_capture_keys(
+        input,
+        keys,
+        &mut |r| cell.borrow_mut().push(r),
+        &mut |p| cell.borrow_mut().payload(p),
+        progress,
+    );
+    let st = cell.into_inner();
     let mut issues = x.issues;
     if st.messages.is_empty() && x.format != "unknown" {
         issues.push(no_sip_in_capture(x.frames));
@@ -169,8 +195,13 @@ pub fn decode_capture_progress(input: &[u8], progress: &mut dyn FnMut(usize)) ->
 
 /// Decodes a capture when `input` has a pcap/pcapng magic number, else text.
 pub fn decode_any(input: &[u8]) -> Trace {
+    decode_any_keys(input, &EspKeys::default())
+}
+
+/// [`decode_any`] with keys for IPsec ESP ([`decode_capture_keys`]).
+pub fn decode_any_keys(input: &[u8], keys: &EspKeys) -> Trace {
     if capture::is_capture(input) {
-        decode_capture(input)
+        decode_capture_keys(input, keys, &mut |_| {})
     } else {
         decode_trace_text(input)
     }
@@ -189,6 +220,8 @@ pub(crate) struct Streamer<'t, 'e> {
     each: Option<&'e mut dyn FnMut(TraceMessage)>,
     /// Format `timestamp` from `time` (messages of `read_capture_with`).
     pub(super) fill_timestamps: bool,
+    /// RTP/RTCP analysis and SDP binding (captures only).
+    pub(super) media: Option<MediaTracker>,
 }
 
 impl<'t, 'e> Streamer<'t, 'e> {
@@ -205,6 +238,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
             lines: None,
             each,
             fill_timestamps: false,
+            media: None,
         }
     }
 
@@ -244,6 +278,9 @@ impl<'t, 'e> Streamer<'t, 'e> {
         let (sdp, sdp_answers) = self.offer_answer.push(m, &self.infos[i]);
         m.sdp = sdp;
         m.sdp_answers = sdp_answers;
+        if let (Some(media), Some(body)) = (self.media.as_mut(), views.sdp()) {
+            media.sdp(&self.messages[i], body);
+        }
         if !decode {
             return None;
         }
@@ -284,7 +321,15 @@ impl<'t, 'e> Streamer<'t, 'e> {
             retransmission: retrans,
             sdp,
             sdp_answers,
+            esp: r.esp,
         })
+    }
+
+    /// Hands a payload that is not SIP to the media analysis.
+    pub(crate) fn payload(&mut self, p: &capture::Payload<'_>) {
+        if let Some(media) = self.media.as_mut() {
+            media.payload(p);
+        }
     }
 
     pub(crate) fn finish(
@@ -302,6 +347,11 @@ impl<'t, 'e> Streamer<'t, 'e> {
         correlate::describe_dialogs(&mut cor, &self.messages, &self.infos);
         let mut findings = rules::run(&self.messages, &self.infos, &cor);
         findings.extend(self.offer_answer.finish());
+        let media = self.media.take().map(|t| {
+            let (report, media_findings) = t.finish(&self.messages, &cor.calls);
+            findings.extend(media_findings);
+            report
+        });
         findings.sort_by_key(|f| (f.messages.first().copied(), f.id));
         let finding_groups = group_findings(&findings);
         TraceSummary {
@@ -322,6 +372,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
                     f
                 })
                 .collect(),
+            media,
         }
     }
 }
@@ -351,10 +402,28 @@ pub(crate) fn no_sip_in_capture(frames: u64) -> CaptureIssue {
 /// per-message summaries and the correlation tables (captures; pasted text
 /// is split first, then streamed).
 pub fn stream_any(input: &[u8], each: Option<&mut dyn FnMut(TraceMessage)>) -> TraceSummary {
+    stream_any_keys(input, &EspKeys::default(), each)
+}
+
+/// [`stream_any`] with keys for IPsec ESP ([`decode_capture_keys`]).
+pub fn stream_any_keys(
+    input: &[u8],
+    keys: &EspKeys,
+    each: Option<&mut dyn FnMut(TraceMessage)>,
+) -> TraceSummary {
     if capture::is_capture(input) {
         let mut st = Streamer::new(None, each);
         st.fill_timestamps = true;
-        let x = capture::read_capture_with(input, &mut |r| st.push(r));
+        st.media = Some(MediaTracker::default());
+        let cell = std::cell::RefCell::new(st);
+        let x = capture::read_capture_keys(
+            input,
+            keys,
+            &mut |r| cell.borrow_mut().push(r),
+            &mut |p| cell.borrow_mut().payload(p),
+            &mut |_| {},
+        );
+        let st = cell.into_inner();
         let mut issues = x.issues;
         if st.messages.is_empty() && x.format != "unknown" {
             issues.push(no_sip_in_capture(x.frames));
@@ -409,6 +478,7 @@ impl TraceSummary {
             findings: self.findings,
             finding_groups: self.finding_groups,
             capture_findings: self.capture_findings,
+            media: self.media,
             ladder,
         }
     }

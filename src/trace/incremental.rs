@@ -48,10 +48,15 @@ enum Feed {
     Capture(Box<CaptureFeed>),
 }
 
-/// A message cut out of the input, with the line it starts on (text).
-struct Cut {
-    raw: RawMessage,
-    line: Option<usize>,
+/// What the feed hands over, in input order: a message cut out of the
+/// input with the line it starts on (text), or a non-SIP UDP payload of a
+/// capture (for the media analysis).
+enum Cut {
+    Message {
+        raw: RawMessage,
+        line: Option<usize>,
+    },
+    Payload(capture::OwnedPayload),
 }
 
 impl Default for TraceStream {
@@ -103,7 +108,11 @@ impl TraceStream {
             Feed::Capture(c) => {
                 cuts.extend(c.push(&[], true));
                 let x = std::mem::replace(&mut c.reader, capture::Incremental::new("")).finish();
-                cuts.extend(x.messages.into_iter().map(|raw| Cut { raw, line: None }));
+                cuts.extend(
+                    x.messages
+                        .into_iter()
+                        .map(|raw| Cut::Message { raw, line: None }),
+                );
                 (x.format, x.frames, x.issues)
             }
             Feed::Text(t) => {
@@ -122,8 +131,10 @@ impl TraceStream {
     fn decide(&mut self, head: &[u8]) {
         self.feed = match sniff(head) {
             Some(f) => {
-                // As `decode_capture`: the time as ISO 8601 text.
+                // As `decode_capture`: the time as ISO 8601 text, and the
+                // media next to the signalling.
                 self.streamer.fill_timestamps = true;
+                self.streamer.media = Some(Default::default());
                 Feed::Capture(Box::new(CaptureFeed::new(f.name())))
             }
             None => Feed::Text(TextFeed::default()),
@@ -141,7 +152,14 @@ impl TraceStream {
 
     fn decode(&mut self, cuts: Vec<Cut>) -> Vec<TraceMessage> {
         cuts.into_iter()
-            .filter_map(|Cut { raw, line }| {
+            .filter_map(|cut| {
+                let (raw, line) = match cut {
+                    Cut::Message { raw, line } => (raw, line),
+                    Cut::Payload(p) => {
+                        self.streamer.payload(&p.as_payload());
+                        return None;
+                    }
+                };
                 let span = raw.source_span;
                 let mut m = self.streamer.step(raw, true)?;
                 // The text is not kept: a message starts a line, so it is
@@ -194,6 +212,8 @@ pub struct StreamEnd {
     pub finding_groups: Vec<FindingGroup>,
     /// As [`super::Trace::capture_findings`].
     pub capture_findings: Vec<FlowFinding>,
+    /// As [`super::Trace::media`].
+    pub media: Option<super::MediaReport>,
     /// As [`super::Trace::ladder`]: the ladder of every message.
     pub ladder: super::Ladder,
 }
@@ -216,6 +236,7 @@ impl StreamEnd {
             findings: s.findings,
             finding_groups: s.finding_groups,
             capture_findings: s.capture_findings,
+            media: s.media,
             ladder,
         }
     }
@@ -315,7 +336,7 @@ impl TextFeed {
                 raw.source_span = raw
                     .source_span
                     .map(|sp| crate::span::Span::new(base + sp.start, base + sp.end));
-                Cut {
+                Cut::Message {
                     raw,
                     line: Some(base_line + m.line + 1),
                 }
@@ -381,8 +402,9 @@ impl CaptureFeed {
                         reader
                             .record(frames, record)
                             .into_iter()
-                            .map(|raw| Cut { raw, line: None }),
+                            .map(|raw| Cut::Message { raw, line: None }),
                     );
+                    out.extend(reader.take_payloads().into_iter().map(Cut::Payload));
                     let (cp, at) = records.checkpoint();
                     *checkpoint = cp;
                     used = at;

@@ -127,6 +127,10 @@ pub struct Arrow {
     pub retransmission: bool,
     /// Its transaction ([`crate::trace::Trace::transactions`] index).
     pub transaction: usize,
+    /// Read out of IPsec ESP: the SA and where it came from
+    /// ([`crate::trace::EspProvenance::describe`]); absent in the clear.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esp: Option<String>,
     /// The Call-ID of its transaction.
     pub call_id: String,
     /// The dialogs it is shown with ([`crate::trace::Trace::dialogs`] indices):
@@ -311,6 +315,7 @@ impl Arrows for Summaries<'_> {
             delta: None,
             retransmission: m.retransmission,
             transaction: m.transaction_id,
+            esp: m.esp.clone(),
             call_id: self.call_id(i).to_owned(),
             dialogs: self.dialogs[i].clone(),
         }

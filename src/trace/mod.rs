@@ -26,6 +26,7 @@
 pub mod capture;
 mod correlate;
 mod decode;
+mod esp;
 pub mod export;
 pub mod incremental;
 pub mod ladder;
@@ -33,6 +34,7 @@ mod media;
 mod model;
 mod participants;
 mod roles;
+mod rtp;
 mod rules;
 mod summary;
 pub mod text;
@@ -40,13 +42,15 @@ mod time;
 
 pub use correlate::{Call, Dialog, Transaction};
 pub use decode::{
-    decode_any, decode_capture, decode_capture_progress, decode_messages, decode_trace_text,
-    stream_any, Trace, TraceMessage, TRACE_SCHEMA_VERSION,
+    decode_any, decode_any_keys, decode_capture, decode_capture_keys, decode_capture_progress,
+    decode_messages, decode_trace_text, stream_any, stream_any_keys, Trace, TraceMessage,
+    TRACE_SCHEMA_VERSION,
 };
 pub use ladder::{Arrow, ArrowClass, Ladder, LadderFilter, Lane};
 pub use model::{
-    group_findings, CaptureIssue, FindingGroup, FlowFinding, MessageSummary, RawMessage,
-    ReasonSummary, SdpRole,
+    group_findings, CaptureIssue, EspProvenance, FindingGroup, FlowFinding, MessageSummary,
+    RawMessage, ReasonSummary, SdpRole,
 };
 pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
+pub use rtp::MediaReport;
 pub use summary::TraceSummary;

@@ -55,6 +55,74 @@ pub struct RawMessage {
     pub frames: Vec<u64>,
     /// Where the message is in the pasted text.
     pub source_span: Option<Span>,
+    /// The IPsec ESP packet it was read out of, when one.
+    pub esp: Option<EspProvenance>,
+}
+
+/// Where a message read out of IPsec ESP came from: which SA opened it and
+/// where that SA and its keys came from (TS 33.203 §7.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct EspProvenance {
+    /// The SPI, `0x` and 8 hex digits.
+    pub spi: String,
+    /// Encryption: `null`, `aes-cbc` or `des-ede3-cbc`.
+    pub ealg: &'static str,
+    /// Integrity algorithm (`hmac-md5-96`, `hmac-sha-1-96`), null when the
+    /// ICV was not checked.
+    pub alg: Option<&'static str>,
+    /// True when the ICV was checked with the integrity key and matched.
+    pub verified: bool,
+    /// `negotiated` (Security-Client/-Server in the capture), `user` (keys
+    /// given) or `heuristic` (ESP-NULL recognised by its content).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""negotiated" | "user" | "heuristic""#)
+    )]
+    pub source: &'static str,
+    /// The frame of the 401 whose Security-Server set the SA up.
+    pub sec_frame: Option<u64>,
+    /// The frame of the 401 whose `ck`/`ik` gave the keys (null: keys given
+    /// by the user, or none needed).
+    pub key_frame: Option<u64>,
+    /// ESP sequence number of the packet (the last one, for a message over
+    /// several TCP segments).
+    pub seq: u32,
+}
+
+impl EspProvenance {
+    /// `ESP 0x00001000 aes-cbc/hmac-sha-1-96 ✓`: the short label the
+    /// ladder and the CLI show.
+    pub fn label(&self) -> String {
+        format!(
+            "ESP {} {}/{}{}",
+            self.spi,
+            self.ealg,
+            self.alg.unwrap_or("unchecked"),
+            if self.verified { " ✓" } else { "" }
+        )
+    }
+
+    /// [`EspProvenance::label`] and where the SA and its keys came from:
+    /// `ESP 0x00001000 aes-cbc/hmac-sha-1-96 ✓ (SA negotiated in frame 3,
+    /// keys from frame 2)`.
+    pub fn describe(&self) -> String {
+        let from = match (self.source, self.sec_frame, self.key_frame) {
+            ("negotiated", s, k) => format!(
+                "SA negotiated{}, keys {}",
+                s.map_or(String::new(), |f| format!(" in frame {f}")),
+                match k {
+                    Some(f) => format!("from frame {f}"),
+                    None if self.verified || self.ealg != "null" => "given".into(),
+                    None => "unknown (ICV not checked)".into(),
+                }
+            ),
+            ("user", ..) => "SA given".into(),
+            _ => "ESP-NULL found by its content, ICV not checked".into(),
+        };
+        format!("{} ({from})", self.label())
+    }
 }
 
 /// A problem with the capture or text itself, not with a SIP message.
@@ -216,6 +284,8 @@ pub struct MessageSummary {
     pub has_sdp: bool,
     /// For an answer: the index of the message holding its offer.
     pub sdp_answers: Option<usize>,
+    /// Read out of IPsec ESP: [`EspProvenance::describe`].
+    pub esp: Option<String>,
 }
 
 impl MessageSummary {
@@ -267,6 +337,7 @@ impl MessageSummary {
             sdp: None,
             has_sdp: false,
             sdp_answers: None,
+            esp: r.esp.as_ref().map(EspProvenance::describe),
         }
     }
 

@@ -30,4 +30,6 @@ pub struct TraceSummary {
     pub finding_groups: Vec<FindingGroup>,
     /// Problems with the capture or text itself (`SL45x`).
     pub capture_findings: Vec<FlowFinding>,
+    /// As [`crate::trace::Trace::media`].
+    pub media: Option<super::rtp::MediaReport>,
 }

@@ -208,6 +208,7 @@ pub(crate) fn scan(input: &[u8], ls: &[Line], mut nodes: Nodes) -> Scan {
                     frame: None,
                     frames: Vec::new(),
                     source_span: Some(span),
+                    esp: None,
                 },
                 line: i,
                 next,

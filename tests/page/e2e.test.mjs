@@ -666,6 +666,34 @@ test("open a capture with the file input: ladder and dialog list, decoded in the
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
 });
 
+test("IPsec ESP keys: typed CK/IK open the SIP inside ESP; the keys go nowhere else", async () => {
+  const ESP = join(root, "tests/fixtures/esp/esp_aes_ipv4_udp_nokeys.pcap");
+  const CK = "00112233445566778899aabbccddeeff";
+  const IK = "0f0e0d0c0b0a09080706050403020100";
+  const p = await openPage(await newContext());
+  let before = await seqOf(p);
+  await p.getByLabel("Open capture").setInputFiles(ESP);
+  await waitNewResult(p, before);
+  assert.equal(await p.locator("#ladder-svg g.arrow").count(), 2);
+  await p.click(".esp-keys > summary");
+  await p.getByLabel("CK", { exact: true }).fill(CK);
+  await p.getByLabel("IK", { exact: true }).fill(IK);
+  before = await seqOf(p);
+  await p.getByLabel("Open capture").setInputFiles(ESP);
+  await waitNewResult(p, before);
+  assert.equal(await p.locator("#ladder-svg g.arrow").count(), 8);
+  // Each protected message says which SA opened it.
+  assert.match(await p.getAttribute("#ladder-svg g.arrow[data-index='2']", "aria-label"), /read out of IPsec ESP 0x00002002 aes-cbc\/hmac-sha-1-96 ✓ \(SA negotiated in frame 2, keys given\)/);
+  assert.match(await p.textContent("#ladder-svg g.arrow[data-index='2'] .arrow-label"), /· ESP$/);
+  const html = await p.content();
+  const url = p.url();
+  for (const key of [CK, IK]) {
+    assert.ok(!url.includes(key), "a key in the URL");
+    assert.ok(!html.replace(/value="[^"]*"/g, "").includes(key), "a key in the page outside its field");
+  }
+  await p.context().close();
+});
+
 test("a capture message: raw text, exact highlighting, share link and the message view", async () => {
   const trace = decodeCapture(readFileSync(CAPTURE));
   const m = trace.messages[0];

@@ -1,5 +1,6 @@
 //! Text rendering of a [`TraceSummary`] (the streaming decode): a flow
-//! summary (dialogs and their outcome, findings), the ladder diagram of
+//! summary (dialogs and their outcome, media streams per call, findings),
+//! the ladder diagram (with a media band: RTP streams and DTMF keys) of
 //! the core's model ([`siplens::trace::ladder`]: lanes, arrows, labels and
 //! the `--call-id` / `--dialog` filter are computed there, the page draws
 //! the same model; only the text layout is here), and the dialog CSV.
@@ -13,6 +14,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use siplens::rtp::MediaStream;
 use siplens::trace::ladder::{dialog_messages, LadderView};
 use siplens::trace::{Arrow, Dialog, TraceSummary};
 
@@ -37,7 +39,116 @@ pub fn write_report(
 ) -> std::io::Result<()> {
     out.write_all(summary(t, name, view.kept()).as_bytes())?;
     out.write_all(b"\nLadder:\n")?;
-    ladder(view, out)
+    ladder(view, &media_bands(t, view.kept()), out)
+}
+
+/// One line of the ladder's media band: a stream's start or a DTMF key,
+/// at its capture time.
+pub struct Band {
+    /// Seconds (capture time, as [`Arrow::at`]).
+    pub at: f64,
+    /// What the line says.
+    pub text: String,
+}
+
+/// At most this many DTMF lines per stream in the ladder.
+const MAX_DTMF_LINES: usize = 32;
+
+/// The streams a filter keeps: those bound by a kept message's SDP.
+fn kept_streams<'a>(
+    t: &'a TraceSummary,
+    keep: Option<&'a [bool]>,
+) -> impl Iterator<Item = &'a MediaStream> + 'a {
+    t.media
+        .iter()
+        .flat_map(|m| &m.streams)
+        .filter(move |s| keep.is_none() || s.sdp_message.is_some_and(|i| kept(keep, i)))
+}
+
+/// `PCMA+telephone-event`: the codecs of a stream.
+fn codecs(s: &MediaStream) -> String {
+    let names: Vec<String> = s
+        .payload_types
+        .iter()
+        .map(|p| {
+            p.codec
+                .clone()
+                .unwrap_or_else(|| format!("PT{}", p.payload_type))
+        })
+        .collect();
+    names.join("+")
+}
+
+/// One stream in a line: addresses, SSRC, codecs, packets, loss, jitter,
+/// duration and DTMF keys.
+fn stream_line(s: &MediaStream) -> String {
+    let mut line = format!(
+        "{}:{} → {}:{} SSRC 0x{:08X} {}: {}",
+        s.src_addr,
+        s.src_port,
+        s.dst_addr,
+        s.dst_port,
+        s.ssrc,
+        codecs(s),
+        plural(s.packets as usize, "packet", "packets"),
+    );
+    if s.lost != 0 {
+        let pct = s.lost as f64 * 100.0 / s.expected.max(1) as f64;
+        let _ = write!(line, ", lost {} ({pct:.1}%)", s.lost);
+    }
+    if let Some(j) = s.max_jitter_ms {
+        let _ = write!(line, ", max jitter {}", ms(j));
+    }
+    if let (Some(a), Some(b)) = (s.first_time, s.last_time) {
+        let _ = write!(line, ", {}", ms((b - a) * 1000.0));
+    }
+    if !s.events.is_empty() {
+        let keys: String = s.events.iter().map(|e| e.key.as_str()).collect();
+        let _ = write!(line, ", DTMF {keys}");
+    }
+    if let Some(r) = &s.rtcp {
+        if let Some(l) = r.last_fraction_lost {
+            let _ = write!(line, ", RTCP loss {l:.1}%");
+        }
+    }
+    line
+}
+
+/// The media band of the ladder: each stream where it starts, each DTMF
+/// key where it was pressed, in time order.
+pub fn media_bands(t: &TraceSummary, keep: Option<&[bool]>) -> Vec<Band> {
+    let mut out = Vec::new();
+    for s in kept_streams(t, keep) {
+        let Some(at) = s.first_time else {
+            continue;
+        };
+        let call = s
+            .call
+            .map_or("unbound".to_owned(), |c| format!("C{}", c + 1));
+        out.push(Band {
+            at,
+            text: format!("≈≈ RTP {call} {}", stream_line(s)),
+        });
+        for e in s.events.iter().take(MAX_DTMF_LINES) {
+            if let Some(at) = e.time {
+                out.push(Band {
+                    at,
+                    text: format!(
+                        "≈≈ DTMF {} {call} {}:{} → {}:{}{}",
+                        e.key,
+                        s.src_addr,
+                        s.src_port,
+                        s.dst_addr,
+                        s.dst_port,
+                        e.duration_ms
+                            .map_or(String::new(), |d| format!(" {}", ms(d)))
+                    ),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.at.total_cmp(&b.at));
+    out
 }
 
 fn kept(keep: Option<&[bool]>, i: usize) -> bool {
@@ -118,6 +229,56 @@ pub fn summary(t: &TraceSummary, name: &str, keep: Option<&[bool]>) -> String {
             );
             s.push_str("  ");
             wrap_into(&mut s, &line, 2, 6);
+        }
+    }
+    // Where the messages read out of IPsec ESP came from: one line per SA.
+    let mut sas: Vec<(&str, usize)> = Vec::new();
+    for m in t.messages.iter().filter(|m| kept(keep, m.index)) {
+        if let Some(e) = m.esp.as_deref() {
+            match sas.iter_mut().find(|(x, _)| *x == e) {
+                Some((_, n)) => *n += 1,
+                None => sas.push((e, 1)),
+            }
+        }
+    }
+    if !sas.is_empty() {
+        s.push_str("IPsec ESP:\n");
+        for (e, n) in sas {
+            s.push_str("  ");
+            wrap_into(
+                &mut s,
+                &format!("{e}: {}", plural(n, "message", "messages")),
+                2,
+                6,
+            );
+        }
+    }
+    let streams: Vec<&MediaStream> = kept_streams(t, keep).collect();
+    if !streams.is_empty() {
+        s.push_str("Media:\n");
+        let mut by_call: Vec<(Option<usize>, Vec<&MediaStream>)> = Vec::new();
+        for st in streams {
+            match by_call.iter_mut().find(|(c, _)| *c == st.call) {
+                Some((_, v)) => v.push(st),
+                None => by_call.push((st.call, vec![st])),
+            }
+        }
+        by_call.sort_by_key(|(c, _)| c.unwrap_or(usize::MAX));
+        for (call, list) in by_call {
+            let packets: u64 = list.iter().map(|x| x.packets).sum();
+            let lost: i64 = list.iter().map(|x| x.lost).sum();
+            let head = format!(
+                "{}: {}, {}, lost {lost}",
+                call.map_or("Unbound".to_owned(), |c| format!("Call {}", c + 1)),
+                plural(list.len(), "stream", "streams"),
+                plural(packets as usize, "packet", "packets"),
+            );
+            s.push_str("  ");
+            wrap_into(&mut s, &head, 2, 6);
+            for st in list {
+                s.push_str("    ");
+                wrap_into(&mut s, &stream_line(st), 4, 8);
+            }
         }
     }
     let about = |f: &&siplens::trace::FlowFinding| {
@@ -210,12 +371,27 @@ fn label(a: &Arrow) -> String {
     if a.retransmission {
         label.push_str(" (re)");
     }
+    if a.esp.is_some() {
+        label.push_str(" [esp]");
+    }
     label
 }
 
 /// The ladder diagram of the core's model (or, when the lanes do not fit
 /// the width, one message a line).
-pub fn ladder(view: &LadderView<'_>, out: &mut impl Write) -> std::io::Result<()> {
+pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> std::io::Result<()> {
+    // Band times are shown like the arrows': since the first timed message.
+    let base = view.arrows().find_map(|a| Some(a.at? - a.time?));
+    let mut bands = bands.iter().peekable();
+    let mut band_lines = |upto: Option<f64>, out: &mut dyn Write| -> std::io::Result<()> {
+        while let Some(b) = bands.next_if(|b| upto.is_none_or(|t| b.at < t)) {
+            let time = base.map_or(String::new(), |x| format!("+{:.3}", b.at - x));
+            let mut s = format!("{time:>10} ");
+            wrap_into(&mut s, &b.text, 11, 14);
+            out.write_all(s.as_bytes())?;
+        }
+        Ok(())
+    };
     let parts: Vec<&str> = view.lanes().iter().map(|l| l.label.as_str()).collect();
     let name = |lane: usize| parts.get(lane).copied().unwrap_or_default();
     let time = |a: &Arrow| a.time.map_or(String::new(), |x| format!("+{x:.3}"));
@@ -224,13 +400,16 @@ pub fn ladder(view: &LadderView<'_>, out: &mut impl Write) -> std::io::Result<()
     if col < MIN_COL {
         // Too many lanes for the width: a list.
         for a in view.arrows() {
+            if a.at.is_some() {
+                band_lines(a.at, out)?;
+            }
             let mut s = format!("{:>6} {:>10} ", format!("#{}", a.index + 1), time(&a));
             let at = s.chars().count();
             let line = format!("{} {} → {}", label(&a), name(a.from), name(a.to));
             wrap_into(&mut s, &line, at, at);
             out.write_all(s.as_bytes())?;
         }
-        return Ok(());
+        return band_lines(None, out);
     }
     let mut s = format!("{:>10} ", "");
     let mut legend = Vec::new();
@@ -258,6 +437,9 @@ pub fn ladder(view: &LadderView<'_>, out: &mut impl Write) -> std::io::Result<()
     }
     out.write_all(s.as_bytes())?;
     for a in view.arrows() {
+        if a.at.is_some() {
+            band_lines(a.at, out)?;
+        }
         let (ca, cb) = (a.from, a.to);
         let label = label(&a);
         // Where the full label goes when the arrow is too short for it.
@@ -319,7 +501,7 @@ pub fn ladder(view: &LadderView<'_>, out: &mut impl Write) -> std::io::Result<()
             a.index + 1
         )?;
     }
-    Ok(())
+    band_lines(None, out)
 }
 
 /// `s` cut to its last `max` characters, `…` first.

@@ -282,6 +282,10 @@ fn summary(
             ),
             (p.non_sip_kept, "non-SIP kept with addresses aliased"),
             (
+                p.esp_dropped,
+                "IPsec ESP dropped (may hold SIP that cannot be rewritten)",
+            ),
+            (
                 p.fragments_merged,
                 "IP fragments merged into their reassembled datagram",
             ),

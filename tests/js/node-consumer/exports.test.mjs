@@ -23,6 +23,7 @@ const VALID = {
   decodeTrace: [TEXT],
   decodeCapture: [CAPTURE],
   decodeCaptureProgress: [CAPTURE, () => {}],
+  decodeCaptureKeys: [CAPTURE, {}],
   captureFormat: [CAPTURE],
   lookupCode: [486],
   compareCodes: [486, 600],

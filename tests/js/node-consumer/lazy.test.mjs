@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse, decode, SipMessage } from "siplens";
+import * as trace from "siplens/trace";
 
 const crlf = (lines, body = "") => lines.join("\r\n") + "\r\n\r\n" + body;
 
@@ -132,4 +133,24 @@ test("parse: many messages kept alive at once read back right (the module's memo
     assert.equal(m.callId, id);
     m.free();
   }
+});
+
+test("parse: a SipMessage holds no module memory; free() and Symbol.dispose are no-ops kept for compatibility", () => {
+  const m = parse(BUSY);
+  m.free();
+  m.free();
+  assert.equal(m.statusCode, 486);
+  if (Symbol.dispose) m[Symbol.dispose]();
+  assert.equal(m.callId, "lazy-call-1@10.0.0.1");
+  assert.throws(() => new SipMessage(), TypeError);
+});
+
+test("parse: the trace module's parse gives the same class and results", () => {
+  const m = trace.parse(INVITE);
+  assert.ok(m instanceof trace.SipMessage);
+  assert.equal(m.callId, "lazy-call-1@10.0.0.1");
+  assert.deepEqual(m.cseq, { seq: 42, method: "INVITE" });
+  assert.deepEqual(m.headers("v"), parse(INVITE).headers("Via"));
+  assert.deepEqual(m.diagnose(), trace.decode(INVITE));
+  assert.throws(() => m.header(1), { name: "TypeError", message: "SipMessage.header: name must be a string, got a number" });
 });

@@ -13,7 +13,7 @@ const CORE = [
   "captureFormat", "redactionKinds", "version",
 ];
 const TRACE_ONLY = [
-  "decodeTrace", "decodeCapture", "decodeCaptureProgress", "triage", "exportCallText", "exportCallPcap",
+  "decodeTrace", "decodeCapture", "decodeCaptureProgress", "decodeCaptureKeys", "triage", "exportCallText", "exportCallPcap",
   "redact", "redactCapture", "filterLadder", "TraceStream",
 ];
 const TEXT = "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1\r\nFrom: <sip:a@ims.example.com>;tag=1\r\nTo: <sip:b@ims.example.com>;tag=2\r\nCall-ID: mod-1\r\nCSeq: 1 INVITE\r\nReason: Q.850;cause=17;text=\"User busy\"\r\nContent-Length: 0\r\n\r\n";
