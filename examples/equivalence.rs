@@ -17,6 +17,9 @@
 //! and per replacement byte: the dense check for one grammar
 //! (`EQ_STRIDE=n`: in every n-th file only, for the frequent headers).
 //!
+//! `EQ_EXTRA=tests/fixtures` adds the `.sip` files under that directory
+//! (numbered after the corpus).
+//!
 //! A line that differs names the file; `equivalence <file>` prints, for
 //! that file only, one hash per input, and `equivalence <file> <input>`
 //! the validation findings of that one input, to compare by hand.
@@ -98,7 +101,25 @@ fn main() {
         .split(',')
         .filter_map(|n| siplens::HeaderName::from_bytes(n.trim().as_bytes()))
         .collect();
-    let msgs = corpus::load();
+    let mut msgs = corpus::load();
+    // EQ_EXTRA=dir: the `.sip` files under dir too (the test fixtures hold
+    // the IMS headers the capture corpus lacks: Security-*, P-Access-Network-Info).
+    if let Ok(dir) = std::env::var("EQ_EXTRA") {
+        let mut paths = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "sip") {
+                    paths.push(p);
+                }
+            }
+        }
+        paths.sort();
+        msgs.extend(paths.iter().filter_map(|p| std::fs::read(p).ok()));
+    }
     let mut total = 0;
     for (i, m) in msgs.iter().enumerate() {
         if only.is_some_and(|o| o != i) {

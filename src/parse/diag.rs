@@ -5,15 +5,13 @@
 //! Codes stay open: any number that reads is returned, and ranges are
 //! checked per protocol (SIP status 100–699, Q.850 cause 0–127).
 
-use nom::branch::alt;
 use nom::bytes::complete::{take_till, take_while, take_while1, take_while_m_n};
-use nom::character::complete::{char, digit1};
-use nom::combinator::{opt, recognize, rest};
-use nom::multi::many0_count;
+use nom::character::complete::digit1;
+use nom::combinator::rest;
 use nom::sequence::preceded;
 use nom::Parser;
 
-use super::grammar::{self, quoted_string, text_of, whole, PResult, TOKEN};
+use super::grammar::{self, head_then_params, quoted_string, text_of, whole, PResult, TOKEN};
 use super::is_token;
 use super::params::{parse_params, split_list, Findings, Params};
 use super::tokens::digits_u32;
@@ -350,25 +348,15 @@ impl<'a> ReasonValue<'a> {
     }
 }
 
-/// `protocol = "SIP" / "Q.850" / token` (RFC 3326 §2), read leniently:
-/// `*( quoted-string / other )` up to the first `;` outside quoted
-/// strings, a quote that is not closed running to the end (the view trims
-/// it and checks it against `token`). Never fails; it may be empty.
-fn protocol(i: &[u8]) -> PResult<'_> {
-    recognize(many0_count(alt((
-        take_while1(|c: u8| c != b';' && c != b'"'),
-        quoted_string,
-        recognize((char('"'), rest)),
-    ))))
-    .parse(i)
-}
-
 /// `reason-value = protocol *(SEMI reason-params)` (RFC 3326 §2): the
 /// protocol and, after the first `SEMI`, the text of the parameters (read
 /// by `parse_params`, `reason-params = protocol-cause / reason-text /
-/// reason-extension`).
+/// reason-extension`). `protocol = "SIP" / "Q.850" / token` is read
+/// leniently: everything up to that `;` (a quote that is not closed runs
+/// to the end), trimmed and checked against `token` by the view. Never
+/// fails.
 fn reason_value(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
-    (protocol, opt(preceded(char(';'), rest))).parse(i)
+    head_then_params(i)
 }
 
 /// `cause = 1*DIGIT` of `protocol-cause = "cause" EQUAL cause` (RFC 3326 §2).

@@ -348,6 +348,20 @@ pub(crate) fn before_unquoted(i: &[u8], sep: u8) -> PResult<'_> {
     }
 }
 
+/// `head *( SEMI param )`: the shape of `reason-value`, `sec-mechanism`,
+/// `access-net-spec` and the other "a word, then `;`-parameters" values:
+/// the head up to the first `;` outside quoted strings
+/// ([`before_unquoted`]), then the text of the parameters after that `;`
+/// (for `parse_params`), `None` without one. Never fails.
+#[inline]
+pub(crate) fn head_then_params(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    (
+        |i| before_unquoted(i, b';'),
+        opt(preceded(char(';'), nom::combinator::rest)),
+    )
+        .parse(i)
+}
+
 /// One element of a `sep`-separated list (`*(COMMA …)`, `*(SEMI …)`):
 /// `*( quoted-string / LAQUOT … RAQUOT / other )` up to the first `sep`
 /// outside quotes and angle brackets. Returns the element's length; the
