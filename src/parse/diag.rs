@@ -157,7 +157,7 @@ enum Quoted {
 /// Reads `b` against `quoted-string` (RFC 3261 §25.1).
 fn quoted(b: &[u8]) -> Quoted {
     match quoted_string(b) {
-        Ok((rest, _)) if rest.is_empty() => Quoted::Yes,
+        Ok(([], _)) => Quoted::Yes,
         Err(_) if b.first() == Some(&b'"') => Quoted::Unclosed,
         _ => Quoted::No,
     }

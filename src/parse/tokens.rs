@@ -433,7 +433,7 @@ fn time(i: &[u8]) -> PResult<'_, (u8, u8, u8)> {
 /// Exactly one `2DIGIT`, as its value.
 fn two_digits(t: Text<'_>) -> Option<u8> {
     match two_digit(t.bytes()) {
-        Ok((rest, d)) if rest.is_empty() => Some(d),
+        Ok(([], d)) => Some(d),
         _ => None,
     }
 }
@@ -485,7 +485,7 @@ impl SipDate<'_> {
     /// within 23:59:60.
     pub fn hms(&self) -> Option<(u8, u8, u8)> {
         let (h, m, s) = match time(self.time.bytes()) {
-            Ok((rest, hms)) if rest.is_empty() => hms,
+            Ok(([], hms)) => hms,
             _ => return None,
         };
         (h <= 23 && m <= 59 && s <= 60).then_some((h, m, s))
