@@ -17,6 +17,7 @@
 //! and per replacement byte: the dense check for one grammar
 //! (`EQ_STRIDE=n`: in every n-th file only, for the frequent headers).
 //!
+//! `EQ_BODY=1` mutates every byte of the body in the same way.
 //! `EQ_EXTRA=tests/fixtures` adds the `.sip` files under that directory
 //! (numbered after the corpus).
 //!
@@ -42,11 +43,15 @@ fn inputs(i: usize, m: &[u8], focus: &[siplens::HeaderName]) -> Vec<Vec<u8>> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
-    for h in msg.headers().iter().filter(|_| i % stride.max(1) == 0) {
-        if !h.known_name().is_some_and(|n| focus.contains(&n)) {
-            continue;
-        }
-        let v = h.value.span();
+    // EQ_BODY=1: the body's bytes too (SDP lines, multipart framing).
+    let body = std::env::var("EQ_BODY").is_ok_and(|b| b == "1");
+    let spans = msg
+        .headers()
+        .iter()
+        .filter(|h| h.known_name().is_some_and(|n| focus.contains(&n)))
+        .map(|h| h.value.span())
+        .chain(body.then(|| msg.body().span()));
+    for v in spans.filter(|_| i % stride.max(1) == 0) {
         for p in v.start..v.end.min(m.len()) {
             for &c in SET.iter().chain(b"x0") {
                 let mut x = m.to_vec();
