@@ -12,10 +12,16 @@
 
 use std::ops::Deref;
 
-use super::grammar::{is_quoted_string, lws_at, quoted_string_end, token68, whole};
+use nom::bytes::complete::{take_till, take_while};
+use nom::combinator::rest;
+use nom::sequence::preceded;
+use nom::Parser;
+
+use super::grammar::{is_quoted_string, quoted_string_end, text_of, token68, whole, PResult};
 use super::is_token;
-use super::params::{split_list, Findings, Param, Params};
+use super::params::{generic_param, split_list, Findings, Param, Params};
 use crate::finding::{Finding, Rule};
+use crate::span::is_lws;
 use crate::span::Text;
 
 /// The auth-params of a challenge, credentials or `Authentication-Info`,
@@ -244,6 +250,26 @@ pub fn parse_authentication_info<'a>(
     Some(params)
 }
 
+/// `auth-scheme LWS` and what follows it, in `challenge = ("Digest" LWS
+/// digest-cln *(COMMA digest-cln)) / other-challenge` and `credentials =
+/// ("Digest" LWS digest-response) / other-response` (RFC 3261 §25.1),
+/// read leniently: the scheme is the word up to LWS (checked against
+/// `auth-scheme = token`), the rest is everything after the LWS (params or
+/// an RFC 7235 `token68`). Never fails.
+fn scheme_then_rest(i: &[u8]) -> PResult<'_, (&[u8], &[u8])> {
+    (take_till(is_lws), preceded(take_while(is_lws), rest)).parse(i)
+}
+
+/// `auth-param = auth-param-name EQUAL ( token / quoted-string )` (RFC
+/// 3261 §25.1; `digest-cln` and `dig-resp` have the same shape), read
+/// leniently: the name up to the first `=` outside quoted strings, the
+/// value after it (both trimmed and checked by the caller). `None` for
+/// the value when there is no `=`: the shape of `generic-param`. Never
+/// fails.
+fn auth_param(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    generic_param(i)
+}
+
 fn parse_auth<'a>(
     value: Text<'a>,
     header: &str,
@@ -259,9 +285,10 @@ fn parse_auth<'a>(
         ));
         return None;
     }
-    let end = lws_at(v.bytes());
-    let scheme = v.sub(0, end);
-    let rest = v.tail(end).trim();
+    let (scheme, rest) = match scheme_then_rest(v.bytes()) {
+        Ok((_, (s, r))) => (text_of(v, s), text_of(v, r).trim()),
+        Err(_) => (v, v.tail(v.len())),
+    };
     if !is_token(scheme.bytes()) {
         out.push(Finding::new(
             Rule::BadHeaderValue,
@@ -303,7 +330,7 @@ fn parse_auth<'a>(
 fn auth_params<'a>(list: Text<'a>, header: &str, out: &mut Findings) -> AuthParams<'a> {
     let mut params = Vec::new();
     for el in split_list(list, header, out) {
-        let Some(eq) = el.find_unquoted(b'=') else {
+        let Ok((_, (name, Some(value)))) = auth_param(el.bytes()) else {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 el.span(),
@@ -315,8 +342,7 @@ fn auth_params<'a>(list: Text<'a>, header: &str, out: &mut Findings) -> AuthPara
             });
             continue;
         };
-        let name = el.sub(0, eq).trim();
-        let value = el.tail(eq + 1).trim();
+        let (name, value) = (text_of(el, name).trim(), text_of(el, value).trim());
         if !is_token(name.bytes()) {
             let msg = if name.bytes().iter().any(|&c| c == b' ' || c == b'\t') {
                 format!(

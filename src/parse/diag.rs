@@ -5,10 +5,13 @@
 //! Codes stay open: any number that reads is returned, and ranges are
 //! checked per protocol (SIP status 100–699, Q.850 cause 0–127).
 
-use nom::bytes::complete::take_till;
+use nom::bytes::complete::{take_till, take_while, take_while1, take_while_m_n};
+use nom::character::complete::digit1;
+use nom::combinator::rest;
+use nom::sequence::preceded;
 use nom::Parser;
 
-use super::grammar::{self, is_quoted_string, lws_at, text_of, PResult};
+use super::grammar::{self, head_then_params, quoted_string, text_of, whole, PResult, TOKEN};
 use super::is_token;
 use super::params::{parse_params, split_list, Findings, Params};
 use super::tokens::digits_u32;
@@ -140,11 +143,61 @@ impl<'a> WarningValue<'a> {
     }
 }
 
-/// `hostport` / `pseudonym` characters: token plus `[`, `]`, `:`.
-fn is_agent(b: &[u8]) -> bool {
-    !b.is_empty()
-        && b.iter()
-            .all(|&c| super::TOKEN[c as usize] || matches!(c, b'[' | b']' | b':'))
+/// How a value that should be a `quoted-string` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoted {
+    /// Exactly one `quoted-string`.
+    Yes,
+    /// It opens a quote that is not closed: the list splitter reports it.
+    Unclosed,
+    /// Anything else, a closed `quoted-string` followed by more included.
+    No,
+}
+
+/// Reads `b` against `quoted-string` (RFC 3261 §25.1).
+fn quoted(b: &[u8]) -> Quoted {
+    match quoted_string(b) {
+        Ok(([], _)) => Quoted::Yes,
+        Err(_) if b.first() == Some(&b'"') => Quoted::Unclosed,
+        _ => Quoted::No,
+    }
+}
+
+/// `warn-code = 3DIGIT` (RFC 3261 §20.43), read leniently: the word up to
+/// LWS (the view tells a wrong length from a non-digit).
+fn warn_code(i: &[u8]) -> PResult<'_> {
+    take_till(is_lws).parse(i)
+}
+
+/// The `3DIGIT` of `warn-code` (RFC 3261 §20.43).
+fn three_digit(i: &[u8]) -> PResult<'_> {
+    take_while_m_n(3, 3, |c: u8| c.is_ascii_digit()).parse(i)
+}
+
+/// `SP warn-agent` of `warning-value` (RFC 3261 §20.43), read leniently:
+/// LWS, then the word up to LWS (empty when missing).
+fn warn_agent(i: &[u8]) -> PResult<'_> {
+    preceded(take_while(is_lws), take_till(is_lws)).parse(i)
+}
+
+/// `warn-agent = hostport / pseudonym`, `pseudonym = token` (RFC 3261
+/// §20.43), read as one class: `token` characters plus the `[`, `]` and
+/// `:` of a `hostport`.
+fn hostport_or_pseudonym(i: &[u8]) -> PResult<'_> {
+    take_while1(|c: u8| TOKEN[usize::from(c)] || matches!(c, b'[' | b']' | b':')).parse(i)
+}
+
+/// `SP warn-text`, `warn-text = quoted-string` (RFC 3261 §20.43), read
+/// leniently: LWS, then the rest of the value (the view checks it with
+/// `quoted-string`).
+fn warn_text(i: &[u8]) -> PResult<'_> {
+    preceded(take_while(is_lws), rest).parse(i)
+}
+
+/// `warning-value = warn-code SP warn-agent SP warn-text` (RFC 3261
+/// §20.43), the `SP` read as LWS. Never fails; a missing part is empty.
+fn warning_value(i: &[u8]) -> PResult<'_, (&[u8], &[u8], &[u8])> {
+    (warn_code, warn_agent, warn_text).parse(i)
 }
 
 /// `Warning = "Warning" HCOLON warning-value *(COMMA warning-value)`;
@@ -164,27 +217,24 @@ pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValu
     }
     let mut vals = Vec::new();
     for item in split_list(value, H, out) {
-        let e1 = lws_at(item.bytes());
-        let code_text = item.sub(0, e1);
-        let rest = item.tail(e1).trim();
-        let e2 = lws_at(rest.bytes());
-        let agent = rest.sub(0, e2);
-        let text = rest.tail(e2).trim();
+        let ib = item.bytes();
+        let (code_text, agent, text) = match warning_value(ib) {
+            Ok((_, (c, a, t))) => (text_of(item, c), text_of(item, a), text_of(item, t)),
+            Err(_) => (item, item.tail(ib.len()), item.tail(ib.len())),
+        };
         let cb = code_text.bytes();
-        let code = if cb.iter().all(u8::is_ascii_digit) {
-            if cb.len() == 3 {
-                code_text.parse_u64().map(|c| c as u16)
-            } else {
-                out.push(Finding::new(
-                    Rule::ValueOutOfRange,
-                    code_text.span(),
-                    format!(
-                        "Warning: warn-code {} is not three digits",
-                        code_text.as_str()
-                    ),
-                ));
-                None
-            }
+        let code = if whole(three_digit, cb) {
+            code_text.parse_u64().map(|c| c as u16)
+        } else if cb.iter().all(u8::is_ascii_digit) {
+            out.push(Finding::new(
+                Rule::ValueOutOfRange,
+                code_text.span(),
+                format!(
+                    "Warning: warn-code {} is not three digits",
+                    code_text.as_str()
+                ),
+            ));
+            None
         } else {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
@@ -210,7 +260,7 @@ pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValu
                 ),
             ));
         }
-        if !agent.is_empty() && !is_agent(agent.bytes()) {
+        if !agent.is_empty() && !whole(hostport_or_pseudonym, agent.bytes()) {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 agent.span(),
@@ -220,20 +270,16 @@ pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValu
                 ),
             ));
         }
-        if !text.is_empty() && !is_quoted_string(text.bytes()) {
-            // An unclosed quote was already reported by the list splitter.
-            let unclosed =
-                text.bytes().first() == Some(&b'"') && text.find_unquoted(b'"').is_none();
-            if !unclosed {
-                out.push(Finding::new(
-                    Rule::BadHeaderValue,
-                    text.span(),
-                    format!(
-                        "Warning: warn-text {:?} is not a quoted string",
-                        text.as_str()
-                    ),
-                ));
-            }
+        // An unclosed quote was already reported by the list splitter.
+        if !text.is_empty() && quoted(text.bytes()) == Quoted::No {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                text.span(),
+                format!(
+                    "Warning: warn-text {:?} is not a quoted string",
+                    text.as_str()
+                ),
+            ));
         }
         vals.push(WarningValue {
             code_text,
@@ -302,6 +348,22 @@ impl<'a> ReasonValue<'a> {
     }
 }
 
+/// `reason-value = protocol *(SEMI reason-params)` (RFC 3326 §2): the
+/// protocol and, after the first `SEMI`, the text of the parameters (read
+/// by `parse_params`, `reason-params = protocol-cause / reason-text /
+/// reason-extension`). `protocol = "SIP" / "Q.850" / token` is read
+/// leniently: everything up to that `;` (a quote that is not closed runs
+/// to the end), trimmed and checked against `token` by the view. Never
+/// fails.
+fn reason_value(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    head_then_params(i)
+}
+
+/// `cause = 1*DIGIT` of `protocol-cause = "cause" EQUAL cause` (RFC 3326 §2).
+fn cause(i: &[u8]) -> PResult<'_> {
+    digit1(i)
+}
+
 /// `Reason = "Reason" HCOLON reason-value *(COMMA reason-value)`;
 /// `reason-value = protocol *(SEMI reason-params)`;
 /// `protocol = "SIP" / "Q.850" / token`;
@@ -319,9 +381,13 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
     }
     let mut vals = Vec::new();
     for item in split_list(value, H, out) {
-        let (protocol, params) = match item.split_once_unquoted(b';') {
-            Some((p, rest)) => (p.trim(), parse_params(rest, H, out)),
-            None => (item, Params::default()),
+        let (protocol, params) = match reason_value(item.bytes()) {
+            Ok((_, (p, Some(params)))) => (
+                text_of(item, p).trim(),
+                parse_params(text_of(item, params), H, out),
+            ),
+            Ok((_, (p, None))) => (text_of(item, p), Params::default()),
+            Err(_) => (item, Params::default()),
         };
         if !is_token(protocol.bytes()) {
             out.push(Finding::new(
@@ -339,8 +405,7 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
         }
         let rv = ReasonValue { protocol, params };
         if let Some(c) = rv.params.get("cause").and_then(|p| p.value) {
-            let b = c.bytes();
-            if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+            if !whole(cause, c.bytes()) {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     c.span(),
@@ -366,8 +431,8 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
             }
         }
         if let Some(t) = rv.params.get("text").and_then(|p| p.value) {
-            let unclosed = t.bytes().first() == Some(&b'"') && t.find_unquoted(b'"').is_none();
-            if !is_quoted_string(t.bytes()) && !unclosed {
+            // An unclosed quote was already reported by the list splitter.
+            if quoted(t.bytes()) == Quoted::No {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     t.span(),
@@ -500,6 +565,14 @@ mod tests {
         assert_eq!(w[1].code, Some(399));
         assert!(w[1].agent.is_empty() && w[1].text.is_empty());
         at(v, w[1].agent);
+        // A closed quoted string followed by more is not a `warn-text`
+        // (the old check took any text opening a quote for an unclosed one).
+        for v in [&b"399 host \"abc\" x"[..], b"399 host \"a\" \"b\""] {
+            let mut f = Vec::new();
+            parse_warning(Text::whole(v), &mut f);
+            assert_eq!(rules(&f), [Rule::BadHeaderValue], "{f:?}");
+            assert_eq!(f[0].span.slice(v), &v[9..]);
+        }
         let mut f = Vec::new();
         assert!(parse_warning(Text::whole(b""), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);
@@ -553,6 +626,17 @@ mod tests {
         assert!(f.iter().all(|x| x.message.starts_with("Reason")));
         assert_eq!(r[0].cause(), Some(999));
         assert_eq!(r[3].cause(), Some(1));
+        let v = b"SIP;cause=480;text=\"abc\" x";
+        let mut f = Vec::new();
+        parse_reason(Text::whole(v), &mut f);
+        assert_eq!(rules(&f), [Rule::BadHeaderValue], "{f:?}");
+        assert_eq!(f[0].span.slice(v), b"\"abc\" x");
+        // A quote that is not closed is the list splitter's finding only.
+        let v = b"SIP \"x;y;cause=1";
+        let mut f = Vec::new();
+        let r = parse_reason(Text::whole(v), &mut f);
+        assert_eq!(rules(&f), [Rule::UnterminatedQuote, Rule::BadHeaderValue]);
+        assert_eq!(r[0].protocol.bytes(), v);
         let mut f = Vec::new();
         assert!(parse_reason(Text::whole(b" "), &mut f).is_empty());
         assert_eq!(rules(&f), [Rule::BadHeaderValue]);

@@ -23,7 +23,7 @@
 //! [nom]: https://docs.rs/nom/8
 
 use nom::branch::alt;
-use nom::bytes::complete::{take, take_while, take_while1, take_while_m_n};
+use nom::bytes::complete::{take, take_till, take_while, take_while1, take_while_m_n};
 use nom::character::complete::char;
 use nom::combinator::{opt, recognize, verify};
 use nom::multi::many0_count;
@@ -326,6 +326,42 @@ pub(crate) fn transport(i: &[u8]) -> PResult<'_> {
     preceded(take_while(is_lws), take_while(|c| !is_lws(c) && c != b';')).parse(i)
 }
 
+/// `*( quoted-string / other )` up to the first `sep` outside quoted
+/// strings: the shape of every "up to the next separator" of the views
+/// (`generic-param` up to `EQUAL`, `sent-by` and `protocol` up to `SEMI`).
+/// A quote that is not closed runs to the end of the input (the list
+/// splitter reports it). Never fails; the run may be empty.
+#[inline]
+pub(crate) fn before_unquoted(i: &[u8], sep: u8) -> PResult<'_> {
+    let mut rest = i;
+    loop {
+        let run: PResult<'_> = take_till(|c| c == sep || c == b'"').parse(rest);
+        // `take_till` never fails.
+        rest = run.map_or(rest, |(r, _)| r);
+        if rest.first() != Some(&b'"') {
+            return Ok((rest, &i[..consumed(i, rest)]));
+        }
+        match quoted_string(rest) {
+            Ok((r, _)) => rest = r,
+            Err(_) => return Ok((&i[i.len()..], i)),
+        }
+    }
+}
+
+/// `head *( SEMI param )`: the shape of `reason-value`, `sec-mechanism`,
+/// `access-net-spec` and the other "a word, then `;`-parameters" values:
+/// the head up to the first `;` outside quoted strings
+/// ([`before_unquoted`]), then the text of the parameters after that `;`
+/// (for `parse_params`), `None` without one. Never fails.
+#[inline]
+pub(crate) fn head_then_params(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    (
+        |i| before_unquoted(i, b';'),
+        opt(preceded(char(';'), nom::combinator::rest)),
+    )
+        .parse(i)
+}
+
 /// One element of a `sep`-separated list (`*(COMMA …)`, `*(SEMI …)`):
 /// `*( quoted-string / LAQUOT … RAQUOT / other )` up to the first `sep`
 /// outside quotes and angle brackets. Returns the element's length; the
@@ -418,6 +454,22 @@ mod tests {
         assert_eq!(comment_end(&deep), Some(400_000));
         let angles = [vec![b'<'; 200_000], b",x".to_vec()].concat();
         assert_eq!(list_element(&angles, b','), (200_002, None));
+    }
+
+    #[test]
+    fn before_unquoted_runs() {
+        let run = |b: &'static [u8], sep| {
+            let (rest, r) = before_unquoted(b, sep).unwrap();
+            (r, rest)
+        };
+        assert_eq!(
+            run(b"a\"=;\\\"\"b=c", b'='),
+            (&b"a\"=;\\\"\"b"[..], &b"=c"[..])
+        );
+        assert_eq!(run(b"=x", b'='), (&b""[..], &b"=x"[..]));
+        assert_eq!(run(b"abc", b';'), (&b"abc"[..], &b""[..]));
+        assert_eq!(run(b"a\";b", b';'), (&b"a\";b"[..], &b""[..]));
+        assert_eq!(run(b"\"\\", b';'), (&b"\"\\"[..], &b""[..]));
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! (MCC, MNC, LAC/TAC, cell id) following the layouts of TS 24.229
 //! §7.2A.4.3; see [`AccessNetSpec::cell_global_id`].
 
-use super::grammar::is_quoted_string;
-use super::is_token;
+use nom::branch::alt;
+use nom::Parser;
+
+use super::grammar::{head_then_params, quoted_string, text_of, token, whole, PResult};
 use super::params::{parse_params, split_list, unquote, Findings, Param, Params};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
@@ -155,6 +157,21 @@ impl<'a> AccessNetSpec<'a> {
     }
 }
 
+/// `access-net-spec = (access-type / access-class) *(SEMI access-info)`
+/// (RFC 7315 §5.4): the access type (everything up to the first `;`
+/// outside quoted strings, trimmed and checked with [`access_type`] by the
+/// view) and the text of the `access-info` parameters after it (read by
+/// `parse_params`). Never fails.
+fn access_net_spec(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    head_then_params(i)
+}
+
+/// `access-type = … / token`, `access-class = … / token` (RFC 7315 §5.4),
+/// or a `quoted-string` as TS 24.229 §7.2A.4.2 also allows.
+fn access_type(i: &[u8]) -> PResult<'_> {
+    alt((token, quoted_string)).parse(i)
+}
+
 /// `P-Access-Network-Info = "P-Access-Network-Info" HCOLON access-net-spec *(COMMA access-net-spec)`;
 /// `access-net-spec = (access-type / access-class) *(SEMI access-info)`;
 /// `access-type = "IEEE-802.11" / … / "3GPP-E-UTRAN-FDD" / "3GPP-NR-FDD" / … / token`;
@@ -176,11 +193,14 @@ pub fn parse_p_access_network_info<'a>(
     }
     let mut specs = Vec::new();
     for item in split_list(value, H, out) {
-        let (access, params) = match item.split_once_unquoted(b';') {
-            Some((a, p)) => (a.trim(), parse_params(p, H, out)),
-            None => (item, Params::default()),
+        let (access, params) = match access_net_spec(item.bytes()) {
+            Ok((_, (a, Some(p)))) => (
+                text_of(item, a).trim(),
+                parse_params(text_of(item, p), H, out),
+            ),
+            _ => (item, Params::default()),
         };
-        if !is_token(access.bytes()) && !is_quoted_string(access.bytes()) {
+        if !whole(access_type, access.bytes()) {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 if access.is_empty() {

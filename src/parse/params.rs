@@ -2,7 +2,12 @@
 //! quoted strings (RFC 3261 §7.3.1, §25.1 `generic-param`, `quoted-string`),
 //! read with the nom rules of `parse::grammar`.
 
-use super::grammar::{is_token, list_element};
+use nom::character::complete::char;
+use nom::combinator::{opt, rest};
+use nom::sequence::preceded;
+use nom::Parser;
+
+use super::grammar::{before_unquoted, is_token, list_element, text_of, PResult};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
 
@@ -138,6 +143,16 @@ pub fn split_list<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
     items
 }
 
+/// `generic-param = token [ EQUAL gen-value ]` (RFC 3261 §25.1), read
+/// leniently: the name is everything up to the first `=` outside quoted
+/// strings, the value everything after it (the caller trims both and
+/// checks the name against `token`; each view checks the values it knows).
+/// Never fails.
+#[inline]
+pub(crate) fn generic_param(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    (|i| before_unquoted(i, b'='), opt(preceded(char('='), rest))).parse(i)
+}
+
 /// Parses `*( SEMI generic-param )` from `text`, which starts right after
 /// the first `;` (or is empty). Empty parameters are reported.
 pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Params<'a> {
@@ -155,14 +170,12 @@ pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Par
             ));
             continue;
         }
-        // generic-param = token [ EQUAL gen-value ]: split at the first
-        // unquoted '=', then check the name against `token`.
-        let p = match t.find_unquoted(b'=') {
-            Some(eq) => Param {
-                name: t.sub(0, eq).trim(),
-                value: Some(t.tail(eq + 1).trim()),
+        let p = match generic_param(t.bytes()) {
+            Ok((_, (name, Some(value)))) => Param {
+                name: text_of(t, name).trim(),
+                value: Some(text_of(t, value).trim()),
             },
-            None => Param {
+            _ => Param {
                 name: t,
                 value: None,
             },

@@ -10,6 +10,13 @@
 //! does not follow its grammar (the typed view is then left out, the raw
 //! line is kept in [`Sdp::lines`]).
 
+use nom::bytes::complete::{take_till, take_till1, take_while};
+use nom::character::complete::char;
+use nom::combinator::{opt, rest};
+use nom::sequence::preceded;
+use nom::Parser;
+
+use super::grammar::{consumed, text_of, PResult};
 use super::lines::Lines;
 use super::params::Findings;
 use crate::finding::{Finding, Rule};
@@ -786,17 +793,27 @@ fn clip(t: Text<'_>) -> Text<'_> {
     t.sub(0, 60)
 }
 
-/// Splits off the next SP-separated field (runs of SP/HTAB are tolerated).
+/// One field of the SP-separated SDP lines (`o=`, `c=`, `t=`, `m=`,
+/// `a=rtpmap`…; RFC 8866 §9 `SP`), read leniently: after any run of SP or
+/// HTAB, the bytes up to the next SP or HTAB. Fails at the end of the line.
+fn field(i: &[u8]) -> PResult<'_> {
+    let sp = |c: u8| c == b' ' || c == b'\t';
+    preceded(take_while(sp), take_till1(sp)).parse(i)
+}
+
+/// Splits off the next SP-separated [`field`].
 fn next_field<'a>(rest: &mut Text<'a>) -> Option<Text<'a>> {
-    let b = rest.bytes();
-    let s = b.iter().position(|&c| c != b' ' && c != b'\t')?;
-    let e = b[s..]
-        .iter()
-        .position(|&c| c == b' ' || c == b'\t')
-        .map_or(b.len(), |i| s + i);
-    let field = rest.sub(s, e);
-    *rest = rest.tail(e);
-    Some(field)
+    let (after, f) = field(rest.bytes()).ok()?;
+    let t = text_of(*rest, f);
+    *rest = rest.tail(consumed(rest.bytes(), after));
+    Some(t)
+}
+
+/// `attribute = (attribute-name ":" attribute-value) / attribute-name`
+/// (RFC 8866 §9): the name up to the first `:`, the value after it.
+/// Never fails.
+fn attribute(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    (take_till(|c| c == b':'), opt(preceded(char(':'), rest))).parse(i)
 }
 
 /// `origin-field = %s"o" "=" username SP sess-id SP sess-version SP
@@ -1019,9 +1036,9 @@ pub fn parse_media_field<'a>(line: SdpLine<'a>, out: &mut Findings) -> Media<'a>
 /// `attribute-name = token` (RFC 8866 §9).
 pub fn parse_attribute_field<'a>(line: SdpLine<'a>, out: &mut Findings) -> Attribute<'a> {
     let v = line.value;
-    let (name, value) = match memchr::memchr(b':', v.bytes()) {
-        Some(i) => (v.sub(0, i), Some(v.tail(i + 1))),
-        None => (v, None),
+    let (name, value) = match attribute(v.bytes()) {
+        Ok((_, (n, val))) => (text_of(v, n), val.map(|x| text_of(v, x))),
+        Err(_) => (v, None),
     };
     if !super::is_token(name.bytes()) {
         bad(

@@ -7,7 +7,9 @@
 //! preference `q` are checked when parsed; the accessors return `None` for
 //! values that do not read.
 
-use super::grammar::is_qvalue;
+use nom::character::complete::digit1;
+
+use super::grammar::{head_then_params, is_qvalue, text_of, whole, PResult};
 use super::is_token;
 use super::params::{parse_params, split_list, Findings, Params};
 use crate::finding::{Finding, Rule};
@@ -122,6 +124,22 @@ pub fn parse_security_verify<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Sec
     sec_mechanisms(value, "Security-Verify", out)
 }
 
+/// `sec-mechanism = mechanism-name *(SEMI mech-parameters)` (RFC 3329
+/// §2.2): the `mechanism-name` (everything up to the first `;` outside
+/// quoted strings, trimmed and checked against `token` by the view) and
+/// the text of the `mech-parameters` after it (read by `parse_params`).
+/// Never fails.
+fn sec_mechanism(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    head_then_params(i)
+}
+
+/// `1*DIGIT`: the `spivalue` (`10DIGIT`, read as any run of digits and
+/// checked against 4294967295) and `port` of the `ipsec-3gpp` parameters
+/// (3GPP TS 33.203 Annex H; RFC 3261 §25.1 `port = 1*DIGIT`).
+fn decimal_digits(i: &[u8]) -> PResult<'_> {
+    digit1(i)
+}
+
 fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<SecMechanism<'a>> {
     if value.trim().is_empty() {
         out.push(Finding::new(
@@ -132,9 +150,12 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
     }
     let mut mechs = Vec::new();
     for item in split_list(value, header, out) {
-        let (name, params) = match item.split_once_unquoted(b';') {
-            Some((n, p)) => (n.trim(), parse_params(p, header, out)),
-            None => (item, Params::default()),
+        let (name, params) = match sec_mechanism(item.bytes()) {
+            Ok((_, (n, Some(p)))) => (
+                text_of(item, n).trim(),
+                parse_params(text_of(item, p), header, out),
+            ),
+            _ => (item, Params::default()),
         };
         if !is_token(name.bytes()) {
             out.push(Finding::new(
@@ -169,8 +190,7 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
                 }
                 continue;
             };
-            let b = v.bytes();
-            if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+            if !whole(decimal_digits, v.bytes()) {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     v.span(),

@@ -7,7 +7,11 @@
 //! The quoted-string, comment and qvalue rules they share are the nom
 //! parsers of `parse::grammar`.
 
-use super::grammar::{comment_end, is_qvalue, is_token, lws_at, product, whole};
+use nom::bytes::complete::take_while_m_n;
+use nom::character::complete::char;
+use nom::Parser;
+
+use super::grammar::{comment_end, is_qvalue, is_token, lws_at, product, whole, PResult};
 use super::params::{parse_params, split_list, Findings, Params};
 use crate::finding::{Finding, Rule};
 use crate::span::{is_lws, Text};
@@ -406,9 +410,30 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// `2DIGIT` (RFC 1123 §5.2.14 `date1` day, `time` parts), as its value.
+fn two_digit(i: &[u8]) -> PResult<'_, u8> {
+    take_while_m_n(2, 2, |c: u8| c.is_ascii_digit())
+        .map(|d: &[u8]| (d[0] - b'0') * 10 + (d[1] - b'0'))
+        .parse(i)
+}
+
+/// `4DIGIT`, the year of `date1 = 2DIGIT SP month SP 4DIGIT` (RFC 3261 §25.1).
+fn four_digit(i: &[u8]) -> PResult<'_> {
+    take_while_m_n(4, 4, |c: u8| c.is_ascii_digit()).parse(i)
+}
+
+/// `time = 2DIGIT ":" 2DIGIT ":" 2DIGIT` (RFC 3261 §25.1), as
+/// (hours, minutes, seconds), not range-checked.
+fn time(i: &[u8]) -> PResult<'_, (u8, u8, u8)> {
+    (two_digit, char(':'), two_digit, char(':'), two_digit)
+        .map(|(h, _, m, _, s)| (h, m, s))
+        .parse(i)
+}
+
+/// Exactly one `2DIGIT`, as its value.
 fn two_digits(t: Text<'_>) -> Option<u8> {
-    match t.bytes() {
-        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some((a - b'0') * 10 + (b - b'0')),
+    match two_digit(t.bytes()) {
+        Ok(([], d)) => Some(d),
         _ => None,
     }
 }
@@ -450,7 +475,7 @@ impl SipDate<'_> {
 
     /// Year (`None` when not four digits).
     pub fn year_number(&self) -> Option<u16> {
-        if self.year.len() != 4 {
+        if !whole(four_digit, self.year.bytes()) {
             return None;
         }
         self.year.parse_u64().map(|y| y as u16)
@@ -459,15 +484,10 @@ impl SipDate<'_> {
     /// `(hour, minute, second)` when `time` is `2DIGIT ":" 2DIGIT ":" 2DIGIT`
     /// within 23:59:60.
     pub fn hms(&self) -> Option<(u8, u8, u8)> {
-        let t = self.time;
-        if t.len() != 8 || t.bytes().get(2) != Some(&b':') || t.bytes().get(5) != Some(&b':') {
-            return None;
-        }
-        let (h, m, s) = (
-            two_digits(t.sub(0, 2))?,
-            two_digits(t.sub(3, 5))?,
-            two_digits(t.sub(6, 8))?,
-        );
+        let (h, m, s) = match time(self.time.bytes()) {
+            Ok(([], hms)) => hms,
+            _ => return None,
+        };
         (h <= 23 && m <= 59 && s <= 60).then_some((h, m, s))
     }
 

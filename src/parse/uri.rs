@@ -211,20 +211,23 @@ fn headers(i: &[u8]) -> PResult<'_> {
 
 /// `IPv6reference = "[" IPv6address "]"` (RFC 3261 §25.1), read leniently:
 /// `[` up to the first `]` (the address is checked by [`is_ipv6`]).
-fn ipv6reference(i: &[u8]) -> PResult<'_> {
+#[inline]
+pub(super) fn ipv6reference(i: &[u8]) -> PResult<'_> {
     recognize((char('['), take_till(|c| c == b']'), char(']'))).parse(i)
 }
 
 /// `[ ":" port ]` of `hostport = host [ ":" port ]` (RFC 3261 §25.1): the
 /// port text after the colon, up to the end of the `hostport` (checked by
 /// [`port_number`]).
-fn colon_port(i: &[u8]) -> PResult<'_> {
+#[inline]
+pub(super) fn colon_port(i: &[u8]) -> PResult<'_> {
     preceded(char(':'), nom_rest).parse(i)
 }
 
 /// `host` up to the port colon, for a host that is not an `IPv6reference`:
 /// `hostname / IPv4address` (RFC 3261 §25.1), told apart by the caller.
-fn host_before_port(i: &[u8]) -> PResult<'_> {
+#[inline]
+pub(super) fn host_before_port(i: &[u8]) -> PResult<'_> {
     take_till(|c| c == b':').parse(i)
 }
 

@@ -1,9 +1,16 @@
 //! Via (RFC 3261 §20.42, §25.1; RFC 3581 `rport`; RFC 5118 IPv6 sent-by and
 //! `received`).
 
-use super::grammar::{consumed, sent_protocol_part, text_of, transport};
+use nom::character::complete::char;
+use nom::combinator::{opt, rest};
+use nom::sequence::preceded;
+use nom::Parser;
+
+use super::grammar::{before_unquoted, consumed, sent_protocol_part, text_of, transport, PResult};
 use super::params::{split_list, Findings, Params};
-use super::uri::{is_hostname, is_ipv4, is_ipv6, port_number};
+use super::uri::{
+    colon_port, host_before_port, ipv6reference, is_hostname, is_ipv4, is_ipv6, port_number,
+};
 use crate::finding::{Finding, Rule};
 use crate::span::Text;
 
@@ -67,6 +74,16 @@ pub fn parse_via_list<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Via<'a>> {
         .collect()
 }
 
+/// `LWS sent-by *( SEMI via-params )` of `via-parm` (RFC 3261 §25.1),
+/// read leniently: the `sent-by` up to the first `;` outside quoted
+/// strings (trimmed and read by `host_before_port` / `ipv6reference` and
+/// `colon_port`), then the text of the `via-params` after that `;`
+/// (`via-params = via-ttl / via-maddr / via-received / via-branch /
+/// via-extension`, read by `parse_params`). Never fails.
+fn sent_by_params(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
+    (|i| before_unquoted(i, b';'), opt(preceded(char(';'), rest))).parse(i)
+}
+
 /// `via-parm = sent-protocol LWS sent-by *( SEMI via-params )`,
 /// `sent-protocol = protocol-name SLASH protocol-version SLASH transport`,
 /// `sent-by = host [ COLON port ]`.
@@ -91,10 +108,9 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
     let (rest, transport) = transport(rest).unwrap_or((rest, &rest[..0]));
     let (protocol, version) = (text_of(text, protocol), text_of(text, version));
     let transport = text_of(text, transport);
-    let after = text.tail(consumed(b, rest));
-    let (sent_by, params_text) = match after.find_unquoted(b';') {
-        Some(i) => (after.sub(0, i).trim(), Some(after.tail(i + 1))),
-        None => (after.trim(), None),
+    let (sent_by, params_text) = match sent_by_params(rest) {
+        Ok((_, (s, p))) => (text_of(text, s).trim(), p.map(|p| text_of(text, p))),
+        Err(_) => (text.tail(consumed(b, rest)).trim(), None),
     };
     let (protocol, version) = (protocol.trim(), version.trim());
     for (part, name) in [
@@ -114,33 +130,30 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
         bad(out, "no sent-by host");
     }
     let sb = sent_by.bytes();
-    let (host, port_text) = if sb.first() == Some(&b'[') {
-        match memchr::memchr(b']', sb) {
-            Some(c) => {
-                let host = sent_by.sub(0, c + 1);
-                if !is_ipv6(&sb[1..c]) {
-                    out.push(Finding::new(
-                        Rule::BadHeaderValue,
-                        host.span(),
-                        format!("Via: {:?} is not an IPv6 reference", host.as_str()),
-                    ));
-                }
-                let p = sent_by.tail(c + 1);
-                (
-                    host,
-                    p.bytes().first().filter(|&&x| x == b':').map(|_| p.tail(1)),
-                )
-            }
-            None => {
-                bad(out, "IPv6 reference without ']'");
-                (sent_by, None)
-            }
+    let (host, port_text) = if let Ok((after, reference)) = ipv6reference(sb) {
+        let host = text_of(sent_by, reference);
+        if !is_ipv6(&reference[1..reference.len() - 1]) {
+            out.push(Finding::new(
+                Rule::BadHeaderValue,
+                host.span(),
+                format!("Via: {:?} is not an IPv6 reference", host.as_str()),
+            ));
         }
+        // Lenient: what follows the `]` other than `:port` is ignored.
+        let port = colon_port(after).ok().map(|(_, p)| text_of(sent_by, p));
+        (host, port)
+    } else if sb.first() == Some(&b'[') {
+        bad(out, "IPv6 reference without ']'");
+        (sent_by, None)
     } else {
-        match memchr::memchr(b':', sb) {
-            Some(c) => (sent_by.sub(0, c).trim(), Some(sent_by.tail(c + 1).trim())),
-            None => (sent_by, None),
-        }
+        let split: PResult<'_, (&[u8], Option<&[u8]>)> =
+            (host_before_port, opt(colon_port)).parse(sb);
+        // Neither part can fail.
+        let (host, port) = split.map_or((sb, None), |(_, parts)| parts);
+        (
+            text_of(sent_by, host).trim(),
+            port.map(|p| text_of(sent_by, p).trim()),
+        )
     };
     if !host.is_empty()
         && host.bytes()[0] != b'['

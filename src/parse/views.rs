@@ -25,7 +25,7 @@ use std::cell::OnceCell;
 
 use super::addr::{parse_contact, parse_name_addr, parse_name_addr_list, Contact, NameAddr};
 use super::auth::{self, AuthParams, Challenge, Credentials};
-use super::body::{find_sdp, view_message_body, Body};
+use super::body::{body_leaves, parse_message_body, Body};
 use super::diag::{self, ReasonValue, RetryAfter, WarningValue};
 use super::ims::{self, AccessNetSpec, ChargingVector};
 use super::media::{parse_media_type, MediaType};
@@ -511,14 +511,25 @@ impl<'m, 'a> Views<'m, 'a> {
         self.request_uri_parsed()?.0.as_ref()
     }
 
-    /// The body, classified ([`view_message_body`]), with the findings of
-    /// its grammar (the Content-Type's included).
+    /// The body, classified by the Content-Type view
+    /// ([`Views::content_type`], whose findings stay with that header's
+    /// view), with the findings of the body's own grammar.
     pub fn body_parsed(&self) -> &(Body<'a>, Findings) {
         self.body.get_or_init(|| {
             let mut found = Vec::new();
-            let body = view_message_body(self.msg, &mut found);
+            let body = parse_message_body(
+                self.content_type(),
+                self.msg.body(),
+                self.line_prefix(),
+                &mut found,
+            );
             (body, found)
         })
+    }
+
+    /// The paste prefix every line of the message carries (empty when none).
+    fn line_prefix(&self) -> &'a [u8] {
+        self.msg.line_prefix().map_or(&[][..], |p| p.bytes())
     }
 
     /// The body, classified.
@@ -527,13 +538,27 @@ impl<'m, 'a> Views<'m, 'a> {
     }
 
     /// The session description of the body: the body itself, or the first
-    /// `application/sdp` part of a multipart ([`find_sdp`]).
+    /// `application/sdp` part of a multipart (as
+    /// [`find_sdp`](super::body::find_sdp) finds it,
+    /// from the Content-Type view).
     pub fn sdp(&self) -> Option<&Sdp<'a>> {
         match self.body() {
             Body::Sdp(s) => Some(s),
             Body::Multipart(_) => self
                 .nested_sdp
-                .get_or_init(|| find_sdp(self.msg, &mut Vec::new()))
+                .get_or_init(|| {
+                    body_leaves(
+                        self.content_type().cloned(),
+                        self.msg.body(),
+                        self.line_prefix(),
+                        &mut Vec::new(),
+                    )
+                    .into_iter()
+                    .find_map(|l| match l.body {
+                        Body::Sdp(s) => Some(*s),
+                        _ => None,
+                    })
+                })
                 .as_ref(),
             _ => None,
         }
@@ -657,5 +682,37 @@ Expires: 600\r\nl: 0\r\n\r\n",
         );
         assert_eq!(m.content_length(), Some(0));
         assert_eq!(m.max_forwards(), None);
+    }
+
+    /// A bad Content-Type is reported once: the body is classified from
+    /// the Content-Type view, not from a second parse of the header.
+    #[test]
+    fn content_type_findings_once() {
+        let m = parse_message(
+            b"INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\
+From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n\
+Max-Forwards: 70\r\nContent-Type: application sdp\r\nContent-Length: 4\r\n\r\nabcd",
+        );
+        let found = crate::validate::validate_message(&m);
+        let bad_ct = found
+            .iter()
+            .filter(|f| f.rule == crate::finding::Rule::BadHeaderValue)
+            .count();
+        assert_eq!(bad_ct, 1, "{found:?}");
+        let sdp = parse_message(
+            b"INVITE sip:b@example.com SIP/2.0\r\nContent-Type: application/sdp;;\r\n\
+Content-Length: 4\r\n\r\nv=0\n",
+        );
+        let views = super::Views::new(&sdp);
+        assert!(matches!(views.body(), super::Body::Sdp(_)));
+        assert!(
+            views
+                .body_parsed()
+                .1
+                .iter()
+                .all(|f| f.rule != crate::finding::Rule::EmptyListElement),
+            "{:?}",
+            views.body_parsed().1
+        );
     }
 }
