@@ -251,7 +251,8 @@ enum Command {
         #[arg(long)]
         kinds: bool,
         /// Keep non-SIP packets of a capture (addresses aliased, payloads
-        /// unchanged) instead of dropping them.
+        /// unchanged) instead of dropping them. IPsec ESP is dropped even
+        /// so: it may hold SIP that cannot be rewritten.
         #[arg(long)]
         keep_non_sip: bool,
         /// No summary on standard error.

@@ -147,61 +147,6 @@ impl<'a> Out<'a> {
     }
 }
 
-/// Parameter names common enough to be worth a static field name (all
-/// lower case; `uri.` names are URI parameters): a name found here costs
-/// no `String` per parameter. The field name is the same either way.
-const STATIC_PARAM_NAMES: &[&str] = &[
-    "branch",
-    "tag",
-    "lr",
-    "rport",
-    "received",
-    "transport",
-    "user",
-    "expires",
-    "q",
-    "maddr",
-    "ttl",
-    "method",
-    "reg-id",
-    "ob",
-    "+sip.instance",
-    "+g.3gpp.icsi-ref",
-    "+g.3gpp.smsip",
-    "+g.3gpp.iari-ref",
-    "audio",
-    "video",
-    "phone-context",
-    "cause",
-    "text",
-    "alg",
-    "ealg",
-    "spi-c",
-    "spi-s",
-    "port-c",
-    "port-s",
-    "prot",
-    "mod",
-    "username",
-    "realm",
-    "nonce",
-    "uri",
-    "response",
-    "algorithm",
-    "qop",
-    "nc",
-    "cnonce",
-    "opaque",
-    "stale",
-    "integrity-protected",
-    "uri.transport",
-    "uri.lr",
-    "uri.user",
-    "uri.ob",
-    "uri.maddr",
-    "uri.phone-context",
-];
-
 /// `prefix` + `raw` lower-cased, when that is one of
 /// [`STATIC_PARAM_NAMES`].
 fn static_param_name(prefix: &str, raw: &str) -> Option<&'static str> {
@@ -215,11 +160,11 @@ fn static_param_name(prefix: &str, raw: &str) -> Option<&'static str> {
 /// `[1] name` … `[9] name` for the field names a multi-value header
 /// repeats (the fixed names and [`STATIC_PARAM_NAMES`]), so the numbered
 /// name of the first nine values costs no `String`.
-macro_rules! numbered_names {
-    ($($name:literal),* $(,)?) => {
+macro_rules! numbered_table {
+    ($fn_name:ident: $($name:literal),* $(,)?) => {
         /// `[n] name` from the static table, when `name` is one of its names
         /// and `n` is 1 to 9.
-        fn numbered(n: usize, name: &str) -> Option<&'static str> {
+        fn $fn_name(n: usize, name: &str) -> Option<&'static str> {
             let row: &[&'static str; 9] = match name {
                 $($name => &[
                     concat!("[1] ", $name), concat!("[2] ", $name), concat!("[3] ", $name),
@@ -233,7 +178,19 @@ macro_rules! numbered_names {
     };
 }
 
-numbered_names!(
+/// [`STATIC_PARAM_NAMES`] and its numbered names, from one list.
+macro_rules! static_param_names {
+    ($($name:literal),* $(,)?) => {
+        /// Parameter names common enough to be worth a static field name (all
+        /// lower case; `uri.` names are URI parameters): a name found here costs
+        /// no `String` per parameter. The field name is the same either way.
+        const STATIC_PARAM_NAMES: &[&str] = &[$($name),*];
+        numbered_table!(numbered_param: $($name),*);
+    };
+}
+
+numbered_table!(
+    numbered_fixed:
     // Via
     "protocol",
     "version",
@@ -272,16 +229,21 @@ numbered_names!(
     "ci",
     "product",
     "comment",
-    // STATIC_PARAM_NAMES not above
+);
+
+static_param_names!(
     "branch",
     "tag",
     "lr",
     "rport",
     "received",
+    "transport",
+    "user",
     "expires",
     "q",
     "maddr",
     "ttl",
+    "method",
     "reg-id",
     "ob",
     "+sip.instance",
@@ -292,6 +254,7 @@ numbered_names!(
     "video",
     "phone-context",
     "cause",
+    "text",
     "alg",
     "ealg",
     "spi-c",
@@ -303,11 +266,13 @@ numbered_names!(
     "username",
     "realm",
     "nonce",
+    "uri",
     "response",
     "algorithm",
     "qop",
     "nc",
     "cnonce",
+    "opaque",
     "stale",
     "integrity-protected",
     "uri.transport",
@@ -317,6 +282,12 @@ numbered_names!(
     "uri.maddr",
     "uri.phone-context",
 );
+
+/// `[n] name` for n of 1 to 9, when `name` is a fixed field name or one of
+/// [`STATIC_PARAM_NAMES`].
+fn numbered(n: usize, name: &str) -> Option<&'static str> {
+    numbered_fixed(n, name).or_else(|| numbered_param(n, name))
+}
 
 /// Appends `n` in decimal.
 fn push_decimal(s: &mut String, n: usize) {
