@@ -104,6 +104,20 @@ pub(crate) struct OwnedPayload {
 }
 
 impl OwnedPayload {
+    /// A copy of `p` that owns its bytes.
+    fn of(p: &Payload<'_>) -> Self {
+        OwnedPayload {
+            frame: p.frame,
+            time: p.time,
+            proto: p.proto,
+            src: p.src,
+            src_port: p.src_port,
+            dst: p.dst,
+            dst_port: p.dst_port,
+            data: p.data.to_vec(),
+        }
+    }
+
     /// The borrowed view the payload hook takes.
     pub(crate) fn as_payload(&self) -> Payload<'_> {
         Payload {
@@ -449,32 +463,22 @@ impl Reader<'_> {
 
     /// A payload that is not SIP, to the payload hook.
     fn hand_over(&mut self, ctx: &PacketCtx<'_>, proto: u8, key: FlowKey, data: &[u8]) {
-        if let Some(kept) = self.collected.as_mut() {
-            // UDP only: what the trace's media analysis reads.
-            if proto == 17 {
-                kept.push(OwnedPayload {
-                    frame: ctx.frame,
-                    time: ctx.time,
-                    proto,
-                    src: key.0,
-                    src_port: key.1,
-                    dst: key.2,
-                    dst_port: key.3,
-                    data: data.to_vec(),
-                });
-            }
+        let p = Payload {
+            frame: ctx.frame,
+            time: ctx.time,
+            proto,
+            src: key.0,
+            src_port: key.1,
+            dst: key.2,
+            dst_port: key.3,
+            data,
+        };
+        // UDP only: what the trace's media analysis reads.
+        if let Some(kept) = self.collected.as_mut().filter(|_| proto == 17) {
+            kept.push(OwnedPayload::of(&p));
         }
         if let Some(hook) = self.payloads.as_mut() {
-            hook(&Payload {
-                frame: ctx.frame,
-                time: ctx.time,
-                proto,
-                src: key.0,
-                src_port: key.1,
-                dst: key.2,
-                dst_port: key.3,
-                data,
-            });
+            hook(&p);
         }
     }
 

@@ -172,19 +172,8 @@ pub fn decode_capture_progress(input: &[u8], progress: &mut dyn FnMut(usize)) ->
 pub fn decode_capture_keys(input: &[u8], keys: &EspKeys, progress: &mut dyn FnMut(usize)) -> Trace {
     let mut messages = Vec::new();
     let mut each = |m: TraceMessage| messages.push(m);
-    let mut st = Streamer::new(None, Some(&mut each));
-    st.fill_timestamps = true;
-    st.media = Some(MediaTracker::default());
-    // The reader calls one hook at a time, never one inside the other.
-    let cell = std::cell::RefCell::new(st);
-    let x = capture::read_capture_keys(
-        input,
-        keys,
-        &mut |r| cell.borrow_mut().push(r),
-        &mut |p| cell.borrow_mut().payload(p),
-        progress,
-    );
-    let st = cell.into_inner();
+    let st = Streamer::new(None, Some(&mut each));
+    let (st, x) = st.read_capture(input, keys, progress);
     let mut issues = x.issues;
     if st.messages.is_empty() && x.format != "unknown" {
         issues.push(no_sip_in_capture(x.frames));
@@ -225,6 +214,29 @@ pub(crate) struct Streamer<'t, 'e> {
 }
 
 impl<'t, 'e> Streamer<'t, 'e> {
+    /// Reads a capture into this streamer in one pass: its SIP messages (ESP
+    /// opened with `keys` and what the capture negotiates), timestamps filled
+    /// in, and the other UDP payloads to the media analysis.
+    fn read_capture(
+        mut self,
+        input: &[u8],
+        keys: &EspKeys,
+        progress: &mut dyn FnMut(usize),
+    ) -> (Self, capture::Extracted) {
+        self.fill_timestamps = true;
+        self.media = Some(MediaTracker::default());
+        // The reader calls one hook at a time, never one inside the other.
+        let cell = std::cell::RefCell::new(self);
+        let x = capture::read_capture_keys(
+            input,
+            keys,
+            &mut |r| cell.borrow_mut().push(r),
+            &mut |p| cell.borrow_mut().payload(p),
+            progress,
+        );
+        (cell.into_inner(), x)
+    }
+
     pub(crate) fn new(
         text: Option<&'t [u8]>,
         each: Option<&'e mut dyn FnMut(TraceMessage)>,
@@ -412,18 +424,8 @@ pub fn stream_any_keys(
     each: Option<&mut dyn FnMut(TraceMessage)>,
 ) -> TraceSummary {
     if capture::is_capture(input) {
-        let mut st = Streamer::new(None, each);
-        st.fill_timestamps = true;
-        st.media = Some(MediaTracker::default());
-        let cell = std::cell::RefCell::new(st);
-        let x = capture::read_capture_keys(
-            input,
-            keys,
-            &mut |r| cell.borrow_mut().push(r),
-            &mut |p| cell.borrow_mut().payload(p),
-            &mut |_| {},
-        );
-        let st = cell.into_inner();
+        let st = Streamer::new(None, each);
+        let (st, x) = st.read_capture(input, keys, &mut |_| {});
         let mut issues = x.issues;
         if st.messages.is_empty() && x.format != "unknown" {
             issues.push(no_sip_in_capture(x.frames));
