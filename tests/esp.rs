@@ -67,20 +67,6 @@ fn siplens_msgs(t: &Trace) -> Vec<Msg> {
         .collect()
 }
 
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is required in CI (make tools-tshark)"
-        );
-    }
-    ok
-}
-
 /// tshark's SIP messages with `prefs` (`-o` values).
 fn tshark_msgs(name: &str, prefs: &[String]) -> (Vec<Msg>, Vec<String>) {
     let mut cmd = Command::new("tshark");
@@ -210,7 +196,7 @@ fn sas_negotiated_in_the_capture_open_every_protected_message() {
 
 #[test]
 fn tshark_finds_the_same_sip_messages_with_the_same_sas() {
-    if !tshark_available() {
+    if !common::tshark() {
         return;
     }
     for &(name, v6, ealg, alg, _) in NEGOTIATED {
@@ -232,7 +218,7 @@ fn esp_null_without_negotiation_is_found_by_its_content() {
         let e = m.esp.as_ref().expect("esp");
         assert_eq!((e.source, e.verified, e.alg), ("heuristic", false, None));
     }
-    if tshark_available() {
+    if common::tshark() {
         let (theirs, _) = tshark_msgs(
             name,
             &["esp.enable_null_encryption_decode_heuristic:TRUE".to_owned()],

@@ -378,13 +378,6 @@ fn redacting_twice_changes_nothing_more() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
-fn tshark_available() -> bool {
-    Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// A frame tshark flags.
 struct Flagged {
     frame: String,
@@ -458,12 +451,7 @@ fn tshark(file: &Path, decode_as: Option<&str>, check: bool) -> (Vec<Flagged>, u
 
 #[test]
 fn tshark_reads_every_redacted_capture_cleanly() {
-    if !tshark_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is required under CI"
-        );
-        eprintln!("tshark not found: skipped");
+    if !common::tshark() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("siplens-redact-{}", std::process::id()));

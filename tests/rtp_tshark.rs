@@ -68,13 +68,6 @@ struct Row {
     max_jitter: Option<f64>,
 }
 
-fn tshark_available() -> bool {
-    Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 fn captures() -> Vec<PathBuf> {
     let mut out = common::files(&common::corpus().join("pcap"), &[".pcap", ".pcapng"]);
     out.extend(common::files(
@@ -172,9 +165,7 @@ fn allowed(file: &str, ssrc: u32, what: &str) -> bool {
 
 #[test]
 fn rtp_streams_agree_with_tshark() {
-    if !tshark_available() {
-        assert!(std::env::var_os("CI").is_none(), "tshark is required in CI");
-        eprintln!("tshark not found: skipped");
+    if !common::tshark() {
         return;
     }
     let files = captures();

@@ -69,13 +69,6 @@ struct Pdu {
     branch: Option<String>,
 }
 
-fn tshark_available() -> bool {
-    Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 fn captures() -> Vec<PathBuf> {
     let dir = common::root().join("../shared/corpus/pcap");
     let mut out = Vec::new();
@@ -256,12 +249,7 @@ fn siplens_pdus(file: &Path) -> Vec<Pdu> {
 
 #[test]
 fn siplens_finds_the_sip_messages_tshark_finds() {
-    if !tshark_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is required in CI (make tools-tshark)"
-        );
-        eprintln!("tshark not found: skipping (make tools-tshark installs it)");
+    if !common::tshark() {
         return;
     }
     let mut report = Vec::new();
@@ -312,11 +300,7 @@ fn siplens_finds_the_sip_messages_tshark_finds() {
 #[test]
 fn tshark_reads_an_exported_call() {
     use siplens::trace::export;
-    if !tshark_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is required in CI (make tools-tshark)"
-        );
+    if !common::tshark() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("siplens-export-{}", std::process::id()));

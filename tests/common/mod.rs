@@ -114,3 +114,22 @@ pub fn assert_golden(path: &Path, actual: &str) {
         panic!("{e}");
     }
 }
+
+/// Whether tshark (the oracle of the comparison tests) can run here. Without
+/// it a comparison is skipped (a line on standard error says so), unless
+/// `CI` is set, where the missing tool is a failure (`make tools-tshark`
+/// installs it).
+pub fn tshark() -> bool {
+    let ok = Command::new("tshark")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tshark is required in CI (make tools-tshark)"
+        );
+        eprintln!("tshark not found: skipped (make tools-tshark installs it)");
+    }
+    ok
+}
