@@ -67,6 +67,11 @@ thread_local! {
 const MEMO_MAX: usize = 4096;
 
 fn memo_words(s: &str) -> WordList {
+    // The core module (one message at a time) computes the words each time:
+    // the memo's `HashMap` is 3 KB of its gzip (README, "Size and speed").
+    if cfg!(feature = "core-only") {
+        return Rc::new(words(s));
+    }
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         if let Some(w) = m.get(s) {
