@@ -41,6 +41,8 @@ tools: tools-rust tools-node tools-tshark ## Install missing tools (checks versi
 tools-rust:
 	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "error: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
 	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	@# std's source, for the core's std rebuilt for size (pkg/.built).
+	@rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
 	@[[ "$$(wasm-pack --version 2>/dev/null)" == "wasm-pack $(WASM_PACK_VERSION)" ]] || \
 	  cargo install wasm-pack --version $(WASM_PACK_VERSION) --locked
 	@# Not --locked: one of its locked dependencies is missing from the registry.
@@ -80,9 +82,35 @@ PKG_SOURCES := $(shell find src data -type f 2>/dev/null) build.rs Cargo.toml Ca
 # it decodes one message at a time, where download and compile time dominate; the full module
 # keeps the release profile's opt-level 3 for throughput on big traces and captures.
 CORE_OPT_LEVEL ?= z
+# The core is also linked against a std rebuilt for size (README "Size and speed": 224,374 ->
+# 211,478 bytes gzip -9): `-Zbuild-std` compiles std from rustup's `rust-src` with
+# `optimize_for_size`; `-Cpanic=immediate-abort` makes a panic a bare `unreachable` trap with no
+# message formatting, and `-Zlocation-detail=none` drops the panic locations' file names. Safe:
+# the core sets no panic hook, and on wasm32 a panic already aborts the module (the trap is the
+# same, only the unread message goes). These are unstable options; RUSTC_BOOTSTRAP=1 lets the
+# stable toolchain accept them (it changes nothing else). `core_std_ok` checks once that rustc
+# takes the flags for wasm32 and that rust-src has std with `optimize_for_size`; if not, the
+# core is built as before (std prebuilt, formatted panics) after a warning line.
+# CORE_STD=prebuilt forces that fallback.
+CORE_STD ?= rebuilt
+CORE_STD_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
+CORE_STD_CARGOFLAGS := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+core_std_ok = [[ "$(CORE_STD)" == rebuilt ]] && \
+  RUSTC_BOOTSTRAP=1 rustc $(CORE_STD_RUSTFLAGS) --target $(WASM_TARGET) --print cfg >/dev/null 2>&1 && \
+  grep -qs '^optimize_for_size' "$$(rustc --print sysroot)/lib/rustlib/src/rust/library/std/Cargo.toml"
 pkg/.built: $(PKG_SOURCES)
-	RUSTFLAGS="$(PKG_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core CARGO_PROFILE_RELEASE_OPT_LEVEL=$(CORE_OPT_LEVEL) \
-	  wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features --features core-only
+	if $(core_std_ok); then \
+	  RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(PKG_RUSTFLAGS) $(CORE_STD_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core-bs \
+	    CARGO_PROFILE_RELEASE_OPT_LEVEL=$(CORE_OPT_LEVEL) wasm-pack build --release --target web --mode no-install \
+	    --out-dir pkg -- --no-default-features --features core-only $(CORE_STD_CARGOFLAGS); \
+	else \
+	  echo "warning: core built with the prebuilt std (CORE_STD=$(CORE_STD), or rustc or rust-src lacks the size flags): about 13 KB gzip larger" >&2; \
+	  RUSTFLAGS="$(PKG_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core CARGO_PROFILE_RELEASE_OPT_LEVEL=$(CORE_OPT_LEVEL) \
+	    wasm-pack build --release --target web --mode no-install --out-dir pkg -- --no-default-features --features core-only; \
+	fi
+	@# A second wasm-opt pass, to a fixed point, on the core only (about 1 KB gzip: README "Size
+	@# and speed"); the producers and target-features sections are metadata no loader reads.
+	wasm-opt -Oz --converge --strip-producers --strip-target-features pkg/siplens_bg.wasm -o pkg/siplens_bg.wasm
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install \
 	  --out-dir target/pkg-trace --out-name siplens_trace -- --no-default-features --features esp
 	node scripts/pkg.mjs pkg target/pkg-trace

@@ -144,6 +144,30 @@ const WORDS_MAX: usize = 65_536;
 /// The word numbers of `a` and `b`, from one numbering: the memo is
 /// cleared (when full) before both look-ups, never between them.
 fn memo_words(a: &str, b: &str) -> (WordList, WordList) {
+    // The core module (one message at a time) numbers the two sentences'
+    // words each time, without the memo: its maps are about 3 KB of the
+    // core's gzip (README, "Size and speed"). Only equal numbers matter,
+    // so a numbering local to the two sentences gives the same answer.
+    if cfg!(feature = "core-only") {
+        let mut seen: Vec<String> = Vec::new();
+        let mut number = |s: &str| -> WordList {
+            let mut ids: Vec<u32> = words(s)
+                .into_iter()
+                .map(|w| {
+                    let i = seen.iter().position(|x| *x == w).unwrap_or_else(|| {
+                        seen.push(w);
+                        seen.len() - 1
+                    });
+                    u32::try_from(i).unwrap_or(u32::MAX)
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            Rc::new(ids)
+        };
+        let wa = number(a);
+        return (wa, number(b));
+    }
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         if m.sentences.len() >= MEMO_MAX || m.ids.len() >= WORDS_MAX {
