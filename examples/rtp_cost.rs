@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use siplens::rtp::analyze::{Datagram, MediaAnalyzer};
+use siplens::rtp::analyze::MediaAnalyzer;
 use siplens::trace::capture::read_capture_payloads;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -43,16 +43,8 @@ fn main() {
         let rtp = time(runs, || {
             let mut a = MediaAnalyzer::default();
             let x = read_capture_payloads(&input, &mut |_| {}, &mut |p| {
-                if p.proto == 17 {
-                    a.push(&Datagram {
-                        frame: p.frame,
-                        time: p.time,
-                        src: p.src,
-                        src_port: p.src_port,
-                        dst: p.dst,
-                        dst_port: p.dst_port,
-                        data: p.data,
-                    });
+                if let Some(d) = p.udp_datagram() {
+                    a.push(&d);
                 }
             });
             streams = a.finish().len();

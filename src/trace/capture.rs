@@ -89,6 +89,21 @@ pub struct Payload<'a> {
     pub data: &'a [u8],
 }
 
+impl<'a> Payload<'a> {
+    /// The UDP datagram the media analysis reads, when this is one.
+    pub fn udp_datagram(&self) -> Option<crate::rtp::analyze::Datagram<'a>> {
+        (self.proto == 17).then_some(crate::rtp::analyze::Datagram {
+            frame: self.frame,
+            time: self.time,
+            src: self.src,
+            src_port: self.src_port,
+            dst: self.dst,
+            dst_port: self.dst_port,
+            data: self.data,
+        })
+    }
+}
+
 /// A [`Payload`] that owns its bytes: what the incremental reader keeps
 /// of a UDP datagram until the trace stream has seen it.
 #[derive(Debug, Clone)]

@@ -31,7 +31,7 @@ use super::correlate::Call;
 use super::model::{FlowFinding, MessageSummary, SdpRole};
 use crate::finding::Rule;
 use crate::parse::sdp::{Direction, Sdp};
-use crate::rtp::analyze::{Datagram, PayloadInfo};
+use crate::rtp::analyze::PayloadInfo;
 use crate::rtp::{MediaAnalyzer, MediaStream};
 
 /// A silence longer than this inside a stream is a finding (ms).
@@ -127,18 +127,9 @@ impl MediaTracker {
 
     /// Reads one payload that is not SIP (UDP only).
     pub(crate) fn payload(&mut self, p: &Payload<'_>) {
-        if p.proto != 17 {
-            return;
+        if let Some(d) = p.udp_datagram() {
+            self.analyzer.push(&d);
         }
-        self.analyzer.push(&Datagram {
-            frame: p.frame,
-            time: p.time,
-            src: p.src,
-            src_port: p.src_port,
-            dst: p.dst,
-            dst_port: p.dst_port,
-            data: p.data,
-        });
     }
 
     /// Binds the streams to calls and runs the media rules.
