@@ -9,6 +9,9 @@
 //! Run: `cargo run --example esp_gen` (writes the files; deterministic, so
 //! a second run changes nothing).
 
+#[path = "support/pcap.rs"]
+mod pcap;
+
 use std::net::IpAddr;
 
 use siplens::capture::esp::{
@@ -334,21 +337,12 @@ fn ethernet(ip: &[u8]) -> Vec<u8> {
 }
 
 fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    for x in [0u32, 0, 65535, 1] {
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    for (i, f) in frames.iter().enumerate() {
-        let len = f.len() as u32;
-        for x in [1_800_000_000 + i as u32, 1000 * i as u32, len, len] {
-            out.extend_from_slice(&x.to_le_bytes());
-        }
-        out.extend_from_slice(f);
-    }
-    out
+    pcap::ethernet_pcap(
+        frames
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (1_800_000_000 + i as u32, 1000 * i as u32, f.as_slice())),
+    )
 }
 
 /// The capture of variant `v`.

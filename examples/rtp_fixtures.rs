@@ -10,6 +10,9 @@
 //! Everything is deterministic (no clock, no random source): the same
 //! files every run.
 
+#[path = "support/pcap.rs"]
+mod pcap;
+
 use std::net::IpAddr;
 
 use etherparse::PacketBuilder;
@@ -40,21 +43,14 @@ fn udp(t: f64, src: (IpAddr, u16), dst: (IpAddr, u16), payload: &[u8]) -> Frame 
 
 fn write_pcap(path: &std::path::Path, mut frames: Vec<Frame>) {
     frames.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut out = Vec::new();
-    out.extend(0xa1b2_c3d4u32.to_le_bytes());
-    out.extend(2u16.to_le_bytes());
-    out.extend(4u16.to_le_bytes());
-    out.extend([0u8; 8]);
-    out.extend(65535u32.to_le_bytes());
-    out.extend(1u32.to_le_bytes()); // Ethernet
-    for (t, f) in frames {
+    let out = pcap::ethernet_pcap(frames.iter().map(|(t, f)| {
         let us = (t * 1e6).round() as u64;
-        out.extend(((us / 1_000_000) as u32).to_le_bytes());
-        out.extend(((us % 1_000_000) as u32).to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend(f);
-    }
+        (
+            (us / 1_000_000) as u32,
+            (us % 1_000_000) as u32,
+            f.as_slice(),
+        )
+    }));
     std::fs::write(path, out).expect("write pcap");
 }
 
