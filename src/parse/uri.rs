@@ -388,6 +388,19 @@ pub fn is_ipv6(b: &[u8]) -> bool {
         }
         _ => (b, false),
     };
+    // A colon at either end is only ever half of the one "::" (RFC 4291):
+    // `:1:2:3:4:5:6:7:8` and `1:2:3:4:5:6:7:8:` are not addresses.
+    // With an IPv4 tail, `head` ends in the colon before it.
+    let body = if v4 && !head.ends_with(b"::") {
+        &head[..head.len() - 1]
+    } else {
+        head
+    };
+    if (body.first() == Some(&b':') && !body.starts_with(b"::"))
+        || (body.last() == Some(&b':') && !body.ends_with(b"::"))
+    {
+        return false;
+    }
     let groups: Vec<&[u8]> = head.split(|&c| c == b':').collect();
     let double = head.windows(2).filter(|w| w == b"::").count();
     if double > 1 && !(v4 && head.ends_with(b":::")) {
@@ -472,6 +485,17 @@ mod tests {
         assert!(!is_ipv6(b"2001:db8::10::1"));
         assert!(is_ipv6(b"2001:db8:0:0:0:0:0:1"));
         assert!(!is_ipv6(b"2001:db8:0:0:0:0:0:0:1"));
+        // A lone colon at either end is not half of a "::".
+        assert!(!is_ipv6(b":1:2:3:4:5:6:7:8"));
+        assert!(!is_ipv6(b"1:2:3:4:5:6:7:8:"));
+        assert!(!is_ipv6(b":1:2:3:4:5:6:1.2.3.4"));
+        assert!(is_ipv6(b"::1"));
+        assert!(is_ipv6(b"1::"));
+        assert!(is_ipv6(b"::"));
+        assert!(is_ipv6(b"::1.2.3.4"));
+        assert!(is_ipv6(b"::ffff:1.2.3.4"));
+        assert!(is_ipv6(b"1:2:3:4:5:6:1.2.3.4"));
+        assert!(is_ipv6(b"1::1.2.3.4"));
     }
 
     #[test]
