@@ -100,7 +100,35 @@ export function fromAttribute(value) {
 
 const THEMES = ["light", "dark", "auto"];
 
-export class SiplensDecoder extends HTMLElement {
+/**
+ * What both siplens elements share (`<siplens-decoder>`, `<siplens-trace>`): the `theme`
+ * property mirroring its attribute, and taking over properties set before the class was defined.
+ */
+export class SiplensElement extends HTMLElement {
+  /** `light`, `dark` or `auto` (mirrors the `theme` attribute; default `auto`). */
+  get theme() {
+    const t = this.getAttribute("theme");
+    return THEMES.includes(t) ? t : "auto";
+  }
+  set theme(value) {
+    this.setAttribute("theme", THEMES.includes(value) ? value : "auto");
+  }
+  /**
+   * A property set on the element before its class was defined (a framework, a lazy import) is
+   * an own data property shadowing the accessor: take each of `names` over.
+   */
+  _adoptProperties(names) {
+    for (const name of names) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
+  }
+}
+
+export class SiplensDecoder extends SiplensElement {
   static observedAttributes = ["message", "compact", "theme"];
 
   constructor() {
@@ -138,29 +166,13 @@ export class SiplensDecoder extends HTMLElement {
   set compact(on) {
     this.toggleAttribute("compact", Boolean(on));
   }
-  /** `light`, `dark` or `auto` (mirrors the `theme` attribute; default `auto`). */
-  get theme() {
-    const t = this.getAttribute("theme");
-    return THEMES.includes(t) ? t : "auto";
-  }
-  set theme(value) {
-    this.setAttribute("theme", THEMES.includes(value) ? value : "auto");
-  }
   /** The last decode result, or null. */
   get result() {
     return this._result;
   }
 
   connectedCallback() {
-    // A property set on the element before this class was defined (a framework, a lazy import)
-    // is an own data property shadowing the accessor: take it over.
-    for (const name of ["message", "compact", "theme"]) {
-      if (Object.prototype.hasOwnProperty.call(this, name)) {
-        const value = this[name];
-        delete this[name];
-        this[name] = value;
-      }
-    }
+    this._adoptProperties(["message", "compact", "theme"]);
     this._render();
   }
 

@@ -27,7 +27,7 @@
 // are a constructable stylesheet (CSP `style-src 'self'`).
 import init, { captureFormat, decodeTrace, filterLadder, TraceStream } from "./siplens_trace.js";
 import { assembleTrace } from "./stream.js";
-import { fromAttribute, THEME_CSS } from "./element.js";
+import { fromAttribute, SiplensElement, THEME_CSS } from "./element.js";
 import { filterDialogRows, ladderOf, renderDialogs, renderFlowFindings, renderLadder, traceSummary } from "./trace-render.js";
 
 let ready = null;
@@ -95,7 +95,6 @@ function styles() {
   return sheet;
 }
 
-const THEMES = ["light", "dark", "auto"];
 const DEFAULT_LIMIT = 2000;
 /** Bytes per TraceStream.push, and the time spent pushing before yielding to the page. */
 const SLICE = 32 * 1024;
@@ -122,7 +121,7 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
-export class SiplensTrace extends HTMLElement {
+export class SiplensTrace extends SiplensElement {
   static observedAttributes = ["trace", "theme", "ladder-limit"];
 
   constructor() {
@@ -277,14 +276,6 @@ export class SiplensTrace extends HTMLElement {
   set noInput(on) {
     this.toggleAttribute("no-input", Boolean(on));
   }
-  /** `light`, `dark` or `auto` (mirrors the `theme` attribute; default `auto`). */
-  get theme() {
-    const t = this.getAttribute("theme");
-    return THEMES.includes(t) ? t : "auto";
-  }
-  set theme(value) {
-    this.setAttribute("theme", THEMES.includes(value) ? value : "auto");
-  }
   /** Arrows drawn at most (the `ladder-limit` attribute; default 2000). */
   get ladderLimit() {
     const n = Number(this.getAttribute("ladder-limit"));
@@ -310,14 +301,7 @@ export class SiplensTrace extends HTMLElement {
   }
 
   connectedCallback() {
-    // Properties set before the element was defined are taken over.
-    for (const name of ["text", "capture", "selected", "dialog", "noInput", "theme", "ladderLimit"]) {
-      if (Object.prototype.hasOwnProperty.call(this, name)) {
-        const value = this[name];
-        delete this[name];
-        this[name] = value;
-      }
-    }
+    this._adoptProperties(["text", "capture", "selected", "dialog", "noInput", "theme", "ladderLimit"]);
     if (!this._result) this._render();
   }
 
