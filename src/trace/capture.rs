@@ -330,11 +330,35 @@ struct TcpFlow {
     ws_message: Option<Vec<u8>>,
     /// Frames whose bytes are in `buf` (or waiting) and not yet in a message.
     frames: Vec<u64>,
+    /// Where in `frames` the segments waiting behind the first hole begin:
+    /// the frames before it carried bytes a skipped hole cuts away.
+    hole_at: Option<usize>,
     /// The latest segment with data: messages delivered when a hole is
     /// skipped later carry its frame and time.
     last: Pkt,
     /// A hole skipped, while reading has not resumed at a start line.
     resync: Option<Resync>,
+}
+
+impl TcpFlow {
+    /// The frames of the message just taken from `buf`: those before the
+    /// first hole (segments waiting behind it stay), plus `current` kept for
+    /// the rest of `buf` when bytes remain.
+    fn message_frames(&mut self, current: u64) -> Vec<u64> {
+        let waiting = match self.hole_at {
+            Some(at) => self.frames.split_off(at.min(self.frames.len())),
+            None => Vec::new(),
+        };
+        let taken = std::mem::take(&mut self.frames);
+        if !self.buf.is_empty() {
+            self.frames.push(current);
+        }
+        if self.hole_at.is_some() {
+            self.hole_at = Some(self.frames.len());
+        }
+        self.frames.extend(waiting);
+        taken
+    }
 }
 
 /// A skipped TCP hole, counted until reading resumes.
@@ -622,6 +646,7 @@ impl Reader<'_> {
                 return;
             }
         }
+        let first = flow.frames.len();
         if flow.frames.last() != Some(&pkt.frame) && flow.frames.len() < 4096 {
             flow.frames.push(pkt.frame);
             flow.frames.extend(self.pending_frames.iter().copied());
@@ -630,6 +655,11 @@ impl Reader<'_> {
         // A SYN's data (TCP Fast Open) starts after the SYN's number.
         let seq = seg.seq.wrapping_add(u32::from(seg.syn));
         let pushed = flow.stream.push(seq, payload, &mut flow.buf);
+        match pushed {
+            Pushed::Waiting if flow.hole_at.is_none() => flow.hole_at = Some(first),
+            Pushed::Delivered(_) if !flow.stream.has_hole() => flow.hole_at = None,
+            _ => {}
+        }
         self.waited |= pushed == Pushed::Waiting;
         if pushed == Pushed::Waiting && flow.stream.waiting_bytes() > MAX_WAITING_BYTES {
             self.skip_hole(key);
@@ -653,6 +683,14 @@ impl Reader<'_> {
         let Some(missing) = flow.stream.skip_hole(&mut flow.buf) else {
             return;
         };
+        // The frames before the hole held the bytes just cut: they belong
+        // to no message read after it.
+        if let Some(at) = flow.hole_at.take() {
+            flow.frames.drain(..at.min(flow.frames.len()));
+        }
+        if flow.stream.has_hole() {
+            flow.hole_at = Some(0);
+        }
         let pkt = flow.last;
         let earlier = flow.resync.take();
         let issue = self.out.issues.len();
@@ -771,10 +809,7 @@ impl Reader<'_> {
                             _ => None,
                         };
                         if let Some(p) = whole.filter(|p| looks_like_sip(p)) {
-                            let fr = std::mem::take(&mut flow.frames);
-                            if !flow.buf.is_empty() {
-                                flow.frames.push(pkt.frame);
-                            }
+                            let fr = flow.message_frames(pkt.frame);
                             self.pending_frames.extend(fr);
                             self.emit(pkt, key, "ws", p);
                         }
@@ -819,10 +854,7 @@ impl Reader<'_> {
                     return;
                 }
                 let msg: Vec<u8> = flow.buf.drain(..need).collect();
-                let fr = std::mem::take(&mut flow.frames);
-                if !flow.buf.is_empty() {
-                    flow.frames.push(pkt.frame);
-                }
+                let fr = flow.message_frames(pkt.frame);
                 self.pending_frames.extend(fr);
                 self.emit(pkt, key, "tcp", msg);
                 continue;
@@ -1258,6 +1290,7 @@ mod tests {
             let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
             assert_eq!(got, [m1, m3], "{name}");
             assert_eq!(x.messages[1].frame, Some(3), "{name}");
+            assert!(x.messages[1].frames.is_empty(), "{name}");
             assert_eq!(x.issues.len(), 1, "{name}: {:?}", x.issues);
             let i = &x.issues[0];
             assert_eq!(i.rule, Rule::CaptureTcpGap, "{name}");
@@ -1266,6 +1299,44 @@ mod tests {
                 i.message.contains("50 bytes missing") && i.message.contains(&skipped),
                 "{name}: {}",
                 i.message
+            );
+        }
+    }
+
+    #[test]
+    fn frames_of_a_message_cut_by_a_hole_go_with_no_later_message() {
+        let (m1, m2, m3, m4) = (INVITE, OPTIONS, INVITE, OPTIONS);
+        let data = [m1, m2, m3, m4].concat();
+        let (a, b) = (m1.len(), m1.len() + m2.len());
+        // Frames: 1 SYN, 2 m1, 3 OPTIONS' first 30 bytes (the next 30 are
+        // lost), 4 OPTIONS' end + m3's start, 5 m3's end + m4's start, 6 m4's end.
+        let segs = tcp_stream(&data, &[a, a + 30, a + 60, b + 40, b + m3.len() + 20]);
+        let kept = [&segs[..3], &segs[4..]].concat();
+        let end = 1001 + data.len() as u32;
+        for (name, frames) in [
+            ("acknowledged", [&kept[..], &[ack_from_b(end)]].concat()),
+            ("capture ends", kept.clone()),
+        ] {
+            let x = read_capture(&pcap(&frames));
+            let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
+            assert_eq!(got, [m1, m3, m4], "{name}");
+            // Frame 3 held OPTIONS' first bytes only: it is in no message.
+            // What waited behind the hole is read when it is skipped, so
+            // both later messages carry the last segment's frame (6), and
+            // the first of them every waiting frame.
+            let all: Vec<(Option<u64>, &[u64])> = x
+                .messages
+                .iter()
+                .map(|m| (m.frame, m.frames.as_slice()))
+                .collect();
+            assert_eq!(
+                all,
+                [
+                    (Some(2), &[][..]),
+                    (Some(6), &[4, 5, 6][..]),
+                    (Some(6), &[][..])
+                ],
+                "{name}"
             );
         }
     }
