@@ -708,6 +708,11 @@ rules! {
         "Two consecutive packets of an RTP stream are more than 2 s apart, the later one not a talkspurt start (marker bit) and the earlier one not comfort noise.",
         "Audio drops out: packets were lost on the path (radio, congestion) or the sender stopped; silence suppression announces itself with comfort noise and a marker bit.",
         "RTP every 20 ms, then nothing for 3.5 s", "RFC 3550");
+    /// Capture timestamps that cannot be real.
+    CaptureTimeImplausible = ("SL449", "capture-time-implausible", Warning, Malformed,
+        "Consecutive frames' timestamps jump forward by more than a day, or go back by more than a second: counted, with the first of each kind located.",
+        "The capture's clock (or a tool that rewrote or merged the file) is wrong: times, durations, response delays and the ladder's gaps in this capture are not real, while the order of frames is kept.",
+        "frame 2 stamped 6.4 years after frame 1", "draft-ietf-opsawg-pcap §5; draft-ietf-opsawg-pcapng §4.3");
     /// Capture truncated or corrupt.
     CaptureTruncated = ("SL450", "capture-truncated", Error, Malformed,
         "The capture file ends inside a record or block, or a record is corrupt; reading stops there.",

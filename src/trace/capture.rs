@@ -404,6 +404,84 @@ struct Reader<'s> {
     esp_walker: Walker,
     /// The ESP packet being walked: the messages it completes carry it.
     esp_now: Option<EspProvenance>,
+    /// Timestamps that cannot be real (SL449).
+    clock: Clock,
+}
+
+/// Frame timestamps checked against the one before: a step forward of more
+/// than [`Clock::JUMP`] or back by more than [`Clock::BACK`] seconds.
+#[derive(Default)]
+struct Clock {
+    /// The previous timed frame and its time.
+    prev: Option<(u64, f64)>,
+    /// Steps forward too long: how many, and the first (frame before, frame, seconds).
+    jumps: (u64, Option<(u64, u64, f64)>),
+    /// Steps back: how many, and the first.
+    backs: (u64, Option<(u64, u64, f64)>),
+}
+
+impl Clock {
+    /// A day: no SIP exchange in one capture waits that long between frames.
+    const JUMP: f64 = 86_400.0;
+    /// Interfaces merged into one pcapng may disorder a few milliseconds.
+    const BACK: f64 = 1.0;
+
+    fn frame(&mut self, frame: u64, time: f64) {
+        if let Some((before, then)) = self.prev {
+            let step = time - then;
+            let kind = if step > Self::JUMP {
+                &mut self.jumps
+            } else if step < -Self::BACK {
+                &mut self.backs
+            } else {
+                self.prev = Some((frame, time));
+                return;
+            };
+            kind.0 += 1;
+            kind.1.get_or_insert((before, frame, step));
+        }
+        self.prev = Some((frame, time));
+    }
+
+    /// The finding's text, when any step was implausible.
+    fn finding(&self) -> Option<(u64, String)> {
+        let first = self.jumps.1.or(self.backs.1)?;
+        let part = |(n, first): (u64, Option<(u64, u64, f64)>), what: &str| {
+            first.map(|(before, frame, step)| {
+                let side = if step < 0.0 { "before" } else { "after" };
+                format!(
+                    "{n} time(s) a frame is {what} the frame before it (first: frame {frame}, {} {side} frame {before})",
+                    span(step.abs())
+                )
+            })
+        };
+        let parts: Vec<String> = [
+            part(self.jumps, "more than a day after"),
+            part(self.backs, "more than a second before"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Some((
+            first.1,
+            format!(
+                "Capture timestamps cannot be real: {}. Times, durations and gaps shown for this capture are not real; frames are read in file order.",
+                parts.join("; ")
+            ),
+        ))
+    }
+}
+
+/// A number of seconds for a reader: seconds, days or years.
+fn span(seconds: f64) -> String {
+    const YEAR: f64 = 365.25 * 86_400.0;
+    if seconds >= YEAR {
+        format!("{:.1} years", seconds / YEAR)
+    } else if seconds >= 86_400.0 {
+        format!("{:.1} days", seconds / 86_400.0)
+    } else {
+        format!("{seconds:.3} s")
+    }
 }
 
 /// Data waiting behind a TCP hole before the hole is declared lost.
@@ -540,6 +618,9 @@ impl Reader<'_> {
     fn record(&mut self, walker: &mut Walker, frames: u64, record: Record<'_>) {
         self.out.frames = frames;
         if let RecordKind::Packet(p, _) = record.kind {
+            if let Some(t) = p.time {
+                self.clock.frame(p.frame, t);
+            }
             walker.frame(self, p.frame, p.time, p.link, p.data);
         } else if matches!(record.kind, RecordKind::PcapHeader) {
             // Progress counts from the first record on.
@@ -990,6 +1071,9 @@ impl Reader<'_> {
         }
         let esp = self.esp.issues();
         self.out.issues.extend(esp);
+        if let Some((frame, text)) = self.clock.finding() {
+            self.issue(Rule::CaptureTimeImplausible, Some(frame), text);
+        }
     }
 }
 
@@ -1339,6 +1423,49 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    /// `pcap(packets)` with frame `i` stamped `times[i]` seconds.
+    fn pcap_at(packets: &[Vec<u8>], times: &[u32]) -> Vec<u8> {
+        let mut out = pcap(packets);
+        let mut at = 24;
+        for (p, t) in packets.iter().zip(times) {
+            out[at..at + 4].copy_from_slice(&t.to_le_bytes());
+            at += 16 + p.len();
+        }
+        out
+    }
+
+    #[test]
+    fn timestamps_that_cannot_be_real_are_one_finding() {
+        let frames = vec![udp(OPTIONS); 6];
+        let base = 1_700_000_000u32;
+        // Ordinary: a second apart, and a merged file's small disorder.
+        for times in [[0, 1, 2, 3, 4, 5], [0, 2, 1, 3, 30_000, 80_000]] {
+            let t: Vec<u32> = times.iter().map(|d| base + d).collect();
+            let x = read_capture(&pcap_at(&frames, &t));
+            assert!(x.issues.is_empty(), "{times:?}: {:?}", x.issues);
+        }
+        // Two jumps of years and one step back of an hour.
+        let t = [
+            base,
+            base + 200_000_000,
+            base + 200_000_001,
+            base + 199_996_401,
+            base + 400_000_000,
+            base + 400_000_001,
+        ];
+        let x = read_capture(&pcap_at(&frames, &t));
+        assert_eq!(x.messages.len(), 6);
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        let i = &x.issues[0];
+        assert_eq!((i.rule, i.frame), (Rule::CaptureTimeImplausible, Some(2)));
+        assert!(
+            i.message.contains("2 time(s) a frame is more than a day after the frame before it (first: frame 2, 6.3 years after frame 1)")
+                && i.message.contains("1 time(s) a frame is more than a second before the frame before it (first: frame 4, 3600.000 s before frame 3)"),
+            "{}",
+            i.message
+        );
     }
 
     /// An Ethernet frame with VLAN `tags` carrying IPv4.
