@@ -50,6 +50,9 @@ struct Variant {
     /// UDP-encapsulated ESP on port 4500 in tunnel mode (RFC 3948; TS
     /// 33.203 Annex M, a UE behind a NAT).
     natt: bool,
+    /// The protected REGISTER's Security-Verify is not the Security-Server
+    /// sent (another P-CSCF spi-c).
+    verify_mismatch: bool,
 }
 
 const VARIANTS: &[Variant] = &[
@@ -62,6 +65,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_null_ipv6_tcp",
@@ -72,6 +76,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp",
@@ -82,6 +87,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv6_tcp",
@@ -92,6 +98,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_3des_ipv4_tcp",
@@ -102,6 +109,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_3des_ipv6_udp",
@@ -112,6 +120,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp_nokeys",
@@ -122,6 +131,7 @@ const VARIANTS: &[Variant] = &[
         mw: false,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_null_ipv4_udp_heuristic",
@@ -132,6 +142,7 @@ const VARIANTS: &[Variant] = &[
         mw: false,
         negotiation: false,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp_natt",
@@ -142,6 +153,31 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: true,
+        verify_mismatch: false,
+    },
+    // The capture starts after the 401: only the protected REGISTER's
+    // Security-Client and Security-Verify tell the SAs.
+    Variant {
+        name: "esp_aes_ipv4_udp_late",
+        ealg: Encryption::AesCbc,
+        alg: Integrity::HmacSha1_96,
+        v6: false,
+        tcp: false,
+        mw: false,
+        negotiation: false,
+        natt: false,
+        verify_mismatch: false,
+    },
+    Variant {
+        name: "esp_null_ipv4_udp_verify_mismatch",
+        ealg: Encryption::Null,
+        alg: Integrity::HmacSha1_96,
+        v6: false,
+        tcp: false,
+        mw: true,
+        negotiation: true,
+        natt: false,
+        verify_mismatch: true,
     },
 ];
 
@@ -177,6 +213,11 @@ fn messages(v: &Variant, ue: IpAddr, pc: IpAddr) -> Vec<(bool, bool, u16, u16, S
     let tr = if v.tcp { "TCP" } else { "UDP" };
     let client = sec(v, UE_SPI_C, UE_SPI_S, UE_PORT_C, UE_PORT_S, false);
     let server = sec(v, PC_SPI_C, PC_SPI_S, PC_PORT_C, PC_PORT_S, true);
+    let verify = if v.verify_mismatch {
+        sec(v, PC_SPI_C + 1, PC_SPI_S, PC_PORT_C, PC_PORT_S, true)
+    } else {
+        server.clone()
+    };
     let msg = |start: &str, via: &str, cseq: &str, call: &str, extra: &str, body: &str| {
         format!(
             "{start}\r\nVia: SIP/2.0/{via};branch=z9hG4bK{}\r\nMax-Forwards: 70\r\nFrom: <sip:alice@ims.example>;tag=ue1\r\nTo: <sip:{}@ims.example>{}\r\nCall-ID: {call}\r\nCSeq: {cseq}\r\n{extra}Content-Length: {}\r\n\r\n{body}",
@@ -237,7 +278,7 @@ fn messages(v: &Variant, ue: IpAddr, pc: IpAddr) -> Vec<(bool, bool, u16, u16, S
     ));
     let sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0\r\n";
     out.extend([
-        (true, false, UE_PORT_C, PC_PORT_S, msg("REGISTER sip:ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", &format!("Security-Verify: {server}\r\nRequire: sec-agree\r\nProxy-Require: sec-agree\r\n"), "")),
+        (true, false, UE_PORT_C, PC_PORT_S, msg("REGISTER sip:ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", &format!("Security-Client: {client}\r\nSecurity-Verify: {verify}\r\nRequire: sec-agree\r\nProxy-Require: sec-agree\r\n"), "")),
         (false, false, PC_PORT_S, UE_PORT_C, msg("SIP/2.0 200 OK", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", "Expires: 600000\r\n", "")),
         (true, false, UE_PORT_C, PC_PORT_S, msg("INVITE sip:bob@ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "1 INVITE", "call1@ue", "Content-Type: application/sdp\r\n", sdp)),
         (false, false, PC_PORT_S, UE_PORT_C, msg("SIP/2.0 100 Trying", &format!("{tr} {u}:{UE_PORT_C}"), "1 INVITE", "call1@ue", "", "")),
@@ -263,6 +304,7 @@ fn sa_for(v: &Variant, to_ue: bool, dport: u16) -> Sa {
         spi,
         src: None,
         dst: None,
+        dst_port: None,
         encryption: v.ealg,
         enc_key: encryption_key(v.ealg, &CK),
         integrity: Some(v.alg),

@@ -214,9 +214,19 @@ fn esp_null_without_negotiation_is_found_by_its_content() {
     let t = decode_capture(&read(name));
     assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
     assert_eq!(t.messages.len(), 6);
-    for m in &t.messages {
+    // The protected REGISTER is found by its content; its Security-Client
+    // and Security-Verify then give the four SAs (ports and SPIs), which
+    // read the rest (still unchecked: no IK).
+    let e = t.messages[0].esp.as_ref().expect("esp");
+    assert_eq!((e.source, e.verified, e.alg), ("heuristic", false, None));
+    for m in &t.messages[1..] {
         let e = m.esp.as_ref().expect("esp");
-        assert_eq!((e.source, e.verified, e.alg), ("heuristic", false, None));
+        assert_eq!(
+            (e.source, e.verified, e.alg, e.sec_frame),
+            ("verify", false, None, Some(1)),
+            "{}",
+            m.label
+        );
     }
     if common::tshark() {
         let (theirs, _) = tshark_msgs(
@@ -428,4 +438,75 @@ fn redaction_drops_esp_even_when_keeping_non_sip() {
     // UDP-encapsulated ESP (RFC 3948, port 4500) too.
     let r = redact_capture_with(&read("esp_aes_ipv4_udp_natt"), &opts, keep);
     assert!(r.packets.esp_dropped > 0, "{:?}", r.packets);
+}
+
+/// A capture that starts after the 401 (no Security-Server, no ck/ik): with
+/// the CK/IK given, the first packet's SA is found by trying them (the ICV
+/// decides the algorithms), and the protected REGISTER's Security-Client
+/// and Security-Verify give the other SAs; tshark agrees with the SAs given
+/// whole.
+#[test]
+fn security_verify_gives_the_sas_when_the_401_is_not_captured() {
+    let name = "esp_aes_ipv4_udp_late";
+    let bytes = read(name);
+    let t = decode_capture(&bytes);
+    assert!(t.messages.is_empty());
+    assert!(t.capture_findings.iter().any(|f| f.id == "SL459"));
+    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
+    let keys = EspKeys {
+        sas: Vec::new(),
+        ck_ik: Some((key(CK), key(IK))),
+    };
+    let t = decode_any_keys(&bytes, &keys);
+    assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
+    assert_eq!(t.messages.len(), 6);
+    let e = t.messages[0].esp.as_ref().unwrap();
+    assert_eq!(
+        (e.source, e.ealg, e.alg, e.verified),
+        ("tried", "aes-cbc", Some("hmac-sha-1-96"), true)
+    );
+    assert!(
+        e.describe().contains("CK/IK given tried"),
+        "{}",
+        e.describe()
+    );
+    for m in &t.messages[1..] {
+        let e = m.esp.as_ref().unwrap();
+        assert_eq!(
+            (e.source, e.sec_frame, e.verified),
+            ("verify", Some(1), true),
+            "{}",
+            m.label
+        );
+    }
+    if common::tshark() {
+        let (theirs, icv) = tshark_msgs(name, &uat(false, "aes-cbc", "hmac-sha-1-96"));
+        assert_eq!(siplens_msgs(&t), theirs);
+        assert!(icv.iter().all(|v| v == "1"), "{icv:?}");
+    }
+}
+
+/// The protected REGISTER's Security-Verify must repeat the Security-Server
+/// of the 401 (RFC 3329 §2.3.1): here one SPI differs, which is SL460; the
+/// SAs stay those of the Security-Server.
+#[test]
+fn a_security_verify_unlike_the_security_server_is_a_finding() {
+    let t = decode_capture(&read("esp_null_ipv4_udp_verify_mismatch"));
+    assert_eq!(t.messages.len(), 9);
+    let ids: Vec<&str> = t.capture_findings.iter().map(|f| f.id).collect();
+    assert_eq!(ids, ["SL460"], "{:?}", t.capture_findings);
+    let f = &t.capture_findings[0];
+    assert_eq!(f.frame, Some(4));
+    assert!(f.message.contains("frame 3"), "{}", f.message);
+    assert!(f.message.contains("spi-c=8194"), "{}", f.message);
+    for m in &t.messages[3..] {
+        let e = m.esp.as_ref().unwrap();
+        assert_eq!(
+            (e.source, e.sec_frame, e.verified),
+            ("negotiated", Some(3), true)
+        );
+    }
+    // No mismatch where the two agree.
+    let t = decode_capture(&read("esp_null_ipv4_udp"));
+    assert!(t.capture_findings.is_empty());
 }

@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         spi: 0x42,
         src: None,
         dst: None,
+        dst_port: None,
         encryption: ealg,
         enc_key: encryption_key(ealg, &CK),
         integrity: alg,

@@ -169,12 +169,25 @@ pub enum SaSource {
     /// Given by the user (CLI `--esp-sa`, the page's keys field).
     User,
     /// Negotiated in the capture: the Security-Server of frame `sec_frame`
-    /// (with the Security-Client before it); keys from the `ck`/`ik` of
-    /// frame `key_frame`, or from the user (`None`), or none at all.
+    /// (with the Security-Client before it), or, when the capture does not
+    /// hold that 401, the Security-Verify (and Security-Client) of the
+    /// UE's protected REGISTER in frame `sec_frame` (`from_verify`; RFC
+    /// 3329 §2.3.1, TS 33.203 Annex H); keys from the `ck`/`ik` of frame
+    /// `key_frame`, or from the user (`None`), or none at all.
     Negotiated {
-        /// The frame of the 401 holding Security-Server.
+        /// The frame of the 401 holding Security-Server (or of the REGISTER
+        /// holding Security-Verify).
         sec_frame: Option<u64>,
         /// The frame of the 401 holding `ck`/`ik`.
+        key_frame: Option<u64>,
+        /// Learnt from Security-Verify, the Security-Server not captured.
+        from_verify: bool,
+    },
+    /// No negotiation known for the SPI: the CK/IK known (given, or from
+    /// the 401 of frame `key_frame`) tried with each algorithm, and the ICV
+    /// matched.
+    Tried {
+        /// The frame of the 401 holding `ck`/`ik` (`None`: given).
         key_frame: Option<u64>,
     },
     /// ESP-NULL recognised by its content, without an SA.
@@ -190,6 +203,10 @@ pub struct Sa {
     pub src: Option<IpAddr>,
     /// Destination address, when known.
     pub dst: Option<IpAddr>,
+    /// The protected port the SA leads to (the receiver's `port-c` or
+    /// `port-s`, TS 33.203 §7.1), when known: an SPI shared by two SAs
+    /// towards one address (two UEs behind one NAT) is told apart by it.
+    pub dst_port: Option<u16>,
     /// Encryption algorithm.
     pub encryption: Encryption,
     /// Encryption key (empty for NULL, or when unknown).
@@ -211,6 +228,7 @@ impl fmt::Debug for Sa {
             .field("spi", &format_args!("{:#010x}", self.spi))
             .field("src", &self.src)
             .field("dst", &self.dst)
+            .field("dst_port", &self.dst_port)
             .field("encryption", &self.encryption)
             .field("integrity", &self.integrity)
             .field("icv_len", &self.icv_len)
@@ -280,7 +298,7 @@ pub fn parse_key128(s: &str) -> Option<[u8; 16]> {
 impl std::str::FromStr for Sa {
     type Err = SaParseError;
 
-    /// `spi=0x1234,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX[,src=IP][,dst=IP]`:
+    /// `spi=0x1234,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX[,src=IP][,dst=IP][,dport=PORT]`:
     /// `enc` is `null`, `aes-cbc:KEY` or `des-ede3-cbc:KEY` (the ESP keys
     /// themselves, 16 and 24 bytes); `auth` is `hmac-md5-96:KEY` (16 bytes)
     /// or `hmac-sha-1-96:KEY` (20 bytes), or `none` (ICV not checked, 12
@@ -288,6 +306,7 @@ impl std::str::FromStr for Sa {
     fn from_str(s: &str) -> Result<Sa, SaParseError> {
         let err = |m: String| SaParseError(m);
         let (mut spi, mut enc, mut auth, mut src, mut dst) = (None, None, None, None, None);
+        let mut dst_port = None;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (k, v) = part
                 .split_once('=')
@@ -352,6 +371,13 @@ impl std::str::FromStr for Sa {
                         dst = Some(ip);
                     }
                 }
+                "dport" => {
+                    let v = v.trim();
+                    dst_port = Some(
+                        v.parse()
+                            .map_err(|_| err(format!("dport `{v}` is not a port number")))?,
+                    );
+                }
                 other => return Err(err(format!("unknown field `{other}`"))),
             }
         }
@@ -365,6 +391,7 @@ impl std::str::FromStr for Sa {
             spi,
             src,
             dst,
+            dst_port,
             encryption,
             enc_key,
             integrity,
@@ -471,10 +498,11 @@ pub fn negotiated(
     keys: Option<(&[u8; 16], &[u8; 16])>,
     source: SaSource,
 ) -> Vec<Sa> {
-    let sa = |spi: u32, src: IpAddr, dst: IpAddr| Sa {
+    let sa = |spi: u32, src: IpAddr, dst: IpAddr, port: u16| Sa {
         spi,
         src: Some(src),
         dst: Some(dst),
+        dst_port: Some(port),
         encryption: ealg,
         enc_key: keys.map_or(Vec::new(), |(ck, _)| encryption_key(ealg, ck)),
         integrity: alg,
@@ -486,10 +514,10 @@ pub fn negotiated(
         source: source.clone(),
     };
     vec![
-        sa(client.spi_c, pcscf, ue),
-        sa(client.spi_s, pcscf, ue),
-        sa(server.spi_c, ue, pcscf),
-        sa(server.spi_s, ue, pcscf),
+        sa(client.spi_c, pcscf, ue, client.port_c),
+        sa(client.spi_s, pcscf, ue, client.port_s),
+        sa(server.spi_c, ue, pcscf, server.port_c),
+        sa(server.spi_s, ue, pcscf, server.port_s),
     ]
 }
 
@@ -505,21 +533,31 @@ impl SaTable {
         Self::default()
     }
 
-    /// Adds `sa`, replacing one of the same SPI and destination.
+    /// Adds `sa`, replacing one of the same SPI, addresses and port.
     pub fn insert(&mut self, sa: Sa) {
         let v = self.by_spi.entry(sa.spi).or_default();
-        v.retain(|x| x.dst != sa.dst || x.src != sa.src);
+        v.retain(|x| x.dst != sa.dst || x.src != sa.src || x.dst_port != sa.dst_port);
+        if v.len() >= 16 {
+            v.remove(0); // a flood of renegotiations: keep the latest
+        }
         v.push(sa);
     }
 
-    /// The SA of `spi` for a packet `src` → `dst`: one whose addresses
-    /// match (an address not given matches any).
+    /// The SA of `spi` for a packet `src` → `dst`: the latest one whose
+    /// addresses match (an address not given matches any).
     pub fn find(&self, spi: u32, src: IpAddr, dst: IpAddr) -> Option<&Sa> {
+        self.candidates(spi, src, dst).next()
+    }
+
+    /// Every SA of `spi` whose addresses match a packet `src` → `dst`,
+    /// latest first: the caller tells them apart by the inner port
+    /// ([`Sa::dst_port`], [`inner_ports`]) or the ICV.
+    pub fn candidates(&self, spi: u32, src: IpAddr, dst: IpAddr) -> impl Iterator<Item = &Sa> {
         self.by_spi
-            .get(&spi)?
-            .iter()
-            .rev()
-            .find(|s| s.dst.is_none_or(|d| d == dst) && s.src.is_none_or(|x| x == src))
+            .get(&spi)
+            .into_iter()
+            .flat_map(|v| v.iter().rev())
+            .filter(move |s| s.dst.is_none_or(|d| d == dst) && s.src.is_none_or(|x| x == src))
     }
 
     /// Number of SAs.
@@ -629,6 +667,26 @@ fn trailer(plain: &[u8]) -> Option<(u8, &[u8])> {
         .enumerate()
         .all(|(i, &b)| usize::from(b) == i + 1);
     ok.then(|| (nh, &plain[..end]))
+}
+
+/// Source and destination ports of an opened payload: the UDP or TCP
+/// header (transport mode, next header 17 or 6), or the one inside the IP
+/// packet (tunnel mode, 4 or 41); `None` for anything else.
+pub fn inner_ports(next_header: u8, payload: &[u8]) -> Option<(u16, u16)> {
+    let (proto, l4) = match next_header {
+        6 | 17 => (next_header, payload),
+        4 | 41 => {
+            let h = super::net::ip(payload)?;
+            (h.proto, payload.get(h.header_len..)?)
+        }
+        _ => return None,
+    };
+    (matches!(proto, 6 | 17) && l4.len() >= 4).then(|| {
+        (
+            u16::from_be_bytes([l4[0], l4[1]]),
+            u16::from_be_bytes([l4[2], l4[3]]),
+        )
+    })
 }
 
 /// An ESP-NULL reading found by [`guess_null`].
@@ -862,6 +920,7 @@ mod tests {
                     spi: 0x42,
                     src: None,
                     dst: None,
+                    dst_port: None,
                     encryption: e,
                     enc_key: encryption_key(e, &CK),
                     integrity: Some(a),
