@@ -649,3 +649,133 @@ fn provenance(sa: &Sa, o: &Opened) -> EspProvenance {
         seq: o.header.seq,
     }
 }
+
+#[cfg(all(test, feature = "esp"))]
+mod tests {
+    use super::*;
+
+    const UE: &str = "10.0.0.1";
+    const PCSCF: &str = "10.0.0.2";
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn register(spi_c: u32, port_c: u16) -> String {
+        format!(
+            "REGISTER sip:ims.example SIP/2.0\r\nVia: SIP/2.0/UDP {UE}:{port_c};branch=z9hG4bK{port_c}\r\nFrom: <sip:u{port_c}@ims.example>;tag=1\r\nTo: <sip:u{port_c}@ims.example>\r\nCall-ID: r{port_c}\r\nCSeq: 1 REGISTER\r\nSecurity-Client: ipsec-3gpp;alg=hmac-sha-1-96;ealg=null;spi-c={spi_c};spi-s={};port-c={port_c};port-s={}\r\nContent-Length: 0\r\n\r\n",
+            spi_c + 1,
+            port_c + 1
+        )
+    }
+
+    fn challenge(spi_c: u32, port_c: u16) -> String {
+        format!(
+            "SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP {UE}:{port_c};branch=z9hG4bK{port_c}\r\nFrom: <sip:u{port_c}@ims.example>;tag=1\r\nTo: <sip:u{port_c}@ims.example>;tag=2\r\nCall-ID: r{port_c}\r\nCSeq: 1 REGISTER\r\nSecurity-Server: ipsec-3gpp;alg=hmac-sha-1-96;ealg=null;spi-c={spi_c};spi-s={};port-c=5062;port-s=5064\r\nContent-Length: 0\r\n\r\n",
+            spi_c + 1
+        )
+    }
+
+    /// ESP-NULL, no ICV key, SPI `spi`, sequence `seq`, carrying UDP
+    /// 5064 → `dport` with an OPTIONS.
+    fn packet(spi: u32, seq: u32, dport: u16) -> Vec<u8> {
+        let sip = b"OPTIONS sip:ue SIP/2.0\r\nContent-Length: 0\r\n\r\n";
+        let mut udp = Vec::new();
+        for x in [5064u16, dport, 8 + sip.len() as u16, 0] {
+            udp.extend_from_slice(&x.to_be_bytes());
+        }
+        udp.extend_from_slice(sip);
+        let sa = Sa {
+            spi,
+            src: None,
+            dst: None,
+            dst_port: None,
+            encryption: Encryption::Null,
+            enc_key: Vec::new(),
+            integrity: None,
+            auth_key: None,
+            icv_len: 12,
+            source: SaSource::User,
+        };
+        esp::seal(&sa, seq, &[], 17, &udp).unwrap()
+    }
+
+    fn open(st: &mut EspState, frame: u64, data: &[u8]) -> Option<EspProvenance> {
+        match st.open(frame, ip(PCSCF), ip(UE), data) {
+            Outcome::Opened(_, tag) => Some(tag),
+            Outcome::Unread => None,
+        }
+    }
+
+    /// Two UEs behind one NAT address chose the same SPIs; the P-CSCF's
+    /// packets to them are told apart by the protected port the SA leads
+    /// to (TS 33.203 §7.1), in both UEs' registrations.
+    #[test]
+    fn sas_sharing_an_spi_and_an_address_are_told_apart_by_port() {
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(register(100, 1000).as_bytes(), ip(UE), ip(PCSCF), Some(1));
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        st.learn(register(100, 2000).as_bytes(), ip(UE), ip(PCSCF), Some(3));
+        st.learn(challenge(300, 2000).as_bytes(), ip(PCSCF), ip(UE), Some(4));
+        for (frame, dport, sec) in [(5, 1000, 2), (6, 2000, 4), (7, 1000, 2), (8, 2001, 4)] {
+            let spi = if dport % 1000 == 0 { 100 } else { 101 };
+            let tag = open(&mut st, frame, &packet(spi, frame as u32, dport)).expect("opened");
+            assert_eq!(
+                (tag.source, tag.sec_frame),
+                ("negotiated", Some(sec)),
+                "port {dport}"
+            );
+        }
+        // A port neither SA leads to: still read (the latest SA), not lost.
+        let tag = open(&mut st, 9, &packet(100, 9, 3000)).expect("opened");
+        assert_eq!(tag.sec_frame, Some(4));
+        // An SPI nobody negotiated: the heuristic, as before.
+        let tag = open(&mut st, 10, &packet(777, 1, 1000)).expect("opened");
+        assert_eq!(tag.source, "heuristic");
+        assert!(st.issues().is_empty());
+    }
+
+    /// RFC 4303 §3.4.3: a sequence number received twice is SL461, with the
+    /// numbers skipped counted; a late number inside the window is not a
+    /// replay and fills its gap.
+    #[test]
+    fn repeated_sequence_numbers_are_a_finding() {
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(register(100, 1000).as_bytes(), ip(UE), ip(PCSCF), Some(1));
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        for (frame, seq) in [
+            (3, 1),
+            (4, 2),
+            (5, 5),
+            (6, 4),
+            (7, 2),
+            (8, 2),
+            (9, 100),
+            (10, 3),
+        ] {
+            open(&mut st, frame, &packet(100, seq, 1000)).expect("opened");
+        }
+        let issues = st.issues();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        let i = &issues[0];
+        assert_eq!((i.rule, i.frame), (Rule::CaptureEspReplay, Some(7)));
+        assert!(
+            i.message
+                .starts_with("2 ESP packet(s) of SPI 0x00000064 (10.0.0.2 → 10.0.0.1)"),
+            "{}",
+            i.message
+        );
+        // 3 skipped, 4 late; 6..99 skipped; 3 older than the window.
+        assert!(
+            i.message
+                .contains("(95 sequence number(s) missing, 1 older than"),
+            "{}",
+            i.message
+        );
+        // Each SA has its own window.
+        let mut st = EspState::new(&EspKeys::default());
+        open(&mut st, 1, &packet(7, 1, 1000));
+        open(&mut st, 2, &packet(8, 1, 1000));
+        assert!(st.issues().is_empty());
+    }
+}
