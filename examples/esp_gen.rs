@@ -26,6 +26,11 @@ const IK: [u8; 16] = [
     0x0f, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x00,
 ];
 
+/// The salt after CK in the AES-GCM key (RFC 4106 §8.1); the AES-GCM SAs
+/// are given whole, as `--esp-sa enc=aes-gcm-16:CK‖SALT` (also in
+/// tests/esp.rs).
+const GCM_SALT: [u8; 4] = [0xca, 0xfe, 0xba, 0xbe];
+
 /// UE and P-CSCF SPIs and protected ports.
 const UE_SPI_C: u32 = 0x1001;
 const UE_SPI_S: u32 = 0x1002;
@@ -163,6 +168,19 @@ const VARIANTS: &[Variant] = &[
         alg: Integrity::HmacSha1_96,
         v6: false,
         tcp: false,
+        mw: false,
+        negotiation: false,
+        natt: false,
+        verify_mismatch: false,
+    },
+    // AES-GCM (RFC 4106), the SAs given by the user: no negotiation in
+    // the capture.
+    Variant {
+        name: "esp_aesgcm_ipv6_tcp",
+        ealg: Encryption::AesGcm16,
+        alg: Integrity::HmacSha1_96,
+        v6: true,
+        tcp: true,
         mw: false,
         negotiation: false,
         natt: false,
@@ -306,10 +324,18 @@ fn sa_for(v: &Variant, to_ue: bool, dport: u16) -> Sa {
         dst: None,
         dst_port: None,
         encryption: v.ealg,
-        enc_key: encryption_key(v.ealg, &CK),
-        integrity: Some(v.alg),
-        auth_key: Some(integrity_key(v.alg, &IK)),
-        icv_len: 12,
+        enc_key: if v.ealg == Encryption::AesGcm16 {
+            [&CK[..], &GCM_SALT[..]].concat()
+        } else {
+            encryption_key(v.ealg, &CK)
+        },
+        integrity: v.ealg.combined_icv().is_none().then_some(v.alg),
+        auth_key: v
+            .ealg
+            .combined_icv()
+            .is_none()
+            .then(|| integrity_key(v.alg, &IK)),
+        icv_len: v.ealg.combined_icv().unwrap_or(12),
         source: SaSource::User,
     }
 }

@@ -510,3 +510,63 @@ fn a_security_verify_unlike_the_security_server_is_a_finding() {
     let t = decode_capture(&read("esp_null_ipv4_udp"));
     assert!(t.capture_findings.is_empty());
 }
+
+/// AES-GCM with a 16-byte ICV (RFC 4106), the SAs given whole (AES key then
+/// salt): the same SIP messages as tshark with the same SAs, every ICV
+/// checked by both.
+#[test]
+fn aes_gcm_sas_given_by_the_user_open_like_tshark() {
+    let name = "esp_aesgcm_ipv6_tcp";
+    let key = format!("{CK}cafebabe");
+    let bytes = read(name);
+    // Without the SAs: nothing read, every packet counted.
+    let t = decode_capture(&bytes);
+    assert!(t.messages.is_empty());
+    assert_eq!(t.capture_findings[0].id, "SL459");
+    let sas: Vec<Sa> = SPIS
+        .iter()
+        .map(|spi| {
+            format!("spi={spi:#x},enc=aes-gcm-16:{key}")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let t = decode_any_keys(&bytes, &EspKeys { sas, ck_ik: None });
+    assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
+    assert_eq!(t.messages.len(), 6);
+    for m in &t.messages {
+        let e = m.esp.as_ref().unwrap();
+        assert_eq!(
+            (e.ealg, e.alg, e.verified, e.source),
+            ("aes-gcm-16", None, true, "user")
+        );
+        assert!(e.label().ends_with("aes-gcm-16 ✓"), "{}", e.label());
+    }
+    // A wrong salt fails every ICV (SL458), never silently.
+    let sas: Vec<Sa> = SPIS
+        .iter()
+        .map(|spi| {
+            format!("spi={spi:#x},enc=aes-gcm-16:{CK}cafebabf")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let bad = decode_any_keys(&bytes, &EspKeys { sas, ck_ik: None });
+    assert!(bad.messages.is_empty());
+    let ids: Vec<&str> = bad.capture_findings.iter().map(|f| f.id).collect();
+    assert_eq!(ids, ["SL458", "SL458", "SL458", "SL458", "SL455"], "{:?}", bad.capture_findings);
+    if common::tshark() {
+        let mut prefs = vec![
+            "esp.enable_encryption_decode:TRUE".to_owned(),
+            "esp.enable_authentication_check:TRUE".to_owned(),
+        ];
+        for spi in SPIS {
+            prefs.push(format!(
+                "uat:esp_sa:\"IPv6\",\"*\",\"*\",\"{spi:#010x}\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x{key}\",\"NULL\",\"\""
+            ));
+        }
+        let (theirs, icv) = tshark_msgs(name, &prefs);
+        assert_eq!(siplens_msgs(&t), theirs);
+        assert!(icv.iter().all(|v| v == "1"), "{icv:?}");
+    }
+}

@@ -67,10 +67,10 @@ pub struct RawMessage {
 pub struct EspProvenance {
     /// The SPI, `0x` and 8 hex digits.
     pub spi: String,
-    /// Encryption: `null`, `aes-cbc` or `des-ede3-cbc`.
+    /// Encryption: `null`, `aes-cbc`, `des-ede3-cbc` or `aes-gcm-16`.
     pub ealg: &'static str,
     /// Integrity algorithm (`hmac-md5-96`, `hmac-sha-1-96`), null when the
-    /// ICV was not checked.
+    /// ICV was not checked, or for AES-GCM (its own ICV: see `verified`).
     pub alg: Option<&'static str>,
     /// True when the ICV was checked with the integrity key and matched.
     pub verified: bool,
@@ -99,11 +99,16 @@ impl EspProvenance {
     /// `ESP 0x00001000 aes-cbc/hmac-sha-1-96 ✓`: the short label the
     /// ladder and the CLI show.
     pub fn label(&self) -> String {
+        let alg = match (self.alg, self.verified) {
+            (Some(a), _) => format!("/{a}"),
+            // A combined mode (AES-GCM): its own ICV checked.
+            (None, true) => String::new(),
+            (None, false) => "/unchecked".into(),
+        };
         format!(
-            "ESP {} {}/{}{}",
+            "ESP {} {}{alg}{}",
             self.spi,
             self.ealg,
-            self.alg.unwrap_or("unchecked"),
             if self.verified { " ✓" } else { "" }
         )
     }
