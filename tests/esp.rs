@@ -554,7 +554,12 @@ fn aes_gcm_sas_given_by_the_user_open_like_tshark() {
     let bad = decode_any_keys(&bytes, &EspKeys { sas, ck_ik: None });
     assert!(bad.messages.is_empty());
     let ids: Vec<&str> = bad.capture_findings.iter().map(|f| f.id).collect();
-    assert_eq!(ids, ["SL458", "SL458", "SL458", "SL458", "SL455"], "{:?}", bad.capture_findings);
+    assert_eq!(
+        ids,
+        ["SL458", "SL458", "SL458", "SL458", "SL455"],
+        "{:?}",
+        bad.capture_findings
+    );
     if common::tshark() {
         let mut prefs = vec![
             "esp.enable_encryption_decode:TRUE".to_owned(),
@@ -568,5 +573,51 @@ fn aes_gcm_sas_given_by_the_user_open_like_tshark() {
         let (theirs, icv) = tshark_msgs(name, &prefs);
         assert_eq!(siplens_msgs(&t), theirs);
         assert!(icv.iter().all(|v| v == "1"), "{icv:?}");
+    }
+}
+
+/// The streaming decoder takes the same keys: a capture fed in cuts of 1, 7
+/// and 4096 bytes gives the trace `decode_any_keys` gives of the whole, for
+/// SAs negotiated in the capture, CK/IK given, SAs given whole (AES-GCM)
+/// and the Security-Verify / tried case.
+#[test]
+fn the_streaming_decoder_takes_the_keys_too() {
+    use siplens::trace::incremental::decode_chunks_keys;
+    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
+    let ck_ik = EspKeys {
+        sas: Vec::new(),
+        ck_ik: Some((key(CK), key(IK))),
+    };
+    let gcm = EspKeys {
+        sas: SPIS
+            .iter()
+            .map(|spi| {
+                format!("spi={spi:#x},enc=aes-gcm-16:{CK}cafebabe")
+                    .parse()
+                    .unwrap()
+            })
+            .collect(),
+        ck_ik: None,
+    };
+    let cases = [
+        ("esp_aes_ipv6_tcp", EspKeys::default(), 9),
+        ("esp_aes_ipv4_udp_nokeys", ck_ik.clone(), 8),
+        ("esp_aes_ipv4_udp_late", ck_ik, 6),
+        ("esp_aesgcm_ipv6_tcp", gcm, 6),
+    ];
+    for (name, keys, n) in cases {
+        let bytes = read(name);
+        let whole = decode_any_keys(&bytes, &keys);
+        assert_eq!(whole.messages.len(), n, "{name}");
+        let whole = serde_json::to_string(&whole).unwrap();
+        for size in [1, 7, 4096] {
+            let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
+            let t = decode_chunks_keys(chunks, &keys);
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                whole,
+                "{name} in cuts of {size}"
+            );
+        }
     }
 }
