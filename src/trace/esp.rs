@@ -223,7 +223,22 @@ impl EspState {
             .rev()
             .find(|(ue, pcscf, ..)| *ue == src && *pcscf == dst);
         if let Some((_, _, server, sframe)) = seen {
-            if *server != list && self.mismatches.len() < 64 {
+            let sframe = *sframe;
+            if *server == list {
+                // The same list: the SAs are the Security-Server's. Made
+                // here when the 401 came without the first REGISTER (its
+                // Security-Client) in the capture.
+                let offers_v = offers(mechs.into_iter());
+                let missing = offers_v
+                    .first()
+                    .is_some_and(|o| self.table.find(o.params.spi_s, src, dst).is_none());
+                if missing {
+                    let nonce = views
+                        .credentials(HeaderName::Authorization)
+                        .find_map(|(_, c)| c.nonce().map(|n| n.as_str().into_owned()));
+                    self.install(&offers_v, dst, src, nonce, Some(sframe), false);
+                }
+            } else if self.mismatches.len() < 64 {
                 let only = |a: &[String], b: &[String]| {
                     a.iter()
                         .find(|m| !b.contains(m))
@@ -235,7 +250,7 @@ impl EspState {
                     only(&list, server),
                     only(server, &list)
                 );
-                self.mismatches.push((frame.unwrap_or(0), *sframe, what));
+                self.mismatches.push((frame.unwrap_or(0), sframe, what));
             }
             return;
         }
@@ -733,6 +748,42 @@ mod tests {
         let tag = open(&mut st, 10, &packet(777, 1, 1000)).expect("opened");
         assert_eq!(tag.source, "heuristic");
         assert!(st.issues().is_empty());
+    }
+
+    /// The 401 is captured but not the first REGISTER: the protected
+    /// REGISTER's Security-Client with a Security-Verify equal to the
+    /// Security-Server makes the SAs, credited to the 401; a differing one
+    /// is SL460 and makes none.
+    #[test]
+    fn a_401_without_its_register_gets_its_client_from_the_protected_register() {
+        let protected = |spi_c: u32| {
+            register(100, 1000).replace(
+                "Content-Length",
+                &format!("Security-Verify: ipsec-3gpp;alg=hmac-sha-1-96;ealg=null;spi-c={spi_c};spi-s={};port-c=5062;port-s=5064\r\nContent-Length", spi_c + 1),
+            )
+        };
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        st.learn(protected(200).as_bytes(), ip(UE), ip(PCSCF), Some(3));
+        let tag = open(&mut st, 4, &packet(100, 1, 1000)).expect("opened");
+        assert_eq!((tag.source, tag.sec_frame), ("negotiated", Some(2)));
+        assert!(st.issues().is_empty());
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        st.learn(protected(300).as_bytes(), ip(UE), ip(PCSCF), Some(3));
+        let tag = open(&mut st, 4, &packet(100, 1, 1000)).expect("opened");
+        assert_eq!(tag.source, "heuristic");
+        let issues = st.issues();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(
+            (issues[0].rule, issues[0].frame),
+            (Rule::CaptureEspVerifyMismatch, Some(3))
+        );
+        assert!(
+            issues[0].message.contains("spi-c=300"),
+            "{}",
+            issues[0].message
+        );
     }
 
     /// RFC 4303 §3.4.3: a sequence number received twice is SL461, with the
