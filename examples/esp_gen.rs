@@ -2,9 +2,13 @@
 //! registration and call set-up whose first REGISTER and 401s go in the
 //! clear (Security-Client, Security-Server, and the S-CSCF's 401 with
 //! `ck`/`ik`), and everything after inside ESP, over the four SAs of TS
-//! 33.203 §7.1, both directions: ESP-NULL, AES-CBC and 3DES-CBC; IPv4 and
-//! IPv6; UDP and TCP (an INVITE split over two segments). tshark opens the
-//! same captures with the same SAs in `tests/esp.rs`.
+//! 33.203 §7.1, both directions: ESP-NULL, AES-CBC, 3DES-CBC and AES-GCM
+//! (RFC 4106, its SAs given whole); IPv4 and IPv6; UDP and TCP (an INVITE
+//! split over two segments). The protected REGISTER carries Security-Client
+//! and Security-Verify (TS 33.203 Annex H); one capture starts after the
+//! 401 (only that REGISTER tells the SAs), one has a Security-Verify unlike
+//! the Security-Server. tshark opens the same captures with the same SAs in
+//! `tests/esp.rs`.
 //!
 //! Run: `cargo run --example esp_gen` (writes the files; deterministic, so
 //! a second run changes nothing).

@@ -1,15 +1,17 @@
 //! SIP inside IMS IPsec ESP (issue 16), against an oracle no one here
 //! wrote: tshark opens the captures of `tests/fixtures/esp/` (written by
-//! `examples/esp_gen.rs`: ESP-NULL, AES-CBC, 3DES-CBC; IPv4 and IPv6; UDP
-//! and TCP; the four SAs of TS 33.203 §7.1) with the same SAs (its
+//! `examples/esp_gen.rs`: ESP-NULL, AES-CBC, 3DES-CBC, AES-GCM; IPv4 and
+//! IPv6; UDP and TCP; the four SAs of TS 33.203 §7.1) with the same SAs (its
 //! `esp_sa` table, `-o esp.enable_encryption_decode:TRUE`) and must find
 //! the same SIP messages as siplens: frame, method or status code,
 //! Call-ID, CSeq. tshark also checks every ICV. Without tshark those
 //! comparisons are skipped, unless `CI` is set, where they fail.
 //!
 //! The rest needs no tshark: provenance of each decrypted message, keys
-//! given by the user, a failed ICV (SL458) and packets without an SA
-//! (SL459).
+//! given by the user, a failed ICV (SL458), packets without an SA (SL459),
+//! SAs from the protected REGISTER's Security-Verify when the 401 is not
+//! captured, a Security-Verify unlike the Security-Server (SL460), and the
+//! streaming decoder with keys.
 // Native only: `wasm-pack test` builds every test target for wasm32.
 #![cfg(not(target_arch = "wasm32"))]
 
