@@ -70,6 +70,8 @@ pub(crate) struct EspState {
     tried: BTreeMap<u32, u32>,
     /// Sequence numbers by SA (SPI, source, destination).
     replay: BTreeMap<(u32, IpAddr, IpAddr), Replay>,
+    /// Windows of SAs renegotiated since, that saw replays.
+    replay_closed: Vec<((u32, IpAddr, IpAddr), Replay)>,
     /// Packets opened.
     pub(crate) opened: u64,
 }
@@ -320,6 +322,19 @@ impl EspState {
                 .candidates(sa.spi, sa.src.unwrap_or(pcscf), sa.dst.unwrap_or(ue_addr))
                 .any(|old| old.source == SaSource::User);
             if !given {
+                // A new SA counts from 1 again (RFC 4303 §3.3.3), even
+                // under an SPI used before.
+                let spi = sa.spi;
+                let (old, kept): (BTreeMap<_, _>, BTreeMap<_, _>) =
+                    std::mem::take(&mut self.replay)
+                        .into_iter()
+                        .partition(|(k, _)| k.0 == spi);
+                self.replay = kept;
+                // Replays seen under the old SA are still reported (a bounded
+                // number of windows).
+                let room = 256usize.saturating_sub(self.replay_closed.len());
+                self.replay_closed
+                    .extend(old.into_iter().filter(|(_, r)| r.replayed > 0).take(room));
                 self.table.insert(sa);
             }
         }
@@ -510,7 +525,12 @@ impl EspState {
                 ),
             });
         }
-        for ((spi, src, dst), r) in &self.replay {
+        let windows = self
+            .replay_closed
+            .iter()
+            .map(|(k, r)| (k, r))
+            .chain(self.replay.iter());
+        for ((spi, src, dst), r) in windows {
             if r.replayed > 0 {
                 out.push(CaptureIssue {
                     rule: Rule::CaptureEspReplay,
@@ -823,6 +843,12 @@ mod tests {
             "{}",
             i.message
         );
+        // A new negotiation of the same SPIs starts a new window.
+        st.learn(register(100, 1000).as_bytes(), ip(UE), ip(PCSCF), Some(11));
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(12));
+        open(&mut st, 13, &packet(100, 1, 1000)).expect("opened");
+        assert_eq!(st.issues().len(), 1, "{:?}", st.issues());
+        assert_eq!(st.issues()[0].frame, Some(7));
         // Each SA has its own window.
         let mut st = EspState::new(&EspKeys::default());
         open(&mut st, 1, &packet(7, 1, 1000));
