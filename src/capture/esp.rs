@@ -5,22 +5,25 @@
 //! the capture does not hold.
 //!
 //! - [`esp_header`]: SPI and sequence number (RFC 4303 §2.1, §2.2).
-//! - [`Sa`]: one SA: SPI, addresses, algorithms, keys, where it came from.
-//!   [`SaTable`] holds them by SPI.
+//! - [`Sa`]: one SA: SPI, addresses, the protected port it leads to,
+//!   algorithms, keys, where it came from. [`SaTable`] holds them by SPI;
+//!   SAs sharing an SPI and an address are told apart by the inner
+//!   destination port ([`inner_ports`]) or the ICV.
 //! - [`negotiated`]: the four SAs of a sec-agree exchange (RFC 3329 §2.2;
 //!   TS 33.203 §7.1): the Security-Client of the UE's REGISTER, the
 //!   Security-Server of the P-CSCF's 401 and the CK/IK of the S-CSCF's
 //!   401 (TS 24.229 §5.4.1.2.1), keys expanded per TS 33.203 Annex I
 //!   ([`integrity_key`], [`encryption_key`]).
 //! - [`open`]: ICV checked (HMAC-MD5-96, RFC 2403; HMAC-SHA-1-96, RFC
-//!   2404), payload decrypted (AES-CBC, RFC 3602; 3DES-CBC, RFC 2451),
-//!   trailer read (pad length, next header, RFC 4303 §2.4-2.6).
+//!   2404), payload decrypted (AES-CBC, RFC 3602; 3DES-CBC, RFC 2451;
+//!   AES-GCM with its own 16-byte ICV, RFC 4106, for SAs given), trailer
+//!   read (pad length, next header, RFC 4303 §2.4-2.6).
 //! - [`guess_null`]: ESP-NULL without a known SA: ICV lengths 12 and 16
 //!   tried, the default padding (1, 2, 3…) and a next header of UDP, TCP
 //!   or IP required.
 //!
 //! The integrity check and the ciphers need the `esp` feature (RustCrypto
-//! `hmac`, `md-5`, `sha1`, `aes`, `cbc`, `des`); without it ESP-NULL is read
+//! `hmac`, `md-5`, `sha1`, `aes`, `cbc`, `des`, `aes-gcm`); without it ESP-NULL is read
 //! unchecked and encrypted SAs are counted as unreadable.
 
 use std::collections::HashMap;
@@ -477,7 +480,9 @@ impl fmt::Debug for EspKeys {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EspKeyTexts {
-    /// SAs: `spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX` each.
+    /// SAs: `spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX` each (the
+    /// CLI's `--esp-sa` form: `enc` also `null`, `des-ede3-cbc` or
+    /// `aes-gcm-16`; optional `src`, `dst`, `dport`).
     #[serde(default)]
     pub esp_sa: Vec<String>,
     /// CK, 32 hex digits (with `ik`).
@@ -1000,10 +1005,10 @@ mod tests {
         assert_eq!(sa.encryption, Encryption::AesCbc);
         assert_eq!(sa.integrity, Some(Integrity::HmacSha1_96));
         assert_eq!(sa.auth_key.as_ref().map(Vec::len), Some(20));
-        let null: Sa = "spi=77,auth=none,dst=10.0.0.1".parse().unwrap();
+        let null: Sa = "spi=77,auth=none,dst=10.0.0.1,dport=5064".parse().unwrap();
         assert_eq!(
-            (null.spi, null.encryption, null.integrity),
-            (77, Encryption::Null, None)
+            (null.spi, null.encryption, null.integrity, null.dst_port),
+            (77, Encryption::Null, None, Some(5064))
         );
         for bad in [
             "enc=null",
@@ -1011,6 +1016,7 @@ mod tests {
             "spi=1,enc=aes-cbc:00",
             "spi=1,auth=hmac-md5-96:zz",
             "spi=1,foo=2",
+            "spi=1,dport=70000",
         ] {
             assert!(bad.parse::<Sa>().is_err(), "{bad}");
         }
