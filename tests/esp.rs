@@ -508,6 +508,14 @@ fn a_security_verify_unlike_the_security_server_is_a_finding() {
             ("negotiated", Some(3), true)
         );
     }
+    if common::tshark() {
+        let (theirs, icv) = tshark_msgs(
+            "esp_null_ipv4_udp_verify_mismatch",
+            &uat(false, "null", "hmac-sha-1-96"),
+        );
+        assert_eq!(siplens_msgs(&t), theirs);
+        assert!(icv[3..].iter().all(|v| v == "1"), "{icv:?}");
+    }
     // No mismatch where the two agree.
     let t = decode_capture(&read("esp_null_ipv4_udp"));
     assert!(t.capture_findings.is_empty());
