@@ -2,9 +2,13 @@
 //! registration and call set-up whose first REGISTER and 401s go in the
 //! clear (Security-Client, Security-Server, and the S-CSCF's 401 with
 //! `ck`/`ik`), and everything after inside ESP, over the four SAs of TS
-//! 33.203 §7.1, both directions: ESP-NULL, AES-CBC and 3DES-CBC; IPv4 and
-//! IPv6; UDP and TCP (an INVITE split over two segments). tshark opens the
-//! same captures with the same SAs in `tests/esp.rs`.
+//! 33.203 §7.1, both directions: ESP-NULL, AES-CBC, 3DES-CBC and AES-GCM
+//! (RFC 4106, its SAs given whole); IPv4 and IPv6; UDP and TCP (an INVITE
+//! split over two segments). The protected REGISTER carries Security-Client
+//! and Security-Verify (TS 33.203 Annex H); one capture starts after the
+//! 401 (only that REGISTER tells the SAs), one has a Security-Verify unlike
+//! the Security-Server. tshark opens the same captures with the same SAs in
+//! `tests/esp.rs`.
 //!
 //! Run: `cargo run --example esp_gen` (writes the files; deterministic, so
 //! a second run changes nothing).
@@ -25,6 +29,11 @@ const CK: [u8; 16] = [
 const IK: [u8; 16] = [
     0x0f, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x00,
 ];
+
+/// The salt after CK in the AES-GCM key (RFC 4106 §8.1); the AES-GCM SAs
+/// are given whole, as `--esp-sa enc=aes-gcm-16:CK‖SALT` (also in
+/// tests/esp.rs).
+const GCM_SALT: [u8; 4] = [0xca, 0xfe, 0xba, 0xbe];
 
 /// UE and P-CSCF SPIs and protected ports.
 const UE_SPI_C: u32 = 0x1001;
@@ -50,6 +59,9 @@ struct Variant {
     /// UDP-encapsulated ESP on port 4500 in tunnel mode (RFC 3948; TS
     /// 33.203 Annex M, a UE behind a NAT).
     natt: bool,
+    /// The protected REGISTER's Security-Verify is not the Security-Server
+    /// sent (another P-CSCF spi-c).
+    verify_mismatch: bool,
 }
 
 const VARIANTS: &[Variant] = &[
@@ -62,6 +74,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_null_ipv6_tcp",
@@ -72,6 +85,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp",
@@ -82,6 +96,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv6_tcp",
@@ -92,6 +107,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_3des_ipv4_tcp",
@@ -102,6 +118,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_3des_ipv6_udp",
@@ -112,6 +129,7 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp_nokeys",
@@ -122,6 +140,7 @@ const VARIANTS: &[Variant] = &[
         mw: false,
         negotiation: true,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_null_ipv4_udp_heuristic",
@@ -132,6 +151,7 @@ const VARIANTS: &[Variant] = &[
         mw: false,
         negotiation: false,
         natt: false,
+        verify_mismatch: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp_natt",
@@ -142,6 +162,44 @@ const VARIANTS: &[Variant] = &[
         mw: true,
         negotiation: true,
         natt: true,
+        verify_mismatch: false,
+    },
+    // The capture starts after the 401: only the protected REGISTER's
+    // Security-Client and Security-Verify tell the SAs.
+    Variant {
+        name: "esp_aes_ipv4_udp_late",
+        ealg: Encryption::AesCbc,
+        alg: Integrity::HmacSha1_96,
+        v6: false,
+        tcp: false,
+        mw: false,
+        negotiation: false,
+        natt: false,
+        verify_mismatch: false,
+    },
+    // AES-GCM (RFC 4106), the SAs given by the user: no negotiation in
+    // the capture.
+    Variant {
+        name: "esp_aesgcm_ipv6_tcp",
+        ealg: Encryption::AesGcm16,
+        alg: Integrity::HmacSha1_96,
+        v6: true,
+        tcp: true,
+        mw: false,
+        negotiation: false,
+        natt: false,
+        verify_mismatch: false,
+    },
+    Variant {
+        name: "esp_null_ipv4_udp_verify_mismatch",
+        ealg: Encryption::Null,
+        alg: Integrity::HmacSha1_96,
+        v6: false,
+        tcp: false,
+        mw: true,
+        negotiation: true,
+        natt: false,
+        verify_mismatch: true,
     },
 ];
 
@@ -177,6 +235,11 @@ fn messages(v: &Variant, ue: IpAddr, pc: IpAddr) -> Vec<(bool, bool, u16, u16, S
     let tr = if v.tcp { "TCP" } else { "UDP" };
     let client = sec(v, UE_SPI_C, UE_SPI_S, UE_PORT_C, UE_PORT_S, false);
     let server = sec(v, PC_SPI_C, PC_SPI_S, PC_PORT_C, PC_PORT_S, true);
+    let verify = if v.verify_mismatch {
+        sec(v, PC_SPI_C + 1, PC_SPI_S, PC_PORT_C, PC_PORT_S, true)
+    } else {
+        server.clone()
+    };
     let msg = |start: &str, via: &str, cseq: &str, call: &str, extra: &str, body: &str| {
         format!(
             "{start}\r\nVia: SIP/2.0/{via};branch=z9hG4bK{}\r\nMax-Forwards: 70\r\nFrom: <sip:alice@ims.example>;tag=ue1\r\nTo: <sip:{}@ims.example>{}\r\nCall-ID: {call}\r\nCSeq: {cseq}\r\n{extra}Content-Length: {}\r\n\r\n{body}",
@@ -237,7 +300,7 @@ fn messages(v: &Variant, ue: IpAddr, pc: IpAddr) -> Vec<(bool, bool, u16, u16, S
     ));
     let sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0\r\n";
     out.extend([
-        (true, false, UE_PORT_C, PC_PORT_S, msg("REGISTER sip:ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", &format!("Security-Verify: {server}\r\nRequire: sec-agree\r\nProxy-Require: sec-agree\r\n"), "")),
+        (true, false, UE_PORT_C, PC_PORT_S, msg("REGISTER sip:ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", &format!("Security-Client: {client}\r\nSecurity-Verify: {verify}\r\nRequire: sec-agree\r\nProxy-Require: sec-agree\r\n"), "")),
         (false, false, PC_PORT_S, UE_PORT_C, msg("SIP/2.0 200 OK", &format!("{tr} {u}:{UE_PORT_C}"), "2 REGISTER", "reg1@ue", "Expires: 600000\r\n", "")),
         (true, false, UE_PORT_C, PC_PORT_S, msg("INVITE sip:bob@ims.example SIP/2.0", &format!("{tr} {u}:{UE_PORT_C}"), "1 INVITE", "call1@ue", "Content-Type: application/sdp\r\n", sdp)),
         (false, false, PC_PORT_S, UE_PORT_C, msg("SIP/2.0 100 Trying", &format!("{tr} {u}:{UE_PORT_C}"), "1 INVITE", "call1@ue", "", "")),
@@ -263,11 +326,20 @@ fn sa_for(v: &Variant, to_ue: bool, dport: u16) -> Sa {
         spi,
         src: None,
         dst: None,
+        dst_port: None,
         encryption: v.ealg,
-        enc_key: encryption_key(v.ealg, &CK),
-        integrity: Some(v.alg),
-        auth_key: Some(integrity_key(v.alg, &IK)),
-        icv_len: 12,
+        enc_key: if v.ealg == Encryption::AesGcm16 {
+            [&CK[..], &GCM_SALT[..]].concat()
+        } else {
+            encryption_key(v.ealg, &CK)
+        },
+        integrity: v.ealg.combined_icv().is_none().then_some(v.alg),
+        auth_key: v
+            .ealg
+            .combined_icv()
+            .is_none()
+            .then(|| integrity_key(v.alg, &IK)),
+        icv_len: v.ealg.combined_icv().unwrap_or(12),
         source: SaSource::User,
     }
 }

@@ -1,10 +1,10 @@
 // Types of `siplens/stream`: the streaming trace decoder with Web Streams (stream.js).
 // They are those of the trace module (`siplens/trace`), which the stream runs on.
-import type { StreamEnd, Trace, TraceMessage } from "./siplens_trace.js";
+import type { EspKeyTexts, StreamEnd, Trace, TraceMessage } from "./siplens_trace.js";
 import { TraceStream } from "./siplens_trace.js";
 
 export { TraceStream };
-export type { StreamEnd };
+export type { EspKeyTexts, StreamEnd };
 
 /** A TransformStream from input chunks to messages, with the end of the trace as a promise. */
 export interface TraceTransform extends TransformStream<Uint8Array | ArrayBuffer | string, TraceMessage> {
@@ -18,9 +18,12 @@ export interface TraceTransform extends TransformStream<Uint8Array | ArrayBuffer
 /**
  * A TransformStream: chunks of a trace in (a Uint8Array, an ArrayBuffer or a string, in any
  * cuts), one TraceMessage out per message as soon as it is complete. A chunk of another type
- * errors the stream with a TypeError.
+ * errors the stream with a TypeError. `keys`: for SIP inside IPsec ESP in a capture, the object
+ * `decodeCaptureKeys` takes (`{ espSa?, ck?, ik? }`); they stay in the stream, nothing of them
+ * is in what it gives. Keys that are not an object throw a TypeError at once; keys that do not
+ * read error the stream.
  */
-export declare function traceTransform(): TraceTransform;
+export declare function traceTransform(keys?: EspKeyTexts | null): TraceTransform;
 
 /**
  * The whole Trace of the streamed `messages` (all of them, in order, those of `end.messages`

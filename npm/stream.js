@@ -7,7 +7,8 @@
 //
 // `traceTransform()` is a TransformStream: chunks in (Uint8Array, ArrayBuffer or string), one
 // TraceMessage out per message as soon as it is complete; its `end` promise resolves with the
-// StreamEnd when the input ends (and rejects when the stream errors). It runs on the trace
+// StreamEnd when the input ends (and rejects when the stream errors); `traceTransform(keys)`
+// takes the keys of decodeCaptureKeys for SIP inside IPsec ESP. It runs on the trace
 // module (`siplens/trace`, siplens_trace.js), never the core: under Node its node entry is
 // loaded first (./stream-node.js imports ./trace-node.js), in a browser or bundler the trace
 // module is fetched and initialised on the stream's start (the same init() as the default
@@ -18,9 +19,16 @@ export { TraceStream };
 
 /**
  * A TransformStream from input chunks to TraceMessages; `end` resolves with the StreamEnd.
+ * `keys` (optional): keys for SIP inside IPsec ESP in a capture, the object decodeCaptureKeys
+ * takes (`{ espSa, ck, ik }`); they stay in the stream. Bad keys throw at once.
+ * @param {import("./siplens_trace.js").EspKeyTexts | null} [keys]
  * @returns {TransformStream & { end: Promise<import("./siplens_trace.js").StreamEnd> }}
  */
-export function traceTransform() {
+export function traceTransform(keys) {
+  // Checked now (a TypeError or Error from the constructor), used once the module is ready.
+  if (keys !== undefined && keys !== null && (typeof keys !== "object" || Array.isArray(keys))) {
+    throw new TypeError(`traceTransform: keys must be an object { espSa?, ck?, ik? }, got ${describe(keys)}`);
+  }
   let stream = null;
   let settle;
   const end = new Promise((resolve, reject) => (settle = { resolve, reject }));
@@ -34,7 +42,7 @@ export function traceTransform() {
   const t = new TransformStream({
     async start() {
       await init();
-      stream = new TraceStream();
+      stream = new TraceStream(keys);
     },
     transform(chunk, controller) {
       try {

@@ -763,6 +763,16 @@ rules! {
         "IPsec ESP packets could not be read: no SA for their SPI (neither negotiated in the capture nor given, and not recognisable ESP-NULL), an encrypted SA without its keys, or a payload that does not decrypt. Counted per SPI.",
         "SIP inside those packets is missing from the flow; give the SA keys (CLI `--esp-sa`, or `--ck`/`--ik` for the SAs the capture negotiated) to read it.",
         "ESP SPI 0x00001000, ealg=aes-cbc, no ck/ik in the capture", "RFC 4303 §2.1; TS 33.203 §7.1");
+    /// Security-Verify differs from the Security-Server it repeats.
+    CaptureEspVerifyMismatch = ("SL460", "capture-esp-verify-mismatch", Warning, Protocol,
+        "The UE's protected REGISTER carries a Security-Verify that is not the Security-Server list the P-CSCF sent in its 401 to that UE (mechanisms and parameters compared, order and case aside).",
+        "The Security-Verify repeats the server's list so the server can detect a bidding-down attack; a P-CSCF that finds a difference rejects the request, and SAs set up from different SPIs or ports carry nothing.",
+        "401: Security-Server: ipsec-3gpp;spi-c=8001;…; REGISTER: Security-Verify: ipsec-3gpp;spi-c=8002;…", "RFC 3329 §2.3.1; TS 33.203 Annex H");
+    /// An ESP sequence number received twice.
+    CaptureEspReplay = ("SL461", "capture-esp-replay", Warning, Protocol,
+        "An ESP packet of a known SA, its integrity checked (or read when unchecked), carries a sequence number the SA already received within the anti-replay window (64 packets). Counted per SA, with the numbers missing and those older than the window.",
+        "A receiver with anti-replay on drops the repeated packet: a replay attack, a sender that reset its counter without a new SA, or the same packet captured twice (two capture points merged).",
+        "ESP SPI 0x00001000: sequence numbers 1, 2, 3, 2", "RFC 4303 §3.3.3, §3.4.3");
 }
 
 /// One located observation about a message.

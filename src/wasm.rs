@@ -546,14 +546,30 @@ pub struct JsTraceStream {
 #[cfg(not(feature = "core-only"))]
 #[wasm_bindgen(js_class = TraceStream)]
 impl JsTraceStream {
-    /// An empty stream.
+    /// An empty stream; `keys` (optional) for SIP inside IPsec ESP when the
+    /// input is a capture, the object `decodeCaptureKeys` takes:
+    /// `{ espSa: [...], ck, ik }`. The keys stay in the stream: nothing of
+    /// them is in what it returns. Bad keys throw an `Error` (a `TypeError`
+    /// when `keys` is not such an object).
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> JsTraceStream {
-        JsTraceStream {
-            inner: Some(crate::trace::incremental::TraceStream::new()),
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "EspKeyTexts | null")] keys: Option<JsValue>,
+    ) -> Result<JsTraceStream, JsValue> {
+        const F: &str = "TraceStream";
+        let keys = match keys.filter(|k| !k.is_null() && !k.is_undefined()) {
+            None => crate::capture::esp::EspKeys::default(),
+            Some(k) => {
+                let texts: crate::capture::esp::EspKeyTexts =
+                    json_arg(F, "keys", "an object { espSa?, ck?, ik? }", &k)?;
+                texts
+                    .keys()
+                    .map_err(|e| error(format!("{F}: invalid keys: {e}")))?
+            }
+        };
+        Ok(JsTraceStream {
+            inner: Some(crate::trace::incremental::TraceStream::with_keys(keys)),
             blank: true,
-        }
+        })
     }
 
     /// Adds the next chunk: a string (read as UTF-8) or bytes (a

@@ -1,15 +1,17 @@
 //! SIP inside IMS IPsec ESP (issue 16), against an oracle no one here
 //! wrote: tshark opens the captures of `tests/fixtures/esp/` (written by
-//! `examples/esp_gen.rs`: ESP-NULL, AES-CBC, 3DES-CBC; IPv4 and IPv6; UDP
-//! and TCP; the four SAs of TS 33.203 §7.1) with the same SAs (its
+//! `examples/esp_gen.rs`: ESP-NULL, AES-CBC, 3DES-CBC, AES-GCM; IPv4 and
+//! IPv6; UDP and TCP; the four SAs of TS 33.203 §7.1) with the same SAs (its
 //! `esp_sa` table, `-o esp.enable_encryption_decode:TRUE`) and must find
 //! the same SIP messages as siplens: frame, method or status code,
 //! Call-ID, CSeq. tshark also checks every ICV. Without tshark those
 //! comparisons are skipped, unless `CI` is set, where they fail.
 //!
 //! The rest needs no tshark: provenance of each decrypted message, keys
-//! given by the user, a failed ICV (SL458) and packets without an SA
-//! (SL459).
+//! given by the user, a failed ICV (SL458), packets without an SA (SL459),
+//! SAs from the protected REGISTER's Security-Verify when the 401 is not
+//! captured, a Security-Verify unlike the Security-Server (SL460), and the
+//! streaming decoder with keys.
 // Native only: `wasm-pack test` builds every test target for wasm32.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -214,9 +216,19 @@ fn esp_null_without_negotiation_is_found_by_its_content() {
     let t = decode_capture(&read(name));
     assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
     assert_eq!(t.messages.len(), 6);
-    for m in &t.messages {
+    // The protected REGISTER is found by its content; its Security-Client
+    // and Security-Verify then give the four SAs (ports and SPIs), which
+    // read the rest (still unchecked: no IK).
+    let e = t.messages[0].esp.as_ref().expect("esp");
+    assert_eq!((e.source, e.verified, e.alg), ("heuristic", false, None));
+    for m in &t.messages[1..] {
         let e = m.esp.as_ref().expect("esp");
-        assert_eq!((e.source, e.verified, e.alg), ("heuristic", false, None));
+        assert_eq!(
+            (e.source, e.verified, e.alg, e.sec_frame),
+            ("verify", false, None, Some(1)),
+            "{}",
+            m.label
+        );
     }
     if common::tshark() {
         let (theirs, _) = tshark_msgs(
@@ -428,4 +440,194 @@ fn redaction_drops_esp_even_when_keeping_non_sip() {
     // UDP-encapsulated ESP (RFC 3948, port 4500) too.
     let r = redact_capture_with(&read("esp_aes_ipv4_udp_natt"), &opts, keep);
     assert!(r.packets.esp_dropped > 0, "{:?}", r.packets);
+}
+
+/// A capture that starts after the 401 (no Security-Server, no ck/ik): with
+/// the CK/IK given, the first packet's SA is found by trying them (the ICV
+/// decides the algorithms), and the protected REGISTER's Security-Client
+/// and Security-Verify give the other SAs; tshark agrees with the SAs given
+/// whole.
+#[test]
+fn security_verify_gives_the_sas_when_the_401_is_not_captured() {
+    let name = "esp_aes_ipv4_udp_late";
+    let bytes = read(name);
+    let t = decode_capture(&bytes);
+    assert!(t.messages.is_empty());
+    assert!(t.capture_findings.iter().any(|f| f.id == "SL459"));
+    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
+    let keys = EspKeys {
+        sas: Vec::new(),
+        ck_ik: Some((key(CK), key(IK))),
+    };
+    let t = decode_any_keys(&bytes, &keys);
+    assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
+    assert_eq!(t.messages.len(), 6);
+    let e = t.messages[0].esp.as_ref().unwrap();
+    assert_eq!(
+        (e.source, e.ealg, e.alg, e.verified),
+        ("tried", "aes-cbc", Some("hmac-sha-1-96"), true)
+    );
+    assert!(
+        e.describe().contains("CK/IK given tried"),
+        "{}",
+        e.describe()
+    );
+    for m in &t.messages[1..] {
+        let e = m.esp.as_ref().unwrap();
+        assert_eq!(
+            (e.source, e.sec_frame, e.verified),
+            ("verify", Some(1), true),
+            "{}",
+            m.label
+        );
+    }
+    if common::tshark() {
+        let (theirs, icv) = tshark_msgs(name, &uat(false, "aes-cbc", "hmac-sha-1-96"));
+        assert_eq!(siplens_msgs(&t), theirs);
+        assert!(icv.iter().all(|v| v == "1"), "{icv:?}");
+    }
+}
+
+/// The protected REGISTER's Security-Verify must repeat the Security-Server
+/// of the 401 (RFC 3329 §2.3.1): here one SPI differs, which is SL460; the
+/// SAs stay those of the Security-Server.
+#[test]
+fn a_security_verify_unlike_the_security_server_is_a_finding() {
+    let t = decode_capture(&read("esp_null_ipv4_udp_verify_mismatch"));
+    assert_eq!(t.messages.len(), 9);
+    let ids: Vec<&str> = t.capture_findings.iter().map(|f| f.id).collect();
+    assert_eq!(ids, ["SL460"], "{:?}", t.capture_findings);
+    let f = &t.capture_findings[0];
+    assert_eq!(f.frame, Some(4));
+    assert!(f.message.contains("frame 3"), "{}", f.message);
+    assert!(f.message.contains("spi-c=8194"), "{}", f.message);
+    for m in &t.messages[3..] {
+        let e = m.esp.as_ref().unwrap();
+        assert_eq!(
+            (e.source, e.sec_frame, e.verified),
+            ("negotiated", Some(3), true)
+        );
+    }
+    if common::tshark() {
+        let (theirs, icv) = tshark_msgs(
+            "esp_null_ipv4_udp_verify_mismatch",
+            &uat(false, "null", "hmac-sha-1-96"),
+        );
+        assert_eq!(siplens_msgs(&t), theirs);
+        assert!(icv[3..].iter().all(|v| v == "1"), "{icv:?}");
+    }
+    // No mismatch where the two agree.
+    let t = decode_capture(&read("esp_null_ipv4_udp"));
+    assert!(t.capture_findings.is_empty());
+}
+
+/// AES-GCM with a 16-byte ICV (RFC 4106), the SAs given whole (AES key then
+/// salt): the same SIP messages as tshark with the same SAs, every ICV
+/// checked by both.
+#[test]
+fn aes_gcm_sas_given_by_the_user_open_like_tshark() {
+    let name = "esp_aesgcm_ipv6_tcp";
+    let key = format!("{CK}cafebabe");
+    let bytes = read(name);
+    // Without the SAs: nothing read, every packet counted.
+    let t = decode_capture(&bytes);
+    assert!(t.messages.is_empty());
+    assert_eq!(t.capture_findings[0].id, "SL459");
+    let sas: Vec<Sa> = SPIS
+        .iter()
+        .map(|spi| {
+            format!("spi={spi:#x},enc=aes-gcm-16:{key}")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let t = decode_any_keys(&bytes, &EspKeys { sas, ck_ik: None });
+    assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
+    assert_eq!(t.messages.len(), 6);
+    for m in &t.messages {
+        let e = m.esp.as_ref().unwrap();
+        assert_eq!(
+            (e.ealg, e.alg, e.verified, e.source),
+            ("aes-gcm-16", None, true, "user")
+        );
+        assert!(e.label().ends_with("aes-gcm-16 ✓"), "{}", e.label());
+    }
+    // A wrong salt fails every ICV (SL458), never silently.
+    let sas: Vec<Sa> = SPIS
+        .iter()
+        .map(|spi| {
+            format!("spi={spi:#x},enc=aes-gcm-16:{CK}cafebabf")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let bad = decode_any_keys(&bytes, &EspKeys { sas, ck_ik: None });
+    assert!(bad.messages.is_empty());
+    let ids: Vec<&str> = bad.capture_findings.iter().map(|f| f.id).collect();
+    assert_eq!(
+        ids,
+        ["SL458", "SL458", "SL458", "SL458", "SL455"],
+        "{:?}",
+        bad.capture_findings
+    );
+    if common::tshark() {
+        let mut prefs = vec![
+            "esp.enable_encryption_decode:TRUE".to_owned(),
+            "esp.enable_authentication_check:TRUE".to_owned(),
+        ];
+        for spi in SPIS {
+            prefs.push(format!(
+                "uat:esp_sa:\"IPv6\",\"*\",\"*\",\"{spi:#010x}\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x{key}\",\"NULL\",\"\""
+            ));
+        }
+        let (theirs, icv) = tshark_msgs(name, &prefs);
+        assert_eq!(siplens_msgs(&t), theirs);
+        assert!(icv.iter().all(|v| v == "1"), "{icv:?}");
+    }
+}
+
+/// The streaming decoder takes the same keys: a capture fed in cuts of 1, 7
+/// and 4096 bytes gives the trace `decode_any_keys` gives of the whole, for
+/// SAs negotiated in the capture, CK/IK given, SAs given whole (AES-GCM)
+/// and the Security-Verify / tried case.
+#[test]
+fn the_streaming_decoder_takes_the_keys_too() {
+    use siplens::trace::incremental::decode_chunks_keys;
+    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
+    let ck_ik = EspKeys {
+        sas: Vec::new(),
+        ck_ik: Some((key(CK), key(IK))),
+    };
+    let gcm = EspKeys {
+        sas: SPIS
+            .iter()
+            .map(|spi| {
+                format!("spi={spi:#x},enc=aes-gcm-16:{CK}cafebabe")
+                    .parse()
+                    .unwrap()
+            })
+            .collect(),
+        ck_ik: None,
+    };
+    let cases = [
+        ("esp_aes_ipv6_tcp", EspKeys::default(), 9),
+        ("esp_aes_ipv4_udp_nokeys", ck_ik.clone(), 8),
+        ("esp_aes_ipv4_udp_late", ck_ik, 6),
+        ("esp_aesgcm_ipv6_tcp", gcm, 6),
+    ];
+    for (name, keys, n) in cases {
+        let bytes = read(name);
+        let whole = decode_any_keys(&bytes, &keys);
+        assert_eq!(whole.messages.len(), n, "{name}");
+        let whole = serde_json::to_string(&whole).unwrap();
+        for size in [1, 7, 4096] {
+            let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
+            let t = decode_chunks_keys(chunks, &keys);
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                whole,
+                "{name} in cuts of {size}"
+            );
+        }
+    }
 }

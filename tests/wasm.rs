@@ -597,7 +597,7 @@ fn knowledge_tables_equal_the_core_json() {
 #[wasm_bindgen_test]
 fn trace_stream_equals_the_core_stream() {
     for (input, chunk) in [(TRACE_TEXT.as_bytes(), 5), (CAPTURE, 100)] {
-        let mut js = wasm::JsTraceStream::new();
+        let mut js = wasm::JsTraceStream::new(None).unwrap();
         let mut core = siplens::trace::incremental::TraceStream::new();
         let mut got = Vec::new();
         let mut want = Vec::new();
@@ -641,7 +641,7 @@ fn trace_stream_equals_the_core_stream() {
         // After finish: an Error, not a raw wasm error.
         assert!(error_message(js.finish().unwrap_err()).contains("already called"));
     }
-    let mut js = wasm::JsTraceStream::new();
+    let mut js = wasm::JsTraceStream::new(None).unwrap();
     assert_eq!(
         type_error_message(js.push(n(42.0)).unwrap_err()),
         "TraceStream.push: chunk must be a string, a Uint8Array or an ArrayBuffer, got a number"

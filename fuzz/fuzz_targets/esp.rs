@@ -1,5 +1,5 @@
 //! Fuzz target for IPsec ESP (`siplens::capture::esp`): on any bytes,
-//! `open` with every algorithm pair (fixed keys), the ESP-NULL heuristic
+//! `open` with every algorithm pair and AES-GCM (fixed keys), the ESP-NULL heuristic
 //! and the `--esp-sa` text parser never panic; what comes out of a packet
 //! is never longer than it; and a payload sealed then opened comes back
 //! whole (with its ICV verified when the SA has an integrity key). The
@@ -20,26 +20,37 @@ fuzz_target!(|data: &[u8]| {
     let Some((&sel, rest)) = data.split_first() else {
         return;
     };
-    let ealg = [Encryption::Null, Encryption::AesCbc, Encryption::DesEde3Cbc][usize::from(sel) % 3];
-    let alg = match sel / 3 % 3 {
-        0 => None,
-        1 => Some(Integrity::HmacMd5_96),
+    let ealg = [
+        Encryption::Null,
+        Encryption::AesCbc,
+        Encryption::DesEde3Cbc,
+        Encryption::AesGcm16,
+    ][usize::from(sel) % 4];
+    let alg = match (ealg, sel / 4 % 3) {
+        (Encryption::AesGcm16, _) | (_, 0) => None, // GCM: its own ICV
+        (_, 1) => Some(Integrity::HmacMd5_96),
         _ => Some(Integrity::HmacSha1_96),
     };
+    let gcm_key: Vec<u8> = (0..20).collect();
     let sa = Sa {
         spi: 0x42,
         src: None,
         dst: None,
+        dst_port: None,
         encryption: ealg,
-        enc_key: encryption_key(ealg, &CK),
+        enc_key: if ealg == Encryption::AesGcm16 {
+            gcm_key
+        } else {
+            encryption_key(ealg, &CK)
+        },
         integrity: alg,
         auth_key: alg.map(|a| integrity_key(a, &IK)),
-        icv_len: 12,
+        icv_len: ealg.combined_icv().unwrap_or(12),
         source: SaSource::User,
     };
     if let Ok(o) = open(&sa, rest) {
         assert!(o.payload.len() + 8 + 2 + sa.icv_len <= rest.len());
-        assert_eq!(o.verified, alg.is_some());
+        assert_eq!(o.verified, alg.is_some() || ealg == Encryption::AesGcm16);
     }
     for g in guess_null(rest) {
         assert!(g.payload.len() + 8 + 2 + g.icv_len <= rest.len());

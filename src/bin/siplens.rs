@@ -103,15 +103,18 @@ struct RedactArg {
 #[derive(clap::Args, Clone, Default)]
 struct EspArgs {
     /// An ESP SA, repeatable: `spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX`
-    /// (enc: null, aes-cbc with a 16-byte key, des-ede3-cbc with 24; auth:
-    /// hmac-md5-96 with 16 bytes, hmac-sha-1-96 with 20, or none; optional
-    /// src=IP, dst=IP). The keys are the ESP keys themselves, as in
-    /// Wireshark's ESP SA table.
+    /// (enc: null, aes-cbc with a 16-byte key, des-ede3-cbc with 24, or
+    /// aes-gcm-16 with the AES key then the 4-byte salt (20, 28 or 36
+    /// bytes, RFC 4106; no auth); auth: hmac-md5-96 with 16 bytes,
+    /// hmac-sha-1-96 with 20, or none; optional src=IP, dst=IP, dport=PORT).
+    /// The keys are the ESP keys themselves, as in Wireshark's ESP SA table.
     #[arg(long = "esp-sa", value_name = "SA")]
     esp_sa: Vec<siplens::capture::esp::Sa>,
     /// The AKA cipher key (32 hex digits) for the SAs the capture
     /// negotiates when it lacks the S-CSCF's 401 with ck=; ESP keys are
     /// derived as TS 33.203 says (aes-cbc: CK; des-ede3-cbc: CK1‖CK2‖CK1).
+    /// SPIs with no negotiation in the capture are tried with them (the ICV
+    /// tells the algorithms).
     #[arg(long, value_name = "HEX", requires = "ik", value_parser = key128)]
     ck: Option<[u8; 16]>,
     /// The AKA integrity key (32 hex digits), with --ck (hmac-md5-96: IK;

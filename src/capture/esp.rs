@@ -5,22 +5,25 @@
 //! the capture does not hold.
 //!
 //! - [`esp_header`]: SPI and sequence number (RFC 4303 §2.1, §2.2).
-//! - [`Sa`]: one SA: SPI, addresses, algorithms, keys, where it came from.
-//!   [`SaTable`] holds them by SPI.
+//! - [`Sa`]: one SA: SPI, addresses, the protected port it leads to,
+//!   algorithms, keys, where it came from. [`SaTable`] holds them by SPI;
+//!   SAs sharing an SPI and an address are told apart by the inner
+//!   destination port ([`inner_ports`]) or the ICV.
 //! - [`negotiated`]: the four SAs of a sec-agree exchange (RFC 3329 §2.2;
 //!   TS 33.203 §7.1): the Security-Client of the UE's REGISTER, the
 //!   Security-Server of the P-CSCF's 401 and the CK/IK of the S-CSCF's
 //!   401 (TS 24.229 §5.4.1.2.1), keys expanded per TS 33.203 Annex I
 //!   ([`integrity_key`], [`encryption_key`]).
 //! - [`open`]: ICV checked (HMAC-MD5-96, RFC 2403; HMAC-SHA-1-96, RFC
-//!   2404), payload decrypted (AES-CBC, RFC 3602; 3DES-CBC, RFC 2451),
-//!   trailer read (pad length, next header, RFC 4303 §2.4-2.6).
+//!   2404), payload decrypted (AES-CBC, RFC 3602; 3DES-CBC, RFC 2451;
+//!   AES-GCM with its own 16-byte ICV, RFC 4106, for SAs given), trailer
+//!   read (pad length, next header, RFC 4303 §2.4-2.6).
 //! - [`guess_null`]: ESP-NULL without a known SA: ICV lengths 12 and 16
 //!   tried, the default padding (1, 2, 3…) and a next header of UDP, TCP
 //!   or IP required.
 //!
 //! The integrity check and the ciphers need the `esp` feature (RustCrypto
-//! `hmac`, `md-5`, `sha1`, `aes`, `cbc`, `des`); without it ESP-NULL is read
+//! `hmac`, `md-5`, `sha1`, `aes`, `cbc`, `des`, `aes-gcm`); without it ESP-NULL is read
 //! unchecked and encrypted SAs are counted as unreadable.
 
 use std::collections::HashMap;
@@ -61,6 +64,12 @@ pub enum Encryption {
     AesCbc,
     /// `des-ede3-cbc`: 3DES-CBC (RFC 2451).
     DesEde3Cbc,
+    /// `aes-gcm-16`: AES-GCM with a 16-byte ICV (RFC 4106), a combined
+    /// mode: no separate integrity algorithm. Key: the AES key (16, 24 or
+    /// 32 bytes) then the 4-byte salt (RFC 4106 §8.1); 8-byte IV in each
+    /// packet, nonce salt ‖ IV (§4), SPI ‖ sequence number authenticated
+    /// (§5). Read with keys given; no key derivation from CK is known here.
+    AesGcm16,
 }
 
 impl Encryption {
@@ -70,6 +79,7 @@ impl Encryption {
             "null" => Some(Encryption::Null),
             "aes-cbc" => Some(Encryption::AesCbc),
             "des-ede3-cbc" => Some(Encryption::DesEde3Cbc),
+            "aes-gcm" | "aes-gcm-16" => Some(Encryption::AesGcm16),
             _ => None,
         }
     }
@@ -80,25 +90,52 @@ impl Encryption {
             Encryption::Null => "null",
             Encryption::AesCbc => "aes-cbc",
             Encryption::DesEde3Cbc => "des-ede3-cbc",
+            Encryption::AesGcm16 => "aes-gcm-16",
         }
     }
 
-    /// IV length, which is also the cipher block (0 for NULL).
+    /// IV length in each packet (0 for NULL).
     pub fn iv_len(self) -> usize {
         match self {
             Encryption::Null => 0,
             Encryption::AesCbc => 16,
-            Encryption::DesEde3Cbc => 8,
+            Encryption::DesEde3Cbc | Encryption::AesGcm16 => 8,
         }
     }
 
-    /// Key length in bytes.
+    /// The cipher block the plaintext is padded to (RFC 4303 §2.4: at
+    /// least 4 bytes; counter modes have none of their own).
+    pub fn block(self) -> usize {
+        match self {
+            Encryption::AesCbc => 16,
+            Encryption::DesEde3Cbc => 8,
+            Encryption::Null | Encryption::AesGcm16 => 4,
+        }
+    }
+
+    /// Key length in bytes (for AES-GCM the shortest: AES-128 and salt).
     pub fn key_len(self) -> usize {
         match self {
             Encryption::Null => 0,
             Encryption::AesCbc => 16,
             Encryption::DesEde3Cbc => 24,
+            Encryption::AesGcm16 => 20,
         }
+    }
+
+    /// True when `n` bytes make a key of this algorithm (AES-GCM: 16, 24 or
+    /// 32 bytes of AES key, then 4 of salt).
+    pub fn key_fits(self, n: usize) -> bool {
+        match self {
+            Encryption::AesGcm16 => matches!(n, 20 | 28 | 36),
+            e => n == e.key_len(),
+        }
+    }
+
+    /// The ICV of a combined mode (AES-GCM: 16 bytes), which then needs no
+    /// integrity algorithm; `None` for the others.
+    pub fn combined_icv(self) -> Option<usize> {
+        (self == Encryption::AesGcm16).then_some(16)
     }
 }
 
@@ -154,10 +191,11 @@ pub fn integrity_key(alg: Integrity, ik: &[u8; 16]) -> Vec<u8> {
 
 /// The encryption key of `ealg` from the 128-bit CK (TS 33.203 Annex I):
 /// CK itself for AES-CBC; CK1 ‖ CK2 ‖ CK1 (CK = CK1 ‖ CK2, 64 bits each)
-/// for 3DES-CBC; none for NULL.
+/// for 3DES-CBC; none for NULL, and none for AES-GCM (its key and salt
+/// from CK were not read here: give the SA instead).
 pub fn encryption_key(ealg: Encryption, ck: &[u8; 16]) -> Vec<u8> {
     match ealg {
-        Encryption::Null => Vec::new(),
+        Encryption::Null | Encryption::AesGcm16 => Vec::new(),
         Encryption::AesCbc => ck.to_vec(),
         Encryption::DesEde3Cbc => [&ck[..], &ck[..8]].concat(),
     }
@@ -169,12 +207,25 @@ pub enum SaSource {
     /// Given by the user (CLI `--esp-sa`, the page's keys field).
     User,
     /// Negotiated in the capture: the Security-Server of frame `sec_frame`
-    /// (with the Security-Client before it); keys from the `ck`/`ik` of
-    /// frame `key_frame`, or from the user (`None`), or none at all.
+    /// (with the Security-Client before it), or, when the capture does not
+    /// hold that 401, the Security-Verify (and Security-Client) of the
+    /// UE's protected REGISTER in frame `sec_frame` (`from_verify`; RFC
+    /// 3329 §2.3.1, TS 33.203 Annex H); keys from the `ck`/`ik` of frame
+    /// `key_frame`, or from the user (`None`), or none at all.
     Negotiated {
-        /// The frame of the 401 holding Security-Server.
+        /// The frame of the 401 holding Security-Server (or of the REGISTER
+        /// holding Security-Verify).
         sec_frame: Option<u64>,
         /// The frame of the 401 holding `ck`/`ik`.
+        key_frame: Option<u64>,
+        /// Learnt from Security-Verify, the Security-Server not captured.
+        from_verify: bool,
+    },
+    /// No negotiation known for the SPI: the CK/IK known (given, or from
+    /// the 401 of frame `key_frame`) tried with each algorithm, and the ICV
+    /// matched.
+    Tried {
+        /// The frame of the 401 holding `ck`/`ik` (`None`: given).
         key_frame: Option<u64>,
     },
     /// ESP-NULL recognised by its content, without an SA.
@@ -190,6 +241,10 @@ pub struct Sa {
     pub src: Option<IpAddr>,
     /// Destination address, when known.
     pub dst: Option<IpAddr>,
+    /// The protected port the SA leads to (the receiver's `port-c` or
+    /// `port-s`, TS 33.203 §7.1), when known: an SPI shared by two SAs
+    /// towards one address (two UEs behind one NAT) is told apart by it.
+    pub dst_port: Option<u16>,
     /// Encryption algorithm.
     pub encryption: Encryption,
     /// Encryption key (empty for NULL, or when unknown).
@@ -211,6 +266,7 @@ impl fmt::Debug for Sa {
             .field("spi", &format_args!("{:#010x}", self.spi))
             .field("src", &self.src)
             .field("dst", &self.dst)
+            .field("dst_port", &self.dst_port)
             .field("encryption", &self.encryption)
             .field("integrity", &self.integrity)
             .field("icv_len", &self.icv_len)
@@ -225,17 +281,18 @@ impl Sa {
     /// is known (and this build has the cipher).
     pub fn can_open(&self) -> bool {
         self.encryption == Encryption::Null
-            || (cfg!(feature = "esp") && self.enc_key.len() == self.encryption.key_len())
+            || (cfg!(feature = "esp") && self.encryption.key_fits(self.enc_key.len()))
     }
 
-    /// `0x1234abcd aes-cbc/hmac-sha-1-96`: what the trace shows of it.
+    /// `0x1234abcd aes-cbc/hmac-sha-1-96`: what the trace shows of it
+    /// (`0x1234abcd aes-gcm-16` for a combined mode).
     pub fn label(&self) -> String {
-        format!(
-            "{:#010x} {}/{}",
-            self.spi,
-            self.encryption.name(),
-            self.integrity.map_or("unchecked", Integrity::name)
-        )
+        let alg = match (self.integrity, self.encryption.combined_icv()) {
+            (Some(a), _) => format!("/{}", a.name()),
+            (None, Some(_)) => String::new(),
+            (None, None) => "/unchecked".into(),
+        };
+        format!("{:#010x} {}{alg}", self.spi, self.encryption.name())
     }
 }
 
@@ -280,14 +337,17 @@ pub fn parse_key128(s: &str) -> Option<[u8; 16]> {
 impl std::str::FromStr for Sa {
     type Err = SaParseError;
 
-    /// `spi=0x1234,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX[,src=IP][,dst=IP]`:
+    /// `spi=0x1234,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX[,src=IP][,dst=IP][,dport=PORT]`:
     /// `enc` is `null`, `aes-cbc:KEY` or `des-ede3-cbc:KEY` (the ESP keys
-    /// themselves, 16 and 24 bytes); `auth` is `hmac-md5-96:KEY` (16 bytes)
-    /// or `hmac-sha-1-96:KEY` (20 bytes), or `none` (ICV not checked, 12
-    /// bytes assumed).
+    /// themselves, 16 and 24 bytes), or `aes-gcm-16:KEY` (AES key then
+    /// 4-byte salt: 20, 28 or 36 bytes; RFC 4106, no `auth`); `auth` is
+    /// `hmac-md5-96:KEY` (16 bytes) or `hmac-sha-1-96:KEY` (20 bytes), or
+    /// `none` (ICV not checked, 12 bytes assumed). `dport` is the
+    /// protected port the SA leads to.
     fn from_str(s: &str) -> Result<Sa, SaParseError> {
         let err = |m: String| SaParseError(m);
         let (mut spi, mut enc, mut auth, mut src, mut dst) = (None, None, None, None, None);
+        let mut dst_port = None;
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (k, v) = part
                 .split_once('=')
@@ -305,15 +365,19 @@ impl std::str::FromStr for Sa {
                     let (name, key) = v.split_once(':').unwrap_or((v, ""));
                     let e = Encryption::from_name(name.trim()).ok_or_else(|| {
                         err(format!(
-                            "enc `{name}`: expected null, aes-cbc or des-ede3-cbc"
+                            "enc `{name}`: expected null, aes-cbc, des-ede3-cbc or aes-gcm-16"
                         ))
                     })?;
                     let key = parse_hex(key).ok_or_else(|| err("enc key is not hex".into()))?;
-                    if key.len() != e.key_len() {
+                    if !e.key_fits(key.len()) {
                         return Err(err(format!(
                             "enc {} needs a {}-byte key, got {}",
                             e.name(),
-                            e.key_len(),
+                            if e == Encryption::AesGcm16 {
+                                "20, 28 or 36".to_string()
+                            } else {
+                                e.key_len().to_string()
+                            },
                             key.len()
                         )));
                     }
@@ -352,24 +416,39 @@ impl std::str::FromStr for Sa {
                         dst = Some(ip);
                     }
                 }
+                "dport" => {
+                    let v = v.trim();
+                    dst_port = Some(
+                        v.parse()
+                            .map_err(|_| err(format!("dport `{v}` is not a port number")))?,
+                    );
+                }
                 other => return Err(err(format!("unknown field `{other}`"))),
             }
         }
         let spi = spi.ok_or_else(|| err("spi= is missing".into()))?;
         let (encryption, enc_key) = enc.unwrap_or((Encryption::Null, Vec::new()));
         let (integrity, auth_key) = match auth.flatten() {
+            Some(_) if encryption.combined_icv().is_some() => {
+                return Err(err(format!(
+                    "enc {} carries its own ICV: no auth",
+                    encryption.name()
+                )))
+            }
             Some((a, k)) => (Some(a), Some(k)),
             None => (None, None),
         };
+        let icv_len = encryption.combined_icv().unwrap_or(12);
         Ok(Sa {
             spi,
             src,
             dst,
+            dst_port,
             encryption,
             enc_key,
             integrity,
             auth_key,
-            icv_len: 12,
+            icv_len,
             source: SaSource::User,
         })
     }
@@ -401,7 +480,9 @@ impl fmt::Debug for EspKeys {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EspKeyTexts {
-    /// SAs: `spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX` each.
+    /// SAs: `spi=0x1000,enc=aes-cbc:HEX,auth=hmac-sha-1-96:HEX` each (the
+    /// CLI's `--esp-sa` form: `enc` also `null`, `des-ede3-cbc` or
+    /// `aes-gcm-16`; optional `src`, `dst`, `dport`).
     #[serde(default)]
     pub esp_sa: Vec<String>,
     /// CK, 32 hex digits (with `ik`).
@@ -471,10 +552,11 @@ pub fn negotiated(
     keys: Option<(&[u8; 16], &[u8; 16])>,
     source: SaSource,
 ) -> Vec<Sa> {
-    let sa = |spi: u32, src: IpAddr, dst: IpAddr| Sa {
+    let sa = |spi: u32, src: IpAddr, dst: IpAddr, port: u16| Sa {
         spi,
         src: Some(src),
         dst: Some(dst),
+        dst_port: Some(port),
         encryption: ealg,
         enc_key: keys.map_or(Vec::new(), |(ck, _)| encryption_key(ealg, ck)),
         integrity: alg,
@@ -482,14 +564,14 @@ pub fn negotiated(
             (Some(a), Some((_, ik))) => Some(integrity_key(a, ik)),
             _ => None,
         },
-        icv_len: 12,
+        icv_len: ealg.combined_icv().unwrap_or(12),
         source: source.clone(),
     };
     vec![
-        sa(client.spi_c, pcscf, ue),
-        sa(client.spi_s, pcscf, ue),
-        sa(server.spi_c, ue, pcscf),
-        sa(server.spi_s, ue, pcscf),
+        sa(client.spi_c, pcscf, ue, client.port_c),
+        sa(client.spi_s, pcscf, ue, client.port_s),
+        sa(server.spi_c, ue, pcscf, server.port_c),
+        sa(server.spi_s, ue, pcscf, server.port_s),
     ]
 }
 
@@ -505,21 +587,31 @@ impl SaTable {
         Self::default()
     }
 
-    /// Adds `sa`, replacing one of the same SPI and destination.
+    /// Adds `sa`, replacing one of the same SPI, addresses and port.
     pub fn insert(&mut self, sa: Sa) {
         let v = self.by_spi.entry(sa.spi).or_default();
-        v.retain(|x| x.dst != sa.dst || x.src != sa.src);
+        v.retain(|x| x.dst != sa.dst || x.src != sa.src || x.dst_port != sa.dst_port);
+        if v.len() >= 16 {
+            v.remove(0); // a flood of renegotiations: keep the latest
+        }
         v.push(sa);
     }
 
-    /// The SA of `spi` for a packet `src` → `dst`: one whose addresses
-    /// match (an address not given matches any).
+    /// The SA of `spi` for a packet `src` → `dst`: the latest one whose
+    /// addresses match (an address not given matches any).
     pub fn find(&self, spi: u32, src: IpAddr, dst: IpAddr) -> Option<&Sa> {
+        self.candidates(spi, src, dst).next()
+    }
+
+    /// Every SA of `spi` whose addresses match a packet `src` → `dst`,
+    /// latest first: the caller tells them apart by the inner port
+    /// ([`Sa::dst_port`], [`inner_ports`]) or the ICV.
+    pub fn candidates(&self, spi: u32, src: IpAddr, dst: IpAddr) -> impl Iterator<Item = &Sa> {
         self.by_spi
-            .get(&spi)?
-            .iter()
-            .rev()
-            .find(|s| s.dst.is_none_or(|d| d == dst) && s.src.is_none_or(|x| x == src))
+            .get(&spi)
+            .into_iter()
+            .flat_map(|v| v.iter().rev())
+            .filter(move |s| s.dst.is_none_or(|d| d == dst) && s.src.is_none_or(|x| x == src))
     }
 
     /// Number of SAs.
@@ -584,6 +676,20 @@ pub fn open(sa: &Sa, esp: &[u8]) -> Result<Opened, EspError> {
         return Err(EspError::Short);
     }
     let (body, icv) = esp.split_at(esp.len() - sa.icv_len);
+    if sa.encryption.combined_icv().is_some() {
+        if !sa.can_open() {
+            return Err(EspError::NoKey);
+        }
+        let (ivb, ct) = body[8..].split_at(iv);
+        let plain = open_gcm(&sa.enc_key, &body[..8], ivb, ct, icv).ok_or(EspError::IcvMismatch)?;
+        let (next_header, payload) = trailer(&plain).ok_or(EspError::BadTrailer)?;
+        return Ok(Opened {
+            header,
+            next_header,
+            payload: payload.to_vec(),
+            verified: true,
+        });
+    }
     let verified = match (sa.integrity, &sa.auth_key) {
         (Some(alg), Some(key)) => match check_icv(alg, key, body, icv) {
             Some(true) => true,
@@ -629,6 +735,26 @@ fn trailer(plain: &[u8]) -> Option<(u8, &[u8])> {
         .enumerate()
         .all(|(i, &b)| usize::from(b) == i + 1);
     ok.then(|| (nh, &plain[..end]))
+}
+
+/// Source and destination ports of an opened payload: the UDP or TCP
+/// header (transport mode, next header 17 or 6), or the one inside the IP
+/// packet (tunnel mode, 4 or 41); `None` for anything else.
+pub fn inner_ports(next_header: u8, payload: &[u8]) -> Option<(u16, u16)> {
+    let (proto, l4) = match next_header {
+        6 | 17 => (next_header, payload),
+        4 | 41 => {
+            let h = super::net::ip(payload)?;
+            (h.proto, payload.get(h.header_len..)?)
+        }
+        _ => return None,
+    };
+    (matches!(proto, 6 | 17) && l4.len() >= 4).then(|| {
+        (
+            u16::from_be_bytes([l4[0], l4[1]]),
+            u16::from_be_bytes([l4[2], l4[3]]),
+        )
+    })
 }
 
 /// An ESP-NULL reading found by [`guess_null`].
@@ -711,6 +837,7 @@ fn decrypt(e: Encryption, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
     use cbc::cipher::{block_padding::NoPadding, BlockDecryptMut, KeyIvInit};
     match e {
         Encryption::Null => Some(ct.to_vec()),
+        Encryption::AesGcm16 => None, // combined mode: `open_gcm`
         Encryption::AesCbc => {
             let mut buf = ct.to_vec();
             cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
@@ -730,6 +857,64 @@ fn decrypt(e: Encryption, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// AES-GCM with a 16-byte ICV (RFC 4106): `key` is the AES key then the
+/// 4-byte salt; nonce salt ‖ `iv`; the SPI and sequence number (`aad`, no
+/// extended sequence numbers) authenticated. `encrypt`: seals `data` and
+/// returns ciphertext ‖ ICV; else opens `data` against `icv`.
+#[cfg(feature = "esp")]
+fn gcm(key: &[u8], aad: &[u8], iv: &[u8], data: &[u8], icv: Option<&[u8]>) -> Option<Vec<u8>> {
+    use aes_gcm::aead::{AeadInPlace, KeyInit};
+    use aes_gcm::{Aes128Gcm, Aes256Gcm, AesGcm, Nonce, Tag};
+    type Aes192Gcm = AesGcm<aes::Aes192, aes_gcm::aead::consts::U12>;
+    fn run<C: AeadInPlace + KeyInit>(
+        k: &[u8],
+        nonce: &[u8; 12],
+        aad: &[u8],
+        data: &[u8],
+        icv: Option<&[u8]>,
+    ) -> Option<Vec<u8>> {
+        let c = C::new_from_slice(k).ok()?;
+        let mut buf = data.to_vec();
+        let nonce = Nonce::<C::NonceSize>::from_slice(nonce);
+        match icv {
+            Some(icv) if icv.len() == 16 => {
+                let tag = Tag::<C::TagSize>::from_slice(icv);
+                c.decrypt_in_place_detached(nonce, aad, &mut buf, tag)
+                    .ok()?;
+            }
+            Some(_) => return None,
+            None => {
+                let tag = c.encrypt_in_place_detached(nonce, aad, &mut buf).ok()?;
+                buf.extend_from_slice(&tag);
+            }
+        }
+        Some(buf)
+    }
+    if key.len() < 4 || iv.len() != 8 {
+        return None;
+    }
+    let (k, salt) = key.split_at(key.len() - 4);
+    let mut nonce = [0u8; 12];
+    nonce[..4].copy_from_slice(salt);
+    nonce[4..].copy_from_slice(iv);
+    match k.len() {
+        16 => run::<Aes128Gcm>(k, &nonce, aad, data, icv),
+        24 => run::<Aes192Gcm>(k, &nonce, aad, data, icv),
+        32 => run::<Aes256Gcm>(k, &nonce, aad, data, icv),
+        _ => None,
+    }
+}
+
+#[cfg(feature = "esp")]
+fn open_gcm(key: &[u8], aad: &[u8], iv: &[u8], ct: &[u8], icv: &[u8]) -> Option<Vec<u8>> {
+    gcm(key, aad, iv, ct, Some(icv))
+}
+
+#[cfg(not(feature = "esp"))]
+fn open_gcm(_: &[u8], _: &[u8], _: &[u8], _: &[u8], _: &[u8]) -> Option<Vec<u8>> {
+    None
+}
+
 #[cfg(not(feature = "esp"))]
 fn decrypt(_: Encryption, _: &[u8], _: &[u8], _: &[u8]) -> Option<Vec<u8>> {
     None
@@ -742,6 +927,7 @@ pub fn encrypt(e: Encryption, key: &[u8], iv: &[u8], plain: &[u8]) -> Option<Vec
     use cbc::cipher::{block_padding::NoPadding, BlockEncryptMut, KeyIvInit};
     match e {
         Encryption::Null => Some(plain.to_vec()),
+        Encryption::AesGcm16 => None, // combined mode: `seal`
         Encryption::AesCbc => {
             let mut buf = plain.to_vec();
             let n = buf.len();
@@ -769,7 +955,7 @@ pub fn encrypt(e: Encryption, key: &[u8], iv: &[u8], plain: &[u8]) -> Option<Vec
 /// (zeros when the SA has no integrity key). For writers of test captures.
 #[cfg(feature = "esp")]
 pub fn seal(sa: &Sa, seq: u32, iv: &[u8], nh: u8, payload: &[u8]) -> Option<Vec<u8>> {
-    let block = sa.encryption.iv_len().max(4);
+    let block = sa.encryption.block();
     let mut plain = payload.to_vec();
     let pad = (block - (plain.len() + 2) % block) % block;
     plain.extend((1..=pad).map(|i| i as u8));
@@ -778,6 +964,11 @@ pub fn seal(sa: &Sa, seq: u32, iv: &[u8], nh: u8, payload: &[u8]) -> Option<Vec<
     let mut out = sa.spi.to_be_bytes().to_vec();
     out.extend_from_slice(&seq.to_be_bytes());
     out.extend_from_slice(iv);
+    if sa.encryption.combined_icv().is_some() {
+        let sealed = gcm(&sa.enc_key, &out[..8], iv, &plain, None)?;
+        out.extend(sealed);
+        return Some(out);
+    }
     out.extend(encrypt(sa.encryption, &sa.enc_key, iv, &plain)?);
     let icv = match (sa.integrity, &sa.auth_key) {
         (Some(a), Some(k)) => compute_icv(a, k, &out)?,
@@ -814,10 +1005,10 @@ mod tests {
         assert_eq!(sa.encryption, Encryption::AesCbc);
         assert_eq!(sa.integrity, Some(Integrity::HmacSha1_96));
         assert_eq!(sa.auth_key.as_ref().map(Vec::len), Some(20));
-        let null: Sa = "spi=77,auth=none,dst=10.0.0.1".parse().unwrap();
+        let null: Sa = "spi=77,auth=none,dst=10.0.0.1,dport=5064".parse().unwrap();
         assert_eq!(
-            (null.spi, null.encryption, null.integrity),
-            (77, Encryption::Null, None)
+            (null.spi, null.encryption, null.integrity, null.dst_port),
+            (77, Encryption::Null, None, Some(5064))
         );
         for bad in [
             "enc=null",
@@ -825,6 +1016,7 @@ mod tests {
             "spi=1,enc=aes-cbc:00",
             "spi=1,auth=hmac-md5-96:zz",
             "spi=1,foo=2",
+            "spi=1,dport=70000",
         ] {
             assert!(bad.parse::<Sa>().is_err(), "{bad}");
         }
@@ -849,6 +1041,52 @@ mod tests {
         assert!(esp_header(&[0; 8]).is_none());
     }
 
+    /// AES-GCM-16 (RFC 4106) with each AES key size: the salt is the last
+    /// 4 key bytes, the ICV covers SPI and sequence number, a flipped bit
+    /// anywhere fails it.
+    #[cfg(feature = "esp")]
+    #[test]
+    fn aes_gcm_seals_and_opens_with_every_key_size() {
+        for n in [16, 24, 32] {
+            let key: Vec<u8> = (0..n as u8 + 4).collect();
+            let text = format!(
+                "spi=0x42,enc=aes-gcm-16:{}",
+                key.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            );
+            let sa: Sa = text.parse().unwrap();
+            assert_eq!(
+                (sa.encryption, sa.icv_len, sa.integrity),
+                (Encryption::AesGcm16, 16, None)
+            );
+            assert_eq!(sa.label(), "0x00000042 aes-gcm-16");
+            let esp = seal(&sa, 9, &[3u8; 8], 17, b"hello SIP").unwrap();
+            // 8 header + 8 IV + 12 (9 + 1 pad + 2) + 16 ICV.
+            assert_eq!(esp.len(), 44);
+            let o = open(&sa, &esp).unwrap();
+            assert_eq!(
+                (o.next_header, o.verified, o.payload.as_slice()),
+                (17, true, &b"hello SIP"[..])
+            );
+            for at in [0, 5, 12, 20, esp.len() - 1] {
+                let mut bad = esp.clone();
+                bad[at] ^= 1;
+                // The SPI byte changes which SA it is, not the result here.
+                assert_eq!(open(&sa, &bad), Err(EspError::IcvMismatch), "byte {at}");
+            }
+            for k in 0..esp.len() {
+                let _ = open(&sa, &esp[..k]);
+            }
+        }
+        for bad in [
+            "spi=1,enc=aes-gcm-16:00112233",
+            "spi=1,enc=aes-gcm-16:000102030405060708090a0b0c0d0e0f10111213,auth=hmac-md5-96:000102030405060708090a0b0c0d0e0f",
+        ] {
+            assert!(bad.parse::<Sa>().is_err(), "{bad}");
+        }
+        // No key derivation from CK for it: an SA negotiated without keys.
+        assert!(encryption_key(Encryption::AesGcm16, &CK).is_empty());
+    }
+
     #[cfg(feature = "esp")]
     #[test]
     fn seal_then_open_every_algorithm() {
@@ -862,6 +1100,7 @@ mod tests {
                     spi: 0x42,
                     src: None,
                     dst: None,
+                    dst_port: None,
                     encryption: e,
                     enc_key: encryption_key(e, &CK),
                     integrity: Some(a),

@@ -9,14 +9,26 @@
 //! §5.4.1.2.1; remembered by nonce), then the P-CSCF's 401 with
 //! Security-Server: the four SAs are made with the keys of the same nonce
 //! (else the latest, else the user's CK/IK, else without keys: ESP-NULL is
-//! still read, unchecked).
+//! still read, unchecked). Each SA leads to the receiver's protected port
+//! (TS 33.203 §7.1), which tells apart SAs sharing an SPI and an address.
+//!
+//! The UE's protected REGISTER repeats the Security-Server it received in
+//! Security-Verify, with its Security-Client (RFC 3329 §2.3.1; TS 33.203
+//! Annex H): when the 401 is not in the capture (it started later), the
+//! SAs are learnt from it; when the 401 is, the two must be the same list,
+//! and a difference is a finding (SL460).
+//!
+//! An SPI with no SA and the CK/IK known (given, or from a 401 in the
+//! capture) is tried with each algorithm: the SA whose ICV matches is kept.
+//! ESP sequence numbers are followed per SA (RFC 4303 §3.4.3): a number
+//! received twice is a finding (SL461), gaps are counted.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use crate::capture::esp::{
-    self, esp_header, guess_null, Encryption, EspError, EspKeys, Integrity, Opened, Sa, SaSource,
-    SaTable, SecAgree,
+    self, esp_header, guess_null, inner_ports, Encryption, EspError, EspKeys, Integrity, Opened,
+    Sa, SaSource, SaTable, SecAgree,
 };
 use crate::capture::net::{ip, udp_payload, TcpSegment};
 use crate::finding::Rule;
@@ -28,6 +40,11 @@ use super::model::{CaptureIssue, EspProvenance};
 
 /// Most SPIs counted one by one in a finding's text.
 const MAX_LISTED: usize = 8;
+/// Packets of one SPI tried with the known CK/IK before giving up on it.
+const MAX_TRIED: u32 = 4;
+/// Width of the anti-replay window (RFC 4303 §3.4.3: at least 32, 64
+/// the default).
+const REPLAY_WINDOW: u32 = 64;
 
 /// ESP reading state of one capture. No `Debug`: it holds keys.
 #[derive(Default)]
@@ -44,8 +61,73 @@ pub(crate) struct EspState {
     unread: BTreeMap<u32, (u64, u64, Why)>,
     /// Packets whose ICV failed, by SPI: (count, first frame, SA label).
     icv_failed: BTreeMap<u32, (u64, u64, String)>,
+    /// Security-Server lists seen: (UE, P-CSCF, mechanisms, frame).
+    servers: Vec<(IpAddr, IpAddr, Vec<String>, u64)>,
+    /// Security-Verify lists that differ from the Security-Server seen:
+    /// (REGISTER frame, 401 frame, what differs).
+    mismatches: Vec<(u64, u64, String)>,
+    /// SPIs tried with the known CK/IK without success: packets tried.
+    tried: BTreeMap<u32, u32>,
+    /// Sequence numbers by SA (SPI, source, destination).
+    replay: BTreeMap<(u32, IpAddr, IpAddr), Replay>,
+    /// Windows of SAs renegotiated since, that saw replays.
+    replay_closed: Vec<((u32, IpAddr, IpAddr), Replay)>,
     /// Packets opened.
     pub(crate) opened: u64,
+}
+
+/// The anti-replay window of one SA (RFC 4303 §3.4.3), over the packets
+/// whose ICV checked (or that opened, when unchecked).
+#[derive(Debug, Clone, Default)]
+struct Replay {
+    /// Highest sequence number received.
+    top: u32,
+    /// Bit `i`: `top - i` received.
+    window: u64,
+    /// Numbers skipped and not (yet) received late.
+    gaps: u64,
+    /// Numbers received again: count and first frame.
+    replayed: u64,
+    first_replay: u64,
+    /// Numbers older than the window (not checked).
+    too_old: u64,
+}
+
+impl Replay {
+    fn new(seq: u32) -> Self {
+        Replay {
+            top: seq,
+            window: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Records `seq` of frame `frame`.
+    fn see(&mut self, seq: u32, frame: u64) {
+        if seq > self.top {
+            let ahead = seq - self.top;
+            self.gaps += u64::from(ahead - 1);
+            self.window = if ahead >= REPLAY_WINDOW {
+                0
+            } else {
+                self.window << ahead
+            } | 1;
+            self.top = seq;
+            return;
+        }
+        let back = self.top - seq;
+        if back >= REPLAY_WINDOW {
+            self.too_old += 1;
+        } else if self.window & (1 << back) != 0 {
+            if self.replayed == 0 {
+                self.first_replay = frame;
+            }
+            self.replayed += 1;
+        } else {
+            self.window |= 1 << back;
+            self.gaps = self.gaps.saturating_sub(1);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,10 +175,11 @@ impl EspState {
         let msg = crate::parse::parse_message(bytes);
         let views = Views::new(&msg);
         if register {
-            let offers = offers(views.security_all(HeaderName::SecurityClient));
-            if !offers.is_empty() {
-                self.client = Some((src, offers));
+            let offers_c = offers(views.security_all(HeaderName::SecurityClient));
+            if !offers_c.is_empty() {
+                self.client = Some((src, offers_c));
             }
+            self.verify(&views, src, dst, frame);
             return;
         }
         let mut nonce = None;
@@ -115,11 +198,92 @@ impl EspState {
             }
             nonce.get_or_insert(n);
         }
-        let server = offers(views.security_all(HeaderName::SecurityServer));
+        let server_mechs: Vec<_> = views.security_all(HeaderName::SecurityServer).collect();
+        if !server_mechs.is_empty() {
+            if self.servers.len() >= 64 {
+                self.servers.remove(0);
+            }
+            let list = fingerprints(server_mechs.iter().copied());
+            self.servers.push((dst, src, list, frame.unwrap_or(0)));
+        }
+        let server = offers(server_mechs.into_iter());
+        self.install(&server, src, dst, nonce, frame, false);
+    }
+
+    /// The Security-Verify of the UE's REGISTER `src` → `dst`: compared
+    /// with the Security-Server the P-CSCF sent (SL460), or, when that 401
+    /// is not in the capture, the source of the SAs.
+    fn verify(&mut self, views: &Views<'_, '_>, src: IpAddr, dst: IpAddr, frame: Option<u64>) {
+        let mechs: Vec<_> = views.security_all(HeaderName::SecurityVerify).collect();
+        if mechs.is_empty() {
+            return;
+        }
+        let list = fingerprints(mechs.iter().copied());
+        let seen = self
+            .servers
+            .iter()
+            .rev()
+            .find(|(ue, pcscf, ..)| *ue == src && *pcscf == dst);
+        if let Some((_, _, server, sframe)) = seen {
+            let sframe = *sframe;
+            if *server == list {
+                // The same list: the SAs are the Security-Server's. Made
+                // here when the 401 came without the first REGISTER (its
+                // Security-Client) in the capture.
+                let offers_v = offers(mechs.into_iter());
+                let missing = offers_v
+                    .first()
+                    .is_some_and(|o| self.table.find(o.params.spi_s, src, dst).is_none());
+                if missing {
+                    let nonce = views
+                        .credentials(HeaderName::Authorization)
+                        .find_map(|(_, c)| c.nonce().map(|n| n.as_str().into_owned()));
+                    self.install(&offers_v, dst, src, nonce, Some(sframe), false);
+                }
+            } else if self.mismatches.len() < 64 {
+                let only = |a: &[String], b: &[String]| {
+                    a.iter()
+                        .find(|m| !b.contains(m))
+                        .cloned()
+                        .unwrap_or_else(|| "(none)".into())
+                };
+                let what = format!(
+                    "Security-Verify has `{}`, Security-Server `{}`",
+                    only(&list, server),
+                    only(server, &list)
+                );
+                self.mismatches.push((frame.unwrap_or(0), sframe, what));
+            }
+            return;
+        }
+        // The 401 is not in the capture: the REGISTER's Security-Client and
+        // Security-Verify (the P-CSCF's list) make the SAs.
+        let nonce = views
+            .credentials(HeaderName::Authorization)
+            .find_map(|(_, c)| c.nonce().map(|n| n.as_str().into_owned()));
+        let server = offers(mechs.into_iter());
+        // Security-Verify goes UE → P-CSCF: install() expects the 401's
+        // direction (P-CSCF → UE).
+        self.install(&server, dst, src, nonce, frame, true);
+    }
+
+    /// The four SAs of the Security-Server (or -Verify) `server` offers
+    /// between P-CSCF `pcscf` and UE `ue` and the last Security-Client of
+    /// that UE, keyed by the CK/IK of `nonce` (else the latest, else the
+    /// user's).
+    fn install(
+        &mut self,
+        server: &[Offer],
+        pcscf: IpAddr,
+        ue_addr: IpAddr,
+        nonce: Option<String>,
+        frame: Option<u64>,
+        from_verify: bool,
+    ) {
         let (Some(s), Some((ue, client))) = (server.first(), self.client.as_ref()) else {
             return;
         };
-        if *ue != dst {
+        if *ue != ue_addr {
             return;
         }
         let c = client
@@ -140,7 +304,7 @@ impl EspState {
         let sas = esp::negotiated(
             *ue,
             &c.params,
-            src,
+            pcscf,
             &s.params,
             s.alg,
             s.ealg.unwrap_or(Encryption::Null),
@@ -148,19 +312,31 @@ impl EspState {
             SaSource::Negotiated {
                 sec_frame: frame,
                 key_frame,
+                from_verify,
             },
         );
         for sa in sas {
-            // A user's SA of the same SPI wins over one without keys.
-            if let Some(old) = self
+            // A user's SA of the same SPI wins over a negotiated one.
+            let given = self
                 .table
-                .find(sa.spi, sa.src.unwrap_or(src), sa.dst.unwrap_or(dst))
-            {
-                if old.source == SaSource::User {
-                    continue;
-                }
+                .candidates(sa.spi, sa.src.unwrap_or(pcscf), sa.dst.unwrap_or(ue_addr))
+                .any(|old| old.source == SaSource::User);
+            if !given {
+                // A new SA counts from 1 again (RFC 4303 §3.3.3), even
+                // under an SPI used before.
+                let spi = sa.spi;
+                let (old, kept): (BTreeMap<_, _>, BTreeMap<_, _>) =
+                    std::mem::take(&mut self.replay)
+                        .into_iter()
+                        .partition(|(k, _)| k.0 == spi);
+                self.replay = kept;
+                // Replays seen under the old SA are still reported (a bounded
+                // number of windows).
+                let room = 256usize.saturating_sub(self.replay_closed.len());
+                self.replay_closed
+                    .extend(old.into_iter().filter(|(_, r)| r.replayed > 0).take(room));
+                self.table.insert(sa);
             }
-            self.table.insert(sa);
         }
     }
 
@@ -169,29 +345,62 @@ impl EspState {
         let Some(h) = esp_header(data) else {
             return Outcome::Unread;
         };
-        if let Some(sa) = self.table.find(h.spi, src, dst) {
-            return match esp::open(sa, data) {
+        // The SAs of the SPI towards this address: the one whose port is
+        // the inner destination port, else the first that opens.
+        let mut first_err: Option<(EspError, String)> = None;
+        let mut opened: Option<(Opened, EspProvenance)> = None;
+        let mut off_port: Option<(Opened, EspProvenance)> = None;
+        let mut any = false;
+        for sa in self.table.candidates(h.spi, src, dst) {
+            any = true;
+            match esp::open(sa, data) {
                 Ok(o) => {
+                    let port = inner_ports(o.next_header, &o.payload).map(|p| p.1);
                     let tag = provenance(sa, &o);
-                    self.opened += 1;
-                    Outcome::Opened(o, tag)
-                }
-                Err(EspError::IcvMismatch) => {
-                    let label = sa.label();
-                    let e = self.icv_failed.entry(h.spi).or_insert((0, frame, label));
-                    e.0 += 1;
-                    Outcome::Unread
+                    if sa.dst_port.is_some() && port.is_some() && sa.dst_port != port {
+                        off_port.get_or_insert((o, tag));
+                        continue;
+                    }
+                    opened = Some((o, tag));
+                    break;
                 }
                 Err(e) => {
-                    let why = if e == EspError::NoKey {
-                        Why::NoKey
-                    } else {
-                        Why::Garbled
-                    };
-                    self.count(h.spi, frame, why);
-                    Outcome::Unread
+                    // An ICV mismatch says more than a missing key.
+                    if first_err
+                        .as_ref()
+                        .is_none_or(|(f, _)| *f != EspError::IcvMismatch)
+                    {
+                        first_err = Some((e, sa.label()));
+                    }
                 }
-            };
+            }
+        }
+        if let Some((o, tag)) = opened.or(off_port) {
+            return self.opened(frame, src, dst, o, tag);
+        }
+        match first_err {
+            Some((EspError::IcvMismatch, label)) => {
+                let e = self.icv_failed.entry(h.spi).or_insert((0, frame, label));
+                e.0 += 1;
+                return Outcome::Unread;
+            }
+            Some((e, _)) => {
+                let why = if e == EspError::NoKey {
+                    Why::NoKey
+                } else {
+                    Why::Garbled
+                };
+                self.count(h.spi, frame, why);
+                return Outcome::Unread;
+            }
+            None => debug_assert!(!any),
+        }
+        if let Some(sa) = self.try_keys(h.spi, src, dst, data) {
+            if let Ok(o) = esp::open(&sa, data) {
+                let tag = provenance(&sa, &o);
+                self.table.insert(sa);
+                return self.opened(frame, src, dst, o, tag);
+            }
         }
         // ESP-NULL recognised by its content; an SPI once recognised keeps
         // its ICV length.
@@ -206,6 +415,7 @@ impl EspState {
                     spi: h.spi,
                     src: Some(src),
                     dst: Some(dst),
+                    dst_port: None,
                     encryption: Encryption::Null,
                     enc_key: Vec::new(),
                     integrity: None,
@@ -219,12 +429,83 @@ impl EspState {
                     payload: g.payload,
                     verified: false,
                 };
-                self.opened += 1;
-                return Outcome::Opened(o.clone(), provenance(&sa, &o));
+                let tag = provenance(&sa, &o);
+                return self.opened(frame, src, dst, o, tag);
             }
         }
         self.count(h.spi, frame, Why::NoSa);
         Outcome::Unread
+    }
+
+    /// Counts an opened packet and follows its sequence number.
+    fn opened(
+        &mut self,
+        frame: u64,
+        src: IpAddr,
+        dst: IpAddr,
+        o: Opened,
+        tag: EspProvenance,
+    ) -> Outcome {
+        self.opened += 1;
+        let key = (o.header.spi, src, dst);
+        let full = self.replay.len() >= 4096;
+        match self.replay.get_mut(&key) {
+            Some(r) => r.see(o.header.seq, frame),
+            None if !full => {
+                self.replay.insert(key, Replay::new(o.header.seq));
+            }
+            None => {}
+        }
+        Outcome::Opened(o, tag)
+    }
+
+    /// An SA for `spi` found by trying the CK/IK known (the user's, then the
+    /// capture's, latest first) with each algorithm TS 33.203 names: the
+    /// first whose ICV matches and whose trailer reads. At most
+    /// [`MAX_TRIED`] packets of an SPI are tried.
+    fn try_keys(&mut self, spi: u32, src: IpAddr, dst: IpAddr, data: &[u8]) -> Option<Sa> {
+        if !cfg!(feature = "esp") || (self.user_ck_ik.is_none() && self.keys.is_empty()) {
+            return None;
+        }
+        let n = self.tried.entry(spi).or_insert(0);
+        if *n >= MAX_TRIED {
+            return None;
+        }
+        *n += 1;
+        let keys = self
+            .user_ck_ik
+            .map(|(ck, ik)| (ck, ik, None))
+            .into_iter()
+            .chain(
+                self.keys
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .map(|k| (k.1, k.2, Some(k.3))),
+            );
+        for (ck, ik, key_frame) in keys {
+            for ealg in [Encryption::AesCbc, Encryption::DesEde3Cbc, Encryption::Null] {
+                for alg in [Integrity::HmacSha1_96, Integrity::HmacMd5_96] {
+                    let sa = Sa {
+                        spi,
+                        src: Some(src),
+                        dst: Some(dst),
+                        dst_port: None,
+                        encryption: ealg,
+                        enc_key: esp::encryption_key(ealg, &ck),
+                        integrity: Some(alg),
+                        auth_key: Some(esp::integrity_key(alg, &ik)),
+                        icv_len: alg.icv_len(),
+                        source: SaSource::Tried { key_frame },
+                    };
+                    if esp::open(&sa, data).is_ok_and(|o| o.verified) {
+                        self.tried.remove(&spi);
+                        return Some(sa);
+                    }
+                }
+            }
+        }
+        None
     }
 
     fn count(&mut self, spi: u32, frame: u64, why: Why) {
@@ -235,6 +516,32 @@ impl EspState {
     /// The findings of what could not be read.
     pub(crate) fn issues(&self) -> Vec<CaptureIssue> {
         let mut out = Vec::new();
+        for (frame, sframe, what) in &self.mismatches {
+            out.push(CaptureIssue {
+                rule: Rule::CaptureEspVerifyMismatch,
+                frame: Some(*frame),
+                message: format!(
+                    "The Security-Verify of the REGISTER in frame {frame} is not the Security-Server the P-CSCF sent in frame {sframe} ({what}): the UE set up other SAs than the P-CSCF offered, or a middlebox rewrote the negotiation."
+                ),
+            });
+        }
+        let windows = self
+            .replay_closed
+            .iter()
+            .map(|(k, r)| (k, r))
+            .chain(self.replay.iter());
+        for ((spi, src, dst), r) in windows {
+            if r.replayed > 0 {
+                out.push(CaptureIssue {
+                    rule: Rule::CaptureEspReplay,
+                    frame: Some(r.first_replay),
+                    message: format!(
+                        "{} ESP packet(s) of SPI {spi:#010x} ({src} → {dst}) repeat a sequence number already received, the first in frame {}: a replay, or the same packet captured twice ({} sequence number(s) missing, {} older than the {REPLAY_WINDOW}-packet window).",
+                        r.replayed, r.first_replay, r.gaps, r.too_old
+                    ),
+                });
+            }
+        }
         for (spi, (n, first, label)) in &self.icv_failed {
             out.push(CaptureIssue {
                 rule: Rule::CaptureEspIcvFailed,
@@ -298,6 +605,39 @@ fn offers<'a, 'b: 'a>(
         .collect()
 }
 
+/// Each mechanism of a Security-Server/-Verify as comparable text: name
+/// and parameters lower-cased, parameters sorted, the list sorted (RFC
+/// 3329 §2.3.1: the server compares the two lists).
+fn fingerprints<'a, 'b: 'a>(
+    mechs: impl Iterator<Item = &'a crate::parse::security::SecMechanism<'b>>,
+) -> Vec<String> {
+    let mut out: Vec<String> = mechs
+        .map(|m| {
+            let mut params: Vec<String> = m
+                .params
+                .iter()
+                .map(|p| {
+                    let v = p.unquoted().map(|v| v.as_str().trim().to_ascii_lowercase());
+                    format!(
+                        "{}{}",
+                        p.name.as_str().trim().to_ascii_lowercase(),
+                        v.map_or(String::new(), |v| format!("={v}"))
+                    )
+                })
+                .collect();
+            params.sort();
+            let mut s = m.name.as_str().trim().to_ascii_lowercase();
+            for p in params {
+                s.push(';');
+                s.push_str(&p);
+            }
+            s
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// A heuristic ESP-NULL payload worth believing: UDP carrying SIP, a TCP
 /// segment starting a SIP message, or a whole IP packet (tunnel mode).
 fn plausible(next_header: u8, payload: &[u8]) -> bool {
@@ -315,7 +655,14 @@ fn provenance(sa: &Sa, o: &Opened) -> EspProvenance {
         SaSource::Negotiated {
             sec_frame,
             key_frame,
+            from_verify: false,
         } => ("negotiated", *sec_frame, *key_frame),
+        SaSource::Negotiated {
+            sec_frame,
+            key_frame,
+            from_verify: true,
+        } => ("verify", *sec_frame, *key_frame),
+        SaSource::Tried { key_frame } => ("tried", None, *key_frame),
         SaSource::Heuristic => ("heuristic", None, None),
     };
     EspProvenance {
@@ -335,5 +682,177 @@ fn provenance(sa: &Sa, o: &Opened) -> EspProvenance {
             None
         },
         seq: o.header.seq,
+    }
+}
+
+#[cfg(all(test, feature = "esp"))]
+mod tests {
+    use super::*;
+
+    const UE: &str = "10.0.0.1";
+    const PCSCF: &str = "10.0.0.2";
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn register(spi_c: u32, port_c: u16) -> String {
+        format!(
+            "REGISTER sip:ims.example SIP/2.0\r\nVia: SIP/2.0/UDP {UE}:{port_c};branch=z9hG4bK{port_c}\r\nFrom: <sip:u{port_c}@ims.example>;tag=1\r\nTo: <sip:u{port_c}@ims.example>\r\nCall-ID: r{port_c}\r\nCSeq: 1 REGISTER\r\nSecurity-Client: ipsec-3gpp;alg=hmac-sha-1-96;ealg=null;spi-c={spi_c};spi-s={};port-c={port_c};port-s={}\r\nContent-Length: 0\r\n\r\n",
+            spi_c + 1,
+            port_c + 1
+        )
+    }
+
+    fn challenge(spi_c: u32, port_c: u16) -> String {
+        format!(
+            "SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP {UE}:{port_c};branch=z9hG4bK{port_c}\r\nFrom: <sip:u{port_c}@ims.example>;tag=1\r\nTo: <sip:u{port_c}@ims.example>;tag=2\r\nCall-ID: r{port_c}\r\nCSeq: 1 REGISTER\r\nSecurity-Server: ipsec-3gpp;alg=hmac-sha-1-96;ealg=null;spi-c={spi_c};spi-s={};port-c=5062;port-s=5064\r\nContent-Length: 0\r\n\r\n",
+            spi_c + 1
+        )
+    }
+
+    /// ESP-NULL, no ICV key, SPI `spi`, sequence `seq`, carrying UDP
+    /// 5064 → `dport` with an OPTIONS.
+    fn packet(spi: u32, seq: u32, dport: u16) -> Vec<u8> {
+        let sip = b"OPTIONS sip:ue SIP/2.0\r\nContent-Length: 0\r\n\r\n";
+        let mut udp = Vec::new();
+        for x in [5064u16, dport, 8 + sip.len() as u16, 0] {
+            udp.extend_from_slice(&x.to_be_bytes());
+        }
+        udp.extend_from_slice(sip);
+        let sa = Sa {
+            spi,
+            src: None,
+            dst: None,
+            dst_port: None,
+            encryption: Encryption::Null,
+            enc_key: Vec::new(),
+            integrity: None,
+            auth_key: None,
+            icv_len: 12,
+            source: SaSource::User,
+        };
+        esp::seal(&sa, seq, &[], 17, &udp).unwrap()
+    }
+
+    fn open(st: &mut EspState, frame: u64, data: &[u8]) -> Option<EspProvenance> {
+        match st.open(frame, ip(PCSCF), ip(UE), data) {
+            Outcome::Opened(_, tag) => Some(tag),
+            Outcome::Unread => None,
+        }
+    }
+
+    /// Two UEs behind one NAT address chose the same SPIs; the P-CSCF's
+    /// packets to them are told apart by the protected port the SA leads
+    /// to (TS 33.203 §7.1), in both UEs' registrations.
+    #[test]
+    fn sas_sharing_an_spi_and_an_address_are_told_apart_by_port() {
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(register(100, 1000).as_bytes(), ip(UE), ip(PCSCF), Some(1));
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        st.learn(register(100, 2000).as_bytes(), ip(UE), ip(PCSCF), Some(3));
+        st.learn(challenge(300, 2000).as_bytes(), ip(PCSCF), ip(UE), Some(4));
+        for (frame, dport, sec) in [(5, 1000, 2), (6, 2000, 4), (7, 1000, 2), (8, 2001, 4)] {
+            let spi = if dport % 1000 == 0 { 100 } else { 101 };
+            let tag = open(&mut st, frame, &packet(spi, frame as u32, dport)).expect("opened");
+            assert_eq!(
+                (tag.source, tag.sec_frame),
+                ("negotiated", Some(sec)),
+                "port {dport}"
+            );
+        }
+        // A port neither SA leads to: still read (the latest SA), not lost.
+        let tag = open(&mut st, 9, &packet(100, 9, 3000)).expect("opened");
+        assert_eq!(tag.sec_frame, Some(4));
+        // An SPI nobody negotiated: the heuristic, as before.
+        let tag = open(&mut st, 10, &packet(777, 1, 1000)).expect("opened");
+        assert_eq!(tag.source, "heuristic");
+        assert!(st.issues().is_empty());
+    }
+
+    /// The 401 is captured but not the first REGISTER: the protected
+    /// REGISTER's Security-Client with a Security-Verify equal to the
+    /// Security-Server makes the SAs, credited to the 401; a differing one
+    /// is SL460 and makes none.
+    #[test]
+    fn a_401_without_its_register_gets_its_client_from_the_protected_register() {
+        let protected = |spi_c: u32| {
+            register(100, 1000).replace(
+                "Content-Length",
+                &format!("Security-Verify: ipsec-3gpp;alg=hmac-sha-1-96;ealg=null;spi-c={spi_c};spi-s={};port-c=5062;port-s=5064\r\nContent-Length", spi_c + 1),
+            )
+        };
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        st.learn(protected(200).as_bytes(), ip(UE), ip(PCSCF), Some(3));
+        let tag = open(&mut st, 4, &packet(100, 1, 1000)).expect("opened");
+        assert_eq!((tag.source, tag.sec_frame), ("negotiated", Some(2)));
+        assert!(st.issues().is_empty());
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        st.learn(protected(300).as_bytes(), ip(UE), ip(PCSCF), Some(3));
+        let tag = open(&mut st, 4, &packet(100, 1, 1000)).expect("opened");
+        assert_eq!(tag.source, "heuristic");
+        let issues = st.issues();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(
+            (issues[0].rule, issues[0].frame),
+            (Rule::CaptureEspVerifyMismatch, Some(3))
+        );
+        assert!(
+            issues[0].message.contains("spi-c=300"),
+            "{}",
+            issues[0].message
+        );
+    }
+
+    /// RFC 4303 §3.4.3: a sequence number received twice is SL461, with the
+    /// numbers skipped counted; a late number inside the window is not a
+    /// replay and fills its gap.
+    #[test]
+    fn repeated_sequence_numbers_are_a_finding() {
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(register(100, 1000).as_bytes(), ip(UE), ip(PCSCF), Some(1));
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
+        for (frame, seq) in [
+            (3, 1),
+            (4, 2),
+            (5, 5),
+            (6, 4),
+            (7, 2),
+            (8, 2),
+            (9, 100),
+            (10, 3),
+        ] {
+            open(&mut st, frame, &packet(100, seq, 1000)).expect("opened");
+        }
+        let issues = st.issues();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        let i = &issues[0];
+        assert_eq!((i.rule, i.frame), (Rule::CaptureEspReplay, Some(7)));
+        assert!(
+            i.message
+                .starts_with("2 ESP packet(s) of SPI 0x00000064 (10.0.0.2 → 10.0.0.1)"),
+            "{}",
+            i.message
+        );
+        // 3 skipped, 4 late; 6..99 skipped; 3 older than the window.
+        assert!(
+            i.message
+                .contains("(95 sequence number(s) missing, 1 older than"),
+            "{}",
+            i.message
+        );
+        // A new negotiation of the same SPIs starts a new window.
+        st.learn(register(100, 1000).as_bytes(), ip(UE), ip(PCSCF), Some(11));
+        st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(12));
+        open(&mut st, 13, &packet(100, 1, 1000)).expect("opened");
+        assert_eq!(st.issues().len(), 1, "{:?}", st.issues());
+        assert_eq!(st.issues()[0].frame, Some(7));
+        // Each SA has its own window.
+        let mut st = EspState::new(&EspKeys::default());
+        open(&mut st, 1, &packet(7, 1, 1000));
+        open(&mut st, 2, &packet(8, 1, 1000));
+        assert!(st.issues().is_empty());
     }
 }

@@ -31,6 +31,7 @@ use super::{
     capture, Call, CaptureIssue, Dialog, FindingGroup, FlowFinding, Participant, RawMessage, Trace,
     TraceMessage, TraceSummary, Transaction,
 };
+use crate::capture::esp::EspKeys;
 use crate::capture::{sniff, Checkpoint, Damage, Records};
 use crate::diagnose::SpanDto;
 
@@ -39,6 +40,8 @@ use crate::diagnose::SpanDto;
 pub struct TraceStream {
     feed: Feed,
     streamer: Streamer<'static, 'static>,
+    /// Keys for IPsec ESP in a capture ([`TraceStream::with_keys`]).
+    keys: EspKeys,
 }
 
 enum Feed {
@@ -71,9 +74,18 @@ impl Default for TraceStream {
 impl TraceStream {
     /// An empty stream.
     pub fn new() -> Self {
+        Self::with_keys(EspKeys::default())
+    }
+
+    /// An empty stream with keys for SIP inside IPsec ESP (SAs, CK/IK), used
+    /// when the input is a capture: the same messages as
+    /// [`super::decode_any_keys`] of the whole input. The keys stay in the
+    /// stream; nothing of them is in what it returns.
+    pub fn with_keys(keys: EspKeys) -> Self {
         TraceStream {
             feed: Feed::Undecided(Vec::new()),
             streamer: Streamer::new(None, None),
+            keys,
         }
     }
 
@@ -138,7 +150,7 @@ impl TraceStream {
                 // media next to the signalling.
                 self.streamer.fill_timestamps = true;
                 self.streamer.media = Some(Default::default());
-                Feed::Capture(Box::new(CaptureFeed::new(f.name())))
+                Feed::Capture(Box::new(CaptureFeed::new(f.name(), &self.keys)))
             }
             None => Feed::Text(TextFeed::default()),
         };
@@ -256,7 +268,13 @@ fn no_sip(source: &str, frames: u64) -> CaptureIssue {
 /// The [`Trace`] of `input` fed to a [`TraceStream`] in the pieces
 /// `chunks`: equal to [`super::decode_any`] of the whole.
 pub fn decode_chunks<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Trace {
-    let mut s = TraceStream::new();
+    decode_chunks_keys(chunks, &EspKeys::default())
+}
+
+/// [`decode_chunks`] with keys for IPsec ESP: equal to
+/// [`super::decode_any_keys`] of the whole.
+pub fn decode_chunks_keys<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, keys: &EspKeys) -> Trace {
+    let mut s = TraceStream::with_keys(keys.clone());
     let mut messages = Vec::new();
     for c in chunks {
         messages.extend(s.push(c));
@@ -370,13 +388,13 @@ struct CaptureFeed {
 }
 
 impl CaptureFeed {
-    fn new(format: &'static str) -> Self {
+    fn new(format: &'static str, keys: &EspKeys) -> Self {
         CaptureFeed {
             buf: Vec::new(),
             base: 0,
             checkpoint: Records::new(&[]).checkpoint().0,
             need: 0,
-            reader: capture::Incremental::new(format),
+            reader: capture::Incremental::with_keys(format, keys),
         }
     }
 

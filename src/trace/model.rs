@@ -67,21 +67,25 @@ pub struct RawMessage {
 pub struct EspProvenance {
     /// The SPI, `0x` and 8 hex digits.
     pub spi: String,
-    /// Encryption: `null`, `aes-cbc` or `des-ede3-cbc`.
+    /// Encryption: `null`, `aes-cbc`, `des-ede3-cbc` or `aes-gcm-16`.
     pub ealg: &'static str,
     /// Integrity algorithm (`hmac-md5-96`, `hmac-sha-1-96`), null when the
-    /// ICV was not checked.
+    /// ICV was not checked, or for AES-GCM (its own ICV: see `verified`).
     pub alg: Option<&'static str>,
     /// True when the ICV was checked with the integrity key and matched.
     pub verified: bool,
-    /// `negotiated` (Security-Client/-Server in the capture), `user` (keys
-    /// given) or `heuristic` (ESP-NULL recognised by its content).
+    /// `negotiated` (Security-Client/-Server in the capture), `verify`
+    /// (Security-Client/-Verify of the UE's protected REGISTER, the 401
+    /// not captured), `tried` (no negotiation known: the CK/IK known tried
+    /// with each algorithm until the ICV matched), `user` (SA given) or
+    /// `heuristic` (ESP-NULL recognised by its content).
     #[cfg_attr(
         target_arch = "wasm32",
-        tsify(type = r#""negotiated" | "user" | "heuristic""#)
+        tsify(type = r#""negotiated" | "verify" | "tried" | "user" | "heuristic""#)
     )]
     pub source: &'static str,
-    /// The frame of the 401 whose Security-Server set the SA up.
+    /// The frame of the 401 whose Security-Server set the SA up (for
+    /// `verify`, of the REGISTER whose Security-Verify did).
     pub sec_frame: Option<u64>,
     /// The frame of the 401 whose `ck`/`ik` gave the keys (null: keys given
     /// by the user, or none needed).
@@ -95,11 +99,16 @@ impl EspProvenance {
     /// `ESP 0x00001000 aes-cbc/hmac-sha-1-96 ✓`: the short label the
     /// ladder and the CLI show.
     pub fn label(&self) -> String {
+        let alg = match (self.alg, self.verified) {
+            (Some(a), _) => format!("/{a}"),
+            // A combined mode (AES-GCM): its own ICV checked.
+            (None, true) => String::new(),
+            (None, false) => "/unchecked".into(),
+        };
         format!(
-            "ESP {} {}/{}{}",
+            "ESP {} {}{alg}{}",
             self.spi,
             self.ealg,
-            self.alg.unwrap_or("unchecked"),
             if self.verified { " ✓" } else { "" }
         )
     }
@@ -117,6 +126,19 @@ impl EspProvenance {
                     None if self.verified || self.ealg != "null" => "given".into(),
                     None => "unknown (ICV not checked)".into(),
                 }
+            ),
+            ("verify", s, k) => format!(
+                "SA from the Security-Verify{}, keys {}",
+                s.map_or(String::new(), |f| format!(" of frame {f}")),
+                match k {
+                    Some(f) => format!("from frame {f}"),
+                    None if self.verified || self.ealg != "null" => "given".into(),
+                    None => "unknown (ICV not checked)".into(),
+                }
+            ),
+            ("tried", _, k) => format!(
+                "no negotiation captured: CK/IK {} tried, ICV matched",
+                k.map_or("given".to_string(), |f| format!("of frame {f}"))
             ),
             ("user", ..) => "SA given".into(),
             _ => "ESP-NULL found by its content, ICV not checked".into(),

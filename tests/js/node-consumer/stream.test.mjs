@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeCapture, decodeTrace, TraceStream } from "siplens/trace";
+import { decodeCapture, decodeCaptureKeys, decodeTrace, TraceStream } from "siplens/trace";
 import { assembleTrace, traceTransform, TraceStream as FromStream } from "siplens/stream";
 
 const fixtures = (process.env.SIPLENS_FIXTURES ?? "").split(":")[0];
@@ -91,4 +91,57 @@ test("traceTransform: a ReadableStream of chunks through it gives every message,
   assert.throws(() => assembleTrace("x", end), TypeError);
   assert.throws(() => assembleTrace([], null), TypeError);
   assert.throws(() => assembleTrace([], end), RangeError);
+});
+
+// Keys for SIP inside IMS IPsec ESP (the fixtures of tests/fixtures/esp, written by
+// examples/esp_gen.rs): TraceStream and traceTransform take the object decodeCaptureKeys takes.
+const CK = "00112233445566778899aabbccddeeff";
+const IK = "0f0e0d0c0b0a09080706050403020100";
+const esp = (name) => readFileSync(join(fixtures, "esp", `${name}.pcap`));
+
+function streamedKeys(chunks, keys) {
+  const s = new TraceStream(keys);
+  const messages = [];
+  for (const c of chunks) messages.push(...s.push(c));
+  const end = s.finish();
+  messages.push(...end.messages);
+  s.free();
+  return assembleTrace(messages, end);
+}
+
+test("TraceStream with keys: ESP captures in cuts equal decodeCaptureKeys; the keys appear nowhere", async () => {
+  const gcm = ["0x1001", "0x1002", "0x2001", "0x2002"].map((spi) => `spi=${spi},enc=aes-gcm-16:${CK}cafebabe`);
+  for (const [name, keys, n] of [
+    ["esp_aes_ipv4_udp_nokeys", { ck: CK, ik: IK }, 8],
+    ["esp_aes_ipv4_udp_late", { ck: CK, ik: IK }, 6],
+    ["esp_aesgcm_ipv6_tcp", { espSa: gcm }, 6],
+  ]) {
+    const bytes = esp(name);
+    const whole = decodeCaptureKeys(bytes, keys);
+    assert.equal(whole.messages.length, n, name);
+    assert.equal(whole.captureFindings.length, 0, name);
+    for (const c of [1, 7, 4096]) assert.deepEqual(streamedKeys(cuts(bytes, c), keys), whole, `${name} in cuts of ${c}`);
+    // Without the keys the stream reads what decodeCapture reads.
+    assert.deepEqual(streamedKeys(cuts(bytes, 512)), decodeCapture(bytes), name);
+    const text = JSON.stringify(whole);
+    assert.ok(!text.includes(CK) && !text.includes(IK), name);
+    // siplens/stream's TransformStream too.
+    const t = traceTransform(keys);
+    const got = [];
+    const reader = new Blob([bytes]).stream().pipeThrough(t).getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      got.push(value);
+    }
+    assert.deepEqual(assembleTrace(got, await t.end), whole, `${name} through traceTransform`);
+  }
+  // Keys that do not read throw, as decodeCaptureKeys does.
+  assert.throws(() => new TraceStream({ ck: CK }), { name: "Error", message: "TraceStream: invalid keys: ck and ik go together" });
+  assert.throws(() => new TraceStream({ espSa: ["spi=1,enc=aes-cbc:00"] }), /^Error: TraceStream: invalid keys: enc aes-cbc needs a 16-byte key, got 1$/);
+  assert.throws(() => new TraceStream("ck"), TypeError);
+  assert.throws(() => traceTransform(["spi=1"]), { name: "TypeError", message: "traceTransform: keys must be an object { espSa?, ck?, ik? }, got an array" });
+  // null or undefined: no keys.
+  new TraceStream(null).free();
+  new TraceStream(undefined).free();
 });

@@ -13,6 +13,13 @@ const trace: Trace = assembleTrace([...got, ...end.messages], end);
 s.free();
 
 const t: TraceTransform = traceTransform();
+// Keys for SIP inside IPsec ESP, as decodeCaptureKeys takes them.
+const keyed = new TraceStream({ espSa: ["spi=0x1000,enc=null,auth=none"], ck: "00", ik: "00" });
+keyed.free();
+const tk: TraceTransform = traceTransform({ espSa: [] });
+const tn: TraceTransform = traceTransform(null);
+// @ts-expect-error keys are an EspKeyTexts object
+traceTransform(["spi=1"]);
 const readable: ReadableStream<TraceMessage> = t.readable;
 const writable: WritableStream<Uint8Array | ArrayBuffer | string> = t.writable;
 const ended: Promise<StreamEnd> = t.end;
