@@ -512,7 +512,7 @@ fn trace_filters_and_dialog_csv() {
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(
         rows[0],
-        "dialog,call,call_id,method,from_user,to_user,state,final_code,final_reason,reason,start_time,duration_s,src,dst,participants,messages"
+        "dialog,call,call_id,method,from_user,to_user,state,final_code,final_reason,reason,start_time,duration_s,src,dst,participants,messages,media_streams,media_packets,media_packets_to_offerer,media_packets_to_answerer,media_lost,media_max_jitter_ms,media_codecs,media_one_way"
     );
     assert_eq!(rows.len(), 1 + whole.dialogs.len(), "{csv}");
     let first: Vec<&str> = rows[1].split(',').collect();
@@ -546,6 +546,53 @@ fn trace_filters_and_dialog_csv() {
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
+}
+
+/// The call list's media columns on the generated RTP captures
+/// (examples/rtp_fixtures.rs): streams, packets each way of the
+/// offer/answer, loss, highest jitter, codecs and the one-way flag.
+#[test]
+fn csv_media_columns() {
+    let row = |name: &str| -> Vec<String> {
+        let p = common::root().join("tests/fixtures/rtp").join(name);
+        let out = common::siplens(&["trace", "--csv", p.to_str().unwrap()], None);
+        let csv = stdout(&out);
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows.len(), 2, "{csv}");
+        let at = rows[0]
+            .split(',')
+            .position(|c| c == "media_streams")
+            .unwrap();
+        rows[1].split(',').skip(at).map(str::to_owned).collect()
+    };
+    // Both ways: 110 packets to the caller (the offerer), 103 of 106 to
+    // the callee; DTMF adds telephone-event; A.8 jitter of a few ms.
+    assert_eq!(
+        row("two-way.pcap"),
+        [
+            "2",
+            "213",
+            "110",
+            "103",
+            "3",
+            "4.096",
+            "PCMA telephone-event",
+            "false"
+        ]
+    );
+    // Only the caller sends: nothing reaches the offerer.
+    assert_eq!(
+        row("one-way.pcap"),
+        ["1", "60", "0", "60", "0", "0.000", "PCMU", "true"]
+    );
+    // A text trace has no media: the columns are empty.
+    let out = common::siplens(
+        &["trace", "--csv", &fixture("basic/invite-mixed-line-ends.sip")],
+        None,
+    );
+    let csv = stdout(&out);
+    let last = csv.lines().nth(1).unwrap();
+    assert!(last.ends_with(",,,,,,,,"), "{last}");
 }
 
 #[test]

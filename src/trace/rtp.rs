@@ -59,6 +59,71 @@ pub struct MediaReport {
     pub rejected_candidates: usize,
 }
 
+/// The media of one call, summed over its streams (the CLI's call list
+/// columns, `siplens trace --csv`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallMedia {
+    /// RTP streams bound to the call.
+    pub streams: usize,
+    /// Packets of those streams.
+    pub packets: u64,
+    /// Packets sent to the offerer of their exchange: streams sent to the
+    /// address an offer announced, or coming from the address an answer
+    /// announced (symmetric RTP).
+    pub packets_to_offerer: u64,
+    /// Packets sent to the answerer of their exchange (the other way round).
+    pub packets_to_answerer: u64,
+    /// Expected − received, summed (RFC 3550 A.3; negative with duplicates).
+    pub lost: i64,
+    /// The highest `maxJitterMs` of the streams.
+    pub max_jitter_ms: Option<f64>,
+    /// Codecs seen (rtpmap or static name, else the payload type), in
+    /// order of appearance, without repeats.
+    pub codecs: Vec<String>,
+}
+
+impl MediaReport {
+    /// The media of call `call` ([`super::Trace::calls`] index); `messages`
+    /// are the trace's, to tell offers from answers.
+    pub fn call_media(&self, call: usize, messages: &[MessageSummary]) -> CallMedia {
+        let mut out = CallMedia::default();
+        for s in self.streams.iter().filter(|s| s.call == Some(call)) {
+            out.streams += 1;
+            out.packets += s.packets;
+            out.lost += s.lost;
+            if let Some(j) = s.max_jitter_ms {
+                out.max_jitter_ms = Some(out.max_jitter_ms.map_or(j, |m: f64| m.max(j)));
+            }
+            for p in &s.payload_types {
+                let name = p
+                    .codec
+                    .clone()
+                    .unwrap_or_else(|| p.payload_type.to_string());
+                if !out.codecs.contains(&name) {
+                    out.codecs.push(name);
+                }
+            }
+            let role = s
+                .sdp_message
+                .and_then(|m| messages.get(m))
+                .and_then(|m| m.sdp);
+            let to_offerer = match (s.bound_by, role) {
+                (Some("destination"), Some(SdpRole::Offer))
+                | (Some("source"), Some(SdpRole::Answer)) => Some(true),
+                (Some("destination"), Some(SdpRole::Answer))
+                | (Some("source"), Some(SdpRole::Offer)) => Some(false),
+                _ => None,
+            };
+            match to_offerer {
+                Some(true) => out.packets_to_offerer += s.packets,
+                Some(false) => out.packets_to_answerer += s.packets,
+                None => {}
+            }
+        }
+        out
+    }
+}
+
 /// One address an SDP announced.
 #[derive(Debug, Clone)]
 struct Endpoint {
