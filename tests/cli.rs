@@ -587,12 +587,43 @@ fn csv_media_columns() {
     );
     // A text trace has no media: the columns are empty.
     let out = common::siplens(
-        &["trace", "--csv", &fixture("basic/invite-mixed-line-ends.sip")],
+        &[
+            "trace",
+            "--csv",
+            &fixture("basic/invite-mixed-line-ends.sip"),
+        ],
         None,
     );
     let csv = stdout(&out);
     let last = csv.lines().nth(1).unwrap();
     assert!(last.ends_with(",,,,,,,,"), "{last}");
+}
+
+/// A capture named on the command line is read in chunks (the file is
+/// never held whole); standard input is read whole: every streamed output
+/// is the same byte for byte.
+#[test]
+fn a_capture_file_read_in_chunks_equals_standard_input() {
+    let pcap =
+        common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let rtp = common::root().join("tests/fixtures/rtp/two-way.pcap");
+    for p in [pcap, rtp] {
+        let bytes = std::fs::read(&p).unwrap();
+        let path = p.to_str().unwrap();
+        // (The text report names its input, so it is not compared.)
+        for mode in [&["--ndjson"][..], &["--csv"], &["--json", "--summary"]] {
+            let run = |input: &str, stdin: Option<&[u8]>| {
+                let mut args = vec!["trace"];
+                args.extend(mode);
+                args.push(input);
+                common::siplens(&args, stdin)
+            };
+            let (file, stdin) = (run(path, None), run("-", Some(&bytes)));
+            assert_eq!(file.status.code(), stdin.status.code(), "{mode:?} {path}");
+            assert!(!file.stdout.is_empty(), "{mode:?} {path}");
+            assert!(file.stdout == stdin.stdout, "{mode:?} {path}");
+        }
+    }
 }
 
 #[test]

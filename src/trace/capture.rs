@@ -239,8 +239,14 @@ pub(crate) struct Incremental(Reader<'static>, Walker);
 impl Incremental {
     /// A reader of a capture in `format` (`pcap` or `pcapng`).
     pub(crate) fn new(format: &'static str) -> Self {
+        Self::with_keys(format, &EspKeys::default())
+    }
+
+    /// [`Incremental::new`] with keys for IPsec ESP, as [`read_capture_keys`].
+    pub(crate) fn with_keys(format: &'static str, keys: &EspKeys) -> Self {
         let mut r = Reader {
             collected: Some(Vec::new()),
+            esp: EspState::new(keys),
             ..Reader::default()
         };
         r.out.format = format;
