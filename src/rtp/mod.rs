@@ -21,7 +21,9 @@
 pub mod analyze;
 pub mod stream;
 
-pub use analyze::{MediaAnalyzer, MediaStream, PayloadTypeCount, RtcpSummary, TelephoneEventDto};
+pub use analyze::{
+    MediaAnalyzer, MediaStream, PayloadTypeCount, ReportedValue, RtcpSummary, TelephoneEventDto,
+};
 
 /// The fixed part of an RTP header is 12 octets (RFC 3550 §5.1).
 pub const RTP_FIXED_HEADER: usize = 12;
@@ -170,6 +172,12 @@ pub struct ReportBlock {
     pub highest_sequence: u32,
     /// Interarrival jitter, in timestamp units.
     pub jitter: u32,
+    /// `LSR`: the middle 32 bits of the NTP timestamp of the last SR
+    /// received from that source (0: none yet, RFC 3550 §6.4.1).
+    pub last_sr: u32,
+    /// `DLSR`: the delay between receiving that SR and sending this
+    /// block, in 1/65536 s (0: no SR yet).
+    pub delay_since_last_sr: u32,
 }
 
 /// One RTCP packet of a compound packet.
@@ -179,6 +187,9 @@ pub enum RtcpPacket {
     SenderReport {
         /// Sender SSRC.
         ssrc: u32,
+        /// The middle 32 bits of its NTP timestamp: what receivers echo
+        /// as `LSR` (RFC 3550 §6.4.1).
+        ntp_middle: u32,
         /// Sender's packet count.
         packets: u32,
         /// Sender's octet count.
@@ -230,6 +241,8 @@ fn report_blocks(b: &[u8], at: usize, count: u8) -> Option<Vec<ReportBlock>> {
                 cumulative_lost,
                 highest_sequence: be32(b, o + 8)?,
                 jitter: be32(b, o + 12)?,
+                last_sr: be32(b, o + 16)?,
+                delay_since_last_sr: be32(b, o + 20)?,
             })
         })
         .collect()
@@ -262,6 +275,7 @@ pub fn parse_rtcp_compound(data: &[u8]) -> Option<Vec<RtcpPacket>> {
         out.push(match pt {
             200 => RtcpPacket::SenderReport {
                 ssrc: be32(body, 4)?,
+                ntp_middle: be32(body, 10)?,
                 packets: be32(body, 20)?,
                 octets: be32(body, 24)?,
                 reports: report_blocks(body, 28, count)?,
@@ -416,6 +430,26 @@ mod tests {
         assert_eq!(reports[0].cumulative_lost, -2);
         assert_eq!(reports[0].highest_sequence, 0x10005);
         assert_eq!(reports[0].jitter, 80);
+        assert_eq!((reports[0].last_sr, reports[0].delay_since_last_sr), (0, 0));
+        // An SR: NTP 0xb44db705:20000000 → LSR 0xb7052000 (RFC 3550
+        // §6.4.1, Fig. 2), one block with LSR and DLSR 5.25 s.
+        let mut sr = vec![0x81, 200, 0, 12, 0, 0, 0, 9];
+        sr.extend([0xb4, 0x4d, 0xb7, 0x05, 0x20, 0, 0, 0]);
+        sr.extend([0u8; 12]);
+        sr.extend([0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+        sr.extend([0xb7, 0x05, 0x20, 0x00, 0x00, 0x05, 0x40, 0x00]);
+        let q = parse_rtcp_compound(&sr).unwrap();
+        let RtcpPacket::SenderReport {
+            ntp_middle,
+            reports: blocks,
+            ..
+        } = &q[0]
+        else {
+            panic!("{q:?}")
+        };
+        assert_eq!(*ntp_middle, 0xb705_2000);
+        assert_eq!(blocks[0].last_sr, 0xb705_2000);
+        assert_eq!(blocks[0].delay_since_last_sr, 0x0005_4000);
         assert_eq!(
             p[1],
             RtcpPacket::SourceDescription {
