@@ -668,7 +668,7 @@ fn summarise(
     let mut stream = siplens::trace::incremental::TraceStream::with_keys(keys, each.is_some());
     let mut hand = |messages: Vec<siplens::trace::TraceMessage>| {
         if let Some(each) = each.as_mut() {
-            messages.into_iter().for_each(|m| each(m));
+            messages.into_iter().for_each(each);
         }
     };
     hand(stream.push(&head));
