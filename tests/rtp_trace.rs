@@ -359,3 +359,29 @@ fn rtcp_absent_unless_the_sdp_turns_it_off() {
     let t = trace("rtcp-off.pcap");
     assert_eq!(media_ids(&t), Vec::<&str>::new(), "{:#?}", t.findings);
 }
+
+/// SL437 / SL439 from an XR VoIP metrics block (RFC 3611 §4.7): loss rate
+/// and round trip delay as the reporter measured them; the other
+/// direction's block reports nothing wrong.
+#[test]
+fn rtcp_xr_voip_metrics_loss_and_round_trip() {
+    let t = trace("rtcp-xr.pcap");
+    assert_eq!(media_ids(&t), ["SL437", "SL439"], "{:#?}", t.findings);
+    let r = stream(&t, 0xDDDD_0001).rtcp.as_ref().unwrap();
+    let loss = r.max_xr_loss.as_ref().unwrap();
+    assert_eq!((loss.value, loss.reporter), (15.625, 0xDDDD_0002));
+    assert_eq!(r.max_xr_round_trip.as_ref().unwrap().value, 950.0);
+    assert!(r.max_fraction_lost.is_none(), "the RR has no block");
+    for f in t.findings.iter().filter(|f| f.id.starts_with("SL4")) {
+        assert_eq!(f.frame, Some(loss.frame), "{f:?}");
+        assert!(
+            f.message.contains("XR VoIP metrics of SSRC 0xDDDD0002"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("SSRC 0xDDDD0001"), "{}", f.message);
+    }
+    let other = stream(&t, 0xDDDD_0002).rtcp.as_ref().unwrap();
+    assert_eq!(other.max_xr_round_trip.as_ref().unwrap().value, 60.0);
+    assert_eq!(other.extended_reports, 1);
+}

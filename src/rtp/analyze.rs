@@ -150,6 +150,12 @@ pub struct RtcpSummary {
     /// its `LSR` echoes, less its `DLSR` (RFC 3550 §6.4.1 `A − LSR − DLSR`
     /// with both times on the capture's clock).
     pub max_round_trip: Option<ReportedValue>,
+    /// The XR VoIP metrics block (RFC 3611 §4.7) with the highest loss
+    /// rate (percent, since the beginning of reception).
+    pub max_xr_loss: Option<ReportedValue>,
+    /// The XR VoIP metrics block with the longest round trip delay (ms,
+    /// between the RTP interfaces, as the reporter measured it).
+    pub max_xr_round_trip: Option<ReportedValue>,
 }
 
 /// One RTP stream.
@@ -352,8 +358,19 @@ impl MediaAnalyzer {
                     (*ssrc, reports)
                 }
                 RtcpPacket::ReceiverReport { ssrc, reports } => (*ssrc, reports),
-                RtcpPacket::ExtendedReport { ssrc, .. } => {
+                RtcpPacket::ExtendedReport { ssrc, voip, .. } => {
                     self.rtcp.entry(*ssrc).or_default().extended_reports += 1;
+                    for v in voip {
+                        let s = self.rtcp.entry(v.ssrc).or_default();
+                        let loss = f64::from(v.loss_rate) * 100.0 / 256.0;
+                        higher(&mut s.max_xr_loss, at(loss, *ssrc));
+                        if v.round_trip_delay > 0 {
+                            higher(
+                                &mut s.max_xr_round_trip,
+                                at(f64::from(v.round_trip_delay), *ssrc),
+                            );
+                        }
+                    }
                     continue;
                 }
                 RtcpPacket::Bye { ssrcs } => {

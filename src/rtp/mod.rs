@@ -180,6 +180,21 @@ pub struct ReportBlock {
     pub delay_since_last_sr: u32,
 }
 
+/// The loss and delay of an XR VoIP metrics report block (RFC 3611 §4.7,
+/// block type 7): the fixed-point fractions and the delay as the reporter
+/// measured them since the beginning of reception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoipMetrics {
+    /// SSRC of the source this block is about.
+    pub ssrc: u32,
+    /// Packets lost since the beginning of reception, in 1/256.
+    pub loss_rate: u8,
+    /// Packets discarded (late, early, jitter buffer overflow), in 1/256.
+    pub discard_rate: u8,
+    /// The latest round trip between the RTP interfaces, ms (0: none).
+    pub round_trip_delay: u16,
+}
+
 /// One RTCP packet of a compound packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RtcpPacket {
@@ -220,6 +235,8 @@ pub enum RtcpPacket {
         ssrc: u32,
         /// Block types (RFC 3611; 7 is VoIP metrics).
         blocks: Vec<u8>,
+        /// Its VoIP metrics blocks (block type 7).
+        voip: Vec<VoipMetrics>,
     },
     /// Any other packet type (APP 204, feedback 205/206…).
     Other {
@@ -292,10 +309,14 @@ pub fn parse_rtcp_compound(data: &[u8]) -> Option<Vec<RtcpPacket>> {
                     .map(|i| be32(body, 4 + 4 * i))
                     .collect::<Option<_>>()?,
             },
-            207 => RtcpPacket::ExtendedReport {
-                ssrc: be32(body, 4)?,
-                blocks: xr_blocks(body),
-            },
+            207 => {
+                let (blocks, voip) = xr_blocks(body);
+                RtcpPacket::ExtendedReport {
+                    ssrc: be32(body, 4)?,
+                    blocks,
+                    voip,
+                }
+            }
             packet_type => RtcpPacket::Other { packet_type },
         });
         at += len;
@@ -323,18 +344,36 @@ fn sdes_cname(body: &[u8], count: u8) -> Option<String> {
     }
 }
 
-/// Block types of an XR packet (RFC 3611: type, type-specific, length in words).
-fn xr_blocks(body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
+/// Block types of an XR packet (RFC 3611: type, type-specific, length in
+/// words) and its VoIP metrics blocks (type 7, eight words after the
+/// header: SSRC, loss rate, discard rate, burst and gap densities and
+/// durations, round trip delay…, RFC 3611 §4.7).
+fn xr_blocks(body: &[u8]) -> (Vec<u8>, Vec<VoipMetrics>) {
+    let (mut out, mut voip) = (Vec::new(), Vec::new());
     let mut at = 8;
     while let (Some(&bt), Some(words)) = (body.get(at), be16(body, at + 2)) {
         out.push(bt);
+        if bt == 7 && words >= 8 {
+            if let (Some(ssrc), Some(&loss), Some(&discard), Some(rtt)) = (
+                be32(body, at + 4),
+                body.get(at + 8),
+                body.get(at + 9),
+                be16(body, at + 16),
+            ) {
+                voip.push(VoipMetrics {
+                    ssrc,
+                    loss_rate: loss,
+                    discard_rate: discard,
+                    round_trip_delay: rtt,
+                });
+            }
+        }
         at += 4 + 4 * usize::from(words);
         if out.len() >= 32 {
             break;
         }
     }
-    out
+    (out, voip)
 }
 
 /// One RFC 4733 telephone-event payload (§2.3):

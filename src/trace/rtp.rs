@@ -722,6 +722,51 @@ impl Rules<'_> {
                 );
             }
         }
+        if let Some(v) = r.max_xr_loss.as_ref() {
+            if v.value >= RTCP_LOSS_PCT {
+                let seen = if s.expected > 0 {
+                    s.lost.max(0) as f64 * 100.0 / s.expected as f64
+                } else {
+                    0.0
+                };
+                // The loss rate is in 1/256: a point of rounding.
+                let place = if v.value > seen + 1.0 {
+                    "The receiver lost more than the capture shows: the loss is after the capture point, between it and the receiver; check that path."
+                } else {
+                    "The capture shows the loss too: it is before the capture point, on the sender's side."
+                };
+                push(
+                    Rule::MediaRtcpLoss,
+                    v,
+                    format!(
+                        "{}: the XR VoIP metrics of SSRC 0x{:08X} in frame {} (at {}) give a loss rate of {:.1} % since the beginning of reception; the capture counted {} lost of {} expected ({seen:.1} %). {place}",
+                        describe(s),
+                        v.reporter,
+                        v.frame,
+                        rel(v.time, base),
+                        v.value,
+                        s.lost,
+                        s.expected
+                    ),
+                );
+            }
+        }
+        if let Some(v) = r.max_xr_round_trip.as_ref() {
+            if v.value > RTCP_ROUND_TRIP_MS {
+                push(
+                    Rule::MediaRtcpRoundTrip,
+                    v,
+                    format!(
+                        "{}: the XR VoIP metrics of SSRC 0x{:08X} in frame {} (at {}) give a round trip delay of {:.0} ms between the RTP interfaces (over {RTCP_ROUND_TRIP_MS:.0} ms: more than 400 ms each way, beyond ITU-T G.114's planning limit). Find the slow segment (satellite or long-haul route, queueing, a transcoder's buffer).",
+                        describe(s),
+                        v.reporter,
+                        v.frame,
+                        rel(v.time, base),
+                        v.value
+                    ),
+                );
+            }
+        }
         let clock = s
             .payload_types
             .iter()
