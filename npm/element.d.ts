@@ -18,12 +18,27 @@ export interface SiplensDecoderEventMap extends HTMLElementEventMap {
 /** `light`, `dark`, or `auto` (follow `prefers-color-scheme`). */
 export type SiplensTheme = "light" | "dark" | "auto";
 
+/** The theme style sheet both elements put in their shadow root (`:host([theme=…])` rules). */
+export declare const THEME_CSS: string;
+
+/** An attribute value as message text: its line ends and `\r\n` / `\n` escapes become CR LF. */
+export declare function fromAttribute(value: string): string;
+
+/**
+ * What both siplens elements share (`<siplens-decoder>`, `<siplens-trace>`): the `theme`
+ * property mirroring its attribute. Not registered as an element of its own.
+ */
+export declare class SiplensElement extends HTMLElement {
+    /** Colour scheme (the `theme` attribute); `auto` by default, anything else reads as `auto`. */
+    theme: SiplensTheme;
+}
+
 /**
  * `<siplens-decoder>`: one SIP message decoded and diagnosed, with findings, headers and the
  * raw message (pointing at a finding or a header highlights its bytes). Importing this module
  * defines the element.
  */
-export declare class SiplensDecoder extends HTMLElement {
+export declare class SiplensDecoder extends SiplensElement {
     static readonly observedAttributes: string[];
     /**
      * The message. As a property: exact text, never rewritten. Read back without a property
@@ -32,8 +47,6 @@ export declare class SiplensDecoder extends HTMLElement {
     message: string;
     /** Summary and headline only (the `compact` attribute). */
     compact: boolean;
-    /** Colour scheme (the `theme` attribute); `auto` by default. */
-    theme: SiplensTheme;
     /** The last decode result, or null (nothing decoded yet, or an error). */
     readonly result: Decoded | null;
     connectedCallback(): void;

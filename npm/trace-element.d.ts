@@ -1,6 +1,6 @@
 // Types of `siplens/trace-element`: the <siplens-trace> custom element (trace-element.js).
 import type { Trace, TraceMessage } from "./siplens_trace.js";
-import type { SiplensErrorDetail, SiplensTheme } from "./element.js";
+import type { SiplensElement, SiplensErrorDetail, SiplensTheme } from "./element.js";
 
 export type { SiplensErrorDetail, SiplensTheme };
 
@@ -42,7 +42,7 @@ export interface SiplensTraceEventMap extends HTMLElementEventMap {
  * flow findings and a ladder; selecting a message shows its decode (a `<siplens-decoder>`).
  * Importing this module defines the element (and `<siplens-decoder>`).
  */
-export declare class SiplensTrace extends HTMLElement {
+export declare class SiplensTrace extends SiplensElement {
     static readonly observedAttributes: string[];
     /**
      * The trace text. As a property: exact text, never rewritten; `null` goes back to the
@@ -63,8 +63,6 @@ export declare class SiplensTrace extends HTMLElement {
     dialog: number | null;
     /** No paste box, file picker or drop (the `no-input` attribute). */
     noInput: boolean;
-    /** Colour scheme (the `theme` attribute); `auto` by default. */
-    theme: SiplensTheme;
     /** Arrows drawn at most (the `ladder-limit` attribute); 2000 by default. */
     ladderLimit: number;
     /** Reads a File or Blob (a pcap/pcapng capture, else text) and decodes it. */

@@ -728,6 +728,11 @@ rules! {
         "An RTP stream of a call flows for 10 s or more (two RTCP minimum intervals of 5 s) while the capture holds no RTCP from its SSRC (SR) nor about it (report blocks, BYE), and no SDP of the call turned RTCP off (b=RS:0 with b=RR:0).",
         "RTCP carries the reception feedback (loss, jitter, round trip) that a diagnosis of poor audio needs, and its participants should send it; either an endpoint does not, or the capture filter left out the RTCP ports (the RTP port + 1, or the a=rtcp port).",
         "20 s of RTP both ways, no RTCP packet", "RFC 3550 §6.2; RFC 3556 §2");
+    /// Capture timestamps that cannot be real.
+    CaptureTimeImplausible = ("SL449", "capture-time-implausible", Warning, Malformed,
+        "Consecutive frames' timestamps jump forward by more than a day, or go back by more than a second: counted, with the first of each kind located.",
+        "The capture's clock (or a tool that rewrote or merged the file) is wrong: times, durations, response delays and the ladder's gaps in this capture are not real, while the order of frames is kept.",
+        "frame 2 stamped 6.4 years after frame 1", "draft-ietf-opsawg-pcap §5; draft-ietf-opsawg-pcapng §4.3");
     /// Capture truncated or corrupt.
     CaptureTruncated = ("SL450", "capture-truncated", Error, Malformed,
         "The capture file ends inside a record or block, or a record is corrupt; reading stops there.",

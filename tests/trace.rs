@@ -918,7 +918,16 @@ fn every_shared_capture_decodes_with_spans_inside_each_message() {
         let bytes = std::fs::read(&f).unwrap();
         let x = capture::read_capture(&bytes);
         assert!(!x.messages.is_empty(), "{}", f.display());
-        assert!(x.issues.is_empty(), "{}: {:?}", f.display(), x.issues);
+        // One shared capture has timestamps years apart (SL449); every
+        // other reads without a capture finding.
+        let clock: Vec<_> = x
+            .issues
+            .iter()
+            .filter(|i| i.rule == siplens::Rule::CaptureTimeImplausible)
+            .collect();
+        let odd = f.ends_with("heplify/sip_ipv6_udp.pcap");
+        assert_eq!(clock.len(), usize::from(odd), "{}", f.display());
+        assert_eq!(x.issues.len(), clock.len(), "{}: {:?}", f.display(), x.issues);
         for raw in &x.messages {
             check_decoded(&siplens::decode(&raw.bytes), &raw.bytes)
                 .unwrap_or_else(|e| panic!("{}: {e}", f.display()));

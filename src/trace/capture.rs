@@ -336,11 +336,35 @@ struct TcpFlow {
     ws_message: Option<Vec<u8>>,
     /// Frames whose bytes are in `buf` (or waiting) and not yet in a message.
     frames: Vec<u64>,
+    /// Where in `frames` the segments waiting behind the first hole begin:
+    /// the frames before it carried bytes a skipped hole cuts away.
+    hole_at: Option<usize>,
     /// The latest segment with data: messages delivered when a hole is
     /// skipped later carry its frame and time.
     last: Pkt,
     /// A hole skipped, while reading has not resumed at a start line.
     resync: Option<Resync>,
+}
+
+impl TcpFlow {
+    /// The frames of the message just taken from `buf`: those before the
+    /// first hole (segments waiting behind it stay), plus `current` kept for
+    /// the rest of `buf` when bytes remain.
+    fn message_frames(&mut self, current: u64) -> Vec<u64> {
+        let waiting = match self.hole_at {
+            Some(at) => self.frames.split_off(at.min(self.frames.len())),
+            None => Vec::new(),
+        };
+        let taken = std::mem::take(&mut self.frames);
+        if !self.buf.is_empty() {
+            self.frames.push(current);
+        }
+        if self.hole_at.is_some() {
+            self.hole_at = Some(self.frames.len());
+        }
+        self.frames.extend(waiting);
+        taken
+    }
 }
 
 /// A skipped TCP hole, counted until reading resumes.
@@ -386,6 +410,84 @@ struct Reader<'s> {
     esp_walker: Walker,
     /// The ESP packet being walked: the messages it completes carry it.
     esp_now: Option<EspProvenance>,
+    /// Timestamps that cannot be real (SL449).
+    clock: Clock,
+}
+
+/// Frame timestamps checked against the one before: a step forward of more
+/// than [`Clock::JUMP`] or back by more than [`Clock::BACK`] seconds.
+#[derive(Default)]
+struct Clock {
+    /// The previous timed frame and its time.
+    prev: Option<(u64, f64)>,
+    /// Steps forward too long: how many, and the first (frame before, frame, seconds).
+    jumps: (u64, Option<(u64, u64, f64)>),
+    /// Steps back: how many, and the first.
+    backs: (u64, Option<(u64, u64, f64)>),
+}
+
+impl Clock {
+    /// A day: no SIP exchange in one capture waits that long between frames.
+    const JUMP: f64 = 86_400.0;
+    /// Interfaces merged into one pcapng may disorder a few milliseconds.
+    const BACK: f64 = 1.0;
+
+    fn frame(&mut self, frame: u64, time: f64) {
+        if let Some((before, then)) = self.prev {
+            let step = time - then;
+            let kind = if step > Self::JUMP {
+                &mut self.jumps
+            } else if step < -Self::BACK {
+                &mut self.backs
+            } else {
+                self.prev = Some((frame, time));
+                return;
+            };
+            kind.0 += 1;
+            kind.1.get_or_insert((before, frame, step));
+        }
+        self.prev = Some((frame, time));
+    }
+
+    /// The finding's text, when any step was implausible.
+    fn finding(&self) -> Option<(u64, String)> {
+        let first = self.jumps.1.or(self.backs.1)?;
+        let part = |(n, first): (u64, Option<(u64, u64, f64)>), what: &str| {
+            first.map(|(before, frame, step)| {
+                let side = if step < 0.0 { "before" } else { "after" };
+                format!(
+                    "{n} time(s) a frame is {what} the frame before it (first: frame {frame}, {} {side} frame {before})",
+                    span(step.abs())
+                )
+            })
+        };
+        let parts: Vec<String> = [
+            part(self.jumps, "more than a day after"),
+            part(self.backs, "more than a second before"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Some((
+            first.1,
+            format!(
+                "Capture timestamps cannot be real: {}. Times, durations and gaps shown for this capture are not real; frames are read in file order.",
+                parts.join("; ")
+            ),
+        ))
+    }
+}
+
+/// A number of seconds for a reader: seconds, days or years.
+fn span(seconds: f64) -> String {
+    const YEAR: f64 = 365.25 * 86_400.0;
+    if seconds >= YEAR {
+        format!("{:.1} years", seconds / YEAR)
+    } else if seconds >= 86_400.0 {
+        format!("{:.1} days", seconds / 86_400.0)
+    } else {
+        format!("{seconds:.3} s")
+    }
 }
 
 /// Data waiting behind a TCP hole before the hole is declared lost.
@@ -522,6 +624,9 @@ impl Reader<'_> {
     fn record(&mut self, walker: &mut Walker, frames: u64, record: Record<'_>) {
         self.out.frames = frames;
         if let RecordKind::Packet(p, _) = record.kind {
+            if let Some(t) = p.time {
+                self.clock.frame(p.frame, t);
+            }
             walker.frame(self, p.frame, p.time, p.link, p.data);
         } else if matches!(record.kind, RecordKind::PcapHeader) {
             // Progress counts from the first record on.
@@ -628,6 +733,7 @@ impl Reader<'_> {
                 return;
             }
         }
+        let first = flow.frames.len();
         if flow.frames.last() != Some(&pkt.frame) && flow.frames.len() < 4096 {
             flow.frames.push(pkt.frame);
             flow.frames.extend(self.pending_frames.iter().copied());
@@ -636,6 +742,11 @@ impl Reader<'_> {
         // A SYN's data (TCP Fast Open) starts after the SYN's number.
         let seq = seg.seq.wrapping_add(u32::from(seg.syn));
         let pushed = flow.stream.push(seq, payload, &mut flow.buf);
+        match pushed {
+            Pushed::Waiting if flow.hole_at.is_none() => flow.hole_at = Some(first),
+            Pushed::Delivered(_) if !flow.stream.has_hole() => flow.hole_at = None,
+            _ => {}
+        }
         self.waited |= pushed == Pushed::Waiting;
         if pushed == Pushed::Waiting && flow.stream.waiting_bytes() > MAX_WAITING_BYTES {
             self.skip_hole(key);
@@ -659,6 +770,14 @@ impl Reader<'_> {
         let Some(missing) = flow.stream.skip_hole(&mut flow.buf) else {
             return;
         };
+        // The frames before the hole held the bytes just cut: they belong
+        // to no message read after it.
+        if let Some(at) = flow.hole_at.take() {
+            flow.frames.drain(..at.min(flow.frames.len()));
+        }
+        if flow.stream.has_hole() {
+            flow.hole_at = Some(0);
+        }
         let pkt = flow.last;
         let earlier = flow.resync.take();
         let issue = self.out.issues.len();
@@ -777,10 +896,7 @@ impl Reader<'_> {
                             _ => None,
                         };
                         if let Some(p) = whole.filter(|p| looks_like_sip(p)) {
-                            let fr = std::mem::take(&mut flow.frames);
-                            if !flow.buf.is_empty() {
-                                flow.frames.push(pkt.frame);
-                            }
+                            let fr = flow.message_frames(pkt.frame);
                             self.pending_frames.extend(fr);
                             self.emit(pkt, key, "ws", p);
                         }
@@ -825,10 +941,7 @@ impl Reader<'_> {
                     return;
                 }
                 let msg: Vec<u8> = flow.buf.drain(..need).collect();
-                let fr = std::mem::take(&mut flow.frames);
-                if !flow.buf.is_empty() {
-                    flow.frames.push(pkt.frame);
-                }
+                let fr = flow.message_frames(pkt.frame);
                 self.pending_frames.extend(fr);
                 self.emit(pkt, key, "tcp", msg);
                 continue;
@@ -964,6 +1077,9 @@ impl Reader<'_> {
         }
         let esp = self.esp.issues();
         self.out.issues.extend(esp);
+        if let Some((frame, text)) = self.clock.finding() {
+            self.issue(Rule::CaptureTimeImplausible, Some(frame), text);
+        }
     }
 }
 
@@ -1264,6 +1380,7 @@ mod tests {
             let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
             assert_eq!(got, [m1, m3], "{name}");
             assert_eq!(x.messages[1].frame, Some(3), "{name}");
+            assert!(x.messages[1].frames.is_empty(), "{name}");
             assert_eq!(x.issues.len(), 1, "{name}: {:?}", x.issues);
             let i = &x.issues[0];
             assert_eq!(i.rule, Rule::CaptureTcpGap, "{name}");
@@ -1274,6 +1391,87 @@ mod tests {
                 i.message
             );
         }
+    }
+
+    #[test]
+    fn frames_of_a_message_cut_by_a_hole_go_with_no_later_message() {
+        let (m1, m2, m3, m4) = (INVITE, OPTIONS, INVITE, OPTIONS);
+        let data = [m1, m2, m3, m4].concat();
+        let (a, b) = (m1.len(), m1.len() + m2.len());
+        // Frames: 1 SYN, 2 m1, 3 OPTIONS' first 30 bytes (the next 30 are
+        // lost), 4 OPTIONS' end + m3's start, 5 m3's end + m4's start, 6 m4's end.
+        let segs = tcp_stream(&data, &[a, a + 30, a + 60, b + 40, b + m3.len() + 20]);
+        let kept = [&segs[..3], &segs[4..]].concat();
+        let end = 1001 + data.len() as u32;
+        for (name, frames) in [
+            ("acknowledged", [&kept[..], &[ack_from_b(end)]].concat()),
+            ("capture ends", kept.clone()),
+        ] {
+            let x = read_capture(&pcap(&frames));
+            let got: Vec<&[u8]> = x.messages.iter().map(|m| m.bytes.as_slice()).collect();
+            assert_eq!(got, [m1, m3, m4], "{name}");
+            // Frame 3 held OPTIONS' first bytes only: it is in no message.
+            // What waited behind the hole is read when it is skipped, so
+            // both later messages carry the last segment's frame (6), and
+            // the first of them every waiting frame.
+            let all: Vec<(Option<u64>, &[u64])> = x
+                .messages
+                .iter()
+                .map(|m| (m.frame, m.frames.as_slice()))
+                .collect();
+            assert_eq!(
+                all,
+                [
+                    (Some(2), &[][..]),
+                    (Some(6), &[4, 5, 6][..]),
+                    (Some(6), &[][..])
+                ],
+                "{name}"
+            );
+        }
+    }
+
+    /// `pcap(packets)` with frame `i` stamped `times[i]` seconds.
+    fn pcap_at(packets: &[Vec<u8>], times: &[u32]) -> Vec<u8> {
+        let mut out = pcap(packets);
+        let mut at = 24;
+        for (p, t) in packets.iter().zip(times) {
+            out[at..at + 4].copy_from_slice(&t.to_le_bytes());
+            at += 16 + p.len();
+        }
+        out
+    }
+
+    #[test]
+    fn timestamps_that_cannot_be_real_are_one_finding() {
+        let frames = vec![udp(OPTIONS); 6];
+        let base = 1_700_000_000u32;
+        // Ordinary: a second apart, and a merged file's small disorder.
+        for times in [[0, 1, 2, 3, 4, 5], [0, 2, 1, 3, 30_000, 80_000]] {
+            let t: Vec<u32> = times.iter().map(|d| base + d).collect();
+            let x = read_capture(&pcap_at(&frames, &t));
+            assert!(x.issues.is_empty(), "{times:?}: {:?}", x.issues);
+        }
+        // Two jumps of years and one step back of an hour.
+        let t = [
+            base,
+            base + 200_000_000,
+            base + 200_000_001,
+            base + 199_996_401,
+            base + 400_000_000,
+            base + 400_000_001,
+        ];
+        let x = read_capture(&pcap_at(&frames, &t));
+        assert_eq!(x.messages.len(), 6);
+        assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
+        let i = &x.issues[0];
+        assert_eq!((i.rule, i.frame), (Rule::CaptureTimeImplausible, Some(2)));
+        assert!(
+            i.message.contains("2 time(s) a frame is more than a day after the frame before it (first: frame 2, 6.3 years after frame 1)")
+                && i.message.contains("1 time(s) a frame is more than a second before the frame before it (first: frame 4, 3600.000 s before frame 3)"),
+            "{}",
+            i.message
+        );
     }
 
     /// An Ethernet frame with VLAN `tags` carrying IPv4.

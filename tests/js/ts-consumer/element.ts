@@ -1,6 +1,6 @@
 // The element's types (siplens/element): the class, its properties, the tag name map and
 // the typed events; compiled with the rest under `tsc --strict`.
-import { SiplensDecoder, type SiplensDecoderEventMap, type SiplensTheme } from "siplens/element";
+import { SiplensDecoder, SiplensElement, THEME_CSS, fromAttribute, type SiplensDecoderEventMap, type SiplensTheme } from "siplens/element";
 import type { Decoded } from "siplens/web";
 
 const el: SiplensDecoder = document.createElement("siplens-decoder");
@@ -9,6 +9,9 @@ el.compact = true;
 el.theme = "dark";
 const theme: SiplensTheme = el.theme;
 const last: Decoded | null = el.result;
+// Both elements share one base class (the theme accessor).
+const base: SiplensElement = el;
+const text: string = fromAttribute("SIP/2.0 200 OK\\r\\n") + THEME_CSS;
 el.addEventListener("siplens-decoded", (e) => {
   const d: Decoded = e.detail;
   if (d.kind === "response") void d.status.code;
@@ -27,4 +30,4 @@ el.result = null;
 // @ts-expect-error message is text
 el.message = 42;
 
-export const usedElement = [theme, q, byClass, detail];
+export const usedElement = [theme, q, byClass, detail, base, text];
