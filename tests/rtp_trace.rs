@@ -339,6 +339,11 @@ fn rtcp_reports_loss_jitter_and_round_trip() {
     assert_eq!(callee.sender_reports, 0);
     assert_eq!(r.sender_reports, 1, "the caller sent the SR");
     assert_eq!(t.media.as_ref().unwrap().rtcp_packets, 3, "SR, RR and RR");
+    // The CLI's media section shows the round trip beside the loss.
+    let p = common::root().join("tests/fixtures/rtp/rtcp-reports.pcap");
+    let out = common::siplens(&["trace", "--summary", p.to_str().unwrap()], None);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("RTCP loss 25.0%, RTCP round trip 900 ms"), "{s}");
 }
 
 /// SL440: 11 s of RTP both ways and no RTCP, once per call; not when the

@@ -110,6 +110,14 @@ fn stream_line(s: &MediaStream) -> String {
         if let Some(l) = r.last_fraction_lost {
             let _ = write!(line, ", RTCP loss {l:.1}%");
         }
+        let rtt = [&r.max_round_trip, &r.max_xr_round_trip]
+            .into_iter()
+            .flatten()
+            .map(|v| v.value)
+            .reduce(f64::max);
+        if let Some(rtt) = rtt {
+            let _ = write!(line, ", RTCP round trip {rtt:.0} ms");
+        }
     }
     line
 }
