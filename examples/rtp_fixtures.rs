@@ -66,6 +66,12 @@ fn sdp(addr: IpAddr, port: u16, pts: &str, extra: &str) -> String {
     let mut s = format!(
         "v=0\r\no=- 1 1 IN {ipv} {addr}\r\ns=-\r\nc=IN {ipv} {addr}\r\nt=0 0\r\nm=audio {port} RTP/AVP {pts}\r\n"
     );
+    // b= lines come before the a= lines of a media section (RFC 8866 §5).
+    let (bw, extra): (Vec<&str>, Vec<&str>) = extra
+        .split_inclusive('\n')
+        .partition(|l| l.starts_with("b="));
+    s.push_str(&bw.concat());
+    let extra = extra.concat();
     for pt in pts.split(' ') {
         match pt {
             "0" => s.push_str("a=rtpmap:0 PCMU/8000\r\n"),
@@ -74,7 +80,7 @@ fn sdp(addr: IpAddr, port: u16, pts: &str, extra: &str) -> String {
             _ => {}
         }
     }
-    s.push_str(extra);
+    s.push_str(&extra);
     s
 }
 
@@ -206,6 +212,56 @@ fn rtcp_rr(ssrc: u32, about: u32, lost: u32, jitter: u32) -> Vec<u8> {
     p.extend([0x81, 202, 0, 3]);
     p.extend(ssrc.to_be_bytes());
     p.extend([1, 4, b'a', b'@', b'x', b'y', 0, 0]);
+    p
+}
+
+/// One report block: about, fraction lost (1/256), cumulative lost,
+/// jitter (timestamp units), LSR, DLSR (1/65536 s).
+type Block = (u32, u8, u32, u32, u32, u32);
+
+/// An SR (with `ntp`: seconds and fraction of its NTP timestamp) or an
+/// RR (without), its report blocks, then SDES CNAME (RFC 3550 §6.4.1).
+fn rtcp_report(ssrc: u32, ntp: Option<(u32, u32)>, blocks: &[Block]) -> Vec<u8> {
+    let words = 1 + if ntp.is_some() { 5 } else { 0 } + 6 * blocks.len();
+    let mut p = vec![
+        0x80 | blocks.len() as u8,
+        if ntp.is_some() { 200 } else { 201 },
+        0,
+        words as u8,
+    ];
+    p.extend(ssrc.to_be_bytes());
+    if let Some((sec, frac)) = ntp {
+        p.extend(sec.to_be_bytes());
+        p.extend(frac.to_be_bytes());
+        p.extend([0u8; 12]); // RTP timestamp, packet and octet counts
+    }
+    for &(about, fraction, lost, jitter, lsr, dlsr) in blocks {
+        p.extend(about.to_be_bytes());
+        p.extend(((lost & 0x00ff_ffff) | (u32::from(fraction) << 24)).to_be_bytes());
+        p.extend(100u32.to_be_bytes());
+        p.extend(jitter.to_be_bytes());
+        p.extend(lsr.to_be_bytes());
+        p.extend(dlsr.to_be_bytes());
+    }
+    p.extend([0x81, 202, 0, 3]);
+    p.extend(ssrc.to_be_bytes());
+    p.extend([1, 4, b'a', b'@', b'x', b'y', 0, 0]);
+    p
+}
+
+/// An RR with no block, then an XR (RFC 3611) with one VoIP metrics
+/// block (type 7, §4.7) about `about`: loss and discard rates (1/256),
+/// round trip delay (ms); the other metrics zero.
+fn rtcp_xr_voip(ssrc: u32, about: u32, loss: u8, discard: u8, rtt_ms: u16) -> Vec<u8> {
+    let mut p = vec![0x80, 201, 0, 1];
+    p.extend(ssrc.to_be_bytes());
+    p.extend([0x80, 207, 0, 10]);
+    p.extend(ssrc.to_be_bytes());
+    p.extend([7, 0, 0, 8]);
+    p.extend(about.to_be_bytes());
+    p.extend([loss, discard, 0, 0, 0, 0, 0, 0]);
+    p.extend(rtt_ms.to_be_bytes());
+    p.extend([0u8; 18]);
     p
 }
 
@@ -445,6 +501,141 @@ fn main() {
         };
         ba.packets(0.2, 160, |_| false, |_| 0.0, &mut f);
         write_pcap(&dir.join("ssrc-reinvite.pcap"), f);
+    }
+
+    // 7. RTCP: the caller's SR at 1.0 s; the callee's RR about the
+    //    caller's stream at 2.4 s reports 25 % lost (cumulative 30, the
+    //    capture saw none: loss after the capture point, SL437), jitter 400
+    //    at 8 kHz (50 ms, SL438), and echoes the SR with DLSR 0.5 s: a
+    //    round trip of 900 ms (SL439). The caller's RR about the callee's
+    //    stream reports nothing wrong (1 %, 2 ms, 100 ms): no finding.
+    {
+        let call = Call {
+            a: v4a,
+            b: v4b,
+            call_id: "rtcp-reports@gen",
+        };
+        let mut f = call.signalling(&sdp(v4a, 4000, "8", ""), &sdp(v4b, 5000, "8", ""), 3.0);
+        let mut ab = Stream {
+            src: (v4a, 4000),
+            dst: (v4b, 5000),
+            ssrc: 0xBBBB_0001,
+            pt: 8,
+            seq: 1,
+            ts: 0,
+        };
+        ab.packets(0.2, 140, |_| false, |_| 0.0, &mut f);
+        let mut ba = Stream {
+            src: (v4b, 5000),
+            dst: (v4a, 4000),
+            ssrc: 0xBBBB_0002,
+            pt: 8,
+            seq: 1,
+            ts: 0,
+        };
+        ba.packets(0.2, 140, |_| false, |_| 0.0, &mut f);
+        // NTP 0x0000_b705:0x2000_0000 → LSR 0xb705_2000 (RFC 3550 Fig. 2).
+        f.push(udp(
+            1.0,
+            (v4a, 4001),
+            (v4b, 5001),
+            &rtcp_report(
+                0xBBBB_0001,
+                Some((0xb705, 0x2000_0000)),
+                &[(0xBBBB_0002, 3, 1, 16, 0, 0)],
+            ),
+        ));
+        f.push(udp(
+            2.4,
+            (v4b, 5001),
+            (v4a, 4001),
+            &rtcp_report(
+                0xBBBB_0002,
+                None,
+                &[(0xBBBB_0001, 64, 30, 400, 0xb705_2000, 0x8000)],
+            ),
+        ));
+        f.push(udp(
+            2.6,
+            (v4a, 4001),
+            (v4b, 5001),
+            &rtcp_report(0xBBBB_0001, None, &[(0xBBBB_0002, 3, 2, 16, 0, 0)]),
+        ));
+        write_pcap(&dir.join("rtcp-reports.pcap"), f);
+    }
+
+    // 9. RTCP XR VoIP metrics: the callee's about the caller's stream
+    //    give a loss rate of 40/256 (15.6 %, the capture saw none: SL437)
+    //    and a round trip delay of 950 ms (SL439); the caller's about the
+    //    callee's stream 1/256 and 60 ms: no finding.
+    {
+        let call = Call {
+            a: v4a,
+            b: v4b,
+            call_id: "rtcp-xr@gen",
+        };
+        let mut f = call.signalling(&sdp(v4a, 4000, "8", ""), &sdp(v4b, 5000, "8", ""), 3.0);
+        for (src, dst, ssrc) in [
+            ((v4a, 4000), (v4b, 5000), 0xDDDD_0001),
+            ((v4b, 5000), (v4a, 4000), 0xDDDD_0002),
+        ] {
+            let mut st = Stream {
+                src,
+                dst,
+                ssrc,
+                pt: 8,
+                seq: 1,
+                ts: 0,
+            };
+            st.packets(0.2, 140, |_| false, |_| 0.0, &mut f);
+        }
+        f.push(udp(
+            2.0,
+            (v4b, 5001),
+            (v4a, 4001),
+            &rtcp_xr_voip(0xDDDD_0002, 0xDDDD_0001, 40, 3, 950),
+        ));
+        f.push(udp(
+            2.1,
+            (v4a, 4001),
+            (v4b, 5001),
+            &rtcp_xr_voip(0xDDDD_0001, 0xDDDD_0002, 1, 0, 60),
+        ));
+        write_pcap(&dir.join("rtcp-xr.pcap"), f);
+    }
+
+    // 8. 11 s of RTP both ways and no RTCP: a call that says nothing about
+    //    RTCP (SL440), and the same call turning RTCP off with b=RS:0 and
+    //    b=RR:0 (RFC 3556): no finding.
+    for (name, extra) in [
+        ("rtcp-absent.pcap", ""),
+        ("rtcp-off.pcap", "b=RS:0\r\nb=RR:0\r\n"),
+    ] {
+        let call = Call {
+            a: v4a,
+            b: v4b,
+            call_id: "no-rtcp@gen",
+        };
+        let mut f = call.signalling(
+            &sdp(v4a, 4000, "0", extra),
+            &sdp(v4b, 5000, "0", extra),
+            11.5,
+        );
+        for (src, dst, ssrc) in [
+            ((v4a, 4000), (v4b, 5000), 0xCC00_0001),
+            ((v4b, 5000), (v4a, 4000), 0xCC00_0002),
+        ] {
+            let mut st = Stream {
+                src,
+                dst,
+                ssrc,
+                pt: 0,
+                seq: 1,
+                ts: 0,
+            };
+            st.packets(0.2, 560, |_| false, |_| 0.0, &mut f);
+        }
+        write_pcap(&dir.join(name), f);
     }
 
     // 4. IPv6, the callee sends from an address its answer did not

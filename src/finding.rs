@@ -708,6 +708,26 @@ rules! {
         "Two consecutive packets of an RTP stream are more than 2 s apart, the later one not a talkspurt start (marker bit) and the earlier one not comfort noise.",
         "Audio drops out: packets were lost on the path (radio, congestion) or the sender stopped; silence suppression announces itself with comfort noise and a marker bit.",
         "RTP every 20 ms, then nothing for 3.5 s", "RFC 3550");
+    /// RTCP reports high loss.
+    MediaRtcpLoss = ("SL437", "media-rtcp-loss", Warning, Semantic,
+        "An RTCP SR or RR report block about an RTP stream of the capture gives a fraction lost of 5 % or more (siplens's threshold; the fraction covers the reporter's last report interval), or an XR VoIP metrics block a loss rate of 5 % or more (since the beginning of reception). The reporter's loss is set beside the loss the capture itself counted on the stream.",
+        "Receivers report the loss they see at the far end. Loss the capture counts too happened before the capture point; loss only the report shows happened between the capture point and the receiver (radio, the far network), which no capture on this side sees.",
+        "RR from SSRC 0x22222222 about 0x11111111: fraction lost 64/256 (25 %), cumulative 30; the capture counted 0 lost", "RFC 3550 §6.4.1; RFC 3611 §4.7");
+    /// RTCP reports high jitter.
+    MediaRtcpJitter = ("SL438", "media-rtcp-jitter", Warning, Semantic,
+        "An RTCP report block gives an interarrival jitter above 30 ms (siplens's threshold), converted from timestamp units with the stream's clock rate (SDP rtpmap, else the RFC 3551 static table). The jitter the capture measured on the stream is set beside it.",
+        "The receiver's jitter buffer has to absorb that variation: past a few tens of ms it adds delay or drops late packets (choppy audio). Jitter the capture measures too arises before the capture point; jitter only the report shows arises after it.",
+        "RR: interarrival jitter 400 at 8 kHz (50 ms)", "RFC 3550 §6.4.1");
+    /// RTCP round trip long.
+    MediaRtcpRoundTrip = ("SL439", "media-rtcp-round-trip", Warning, Semantic,
+        "A report block echoes (LSR) an SR the capture holds, and its arrival less the capture time of that SR less its DLSR (the round trip between the capture point and the reporter, RFC 3550 §6.4.1 `A - LSR - DLSR` on the capture's clock) exceeds 800 ms; or an XR VoIP metrics block gives a round trip delay over 800 ms (between the RTP interfaces, as the reporter measured it). That is more than 400 ms each way, the one-way limit ITU-T G.114 gives for network planning.",
+        "Long delay breaks the conversation (talking over each other, echo more audible). The figure covers the path from the capture point to the reporter and back; with the capture at the SR's sender it is the whole round trip.",
+        "SR captured at 1.000 s, RR echoing it at 2.400 s with DLSR 0.5 s: 900 ms", "RFC 3550 §6.4.1; RFC 3611 §4.7");
+    /// No RTCP while RTP flows.
+    MediaRtcpAbsent = ("SL440", "media-rtcp-absent", Info, Protocol,
+        "An RTP stream of a call flows for 10 s or more (two RTCP minimum intervals of 5 s) while the capture holds no RTCP from its SSRC (SR) nor about it (report blocks, BYE), and no SDP of the call turned RTCP off (b=RS:0 with b=RR:0).",
+        "RTCP carries the reception feedback (loss, jitter, round trip) that a diagnosis of poor audio needs, and its participants should send it; either an endpoint does not, or the capture filter left out the RTCP ports (the RTP port + 1, or the a=rtcp port).",
+        "20 s of RTP both ways, no RTCP packet", "RFC 3550 §6.2; RFC 3556 §2");
     /// Capture timestamps that cannot be real.
     CaptureTimeImplausible = ("SL449", "capture-time-implausible", Warning, Malformed,
         "Consecutive frames' timestamps jump forward by more than a day, or go back by more than a second: counted, with the first of each kind located.",

@@ -512,7 +512,7 @@ fn trace_filters_and_dialog_csv() {
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(
         rows[0],
-        "dialog,call,call_id,method,from_user,to_user,state,final_code,final_reason,reason,start_time,duration_s,src,dst,participants,messages"
+        "dialog,call,call_id,method,from_user,to_user,state,final_code,final_reason,reason,start_time,duration_s,src,dst,participants,messages,media_streams,media_packets,media_packets_to_offerer,media_packets_to_answerer,media_lost,media_max_jitter_ms,media_codecs,media_one_way"
     );
     assert_eq!(rows.len(), 1 + whole.dialogs.len(), "{csv}");
     let first: Vec<&str> = rows[1].split(',').collect();
@@ -545,6 +545,84 @@ fn trace_filters_and_dialog_csv() {
         assert!(out.stdout.is_empty(), "{args:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+/// The call list's media columns on the generated RTP captures
+/// (examples/rtp_fixtures.rs): streams, packets each way of the
+/// offer/answer, loss, highest jitter, codecs and the one-way flag.
+#[test]
+fn csv_media_columns() {
+    let row = |name: &str| -> Vec<String> {
+        let p = common::root().join("tests/fixtures/rtp").join(name);
+        let out = common::siplens(&["trace", "--csv", p.to_str().unwrap()], None);
+        let csv = stdout(&out);
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows.len(), 2, "{csv}");
+        let at = rows[0]
+            .split(',')
+            .position(|c| c == "media_streams")
+            .unwrap();
+        rows[1].split(',').skip(at).map(str::to_owned).collect()
+    };
+    // Both ways: 110 packets to the caller (the offerer), 103 of 106 to
+    // the callee; DTMF adds telephone-event; A.8 jitter of a few ms.
+    assert_eq!(
+        row("two-way.pcap"),
+        [
+            "2",
+            "213",
+            "110",
+            "103",
+            "3",
+            "4.096",
+            "PCMA telephone-event",
+            "false"
+        ]
+    );
+    // Only the caller sends: nothing reaches the offerer.
+    assert_eq!(
+        row("one-way.pcap"),
+        ["1", "60", "0", "60", "0", "0.000", "PCMU", "true"]
+    );
+    // A text trace has no media: the columns are empty.
+    let out = common::siplens(
+        &[
+            "trace",
+            "--csv",
+            &fixture("basic/invite-mixed-line-ends.sip"),
+        ],
+        None,
+    );
+    let csv = stdout(&out);
+    let last = csv.lines().nth(1).unwrap();
+    assert!(last.ends_with(",,,,,,,,"), "{last}");
+}
+
+/// A capture named on the command line is read in chunks (the file is
+/// never held whole); standard input is read whole: every streamed output
+/// is the same byte for byte.
+#[test]
+fn a_capture_file_read_in_chunks_equals_standard_input() {
+    let pcap =
+        common::corpus().join("pcap/goffinet-sip_captures/sip-2phones-B2BUA-Asterisk.pcapng");
+    let rtp = common::root().join("tests/fixtures/rtp/two-way.pcap");
+    for p in [pcap, rtp] {
+        let bytes = std::fs::read(&p).unwrap();
+        let path = p.to_str().unwrap();
+        // (The text report names its input, so it is not compared.)
+        for mode in [&["--ndjson"][..], &["--csv"], &["--json", "--summary"]] {
+            let run = |input: &str, stdin: Option<&[u8]>| {
+                let mut args = vec!["trace"];
+                args.extend(mode);
+                args.push(input);
+                common::siplens(&args, stdin)
+            };
+            let (file, stdin) = (run(path, None), run("-", Some(&bytes)));
+            assert_eq!(file.status.code(), stdin.status.code(), "{mode:?} {path}");
+            assert!(!file.stdout.is_empty(), "{mode:?} {path}");
+            assert!(file.stdout == stdin.stdout, "{mode:?} {path}");
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! Media of a capture (RTP/RTCP bound to calls by SDP) and the media
-//! findings `SL430`–`SL436`, on the generated captures of
+//! findings `SL430`–`SL440`, on the generated captures of
 //! `tests/fixtures/rtp/` (written by `examples/rtp_fixtures.rs`): each rule
 //! fires on its capture and on no other, and the two-way call has none.
 // Native only: `wasm-pack test` builds every test target for wasm32.
@@ -20,7 +20,7 @@ fn media_ids(t: &Trace) -> Vec<&'static str> {
         .findings
         .iter()
         .map(|f| f.id)
-        .filter(|id| id.starts_with("SL43"))
+        .filter(|id| id.starts_with("SL43") || id.starts_with("SL44"))
         .collect();
     ids.sort();
     ids.dedup();
@@ -288,4 +288,105 @@ fn ssrc_change_after_a_reinvite_is_no_finding() {
     assert_eq!(media_ids(&t), Vec::<&str>::new(), "{:#?}", t.findings);
     let new = stream(&t, 0xAAAA_0002);
     assert_eq!(new.follows, Some(stream(&t, 0xAAAA_0001).id));
+}
+
+/// SL437–SL439: what an RR about the caller's stream reports, with the
+/// evidence (reporter, frame, time); the caller's own RR about the callee's
+/// stream reports nothing wrong and raises nothing.
+#[test]
+fn rtcp_reports_loss_jitter_and_round_trip() {
+    let t = trace("rtcp-reports.pcap");
+    assert_eq!(
+        media_ids(&t),
+        ["SL437", "SL438", "SL439"],
+        "{:#?}",
+        t.findings
+    );
+    let caller = stream(&t, 0xBBBB_0001);
+    let r = caller
+        .rtcp
+        .as_ref()
+        .expect("RTCP about the caller's stream");
+    let rtt = r.max_round_trip.as_ref().expect("the RR echoes the SR");
+    // RFC 3550 §6.4.1: 2.4 s − 1.0 s − DLSR 0.5 s.
+    assert_eq!(rtt.value, 900.0);
+    assert_eq!(rtt.reporter, 0xBBBB_0002);
+    let loss = r.max_fraction_lost.as_ref().unwrap();
+    assert_eq!((loss.value, loss.frame), (25.0, rtt.frame));
+    assert_eq!(r.max_jitter_report.as_ref().unwrap().value, 400.0);
+    assert_eq!(caller.lost, 0);
+    for f in t.findings.iter().filter(|f| f.id.starts_with("SL4")) {
+        assert_eq!(f.frame, Some(rtt.frame), "{f:?}");
+        assert!(f.message.contains("SSRC 0xBBBB0001"), "{}", f.message);
+        assert!(
+            f.message.contains("SSRC 0xBBBB0002 in frame"),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.messages, [1], "bound by the answer's SDP");
+    }
+    let f = t.findings.iter().find(|f| f.id == "SL437").unwrap();
+    assert!(
+        f.message.contains("after the capture point"),
+        "{}",
+        f.message
+    );
+    let f = t.findings.iter().find(|f| f.id == "SL438").unwrap();
+    assert!(f.message.contains("(50.0 ms at 8000 Hz)"), "{}", f.message);
+    // The callee's stream: an RR of 1 %, 2 ms, no round trip (LSR 0).
+    let callee = stream(&t, 0xBBBB_0002).rtcp.as_ref().unwrap();
+    assert!(callee.max_round_trip.is_none());
+    assert_eq!(callee.sender_reports, 0);
+    assert_eq!(r.sender_reports, 1, "the caller sent the SR");
+    assert_eq!(t.media.as_ref().unwrap().rtcp_packets, 3, "SR, RR and RR");
+    // The CLI's media section shows the round trip beside the loss.
+    let p = common::root().join("tests/fixtures/rtp/rtcp-reports.pcap");
+    let out = common::siplens(&["trace", "--summary", p.to_str().unwrap()], None);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("RTCP loss 25.0%, RTCP round trip 900 ms"), "{s}");
+}
+
+/// SL440: 11 s of RTP both ways and no RTCP, once per call; not when the
+/// SDP turns RTCP off (b=RS:0, b=RR:0) nor on the short generated calls.
+#[test]
+fn rtcp_absent_unless_the_sdp_turns_it_off() {
+    let t = trace("rtcp-absent.pcap");
+    assert_eq!(media_ids(&t), ["SL440"], "{:#?}", t.findings);
+    let f = t.findings.iter().find(|f| f.id == "SL440").unwrap();
+    assert_eq!(f.messages, [0, 1]);
+    assert!(f.frame.is_some());
+    assert!(
+        f.message.contains("SSRC 0xCC000001") && f.message.contains("SSRC 0xCC000002"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("no RTCP packet at all"), "{}", f.message);
+    let t = trace("rtcp-off.pcap");
+    assert_eq!(media_ids(&t), Vec::<&str>::new(), "{:#?}", t.findings);
+}
+
+/// SL437 / SL439 from an XR VoIP metrics block (RFC 3611 §4.7): loss rate
+/// and round trip delay as the reporter measured them; the other
+/// direction's block reports nothing wrong.
+#[test]
+fn rtcp_xr_voip_metrics_loss_and_round_trip() {
+    let t = trace("rtcp-xr.pcap");
+    assert_eq!(media_ids(&t), ["SL437", "SL439"], "{:#?}", t.findings);
+    let r = stream(&t, 0xDDDD_0001).rtcp.as_ref().unwrap();
+    let loss = r.max_xr_loss.as_ref().unwrap();
+    assert_eq!((loss.value, loss.reporter), (15.625, 0xDDDD_0002));
+    assert_eq!(r.max_xr_round_trip.as_ref().unwrap().value, 950.0);
+    assert!(r.max_fraction_lost.is_none(), "the RR has no block");
+    for f in t.findings.iter().filter(|f| f.id.starts_with("SL4")) {
+        assert_eq!(f.frame, Some(loss.frame), "{f:?}");
+        assert!(
+            f.message.contains("XR VoIP metrics of SSRC 0xDDDD0002"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("SSRC 0xDDDD0001"), "{}", f.message);
+    }
+    let other = stream(&t, 0xDDDD_0002).rtcp.as_ref().unwrap();
+    assert_eq!(other.max_xr_round_trip.as_ref().unwrap().value, 60.0);
+    assert_eq!(other.extended_reports, 1);
 }

@@ -211,3 +211,79 @@ fn rtp_streams_agree_with_tshark() {
     assert!(compared >= 10, "only {compared} streams compared");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// The round trip from RTCP `LSR`/`DLSR` (RFC 3550 §6.4.1) agrees with
+/// tshark's (`rtcp.roundtrip-delay`, computed when it holds the SR a
+/// block echoes, as siplens does): on every capture, the highest round trip
+/// is the same (within 1 ms; tshark prints whole ms) and each stream's
+/// `maxRoundTrip` is one tshark computed at the same frame.
+#[test]
+fn rtcp_round_trip_agrees_with_tshark() {
+    if !common::tshark() {
+        return;
+    }
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for f in captures() {
+        let name = rel(&f);
+        let out = Command::new("tshark")
+            .arg("-r")
+            .arg(&f)
+            .args([
+                "-o",
+                "rtcp.heuristic_rtcp:TRUE",
+                "-o",
+                "rtcp.show_roundtrip_calculation:TRUE",
+                "-o",
+                "rtcp.roundtrip_min_threshhold:0",
+                "-Y",
+                "rtcp.roundtrip-delay",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+                "-e",
+                "rtcp.roundtrip-delay",
+            ])
+            .output()
+            .expect("tshark runs");
+        let theirs: Vec<(u64, f64)> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let (frame, ms) = l.split_once('\t')?;
+                let frame = frame.parse().ok()?;
+                Some(
+                    ms.split(',')
+                        .filter_map(move |x| Some((frame, x.parse().ok()?))),
+                )
+            })
+            .flatten()
+            .collect();
+        let trace = siplens::decode_capture(&std::fs::read(&f).unwrap());
+        let ours: Vec<(u64, f64)> = trace
+            .media
+            .iter()
+            .flat_map(|m| &m.streams)
+            .filter_map(|s| s.rtcp.as_ref()?.max_round_trip.as_ref())
+            .map(|v| (v.frame, v.value))
+            .collect();
+        let max = |v: &[(u64, f64)]| v.iter().map(|x| x.1).reduce(f64::max);
+        match (max(&ours), max(&theirs)) {
+            (None, None) => continue,
+            (Some(a), Some(b)) if (a - b).abs() <= 1.0 => compared += 1,
+            (a, b) => problems.push(format!("{name}: max round trip {a:?} vs tshark {b:?}")),
+        }
+        for (frame, ms) in &ours {
+            if !theirs
+                .iter()
+                .any(|(tf, tms)| tf == frame && (tms - ms).abs() <= 1.0)
+            {
+                problems.push(format!(
+                    "{name}: {ms} ms at frame {frame} not in tshark {theirs:?}"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(compared >= 1, "no capture with a round trip compared");
+}

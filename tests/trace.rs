@@ -927,7 +927,13 @@ fn every_shared_capture_decodes_with_spans_inside_each_message() {
             .collect();
         let odd = f.ends_with("heplify/sip_ipv6_udp.pcap");
         assert_eq!(clock.len(), usize::from(odd), "{}", f.display());
-        assert_eq!(x.issues.len(), clock.len(), "{}: {:?}", f.display(), x.issues);
+        assert_eq!(
+            x.issues.len(),
+            clock.len(),
+            "{}: {:?}",
+            f.display(),
+            x.issues
+        );
         for raw in &x.messages {
             check_decoded(&siplens::decode(&raw.bytes), &raw.bytes)
                 .unwrap_or_else(|e| panic!("{}: {e}", f.display()));

@@ -513,6 +513,15 @@ fn trace_input(
     level: Option<redact::LevelArg>,
 ) -> Result<Vec<u8>, ExitCode> {
     let bytes = read_input(file)?;
+    triaged_input(bytes, file, level)
+}
+
+/// [`trace_input`] once the bytes are read.
+fn triaged_input(
+    bytes: Vec<u8>,
+    file: Option<&std::path::Path>,
+    level: Option<redact::LevelArg>,
+) -> Result<Vec<u8>, ExitCode> {
     let name = input_name(file);
     let t = siplens::triage::triage(&bytes);
     if !t.is_usable() {
@@ -600,6 +609,95 @@ fn export_call(
     }
 }
 
+/// Bytes read at a time from a capture file that `trace` streams.
+const CHUNK: usize = 1 << 16;
+
+/// The input of `trace`: whole bytes, or a capture file still to be read.
+enum TraceSource {
+    /// Read whole (standard input, text, `--redact`), triaged.
+    Bytes(Vec<u8>),
+    /// A pcap / pcapng file, its first bytes read: the rest is read
+    /// [`CHUNK`] bytes at a time, so the file is never held whole.
+    Capture(std::fs::File, Vec<u8>),
+}
+
+/// Opens the input of `trace`. A capture file (not standard input, not
+/// redacted) is left to be read in chunks; anything else is read and
+/// triaged as [`trace_input`] does.
+fn trace_source(
+    file: Option<&std::path::Path>,
+    level: Option<redact::LevelArg>,
+) -> Result<TraceSource, ExitCode> {
+    use std::io::Read as _;
+    let path = match file {
+        Some(p) if p.as_os_str() != "-" && level.is_none() => p,
+        _ => return trace_input(file, level).map(TraceSource::Bytes),
+    };
+    let cannot = |e: std::io::Error| {
+        eprintln!("siplens: cannot read {}: {e}", path.display());
+        ExitCode::from(UNUSABLE)
+    };
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    let mut head = Vec::with_capacity(CHUNK);
+    (&mut f)
+        .take(CHUNK as u64)
+        .read_to_end(&mut head)
+        .map_err(cannot)?;
+    if siplens::trace::capture::is_capture(&head) {
+        return Ok(TraceSource::Capture(f, head));
+    }
+    f.read_to_end(&mut head).map_err(cannot)?;
+    triaged_input(head, file, level).map(TraceSource::Bytes)
+}
+
+/// The flow summary of `source` ([`siplens::trace::stream_any_keys`]);
+/// with `each`, every message is diagnosed and handed over as it is read.
+/// A capture file goes through a [`siplens::trace::incremental::TraceStream`]
+/// in [`CHUNK`]-byte pieces: the same messages and summary, and memory
+/// that holds the summaries but never the file.
+fn summarise(
+    source: TraceSource,
+    name: &str,
+    keys: &siplens::capture::esp::EspKeys,
+    mut each: Option<&mut dyn FnMut(siplens::trace::TraceMessage)>,
+) -> Result<siplens::trace::TraceSummary, ExitCode> {
+    use std::io::Read as _;
+    let (mut f, head) = match source {
+        TraceSource::Bytes(bytes) => {
+            return Ok(siplens::trace::stream_any_keys(&bytes, keys, each))
+        }
+        TraceSource::Capture(f, head) => (f, head),
+    };
+    use siplens::trace::incremental::TraceStream;
+    let mut stream = if each.is_some() {
+        TraceStream::with_keys(keys.clone())
+    } else {
+        TraceStream::summary_only(keys.clone())
+    };
+    let mut hand = |messages: Vec<siplens::trace::TraceMessage>| {
+        if let Some(each) = each.as_mut() {
+            messages.into_iter().for_each(each);
+        }
+    };
+    hand(stream.push(&head));
+    drop(head);
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hand(stream.push(&buf[..n])),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                eprintln!("siplens: cannot read {name}: {e}");
+                return Err(ExitCode::from(UNUSABLE));
+            }
+        }
+    }
+    let (last, summary) = stream.finish();
+    hand(last);
+    Ok(summary)
+}
+
 /// What `siplens trace` prints.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TraceOut {
@@ -632,10 +730,6 @@ fn trace(
     keys: &siplens::capture::esp::EspKeys,
 ) -> ExitCode {
     use std::io::Write as _;
-    let bytes = match trace_input(file, level) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
     let name = input_name(file);
     let no_sip = |findings: &[siplens::trace::FlowFinding]| {
         let why = findings
@@ -662,6 +756,10 @@ fn trace(
             || filter.dialog.is_some_and(|n| m.dialog_id == Some(n))
     };
     if out == TraceOut::Json {
+        let bytes = match trace_input(file, level) {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
         let mut t = siplens::trace::decode_any_keys(&bytes, keys);
         drop(bytes);
         if t.messages.is_empty() {
@@ -703,6 +801,11 @@ fn trace(
             _ => code,
         };
     }
+    // Every other output streams, a capture file in chunks.
+    let source = match trace_source(file, level) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     if out == TraceOut::Ndjson {
         // One object per line, written as each message is decoded. The
         // lines are serialised into one reused buffer (serde_json's many
@@ -732,7 +835,10 @@ fn trace(
                     });
             }
         };
-        let t = siplens::trace::stream_any_keys(&bytes, keys, Some(&mut each));
+        let t = match summarise(source, &name, keys, Some(&mut each)) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
         match written
             .and_then(|()| w.write_all(&line))
             .and_then(|()| w.flush())
@@ -755,9 +861,13 @@ fn trace(
     let mut timestamps = Vec::new();
     let t = if out == TraceOut::Csv {
         let mut each = |m: siplens::trace::TraceMessage| timestamps.push(m.timestamp);
-        siplens::trace::stream_any_keys(&bytes, keys, Some(&mut each))
+        summarise(source, &name, keys, Some(&mut each))
     } else {
-        siplens::trace::stream_any_keys(&bytes, keys, None)
+        summarise(source, &name, keys, None)
+    };
+    let t = match t {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     if t.messages.is_empty() {
         return no_sip(&t.capture_findings);

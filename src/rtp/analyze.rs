@@ -38,6 +38,9 @@ pub const MIN_RUN: u64 = 5;
 pub const MAX_CANDIDATES: usize = 100_000;
 /// Telephone events kept per stream.
 pub const MAX_EVENTS: usize = 256;
+/// SRs remembered per SSRC for the round trip: a reporter echoes the
+/// last one it received, a few intervals back at most.
+const MAX_SR_KEPT: usize = 8;
 /// Payload types counted per stream (more are counted as `other`).
 const MAX_PAYLOAD_TYPES: usize = 8;
 
@@ -103,6 +106,22 @@ pub struct TelephoneEventDto {
     pub ended: bool,
 }
 
+/// One value read in an RTCP report block, with where it was read: the
+/// evidence of a media finding.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ReportedValue {
+    /// The value, in the unit of the field holding it.
+    pub value: f64,
+    /// Frame of the RTCP packet.
+    pub frame: u64,
+    /// Its capture time (seconds since the Unix epoch).
+    pub time: Option<f64>,
+    /// SSRC of the reporter (the sender of the SR or RR).
+    pub reporter: u32,
+}
+
 /// RTCP about one stream's SSRC.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -122,6 +141,21 @@ pub struct RtcpSummary {
     pub extended_reports: u64,
     /// Frame of a BYE naming this SSRC.
     pub bye_frame: Option<u64>,
+    /// The block with the highest fraction lost (percent).
+    pub max_fraction_lost: Option<ReportedValue>,
+    /// The block with the highest interarrival jitter (timestamp units).
+    pub max_jitter_report: Option<ReportedValue>,
+    /// The highest round trip (ms) between the capture point and a
+    /// reporter: the block's arrival here, less the capture time of the SR
+    /// its `LSR` echoes, less its `DLSR` (RFC 3550 §6.4.1 `A − LSR − DLSR`
+    /// with both times on the capture's clock).
+    pub max_round_trip: Option<ReportedValue>,
+    /// The XR VoIP metrics block (RFC 3611 §4.7) with the highest loss
+    /// rate (percent, since the beginning of reception).
+    pub max_xr_loss: Option<ReportedValue>,
+    /// The XR VoIP metrics block with the longest round trip delay (ms,
+    /// between the RTP interfaces, as the reporter measured it).
+    pub max_xr_round_trip: Option<ReportedValue>,
 }
 
 /// One RTP stream.
@@ -224,6 +258,10 @@ pub struct MediaAnalyzer {
     /// first bits look like it.
     not_rtp: HashMap<(IpAddr, u16), ()>,
     rtcp: HashMap<u32, RtcpSummary>,
+    /// The latest SRs of each SSRC: NTP middle 32 bits and capture time
+    /// (at most [`MAX_SR_KEPT`] each), for the round trip of the blocks
+    /// that echo them.
+    sr_sent: HashMap<u32, Vec<(u32, Option<f64>)>>,
     /// RTCP compound packets read.
     pub rtcp_packets: u64,
     /// UDP datagrams that were neither RTP nor valid RTCP.
@@ -273,7 +311,7 @@ impl MediaAnalyzer {
     pub fn push(&mut self, d: &Datagram<'_>) {
         match demux(d.data) {
             Demuxed::Rtcp => match parse_rtcp_compound(d.data) {
-                Some(packets) => self.rtcp(d.frame, &packets),
+                Some(packets) => self.rtcp(d.frame, d.time, &packets),
                 None => self.other_datagrams += 1,
             },
             Demuxed::Rtp
@@ -290,26 +328,50 @@ impl MediaAnalyzer {
         }
     }
 
-    fn rtcp(&mut self, frame: u64, packets: &[RtcpPacket]) {
+    fn rtcp(&mut self, frame: u64, time: Option<f64>, packets: &[RtcpPacket]) {
         self.rtcp_packets += 1;
-        let blocks = |reports: &[super::ReportBlock], this: &mut HashMap<u32, RtcpSummary>| {
-            for r in reports {
-                let s = this.entry(r.ssrc).or_default();
-                s.report_blocks += 1;
-                s.last_fraction_lost = Some(f64::from(r.fraction_lost) * 100.0 / 256.0);
-                s.last_cumulative_lost = Some(r.cumulative_lost);
-                s.max_reported_jitter = Some(s.max_reported_jitter.unwrap_or(0).max(r.jitter));
+        let at = |value: f64, reporter: u32| ReportedValue {
+            value,
+            frame,
+            time,
+            reporter,
+        };
+        let higher = |slot: &mut Option<ReportedValue>, v: ReportedValue| {
+            if slot.as_ref().is_none_or(|x| v.value > x.value) {
+                *slot = Some(v);
             }
         };
         for p in packets {
-            match p {
-                RtcpPacket::SenderReport { ssrc, reports, .. } => {
+            let (reporter, reports) = match p {
+                RtcpPacket::SenderReport {
+                    ssrc,
+                    ntp_middle,
+                    reports,
+                    ..
+                } => {
                     self.rtcp.entry(*ssrc).or_default().sender_reports += 1;
-                    blocks(reports, &mut self.rtcp);
+                    let kept = self.sr_sent.entry(*ssrc).or_default();
+                    if kept.len() >= MAX_SR_KEPT {
+                        kept.remove(0);
+                    }
+                    kept.push((*ntp_middle, time));
+                    (*ssrc, reports)
                 }
-                RtcpPacket::ReceiverReport { reports, .. } => blocks(reports, &mut self.rtcp),
-                RtcpPacket::ExtendedReport { ssrc, .. } => {
+                RtcpPacket::ReceiverReport { ssrc, reports } => (*ssrc, reports),
+                RtcpPacket::ExtendedReport { ssrc, voip, .. } => {
                     self.rtcp.entry(*ssrc).or_default().extended_reports += 1;
+                    for v in voip {
+                        let s = self.rtcp.entry(v.ssrc).or_default();
+                        let loss = f64::from(v.loss_rate) * 100.0 / 256.0;
+                        higher(&mut s.max_xr_loss, at(loss, *ssrc));
+                        if v.round_trip_delay > 0 {
+                            higher(
+                                &mut s.max_xr_round_trip,
+                                at(f64::from(v.round_trip_delay), *ssrc),
+                            );
+                        }
+                    }
+                    continue;
                 }
                 RtcpPacket::Bye { ssrcs } => {
                     for s in ssrcs {
@@ -319,8 +381,32 @@ impl MediaAnalyzer {
                             .bye_frame
                             .get_or_insert(frame);
                     }
+                    continue;
                 }
-                RtcpPacket::SourceDescription { .. } | RtcpPacket::Other { .. } => {}
+                RtcpPacket::SourceDescription { .. } | RtcpPacket::Other { .. } => continue,
+            };
+            for r in reports {
+                // A.8 jitter and loss as the reporter saw them; the round
+                // trip from the SR this block echoes, when it was captured.
+                let rtt = (r.last_sr != 0)
+                    .then(|| self.sr_sent.get(&r.ssrc))
+                    .flatten()
+                    .and_then(|kept| kept.iter().rev().find(|(ntp, _)| *ntp == r.last_sr))
+                    .and_then(|&(_, sent)| {
+                        let rtt = time? - sent? - f64::from(r.delay_since_last_sr) / 65536.0;
+                        (rtt >= 0.0).then(|| (rtt * 1e6).round() / 1e3)
+                    });
+                let s = self.rtcp.entry(r.ssrc).or_default();
+                s.report_blocks += 1;
+                let fraction = f64::from(r.fraction_lost) * 100.0 / 256.0;
+                s.last_fraction_lost = Some(fraction);
+                s.last_cumulative_lost = Some(r.cumulative_lost);
+                s.max_reported_jitter = Some(s.max_reported_jitter.unwrap_or(0).max(r.jitter));
+                higher(&mut s.max_fraction_lost, at(fraction, reporter));
+                higher(&mut s.max_jitter_report, at(f64::from(r.jitter), reporter));
+                if let Some(ms) = rtt {
+                    higher(&mut s.max_round_trip, at(ms, reporter));
+                }
             }
         }
     }

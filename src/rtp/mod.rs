@@ -21,7 +21,9 @@
 pub mod analyze;
 pub mod stream;
 
-pub use analyze::{MediaAnalyzer, MediaStream, PayloadTypeCount, RtcpSummary, TelephoneEventDto};
+pub use analyze::{
+    MediaAnalyzer, MediaStream, PayloadTypeCount, ReportedValue, RtcpSummary, TelephoneEventDto,
+};
 
 /// The fixed part of an RTP header is 12 octets (RFC 3550 §5.1).
 pub const RTP_FIXED_HEADER: usize = 12;
@@ -170,6 +172,27 @@ pub struct ReportBlock {
     pub highest_sequence: u32,
     /// Interarrival jitter, in timestamp units.
     pub jitter: u32,
+    /// `LSR`: the middle 32 bits of the NTP timestamp of the last SR
+    /// received from that source (0: none yet, RFC 3550 §6.4.1).
+    pub last_sr: u32,
+    /// `DLSR`: the delay between receiving that SR and sending this
+    /// block, in 1/65536 s (0: no SR yet).
+    pub delay_since_last_sr: u32,
+}
+
+/// The loss and delay of an XR VoIP metrics report block (RFC 3611 §4.7,
+/// block type 7): the fixed-point fractions and the delay as the reporter
+/// measured them since the beginning of reception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoipMetrics {
+    /// SSRC of the source this block is about.
+    pub ssrc: u32,
+    /// Packets lost since the beginning of reception, in 1/256.
+    pub loss_rate: u8,
+    /// Packets discarded (late, early, jitter buffer overflow), in 1/256.
+    pub discard_rate: u8,
+    /// The latest round trip between the RTP interfaces, ms (0: none).
+    pub round_trip_delay: u16,
 }
 
 /// One RTCP packet of a compound packet.
@@ -179,6 +202,9 @@ pub enum RtcpPacket {
     SenderReport {
         /// Sender SSRC.
         ssrc: u32,
+        /// The middle 32 bits of its NTP timestamp: what receivers echo
+        /// as `LSR` (RFC 3550 §6.4.1).
+        ntp_middle: u32,
         /// Sender's packet count.
         packets: u32,
         /// Sender's octet count.
@@ -209,6 +235,8 @@ pub enum RtcpPacket {
         ssrc: u32,
         /// Block types (RFC 3611; 7 is VoIP metrics).
         blocks: Vec<u8>,
+        /// Its VoIP metrics blocks (block type 7).
+        voip: Vec<VoipMetrics>,
     },
     /// Any other packet type (APP 204, feedback 205/206…).
     Other {
@@ -230,6 +258,8 @@ fn report_blocks(b: &[u8], at: usize, count: u8) -> Option<Vec<ReportBlock>> {
                 cumulative_lost,
                 highest_sequence: be32(b, o + 8)?,
                 jitter: be32(b, o + 12)?,
+                last_sr: be32(b, o + 16)?,
+                delay_since_last_sr: be32(b, o + 20)?,
             })
         })
         .collect()
@@ -262,6 +292,7 @@ pub fn parse_rtcp_compound(data: &[u8]) -> Option<Vec<RtcpPacket>> {
         out.push(match pt {
             200 => RtcpPacket::SenderReport {
                 ssrc: be32(body, 4)?,
+                ntp_middle: be32(body, 10)?,
                 packets: be32(body, 20)?,
                 octets: be32(body, 24)?,
                 reports: report_blocks(body, 28, count)?,
@@ -278,10 +309,14 @@ pub fn parse_rtcp_compound(data: &[u8]) -> Option<Vec<RtcpPacket>> {
                     .map(|i| be32(body, 4 + 4 * i))
                     .collect::<Option<_>>()?,
             },
-            207 => RtcpPacket::ExtendedReport {
-                ssrc: be32(body, 4)?,
-                blocks: xr_blocks(body),
-            },
+            207 => {
+                let (blocks, voip) = xr_blocks(body);
+                RtcpPacket::ExtendedReport {
+                    ssrc: be32(body, 4)?,
+                    blocks,
+                    voip,
+                }
+            }
             packet_type => RtcpPacket::Other { packet_type },
         });
         at += len;
@@ -309,18 +344,36 @@ fn sdes_cname(body: &[u8], count: u8) -> Option<String> {
     }
 }
 
-/// Block types of an XR packet (RFC 3611: type, type-specific, length in words).
-fn xr_blocks(body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
+/// Block types of an XR packet (RFC 3611: type, type-specific, length in
+/// words) and its VoIP metrics blocks (type 7, eight words after the
+/// header: SSRC, loss rate, discard rate, burst and gap densities and
+/// durations, round trip delay…, RFC 3611 §4.7).
+fn xr_blocks(body: &[u8]) -> (Vec<u8>, Vec<VoipMetrics>) {
+    let (mut out, mut voip) = (Vec::new(), Vec::new());
     let mut at = 8;
     while let (Some(&bt), Some(words)) = (body.get(at), be16(body, at + 2)) {
         out.push(bt);
+        if bt == 7 && words >= 8 {
+            if let (Some(ssrc), Some(&loss), Some(&discard), Some(rtt)) = (
+                be32(body, at + 4),
+                body.get(at + 8),
+                body.get(at + 9),
+                be16(body, at + 16),
+            ) {
+                voip.push(VoipMetrics {
+                    ssrc,
+                    loss_rate: loss,
+                    discard_rate: discard,
+                    round_trip_delay: rtt,
+                });
+            }
+        }
         at += 4 + 4 * usize::from(words);
         if out.len() >= 32 {
             break;
         }
     }
-    out
+    (out, voip)
 }
 
 /// One RFC 4733 telephone-event payload (§2.3):
@@ -416,6 +469,26 @@ mod tests {
         assert_eq!(reports[0].cumulative_lost, -2);
         assert_eq!(reports[0].highest_sequence, 0x10005);
         assert_eq!(reports[0].jitter, 80);
+        assert_eq!((reports[0].last_sr, reports[0].delay_since_last_sr), (0, 0));
+        // An SR: NTP 0xb44db705:20000000 → LSR 0xb7052000 (RFC 3550
+        // §6.4.1, Fig. 2), one block with LSR and DLSR 5.25 s.
+        let mut sr = vec![0x81, 200, 0, 12, 0, 0, 0, 9];
+        sr.extend([0xb4, 0x4d, 0xb7, 0x05, 0x20, 0, 0, 0]);
+        sr.extend([0u8; 12]);
+        sr.extend([0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+        sr.extend([0xb7, 0x05, 0x20, 0x00, 0x00, 0x05, 0x40, 0x00]);
+        let q = parse_rtcp_compound(&sr).unwrap();
+        let RtcpPacket::SenderReport {
+            ntp_middle,
+            reports: blocks,
+            ..
+        } = &q[0]
+        else {
+            panic!("{q:?}")
+        };
+        assert_eq!(*ntp_middle, 0xb705_2000);
+        assert_eq!(blocks[0].last_sr, 0xb705_2000);
+        assert_eq!(blocks[0].delay_since_last_sr, 0x0005_4000);
         assert_eq!(
             p[1],
             RtcpPacket::SourceDescription {

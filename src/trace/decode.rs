@@ -266,8 +266,9 @@ impl<'t, 'e> Streamer<'t, 'e> {
     pub(crate) fn step(&mut self, mut r: RawMessage, decode: bool) -> Option<TraceMessage> {
         let i = self.messages.len();
         let msg = crate::parse::parse_message(&r.bytes);
-        if self.fill_timestamps {
-            // `capture::read_capture_with` leaves it to the consumer.
+        if self.fill_timestamps && r.timestamp.is_none() {
+            // `capture::read_capture_with` leaves it to the consumer (the
+            // streaming reader, `capture::Incremental`, has filled it).
             r.timestamp = r.time.map(iso_time);
         }
         // One set of typed views for the correlator and the diagnosis.

@@ -42,6 +42,10 @@ pub struct TraceStream {
     streamer: Streamer<'static, 'static>,
     /// Keys for IPsec ESP in a capture ([`TraceStream::with_keys`]).
     keys: EspKeys,
+    /// Diagnose each message alone and hand it over (else `push` returns
+    /// nothing and only the summary is built, as [`super::stream_any`]
+    /// without `each`).
+    decode: bool,
 }
 
 enum Feed {
@@ -82,10 +86,24 @@ impl TraceStream {
     /// [`super::decode_any_keys`] of the whole input. The keys stay in the
     /// stream; nothing of them is in what it returns.
     pub fn with_keys(keys: EspKeys) -> Self {
+        Self::build(keys, true)
+    }
+
+    /// A stream that builds the summary only: [`TraceStream::push`] and
+    /// [`TraceStream::finish`] hand over no message and the single-message
+    /// diagnosis is skipped (a file read in chunks for `siplens trace
+    /// --summary` holds no more than the record being completed). `keys`
+    /// as [`TraceStream::with_keys`].
+    pub fn summary_only(keys: EspKeys) -> Self {
+        Self::build(keys, false)
+    }
+
+    fn build(keys: EspKeys, decode: bool) -> Self {
         TraceStream {
             feed: Feed::Undecided(Vec::new()),
             streamer: Streamer::new(None, None),
             keys,
+            decode,
         }
     }
 
@@ -94,7 +112,7 @@ impl TraceStream {
     /// retransmission) and numbered as in the whole trace. `from` and `to`
     /// are `None`: the lanes are known at the end ([`TraceSummary`]).
     pub fn push(&mut self, chunk: &[u8]) -> Vec<TraceMessage> {
-        let cuts = match &mut self.feed {
+        match &mut self.feed {
             Feed::Undecided(head) => {
                 head.extend_from_slice(chunk);
                 if head.len() < 4 {
@@ -105,38 +123,41 @@ impl TraceStream {
                 self.cut(&head)
             }
             _ => self.cut(chunk),
-        };
-        self.decode(cuts)
+        }
     }
 
     /// Ends the input: returns the messages the end completed and the
     /// flow summary (participants, lanes, transactions, dialogs, calls,
     /// flow and capture findings), as [`super::stream_any`] gives it.
     pub fn finish(mut self) -> (Vec<TraceMessage>, TraceSummary) {
-        let mut cuts = Vec::new();
+        let mut last = Vec::new();
         if let Feed::Undecided(head) = &mut self.feed {
             let head = std::mem::take(head);
             self.decide(&head);
-            cuts = self.cut(&head);
+            last = self.cut(&head);
         }
-        let (source, frames, mut issues) = match &mut self.feed {
+        let TraceStream {
+            feed,
+            streamer,
+            decode,
+            ..
+        } = &mut self;
+        let mut take = |cut: Cut| last.extend(decode_cut(streamer, *decode, cut));
+        let (source, frames, mut issues) = match feed {
             Feed::Capture(c) => {
-                cuts.extend(c.push(&[], true));
+                c.push(&[], true, &mut take);
                 let x = std::mem::replace(&mut c.reader, capture::Incremental::new("")).finish();
-                cuts.extend(
-                    x.messages
-                        .into_iter()
-                        .map(|raw| Cut::Message { raw, line: None }),
-                );
+                for raw in x.messages {
+                    take(Cut::Message { raw, line: None });
+                }
                 (x.format, x.frames, x.issues)
             }
             Feed::Text(t) => {
-                cuts.extend(t.split(true));
+                t.split(true).into_iter().for_each(&mut take);
                 ("text", 0, t.carried.report())
             }
             Feed::Undecided(_) => ("text", 0, Vec::new()),
         };
-        let last = self.decode(cuts);
         if self.streamer.messages.is_empty() {
             issues.push(no_sip(source, frames));
         }
@@ -156,39 +177,48 @@ impl TraceStream {
         };
     }
 
-    /// Feeds `chunk` to the decided feed; returns the messages it completed.
-    fn cut(&mut self, chunk: &[u8]) -> Vec<Cut> {
-        match &mut self.feed {
-            Feed::Undecided(_) => Vec::new(),
-            Feed::Text(t) => t.push(chunk),
-            Feed::Capture(c) => c.push(chunk, false),
+    /// Feeds `chunk` to the decided feed; returns the messages it
+    /// completed. A capture's cuts are decoded as its records are walked,
+    /// not collected first.
+    fn cut(&mut self, chunk: &[u8]) -> Vec<TraceMessage> {
+        let TraceStream {
+            feed,
+            streamer,
+            decode,
+            ..
+        } = self;
+        let mut out = Vec::new();
+        let mut take = |cut: Cut| out.extend(decode_cut(streamer, *decode, cut));
+        match feed {
+            Feed::Undecided(_) => {}
+            Feed::Text(t) => t.push(chunk).into_iter().for_each(&mut take),
+            Feed::Capture(c) => c.push(chunk, false, &mut take),
         }
+        out
     }
+}
 
-    fn decode(&mut self, cuts: Vec<Cut>) -> Vec<TraceMessage> {
-        cuts.into_iter()
-            .filter_map(|cut| {
-                let (raw, line) = match cut {
-                    Cut::Message { raw, line } => (raw, line),
-                    Cut::Payload(p) => {
-                        self.streamer.payload(&p.as_payload());
-                        return None;
-                    }
-                };
-                let span = raw.source_span;
-                let mut m = self.streamer.step(raw, true)?;
-                // The text is not kept: a message starts a line, so it is
-                // at that line's column 1.
-                m.source_span = span.zip(line).map(|(s, line)| SpanDto {
-                    start: s.start,
-                    end: s.end,
-                    line,
-                    column: 1,
-                });
-                Some(m)
-            })
-            .collect()
-    }
+/// Hands one cut to the streamer: a payload to the media analysis, a
+/// message to be correlated (and, with `decode`, diagnosed and returned).
+fn decode_cut(streamer: &mut Streamer<'_, '_>, decode: bool, cut: Cut) -> Option<TraceMessage> {
+    let (raw, line) = match cut {
+        Cut::Message { raw, line } => (raw, line),
+        Cut::Payload(p) => {
+            streamer.payload(&p.as_payload());
+            return None;
+        }
+    };
+    let span = raw.source_span;
+    let mut m = streamer.step(raw, decode)?;
+    // The text is not kept: a message starts a line, so it is at that
+    // line's column 1.
+    m.source_span = span.zip(line).map(|(s, line)| SpanDto {
+        start: s.start,
+        end: s.end,
+        line,
+        column: 1,
+    });
+    Some(m)
 }
 
 /// The end of a streamed trace in one object (what the JS `TraceStream`'s
@@ -400,7 +430,7 @@ impl CaptureFeed {
 
     /// Walks the records `chunk` completed. A record that does not parse
     /// waits for more bytes; at the `last` one it is damage.
-    fn push(&mut self, chunk: &[u8], last: bool) -> Vec<Cut> {
+    fn push(&mut self, chunk: &[u8], last: bool, out: &mut dyn FnMut(Cut)) {
         let CaptureFeed {
             buf,
             base,
@@ -410,22 +440,20 @@ impl CaptureFeed {
         } = self;
         buf.extend_from_slice(chunk);
         if !last && buf.len() < *need {
-            return Vec::new();
+            return;
         }
-        let mut out = Vec::new();
         let mut used = 0;
         let mut records = Records::resume(buf, checkpoint.clone());
         while let Some(r) = records.next() {
             match r {
                 Ok(record) => {
                     let frames = records.frames();
-                    out.extend(
-                        reader
-                            .record(frames, record)
-                            .into_iter()
-                            .map(|raw| Cut::Message { raw, line: None }),
-                    );
-                    out.extend(reader.take_payloads().into_iter().map(Cut::Payload));
+                    for raw in reader.record(frames, record) {
+                        out(Cut::Message { raw, line: None });
+                    }
+                    for p in reader.take_payloads() {
+                        out(Cut::Payload(p));
+                    }
                     let (cp, at) = records.checkpoint();
                     *checkpoint = cp;
                     used = at;
@@ -449,6 +477,5 @@ impl CaptureFeed {
         buf.drain(..used);
         *need = need.saturating_sub(used);
         *base += used;
-        out
     }
 }

@@ -52,5 +52,5 @@ pub use model::{
     RawMessage, ReasonSummary, SdpRole,
 };
 pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
-pub use rtp::MediaReport;
+pub use rtp::{CallMedia, MediaReport};
 pub use summary::TraceSummary;

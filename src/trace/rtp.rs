@@ -42,6 +42,19 @@ pub const MEDIA_WAIT_S: f64 = 2.0;
 /// Media this long after a BYE is a finding (s): packets already in
 /// flight when the BYE left are not.
 pub const AFTER_BYE_GRACE_S: f64 = 1.0;
+/// An RTCP fraction lost at or above this is a finding (percent;
+/// siplens's threshold).
+pub const RTCP_LOSS_PCT: f64 = 5.0;
+/// An RTCP interarrival jitter above this is a finding (ms; siplens's
+/// threshold).
+pub const RTCP_JITTER_MS: f64 = 30.0;
+/// A round trip above this is a finding (ms): over 400 ms each way, the
+/// one-way limit of ITU-T G.114 for network planning.
+pub const RTCP_ROUND_TRIP_MS: f64 = 800.0;
+/// A stream this long with no RTCP is a finding (s): two minimum RTCP
+/// intervals (5 s, RFC 3550 §6.2; the first report comes after half of
+/// it, each interval is drawn from 0.5–1.5 times it).
+pub const RTCP_WAIT_S: f64 = 10.0;
 
 /// The media of a capture.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -59,6 +72,71 @@ pub struct MediaReport {
     pub rejected_candidates: usize,
 }
 
+/// The media of one call, summed over its streams (the CLI's call list
+/// columns, `siplens trace --csv`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallMedia {
+    /// RTP streams bound to the call.
+    pub streams: usize,
+    /// Packets of those streams.
+    pub packets: u64,
+    /// Packets sent to the offerer of their exchange: streams sent to the
+    /// address an offer announced, or coming from the address an answer
+    /// announced (symmetric RTP).
+    pub packets_to_offerer: u64,
+    /// Packets sent to the answerer of their exchange (the other way round).
+    pub packets_to_answerer: u64,
+    /// Expected − received, summed (RFC 3550 A.3; negative with duplicates).
+    pub lost: i64,
+    /// The highest `maxJitterMs` of the streams.
+    pub max_jitter_ms: Option<f64>,
+    /// Codecs seen (rtpmap or static name, else the payload type), in
+    /// order of appearance, without repeats.
+    pub codecs: Vec<String>,
+}
+
+impl MediaReport {
+    /// The media of call `call` ([`super::Trace::calls`] index); `messages`
+    /// are the trace's, to tell offers from answers.
+    pub fn call_media(&self, call: usize, messages: &[MessageSummary]) -> CallMedia {
+        let mut out = CallMedia::default();
+        for s in self.streams.iter().filter(|s| s.call == Some(call)) {
+            out.streams += 1;
+            out.packets += s.packets;
+            out.lost += s.lost;
+            if let Some(j) = s.max_jitter_ms {
+                out.max_jitter_ms = Some(out.max_jitter_ms.map_or(j, |m: f64| m.max(j)));
+            }
+            for p in &s.payload_types {
+                let name = p
+                    .codec
+                    .clone()
+                    .unwrap_or_else(|| p.payload_type.to_string());
+                if !out.codecs.contains(&name) {
+                    out.codecs.push(name);
+                }
+            }
+            let role = s
+                .sdp_message
+                .and_then(|m| messages.get(m))
+                .and_then(|m| m.sdp);
+            let to_offerer = match (s.bound_by, role) {
+                (Some("destination"), Some(SdpRole::Offer))
+                | (Some("source"), Some(SdpRole::Answer)) => Some(true),
+                (Some("destination"), Some(SdpRole::Answer))
+                | (Some("source"), Some(SdpRole::Offer)) => Some(false),
+                _ => None,
+            };
+            match to_offerer {
+                Some(true) => out.packets_to_offerer += s.packets,
+                Some(false) => out.packets_to_answerer += s.packets,
+                None => {}
+            }
+        }
+        out
+    }
+}
+
 /// One address an SDP announced.
 #[derive(Debug, Clone)]
 struct Endpoint {
@@ -70,6 +148,9 @@ struct Endpoint {
     /// The direction lets its sender send / receive (RFC 3264 §5.1).
     sends: bool,
     receives: bool,
+    /// RTCP turned off: `b=RS:0` and `b=RR:0` at the media or session
+    /// level (RFC 3556 §2).
+    rtcp_off: bool,
 }
 
 /// Media state of one trace being read.
@@ -112,6 +193,14 @@ impl MediaTracker {
                 .collect();
             let pts = infos.iter().map(|p| p.payload_type).collect();
             let dir = media.direction();
+            let zero = |bws: &[crate::parse::sdp::Bandwidth<'_>]| {
+                let zero = |t: &str| {
+                    bws.iter()
+                        .any(|b| b.bwtype.eq_ignore_case(t) && b.bandwidth == Some(0))
+                };
+                zero("RS") && zero("RR")
+            };
+            let rtcp_off = zero(&media.bandwidths) || zero(&sdp.bandwidths);
             self.analyzer.announce(addr, port, infos);
             self.endpoints.push(Endpoint {
                 message: m.index,
@@ -121,6 +210,7 @@ impl MediaTracker {
                 pts,
                 sends: matches!(dir, Direction::SendRecv | Direction::SendOnly),
                 receives: matches!(dir, Direction::SendRecv | Direction::RecvOnly),
+                rtcp_off,
             });
         }
     }
@@ -234,6 +324,7 @@ impl MediaTracker {
             by_message,
             answer_of,
             credit,
+            rtcp_packets: self.analyzer.rtcp_packets,
         }
         .run();
         let report = MediaReport {
@@ -264,6 +355,8 @@ struct Rules<'a> {
     /// re-INVITE repeating it, a B2BUA's other leg) made before the
     /// stream's last packet by a call not ended before its first.
     credit: HashMap<usize, u64>,
+    /// RTCP compound packets in the capture.
+    rtcp_packets: u64,
 }
 
 fn rel(t: Option<f64>, base: Option<f64>) -> String {
@@ -290,7 +383,10 @@ impl Rules<'_> {
             .chain(self.streams.iter().filter_map(|s| s.first_time))
             .reduce(f64::min);
         self.one_way(&mut out);
+        self.rtcp_absent(&mut out);
+        let mut reported = std::collections::HashSet::new();
         for (i, s) in self.streams.iter().enumerate() {
+            self.rtcp_reports(s, base, &mut reported, &mut out);
             if let Some(&Some(e)) = self.bound.get(i) {
                 self.address(s, e, &mut out);
                 self.payload_types(s, e, &mut out);
@@ -573,6 +669,204 @@ impl Rules<'_> {
             if reported.insert((call.unwrap_or(usize::MAX - i), rule as usize)) {
                 out.push(FlowFinding::new(rule, text, vec![o, i]));
             }
+        }
+    }
+
+    /// SL437 / SL438 / SL439: what the RTCP report blocks about the
+    /// stream's SSRC say (once per SSRC, rule and report, when several
+    /// streams carry one SSRC).
+    fn rtcp_reports(
+        &self,
+        s: &MediaStream,
+        base: Option<f64>,
+        reported: &mut std::collections::HashSet<(usize, u32, u64)>,
+        out: &mut Vec<FlowFinding>,
+    ) {
+        let Some(r) = &s.rtcp else {
+            return;
+        };
+        let mut push = |rule: Rule, v: &crate::rtp::ReportedValue, text: String| {
+            if reported.insert((rule as usize, s.ssrc, v.frame)) {
+                let mut f = FlowFinding::new(rule, text, s.sdp_message.into_iter().collect());
+                f.frame = Some(v.frame);
+                out.push(f);
+            }
+        };
+        let by = |v: &crate::rtp::ReportedValue| {
+            format!(
+                "the RTCP report of SSRC 0x{:08X} in frame {} (at {})",
+                v.reporter,
+                v.frame,
+                rel(v.time, base)
+            )
+        };
+        if let Some(v) = r.max_fraction_lost.as_ref() {
+            if v.value >= RTCP_LOSS_PCT {
+                let cumulative = r.last_cumulative_lost.unwrap_or(0);
+                let place = if i64::from(cumulative) > s.lost.max(0) {
+                    "The receiver lost more than the capture shows: the loss is after the capture point, between it and the receiver (radio, far network, its access link); check that path."
+                } else {
+                    "The capture shows the loss too: it is before the capture point, on the sender's side; check the sender's uplink and the path to the capture point."
+                };
+                push(
+                    Rule::MediaRtcpLoss,
+                    v,
+                    format!(
+                        "{}: {} says {:.1} % of its packets were lost in the last interval (cumulative lost {cumulative} in its last report); the capture counted {} lost of {} expected. {place}",
+                        describe(s),
+                        by(v),
+                        v.value,
+                        s.lost,
+                        s.expected
+                    ),
+                );
+            }
+        }
+        if let Some(v) = r.max_xr_loss.as_ref() {
+            if v.value >= RTCP_LOSS_PCT {
+                let seen = if s.expected > 0 {
+                    s.lost.max(0) as f64 * 100.0 / s.expected as f64
+                } else {
+                    0.0
+                };
+                // The loss rate is in 1/256: a point of rounding.
+                let place = if v.value > seen + 1.0 {
+                    "The receiver lost more than the capture shows: the loss is after the capture point, between it and the receiver; check that path."
+                } else {
+                    "The capture shows the loss too: it is before the capture point, on the sender's side."
+                };
+                push(
+                    Rule::MediaRtcpLoss,
+                    v,
+                    format!(
+                        "{}: the XR VoIP metrics of SSRC 0x{:08X} in frame {} (at {}) give a loss rate of {:.1} % since the beginning of reception; the capture counted {} lost of {} expected ({seen:.1} %). {place}",
+                        describe(s),
+                        v.reporter,
+                        v.frame,
+                        rel(v.time, base),
+                        v.value,
+                        s.lost,
+                        s.expected
+                    ),
+                );
+            }
+        }
+        if let Some(v) = r.max_xr_round_trip.as_ref() {
+            if v.value > RTCP_ROUND_TRIP_MS {
+                push(
+                    Rule::MediaRtcpRoundTrip,
+                    v,
+                    format!(
+                        "{}: the XR VoIP metrics of SSRC 0x{:08X} in frame {} (at {}) give a round trip delay of {:.0} ms between the RTP interfaces (over {RTCP_ROUND_TRIP_MS:.0} ms: more than 400 ms each way, beyond ITU-T G.114's planning limit). Find the slow segment (satellite or long-haul route, queueing, a transcoder's buffer).",
+                        describe(s),
+                        v.reporter,
+                        v.frame,
+                        rel(v.time, base),
+                        v.value
+                    ),
+                );
+            }
+        }
+        let clock = s
+            .payload_types
+            .iter()
+            .filter(|p| {
+                !p.codec
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case("telephone-event"))
+            })
+            .find_map(|p| p.clock_rate)
+            .filter(|&c| c > 0);
+        if let (Some(v), Some(clock)) = (r.max_jitter_report.as_ref(), clock) {
+            let ms = v.value * 1000.0 / f64::from(clock);
+            if ms > RTCP_JITTER_MS {
+                let here = s
+                    .max_jitter_ms
+                    .map_or_else(|| "no figure".to_owned(), |j| format!("{j:.1} ms at most"));
+                push(
+                    Rule::MediaRtcpJitter,
+                    v,
+                    format!(
+                        "{}: {} gives an interarrival jitter of {:.0} timestamp units ({ms:.1} ms at {clock} Hz); the capture measured {here}. Jitter only the report shows arises after the capture point: check the path to the receiver (radio scheduling, congestion) and the receiver's jitter buffer.",
+                        describe(s),
+                        by(v),
+                        v.value,
+                    ),
+                );
+            }
+        }
+        if let Some(v) = r.max_round_trip.as_ref() {
+            if v.value > RTCP_ROUND_TRIP_MS {
+                push(
+                    Rule::MediaRtcpRoundTrip,
+                    v,
+                    format!(
+                        "{}: {} echoes an SR the capture holds; less its DLSR, the round trip between the capture point and that reporter is {:.0} ms (over {RTCP_ROUND_TRIP_MS:.0} ms: more than 400 ms each way, beyond ITU-T G.114's planning limit). Find the slow segment (satellite or long-haul route, queueing, a transcoder's buffer).",
+                        describe(s),
+                        by(v),
+                        v.value
+                    ),
+                );
+            }
+        }
+    }
+
+    /// SL440: streams of a call that flow for [`RTCP_WAIT_S`] with no
+    /// RTCP from or about their SSRC, unless the call's SDP turned RTCP off.
+    fn rtcp_absent(&self, out: &mut Vec<FlowFinding>) {
+        let mut by_call: std::collections::BTreeMap<usize, Vec<&MediaStream>> =
+            std::collections::BTreeMap::new();
+        for s in self.streams {
+            let (Some(call), Some(first), Some(last)) = (s.call, s.first_time, s.last_time) else {
+                continue;
+            };
+            if s.rtcp.is_none() && last - first >= RTCP_WAIT_S {
+                by_call.entry(call).or_default().push(s);
+            }
+        }
+        for (call, streams) in by_call {
+            let off = self
+                .endpoints
+                .iter()
+                .any(|e| e.rtcp_off && self.call_of.get(&e.message) == Some(&call));
+            if off {
+                continue;
+            }
+            let mut sdp: Vec<usize> = streams.iter().filter_map(|s| s.sdp_message).collect();
+            sdp.sort_unstable();
+            sdp.dedup();
+            let list: Vec<String> = streams
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} (frames {}–{}, {:.1} s)",
+                        describe(s),
+                        s.first_frame,
+                        s.last_frame,
+                        s.last_time.zip(s.first_time).map_or(0.0, |(l, f)| l - f)
+                    )
+                })
+                .collect();
+            let whole = if self.rtcp_packets == 0 {
+                "The capture holds no RTCP packet at all: check first that its filter did not leave out the RTCP ports (the RTP port + 1, or the a=rtcp port)."
+            } else {
+                "The capture holds RTCP of other streams, so its filter lets RTCP through: check the endpoints' RTCP settings (and an a=rtcp port outside the capture filter)."
+            };
+            let mut f = FlowFinding::new(
+                Rule::MediaRtcpAbsent,
+                format!(
+                    "No RTCP from or about {}: {}. Without receiver reports neither side learns the loss, jitter or round trip of the other's media. {whole}",
+                    if streams.len() == 1 {
+                        "this RTP stream".to_owned()
+                    } else {
+                        format!("these {} RTP streams", streams.len())
+                    },
+                    list.join("; ")
+                ),
+                sdp,
+            );
+            f.frame = streams.first().map(|s| s.first_frame);
+            out.push(f);
         }
     }
 

@@ -110,6 +110,14 @@ fn stream_line(s: &MediaStream) -> String {
         if let Some(l) = r.last_fraction_lost {
             let _ = write!(line, ", RTCP loss {l:.1}%");
         }
+        let rtt = [&r.max_round_trip, &r.max_xr_round_trip]
+            .into_iter()
+            .flatten()
+            .map(|v| v.value)
+            .reduce(f64::max);
+        if let Some(rtt) = rtt {
+            let _ = write!(line, ", RTCP round trip {rtt:.0} ms");
+        }
     }
     line
 }
@@ -571,6 +579,14 @@ pub const COLUMNS: &[&str] = &[
     "dst",
     "participants",
     "messages",
+    "media_streams",
+    "media_packets",
+    "media_packets_to_offerer",
+    "media_packets_to_answerer",
+    "media_lost",
+    "media_max_jitter_ms",
+    "media_codecs",
+    "media_one_way",
 ];
 
 /// One dialog's cells, in [`COLUMNS`] order.
@@ -612,7 +628,7 @@ fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<Strin
         .map(|p| p.address.clone())
         .collect::<Vec<_>>()
         .join(" ");
-    vec![
+    let mut cells = vec![
         format!("D{}", d.id + 1),
         d.call.map(|c| (c + 1).to_string()).unwrap_or_default(),
         d.call_id.clone(),
@@ -635,6 +651,41 @@ fn row(t: &TraceSummary, d: &Dialog, timestamps: &[Option<String>]) -> Vec<Strin
             .map(|m| (m + 1).to_string())
             .collect::<Vec<_>>()
             .join(" "),
+    ];
+    cells.extend(media_cells(t, d));
+    cells
+}
+
+/// The media columns of a dialog: its call's RTP streams summed
+/// ([`siplens::trace::MediaReport::call_media`]); empty when the call has
+/// none (or the trace is text). `media_one_way` is `true` when the core
+/// reported one-way media (`SL430`) for the call.
+fn media_cells(t: &TraceSummary, d: &Dialog) -> Vec<String> {
+    let media = d
+        .call
+        .zip(t.media.as_ref())
+        .map(|(c, m)| (c, m.call_media(c, &t.messages)))
+        .filter(|(_, m)| m.streams > 0);
+    let Some((call, m)) = media else {
+        return vec![String::new(); 8];
+    };
+    let one_way = t.findings.iter().any(|f| {
+        f.id == siplens::Rule::MediaOneWay.meta().id
+            && f.messages
+                .iter()
+                .any(|&i| t.calls.get(call).is_some_and(|c| c.messages.contains(&i)))
+    });
+    vec![
+        m.streams.to_string(),
+        m.packets.to_string(),
+        m.packets_to_offerer.to_string(),
+        m.packets_to_answerer.to_string(),
+        m.lost.to_string(),
+        m.max_jitter_ms
+            .map(|j| format!("{j:.3}"))
+            .unwrap_or_default(),
+        m.codecs.join(" "),
+        one_way.to_string(),
     ]
 }
 
