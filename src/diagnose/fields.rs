@@ -147,8 +147,8 @@ impl<'a> Out<'a> {
 }
 
 /// `prefix` + `raw` lower-cased, when that is one of
-/// [`STATIC_PARAM_NAMES`]: lowered into a stack buffer once, then matched
-/// ([`static_param_match`]) instead of compared without case row by row.
+/// [`STATIC_PARAM_NAMES`]: lowered into a stack buffer once, then compared
+/// byte for byte with each row (not without case, row by row).
 fn static_param_name(prefix: &str, raw: &[u8]) -> Option<&'static str> {
     let mut buf = [0u8; 32];
     let n = prefix.len() + raw.len();
@@ -158,7 +158,16 @@ fn static_param_name(prefix: &str, raw: &[u8]) -> Option<&'static str> {
     for (d, s) in r.iter_mut().zip(raw) {
         *d = s.to_ascii_lowercase();
     }
-    static_param_match(lower)
+    let lower = &*lower;
+    STATIC_PARAM_NAMES
+        .iter()
+        .copied()
+        // Length and first byte first: most rows fail on them, before a
+        // `memcmp` call.
+        .find(|c| {
+            let c = c.as_bytes();
+            c.len() == lower.len() && c.first() == lower.first() && c == lower
+        })
 }
 
 /// `[1] name` … `[9] name` for the field names a multi-value header
@@ -188,17 +197,7 @@ macro_rules! static_param_names {
         /// Parameter names common enough to be worth a static field name (all
         /// lower case; `uri.` names are URI parameters): a name found here costs
         /// no `String` per parameter. The field name is the same either way.
-        // Read by the tests; the look-up is `static_param_match`.
-        #[cfg_attr(not(test), allow(dead_code))]
         const STATIC_PARAM_NAMES: &[&str] = &[$($name),*];
-
-        /// The row of [`STATIC_PARAM_NAMES`] equal to `lower`.
-        fn static_param_match(lower: &[u8]) -> Option<&'static str> {
-            match lower {
-                $(x if x == $name.as_bytes() => Some($name),)*
-                _ => None,
-            }
-        }
         numbered_table!(numbered_param: $($name),*);
     };
 }
