@@ -144,7 +144,9 @@ pub(crate) fn each_top<'a>(
 /// Splits a header value into its comma-separated elements (trimmed);
 /// empty elements are reported and dropped.
 pub fn split_list<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<Text<'a>> {
-    let mut items = Vec::new();
+    // Allocated up front (the size `push` would pick first): cheaper than
+    // the first `push` growing an empty `Vec`.
+    let mut items = Vec::with_capacity(4);
     each_top(value, b',', out, |part, out| {
         let t = part.trim();
         if t.is_empty() {
@@ -175,10 +177,10 @@ pub(crate) fn generic_param(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
 /// Parses `*( SEMI generic-param )` from `text`, which starts right after
 /// the first `;` (or is empty). Empty parameters are reported.
 pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Params<'a> {
-    let mut params = Vec::new();
     if text.is_empty() {
-        return Params(params);
+        return Params(Vec::new());
     }
+    let mut params = Vec::with_capacity(4);
     each_top(text, b';', out, |part, out| {
         let t = part.trim();
         if t.is_empty() {
