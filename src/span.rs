@@ -169,6 +169,12 @@ impl<'a> Text<'a> {
     /// Trims linear white space (SP, HTAB, CR, LF) on both ends.
     pub fn trim(&self) -> Text<'a> {
         let b = self.bytes;
+        // Most texts are trimmed already (or empty): nothing to cut.
+        match (b.first(), b.last()) {
+            (Some(&f), Some(&l)) if !is_lws(f) && !is_lws(l) => return *self,
+            (None, _) => return *self,
+            _ => {}
+        }
         let mut s = 0;
         let mut e = b.len();
         while s < e && is_lws(b[s]) {

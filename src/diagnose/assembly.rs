@@ -251,8 +251,10 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
         StartLine::Invalid(_) => ("invalid", None, None),
     };
     // One field buffer for every header; each header's fields are then
-    // copied into a `Vec` of exactly their number.
-    let mut scratch = Vec::new();
+    // copied into a `Vec` of exactly their number. Room for the fields of
+    // most headers from the start (a From with its URI and parameters is
+    // about ten), so it rarely grows.
+    let mut scratch = Vec::with_capacity(32);
     let headers = msg
         .headers()
         .iter()

@@ -181,9 +181,12 @@ pub(super) fn codec_list(m: &Media<'_>) -> String {
 /// The status line as `486 Busy Here`.
 pub(super) fn status_text(cx: &Ctx<'_, '_>) -> String {
     match cx.msg.status_line() {
-        Some(st) => format!("{} {}", st.code_text.as_str(), st.reason.as_str())
-            .trim_end()
-            .to_owned(),
+        Some(st) => {
+            // `concat` and a truncation: one exact allocation, no formatting.
+            let mut t = [&*st.code_text.as_str(), " ", &*st.reason.as_str()].concat();
+            t.truncate(t.trim_end().len());
+            t
+        }
         None => cx.code.map_or_else(String::new, |c| c.0.to_string()),
     }
 }

@@ -34,16 +34,14 @@ fn stem(mut w: String) -> String {
     w
 }
 
-/// The content words of a sentence, stemmed, sorted, without repeats.
+/// The content words of a sentence, stemmed, in order (repeats kept: the
+/// callers number them and sort and deduplicate the numbers, which is
+/// cheaper than sorting the strings).
 fn words(s: &str) -> Vec<String> {
-    let mut out: Vec<String> = s
-        .split(|c: char| !c.is_ascii_alphanumeric())
+    s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && !STOP.iter().any(|st| st.eq_ignore_ascii_case(w)))
         .map(|w| stem(w.to_ascii_lowercase()))
-        .collect();
-    crate::sort::sort_by(&mut out, Ord::cmp);
-    out.dedup();
-    out
+        .collect()
 }
 
 /// True when `candidate` says nothing `existing` does not already say: at

@@ -76,10 +76,10 @@ impl<'a> Out<'a> {
     /// is unquoted, and a flag without value shows its own name.
     fn params(&mut self, prefix: &str, params: &Params<'a>) {
         for p in params.iter() {
-            let raw = p.name.as_str();
-            let name = match static_param_name(prefix, &raw) {
+            let name = match static_param_name(prefix, p.name.bytes()) {
                 Some(n) => Cow::Borrowed(n),
                 None => {
+                    let raw = p.name.as_str();
                     let mut name = String::with_capacity(prefix.len() + raw.len());
                     name.push_str(prefix);
                     let at = name.len();
@@ -132,10 +132,9 @@ impl<'a> Out<'a> {
             self.add("scheme", a.scheme);
             self.opt("token68", a.token68);
             for p in a.params.iter() {
-                let raw = p.name.as_str();
-                let name = match static_param_name("", &raw) {
+                let name = match static_param_name("", p.name.bytes()) {
                     Some(n) => Cow::Borrowed(n),
-                    None => Cow::Owned(raw.to_ascii_lowercase()),
+                    None => Cow::Owned(p.name.as_str().to_ascii_lowercase()),
                 };
                 self.add(name, p.unquoted().unwrap_or(p.name));
             }
@@ -148,13 +147,27 @@ impl<'a> Out<'a> {
 }
 
 /// `prefix` + `raw` lower-cased, when that is one of
-/// [`STATIC_PARAM_NAMES`].
-fn static_param_name(prefix: &str, raw: &str) -> Option<&'static str> {
-    let (p, r) = (prefix.as_bytes(), raw.as_bytes());
-    STATIC_PARAM_NAMES.iter().copied().find(|c| {
-        let c = c.as_bytes();
-        c.len() == p.len() + r.len() && c[..p.len()] == *p && c[p.len()..].eq_ignore_ascii_case(r)
-    })
+/// [`STATIC_PARAM_NAMES`]: lowered into a stack buffer once, then compared
+/// byte for byte with each row (not without case, row by row).
+fn static_param_name(prefix: &str, raw: &[u8]) -> Option<&'static str> {
+    let mut buf = [0u8; 32];
+    let n = prefix.len() + raw.len();
+    let lower = buf.get_mut(..n)?;
+    let (p, r) = lower.split_at_mut(prefix.len());
+    p.copy_from_slice(prefix.as_bytes());
+    for (d, s) in r.iter_mut().zip(raw) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = &*lower;
+    STATIC_PARAM_NAMES
+        .iter()
+        .copied()
+        // Length and first byte first: most rows fail on them, before a
+        // `memcmp` call.
+        .find(|c| {
+            let c = c.as_bytes();
+            c.len() == lower.len() && c.first() == lower.first() && c == lower
+        })
 }
 
 /// `[1] name` … `[9] name` for the field names a multi-value header
@@ -572,6 +585,10 @@ mod tests {
     fn static_param_names_are_the_lower_cased_names() {
         for c in STATIC_PARAM_NAMES {
             assert_eq!(*c, c.to_ascii_lowercase(), "{c} is not lower case");
+            assert!(
+                c.len() <= 32,
+                "{c} is longer than static_param_name's buffer"
+            );
         }
         let cases = [
             ("", "Branch"),
@@ -587,7 +604,7 @@ mod tests {
         ];
         for (prefix, raw) in cases {
             let lower = format!("{prefix}{}", raw.to_ascii_lowercase());
-            match static_param_name(prefix, raw) {
+            match static_param_name(prefix, raw.as_bytes()) {
                 Some(n) => assert_eq!(n, lower),
                 None => assert!(!STATIC_PARAM_NAMES.contains(&lower.as_str()), "{lower}"),
             }

@@ -197,7 +197,14 @@ fn role_of_host(host: &[u8]) -> Option<&'static str> {
         };
         let parts = label.split(|&c| c == b'-' || c == b'_');
         for cand in std::iter::once(joined).chain(parts) {
-            if let Some(&(_, role)) = NAMES.iter().find(|(kw, _)| label_is(cand, kw)) {
+            // `label_is` needs the keyword to reach the trailing digits:
+            // keywords shorter than the candidate without them are skipped
+            // on their length alone.
+            let stem = cand.len() - cand.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+            if let Some(&(_, role)) = NAMES
+                .iter()
+                .find(|(kw, _)| kw.len() >= stem && label_is(cand, kw))
+            {
                 return Some(role);
             }
         }

@@ -23,7 +23,7 @@
 //! [nom]: https://docs.rs/nom/8
 
 use nom::branch::alt;
-use nom::bytes::complete::{take, take_till, take_while, take_while1, take_while_m_n};
+use nom::bytes::complete::{take, take_while, take_while1, take_while_m_n};
 use nom::character::complete::char;
 use nom::combinator::{opt, recognize, verify};
 use nom::multi::many0_count;
@@ -77,9 +77,6 @@ static TOKEN68CHAR: [bool; 256] = byte_class!(
 
 /// Inside an IPv6 reference as `gen-value` reads it: hex digits, `:`, `.`.
 static V6CHAR: [bool; 256] = byte_class!(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.'));
-
-/// Bytes a list element runs over without looking: all but DQUOTE and the angle brackets.
-static PLAIN: [bool; 256] = byte_class!(|c| !matches!(c, b'"' | b'<' | b'>'));
 
 /// How many bytes of `input` a rule consumed, given the `rest` it returned.
 #[inline]
@@ -333,19 +330,19 @@ pub(crate) fn transport(i: &[u8]) -> PResult<'_> {
 /// splitter reports it). Never fails; the run may be empty.
 #[inline]
 pub(crate) fn before_unquoted(i: &[u8], sep: u8) -> PResult<'_> {
-    let mut rest = i;
-    loop {
-        let run: PResult<'_> = take_till(|c| c == sep || c == b'"').parse(rest);
-        // `take_till` never fails.
-        rest = run.map_or(rest, |(r, _)| r);
-        if rest.first() != Some(&b'"') {
-            return Ok((rest, &i[..consumed(i, rest)]));
+    let mut at = 0;
+    // `memchr2` skips to the next `sep` or DQUOTE.
+    while let Some(k) = memchr::memchr2(sep, b'"', &i[at..]) {
+        at += k;
+        if i[at] != b'"' {
+            return Ok((&i[at..], &i[..at]));
         }
-        match quoted_string(rest) {
-            Ok((r, _)) => rest = r,
-            Err(_) => return Ok((&i[i.len()..], i)),
+        match quoted_string(&i[at..]) {
+            Ok((r, _)) => at = i.len() - r.len(),
+            Err(_) => break,
         }
     }
+    Ok((&i[i.len()..], i))
 }
 
 /// `head *( SEMI param )`: the shape of `reason-value`, `sec-mechanism`,
@@ -368,35 +365,39 @@ pub(crate) fn head_then_params(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> 
 /// second value is the relative offset of a quote that is not closed
 /// (the element then runs to the end of the input).
 pub(crate) fn list_element(b: &[u8], sep: u8) -> (usize, Option<usize>) {
-    let mut rest = b;
+    let mut at = 0;
     let mut angle = 0usize;
-    while let Some((&c, after)) = rest.split_first() {
-        match c {
-            b'"' => match quoted_string(rest) {
-                Ok((r, _)) => rest = r,
-                Err(_) => return (b.len(), Some(consumed(b, rest))),
+    loop {
+        let rest = &b[at..];
+        // The runs between the bytes that matter are skipped with `memchr3`:
+        // outside `<…>` a `>` changes nothing (the depth stays 0), inside
+        // them `sep` does not end the element.
+        let next = if angle == 0 {
+            memchr::memchr3(sep, b'"', b'<', rest)
+        } else {
+            memchr::memchr3(b'"', b'<', b'>', rest)
+        };
+        let Some(k) = next else {
+            return (b.len(), None);
+        };
+        at += k;
+        match b[at] {
+            b'"' => match quoted_string(&b[at..]) {
+                Ok((r, _)) => at = b.len() - r.len(),
+                Err(_) => return (b.len(), Some(at)),
             },
             b'<' => {
                 angle += 1;
-                rest = after;
+                at += 1;
             }
             b'>' => {
                 angle = angle.saturating_sub(1);
-                rest = after;
+                at += 1;
             }
-            _ if c == sep && angle == 0 => break,
-            _ => {
-                let run: PResult<'_> =
-                    take_while1(|x: u8| PLAIN[usize::from(x)] && x != sep).parse(rest);
-                rest = match run {
-                    Ok((r, _)) => r,
-                    // `sep` inside <…>: one byte.
-                    Err(_) => after,
-                };
-            }
+            // `sep` outside `<…>`.
+            _ => return (at, None),
         }
     }
-    (consumed(b, rest), None)
 }
 
 #[cfg(test)]

@@ -103,20 +103,39 @@ pub fn unescape(t: Text<'_>) -> String {
 /// trimmed. Reports an unterminated quote once.
 pub fn split_top<'a>(text: Text<'a>, sep: u8, out: &mut Findings) -> Vec<Text<'a>> {
     let mut parts = Vec::new();
+    each_top(text, sep, out, |part, _| parts.push(part));
+    parts
+}
+
+/// [`split_top`] without the `Vec`: `each` gets every piece in order with
+/// the findings sink. The findings come out in the same order as
+/// [`split_top`] followed by a loop over its pieces: an unterminated quote
+/// (only the last piece can hold one) is reported before anything `each`
+/// reported.
+pub(crate) fn each_top<'a>(
+    text: Text<'a>,
+    sep: u8,
+    out: &mut Findings,
+    mut each: impl FnMut(Text<'a>, &mut Findings),
+) {
+    let mark = out.len();
     let mut at = 0;
     loop {
         let rest = text.tail(at);
         let (len, open_quote) = list_element(rest.bytes(), sep);
-        parts.push(rest.sub(0, len));
         if let Some(q) = open_quote {
-            out.push(Finding::new(
-                Rule::UnterminatedQuote,
-                rest.tail(q).span(),
-                "quoted string is not closed",
-            ));
+            out.insert(
+                mark,
+                Finding::new(
+                    Rule::UnterminatedQuote,
+                    rest.tail(q).span(),
+                    "quoted string is not closed",
+                ),
+            );
         }
+        each(rest.sub(0, len), out);
         if len == rest.len() {
-            return parts;
+            return;
         }
         at += len + 1;
     }
@@ -125,8 +144,10 @@ pub fn split_top<'a>(text: Text<'a>, sep: u8, out: &mut Findings) -> Vec<Text<'a
 /// Splits a header value into its comma-separated elements (trimmed);
 /// empty elements are reported and dropped.
 pub fn split_list<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<Text<'a>> {
-    let mut items = Vec::new();
-    for part in split_top(value, b',', out) {
+    // Allocated up front (the size `push` would pick first): cheaper than
+    // the first `push` growing an empty `Vec`.
+    let mut items = Vec::with_capacity(4);
+    each_top(value, b',', out, |part, out| {
         let t = part.trim();
         if t.is_empty() {
             if !value.trim().is_empty() {
@@ -139,7 +160,7 @@ pub fn split_list<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
         } else {
             items.push(t);
         }
-    }
+    });
     items
 }
 
@@ -156,11 +177,11 @@ pub(crate) fn generic_param(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>)> {
 /// Parses `*( SEMI generic-param )` from `text`, which starts right after
 /// the first `;` (or is empty). Empty parameters are reported.
 pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Params<'a> {
-    let mut params = Vec::new();
-    if text.trim().is_empty() && text.is_empty() {
-        return Params(params);
+    if text.is_empty() {
+        return Params(Vec::new());
     }
-    for part in split_top(text, b';', out) {
+    let mut params = Vec::with_capacity(4);
+    each_top(text, b';', out, |part, out| {
         let t = part.trim();
         if t.is_empty() {
             out.push(Finding::new(
@@ -168,7 +189,7 @@ pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Par
                 part.span(),
                 format!("empty parameter in {header} (stray ';')"),
             ));
-            continue;
+            return;
         }
         let p = match generic_param(t.bytes()) {
             Ok((_, (name, Some(value)))) => Param {
@@ -191,7 +212,7 @@ pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Par
             ));
         }
         params.push(p);
-    }
+    });
     Params(params)
 }
 
