@@ -17,6 +17,7 @@ use crate::kb::{status, warning};
 use crate::parse::diag::{ReasonProtocol, ReasonValue, WarningValue};
 use crate::parse::params::{unescape, Param};
 use crate::parse::sdp::Media;
+use crate::quote::quote_str;
 use crate::span::Span;
 use crate::status::{Method, StatusCode};
 
@@ -131,7 +132,7 @@ pub(super) fn describe_reason(r: &ReasonValue<'_>) -> String {
                 None => label,
             }
         }
-        (None, Some(t)) => format!("{proto} with unreadable cause {:?}", t.as_str()),
+        (None, Some(t)) => format!("{proto} with unreadable cause {}", quote_str(&t.as_str())),
         (None, None) => format!("{proto} without a cause"),
     }
 }
@@ -391,7 +392,8 @@ fn unknown_reason(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                     Rule::UnknownReason,
                     r.protocol.span(),
                     format!(
-                        "Reason protocol {proto:?} is not registered (IANA Reason Protocols: {} known, e.g. {}, EMM, S1AP-RNL); {} can only be read with the sender's documentation",
+                        "Reason protocol {} is not registered (IANA Reason Protocols: {} known, e.g. {}, EMM, S1AP-RNL); {} can only be read with the sender's documentation",
+                        quote_str(&proto),
                         known.len(),
                         shown.join(", "),
                         describe_reason(r)
