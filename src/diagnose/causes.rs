@@ -15,6 +15,7 @@ use crate::finding::Rule;
 use crate::kb;
 use crate::kb::{status, warning};
 use crate::parse::diag::{ReasonProtocol, ReasonValue, WarningValue};
+use crate::parse::find_bytes;
 use crate::parse::params::{unescape, Param};
 use crate::parse::sdp::Media;
 use crate::quote::quote_str;
@@ -141,11 +142,24 @@ pub(super) fn describe_reason(r: &ReasonValue<'_>) -> String {
 /// full stop (not the one of `e.g.`/`i.e.`), first letter in lower case
 /// unless it starts an acronym.
 fn first_clause(s: &str) -> String {
-    let stop = s
-        .match_indices(". ")
-        .map(|(i, _)| i)
-        .find(|&i| !s[..i].ends_with("e.g") && !s[..i].ends_with("i.e"));
-    let end = [s.find("; "), s.find(" ("), stop]
+    // Byte searches (`find_bytes`): `str::find` with a `&str` would link
+    // core's two-way searcher into the core `.wasm` for these few needles.
+    let find = |needle: &[u8], from: usize| {
+        s.as_bytes()
+            .get(from..)
+            .and_then(|rest| find_bytes(rest, needle))
+            .map(|i| from + i)
+    };
+    let mut stop = None;
+    let mut from = 0;
+    while let Some(i) = find(b". ", from) {
+        if !s[..i].ends_with("e.g") && !s[..i].ends_with("i.e") {
+            stop = Some(i);
+            break;
+        }
+        from = i + 2;
+    }
+    let end = [find(b"; ", 0), find(b" (", 0), stop]
         .into_iter()
         .flatten()
         .min()
