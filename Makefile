@@ -113,7 +113,7 @@ pkg/.built: $(PKG_SOURCES)
 	fi
 	@# A second wasm-opt pass, to a fixed point, on the core only (about 1 KB gzip: README "Size
 	@# and speed"); the producers and target-features sections are metadata no loader reads.
-	@# --low-memory-unused (1.2 KB gzip) lets wasm-opt fold `p + k` (k < 1024) into the load or
+	@# --low-memory-unused (0.8-1.2 KB gzip, README "Size and speed") lets wasm-opt fold `p + k` (k < 1024) into the load or
 	@# store offset: the two differ only if `p + k` wraps past 4 GiB to an address below 1024,
 	@# and Rust's wasm32 layout puts the bottom of the 1 MiB stack there (`--stack-first`), so
 	@# only a stack already overflowed would reach it (it traps either way).
