@@ -159,8 +159,23 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&f).expect("read source");
-            let tests = ["\n#[cfg(test)]", "\n#[cfg(all(test"].map(|m| text.find(m));
-            let code = &text[..tests.into_iter().flatten().min().unwrap_or(text.len())];
+            // Up to the inline test module (`#[cfg(test)]` or `#[cfg(all(test, …))]`, then
+            // `mod tests {`); a `#[cfg(test)] mod test_util;` line does not end the code.
+            let mut end = text.len();
+            let mut at = 0;
+            for line in text.split_inclusive('\n') {
+                let rest = &text[at + line.len()..];
+                let next = rest.lines().next().unwrap_or("");
+                if (line.starts_with("#[cfg(test)]") || line.starts_with("#[cfg(all(test"))
+                    && next.starts_with("mod ")
+                    && next.trim_end().ends_with('{')
+                {
+                    end = at;
+                    break;
+                }
+                at += line.len();
+            }
+            let code = &text[..end];
             let mut in_debug_impl = false;
             for (n, line) in code.lines().enumerate() {
                 if line.starts_with("impl") {
