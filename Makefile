@@ -90,8 +90,8 @@ CORE_OPT_LEVEL ?= z
 # same, only the unread message goes). `-Zfmt-debug=none` makes `{:?}` write nothing and drops
 # the `Debug` impls with core's Unicode printable tables (3.6 KB gzip): no text the core
 # returns uses `{:?}` (finding texts quote with `src/quote.rs`; its test
-# `core_sources_use_no_debug_format` checks the sources). These are unstable options; RUSTC_BOOTSTRAP=1 lets the
-# stable toolchain accept them (it changes nothing else). `core_std_ok` checks once that rustc
+# `core_sources_use_no_debug_format` checks the sources). These are unstable options;
+# RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them (it changes nothing else). `core_std_ok` checks once that rustc
 # takes the flags for wasm32 and that rust-src has std with `optimize_for_size`; if not, the
 # core is built as before (std prebuilt, formatted panics) after a warning line.
 # CORE_STD=prebuilt forces that fallback.
@@ -113,8 +113,8 @@ pkg/.built: $(PKG_SOURCES)
 	fi
 	@# A second wasm-opt pass, to a fixed point, on the core only (about 1 KB gzip: README "Size
 	@# and speed"); the producers and target-features sections are metadata no loader reads.
-	@# --low-memory-unused (0.8-1.2 KB gzip, README "Size and speed") lets wasm-opt fold `p + k` (k < 1024) into the load or
-	@# store offset: the two differ only if `p + k` wraps past 4 GiB to an address below 1024,
+	@# --low-memory-unused (0.8-1.2 KB gzip, README "Size and speed") lets wasm-opt fold
+	@# `p + k` (k < 1024) into the load or store offset: the two differ only if `p + k` wraps past 4 GiB to an address below 1024,
 	@# and Rust's wasm32 layout puts the bottom of the 1 MiB stack there (`--stack-first`), so
 	@# only a stack already overflowed would reach it (it traps either way).
 	wasm-opt -Oz --converge --low-memory-unused pkg/siplens_bg.wasm -o pkg/siplens_bg.wasm

@@ -9,9 +9,11 @@
 //! escapes it, and so is every non-ASCII character that is invisible or
 //! spacing-only (`INVISIBLE`: the C1 controls, the format characters such as
 //! U+200B and the bidi controls U+202A–U+202E, the spaces other than SP,
-//! the line and paragraph separators, private use); any other non-ASCII
-//! character is written as it is (`{:?}` would write a combining mark or an
-//! unassigned code point as `\u{…}`; the test `quote_matches_debug` checks both).
+//! the line and paragraph separators, private use) or in a block of combining
+//! marks or variation selectors; any other non-ASCII character is written as
+//! it is (`{:?}` would write another grapheme extender, such as the Arabic
+//! U+06E2, or an unassigned code point as `\u{…}`; the test
+//! `quote_matches_debug` checks that this is the only difference).
 
 use std::fmt::{self, Write};
 
