@@ -87,13 +87,16 @@ CORE_OPT_LEVEL ?= z
 # `optimize_for_size`; `-Cpanic=immediate-abort` makes a panic a bare `unreachable` trap with no
 # message formatting, and `-Zlocation-detail=none` drops the panic locations' file names. Safe:
 # the core sets no panic hook, and on wasm32 a panic already aborts the module (the trap is the
-# same, only the unread message goes). These are unstable options; RUSTC_BOOTSTRAP=1 lets the
-# stable toolchain accept them (it changes nothing else). `core_std_ok` checks once that rustc
+# same, only the unread message goes). `-Zfmt-debug=none` makes `{:?}` write nothing and drops
+# the `Debug` impls with core's Unicode printable tables (3.6 KB gzip): no text the core
+# returns uses `{:?}` (finding texts quote with `src/quote.rs`; its test
+# `core_sources_use_no_debug_format` checks the sources). These are unstable options;
+# RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them (it changes nothing else). `core_std_ok` checks once that rustc
 # takes the flags for wasm32 and that rust-src has std with `optimize_for_size`; if not, the
 # core is built as before (std prebuilt, formatted panics) after a warning line.
 # CORE_STD=prebuilt forces that fallback.
 CORE_STD ?= rebuilt
-CORE_STD_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
+CORE_STD_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none
 CORE_STD_CARGOFLAGS := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 core_std_ok = [[ "$(CORE_STD)" == rebuilt ]] && \
   RUSTC_BOOTSTRAP=1 rustc $(CORE_STD_RUSTFLAGS) --target $(WASM_TARGET) --print cfg >/dev/null 2>&1 && \
@@ -110,7 +113,15 @@ pkg/.built: $(PKG_SOURCES)
 	fi
 	@# A second wasm-opt pass, to a fixed point, on the core only (about 1 KB gzip: README "Size
 	@# and speed"); the producers and target-features sections are metadata no loader reads.
-	wasm-opt -Oz --converge --strip-producers --strip-target-features pkg/siplens_bg.wasm -o pkg/siplens_bg.wasm
+	@# --low-memory-unused (0.8-1.2 KB gzip, README "Size and speed") lets wasm-opt fold
+	@# `p + k` (k < 1024) into the load or store offset: the two differ only if `p + k` wraps past 4 GiB to an address below 1024,
+	@# and Rust's wasm32 layout puts the bottom of the 1 MiB stack there (`--stack-first`), so
+	@# only a stack already overflowed would reach it (it traps either way).
+	wasm-opt -Oz --converge --low-memory-unused pkg/siplens_bg.wasm -o pkg/siplens_bg.wasm
+	@# Then the control flow rebuilt (--flatten --rereloop) and shrunk again: 858 bytes gzip,
+	@# `decode` 0.96x (0.93-1.05x) as fast in `node bench/js/cores.mjs` (README "Size and speed").
+	wasm-opt --low-memory-unused --flatten --rereloop -Oz -Oz --converge --strip-producers --strip-target-features \
+	  pkg/siplens_bg.wasm -o pkg/siplens_bg.wasm
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --mode no-install \
 	  --out-dir target/pkg-trace --out-name siplens_trace -- --no-default-features --features esp
 	node scripts/pkg.mjs pkg target/pkg-trace

@@ -19,6 +19,7 @@ pub mod header_name;
 pub mod kb;
 pub mod lazy;
 pub mod parse;
+mod quote;
 pub mod redact;
 pub mod rtp;
 mod sort;

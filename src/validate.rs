@@ -15,6 +15,7 @@ use crate::parse::uri::UriScheme;
 use crate::parse::via::MAGIC_COOKIE;
 use crate::parse::views::{parse_view, Views};
 use crate::parse::{Header, Message};
+use crate::quote::quote_str;
 use crate::span::Span;
 
 /// Runs every grammar and structure check; returns the parser's findings
@@ -70,7 +71,10 @@ fn check_request_uri(views: &Views<'_, '_>, out: &mut Findings) {
         out.push(Finding::new(
             Rule::BadRequestUri,
             uri.span(),
-            format!("Request-URI {:?} is not an absolute URI", uri.as_str()),
+            format!(
+                "Request-URI {} is not an absolute URI",
+                quote_str(&uri.as_str())
+            ),
         ));
         return;
     };
@@ -102,8 +106,8 @@ fn check_request_uri(views: &Views<'_, '_>, out: &mut Findings) {
             Rule::UnknownUriScheme,
             parsed.scheme.span(),
             format!(
-                "Request-URI scheme {:?} is not sip, sips or tel; expect 416 Unsupported URI Scheme",
-                parsed.scheme.as_str()
+                "Request-URI scheme {} is not sip, sips or tel; expect 416 Unsupported URI Scheme",
+                quote_str(&parsed.scheme.as_str())
             ),
         ));
     }

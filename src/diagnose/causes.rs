@@ -15,8 +15,10 @@ use crate::finding::Rule;
 use crate::kb;
 use crate::kb::{status, warning};
 use crate::parse::diag::{ReasonProtocol, ReasonValue, WarningValue};
+use crate::parse::find_bytes;
 use crate::parse::params::{unescape, Param};
 use crate::parse::sdp::Media;
+use crate::quote::quote_str;
 use crate::span::Span;
 use crate::status::{Method, StatusCode};
 
@@ -131,7 +133,7 @@ pub(super) fn describe_reason(r: &ReasonValue<'_>) -> String {
                 None => label,
             }
         }
-        (None, Some(t)) => format!("{proto} with unreadable cause {:?}", t.as_str()),
+        (None, Some(t)) => format!("{proto} with unreadable cause {}", quote_str(&t.as_str())),
         (None, None) => format!("{proto} without a cause"),
     }
 }
@@ -140,11 +142,24 @@ pub(super) fn describe_reason(r: &ReasonValue<'_>) -> String {
 /// full stop (not the one of `e.g.`/`i.e.`), first letter in lower case
 /// unless it starts an acronym.
 fn first_clause(s: &str) -> String {
-    let stop = s
-        .match_indices(". ")
-        .map(|(i, _)| i)
-        .find(|&i| !s[..i].ends_with("e.g") && !s[..i].ends_with("i.e"));
-    let end = [s.find("; "), s.find(" ("), stop]
+    // Byte searches (`find_bytes`): `str::find` with a `&str` would link
+    // core's two-way searcher into the core `.wasm` for these few needles.
+    let find = |needle: &[u8], from: usize| {
+        s.as_bytes()
+            .get(from..)
+            .and_then(|rest| find_bytes(rest, needle))
+            .map(|i| from + i)
+    };
+    let mut stop = None;
+    let mut from = 0;
+    while let Some(i) = find(b". ", from) {
+        if !s[..i].ends_with("e.g") && !s[..i].ends_with("i.e") {
+            stop = Some(i);
+            break;
+        }
+        from = i + 2;
+    }
+    let end = [find(b"; ", 0), find(b" (", 0), stop]
         .into_iter()
         .flatten()
         .min()
@@ -394,7 +409,8 @@ fn unknown_reason(cx: &Ctx<'_, '_>, dx: &mut Dx) {
                     Rule::UnknownReason,
                     r.protocol.span(),
                     format!(
-                        "Reason protocol {proto:?} is not registered (IANA Reason Protocols: {} known, e.g. {}, EMM, S1AP-RNL); {} can only be read with the sender's documentation",
+                        "Reason protocol {} is not registered (IANA Reason Protocols: {} known, e.g. {}, EMM, S1AP-RNL); {} can only be read with the sender's documentation",
+                        quote_str(&proto),
                         known.len(),
                         shown.join(", "),
                         describe_reason(r)

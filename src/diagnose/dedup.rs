@@ -211,7 +211,12 @@ impl Restates {
 /// `3GPP TS 24.229` and `TS 24.229` name the same document (compared
 /// without case, [`same_key`]).
 fn doc_key(doc: &str) -> &str {
-    doc.trim().trim_start_matches("3GPP ").trim()
+    // `trim_start_matches("3GPP ")` without core's two-way searcher (the core `.wasm`).
+    let mut doc = doc.trim();
+    while let Some(rest) = doc.strip_prefix("3GPP ") {
+        doc = rest;
+    }
+    doc.trim()
 }
 
 /// `§6.2 (SDP at UE and P-CSCF)` → `§6.2` (compared without case).

@@ -891,8 +891,10 @@ fn any_text(c: &CodeInfo, f: &mut dyn FnMut(&str) -> bool) -> bool {
 
 /// ASCII-case-insensitive substring test (`needle` already lower-case).
 fn contains_ci(hay: &str, needle: &str) -> bool {
-    // ASCII only: Unicode case tables would add ~12 KB to the core module.
-    needle.is_empty() || hay.to_ascii_lowercase().contains(needle)
+    // ASCII only: Unicode case tables would add ~12 KB to the core module; a
+    // byte search, as `str::contains` would link core's two-way searcher too.
+    let hay = hay.to_ascii_lowercase();
+    crate::parse::find_bytes(hay.as_bytes(), needle.as_bytes()).is_some()
 }
 
 fn group_codes(codes: &mut dyn Iterator<Item = &CodeInfo>) -> Vec<CodeGroup> {

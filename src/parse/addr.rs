@@ -10,6 +10,7 @@ use super::params::{parse_params, split_list, unescape, Findings, Param, Params}
 use super::uri::{parse_uri, Uri};
 use super::TOKEN;
 use crate::finding::{Finding, Rule};
+use crate::quote::{quote_char, quote_str};
 use crate::span::Text;
 
 /// A name-addr or addr-spec with its header parameters.
@@ -152,8 +153,8 @@ pub fn parse_name_addr<'a>(value: Text<'a>, header: &str, out: &mut Findings) ->
                     Rule::NameAddrRequired,
                     na.uri_text.span(),
                     format!(
-                        "{header}: a URI containing {:?} must be enclosed in <>",
-                        na.uri_text.bytes()[i] as char
+                        "{header}: a URI containing {} must be enclosed in <>",
+                        quote_char(na.uri_text.bytes()[i] as char)
                     ),
                 ));
             }
@@ -205,8 +206,8 @@ fn params_after<'a>(na: &mut NameAddr<'a>, after: Text<'a>, header: &str, out: &
                     Rule::BadHeaderValue,
                     v.span(),
                     format!(
-                        "{header}: tag {:?} is not a token (RFC 3261 §25.1)",
-                        v.as_str()
+                        "{header}: tag {} is not a token (RFC 3261 §25.1)",
+                        quote_str(&v.as_str())
                     ),
                 ));
             }
@@ -219,7 +220,7 @@ fn params_after<'a>(na: &mut NameAddr<'a>, after: Text<'a>, header: &str, out: &
                 if v.is_empty() {
                     format!("{header}: parameter {} has '=' but no value; gen-value = token / host / quoted-string (RFC 3261 §25.1)", p.name.as_str())
                 } else {
-                    format!("{header}: parameter {} = {:?} is not a token, host or quoted-string (RFC 3261 §25.1 gen-value); quote it", p.name.as_str(), v.as_str())
+                    format!("{header}: parameter {} = {} is not a token, host or quoted-string (RFC 3261 §25.1 gen-value); quote it", p.name.as_str(), quote_str(&v.as_str()))
                 },
             ));
         }
@@ -254,8 +255,8 @@ fn check_display_name(dn: Text<'_>, header: &str, out: &mut Findings) {
             Rule::BadDisplayName,
             dn.span(),
             format!(
-                "{header}: unquoted display name contains {:?}, which is not a token character",
-                b[bad] as char
+                "{header}: unquoted display name contains {}, which is not a token character",
+                quote_char(b[bad] as char)
             ),
         ));
     }

@@ -10,6 +10,7 @@
 //! RFC 7235 `token68`); the per-parameter checks (quoting, `stale`, `nc`,
 //! repeats) apply to `Digest` only.
 
+use crate::quote::quote_str;
 use std::ops::Deref;
 
 use nom::bytes::complete::{take_till, take_while};
@@ -294,8 +295,8 @@ fn parse_auth<'a>(
             Rule::BadHeaderValue,
             scheme.span(),
             format!(
-                "{header}: auth-scheme {:?} is not a token (is the scheme missing?)",
-                scheme.as_str()
+                "{header}: auth-scheme {} is not a token (is the scheme missing?)",
+                quote_str(&scheme.as_str())
             ),
         ));
     }
@@ -334,7 +335,10 @@ fn auth_params<'a>(list: Text<'a>, header: &str, out: &mut Findings) -> AuthPara
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 el.span(),
-                format!("{header}: auth-param {:?} has no '=value'", el.as_str()),
+                format!(
+                    "{header}: auth-param {} has no '=value'",
+                    quote_str(&el.as_str())
+                ),
             ));
             params.push(Param {
                 name: el,
@@ -346,13 +350,13 @@ fn auth_params<'a>(list: Text<'a>, header: &str, out: &mut Findings) -> AuthPara
         if !is_token(name.bytes()) {
             let msg = if name.bytes().iter().any(|&c| c == b' ' || c == b'\t') {
                 format!(
-                    "{header}: {:?} is not a parameter name; a second scheme in one header field, or a missing ','?",
-                    name.as_str()
+                    "{header}: {} is not a parameter name; a second scheme in one header field, or a missing ','?",
+                    quote_str(&name.as_str())
                 )
             } else {
                 format!(
-                    "{header}: auth-param name {:?} is not a token",
-                    name.as_str()
+                    "{header}: auth-param name {} is not a token",
+                    quote_str(&name.as_str())
                 )
             };
             out.push(Finding::new(Rule::BadHeaderValue, name.span(), msg));
@@ -383,8 +387,8 @@ fn auth_params<'a>(list: Text<'a>, header: &str, out: &mut Findings) -> AuthPara
                 Rule::BadHeaderValue,
                 value.span(),
                 format!(
-                    "{header}: value {:?} of {} is neither a token nor a quoted string",
-                    value.as_str(),
+                    "{header}: value {} of {} is neither a token nor a quoted string",
+                    quote_str(&value.as_str()),
                     name.as_str()
                 ),
             ));
@@ -449,7 +453,7 @@ fn check_digest(params: &AuthParams<'_>, header: &str, kind: Kind, out: &mut Fin
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 v.span(),
-                format!("{header}: {name} {:?} is not {what}", v.as_str()),
+                format!("{header}: {name} {} is not {what}", quote_str(&v.as_str())),
             ));
         }
     }

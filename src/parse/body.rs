@@ -9,14 +9,12 @@
 //! which stops at [`MAX_DEPTH`] levels. LF-only line ends and a paste
 //! prefix are tolerated; a missing close delimiter is a `bad-body` finding.
 
-use memchr::memmem;
-
 use super::is_token;
 use super::lines::Lines;
 use super::media::{parse_media_type, MediaType};
 use super::params::Findings;
 use super::sdp::{parse_session_description, Sdp};
-use super::{Header, Message};
+use super::{find_bytes, Header, Message};
 use crate::finding::{Finding, Rule};
 use crate::header_name::HeaderName;
 use crate::span::{Span, Text};
@@ -316,7 +314,7 @@ pub fn xml_root(text: Text<'_>) -> Option<Text<'_>> {
         if rest.first() != Some(&b'<') {
             return None;
         }
-        let skip_to = |end: &[u8]| memmem::find(rest, end).map(|j| i + j + end.len());
+        let skip_to = |end: &[u8]| find_bytes(rest, end).map(|j| i + j + end.len());
         if rest.starts_with(b"<?") {
             i = skip_to(b"?>")?;
         } else if rest.starts_with(b"<!--") {
@@ -373,7 +371,11 @@ pub fn parse_multipart_body<'a>(
     let b = body.bytes();
     let mut delims: Vec<Delimiter> = Vec::new();
     if !boundary.is_empty() {
-        for pos in memmem::find_iter(b, boundary) {
+        // Every occurrence, not overlapping (as `memmem::find_iter`).
+        let mut from = 0;
+        while let Some(i) = b.get(from..).and_then(|rest| find_bytes(rest, boundary)) {
+            let pos = from + i;
+            from = pos + boundary.len();
             if let Some(d) = delimiter_at(b, pos, boundary.len(), prefix) {
                 let close = d.close;
                 delims.push(d);

@@ -5,6 +5,7 @@
 //! Codes stay open: any number that reads is returned, and ranges are
 //! checked per protocol (SIP status 100–699, Q.850 cause 0–127).
 
+use crate::quote::quote_str;
 use nom::bytes::complete::{take_till, take_while, take_while1, take_while_m_n};
 use nom::character::complete::digit1;
 use nom::combinator::rest;
@@ -105,8 +106,8 @@ pub fn parse_retry_after<'a>(value: Text<'a>, out: &mut Findings) -> Option<Retr
                 Rule::BadHeaderValue,
                 rest.sub(0, junk_end).span(),
                 format!(
-                    "Retry-After: unexpected {:?}; only a (comment) and ;parameters may follow delta-seconds",
-                    rest.sub(0, junk_end).as_str()
+                    "Retry-After: unexpected {}; only a (comment) and ;parameters may follow delta-seconds",
+                    quote_str(&rest.sub(0, junk_end).as_str())
                 ),
             ));
             parse_params(rest.tail(junk_end + 1), H, out)
@@ -240,8 +241,8 @@ pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValu
                 Rule::BadHeaderValue,
                 code_text.span(),
                 format!(
-                    "Warning: warn-code {:?} is not a three-digit number",
-                    code_text.as_str()
+                    "Warning: warn-code {} is not a three-digit number",
+                    quote_str(&code_text.as_str())
                 ),
             ));
             None
@@ -265,8 +266,8 @@ pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValu
                 Rule::BadHeaderValue,
                 agent.span(),
                 format!(
-                    "Warning: warn-agent {:?} is neither host[:port] nor a token",
-                    agent.as_str()
+                    "Warning: warn-agent {} is neither host[:port] nor a token",
+                    quote_str(&agent.as_str())
                 ),
             ));
         }
@@ -276,8 +277,8 @@ pub fn parse_warning<'a>(value: Text<'a>, out: &mut Findings) -> Vec<WarningValu
                 Rule::BadHeaderValue,
                 text.span(),
                 format!(
-                    "Warning: warn-text {:?} is not a quoted string",
-                    text.as_str()
+                    "Warning: warn-text {} is not a quoted string",
+                    quote_str(&text.as_str())
                 ),
             ));
         }
@@ -398,8 +399,8 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
                     protocol.span()
                 },
                 format!(
-                    "Reason: protocol {:?} is not a token (SIP, Q.850…)",
-                    protocol.as_str()
+                    "Reason: protocol {} is not a token (SIP, Q.850…)",
+                    quote_str(&protocol.as_str())
                 ),
             ));
         }
@@ -409,7 +410,7 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     c.span(),
-                    format!("Reason: cause {:?} is not a number", c.as_str()),
+                    format!("Reason: cause {} is not a number", quote_str(&c.as_str())),
                 ));
             } else if let Some(&(name, _, lo, hi)) = PROTOCOLS
                 .iter()
@@ -436,7 +437,10 @@ pub fn parse_reason<'a>(value: Text<'a>, out: &mut Findings) -> Vec<ReasonValue<
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     t.span(),
-                    format!("Reason: text {:?} must be a quoted string", t.as_str()),
+                    format!(
+                        "Reason: text {} must be a quoted string",
+                        quote_str(&t.as_str())
+                    ),
                 ));
             }
         }

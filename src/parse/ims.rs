@@ -6,6 +6,7 @@
 //! (MCC, MNC, LAC/TAC, cell id) following the layouts of TS 24.229
 //! §7.2A.4.3; see [`AccessNetSpec::cell_global_id`].
 
+use crate::quote::quote_str;
 use nom::branch::alt;
 use nom::Parser;
 
@@ -209,8 +210,8 @@ pub fn parse_p_access_network_info<'a>(
                     access.span()
                 },
                 format!(
-                    "{H}: access type {:?} is neither a token nor a quoted string",
-                    access.as_str()
+                    "{H}: access type {} is neither a token nor a quoted string",
+                    quote_str(&access.as_str())
                 ),
             ));
         }
@@ -248,8 +249,8 @@ fn check_cell_id(spec: &AccessNetSpec<'_>, out: &mut Findings) {
         Rule::BadHeaderValue,
         v.span(),
         format!(
-            "P-Access-Network-Info: {param} {:?} does not fit {} for {}",
-            v.as_str(),
+            "P-Access-Network-Info: {param} {} does not fit {} for {}",
+            quote_str(&v.as_str()),
             expected.join(" or "),
             access.as_str()
         ),

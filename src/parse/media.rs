@@ -7,6 +7,7 @@
 use super::is_token;
 use super::params::{parse_params, Findings, Params};
 use crate::finding::{Finding, Rule};
+use crate::quote::quote_str;
 use crate::span::Text;
 
 /// A parsed `media-type`.
@@ -83,8 +84,8 @@ pub fn parse_media_type<'a>(value: Text<'a>, out: &mut Findings) -> Option<Media
             out,
             text,
             format!(
-                "Content-Type {:?} is not type/subtype",
-                text.as_str().as_ref()
+                "Content-Type {} is not type/subtype",
+                quote_str(&text.as_str())
             ),
         );
         return None;
@@ -106,8 +107,8 @@ pub fn parse_media_type<'a>(value: Text<'a>, out: &mut Findings) -> Option<Media
                 out,
                 if part.is_empty() { text } else { part },
                 format!(
-                    "Content-Type {what} {:?} is not a token",
-                    part.as_str().as_ref()
+                    "Content-Type {what} {} is not a token",
+                    quote_str(&part.as_str())
                 ),
             );
         }
@@ -122,24 +123,24 @@ pub fn parse_media_type<'a>(value: Text<'a>, out: &mut Findings) -> Option<Media
                 out,
                 p.name,
                 format!(
-                    "Content-Type parameter {:?} has no value",
-                    p.name.as_str().as_ref()
+                    "Content-Type parameter {} has no value",
+                    quote_str(&p.name.as_str())
                 ),
             ),
             Some(v) if v.is_empty() => bad(
                 out,
                 p.name,
                 format!(
-                    "Content-Type parameter {:?} has an empty value",
-                    p.name.as_str().as_ref()
+                    "Content-Type parameter {} has an empty value",
+                    quote_str(&p.name.as_str())
                 ),
             ),
             Some(v) if v.bytes()[0] != b'"' && !is_token(v.bytes()) => bad(
                 out,
                 v,
                 format!(
-                    "Content-Type parameter value {:?} must be a token or a quoted string",
-                    v.as_str().as_ref()
+                    "Content-Type parameter value {} must be a token or a quoted string",
+                    quote_str(&v.as_str())
                 ),
             ),
             _ => {}
@@ -178,8 +179,8 @@ fn check_boundary(mt: &MediaType<'_>, out: &mut Findings) {
             Rule::BadHeaderValue,
             b.span(),
             format!(
-                "boundary {:?} must be 1-70 characters from the RFC 2046 set, not ending in a space",
-                b.as_str().as_ref()
+                "boundary {} must be 1-70 characters from the RFC 2046 set, not ending in a space",
+                quote_str(&b.as_str())
             ),
         ));
     }

@@ -35,6 +35,7 @@ pub mod views;
 
 use crate::finding::{Finding, Rule};
 use crate::header_name::HeaderName;
+use crate::quote::quote_str;
 use crate::span::{Span, Text};
 use crate::status::{Method, StatusCode};
 pub(crate) use grammar::{is_token, TOKEN};
@@ -511,8 +512,8 @@ impl<'a, 'o> Parser<'a, 'o> {
                     Rule::LinePrefix,
                     Span::new(pos, pos + n),
                     format!(
-                        "every line starts with {:?}; the prefix was removed",
-                        String::from_utf8_lossy(self.prefix)
+                        "every line starts with {}; the prefix was removed",
+                        quote_str(&String::from_utf8_lossy(self.prefix))
                     ),
                 );
             }
@@ -615,8 +616,8 @@ impl<'a, 'o> Parser<'a, 'o> {
                             Rule::BadHeaderName,
                             Span::new(s, name_end.max(colon)),
                             format!(
-                                "header name {:?} is not a token",
-                                String::from_utf8_lossy(name)
+                                "header name {} is not a token",
+                                quote_str(&String::from_utf8_lossy(name))
                             ),
                         );
                     }
@@ -884,7 +885,10 @@ impl<'a, 'o> Parser<'a, 'o> {
             self.push(
                 Rule::BadStatusCode,
                 code_text.span(),
-                format!("status code {:?} is not three digits", code_text.as_str()),
+                format!(
+                    "status code {} is not three digits",
+                    quote_str(&code_text.as_str())
+                ),
             );
         } else if digits.len() != 3 || !(100..=699).contains(&code.map_or(0, |c| c.0)) {
             if digits.len() < 3 {
@@ -945,7 +949,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             self.push(
                 Rule::BadVersion,
                 v.span(),
-                format!("{:?} is not a SIP-Version (SIP/2.0)", v.as_str()),
+                format!("{} is not a SIP-Version (SIP/2.0)", quote_str(&v.as_str())),
             );
             return;
         }
@@ -954,13 +958,16 @@ impl<'a, 'o> Parser<'a, 'o> {
                 self.push(
                     Rule::LowercaseVersion,
                     v.span(),
-                    format!("version written as {:?}", v.as_str()),
+                    format!("version written as {}", quote_str(&v.as_str())),
                 );
             } else {
                 self.push(
                     Rule::BadVersion,
                     v.span(),
-                    format!("version written as {:?} (strict mode)", v.as_str()),
+                    format!(
+                        "version written as {} (strict mode)",
+                        quote_str(&v.as_str())
+                    ),
                 );
             }
         }
@@ -987,8 +994,8 @@ impl<'a, 'o> Parser<'a, 'o> {
                     Rule::BadContentLength,
                     h.value.span(),
                     format!(
-                        "Content-Length {:?} is not a non-negative integer",
-                        h.value.as_str()
+                        "Content-Length {} is not a non-negative integer",
+                        quote_str(&h.value.as_str())
                     ),
                 ),
                 Some(v) => match declared {
@@ -1139,6 +1146,27 @@ impl<'a, 'o> Parser<'a, 'o> {
     }
 }
 
+/// Where `needle` first occurs in `hay` (`Some(0)` for an empty needle), as
+/// `memchr::memmem::find` answers: `memchr` finds each candidate first byte,
+/// then the rest is compared. The needles here are short (a blank line, an
+/// XML end marker, a multipart boundary of at most 70 bytes), and the
+/// two-way searcher `memmem` builds is about 2 KB gzip of the core `.wasm`
+/// (README "Size and speed").
+pub(crate) fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, hay.get(from..)?) {
+        let at = from + i;
+        if hay.get(at + 1..at + needle.len()) == Some(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Grows a full header list once, to hold every line left in the header
 /// section (an upper bound on the headers still to come), so a message
 /// costs at most two allocations whatever its header count: the initial
@@ -1149,7 +1177,7 @@ impl<'a, 'o> Parser<'a, 'o> {
 fn reserve_rest(headers: &mut Vec<Header<'_>>, rest: &[u8]) {
     let end = [&b"\n\r\n"[..], b"\n\n"]
         .iter()
-        .filter_map(|blank| memchr::memmem::find(rest, blank))
+        .filter_map(|blank| find_bytes(rest, blank))
         .min()
         .map_or(rest.len(), |at| at + 1);
     let lines = memchr::memchr_iter(b'\n', &rest[..end]).count() + 1;

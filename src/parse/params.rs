@@ -2,6 +2,7 @@
 //! quoted strings (RFC 3261 §7.3.1, §25.1 `generic-param`, `quoted-string`),
 //! read with the nom rules of `parse::grammar`.
 
+use crate::quote::quote_str;
 use nom::character::complete::char;
 use nom::combinator::{opt, rest};
 use nom::sequence::preceded;
@@ -206,8 +207,8 @@ pub fn parse_params<'a>(text: Text<'a>, header: &str, out: &mut Findings) -> Par
                 Rule::BadHeaderValue,
                 p.name.span(),
                 format!(
-                    "parameter name {:?} in {header} is not a token",
-                    p.name.as_str()
+                    "parameter name {} in {header} is not a token",
+                    quote_str(&p.name.as_str())
                 ),
             ));
         }

@@ -4,6 +4,7 @@
 
 use super::params::{parse_params, Findings, Params};
 use crate::finding::{Finding, Rule};
+use crate::quote::quote_str;
 use crate::span::Text;
 use crate::status::Method;
 
@@ -36,8 +37,8 @@ pub fn parse_cseq<'a>(value: Text<'a>, out: &mut Findings) -> Option<CSeq<'a>> {
             Rule::BadHeaderValue,
             v.span(),
             format!(
-                "CSeq {:?} does not start with a sequence number",
-                v.as_str()
+                "CSeq {} does not start with a sequence number",
+                quote_str(&v.as_str())
             ),
         ));
         return None;
@@ -111,7 +112,10 @@ pub fn parse_delta_seconds(value: Text<'_>, header: &str, out: &mut Findings) ->
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     v.span(),
-                    format!("{header} {:?} is not a number of seconds", v.as_str()),
+                    format!(
+                        "{header} {} is not a number of seconds",
+                        quote_str(&v.as_str())
+                    ),
                 ));
             }
             None
@@ -136,7 +140,7 @@ pub fn parse_max_forwards(value: Text<'_>, out: &mut Findings) -> Option<u8> {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 v.span(),
-                format!("Max-Forwards {:?} is not a number", v.as_str()),
+                format!("Max-Forwards {} is not a number", quote_str(&v.as_str())),
             ));
             None
         }

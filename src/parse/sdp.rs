@@ -10,6 +10,7 @@
 //! does not follow its grammar (the typed view is then left out, the raw
 //! line is kept in [`Sdp::lines`]).
 
+use crate::quote::{quote_char, quote_str};
 use nom::bytes::complete::{take_till, take_till1, take_while};
 use nom::character::complete::char;
 use nom::combinator::{opt, rest};
@@ -664,8 +665,8 @@ pub fn parse_session_description<'a>(text: Text<'a>, prefix: &[u8], out: &mut Fi
                 out,
                 line.span(),
                 format!(
-                    "SDP line {:?} is not <type>=<value>",
-                    clip(line).as_str().as_ref()
+                    "SDP line {} is not <type>=<value>",
+                    quote_str(&clip(line).as_str())
                 ),
             );
             continue;
@@ -713,7 +714,7 @@ pub fn parse_session_description<'a>(text: Text<'a>, prefix: &[u8], out: &mut Fi
                     bad(
                         out,
                         l.span,
-                        format!("SDP version {:?} is not 0", v.as_str().as_ref()),
+                        format!("SDP version {} is not 0", quote_str(&v.as_str())),
                     );
                 }
                 sdp.version.get_or_insert(v);
@@ -747,8 +748,8 @@ pub fn parse_session_description<'a>(text: Text<'a>, prefix: &[u8], out: &mut Fi
                 out,
                 l.span,
                 format!(
-                    "unknown SDP line type {:?}; RFC 8866 §5 tells parsers to ignore such a description",
-                    k as char
+                    "unknown SDP line type {}; RFC 8866 §5 tells parsers to ignore such a description",
+                    quote_char(k as char)
                 ),
             ),
         }
@@ -842,7 +843,7 @@ pub fn parse_origin_field<'a>(value: Text<'a>, out: &mut Findings) -> Option<Ori
             bad(
                 out,
                 t.span(),
-                format!("o= {what} {:?} is not a number", t.as_str().as_ref()),
+                format!("o= {what} {} is not a number", quote_str(&t.as_str())),
             );
         }
     }
@@ -868,8 +869,8 @@ fn check_addr(addrtype: Text<'_>, addr: Text<'_>, line: &str, out: &mut Findings
             out,
             addr.span(),
             format!(
-                "{line} address {:?} is IPv6 but the addrtype is IP4",
-                addr.as_str().as_ref()
+                "{line} address {} is IPv6 but the addrtype is IP4",
+                quote_str(&addr.as_str())
             ),
         );
     } else if addrtype.eq_ignore_case("IP6") && dotted {
@@ -877,8 +878,8 @@ fn check_addr(addrtype: Text<'_>, addr: Text<'_>, line: &str, out: &mut Findings
             out,
             addr.span(),
             format!(
-                "{line} address {:?} is IPv4 but the addrtype is IP6",
-                addr.as_str().as_ref()
+                "{line} address {} is IPv4 but the addrtype is IP6",
+                quote_str(&addr.as_str())
             ),
         );
     }
@@ -927,7 +928,7 @@ pub fn parse_bandwidth_field<'a>(value: Text<'a>, out: &mut Findings) -> Option<
         bad(
             out,
             value.span(),
-            format!("b= {:?} is not <bwtype>:<number>", value.as_str().as_ref()),
+            format!("b= {} is not <bwtype>:<number>", quote_str(&value.as_str())),
         );
     }
     Some(Bandwidth {
@@ -949,7 +950,7 @@ pub fn parse_time_field<'a>(value: Text<'a>, out: &mut Findings) -> Option<Timin
         bad(
             out,
             value.span(),
-            format!("t= {:?} is not two decimal times", value.as_str().as_ref()),
+            format!("t= {} is not two decimal times", quote_str(&value.as_str())),
         );
     }
     Some(Timing {
@@ -992,8 +993,8 @@ pub fn parse_media_field<'a>(line: SdpLine<'a>, out: &mut Findings) -> Media<'a>
             out,
             port_text.span(),
             format!(
-                "m= port {:?} is not a number 0-65535",
-                port_text.as_str().as_ref()
+                "m= port {} is not a number 0-65535",
+                quote_str(&port_text.as_str())
             ),
         );
     }
@@ -1003,7 +1004,7 @@ pub fn parse_media_field<'a>(line: SdpLine<'a>, out: &mut Findings) -> Media<'a>
             bad(
                 out,
                 c.span(),
-                format!("m= port count {:?} is not a number", c.as_str().as_ref()),
+                format!("m= port count {} is not a number", quote_str(&c.as_str())),
             );
         }
         n
@@ -1045,8 +1046,8 @@ pub fn parse_attribute_field<'a>(line: SdpLine<'a>, out: &mut Findings) -> Attri
             out,
             line.span,
             format!(
-                "attribute name {:?} is not a token",
-                clip(name).as_str().as_ref()
+                "attribute name {} is not a token",
+                quote_str(&clip(name).as_str())
             ),
         );
     }
@@ -1087,7 +1088,7 @@ fn parse_ms(v: Text<'_>, what: &str, out: &mut Findings) -> Option<u32> {
         bad(
             out,
             v.span(),
-            format!("a={what} {:?} is not milliseconds", v.as_str().as_ref()),
+            format!("a={what} {} is not milliseconds", quote_str(&v.as_str())),
         );
     }
     ms
@@ -1108,8 +1109,8 @@ pub fn parse_rtpmap<'a>(value: Text<'a>, out: &mut Findings) -> Option<Rtpmap<'a
             out,
             value.span(),
             format!(
-                "a=rtpmap {:?} is not <payload type 0-127> <encoding>/<clock rate>",
-                clip(value).as_str().as_ref()
+                "a=rtpmap {} is not <payload type 0-127> <encoding>/<clock rate>",
+                quote_str(&clip(value).as_str())
             ),
         );
         return None;
@@ -1130,8 +1131,8 @@ pub fn parse_rtpmap<'a>(value: Text<'a>, out: &mut Findings) -> Option<Rtpmap<'a
             out,
             enc.span(),
             format!(
-                "a=rtpmap encoding {:?} is not <name>/<clock rate>",
-                enc.as_str().as_ref()
+                "a=rtpmap encoding {} is not <name>/<clock rate>",
+                quote_str(&enc.as_str())
             ),
         );
         if encoding.is_empty() {
@@ -1221,8 +1222,8 @@ pub fn parse_current_status<'a>(
             out,
             span,
             format!(
-                "precondition status {:?} is not <type> e2e|local|remote none|send|recv|sendrecv",
-                clip(value).as_str().as_ref()
+                "precondition status {} is not <type> e2e|local|remote none|send|recv|sendrecv",
+                quote_str(&clip(value).as_str())
             ),
         );
         return None;
@@ -1255,8 +1256,8 @@ pub fn parse_desired_status<'a>(
             out,
             span,
             format!(
-                "a=des {:?} is not <type> <strength> e2e|local|remote none|send|recv|sendrecv",
-                clip(value).as_str().as_ref()
+                "a=des {} is not <type> <strength> e2e|local|remote none|send|recv|sendrecv",
+                quote_str(&clip(value).as_str())
             ),
         );
         return None;

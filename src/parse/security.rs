@@ -7,6 +7,7 @@
 //! preference `q` are checked when parsed; the accessors return `None` for
 //! values that do not read.
 
+use crate::quote::quote_str;
 use nom::character::complete::digit1;
 
 use super::grammar::{head_then_params, is_qvalue, text_of, whole, PResult};
@@ -166,8 +167,8 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
                     name.span()
                 },
                 format!(
-                    "{header}: mechanism-name {:?} is not a token",
-                    name.as_str()
+                    "{header}: mechanism-name {} is not a token",
+                    quote_str(&name.as_str())
                 ),
             ));
         }
@@ -183,8 +184,8 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
                         Rule::BadHeaderValue,
                         v.span(),
                         format!(
-                            "{header}: q {:?} is not a qvalue (0 to 1, at most 3 decimals)",
-                            v.as_str()
+                            "{header}: q {} is not a qvalue (0 to 1, at most 3 decimals)",
+                            quote_str(&v.as_str())
                         ),
                     ));
                 }
@@ -195,9 +196,9 @@ fn sec_mechanisms<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
                     Rule::BadHeaderValue,
                     v.span(),
                     format!(
-                        "{header}: {} {:?} is not a decimal number",
+                        "{header}: {} {} is not a decimal number",
                         p.name.as_str(),
-                        v.as_str()
+                        quote_str(&v.as_str())
                     ),
                 ));
             } else if v.parse_u64().is_none_or(|n| n > limit) {

@@ -181,3 +181,26 @@ fn compact_and_case_insensitive_lookup() {
     assert_eq!(m.header(HeaderName::Via).unwrap().canonical_name(), "Via");
     assert_eq!(m.headers_raw("call-id").count(), 1);
 }
+
+/// `find_bytes` answers as `memchr::memmem::find` on every haystack and
+/// needle of up to 7 and 3 bytes over a two-letter alphabet.
+#[test]
+fn find_bytes_matches_memmem() {
+    fn all(len: usize) -> Vec<Vec<u8>> {
+        (0..len + 1)
+            .flat_map(|n| {
+                (0..1u32 << n)
+                    .map(move |bits| (0..n).map(|k| b'a' + (bits >> k & 1) as u8).collect())
+            })
+            .collect()
+    }
+    for hay in all(7) {
+        for needle in all(3) {
+            assert_eq!(
+                super::find_bytes(&hay, &needle),
+                memchr::memmem::find(&hay, &needle),
+                "{hay:?} {needle:?}"
+            );
+        }
+    }
+}

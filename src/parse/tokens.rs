@@ -7,6 +7,7 @@
 //! The quoted-string, comment and qvalue rules they share are the nom
 //! parsers of `parse::grammar`.
 
+use crate::quote::quote_str;
 use nom::bytes::complete::take_while_m_n;
 use nom::character::complete::char;
 use nom::Parser;
@@ -37,7 +38,10 @@ fn token_list<'a>(
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 t.span(),
-                format!("{header}: {:?} is not a {what} (a token)", t.as_str()),
+                format!(
+                    "{header}: {} is not a {what} (a token)",
+                    quote_str(&t.as_str())
+                ),
             ));
         }
     }
@@ -130,8 +134,8 @@ pub fn parse_accept<'a>(value: Text<'a>, out: &mut Findings) -> Vec<MediaRange<'
                     Rule::BadHeaderValue,
                     range.span(),
                     format!(
-                        "Accept: media range {:?} has no '/' (type/subtype)",
-                        range.as_str()
+                        "Accept: media range {} has no '/' (type/subtype)",
+                        quote_str(&range.as_str())
                     ),
                 ));
                 (range, range.tail(range.len()))
@@ -142,7 +146,10 @@ pub fn parse_accept<'a>(value: Text<'a>, out: &mut Findings) -> Vec<MediaRange<'
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     part.span(),
-                    format!("Accept: {:?} is not a media type token", part.as_str()),
+                    format!(
+                        "Accept: {} is not a media type token",
+                        quote_str(&part.as_str())
+                    ),
                 ));
             }
         }
@@ -152,8 +159,8 @@ pub fn parse_accept<'a>(value: Text<'a>, out: &mut Findings) -> Vec<MediaRange<'
                     Rule::BadHeaderValue,
                     q.span(),
                     format!(
-                        "Accept: q {:?} is not a qvalue (0 to 1, at most 3 decimals)",
-                        q.as_str()
+                        "Accept: q {} is not a qvalue (0 to 1, at most 3 decimals)",
+                        quote_str(&q.as_str())
                     ),
                 ));
             }
@@ -163,8 +170,8 @@ pub fn parse_accept<'a>(value: Text<'a>, out: &mut Findings) -> Vec<MediaRange<'
                 Rule::BadHeaderValue,
                 range.span(),
                 format!(
-                    "Accept: {:?} has a wildcard type with a concrete subtype; only */* or type/* are allowed",
-                    range.as_str()
+                    "Accept: {} has a wildcard type with a concrete subtype; only */* or type/* are allowed",
+                    quote_str(&range.as_str())
                 ),
             ));
         }
@@ -185,7 +192,10 @@ pub(crate) fn digits_u32(t: Text<'_>, header: &str, what: &str, out: &mut Findin
         out.push(Finding::new(
             Rule::BadHeaderValue,
             t.span(),
-            format!("{header}: {what} {:?} is not a decimal number", t.as_str()),
+            format!(
+                "{header}: {what} {} is not a decimal number",
+                quote_str(&t.as_str())
+            ),
         ));
         return None;
     }
@@ -277,14 +287,20 @@ pub fn parse_rack<'a>(value: Text<'a>, out: &mut Findings) -> Option<RAck<'a>> {
         out.push(Finding::new(
             Rule::BadHeaderValue,
             method.span(),
-            format!("RAck: method {:?} is not a token", method.as_str()),
+            format!(
+                "RAck: method {} is not a token",
+                quote_str(&method.as_str())
+            ),
         ));
     }
     if !extra.is_empty() {
         out.push(Finding::new(
             Rule::BadHeaderValue,
             extra.span(),
-            format!("RAck: unexpected {:?} after the method", extra.as_str()),
+            format!(
+                "RAck: unexpected {} after the method",
+                quote_str(&extra.as_str())
+            ),
         ));
     }
     Some(RAck {
@@ -370,8 +386,8 @@ fn server_vals<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<Ser
                 Rule::BadHeaderValue,
                 word.span(),
                 format!(
-                    "{header}: {:?} is not a product (token or token/version)",
-                    word.as_str()
+                    "{header}: {} is not a product (token or token/version)",
+                    quote_str(&word.as_str())
                 ),
             ));
         }
@@ -599,7 +615,7 @@ pub fn parse_date<'a>(value: Text<'a>, out: &mut Findings) -> Option<SipDate<'a>
         bad(
             out,
             x,
-            format!("Date: unexpected {:?} after the zone", x.as_str()),
+            format!("Date: unexpected {} after the zone", quote_str(&x.as_str())),
         );
     }
     if count < 6 {
@@ -623,28 +639,40 @@ pub fn parse_date<'a>(value: Text<'a>, out: &mut Findings) -> Option<SipDate<'a>
         bad(
             out,
             date.wkday,
-            format!("Date: {:?} is not a weekday (Mon…Sun)", date.wkday.as_str()),
+            format!(
+                "Date: {} is not a weekday (Mon…Sun)",
+                quote_str(&date.wkday.as_str())
+            ),
         );
     }
     if !date.day.is_empty() && (date.day.len() != 2 || date.day_number().is_none()) {
         bad(
             out,
             date.day,
-            format!("Date: day {:?} is not two digits 01–31", date.day.as_str()),
+            format!(
+                "Date: day {} is not two digits 01–31",
+                quote_str(&date.day.as_str())
+            ),
         );
     }
     if !date.month.is_empty() && date.month_number().is_none() {
         bad(
             out,
             date.month,
-            format!("Date: {:?} is not a month (Jan…Dec)", date.month.as_str()),
+            format!(
+                "Date: {} is not a month (Jan…Dec)",
+                quote_str(&date.month.as_str())
+            ),
         );
     }
     if !date.year.is_empty() && date.year_number().is_none() {
         bad(
             out,
             date.year,
-            format!("Date: year {:?} is not four digits", date.year.as_str()),
+            format!(
+                "Date: year {} is not four digits",
+                quote_str(&date.year.as_str())
+            ),
         );
     }
     if !date.time.is_empty() && date.hms().is_none() {
@@ -652,8 +680,8 @@ pub fn parse_date<'a>(value: Text<'a>, out: &mut Findings) -> Option<SipDate<'a>
             out,
             date.time,
             format!(
-                "Date: time {:?} is not hh:mm:ss within 23:59:60",
-                date.time.as_str()
+                "Date: time {} is not hh:mm:ss within 23:59:60",
+                quote_str(&date.time.as_str())
             ),
         );
     }
@@ -662,8 +690,8 @@ pub fn parse_date<'a>(value: Text<'a>, out: &mut Findings) -> Option<SipDate<'a>
             out,
             date.zone,
             format!(
-                "Date: zone {:?} is not allowed; SIP dates are always in GMT",
-                date.zone.as_str()
+                "Date: zone {} is not allowed; SIP dates are always in GMT",
+                quote_str(&date.zone.as_str())
             ),
         );
     }

@@ -1,6 +1,7 @@
 //! URIs: SIP/SIPS (RFC 3261 §19.1, §25.1), tel (RFC 3966), urn and any
 //! other absolute URI kept opaque. IPv6 references per RFC 5118.
 
+use crate::quote::quote_str;
 use nom::bytes::complete::{take, take_till};
 use nom::character::complete::char;
 use nom::combinator::{opt, recognize, rest as nom_rest};
@@ -96,7 +97,7 @@ pub fn parse_uri<'a>(text: Text<'a>, out: &mut Findings) -> Option<Uri<'a>> {
         out.push(Finding::new(
             Rule::BadHeaderValue,
             text.span(),
-            format!("{:?} is not a URI (no scheme)", text.as_str()),
+            format!("{} is not a URI (no scheme)", quote_str(&text.as_str())),
         ));
         return None;
     };
@@ -294,7 +295,7 @@ fn host_port<'a>(uri: &mut Uri<'a>, hp: Text<'a>, out: &mut Findings) {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 host.span(),
-                format!("{:?} is not an IPv6 address", host.as_str()),
+                format!("{} is not an IPv6 address", quote_str(&host.as_str())),
             ));
         }
         uri.host_kind = Some(HostKind::Ipv6);
@@ -314,7 +315,10 @@ fn host_port<'a>(uri: &mut Uri<'a>, hp: Text<'a>, out: &mut Findings) {
             out.push(Finding::new(
                 Rule::UnbracketedIpv6,
                 hp.span(),
-                format!("{:?} looks like an IPv6 address without [ ]", hp.as_str()),
+                format!(
+                    "{} looks like an IPv6 address without [ ]",
+                    quote_str(&hp.as_str())
+                ),
             ));
             uri.host = Some(hp);
             uri.host_kind = Some(HostKind::Ipv6);
@@ -331,7 +335,7 @@ fn host_port<'a>(uri: &mut Uri<'a>, hp: Text<'a>, out: &mut Findings) {
                 out.push(Finding::new(
                     Rule::BadHeaderValue,
                     host.span(),
-                    format!("{:?} is not a valid host name", host.as_str()),
+                    format!("{} is not a valid host name", quote_str(&host.as_str())),
                 ));
             }
             HostKind::Name
@@ -360,7 +364,7 @@ pub(crate) fn port_number(p: Text<'_>, out: &mut Findings) -> Option<u16> {
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 p.span(),
-                format!("port {:?} is not a number", p.as_str()),
+                format!("port {} is not a number", quote_str(&p.as_str())),
             ));
             None
         }

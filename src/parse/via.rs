@@ -1,6 +1,7 @@
 //! Via (RFC 3261 §20.42, §25.1; RFC 3581 `rport`; RFC 5118 IPv6 sent-by and
 //! `received`).
 
+use crate::quote::quote_str;
 use nom::character::complete::char;
 use nom::combinator::{opt, rest};
 use nom::sequence::preceded;
@@ -122,7 +123,7 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 part.span(),
-                format!("Via: {name} {:?} is not a token", part.as_str()),
+                format!("Via: {name} {} is not a token", quote_str(&part.as_str())),
             ));
         }
     }
@@ -136,7 +137,10 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 host.span(),
-                format!("Via: {:?} is not an IPv6 reference", host.as_str()),
+                format!(
+                    "Via: {} is not an IPv6 reference",
+                    quote_str(&host.as_str())
+                ),
             ));
         }
         // Lenient: what follows the `]` other than `:port` is ignored.
@@ -164,8 +168,8 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
             Rule::BadHeaderValue,
             host.span(),
             format!(
-                "Via: sent-by host {:?} is not a host name or address",
-                host.as_str()
+                "Via: sent-by host {} is not a host name or address",
+                quote_str(&host.as_str())
             ),
         ));
     }
@@ -185,7 +189,10 @@ pub fn parse_via_parm<'a>(item: Text<'a>, out: &mut Findings) -> Option<Via<'a>>
             out.push(Finding::new(
                 Rule::BadHeaderValue,
                 r.span(),
-                format!("Via: received={:?} is not an IP address", r.as_str()),
+                format!(
+                    "Via: received={} is not an IP address",
+                    quote_str(&r.as_str())
+                ),
             ));
         }
     }

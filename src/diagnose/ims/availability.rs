@@ -10,8 +10,8 @@ use super::common::*;
 use crate::finding::Rule;
 use crate::header_name::HeaderName;
 use crate::kb::{self, status};
+use crate::parse::find_bytes;
 use crate::status::Method;
-use memchr::memmem;
 
 /// SL314: a 503 with Retry-After: the server is overloaded or in
 /// maintenance and says when to come back; a UE must not re-register to the
@@ -116,7 +116,7 @@ pub(super) fn ims_alternative_service(cx: &Ctx<'_, '_>, dx: &mut Dx) {
         return;
     }
     let Some(xml) = ims_xml(cx) else { return };
-    let Some(alt) = memmem::find(xml.bytes(), b"alternative-service") else {
+    let Some(alt) = find_bytes(xml.bytes(), b"alternative-service") else {
         return;
     };
     let ty = xml_element(xml, "type", alt);

@@ -9,8 +9,9 @@ use crate::header_name::HeaderName;
 use crate::kb::{self, status};
 use crate::parse::body::Body;
 use crate::parse::diag::ReasonProtocol;
+use crate::parse::find_bytes;
 use crate::span::{Span, Text};
-use memchr::{memchr, memmem};
+use memchr::memchr;
 
 /// `600` → `10 min`, `3600` → `1 h`, `90` → `1 min 30 s`.
 pub(super) fn human_seconds(s: u32) -> String {
@@ -85,7 +86,7 @@ pub(super) fn xml_element<'a>(
     let b = text.bytes();
     let mut i = from;
     while i < b.len() {
-        let at = i + memmem::find(&b[i..], name.as_bytes())?;
+        let at = i + find_bytes(&b[i..], name.as_bytes())?;
         let end = at + name.len();
         i = end;
         let opened = match at.checked_sub(1).map(|j| b[j]) {

@@ -9,6 +9,7 @@ use super::common::*;
 use crate::finding::Rule;
 use crate::header_name::HeaderName;
 use crate::kb::status;
+use crate::parse::find_bytes;
 use crate::parse::scalar::parse_session_interval;
 use crate::status::Method;
 
@@ -52,7 +53,11 @@ pub(super) fn register_forbidden(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let mut auth_phrase = false;
     if !standard {
         let p = phrase.to_ascii_lowercase();
-        let has = |words: &[&str]| words.iter().any(|w| p.contains(w));
+        let has = |words: &[&str]| {
+            words
+                .iter()
+                .any(|w| find_bytes(p.as_bytes(), w.as_bytes()).is_some())
+        };
         auth_phrase = has(&["password", "auth", "credential", "digest", "response"]);
         let text = if auth_phrase {
             "Authentication failed: the response to the challenge did not match (for AKA, K/OPc on the ISIM differ from the HSS/AuC or the RES answers an old challenge; for SIP Digest, a wrong password)".to_owned()

@@ -9,6 +9,7 @@ use super::common::*;
 use crate::finding::Rule;
 use crate::header_name::HeaderName;
 use crate::kb::{self, status};
+use crate::parse::find_bytes;
 use crate::status::Method;
 
 /// SL306: a 404 (unknown here) or 604 (does not exist anywhere) for the
@@ -44,8 +45,9 @@ pub(super) fn user_not_found(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let mut ev = vec![(span, format!("the target: {target}"))];
     ev.extend(reason_evidence(cx));
     let lower = target.to_ascii_lowercase();
-    let number =
-        lower.starts_with("tel:") || lower.contains("user=phone") || lower.starts_with("sip:+");
+    let number = lower.starts_with("tel:")
+        || find_bytes(lower.as_bytes(), b"user=phone").is_some()
+        || lower.starts_with("sip:+");
     if cx.method_is(Method::Register) {
         dx.cause(
             Confidence::Medium,
