@@ -25,6 +25,15 @@ use siplens::trace::{decode_any_keys, decode_capture, Trace};
 
 const CK: &str = "00112233445566778899aabbccddeeff";
 const IK: &str = "0f0e0d0c0b0a09080706050403020100";
+
+/// The generator's CK/IK given as keys (what `--ck`/`--ik` give).
+fn ck_ik_keys() -> EspKeys {
+    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
+    EspKeys {
+        sas: Vec::new(),
+        ck_ik: Some((key(CK), key(IK))),
+    }
+}
 /// The four SPIs of the fixtures: UE spi-c, spi-s; P-CSCF spi-c, spi-s.
 const SPIS: [u32; 4] = [0x1001, 0x1002, 0x2001, 0x2002];
 
@@ -251,11 +260,7 @@ fn keys_given_by_the_user_open_what_the_capture_has_no_keys_for() {
     assert!(f.message.starts_with("6 ESP packet(s)"), "{}", f.message);
     assert!(f.message.contains("encryption key not"), "{}", f.message);
     // CK/IK applied to the SAs the capture negotiated.
-    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
-    let keys = EspKeys {
-        sas: Vec::new(),
-        ck_ik: Some((key(CK), key(IK))),
-    };
+    let keys = ck_ik_keys();
     let t = decode_any_keys(&bytes, &keys);
     assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
     assert_eq!(t.messages.len(), 8);
@@ -454,11 +459,7 @@ fn security_verify_gives_the_sas_when_the_401_is_not_captured() {
     let t = decode_capture(&bytes);
     assert!(t.messages.is_empty());
     assert!(t.capture_findings.iter().any(|f| f.id == "SL459"));
-    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
-    let keys = EspKeys {
-        sas: Vec::new(),
-        ck_ik: Some((key(CK), key(IK))),
-    };
+    let keys = ck_ik_keys();
     let t = decode_any_keys(&bytes, &keys);
     assert!(t.capture_findings.is_empty(), "{:?}", t.capture_findings);
     assert_eq!(t.messages.len(), 6);
@@ -593,11 +594,7 @@ fn aes_gcm_sas_given_by_the_user_open_like_tshark() {
 #[test]
 fn the_streaming_decoder_takes_the_keys_too() {
     use siplens::trace::incremental::decode_chunks_keys;
-    let key = |s: &str| siplens::capture::esp::parse_key128(s).unwrap();
-    let ck_ik = EspKeys {
-        sas: Vec::new(),
-        ck_ik: Some((key(CK), key(IK))),
-    };
+    let ck_ik = ck_ik_keys();
     let gcm = EspKeys {
         sas: SPIS
             .iter()

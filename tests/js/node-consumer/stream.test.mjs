@@ -12,8 +12,9 @@ const fixtures = (process.env.SIPLENS_FIXTURES ?? "").split(":")[0];
 const TEXTS = readdirSync(join(fixtures, "traces")).filter((f) => f.endsWith(".txt")).map((f) => join(fixtures, "traces", f));
 const CAPTURE = readFileSync(join(fixtures, "captures/sip_ipv6_udp.pcap"));
 
-function streamed(chunks) {
-  const s = new TraceStream();
+/** The chunks through one TraceStream (with ESP `keys` when given), assembled. */
+function streamed(chunks, keys) {
+  const s = new TraceStream(keys);
   const messages = [];
   for (const c of chunks) messages.push(...s.push(c));
   const end = s.finish();
@@ -99,15 +100,6 @@ const CK = "00112233445566778899aabbccddeeff";
 const IK = "0f0e0d0c0b0a09080706050403020100";
 const esp = (name) => readFileSync(join(fixtures, "esp", `${name}.pcap`));
 
-function streamedKeys(chunks, keys) {
-  const s = new TraceStream(keys);
-  const messages = [];
-  for (const c of chunks) messages.push(...s.push(c));
-  const end = s.finish();
-  messages.push(...end.messages);
-  s.free();
-  return assembleTrace(messages, end);
-}
 
 test("TraceStream with keys: ESP captures in cuts equal decodeCaptureKeys; the keys appear nowhere", async () => {
   const gcm = ["0x1001", "0x1002", "0x2001", "0x2002"].map((spi) => `spi=${spi},enc=aes-gcm-16:${CK}cafebabe`);
@@ -120,9 +112,9 @@ test("TraceStream with keys: ESP captures in cuts equal decodeCaptureKeys; the k
     const whole = decodeCaptureKeys(bytes, keys);
     assert.equal(whole.messages.length, n, name);
     assert.equal(whole.captureFindings.length, 0, name);
-    for (const c of [1, 7, 4096]) assert.deepEqual(streamedKeys(cuts(bytes, c), keys), whole, `${name} in cuts of ${c}`);
+    for (const c of [1, 7, 4096]) assert.deepEqual(streamed(cuts(bytes, c), keys), whole, `${name} in cuts of ${c}`);
     // Without the keys the stream reads what decodeCapture reads.
-    assert.deepEqual(streamedKeys(cuts(bytes, 512)), decodeCapture(bytes), name);
+    assert.deepEqual(streamed(cuts(bytes, 512)), decodeCapture(bytes), name);
     const text = JSON.stringify(whole);
     assert.ok(!text.includes(CK) && !text.includes(IK), name);
     // siplens/stream's TransformStream too.
