@@ -134,6 +134,8 @@ impl Replay {
 enum Why {
     NoSa,
     NoKey,
+    /// An AES-GCM SA without its key: only a key given whole opens it.
+    NoGcmKey,
     Garbled,
 }
 
@@ -347,7 +349,7 @@ impl EspState {
         };
         // The SAs of the SPI towards this address: the one whose port is
         // the inner destination port, else the first that opens.
-        let mut first_err: Option<(EspError, String)> = None;
+        let mut first_err: Option<(EspError, String, bool)> = None;
         let mut opened: Option<(Opened, EspProvenance)> = None;
         let mut off_port: Option<(Opened, EspProvenance)> = None;
         let mut any = false;
@@ -368,9 +370,9 @@ impl EspState {
                     // An ICV mismatch says more than a missing key.
                     if first_err
                         .as_ref()
-                        .is_none_or(|(f, _)| *f != EspError::IcvMismatch)
+                        .is_none_or(|(f, _, _)| *f != EspError::IcvMismatch)
                     {
-                        first_err = Some((e, sa.label()));
+                        first_err = Some((e, sa.label(), sa.encryption == Encryption::AesGcm16));
                     }
                 }
             }
@@ -379,16 +381,16 @@ impl EspState {
             return self.opened(frame, src, dst, o, tag);
         }
         match first_err {
-            Some((EspError::IcvMismatch, label)) => {
+            Some((EspError::IcvMismatch, label, _)) => {
                 let e = self.icv_failed.entry(h.spi).or_insert((0, frame, label));
                 e.0 += 1;
                 return Outcome::Unread;
             }
-            Some((e, _)) => {
-                let why = if e == EspError::NoKey {
-                    Why::NoKey
-                } else {
-                    Why::Garbled
+            Some((e, _, gcm)) => {
+                let why = match e {
+                    EspError::NoKey if gcm => Why::NoGcmKey,
+                    EspError::NoKey => Why::NoKey,
+                    _ => Why::Garbled,
                 };
                 self.count(h.spi, frame, why);
                 return Outcome::Unread;
@@ -562,6 +564,7 @@ impl EspState {
                     let why = match why {
                         Why::NoSa => "no SA",
                         Why::NoKey => "SA known, encryption key not",
+                        Why::NoGcmKey => "AES-GCM SA known, its key not",
                         Why::Garbled => "does not decrypt to a valid trailer",
                     };
                     format!("SPI {spi:#010x}: {n} ({why})")
@@ -570,11 +573,18 @@ impl EspState {
             if self.unread.len() > MAX_LISTED {
                 parts.push(format!("and {} more SPIs", self.unread.len() - MAX_LISTED));
             }
+            // No derivation of an AES-GCM key from CK is known here: only
+            // the SA given whole opens it.
+            let gcm = if self.unread.values().any(|v| v.2 == Why::NoGcmKey) {
+                " An AES-GCM SA takes its key and salt whole (--esp-sa spi=…,enc=aes-gcm-16:KEY+SALT); CK/IK do not open it."
+            } else {
+                ""
+            };
             out.push(CaptureIssue {
                 rule: Rule::CaptureEspUnread,
                 frame: first,
                 message: format!(
-                    "{total} ESP packet(s) could not be read ({}); give the SA keys (--esp-sa, or --ck/--ik for the SAs negotiated in the capture) to read the SIP inside.",
+                    "{total} ESP packet(s) could not be read ({}); give the SA keys (--esp-sa, or --ck/--ik for the SAs negotiated in the capture) to read the SIP inside.{gcm}",
                     parts.join("; ")
                 ),
             });
@@ -803,6 +813,60 @@ mod tests {
             issues[0].message.contains("spi-c=300"),
             "{}",
             issues[0].message
+        );
+    }
+
+    /// A negotiated AES-GCM SA has no key derived from CK here: its packets
+    /// are SL459, whose text says how to give the key.
+    #[test]
+    fn an_aes_gcm_sa_without_its_key_says_how_to_give_it() {
+        let gcm = |m: String| m.replace("ealg=null", "ealg=aes-gcm");
+        let mut st = EspState::new(&EspKeys::default());
+        st.learn(
+            gcm(register(100, 1000)).as_bytes(),
+            ip(UE),
+            ip(PCSCF),
+            Some(1),
+        );
+        st.learn(
+            gcm(challenge(200, 1000)).as_bytes(),
+            ip(PCSCF),
+            ip(UE),
+            Some(2),
+        );
+        assert_eq!(open(&mut st, 3, &packet(100, 1, 1000)), None);
+        let issues = st.issues();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(
+            (issues[0].rule, issues[0].frame),
+            (Rule::CaptureEspUnread, Some(3))
+        );
+        let m = &issues[0].message;
+        assert!(
+            m.contains("SPI 0x00000064: 1 (AES-GCM SA known, its key not)"),
+            "{m}"
+        );
+        assert!(m.contains("enc=aes-gcm-16:KEY+SALT"), "{m}");
+        // Other SAs without keys keep the plain hint.
+        let mut st = EspState::new(&EspKeys::default());
+        let aes = |m: String| m.replace("ealg=null", "ealg=aes-cbc");
+        st.learn(
+            aes(register(100, 1000)).as_bytes(),
+            ip(UE),
+            ip(PCSCF),
+            Some(1),
+        );
+        st.learn(
+            aes(challenge(200, 1000)).as_bytes(),
+            ip(PCSCF),
+            ip(UE),
+            Some(2),
+        );
+        assert_eq!(open(&mut st, 3, &packet(100, 1, 1000)), None);
+        let m = &st.issues()[0].message;
+        assert!(
+            m.contains("(SA known, encryption key not)") && !m.contains("AES-GCM"),
+            "{m}"
         );
     }
 
