@@ -102,7 +102,10 @@ core_std_ok = [[ "$(CORE_STD)" == rebuilt ]] && \
   RUSTC_BOOTSTRAP=1 rustc $(CORE_STD_RUSTFLAGS) --target $(WASM_TARGET) --print cfg >/dev/null 2>&1 && \
   grep -qs '^optimize_for_size' "$$(rustc --print sysroot)/lib/rustlib/src/rust/library/std/Cargo.toml"
 pkg/.built: $(PKG_SOURCES)
-	if $(core_std_ok); then \
+	@# Silent recipe line (the whole if/else would be echoed, warning text included, whichever
+	@# branch runs): each branch says which std the core is built with.
+	@if $(core_std_ok); then \
+	  echo "siplens: core built with std rebuilt for size (build-std, RUSTC_BOOTSTRAP=1)"; \
 	  RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(PKG_RUSTFLAGS) $(CORE_STD_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core-bs \
 	    CARGO_PROFILE_RELEASE_OPT_LEVEL=$(CORE_OPT_LEVEL) wasm-pack build --release --target web --mode no-install \
 	    --out-dir pkg -- --no-default-features --features core-only $(CORE_STD_CARGOFLAGS); \
