@@ -372,11 +372,7 @@ fn ip_packet(src: IpAddr, dst: IpAddr, proto: u8, payload: &[u8]) -> Vec<u8> {
             h.extend_from_slice(&[0, 1, 0x40, 0, 64, proto, 0, 0]);
             h.extend_from_slice(&s.octets());
             h.extend_from_slice(&d.octets());
-            let sum: u32 = h
-                .chunks(2)
-                .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
-                .sum();
-            let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
+            let sum = siplens::capture::checksum::inet_checksum(&h);
             h[10..12].copy_from_slice(&sum.to_be_bytes());
             h.extend_from_slice(payload);
             h

@@ -434,20 +434,18 @@ impl Clock {
     const BACK: f64 = 1.0;
 
     fn frame(&mut self, frame: u64, time: f64) {
-        if let Some((before, then)) = self.prev {
+        if let Some((before, then)) = self.prev.replace((frame, time)) {
             let step = time - then;
             let kind = if step > Self::JUMP {
                 &mut self.jumps
             } else if step < -Self::BACK {
                 &mut self.backs
             } else {
-                self.prev = Some((frame, time));
                 return;
             };
             kind.0 += 1;
             kind.1.get_or_insert((before, frame, step));
         }
-        self.prev = Some((frame, time));
     }
 
     /// The finding's text, when any step was implausible.
@@ -458,7 +456,7 @@ impl Clock {
                 let side = if step < 0.0 { "before" } else { "after" };
                 format!(
                     "{n} time(s) a frame is {what} the frame before it (first: frame {frame}, {} {side} frame {before})",
-                    span(step.abs())
+                    super::time::human_span(step.abs())
                 )
             })
         };
@@ -476,18 +474,6 @@ impl Clock {
                 parts.join("; ")
             ),
         ))
-    }
-}
-
-/// A number of seconds for a reader: seconds, days or years.
-fn span(seconds: f64) -> String {
-    const YEAR: f64 = 365.25 * 86_400.0;
-    if seconds >= YEAR {
-        format!("{:.1} years", seconds / YEAR)
-    } else if seconds >= 86_400.0 {
-        format!("{:.1} days", seconds / 86_400.0)
-    } else {
-        format!("{seconds:.3} s")
     }
 }
 
@@ -1154,11 +1140,7 @@ mod tests {
         h.extend_from_slice(&[0, 1, 0x40, 0, 64, proto, 0, 0]);
         h.extend_from_slice(&src);
         h.extend_from_slice(&dst);
-        let sum: u32 = h
-            .chunks(2)
-            .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
-            .sum();
-        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
+        let sum = crate::capture::checksum::inet_checksum(&h);
         h[10..12].copy_from_slice(&sum.to_be_bytes());
         h.extend_from_slice(payload);
         h

@@ -14,6 +14,19 @@ pub(crate) fn iso_time_of_day(t: f64) -> String {
     )
 }
 
+/// A number of seconds for a reader: seconds (3 decimals), days or years
+/// (one decimal), as a capture finding states an implausible time step.
+pub(crate) fn human_span(seconds: f64) -> String {
+    const YEAR: f64 = 365.25 * 86_400.0;
+    if seconds >= YEAR {
+        format!("{:.1} years", seconds / YEAR)
+    } else if seconds >= 86_400.0 {
+        format!("{:.1} days", seconds / 86_400.0)
+    } else {
+        format!("{seconds:.3} s")
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
 /// `days_from_civil`).
 pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
