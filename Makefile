@@ -96,6 +96,7 @@ CORE_OPT_LEVEL ?= z
 # core is built as before (std prebuilt, formatted panics) after a warning line.
 # CORE_STD=prebuilt forces that fallback.
 CORE_STD ?= rebuilt
+CORE_SPEED_RUSTFLAGS ?= --cfg siplens_speed
 CORE_STD_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none
 CORE_STD_CARGOFLAGS := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 core_std_ok = [[ "$(CORE_STD)" == rebuilt ]] && \
@@ -106,7 +107,7 @@ pkg/.built: $(PKG_SOURCES)
 	@# branch runs): each branch says which std the core is built with.
 	@if $(core_std_ok); then \
 	  echo "siplens: core built with std rebuilt for size (build-std, RUSTC_BOOTSTRAP=1)"; \
-	  RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(PKG_RUSTFLAGS) $(CORE_STD_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core-bs \
+	  RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(PKG_RUSTFLAGS) $(CORE_STD_RUSTFLAGS) $(CORE_SPEED_RUSTFLAGS)" CARGO_TARGET_DIR=target/wasm-core-bs \
 	    CARGO_PROFILE_RELEASE_OPT_LEVEL=$(CORE_OPT_LEVEL) wasm-pack build --release --target web --mode no-install \
 	    --out-dir pkg -- --no-default-features --features core-only $(CORE_STD_CARGOFLAGS); \
 	else \

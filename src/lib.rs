@@ -10,6 +10,11 @@
 //! assert_eq!(msg.status_code(), Some(siplens::StatusCode(100)));
 //! ```
 #![forbid(unsafe_code)]
+// The core wasm module is built for size (opt-level z); its build (Makefile,
+// `siplens_speed`) compiles the framer's hot functions for speed instead
+// (`#[optimize(speed)]`, nightly features through RUSTC_BOOTSTRAP as its
+// std rebuild already does). Other builds ignore the attribute.
+#![cfg_attr(siplens_speed, feature(optimize_attribute))]
 #![warn(missing_docs)]
 
 pub mod capture;

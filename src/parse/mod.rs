@@ -195,6 +195,7 @@ pub fn parse_message_with<'a>(input: &'a [u8], opts: &ParseOptions) -> Message<'
 /// version and method checks) are skipped. For callers that only read the
 /// framing and get the findings from a later [`parse_message`] (the lazy entry,
 /// [`crate::lazy`]).
+#[cfg_attr(siplens_speed, optimize(speed))]
 pub(crate) fn frame_message(input: &[u8]) -> Message<'_> {
     let opts = ParseOptions::default();
     let mut p = Parser::new(input, &opts);
@@ -316,6 +317,7 @@ impl<'a> Message<'a> {
 
 /// Length of the SP / HTAB run that starts `b`.
 #[inline]
+#[cfg_attr(siplens_speed, optimize(speed))]
 fn count_ws(b: &[u8]) -> usize {
     b.iter().take_while(|&&c| matches!(c, b' ' | b'\t')).count()
 }
@@ -374,6 +376,7 @@ impl<'a, 'o> Parser<'a, 'o> {
     /// line), so it stays small enough to inline; bare LFs go to
     /// [`Parser::line_at_bare_lf`].
     #[inline]
+    #[cfg_attr(siplens_speed, optimize(speed))]
     fn line_at(&mut self, pos: usize) -> Line {
         let input = self.input;
         let pos_c = pos.min(input.len());
@@ -442,6 +445,7 @@ impl<'a, 'o> Parser<'a, 'o> {
     }
 
     /// Strips the paste prefix from a line, when it carries it.
+    #[cfg_attr(siplens_speed, optimize(speed))]
     fn content(&self, line: Line) -> (usize, usize) {
         if !self.prefix.is_empty() {
             let b = &self.input[line.start..line.end];
@@ -456,6 +460,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         (line.start, line.end)
     }
 
+    #[cfg_attr(siplens_speed, optimize(speed))]
     fn run(mut self) -> Message<'a> {
         let input = self.input;
         let mut pos = 0;
