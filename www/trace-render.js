@@ -295,7 +295,7 @@ export function renderLadder(doc, trace, limit = Infinity, options = {}) {
   return root;
 }
 
-/** A stream as one line: addresses, SSRC, codecs, packets, loss, jitter, DTMF keys. */
+/** A stream as one line: addresses, SSRC, codecs, packets, loss, jitter, DTMF keys, RTCP loss and round trip. */
 export function streamText(st) {
   const codecs = st.payloadTypes.map((p) => p.codec ?? `PT${p.payloadType}`).join("+");
   const parts = [`RTP ${compressIpv6(st.srcAddr)}:${st.srcPort} → ${compressIpv6(st.dstAddr)}:${st.dstPort}`, `SSRC 0x${st.ssrc.toString(16).toUpperCase().padStart(8, "0")}`, codecs, plural(st.packets, "packet")];
@@ -303,6 +303,13 @@ export function streamText(st) {
   if (st.maxJitterMs !== null && st.maxJitterMs !== undefined) parts.push(`max jitter ${st.maxJitterMs.toFixed(1)} ms`);
   const keys = st.events.map((e) => e.key).join("");
   if (keys) parts.push(`DTMF ${keys}`);
+  // What the far end reported about this stream (RTCP), as the CLI's media lines say it.
+  const r = st.rtcp;
+  if (r) {
+    if (r.lastFractionLost !== null && r.lastFractionLost !== undefined) parts.push(`RTCP loss ${r.lastFractionLost.toFixed(1)}%`);
+    const rtts = [r.maxRoundTrip, r.maxXrRoundTrip].filter((v) => v).map((v) => v.value);
+    if (rtts.length) parts.push(`RTCP round trip ${Math.max(...rtts).toFixed(0)} ms`);
+  }
   return parts.join(", ");
 }
 

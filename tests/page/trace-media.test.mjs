@@ -73,3 +73,13 @@ test("renderLadder: a media band per stream between its lanes, DTMF keys at thei
   assert.deepEqual(keys, ["DTMF 1", "DTMF #"]);
   assert.equal(T.mediaBands(doc, { ...ladderTrace, media: null }, ladderTrace.ladder, {}), null);
 });
+
+test("streamText: what the far end's RTCP reported, as the CLI's media line says it", () => {
+  const st = { srcAddr: "10.0.0.1", srcPort: 4000, dstAddr: "10.0.0.2", dstPort: 5000, ssrc: 0xabc, packets: 1, lost: 0, maxJitterMs: null, payloadTypes: [{ payloadType: 0, codec: "PCMU" }], events: [] };
+  const base = "RTP 10.0.0.1:4000 → 10.0.0.2:5000, SSRC 0x00000ABC, PCMU, 1 packet";
+  assert.equal(T.streamText(st), base);
+  assert.equal(T.streamText({ ...st, rtcp: { lastFractionLost: null, maxRoundTrip: null, maxXrRoundTrip: null } }), base, "RTCP with no figure adds nothing");
+  const rtcp = { lastFractionLost: 2.34, maxRoundTrip: { value: 41.6 }, maxXrRoundTrip: { value: 80.2 } };
+  assert.equal(T.streamText({ ...st, rtcp }), `${base}, RTCP loss 2.3%, RTCP round trip 80 ms`);
+  assert.equal(T.streamText({ ...st, rtcp: { ...rtcp, maxXrRoundTrip: null } }), `${base}, RTCP loss 2.3%, RTCP round trip 42 ms`);
+});
