@@ -793,6 +793,11 @@ rules! {
         "An ESP packet of a known SA, its integrity checked (or read when unchecked), carries a sequence number the SA already received within the anti-replay window (64 packets). Counted per SA, with the numbers missing and those older than the window.",
         "A receiver with anti-replay on drops the repeated packet: a replay attack, a sender that reset its counter without a new SA, or the same packet captured twice (two capture points merged).",
         "ESP SPI 0x00001000: sequence numbers 1, 2, 3, 2", "RFC 4303 §3.3.3, §3.4.3");
+    /// ESP sequence numbers of an SA skipped and never received.
+    CaptureEspSeqGap = ("SL462", "capture-esp-seq-gap", Warning, Malformed,
+        "The packets of a known SA that opened (integrity checked, or read when unchecked) skip sequence numbers that never arrive, late or not: a sender numbers every packet of an SA one more than the last (counted per SA, after the first packet captured).",
+        "Those ESP packets were lost before the capture point or not captured (a capture that dropped packets): the SIP they carried is missing from the flow, so a request or response that seems never sent may only be uncaptured.",
+        "ESP SPI 0x00001000: sequence numbers 1, 2, 5, 6", "RFC 4303 §3.3.3, §3.4.3");
 }
 
 /// One located observation about a message.

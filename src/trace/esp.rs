@@ -21,7 +21,8 @@
 //! An SPI with no SA and the CK/IK known (given, or from a 401 in the
 //! capture) is tried with each algorithm: the SA whose ICV matches is kept.
 //! ESP sequence numbers are followed per SA (RFC 4303 §3.4.3): a number
-//! received twice is a finding (SL461), gaps are counted.
+//! received twice is a finding (SL461), numbers skipped and never received
+//! are another (SL462).
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -68,20 +69,31 @@ pub(crate) struct EspState {
     mismatches: Vec<(u64, u64, String)>,
     /// SPIs tried with the known CK/IK without success: packets tried.
     tried: BTreeMap<u32, u32>,
-    /// Sequence numbers by SA (SPI, source, destination).
-    replay: BTreeMap<(u32, IpAddr, IpAddr), Replay>,
-    /// Windows of SAs renegotiated since, that saw replays.
-    replay_closed: Vec<((u32, IpAddr, IpAddr), Replay)>,
+    /// Sequence numbers by SA: SPI, source, destination and the protected
+    /// port it leads to (two SAs may share the rest: TS 33.203 §7.1).
+    replay: BTreeMap<SaKey, Replay>,
+    /// Windows of SAs renegotiated since, that saw replays or gaps.
+    replay_closed: Vec<(SaKey, Replay)>,
     /// Packets opened.
     pub(crate) opened: u64,
 }
+
+/// One SA as its sequence numbers are followed: SPI, source, destination
+/// and the protected port it leads to, when known.
+type SaKey = (u32, IpAddr, IpAddr, Option<u16>);
 
 /// The anti-replay window of one SA (RFC 4303 §3.4.3), over the packets
 /// whose ICV checked (or that opened, when unchecked).
 #[derive(Debug, Clone, Default)]
 struct Replay {
+    /// First sequence number received.
+    first: u32,
     /// Highest sequence number received.
     top: u32,
+    /// Packets received.
+    packets: u64,
+    /// Frame of the first packet that skipped numbers.
+    first_gap: Option<u64>,
     /// Bit `i`: `top - i` received.
     window: u64,
     /// Numbers skipped and not (yet) received late.
@@ -96,7 +108,9 @@ struct Replay {
 impl Replay {
     fn new(seq: u32) -> Self {
         Replay {
+            first: seq,
             top: seq,
+            packets: 1,
             window: 1,
             ..Self::default()
         }
@@ -104,8 +118,12 @@ impl Replay {
 
     /// Records `seq` of frame `frame`.
     fn see(&mut self, seq: u32, frame: u64) {
+        self.packets += 1;
         if seq > self.top {
             let ahead = seq - self.top;
+            if ahead > 1 {
+                self.first_gap.get_or_insert(frame);
+            }
             self.gaps += u64::from(ahead - 1);
             self.window = if ahead >= REPLAY_WINDOW {
                 0
@@ -335,8 +353,11 @@ impl EspState {
                 // Replays seen under the old SA are still reported (a bounded
                 // number of windows).
                 let room = 256usize.saturating_sub(self.replay_closed.len());
-                self.replay_closed
-                    .extend(old.into_iter().filter(|(_, r)| r.replayed > 0).take(room));
+                self.replay_closed.extend(
+                    old.into_iter()
+                        .filter(|(_, r)| r.replayed > 0 || r.gaps > 0)
+                        .take(room),
+                );
                 self.table.insert(sa);
             }
         }
@@ -350,8 +371,8 @@ impl EspState {
         // The SAs of the SPI towards this address: the one whose port is
         // the inner destination port, else the first that opens.
         let mut first_err: Option<(EspError, String, bool)> = None;
-        let mut opened: Option<(Opened, EspProvenance)> = None;
-        let mut off_port: Option<(Opened, EspProvenance)> = None;
+        let mut opened: Option<(Opened, EspProvenance, Option<u16>)> = None;
+        let mut off_port: Option<(Opened, EspProvenance, Option<u16>)> = None;
         let mut any = false;
         for sa in self.table.candidates(h.spi, src, dst) {
             any = true;
@@ -360,10 +381,10 @@ impl EspState {
                     let port = inner_ports(o.next_header, &o.payload).map(|p| p.1);
                     let tag = provenance(sa, &o);
                     if sa.dst_port.is_some() && port.is_some() && sa.dst_port != port {
-                        off_port.get_or_insert((o, tag));
+                        off_port.get_or_insert((o, tag, sa.dst_port));
                         continue;
                     }
-                    opened = Some((o, tag));
+                    opened = Some((o, tag, sa.dst_port));
                     break;
                 }
                 Err(e) => {
@@ -377,8 +398,8 @@ impl EspState {
                 }
             }
         }
-        if let Some((o, tag)) = opened.or(off_port) {
-            return self.opened(frame, src, dst, o, tag);
+        if let Some((o, tag, port)) = opened.or(off_port) {
+            return self.opened(frame, (h.spi, src, dst, port), o, tag);
         }
         match first_err {
             Some((EspError::IcvMismatch, label, _)) => {
@@ -400,8 +421,9 @@ impl EspState {
         if let Some(sa) = self.try_keys(h.spi, src, dst, data) {
             if let Ok(o) = esp::open(&sa, data) {
                 let tag = provenance(&sa, &o);
+                let key = (h.spi, src, dst, sa.dst_port);
                 self.table.insert(sa);
-                return self.opened(frame, src, dst, o, tag);
+                return self.opened(frame, key, o, tag);
             }
         }
         // ESP-NULL recognised by its content; an SPI once recognised keeps
@@ -432,7 +454,7 @@ impl EspState {
                     verified: false,
                 };
                 let tag = provenance(&sa, &o);
-                return self.opened(frame, src, dst, o, tag);
+                return self.opened(frame, (h.spi, src, dst, None), o, tag);
             }
         }
         self.count(h.spi, frame, Why::NoSa);
@@ -440,16 +462,8 @@ impl EspState {
     }
 
     /// Counts an opened packet and follows its sequence number.
-    fn opened(
-        &mut self,
-        frame: u64,
-        src: IpAddr,
-        dst: IpAddr,
-        o: Opened,
-        tag: EspProvenance,
-    ) -> Outcome {
+    fn opened(&mut self, frame: u64, key: SaKey, o: Opened, tag: EspProvenance) -> Outcome {
         self.opened += 1;
-        let key = (o.header.spi, src, dst);
         let full = self.replay.len() >= 4096;
         match self.replay.get_mut(&key) {
             Some(r) => r.see(o.header.seq, frame),
@@ -532,7 +546,7 @@ impl EspState {
             .iter()
             .map(|(k, r)| (k, r))
             .chain(self.replay.iter());
-        for ((spi, src, dst), r) in windows {
+        for ((spi, src, dst, _), r) in windows {
             if r.replayed > 0 {
                 out.push(CaptureIssue {
                     rule: Rule::CaptureEspReplay,
@@ -540,6 +554,15 @@ impl EspState {
                     message: format!(
                         "{} ESP packet(s) of SPI {spi:#010x} ({src} → {dst}) repeat a sequence number already received, the first in frame {}: a replay, or the same packet captured twice ({} sequence number(s) missing, {} older than the {REPLAY_WINDOW}-packet window).",
                         r.replayed, r.first_replay, r.gaps, r.too_old
+                    ),
+                });
+            } else if let (true, Some(at)) = (r.gaps > 0, r.first_gap) {
+                out.push(CaptureIssue {
+                    rule: Rule::CaptureEspSeqGap,
+                    frame: Some(at),
+                    message: format!(
+                        "{} sequence number(s) of SPI {spi:#010x} ({src} → {dst}) never arrived: {} ESP packet(s) read on that SA, numbered {} to {}, the first gap before frame {at}. Those packets were lost before the capture point or not captured; the SIP they carried is missing from the flow.",
+                        r.gaps, r.packets, r.first, r.top
                     ),
                 });
             }
@@ -762,9 +785,16 @@ mod tests {
         st.learn(challenge(200, 1000).as_bytes(), ip(PCSCF), ip(UE), Some(2));
         st.learn(register(100, 2000).as_bytes(), ip(UE), ip(PCSCF), Some(3));
         st.learn(challenge(300, 2000).as_bytes(), ip(PCSCF), ip(UE), Some(4));
-        for (frame, dport, sec) in [(5, 1000, 2), (6, 2000, 4), (7, 1000, 2), (8, 2001, 4)] {
+        // Each SA numbers its packets from 1 (RFC 4303 §3.3.3): two SAs
+        // sharing an SPI and an address are two windows, no replay.
+        for (frame, dport, sec, seq) in [
+            (5, 1000, 2, 1),
+            (6, 2000, 4, 1),
+            (7, 1000, 2, 2),
+            (8, 2001, 4, 1),
+        ] {
             let spi = if dport % 1000 == 0 { 100 } else { 101 };
-            let tag = open(&mut st, frame, &packet(spi, frame as u32, dport)).expect("opened");
+            let tag = open(&mut st, frame, &packet(spi, seq, dport)).expect("opened");
             assert_eq!(
                 (tag.source, tag.sec_frame),
                 ("negotiated", Some(sec)),
@@ -772,7 +802,7 @@ mod tests {
             );
         }
         // A port neither SA leads to: still read (the latest SA), not lost.
-        let tag = open(&mut st, 9, &packet(100, 9, 3000)).expect("opened");
+        let tag = open(&mut st, 9, &packet(100, 2, 3000)).expect("opened");
         assert_eq!(tag.sec_frame, Some(4));
         // An SPI nobody negotiated: the heuristic, as before.
         let tag = open(&mut st, 10, &packet(777, 1, 1000)).expect("opened");
@@ -918,5 +948,31 @@ mod tests {
         open(&mut st, 1, &packet(7, 1, 1000));
         open(&mut st, 2, &packet(8, 1, 1000));
         assert!(st.issues().is_empty());
+    }
+
+    /// RFC 4303 §3.3.3: numbers skipped and never received are SL462 (one
+    /// received late closes its gap); none for numbers in order.
+    #[test]
+    fn skipped_sequence_numbers_are_a_finding() {
+        let mut st = EspState::new(&EspKeys::default());
+        for (frame, seq) in [(1, 7), (2, 8), (3, 9)] {
+            open(&mut st, frame, &packet(100, seq, 1000)).expect("opened");
+        }
+        assert!(st.issues().is_empty(), "{:?}", st.issues());
+        for (frame, seq) in [(4, 12), (5, 10), (6, 13), (7, 16)] {
+            open(&mut st, frame, &packet(100, seq, 1000)).expect("opened");
+        }
+        let issues = st.issues();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        let i = &issues[0];
+        assert_eq!((i.rule, i.frame), (Rule::CaptureEspSeqGap, Some(4)));
+        // 10 came late; 11, 14 and 15 never did.
+        assert!(
+            i.message.starts_with(
+                "3 sequence number(s) of SPI 0x00000064 (10.0.0.2 → 10.0.0.1) never arrived: 7 ESP packet(s) read on that SA, numbered 7 to 16, the first gap before frame 4."
+            ),
+            "{}",
+            i.message
+        );
     }
 }
