@@ -62,6 +62,10 @@ struct Variant {
     /// The protected REGISTER's Security-Verify is not the Security-Server
     /// sent (another P-CSCF spi-c).
     verify_mismatch: bool,
+    /// The UE's second protected packet (the INVITE) is sealed, its SA's
+    /// sequence number spent, but not captured (lost before the capture
+    /// point); a CANCEL follows on the same SA.
+    lost: bool,
 }
 
 const VARIANTS: &[Variant] = &[
@@ -75,6 +79,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_null_ipv6_tcp",
@@ -86,6 +91,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp",
@@ -97,6 +103,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_aes_ipv6_tcp",
@@ -108,6 +115,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_3des_ipv4_tcp",
@@ -119,6 +127,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_3des_ipv6_udp",
@@ -130,6 +139,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp_nokeys",
@@ -141,6 +151,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_null_ipv4_udp_heuristic",
@@ -152,6 +163,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: false,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_aes_ipv4_udp_natt",
@@ -163,6 +175,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: true,
         verify_mismatch: false,
+        lost: false,
     },
     // The capture starts after the 401: only the protected REGISTER's
     // Security-Client and Security-Verify tell the SAs.
@@ -176,6 +189,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: false,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     // AES-GCM (RFC 4106), the SAs given by the user: no negotiation in
     // the capture.
@@ -189,6 +203,7 @@ const VARIANTS: &[Variant] = &[
         negotiation: false,
         natt: false,
         verify_mismatch: false,
+        lost: false,
     },
     Variant {
         name: "esp_null_ipv4_udp_verify_mismatch",
@@ -200,6 +215,19 @@ const VARIANTS: &[Variant] = &[
         negotiation: true,
         natt: false,
         verify_mismatch: true,
+        lost: false,
+    },
+    Variant {
+        name: "esp_aes_ipv4_udp_lost",
+        ealg: Encryption::AesCbc,
+        alg: Integrity::HmacSha1_96,
+        v6: false,
+        tcp: false,
+        mw: true,
+        negotiation: true,
+        natt: false,
+        verify_mismatch: false,
+        lost: true,
     },
 ];
 
@@ -307,6 +335,24 @@ fn messages(v: &Variant, ue: IpAddr, pc: IpAddr) -> Vec<(bool, bool, u16, u16, S
         (false, false, PC_PORT_C, UE_PORT_S, msg("MESSAGE sip:alice@ims.example SIP/2.0", &format!("{tr} {p}:{PC_PORT_C}"), "7 MESSAGE", "msg1@pc", "Content-Type: text/plain\r\n", "hello")),
         (true, false, UE_PORT_S, PC_PORT_C, msg("SIP/2.0 200 OK", &format!("{tr} {p}:{PC_PORT_C}"), "7 MESSAGE", "msg1@pc", "", "")),
     ]);
+    if v.lost {
+        // A third packet on the UE's SA to the P-CSCF's protected server
+        // port, after the INVITE (its second, not captured): the gap shows.
+        out.push((
+            true,
+            false,
+            UE_PORT_C,
+            PC_PORT_S,
+            msg(
+                "CANCEL sip:bob@ims.example SIP/2.0",
+                &format!("{tr} {u}:{UE_PORT_C}"),
+                "1 CANCEL",
+                "call1@ue",
+                "",
+                "",
+            ),
+        ));
+    }
     if !v.negotiation {
         out.retain(|m| !m.1);
     }
@@ -419,6 +465,7 @@ fn capture(v: &Variant) -> Vec<u8> {
     let mut frames = Vec::new();
     let mut seqs: std::collections::HashMap<u32, u32> = Default::default();
     let mut tcp_seq: std::collections::HashMap<(bool, u16), u32> = Default::default();
+    let mut ue_packets = 0;
     for (from_ue, clear, sport, dport, text) in messages(v, ue, pc) {
         let (src, dst) = if from_ue {
             (ue, pc)
@@ -462,6 +509,12 @@ fn capture(v: &Variant) -> Vec<u8> {
                 eprintln!("esp_gen: this build has no `esp` feature");
                 std::process::exit(2);
             };
+            if from_ue {
+                ue_packets += 1;
+                if v.lost && ue_packets == 2 {
+                    continue;
+                }
+            }
             let esp = if v.natt {
                 // Tunnel mode: the IP packet goes inside, next header 4.
                 let inner_ip = ip_packet(src, dst, nh, &inner);

@@ -628,3 +628,63 @@ fn the_streaming_decoder_takes_the_keys_too() {
         }
     }
 }
+
+/// RFC 4303 §3.3.3: the UE's INVITE was sealed (SA 0x2002's number 2 spent)
+/// but not captured; the CANCEL after it on the same SA carries 3. siplens
+/// reports the gap (SL462) where tshark's ESP sequence analysis flags the
+/// wrong sequence number: the same frame, the same count missing.
+#[test]
+fn a_packet_lost_before_the_capture_is_a_sequence_gap() {
+    let name = "esp_aes_ipv4_udp_lost";
+    let t = decode_capture(&read(name));
+    assert_eq!(t.messages.len(), 9);
+    assert!(
+        t.messages.iter().all(|m| m.label != "INVITE"),
+        "the INVITE is not in the capture"
+    );
+    let gaps: Vec<_> = t
+        .capture_findings
+        .iter()
+        .filter(|f| f.id == "SL462")
+        .collect();
+    assert_eq!(gaps.len(), 1, "{:?}", t.capture_findings);
+    assert!(
+        gaps[0].message.starts_with(
+            "1 sequence number(s) of SPI 0x00002002 (10.0.0.1 → 10.0.0.2) never arrived"
+        ),
+        "{}",
+        gaps[0].message
+    );
+    assert_eq!(gaps[0].frame, Some(9), "{:?}", gaps[0]);
+    // The clean captures have no gap.
+    for &(clean, ..) in NEGOTIATED {
+        let t = decode_capture(&read(clean));
+        assert!(
+            t.capture_findings.iter().all(|f| f.id != "SL462"),
+            "{clean}"
+        );
+    }
+    if !common::tshark() {
+        return;
+    }
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(fixture(name))
+        .args(["-o", "esp.do_esp_sequence_analysis:TRUE", "-T", "fields"])
+        .args(["-e", "frame.number", "-e", "esp.spi", "-e", "esp.sequence"])
+        .args(["-e", "esp.sequence-analysis.expected-sn"])
+        .output()
+        .expect("run tshark");
+    assert!(out.status.success());
+    // (frame, SPI, numbers missing) of each packet tshark flags.
+    let flagged: Vec<(u64, String, u64)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+            let (frame, seq, expected) = (n(0)?, n(2)?, n(3)?);
+            Some((frame, f[1].to_owned(), seq - expected))
+        })
+        .collect();
+    assert_eq!(flagged, [(9, "0x00002002".to_owned(), 1)]);
+}
