@@ -68,18 +68,26 @@ struct Variant {
     lost: bool,
 }
 
+/// What every variant is unless it says otherwise: IPv4, UDP, the Mw 401
+/// and the negotiation captured, HMAC-SHA-1-96, nothing lost.
+const BASE: Variant = Variant {
+    name: "",
+    ealg: Encryption::Null,
+    alg: Integrity::HmacSha1_96,
+    v6: false,
+    tcp: false,
+    mw: true,
+    negotiation: true,
+    natt: false,
+    verify_mismatch: false,
+    lost: false,
+};
+
 const VARIANTS: &[Variant] = &[
     Variant {
         name: "esp_null_ipv4_udp",
         ealg: Encryption::Null,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
-        mw: true,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_null_ipv6_tcp",
@@ -87,147 +95,79 @@ const VARIANTS: &[Variant] = &[
         alg: Integrity::HmacMd5_96,
         v6: true,
         tcp: true,
-        mw: true,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_aes_ipv4_udp",
         ealg: Encryption::AesCbc,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
-        mw: true,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_aes_ipv6_tcp",
         ealg: Encryption::AesCbc,
-        alg: Integrity::HmacSha1_96,
         v6: true,
         tcp: true,
-        mw: true,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_3des_ipv4_tcp",
         ealg: Encryption::DesEde3Cbc,
         alg: Integrity::HmacMd5_96,
-        v6: false,
         tcp: true,
-        mw: true,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_3des_ipv6_udp",
         ealg: Encryption::DesEde3Cbc,
-        alg: Integrity::HmacSha1_96,
         v6: true,
-        tcp: false,
-        mw: true,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_aes_ipv4_udp_nokeys",
         ealg: Encryption::AesCbc,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
         mw: false,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_null_ipv4_udp_heuristic",
         ealg: Encryption::Null,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
         mw: false,
         negotiation: false,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_aes_ipv4_udp_natt",
         ealg: Encryption::AesCbc,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
-        mw: true,
-        negotiation: true,
         natt: true,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
-    // The capture starts after the 401: only the protected REGISTER's
-    // Security-Client and Security-Verify tell the SAs.
     Variant {
         name: "esp_aes_ipv4_udp_late",
         ealg: Encryption::AesCbc,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
         mw: false,
         negotiation: false,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
-    // AES-GCM (RFC 4106), the SAs given by the user: no negotiation in
-    // the capture.
     Variant {
         name: "esp_aesgcm_ipv6_tcp",
         ealg: Encryption::AesGcm16,
-        alg: Integrity::HmacSha1_96,
         v6: true,
         tcp: true,
         mw: false,
         negotiation: false,
-        natt: false,
-        verify_mismatch: false,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_null_ipv4_udp_verify_mismatch",
         ealg: Encryption::Null,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
-        mw: true,
-        negotiation: true,
-        natt: false,
         verify_mismatch: true,
-        lost: false,
+        ..BASE
     },
     Variant {
         name: "esp_aes_ipv4_udp_lost",
         ealg: Encryption::AesCbc,
-        alg: Integrity::HmacSha1_96,
-        v6: false,
-        tcp: false,
-        mw: true,
-        negotiation: true,
-        natt: false,
-        verify_mismatch: false,
         lost: true,
+        ..BASE
     },
 ];
 
