@@ -163,6 +163,19 @@ struct Stream {
 }
 
 impl Stream {
+    /// A stream from `src` to `dst` whose first packet has sequence
+    /// number 1 and timestamp 0.
+    fn new(src: (IpAddr, u16), dst: (IpAddr, u16), ssrc: u32, pt: u8) -> Self {
+        Stream {
+            src,
+            dst,
+            ssrc,
+            pt,
+            seq: 1,
+            ts: 0,
+        }
+    }
+
     /// `n` packets from `start` s; `skip(i)` drops packet i (loss),
     /// `wobble(i)` shifts its arrival (ms, jitter).
     fn packets(
@@ -333,14 +346,7 @@ fn main() {
             call_id: "one-way@gen",
         };
         let mut f = call.signalling(&sdp(v4a, 4000, "0", ""), &sdp(v4b, 5000, "0", ""), 2.5);
-        let mut ab = Stream {
-            src: (v4a, 4000),
-            dst: (v4b, 5000),
-            ssrc: 0x3333_3333,
-            pt: 0,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ab = Stream::new((v4a, 4000), (v4b, 5000), 0x3333_3333, 0);
         ab.packets(0.2, 60, |_| false, |_| 0.0, &mut f);
         write_pcap(&dir.join("one-way.pcap"), f);
     }
@@ -354,14 +360,7 @@ fn main() {
             call_id: "problems@gen",
         };
         let mut f = call.signalling(&sdp(v4a, 4000, "8", ""), &sdp(v4b, 5000, "8", ""), 5.0);
-        let mut ab = Stream {
-            src: (v4a, 4000),
-            dst: (v4b, 5000),
-            ssrc: 0x4444_4444,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ab = Stream::new((v4a, 4000), (v4b, 5000), 0x4444_4444, 8);
         ab.packets(0.2, 50, |_| false, |_| 0.0, &mut f);
         // Silence: nothing from 1.2 s to 4.2 s, no marker on the next packet.
         ab.pt = 8;
@@ -374,14 +373,7 @@ fn main() {
         }
         // Media to the caller: SSRC 0x5555 then 0x6666 (no re-INVITE),
         // the second one in PCMU (payload type 0, not in the offer).
-        let mut ba = Stream {
-            src: (v4b, 5000),
-            dst: (v4a, 4000),
-            ssrc: 0x5555_5555,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ba = Stream::new((v4b, 5000), (v4a, 4000), 0x5555_5555, 8);
         ba.packets(0.2, 100, |_| false, |_| 0.0, &mut f);
         ba.ssrc = 0x6666_6666;
         ba.pt = 0;
@@ -431,23 +423,9 @@ fn main() {
             udp(4.0, a, b, &call.request("BYE", 3, true, "")),
             udp(4.01, b, a, &call.response("BYE", 3, "")),
         ];
-        let mut ab = Stream {
-            src: (v4a, 4000),
-            dst: (v4b, 5000),
-            ssrc: 0x9999_0001,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ab = Stream::new((v4a, 4000), (v4b, 5000), 0x9999_0001, 8);
         ab.packets(0.2, 60, |_| false, |_| 0.0, &mut f);
-        let mut ba = Stream {
-            src: (v4b, 5000),
-            dst: (v4a, 4000),
-            ssrc: 0x9999_0002,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ba = Stream::new((v4b, 5000), (v4a, 4000), 0x9999_0002, 8);
         ba.packets(0.2, 60, |_| false, |_| 0.0, &mut f);
         // After the re-INVITE: the caller sends from its new port with a
         // new SSRC; the callee sends to the new port.
@@ -479,26 +457,12 @@ fn main() {
             udp(3.5, a, b, &call.request("BYE", 3, true, "")),
             udp(3.51, b, a, &call.response("BYE", 3, "")),
         ];
-        let mut ab = Stream {
-            src: (v4a, 4000),
-            dst: (v4b, 5000),
-            ssrc: 0xAAAA_0001,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ab = Stream::new((v4a, 4000), (v4b, 5000), 0xAAAA_0001, 8);
         ab.packets(0.2, 50, |_| false, |_| 0.0, &mut f);
         ab.ssrc = 0xAAAA_0002;
         ab.seq = 7000;
         ab.packets(1.4, 100, |_| false, |_| 0.0, &mut f);
-        let mut ba = Stream {
-            src: (v4b, 5000),
-            dst: (v4a, 4000),
-            ssrc: 0xAAAA_0003,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ba = Stream::new((v4b, 5000), (v4a, 4000), 0xAAAA_0003, 8);
         ba.packets(0.2, 160, |_| false, |_| 0.0, &mut f);
         write_pcap(&dir.join("ssrc-reinvite.pcap"), f);
     }
@@ -516,23 +480,9 @@ fn main() {
             call_id: "rtcp-reports@gen",
         };
         let mut f = call.signalling(&sdp(v4a, 4000, "8", ""), &sdp(v4b, 5000, "8", ""), 3.0);
-        let mut ab = Stream {
-            src: (v4a, 4000),
-            dst: (v4b, 5000),
-            ssrc: 0xBBBB_0001,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ab = Stream::new((v4a, 4000), (v4b, 5000), 0xBBBB_0001, 8);
         ab.packets(0.2, 140, |_| false, |_| 0.0, &mut f);
-        let mut ba = Stream {
-            src: (v4b, 5000),
-            dst: (v4a, 4000),
-            ssrc: 0xBBBB_0002,
-            pt: 8,
-            seq: 1,
-            ts: 0,
-        };
+        let mut ba = Stream::new((v4b, 5000), (v4a, 4000), 0xBBBB_0002, 8);
         ba.packets(0.2, 140, |_| false, |_| 0.0, &mut f);
         // NTP 0x0000_b705:0x2000_0000 → LSR 0xb705_2000 (RFC 3550 Fig. 2).
         f.push(udp(
@@ -579,14 +529,7 @@ fn main() {
             ((v4a, 4000), (v4b, 5000), 0xDDDD_0001),
             ((v4b, 5000), (v4a, 4000), 0xDDDD_0002),
         ] {
-            let mut st = Stream {
-                src,
-                dst,
-                ssrc,
-                pt: 8,
-                seq: 1,
-                ts: 0,
-            };
+            let mut st = Stream::new(src, dst, ssrc, 8);
             st.packets(0.2, 140, |_| false, |_| 0.0, &mut f);
         }
         f.push(udp(
@@ -625,14 +568,7 @@ fn main() {
             ((v4a, 4000), (v4b, 5000), 0xCC00_0001),
             ((v4b, 5000), (v4a, 4000), 0xCC00_0002),
         ] {
-            let mut st = Stream {
-                src,
-                dst,
-                ssrc,
-                pt: 0,
-                seq: 1,
-                ts: 0,
-            };
+            let mut st = Stream::new(src, dst, ssrc, 0);
             st.packets(0.2, 560, |_| false, |_| 0.0, &mut f);
         }
         write_pcap(&dir.join(name), f);
