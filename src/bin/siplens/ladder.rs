@@ -772,7 +772,7 @@ mod tests {
         assert_eq!(cut_start("172.16.98.101:5060", 8), "…01:5060");
     }
 
-    /// Host-name lanes (a text trace after RFC 3665) keep their start past
+    /// Host-name lanes (a text trace named by its Via hosts) keep their start past
     /// the domain they share; addresses keep their end.
     #[test]
     fn host_name_lanes_keep_what_tells_them_apart() {
