@@ -23,7 +23,8 @@
 //!
 //! A line that differs names the file; `equivalence <file>` prints, for
 //! that file only, one hash per input, and `equivalence <file> <input>`
-//! the validation findings of that one input, to compare by hand.
+//! the validation findings of that one input, to compare by hand
+//! (`EQ_SHOW=1`: the input, its views and its `decode` JSON as well).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -150,6 +151,17 @@ fn main() {
                         s.slice(input).escape_ascii().to_string(),
                         f.message
                     );
+                }
+                // EQ_SHOW=1: the input and its body view too.
+                if std::env::var("EQ_SHOW").is_ok_and(|v| v == "1") {
+                    println!("{}", input.escape_ascii());
+                    let views = siplens::parse::views::Views::new(&msg);
+                    println!("{:#?}", views.body_parsed());
+                    for i in 0..msg.headers().len() {
+                        println!("{:?}", views.get(i));
+                    }
+                    let json = serde_json::to_string_pretty(&siplens::decode(input));
+                    println!("{}", json.unwrap_or_default());
                 }
                 continue;
             }

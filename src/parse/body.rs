@@ -230,17 +230,35 @@ fn walk<'a>(
 ) {
     let view = parse_message_body(content_type.as_ref(), body, prefix, out);
     match view {
-        Body::Multipart(m) if depth < MAX_DEPTH => {
-            for p in &m.parts {
-                walk(p.content_type(out), p.body, prefix, depth + 1, out, leaves);
-            }
-        }
+        Body::Multipart(m) if depth < MAX_DEPTH => walk_parts(&m, prefix, depth, out, leaves),
         body => leaves.push(Leaf {
             content_type,
             body,
             depth,
         }),
     }
+}
+
+fn walk_parts<'a>(
+    m: &Multipart<'a>,
+    prefix: &'a [u8],
+    depth: usize,
+    out: &mut Findings,
+    leaves: &mut Vec<Leaf<'a>>,
+) {
+    for p in &m.parts {
+        walk(p.content_type(out), p.body, prefix, depth + 1, out, leaves);
+    }
+}
+
+/// Every body under the parts of `m`, a multipart already parsed as the
+/// message body (depth 0), opened as [`body_leaves`] opens it: each part
+/// through its own Content-Type, its grammar's findings (SDP lines, a
+/// nested multipart's framing…) into `out`.
+pub fn part_leaves<'a>(m: &Multipart<'a>, prefix: &'a [u8], out: &mut Findings) -> Vec<Leaf<'a>> {
+    let mut leaves = Vec::new();
+    walk_parts(m, prefix, 0, out, &mut leaves);
+    leaves
 }
 
 /// The first SDP in the body of `msg`, looking inside multiparts

@@ -12,12 +12,12 @@
 
 use crate::quote::{quote_char, quote_str};
 use nom::bytes::complete::{take_till, take_till1, take_while};
-use nom::character::complete::char;
+use nom::character::complete::{char, satisfy};
 use nom::combinator::{opt, rest};
 use nom::sequence::preceded;
 use nom::Parser;
 
-use super::grammar::{consumed, text_of, PResult};
+use super::grammar::{consumed, is_token, text_of, PResult};
 use super::lines::Lines;
 use super::params::Findings;
 use crate::finding::{Finding, Rule};
@@ -108,6 +108,39 @@ pub struct Timing<'a> {
     pub start: Option<u64>,
     /// `stop-time` (NTP seconds; 0 = unbounded).
     pub stop: Option<u64>,
+}
+
+/// The head of every SDP line: `type "="` (RFC 8866 §5: `<type>=<value>`,
+/// the type one letter; the `%s"v" "="`… of each field rule in §9). The
+/// value is the rest of the line.
+fn type_equals(i: &[u8]) -> PResult<'_, (u8, char)> {
+    (
+        satisfy(|c| c.is_ascii_alphabetic()).map(|c| c as u8),
+        char('='),
+    )
+        .parse(i)
+}
+
+/// `bandwidth-field = %s"b" "=" bwtype ":" bandwidth` (RFC 8866 §9): the
+/// `bwtype` up to the first `:`, the `bandwidth` after it (SDP has no
+/// quoted strings: a `"` is an ordinary byte here). Fails without a `:`.
+fn bwtype_bandwidth(i: &[u8]) -> PResult<'_, (&[u8], &[u8])> {
+    (take_till(|c| c == b':'), preceded(char(':'), rest)).parse(i)
+}
+
+/// `<encoding name>/<clock rate>[/<encoding parameters>]` of `a=rtpmap`
+/// (RFC 8866 §6.6): the name up to the first `/`, the rate up to the
+/// next, the parameters after it (each `None` when its `/` is missing,
+/// empty when nothing follows it). Never fails.
+#[allow(clippy::type_complexity)]
+fn rtpmap_encoding(i: &[u8]) -> PResult<'_, (&[u8], Option<&[u8]>, Option<&[u8]>)> {
+    let slash = |c| c == b'/';
+    (
+        take_till(slash),
+        opt(preceded(char('/'), take_till(slash))),
+        opt(preceded(char('/'), rest)),
+    )
+        .parse(i)
 }
 
 /// `attribute-field = %s"a" "=" attribute`,
@@ -659,8 +692,7 @@ pub fn parse_session_description<'a>(text: Text<'a>, prefix: &[u8], out: &mut Fi
         if let Some(b) = blank.take() {
             bad(out, b, "empty line inside the session description");
         }
-        let b = line.bytes();
-        if b.len() < 2 || !b[0].is_ascii_alphabetic() || b[1] != b'=' {
+        let Ok((_, (kind, _))) = type_equals(line.bytes()) else {
             bad(
                 out,
                 line.span(),
@@ -670,9 +702,9 @@ pub fn parse_session_description<'a>(text: Text<'a>, prefix: &[u8], out: &mut Fi
                 ),
             );
             continue;
-        }
+        };
         let l = SdpLine {
-            kind: b[0],
+            kind,
             value: line.tail(2),
             span: line.span(),
         };
@@ -919,12 +951,13 @@ pub fn parse_connection_field<'a>(value: Text<'a>, out: &mut Findings) -> Option
 
 /// `bandwidth-field = %s"b" "=" bwtype ":" bandwidth` (RFC 8866 §5.8, §9).
 pub fn parse_bandwidth_field<'a>(value: Text<'a>, out: &mut Findings) -> Option<Bandwidth<'a>> {
-    let Some((bwtype, v)) = value.split_once_unquoted(b':') else {
+    let Ok((_, (bwtype, v))) = bwtype_bandwidth(value.bytes()) else {
         bad(out, value.span(), "b= is not <bwtype>:<bandwidth>");
         return None;
     };
+    let (bwtype, v) = (text_of(value, bwtype), text_of(value, v));
     let bandwidth = v.parse_u64();
-    if bandwidth.is_none() || bwtype.is_empty() {
+    if bandwidth.is_none() || !is_token(bwtype.bytes()) {
         bad(
             out,
             value.span(),
@@ -1115,14 +1148,14 @@ pub fn parse_rtpmap<'a>(value: Text<'a>, out: &mut Findings) -> Option<Rtpmap<'a
         );
         return None;
     };
-    let mut pieces = enc.bytes().splitn(3, |&c| c == b'/').map(|p| p.len());
-    let name_len = pieces.next().unwrap_or(0);
-    let rate_len = pieces.next();
-    let encoding = enc.sub(0, name_len);
-    let rate_text = rate_len.map(|l| enc.sub(name_len + 1, name_len + 1 + l));
-    let params = rate_len
-        .filter(|&l| name_len + 1 + l < enc.len())
-        .map(|l| enc.tail(name_len + l + 2));
+    let (encoding, rate_text, params) = match rtpmap_encoding(enc.bytes()) {
+        Ok((_, (name, rate, params))) => (
+            text_of(enc, name),
+            rate.map(|r| text_of(enc, r)),
+            params.map(|p| text_of(enc, p)),
+        ),
+        Err(_) => (enc, None, None),
+    };
     let clock_rate = rate_text
         .and_then(|r| r.parse_u64())
         .and_then(|r| u32::try_from(r).ok());
@@ -1371,6 +1404,22 @@ a=des:qos optional remote sendrecv\r\n\
 a=sendrecv\r\n\
 a=ptime:20\r\n\
 a=maxptime:240\r\n";
+
+    /// `bwtype` is a `token` (RFC 8866 §9) and SDP has no quoted strings:
+    /// `b="AS:64` splits at its `:` and is flagged for its type, `b=A S:64`
+    /// too; a well-formed `b=X-EXP:64` is not.
+    #[test]
+    fn bandwidth_type_is_a_token_and_quotes_are_ordinary() {
+        let split = |v: &'static [u8]| {
+            let mut f = Vec::new();
+            let b = parse_bandwidth_field(Text::new(v, Span::new(0, v.len())), &mut f);
+            (b.map(|b| (b.bwtype.bytes(), b.bandwidth)), f.len())
+        };
+        assert_eq!(split(b"\"AS:64"), (Some((&b"\"AS"[..], Some(64))), 1));
+        assert_eq!(split(b"A S:64"), (Some((&b"A S"[..], Some(64))), 1));
+        assert_eq!(split(b"X-EXP:64"), (Some((&b"X-EXP"[..], Some(64))), 0));
+        assert_eq!(split(b"AS64"), (None, 1));
+    }
 
     #[test]
     fn volte_offer_with_preconditions() {

@@ -25,7 +25,7 @@ use std::cell::OnceCell;
 
 use super::addr::{parse_contact, parse_name_addr, parse_name_addr_list, Contact, NameAddr};
 use super::auth::{self, AuthParams, Challenge, Credentials};
-use super::body::{body_leaves, parse_message_body, Body};
+use super::body::{parse_message_body, part_leaves, Body};
 use super::diag::{self, ReasonValue, RetryAfter, WarningValue};
 use super::ims::{self, AccessNetSpec, ChargingVector};
 use super::media::{parse_media_type, MediaType};
@@ -524,6 +524,18 @@ impl<'m, 'a> Views<'m, 'a> {
                 self.line_prefix(),
                 &mut found,
             );
+            if let Body::Multipart(m) = &body {
+                // The parts through their own grammars: their findings
+                // (an SDP part's lines, a part's Content-Type) are the
+                // body's, and the first SDP among them is `sdp()`.
+                let sdp = part_leaves(m, self.line_prefix(), &mut found)
+                    .into_iter()
+                    .find_map(|l| match l.body {
+                        Body::Sdp(s) => Some(*s),
+                        _ => None,
+                    });
+                let _ = self.nested_sdp.set(sdp);
+            }
             (body, found)
         })
     }
@@ -545,22 +557,8 @@ impl<'m, 'a> Views<'m, 'a> {
     pub fn sdp(&self) -> Option<&Sdp<'a>> {
         match self.body() {
             Body::Sdp(s) => Some(s),
-            Body::Multipart(_) => self
-                .nested_sdp
-                .get_or_init(|| {
-                    body_leaves(
-                        self.content_type().cloned(),
-                        self.msg.body(),
-                        self.line_prefix(),
-                        &mut Vec::new(),
-                    )
-                    .into_iter()
-                    .find_map(|l| match l.body {
-                        Body::Sdp(s) => Some(*s),
-                        _ => None,
-                    })
-                })
-                .as_ref(),
+            // Set with the body's view (`body_parsed`).
+            Body::Multipart(_) => self.nested_sdp.get().and_then(Option::as_ref),
             _ => None,
         }
     }
@@ -715,5 +713,36 @@ Content-Length: 4\r\n\r\nv=0\n",
             "{:?}",
             views.body_parsed().1
         );
+    }
+
+    /// An SDP part of a multipart body (SIP-I: SDP and ISUP) goes through
+    /// the SDP grammar like a whole-body SDP: its faults are the body's
+    /// findings, located in the part (they used to be dropped), and
+    /// `sdp()` is that part.
+    #[test]
+    fn multipart_sdp_part_is_validated() {
+        let input: &[u8] =
+            b"INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\
+From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n\
+Max-Forwards: 70\r\nContent-Type: multipart/mixed;boundary=bb\r\n\r\n\
+--bb\r\nContent-Type: application/sdp\r\n\r\n\
+v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n\
+m=audio 5004 RTP/AVP 8\r\nb=AS64\r\n\r\n\
+--bb\r\nContent-Type: application/ISUP;version=itu-t92+\r\n\r\n\x01\x00\r\n--bb--\r\n";
+        let m = parse_message(input);
+        let views = super::Views::new(&m);
+        assert_eq!(views.sdp().map(|s| s.media.len()), Some(1));
+        let found = crate::validate::validate_message(&m);
+        let b = found
+            .iter()
+            .find(|f| f.span.slice(input).starts_with(b"AS64"))
+            .unwrap_or_else(|| panic!("no finding on b=AS64: {found:?}"));
+        assert_eq!(b.rule, crate::finding::Rule::BadBody, "{b:?}");
+        let in_body = |f: &&crate::finding::Finding| f.rule == crate::finding::Rule::BadBody;
+        assert_eq!(found.iter().filter(in_body).count(), 1, "{found:?}");
+        assert!(crate::decode(input)
+            .findings
+            .iter()
+            .any(|f| f.message.contains("b= is not")));
     }
 }
