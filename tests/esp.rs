@@ -377,7 +377,11 @@ fn cli_takes_the_keys_and_shows_where_each_message_came_from() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("8 SIP messages"), "{text}");
-    assert!(text.contains("IPsec ESP:\n  ESP 0x00002002 aes-cbc/hmac-sha-1-96 ✓ (SA negotiated in frame 2, keys given)"), "{text}");
+    assert!(text.contains("IPsec ESP:\n  ESP 0x00002002 aes-cbc/hmac-sha-1-96 ✓ (SA negotiated in frame 2, keys given): 2 messages\n    10.0.0.1 → 10.0.0.2:5064: 2 packets, numbered 1 to 2\n"), "{text}");
+    assert!(
+        text.contains("\n    10.0.0.2 → 10.0.0.1:31900: 1 packet, numbered 1\n"),
+        "{text}"
+    );
     assert!(text.contains("|--INVITE [offer] [esp]"), "{text}");
     assert!(!text.contains(CK) && !text.contains(IK));
     // The JSON and NDJSON carry the provenance, never the keys.
@@ -656,6 +660,22 @@ fn a_packet_lost_before_the_capture_is_a_sequence_gap() {
         gaps[0].message
     );
     assert_eq!(gaps[0].frame, Some(9), "{:?}", gaps[0]);
+    // The SA list says the same of that SA, and nothing missing elsewhere.
+    let sa = |spi: &str| t.esp_sas.iter().find(|s| s.spi == spi).expect(spi);
+    let lost = sa("0x00002002");
+    assert_eq!(
+        (lost.packets, lost.first_seq, lost.last_seq, lost.missing),
+        (2, 1, 3, 1),
+        "{lost:?}"
+    );
+    assert_eq!(
+        (lost.src.as_str(), lost.dst.as_str()),
+        ("10.0.0.1", "10.0.0.2")
+    );
+    assert!(lost
+        .sa
+        .starts_with("ESP 0x00002002 aes-cbc/hmac-sha-1-96 ✓"));
+    assert_eq!(t.esp_sas.iter().map(|s| s.missing).sum::<u64>(), 1);
     // The clean captures have no gap.
     for &(clean, ..) in NEGOTIATED {
         let t = decode_capture(&read(clean));
@@ -687,4 +707,26 @@ fn a_packet_lost_before_the_capture_is_a_sequence_gap() {
         })
         .collect();
     assert_eq!(flagged, [(9, "0x00002002".to_owned(), 1)]);
+    // Per SPI, tshark's packets and sequence numbers against the SA list:
+    // (SPI, packets, first, highest).
+    let mut per_spi: Vec<(String, u64, u32, u32)> = Vec::new();
+    for l in String::from_utf8_lossy(&out.stdout).lines() {
+        let f: Vec<&str> = l.split('\t').collect();
+        let (Some(spi), Some(seq)) = (f.get(1), f.get(2).and_then(|v| v.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        match per_spi.iter_mut().find(|e| e.0 == *spi) {
+            Some(e) => (e.1, e.3) = (e.1 + 1, e.3.max(seq)),
+            None => per_spi.push((spi.to_string(), 1, seq, seq)),
+        }
+    }
+    let mut ours: Vec<(String, u64, u32, u32)> = t
+        .esp_sas
+        .iter()
+        .map(|s| (s.spi.clone(), s.packets, s.first_seq, s.last_seq))
+        .collect();
+    per_spi.sort();
+    ours.sort();
+    assert_eq!(ours, per_spi);
 }

@@ -999,7 +999,8 @@ fn traces_match_the_schema() {
         .collect();
     traces.push(("flow".into(), basic_call().trace()));
     let rtp = common::files(&common::root().join("tests/fixtures/rtp"), &[".pcap"]);
-    for f in captures().into_iter().chain(rtp) {
+    let esp = common::files(&common::root().join("tests/fixtures/esp"), &[".pcap"]);
+    for f in captures().into_iter().chain(rtp).chain(esp) {
         let bytes = std::fs::read(&f).unwrap();
         traces.push((f.display().to_string(), siplens::decode_capture(&bytes)));
         traces.push((

@@ -47,7 +47,7 @@ pub use crate::parse::framing::looks_like_sip;
 use crate::parse::framing::{content_length, header_end};
 
 use super::esp::{EspState, Outcome};
-use super::model::{CaptureIssue, EspProvenance, RawMessage};
+use super::model::{CaptureIssue, EspProvenance, EspSaReport, RawMessage};
 use crate::capture::esp::EspKeys;
 use crate::finding::Rule;
 
@@ -63,6 +63,8 @@ pub struct Extracted {
     pub issues: Vec<CaptureIssue>,
     /// Frames read.
     pub frames: u64,
+    /// The IPsec ESP SAs whose packets opened ([`EspSaReport`]).
+    pub esp_sas: Vec<EspSaReport>,
 }
 
 /// A payload that is not SIP, handed to the hook of
@@ -1064,6 +1066,7 @@ impl Reader<'_> {
         }
         let esp = self.esp.issues();
         self.out.issues.extend(esp);
+        self.out.esp_sas = self.esp.sas();
         if let Some((frame, text)) = self.clock.finding() {
             self.issue(Rule::CaptureTimeImplausible, Some(frame), text);
         }

@@ -13,7 +13,8 @@ use super::correlate::{self, Call, Dialog, Transaction};
 use super::ladder::{Ladder, LadderFilter};
 use super::media;
 use super::model::{
-    group_findings, CaptureIssue, FindingGroup, FlowFinding, MessageSummary, RawMessage, SdpRole,
+    group_findings, CaptureIssue, EspSaReport, FindingGroup, FlowFinding, MessageSummary,
+    RawMessage, SdpRole,
 };
 use super::participants::{self, Participant};
 use super::rtp::{MediaReport, MediaTracker};
@@ -61,6 +62,9 @@ pub struct Trace {
     /// RTP/RTCP of a capture, streams bound to the calls by their SDP
     /// (null for text).
     pub media: Option<MediaReport>,
+    /// The IPsec ESP security associations whose packets opened, each with
+    /// how its sequence numbers ran (empty without ESP).
+    pub esp_sas: Vec<EspSaReport>,
     /// The ladder diagram of every message, as data ([`crate::trace::ladder`]): what
     /// the CLI and the page draw ([`Ladder::filter`] narrows it to a
     /// Call-ID or a dialog).
@@ -178,7 +182,8 @@ pub fn decode_capture_keys(input: &[u8], keys: &EspKeys, progress: &mut dyn FnMu
     if st.messages.is_empty() && x.format != "unknown" {
         issues.push(no_sip_in_capture(x.frames));
     }
-    let s = st.finish(x.format, x.frames, issues);
+    let mut s = st.finish(x.format, x.frames, issues);
+    s.esp_sas = x.esp_sas;
     s.into_trace(messages)
 }
 
@@ -386,6 +391,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
                 })
                 .collect(),
             media,
+            esp_sas: Vec::new(),
         }
     }
 }
@@ -431,7 +437,9 @@ pub fn stream_any_keys(
         if st.messages.is_empty() && x.format != "unknown" {
             issues.push(no_sip_in_capture(x.frames));
         }
-        st.finish(x.format, x.frames, issues)
+        let mut s = st.finish(x.format, x.frames, issues);
+        s.esp_sas = x.esp_sas;
+        s
     } else {
         let (raws, mut issues) = text::split_text_reporting(input);
         if raws.is_empty() {
@@ -482,6 +490,7 @@ impl TraceSummary {
             finding_groups: self.finding_groups,
             capture_findings: self.capture_findings,
             media: self.media,
+            esp_sas: self.esp_sas,
             ladder,
         }
     }

@@ -37,7 +37,7 @@ use crate::header_name::HeaderName;
 use crate::parse::framing::looks_like_sip;
 use crate::parse::views::Views;
 
-use super::model::{CaptureIssue, EspProvenance};
+use super::model::{CaptureIssue, EspProvenance, EspSaReport};
 
 /// Most SPIs counted one by one in a finding's text.
 const MAX_LISTED: usize = 8;
@@ -46,6 +46,9 @@ const MAX_TRIED: u32 = 4;
 /// Width of the anti-replay window (RFC 4303 §3.4.3: at least 32, 64
 /// the default).
 const REPLAY_WINDOW: u32 = 64;
+/// SAs whose sequence numbers are followed (live, and closed by a
+/// renegotiation, each).
+const MAX_SAS: usize = 4096;
 
 /// ESP reading state of one capture. No `Debug`: it holds keys.
 #[derive(Default)]
@@ -72,8 +75,11 @@ pub(crate) struct EspState {
     /// Sequence numbers by SA: SPI, source, destination and the protected
     /// port it leads to (two SAs may share the rest: TS 33.203 §7.1).
     replay: BTreeMap<SaKey, Replay>,
-    /// Windows of SAs renegotiated since, that saw replays or gaps.
+    /// Windows of SAs renegotiated since (at most [`MAX_SAS`]).
     replay_closed: Vec<(SaKey, Replay)>,
+    /// SAs whose packets opened beyond the [`MAX_SAS`] followed: their
+    /// sequence numbers are not checked (told in a finding).
+    untracked: BTreeMap<u32, u64>,
     /// Packets opened.
     pub(crate) opened: u64,
 }
@@ -86,6 +92,10 @@ type SaKey = (u32, IpAddr, IpAddr, Option<u16>);
 /// whose ICV checked (or that opened, when unchecked).
 #[derive(Debug, Clone, Default)]
 struct Replay {
+    /// [`EspProvenance::describe`] of the first packet.
+    sa: String,
+    /// Frame of the first packet.
+    first_frame: u64,
     /// First sequence number received.
     first: u32,
     /// Highest sequence number received.
@@ -106,8 +116,10 @@ struct Replay {
 }
 
 impl Replay {
-    fn new(seq: u32) -> Self {
+    fn new(seq: u32, frame: u64, sa: String) -> Self {
         Replay {
+            sa,
+            first_frame: frame,
             first: seq,
             top: seq,
             packets: 1,
@@ -350,14 +362,15 @@ impl EspState {
                         .into_iter()
                         .partition(|(k, _)| k.0 == spi);
                 self.replay = kept;
-                // Replays seen under the old SA are still reported (a bounded
-                // number of windows).
-                let room = 256usize.saturating_sub(self.replay_closed.len());
-                self.replay_closed.extend(
-                    old.into_iter()
-                        .filter(|(_, r)| r.replayed > 0 || r.gaps > 0)
-                        .take(room),
-                );
+                // The old SA's window is still reported (its replays, its
+                // gaps, its line in the SA list): a bounded number of them.
+                for (k, r) in old {
+                    if self.replay_closed.len() < MAX_SAS {
+                        self.replay_closed.push((k, r));
+                    } else {
+                        *self.untracked.entry(k.0).or_insert(0) += r.packets;
+                    }
+                }
                 self.table.insert(sa);
             }
         }
@@ -464,13 +477,14 @@ impl EspState {
     /// Counts an opened packet and follows its sequence number.
     fn opened(&mut self, frame: u64, key: SaKey, o: Opened, tag: EspProvenance) -> Outcome {
         self.opened += 1;
-        let full = self.replay.len() >= 4096;
+        let full = self.replay.len() >= MAX_SAS;
         match self.replay.get_mut(&key) {
             Some(r) => r.see(o.header.seq, frame),
             None if !full => {
-                self.replay.insert(key, Replay::new(o.header.seq));
+                let r = Replay::new(o.header.seq, frame, tag.describe());
+                self.replay.insert(key, r);
             }
-            None => {}
+            None => *self.untracked.entry(key.0).or_insert(0) += 1,
         }
         Outcome::Opened(o, tag)
     }
@@ -529,6 +543,31 @@ impl EspState {
         e.0 += 1;
     }
 
+    /// Every SA whose packets opened, in order of its first packet, with
+    /// how its sequence numbers ran.
+    pub(crate) fn sas(&self) -> Vec<EspSaReport> {
+        let windows = self.replay_closed.iter().map(|(k, r)| (k, r));
+        let mut out: Vec<EspSaReport> = windows
+            .chain(self.replay.iter())
+            .map(|(&(spi, src, dst, dst_port), r)| EspSaReport {
+                spi: format!("{spi:#010x}"),
+                src: src.to_string(),
+                dst: dst.to_string(),
+                dst_port,
+                sa: r.sa.clone(),
+                first_frame: r.first_frame,
+                packets: r.packets,
+                first_seq: r.first,
+                last_seq: r.top,
+                missing: r.gaps,
+                replayed: r.replayed,
+                too_old: r.too_old,
+            })
+            .collect();
+        out.sort_by_key(|s| s.first_frame);
+        out
+    }
+
     /// The findings of what could not be read.
     pub(crate) fn issues(&self) -> Vec<CaptureIssue> {
         let mut out = Vec::new();
@@ -566,6 +605,17 @@ impl EspState {
                     ),
                 });
             }
+        }
+        if !self.untracked.is_empty() {
+            let packets: u64 = self.untracked.values().sum();
+            out.push(CaptureIssue {
+                rule: Rule::CaptureEspUnread,
+                frame: None,
+                message: format!(
+                    "{packets} ESP packet(s) of {} SPI(s) opened after {MAX_SAS} SAs were already followed: their SIP is decoded, their sequence numbers are not checked for replays or gaps.",
+                    self.untracked.len()
+                ),
+            });
         }
         for (spi, (n, first, label)) in &self.icv_failed {
             out.push(CaptureIssue {

@@ -143,25 +143,27 @@ impl TraceStream {
             ..
         } = &mut self;
         let mut take = |cut: Cut| last.extend(decode_cut(streamer, *decode, cut));
-        let (source, frames, mut issues) = match feed {
+        let (source, frames, mut issues, esp_sas) = match feed {
             Feed::Capture(c) => {
                 c.push(&[], true, &mut take);
                 let x = std::mem::replace(&mut c.reader, capture::Incremental::new("")).finish();
                 for raw in x.messages {
                     take(Cut::Message { raw, line: None });
                 }
-                (x.format, x.frames, x.issues)
+                (x.format, x.frames, x.issues, x.esp_sas)
             }
             Feed::Text(t) => {
                 t.split(true).into_iter().for_each(&mut take);
-                ("text", 0, t.carried.report())
+                ("text", 0, t.carried.report(), Vec::new())
             }
-            Feed::Undecided(_) => ("text", 0, Vec::new()),
+            Feed::Undecided(_) => ("text", 0, Vec::new(), Vec::new()),
         };
         if self.streamer.messages.is_empty() {
             issues.push(no_sip(source, frames));
         }
-        (last, self.streamer.finish(source, frames, issues))
+        let mut s = self.streamer.finish(source, frames, issues);
+        s.esp_sas = esp_sas;
+        (last, s)
     }
 
     fn decide(&mut self, head: &[u8]) {
@@ -259,6 +261,8 @@ pub struct StreamEnd {
     pub capture_findings: Vec<FlowFinding>,
     /// As [`super::Trace::media`].
     pub media: Option<super::MediaReport>,
+    /// As [`super::Trace::esp_sas`].
+    pub esp_sas: Vec<super::model::EspSaReport>,
     /// As [`super::Trace::ladder`]: the ladder of every message.
     pub ladder: super::Ladder,
 }
@@ -282,6 +286,7 @@ impl StreamEnd {
             finding_groups: s.finding_groups,
             capture_findings: s.capture_findings,
             media: s.media,
+            esp_sas: s.esp_sas,
             ladder,
         }
     }

@@ -48,8 +48,8 @@ pub use decode::{
 };
 pub use ladder::{Arrow, ArrowClass, Ladder, LadderFilter, Lane};
 pub use model::{
-    group_findings, CaptureIssue, EspProvenance, FindingGroup, FlowFinding, MessageSummary,
-    RawMessage, ReasonSummary, SdpRole,
+    group_findings, CaptureIssue, EspProvenance, EspSaReport, FindingGroup, FlowFinding,
+    MessageSummary, RawMessage, ReasonSummary, SdpRole,
 };
 pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
 pub use rtp::{CallMedia, MediaReport};

@@ -95,6 +95,43 @@ pub struct EspProvenance {
     pub seq: u32,
 }
 
+/// One IPsec ESP security association of a capture, as the packets read
+/// on it were numbered (RFC 4303 §3.3.3: each packet of an SA one more than
+/// the last; §3.4.3: the receiver's anti-replay window): what the CLI's
+/// "IPsec ESP:" section and the page list per SA.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct EspSaReport {
+    /// The SPI, `0x` and 8 hex digits.
+    pub spi: String,
+    /// Source address of its packets.
+    pub src: String,
+    /// Destination address of its packets.
+    pub dst: String,
+    /// The protected port it leads to, when known (two SAs may share SPI
+    /// and addresses: TS 33.203 §7.1).
+    pub dst_port: Option<u16>,
+    /// [`EspProvenance::describe`] of its first packet: algorithms, where
+    /// the SA and its keys came from.
+    pub sa: String,
+    /// Frame of its first packet read.
+    pub first_frame: u64,
+    /// Packets read (integrity checked, or opened when unchecked).
+    pub packets: u64,
+    /// First sequence number read.
+    pub first_seq: u32,
+    /// Highest sequence number read.
+    pub last_seq: u32,
+    /// Numbers skipped and never received (lost before the capture point
+    /// or not captured: SL462).
+    pub missing: u64,
+    /// Numbers received again within the window (SL461).
+    pub replayed: u64,
+    /// Numbers older than the 64-packet window, not checked.
+    pub too_old: u64,
+}
+
 impl EspProvenance {
     /// `ESP 0x00001000 aes-cbc/hmac-sha-1-96 ✓`: the short label the
     /// ladder and the CLI show.

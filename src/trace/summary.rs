@@ -32,4 +32,6 @@ pub struct TraceSummary {
     pub capture_findings: Vec<FlowFinding>,
     /// As [`crate::trace::Trace::media`].
     pub media: Option<super::rtp::MediaReport>,
+    /// As [`crate::trace::Trace::esp_sas`].
+    pub esp_sas: Vec<super::model::EspSaReport>,
 }

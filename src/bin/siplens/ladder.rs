@@ -79,6 +79,33 @@ fn codecs(s: &MediaStream) -> String {
     names.join("+")
 }
 
+/// One SA's packets: `10.0.0.1 → 10.0.0.2:5064: 12 packets, numbered 1
+/// to 14, 2 missing` (RFC 4303 §3.3.3).
+fn esp_sa_line(r: &siplens::trace::EspSaReport) -> String {
+    let port = r.dst_port.map_or(String::new(), |p| format!(":{p}"));
+    let numbers = if r.first_seq == r.last_seq {
+        format!("numbered {}", r.first_seq)
+    } else {
+        format!("numbered {} to {}", r.first_seq, r.last_seq)
+    };
+    let mut line = format!(
+        "{} → {}{port}: {}, {numbers}",
+        r.src,
+        r.dst,
+        plural(r.packets as usize, "packet", "packets"),
+    );
+    for (n, what) in [
+        (r.missing, "missing"),
+        (r.replayed, "replayed"),
+        (r.too_old, "older than the window"),
+    ] {
+        if n > 0 {
+            line.push_str(&format!(", {n} {what}"));
+        }
+    }
+    line
+}
+
 /// One stream in a line: addresses, SSRC, codecs, packets, loss, jitter,
 /// duration and DTMF keys.
 fn stream_line(s: &MediaStream) -> String {
@@ -259,6 +286,11 @@ pub fn summary(t: &TraceSummary, name: &str, keep: Option<&[bool]>) -> String {
                 2,
                 6,
             );
+            // Its packets, per SA (one SPI may serve two protected ports).
+            for r in t.esp_sas.iter().filter(|r| r.sa == e) {
+                s.push_str("    ");
+                wrap_into(&mut s, &esp_sa_line(r), 4, 8);
+            }
         }
     }
     let streams: Vec<&MediaStream> = kept_streams(t, keep).collect();
