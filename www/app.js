@@ -346,7 +346,7 @@ function showTrace(trace, text, mine, t0) {
   el.traceMessageEmpty.hidden = false;
   el.traceMessageBody.replaceChildren();
   document.getElementById("trace-message-h").textContent = "Selected message";
-  el.flowFindings.replaceChildren(T.renderFlowFindings(document, trace));
+  el.flowFindings.replaceChildren(T.renderFlowFindings(document, trace), ...[T.renderEspSas(document, trace)].filter(Boolean));
   el.traceResult.hidden = false;
   for (const b of [el.copyJson]) b.disabled = false;
   for (const b of [el.downloadHtml, el.downloadMd]) b.disabled = true;

@@ -320,3 +320,18 @@ test("triageInput: what the page decodes for each kind the core's triage names",
   const pcap = T.triageInput({ kind: "hexDump", note: "A hex dump of a pcap file.", extracted: "\ufffd\ufffd\u00b2\u00a1\u0002\u0000", messages: 0 }, "0000  d4 c3 b2 a1");
   assert.deepEqual([pcap.noSip, pcap.extracted], [true, false]);
 });
+
+test("renderEspSas: each IPsec ESP SA with its packets, the one that lost a packet flagged; none for text", () => {
+  const trace = decodeCapture(readFileSync(new URL("esp/esp_aes_ipv4_udp_lost.pcap", fixtures)));
+  assert.equal(trace.espSas.length, 4);
+  const sec = T.renderEspSas(doc, trace);
+  assert.equal(sec.getAttribute("aria-label"), "IPsec ESP");
+  assert.equal(sec.find(byTag("h2")).textContent, "IPsec ESP (4 SAs, 1 with numbers missing or repeated)");
+  const lost = sec.find(byAttr("data-spi", "0x00002002"));
+  assert.equal(lost.getAttribute("class"), "esp-sa flagged");
+  assert.match(lost.textContent, /^ESP 0x00002002 aes-cbc\/hmac-sha-1-96 ✓ \(SA negotiated in frame 3, keys from frame 2\)/);
+  assert.equal(lost.find(byAttr("data-role", "packets")).textContent, "10.0.0.1 → 10.0.0.2:5064: 2 packets, numbered 1 to 3, 1 missing · first in frame 4");
+  const one = trace.espSas.find((r) => r.spi === "0x00001002");
+  assert.equal(T.espSaText(one), "10.0.0.2 → 10.0.0.1:31900: 1 packet, numbered 1");
+  assert.equal(T.renderEspSas(doc, decodeTrace(traceText("sngrep.txt"))), null);
+});
