@@ -4,6 +4,7 @@
 //! restates a line the diagnosis already holds; spec references are merged
 //! clause by clause so one clause is cited once.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -19,29 +20,48 @@ const STOP: &[&str] = &[
 /// A crude stem of a lower-case word: plural and participle endings
 /// removed, a few synonyms the texts use for the same thing folded
 /// together.
-fn stem(mut w: String) -> String {
-    match w.as_str() {
-        "overlap" | "common" => return "common".to_owned(),
-        "refused" | "rejected" | "rejects" | "reject" | "rejection" => return "reject".to_owned(),
+fn stem(w: &str) -> &str {
+    match w {
+        "overlap" | "common" => return "common",
+        "refused" | "rejected" | "rejects" | "reject" | "rejection" => return "reject",
         _ => {}
     }
     for suffix in ["ing", "ed", "es", "s"] {
         if w.len() > suffix.len() + 3 && w.ends_with(suffix) {
-            w.truncate(w.len() - suffix.len());
-            return w;
+            return &w[..w.len() - suffix.len()];
         }
     }
     w
 }
 
-/// The content words of a sentence, stemmed, in order (repeats kept: the
-/// callers number them and sort and deduplicate the numbers, which is
-/// cheaper than sorting the strings).
-fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOP.iter().any(|st| st.eq_ignore_ascii_case(w)))
-        .map(|w| stem(w.to_ascii_lowercase()))
-        .collect()
+/// Calls `each` with the content words of a sentence, lower-cased and
+/// stemmed, in order (repeats kept: the callers number them and sort and
+/// deduplicate the numbers, which is cheaper than sorting the strings).
+/// A word is lower-cased into a stack buffer: no `String` per word.
+fn each_word(s: &str, mut each: impl FnMut(&str)) {
+    let mut buf = [0u8; 64];
+    for w in s.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if w.is_empty() {
+            continue;
+        }
+        let heap: String;
+        // `w` is ASCII letters and digits only (split on everything else).
+        let lower: &str = match buf.get_mut(..w.len()) {
+            Some(b) => {
+                b.copy_from_slice(w.as_bytes());
+                b.make_ascii_lowercase();
+                std::str::from_utf8(b).unwrap_or_default()
+            }
+            None => {
+                heap = w.to_ascii_lowercase();
+                &heap
+            }
+        };
+        if STOP.iter().any(|st| *st == lower) {
+            continue;
+        }
+        each(stem(lower));
+    }
 }
 
 /// True when `candidate` says nothing `existing` does not already say: at
@@ -74,13 +94,19 @@ impl Memo {
         if let Some(w) = self.sentences.get(s) {
             return Rc::clone(w);
         }
-        let mut ids: Vec<u32> = words(s)
-            .into_iter()
-            .map(|w| {
-                let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-                *self.ids.entry(w).or_insert(next)
-            })
-            .collect();
+        let mut ids: Vec<u32> = Vec::new();
+        let known = &mut self.ids;
+        each_word(s, |w| {
+            let id = match known.get(w) {
+                Some(&id) => id,
+                None => {
+                    let next = u32::try_from(known.len()).unwrap_or(u32::MAX);
+                    known.insert(w.to_owned(), next);
+                    next
+                }
+            };
+            ids.push(id);
+        });
         ids.sort_unstable();
         ids.dedup();
         let w = Rc::new(ids);
@@ -89,8 +115,16 @@ impl Memo {
     }
 }
 
+/// Where a static sentence lies (address and length): the same place
+/// always holds the same text.
+type StaticPair = (usize, usize, usize, usize);
+
 thread_local! {
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+    /// The answers for pairs of static sentences (the knowledge base's
+    /// lines against each other, asked again for every message of their
+    /// code), keyed by where the two texts lie: no hashing of the text.
+    static PAIRS: RefCell<FxMap<StaticPair, bool>> = RefCell::new(FxMap::default());
 }
 
 /// A multiply-rotate hash over 8-byte words (the Fx hash of rustc): the
@@ -128,6 +162,10 @@ impl Hasher for Fx {
         self.add(u64::from(i));
     }
 
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
     fn finish(&self) -> u64 {
         self.0
     }
@@ -149,16 +187,14 @@ fn memo_words(a: &str, b: &str) -> (WordList, WordList) {
     if cfg!(feature = "core-only") {
         let mut seen: Vec<String> = Vec::new();
         let mut number = |s: &str| -> WordList {
-            let mut ids: Vec<u32> = words(s)
-                .into_iter()
-                .map(|w| {
-                    let i = seen.iter().position(|x| *x == w).unwrap_or_else(|| {
-                        seen.push(w);
-                        seen.len() - 1
-                    });
-                    u32::try_from(i).unwrap_or(u32::MAX)
-                })
-                .collect();
+            let mut ids: Vec<u32> = Vec::new();
+            each_word(s, |w| {
+                let i = seen.iter().position(|x| x == w).unwrap_or_else(|| {
+                    seen.push(w.to_owned());
+                    seen.len() - 1
+                });
+                ids.push(u32::try_from(i).unwrap_or(u32::MAX));
+            });
             ids.sort_unstable();
             ids.dedup();
             Rc::new(ids)
@@ -205,6 +241,39 @@ impl Restates {
             }
         }
         shared >= 2 && shared * 2 >= c.len()
+    }
+
+    /// [`Restates::restates`] of a static `candidate` (a knowledge-base
+    /// line): when `existing` is static too, the answer is remembered for
+    /// the pair ([`PAIRS`], bounded like [`MEMO`]). The core module has no
+    /// memo (its size, as above).
+    pub(crate) fn restates_static(
+        &mut self,
+        candidate: &'static str,
+        existing: &Cow<'static, str>,
+    ) -> bool {
+        let e = match existing {
+            Cow::Borrowed(e) if !cfg!(feature = "core-only") => *e,
+            _ => return self.restates(candidate, existing),
+        };
+        let key = (
+            candidate.as_ptr() as usize,
+            candidate.len(),
+            e.as_ptr() as usize,
+            e.len(),
+        );
+        if let Some(known) = PAIRS.with(|p| p.borrow().get(&key).copied()) {
+            return known;
+        }
+        let answer = self.restates(candidate, e);
+        PAIRS.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.len() >= MEMO_MAX {
+                p.clear();
+            }
+            p.insert(key, answer);
+        });
+        answer
     }
 }
 
