@@ -219,7 +219,11 @@ impl HeaderName {
                 return None;
             }
             let (h, info) = &HEADERS[usize::from(i - 1)];
-            if info.name.len() == name.len() && info.name.as_bytes().eq_ignore_ascii_case(name) {
+            // Most names are written in the registry's spelling: one
+            // `memcmp` before the byte-by-byte comparison without case.
+            if info.name.len() == name.len()
+                && (info.name.as_bytes() == name || info.name.as_bytes().eq_ignore_ascii_case(name))
+            {
                 return Some(*h);
             }
             slot = (slot + 1) & (NAME_SLOTS - 1);
