@@ -37,7 +37,7 @@ mod sender;
 
 use crate::parse::views::Views;
 use crate::parse::Message;
-use crate::validate::validate_views;
+use crate::validate::validate_views_unsorted;
 
 pub(crate) use context::Check;
 pub use context::{Cause, Ctx, Dx};
@@ -114,8 +114,9 @@ pub fn diagnose_views<'a>(views: Views<'_, 'a>) -> Decoded<'a> {
     for check in checks() {
         check(&cx, &mut dx);
     }
-    // Validation reads the views the rules already computed (one parse).
-    let mut findings = validate_views(&cx.views);
+    // Validation reads the views the rules already computed (one parse);
+    // its findings are sorted once, with the rules' ones.
+    let mut findings = validate_views_unsorted(&cx.views);
     findings.append(&mut dx.findings);
     crate::sort::sort_by_key(&mut findings, |f| (f.span.start, f.span.end));
     assembly::assemble(&cx, dx, findings)
