@@ -10,12 +10,30 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-/// Words that carry no meaning for the comparison.
-const STOP: &[&str] = &[
+/// [`STOP`] and [`is_stop`] from one list.
+macro_rules! stop_words {
+    ($($w:literal),* $(,)?) => {
+        /// Words that carry no meaning for the comparison.
+        const STOP: &[&str] = &[$($w),*];
+
+        /// True when the lower-case word `w` is one of [`STOP`]: a `match`
+        /// (a switch on the length, then the bytes) in the native build,
+        /// the loop over the table in the core module (smaller).
+        fn is_stop(w: &str) -> bool {
+            if cfg!(feature = "core-only") {
+                STOP.iter().any(|st| *st == w)
+            } else {
+                matches!(w, $($w)|*)
+            }
+        }
+    };
+}
+
+stop_words!(
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "or", "and", "is", "are", "be",
     "it", "its", "this", "that", "with", "from", "as", "e", "g", "i", "no", "not", "vs", "between",
     "which", "whether", "what", "when", "than", "then", "if", "was", "were", "has", "have",
-];
+);
 
 /// A crude stem of a lower-case word: plural and participle endings
 /// removed, a few synonyms the texts use for the same thing folded
@@ -57,7 +75,7 @@ fn each_word(s: &str, mut each: impl FnMut(&str)) {
                 &heap
             }
         };
-        if STOP.iter().any(|st| *st == lower) {
+        if is_stop(lower) {
             continue;
         }
         each(stem(lower));
@@ -382,6 +400,17 @@ mod tests {
             "The SDP offer of the INVITE: m= lines, payload types and rtpmap"
         ));
         assert!(!restates("Retry-After, Reason.", "Reason"));
+    }
+
+    #[test]
+    fn stop_words_by_match_and_table() {
+        for w in STOP
+            .iter()
+            .copied()
+            .chain(["", "ab", "thee", "whethe", "sdp", "x"])
+        {
+            assert_eq!(is_stop(w), STOP.contains(&w), "{w}");
+        }
     }
 
     #[test]
