@@ -265,6 +265,8 @@ impl Restates {
     /// line): when `existing` is static too, the answer is remembered for
     /// the pair ([`PAIRS`], bounded like [`MEMO`]). The core module has no
     /// memo (its size, as above).
+    // `&Cow`, not `&str`: whether `existing` is borrowed (static) is the point.
+    #[allow(clippy::ptr_arg)]
     pub(crate) fn restates_static(
         &mut self,
         candidate: &'static str,
