@@ -278,9 +278,10 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the line ends of `input`.
     pub fn new(input: &[u8]) -> Self {
-        // Counted first, then collected into a `Vec` of that size: the
-        // collect alone grew it three or four times per message.
-        let mut lfs = Vec::with_capacity(memchr::memchr_iter(b'\n', input).count());
+        // Room for a line per sixteen bytes (and four) from the start: the
+        // collect alone grew its `Vec` three or four times per message, and
+        // counting the line ends first cost about as much.
+        let mut lfs = Vec::with_capacity(input.len() / 16 + 4);
         lfs.extend(memchr::memchr_iter(b'\n', input));
         LineIndex {
             lfs,
