@@ -38,6 +38,9 @@ struct Out<'a> {
     fields: Fields<'a>,
     /// `[n] ` while filling the n-th of several values.
     prefix: Option<usize>,
+    /// The last name numbered (where it lies) with its row of numbered
+    /// names: a list of tags repeats one name for every value.
+    last_row: Option<(usize, usize, &'static str)>,
 }
 
 impl<'a> Out<'a> {
@@ -48,7 +51,7 @@ impl<'a> Out<'a> {
         }
         let name = name.into();
         let name = match self.prefix {
-            Some(n) => match numbered(n, &name) {
+            Some(n) => match self.numbered(n, &name) {
                 Some(static_name) => Cow::Borrowed(static_name),
                 None => {
                     // `format!("[{n}] {name}")` without the formatting machinery.
@@ -63,6 +66,23 @@ impl<'a> Out<'a> {
             None => name,
         };
         self.fields.push((name, t));
+    }
+
+    /// [`numbered`], remembering the row of the last name.
+    fn numbered(&mut self, n: usize, name: &str) -> Option<&'static str> {
+        let key = (name.as_ptr() as usize, name.len());
+        let row = match self.last_row {
+            Some((p, l, row)) if (p, l) == key => row,
+            _ => {
+                let row = numbered_row(name)?;
+                self.last_row = Some((key.0, key.1, row));
+                row
+            }
+        };
+        // Each piece is `[n] ` and the name.
+        let i = n.checked_sub(1).filter(|&i| i < 9)?;
+        let w = name.len() + 4;
+        row.get(i * w..(i + 1) * w)
     }
 
     /// Adds an optional field.
@@ -177,20 +197,16 @@ fn static_param_name(prefix: &str, raw: &[u8]) -> Option<&'static str> {
 /// bytes of pointers and lengths each in the `.wasm` (README "Size and speed").
 macro_rules! numbered_table {
     ($fn_name:ident: $($name:literal),* $(,)?) => {
-        /// `[n] name` from the static table, when `name` is one of its names
-        /// and `n` is 1 to 9.
-        fn $fn_name(n: usize, name: &str) -> Option<&'static str> {
-            let row: &'static str = match name {
+        /// `[1] name[2] name…[9] name` when `name` is one of the table's
+        /// names (`[n] name` is the n-th piece).
+        fn $fn_name(name: &str) -> Option<&'static str> {
+            Some(match name {
                 $($name => concat!(
                     "[1] ", $name, "[2] ", $name, "[3] ", $name, "[4] ", $name, "[5] ", $name,
                     "[6] ", $name, "[7] ", $name, "[8] ", $name, "[9] ", $name,
                 ),)*
                 _ => return None,
-            };
-            // Each piece is `[n] ` and the name.
-            let i = n.checked_sub(1).filter(|&i| i < 9)?;
-            let w = name.len() + 4;
-            row.get(i * w..(i + 1) * w)
+            })
         }
     };
 }
@@ -300,10 +316,10 @@ static_param_names!(
     "uri.phone-context",
 );
 
-/// `[n] name` for n of 1 to 9, when `name` is a fixed field name or one of
-/// [`STATIC_PARAM_NAMES`].
-fn numbered(n: usize, name: &str) -> Option<&'static str> {
-    numbered_fixed(n, name).or_else(|| numbered_param(n, name))
+/// The row of `[n] name` for n of 1 to 9 ([`Out::numbered`] slices it),
+/// when `name` is a fixed field name or one of [`STATIC_PARAM_NAMES`].
+fn numbered_row(name: &str) -> Option<&'static str> {
+    numbered_fixed(name).or_else(|| numbered_param(name))
 }
 
 /// Appends `n` in decimal.
@@ -374,6 +390,7 @@ pub(crate) fn header_fields_in<'a>(
     let mut o = Out {
         fields: buf,
         prefix: None,
+        last_row: None,
     };
     let Some(name) = known else {
         return o.fields;
@@ -569,6 +586,36 @@ pub(crate) fn split_aka_nonce(nonce: &[u8]) -> Option<AkaNonceDto> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `[n] name` through a fresh [`Out`] (its remembered row empty).
+    fn numbered(n: usize, name: &'static str) -> Option<&'static str> {
+        Out {
+            fields: Vec::new(),
+            prefix: None,
+            last_row: None,
+        }
+        .numbered(n, name)
+    }
+
+    /// The remembered row serves the same name only.
+    #[test]
+    fn numbered_row_remembered_per_name() {
+        let mut o = Out {
+            fields: Vec::new(),
+            prefix: None,
+            last_row: None,
+        };
+        for (n, name) in [
+            (1, "method"),
+            (2, "method"),
+            (3, "branch"),
+            (9, "method"),
+            (2, "x-y"),
+        ] {
+            let want = (name != "x-y").then(|| format!("[{n}] {name}"));
+            assert_eq!(o.numbered(n, name), want.as_deref());
+        }
+    }
 
     #[test]
     fn numbered_names_match_the_built_ones() {
