@@ -179,16 +179,60 @@ fn static_param_name(prefix: &str, raw: &[u8]) -> Option<&'static str> {
         *d = s.to_ascii_lowercase();
     }
     let lower = &*lower;
-    STATIC_PARAM_NAMES
-        .iter()
-        .copied()
-        // Length and first byte first: most rows fail on them, before a
-        // `memcmp` call.
-        .find(|c| {
-            let c = c.as_bytes();
-            c.len() == lower.len() && c.first() == lower.first() && c == lower
-        })
+    if cfg!(feature = "core-only") || lower.is_empty() {
+        // The core module keeps the scan of the table (no index in its
+        // `.wasm`, README "Size and speed").
+        return STATIC_PARAM_NAMES
+            .iter()
+            .copied()
+            // Length and first byte first: most rows fail on them, before a
+            // `memcmp` call.
+            .find(|c| {
+                let c = c.as_bytes();
+                c.len() == lower.len() && c.first() == lower.first() && c == lower
+            });
+    }
+    // Open addressing over [`PARAM_INDEX`], as `HeaderName::from_bytes`:
+    // a probe or two instead of a scan of the 49 rows.
+    let mut slot = param_slot(lower);
+    loop {
+        let i = PARAM_INDEX[slot];
+        let c = STATIC_PARAM_NAMES.get(usize::from(i).checked_sub(1)?)?;
+        if c.as_bytes() == lower {
+            return Some(c);
+        }
+        slot = (slot + 1) & (PARAM_SLOTS - 1);
+    }
 }
+
+/// Slots of [`PARAM_INDEX`] (a power of two, more than twice the names).
+const PARAM_SLOTS: usize = 1 << 7;
+
+/// Home slot of a non-empty lower-case name: its length and its first,
+/// middle and last bytes, mixed by a multiply.
+#[inline]
+const fn param_slot(b: &[u8]) -> usize {
+    let n = b.len();
+    let k = (b[0] as u32) | (b[n / 2] as u32) << 8 | (b[n - 1] as u32) << 16 | (n as u32) << 24;
+    (k.wrapping_mul(0x9e37_79b1) >> (32 - PARAM_SLOTS.trailing_zeros())) as usize
+}
+
+/// [`STATIC_PARAM_NAMES`] by [`param_slot`], built at compile time: a slot
+/// holds `row + 1`, 0 when empty ([`static_param_name`]).
+static PARAM_INDEX: [u8; PARAM_SLOTS] = {
+    assert!(STATIC_PARAM_NAMES.len() * 2 < PARAM_SLOTS);
+    let mut t = [0u8; PARAM_SLOTS];
+    let mut i = 0;
+    while i < STATIC_PARAM_NAMES.len() {
+        let mut slot = param_slot(STATIC_PARAM_NAMES[i].as_bytes());
+        while t[slot] != 0 {
+            slot = (slot + 1) & (PARAM_SLOTS - 1);
+        }
+        t[slot] = (i + 1) as u8;
+        i += 1;
+    }
+    t
+};
 
 /// `[1] name` … `[9] name` for the field names a multi-value header
 /// repeats (the fixed names and [`STATIC_PARAM_NAMES`]), so the numbered
@@ -653,6 +697,16 @@ mod tests {
             ("", "+SIP.Instance"),
             ("", ""),
         ];
+        // Every row is found, in any case, with or without its `uri.` prefix split off.
+        for c in STATIC_PARAM_NAMES {
+            assert_eq!(
+                static_param_name("", c.to_ascii_uppercase().as_bytes()),
+                Some(*c)
+            );
+            if let Some(rest) = c.strip_prefix("uri.") {
+                assert_eq!(static_param_name("uri.", rest.as_bytes()), Some(*c));
+            }
+        }
         for (prefix, raw) in cases {
             let lower = format!("{prefix}{}", raw.to_ascii_lowercase());
             match static_param_name(prefix, raw.as_bytes()) {
