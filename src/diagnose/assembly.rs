@@ -251,10 +251,9 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
         StartLine::Invalid(_) => ("invalid", None, None),
     };
     // One field buffer for every header; each header's fields are then
-    // copied into a `Vec` of exactly their number. Room for the fields of
-    // most headers from the start (a From with its URI and parameters is
-    // about ten), so it rarely grows.
-    let mut scratch = Vec::with_capacity(32);
+    // copied into a `Vec` of exactly their number. The buffer is the last
+    // message's (`keep_fields` below).
+    let mut scratch = super::fields::spare_fields();
     let headers = msg
         .headers()
         .iter()
@@ -290,6 +289,7 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             }
         })
         .collect();
+    super::fields::keep_fields(scratch);
     let via = cx
         .via()
         .map(|v| ViaDto {
