@@ -322,7 +322,50 @@ fn same_key(a: (&str, &str), b: (&str, &str)) -> bool {
 /// Merges spec references so each (document, clause) appears once, in
 /// first-cited order: `["RFC 3261 §21.6.2", "RFC 3261 §21.6.2; TS 24.604
 /// (CDIV)"]` → `["RFC 3261 §21.6.2", "TS 24.604 (CDIV)"]`.
+///
+/// The native build remembers the answer per list of references (the
+/// knowledge base's and the rules' references come back with every
+/// message of their code; merging them again cost about 1,700
+/// instructions a message, a look-up and a copy of the answer a few
+/// hundred), bounded like [`MEMO`]; the core module merges each time.
 pub(crate) fn spec_refs<S: AsRef<str>>(refs: &[S]) -> Vec<String> {
+    if cfg!(feature = "core-only") {
+        return merge_spec_refs(refs);
+    }
+    SPEC_REFS.with(|m| {
+        let mut m = m.borrow_mut();
+        let (key, memo) = &mut *m;
+        // The key: each reference after its length as one `char`, so no
+        // two lists share a key.
+        key.clear();
+        for r in refs {
+            let r = r.as_ref();
+            let Some(len) = u32::try_from(r.len()).ok().and_then(char::from_u32) else {
+                return merge_spec_refs(refs);
+            };
+            key.push(len);
+            key.push_str(r);
+        }
+        if let Some(merged) = memo.get(key.as_str()) {
+            return merged.clone();
+        }
+        let merged = merge_spec_refs(refs);
+        if memo.len() >= MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(Box::from(key.as_str()), merged.clone());
+        merged
+    })
+}
+
+thread_local! {
+    /// [`spec_refs`]' answers by their key, with the key's buffer.
+    static SPEC_REFS: RefCell<(String, FxMap<Box<str>, Vec<String>>)> =
+        RefCell::new((String::new(), FxMap::default()));
+}
+
+/// [`spec_refs`] without the memo.
+fn merge_spec_refs<S: AsRef<str>>(refs: &[S]) -> Vec<String> {
     // Keys borrow from `refs`: no lower-cased copy per part and clause.
     let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut out: Vec<String> = Vec::new();
@@ -432,5 +475,11 @@ mod tests {
                 "3GPP TS 24.229 §5.2.7.2"
             ]
         );
+        // Remembered: the same answer again, and the merge's own.
+        let refs = ["RFC 3261 §21.6.2", "RFC 3261 §21.6.2; TS 24.604 (CDIV)"];
+        assert_eq!(spec_refs(&refs), merge_spec_refs(&refs));
+        assert_eq!(spec_refs(&refs), ["RFC 3261 §21.6.2", "TS 24.604 (CDIV)"]);
+        // Lists that would join to the same text stay apart.
+        assert_ne!(spec_refs(&["a", "b"]), spec_refs(&["ab"]));
     }
 }
