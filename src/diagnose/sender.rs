@@ -285,7 +285,8 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
                 && b.get(..p.len())
                     .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
         }) {
-            clues.add(role, 2, t.span(), format!("{header} names {what}"));
+            // `concat`: one exact allocation, no formatting.
+            clues.add(role, 2, t.span(), [header, " names ", what].concat());
             continue;
         }
         // Vendor node names: "Ericsson-CSCF", "MTAS", "Huawei P-CSCF"…
@@ -298,7 +299,7 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
                     role,
                     4,
                     t.span(),
-                    format!("{header} names the node type: {}", t.as_str()),
+                    [header, " names the node type: ", &t.as_str()].concat(),
                 );
                 break;
             }
