@@ -358,10 +358,12 @@ pub(crate) fn spec_refs<S: AsRef<str>>(refs: &[S]) -> Vec<String> {
     })
 }
 
+/// [`spec_refs`]' key buffer and its answers by key.
+type SpecRefsMemo = (String, FxMap<Box<str>, Vec<String>>);
+
 thread_local! {
     /// [`spec_refs`]' answers by their key, with the key's buffer.
-    static SPEC_REFS: RefCell<(String, FxMap<Box<str>, Vec<String>>)> =
-        RefCell::new((String::new(), FxMap::default()));
+    static SPEC_REFS: RefCell<SpecRefsMemo> = RefCell::new((String::new(), FxMap::default()));
 }
 
 /// [`spec_refs`] without the memo.

@@ -59,7 +59,7 @@ pub(crate) fn spare_fields<'a>() -> Fields<'a> {
         SPARE_FIELDS
             .with(std::cell::Cell::take)
             .into_iter()
-            .filter_map(|_| None)
+            .map(|_| (Cow::Borrowed(""), Text::default()))
             .collect()
     };
     buf.reserve(FIELDS_ROOM);
@@ -72,7 +72,10 @@ pub(crate) fn keep_fields(mut buf: Fields<'_>) {
         return;
     }
     buf.clear();
-    let spare: Fields<'static> = buf.into_iter().filter_map(|_| None).collect();
+    let spare: Fields<'static> = buf
+        .into_iter()
+        .map(|_| (Cow::Borrowed(""), Text::default()))
+        .collect();
     SPARE_FIELDS.with(|s| s.set(spare));
 }
 
