@@ -29,8 +29,21 @@ pub fn validate_message(msg: &Message<'_>) -> Vec<Finding> {
 /// Request-URI and of the body, plus the structure checks. Views not yet
 /// computed are computed here, once.
 pub fn validate_views(views: &Views<'_, '_>) -> Vec<Finding> {
+    let mut out = validate_views_unsorted(views);
+    crate::sort::sort_by_key(&mut out, |f| (f.span.start, f.span.end));
+    out
+}
+
+/// [`validate_views`] before its sort by position, for a caller that sorts
+/// these findings with others by the same key anyway (the diagnosis: a
+/// stable sort of the lot gives the same order as sorting twice).
+pub(crate) fn validate_views_unsorted(views: &Views<'_, '_>) -> Vec<Finding> {
     let msg = views.message();
-    let mut out: Findings = msg.findings().to_vec();
+    // Room for a few findings of the views from the start (a message has
+    // a couple): the first ones no longer grow the `Vec` from the size
+    // of the framer's findings.
+    let mut out: Findings = Vec::with_capacity(msg.findings().len() + 8);
+    out.extend_from_slice(msg.findings());
     check_request_uri(views, &mut out);
     for i in 0..msg.headers().len() {
         out.extend_from_slice(&views.get(i).findings);
@@ -38,7 +51,6 @@ pub fn validate_views(views: &Views<'_, '_>) -> Vec<Finding> {
     check_structure(views, &mut out);
     // The body through its view (SDP lines, multipart framing).
     out.extend_from_slice(&views.body_parsed().1);
-    crate::sort::sort_by_key(&mut out, |f| (f.span.start, f.span.end));
     out
 }
 
@@ -147,23 +159,24 @@ fn check_structure(views: &Views<'_, '_>, out: &mut Findings) {
         ));
     }
     // Single-valued headers that appear more than once.
-    let mut seen: Vec<(HeaderName, Span)> = Vec::new();
+    // (The first header of that name, found in the names the views looked
+    // up: no list of the names seen so far to grow.)
     for (i, h) in msg.headers().iter().enumerate() {
         let Some(name) = views.name(i) else { continue };
         if name.info().shape != HeaderShape::Single || name == HeaderName::ContentLength {
             continue;
         }
-        match seen.iter().find(|(n, _)| *n == name) {
-            Some((_, first)) => out.push(Finding::new(
+        match views.first(name) {
+            Some((j, first)) if j < i => out.push(Finding::new(
                 Rule::DuplicateSingleHeader,
                 h.span,
                 format!(
                     "second {} header (first at byte {}); it allows one value",
                     name.as_str(),
-                    first.start
+                    first.span.start
                 ),
             )),
-            None => seen.push((name, h.span)),
+            _ => {}
         }
     }
     let cseq = views.cseq();

@@ -251,10 +251,9 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
         StartLine::Invalid(_) => ("invalid", None, None),
     };
     // One field buffer for every header; each header's fields are then
-    // copied into a `Vec` of exactly their number. Room for the fields of
-    // most headers from the start (a From with its URI and parameters is
-    // about ten), so it rarely grows.
-    let mut scratch = Vec::with_capacity(32);
+    // copied into a `Vec` of exactly their number. The buffer is the last
+    // message's (`keep_fields` below).
+    let mut scratch = super::fields::spare_fields();
     let headers = msg
         .headers()
         .iter()
@@ -290,6 +289,7 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             }
         })
         .collect();
+    super::fields::keep_fields(scratch);
     let via = cx
         .via()
         .map(|v| ViaDto {
@@ -341,7 +341,7 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
             let confidence = if n == 0 { first_kb } else { Confidence::Low };
             // A typical cause that restates one this message already shows
             // adds nothing (issue 18: low causes restating the high one).
-            if !causes.iter().any(|c| same.restates(text, &c.0)) {
+            if !causes.iter().any(|c| same.restates_static(text, &c.0)) {
                 causes.push((Cow::Borrowed(*text), confidence, Vec::new()));
             }
         }
@@ -368,11 +368,11 @@ pub(super) fn assemble<'a>(cx: &Ctx<'_, 'a>, mut dx: Dx, findings: Vec<Finding>)
     next_steps.extend(dx.next_steps.drain(..).map(Cow::Owned));
     if let Some(i) = kb {
         for x in i.inspect {
-            if !inspect.iter().any(|y| same.restates(x, y)) {
+            if !inspect.iter().any(|y| same.restates_static(x, y)) {
                 inspect.push(Cow::Borrowed(*x));
             }
         }
-        if !next_steps.iter().any(|y| same.restates(i.fix, y)) {
+        if !next_steps.iter().any(|y| same.restates_static(i.fix, y)) {
             next_steps.push(Cow::Borrowed(i.fix));
         }
     }

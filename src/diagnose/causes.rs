@@ -285,6 +285,9 @@ fn q850_status_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(status) = cx.code.filter(|c| c.0 >= status::REDIRECTION_CLASS) else {
         return;
     };
+    if cx.reasons.is_empty() {
+        return; // no status text to build
+    }
     let status_txt = status_text(cx);
     for (r, _) in &cx.reasons {
         if r.protocol_kind() != ReasonProtocol::Q850 {
@@ -344,6 +347,9 @@ fn q850_status_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// than the response's own: the outcome of another leg (RFC 3326 §2).
 fn sip_reason_differs(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(status) = cx.code else { return };
+    if cx.reasons.is_empty() {
+        return; // no status text to build
+    }
     let status_txt = status_text(cx);
     for (r, _) in &cx.reasons {
         if r.protocol_kind() != ReasonProtocol::Sip {
@@ -568,6 +574,9 @@ fn reason_on_success(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     else {
         return;
     };
+    if cx.reasons.is_empty() {
+        return; // no status text to build
+    }
     let status_txt = status_text(cx);
     for (r, _) in &cx.reasons {
         let what = describe_reason(r);

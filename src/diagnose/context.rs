@@ -280,12 +280,14 @@ impl<'m, 'a> Ctx<'m, 'a> {
             }
         }
         for h in self.msg.headers() {
-            let v = h.value.bytes();
-            if contains_ci(v, b"3gppnetwork.org") {
-                return Some((h.span, "a 3GPP IMS domain (…3gppnetwork.org)".to_owned()));
-            }
-            if contains_ci(v, b"+g.3gpp.") {
-                return Some((h.span, "a 3GPP feature tag (+g.3gpp.…)".to_owned()));
+            match ims_marker(h.value.bytes()) {
+                Some(ImsMarker::Domain) => {
+                    return Some((h.span, "a 3GPP IMS domain (…3gppnetwork.org)".to_owned()))
+                }
+                Some(ImsMarker::FeatureTag) => {
+                    return Some((h.span, "a 3GPP feature tag (+g.3gpp.…)".to_owned()))
+                }
+                None => {}
             }
         }
         None
@@ -329,6 +331,48 @@ impl<'m, 'a> Ctx<'m, 'a> {
             format!("the request was {}", self.method_str()),
         )
     }
+}
+
+/// What [`ims_marker`] found in a header value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImsMarker {
+    /// `3gppnetwork.org` (any case).
+    Domain,
+    /// `+g.3gpp.` (any case), and no IMS domain in the value.
+    FeatureTag,
+}
+
+/// An IMS domain in `v` (first), else a 3GPP feature tag: the two
+/// [`contains_ci`] tests of `find_ims_evidence` in one scan of the value
+/// (their first bytes, `3` and `+`, have no case: one `memchr2` finds the
+/// candidates of both). The core module keeps the two tests (size).
+fn ims_marker(v: &[u8]) -> Option<ImsMarker> {
+    const DOMAIN: &[u8] = b"3gppnetwork.org";
+    const TAG: &[u8] = b"+g.3gpp.";
+    if cfg!(feature = "core-only") {
+        return if contains_ci(v, DOMAIN) {
+            Some(ImsMarker::Domain)
+        } else if contains_ci(v, TAG) {
+            Some(ImsMarker::FeatureTag)
+        } else {
+            None
+        };
+    }
+    let at = |i: usize, needle: &[u8]| {
+        v.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    };
+    let mut tag = false;
+    for i in memchr::memchr2_iter(b'3', b'+', v) {
+        if v[i] == b'3' {
+            if at(i, DOMAIN) {
+                return Some(ImsMarker::Domain);
+            }
+        } else if !tag && at(i, TAG) {
+            tag = true;
+        }
+    }
+    tag.then_some(ImsMarker::FeatureTag)
 }
 
 /// Case-insensitive substring test.
@@ -386,6 +430,28 @@ mod tests {
             && hay
                 .windows(needle.len())
                 .any(|w| w.eq_ignore_ascii_case(needle))
+    }
+
+    #[test]
+    fn ims_marker_equals_the_two_tests() {
+        for v in [
+            &b""[..],
+            b"sip:a@ims.mnc001.mcc001.3GPPNETWORK.ORG;lr",
+            b"<sip:a@b>;+G.3GPP.icsi-ref=x",
+            b"+g.3gpp.x;3gppnetwork.org",
+            b"3gppnetwork.or+g.3gpp",
+            b"+g.3gp",
+            b"33gppnetwork.org++g.3gpp.",
+        ] {
+            let want = if contains_ci(v, b"3gppnetwork.org") {
+                Some(super::ImsMarker::Domain)
+            } else if contains_ci(v, b"+g.3gpp.") {
+                Some(super::ImsMarker::FeatureTag)
+            } else {
+                None
+            };
+            assert_eq!(super::ims_marker(v), want, "{v:?}");
+        }
     }
 
     #[test]

@@ -4,44 +4,82 @@
 //! restates a line the diagnosis already holds; spec references are merged
 //! clause by clause so one clause is cited once.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-/// Words that carry no meaning for the comparison.
-const STOP: &[&str] = &[
+/// [`STOP`] and [`is_stop`] from one list.
+macro_rules! stop_words {
+    ($($w:literal),* $(,)?) => {
+        /// Words that carry no meaning for the comparison.
+        const STOP: &[&str] = &[$($w),*];
+
+        /// True when the lower-case word `w` is one of [`STOP`]: a `match`
+        /// (a switch on the length, then the bytes) in the native build,
+        /// the loop over the table in the core module (smaller).
+        fn is_stop(w: &str) -> bool {
+            if cfg!(feature = "core-only") {
+                STOP.iter().any(|st| *st == w)
+            } else {
+                matches!(w, $($w)|*)
+            }
+        }
+    };
+}
+
+stop_words!(
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "or", "and", "is", "are", "be",
     "it", "its", "this", "that", "with", "from", "as", "e", "g", "i", "no", "not", "vs", "between",
     "which", "whether", "what", "when", "than", "then", "if", "was", "were", "has", "have",
-];
+);
 
 /// A crude stem of a lower-case word: plural and participle endings
 /// removed, a few synonyms the texts use for the same thing folded
 /// together.
-fn stem(mut w: String) -> String {
-    match w.as_str() {
-        "overlap" | "common" => return "common".to_owned(),
-        "refused" | "rejected" | "rejects" | "reject" | "rejection" => return "reject".to_owned(),
+fn stem(w: &str) -> &str {
+    match w {
+        "overlap" | "common" => return "common",
+        "refused" | "rejected" | "rejects" | "reject" | "rejection" => return "reject",
         _ => {}
     }
     for suffix in ["ing", "ed", "es", "s"] {
         if w.len() > suffix.len() + 3 && w.ends_with(suffix) {
-            w.truncate(w.len() - suffix.len());
-            return w;
+            return &w[..w.len() - suffix.len()];
         }
     }
     w
 }
 
-/// The content words of a sentence, stemmed, in order (repeats kept: the
-/// callers number them and sort and deduplicate the numbers, which is
-/// cheaper than sorting the strings).
-fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOP.iter().any(|st| st.eq_ignore_ascii_case(w)))
-        .map(|w| stem(w.to_ascii_lowercase()))
-        .collect()
+/// Calls `each` with the content words of a sentence, lower-cased and
+/// stemmed, in order (repeats kept: the callers number them and sort and
+/// deduplicate the numbers, which is cheaper than sorting the strings).
+/// A word is lower-cased into a stack buffer: no `String` per word.
+fn each_word(s: &str, mut each: impl FnMut(&str)) {
+    let mut buf = [0u8; 64];
+    for w in s.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if w.is_empty() {
+            continue;
+        }
+        let heap: String;
+        // `w` is ASCII letters and digits only (split on everything else).
+        let lower: &str = match buf.get_mut(..w.len()) {
+            Some(b) => {
+                b.copy_from_slice(w.as_bytes());
+                b.make_ascii_lowercase();
+                std::str::from_utf8(b).unwrap_or_default()
+            }
+            None => {
+                heap = w.to_ascii_lowercase();
+                &heap
+            }
+        };
+        if is_stop(lower) {
+            continue;
+        }
+        each(stem(lower));
+    }
 }
 
 /// True when `candidate` says nothing `existing` does not already say: at
@@ -74,13 +112,19 @@ impl Memo {
         if let Some(w) = self.sentences.get(s) {
             return Rc::clone(w);
         }
-        let mut ids: Vec<u32> = words(s)
-            .into_iter()
-            .map(|w| {
-                let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-                *self.ids.entry(w).or_insert(next)
-            })
-            .collect();
+        let mut ids: Vec<u32> = Vec::new();
+        let known = &mut self.ids;
+        each_word(s, |w| {
+            let id = match known.get(w) {
+                Some(&id) => id,
+                None => {
+                    let next = u32::try_from(known.len()).unwrap_or(u32::MAX);
+                    known.insert(w.to_owned(), next);
+                    next
+                }
+            };
+            ids.push(id);
+        });
         ids.sort_unstable();
         ids.dedup();
         let w = Rc::new(ids);
@@ -89,8 +133,16 @@ impl Memo {
     }
 }
 
+/// Where a static sentence lies (address and length): the same place
+/// always holds the same text.
+type StaticPair = (usize, usize, usize, usize);
+
 thread_local! {
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+    /// The answers for pairs of static sentences (the knowledge base's
+    /// lines against each other, asked again for every message of their
+    /// code), keyed by where the two texts lie: no hashing of the text.
+    static PAIRS: RefCell<FxMap<StaticPair, bool>> = RefCell::new(FxMap::default());
 }
 
 /// A multiply-rotate hash over 8-byte words (the Fx hash of rustc): the
@@ -128,6 +180,10 @@ impl Hasher for Fx {
         self.add(u64::from(i));
     }
 
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
     fn finish(&self) -> u64 {
         self.0
     }
@@ -149,16 +205,14 @@ fn memo_words(a: &str, b: &str) -> (WordList, WordList) {
     if cfg!(feature = "core-only") {
         let mut seen: Vec<String> = Vec::new();
         let mut number = |s: &str| -> WordList {
-            let mut ids: Vec<u32> = words(s)
-                .into_iter()
-                .map(|w| {
-                    let i = seen.iter().position(|x| *x == w).unwrap_or_else(|| {
-                        seen.push(w);
-                        seen.len() - 1
-                    });
-                    u32::try_from(i).unwrap_or(u32::MAX)
-                })
-                .collect();
+            let mut ids: Vec<u32> = Vec::new();
+            each_word(s, |w| {
+                let i = seen.iter().position(|x| x == w).unwrap_or_else(|| {
+                    seen.push(w.to_owned());
+                    seen.len() - 1
+                });
+                ids.push(u32::try_from(i).unwrap_or(u32::MAX));
+            });
             ids.sort_unstable();
             ids.dedup();
             Rc::new(ids)
@@ -206,6 +260,41 @@ impl Restates {
         }
         shared >= 2 && shared * 2 >= c.len()
     }
+
+    /// [`Restates::restates`] of a static `candidate` (a knowledge-base
+    /// line): when `existing` is static too, the answer is remembered for
+    /// the pair ([`PAIRS`], bounded like [`MEMO`]). The core module has no
+    /// memo (its size, as above).
+    // `&Cow`, not `&str`: whether `existing` is borrowed (static) is the point.
+    #[allow(clippy::ptr_arg)]
+    pub(crate) fn restates_static(
+        &mut self,
+        candidate: &'static str,
+        existing: &Cow<'static, str>,
+    ) -> bool {
+        let e = match existing {
+            Cow::Borrowed(e) if !cfg!(feature = "core-only") => *e,
+            _ => return self.restates(candidate, existing),
+        };
+        let key = (
+            candidate.as_ptr() as usize,
+            candidate.len(),
+            e.as_ptr() as usize,
+            e.len(),
+        );
+        if let Some(known) = PAIRS.with(|p| p.borrow().get(&key).copied()) {
+            return known;
+        }
+        let answer = self.restates(candidate, e);
+        PAIRS.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.len() >= MEMO_MAX {
+                p.clear();
+            }
+            p.insert(key, answer);
+        });
+        answer
+    }
 }
 
 /// `3GPP TS 24.229` and `TS 24.229` name the same document (compared
@@ -233,7 +322,52 @@ fn same_key(a: (&str, &str), b: (&str, &str)) -> bool {
 /// Merges spec references so each (document, clause) appears once, in
 /// first-cited order: `["RFC 3261 §21.6.2", "RFC 3261 §21.6.2; TS 24.604
 /// (CDIV)"]` → `["RFC 3261 §21.6.2", "TS 24.604 (CDIV)"]`.
+///
+/// The native build remembers the answer per list of references (the
+/// knowledge base's and the rules' references come back with every
+/// message of their code; merging them again cost about 1,700
+/// instructions a message, a look-up and a copy of the answer a few
+/// hundred), bounded like [`MEMO`]; the core module merges each time.
 pub(crate) fn spec_refs<S: AsRef<str>>(refs: &[S]) -> Vec<String> {
+    if cfg!(feature = "core-only") {
+        return merge_spec_refs(refs);
+    }
+    SPEC_REFS.with(|m| {
+        let mut m = m.borrow_mut();
+        let (key, memo) = &mut *m;
+        // The key: each reference after its length as one `char`, so no
+        // two lists share a key.
+        key.clear();
+        for r in refs {
+            let r = r.as_ref();
+            let Some(len) = u32::try_from(r.len()).ok().and_then(char::from_u32) else {
+                return merge_spec_refs(refs);
+            };
+            key.push(len);
+            key.push_str(r);
+        }
+        if let Some(merged) = memo.get(key.as_str()) {
+            return merged.clone();
+        }
+        let merged = merge_spec_refs(refs);
+        if memo.len() >= MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(Box::from(key.as_str()), merged.clone());
+        merged
+    })
+}
+
+/// [`spec_refs`]' key buffer and its answers by key.
+type SpecRefsMemo = (String, FxMap<Box<str>, Vec<String>>);
+
+thread_local! {
+    /// [`spec_refs`]' answers by their key, with the key's buffer.
+    static SPEC_REFS: RefCell<SpecRefsMemo> = RefCell::new((String::new(), FxMap::default()));
+}
+
+/// [`spec_refs`] without the memo.
+fn merge_spec_refs<S: AsRef<str>>(refs: &[S]) -> Vec<String> {
     // Keys borrow from `refs`: no lower-cased copy per part and clause.
     let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut out: Vec<String> = Vec::new();
@@ -316,6 +450,17 @@ mod tests {
     }
 
     #[test]
+    fn stop_words_by_match_and_table() {
+        for w in STOP
+            .iter()
+            .copied()
+            .chain(["", "ab", "thee", "whethe", "sdp", "x"])
+        {
+            assert_eq!(is_stop(w), STOP.contains(&w), "{w}");
+        }
+    }
+
+    #[test]
     fn one_clause_once() {
         let r = spec_refs(&[
             "RFC 3261 §21.6.2".to_owned(),
@@ -332,5 +477,11 @@ mod tests {
                 "3GPP TS 24.229 §5.2.7.2"
             ]
         );
+        // Remembered: the same answer again, and the merge's own.
+        let refs = ["RFC 3261 §21.6.2", "RFC 3261 §21.6.2; TS 24.604 (CDIV)"];
+        assert_eq!(spec_refs(&refs), merge_spec_refs(&refs));
+        assert_eq!(spec_refs(&refs), ["RFC 3261 §21.6.2", "TS 24.604 (CDIV)"]);
+        // Lists that would join to the same text stay apart.
+        assert_ne!(spec_refs(&["a", "b"]), spec_refs(&["ab"]));
     }
 }

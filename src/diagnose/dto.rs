@@ -422,7 +422,7 @@ pub struct Decoded<'a> {
     pub body: BodyDto<'a>,
     /// The media summary of the body's session description (also inside
     /// `multipart/*`); null when the message carries no SDP.
-    pub media: Option<MediaDto>,
+    pub media: Option<MediaDto<'a>>,
     /// The diagnosis.
     pub diagnosis: DiagnosisDto<'a>,
     /// Parser, grammar and rule findings, by position.
@@ -435,13 +435,13 @@ pub struct Decoded<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct MediaDto {
+pub struct MediaDto<'a> {
     /// `o=` line: who made this description and which version of it.
-    pub origin: Option<OriginDto>,
+    pub origin: Option<OriginDto<'a>>,
     /// Session-level `c=` address (`IN IP6 2001:db8::1` → `2001:db8::1`).
-    pub connection: Option<String>,
+    pub connection: Option<Cow<'a, str>>,
     /// Session-level `b=` lines.
-    pub bandwidths: Vec<BandwidthDto>,
+    pub bandwidths: Vec<BandwidthDto<'a>>,
     /// Session-level direction attribute (`a=sendonly`…), if any.
     #[cfg_attr(
         target_arch = "wasm32",
@@ -449,7 +449,7 @@ pub struct MediaDto {
     )]
     pub direction: Option<&'static str>,
     /// One entry per `m=` line, in order.
-    pub streams: Vec<StreamDto>,
+    pub streams: Vec<StreamDto<'a>>,
     /// The whole session description.
     pub span: SpanDto,
 }
@@ -459,26 +459,26 @@ pub struct MediaDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct OriginDto {
+pub struct OriginDto<'a> {
     /// `username` (`-` when none).
-    pub username: String,
+    pub username: Cow<'a, str>,
     /// `sess-id`.
-    pub session_id: String,
+    pub session_id: Cow<'a, str>,
     /// `sess-version`: changes with each new offer or answer of the
     /// session (RFC 3264 §8).
-    pub session_version: String,
+    pub session_version: Cow<'a, str>,
     /// `unicast-address`.
-    pub address: String,
+    pub address: Cow<'a, str>,
 }
 
 /// A `b=<bwtype>:<bandwidth>` line (RFC 8866 §5.8; RS/RR: RFC 3556 §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct BandwidthDto {
+pub struct BandwidthDto<'a> {
     /// `AS` and `CT` (kbit/s), `TIAS` (bit/s, RFC 3890), `RS` / `RR` (RTCP, bit/s).
     #[serde(rename = "type")]
-    pub bwtype: String,
+    pub bwtype: Cow<'a, str>,
     /// The value, when it is a number.
     pub value: Option<u64>,
 }
@@ -487,9 +487,9 @@ pub struct BandwidthDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct StreamDto {
+pub struct StreamDto<'a> {
     /// `audio`, `video`, `image`, `text`, `application`, `message`.
-    pub media: String,
+    pub media: Cow<'a, str>,
     /// The port (absent when not a number).
     pub port: Option<u16>,
     /// True for port 0: the stream is rejected (in an answer) or disabled
@@ -497,10 +497,10 @@ pub struct StreamDto {
     pub rejected: bool,
     /// Transport profile: `RTP/AVP`, `RTP/SAVP`, `RTP/AVPF`,
     /// `UDP/TLS/RTP/SAVPF`, `udptl`…
-    pub proto: String,
+    pub proto: Cow<'a, str>,
     /// The connection address that applies: this section's `c=`, else the
     /// session's (RFC 8866 §5.7). `0.0.0.0` is the RFC 3264 §8.4 hold address.
-    pub connection: Option<String>,
+    pub connection: Option<Cow<'a, str>>,
     /// The effective direction: this section's attribute, else the
     /// session's, else `sendrecv` (RFC 8866 §6.7; RFC 3264 §5.1).
     #[cfg_attr(
@@ -515,9 +515,9 @@ pub struct StreamDto {
     /// `a=rtcp-mux`: RTP and RTCP on one port (RFC 5761 §5.1.1).
     pub rtcp_mux: bool,
     /// Media-level `b=` lines.
-    pub bandwidths: Vec<BandwidthDto>,
+    pub bandwidths: Vec<BandwidthDto<'a>>,
     /// The formats of the `m=` line, in order of preference.
-    pub codecs: Vec<CodecDto>,
+    pub codecs: Vec<CodecDto<'a>>,
     /// The RFC 3312 precondition table, one row per precondition type and
     /// status type.
     pub preconditions: Vec<PreconditionDto>,
@@ -535,14 +535,14 @@ pub struct StreamDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct CodecDto {
+pub struct CodecDto<'a> {
     /// The format as written on the `m=` line (`116`, `t38`…).
-    pub format: String,
+    pub format: Cow<'a, str>,
     /// The RTP payload type (RTP profiles only).
     pub payload_type: Option<u8>,
     /// Encoding name: from `a=rtpmap`, else the RFC 3551 §6 static
     /// assignment (`0` PCMU, `8` PCMA, `18` G729…), else the format.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Clock rate in Hz.
     pub clock_rate: Option<u32>,
     /// Audio channels (rtpmap encoding parameters; 1 when absent).
@@ -550,7 +550,7 @@ pub struct CodecDto {
     /// True when the name comes from the static table, not an rtpmap.
     pub static_payload: bool,
     /// The `a=fmtp` parameters as written.
-    pub fmtp: Option<String>,
+    pub fmtp: Option<Cow<'a, str>>,
     /// The `a=fmtp` parameters one by one, with what each means for this
     /// codec when it is known.
     pub params: Vec<FmtpParamDto>,

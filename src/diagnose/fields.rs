@@ -31,13 +31,62 @@ use crate::span::Text;
 use super::dto::AkaNonceDto;
 
 /// (field name, value) pairs.
-type Fields<'a> = Vec<(Cow<'static, str>, Text<'a>)>;
+pub(crate) type Fields<'a> = Vec<(Cow<'static, str>, Text<'a>)>;
+
+thread_local! {
+    /// The field buffer of the last message assembled on this thread,
+    /// empty, kept for the next one (the native build only).
+    static SPARE_FIELDS: std::cell::Cell<Fields<'static>> =
+        const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Room for the fields of most headers (a From with its URI and
+/// parameters is about ten), so the buffer rarely grows.
+const FIELDS_ROOM: usize = 32;
+
+/// An empty field buffer for the assembly of one message: the last
+/// message's on this thread when there is one. The buffer is about
+/// 1.5 KB, above the sizes `malloc` keeps in its per-thread cache, so a
+/// fresh one cost about a thousand instructions a message with its `free`
+/// (callgrind). An empty `Vec` of another lifetime becomes this one through
+/// `collect` over its (empty) iterator, which keeps the buffer (the
+/// standard library's in-place collect for equal layouts); were it not
+/// kept, a buffer is allocated, as before.
+pub(crate) fn spare_fields<'a>() -> Fields<'a> {
+    let mut buf: Fields<'a> = if cfg!(feature = "core-only") {
+        Vec::new()
+    } else {
+        SPARE_FIELDS
+            .with(std::cell::Cell::take)
+            .into_iter()
+            .map(|_| (Cow::Borrowed(""), Text::default()))
+            .collect()
+    };
+    buf.reserve(FIELDS_ROOM);
+    buf
+}
+
+/// Leaves `buf` (emptied) to the next message's [`spare_fields`].
+pub(crate) fn keep_fields(mut buf: Fields<'_>) {
+    if cfg!(feature = "core-only") || buf.capacity() > 8 * FIELDS_ROOM {
+        return;
+    }
+    buf.clear();
+    let spare: Fields<'static> = buf
+        .into_iter()
+        .map(|_| (Cow::Borrowed(""), Text::default()))
+        .collect();
+    SPARE_FIELDS.with(|s| s.set(spare));
+}
 
 /// Collects fields, numbering them when the header holds several values.
 struct Out<'a> {
     fields: Fields<'a>,
     /// `[n] ` while filling the n-th of several values.
     prefix: Option<usize>,
+    /// The last name numbered (where it lies) with its row of numbered
+    /// names: a list of tags repeats one name for every value.
+    last_row: Option<(usize, usize, &'static str)>,
 }
 
 impl<'a> Out<'a> {
@@ -48,7 +97,7 @@ impl<'a> Out<'a> {
         }
         let name = name.into();
         let name = match self.prefix {
-            Some(n) => match numbered(n, &name) {
+            Some(n) => match self.numbered(n, &name) {
                 Some(static_name) => Cow::Borrowed(static_name),
                 None => {
                     // `format!("[{n}] {name}")` without the formatting machinery.
@@ -63,6 +112,23 @@ impl<'a> Out<'a> {
             None => name,
         };
         self.fields.push((name, t));
+    }
+
+    /// [`numbered`], remembering the row of the last name.
+    fn numbered(&mut self, n: usize, name: &str) -> Option<&'static str> {
+        let key = (name.as_ptr() as usize, name.len());
+        let row = match self.last_row {
+            Some((p, l, row)) if (p, l) == key => row,
+            _ => {
+                let row = numbered_row(name)?;
+                self.last_row = Some((key.0, key.1, row));
+                row
+            }
+        };
+        // Each piece is `[n] ` and the name.
+        let i = n.checked_sub(1).filter(|&i| i < 9)?;
+        let w = name.len() + 4;
+        row.get(i * w..(i + 1) * w)
     }
 
     /// Adds an optional field.
@@ -159,16 +225,60 @@ fn static_param_name(prefix: &str, raw: &[u8]) -> Option<&'static str> {
         *d = s.to_ascii_lowercase();
     }
     let lower = &*lower;
-    STATIC_PARAM_NAMES
-        .iter()
-        .copied()
-        // Length and first byte first: most rows fail on them, before a
-        // `memcmp` call.
-        .find(|c| {
-            let c = c.as_bytes();
-            c.len() == lower.len() && c.first() == lower.first() && c == lower
-        })
+    if cfg!(feature = "core-only") || lower.is_empty() {
+        // The core module keeps the scan of the table (no index in its
+        // `.wasm`, README "Size and speed").
+        return STATIC_PARAM_NAMES
+            .iter()
+            .copied()
+            // Length and first byte first: most rows fail on them, before a
+            // `memcmp` call.
+            .find(|c| {
+                let c = c.as_bytes();
+                c.len() == lower.len() && c.first() == lower.first() && c == lower
+            });
+    }
+    // Open addressing over [`PARAM_INDEX`], as `HeaderName::from_bytes`:
+    // a probe or two instead of a scan of the 49 rows.
+    let mut slot = param_slot(lower);
+    loop {
+        let i = PARAM_INDEX[slot];
+        let c = STATIC_PARAM_NAMES.get(usize::from(i).checked_sub(1)?)?;
+        if c.as_bytes() == lower {
+            return Some(c);
+        }
+        slot = (slot + 1) & (PARAM_SLOTS - 1);
+    }
 }
+
+/// Slots of [`PARAM_INDEX`] (a power of two, more than twice the names).
+const PARAM_SLOTS: usize = 1 << 7;
+
+/// Home slot of a non-empty lower-case name: its length and its first,
+/// middle and last bytes, mixed by a multiply.
+#[inline]
+const fn param_slot(b: &[u8]) -> usize {
+    let n = b.len();
+    let k = (b[0] as u32) | (b[n / 2] as u32) << 8 | (b[n - 1] as u32) << 16 | (n as u32) << 24;
+    (k.wrapping_mul(0x9e37_79b1) >> (32 - PARAM_SLOTS.trailing_zeros())) as usize
+}
+
+/// [`STATIC_PARAM_NAMES`] by [`param_slot`], built at compile time: a slot
+/// holds `row + 1`, 0 when empty ([`static_param_name`]).
+static PARAM_INDEX: [u8; PARAM_SLOTS] = {
+    assert!(STATIC_PARAM_NAMES.len() * 2 < PARAM_SLOTS);
+    let mut t = [0u8; PARAM_SLOTS];
+    let mut i = 0;
+    while i < STATIC_PARAM_NAMES.len() {
+        let mut slot = param_slot(STATIC_PARAM_NAMES[i].as_bytes());
+        while t[slot] != 0 {
+            slot = (slot + 1) & (PARAM_SLOTS - 1);
+        }
+        t[slot] = (i + 1) as u8;
+        i += 1;
+    }
+    t
+};
 
 /// `[1] name` … `[9] name` for the field names a multi-value header
 /// repeats (the fixed names and [`STATIC_PARAM_NAMES`]), so the numbered
@@ -177,20 +287,16 @@ fn static_param_name(prefix: &str, raw: &[u8]) -> Option<&'static str> {
 /// bytes of pointers and lengths each in the `.wasm` (README "Size and speed").
 macro_rules! numbered_table {
     ($fn_name:ident: $($name:literal),* $(,)?) => {
-        /// `[n] name` from the static table, when `name` is one of its names
-        /// and `n` is 1 to 9.
-        fn $fn_name(n: usize, name: &str) -> Option<&'static str> {
-            let row: &'static str = match name {
+        /// `[1] name[2] name…[9] name` when `name` is one of the table's
+        /// names (`[n] name` is the n-th piece).
+        fn $fn_name(name: &str) -> Option<&'static str> {
+            Some(match name {
                 $($name => concat!(
                     "[1] ", $name, "[2] ", $name, "[3] ", $name, "[4] ", $name, "[5] ", $name,
                     "[6] ", $name, "[7] ", $name, "[8] ", $name, "[9] ", $name,
                 ),)*
                 _ => return None,
-            };
-            // Each piece is `[n] ` and the name.
-            let i = n.checked_sub(1).filter(|&i| i < 9)?;
-            let w = name.len() + 4;
-            row.get(i * w..(i + 1) * w)
+            })
         }
     };
 }
@@ -300,10 +406,10 @@ static_param_names!(
     "uri.phone-context",
 );
 
-/// `[n] name` for n of 1 to 9, when `name` is a fixed field name or one of
-/// [`STATIC_PARAM_NAMES`].
-fn numbered(n: usize, name: &str) -> Option<&'static str> {
-    numbered_fixed(n, name).or_else(|| numbered_param(n, name))
+/// The row of `[n] name` for n of 1 to 9 ([`Out::numbered`] slices it),
+/// when `name` is a fixed field name or one of [`STATIC_PARAM_NAMES`].
+fn numbered_row(name: &str) -> Option<&'static str> {
+    numbered_fixed(name).or_else(|| numbered_param(name))
 }
 
 /// Appends `n` in decimal.
@@ -374,6 +480,7 @@ pub(crate) fn header_fields_in<'a>(
     let mut o = Out {
         fields: buf,
         prefix: None,
+        last_row: None,
     };
     let Some(name) = known else {
         return o.fields;
@@ -570,6 +677,36 @@ pub(crate) fn split_aka_nonce(nonce: &[u8]) -> Option<AkaNonceDto> {
 mod tests {
     use super::*;
 
+    /// `[n] name` through a fresh [`Out`] (its remembered row empty).
+    fn numbered(n: usize, name: &'static str) -> Option<&'static str> {
+        Out {
+            fields: Vec::new(),
+            prefix: None,
+            last_row: None,
+        }
+        .numbered(n, name)
+    }
+
+    /// The remembered row serves the same name only.
+    #[test]
+    fn numbered_row_remembered_per_name() {
+        let mut o = Out {
+            fields: Vec::new(),
+            prefix: None,
+            last_row: None,
+        };
+        for (n, name) in [
+            (1, "method"),
+            (2, "method"),
+            (3, "branch"),
+            (9, "method"),
+            (2, "x-y"),
+        ] {
+            let want = (name != "x-y").then(|| format!("[{n}] {name}"));
+            assert_eq!(o.numbered(n, name), want.as_deref());
+        }
+    }
+
     #[test]
     fn numbered_names_match_the_built_ones() {
         for name in STATIC_PARAM_NAMES
@@ -606,6 +743,16 @@ mod tests {
             ("", "+SIP.Instance"),
             ("", ""),
         ];
+        // Every row is found, in any case, with or without its `uri.` prefix split off.
+        for c in STATIC_PARAM_NAMES {
+            assert_eq!(
+                static_param_name("", c.to_ascii_uppercase().as_bytes()),
+                Some(*c)
+            );
+            if let Some(rest) = c.strip_prefix("uri.") {
+                assert_eq!(static_param_name("uri.", rest.as_bytes()), Some(*c));
+            }
+        }
         for (prefix, raw) in cases {
             let lower = format!("{prefix}{}", raw.to_ascii_lowercase());
             match static_param_name(prefix, raw.as_bytes()) {
@@ -613,6 +760,20 @@ mod tests {
                 None => assert!(!STATIC_PARAM_NAMES.contains(&lower.as_str()), "{lower}"),
             }
         }
+    }
+
+    /// A kept buffer comes back empty, with room for a header's fields,
+    /// whatever it held.
+    #[test]
+    fn spare_field_buffer_comes_back_empty() {
+        let input = b"tag=1;lr";
+        let mut buf = spare_fields();
+        assert!(buf.is_empty() && buf.capacity() >= FIELDS_ROOM);
+        let t = Text::new(input, crate::span::Span::new(0, 5));
+        buf.extend((0..40).map(|i| (Cow::Owned(format!("f{i}")), t)));
+        keep_fields(buf);
+        let buf = spare_fields();
+        assert!(buf.is_empty() && buf.capacity() >= FIELDS_ROOM);
     }
 
     #[test]

@@ -22,12 +22,15 @@ use crate::parse::sdp::{
     Strength,
 };
 use crate::span::{LineIndex, Span, Text};
+use std::borrow::Cow;
 
-fn s(t: Text<'_>) -> String {
-    t.as_str().into_owned()
+/// The text of `t`, borrowed from the message (a lossy copy when it is not
+/// UTF-8).
+fn s(t: Text<'_>) -> Cow<'_, str> {
+    t.as_str()
 }
 
-fn bandwidths(b: &[Bandwidth<'_>]) -> Vec<BandwidthDto> {
+fn bandwidths<'a>(b: &[Bandwidth<'a>]) -> Vec<BandwidthDto<'a>> {
     b.iter()
         .map(|b| BandwidthDto {
             bwtype: s(b.bwtype),
@@ -38,7 +41,7 @@ fn bandwidths(b: &[Bandwidth<'_>]) -> Vec<BandwidthDto> {
 
 /// Builds the summary of `sdp`; spans are located with `lines` (the
 /// message's line index).
-pub fn media_summary(sdp: &Sdp<'_>, lines: &LineIndex) -> MediaDto {
+pub fn media_summary<'a>(sdp: &Sdp<'a>, lines: &LineIndex) -> MediaDto<'a> {
     MediaDto {
         origin: sdp.origin.as_ref().map(|o| OriginDto {
             username: s(o.username),
@@ -54,7 +57,7 @@ pub fn media_summary(sdp: &Sdp<'_>, lines: &LineIndex) -> MediaDto {
     }
 }
 
-fn stream(sdp: &Sdp<'_>, m: &Media<'_>, lines: &LineIndex) -> StreamDto {
+fn stream<'a>(sdp: &Sdp<'a>, m: &Media<'a>, lines: &LineIndex) -> StreamDto<'a> {
     let mut security: Vec<String> = m
         .attributes_named("crypto")
         .filter_map(|a| {
@@ -87,7 +90,7 @@ fn stream(sdp: &Sdp<'_>, m: &Media<'_>, lines: &LineIndex) -> StreamDto {
     }
 }
 
-fn codec(m: &Media<'_>, c: &Codec<'_>, lines: &LineIndex) -> CodecDto {
+fn codec<'a>(m: &Media<'a>, c: &Codec<'a>, lines: &LineIndex) -> CodecDto<'a> {
     let fmtp: Option<&Fmtp<'_>> = match c.payload_type {
         Some(pt) => m.fmtp(pt),
         None => m
@@ -95,7 +98,7 @@ fn codec(m: &Media<'_>, c: &Codec<'_>, lines: &LineIndex) -> CodecDto {
             .iter()
             .find(|f| f.format.bytes() == c.format.bytes()),
     };
-    let name = c.name().into_owned();
+    let name = c.name();
     let params = fmtp.map_or_else(Vec::new, |f| fmtp_params(&name, f.params));
     // The rtpmap line's span: the attribute that holds this rtpmap.
     let rtpmap_span = c.rtpmap.and_then(|r| {
@@ -212,7 +215,7 @@ fn preconditions(m: &Media<'_>, lines: &LineIndex) -> Vec<PreconditionDto> {
                 },
             };
             PreconditionDto {
-                precondition_type: s(r.ptype),
+                precondition_type: s(r.ptype).into_owned(),
                 status_type: r.st.as_str(),
                 current: r.curr.map(|c| c.direction.as_str()),
                 strength: r.des.map(|d| d.strength.as_str()),
@@ -435,7 +438,7 @@ fn h264_profile(v: &str) -> Option<String> {
     ))
 }
 
-impl MediaDto {
+impl MediaDto<'_> {
     /// The summary as plain text lines (no colour, no wrapping), the same
     /// for the CLI and the page: the session line, then per stream its
     /// `m=` line, one line per codec and one per precondition row.
@@ -596,7 +599,7 @@ a=sendrecv\r\n\
 m=video 0 RTP/SAVP 31\r\n\
 a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32\r\n";
 
-    fn media(input: &[u8]) -> MediaDto {
+    fn media(input: &[u8]) -> MediaDto<'_> {
         crate::diagnose::decode(input).media.expect("an SDP")
     }
 
@@ -605,14 +608,14 @@ a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaV
         let m = media(VOLTE_OFFER);
         let o = m.origin.as_ref().unwrap();
         assert_eq!(
-            (o.session_id.as_str(), o.session_version.as_str()),
+            (o.session_id.as_ref(), o.session_version.as_ref()),
             ("1027", "1")
         );
         assert_eq!(m.connection.as_deref(), Some("2001:db8:a::1"));
         assert_eq!(m.streams.len(), 2);
         let a = &m.streams[0];
         assert_eq!(
-            (a.media.as_str(), a.port, a.proto.as_str()),
+            (a.media.as_ref(), a.port, a.proto.as_ref()),
             ("audio", Some(49152), "RTP/AVP")
         );
         assert_eq!(
@@ -623,10 +626,10 @@ a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaV
         let bws: Vec<(&str, Option<u64>)> = a
             .bandwidths
             .iter()
-            .map(|b| (b.bwtype.as_str(), b.value))
+            .map(|b| (b.bwtype.as_ref(), b.value))
             .collect();
         assert_eq!(bws, [("AS", Some(49)), ("RS", Some(0)), ("RR", Some(2000))]);
-        let names: Vec<&str> = a.codecs.iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = a.codecs.iter().map(|c| c.name.as_ref()).collect();
         assert_eq!(names, ["EVS", "AMR-WB", "telephone-event", "AMR"]);
         let evs = &a.codecs[0];
         assert_eq!(
@@ -772,7 +775,7 @@ a=des:qos mandatory local sendrecv\r\na=des:qos mandatory remote sendrecv\r\n";
         let names: Vec<(&str, Option<u32>, bool)> = a
             .codecs
             .iter()
-            .map(|c| (c.name.as_str(), c.clock_rate, c.static_payload))
+            .map(|c| (c.name.as_ref(), c.clock_rate, c.static_payload))
             .collect();
         assert_eq!(
             names,
@@ -828,7 +831,7 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio
 v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=video 3227 RTP/AVP 31\r\na=rtpmap:31 LPC\r\n";
         let c = &media(input).streams[0].codecs[0];
         assert_eq!(
-            (c.name.as_str(), c.clock_rate, c.static_payload),
+            (c.name.as_ref(), c.clock_rate, c.static_payload),
             ("LPC", None, false)
         );
     }
@@ -846,7 +849,7 @@ v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=video
         assert_eq!(p[1].meaning.as_deref(), Some("non-interleaved mode"));
         let p = fmtp_params("opus", Text::whole(b"useinbandfec=1"));
         assert_eq!(
-            (p[0].name.as_str(), p[0].meaning.as_deref()),
+            (p[0].name.as_ref(), p[0].meaning.as_deref()),
             ("useinbandfec", None)
         );
         // A mode-set with a mode out of range is shown, not explained.

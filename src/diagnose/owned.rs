@@ -35,7 +35,7 @@ impl Decoded<'_> {
                 .map(HeaderDto::into_owned)
                 .collect(),
             body: self.body.into_owned(),
-            media: self.media,
+            media: self.media.map(MediaDto::into_owned),
             diagnosis: self.diagnosis.into_owned(),
             findings: self.findings,
         }
@@ -216,4 +216,67 @@ impl DiagnosisDto<'_> {
             spec_refs: self.spec_refs,
         }
     }
+}
+
+impl MediaDto<'_> {
+    /// Owning its text.
+    pub fn into_owned(self) -> MediaDto<'static> {
+        MediaDto {
+            origin: self.origin.map(|o| OriginDto {
+                username: own(o.username),
+                session_id: own(o.session_id),
+                session_version: own(o.session_version),
+                address: own(o.address),
+            }),
+            connection: own_opt(self.connection),
+            bandwidths: own_bandwidths(self.bandwidths),
+            direction: self.direction,
+            streams: self
+                .streams
+                .into_iter()
+                .map(|st| StreamDto {
+                    media: own(st.media),
+                    port: st.port,
+                    rejected: st.rejected,
+                    proto: own(st.proto),
+                    connection: own_opt(st.connection),
+                    direction: st.direction,
+                    ptime: st.ptime,
+                    maxptime: st.maxptime,
+                    rtcp_mux: st.rtcp_mux,
+                    bandwidths: own_bandwidths(st.bandwidths),
+                    codecs: st
+                        .codecs
+                        .into_iter()
+                        .map(|c| CodecDto {
+                            format: own(c.format),
+                            payload_type: c.payload_type,
+                            name: own(c.name),
+                            clock_rate: c.clock_rate,
+                            channels: c.channels,
+                            static_payload: c.static_payload,
+                            fmtp: own_opt(c.fmtp),
+                            params: c.params,
+                            rtpmap_span: c.rtpmap_span,
+                            fmtp_span: c.fmtp_span,
+                        })
+                        .collect(),
+                    preconditions: st.preconditions,
+                    security: st.security,
+                    line: st.line,
+                    span: st.span,
+                })
+                .collect(),
+            span: self.span,
+        }
+    }
+}
+
+fn own_bandwidths(b: Vec<BandwidthDto<'_>>) -> Vec<BandwidthDto<'static>> {
+    b.into_iter()
+        .map(|b| BandwidthDto {
+            bwtype: own(b.bwtype),
+            value: b.value,
+        })
+        .collect()
 }

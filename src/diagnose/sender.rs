@@ -157,14 +157,21 @@ fn is_imei(instance: Text<'_>) -> bool {
     contains_ci(instance.bytes(), b"gsma:imei")
 }
 
-/// True when `label` is `kw` followed only by digits.
-fn label_is(label: &[u8], kw: &str) -> bool {
-    label.len() >= kw.len()
-        && label[..kw.len()].eq_ignore_ascii_case(kw.as_bytes())
-        && label[kw.len()..].iter().all(u8::is_ascii_digit)
+/// The role of a keyword that `cand` is, followed only by digits. The
+/// keywords hold no digits, so the one that can match is as long as `cand`
+/// without its trailing digits: compared on that length first.
+fn keyword_role(cand: &[u8]) -> Option<&'static str> {
+    let stem = cand.len() - cand.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let word = &cand[..stem];
+    NAMES
+        .iter()
+        .find(|(kw, _)| kw.len() == stem && word.eq_ignore_ascii_case(kw.as_bytes()))
+        .map(|&(_, role)| role)
 }
 
-/// The role a host name suggests (`pcscf1.ims…`, `p-cscf.…`, `ims-scscf01.…`).
+/// The role a host name suggests (`pcscf1.ims…`, `p-cscf.…`, `ims-scscf01.…`):
+/// a label, the label without `-`/`_`, or one of its `-`/`_` parts is a
+/// keyword followed only by digits.
 fn role_of_host(host: &[u8]) -> Option<&'static str> {
     if host
         .first()
@@ -172,11 +179,16 @@ fn role_of_host(host: &[u8]) -> Option<&'static str> {
     {
         return None; // an address, not a name
     }
-    // A label without `-`/`_` longer than any keyword plus its digits
-    // still needs the check, so the joined copy lives on the stack when it
-    // fits and on the heap otherwise.
     let mut buf = [0u8; 64];
     for label in host.split(|&c| c == b'.') {
+        if !label.iter().any(|&c| c == b'-' || c == b'_') {
+            // The label is its only part and its own joined form.
+            if let Some(role) = keyword_role(label) {
+                return Some(role);
+            }
+            continue;
+        }
+        // The joined copy lives on the stack when it fits.
         let heap: Vec<u8>;
         let joined: &[u8] = if label.len() <= buf.len() {
             let mut n = 0;
@@ -197,14 +209,7 @@ fn role_of_host(host: &[u8]) -> Option<&'static str> {
         };
         let parts = label.split(|&c| c == b'-' || c == b'_');
         for cand in std::iter::once(joined).chain(parts) {
-            // `label_is` needs the keyword to reach the trailing digits:
-            // keywords shorter than the candidate without them are skipped
-            // on their length alone.
-            let stem = cand.len() - cand.iter().rev().take_while(|c| c.is_ascii_digit()).count();
-            if let Some(&(_, role)) = NAMES
-                .iter()
-                .find(|(kw, _)| kw.len() >= stem && label_is(cand, kw))
-            {
+            if let Some(role) = keyword_role(cand) {
                 return Some(role);
             }
         }
@@ -280,7 +285,8 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
                 && b.get(..p.len())
                     .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
         }) {
-            clues.add(role, 2, t.span(), format!("{header} names {what}"));
+            // `concat`: one exact allocation, no formatting.
+            clues.add(role, 2, t.span(), [header, " names ", what].concat());
             continue;
         }
         // Vendor node names: "Ericsson-CSCF", "MTAS", "Huawei P-CSCF"…
@@ -293,7 +299,7 @@ fn products(vals: &[ServerVal<'_>], header: &str, clues: &mut Clues) {
                     role,
                     4,
                     t.span(),
-                    format!("{header} names the node type: {}", t.as_str()),
+                    [header, " names the node type: ", &t.as_str()].concat(),
                 );
                 break;
             }
@@ -590,6 +596,26 @@ mod tests {
             .map(|(s, _)| String::from_utf8_lossy(s.slice(input)).into_owned())
             .collect();
         (role.to_owned(), texts)
+    }
+
+    /// `keyword_role` compares a keyword with the candidate without its
+    /// trailing digits: that needs keywords without digits.
+    #[test]
+    fn keywords_hold_no_digits() {
+        assert!(NAMES
+            .iter()
+            .all(|(kw, _)| !kw.is_empty() && !kw.bytes().any(|c| c.is_ascii_digit())));
+        for (host, want) in [
+            ("pcscf1.ims.example", Some(PCSCF)),
+            ("P-CSCF.ims.example", Some(PCSCF)),
+            ("ims-scscf01.example", Some(SCSCF)),
+            ("as2", Some(AS)),
+            ("pcscf1x.example", None),
+            ("10.0.0.1", None),
+            ("mgcf_02", Some(MGCF)),
+        ] {
+            assert_eq!(role_of_host(host.as_bytes()), want, "{host}");
+        }
     }
 
     fn response(status: &str, cseq: &str, vias: &str, extra: &str) -> Vec<u8> {

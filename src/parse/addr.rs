@@ -269,6 +269,13 @@ pub fn parse_name_addr_list<'a>(
     header: &str,
     out: &mut Findings,
 ) -> Vec<NameAddr<'a>> {
+    // One address (the usual case): no list `Vec` in between.
+    if let Some(one) = super::params::single_element(value) {
+        return one
+            .map(|item| parse_name_addr(item, header, out))
+            .into_iter()
+            .collect();
+    }
     split_list(value, header, out)
         .into_iter()
         .map(|item| parse_name_addr(item, header, out))

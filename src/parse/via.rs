@@ -69,6 +69,13 @@ impl<'a> Via<'a> {
 
 /// `Via = ( "Via" / "v" ) HCOLON via-parm *(COMMA via-parm)`.
 pub fn parse_via_list<'a>(value: Text<'a>, out: &mut Findings) -> Vec<Via<'a>> {
+    // One via-parm (the usual case): no list `Vec` in between.
+    if let Some(one) = super::params::single_element(value) {
+        return one
+            .and_then(|item| parse_via_parm(item, out))
+            .into_iter()
+            .collect();
+    }
     split_list(value, "Via", out)
         .into_iter()
         .filter_map(|item| parse_via_parm(item, out))
