@@ -97,6 +97,7 @@ export function assembleTrace(messages, end) {
     findingGroups: end.findingGroups,
     captureFindings: end.captureFindings,
     media: end.media ?? null,
+    espSas: end.espSas,
     ladder: end.ladder,
   };
 }
