@@ -82,14 +82,6 @@ export function compressIpv6(addr) {
   return m[1] ? `[${out}]${m[4] ?? ""}` : out;
 }
 
-/** A lane's short name: IPv6 compressed, then cut in the middle to fit a column (the full address goes in its title). */
-export function shortAddress(addr, max = 21) {
-  const c = compressIpv6(String(addr ?? ""));
-  if (c.length <= max) return c;
-  const keep = max - 1;
-  return `${c.slice(0, Math.ceil(keep / 2))}…${c.slice(c.length - Math.floor(keep / 2))}`;
-}
-
 /**
  * What an arrow says: the core's `label` when it gives one; else the method of a request, and
  * `code reason (CSeq method)` of a response ("200 OK (PRACK)").
@@ -174,13 +166,13 @@ function arrowLabel(a) {
   return `${a.label}${sdp ? ` · ${sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}${a.esp ? " · ESP" : ""}`;
 }
 
-/** The lane names: a role line (when known) over the short address; the full address as the SVG <title> (shown on hover). */
+/** The lane names: a role line (when known) over the core's short address (`lane.short`: an address keeps its end, a host name its start past the shared domain); the full address as the SVG <title> (shown on hover). */
 function laneNames(doc, model, x, y) {
   return model.lanes.map((l, i) =>
     svg(doc, "g", { class: "lane-name", "data-participant": String(i) },
       svg(doc, "title", null, laneHover(l)),
       l.role ? svg(doc, "text", { x: x(i), y: y - 13, "text-anchor": "middle", "font-weight": "700", fill: "#1b1f24", class: "participant-role" }, l.role) : null,
-      svg(doc, "text", { x: x(i), y, "text-anchor": "middle", "font-weight": "600", fill: "#1b1f24", class: "participant-name" }, shortAddress(l.address))),
+      svg(doc, "text", { x: x(i), y, "text-anchor": "middle", "font-weight": "600", fill: "#1b1f24", class: "participant-name" }, l.short)),
   );
 }
 

@@ -65,6 +65,118 @@ pub struct Lane {
     /// Why: the other addresses it was seen with and what names its role
     /// (`10.0.0.1:5060, 10.0.0.1:5062; Path in REGISTER (#1)`), or null.
     pub evidence: Option<String>,
+    /// The address as a [`SHORT_NAME`]-character column shows it
+    /// ([`short_name`]: IPv6 compressed; an address keeps its end, a host
+    /// name its start past the domain all lanes share), what the page's
+    /// ladder writes under the role.
+    #[serde(default)]
+    pub short: String,
+}
+
+/// The width, in characters, of [`Lane::short`].
+pub const SHORT_NAME: usize = 21;
+
+/// True when a lane name is a host name (a text trace's Via hosts), not an
+/// address or a role: it has a letter and a dot, and is neither an IPv6
+/// reference nor an IPv6 address.
+fn is_host_name(p: &str) -> bool {
+    p.contains('.')
+        && p.bytes().any(|b| b.is_ascii_alphabetic())
+        && !p.starts_with('[')
+        && p.bytes().filter(|&b| b == b':').count() <= 1
+}
+
+/// The domain every host-name lane shares (`.example.com` of
+/// `client.atlanta.example.com` and `ss2.biloxi.example.com`), when two
+/// names or more are host names and each keeps a label before it; else
+/// empty. Ports (`host:5060`) are ignored.
+pub fn shared_domain<'a>(names: &[&'a str]) -> &'a str {
+    let hosts: Vec<&str> = names
+        .iter()
+        .map(|p| p.split(':').next().unwrap_or(p))
+        .filter(|p| is_host_name(p))
+        .collect();
+    let [first, rest @ ..] = hosts.as_slice() else {
+        return "";
+    };
+    if rest.is_empty() {
+        return "";
+    }
+    // Dot-led suffixes of the first name, longest first, each kept only
+    // when every other name ends with it and has a label before it.
+    first
+        .match_indices('.')
+        .map(|(i, _)| &first[i..])
+        .find(|suffix| {
+            first.len() > suffix.len()
+                && rest
+                    .iter()
+                    .all(|n| n.len() > suffix.len() && n.ends_with(suffix))
+        })
+        .unwrap_or("")
+}
+
+/// A lane name cut to `max` characters (whole when it fits): an address
+/// keeps its end (the port and the last octets tell lanes apart:
+/// `…98.101:5060`), a host name its start past `shared`, the domain all
+/// lanes share ([`shared_domain`]: `client.atl…` of
+/// `client.atlanta.example.com`). An IPv6 address is compressed first
+/// (RFC 5952 §4: `[2001:db8::1]:5060`).
+pub fn short_name(name: &str, shared: &str, max: usize) -> String {
+    let compressed = compress_ipv6(name);
+    let p = compressed.as_deref().unwrap_or(name);
+    if p.chars().count() <= max {
+        return p.to_owned();
+    }
+    if !is_host_name(p) {
+        return cut_start(p, max);
+    }
+    let (host, port) = p.split_once(':').unwrap_or((p, ""));
+    let host = host
+        .strip_suffix(shared)
+        .filter(|_| !shared.is_empty())
+        .unwrap_or(host);
+    let whole = if port.is_empty() {
+        host.to_owned()
+    } else {
+        format!("{host}:{port}")
+    };
+    cut_end(&whole, max)
+}
+
+/// `[v6]:port` or a bare IPv6 address in its RFC 5952 text form; `None`
+/// for anything else.
+fn compress_ipv6(a: &str) -> Option<String> {
+    if let Ok(sa) = a.parse::<std::net::SocketAddrV6>() {
+        return Some(sa.to_string());
+    }
+    a.parse::<std::net::Ipv6Addr>()
+        .ok()
+        .map(|ip| ip.to_string())
+}
+
+/// `s` cut to its last `max` characters, `…` first.
+pub fn cut_start(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_owned();
+    }
+    let mut t = String::from("…");
+    t.extend(s.chars().skip(n + 1 - max.max(1)));
+    t
+}
+
+/// `s` cut to its first `max` characters, `…` last (empty for 0).
+pub fn cut_end(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else if max == 0 {
+        String::new()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// The class of an arrow: a request, a response's class, or `invalid`.
@@ -236,6 +348,7 @@ fn lane(p: &Participant) -> Lane {
             None => p.address.clone(),
         },
         evidence: (!evidence.is_empty()).then_some(evidence),
+        short: String::new(),
     }
 }
 
@@ -431,7 +544,16 @@ impl TraceSummary {
             dialogs: dialogs_of(self.messages.len(), &self.transactions, &self.dialogs),
             t0: self.messages.iter().find_map(|m| m.time),
         };
-        let participants: Vec<Lane> = self.participants.iter().map(lane).collect();
+        let mut participants: Vec<Lane> = self.participants.iter().map(lane).collect();
+        let addresses: Vec<&str> = participants.iter().map(|l| l.address.as_str()).collect();
+        let shared = shared_domain(&addresses);
+        let shorts: Vec<String> = addresses
+            .iter()
+            .map(|a| short_name(a, shared, SHORT_NAME))
+            .collect();
+        for (l, s) in participants.iter_mut().zip(shorts) {
+            l.short = s;
+        }
         LadderView::new(Box::new(src), &participants, filter)
     }
 
@@ -457,6 +579,70 @@ impl Ladder {
 mod tests {
     use super::*;
 
+    /// Host-name lanes (a text trace named by its Via hosts) keep their start past
+    /// the domain they share; addresses keep their end.
+    #[test]
+    fn host_name_lanes_keep_what_tells_them_apart() {
+        let parts = [
+            "client.atlanta.example.com",
+            "ss1.atlanta.example.com:5060",
+            "ss2.biloxi.example.com",
+            "10.0.0.1:5060",
+            "P-CSCF",
+        ];
+        let shared = shared_domain(&parts);
+        assert_eq!(shared, ".example.com");
+        assert_eq!(short_name(parts[0], shared, 11), "client.atl…");
+        assert_eq!(short_name(parts[1], shared, 11), "ss1.atlant…");
+        assert_eq!(short_name(parts[2], shared, 11), "ss2.biloxi");
+        assert_eq!(short_name(parts[3], shared, 8), "….1:5060");
+        assert_eq!(short_name("[2001:db8::1]:5060", shared, 8), "…1]:5060");
+        // IPv6 compressed first (RFC 5952 §4), then cut at its start.
+        assert_eq!(
+            short_name("[2001:0db8:0000:0000:0000:0000:0000:0001]:5060", "", 21),
+            "[2001:db8::1]:5060"
+        );
+        assert_eq!(short_name("2001:db8:0:0:0:0:0:1", "", 21), "2001:db8::1");
+        assert_eq!(cut_start("172.16.98.101:5060", 8), "…01:5060");
+        assert_eq!(
+            (cut_end("abcdef", 4), cut_end("ab", 0)),
+            ("abc…".into(), "".into())
+        );
+        // One name, or names with nothing in common: no domain is shared.
+        assert_eq!(shared_domain(&["a.example.com", "10.0.0.1"]), "");
+        assert_eq!(shared_domain(&["a.example.com", "b.example.org"]), "");
+        // A domain that is a whole name is not shared: a label stays.
+        assert_eq!(shared_domain(&["example.com", "a.example.com"]), ".com");
+        assert_eq!(
+            short_name("pcscf.ims.mnc001.mcc001.3gppnetwork.org", "", 11),
+            "pcscf.ims.…"
+        );
+    }
+
+    /// A lane whose address does not fit drops the domain the lanes share.
+    #[test]
+    fn lane_short_names_drop_the_shared_domain() {
+        let t = crate::trace::decode_trace_text(
+            "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP client.atlanta.example.com:5060;branch=z9hG4bK74bf9\r\n\
+From: <sip:alice@atlanta.example.com>;tag=9f\r\nTo: <sip:bob@biloxi.example.com>\r\n\
+Call-ID: 38482@atlanta.example.com\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+        );
+        let lanes: Vec<(&str, &str)> = t
+            .ladder
+            .lanes
+            .iter()
+            .map(|l| (l.address.as_str(), l.short.as_str()))
+            .collect();
+        assert_eq!(
+            lanes,
+            [
+                ("client.atlanta.example.com", "client.atlanta"),
+                ("biloxi.example.com", "biloxi.example.com")
+            ]
+        );
+    }
+
     fn text() -> &'static str {
         "INVITE sip:b@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\n\
 From: <sip:a@x>;tag=1\r\nTo: <sip:b@y>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n\
@@ -480,6 +666,11 @@ Content-Length: 0\r\n\r\n"
         assert_eq!(all.arrows[1].class, ArrowClass::Success);
         assert_eq!((all.arrows[1].from, all.arrows[1].to), (1, 0));
         assert_eq!(all.lanes.len(), t.participants.len());
+        // Each lane's short name: its address, whole when it fits.
+        for l in &all.lanes {
+            assert_eq!(l.short, short_name(&l.address, "", SHORT_NAME), "{l:?}");
+            assert!(l.short.chars().count() <= SHORT_NAME);
+        }
         // Call-ID c2: one arrow, its original number, its two lanes only.
         let f = LadderFilter {
             call_id: Some("c2".into()),

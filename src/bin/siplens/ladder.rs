@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use siplens::rtp::MediaStream;
-use siplens::trace::ladder::{dialog_messages, LadderView};
+use siplens::trace::ladder::{dialog_messages, shared_domain, short_name, LadderView};
 use siplens::trace::{Arrow, Dialog, TraceSummary};
 
 use crate::wrap::{self, cut, width, wrap_into};
@@ -461,7 +461,7 @@ pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> st
             format!(
                 "{}:{}",
                 k + 1,
-                short_lane(p, shared, col - 2 - 1 - (k + 1).to_string().len())
+                short_name(p, shared, col - 2 - 1 - (k + 1).to_string().len())
             )
         } else {
             (*p).to_owned()
@@ -542,79 +542,6 @@ pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> st
         )?;
     }
     band_lines(None, out)
-}
-
-/// True when a lane label is a host name (a text trace's Via hosts), not
-/// an address or a role: it has a letter and a dot, and is neither an
-/// IPv6 reference nor an IPv6 address.
-fn is_host_name(p: &str) -> bool {
-    p.contains('.')
-        && p.bytes().any(|b| b.is_ascii_alphabetic())
-        && !p.starts_with('[')
-        && p.bytes().filter(|&b| b == b':').count() <= 1
-}
-
-/// The domain every host-name lane shares (`.example.com` of
-/// `client.atlanta.example.com` and `ss2.biloxi.example.com`), when two
-/// lanes or more are host names and each keeps a label before it; else
-/// empty.
-fn shared_domain<'a>(parts: &[&'a str]) -> &'a str {
-    let names: Vec<&str> = parts
-        .iter()
-        .map(|p| p.split(':').next().unwrap_or(p))
-        .filter(|p| is_host_name(p))
-        .collect();
-    let [first, rest @ ..] = names.as_slice() else {
-        return "";
-    };
-    if rest.is_empty() {
-        return "";
-    }
-    // Dot-led suffixes of the first name, longest first, each kept only
-    // when every other name ends with it and has a label before it.
-    first
-        .match_indices('.')
-        .map(|(i, _)| &first[i..])
-        .find(|suffix| {
-            first.len() > suffix.len()
-                && rest
-                    .iter()
-                    .all(|n| n.len() > suffix.len() && n.ends_with(suffix))
-        })
-        .unwrap_or("")
-}
-
-/// A lane label cut to `max` characters: an address keeps its end (the
-/// port, the last octets tell lanes apart), a host name its start past
-/// the domain all lanes share (`client.atl…` of
-/// `client.atlanta.example.com`).
-fn short_lane(p: &str, shared: &str, max: usize) -> String {
-    if !is_host_name(p) {
-        return cut_start(p, max);
-    }
-    let (host, port) = p.split_once(':').map_or((p, ""), |(h, x)| (h, x));
-    let host = if shared.is_empty() {
-        host
-    } else {
-        host.strip_suffix(shared).unwrap_or(host)
-    };
-    let whole = if port.is_empty() {
-        host.to_owned()
-    } else {
-        format!("{host}:{port}")
-    };
-    cut(&whole, max)
-}
-
-/// `s` cut to its last `max` characters, `…` first.
-fn cut_start(s: &str, max: usize) -> String {
-    let n = s.chars().count();
-    if n <= max {
-        return s.to_owned();
-    }
-    let mut t = String::from("…");
-    t.extend(s.chars().skip(n + 1 - max.max(1)));
-    t
 }
 
 /// The label that fits `room` on an arrow: the whole label, else the
@@ -797,39 +724,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_quoting_and_lane_names() {
+    fn csv_quoting() {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(cut_start("172.16.98.101:5060", 8), "…01:5060");
-    }
-
-    /// Host-name lanes (a text trace named by its Via hosts) keep their start past
-    /// the domain they share; addresses keep their end.
-    #[test]
-    fn host_name_lanes_keep_what_tells_them_apart() {
-        let parts = [
-            "client.atlanta.example.com",
-            "ss1.atlanta.example.com:5060",
-            "ss2.biloxi.example.com",
-            "10.0.0.1:5060",
-            "P-CSCF",
-        ];
-        let shared = shared_domain(&parts);
-        assert_eq!(shared, ".example.com");
-        assert_eq!(short_lane(parts[0], shared, 11), "client.atl…");
-        assert_eq!(short_lane(parts[1], shared, 11), "ss1.atlant…");
-        assert_eq!(short_lane(parts[2], shared, 11), "ss2.biloxi");
-        assert_eq!(short_lane(parts[3], shared, 8), "….1:5060");
-        assert_eq!(short_lane("[2001:db8::1]:5060", shared, 8), "…1]:5060");
-        // One name, or names with nothing in common: no domain is shared.
-        assert_eq!(shared_domain(&["a.example.com", "10.0.0.1"]), "");
-        assert_eq!(shared_domain(&["a.example.com", "b.example.org"]), "");
-        // A domain that is a whole name is not shared: a label stays.
-        assert_eq!(shared_domain(&["example.com", "a.example.com"]), ".com");
-        assert_eq!(
-            short_lane("pcscf.ims.mnc001.mcc001.3gppnetwork.org", "", 11),
-            "pcscf.ims.…"
-        );
     }
 }

@@ -95,19 +95,9 @@ pub fn field(o: &mut String, indent: usize, label: &str, value: &str, hang: usiz
     wrap_into(o, value, columns(&head), hang);
 }
 
-/// `s` cut to `max` columns with `…` (for table cells that must stay on
-/// one line, such as ladder lanes).
-pub fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else if max == 0 {
-        String::new()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
-}
+/// `s` cut to `max` characters, `…` last (the core's rule, shared with the
+/// lane names: [`siplens::trace::ladder::cut_end`]).
+pub use siplens::trace::ladder::cut_end as cut;
 
 #[cfg(test)]
 mod tests {
