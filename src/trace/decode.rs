@@ -182,9 +182,8 @@ pub fn decode_capture_keys(input: &[u8], keys: &EspKeys, progress: &mut dyn FnMu
     if st.messages.is_empty() && x.format != "unknown" {
         issues.push(no_sip_in_capture(x.frames));
     }
-    let mut s = st.finish(x.format, x.frames, issues);
-    s.esp_sas = x.esp_sas;
-    s.into_trace(messages)
+    st.finish(x.format, x.frames, issues, x.esp_sas)
+        .into_trace(messages)
 }
 
 /// Decodes a capture when `input` has a pcap/pcapng magic number, else text.
@@ -355,6 +354,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
         source: &'static str,
         frames: u64,
         issues: Vec<CaptureIssue>,
+        esp_sas: Vec<EspSaReport>,
     ) -> TraceSummary {
         let mut cor = self.cor.finish(&self.infos);
         let lanes = participants::compute(&self.messages, &self.infos, &cor);
@@ -391,7 +391,7 @@ impl<'t, 'e> Streamer<'t, 'e> {
                 })
                 .collect(),
             media,
-            esp_sas: Vec::new(),
+            esp_sas,
         }
     }
 }
@@ -437,9 +437,7 @@ pub fn stream_any_keys(
         if st.messages.is_empty() && x.format != "unknown" {
             issues.push(no_sip_in_capture(x.frames));
         }
-        let mut s = st.finish(x.format, x.frames, issues);
-        s.esp_sas = x.esp_sas;
-        s
+        st.finish(x.format, x.frames, issues, x.esp_sas)
     } else {
         let (raws, mut issues) = text::split_text_reporting(input);
         if raws.is_empty() {
@@ -449,7 +447,7 @@ pub fn stream_any_keys(
         for r in raws {
             st.push(r);
         }
-        st.finish("text", 0, issues)
+        st.finish("text", 0, issues, Vec::new())
     }
 }
 
@@ -466,7 +464,8 @@ pub fn decode_messages(
     for r in raws {
         st.push(r);
     }
-    st.finish("text", 0, issues).into_trace(messages)
+    st.finish("text", 0, issues, Vec::new())
+        .into_trace(messages)
 }
 
 impl TraceSummary {

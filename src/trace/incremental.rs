@@ -161,9 +161,7 @@ impl TraceStream {
         if self.streamer.messages.is_empty() {
             issues.push(no_sip(source, frames));
         }
-        let mut s = self.streamer.finish(source, frames, issues);
-        s.esp_sas = esp_sas;
-        (last, s)
+        (last, self.streamer.finish(source, frames, issues, esp_sas))
     }
 
     fn decide(&mut self, head: &[u8]) {
