@@ -543,12 +543,17 @@ impl EspState {
         e.0 += 1;
     }
 
+    /// Every SA window: those closed by a renegotiation, then the live ones.
+    fn windows(&self) -> impl Iterator<Item = (&SaKey, &Replay)> {
+        let closed = self.replay_closed.iter().map(|(k, r)| (k, r));
+        closed.chain(self.replay.iter())
+    }
+
     /// Every SA whose packets opened, in order of its first packet, with
     /// how its sequence numbers ran.
     pub(crate) fn sas(&self) -> Vec<EspSaReport> {
-        let windows = self.replay_closed.iter().map(|(k, r)| (k, r));
-        let mut out: Vec<EspSaReport> = windows
-            .chain(self.replay.iter())
+        let mut out: Vec<EspSaReport> = self
+            .windows()
             .map(|(&(spi, src, dst, dst_port), r)| EspSaReport {
                 spi: format!("{spi:#010x}"),
                 src: src.to_string(),
@@ -580,12 +585,7 @@ impl EspState {
                 ),
             });
         }
-        let windows = self
-            .replay_closed
-            .iter()
-            .map(|(k, r)| (k, r))
-            .chain(self.replay.iter());
-        for ((spi, src, dst, _), r) in windows {
+        for ((spi, src, dst, _), r) in self.windows() {
             if r.replayed > 0 {
                 out.push(CaptureIssue {
                     rule: Rule::CaptureEspReplay,
