@@ -322,8 +322,9 @@ fn dialogs_of(n: usize, transactions: &[Transaction], dialogs: &[Dialog]) -> Vec
     of
 }
 
-/// A lane for a participant.
-fn lane(p: &Participant) -> Lane {
+/// A lane for a participant; `shared` is the domain all lanes' addresses
+/// share ([`shared_domain`]).
+fn lane(p: &Participant, shared: &str) -> Lane {
     let others: Vec<&str> = p
         .addresses
         .iter()
@@ -348,7 +349,7 @@ fn lane(p: &Participant) -> Lane {
             None => p.address.clone(),
         },
         evidence: (!evidence.is_empty()).then_some(evidence),
-        short: String::new(),
+        short: short_name(&p.address, shared, SHORT_NAME),
     }
 }
 
@@ -544,16 +545,13 @@ impl TraceSummary {
             dialogs: dialogs_of(self.messages.len(), &self.transactions, &self.dialogs),
             t0: self.messages.iter().find_map(|m| m.time),
         };
-        let mut participants: Vec<Lane> = self.participants.iter().map(lane).collect();
-        let addresses: Vec<&str> = participants.iter().map(|l| l.address.as_str()).collect();
-        let shared = shared_domain(&addresses);
-        let shorts: Vec<String> = addresses
+        let addresses: Vec<&str> = self
+            .participants
             .iter()
-            .map(|a| short_name(a, shared, SHORT_NAME))
+            .map(|p| p.address.as_str())
             .collect();
-        for (l, s) in participants.iter_mut().zip(shorts) {
-            l.short = s;
-        }
+        let shared = shared_domain(&addresses);
+        let participants: Vec<Lane> = self.participants.iter().map(|p| lane(p, shared)).collect();
         LadderView::new(Box::new(src), &participants, filter)
     }
 
