@@ -599,11 +599,12 @@ export function espSaText(r) {
 export function renderEspSas(doc, trace) {
   const sas = trace.espSas ?? [];
   if (!sas.length) return null;
-  const flagged = sas.filter((r) => r.missing || r.replayed || r.tooOld).length;
+  const flagged = (r) => r.missing > 0 || r.replayed > 0 || r.tooOld > 0;
+  const nFlagged = sas.filter(flagged).length;
   return h(doc, "section", { class: "panel", role: "region", "aria-label": "IPsec ESP" },
-    h(doc, "h2", null, `IPsec ESP (${plural(sas.length, "SA")}${flagged ? `, ${flagged} with numbers missing or repeated` : ""})`),
+    h(doc, "h2", null, `IPsec ESP (${plural(sas.length, "SA")}${nFlagged ? `, ${nFlagged} with numbers missing or repeated` : ""})`),
     h(doc, "ul", { class: "esp-sas" }, sas.map((r) =>
-      h(doc, "li", { "data-spi": r.spi, class: r.missing || r.replayed || r.tooOld ? "esp-sa flagged" : "esp-sa" },
+      h(doc, "li", { "data-spi": r.spi, class: flagged(r) ? "esp-sa flagged" : "esp-sa" },
         h(doc, "span", null, r.sa),
         h(doc, "br", null),
         h(doc, "span", { class: "muted", "data-role": "packets" }, `${espSaText(r)} · first in frame ${r.firstFrame}`)))));
