@@ -29,6 +29,7 @@ pub mod redact;
 pub mod rtp;
 mod sort;
 pub mod span;
+mod spare;
 pub mod status;
 pub mod trace;
 pub mod triage;

@@ -35,7 +35,7 @@ pub(crate) type Fields<'a> = Vec<(Cow<'static, str>, Text<'a>)>;
 
 thread_local! {
     /// The field buffer of the last message assembled on this thread,
-    /// empty, kept for the next one (the native build only).
+    /// empty, kept for the next one ([`crate::spare`]).
     static SPARE_FIELDS: std::cell::Cell<Fields<'static>> =
         const { std::cell::Cell::new(Vec::new()) };
 }
@@ -45,38 +45,17 @@ thread_local! {
 const FIELDS_ROOM: usize = 32;
 
 /// An empty field buffer for the assembly of one message: the last
-/// message's on this thread when there is one. The buffer is about
-/// 1.5 KB, above the sizes `malloc` keeps in its per-thread cache, so a
-/// fresh one cost about a thousand instructions a message with its `free`
-/// (callgrind). An empty `Vec` of another lifetime becomes this one through
-/// `collect` over its (empty) iterator, which keeps the buffer (the
-/// standard library's in-place collect for equal layouts); were it not
-/// kept, a buffer is allocated, as before.
+/// message's on this thread when there is one (about 1.5 KB:
+/// [`crate::spare`]).
 pub(crate) fn spare_fields<'a>() -> Fields<'a> {
-    let mut buf: Fields<'a> = if cfg!(feature = "core-only") {
-        Vec::new()
-    } else {
-        SPARE_FIELDS
-            .with(std::cell::Cell::take)
-            .into_iter()
-            .map(|_| (Cow::Borrowed(""), Text::default()))
-            .collect()
-    };
+    let mut buf: Fields<'a> = crate::spare::take(&SPARE_FIELDS);
     buf.reserve(FIELDS_ROOM);
     buf
 }
 
 /// Leaves `buf` (emptied) to the next message's [`spare_fields`].
-pub(crate) fn keep_fields(mut buf: Fields<'_>) {
-    if cfg!(feature = "core-only") || buf.capacity() > 8 * FIELDS_ROOM {
-        return;
-    }
-    buf.clear();
-    let spare: Fields<'static> = buf
-        .into_iter()
-        .map(|_| (Cow::Borrowed(""), Text::default()))
-        .collect();
-    SPARE_FIELDS.with(|s| s.set(spare));
+pub(crate) fn keep_fields(buf: Fields<'_>) {
+    crate::spare::keep(&SPARE_FIELDS, buf, 8 * FIELDS_ROOM);
 }
 
 /// Collects fields, numbering them when the header holds several values.

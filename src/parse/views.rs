@@ -240,7 +240,7 @@ pub struct Views<'m, 'a> {
 
 thread_local! {
     /// The slot buffer of the last `Views` dropped on this thread, empty,
-    /// kept for the next message's (the native build only).
+    /// kept for the next message's ([`crate::spare`]).
     static SPARE_SLOTS: std::cell::Cell<Vec<OnceCell<Parsed<'static>>>> =
         const { std::cell::Cell::new(Vec::new()) };
 }
@@ -249,39 +249,17 @@ thread_local! {
 const SPARE_MAX: usize = 64;
 
 /// `n` empty slots. The buffer is the last dropped `Views`' when there is
-/// one: a message's slots are a few kilobytes, and `malloc` and `free` of
-/// a block that size cost about a thousand instructions a message
-/// (callgrind). An empty `Vec` of another lifetime becomes this one
-/// through `collect` over its (empty) iterator, which keeps the buffer
-/// (the standard library's in-place collect for equal layouts); were it
-/// not kept, a new buffer is allocated, as before.
+/// one: a message's slots are a few kilobytes ([`crate::spare`]).
 fn empty_slots<'a>(n: usize) -> Vec<OnceCell<Parsed<'a>>> {
-    let mut slots: Vec<OnceCell<Parsed<'a>>> = if cfg!(feature = "core-only") {
-        Vec::new()
-    } else {
-        SPARE_SLOTS
-            .with(std::cell::Cell::take)
-            .into_iter()
-            .map(|_| OnceCell::new())
-            .collect()
-    };
+    let mut slots: Vec<OnceCell<Parsed<'a>>> = crate::spare::take(&SPARE_SLOTS);
     slots.resize_with(n, OnceCell::new);
     slots
 }
 
 impl Drop for Views<'_, '_> {
     fn drop(&mut self) {
-        if cfg!(feature = "core-only") {
-            return;
-        }
-        let mut slots = std::mem::take(&mut self.headers);
-        if slots.capacity() > SPARE_MAX {
-            return;
-        }
-        slots.clear();
-        let spare: Vec<OnceCell<Parsed<'static>>> =
-            slots.into_iter().map(|_| OnceCell::new()).collect();
-        SPARE_SLOTS.with(|s| s.set(spare));
+        let slots = std::mem::take(&mut self.headers);
+        crate::spare::keep(&SPARE_SLOTS, slots, SPARE_MAX);
     }
 }
 
