@@ -186,6 +186,8 @@ pub fn split_list<'a>(value: Text<'a>, header: &str, out: &mut Findings) -> Vec<
         // No quote and no `<…>`: every comma ends an element, and the
         // pieces are those of `each_top`, found by one loop over the bytes
         // (a `memchr3` per element cost more on lists of short tokens).
+        // Here, not in `each_top`: there, for the `;` parameter lists too,
+        // it cost +0.40 M instructions per corpus pass (callgrind).
         let mut at = 0;
         for piece in b.split(|&c| c == b',') {
             each(value.sub(at, at + piece.len()), out);
