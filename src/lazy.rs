@@ -50,12 +50,15 @@ pub const FRAME_HEAD: usize = 9;
 #[cfg_attr(siplens_speed, optimize(speed))]
 pub fn frame(input: &[u8], out: &mut Vec<u32>) {
     let at = out.len();
-    out.extend_from_slice(&[0, 2, 0, 0, 0, 0, 0, 0, 0]);
+    out.resize(at + FRAME_HEAD, 0);
+    out[at + 1] = 2;
     let Ok(len) = u32::try_from(input.len()) else {
         return;
     };
     out[at] = len;
-    let msg = frame_message(input);
+    // The header list's buffer is the last message's (`parse` frames one
+    // message after another): one allocation and its `free` less a call.
+    let msg = frame_message(input, crate::spare::take_always(&SPARE_HEADERS));
     // Every span lies inside `input`, so it fits in u32 as `len` does.
     let o = |v: usize| v as u32;
     let (kind, first, second, code) = match msg.start_line() {
@@ -79,12 +82,27 @@ pub fn frame(input: &[u8], out: &mut Vec<u32>) {
         o(body.start),
         o(body.end),
     ]);
-    out.reserve(msg.headers().len() * 4);
-    for h in msg.headers() {
+    // Sized once and written in place: `extend_from_slice` per header was a
+    // call (not inlined at the core's opt-level z), a twentieth of `parse`;
+    // four `push`es a header were slower than this (docs/PERFORMANCE.md).
+    let from = out.len();
+    out.resize(from + msg.headers().len() * 4, 0);
+    for (w, h) in out[from..].chunks_exact_mut(4).zip(msg.headers()) {
         let (n, v) = (h.name.span(), h.value.span());
-        out.extend_from_slice(&[o(n.start), o(n.end), o(v.start), o(v.end)]);
+        w.copy_from_slice(&[o(n.start), o(n.end), o(v.start), o(v.end)]);
     }
+    crate::spare::keep_always(&SPARE_HEADERS, msg.into_headers(), SPARE_HEADERS_MAX);
 }
+
+thread_local! {
+    /// The header list [`frame`] hands from one message to the next.
+    static SPARE_HEADERS: std::cell::Cell<Vec<crate::parse::Header<'static>>> =
+        const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Headers above which [`frame`]'s list is not kept (one odd message does
+/// not pin a large buffer).
+const SPARE_HEADERS_MAX: usize = 256;
 
 /// One header as spans into [`FramedMessage::input`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

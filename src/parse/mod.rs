@@ -195,15 +195,24 @@ pub fn parse_message_with<'a>(input: &'a [u8], opts: &ParseOptions) -> Message<'
 /// version and method checks) are skipped. For callers that only read the
 /// framing and get the findings from a later [`parse_message`] (the lazy entry,
 /// [`crate::lazy`]).
+/// The header list is written into `headers` (emptied first), which
+/// [`Message::into_headers`] gives back for the next message.
 #[cfg_attr(siplens_speed, optimize(speed))]
-pub(crate) fn frame_message(input: &[u8]) -> Message<'_> {
+pub(crate) fn frame_message<'a>(input: &'a [u8], mut headers: Vec<Header<'a>>) -> Message<'a> {
     let opts = ParseOptions::default();
     let mut p = Parser::new(input, &opts);
     p.record = false;
+    headers.clear();
+    p.headers = headers;
     p.run()
 }
 
 impl<'a> Message<'a> {
+    /// The header list's buffer, for the next [`frame_message`].
+    pub(crate) fn into_headers(self) -> Vec<Header<'a>> {
+        self.headers
+    }
+
     /// The whole input the message was parsed from.
     pub fn input(&self) -> &'a [u8] {
         self.input
@@ -342,6 +351,9 @@ struct Parser<'a, 'o> {
     /// Findings are recorded (off only for [`frame_message`]); the framing is
     /// the same either way.
     record: bool,
+    /// The buffer the header list is written into (empty; a caller that
+    /// frames many messages hands the last one's back: [`frame_message`]).
+    headers: Vec<Header<'a>>,
 }
 
 impl<'a, 'o> Parser<'a, 'o> {
@@ -355,6 +367,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             lf_only: false,
             lf_reported: false,
             record: true,
+            headers: Vec::new(),
         }
     }
 
@@ -532,7 +545,11 @@ impl<'a, 'o> Parser<'a, 'o> {
         pos = first.next;
 
         // Header section.
-        let mut headers: Vec<Header<'a>> = Vec::with_capacity(16);
+        let mut headers = if self.headers.capacity() == 0 {
+            Vec::with_capacity(16)
+        } else {
+            std::mem::take(&mut self.headers)
+        };
         let mut body_start = None;
         let mut folded_reported = false;
         while pos < input.len() {
