@@ -690,6 +690,27 @@ fn arrow_labels_too_long_for_their_lane_are_shown_whole() {
     );
 }
 
+/// A capture whose clock jumps years (SL449) has times wider than the
+/// time column: the column widens, so every lifeline stays in its column.
+#[test]
+fn ladder_lanes_stay_aligned_when_times_are_wide() {
+    let p = common::corpus().join("pcap/heplify/sip_ipv6_udp.pcap");
+    let out = common::siplens(&["--width", "100", "trace", p.to_str().unwrap()], None);
+    let s = stdout(&out);
+    assert!(s.contains("SL449"), "{s}");
+    let ladder = s.split("Ladder:").nth(1).unwrap();
+    let rows: Vec<&str> = ladder.lines().filter(|l| l.contains('#')).collect();
+    assert_eq!(rows.len(), 6, "{ladder}");
+    assert!(rows.iter().any(|r| r.contains("+2538987240.000")), "{ladder}");
+    // The first lifeline of every arrow row (`|`) is in one column.
+    let col = |r: &str| r.chars().position(|c| c == '|');
+    let first = col(rows[0]);
+    assert!(first.is_some(), "{ladder}");
+    for r in &rows {
+        assert_eq!(col(r), first, "{ladder}");
+    }
+}
+
 /// The ladder marks SDP offers and answers on the arrows (RFC 3264).
 #[test]
 fn ladder_marks_sdp_offers_and_answers() {

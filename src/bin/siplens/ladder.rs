@@ -422,20 +422,33 @@ fn label(a: &Arrow) -> String {
 pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> std::io::Result<()> {
     // Band times are shown like the arrows': since the first timed message.
     let base = view.arrows().find_map(|a| Some(a.at? - a.time?));
+    let time = |a: &Arrow| a.time.map_or(String::new(), |x| format!("+{x:.3}"));
+    let band_time = |at: f64| base.map_or(String::new(), |x| format!("+{:.3}", at - x));
+    // The time column: 10 characters, wider when a time needs it (a capture
+    // whose clock jumps years, SL449), so the lanes stay aligned.
+    // The widest label is that of the largest or the smallest time: two
+    // formatted, not one per arrow.
+    let (lo, hi) = view
+        .arrows()
+        .filter_map(|a| a.time)
+        .chain(bands.iter().filter_map(|b| base.map(|x| b.at - x)))
+        .fold((0f64, 0f64), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    let tw = [lo, hi]
+        .iter()
+        .map(|t| format!("+{t:.3}").chars().count())
+        .fold(TIME - 1, usize::max);
     let mut bands = bands.iter().peekable();
     let mut band_lines = |upto: Option<f64>, out: &mut dyn Write| -> std::io::Result<()> {
         while let Some(b) = bands.next_if(|b| upto.is_none_or(|t| b.at < t)) {
-            let time = base.map_or(String::new(), |x| format!("+{:.3}", b.at - x));
-            let mut s = format!("{time:>10} ");
-            wrap_into(&mut s, &b.text, 11, 14);
+            let mut s = format!("{:>tw$} ", band_time(b.at));
+            wrap_into(&mut s, &b.text, tw + 1, tw + 4);
             out.write_all(s.as_bytes())?;
         }
         Ok(())
     };
     let parts: Vec<&str> = view.lanes().iter().map(|l| l.label.as_str()).collect();
     let name = |lane: usize| parts.get(lane).copied().unwrap_or_default();
-    let time = |a: &Arrow| a.time.map_or(String::new(), |x| format!("+{x:.3}"));
-    let room = width().saturating_sub(TIME + NUMBER);
+    let room = width().saturating_sub(tw + 1 + NUMBER);
     let col = (room / parts.len().max(1)).min(COL);
     if col < MIN_COL {
         // Too many lanes for the width: a list.
@@ -443,7 +456,7 @@ pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> st
             if a.at.is_some() {
                 band_lines(a.at, out)?;
             }
-            let mut s = format!("{:>6} {:>10} ", format!("#{}", a.index + 1), time(&a));
+            let mut s = format!("{:>6} {:>tw$} ", format!("#{}", a.index + 1), time(&a));
             let at = s.chars().count();
             let line = format!("{} {} → {}", label(&a), name(a.from), name(a.to));
             wrap_into(&mut s, &line, at, at);
@@ -451,7 +464,7 @@ pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> st
         }
         return band_lines(None, out);
     }
-    let mut s = format!("{:>10} ", "");
+    let mut s = format!("{:>tw$} ", "");
     let mut legend = Vec::new();
     let shared = shared_domain(&parts);
     for (k, p) in parts.iter().enumerate() {
@@ -530,12 +543,12 @@ pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> st
                 line[start + k] = ch;
             }
             let line: String = line.into_iter().collect();
-            writeln!(out, "{:>10} {}", "", line.trim_end())?;
+            writeln!(out, "{:>tw$} {}", "", line.trim_end())?;
         }
         let line: String = row.into_iter().collect();
         writeln!(
             out,
-            "{:>10} {}  #{}",
+            "{:>tw$} {}  #{}",
             time(&a),
             line.trim_end(),
             a.index + 1
