@@ -701,7 +701,10 @@ fn ladder_lanes_stay_aligned_when_times_are_wide() {
     let ladder = s.split("Ladder:").nth(1).unwrap();
     let rows: Vec<&str> = ladder.lines().filter(|l| l.contains('#')).collect();
     assert_eq!(rows.len(), 6, "{ladder}");
-    assert!(rows.iter().any(|r| r.contains("+2538987240.000")), "{ladder}");
+    assert!(
+        rows.iter().any(|r| r.contains("+2538987240.000")),
+        "{ladder}"
+    );
     // The first lifeline of every arrow row (`|`) is in one column.
     let col = |r: &str| r.chars().position(|c| c == '|');
     let first = col(rows[0]);

@@ -166,7 +166,7 @@ function arrowLabel(a) {
   return `${a.label}${sdp ? ` · ${sdp}` : ""}${a.retransmission ? " (retransmission)" : ""}${a.esp ? " · ESP" : ""}`;
 }
 
-/** The lane names: a role line (when known) over the core's short address (`lane.short`: an address keeps its end, a host name its start past the shared domain); the full address as the SVG <title> (shown on hover). */
+/** The lane names: a role line (when known) over the core's short address (`lane.short`: an address keeps its end, an IPv6 address its first group and the whole groups of its end that fit, a host name its start past the shared domain); the full address as the SVG <title> (shown on hover). */
 function laneNames(doc, model, x, y) {
   return model.lanes.map((l, i) =>
     svg(doc, "g", { class: "lane-name", "data-participant": String(i) },

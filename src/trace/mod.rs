@@ -32,6 +32,7 @@ pub mod incremental;
 pub mod ladder;
 mod media;
 mod model;
+mod names;
 mod participants;
 mod roles;
 mod rtp;
@@ -51,6 +52,7 @@ pub use model::{
     group_findings, CaptureIssue, EspProvenance, EspSaReport, FindingGroup, FlowFinding,
     MessageSummary, RawMessage, ReasonSummary, SdpRole,
 };
-pub use participants::{short_address, Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
+pub use names::short_address;
+pub use participants::{Participant, UNKNOWN_RECEIVER, UNKNOWN_SENDER};
 pub use rtp::{CallMedia, MediaReport};
 pub use summary::TraceSummary;
