@@ -206,6 +206,12 @@ pub(super) fn status_text(cx: &Ctx<'_, '_>) -> String {
     }
 }
 
+/// [`status_text`] for the rules that compare it with each Reason value;
+/// `None` when the message has no Reason (nothing to build it for).
+fn status_text_for_reasons(cx: &Ctx<'_, '_>) -> Option<String> {
+    (!cx.reasons.is_empty()).then(|| status_text(cx))
+}
+
 // ---- the rules ----------------------------------------------------------------
 
 /// SL201: decodes every Reason value (protocol, cause, text) into what it
@@ -285,10 +291,9 @@ fn q850_status_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(status) = cx.code.filter(|c| c.0 >= status::REDIRECTION_CLASS) else {
         return;
     };
-    if cx.reasons.is_empty() {
-        return; // no status text to build
-    }
-    let status_txt = status_text(cx);
+    let Some(status_txt) = status_text_for_reasons(cx) else {
+        return;
+    };
     for (r, _) in &cx.reasons {
         if r.protocol_kind() != ReasonProtocol::Q850 {
             continue;
@@ -347,10 +352,9 @@ fn q850_status_mismatch(cx: &Ctx<'_, '_>, dx: &mut Dx) {
 /// than the response's own: the outcome of another leg (RFC 3326 §2).
 fn sip_reason_differs(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     let Some(status) = cx.code else { return };
-    if cx.reasons.is_empty() {
-        return; // no status text to build
-    }
-    let status_txt = status_text(cx);
+    let Some(status_txt) = status_text_for_reasons(cx) else {
+        return;
+    };
     for (r, _) in &cx.reasons {
         if r.protocol_kind() != ReasonProtocol::Sip {
             continue;
@@ -574,10 +578,9 @@ fn reason_on_success(cx: &Ctx<'_, '_>, dx: &mut Dx) {
     else {
         return;
     };
-    if cx.reasons.is_empty() {
-        return; // no status text to build
-    }
-    let status_txt = status_text(cx);
+    let Some(status_txt) = status_text_for_reasons(cx) else {
+        return;
+    };
     for (r, _) in &cx.reasons {
         let what = describe_reason(r);
         let why = if status.0 < status::SUCCESS_CLASS {

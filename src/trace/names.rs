@@ -118,7 +118,7 @@ fn elide_ipv6(p: &str, max: usize) -> Option<String> {
         }
         tail = candidate;
     }
-    (!tail.is_empty() && !tail.starts_with(':')).then(|| format!("{open}{first}:…:{tail}{close}"))
+    (!tail.is_empty()).then(|| format!("{open}{first}:…:{tail}{close}"))
 }
 
 /// `[v6]:port` or a bare IPv6 address in its RFC 5952 text form; `None`
