@@ -581,19 +581,10 @@ export function renderFlowFindings(doc, trace) {
   return h(doc, "section", { class: "panel", role: "region", "aria-label": "Flow findings" }, h(doc, "h2", null, title), body);
 }
 
-/** One IPsec ESP SA's packets, as the CLI's "IPsec ESP:" section says them: `10.0.0.1 → 10.0.0.2:5064: 2 packets, numbered 1 to 3, 1 missing`. */
-export function espSaText(r) {
-  const numbers = r.firstSeq === r.lastSeq ? `numbered ${r.firstSeq}` : `numbered ${r.firstSeq} to ${r.lastSeq}`;
-  const extra = [[r.missing, "missing"], [r.replayed, "replayed"], [r.tooOld, "older than the window"]]
-    .filter(([n]) => n > 0)
-    .map(([n, what]) => `, ${n} ${what}`)
-    .join("");
-  return `${r.src} → ${r.dst}${r.dstPort === null ? "" : `:${r.dstPort}`}: ${plural(r.packets, "packet")}, ${numbers}${extra}`;
-}
-
 /**
  * The IPsec ESP SAs whose packets opened (accessible name "IPsec ESP"): each SA as the messages'
- * provenance describes it, and its packets with the sequence numbers missing or repeated. Null
+ * provenance describes it, and its packets with the sequence numbers missing or repeated (the
+ * core's line, `r.text`, as the CLI writes it). Null
  * when the trace has none.
  */
 export function renderEspSas(doc, trace) {
@@ -607,7 +598,7 @@ export function renderEspSas(doc, trace) {
       h(doc, "li", { "data-spi": r.spi, class: flagged(r) ? "esp-sa flagged" : "esp-sa" },
         h(doc, "span", null, r.sa),
         h(doc, "br", null),
-        h(doc, "span", { class: "muted", "data-role": "packets" }, `${espSaText(r)} · first in frame ${r.firstFrame}`)))));
+        h(doc, "span", { class: "muted", "data-role": "packets" }, `${r.text} · first in frame ${r.firstFrame}`)))));
 }
 
 /** A one-line summary of a trace: messages, participants, dialogs, source. */

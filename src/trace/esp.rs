@@ -554,19 +554,24 @@ impl EspState {
     pub(crate) fn sas(&self) -> Vec<EspSaReport> {
         let mut out: Vec<EspSaReport> = self
             .windows()
-            .map(|(&(spi, src, dst, dst_port), r)| EspSaReport {
-                spi: format!("{spi:#010x}"),
-                src: src.to_string(),
-                dst: dst.to_string(),
-                dst_port,
-                sa: r.sa.clone(),
-                first_frame: r.first_frame,
-                packets: r.packets,
-                first_seq: r.first,
-                last_seq: r.top,
-                missing: r.gaps,
-                replayed: r.replayed,
-                too_old: r.too_old,
+            .map(|(&(spi, src, dst, dst_port), r)| {
+                let mut report = EspSaReport {
+                    spi: format!("{spi:#010x}"),
+                    src: src.to_string(),
+                    dst: dst.to_string(),
+                    dst_port,
+                    sa: r.sa.clone(),
+                    first_frame: r.first_frame,
+                    packets: r.packets,
+                    first_seq: r.first,
+                    last_seq: r.top,
+                    missing: r.gaps,
+                    replayed: r.replayed,
+                    too_old: r.too_old,
+                    text: String::new(),
+                };
+                report.text = report.line();
+                report
             })
             .collect();
         out.sort_by_key(|s| s.first_frame);

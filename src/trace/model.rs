@@ -130,6 +130,38 @@ pub struct EspSaReport {
     pub replayed: u64,
     /// Numbers older than the 64-packet window, not checked.
     pub too_old: u64,
+    /// Its packets in one line, what the CLI and the page write for it:
+    /// `10.0.0.1 → 10.0.0.2:5064: 2 packets, numbered 1 to 3, 1 missing`.
+    pub text: String,
+}
+
+impl EspSaReport {
+    /// [`EspSaReport::text`] from the other fields.
+    pub(crate) fn line(&self) -> String {
+        let port = self.dst_port.map_or(String::new(), |p| format!(":{p}"));
+        let packets = if self.packets == 1 {
+            "packet"
+        } else {
+            "packets"
+        };
+        let mut line = format!(
+            "{} → {}{port}: {} {packets}, numbered {}",
+            self.src, self.dst, self.packets, self.first_seq
+        );
+        if self.first_seq != self.last_seq {
+            line.push_str(&format!(" to {}", self.last_seq));
+        }
+        for (n, what) in [
+            (self.missing, "missing"),
+            (self.replayed, "replayed"),
+            (self.too_old, "older than the window"),
+        ] {
+            if n > 0 {
+                line.push_str(&format!(", {n} {what}"));
+            }
+        }
+        line
+    }
 }
 
 impl EspProvenance {

@@ -336,6 +336,6 @@ test("renderEspSas: each IPsec ESP SA with its packets, the one that lost a pack
   assert.match(lost.textContent, /^ESP 0x00002002 aes-cbc\/hmac-sha-1-96 ✓ \(SA negotiated in frame 3, keys from frame 2\)/);
   assert.equal(lost.find(byAttr("data-role", "packets")).textContent, "10.0.0.1 → 10.0.0.2:5064: 2 packets, numbered 1 to 3, 1 missing · first in frame 4");
   const one = trace.espSas.find((r) => r.spi === "0x00001002");
-  assert.equal(T.espSaText(one), "10.0.0.2 → 10.0.0.1:31900: 1 packet, numbered 1");
+  assert.equal(one.text, "10.0.0.2 → 10.0.0.1:31900: 1 packet, numbered 1");
   assert.equal(T.renderEspSas(doc, decodeTrace(traceText("sngrep.txt"))), null);
 });

@@ -79,33 +79,6 @@ fn codecs(s: &MediaStream) -> String {
     names.join("+")
 }
 
-/// One SA's packets: `10.0.0.1 → 10.0.0.2:5064: 12 packets, numbered 1
-/// to 14, 2 missing` (RFC 4303 §3.3.3).
-fn esp_sa_line(r: &siplens::trace::EspSaReport) -> String {
-    let port = r.dst_port.map_or(String::new(), |p| format!(":{p}"));
-    let numbers = if r.first_seq == r.last_seq {
-        format!("numbered {}", r.first_seq)
-    } else {
-        format!("numbered {} to {}", r.first_seq, r.last_seq)
-    };
-    let mut line = format!(
-        "{} → {}{port}: {}, {numbers}",
-        r.src,
-        r.dst,
-        plural(r.packets as usize, "packet", "packets"),
-    );
-    for (n, what) in [
-        (r.missing, "missing"),
-        (r.replayed, "replayed"),
-        (r.too_old, "older than the window"),
-    ] {
-        if n > 0 {
-            line.push_str(&format!(", {n} {what}"));
-        }
-    }
-    line
-}
-
 /// One stream in a line: addresses, SSRC, codecs, packets, loss, jitter,
 /// duration and DTMF keys.
 fn stream_line(s: &MediaStream) -> String {
@@ -289,7 +262,7 @@ pub fn summary(t: &TraceSummary, name: &str, keep: Option<&[bool]>) -> String {
             // Its packets, per SA (one SPI may serve two protected ports).
             for r in t.esp_sas.iter().filter(|r| r.sa == e) {
                 s.push_str("    ");
-                wrap_into(&mut s, &esp_sa_line(r), 4, 8);
+                wrap_into(&mut s, &r.text, 4, 8);
             }
         }
     }
@@ -425,9 +398,9 @@ pub fn ladder(view: &LadderView<'_>, bands: &[Band], out: &mut impl Write) -> st
     let time = |a: &Arrow| a.time.map_or(String::new(), |x| format!("+{x:.3}"));
     let band_time = |at: f64| base.map_or(String::new(), |x| format!("+{:.3}", at - x));
     // The time column: 10 characters, wider when a time needs it (a capture
-    // whose clock jumps years, SL449), so the lanes stay aligned.
-    // The widest label is that of the largest or the smallest time: two
-    // formatted, not one per arrow.
+    // whose clock jumps years, SL449), so the lanes stay aligned. The widest
+    // label is that of the largest or the smallest time: two formatted, not
+    // one per arrow.
     let (lo, hi) = view
         .arrows()
         .filter_map(|a| a.time)
